@@ -1,0 +1,167 @@
+"""The change log: one mechanism that records every create, update and delete.
+
+Model signals catch every save and delete of a ChangeLoggedModel, whatever the channel
+(page, API, import, admin, shell). Who acted comes from the current change context: the
+middleware opens one per request (reading ``request.user`` lazily, so API token users are
+seen too); commands open one with ``change_context(user=..., source="cli")``. Bulk paths that
+bypass signals (``bulk_create``) call ``log_bulk_create`` themselves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from parkos.core.models import ChangeLoggedModel, ObjectChange
+
+
+@dataclass
+class ChangeContext:
+    request: object | None = None
+    user: object | None = None
+    source: str = "web"
+    request_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def acting_user(self):
+        user = self.user
+        if user is None and self.request is not None:
+            user = getattr(self.request, "user", None)
+        if user is not None and getattr(user, "is_authenticated", False):
+            return user
+        return None
+
+
+_current: ContextVar[ChangeContext | None] = ContextVar("parkos_change_context", default=None)
+
+
+@contextlib.contextmanager
+def change_context(*, request=None, user=None, source: str = "web") -> Iterator[ChangeContext]:
+    context = ChangeContext(request=request, user=user, source=source)
+    token = _current.set(context)
+    try:
+        yield context
+    finally:
+        _current.reset(token)
+
+
+def current_user():
+    context = _current.get()
+    return context.acting_user() if context else None
+
+
+def serialize(instance) -> dict:
+    """The instance's field values as JSON-safe data (foreign keys as their IDs)."""
+    data = {}
+    excluded = set(getattr(instance, "changelog_exclude", ()))
+    for f in instance._meta.concrete_fields:
+        if f.name in excluded or f.name == "password":
+            continue
+        data[f.name] = f.value_from_object(instance)
+    if instance.pk is not None:
+        for f in instance._meta.many_to_many:
+            if f.name not in excluded:
+                data[f.name] = sorted(getattr(instance, f.name).values_list("pk", flat=True))
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _related(instance) -> tuple[ContentType | None, int | None]:
+    parent_field = getattr(instance, "changelog_parent", None)
+    if not parent_field:
+        return None, None
+    parent_id = getattr(instance, f"{parent_field}_id", None)
+    if parent_id is None:
+        return None, None
+    parent_model = instance._meta.get_field(parent_field).related_model
+    return ContentType.objects.get_for_model(parent_model), parent_id
+
+
+def _record(instance, action: str, before: dict | None, after: dict | None) -> ObjectChange:
+    context = _current.get() or ChangeContext(source="system")
+    user = context.acting_user()
+    related_type, related_id = _related(instance)
+    return ObjectChange(
+        user=user,
+        user_name=user.get_username() if user else "",
+        request_id=context.request_id,
+        source=context.source,
+        action=action,
+        changed_object_type=ContentType.objects.get_for_model(instance.__class__),
+        changed_object_id=instance.pk,
+        related_object_type=related_type,
+        related_object_id=related_id,
+        object_repr=str(instance)[:200],
+        prechange_data=before,
+        postchange_data=after,
+    )
+
+
+def _is_logged(sender) -> bool:
+    return issubclass(sender, ChangeLoggedModel)
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    if raw or not _is_logged(sender) or instance.pk is None:
+        return
+    old = sender._base_manager.filter(pk=instance.pk).first()
+    instance._changelog_before = serialize(old) if old is not None else None
+
+
+def _after_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not _is_logged(sender):
+        return
+    before = None if created else getattr(instance, "_changelog_before", None)
+    after = serialize(instance)
+    if not created and before == after:
+        return  # saved without a change: nothing to record
+    _record(instance, ObjectChange.ChangeAction.CREATE if created else ObjectChange.ChangeAction.UPDATE,
+            before, after).save()
+    instance._changelog_before = after
+
+
+def _after_delete(sender, instance, **kwargs):
+    if not _is_logged(sender):
+        return
+    _record(instance, ObjectChange.ChangeAction.DELETE, serialize(instance), None).save()
+
+
+def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if reverse or action not in {"post_add", "post_remove", "post_clear"} or not _is_logged(type(instance)):
+        return
+    field_name = next(
+        (f.name for f in type(instance)._meta.many_to_many if f.remote_field.through is sender), None
+    )
+    if field_name is None:
+        return
+    after = serialize(instance)
+    before = dict(after)
+    current = set(after.get(field_name) or [])
+    changed = set(pk_set or [])
+    if action == "post_add":
+        before[field_name] = sorted(current - changed)
+    elif action == "post_remove":
+        before[field_name] = sorted(current | changed)
+    else:
+        before[field_name] = None
+    _record(instance, ObjectChange.ChangeAction.UPDATE, before, after).save()
+
+
+def log_bulk_create(objects: Iterable[ChangeLoggedModel], *, batch_size: int = 2000) -> int:
+    """Record creations made with bulk_create, which sends no signals. Returns the count."""
+    records = [_record(obj, ObjectChange.ChangeAction.CREATE, None, serialize(obj)) for obj in objects]
+    ObjectChange.objects.bulk_create(records, batch_size=batch_size)
+    return len(records)
+
+
+def connect() -> None:
+    pre_save.connect(_before_save, dispatch_uid="parkos_changelog_pre_save")
+    post_save.connect(_after_save, dispatch_uid="parkos_changelog_post_save")
+    post_delete.connect(_after_delete, dispatch_uid="parkos_changelog_post_delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="parkos_changelog_m2m")

@@ -1,0 +1,81 @@
+"""Model and form fields for the units in core.units, so every app stores them the same way."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from parkos.core.units import CURRENCY_CHOICES, DEFAULT_CURRENCY, parse_area
+
+
+class AreaFormField(forms.DecimalField):
+    """Takes '1200', '1,200 m²' or '18 mu' and cleans to square metres."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("In m², or add 'mu' (亩), e.g. 18 mu."))
+        super().__init__(**kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_area(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+
+
+class AreaField(models.DecimalField):
+    """An area in square metres (never negative)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("validators", [MinValueValidator(Decimal(0))])
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        for key, default in (("max_digits", 14), ("decimal_places", 2)):
+            if kwargs.get(key) == default:
+                kwargs.pop(key)
+        kwargs.pop("validators", None)
+        return name, path, args, kwargs
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": AreaFormField, **kwargs})
+
+
+class MoneyAmountField(models.DecimalField):
+    """The amount half of a money value; pair it with a CurrencyField and a MoneyProperty."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 20)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        for key, default in (("max_digits", 20), ("decimal_places", 2)):
+            if kwargs.get(key) == default:
+                kwargs.pop(key)
+        return name, path, args, kwargs
+
+
+class CurrencyField(models.CharField):
+    """An ISO 4217 currency code."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 3)
+        kwargs.setdefault("choices", CURRENCY_CHOICES)
+        kwargs.setdefault("default", DEFAULT_CURRENCY)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        for key in ("max_length", "choices", "default"):
+            kwargs.pop(key, None)
+        return name, path, args, kwargs

@@ -1,0 +1,105 @@
+"""Form bases: every model form gets the user, sees only what the user may see, and renders alike."""
+
+from django import forms
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class APISelectMixin:
+    """Render only the chosen options; the browser looks up the rest through the API.
+
+    A plain select of 100,000 organizations would weigh megabytes; static/core/parkos.js turns this
+    into a search-as-you-type box (tom-select) fed by ``data-api-url``.
+    """
+
+    def __init__(self, api_url: str, attrs=None):
+        super().__init__(attrs={**(attrs or {}), "data-api-url": api_url, "class": "form-select api-select"})
+
+    def optgroups(self, name, value, attrs=None):
+        chosen = [v for v in value if v not in ("", None)]
+        options = [] if self.allow_multiple_selected else [self.create_option(name, "", "---------", not chosen, 0)]
+        if chosen:
+            try:
+                queryset = self.choices.queryset.filter(pk__in=chosen)
+                options += [self.create_option(name, obj.pk, str(obj), True, len(options) + i)
+                            for i, obj in enumerate(queryset)]
+            except (ValueError, TypeError):
+                pass  # a malformed value: the field's own validation reports it
+        return [(None, [option], i) for i, option in enumerate(options)]
+
+
+class APISelect(APISelectMixin, forms.Select):
+    pass
+
+
+class APISelectMultiple(APISelectMixin, forms.SelectMultiple):
+    pass
+
+
+def use_api_select(field: forms.ModelChoiceField) -> None:
+    """Swap a related-record field's widget for an API-backed search box when the table is large."""
+    model = field.queryset.model
+    api_url = api_list_url(model)
+    if api_url is None or getattr(model, "few_rows", False):
+        return
+    widget_class = APISelectMultiple if isinstance(field, forms.ModelMultipleChoiceField) else APISelect
+    field.widget = widget_class(api_url)
+    field.widget.choices = field.choices
+
+
+def api_list_url(model) -> str | None:
+    try:
+        return reverse(f"{model._meta.app_label}-api:{model._meta.model_name}-list")
+    except NoReverseMatch:
+        return None
+
+
+def style_widget(field: forms.Field) -> None:
+    widget = field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        css = "form-select"
+    else:
+        css = "form-control"
+    classes = widget.attrs.get("class", "")
+    if css not in classes:
+        widget.attrs["class"] = f"{classes} {css}".strip()
+
+
+def restrict_choices(form: forms.BaseForm, user) -> None:
+    """Limit every choice of a related record to the rows the user may see; large ones become APISelect."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and hasattr(field.queryset, "restrict"):
+            field.queryset = field.queryset.restrict(user, "view")
+            use_api_select(field)
+        style_widget(field)
+
+
+class PrimaryModelForm(forms.ModelForm):
+    """Base for every model form: takes the acting user and restricts related choices to what they see."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        restrict_choices(self, user)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"), help_text=_("CSV (UTF-8) or Excel (.xlsx) with a header row; export a list to get a template.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            style_widget(field)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file; '%(name)s' is neither.") % {"name": upload.name})
+        if upload.size > 50 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 50 MB; split it into several imports."))
+        return upload

@@ -1,0 +1,138 @@
+"""Base models every domain model inherits, and the change log."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from parkos.core.permissions import Action, restrict
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = Action.VIEW) -> RestrictedQuerySet:
+        """Only the rows ``user`` may ``action`` (see core.permissions)."""
+        return restrict(self, user, action)
+
+
+class ChangeLoggedModel(models.Model):
+    """Every create, update and delete of a subclass lands in the change log (core.changelog).
+
+    ``changelog_parent`` names a foreign key whose object's history should show this
+    object's changes too (an alias shows in its organization's history).
+    """
+
+    changelog_parent: ClassVar[str | None] = None
+    #: fields left out of change records (timestamps change on every save)
+    changelog_exclude: ClassVar[tuple[str, ...]] = ("created", "last_updated")
+
+    class Meta:
+        abstract = True
+
+
+class PrimaryModel(ChangeLoggedModel):
+    """A record people list, open, edit, import, export and reach through the API.
+
+    Subclasses declare how their rows are scoped (core.permissions):
+    ``park_path``: lookup from this model to its Park ("" for Park itself, None: in no park);
+    ``organization_path``: lookup to the Organization whose users may see it (None: none);
+    ``shared_with_staff``: every staff role sees all rows (the directory is one shared registry);
+    ``search_fields``: the fields the list filter and the global search look in;
+    ``few_rows``: small enough to offer as a plain select (brands, parks, industries).
+    """
+
+    created = models.DateTimeField(_("created"), auto_now_add=True, null=True)
+    last_updated = models.DateTimeField(_("last updated"), auto_now=True, null=True)
+
+    park_path: ClassVar[str | None] = None
+    organization_path: ClassVar[str | None] = None
+    shared_with_staff: ClassVar[bool] = False
+    search_fields: ClassVar[tuple[str, ...]] = ()
+    few_rows: ClassVar[bool] = False
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def url_name(cls, view: str = "") -> str:
+        """URL names follow one pattern: 'parks:landparcel', 'parks:landparcel_list', ..."""
+        suffix = f"_{view}" if view else ""
+        return f"{cls._meta.app_label}:{cls._meta.model_name}{suffix}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.url_name(), kwargs={"pk": self.pk})
+
+
+class ObjectChange(models.Model):
+    """One create, update or delete of one object: who, when, and the values before and after."""
+
+    class ChangeAction(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Updated")
+        DELETE = "delete", _("Deleted")
+
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+    )
+    user_name = models.CharField(_("user name"), max_length=150, blank=True)
+    request_id = models.UUIDField(_("request"), null=True, blank=True, db_index=True)
+    source = models.CharField(_("source"), max_length=20, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=ChangeAction.choices)
+    changed_object_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("object type")
+    )
+    changed_object_id = models.PositiveBigIntegerField(_("object ID"))
+    changed_object = GenericForeignKey("changed_object_type", "changed_object_id")
+    related_object_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    related_object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200)
+    prechange_data = models.JSONField(_("before"), null=True, blank=True)
+    postchange_data = models.JSONField(_("after"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-time", "-pk"]
+        verbose_name = _("change")
+        verbose_name_plural = _("change log")
+        indexes = [
+            models.Index(fields=["changed_object_type", "changed_object_id"], name="objectchange_object"),
+            models.Index(fields=["related_object_type", "related_object_id"], name="objectchange_related"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("objectchange", kwargs={"pk": self.pk})
+
+    def diff(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after) for each field whose value changed."""
+        before = self.prechange_data or {}
+        after = self.postchange_data or {}
+        model = self.changed_object_type.model_class()
+        rows = []
+        for name in sorted(set(before) | set(after)):
+            if before.get(name) == after.get(name):
+                continue
+            label = name
+            if model is not None:
+                try:
+                    label = str(model._meta.get_field(name).verbose_name)
+                except Exception:  # a field removed since the change was recorded
+                    label = name
+            rows.append((label, before.get(name), after.get(name)))
+        return rows

@@ -1,0 +1,43 @@
+"""The navigation menu: one group per domain app, one entry per model the user may view.
+
+An app lists its models in ``menu_models`` on its AppConfig; nothing else is needed.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import reverse
+
+from parkos.core.permissions import can
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url: str
+    add_url: str | None
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    label: str
+    items: list[MenuItem]
+
+
+def menu_for(user) -> list[MenuGroup]:
+    if user is None or not user.is_authenticated:
+        return []
+    groups = []
+    for config in apps.get_app_configs():
+        items = []
+        for model_name in getattr(config, "menu_models", ()):
+            model = config.get_model(model_name)
+            if can(user, model, "view"):
+                items.append(MenuItem(
+                    label=str(model._meta.verbose_name_plural).capitalize(),
+                    url=reverse(model.url_name("list")),
+                    add_url=reverse(model.url_name("add")) if can(user, model, "add") else None,
+                ))
+        if items:
+            groups.append(MenuGroup(label=str(config.verbose_name), items=items))
+    return groups

@@ -1,0 +1,217 @@
+"""Who may do what to which rows: roles, their model permissions and their scope.
+
+One rule, used by every channel (pages, API, search, export, import):
+``Model.objects.restrict(user, action)`` keeps the rows ``user`` may ``action``.
+
+A user's roles are Django groups named after ``ROLES``; the groups' model permissions say
+which models a role may view, add, change or delete (``sync_roles`` keeps them in step with
+this file after every migrate). The role's scope then narrows the rows:
+
+- everything: the operator admin;
+- parks: the staff roles see rows in the parks they are assigned to. Models marked
+  ``shared_with_staff`` (the directory) are one shared registry that every staff role sees;
+- organization: government partners and enterprise users see rows of their own organization.
+
+Each model says how its rows reach a park and an organization through ``park_path`` and
+``organization_path`` (see ``PrimaryModel``).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(enum.StrEnum):
+    VIEW = "view"
+    ADD = "add"
+    CHANGE = "change"
+    DELETE = "delete"
+
+
+ALL_ACTIONS = frozenset(Action)
+READ = frozenset({Action.VIEW})
+WRITE = frozenset({Action.VIEW, Action.ADD, Action.CHANGE})
+
+
+class Scope(enum.IntEnum):
+    """How far a role reaches; a user with several roles gets the widest."""
+
+    NOTHING = 0
+    ORGANIZATION = 1
+    PARKS = 2
+    EVERYTHING = 3
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    label: str
+    scope: Scope
+    #: "app_label" or "app_label.model_name" -> actions; the most specific key wins
+    grants: dict[str, frozenset[Action]] = field(default_factory=dict)
+    description: str = ""
+
+    def actions_on(self, app_label: str, model_name: str) -> frozenset[Action]:
+        for key in (f"{app_label}.{model_name}", app_label, "*"):
+            if key in self.grants:
+                return self.grants[key]
+        return frozenset()
+
+
+ROLES: tuple[Role, ...] = (
+    Role(
+        "operator_admin",
+        _("Operator admin"),
+        Scope.EVERYTHING,
+        {"*": ALL_ACTIONS},
+        _("Users, roles, imports: everything."),
+    ),
+    Role(
+        "investment_staff",
+        _("Investment staff"),
+        Scope.PARKS,
+        {"directory": WRITE, "parks": READ},
+        _("Leads, projects, agreements in the parks they are assigned to."),
+    ),
+    Role(
+        "park_manager",
+        _("Park manager"),
+        Scope.PARKS,
+        {"directory": WRITE, "parks": ALL_ACTIONS},
+        _("Parcels, buildings and space units of their parks."),
+    ),
+    Role(
+        "service_staff",
+        _("Service staff"),
+        Scope.PARKS,
+        {"directory": READ, "parks": READ},
+        _("Enterprise service requests routed to them."),
+    ),
+    Role(
+        "evaluation_officer",
+        _("Evaluation officer"),
+        Scope.PARKS,
+        {"directory": READ, "parks": READ, "parks.landparcel": frozenset({Action.VIEW, Action.CHANGE})},
+        _("Indicator data, evaluations and inefficient land in the parks in scope."),
+    ),
+    Role(
+        "government_partner",
+        _("Government partner"),
+        Scope.ORGANIZATION,
+        {"directory.organization": READ, "directory.person": READ, "directory.position": READ},
+        _("What its own organization is party to, and aggregates."),
+    ),
+    Role(
+        "enterprise_user",
+        _("Enterprise user"),
+        Scope.ORGANIZATION,
+        {
+            "directory.organization": READ,
+            "directory.person": READ,
+            "directory.position": READ,
+            "parks.landparcel": READ,
+        },
+        _("Its own enterprise only."),
+    ),
+)
+ROLES_BY_NAME = {role.name: role for role in ROLES}
+
+
+def permission_name(model, action: str) -> str:
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+def roles_of(user) -> list[Role]:
+    """The user's roles, read once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_parkos_roles", None)
+    if cached is None:
+        names = {g.name for g in user.groups.all()} if user.pk else set()
+        cached = [ROLES_BY_NAME[n] for n in names if n in ROLES_BY_NAME]
+        user._parkos_roles = cached
+    return cached
+
+
+def scope_of(user) -> Scope:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope.NOTHING
+    if user.is_superuser:
+        return Scope.EVERYTHING
+    return max((role.scope for role in roles_of(user)), default=Scope.NOTHING)
+
+
+def can(user, model, action: str) -> bool:
+    """Model-level check: may the user perform ``action`` on some rows of ``model``?"""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.has_perm(permission_name(model, action))
+
+
+def _through(model, path: str, values: QuerySet) -> Q:
+    if path == "":
+        return Q(pk__in=values)
+    if _crosses_many(model, path):
+        # A to-many path would repeat rows; a subquery on the primary key keeps each once.
+        return Q(pk__in=model._base_manager.filter(**{f"{path}__in": values}).values("pk"))
+    return Q(**{f"{path}__in": values})
+
+
+def _crosses_many(model, path: str) -> bool:
+    current = model
+    for part in path.split("__"):
+        f = current._meta.get_field(part)
+        if f.many_to_many or f.one_to_many:
+            return True
+        current = f.related_model
+    return False
+
+
+def restrict(queryset: QuerySet, user, action: str = Action.VIEW) -> QuerySet:
+    """The rows of ``queryset`` that ``user`` may ``action``: the single permission rule."""
+    model = queryset.model
+    if not can(user, model, action):
+        return queryset.none()
+    scope = scope_of(user)
+    if scope == Scope.EVERYTHING:
+        return queryset
+    if scope == Scope.PARKS:
+        if getattr(model, "shared_with_staff", False):
+            return queryset
+        if model.park_path is None:
+            return queryset.none()
+        return queryset.filter(_through(model, model.park_path, user.scope_park_ids()))
+    if scope == Scope.ORGANIZATION:
+        if model.organization_path is None:
+            return queryset.none()
+        return queryset.filter(_through(model, model.organization_path, user.scope_organization_ids()))
+    return queryset.none()
+
+
+def sync_roles(**kwargs) -> None:
+    """Create a group per role and give it exactly the model permissions ROLES grants.
+
+    Runs after every migrate, so a new model's permissions reach the roles without a manual step.
+    """
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    models = [m for m in apps.get_models() if m.__module__.startswith("parkos.")]
+    perms = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.select_related("content_type")
+    }
+    for role in ROLES:
+        group, _created = Group.objects.get_or_create(name=role.name)
+        wanted = []
+        for model in models:
+            meta = model._meta
+            for action in role.actions_on(meta.app_label, meta.model_name):
+                perm = perms.get((meta.app_label, f"{action}_{meta.model_name}"))
+                if perm is not None:
+                    wanted.append(perm)
+        group.permissions.set(wanted)

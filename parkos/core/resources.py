@@ -1,0 +1,229 @@
+"""Import and export base: one resource per model, scoped to the acting user, all-or-nothing.
+
+Imports run inside a change context for the user, so every row is in the change log and every
+foreign key is looked up only among the records the user may see. A file with any bad row
+writes nothing (``rollback_on_validation_errors``) and each error names its row and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import resources, widgets
+
+from parkos.core.changelog import change_context, current_user
+from parkos.core.fields import AreaField
+from parkos.core.permissions import Action, can
+from parkos.core.units import parse_area
+
+
+class VisibleForeignKeyWidget(widgets.ForeignKeyWidget):
+    """Look related records up by a natural key, among those the importing user may see."""
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.model.objects.restrict(current_user(), Action.VIEW)
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist as exc:
+            raise ValueError(
+                _("No %(model)s with %(field)s '%(value)s' that you can see.")
+                % {"model": self.model._meta.verbose_name, "field": self.field, "value": value}
+            ) from exc
+        except self.model.MultipleObjectsReturned as exc:
+            raise ValueError(
+                _("Several %(model)s have %(field)s '%(value)s'; use a unique key.")
+                % {"model": self.model._meta.verbose_name_plural, "field": self.field, "value": value}
+            ) from exc
+
+
+class AreaWidget(widgets.DecimalWidget):
+    """Areas in m²; a cell may also say '18 mu'."""
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        try:
+            return parse_area(value)
+        except ValueError as exc:
+            raise ValueError(str(exc)) from exc
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+@dataclass
+class RowError:
+    row: int  # 1-based number of the data row (the header row is not counted)
+    field: str
+    message: str
+
+    @property
+    def line(self) -> int:
+        """The line in the file: the header is line 1, so data row 1 is line 2."""
+        return self.row + 1
+
+
+@dataclass
+class ImportReport:
+    total: int = 0
+    new: int = 0
+    updated: int = 0
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)
+    dry_run: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class PrimaryResource(resources.ModelResource):
+    """Base of every model's resource. Subclasses set ``Meta.model``, ``fields`` and ``import_id_fields``."""
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    @classmethod
+    def widget_from_django_field(cls, f, *args, **kwargs):
+        if isinstance(f, AreaField):
+            return AreaWidget  # area cells may say '18 mu'
+        return super().widget_from_django_field(f, *args, **kwargs)
+
+    def get_queryset(self):
+        return self._meta.model.objects.restrict(self.user, Action.VIEW)
+
+    def export_queryset(self, queryset):
+        return self.export(queryset=queryset)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        action = Action.ADD if instance.pk is None else Action.CHANGE
+        if not can(self.user, self._meta.model, action):
+            raise ValidationError(_("You may not %(action)s %(model)s.")
+                                  % {"action": action, "model": self._meta.model._meta.verbose_name_plural})
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if not self._meta.model.objects.restrict(self.user, Action.CHANGE).filter(pk=instance.pk).exists():
+            raise ValidationError(_("This row lies outside the parks or organizations you are assigned to."))
+
+    def import_dataset(self, dataset: tablib.Dataset, *, dry_run: bool, on_row=None) -> ImportReport:
+        """Import all rows or none; return counts, a preview and every row's errors."""
+        self._on_row = on_row
+        with change_context(user=self.user, source="import"):
+            result = self.import_data(
+                dataset, dry_run=dry_run, raise_errors=False, use_transactions=True,
+                rollback_on_validation_errors=True, collect_failed_rows=False,
+            )
+        report = ImportReport(total=len(dataset), dry_run=dry_run or result.has_errors()
+                              or result.has_validation_errors())
+        for row in result.rows:
+            kind = row.import_type
+            if kind == "new":
+                report.new += 1
+            elif kind == "update":
+                report.updated += 1
+            elif kind == "skip":
+                report.skipped += 1
+        for number, errors in result.row_errors():
+            for error in errors:
+                report.errors.append(RowError(number, "", _error_message(error.error)))
+        for invalid in result.invalid_rows:
+            for field_name, messages in invalid.error_dict.items():
+                label = self._column_for(field_name)
+                for message in messages:
+                    report.errors.append(RowError(invalid.number, label, str(message)))
+        for base_error in result.base_errors:
+            report.errors.append(RowError(0, "", _error_message(base_error.error)))
+        report.errors.sort(key=lambda e: (e.row, e.field))
+        report.preview = [
+            {"row": i, "type": row.import_type, "object": row.object_repr or ""}
+            for i, row in enumerate(result.rows[:200], start=1)
+        ]
+        return report
+
+    def import_row(self, row, instance_loader, **kwargs):
+        outcome = super().import_row(row, instance_loader, **kwargs)
+        if getattr(self, "_on_row", None):
+            self._on_row()
+        return outcome
+
+    def _column_for(self, attribute: str) -> str:
+        for f in self.get_import_fields():
+            if f.attribute == attribute:
+                return f.column_name
+        return "" if attribute == "__all__" else attribute
+
+
+def _error_message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(error.messages)
+    return str(error) or error.__class__.__name__
+
+
+def load_dataset(content: bytes, file_name: str) -> tablib.Dataset:
+    """A tablib dataset from CSV (UTF-8, with or without BOM) or XLSX bytes; ValueError if unreadable."""
+    name = file_name.lower()
+    try:
+        if name.endswith(".xlsx"):
+            return tablib.Dataset().load(content, format="xlsx")
+        if name.endswith(".csv"):
+            text = content.decode("utf-8-sig")
+            return tablib.Dataset().load(text, format="csv")
+    except UnicodeDecodeError as exc:
+        raise ValueError(_("The CSV file is not UTF-8 text; save it as 'CSV UTF-8'.")) from exc
+    except Exception as exc:
+        raise ValueError(_("The file could not be read: %(error)s") % {"error": exc}) from exc
+    raise ValueError(_("Unsupported file type: use .csv or .xlsx."))
+
+
+EXPORT_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+def export_bytes(resource: PrimaryResource, queryset, fmt: str) -> bytes:
+    dataset = resource.export(queryset=queryset)
+    data = dataset.export(fmt)
+    if isinstance(data, str):
+        return ("\ufeff" + data).encode("utf-8")  # BOM: Excel opens UTF-8 CSV with Chinese correctly
+    return data
+
+
+# Registry so the CLI and the generic views find each model's resource by model label.
+_RESOURCES: dict[str, type[PrimaryResource]] = {}
+
+
+def register(resource_class: type[PrimaryResource]) -> type[PrimaryResource]:
+    model = resource_class._meta.model
+    _RESOURCES[model._meta.label_lower] = resource_class
+    return resource_class
+
+
+def resource_for(label: str) -> type[PrimaryResource]:
+    """'directory.organization' or just 'organization' -> its resource class; KeyError if none."""
+    label = label.lower()
+    if label in _RESOURCES:
+        return _RESOURCES[label]
+    matches = [r for key, r in _RESOURCES.items() if key.split(".")[1] == label]
+    if len(matches) == 1:
+        return matches[0]
+    raise KeyError(label)
+
+
+def registered_labels() -> list[str]:
+    return sorted(_RESOURCES)

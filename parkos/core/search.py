@@ -1,0 +1,44 @@
+"""Global search: every model in the navigation, through the same permission rule as its list."""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from parkos.core.filtersets import search_q
+from parkos.core.permissions import Action, can
+
+
+@dataclass
+class SearchGroup:
+    label: str
+    results: list
+    more_url: str
+    has_more: bool
+
+
+def searchable_models() -> list:
+    return [config.get_model(name) for config in apps.get_app_configs()
+            for name in getattr(config, "menu_models", ())]
+
+
+def global_search(user, text: str, per_type: int = 5) -> list[SearchGroup]:
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    groups = []
+    for model in searchable_models():
+        if not can(user, model, Action.VIEW):
+            continue
+        queryset = model.objects.restrict(user, Action.VIEW).filter(search_q(model, text))
+        related = [f.name for f in model._meta.concrete_fields if f.is_relation]
+        rows = list(queryset.select_related(*related)[: per_type + 1])
+        if rows:
+            groups.append(SearchGroup(
+                label=str(model._meta.verbose_name_plural).capitalize(),
+                results=rows[:per_type],
+                more_url=f"{reverse(model.url_name('list'))}?{urlencode({'q': text})}",
+                has_more=len(rows) > per_type,
+            ))
+    return groups

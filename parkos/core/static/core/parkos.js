@@ -1,0 +1,29 @@
+// ParkOS page behaviour: search-as-you-type for related-record fields, fed by the REST API.
+(function () {
+  "use strict";
+  function initApiSelect(select) {
+    if (select.tomselect || typeof TomSelect === "undefined") return;
+    var url = select.dataset.apiUrl;
+    new TomSelect(select, {
+      valueField: "id",
+      labelField: "display",
+      searchField: ["display"],
+      maxOptions: 50,
+      loadThrottle: 250,
+      plugins: select.multiple ? ["remove_button"] : [],
+      load: function (query, callback) {
+        var sep = url.indexOf("?") === -1 ? "?" : "&";
+        fetch(url + sep + "q=" + encodeURIComponent(query) + "&page_size=50", {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        })
+          .then(function (r) { return r.json(); })
+          .then(function (data) { callback(data.results || []); })
+          .catch(function () { callback(); });
+      },
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select.api-select").forEach(initApiSelect);
+  });
+})();

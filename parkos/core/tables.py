@@ -1,0 +1,68 @@
+"""Table base and columns: the first column links to the object, areas follow the user's unit."""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from parkos.core.units import AreaUnit, format_area
+
+
+def user_area_unit(table) -> str:
+    request = getattr(table, "request", None)
+    user = getattr(request, "user", None)
+    return getattr(user, "area_unit", AreaUnit.SQUARE_METRE)
+
+
+class AreaColumn(tables.Column):
+    """An area stored in m², shown in m² or mu as the viewer prefers."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, table):
+        return format_area(value, user_area_unit(table))
+
+    def value(self, value):
+        return value
+
+
+class BooleanIconColumn(tables.BooleanColumn):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("yesno", ("✔", ""))
+        super().__init__(*args, **kwargs)
+
+
+class PrimaryTable(tables.Table):
+    """Base for every list table; set ``Meta.model`` and ``Meta.fields`` and link the first column."""
+
+    class Meta:
+        attrs = {"class": "table table-vcenter card-table table-hover"}
+        per_page = 25
+        empty_text = _("Nothing here matches.")
+        template_name = "core/table.html"
+
+
+class ObjectChangeTable(tables.Table):
+    time = tables.DateTimeColumn(linkify=True, format="Y-m-d H:i:s", verbose_name=_("time"))
+    user_name = tables.Column(verbose_name=_("user"))
+    action = tables.Column(verbose_name=_("action"))
+    changed_object_type = tables.Column(verbose_name=_("type"), accessor="changed_object_type__name")
+    object_repr = tables.Column(verbose_name=_("object"))
+    source = tables.Column(verbose_name=_("via"))
+
+    class Meta:
+        attrs = {"class": "table table-vcenter card-table table-sm"}
+        template_name = "core/table.html"
+        empty_text = _("No changes recorded.")
+        order_by = ("-time",)
+
+    def render_object_repr(self, record, value):
+        from django.utils.html import format_html
+
+        obj_url = None
+        model = record.changed_object_type.model_class()
+        if record.action != "delete" and model is not None and hasattr(model, "url_name"):
+            from django.urls import reverse
+
+            obj_url = reverse(model.url_name(), kwargs={"pk": record.changed_object_id})
+        return format_html('<a href="{}">{}</a>', obj_url, value) if obj_url else value

@@ -1,0 +1,351 @@
+"""Generic object views: list, detail, history, edit, delete and import for any PrimaryModel.
+
+A domain app describes a model's UI once, in an ``ObjectViews`` subclass (its table, filter set,
+form, resource and related lists), and gets every page and URL from ``ObjectViews.urls()``.
+Every view reads through ``Model.objects.restrict(user, action)``: an object outside the user's
+scope answers 404, like one that does not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import ProtectedError, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from parkos.core.forms import ImportForm
+from parkos.core.models import ObjectChange
+from parkos.core.permissions import Action, can
+from parkos.core.resources import EXPORT_FORMATS, export_bytes, load_dataset
+from parkos.core.tables import PrimaryTable
+
+
+@dataclass(frozen=True)
+class Related:
+    """A list of related records shown on a detail page: ``model`` rows whose ``field`` is the object."""
+
+    model: type
+    table: type[PrimaryTable]
+    field: str
+    title: str = ""
+    limit: int = 10
+
+    def heading(self) -> str:
+        return self.title or str(self.model._meta.verbose_name_plural).capitalize()
+
+
+class ObjectViews:
+    """The UI of one model. Subclass, set the attributes, and include ``urls()`` in the app's urls.py."""
+
+    model: type
+    table: type[PrimaryTable]
+    filterset: type
+    form: type
+    resource: type
+    #: URL segment, e.g. "land-parcels"
+    path: str
+    #: foreign keys to load with each list row (no N+1)
+    list_related: tuple[str, ...] = ()
+    related: tuple[Related, ...] = ()
+    #: fields left off the detail page
+    detail_exclude: tuple[str, ...] = ("id", "created", "last_updated")
+    detail_template = "core/object_detail.html"
+
+    @classmethod
+    def queryset(cls, user, action=Action.VIEW):
+        return cls.model.objects.restrict(user, action).select_related(*cls.list_related)
+
+    @classmethod
+    def urls(cls) -> list:
+        name = cls.model._meta.model_name
+        kwargs = {"views": cls}
+        return [
+            path(f"{cls.path}/", ObjectListView.as_view(**kwargs), name=f"{name}_list"),
+            path(f"{cls.path}/add/", ObjectEditView.as_view(**kwargs), name=f"{name}_add"),
+            path(f"{cls.path}/import/", ObjectImportView.as_view(**kwargs), name=f"{name}_import"),
+            path(f"{cls.path}/<int:pk>/", ObjectDetailView.as_view(**kwargs), name=name),
+            path(f"{cls.path}/<int:pk>/edit/", ObjectEditView.as_view(**kwargs), name=f"{name}_edit"),
+            path(f"{cls.path}/<int:pk>/delete/", ObjectDeleteView.as_view(**kwargs), name=f"{name}_delete"),
+            path(f"{cls.path}/<int:pk>/history/", ObjectHistoryView.as_view(**kwargs), name=f"{name}_history"),
+        ]
+
+
+class ObjectView(View):
+    views: type[ObjectViews] = None
+
+    @property
+    def model(self):
+        return self.views.model
+
+    def require(self, action: str) -> None:
+        if not can(self.request.user, self.model, action):
+            raise PermissionDenied
+
+    def get_object(self, action=Action.VIEW):
+        return get_object_or_404(self.views.queryset(self.request.user, action), pk=self.kwargs["pk"])
+
+    def base_context(self, **extra) -> dict:
+        meta = self.model._meta
+        user = self.request.user
+        return {
+            "model": self.model,
+            "verbose_name": meta.verbose_name,
+            "verbose_name_plural": meta.verbose_name_plural,
+            "list_url": reverse(self.model.url_name("list")),
+            "can_add": can(user, self.model, Action.ADD),
+            "can_change": can(user, self.model, Action.CHANGE),
+            "can_delete": can(user, self.model, Action.DELETE),
+            **extra,
+        }
+
+
+def object_history(obj):
+    content_type = ContentType.objects.get_for_model(obj.__class__)
+    return ObjectChange.objects.filter(
+        Q(changed_object_type=content_type, changed_object_id=obj.pk)
+        | Q(related_object_type=content_type, related_object_id=obj.pk)
+    ).select_related("changed_object_type", "user")
+
+
+class ObjectListView(ObjectView):
+    template_name = "core/object_list.html"
+
+    def get(self, request):
+        self.require(Action.VIEW)
+        filterset = self.views.filterset(request.GET or None, queryset=self.views.queryset(request.user),
+                                         request=request)
+        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+        if filterset.is_bound and not filterset.is_valid():
+            queryset = queryset.none()
+        export_format = request.GET.get("export")
+        if export_format:
+            return self.export(queryset, export_format)
+        table = self.views.table(queryset, request=request)
+        RequestConfig(request, paginate={"per_page": self._per_page()}).configure(table)
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = self.base_context(
+            table=table, filterset=filterset, query_string=query.urlencode(),
+            import_url=reverse(self.model.url_name("import")),
+            add_url=reverse(self.model.url_name("add")),
+        )
+        return render(request, self.template_name, context)
+
+    def _per_page(self) -> int:
+        try:
+            return max(1, min(int(self.request.GET.get("per_page", 25)), 500))
+        except ValueError:
+            return 25
+
+    def export(self, queryset, export_format: str) -> HttpResponse:
+        if export_format not in EXPORT_FORMATS:
+            raise Http404(_("Unknown export format."))
+        content_type, extension = EXPORT_FORMATS[export_format]
+        data = export_bytes(self.views.resource(user=self.request.user), queryset, export_format)
+        response = HttpResponse(data, content_type=content_type)
+        file_name = f"{self.model._meta.model_name}s.{extension}"
+        response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+        return response
+
+
+class ObjectDetailView(ObjectView):
+    def get(self, request, pk):
+        obj = self.get_object()
+        related = []
+        for rel in self.views.related:
+            rows = rel.model.objects.restrict(request.user).filter(**{rel.field: obj})
+            table = rel.table(rows.select_related(*_list_related_for(rel.model))[: rel.limit], request=request,
+                              orderable=False)
+            related.append({
+                "title": rel.heading(), "table": table, "count": rows.count(),
+                "url": f"{reverse(rel.model.url_name('list'))}?{rel.field}={obj.pk}",
+            })
+        context = self.base_context(
+            object=obj, fields=detail_fields(obj, self.views.detail_exclude), related=related,
+            history=object_history(obj)[:5],
+        )
+        return render(request, self.views.detail_template, context)
+
+
+def _list_related_for(model) -> tuple[str, ...]:
+    return tuple(f.name for f in model._meta.concrete_fields if f.is_relation)
+
+
+def detail_fields(obj, exclude) -> list[dict]:
+    """(label, value, kind) for each field, for the generic detail template."""
+    rows = []
+    for f in obj._meta.concrete_fields:
+        if f.name in exclude or not f.editable:
+            continue
+        value = getattr(obj, f.name)
+        if f.choices and value not in (None, ""):
+            kind, value = "text", getattr(obj, f"get_{f.name}_display")()
+        elif f.is_relation:
+            kind = "link"
+        elif f.get_internal_type() == "BooleanField":
+            kind = "bool"
+        elif type(f).__name__ == "AreaField":
+            kind = "area"
+        elif f.get_internal_type() == "JSONField":
+            kind = "geometry"
+        else:
+            kind = "text"
+        rows.append({"name": f.name, "label": f.verbose_name, "value": value, "kind": kind,
+                     "help": f.help_text})
+    return rows
+
+
+class ObjectHistoryView(ObjectView):
+    def get(self, request, pk):
+        obj = self.get_object()
+        from parkos.core.tables import ObjectChangeTable
+
+        table = ObjectChangeTable(object_history(obj), request=request)
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        return render(request, "core/object_history.html", self.base_context(object=obj, table=table))
+
+
+class ObjectEditView(ObjectView):
+    template_name = "core/object_edit.html"
+
+    def _object(self):
+        if "pk" in self.kwargs:
+            return self.get_object(Action.CHANGE)
+        self.require(Action.ADD)
+        return self.model()
+
+    def _initial(self):
+        # ?park=3 pre-fills the park when adding from a park's page
+        names = {f.name for f in self.model._meta.concrete_fields}
+        return {k: v for k, v in self.request.GET.items() if k in names}
+
+    def get(self, request, pk=None):
+        obj = self._object()
+        form = self.views.form(instance=obj, user=request.user, initial=self._initial())
+        return render(request, self.template_name, self.base_context(object=obj, form=form,
+                                                                     return_url=self._return_url(obj)))
+
+    def post(self, request, pk=None):
+        obj = self._object()
+        is_new = obj.pk is None
+        form = self.views.form(request.POST, request.FILES, instance=obj, user=request.user)
+        if form.is_valid():
+            with transaction.atomic():
+                saved = form.save()
+                in_scope = self.model.objects.restrict(request.user, Action.CHANGE).filter(pk=saved.pk).exists()
+                if not in_scope:
+                    transaction.set_rollback(True)
+            if in_scope:
+                verb = _("Created") if is_new else _("Saved")
+                messages.success(request, f"{verb} {self.model._meta.verbose_name} “{saved}”.")
+                return redirect(saved.get_absolute_url())
+            form.add_error(None, _("You may only keep %(model)s inside the parks or organizations "
+                                   "you are assigned to.") % {"model": self.model._meta.verbose_name_plural})
+            if is_new:
+                obj.pk = None
+        return render(request, self.template_name, self.base_context(object=obj, form=form,
+                                                                     return_url=self._return_url(obj)),
+                      status=400)
+
+    def _return_url(self, obj) -> str:
+        target = self.request.GET.get("return_url") or self.request.POST.get("return_url")
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
+            return target
+        return obj.get_absolute_url() if obj.pk else reverse(self.model.url_name("list"))
+
+
+class ObjectDeleteView(ObjectView):
+    template_name = "core/object_delete.html"
+
+    def get(self, request, pk):
+        obj = self.get_object(Action.DELETE)
+        return render(request, self.template_name, self.base_context(object=obj))
+
+    def post(self, request, pk):
+        obj = self.get_object(Action.DELETE)
+        label = str(obj)
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except ProtectedError as exc:
+            blockers = sorted({str(o._meta.verbose_name_plural) for o in exc.protected_objects})
+            messages.error(request, _("“%(object)s” cannot be deleted while it has %(blockers)s. "
+                                      "Remove or move those first.") % {"object": label, "blockers": ", ".join(blockers)})
+            return redirect(obj.get_absolute_url())
+        messages.success(request, _("Deleted %(model)s “%(object)s”.") % {"model": self.model._meta.verbose_name,
+                                                                           "object": label})
+        return redirect(self.model.url_name("list"))
+
+
+class ObjectImportView(ObjectView):
+    """Upload a CSV or XLSX, see a preview with every row's errors, then confirm. All rows or none."""
+
+    template_name = "core/object_import.html"
+    storage_dir = "imports"
+
+    def get(self, request):
+        self.require(Action.ADD)
+        return render(request, self.template_name, self.base_context(form=ImportForm(), **self._columns()))
+
+    def _columns(self) -> dict:
+        resource = self.views.resource(user=self.request.user)
+        return {"columns": [f.column_name for f in resource.get_import_fields()],
+                "id_fields": resource._meta.import_id_fields}
+
+    def post(self, request):
+        self.require(Action.ADD)
+        resource = self.views.resource(user=request.user)
+        token = request.POST.get("token")
+        if token:
+            return self._confirm(request, resource, token)
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, self.base_context(form=form, **self._columns()), status=400)
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            dataset = load_dataset(content, upload.name)
+        except ValueError as exc:
+            form.add_error("file", str(exc))
+            return render(request, self.template_name, self.base_context(form=form, **self._columns()), status=400)
+        report = resource.import_dataset(dataset, dry_run=True)
+        token = None
+        if report.ok:
+            token = f"{uuid.uuid4().hex}-{upload.name.lower().rsplit('.', 1)[-1]}"
+            default_storage.save(f"{self.storage_dir}/{request.user.pk}-{token}", ContentFile(content))
+        return render(request, self.template_name, self.base_context(
+            form=ImportForm(), report=report, token=token, file_name=upload.name, **self._columns()),
+            status=200 if report.ok else 400)
+
+    def _confirm(self, request, resource, token: str):
+        if not token.replace("-", "").isalnum():
+            raise Http404
+        stored = f"{self.storage_dir}/{request.user.pk}-{token}"
+        if not default_storage.exists(stored):
+            messages.error(request, _("That upload has expired; please upload the file again."))
+            return redirect(self.model.url_name("import"))
+        with default_storage.open(stored) as handle:
+            content = handle.read()
+        default_storage.delete(stored)
+        dataset = load_dataset(content, f"upload.{token.rsplit('-', 1)[-1]}")
+        report = resource.import_dataset(dataset, dry_run=False)
+        if not report.ok:
+            return render(request, self.template_name, self.base_context(form=ImportForm(), report=report,
+                                                                         **self._columns()), status=400)
+        messages.success(request, _("Imported %(total)d rows: %(new)d new, %(updated)d updated, %(skipped)d "
+                                    "unchanged.") % {"total": report.total, "new": report.new,
+                                                     "updated": report.updated, "skipped": report.skipped})
+        return redirect(self.model.url_name("list"))

@@ -1,0 +1,116 @@
+"""Pages shared by every domain: home, global search, change log, profile."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django_tables2 import RequestConfig
+from rest_framework.authtoken.models import Token
+
+from parkos.core.filtersets import ObjectChangeFilterSet
+from parkos.core.forms import style_widget
+from parkos.core.models import ObjectChange
+from parkos.core.permissions import Action
+from parkos.core.search import global_search, searchable_models
+from parkos.core.tables import ObjectChangeTable
+
+
+class HomeView(View):
+    """What the user can see, counted, and the latest changes they may read."""
+
+    def get(self, request):
+        tiles = []
+        for model in searchable_models():
+            queryset = model.objects.restrict(request.user, Action.VIEW)
+            if queryset.query.is_empty():
+                continue
+            tiles.append({"label": str(model._meta.verbose_name_plural).capitalize(), "count": queryset.count(),
+                          "url": model.url_name("list")})
+        recent = None
+        if request.user.has_perm("core.view_objectchange"):
+            recent = ObjectChange.objects.select_related("changed_object_type")[:8]
+        return render(request, "core/home.html", {"tiles": tiles, "recent": recent})
+
+
+class SearchView(View):
+    def get(self, request):
+        text = request.GET.get("q", "")
+        groups = global_search(request.user, text)
+        return render(request, "core/search.html", {"q": text, "groups": groups,
+                                                    "too_short": 0 < len(text.strip()) < 2})
+
+
+@method_decorator(permission_required("core.view_objectchange", raise_exception=True), name="dispatch")
+class ChangeLogView(View):
+    def get(self, request):
+        filterset = ObjectChangeFilterSet(request.GET or None,
+                                          queryset=ObjectChange.objects.select_related("changed_object_type"))
+        table = ObjectChangeTable(filterset.qs, request=request)
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        return render(request, "core/changelog.html", {"table": table, "filterset": filterset})
+
+
+@method_decorator(permission_required("core.view_objectchange", raise_exception=True), name="dispatch")
+class ChangeDetailView(View):
+    def get(self, request, pk):
+        change = get_object_or_404(ObjectChange.objects.select_related("changed_object_type", "user"), pk=pk)
+        siblings = ObjectChange.objects.filter(request_id=change.request_id).exclude(pk=change.pk)[:20] \
+            if change.request_id else []
+        return render(request, "core/change_detail.html", {"change": change, "diff": change.diff(),
+                                                           "siblings": siblings})
+
+
+class PreferencesForm(forms.Form):
+    area_unit = forms.ChoiceField(label=gettext_lazy("Show areas in"))
+    language = forms.ChoiceField(label=gettext_lazy("Language"))
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        from parkos.core.units import AreaUnit
+
+        super().__init__(*args, **kwargs)
+        self.fields["area_unit"].choices = AreaUnit.choices
+        self.fields["language"].choices = settings.LANGUAGES
+        for field in self.fields.values():
+            style_widget(field)
+
+
+class ProfileView(View):
+    """The user's roles and scope, display preferences, and API token."""
+
+    def get(self, request, form=None):
+        user = request.user
+        form = form or PreferencesForm(initial={"area_unit": user.area_unit,
+                                                "language": translation.get_language()})
+        token = Token.objects.filter(user=user).first()
+        return render(request, "core/profile.html", {
+            "form": form, "token": token,
+            "parks": user.parks.all() if hasattr(user, "parks") else [],
+            "organizations": user.organizations.all() if hasattr(user, "organizations") else [],
+        })
+
+    def post(self, request):
+        user = request.user
+        if "token" in request.POST:
+            Token.objects.filter(user=user).delete()
+            Token.objects.create(user=user)
+            messages.success(request, _("A new API token was created; the old one no longer works."))
+            return redirect("profile")
+        form = PreferencesForm(request.POST)
+        if not form.is_valid():
+            return self.get(request, form=form)
+        user.area_unit = form.cleaned_data["area_unit"]
+        user.save(update_fields=["area_unit"])
+        response = redirect("profile")
+        from django.conf import settings
+
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"], samesite="Lax")
+        translation.activate(form.cleaned_data["language"])
+        messages.success(request, _("Preferences saved."))
+        return response

@@ -1,0 +1,66 @@
+"""Directory pages: each model's whole UI is one ObjectViews declaration."""
+
+from django.utils.translation import gettext_lazy as _
+
+from parkos.core.views.generic import ObjectViews, Related
+from parkos.directory import filtersets, forms, resources, tables
+from parkos.directory.models import Industry, Organization, OrganizationAlias, Person, Position
+
+
+class IndustryViews(ObjectViews):
+    model = Industry
+    path = "industries"
+    table = tables.IndustryTable
+    filterset = filtersets.IndustryFilterSet
+    form = forms.IndustryForm
+    resource = resources.IndustryResource
+    list_related = ("parent",)
+    detail_exclude = (*ObjectViews.detail_exclude, "tree_path", "depth")
+    related = (
+        Related(Industry, tables.IndustryTable, "parent", _("Sub-industries")),
+        Related(Organization, tables.OrganizationTable, "industry"),
+    )
+
+
+class OrganizationViews(ObjectViews):
+    model = Organization
+    path = "organizations"
+    table = tables.OrganizationTable
+    filterset = filtersets.OrganizationFilterSet
+    form = forms.OrganizationForm
+    resource = resources.OrganizationResource
+    list_related = ("industry",)
+    related = (
+        Related(OrganizationAlias, tables.OrganizationAliasTable, "organization", _("Aliases")),
+        Related(Position, tables.PositionTable, "organization", _("People and positions")),
+    )
+
+
+class OrganizationAliasViews(ObjectViews):
+    model = OrganizationAlias
+    path = "aliases"
+    table = tables.OrganizationAliasTable
+    filterset = filtersets.OrganizationAliasFilterSet
+    form = forms.OrganizationAliasForm
+    resource = resources.OrganizationAliasResource
+    list_related = ("organization",)
+
+
+class PersonViews(ObjectViews):
+    model = Person
+    path = "people"
+    table = tables.PersonTable
+    filterset = filtersets.PersonFilterSet
+    form = forms.PersonForm
+    resource = resources.PersonResource
+    related = (Related(Position, tables.PositionTable, "person"),)
+
+
+class PositionViews(ObjectViews):
+    model = Position
+    path = "positions"
+    table = tables.PositionTable
+    filterset = filtersets.PositionFilterSet
+    form = forms.PositionForm
+    resource = resources.PositionResource
+    list_related = ("person", "organization")

@@ -1,0 +1,59 @@
+"""Park registry pages: each model's whole UI is one ObjectViews declaration."""
+
+from parkos.core.views.generic import ObjectViews, Related
+from parkos.parks import filtersets, forms, resources, tables
+from parkos.parks.models import Building, LandParcel, Park, ParkBrand, SpaceUnit
+
+
+class ParkBrandViews(ObjectViews):
+    model = ParkBrand
+    path = "brands"
+    table = tables.ParkBrandTable
+    filterset = filtersets.ParkBrandFilterSet
+    form = forms.ParkBrandForm
+    resource = resources.ParkBrandResource
+    list_related = ("operator",)
+    related = (Related(Park, tables.ParkTable, "brand"),)
+
+
+class ParkViews(ObjectViews):
+    model = Park
+    path = "parks"
+    table = tables.ParkTable
+    filterset = filtersets.ParkFilterSet
+    form = forms.ParkForm
+    resource = resources.ParkResource
+    list_related = ("brand", "operator")
+    related = (Related(LandParcel, tables.LandParcelTable, "park"),)
+
+
+class LandParcelViews(ObjectViews):
+    model = LandParcel
+    path = "parcels"
+    table = tables.LandParcelTable
+    filterset = filtersets.LandParcelFilterSet
+    form = forms.LandParcelForm
+    resource = resources.LandParcelResource
+    list_related = ("park", "holder")
+    related = (Related(Building, tables.BuildingTable, "parcel"),)
+
+
+class BuildingViews(ObjectViews):
+    model = Building
+    path = "buildings"
+    table = tables.BuildingTable
+    filterset = filtersets.BuildingFilterSet
+    form = forms.BuildingForm
+    resource = resources.BuildingResource
+    list_related = ("parcel__park",)
+    related = (Related(SpaceUnit, tables.SpaceUnitTable, "building"),)
+
+
+class SpaceUnitViews(ObjectViews):
+    model = SpaceUnit
+    path = "units"
+    table = tables.SpaceUnitTable
+    filterset = filtersets.SpaceUnitFilterSet
+    form = forms.SpaceUnitForm
+    resource = resources.SpaceUnitResource
+    list_related = ("building",)

@@ -1,0 +1,41 @@
+"""Top-level URLs: the shell pages, each domain's pages, the API and its documentation."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from parkos.core.api.root import APIRootView
+from parkos.core.views import pages
+from parkos.users.forms import LoginForm
+
+urlpatterns = [
+    path("", pages.HomeView.as_view(), name="home"),
+    path("search/", pages.SearchView.as_view(), name="search"),
+    path("profile/", pages.ProfileView.as_view(), name="profile"),
+    path("changelog/", pages.ChangeLogView.as_view(), name="changelog"),
+    path("changelog/<int:pk>/", pages.ChangeDetailView.as_view(), name="objectchange"),
+    path("login/", auth_views.LoginView.as_view(template_name="users/login.html", authentication_form=LoginForm,
+                                                redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(template_name="users/password_change.html"),
+         name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(template_name="users/password_done.html"),
+         name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("directory/", include("parkos.directory.urls")),
+    path("parks/", include("parkos.parks.urls")),
+    path("api/", APIRootView.as_view(), name="api-root"),
+    path("api/directory/", include("parkos.directory.api.urls")),
+    path("api/parks/", include("parkos.parks.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

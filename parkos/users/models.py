@@ -1,0 +1,48 @@
+"""The ParkOS user: a Django user with a display preference and the scope of its roles."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from parkos.core.models import ChangeLoggedModel
+from parkos.core.permissions import roles_of
+from parkos.core.units import AreaUnit
+
+
+class User(ChangeLoggedModel, AbstractUser):
+    """Staff are assigned parks; government partners and enterprise users belong to organizations."""
+
+    area_unit = models.CharField(
+        _("show areas in"), max_length=2, choices=AreaUnit.choices, default=AreaUnit.SQUARE_METRE
+    )
+    parks = models.ManyToManyField(
+        "parks.Park",
+        verbose_name=_("assigned parks"),
+        blank=True,
+        related_name="staff",
+        help_text=_("Staff roles see the rows of these parks."),
+    )
+    organizations = models.ManyToManyField(
+        "directory.Organization",
+        verbose_name=_("organizations"),
+        blank=True,
+        related_name="users",
+        help_text=_("Government partners and enterprise users see their own organization's rows."),
+    )
+
+    changelog_exclude = ("last_login", "date_joined", "password")
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def scope_park_ids(self):
+        return self.parks.values("pk")
+
+    def scope_organization_ids(self):
+        return self.organizations.values("pk")
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(role.label) for role in roles_of(self)]
