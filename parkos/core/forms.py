@@ -1,6 +1,7 @@
 """Form bases: every model form gets the user, sees only what the user may see, and renders alike."""
 
 from django import forms
+from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -76,8 +77,16 @@ def restrict_choices(form: forms.BaseForm, user) -> None:
         style_widget(field)
 
 
+def model_formfield(db_field, **kwargs):
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")  # 'example.cn' means https://example.cn
+    return db_field.formfield(**kwargs)
+
+
 class PrimaryModelForm(forms.ModelForm):
     """Base for every model form: takes the acting user and restricts related choices to what they see."""
+
+    formfield_callback = model_formfield
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

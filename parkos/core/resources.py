@@ -120,6 +120,15 @@ class PrimaryResource(resources.ModelResource):
         if not self._meta.model.objects.restrict(self.user, Action.CHANGE).filter(pk=instance.pk).exists():
             raise ValidationError(_("This row lies outside the parks or organizations you are assigned to."))
 
+    def get_instance(self, instance_loader, row):
+        # A bad key (a parcel that does not exist) is the row's error at that column, not a crash.
+        for field in self.get_import_id_fields():
+            try:
+                self.fields[field].clean(row)
+            except ValueError as exc:
+                raise ValidationError({self.fields[field].attribute: str(exc)}) from exc
+        return super().get_instance(instance_loader, row)
+
     def import_dataset(self, dataset: tablib.Dataset, *, dry_run: bool, on_row=None) -> ImportReport:
         """Import all rows or none; return counts, a preview and every row's errors."""
         self._on_row = on_row

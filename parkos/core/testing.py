@@ -1,0 +1,380 @@
+"""Shared test machinery: a small world of two sides, a user per role, and the standard model tests.
+
+A model gets its whole standard suite (list, search, sort, detail, history, create, edit, delete,
+import good and bad files, export, API CRUD, query counts, permissions per role in UI, API,
+search and export) by subclassing ``StandardModelTests`` and declaring:
+
+    model             the model
+    form_data         valid POST data for its add form (a dict, or a callable taking the world)
+    update_data       changes for its edit form (merged over the object's current form data)
+    invalid_data      (field, value) pairs that must each be refused at that field
+    csv_rows          callable(world) -> CSV text (header + at least two good rows)
+    csv_bad_row       callable(world) -> one data row that must be refused, and the column expected in the error
+    api_data          callable(world) -> valid JSON body for POST to its API list
+    visible_to        {role name: "all" | "in" | "none"} for viewing, the specification of its scope
+    make_deletable(world) -> an object nothing protects (only if make() adds protected children)
+    make(world, side) -> a new object that belongs to side "in" or "out" (see World); world.seq()
+                      gives numbers for unique codes
+
+Side "in" is what the scoped users are assigned to (park_in, org_in); side "out" is not theirs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import ClassVar
+
+from django import forms
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from parkos.core.models import ObjectChange
+from parkos.core.permissions import ROLES, Scope
+
+PASSWORD = "a-long-test-password"
+
+
+@dataclass
+class World:
+    """Two of everything: the side a scoped user is assigned to ("in") and the other ("out")."""
+
+    industry: object
+    org: dict
+    brand: dict
+    park: dict
+    parcel: dict
+    building: dict
+    users: dict
+    counter: int = 0
+
+    def seq(self) -> int:
+        self.counter += 1
+        return self.counter
+
+    def scoped_users(self, scope: Scope) -> list:
+        return [self.users[role.name] for role in ROLES if role.scope == scope]
+
+    @classmethod
+    def build(cls) -> World:
+        from parkos.directory.models import Industry, Organization
+        from parkos.parks.models import Building, LandParcel, Park, ParkBrand
+        from parkos.users.models import User
+
+        industry = Industry.objects.create(code="T-IC", name="Test circuits", name_en="Test circuits")
+        org, brand, park, parcel, building = {}, {}, {}, {}, {}
+        for side in ("in", "out"):
+            org[side] = Organization.objects.create(name=f"Org {side} Ltd", industry=industry)
+            brand[side] = ParkBrand.objects.create(code=f"brand-{side}", name=f"Brand {side}")
+            park[side] = Park.objects.create(code=f"park-{side}", name=f"Park {side}", brand=brand[side],
+                                             district="District", land_area=1_000_000)
+            parcel[side] = LandParcel.objects.create(park=park[side], code=f"P-{side}", area=10_000, holder=org[side])
+            building[side] = Building.objects.create(parcel=parcel[side], code=f"B-{side}", floor_area=5_000)
+        users = {}
+        for role in ROLES:
+            user = User.objects.create_user(username=role.name, password=PASSWORD)
+            user.groups.add(Group.objects.get(name=role.name))
+            if role.scope == Scope.PARKS:
+                user.parks.add(park["in"])
+            elif role.scope == Scope.ORGANIZATION:
+                user.organizations.add(org["in"])
+            users[role.name] = user
+        return cls(industry, org, brand, park, parcel, building, users)
+
+
+def csv_text(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+class StandardModelTests(TestCase):
+    """The standard suite; subclasses declare the attributes listed in the module docstring."""
+
+    __test__ = False  # the base itself is not a suite; each subclass that names a model is
+    model: ClassVar[type]
+    form_data: ClassVar = None
+    update_data: ClassVar[dict] = {}
+    invalid_data: ClassVar[list[tuple[str, object]]] = []
+    csv_rows: ClassVar = None
+    csv_bad_row: ClassVar = None
+    api_data: ClassVar = None
+    visible_to: ClassVar[dict[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.__test__ = "model" in cls.__dict__
+
+    @classmethod
+    def make(cls, world: World, side: str):
+        raise NotImplementedError
+
+    @classmethod
+    def make_deletable(cls, world: World):
+        """An object nothing protects from deletion; override when make() adds protected children."""
+        return cls.make(world, "in")
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = World.build()
+        cls.obj_in = cls.make(cls.world, "in")
+        cls.obj_out = cls.make(cls.world, "out")
+
+    def setUp(self):
+        self.admin = self.world.users["operator_admin"]
+        self.client.force_login(self.admin)
+        self.api = APIClient()
+        self.api.force_authenticate(self.admin)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def url(self, view: str = "", obj=None) -> str:
+        return reverse(self.model.url_name(view), kwargs={"pk": obj.pk} if obj is not None else None)
+
+    def api_url(self, obj=None) -> str:
+        meta = self.model._meta
+        name = f"{meta.app_label}-api:{meta.model_name}-{'detail' if obj else 'list'}"
+        return reverse(name, kwargs={"pk": obj.pk} if obj else None)
+
+    def resolve(self, value):
+        return value(self.world) if callable(value) else value
+
+    def form_data_for(self, obj) -> dict:
+        """The object's current values as its edit form would post them."""
+        from parkos.core.views.generic import ObjectViews
+
+        views = next(v for v in _all_subclasses(ObjectViews) if getattr(v, "model", None) is self.model)
+        form = views.form(instance=obj, user=self.admin)
+        data = {}
+        for name, field in form.fields.items():
+            value = form.initial.get(name)
+            if value is None:
+                continue
+            if isinstance(field.widget, forms.CheckboxInput):
+                if value:
+                    data[name] = "on"
+                continue
+            data[name] = json.dumps(value) if isinstance(value, dict | list) else value
+        return data
+
+    def changes(self, obj, action):
+        return ObjectChange.objects.filter(
+            changed_object_type=ContentType.objects.get_for_model(self.model), changed_object_id=obj.pk,
+            action=action,
+        )
+
+    def count_queries(self, client, url) -> int:
+        client.get(url)  # warm the per-user permission caches, which a real request pays once
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        self.assertEqual(response.status_code, 200, url)
+        if getattr(self, "show_queries", False):
+            print("\n".join(q["sql"][:160] for q in ctx.captured_queries))
+        return len(ctx.captured_queries)
+
+    # --- pages ----------------------------------------------------------------------------
+
+    def test_list_shows_objects(self):
+        response = self.client.get(self.url("list"))
+        self.assertContains(response, self.obj_in.get_absolute_url())
+        self.assertContains(response, self.obj_out.get_absolute_url())
+
+    def test_list_search_finds_object(self):
+        field = self.model.search_fields[0]
+        value = self.model._base_manager.filter(pk=self.obj_in.pk).values_list(field, flat=True).first()
+        response = self.client.get(self.url("list"), {"q": str(value)})
+        self.assertContains(response, self.obj_in.get_absolute_url())
+
+    def test_list_sorts_by_every_column(self):
+        from parkos.core.views.generic import ObjectViews
+
+        views = next(v for v in _all_subclasses(ObjectViews) if getattr(v, "model", None) is self.model)
+        table = views.table(self.model.objects.none())
+        for column in table.columns:
+            if column.orderable:
+                for order in (column.name, f"-{column.name}"):
+                    response = self.client.get(self.url("list"), {"sort": order})
+                    self.assertEqual(response.status_code, 200, order)
+
+    def test_list_query_count_does_not_grow_with_rows(self):
+        before = self.count_queries(self.client, self.url("list"))
+        for _ in range(3):
+            self.make(self.world, "in")
+        self.assertEqual(self.count_queries(self.client, self.url("list")), before)
+        self.assertEqual(self.count_queries(self.client, self.url("list") + "?per_page=100"), before)
+
+    def test_detail_and_history(self):
+        response = self.client.get(self.url("", self.obj_in))
+        self.assertContains(response, str(self.obj_in))
+        response = self.client.get(self.url("history", self.obj_in))
+        self.assertEqual(response.status_code, 200)
+
+    def test_create_records_change(self):
+        data = self.resolve(self.form_data)
+        count = self.model.objects.count()
+        response = self.client.post(self.url("add"), data)
+        self.assertEqual(response.status_code, 302, getattr(response, "context", {}) and
+                         response.context.get("form") and response.context["form"].errors)
+        self.assertEqual(self.model.objects.count(), count + 1)
+        created = self.model.objects.latest("pk")
+        change = self.changes(created, "create").get()
+        self.assertEqual(change.user, self.admin)
+        self.assertEqual(change.source, "web")
+
+    def test_create_refuses_bad_input_at_the_field(self):
+        base = self.resolve(self.form_data)
+        for field, value in self.invalid_data:
+            with self.subTest(field=field, value=value):
+                response = self.client.post(self.url("add"), {**base, field: value})
+                self.assertEqual(response.status_code, 400)
+                self.assertIn(field, response.context["form"].errors)
+
+    def test_edit_records_before_and_after(self):
+        data = {**self.form_data_for(self.obj_in), **self.resolve(self.update_data)}
+        response = self.client.post(self.url("edit", self.obj_in), data)
+        self.assertEqual(response.status_code, 302,
+                         response.context["form"].errors if response.status_code == 400 else response)
+        change = self.changes(self.obj_in, "update").latest("pk")
+        self.assertTrue(change.diff(), "an edit must record which fields changed")
+        for field in self.resolve(self.update_data):
+            self.assertIn(field, set(change.postchange_data) | {f for f in change.postchange_data})
+
+    def test_delete_records_change(self):
+        victim = self.make_deletable(self.world)
+        response = self.client.post(self.url("delete", victim))
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(self.model.objects.filter(pk=victim.pk).exists())
+        self.assertTrue(self.changes(victim, "delete").exists())
+
+    # --- import / export -----------------------------------------------------------------
+
+    def upload(self, text: str, name: str = "rows.csv"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return self.client.post(self.url("import"), {"file": SimpleUploadedFile(name, text.encode("utf-8"))})
+
+    def test_import_good_file_previews_then_writes(self):
+        text = self.csv_rows(self.world)
+        rows = len(text.strip().splitlines()) - 1
+        count = self.model.objects.count()
+        preview = self.upload(text)
+        self.assertEqual(preview.status_code, 200, preview.context["report"].errors if preview.context else "")
+        self.assertEqual(self.model.objects.count(), count, "a preview writes nothing")
+        token = preview.context["token"]
+        response = self.client.post(self.url("import"), {"token": token})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.model.objects.count(), count + rows)
+        self.assertTrue(ObjectChange.objects.filter(source="import",
+                                                    changed_object_type__model=self.model._meta.model_name).exists())
+
+    def test_import_bad_row_names_row_and_column_and_writes_nothing(self):
+        good = self.csv_rows(self.world).strip().splitlines()
+        bad_row, column = self.csv_bad_row(self.world)
+        text = "\n".join([good[0], good[1], bad_row, *good[2:]]) + "\n"
+        count = self.model.objects.count()
+        response = self.upload(text)
+        self.assertEqual(response.status_code, 400)
+        errors = response.context["report"].errors
+        self.assertTrue(any(e.row == 2 and (column is None or e.field == column) for e in errors),
+                        [(e.row, e.field, e.message) for e in errors])
+        self.assertEqual(self.model.objects.count(), count)
+
+    def test_export_csv_and_xlsx(self):
+        response = self.client.get(self.url("list"), {"export": "csv"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("text/csv", response["Content-Type"])
+        self.assertGreaterEqual(len(response.content.decode("utf-8-sig").strip().splitlines()), 3)
+        response = self.client.get(self.url("list"), {"export": "xlsx"})
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.content.startswith(b"PK"))
+
+    # --- API -----------------------------------------------------------------------------
+
+    def test_api_crud(self):
+        response = self.api.get(self.api_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.obj_in.pk, [row["id"] for row in response.json()["results"]])
+        self.assertEqual(self.api.get(self.api_url(self.obj_in)).status_code, 200)
+        response = self.api.post(self.api_url(), self.api_data(self.world), format="json")
+        self.assertEqual(response.status_code, 201, response.content)
+        created = self.model.objects.get(pk=response.json()["id"])
+        self.assertEqual(self.changes(created, "create").get().source, "api")
+        response = self.api.patch(self.api_url(created), self.resolve(self.update_data), format="json")
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertTrue(self.changes(created, "update").exists())
+        response = self.api.delete(self.api_url(created))
+        self.assertEqual(response.status_code, 204)
+
+    def test_api_refuses_bad_input_with_field_messages(self):
+        for field, value in self.invalid_data:
+            with self.subTest(field=field):
+                response = self.api.post(self.api_url(), {**self.api_data(self.world), field: value}, format="json")
+                self.assertEqual(response.status_code, 400, response.content)
+                self.assertIn(field, response.json())
+
+    def test_api_list_query_count_does_not_grow_with_rows(self):
+        before = self.count_queries(self.api, self.api_url())
+        for _ in range(3):
+            self.make(self.world, "in")
+        self.assertEqual(self.count_queries(self.api, self.api_url()), before)
+
+    def test_anonymous_sees_nothing(self):
+        self.client.logout()
+        response = self.client.get(self.url("list"))
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(reverse("login"), response["Location"])
+        self.assertIn(APIClient().get(self.api_url()).status_code, (401, 403))
+
+    # --- permissions per role --------------------------------------------------------------
+
+    def test_each_role_sees_exactly_its_scope(self):
+        """UI list, detail, API list, API detail, export and search agree with visible_to."""
+        for role in ROLES:
+            expected = self.visible_to.get(role.name, "none")
+            with self.subTest(role=role.name, expected=expected):
+                self._check_role(self.world.users[role.name], expected)
+
+    def _check_role(self, user, expected):
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        api = APIClient()
+        api.force_authenticate(user)
+        sees = {"in": expected in ("all", "in"), "out": expected == "all"}
+        list_response = client.get(self.url("list"))
+        api_list = api.get(self.api_url(), {"page_size": 1000})
+        export = client.get(self.url("list"), {"export": "csv"})
+        if expected == "none":
+            self.assertEqual(list_response.status_code, 403)
+            self.assertEqual(api_list.status_code, 403)
+        ids = {row["id"] for row in api_list.json()["results"]} if api_list.status_code == 200 else set()
+        for side, obj in (("in", self.obj_in), ("out", self.obj_out)):
+            visible = sees[side]
+            self.assertEqual(client.get(self.url("", obj)).status_code, 200 if visible else 404, side)
+            self.assertEqual(api.get(self.api_url(obj)).status_code,
+                             200 if visible else (404 if expected != "none" else 403), side)
+            self.assertEqual(obj.pk in ids, visible, side)
+            if list_response.status_code == 200:
+                self.assertEqual(obj.get_absolute_url() in list_response.content.decode(), visible, side)
+            marker = str(self.model._base_manager.filter(pk=obj.pk).values_list(
+                self.model.search_fields[0], flat=True).get())
+            if export.status_code == 200:
+                self.assertEqual(marker in export.content.decode("utf-8-sig"), visible, f"export {side}")
+            found = client.get(reverse("search"), {"q": marker})
+            self.assertEqual(obj.get_absolute_url() in found.content.decode(), visible, f"search {side}")
+
+
+def _all_subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _all_subclasses(sub)

@@ -1,0 +1,199 @@
+"""The standard suite (pages, import, export, API, permissions per role) for every park registry model."""
+
+import json
+
+from parkos.core.permissions import Scope
+from parkos.core.testing import StandardModelTests, csv_text
+from parkos.parks.models import Building, LandParcel, Park, ParkBrand, SpaceUnit
+
+STAFF_SEE_THEIR_PARKS = {"operator_admin": "all", "investment_staff": "in", "park_manager": "in",
+                         "service_staff": "in", "evaluation_officer": "in"}
+SQUARE = {"type": "Polygon", "coordinates": [[[121.60, 31.20], [121.61, 31.20], [121.61, 31.21], [121.60, 31.21],
+                                              [121.60, 31.20]]]}
+
+
+def assign_to_staff(world, park):
+    for user in world.scoped_users(Scope.PARKS):
+        user.parks.add(park)
+
+
+class ParkBrandTests(StandardModelTests):
+    model = ParkBrand
+    visible_to = STAFF_SEE_THEIR_PARKS
+    form_data = {"code": "new-brand", "name": "新品牌"}
+    update_data = {"name_en": "Renamed brand"}
+    invalid_data = [("code", "not a slug!"), ("name", "")]
+
+    @classmethod
+    def make(cls, world, side):
+        n = world.seq()
+        brand = ParkBrand.objects.create(code=f"b{n:04d}{side}", name=f"Brand {n:04d}{side}")
+        park = Park.objects.create(code=f"bp{n:04d}{side}", name=f"Brand park {n:04d}{side}", brand=brand,
+                                   district="District")
+        if side == "in":
+            assign_to_staff(world, park)
+        return brand
+
+    @classmethod
+    def make_deletable(cls, world):
+        return ParkBrand.objects.create(code=f"bare{world.seq():04d}", name=f"Bare brand {world.seq():04d}")
+
+    def test_delete_of_brand_with_parks_is_refused_with_a_reason(self):
+        response = self.client.post(self.url("delete", self.obj_in), follow=True)
+        self.assertTrue(ParkBrand.objects.filter(pk=self.obj_in.pk).exists())
+        self.assertContains(response, "cannot be deleted while it has parks")
+
+    @staticmethod
+    def csv_rows(world):
+        return csv_text([{"code": "csv-a", "name": "品牌甲", "name_en": "A", "operator": "Org in Ltd", "description": ""},
+                         {"code": "csv-b", "name": "品牌乙", "name_en": "B", "operator": "", "description": "x"}])
+
+    @staticmethod
+    def csv_bad_row(world):
+        return "csv-c,品牌丙,C,Nobody Ltd,", "operator"
+
+    @staticmethod
+    def api_data(world):
+        return {"code": "api-brand", "name": "API brand", "operator": world.org["in"].pk}
+
+
+class ParkTests(StandardModelTests):
+    model = Park
+    visible_to = STAFF_SEE_THEIR_PARKS
+    update_data = {"district": "嘉定区"}
+    invalid_data = [("boundary", json.dumps({"type": "Point", "coordinates": [121.6, 31.2]})),
+                    ("land_area", "12 acres"), ("district", ""), ("code", "")]
+
+    @staticmethod
+    def form_data(world):
+        return {"code": "new-park", "name": "新园区", "district": "闵行区", "land_area": "300 mu",
+                "brand": world.brand["in"].pk, "boundary": json.dumps(SQUARE)}
+
+    @classmethod
+    def make(cls, world, side):
+        n = world.seq()
+        park = Park.objects.create(code=f"p{n:04d}{side}", name=f"Park {n:04d}{side}", district="District",
+                                   brand=world.brand[side], land_area=500_000, boundary=SQUARE)
+        if side == "in":
+            assign_to_staff(world, park)
+        return park
+
+    @staticmethod
+    def csv_rows(world):
+        return csv_text([
+            {"code": "csv-p1", "name": "导入园一", "name_en": "", "brand": "brand-in", "district": "松江区",
+             "operator": "", "land_area": "150 mu", "established": "2010-05-01", "address": "",
+             "boundary": json.dumps(SQUARE), "description": ""},
+            {"code": "csv-p2", "name": "导入园二", "name_en": "", "brand": "", "district": "青浦区",
+             "operator": "Org out Ltd", "land_area": "80000", "established": "", "address": "", "boundary": "",
+             "description": ""},
+        ])
+
+    @staticmethod
+    def csv_bad_row(world):
+        return "csv-p3,导入园三,,brand-in,宝山区,,lots,,,,", "land_area"
+
+    @staticmethod
+    def api_data(world):
+        return {"code": "api-park", "name": "API park", "district": "奉贤区", "land_area": "120000.00",
+                "boundary": SQUARE}
+
+
+class LandParcelTests(StandardModelTests):
+    model = LandParcel
+    visible_to = {**STAFF_SEE_THEIR_PARKS, "enterprise_user": "in"}
+    update_data = {"status": "idle"}
+    invalid_data = [("area", "-5"), ("area", "999999999"), ("park", ""), ("status", "flying")]
+
+    @staticmethod
+    def form_data(world):
+        return {"park": world.park["in"].pk, "code": "NEW-1", "area": "1200", "land_use": "industrial",
+                "status": "in_use", "holder": world.org["in"].pk}
+
+    @classmethod
+    def make(cls, world, side):
+        return LandParcel.objects.create(park=world.park[side], code=f"L{world.seq():04d}{side}", area=100,
+                                         holder=world.org[side])
+
+    @staticmethod
+    def csv_rows(world):
+        return csv_text([
+            {"park": "park-in", "code": "CSV-1", "area": "2 mu", "land_use": "industrial", "holder": "Org in Ltd",
+             "status": "in_use", "granted": "2015-06-30", "plot_ratio_cap": "2.0", "geometry": ""},
+            {"park": "park-out", "code": "CSV-2", "area": "3000", "land_use": "research", "holder": "",
+             "status": "idle", "granted": "", "plot_ratio_cap": "", "geometry": json.dumps(SQUARE)},
+        ])
+
+    @staticmethod
+    def csv_bad_row(world):
+        return "park-in,CSV-3,500,industrial,,flying,,,", "status"
+
+    @staticmethod
+    def api_data(world):
+        return {"park": world.park["in"].pk, "code": "API-1", "area": "800.00", "land_use": "logistics",
+                "status": "in_use"}
+
+
+class BuildingTests(StandardModelTests):
+    model = Building
+    visible_to = STAFF_SEE_THEIR_PARKS
+    update_data = {"floors": 5}
+    invalid_data = [("floors", "0"), ("floor_area", "abc"), ("parcel", "")]
+
+    @staticmethod
+    def form_data(world):
+        return {"parcel": world.parcel["in"].pk, "code": "NB-1", "use": "plant", "floor_area": "800", "floors": 3}
+
+    @classmethod
+    def make(cls, world, side):
+        return Building.objects.create(parcel=world.parcel[side], code=f"B{world.seq():04d}{side}", floor_area=200)
+
+    @staticmethod
+    def csv_rows(world):
+        return csv_text([
+            {"parcel": "park-in/P-in", "code": "CSV-B1", "name": "一号厂房", "use": "plant", "floor_area": "1200",
+             "floors": "2", "completed": "2018"},
+            {"parcel": "park-out/P-out", "code": "CSV-B2", "name": "", "use": "office", "floor_area": "3000",
+             "floors": "8", "completed": ""},
+        ])
+
+    @staticmethod
+    def csv_bad_row(world):
+        return "park-in/NO-SUCH,CSV-B3,,plant,100,1,", "parcel"
+
+    @staticmethod
+    def api_data(world):
+        return {"parcel": world.parcel["in"].pk, "code": "API-B", "use": "office", "floor_area": "900.00",
+                "floors": 4}
+
+
+class SpaceUnitTests(StandardModelTests):
+    model = SpaceUnit
+    visible_to = STAFF_SEE_THEIR_PARKS
+    update_data = {"floor": 2}
+    invalid_data = [("area", "999999"), ("building", ""), ("kind", "castle")]
+
+    @staticmethod
+    def form_data(world):
+        return {"building": world.building["in"].pk, "code": "101", "kind": "suite", "floor": 1, "area": "50"}
+
+    @classmethod
+    def make(cls, world, side):
+        return SpaceUnit.objects.create(building=world.building[side], code=f"U{world.seq():04d}{side}", area=10)
+
+    @staticmethod
+    def csv_rows(world):
+        return csv_text([
+            {"id": "", "building": world.building["in"].pk, "code": "CSV-U1", "kind": "suite", "floor": "3",
+             "area": "120"},
+            {"id": "", "building": world.building["out"].pk, "code": "CSV-U2", "kind": "plant", "floor": "1",
+             "area": "1 mu"},
+        ])
+
+    @staticmethod
+    def csv_bad_row(world):
+        return f",{world.building['in'].pk},CSV-U3,suite,2,99999", "area"
+
+    @staticmethod
+    def api_data(world):
+        return {"building": world.building["in"].pk, "code": "API-U", "kind": "lab", "floor": 3, "area": "60.00"}
