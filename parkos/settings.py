@@ -59,6 +59,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Our apps come before the libraries so that our `import` and `export` commands win.
+    "parkos.core",
+    "parkos.directory",
+    "parkos.parks",
+    "parkos.users",
+    "parkos.demo",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -68,11 +74,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
-    "parkos.core",
-    "parkos.directory",
-    "parkos.parks",
-    "parkos.users",
-    "parkos.demo",
 ]
 
 MIDDLEWARE = [

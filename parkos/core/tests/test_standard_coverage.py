@@ -1,0 +1,36 @@
+"""Every model is on the standard path: tests, API endpoint, admin, import/export, menu."""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from parkos.core.models import PrimaryModel
+from parkos.core.resources import registered_labels
+from parkos.core.testing import StandardModelTests, _all_subclasses
+
+PRIMARY_MODELS = [m for m in apps.get_models() if issubclass(m, PrimaryModel)]
+
+
+def standard_suites():
+    for config in apps.get_app_configs():
+        if config.name.startswith("parkos."):
+            try:
+                importlib.import_module(f"{config.name}.tests.test_views")
+            except ModuleNotFoundError:
+                pass
+    return {suite.model for suite in _all_subclasses(StandardModelTests) if "model" in suite.__dict__}
+
+
+@pytest.mark.parametrize("model", PRIMARY_MODELS, ids=lambda m: m._meta.label)
+def test_model_has_its_standard_parts(model):
+    label = model._meta.label_lower
+    assert model in standard_suites(), f"{label} has no StandardModelTests suite"
+    assert admin.site.is_registered(model), f"{label} is not in the admin"
+    assert label in registered_labels(), f"{label} has no registered import/export resource"
+    reverse(f"{model._meta.app_label}-api:{model._meta.model_name}-list")
+    reverse(model.url_name("list"))
+    menu = getattr(apps.get_app_config(model._meta.app_label), "menu_models", ())
+    assert model._meta.model_name in menu, f"{label} is missing from its app's menu_models"
