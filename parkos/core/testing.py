@@ -109,6 +109,8 @@ class StandardModelTests(TestCase):
     csv_bad_row: ClassVar = None
     api_data: ClassVar = None
     visible_to: ClassVar[dict[str, str]] = {}
+    editable_by: ClassVar[dict[str, str]] = {}
+    addable_by: ClassVar[set[str] | None] = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -342,6 +344,26 @@ class StandardModelTests(TestCase):
             expected = self.visible_to.get(role.name, "none")
             with self.subTest(role=role.name, expected=expected):
                 self._check_role(self.world.users[role.name], expected)
+
+    def test_each_role_may_change_exactly_its_scope(self):
+        """Edit page and API PATCH agree with editable_by; out of scope is 404, no permission is 403."""
+        from django.test import Client
+
+        for role in ROLES:
+            expected = self.editable_by.get(role.name, "none")
+            user = self.world.users[role.name]
+            client = Client()
+            client.force_login(user)
+            api = APIClient()
+            api.force_authenticate(user)
+            with self.subTest(role=role.name, expected=expected):
+                adders = self.editable_by.keys() if self.addable_by is None else self.addable_by
+                self.assertEqual(client.get(self.url("add")).status_code, 200 if role.name in adders else 403)
+                for side, obj in (("in", self.obj_in), ("out", self.obj_out)):
+                    may = expected == "all" or (expected == "in" and side == "in")
+                    self.assertEqual(client.get(self.url("edit", obj)).status_code, 200 if may else 404, side)
+                    patch = api.patch(self.api_url(obj), {}, format="json").status_code
+                    self.assertEqual(patch, 200 if may else (403 if expected == "none" else 404), side)
 
     def _check_role(self, user, expected):
         from django.test import Client

@@ -11,6 +11,9 @@ STAFF_SEE_ALL = {"operator_admin": "all", "investment_staff": "all", "park_manag
                  "service_staff": "all", "evaluation_officer": "all"}
 
 
+STAFF_WHO_EDIT = {"operator_admin": "all", "investment_staff": "all", "park_manager": "all"}
+
+
 def credit_code(n: int) -> str:
     first17 = f"91310115MA1K{n:05d}"
     return first17 + credit_code_check_character(first17)
@@ -24,6 +27,7 @@ def wrong_check_character(n: int) -> str:
 class IndustryTests(StandardModelTests):
     model = Industry
     visible_to = STAFF_SEE_ALL
+    editable_by = STAFF_WHO_EDIT
     form_data = {"code": "NEW-IND", "name": "新产业"}
     update_data = {"name_en": "Renamed industry"}
     invalid_data = [("code", ""), ("parent", "999999")]
@@ -50,6 +54,7 @@ class IndustryTests(StandardModelTests):
 class OrganizationTests(StandardModelTests):
     model = Organization
     visible_to = {**STAFF_SEE_ALL, "government_partner": "in", "enterprise_user": "in"}
+    editable_by = STAFF_WHO_EDIT
     form_data = {"name": "上海新创科技有限公司", "kind": "enterprise", "credit_code": credit_code(1),
                  "registered_capital_currency": "CNY"}
     update_data = {"district": "闵行区"}
@@ -84,6 +89,7 @@ class OrganizationTests(StandardModelTests):
 class OrganizationAliasTests(StandardModelTests):
     model = OrganizationAlias
     visible_to = STAFF_SEE_ALL
+    editable_by = STAFF_WHO_EDIT
     update_data = {"name": "Renamed alias"}
     invalid_data = [("organization", ""), ("name", "")]
 
@@ -112,6 +118,7 @@ class OrganizationAliasTests(StandardModelTests):
 class PersonTests(StandardModelTests):
     model = Person
     visible_to = {**STAFF_SEE_ALL, "government_partner": "in", "enterprise_user": "in"}
+    editable_by = STAFF_WHO_EDIT
     form_data = {"name": "张伟", "name_en": "Zhang Wei"}
     update_data = {"phone": "021-12345678"}
     invalid_data = [("name", ""), ("email", "not-an-email")]
@@ -139,6 +146,7 @@ class PersonTests(StandardModelTests):
 class PositionTests(StandardModelTests):
     model = Position
     visible_to = {**STAFF_SEE_ALL, "government_partner": "in", "enterprise_user": "in"}
+    editable_by = STAFF_WHO_EDIT
     update_data = {"title": "董事长"}
     invalid_data = [("end_date", "2019-01-01"), ("title", "")]
 

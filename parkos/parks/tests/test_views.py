@@ -8,6 +8,7 @@ from parkos.parks.models import Building, LandParcel, Park, ParkBrand, SpaceUnit
 
 STAFF_SEE_THEIR_PARKS = {"operator_admin": "all", "investment_staff": "in", "park_manager": "in",
                          "service_staff": "in", "evaluation_officer": "in"}
+MANAGERS_EDIT_THEIR_PARKS = {"operator_admin": "all", "park_manager": "in"}
 SQUARE = {"type": "Polygon", "coordinates": [[[121.60, 31.20], [121.61, 31.20], [121.61, 31.21], [121.60, 31.21],
                                               [121.60, 31.20]]]}
 
@@ -20,6 +21,7 @@ def assign_to_staff(world, park):
 class ParkBrandTests(StandardModelTests):
     model = ParkBrand
     visible_to = STAFF_SEE_THEIR_PARKS
+    editable_by = MANAGERS_EDIT_THEIR_PARKS
     form_data = {"code": "new-brand", "name": "新品牌"}
     update_data = {"name_en": "Renamed brand"}
     invalid_data = [("code", "not a slug!"), ("name", "")]
@@ -60,6 +62,7 @@ class ParkBrandTests(StandardModelTests):
 class ParkTests(StandardModelTests):
     model = Park
     visible_to = STAFF_SEE_THEIR_PARKS
+    editable_by = MANAGERS_EDIT_THEIR_PARKS
     update_data = {"district": "嘉定区"}
     invalid_data = [("boundary", json.dumps({"type": "Point", "coordinates": [121.6, 31.2]})),
                     ("land_area", "12 acres"), ("district", ""), ("code", "")]
@@ -102,6 +105,8 @@ class ParkTests(StandardModelTests):
 class LandParcelTests(StandardModelTests):
     model = LandParcel
     visible_to = {**STAFF_SEE_THEIR_PARKS, "enterprise_user": "in"}
+    editable_by = {**MANAGERS_EDIT_THEIR_PARKS, "evaluation_officer": "in"}  # officers mark parcels inefficient
+    addable_by = set(MANAGERS_EDIT_THEIR_PARKS)
     update_data = {"status": "idle"}
     invalid_data = [("area", "-5"), ("area", "999999999"), ("park", ""), ("status", "flying")]
 
@@ -137,6 +142,7 @@ class LandParcelTests(StandardModelTests):
 class BuildingTests(StandardModelTests):
     model = Building
     visible_to = STAFF_SEE_THEIR_PARKS
+    editable_by = MANAGERS_EDIT_THEIR_PARKS
     update_data = {"floors": 5}
     invalid_data = [("floors", "0"), ("floor_area", "abc"), ("parcel", "")]
 
@@ -170,6 +176,7 @@ class BuildingTests(StandardModelTests):
 class SpaceUnitTests(StandardModelTests):
     model = SpaceUnit
     visible_to = STAFF_SEE_THEIR_PARKS
+    editable_by = MANAGERS_EDIT_THEIR_PARKS
     update_data = {"floor": 2}
     invalid_data = [("area", "999999"), ("building", ""), ("kind", "castle")]
 
@@ -197,3 +204,49 @@ class SpaceUnitTests(StandardModelTests):
     @staticmethod
     def api_data(world):
         return {"building": world.building["in"].pk, "code": "API-U", "kind": "lab", "floor": 3, "area": "60.00"}
+
+
+class ScopeOnWriteTests(StandardModelTests.__base__):
+    """A park manager cannot place records outside the parks assigned to them, by any channel."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from parkos.core.testing import World
+
+        cls.world = World.build()
+
+    def setUp(self):
+        self.manager = self.world.users["park_manager"]
+        self.client.force_login(self.manager)
+
+    def test_parcel_in_another_park_is_refused_at_the_park_field(self):
+        data = {"park": self.world.park["out"].pk, "code": "X-1", "area": "100", "land_use": "industrial",
+                "status": "in_use"}
+        response = self.client.post("/parks/parcels/add/", data)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("park", response.context["form"].errors)
+        from rest_framework.test import APIClient
+
+        api = APIClient()
+        api.force_authenticate(self.manager)
+        response = api.post("/api/parks/parcels/", data, format="json")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("park", response.json())
+        self.assertFalse(LandParcel.objects.filter(code="X-1").exists())
+
+    def test_brand_without_any_of_my_parks_is_not_kept(self):
+        response = self.client.post("/parks/brands/add/", {"code": "mine", "name": "我的品牌"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("inside the parks", str(response.context["form"].non_field_errors()))
+        self.assertFalse(ParkBrand.objects.filter(code="mine").exists())
+
+    def test_import_into_another_park_writes_nothing(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        text = "park,code,area,land_use,holder,status,granted,plot_ratio_cap,geometry\n" \
+               "park-in,OK-1,100,industrial,,in_use,,,\npark-out,NO-1,100,industrial,,in_use,,,\n"
+        response = self.client.post("/parks/parcels/import/", {"file": SimpleUploadedFile("p.csv", text.encode())})
+        self.assertEqual(response.status_code, 400)
+        errors = response.context["report"].errors
+        self.assertEqual([(e.row, e.field) for e in errors], [(2, "park")], [e.message for e in errors])
+        self.assertFalse(LandParcel.objects.filter(code__in=["OK-1", "NO-1"]).exists())
