@@ -8,16 +8,28 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.units import CURRENCY_CHOICES, DEFAULT_CURRENCY, parse_area
+from parkos.core.units import CURRENCY_CHOICES, DEFAULT_CURRENCY, AreaUnit, area_in_unit, parse_area
 
 
 class AreaFormField(forms.DecimalField):
-    """Takes '1200', '1,200 m²' or '18 mu' and cleans to square metres."""
+    """Takes '1200', '1,200 m²' or '18 mu' and cleans to square metres.
+
+    ``unit`` is the viewer's preference: a stored value is shown in it ('7.50 mu') so it reads the
+    way the rest of the page does; either unit may be typed back.
+    """
+
+    unit = AreaUnit.SQUARE_METRE
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", _("In m², or add 'mu' (亩), e.g. 18 mu."))
+        if not kwargs.get("help_text"):
+            kwargs["help_text"] = _("In m², or add 'mu' (亩), e.g. 18 mu.")
         super().__init__(**kwargs)
         self.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal | int | float) and self.unit == AreaUnit.MU:
+            return f"{area_in_unit(Decimal(value), AreaUnit.MU)} mu"
+        return value
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -79,3 +91,14 @@ class CurrencyField(models.CharField):
         for key in ("max_length", "choices", "default"):
             kwargs.pop(key, None)
         return name, path, args, kwargs
+
+
+class JSONTextField(forms.JSONField):
+    """A JSON field that shows nothing, not 'null', when empty."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return "" if value is None else super().prepare_value(value)

@@ -44,8 +44,23 @@ class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
         super().__init__(**kwargs)
 
 
+class AnyYesNoWidget(django_filters.widgets.BooleanWidget):
+    """Yes / No / Any, instead of the default 'Unknown', which reads like a value."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("Any")), ("true", _("Yes")), ("false", _("No")))
+
+
 class PrimaryFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+
+    @classmethod
+    def filter_for_lookup(cls, field, lookup_type):
+        filter_class, params = super().filter_for_lookup(field, lookup_type)
+        if filter_class is django_filters.BooleanFilter:
+            params = {**params, "widget": AnyYesNoWidget}
+        return filter_class, params
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.fields import AreaFormField, JSONTextField
+
 
 class APISelectMixin:
     """Render only the chosen options; the browser looks up the rest through the API.
@@ -78,20 +80,30 @@ def restrict_choices(form: forms.BaseForm, user) -> None:
 
 
 def model_formfield(db_field, **kwargs):
+    """Form fields as people expect them: date pickers, https by default, JSON without 'null'."""
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")  # 'example.cn' means https://example.cn
+    elif isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    elif isinstance(db_field, models.JSONField):
+        kwargs.setdefault("form_class", JSONTextField)
     return db_field.formfield(**kwargs)
 
 
 class PrimaryModelForm(forms.ModelForm):
     """Base for every model form: takes the acting user and restricts related choices to what they see."""
 
-    formfield_callback = model_formfield
+    class Meta:
+        #: subclasses write ``class Meta(PrimaryModelForm.Meta)`` to keep this
+        formfield_callback = model_formfield
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         restrict_choices(self, user)
+        for field in self.fields.values():
+            if isinstance(field, AreaFormField):
+                field.unit = getattr(user, "area_unit", field.unit)
 
 
 class ImportForm(forms.Form):

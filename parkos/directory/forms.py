@@ -5,13 +5,13 @@ from parkos.directory.models import Industry, Organization, OrganizationAlias, P
 
 
 class IndustryForm(PrimaryModelForm):
-    class Meta:
+    class Meta(PrimaryModelForm.Meta):
         model = Industry
         fields = ("code", "name", "name_en", "parent", "national_code")
 
 
 class OrganizationForm(PrimaryModelForm):
-    class Meta:
+    class Meta(PrimaryModelForm.Meta):
         model = Organization
         fields = (
             "name", "name_en", "kind", "credit_code", "industry", "ownership", "district", "address", "website",
@@ -21,18 +21,18 @@ class OrganizationForm(PrimaryModelForm):
 
 
 class OrganizationAliasForm(PrimaryModelForm):
-    class Meta:
+    class Meta(PrimaryModelForm.Meta):
         model = OrganizationAlias
         fields = ("organization", "name")
 
 
 class PersonForm(PrimaryModelForm):
-    class Meta:
+    class Meta(PrimaryModelForm.Meta):
         model = Person
         fields = ("name", "name_en", "email", "phone", "notes")
 
 
 class PositionForm(PrimaryModelForm):
-    class Meta:
+    class Meta(PrimaryModelForm.Meta):
         model = Position
         fields = ("person", "organization", "title", "title_en", "start_date", "end_date")

@@ -34,3 +34,21 @@ def test_model_has_its_standard_parts(model):
     reverse(model.url_name("list"))
     menu = getattr(apps.get_app_config(model._meta.app_label), "menu_models", ())
     assert model._meta.model_name in menu, f"{label} is missing from its app's menu_models"
+
+
+def test_every_model_ui_uses_the_shared_bases():
+    from parkos.core.filtersets import PrimaryFilterSet
+    from parkos.core.forms import PrimaryModelForm
+    from parkos.core.resources import PrimaryResource
+    from parkos.core.tables import PrimaryTable
+    from parkos.core.views.generic import ObjectViews
+
+    standard_suites()  # imports every app's views through its tests
+    described = {views.model: views for views in _all_subclasses(ObjectViews)}
+    for model in PRIMARY_MODELS:
+        views = described.get(model)
+        assert views is not None, f"{model._meta.label} has no ObjectViews"
+        assert issubclass(views.form, PrimaryModelForm) and issubclass(views.form.Meta, PrimaryModelForm.Meta)
+        assert issubclass(views.filterset, PrimaryFilterSet)
+        assert issubclass(views.table, PrimaryTable)
+        assert issubclass(views.resource, PrimaryResource)
