@@ -16,13 +16,24 @@ urlpatterns = [
     path("profile/", pages.ProfileView.as_view(), name="profile"),
     path("changelog/", pages.ChangeLogView.as_view(), name="changelog"),
     path("changelog/<int:pk>/", pages.ChangeDetailView.as_view(), name="objectchange"),
-    path("login/", auth_views.LoginView.as_view(template_name="users/login.html", authentication_form=LoginForm,
-                                                redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="users/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(template_name="users/password_change.html"),
-         name="password_change"),
-    path("password/done/", auth_views.PasswordChangeDoneView.as_view(template_name="users/password_done.html"),
-         name="password_change_done"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(template_name="users/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="users/password_done.html"),
+        name="password_change_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("directory/", include("parkos.directory.urls")),
     path("parks/", include("parkos.parks.urls")),

@@ -121,8 +121,12 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
     after = serialize(instance)
     if not created and before == after:
         return  # saved without a change: nothing to record
-    _record(instance, ObjectChange.ChangeAction.CREATE if created else ObjectChange.ChangeAction.UPDATE,
-            before, after).save()
+    _record(
+        instance,
+        ObjectChange.ChangeAction.CREATE if created else ObjectChange.ChangeAction.UPDATE,
+        before,
+        after,
+    ).save()
     instance._changelog_before = after
 
 
@@ -135,9 +139,7 @@ def _after_delete(sender, instance, **kwargs):
 def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     if reverse or action not in {"post_add", "post_remove", "post_clear"} or not _is_logged(type(instance)):
         return
-    field_name = next(
-        (f.name for f in type(instance)._meta.many_to_many if f.remote_field.through is sender), None
-    )
+    field_name = next((f.name for f in type(instance)._meta.many_to_many if f.remote_field.through is sender), None)
     if field_name is None:
         return
     after = serialize(instance)

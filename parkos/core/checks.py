@@ -12,8 +12,13 @@ def primary_models_declare_search(app_configs=None, **kwargs):
     for model in apps.get_models():
         if issubclass(model, PrimaryModel) and not model.search_fields:
             errors.append(checks.Error(f"{model.__name__} declares no search_fields", obj=model, id="parkos.E001"))
-        if issubclass(model, PrimaryModel) and model.park_path is None and model.organization_path is None \
-                and not model.shared_with_staff:
-            errors.append(checks.Warning(f"{model.__name__} is visible to the operator admin only",
-                                         obj=model, id="parkos.W001"))
+        if (
+            issubclass(model, PrimaryModel)
+            and model.park_path is None
+            and model.organization_path is None
+            and not model.shared_with_staff
+        ):
+            errors.append(
+                checks.Warning(f"{model.__name__} is visible to the operator admin only", obj=model, id="parkos.W001")
+            )
     return errors

@@ -27,7 +27,12 @@ def progress_bar(description: str, total: int | None, *, enabled: bool = True):
     if not enabled:
         yield lambda: None
         return
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  transient=False) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=False,
+    ) as progress:
         task = progress.add_task(description, total=total)
         yield lambda: progress.advance(task)

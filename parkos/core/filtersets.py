@@ -3,12 +3,12 @@
 import django_filters
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.forms import ModelChoiceField
 from django.db.models import Q
+from django.forms import ModelChoiceField
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.models import ChangeLoggedModel, ObjectChange
 from parkos.core.forms import style_widget, use_api_select
+from parkos.core.models import ChangeLoggedModel, ObjectChange
 
 
 def search_q(model, text: str) -> Q:
@@ -82,7 +82,8 @@ class ObjectChangeFilterSet(django_filters.FilterSet):
     user_name = django_filters.CharFilter(lookup_expr="iexact", label=_("User"))
     action = django_filters.ChoiceFilter(choices=ObjectChange.ChangeAction.choices, label=_("Action"))
     changed_object_type = django_filters.ModelChoiceFilter(
-        queryset=lambda request: _logged_content_types(), label=_("Type"))
+        queryset=lambda request: _logged_content_types(), label=_("Type")
+    )
     time_after = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("From"))
     time_before = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("Until"))
     request_id = django_filters.UUIDFilter(label=_("Request"))

@@ -24,8 +24,9 @@ class APISelectMixin:
         if chosen:
             try:
                 queryset = self.choices.queryset.filter(pk__in=chosen)
-                options += [self.create_option(name, obj.pk, str(obj), True, len(options) + i)
-                            for i, obj in enumerate(queryset)]
+                options += [
+                    self.create_option(name, obj.pk, str(obj), True, len(options) + i) for i, obj in enumerate(queryset)
+                ]
             except (ValueError, TypeError):
                 pass  # a malformed value: the field's own validation reports it
         return [(None, [option], i) for i, option in enumerate(options)]
@@ -108,7 +109,8 @@ class PrimaryModelForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("File"), help_text=_("CSV (UTF-8) or Excel (.xlsx) with a header row; export a list to get a template.")
+        label=_("File"),
+        help_text=_("CSV (UTF-8) or Excel (.xlsx) with a header row; export a list to get a template."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -120,7 +122,9 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         name = upload.name.lower()
         if not name.endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file; '%(name)s' is neither.") % {"name": upload.name})
+            raise forms.ValidationError(
+                _("Upload a .csv or .xlsx file; '%(name)s' is neither.") % {"name": upload.name}
+            )
         if upload.size > 50 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 50 MB; split it into several imports."))
         return upload

@@ -37,17 +37,22 @@ def validate_polygon(value) -> None:
             raise ValidationError(_("Each polygon needs at least one ring of positions."), code="ring")
         for ring in polygon:
             if not isinstance(ring, list) or len(ring) < 4:
-                raise ValidationError(_("Each ring needs at least four positions (the last equal to the first)."),
-                                      code="ring")
+                raise ValidationError(
+                    _("Each ring needs at least four positions (the last equal to the first)."), code="ring"
+                )
             for position in ring:
-                if (not isinstance(position, list | tuple) or len(position) < 2
-                        or not all(isinstance(c, int | float) for c in position[:2])):
+                if (
+                    not isinstance(position, list | tuple)
+                    or len(position) < 2
+                    or not all(isinstance(c, int | float) for c in position[:2])
+                ):
                     raise ValidationError(_("Each position is [longitude, latitude]."), code="position")
                 lon, lat = position[:2]
                 if not (-180 <= lon <= 180 and -90 <= lat <= 90):
                     raise ValidationError(
                         _("Position [%(lon)s, %(lat)s] is off the globe: longitude comes first, then latitude."),
-                        code="range", params={"lon": lon, "lat": lat},
+                        code="range",
+                        params={"lon": lon, "lat": lat},
                     )
             if list(ring[0][:2]) != list(ring[-1][:2]):
                 raise ValidationError(_("A ring must end where it starts."), code="closed")
@@ -60,8 +65,7 @@ def polygon_area_m2(geometry: dict | None) -> float | None:
     total = 0.0
     for ring in _rings(geometry):
         lat0 = math.radians(sum(p[1] for p in ring) / len(ring))
-        xy = [(math.radians(p[0]) * math.cos(lat0) * EARTH_RADIUS_M, math.radians(p[1]) * EARTH_RADIUS_M)
-              for p in ring]
+        xy = [(math.radians(p[0]) * math.cos(lat0) * EARTH_RADIUS_M, math.radians(p[1]) * EARTH_RADIUS_M) for p in ring]
         total += abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(xy, xy[1:], strict=False))) / 2
     return total
 

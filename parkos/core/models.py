@@ -60,14 +60,14 @@ class PrimaryModel(ChangeLoggedModel):
     class Meta:
         abstract = True
 
+    def get_absolute_url(self) -> str:
+        return reverse(self.url_name(), kwargs={"pk": self.pk})
+
     @classmethod
     def url_name(cls, view: str = "") -> str:
         """URL names follow one pattern: 'parks:landparcel', 'parks:landparcel_list', ..."""
         suffix = f"_{view}" if view else ""
         return f"{cls._meta.app_label}:{cls._meta.model_name}{suffix}"
-
-    def get_absolute_url(self) -> str:
-        return reverse(self.url_name(), kwargs={"pk": self.pk})
 
 
 class ObjectChange(models.Model):

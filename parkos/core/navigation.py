@@ -33,11 +33,13 @@ def menu_for(user) -> list[MenuGroup]:
         for model_name in getattr(config, "menu_models", ()):
             model = config.get_model(model_name)
             if can(user, model, "view"):
-                items.append(MenuItem(
-                    label=str(model._meta.verbose_name_plural).capitalize(),
-                    url=reverse(model.url_name("list")),
-                    add_url=reverse(model.url_name("add")) if can(user, model, "add") else None,
-                ))
+                items.append(
+                    MenuItem(
+                        label=str(model._meta.verbose_name_plural).capitalize(),
+                        url=reverse(model.url_name("list")),
+                        add_url=reverse(model.url_name("add")) if can(user, model, "add") else None,
+                    )
+                )
         if items:
             groups.append(MenuGroup(label=str(config.verbose_name), items=items))
     return groups

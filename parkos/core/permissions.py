@@ -201,10 +201,7 @@ def sync_roles(**kwargs) -> None:
     from django.contrib.auth.models import Group, Permission
 
     models = [m for m in apps.get_models() if m.__module__.startswith("parkos.")]
-    perms = {
-        (p.content_type.app_label, p.codename): p
-        for p in Permission.objects.select_related("content_type")
-    }
+    perms = {(p.content_type.app_label, p.codename): p for p in Permission.objects.select_related("content_type")}
     for role in ROLES:
         group, _created = Group.objects.get_or_create(name=role.name)
         wanted = []

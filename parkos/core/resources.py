@@ -113,8 +113,10 @@ class PrimaryResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         action = Action.ADD if instance.pk is None else Action.CHANGE
         if not can(self.user, self._meta.model, action):
-            raise ValidationError(_("You may not %(action)s %(model)s.")
-                                  % {"action": action, "model": self._meta.model._meta.verbose_name_plural})
+            raise ValidationError(
+                _("You may not %(action)s %(model)s.")
+                % {"action": action, "model": self._meta.model._meta.verbose_name_plural}
+            )
 
     def after_save_instance(self, instance, row, **kwargs):
         if not self._meta.model.objects.restrict(self.user, Action.CHANGE).filter(pk=instance.pk).exists():
@@ -122,11 +124,11 @@ class PrimaryResource(resources.ModelResource):
 
     def get_instance(self, instance_loader, row):
         # A bad key (a parcel that does not exist) is the row's error at that column, not a crash.
-        for field in self.get_import_id_fields():
+        for name in self.get_import_id_fields():
             try:
-                self.fields[field].clean(row)
+                self.fields[name].clean(row)
             except ValueError as exc:
-                raise ValidationError({self.fields[field].attribute: str(exc)}) from exc
+                raise ValidationError({self.fields[name].attribute: str(exc)}) from exc
         return super().get_instance(instance_loader, row)
 
     def import_dataset(self, dataset: tablib.Dataset, *, dry_run: bool, on_row=None) -> ImportReport:
@@ -134,11 +136,16 @@ class PrimaryResource(resources.ModelResource):
         self._on_row = on_row
         with change_context(user=self.user, source="import"):
             result = self.import_data(
-                dataset, dry_run=dry_run, raise_errors=False, use_transactions=True,
-                rollback_on_validation_errors=True, collect_failed_rows=False,
+                dataset,
+                dry_run=dry_run,
+                raise_errors=False,
+                use_transactions=True,
+                rollback_on_validation_errors=True,
+                collect_failed_rows=False,
             )
-        report = ImportReport(total=len(dataset), dry_run=dry_run or result.has_errors()
-                              or result.has_validation_errors())
+        report = ImportReport(
+            total=len(dataset), dry_run=dry_run or result.has_errors() or result.has_validation_errors()
+        )
         for row in result.rows:
             kind = row.import_type
             if kind == "new":

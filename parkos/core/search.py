@@ -19,8 +19,7 @@ class SearchGroup:
 
 
 def searchable_models() -> list:
-    return [config.get_model(name) for config in apps.get_app_configs()
-            for name in getattr(config, "menu_models", ())]
+    return [config.get_model(name) for config in apps.get_app_configs() for name in getattr(config, "menu_models", ())]
 
 
 def global_search(user, text: str, per_type: int = 5) -> list[SearchGroup]:
@@ -35,10 +34,12 @@ def global_search(user, text: str, per_type: int = 5) -> list[SearchGroup]:
         related = [f.name for f in model._meta.concrete_fields if f.is_relation]
         rows = list(queryset.select_related(*related)[: per_type + 1])
         if rows:
-            groups.append(SearchGroup(
-                label=str(model._meta.verbose_name_plural).capitalize(),
-                results=rows[:per_type],
-                more_url=f"{reverse(model.url_name('list'))}?{urlencode({'q': text})}",
-                has_more=len(rows) > per_type,
-            ))
+            groups.append(
+                SearchGroup(
+                    label=str(model._meta.verbose_name_plural).capitalize(),
+                    results=rows[:per_type],
+                    more_url=f"{reverse(model.url_name('list'))}?{urlencode({'q': text})}",
+                    has_more=len(rows) > per_type,
+                )
+            )
     return groups

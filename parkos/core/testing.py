@@ -73,8 +73,13 @@ class World:
         for side in ("in", "out"):
             org[side] = Organization.objects.create(name=f"Org {side} Ltd", industry=industry)
             brand[side] = ParkBrand.objects.create(code=f"brand-{side}", name=f"Brand {side}")
-            park[side] = Park.objects.create(code=f"park-{side}", name=f"Park {side}", brand=brand[side],
-                                             district="District", land_area=1_000_000)
+            park[side] = Park.objects.create(
+                code=f"park-{side}",
+                name=f"Park {side}",
+                brand=brand[side],
+                district="District",
+                land_area=1_000_000,
+            )
             parcel[side] = LandParcel.objects.create(park=park[side], code=f"P-{side}", area=10_000, holder=org[side])
             building[side] = Building.objects.create(parcel=parcel[side], code=f"B-{side}", floor_area=5_000)
         users = {}
@@ -170,7 +175,8 @@ class StandardModelTests(TestCase):
 
     def changes(self, obj, action):
         return ObjectChange.objects.filter(
-            changed_object_type=ContentType.objects.get_for_model(self.model), changed_object_id=obj.pk,
+            changed_object_type=ContentType.objects.get_for_model(self.model),
+            changed_object_id=obj.pk,
             action=action,
         )
 
@@ -179,8 +185,6 @@ class StandardModelTests(TestCase):
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)
         self.assertEqual(response.status_code, 200, url)
-        if getattr(self, "show_queries", False):
-            print("\n".join(q["sql"][:160] for q in ctx.captured_queries))
         return len(ctx.captured_queries)
 
     # --- pages ----------------------------------------------------------------------------
@@ -224,8 +228,11 @@ class StandardModelTests(TestCase):
         data = self.resolve(self.form_data)
         count = self.model.objects.count()
         response = self.client.post(self.url("add"), data)
-        self.assertEqual(response.status_code, 302, getattr(response, "context", {}) and
-                         response.context.get("form") and response.context["form"].errors)
+        self.assertEqual(
+            response.status_code,
+            302,
+            getattr(response, "context", {}) and response.context.get("form") and response.context["form"].errors,
+        )
         self.assertEqual(self.model.objects.count(), count + 1)
         created = self.model.objects.latest("pk")
         change = self.changes(created, "create").get()
@@ -243,8 +250,11 @@ class StandardModelTests(TestCase):
     def test_edit_records_before_and_after(self):
         data = {**self.form_data_for(self.obj_in), **self.resolve(self.update_data)}
         response = self.client.post(self.url("edit", self.obj_in), data)
-        self.assertEqual(response.status_code, 302,
-                         response.context["form"].errors if response.status_code == 400 else response)
+        self.assertEqual(
+            response.status_code,
+            302,
+            response.context["form"].errors if response.status_code == 400 else response,
+        )
         change = self.changes(self.obj_in, "update").latest("pk")
         self.assertTrue(change.diff(), "an edit must record which fields changed")
         for field in self.resolve(self.update_data):
@@ -275,8 +285,11 @@ class StandardModelTests(TestCase):
         response = self.client.post(self.url("import"), {"token": token})
         self.assertEqual(response.status_code, 302)
         self.assertEqual(self.model.objects.count(), count + rows)
-        self.assertTrue(ObjectChange.objects.filter(source="import",
-                                                    changed_object_type__model=self.model._meta.model_name).exists())
+        self.assertTrue(
+            ObjectChange.objects.filter(
+                source="import", changed_object_type__model=self.model._meta.model_name
+            ).exists()
+        )
 
     def test_import_bad_row_names_row_and_column_and_writes_nothing(self):
         good = self.csv_rows(self.world).strip().splitlines()
@@ -286,8 +299,10 @@ class StandardModelTests(TestCase):
         response = self.upload(text)
         self.assertEqual(response.status_code, 400)
         errors = response.context["report"].errors
-        self.assertTrue(any(e.row == 2 and (column is None or e.field == column) for e in errors),
-                        [(e.row, e.field, e.message) for e in errors])
+        self.assertTrue(
+            any(e.row == 2 and (column is None or e.field == column) for e in errors),
+            [(e.row, e.field, e.message) for e in errors],
+        )
         self.assertEqual(self.model.objects.count(), count)
 
     def test_export_csv_and_xlsx(self):
@@ -383,13 +398,17 @@ class StandardModelTests(TestCase):
         for side, obj in (("in", self.obj_in), ("out", self.obj_out)):
             visible = sees[side]
             self.assertEqual(client.get(self.url("", obj)).status_code, 200 if visible else 404, side)
-            self.assertEqual(api.get(self.api_url(obj)).status_code,
-                             200 if visible else (404 if expected != "none" else 403), side)
+            self.assertEqual(
+                api.get(self.api_url(obj)).status_code,
+                200 if visible else (404 if expected != "none" else 403),
+                side,
+            )
             self.assertEqual(obj.pk in ids, visible, side)
             if list_response.status_code == 200:
                 self.assertEqual(obj.get_absolute_url() in list_response.content.decode(), visible, side)
-            marker = str(self.model._base_manager.filter(pk=obj.pk).values_list(
-                self.model.search_fields[0], flat=True).get())
+            marker = str(
+                self.model._base_manager.filter(pk=obj.pk).values_list(self.model.search_fields[0], flat=True).get()
+            )
             if export.status_code == 200:
                 self.assertEqual(marker in export.content.decode("utf-8-sig"), visible, f"export {side}")
             found = client.get(reverse("search"), {"q": marker})

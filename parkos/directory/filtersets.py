@@ -30,8 +30,18 @@ class OrganizationFilterSet(PrimaryFilterSet):
 
     class Meta:
         model = Organization
-        fields = ("q", "kind", "industry", "ownership", "district", "is_listed", "is_fortune_global_500",
-                  "is_unicorn", "is_high_tech", "is_srdi")
+        fields = (
+            "q",
+            "kind",
+            "industry",
+            "ownership",
+            "district",
+            "is_listed",
+            "is_fortune_global_500",
+            "is_unicorn",
+            "is_high_tech",
+            "is_srdi",
+        )
 
 
 class OrganizationAliasFilterSet(PrimaryFilterSet):
@@ -43,8 +53,9 @@ class OrganizationAliasFilterSet(PrimaryFilterSet):
 
 
 class PersonFilterSet(PrimaryFilterSet):
-    organization = RelatedFilter(Organization, field_name="positions__organization", distinct=True,
-                                 label=_("Organization"))
+    organization = RelatedFilter(
+        Organization, field_name="positions__organization", distinct=True, label=_("Organization")
+    )
 
     class Meta:
         model = Person

@@ -14,9 +14,24 @@ class OrganizationForm(PrimaryModelForm):
     class Meta(PrimaryModelForm.Meta):
         model = Organization
         fields = (
-            "name", "name_en", "kind", "credit_code", "industry", "ownership", "district", "address", "website",
-            "established", "registered_capital_amount", "registered_capital_currency", "is_listed",
-            "is_fortune_global_500", "is_unicorn", "is_high_tech", "is_srdi", "description",
+            "name",
+            "name_en",
+            "kind",
+            "credit_code",
+            "industry",
+            "ownership",
+            "district",
+            "address",
+            "website",
+            "established",
+            "registered_capital_amount",
+            "registered_capital_currency",
+            "is_listed",
+            "is_fortune_global_500",
+            "is_unicorn",
+            "is_high_tech",
+            "is_srdi",
+            "description",
         )
 
 

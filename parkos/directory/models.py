@@ -18,7 +18,12 @@ class Industry(PrimaryModel):
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=150, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     national_code = models.CharField(
         _("national classification code"),
@@ -93,7 +98,11 @@ class Organization(PrimaryModel):
         help_text=_("18 characters, the last a check character (GB 32100-2015)."),
     )
     industry = models.ForeignKey(
-        Industry, verbose_name=_("industry"), on_delete=models.PROTECT, null=True, blank=True,
+        Industry,
+        verbose_name=_("industry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="organizations",
     )
     ownership = models.CharField(_("ownership"), max_length=20, choices=Ownership.choices, blank=True)
@@ -108,7 +117,9 @@ class Organization(PrimaryModel):
     is_unicorn = models.BooleanField(_("unicorn"), default=False)
     is_high_tech = models.BooleanField(_("high-tech enterprise"), default=False)
     is_srdi = models.BooleanField(
-        _("SRDI"), default=False, help_text=_("Specialized, sophisticated, distinctive and innovative (专精特新).")
+        _("SRDI"),
+        default=False,
+        help_text=_("Specialized, sophisticated, distinctive and innovative (专精特新)."),
     )
     description = models.TextField(_("description"), blank=True)
 
@@ -131,8 +142,11 @@ class Organization(PrimaryModel):
         if self.credit_code:
             self.credit_code = self.credit_code.strip().upper()
         if self.kind != self.Kind.ENTERPRISE:
-            flags = [f for f in ("is_listed", "is_fortune_global_500", "is_unicorn", "is_high_tech", "is_srdi")
-                     if getattr(self, f)]
+            flags = [
+                f
+                for f in ("is_listed", "is_fortune_global_500", "is_unicorn", "is_high_tech", "is_srdi")
+                if getattr(self, f)
+            ]
             if flags:
                 raise ValidationError({f: _("Only enterprises carry this flag.") for f in flags})
         if self.registered_capital_amount is not None and not self.registered_capital_currency:
@@ -158,7 +172,9 @@ class OrganizationAlias(PrimaryModel):
         verbose_name_plural = _("organization aliases")
         constraints = [
             models.UniqueConstraint(
-                "organization", Upper("name"), name="organizationalias_unique_per_organization",
+                "organization",
+                Upper("name"),
+                name="organizationalias_unique_per_organization",
                 violation_error_message=_("This organization already has this alias."),
             )
         ]

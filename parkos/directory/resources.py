@@ -22,9 +22,27 @@ class OrganizationResource(PrimaryResource):
 
     class Meta(PrimaryResource.Meta):
         model = Organization
-        fields = ("id", "name", "name_en", "kind", "credit_code", "industry", "ownership", "district", "address",
-                  "website", "established", "registered_capital_amount", "registered_capital_currency",
-                  "is_listed", "is_fortune_global_500", "is_unicorn", "is_high_tech", "is_srdi", "description")
+        fields = (
+            "id",
+            "name",
+            "name_en",
+            "kind",
+            "credit_code",
+            "industry",
+            "ownership",
+            "district",
+            "address",
+            "website",
+            "established",
+            "registered_capital_amount",
+            "registered_capital_currency",
+            "is_listed",
+            "is_fortune_global_500",
+            "is_unicorn",
+            "is_high_tech",
+            "is_srdi",
+            "description",
+        )
         import_id_fields = ("id",)
 
 

@@ -25,8 +25,17 @@ class OrganizationTable(PrimaryTable):
 
     class Meta(PrimaryTable.Meta):
         model = Organization
-        fields = ("name", "kind", "credit_code", "industry", "ownership", "district", "is_listed", "is_high_tech",
-                  "is_srdi")
+        fields = (
+            "name",
+            "kind",
+            "credit_code",
+            "industry",
+            "ownership",
+            "district",
+            "is_listed",
+            "is_high_tech",
+            "is_srdi",
+        )
 
 
 class OrganizationAliasTable(PrimaryTable):

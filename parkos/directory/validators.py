@@ -34,8 +34,10 @@ def validate_credit_code(value: str) -> None:
     expected = credit_code_check_character(code[:17])
     if code[17] != expected:
         raise ValidationError(
-            _("The check character is wrong: with these first 17 characters it must be %(expected)s. "
-              "Check the code for a typing error."),
+            _(
+                "The check character is wrong: with these first 17 characters it must be %(expected)s. "
+                "Check the code for a typing error."
+            ),
             code="check_digit",
             params={"expected": expected},
         )

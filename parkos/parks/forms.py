@@ -13,14 +13,35 @@ class ParkBrandForm(PrimaryModelForm):
 class ParkForm(PrimaryModelForm):
     class Meta(PrimaryModelForm.Meta):
         model = Park
-        fields = ("code", "name", "name_en", "brand", "district", "operator", "land_area", "established",
-                  "address", "boundary", "description")
+        fields = (
+            "code",
+            "name",
+            "name_en",
+            "brand",
+            "district",
+            "operator",
+            "land_area",
+            "established",
+            "address",
+            "boundary",
+            "description",
+        )
 
 
 class LandParcelForm(PrimaryModelForm):
     class Meta(PrimaryModelForm.Meta):
         model = LandParcel
-        fields = ("park", "code", "area", "land_use", "holder", "status", "granted", "plot_ratio_cap", "geometry")
+        fields = (
+            "park",
+            "code",
+            "area",
+            "land_use",
+            "holder",
+            "status",
+            "granted",
+            "plot_ratio_cap",
+            "geometry",
+        )
 
 
 class BuildingForm(PrimaryModelForm):

@@ -8,9 +8,9 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.fields import AreaField
+from parkos.core.geometry import validate_polygon
 from parkos.core.models import PrimaryModel
 from parkos.core.units import format_area
-from parkos.core.geometry import validate_polygon
 
 
 class ParkBrand(PrimaryModel):
@@ -20,7 +20,11 @@ class ParkBrand(PrimaryModel):
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_en = models.CharField(_("English name"), max_length=150, blank=True)
     operator = models.ForeignKey(
-        "directory.Organization", verbose_name=_("operator"), on_delete=models.PROTECT, null=True, blank=True,
+        "directory.Organization",
+        verbose_name=_("operator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="park_brands",
     )
     description = models.TextField(_("description"), blank=True)
@@ -45,16 +49,28 @@ class Park(PrimaryModel):
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_en = models.CharField(_("English name"), max_length=150, blank=True)
     brand = models.ForeignKey(
-        ParkBrand, verbose_name=_("brand"), on_delete=models.PROTECT, null=True, blank=True, related_name="parks"
+        ParkBrand,
+        verbose_name=_("brand"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parks",
     )
     district = models.CharField(_("district"), max_length=50, db_index=True)
     operator = models.ForeignKey(
-        "directory.Organization", verbose_name=_("operator"), on_delete=models.PROTECT, null=True, blank=True,
+        "directory.Organization",
+        verbose_name=_("operator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="operated_parks",
     )
     land_area = AreaField(_("land area"), null=True, blank=True)
     boundary = models.JSONField(
-        _("boundary"), null=True, blank=True, validators=[validate_polygon],
+        _("boundary"),
+        null=True,
+        blank=True,
+        validators=[validate_polygon],
         help_text=_("GeoJSON Polygon or MultiPolygon, [longitude, latitude] in WGS 84."),
     )
     established = models.DateField(_("established"), null=True, blank=True)
@@ -98,14 +114,21 @@ class LandParcel(PrimaryModel):
     area = AreaField(_("area"))
     land_use = models.CharField(_("land use"), max_length=20, choices=LandUse.choices, default=LandUse.INDUSTRIAL)
     holder = models.ForeignKey(
-        "directory.Organization", verbose_name=_("land holder"), on_delete=models.PROTECT, null=True, blank=True,
+        "directory.Organization",
+        verbose_name=_("land holder"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="land_parcels",
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_USE,
-                              db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_USE, db_index=True)
     granted = models.DateField(_("land granted"), null=True, blank=True)
     plot_ratio_cap = models.DecimalField(
-        _("maximum plot ratio"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("maximum plot ratio"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("Planned maximum floor area ratio (容积率)."),
     )
     geometry = models.JSONField(_("geometry"), null=True, blank=True, validators=[validate_polygon])
@@ -119,8 +142,12 @@ class LandParcel(PrimaryModel):
         verbose_name = _("land parcel")
         verbose_name_plural = _("land parcels")
         constraints = [
-            models.UniqueConstraint("park", "code", name="landparcel_unique_code_per_park",
-                                    violation_error_message=_("This park already has a parcel with this number."))
+            models.UniqueConstraint(
+                "park",
+                "code",
+                name="landparcel_unique_code_per_park",
+                violation_error_message=_("This park already has a parcel with this number."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -128,12 +155,16 @@ class LandParcel(PrimaryModel):
 
     def clean(self) -> None:
         if self.park_id and self.area is not None and self.park.land_area:
-            others = (LandParcel.objects.filter(park_id=self.park_id).exclude(pk=self.pk)
-                      .aggregate(total=Sum("area"))["total"] or Decimal(0))
+            others = LandParcel.objects.filter(park_id=self.park_id).exclude(pk=self.pk).aggregate(total=Sum("area"))[
+                "total"
+            ] or Decimal(0)
             if others + self.area > self.park.land_area:
-                raise ValidationError({"area": _(
-                    "The park's parcels would cover %(total)s, more than its land area of %(land)s."
-                ) % {"total": format_area(others + self.area), "land": format_area(self.park.land_area)}})
+                raise ValidationError(
+                    {
+                        "area": _("The park's parcels would cover %(total)s, more than its land area of %(land)s.")
+                        % {"total": format_area(others + self.area), "land": format_area(self.park.land_area)}
+                    }
+                )
 
 
 class Building(PrimaryModel):
@@ -147,8 +178,7 @@ class Building(PrimaryModel):
         MIXED = "mixed", _("Mixed use")
         SUPPORT = "support", _("Support facilities")
 
-    parcel = models.ForeignKey(LandParcel, verbose_name=_("parcel"), on_delete=models.PROTECT,
-                               related_name="buildings")
+    parcel = models.ForeignKey(LandParcel, verbose_name=_("parcel"), on_delete=models.PROTECT, related_name="buildings")
     code = models.CharField(_("building number"), max_length=40)
     name = models.CharField(_("name"), max_length=100, blank=True)
     use = models.CharField(_("use"), max_length=20, choices=Use.choices, default=Use.PLANT)
@@ -165,8 +195,12 @@ class Building(PrimaryModel):
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
         constraints = [
-            models.UniqueConstraint("parcel", "code", name="building_unique_code_per_parcel",
-                                    violation_error_message=_("This parcel already has a building with this number."))
+            models.UniqueConstraint(
+                "parcel",
+                "code",
+                name="building_unique_code_per_parcel",
+                violation_error_message=_("This parcel already has a building with this number."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -188,8 +222,9 @@ class SpaceUnit(PrimaryModel):
         LAB = "lab", _("Laboratory")
         OTHER = "other", _("Other")
 
-    building = models.ForeignKey(Building, verbose_name=_("building"), on_delete=models.PROTECT,
-                                 related_name="space_units")
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), on_delete=models.PROTECT, related_name="space_units"
+    )
     code = models.CharField(_("unit number"), max_length=40)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SUITE)
     floor = models.SmallIntegerField(_("floor"), default=1)
@@ -204,8 +239,12 @@ class SpaceUnit(PrimaryModel):
         verbose_name = _("space unit")
         verbose_name_plural = _("space units")
         constraints = [
-            models.UniqueConstraint("building", "code", name="spaceunit_unique_code_per_building",
-                                    violation_error_message=_("This building already has a unit with this number."))
+            models.UniqueConstraint(
+                "building",
+                "code",
+                name="spaceunit_unique_code_per_building",
+                violation_error_message=_("This building already has a unit with this number."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -213,9 +252,16 @@ class SpaceUnit(PrimaryModel):
 
     def clean(self) -> None:
         if self.building_id and self.area is not None:
-            others = (SpaceUnit.objects.filter(building_id=self.building_id).exclude(pk=self.pk)
-                      .aggregate(total=Sum("area"))["total"] or Decimal(0))
+            others = SpaceUnit.objects.filter(building_id=self.building_id).exclude(pk=self.pk).aggregate(
+                total=Sum("area")
+            )["total"] or Decimal(0)
             if others + self.area > self.building.floor_area:
-                raise ValidationError({"area": _(
-                    "The building's units would cover %(total)s, more than its floor area of %(floor)s."
-                ) % {"total": format_area(others + self.area), "floor": format_area(self.building.floor_area)}})
+                raise ValidationError(
+                    {
+                        "area": _("The building's units would cover %(total)s, more than its floor area of %(floor)s.")
+                        % {
+                            "total": format_area(others + self.area),
+                            "floor": format_area(self.building.floor_area),
+                        }
+                    }
+                )

@@ -24,8 +24,19 @@ class ParkResource(PrimaryResource):
 
     class Meta(PrimaryResource.Meta):
         model = Park
-        fields = ("code", "name", "name_en", "brand", "district", "operator", "land_area", "established", "address",
-                  "boundary", "description")
+        fields = (
+            "code",
+            "name",
+            "name_en",
+            "brand",
+            "district",
+            "operator",
+            "land_area",
+            "established",
+            "address",
+            "boundary",
+            "description",
+        )
         import_id_fields = ("code",)
 
 
@@ -54,7 +65,17 @@ class LandParcelResource(PrimaryResource):
 
     class Meta(PrimaryResource.Meta):
         model = LandParcel
-        fields = ("park", "code", "area", "land_use", "holder", "status", "granted", "plot_ratio_cap", "geometry")
+        fields = (
+            "park",
+            "code",
+            "area",
+            "land_use",
+            "holder",
+            "status",
+            "granted",
+            "plot_ratio_cap",
+            "geometry",
+        )
         import_id_fields = ("park", "code")
 
 

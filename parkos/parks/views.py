@@ -3,6 +3,7 @@
 from parkos.core.views.generic import ObjectViews, Related
 from parkos.parks import filtersets, forms, resources, tables
 from parkos.parks.models import Building, LandParcel, Park, ParkBrand, SpaceUnit
+from parkos.parks.selectors import park_figures
 
 
 class ParkBrandViews(ObjectViews):
@@ -24,7 +25,15 @@ class ParkViews(ObjectViews):
     form = forms.ParkForm
     resource = resources.ParkResource
     list_related = ("brand", "operator")
-    related = (Related(LandParcel, tables.LandParcelTable, "park"),)
+    related = (
+        Related(LandParcel, tables.LandParcelTable, "park"),
+        Related(Building, tables.BuildingTable, "parcel__park", filter_param="park"),
+    )
+    detail_template = "parks/park_detail.html"
+
+    @classmethod
+    def detail_extra(cls, obj, user) -> dict:
+        return {"figures": park_figures(obj, user)}
 
 
 class LandParcelViews(ObjectViews):

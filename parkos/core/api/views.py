@@ -9,8 +9,14 @@ from rest_framework.routers import DefaultRouter
 
 from parkos.core.permissions import Action
 
-_ACTIONS = {"list": Action.VIEW, "retrieve": Action.VIEW, "create": Action.ADD, "update": Action.CHANGE,
-            "partial_update": Action.CHANGE, "destroy": Action.DELETE}
+_ACTIONS = {
+    "list": Action.VIEW,
+    "retrieve": Action.VIEW,
+    "create": Action.ADD,
+    "update": Action.CHANGE,
+    "partial_update": Action.CHANGE,
+    "destroy": Action.DELETE,
+}
 
 
 class PrimaryModelViewSet(viewsets.ModelViewSet):
@@ -42,8 +48,10 @@ class PrimaryModelViewSet(viewsets.ModelViewSet):
                 instance.delete()
         except ProtectedError as exc:
             blockers = sorted({str(o._meta.verbose_name_plural) for o in exc.protected_objects})
-            return Response({"detail": f"Cannot delete while it has {', '.join(blockers)}."},
-                            status=status.HTTP_409_CONFLICT)
+            return Response(
+                {"detail": f"Cannot delete while it has {', '.join(blockers)}."},
+                status=status.HTTP_409_CONFLICT,
+            )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -3,8 +3,8 @@
 from django import template
 from django.utils.html import format_html
 
-from parkos.core.units import AreaUnit, format_area
 from parkos.core.geometry import svg_path
+from parkos.core.units import AreaUnit, format_area
 
 register = template.Library()
 
@@ -24,5 +24,7 @@ def outline(geometry):
     return format_html(
         '<svg class="outline" viewBox="-4 -4 {} {}" width="240" role="img" aria-label="outline">'
         '<path d="{}" fill="rgba(32,107,196,.15)" stroke="#206bc4" stroke-width="2"/></svg>',
-        float(shape["width"]) + 8, float(shape["height"]) + 8, shape["d"],
+        float(shape["width"]) + 8,
+        float(shape["height"]) + 8,
+        shape["d"],
     )

@@ -22,8 +22,9 @@ def manager():
     return user
 
 
-@pytest.mark.parametrize("url", ["/", "/directory/organizations/", "/parks/parks/", "/search/?q=x", "/changelog/",
-                                 "/profile/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/directory/organizations/", "/parks/parks/", "/search/?q=x", "/changelog/", "/profile/"]
+)
 def test_anonymous_users_are_sent_to_the_login_page(client, url):
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith("/login/")
@@ -56,8 +57,14 @@ def test_repeated_failed_sign_ins_are_throttled(client, manager):
 
 def test_password_change(client, manager):
     client.force_login(manager)
-    response = client.post("/password/", {"old_password": "correct-horse-battery",
-                                          "new_password1": "a-new-longer-secret", "new_password2": "a-new-longer-secret"})
+    response = client.post(
+        "/password/",
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": "a-new-longer-secret",
+            "new_password2": "a-new-longer-secret",
+        },
+    )
     assert response.status_code == 302
     manager.refresh_from_db()
     assert manager.check_password("a-new-longer-secret")
@@ -109,9 +116,18 @@ def test_openapi_schema_documents_every_endpoint(client, manager):
 
 
 def test_deploy_check_is_clean_with_debug_off(tmp_path):
-    env = {"PARKOS_SECRET_KEY": secrets.token_urlsafe(64), "PARKOS_ALLOWED_HOSTS": "parkos.example.cn",
-           "PARKOS_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-m", "parkos.manage", "check", "--deploy", "--fail-level", "WARNING"],
-                            env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        "PARKOS_SECRET_KEY": secrets.token_urlsafe(64),
+        "PARKOS_ALLOWED_HOSTS": "parkos.example.cn",
+        "PARKOS_VAR_DIR": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "parkos.manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -1,5 +1,6 @@
 """Every model is on the standard path: tests, API endpoint, admin, import/export, menu."""
 
+import contextlib
 import importlib
 
 import pytest
@@ -17,10 +18,8 @@ PRIMARY_MODELS = [m for m in apps.get_models() if issubclass(m, PrimaryModel)]
 def standard_suites():
     for config in apps.get_app_configs():
         if config.name.startswith("parkos."):
-            try:
+            with contextlib.suppress(ModuleNotFoundError):
                 importlib.import_module(f"{config.name}.tests.test_views")
-            except ModuleNotFoundError:
-                pass
     return {suite.model for suite in _all_subclasses(StandardModelTests) if "model" in suite.__dict__}
 
 

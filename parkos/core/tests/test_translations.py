@@ -25,8 +25,8 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
 
 
 def _unquote(line: str) -> str:
-    text = line[line.index('"') + 1: line.rindex('"')]
-    return re.sub(r'\\(.)', lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text)
+    text = line[line.index('"') + 1 : line.rindex('"')]
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text)
 
 
 def parse_po(path: Path) -> list[dict]:
@@ -98,8 +98,12 @@ class CatalogueTests(TestCase):
     def test_msgfmt_statistics_report_only_translated_messages(self):
         if MSGFMT is None:
             self.skipTest("GNU gettext (msgfmt) is not installed")
-        result = subprocess.run([MSGFMT, "--check-format", "--statistics", "-o", "/dev/null", str(PO_FILE)],
-                                capture_output=True, text=True, env={"LC_ALL": "C"})
+        result = subprocess.run(
+            [MSGFMT, "--check-format", "--statistics", "-o", "/dev/null", str(PO_FILE)],
+            capture_output=True,
+            text=True,
+            env={"LC_ALL": "C"},
+        )
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertRegex(result.stderr, r"^\d+ translated messages?\.\s*$")
 
@@ -110,17 +114,21 @@ class CatalogueTests(TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             fresh = Path(tmp) / "django.mo"
             # the same command compilemessages runs
-            subprocess.run([MSGFMT, "--check-format", "-o", str(fresh), str(PO_FILE)], check=True,
-                           capture_output=True)
-            self.assertEqual(fresh.read_bytes(), MO_FILE.read_bytes(),
-                             "django.mo is out of date: run compilemessages -l zh_Hans")
+            subprocess.run([MSGFMT, "--check-format", "-o", str(fresh), str(PO_FILE)], check=True, capture_output=True)
+            self.assertEqual(
+                fresh.read_bytes(),
+                MO_FILE.read_bytes(),
+                "django.mo is out of date: run compilemessages -l zh_Hans",
+            )
 
     def test_catalogue_loads(self):
         with translation.override("zh-hans"):
             self.assertEqual(translation.gettext("Organizations"), "机构")
             self.assertEqual(translation.gettext("land parcels"), "地块")
-            self.assertEqual(translation.ngettext("%(counter)s record", "%(counter)s records", 3)
-                             % {"counter": 3}, "共 3 条记录")
+            self.assertEqual(
+                translation.ngettext("%(counter)s record", "%(counter)s records", 3) % {"counter": 3},
+                "共 3 条记录",
+            )
 
 
 class ChinesePageTests(TestCase):

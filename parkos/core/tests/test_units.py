@@ -16,8 +16,15 @@ def test_one_mu_is_ten_thousand_fifteenths_of_a_square_metre():
 
 @pytest.mark.parametrize(
     ("text", "square_metres"),
-    [("1200", "1200.00"), ("1,200 m²", "1200.00"), ("1200㎡", "1200.00"), ("1200 平方米", "1200.00"),
-     ("15 mu", "10000.00"), ("15亩", "10000.00"), ("1.5 MU", "1000.00")],
+    [
+        ("1200", "1200.00"),
+        ("1,200 m²", "1200.00"),
+        ("1200㎡", "1200.00"),
+        ("1200 平方米", "1200.00"),
+        ("15 mu", "10000.00"),
+        ("15亩", "10000.00"),
+        ("1.5 MU", "1000.00"),
+    ],
 )
 def test_parse_area_understands_the_ways_people_write_areas(text, square_metres):
     assert parse_area(text) == Decimal(square_metres)

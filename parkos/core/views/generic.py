@@ -35,16 +35,29 @@ from parkos.core.tables import PrimaryTable
 
 @dataclass(frozen=True)
 class Related:
-    """A list of related records shown on a detail page: ``model`` rows whose ``field`` is the object."""
+    """A list of related records shown on a detail page: ``model`` rows whose ``field`` is the object.
+
+    ``filter_param`` is the list page's filter that shows the same rows (default: ``field``).
+    """
 
     model: type
     table: type[PrimaryTable]
     field: str
     title: str = ""
     limit: int = 10
+    filter_param: str = ""
 
     def heading(self) -> str:
         return self.title or str(self.model._meta.verbose_name_plural).capitalize()
+
+
+# Panels that an app higher in the stack adds to a lower app's detail page (parks adds
+# "Land parcels held" to an organization), so that no app imports one above it.
+_extra_related: dict[type, list[Related]] = {}
+
+
+def add_related(model: type, related: Related) -> None:
+    _extra_related.setdefault(model, []).append(related)
 
 
 class ObjectViews:
@@ -63,6 +76,11 @@ class ObjectViews:
     #: fields left off the detail page
     detail_exclude: tuple[str, ...] = ("id", "created", "last_updated")
     detail_template = "core/object_detail.html"
+
+    @classmethod
+    def detail_extra(cls, obj, user) -> dict:
+        """More context for a custom ``detail_template`` (figures, maps); none by default."""
+        return {}
 
     @classmethod
     def queryset(cls, user, action=Action.VIEW):
@@ -125,8 +143,9 @@ class ObjectListView(ObjectView):
 
     def get(self, request):
         self.require(Action.VIEW)
-        filterset = self.views.filterset(request.GET or None, queryset=self.views.queryset(request.user),
-                                         request=request)
+        filterset = self.views.filterset(
+            request.GET or None, queryset=self.views.queryset(request.user), request=request
+        )
         queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
         if filterset.is_bound and not filterset.is_valid():
             queryset = queryset.none()
@@ -138,7 +157,9 @@ class ObjectListView(ObjectView):
         query = request.GET.copy()
         query.pop("page", None)
         context = self.base_context(
-            table=table, filterset=filterset, query_string=query.urlencode(),
+            table=table,
+            filterset=filterset,
+            query_string=query.urlencode(),
             import_url=reverse(self.model.url_name("import")),
             add_url=reverse(self.model.url_name("add")),
         )
@@ -165,17 +186,28 @@ class ObjectDetailView(ObjectView):
     def get(self, request, pk):
         obj = self.get_object()
         related = []
-        for rel in self.views.related:
+        for rel in (*self.views.related, *_extra_related.get(self.model, ())):
             rows = rel.model.objects.restrict(request.user).filter(**{rel.field: obj})
-            table = rel.table(rows.select_related(*_list_related_for(rel.model))[: rel.limit], request=request,
-                              orderable=False)
-            related.append({
-                "title": rel.heading(), "table": table, "count": rows.count(),
-                "url": f"{reverse(rel.model.url_name('list'))}?{rel.field}={obj.pk}",
-            })
+            table = rel.table(
+                rows.select_related(*_list_related_for(rel.model))[: rel.limit],
+                request=request,
+                orderable=False,
+            )
+            related.append(
+                {
+                    "title": rel.heading(),
+                    "table": table,
+                    "count": rows.count(),
+                    "url": f"{reverse(rel.model.url_name('list'))}?{rel.filter_param or rel.field}={obj.pk}",
+                }
+            )
         context = self.base_context(
-            object=obj, fields=detail_fields(obj, self.views.detail_exclude), related=related,
+            object=obj,
+            fields=detail_fields(obj, self.views.detail_exclude),
+            related=related,
             history=object_history(obj)[:5],
+            object_type=ContentType.objects.get_for_model(self.model),
+            **self.views.detail_extra(obj, request.user),
         )
         return render(request, self.views.detail_template, context)
 
@@ -203,8 +235,7 @@ def detail_fields(obj, exclude) -> list[dict]:
             kind = "geometry"
         else:
             kind = "text"
-        rows.append({"name": f.name, "label": f.verbose_name, "value": value, "kind": kind,
-                     "help": f.help_text})
+        rows.append({"name": f.name, "label": f.verbose_name, "value": value, "kind": kind, "help": f.help_text})
     return rows
 
 
@@ -235,8 +266,11 @@ class ObjectEditView(ObjectView):
     def get(self, request, pk=None):
         obj = self._object()
         form = self.views.form(instance=obj, user=request.user, initial=self._initial())
-        return render(request, self.template_name, self.base_context(object=obj, form=form,
-                                                                     return_url=self._return_url(obj)))
+        return render(
+            request,
+            self.template_name,
+            self.base_context(object=obj, form=form, return_url=self._return_url(obj)),
+        )
 
     def post(self, request, pk=None):
         obj = self._object()
@@ -252,13 +286,19 @@ class ObjectEditView(ObjectView):
                 verb = _("Created") if is_new else _("Saved")
                 messages.success(request, f"{verb} {self.model._meta.verbose_name} “{saved}”.")
                 return redirect(saved.get_absolute_url())
-            form.add_error(None, _("You may only keep %(model)s inside the parks or organizations "
-                                   "you are assigned to.") % {"model": self.model._meta.verbose_name_plural})
+            form.add_error(
+                None,
+                _("You may only keep %(model)s inside the parks or organizations you are assigned to.")
+                % {"model": self.model._meta.verbose_name_plural},
+            )
             if is_new:
                 obj.pk = None
-        return render(request, self.template_name, self.base_context(object=obj, form=form,
-                                                                     return_url=self._return_url(obj)),
-                      status=400)
+        return render(
+            request,
+            self.template_name,
+            self.base_context(object=obj, form=form, return_url=self._return_url(obj)),
+            status=400,
+        )
 
     def _return_url(self, obj) -> str:
         target = self.request.GET.get("return_url") or self.request.POST.get("return_url")
@@ -282,11 +322,16 @@ class ObjectDeleteView(ObjectView):
                 obj.delete()
         except ProtectedError as exc:
             blockers = sorted({str(o._meta.verbose_name_plural) for o in exc.protected_objects})
-            messages.error(request, _("“%(object)s” cannot be deleted while it has %(blockers)s. "
-                                      "Remove or move those first.") % {"object": label, "blockers": ", ".join(blockers)})
+            messages.error(
+                request,
+                _("“%(object)s” cannot be deleted while it has %(blockers)s. Remove or move those first.")
+                % {"object": label, "blockers": ", ".join(blockers)},
+            )
             return redirect(obj.get_absolute_url())
-        messages.success(request, _("Deleted %(model)s “%(object)s”.") % {"model": self.model._meta.verbose_name,
-                                                                           "object": label})
+        messages.success(
+            request,
+            _("Deleted %(model)s “%(object)s”.") % {"model": self.model._meta.verbose_name, "object": label},
+        )
         return redirect(self.model.url_name("list"))
 
 
@@ -302,8 +347,10 @@ class ObjectImportView(ObjectView):
 
     def _columns(self) -> dict:
         resource = self.views.resource(user=self.request.user)
-        return {"columns": [f.column_name for f in resource.get_import_fields()],
-                "id_fields": resource._meta.import_id_fields}
+        return {
+            "columns": [f.column_name for f in resource.get_import_fields()],
+            "id_fields": resource._meta.import_id_fields,
+        }
 
     def post(self, request):
         self.require(Action.ADD)
@@ -326,9 +373,12 @@ class ObjectImportView(ObjectView):
         if report.ok:
             token = f"{uuid.uuid4().hex}-{upload.name.lower().rsplit('.', 1)[-1]}"
             default_storage.save(f"{self.storage_dir}/{request.user.pk}-{token}", ContentFile(content))
-        return render(request, self.template_name, self.base_context(
-            form=ImportForm(), report=report, token=token, file_name=upload.name, **self._columns()),
-            status=200 if report.ok else 400)
+        return render(
+            request,
+            self.template_name,
+            self.base_context(form=ImportForm(), report=report, token=token, file_name=upload.name, **self._columns()),
+            status=200 if report.ok else 400,
+        )
 
     def _confirm(self, request, resource, token: str):
         if not token.replace("-", "").isalnum():
@@ -343,9 +393,20 @@ class ObjectImportView(ObjectView):
         dataset = load_dataset(content, f"upload.{token.rsplit('-', 1)[-1]}")
         report = resource.import_dataset(dataset, dry_run=False)
         if not report.ok:
-            return render(request, self.template_name, self.base_context(form=ImportForm(), report=report,
-                                                                         **self._columns()), status=400)
-        messages.success(request, _("Imported %(total)d rows: %(new)d new, %(updated)d updated, %(skipped)d "
-                                    "unchanged.") % {"total": report.total, "new": report.new,
-                                                     "updated": report.updated, "skipped": report.skipped})
+            return render(
+                request,
+                self.template_name,
+                self.base_context(form=ImportForm(), report=report, **self._columns()),
+                status=400,
+            )
+        messages.success(
+            request,
+            _("Imported %(total)d rows: %(new)d new, %(updated)d updated, %(skipped)d unchanged.")
+            % {
+                "total": report.total,
+                "new": report.new,
+                "updated": report.updated,
+                "skipped": report.skipped,
+            },
+        )
         return redirect(self.model.url_name("list"))

@@ -29,8 +29,13 @@ class HomeView(View):
             queryset = model.objects.restrict(request.user, Action.VIEW)
             if queryset.query.is_empty():
                 continue
-            tiles.append({"label": str(model._meta.verbose_name_plural).capitalize(), "count": queryset.count(),
-                          "url": model.url_name("list")})
+            tiles.append(
+                {
+                    "label": str(model._meta.verbose_name_plural).capitalize(),
+                    "count": queryset.count(),
+                    "url": model.url_name("list"),
+                }
+            )
         recent = None
         if request.user.has_perm("core.view_objectchange"):
             recent = ObjectChange.objects.select_related("changed_object_type")[:8]
@@ -41,15 +46,17 @@ class SearchView(View):
     def get(self, request):
         text = request.GET.get("q", "")
         groups = global_search(request.user, text)
-        return render(request, "core/search.html", {"q": text, "groups": groups,
-                                                    "too_short": 0 < len(text.strip()) < 2})
+        return render(
+            request, "core/search.html", {"q": text, "groups": groups, "too_short": 0 < len(text.strip()) < 2}
+        )
 
 
 @method_decorator(permission_required("core.view_objectchange", raise_exception=True), name="dispatch")
 class ChangeLogView(View):
     def get(self, request):
-        filterset = ObjectChangeFilterSet(request.GET or None,
-                                          queryset=ObjectChange.objects.select_related("changed_object_type"))
+        filterset = ObjectChangeFilterSet(
+            request.GET or None, queryset=ObjectChange.objects.select_related("changed_object_type")
+        )
         table = ObjectChangeTable(filterset.qs, request=request)
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         return render(request, "core/changelog.html", {"table": table, "filterset": filterset})
@@ -59,10 +66,16 @@ class ChangeLogView(View):
 class ChangeDetailView(View):
     def get(self, request, pk):
         change = get_object_or_404(ObjectChange.objects.select_related("changed_object_type", "user"), pk=pk)
-        siblings = ObjectChange.objects.filter(request_id=change.request_id).exclude(pk=change.pk)[:20] \
-            if change.request_id else []
-        return render(request, "core/change_detail.html", {"change": change, "diff": change.diff(),
-                                                           "siblings": siblings})
+        siblings = (
+            ObjectChange.objects.filter(request_id=change.request_id).exclude(pk=change.pk)[:20]
+            if change.request_id
+            else []
+        )
+        return render(
+            request,
+            "core/change_detail.html",
+            {"change": change, "diff": change.diff(), "siblings": siblings},
+        )
 
 
 class PreferencesForm(forms.Form):
@@ -86,14 +99,18 @@ class ProfileView(View):
 
     def get(self, request, form=None):
         user = request.user
-        form = form or PreferencesForm(initial={"area_unit": user.area_unit,
-                                                "language": translation.get_language()})
+        form = form or PreferencesForm(initial={"area_unit": user.area_unit, "language": translation.get_language()})
         token = Token.objects.filter(user=user).first()
-        return render(request, "core/profile.html", {
-            "form": form, "token": token,
-            "parks": user.parks.all() if hasattr(user, "parks") else [],
-            "organizations": user.organizations.all() if hasattr(user, "organizations") else [],
-        })
+        return render(
+            request,
+            "core/profile.html",
+            {
+                "form": form,
+                "token": token,
+                "parks": user.parks.all() if hasattr(user, "parks") else [],
+                "organizations": user.organizations.all() if hasattr(user, "organizations") else [],
+            },
+        )
 
     def post(self, request):
         user = request.user

@@ -8,7 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parkos.directory.models import Industry, Organization, Person, Position
-from parkos.directory.validators import CREDIT_CODE_ALPHABET, credit_code_check_character, validate_credit_code
+from parkos.directory.validators import (
+    CREDIT_CODE_ALPHABET,
+    credit_code_check_character,
+    validate_credit_code,
+)
 
 # Codes as printed on published business licences; each must pass the GB 32100-2015 check.
 PUBLISHED_CODES = ["91350100M000100Y43", "91110000600037341L", "914403001922038216"]
@@ -29,14 +33,16 @@ def test_every_code_with_its_check_character_is_valid(prefix):
 @given(first17, st.integers(min_value=0, max_value=16), st.sampled_from(CREDIT_CODE_ALPHABET))
 def test_changing_one_character_is_caught(prefix, position, replacement):
     code = prefix + credit_code_check_character(prefix)
-    typo = code[:position] + replacement + code[position + 1:]
+    typo = code[:position] + replacement + code[position + 1 :]
     if typo != code:
         with pytest.raises(ValidationError):
             validate_credit_code(typo)
 
 
-@pytest.mark.parametrize(("code", "error"), [("9135010", "length"), ("91350100M000100YO3", "alphabet"),
-                                             ("91350100M000100Y44", "check_digit")])
+@pytest.mark.parametrize(
+    ("code", "error"),
+    [("9135010", "length"), ("91350100M000100YO3", "alphabet"), ("91350100M000100Y44", "check_digit")],
+)
 def test_bad_codes_say_what_is_wrong(code, error):
     with pytest.raises(ValidationError) as info:
         validate_credit_code(code)
@@ -88,8 +94,13 @@ def test_two_people_may_share_a_name_and_positions_tell_them_apart():
 def test_position_ending_before_it_starts_is_refused_at_the_end_date():
     org = Organization.objects.create(name="某公司")
     person = Person.objects.create(name="陈静")
-    position = Position(person=person, organization=org, title="总经理",
-                        start_date=datetime.date(2022, 1, 1), end_date=datetime.date(2021, 1, 1))
+    position = Position(
+        person=person,
+        organization=org,
+        title="总经理",
+        start_date=datetime.date(2022, 1, 1),
+        end_date=datetime.date(2021, 1, 1),
+    )
     with pytest.raises(ValidationError) as info:
         position.full_clean()
     assert list(info.value.message_dict) == ["end_date"]

@@ -7,8 +7,13 @@ from parkos.core.testing import StandardModelTests, csv_text
 from parkos.directory.models import Industry, Organization, OrganizationAlias, Person, Position
 from parkos.directory.validators import credit_code_check_character
 
-STAFF_SEE_ALL = {"operator_admin": "all", "investment_staff": "all", "park_manager": "all",
-                 "service_staff": "all", "evaluation_officer": "all"}
+STAFF_SEE_ALL = {
+    "operator_admin": "all",
+    "investment_staff": "all",
+    "park_manager": "all",
+    "service_staff": "all",
+    "evaluation_officer": "all",
+}
 
 
 STAFF_WHO_EDIT = {"operator_admin": "all", "investment_staff": "all", "park_manager": "all"}
@@ -39,8 +44,12 @@ class IndustryTests(StandardModelTests):
 
     @staticmethod
     def csv_rows(world):
-        return csv_text([{"code": "CSV-A", "name": "甲", "name_en": "A", "parent": "T-IC", "national_code": ""},
-                         {"code": "CSV-B", "name": "乙", "name_en": "B", "parent": "", "national_code": "3973"}])
+        return csv_text(
+            [
+                {"code": "CSV-A", "name": "甲", "name_en": "A", "parent": "T-IC", "national_code": ""},
+                {"code": "CSV-B", "name": "乙", "name_en": "B", "parent": "", "national_code": "3973"},
+            ]
+        )
 
     @staticmethod
     def csv_bad_row(world):
@@ -55,11 +64,19 @@ class OrganizationTests(StandardModelTests):
     model = Organization
     visible_to = {**STAFF_SEE_ALL, "government_partner": "in", "enterprise_user": "in"}
     editable_by = STAFF_WHO_EDIT
-    form_data = {"name": "上海新创科技有限公司", "kind": "enterprise", "credit_code": credit_code(1),
-                 "registered_capital_currency": "CNY"}
+    form_data = {
+        "name": "上海新创科技有限公司",
+        "kind": "enterprise",
+        "credit_code": credit_code(1),
+        "registered_capital_currency": "CNY",
+    }
     update_data = {"district": "闵行区"}
-    invalid_data = [("credit_code", wrong_check_character(2)), ("credit_code", "123"), ("name", ""),
-                    ("website", "not-a-url")]
+    invalid_data = [
+        ("credit_code", wrong_check_character(2)),
+        ("credit_code", "123"),
+        ("name", ""),
+        ("website", "not-a-url"),
+    ]
 
     @classmethod
     def make(cls, world, side):
@@ -72,10 +89,18 @@ class OrganizationTests(StandardModelTests):
 
     @staticmethod
     def csv_rows(world):
-        return csv_text([
-            {"id": "", "name": "导入一公司", "kind": "enterprise", "credit_code": credit_code(50), "industry": "T-IC"},
-            {"id": "", "name": "导入二大学", "kind": "university", "credit_code": "", "industry": ""},
-        ])
+        return csv_text(
+            [
+                {
+                    "id": "",
+                    "name": "导入一公司",
+                    "kind": "enterprise",
+                    "credit_code": credit_code(50),
+                    "industry": "T-IC",
+                },
+                {"id": "", "name": "导入二大学", "kind": "university", "credit_code": "", "industry": ""},
+            ]
+        )
 
     @staticmethod
     def csv_bad_row(world):
@@ -103,8 +128,12 @@ class OrganizationAliasTests(StandardModelTests):
 
     @staticmethod
     def csv_rows(world):
-        return csv_text([{"id": "", "organization": "Org in Ltd", "name": "别名甲"},
-                         {"id": "", "organization": "Org out Ltd", "name": "别名乙"}])
+        return csv_text(
+            [
+                {"id": "", "organization": "Org in Ltd", "name": "别名甲"},
+                {"id": "", "organization": "Org out Ltd", "name": "别名乙"},
+            ]
+        )
 
     @staticmethod
     def csv_bad_row(world):
@@ -131,8 +160,19 @@ class PersonTests(StandardModelTests):
 
     @staticmethod
     def csv_rows(world):
-        return csv_text([{"id": "", "name": "李娜", "name_en": "Li Na", "email": "li@example.cn", "phone": "", "notes": ""},
-                         {"id": "", "name": "王芳", "name_en": "", "email": "", "phone": "", "notes": ""}])
+        return csv_text(
+            [
+                {
+                    "id": "",
+                    "name": "李娜",
+                    "name_en": "Li Na",
+                    "email": "li@example.cn",
+                    "phone": "",
+                    "notes": "",
+                },
+                {"id": "", "name": "王芳", "name_en": "", "email": "", "phone": "", "notes": ""},
+            ]
+        )
 
     @staticmethod
     def csv_bad_row(world):
@@ -158,25 +198,48 @@ class PositionTests(StandardModelTests):
     @staticmethod
     def form_data(world):
         person = Person.objects.get(name="刘洋")
-        return {"person": person.pk, "organization": world.org["in"].pk, "title": "总经理",
-                "start_date": "2020-01-01"}
+        return {
+            "person": person.pk,
+            "organization": world.org["in"].pk,
+            "title": "总经理",
+            "start_date": "2020-01-01",
+        }
 
     @classmethod
     def make(cls, world, side):
         person = Person.objects.create(name=f"Holder {world.seq():04d}{side}")
-        return Position.objects.create(person=person, organization=world.org[side],
-                                       title=f"Title {world.seq():04d}{side}",
-                                       start_date=datetime.date(2021, 1, 1))
+        return Position.objects.create(
+            person=person,
+            organization=world.org[side],
+            title=f"Title {world.seq():04d}{side}",
+            start_date=datetime.date(2021, 1, 1),
+        )
 
     @staticmethod
     def csv_rows(world):
         person = Person.objects.get(name="刘洋")
-        return csv_text([
-            {"id": "", "person": person.pk, "organization": "Org in Ltd", "title": "副总经理", "title_en": "",
-             "start_date": "2021-03-01", "end_date": ""},
-            {"id": "", "person": person.pk, "organization": "Org out Ltd", "title": "董事", "title_en": "Director",
-             "start_date": "2019-01-01", "end_date": "2022-12-31"},
-        ])
+        return csv_text(
+            [
+                {
+                    "id": "",
+                    "person": person.pk,
+                    "organization": "Org in Ltd",
+                    "title": "副总经理",
+                    "title_en": "",
+                    "start_date": "2021-03-01",
+                    "end_date": "",
+                },
+                {
+                    "id": "",
+                    "person": person.pk,
+                    "organization": "Org out Ltd",
+                    "title": "董事",
+                    "title_en": "Director",
+                    "start_date": "2019-01-01",
+                    "end_date": "2022-12-31",
+                },
+            ]
+        )
 
     @staticmethod
     def csv_bad_row(world):
@@ -186,4 +249,9 @@ class PositionTests(StandardModelTests):
     @staticmethod
     def api_data(world):
         person = Person.objects.get(name="刘洋")
-        return {"person": person.pk, "organization": world.org["in"].pk, "title": "顾问", "start_date": "2020-01-01"}
+        return {
+            "person": person.pk,
+            "organization": world.org["in"].pk,
+            "title": "顾问",
+            "start_date": "2020-01-01",
+        }

@@ -15,22 +15,61 @@ class ParkBrandSerializer(PrimaryModelSerializer):
 class ParkSerializer(PrimaryModelSerializer):
     class Meta:
         model = Park
-        fields = ("id", "url", "display", "code", "name", "name_en", "brand", "district", "operator", "land_area",
-                  "boundary", "established", "address", "description", *STAMPS)
+        fields = (
+            "id",
+            "url",
+            "display",
+            "code",
+            "name",
+            "name_en",
+            "brand",
+            "district",
+            "operator",
+            "land_area",
+            "boundary",
+            "established",
+            "address",
+            "description",
+            *STAMPS,
+        )
 
 
 class LandParcelSerializer(PrimaryModelSerializer):
     class Meta:
         model = LandParcel
-        fields = ("id", "url", "display", "park", "code", "area", "land_use", "holder", "status", "granted",
-                  "plot_ratio_cap", "geometry", *STAMPS)
+        fields = (
+            "id",
+            "url",
+            "display",
+            "park",
+            "code",
+            "area",
+            "land_use",
+            "holder",
+            "status",
+            "granted",
+            "plot_ratio_cap",
+            "geometry",
+            *STAMPS,
+        )
 
 
 class BuildingSerializer(PrimaryModelSerializer):
     class Meta:
         model = Building
-        fields = ("id", "url", "display", "parcel", "code", "name", "use", "floor_area", "floors", "completed",
-                  *STAMPS)
+        fields = (
+            "id",
+            "url",
+            "display",
+            "parcel",
+            "code",
+            "name",
+            "use",
+            "floor_area",
+            "floors",
+            "completed",
+            *STAMPS,
+        )
 
 
 class SpaceUnitSerializer(PrimaryModelSerializer):

@@ -6,11 +6,18 @@ from parkos.core.permissions import Scope
 from parkos.core.testing import StandardModelTests, csv_text
 from parkos.parks.models import Building, LandParcel, Park, ParkBrand, SpaceUnit
 
-STAFF_SEE_THEIR_PARKS = {"operator_admin": "all", "investment_staff": "in", "park_manager": "in",
-                         "service_staff": "in", "evaluation_officer": "in"}
+STAFF_SEE_THEIR_PARKS = {
+    "operator_admin": "all",
+    "investment_staff": "in",
+    "park_manager": "in",
+    "service_staff": "in",
+    "evaluation_officer": "in",
+}
 MANAGERS_EDIT_THEIR_PARKS = {"operator_admin": "all", "park_manager": "in"}
-SQUARE = {"type": "Polygon", "coordinates": [[[121.60, 31.20], [121.61, 31.20], [121.61, 31.21], [121.60, 31.21],
-                                              [121.60, 31.20]]]}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[121.60, 31.20], [121.61, 31.20], [121.61, 31.21], [121.60, 31.21], [121.60, 31.20]]],
+}
 
 
 def assign_to_staff(world, park):
@@ -30,8 +37,9 @@ class ParkBrandTests(StandardModelTests):
     def make(cls, world, side):
         n = world.seq()
         brand = ParkBrand.objects.create(code=f"b{n:04d}{side}", name=f"Brand {n:04d}{side}")
-        park = Park.objects.create(code=f"bp{n:04d}{side}", name=f"Brand park {n:04d}{side}", brand=brand,
-                                   district="District")
+        park = Park.objects.create(
+            code=f"bp{n:04d}{side}", name=f"Brand park {n:04d}{side}", brand=brand, district="District"
+        )
         if side == "in":
             assign_to_staff(world, park)
         return brand
@@ -47,8 +55,18 @@ class ParkBrandTests(StandardModelTests):
 
     @staticmethod
     def csv_rows(world):
-        return csv_text([{"code": "csv-a", "name": "品牌甲", "name_en": "A", "operator": "Org in Ltd", "description": ""},
-                         {"code": "csv-b", "name": "品牌乙", "name_en": "B", "operator": "", "description": "x"}])
+        return csv_text(
+            [
+                {
+                    "code": "csv-a",
+                    "name": "品牌甲",
+                    "name_en": "A",
+                    "operator": "Org in Ltd",
+                    "description": "",
+                },
+                {"code": "csv-b", "name": "品牌乙", "name_en": "B", "operator": "", "description": "x"},
+            ]
+        )
 
     @staticmethod
     def csv_bad_row(world):
@@ -64,33 +82,71 @@ class ParkTests(StandardModelTests):
     visible_to = STAFF_SEE_THEIR_PARKS
     editable_by = MANAGERS_EDIT_THEIR_PARKS
     update_data = {"district": "嘉定区"}
-    invalid_data = [("boundary", json.dumps({"type": "Point", "coordinates": [121.6, 31.2]})),
-                    ("land_area", "12 acres"), ("district", ""), ("code", "")]
+    invalid_data = [
+        ("boundary", json.dumps({"type": "Point", "coordinates": [121.6, 31.2]})),
+        ("land_area", "12 acres"),
+        ("district", ""),
+        ("code", ""),
+    ]
 
     @staticmethod
     def form_data(world):
-        return {"code": "new-park", "name": "新园区", "district": "闵行区", "land_area": "300 mu",
-                "brand": world.brand["in"].pk, "boundary": json.dumps(SQUARE)}
+        return {
+            "code": "new-park",
+            "name": "新园区",
+            "district": "闵行区",
+            "land_area": "300 mu",
+            "brand": world.brand["in"].pk,
+            "boundary": json.dumps(SQUARE),
+        }
 
     @classmethod
     def make(cls, world, side):
         n = world.seq()
-        park = Park.objects.create(code=f"p{n:04d}{side}", name=f"Park {n:04d}{side}", district="District",
-                                   brand=world.brand[side], land_area=500_000, boundary=SQUARE)
+        park = Park.objects.create(
+            code=f"p{n:04d}{side}",
+            name=f"Park {n:04d}{side}",
+            district="District",
+            brand=world.brand[side],
+            land_area=500_000,
+            boundary=SQUARE,
+        )
         if side == "in":
             assign_to_staff(world, park)
         return park
 
     @staticmethod
     def csv_rows(world):
-        return csv_text([
-            {"code": "csv-p1", "name": "导入园一", "name_en": "", "brand": "brand-in", "district": "松江区",
-             "operator": "", "land_area": "150 mu", "established": "2010-05-01", "address": "",
-             "boundary": json.dumps(SQUARE), "description": ""},
-            {"code": "csv-p2", "name": "导入园二", "name_en": "", "brand": "", "district": "青浦区",
-             "operator": "Org out Ltd", "land_area": "80000", "established": "", "address": "", "boundary": "",
-             "description": ""},
-        ])
+        return csv_text(
+            [
+                {
+                    "code": "csv-p1",
+                    "name": "导入园一",
+                    "name_en": "",
+                    "brand": "brand-in",
+                    "district": "松江区",
+                    "operator": "",
+                    "land_area": "150 mu",
+                    "established": "2010-05-01",
+                    "address": "",
+                    "boundary": json.dumps(SQUARE),
+                    "description": "",
+                },
+                {
+                    "code": "csv-p2",
+                    "name": "导入园二",
+                    "name_en": "",
+                    "brand": "",
+                    "district": "青浦区",
+                    "operator": "Org out Ltd",
+                    "land_area": "80000",
+                    "established": "",
+                    "address": "",
+                    "boundary": "",
+                    "description": "",
+                },
+            ]
+        )
 
     @staticmethod
     def csv_bad_row(world):
@@ -98,36 +154,71 @@ class ParkTests(StandardModelTests):
 
     @staticmethod
     def api_data(world):
-        return {"code": "api-park", "name": "API park", "district": "奉贤区", "land_area": "120000.00",
-                "boundary": SQUARE}
+        return {
+            "code": "api-park",
+            "name": "API park",
+            "district": "奉贤区",
+            "land_area": "120000.00",
+            "boundary": SQUARE,
+        }
 
 
 class LandParcelTests(StandardModelTests):
     model = LandParcel
     visible_to = {**STAFF_SEE_THEIR_PARKS, "enterprise_user": "in"}
-    editable_by = {**MANAGERS_EDIT_THEIR_PARKS, "evaluation_officer": "in"}  # officers mark parcels inefficient
+    editable_by = {
+        **MANAGERS_EDIT_THEIR_PARKS,
+        "evaluation_officer": "in",
+    }  # officers mark parcels inefficient
     addable_by = set(MANAGERS_EDIT_THEIR_PARKS)
     update_data = {"status": "idle"}
     invalid_data = [("area", "-5"), ("area", "999999999"), ("park", ""), ("status", "flying")]
 
     @staticmethod
     def form_data(world):
-        return {"park": world.park["in"].pk, "code": "NEW-1", "area": "1200", "land_use": "industrial",
-                "status": "in_use", "holder": world.org["in"].pk}
+        return {
+            "park": world.park["in"].pk,
+            "code": "NEW-1",
+            "area": "1200",
+            "land_use": "industrial",
+            "status": "in_use",
+            "holder": world.org["in"].pk,
+        }
 
     @classmethod
     def make(cls, world, side):
-        return LandParcel.objects.create(park=world.park[side], code=f"L{world.seq():04d}{side}", area=100,
-                                         holder=world.org[side])
+        return LandParcel.objects.create(
+            park=world.park[side], code=f"L{world.seq():04d}{side}", area=100, holder=world.org[side]
+        )
 
     @staticmethod
     def csv_rows(world):
-        return csv_text([
-            {"park": "park-in", "code": "CSV-1", "area": "2 mu", "land_use": "industrial", "holder": "Org in Ltd",
-             "status": "in_use", "granted": "2015-06-30", "plot_ratio_cap": "2.0", "geometry": ""},
-            {"park": "park-out", "code": "CSV-2", "area": "3000", "land_use": "research", "holder": "",
-             "status": "idle", "granted": "", "plot_ratio_cap": "", "geometry": json.dumps(SQUARE)},
-        ])
+        return csv_text(
+            [
+                {
+                    "park": "park-in",
+                    "code": "CSV-1",
+                    "area": "2 mu",
+                    "land_use": "industrial",
+                    "holder": "Org in Ltd",
+                    "status": "in_use",
+                    "granted": "2015-06-30",
+                    "plot_ratio_cap": "2.0",
+                    "geometry": "",
+                },
+                {
+                    "park": "park-out",
+                    "code": "CSV-2",
+                    "area": "3000",
+                    "land_use": "research",
+                    "holder": "",
+                    "status": "idle",
+                    "granted": "",
+                    "plot_ratio_cap": "",
+                    "geometry": json.dumps(SQUARE),
+                },
+            ]
+        )
 
     @staticmethod
     def csv_bad_row(world):
@@ -135,8 +226,13 @@ class LandParcelTests(StandardModelTests):
 
     @staticmethod
     def api_data(world):
-        return {"park": world.park["in"].pk, "code": "API-1", "area": "800.00", "land_use": "logistics",
-                "status": "in_use"}
+        return {
+            "park": world.park["in"].pk,
+            "code": "API-1",
+            "area": "800.00",
+            "land_use": "logistics",
+            "status": "in_use",
+        }
 
 
 class BuildingTests(StandardModelTests):
@@ -148,7 +244,13 @@ class BuildingTests(StandardModelTests):
 
     @staticmethod
     def form_data(world):
-        return {"parcel": world.parcel["in"].pk, "code": "NB-1", "use": "plant", "floor_area": "800", "floors": 3}
+        return {
+            "parcel": world.parcel["in"].pk,
+            "code": "NB-1",
+            "use": "plant",
+            "floor_area": "800",
+            "floors": 3,
+        }
 
     @classmethod
     def make(cls, world, side):
@@ -156,12 +258,28 @@ class BuildingTests(StandardModelTests):
 
     @staticmethod
     def csv_rows(world):
-        return csv_text([
-            {"parcel": "park-in/P-in", "code": "CSV-B1", "name": "一号厂房", "use": "plant", "floor_area": "1200",
-             "floors": "2", "completed": "2018"},
-            {"parcel": "park-out/P-out", "code": "CSV-B2", "name": "", "use": "office", "floor_area": "3000",
-             "floors": "8", "completed": ""},
-        ])
+        return csv_text(
+            [
+                {
+                    "parcel": "park-in/P-in",
+                    "code": "CSV-B1",
+                    "name": "一号厂房",
+                    "use": "plant",
+                    "floor_area": "1200",
+                    "floors": "2",
+                    "completed": "2018",
+                },
+                {
+                    "parcel": "park-out/P-out",
+                    "code": "CSV-B2",
+                    "name": "",
+                    "use": "office",
+                    "floor_area": "3000",
+                    "floors": "8",
+                    "completed": "",
+                },
+            ]
+        )
 
     @staticmethod
     def csv_bad_row(world):
@@ -169,8 +287,13 @@ class BuildingTests(StandardModelTests):
 
     @staticmethod
     def api_data(world):
-        return {"parcel": world.parcel["in"].pk, "code": "API-B", "use": "office", "floor_area": "900.00",
-                "floors": 4}
+        return {
+            "parcel": world.parcel["in"].pk,
+            "code": "API-B",
+            "use": "office",
+            "floor_area": "900.00",
+            "floors": 4,
+        }
 
 
 class SpaceUnitTests(StandardModelTests):
@@ -190,12 +313,26 @@ class SpaceUnitTests(StandardModelTests):
 
     @staticmethod
     def csv_rows(world):
-        return csv_text([
-            {"id": "", "building": world.building["in"].pk, "code": "CSV-U1", "kind": "suite", "floor": "3",
-             "area": "120"},
-            {"id": "", "building": world.building["out"].pk, "code": "CSV-U2", "kind": "plant", "floor": "1",
-             "area": "1 mu"},
-        ])
+        return csv_text(
+            [
+                {
+                    "id": "",
+                    "building": world.building["in"].pk,
+                    "code": "CSV-U1",
+                    "kind": "suite",
+                    "floor": "3",
+                    "area": "120",
+                },
+                {
+                    "id": "",
+                    "building": world.building["out"].pk,
+                    "code": "CSV-U2",
+                    "kind": "plant",
+                    "floor": "1",
+                    "area": "1 mu",
+                },
+            ]
+        )
 
     @staticmethod
     def csv_bad_row(world):
@@ -203,7 +340,13 @@ class SpaceUnitTests(StandardModelTests):
 
     @staticmethod
     def api_data(world):
-        return {"building": world.building["in"].pk, "code": "API-U", "kind": "lab", "floor": 3, "area": "60.00"}
+        return {
+            "building": world.building["in"].pk,
+            "code": "API-U",
+            "kind": "lab",
+            "floor": 3,
+            "area": "60.00",
+        }
 
 
 class ScopeOnWriteTests(StandardModelTests.__base__):
@@ -220,8 +363,13 @@ class ScopeOnWriteTests(StandardModelTests.__base__):
         self.client.force_login(self.manager)
 
     def test_parcel_in_another_park_is_refused_at_the_park_field(self):
-        data = {"park": self.world.park["out"].pk, "code": "X-1", "area": "100", "land_use": "industrial",
-                "status": "in_use"}
+        data = {
+            "park": self.world.park["out"].pk,
+            "code": "X-1",
+            "area": "100",
+            "land_use": "industrial",
+            "status": "in_use",
+        }
         response = self.client.post("/parks/parcels/add/", data)
         self.assertEqual(response.status_code, 400)
         self.assertIn("park", response.context["form"].errors)
@@ -243,8 +391,10 @@ class ScopeOnWriteTests(StandardModelTests.__base__):
     def test_import_into_another_park_writes_nothing(self):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        text = "park,code,area,land_use,holder,status,granted,plot_ratio_cap,geometry\n" \
-               "park-in,OK-1,100,industrial,,in_use,,,\npark-out,NO-1,100,industrial,,in_use,,,\n"
+        text = (
+            "park,code,area,land_use,holder,status,granted,plot_ratio_cap,geometry\n"
+            "park-in,OK-1,100,industrial,,in_use,,,\npark-out,NO-1,100,industrial,,in_use,,,\n"
+        )
         response = self.client.post("/parks/parcels/import/", {"file": SimpleUploadedFile("p.csv", text.encode())})
         self.assertEqual(response.status_code, 400)
         errors = response.context["report"].errors

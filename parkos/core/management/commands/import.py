@@ -29,8 +29,11 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"{file}: {exc}") from exc
         resource = resource_class(user=acting_user(user))
-        with progress_bar(f"{'Checking' if dry_run else 'Importing'} {file.name}", len(dataset),
-                          enabled=options["verbosity"] > 0) as advance:
+        with progress_bar(
+            f"{'Checking' if dry_run else 'Importing'} {file.name}",
+            len(dataset),
+            enabled=options["verbosity"] > 0,
+        ) as advance:
             report = resource.import_dataset(dataset, dry_run=dry_run, on_row=advance)
         if not report.ok:
             for error in report.errors:
@@ -39,5 +42,6 @@ class Command(BaseCommand):
                 self.stderr.write(f"{file.name}: {where}{column}: {error.message}")
             raise CommandError(f"{len(report.errors)} error(s); nothing was written.")
         verb = "Would import" if dry_run else "Imported"
-        self.stdout.write(f"{verb} {report.total} rows: {report.new} new, {report.updated} updated, "
-                          f"{report.skipped} unchanged.")
+        self.stdout.write(
+            f"{verb} {report.total} rows: {report.new} new, {report.updated} updated, {report.skipped} unchanged."
+        )
