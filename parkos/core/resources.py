@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import tablib
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
@@ -106,6 +107,13 @@ class PrimaryResource(resources.ModelResource):
 
     def get_queryset(self):
         return self._meta.model.objects.restrict(self.user, Action.VIEW)
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        # An empty spreadsheet cell arrives as None; text columns store "" for "nothing".
+        for f in instance._meta.concrete_fields:
+            if isinstance(f, models.CharField | models.TextField) and not f.null and getattr(instance, f.attname) is None:
+                setattr(instance, f.attname, "")
 
     def export_queryset(self, queryset):
         return self.export(queryset=queryset)

@@ -291,6 +291,18 @@ class StandardModelTests(TestCase):
             ).exists()
         )
 
+    def test_import_xlsx_file(self):
+        import tablib
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        dataset = tablib.Dataset().load(self.csv_rows(self.world), format="csv")
+        count = self.model.objects.count()
+        upload = SimpleUploadedFile("rows.xlsx", dataset.export("xlsx"))
+        preview = self.client.post(self.url("import"), {"file": upload})
+        self.assertEqual(preview.status_code, 200, preview.context["report"].errors)
+        self.client.post(self.url("import"), {"token": preview.context["token"]})
+        self.assertEqual(self.model.objects.count(), count + len(dataset))
+
     def test_import_bad_row_names_row_and_column_and_writes_nothing(self):
         good = self.csv_rows(self.world).strip().splitlines()
         bad_row, column = self.csv_bad_row(self.world)
@@ -317,9 +329,11 @@ class StandardModelTests(TestCase):
     # --- API -----------------------------------------------------------------------------
 
     def test_api_crud(self):
-        response = self.api.get(self.api_url())
+        response = self.api.get(self.api_url(), {"ordering": "-id"})
         self.assertEqual(response.status_code, 200)
-        self.assertIn(self.obj_in.pk, [row["id"] for row in response.json()["results"]])
+        ids = [row["id"] for row in response.json()["results"]]
+        self.assertIn(self.obj_in.pk, ids)
+        self.assertEqual(ids, sorted(ids, reverse=True))
         self.assertEqual(self.api.get(self.api_url(self.obj_in)).status_code, 200)
         response = self.api.post(self.api_url(), self.api_data(self.world), format="json")
         self.assertEqual(response.status_code, 201, response.content)

@@ -131,3 +131,16 @@ def test_deploy_check_is_clean_with_debug_off(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_api_docs_load_their_assets_locally(client, manager):
+    client.force_login(manager)
+    page = client.get("/api/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/" in page
+    assert "cdn" not in page.lower()
+
+
+def test_pages_load_no_third_party_hosts(client, manager):
+    client.force_login(manager)
+    page = client.get("/").content.decode()
+    assert "https://" not in page and "http://" not in page.replace("http://www.w3.org", "")
