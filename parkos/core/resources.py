@@ -112,7 +112,8 @@ class PrimaryResource(resources.ModelResource):
         super().import_instance(instance, row, **kwargs)
         # An empty spreadsheet cell arrives as None; text columns store "" for "nothing".
         for f in instance._meta.concrete_fields:
-            if isinstance(f, models.CharField | models.TextField) and not f.null and getattr(instance, f.attname) is None:
+            is_text = isinstance(f, models.CharField | models.TextField)
+            if is_text and not f.null and getattr(instance, f.attname) is None:
                 setattr(instance, f.attname, "")
 
     def export_queryset(self, queryset):
