@@ -25,5 +25,9 @@
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("select.api-select").forEach(initApiSelect);
+    // Small multiple choices (parks, brands) as tags rather than a tall list box.
+    document.querySelectorAll("select[multiple]:not(.api-select)").forEach(function (select) {
+      if (!select.tomselect && typeof TomSelect !== "undefined") new TomSelect(select, { plugins: ["remove_button"] });
+    });
   });
 })();
