@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 from parkos.core.changelog import change_context
 
@@ -19,7 +20,7 @@ class LoginRequiredMiddleware:
         if request.user.is_authenticated or request.path.startswith(PUBLIC_PREFIXES):
             return self.get_response(request)
         if request.headers.get("accept", "").startswith("application/json"):
-            return JsonResponse({"detail": "Authentication required."}, status=401)
+            return JsonResponse({"detail": _("Authentication required.")}, status=401)
         return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
 
 

@@ -73,6 +73,14 @@ class PrimaryModel(ChangeLoggedModel):
 class ObjectChange(models.Model):
     """One create, update or delete of one object: who, when, and the values before and after."""
 
+    class Source(models.TextChoices):
+        WEB = "web", _("web page")
+        API = "api", _("API")
+        IMPORT = "import", _("import")
+        CLI = "cli", _("command line")
+        DEMO = "demo", _("demo data")
+        SYSTEM = "system", _("system")
+
     class ChangeAction(models.TextChoices):
         CREATE = "create", _("Created")
         UPDATE = "update", _("Updated")
@@ -89,7 +97,7 @@ class ObjectChange(models.Model):
     )
     user_name = models.CharField(_("user name"), max_length=150, blank=True)
     request_id = models.UUIDField(_("request"), null=True, blank=True, db_index=True)
-    source = models.CharField(_("source"), max_length=20, blank=True)
+    source = models.CharField(_("via"), max_length=20, choices=Source.choices, blank=True)
     action = models.CharField(_("action"), max_length=10, choices=ChangeAction.choices)
     changed_object_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("object type")

@@ -13,12 +13,15 @@ import tablib
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import resources, widgets
 
 from parkos.core.changelog import change_context, current_user
 from parkos.core.fields import AreaField
 from parkos.core.permissions import Action, can
 from parkos.core.units import parse_area
+
+ROW_TYPE_LABELS = {"new": gettext_lazy("new"), "update": gettext_lazy("update"), "skip": gettext_lazy("unchanged")}
 
 
 class VisibleForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -122,10 +125,8 @@ class PrimaryResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         action = Action.ADD if instance.pk is None else Action.CHANGE
         if not can(self.user, self._meta.model, action):
-            raise ValidationError(
-                _("You may not %(action)s %(model)s.")
-                % {"action": action, "model": self._meta.model._meta.verbose_name_plural}
-            )
+            message = _("You may not add %(model)s.") if action == Action.ADD else _("You may not change %(model)s.")
+            raise ValidationError(message % {"model": self._meta.model._meta.verbose_name_plural})
 
     def after_save_instance(self, instance, row, **kwargs):
         if not self._meta.model.objects.restrict(self.user, Action.CHANGE).filter(pk=instance.pk).exists():
@@ -175,7 +176,7 @@ class PrimaryResource(resources.ModelResource):
             report.errors.append(RowError(0, "", _error_message(base_error.error)))
         report.errors.sort(key=lambda e: (e.row, e.field))
         report.preview = [
-            {"row": i, "type": row.import_type, "object": row.object_repr or ""}
+            {"row": i, "type": ROW_TYPE_LABELS.get(row.import_type, row.import_type), "object": row.object_repr or ""}
             for i, row in enumerate(result.rows[:200], start=1)
         ]
         return report

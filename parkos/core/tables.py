@@ -50,6 +50,9 @@ class ObjectChangeTable(tables.Table):
     object_repr = tables.Column(verbose_name=_("object"))
     source = tables.Column(verbose_name=_("via"))
 
+    def render_source(self, record):
+        return record.get_source_display()
+
     class Meta:
         attrs = {"class": "table table-vcenter card-table table-sm"}
         template_name = "core/table.html"

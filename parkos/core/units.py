@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import models
 from django.utils.formats import number_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 M2_PER_MU = Decimal(10000) / Decimal(15)
@@ -113,7 +114,7 @@ CURRENCIES = {
     "BRL": _("Brazilian real"),
 }
 DEFAULT_CURRENCY = "CNY"
-CURRENCY_CHOICES = [(code, f"{code} · {name}") for code, name in CURRENCIES.items()]
+CURRENCY_CHOICES = [(code, format_lazy("{} · {}", code, name)) for code, name in CURRENCIES.items()]
 
 
 @dataclass(frozen=True, slots=True)

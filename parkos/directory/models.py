@@ -31,8 +31,8 @@ class Industry(PrimaryModel):
         blank=True,
         help_text=_("Code in GB/T 4754 (Industrial classification for national economic activities)."),
     )
-    tree_path = models.CharField(max_length=500, editable=False, db_index=True, default="")
-    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    tree_path = models.CharField(_("tree path"), max_length=500, editable=False, db_index=True, default="")
+    depth = models.PositiveSmallIntegerField(_("level"), editable=False, default=0)
 
     shared_with_staff = True
     few_rows = True

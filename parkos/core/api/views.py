@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 from rest_framework import status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -33,7 +34,9 @@ class PrimaryModelViewSet(viewsets.ModelViewSet):
             instance = serializer.save()
             model = type(instance)
             if not model.objects.restrict(self.request.user, Action.CHANGE).filter(pk=instance.pk).exists():
-                raise PermissionDenied("The record would lie outside the parks or organizations you are assigned to.")
+                raise PermissionDenied(
+                    _("The record would lie outside the parks or organizations you are assigned to.")
+                )
 
     def perform_create(self, serializer):
         self._keep_in_scope(serializer)
@@ -49,7 +52,7 @@ class PrimaryModelViewSet(viewsets.ModelViewSet):
         except ProtectedError as exc:
             blockers = sorted({str(o._meta.verbose_name_plural) for o in exc.protected_objects})
             return Response(
-                {"detail": f"Cannot delete while it has {', '.join(blockers)}."},
+                {"detail": _("Cannot delete while it has %(blockers)s.") % {"blockers": ", ".join(blockers)}},
                 status=status.HTTP_409_CONFLICT,
             )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from parkos.core.geometry import svg_path
 from parkos.core.units import AreaUnit, format_area
@@ -22,9 +23,10 @@ def outline(geometry):
     if shape is None:
         return ""
     return format_html(
-        '<svg class="outline" viewBox="-4 -4 {} {}" width="240" role="img" aria-label="outline">'
+        '<svg class="outline" viewBox="-4 -4 {} {}" width="240" role="img" aria-label="{}">'
         '<path d="{}" fill="rgba(32,107,196,.15)" stroke="#206bc4" stroke-width="2"/></svg>',
         float(shape["width"]) + 8,
         float(shape["height"]) + 8,
+        _("outline"),
         shape["d"],
     )

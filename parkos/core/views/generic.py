@@ -60,6 +60,14 @@ def add_related(model: type, related: Related) -> None:
     _extra_related.setdefault(model, []).append(related)
 
 
+_views_by_model: dict[type, type[ObjectViews]] = {}
+
+
+def views_for(model) -> type[ObjectViews]:
+    """The ObjectViews that describes ``model``'s pages (KeyError if it has none)."""
+    return _views_by_model[model]
+
+
 class ObjectViews:
     """The UI of one model. Subclass, set the attributes, and include ``urls()`` in the app's urls.py."""
 
@@ -76,6 +84,11 @@ class ObjectViews:
     #: fields left off the detail page
     detail_exclude: tuple[str, ...] = ("id", "created", "last_updated")
     detail_template = "core/object_detail.html"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "model" in cls.__dict__:
+            _views_by_model[cls.model] = cls
 
     @classmethod
     def detail_extra(cls, obj, user) -> dict:
@@ -189,7 +202,7 @@ class ObjectDetailView(ObjectView):
         for rel in (*self.views.related, *_extra_related.get(self.model, ())):
             rows = rel.model.objects.restrict(request.user).filter(**{rel.field: obj})
             table = rel.table(
-                rows.select_related(*_list_related_for(rel.model))[: rel.limit],
+                rows.select_related(*views_for(rel.model).list_related)[: rel.limit],
                 request=request,
                 orderable=False,
             )
@@ -210,10 +223,6 @@ class ObjectDetailView(ObjectView):
             **self.views.detail_extra(obj, request.user),
         )
         return render(request, self.views.detail_template, context)
-
-
-def _list_related_for(model) -> tuple[str, ...]:
-    return tuple(f.name for f in model._meta.concrete_fields if f.is_relation)
 
 
 def detail_fields(obj, exclude) -> list[dict]:
@@ -283,8 +292,8 @@ class ObjectEditView(ObjectView):
                 if not in_scope:
                     transaction.set_rollback(True)
             if in_scope:
-                verb = _("Created") if is_new else _("Saved")
-                messages.success(request, f"{verb} {self.model._meta.verbose_name} “{saved}”.")
+                message = _("Created %(model)s “%(object)s”.") if is_new else _("Saved %(model)s “%(object)s”.")
+                messages.success(request, message % {"model": self.model._meta.verbose_name, "object": saved})
                 return redirect(saved.get_absolute_url())
             form.add_error(
                 None,
