@@ -9,17 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.core.forms import style_widget, use_api_select
 from parkos.core.models import ChangeLoggedModel, ObjectChange
+from parkos.core.permissions import crosses_many
 
 
 def search_q(model, text: str) -> Q:
     """Q matching ``text`` in any of ``model.search_fields`` (to-many fields through a subquery)."""
-    from parkos.core.permissions import _crosses_many
-
     text = text.strip()
     query = Q()
     for field in model.search_fields:
         lookup = {f"{field}__icontains": text}
-        if _crosses_many(model, field):
+        if crosses_many(model, field):
             query |= Q(pk__in=model._base_manager.filter(**lookup).values("pk"))
         else:
             query |= Q(**lookup)

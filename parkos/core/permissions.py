@@ -155,13 +155,13 @@ def can(user, model, action: str) -> bool:
 def _through(model, path: str, values: QuerySet) -> Q:
     if path == "":
         return Q(pk__in=values)
-    if _crosses_many(model, path):
+    if crosses_many(model, path):
         # A to-many path would repeat rows; a subquery on the primary key keeps each once.
         return Q(pk__in=model._base_manager.filter(**{f"{path}__in": values}).values("pk"))
     return Q(**{f"{path}__in": values})
 
 
-def _crosses_many(model, path: str) -> bool:
+def crosses_many(model, path: str) -> bool:
     current = model
     for part in path.split("__"):
         f = current._meta.get_field(part)

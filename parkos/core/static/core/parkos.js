@@ -23,7 +23,22 @@
       },
     });
   }
+  // Long requests (imports): disable the button and say what is happening until the page answers.
+  function showBusy(form) {
+    form.addEventListener("submit", function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.disabled = true;
+        button.insertAdjacentHTML("afterbegin", '<span class="spinner-border spinner-border-sm me-2" role="status"></span>');
+      });
+      var note = document.createElement("div");
+      note.className = "text-secondary ms-2 busy-note";
+      note.setAttribute("role", "status");
+      note.textContent = form.dataset.busy;
+      form.querySelector("button[type=submit]").insertAdjacentElement("afterend", note);
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-busy]").forEach(showBusy);
     document.querySelectorAll("select.api-select").forEach(initApiSelect);
     // Small multiple choices (parks, brands) as tags rather than a tall list box.
     document.querySelectorAll("select[multiple]:not(.api-select)").forEach(function (select) {
