@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,11 +26,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
+from parkos.core.fields import AreaField
 from parkos.core.forms import ImportForm
 from parkos.core.models import ObjectChange
 from parkos.core.permissions import Action, can
 from parkos.core.resources import EXPORT_FORMATS, export_bytes, load_dataset
-from parkos.core.tables import PrimaryTable
+from parkos.core.tables import ObjectChangeTable, PrimaryTable
 
 
 @dataclass(frozen=True)
@@ -238,8 +239,10 @@ def detail_fields(obj, exclude) -> list[dict]:
             kind = "link"
         elif f.get_internal_type() == "BooleanField":
             kind = "bool"
-        elif type(f).__name__ == "AreaField":
+        elif isinstance(f, AreaField):
             kind = "area"
+        elif isinstance(f, models.URLField):
+            kind = "url"
         elif f.get_internal_type() == "JSONField":
             kind = "geometry"
         else:
@@ -251,8 +254,6 @@ def detail_fields(obj, exclude) -> list[dict]:
 class ObjectHistoryView(ObjectView):
     def get(self, request, pk):
         obj = self.get_object()
-        from parkos.core.tables import ObjectChangeTable
-
         table = ObjectChangeTable(object_history(obj), request=request)
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         return render(request, "core/object_history.html", self.base_context(object=obj, table=table))
