@@ -12,11 +12,11 @@ from parkos.core.models import ChangeLoggedModel, ObjectChange
 from parkos.core.permissions import crosses_many
 
 
-def search_q(model, text: str) -> Q:
-    """Q matching ``text`` in any of ``model.search_fields`` (to-many fields through a subquery)."""
+def search_q(model, text: str, fields=None) -> Q:
+    """Q matching ``text`` in any of ``fields`` (default ``model.search_fields``; to-many through a subquery)."""
     text = text.strip()
     query = Q()
-    for field in model.search_fields:
+    for field in model.search_fields if fields is None else fields:
         lookup = {f"{field}__icontains": text}
         if crosses_many(model, field):
             query |= Q(pk__in=model._base_manager.filter(**lookup).values("pk"))

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from parkos.core.filtersets import search_q
-from parkos.core.permissions import Action, can
+from parkos.core.permissions import Action, can, crosses_many
 
 
 @dataclass
@@ -22,6 +22,15 @@ def searchable_models() -> list:
     return [config.get_model(name) for config in apps.get_app_configs() for name in getattr(config, "menu_models", ())]
 
 
+def global_fields(model) -> tuple[str, ...]:
+    """The search fields that cost no join per row: the model's own columns and to-many subqueries.
+
+    A parcel is found by its number here, and its park by the park's name; the list pages' search
+    also looks through joined names (a parcel by its park's name).
+    """
+    return tuple(f for f in model.search_fields if "__" not in f or crosses_many(model, f))
+
+
 def global_search(user, text: str, per_type: int = 5) -> list[SearchGroup]:
     text = text.strip()
     if len(text) < 2:
@@ -30,9 +39,10 @@ def global_search(user, text: str, per_type: int = 5) -> list[SearchGroup]:
     for model in searchable_models():
         if not can(user, model, Action.VIEW):
             continue
-        queryset = model.objects.restrict(user, Action.VIEW).filter(search_q(model, text))
+        queryset = model.objects.restrict(user, Action.VIEW).filter(search_q(model, text, global_fields(model)))
         related = [f.name for f in model._meta.concrete_fields if f.is_relation]
-        rows = list(queryset.select_related(*related)[: per_type + 1])
+        # No ORDER BY: the database may stop at the first matches instead of sorting them all.
+        rows = list(queryset.select_related(*related).order_by()[: per_type + 1])
         if rows:
             groups.append(
                 SearchGroup(
