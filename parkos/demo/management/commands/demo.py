@@ -1,0 +1,136 @@
+"""`parkos demo`: migrate, load the deterministic demo data set, list the demo accounts, and serve."""
+
+import os
+import sys
+import time
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from parkos.demo.generator import (
+    DEFAULT_SEED,
+    account_rows,
+    delete_domain_data,
+    domain_row_count,
+    load_demo,
+    no_progress,
+    volumes,
+)
+from parkos.directory.models import Organization
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a realistic demo data set (parks, land, buildings, enterprises, people) with one account "
+        "per role, then serve ParkOS at 127.0.0.1:8000."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="multiply every volume (1: ~16,000 enterprises; 6.25: 100,000)"
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help=f"random seed; the same seed gives the same data (default {DEFAULT_SEED})",
+        )
+        parser.add_argument(
+            "--reset", action="store_true", help="delete all domain data (organizations, parks, ...) before loading"
+        )
+        parser.add_argument("--no-serve", action="store_true", help="load and stop; do not start the server")
+        parser.add_argument("--addrport", default="127.0.0.1:8000", help="where to serve (default 127.0.0.1:8000)")
+
+    def handle(self, *args, scale, seed, reset, no_serve, addrport, **options):
+        if scale <= 0:
+            raise CommandError("--scale must be positive, e.g. 0.1, 1 or 6.25.")
+        verbose = options["verbosity"] > 0
+        console = Console(file=self.stdout, highlight=False)
+        call_command("migrate", verbosity=0, interactive=False)
+
+        if reset and domain_row_count():
+            with self.progress(console, verbose) as progress:
+                deleted = delete_domain_data(progress=progress)
+            console.print(f"Deleted {deleted:,} rows of domain data.", soft_wrap=True)
+        if domain_row_count():
+            organizations = Organization.objects.count()
+            console.print(
+                f"[yellow]The database already holds domain data ({organizations:,} "
+                "organizations): the demo was not loaded. Run with --reset to replace everything "
+                "with the demo.[/]",
+                soft_wrap=True,
+            )
+        else:
+            planned = volumes(scale)
+            console.print(
+                f"Loading the demo at scale {scale:g} (seed {seed}): {planned['parks']} parks, "
+                f"{planned['enterprises']:,} enterprises, {planned['people']:,} people.",
+                soft_wrap=True,
+            )
+            started = time.perf_counter()
+            with self.progress(console, verbose) as progress:
+                counts = load_demo(scale=scale, seed=seed, progress=progress)
+            elapsed = time.perf_counter() - started
+            summary = ", ".join(f"{n:,} {key.replace('_', ' ')}" for key, n in counts.items())
+            console.print(f"[green]Loaded in {elapsed:.1f} s:[/] {summary}.", soft_wrap=True)
+
+        self.print_accounts(console)
+        if not no_serve:
+            self.serve(addrport)
+
+    @contextmanager
+    def progress(self, console, verbose: bool):
+        """A progress(label, total) for the generator: one rich bar per stage."""
+        if not verbose:
+            yield no_progress
+            return
+        with Progress(
+            TextColumn("{task.description:<34}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as bars:
+
+            @contextmanager
+            def stage(label, total):
+                task = bars.add_task(label, total=total)
+                yield lambda n=1: bars.advance(task, n)
+                bars.update(task, completed=total)
+
+            yield stage
+
+    def print_accounts(self, console) -> None:
+        table = Table(title="Demo accounts", title_justify="left")
+        for column in ("username", "password", "role", "what they see"):
+            table.add_column(column, overflow="fold")
+        for row in account_rows():
+            table.add_row(row["username"], row["password"], row["role"], row["sees"])
+        console.print(table)
+
+    def serve(self, addrport: str) -> None:
+        if settings.DEBUG or os.environ.get("PARKOS_INSECURE_HTTP"):
+            call_command("runserver", addrport, use_reloader=False)
+            return
+        # Production settings insist on HTTPS and named hosts; the demo is a local trial over plain
+        # HTTP, so serve it the way PARKOS_INSECURE_HTTP documents, in a fresh process with that set.
+        host = addrport.rsplit(":", 1)[0] if ":" in addrport else "127.0.0.1"
+        env = {
+            **os.environ,
+            "PARKOS_INSECURE_HTTP": "1",
+            "PARKOS_ALLOWED_HOSTS": ",".join(
+                filter(None, [os.environ.get("PARKOS_ALLOWED_HOSTS", ""), host.strip("[]"), "localhost", "127.0.0.1"])
+            ),
+        }
+        self.stdout.write("Serving over plain HTTP for the demo (PARKOS_INSECURE_HTTP=1).")
+        sys.stdout.flush()
+        os.execve(
+            sys.executable,
+            [sys.executable, "-m", "parkos.manage", "runserver", "--noreload", "--insecure", addrport],
+            env,
+        )
