@@ -72,7 +72,6 @@ INSTALLED_APPS = [
     "import_export",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_htmx",
     "axes",
 ]
 
@@ -86,7 +85,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "parkos.core.middleware.LoginRequiredMiddleware",
     "parkos.core.middleware.ChangeLoggingMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -168,9 +166,7 @@ STATICFILES_DIRS = [
     (prefix, NODE_MODULES / path)
     for prefix, path in [
         ("vendor/tabler", "@tabler/core/dist"),
-        ("vendor/htmx", "htmx.org/dist"),
         ("vendor/tom-select", "tom-select/dist"),
-        ("vendor/leaflet", "leaflet/dist"),
     ]
     if (NODE_MODULES / path).is_dir()
 ]
