@@ -167,3 +167,10 @@ def connect() -> None:
     post_save.connect(_after_save, dispatch_uid="parkos_changelog_post_save")
     post_delete.connect(_after_delete, dispatch_uid="parkos_changelog_post_delete")
     m2m_changed.connect(_m2m_changed, dispatch_uid="parkos_changelog_m2m")
+
+
+def log_bulk_delete(objects: Iterable[ChangeLoggedModel], *, batch_size: int = 2000) -> int:
+    """Record deletions made with QuerySet.delete() on a bulk path; call before deleting. Returns the count."""
+    records = [_record(obj, ObjectChange.ChangeAction.DELETE, serialize(obj), None) for obj in objects]
+    ObjectChange.objects.bulk_create(records, batch_size=batch_size)
+    return len(records)

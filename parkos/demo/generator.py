@@ -31,7 +31,7 @@ from django.test.utils import override_settings
 from parkos.core import changelog
 from parkos.core.changelog import change_context, log_bulk_create
 from parkos.core.geometry import EARTH_RADIUS_M, polygon_area_m2
-from parkos.core.models import ChangeLoggedModel, ObjectChange
+from parkos.core.models import ChangeLoggedModel
 from parkos.core.permissions import ROLES_BY_NAME, sync_roles
 from parkos.demo import names
 from parkos.directory.models import Industry, Organization, OrganizationAlias, Person, Position
@@ -168,7 +168,7 @@ def _delete_all(model, advance: Callable[[int], None]) -> int:
                 return deleted
             last = batch[-1].pk
             if logged:
-                _log_bulk_delete(batch)
+                changelog.log_bulk_delete(batch)
             ids = [obj.pk for obj in batch]
             tables = [
                 (
@@ -185,14 +185,6 @@ def _delete_all(model, advance: Callable[[int], None]) -> int:
                     cursor.execute(f"DELETE FROM {quote(table)} WHERE {quote(column)} IN ({placeholders})", list(chunk))
             deleted += len(batch)
             advance(len(batch))
-
-
-def _log_bulk_delete(objects: list) -> None:
-    """The deletion counterpart of log_bulk_create (which core.changelog does not have yet)."""
-    records = [
-        changelog._record(obj, ObjectChange.ChangeAction.DELETE, changelog.serialize(obj), None) for obj in objects
-    ]
-    ObjectChange.objects.bulk_create(records, batch_size=BATCH)
 
 
 @contextmanager

@@ -21,7 +21,9 @@ class IndustrySubtreeFilter(django_filters.ModelChoiceFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        return qs.filter(industry__tree_path__startswith=value.tree_path)
+        # A subquery, not a join: the count stays on the (industry, kind) index.
+        subtree = Industry.objects.filter(tree_path__startswith=value.tree_path).values("pk")
+        return qs.filter(industry__in=subtree)
 
 
 class OrganizationFilterSet(PrimaryFilterSet):
