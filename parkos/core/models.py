@@ -54,6 +54,8 @@ class PrimaryModel(ChangeLoggedModel):
     shared_with_staff: ClassVar[bool] = False
     search_fields: ClassVar[tuple[str, ...]] = ()
     few_rows: ClassVar[bool] = False
+    #: False for records the global search finds through another (an alias through its organization)
+    in_global_search: ClassVar[bool] = True
 
     objects = RestrictedQuerySet.as_manager()
 

@@ -37,7 +37,7 @@ def global_search(user, text: str, per_type: int = 5) -> list[SearchGroup]:
         return []
     groups = []
     for model in searchable_models():
-        if not can(user, model, Action.VIEW):
+        if not model.in_global_search or not can(user, model, Action.VIEW):
             continue
         queryset = model.objects.restrict(user, Action.VIEW).filter(search_q(model, text, global_fields(model)))
         related = [f.name for f in model._meta.concrete_fields if f.is_relation]

@@ -26,12 +26,6 @@ class AreaColumn(tables.Column):
         return value
 
 
-class BooleanIconColumn(tables.BooleanColumn):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("yesno", ("✔", ""))
-        super().__init__(*args, **kwargs)
-
-
 class PrimaryTable(tables.Table):
     """Base for every list table; set ``Meta.model`` and ``Meta.fields`` and link the first column."""
 

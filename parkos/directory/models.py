@@ -172,6 +172,7 @@ class OrganizationAlias(PrimaryModel):
     shared_with_staff = True
     organization_path = "organization"
     search_fields = ("name", "organization__name")
+    in_global_search = False  # the organization's own search looks through its aliases
 
     class Meta:
         ordering = ["organization", "name"]
@@ -227,6 +228,7 @@ class Position(PrimaryModel):
     changelog_parent = "person"
     shared_with_staff = True
     organization_path = "organization"
+    in_global_search = False  # found through the person and the organization
     search_fields = ("title", "title_en", "person__name", "organization__name")
 
     class Meta:

@@ -1,9 +1,10 @@
 """Directory list tables."""
 
 import django_tables2 as tables
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.tables import BooleanIconColumn, PrimaryTable
+from parkos.core.tables import PrimaryTable
 from parkos.directory.models import Industry, Organization, OrganizationAlias, Person, Position
 
 
@@ -16,26 +17,22 @@ class IndustryTable(PrimaryTable):
         fields = ("code", "name", "name_en", "parent", "national_code")
 
 
+FLAG_FIELDS = ("is_listed", "is_fortune_global_500", "is_unicorn", "is_high_tech", "is_srdi")
+
+
 class OrganizationTable(PrimaryTable):
     name = tables.Column(linkify=True)
     industry = tables.Column(linkify=True)
-    is_high_tech = BooleanIconColumn(verbose_name=_("high-tech"))
-    is_srdi = BooleanIconColumn()
-    is_listed = BooleanIconColumn()
+    flags = tables.Column(accessor="pk", verbose_name=_("flags"), orderable=False)
 
     class Meta(PrimaryTable.Meta):
         model = Organization
-        fields = (
-            "name",
-            "kind",
-            "credit_code",
-            "industry",
-            "ownership",
-            "district",
-            "is_listed",
-            "is_high_tech",
-            "is_srdi",
-        )
+        fields = ("name", "kind", "credit_code", "industry", "ownership", "district", "flags")
+
+    def render_flags(self, record):
+        """One column of badges (listed, high-tech, SRDI, ...) instead of a column per flag."""
+        labels = [str(record._meta.get_field(f).verbose_name) for f in FLAG_FIELDS if getattr(record, f)]
+        return format_html_join(" ", '<span class="badge bg-blue-lt">{}</span>', ((label,) for label in labels))
 
 
 class OrganizationAliasTable(PrimaryTable):
