@@ -1,7 +1,11 @@
-"""Test-wide settings: a fast password hasher (the real one is deliberately slow)."""
+"""Test-wide settings: a fast password hasher (the real one is deliberately slow), plain HTTP."""
 
 
 def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client speaks plain HTTP, whatever PARKOS_DEBUG says.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False

@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -138,11 +139,15 @@ class ObjectChange(models.Model):
         for name in sorted(set(before) | set(after)):
             if before.get(name) == after.get(name):
                 continue
-            label = name
+            label, old, new = name, before.get(name), after.get(name)
             if model is not None:
                 try:
-                    label = str(model._meta.get_field(name).verbose_name)
-                except Exception:  # a field removed since the change was recorded
-                    label = name
-            rows.append((label, before.get(name), after.get(name)))
+                    field = model._meta.get_field(name)
+                except FieldDoesNotExist:  # a field removed since the change was recorded
+                    field = None
+                if field is not None:
+                    label = str(field.verbose_name)
+                    choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
+                    old, new = choices.get(old, old), choices.get(new, new)
+            rows.append((label, old, new))
         return rows

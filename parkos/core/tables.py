@@ -1,6 +1,9 @@
 """Table base and columns: the first column links to the object, areas follow the user's unit."""
 
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.units import AreaUnit, format_area
@@ -43,6 +46,17 @@ class ObjectChangeTable(tables.Table):
     changed_object_type = tables.Column(verbose_name=_("type"), accessor="changed_object_type__name")
     object_repr = tables.Column(verbose_name=_("object"))
     source = tables.Column(verbose_name=_("via"))
+    changes = tables.Column(accessor="pk", verbose_name=_("changes"), orderable=False)
+
+    def render_changes(self, record):
+        """Each changed field as 'label: before → after' (updates only; a create or delete lists no diff)."""
+        if record.action != "update":
+            return ""
+        return format_html_join(
+            mark_safe("<br>"),
+            "<strong>{}</strong>: {} → {}",
+            ((label, "—" if old is None else old, "—" if new is None else new) for label, old, new in record.diff()),
+        )
 
     def render_source(self, record):
         return record.get_source_display()
@@ -54,12 +68,8 @@ class ObjectChangeTable(tables.Table):
         order_by = ("-time",)
 
     def render_object_repr(self, record, value):
-        from django.utils.html import format_html
-
         obj_url = None
         model = record.changed_object_type.model_class()
         if record.action != "delete" and model is not None and hasattr(model, "url_name"):
-            from django.urls import reverse
-
             obj_url = reverse(model.url_name(), kwargs={"pk": record.changed_object_id})
         return format_html('<a href="{}">{}</a>', obj_url, value) if obj_url else value

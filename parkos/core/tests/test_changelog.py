@@ -114,3 +114,24 @@ def test_global_change_log_is_for_those_allowed_to_read_it(client, admin_user):
     manager.groups.add(Group.objects.get(name="park_manager"))
     client.force_login(manager)
     assert client.get("/changelog/").status_code == 403
+
+
+def test_history_shows_before_and_after_and_staff_may_open_changes_of_their_objects(client, admin_user):
+    from parkos.parks.models import LandParcel
+
+    mine = Park.objects.create(code="mine", name="我的园", district="闵行区", land_area=100000)
+    other = Park.objects.create(code="other", name="别人的园", district="闵行区")
+    parcel = LandParcel.objects.create(park=mine, code="A-1", area=1000)
+    with change_context(user=admin_user):
+        parcel.status = LandParcel.Status.IDLE
+        parcel.save()
+        other.district = "嘉定区"
+        other.save()
+    manager = User.objects.create_user("pm2", password="x-long-password")
+    manager.groups.add(Group.objects.get(name="park_manager"))
+    manager.parks.add(mine)
+    client.force_login(manager)
+    page = client.get(f"/parks/parcels/{parcel.pk}/history/").content.decode()
+    assert "In use → Idle" in page
+    assert client.get(f"/changelog/{changes_of(parcel).latest('pk').pk}/").status_code == 200
+    assert client.get(f"/changelog/{changes_of(other).latest('pk').pk}/").status_code == 404

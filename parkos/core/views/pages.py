@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.decorators import method_decorator
@@ -62,10 +63,13 @@ class ChangeLogView(View):
         return render(request, "core/changelog.html", {"table": table, "filterset": filterset})
 
 
-@method_decorator(permission_required("core.view_objectchange", raise_exception=True), name="dispatch")
 class ChangeDetailView(View):
+    """One change: for change-log readers, and for anyone who may see the changed object."""
+
     def get(self, request, pk):
         change = get_object_or_404(ObjectChange.objects.select_related("changed_object_type", "user"), pk=pk)
+        if not request.user.has_perm("core.view_objectchange") and not may_see_object_of(change, request.user):
+            raise Http404
         siblings = (
             ObjectChange.objects.filter(request_id=change.request_id).exclude(pk=change.pk)[:20]
             if change.request_id
@@ -76,6 +80,22 @@ class ChangeDetailView(View):
             "core/change_detail.html",
             {"change": change, "diff": change.diff(), "siblings": siblings},
         )
+
+
+def may_see_object_of(change: ObjectChange, user) -> bool:
+    """Whether the user may see the changed object, or the object its history belongs to."""
+    for type_, object_id in (
+        (change.changed_object_type, change.changed_object_id),
+        (change.related_object_type, change.related_object_id),
+    ):
+        model = type_.model_class() if type_ is not None else None
+        if (
+            model is not None
+            and hasattr(model.objects, "restrict")
+            and model.objects.restrict(user).filter(pk=object_id).exists()
+        ):
+            return True
+    return False
 
 
 class PreferencesForm(forms.Form):
