@@ -147,7 +147,8 @@ class ObjectChange(models.Model):
                     field = None
                 if field is not None:
                     label = str(field.verbose_name)
-                    choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
-                    old, new = choices.get(old, old), choices.get(new, new)
+                    if getattr(field, "choices", None):
+                        choices = dict(field.flatchoices)
+                        old, new = choices.get(old, old), choices.get(new, new)
             rows.append((label, old, new))
         return rows

@@ -135,3 +135,11 @@ def test_history_shows_before_and_after_and_staff_may_open_changes_of_their_obje
     assert "In use → Idle" in page
     assert client.get(f"/changelog/{changes_of(parcel).latest('pk').pk}/").status_code == 200
     assert client.get(f"/changelog/{changes_of(other).latest('pk').pk}/").status_code == 404
+
+
+def test_diff_of_a_json_field_is_shown_as_is(admin_user):
+    park = Park.objects.create(code="j", name="几何园", district="闵行区")
+    park.boundary = {"type": "Polygon", "coordinates": [[[121.5, 31.2], [121.6, 31.2], [121.6, 31.3], [121.5, 31.2]]]}
+    park.save()
+    (label, old, new), = changes_of(park).get(action="update").diff()
+    assert old is None and new["type"] == "Polygon"
