@@ -13,6 +13,12 @@ from parkos.core.models import PrimaryModel
 from parkos.core.units import format_area
 
 
+def area_with_siblings(obj, parent: str) -> Decimal:
+    """obj's area plus the areas of the other rows under the same parent (parcels of a park, units of a building)."""
+    siblings = type(obj).objects.filter(**{f"{parent}_id": getattr(obj, f"{parent}_id")}).exclude(pk=obj.pk)
+    return (siblings.aggregate(total=Sum("area"))["total"] or Decimal(0)) + obj.area
+
+
 class ParkBrand(PrimaryModel):
     """A brand under which an operator runs several parks."""
 
@@ -155,15 +161,11 @@ class LandParcel(PrimaryModel):
 
     def clean(self) -> None:
         if self.park_id and self.area is not None and self.park.land_area:
-            others = LandParcel.objects.filter(park_id=self.park_id).exclude(pk=self.pk).aggregate(total=Sum("area"))[
-                "total"
-            ] or Decimal(0)
-            if others + self.area > self.park.land_area:
+            total = area_with_siblings(self, "park")
+            if total > self.park.land_area:
+                message = _("The park's parcels would cover %(total)s, more than its land area of %(land)s.")
                 raise ValidationError(
-                    {
-                        "area": _("The park's parcels would cover %(total)s, more than its land area of %(land)s.")
-                        % {"total": format_area(others + self.area), "land": format_area(self.park.land_area)}
-                    }
+                    {"area": message % {"total": format_area(total), "land": format_area(self.park.land_area)}}
                 )
 
 
@@ -252,16 +254,9 @@ class SpaceUnit(PrimaryModel):
 
     def clean(self) -> None:
         if self.building_id and self.area is not None:
-            others = SpaceUnit.objects.filter(building_id=self.building_id).exclude(pk=self.pk).aggregate(
-                total=Sum("area")
-            )["total"] or Decimal(0)
-            if others + self.area > self.building.floor_area:
+            total = area_with_siblings(self, "building")
+            if total > self.building.floor_area:
+                message = _("The building's units would cover %(total)s, more than its floor area of %(floor)s.")
                 raise ValidationError(
-                    {
-                        "area": _("The building's units would cover %(total)s, more than its floor area of %(floor)s.")
-                        % {
-                            "total": format_area(others + self.area),
-                            "floor": format_area(self.building.floor_area),
-                        }
-                    }
+                    {"area": message % {"total": format_area(total), "floor": format_area(self.building.floor_area)}}
                 )
