@@ -150,5 +150,9 @@ class ObjectChange(models.Model):
                     if getattr(field, "choices", None):
                         choices = dict(field.flatchoices)
                         old, new = choices.get(old, old), choices.get(new, new)
+                    elif field.many_to_one:
+                        # Foreign keys are stored as IDs; show what they named (the ID if since deleted).
+                        names = {o.pk: str(o) for o in field.related_model._base_manager.filter(pk__in=[old, new])}
+                        old, new = names.get(old, old), names.get(new, new)
             rows.append((label, old, new))
         return rows

@@ -141,5 +141,16 @@ def test_diff_of_a_json_field_is_shown_as_is(admin_user):
     park = Park.objects.create(code="j", name="几何园", district="闵行区")
     park.boundary = {"type": "Polygon", "coordinates": [[[121.5, 31.2], [121.6, 31.2], [121.6, 31.3], [121.5, 31.2]]]}
     park.save()
-    (label, old, new), = changes_of(park).get(action="update").diff()
+    ((label, old, new),) = changes_of(park).get(action="update").diff()
     assert old is None and new["type"] == "Polygon"
+
+
+def test_diff_names_foreign_keys(admin_user):
+    from parkos.parks.models import LandParcel
+
+    first = Park.objects.create(code="f1", name="第一园", district="闵行区")
+    second = Park.objects.create(code="f2", name="第二园", district="闵行区")
+    parcel = LandParcel.objects.create(park=first, code="M-1", area=100)
+    parcel.park = second
+    parcel.save()
+    assert ("park", "第一园", "第二园") in changes_of(parcel).get(action="update").diff()
