@@ -19,11 +19,13 @@ class AreaColumn(tables.Column):
     """An area stored in m², shown in m² or mu as the viewer prefers."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", {"td": {"class": "text-end text-nowrap"}, "th": {"class": "text-end"}})
+        kwargs.setdefault("attrs", {"th": {"class": "text-end"}})
         super().__init__(*args, **kwargs)
 
     def render(self, value, table):
-        return format_area(value, user_area_unit(table))
+        return format_html(
+            '<span class="d-block text-end text-nowrap">{}</span>', format_area(value, user_area_unit(table))
+        )
 
     def value(self, value):
         return value

@@ -206,6 +206,7 @@ class ObjectDetailView(ObjectView):
                 rows.select_related(*views_for(rel.model).list_related)[: rel.limit],
                 request=request,
                 orderable=False,
+                exclude=(rel.field,),  # the column that would repeat this object on every row
             )
             related.append(
                 {
