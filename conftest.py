@@ -9,3 +9,7 @@ def pytest_configure(config):
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    # Uploaded files (agreement documents) go to a throwaway folder, not the app's var/media.
+    import tempfile
+
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="parkos-test-media-")

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "parkos.directory",
     "parkos.parks",
     "parkos.users",
+    "parkos.investment",
     "parkos.demo",
     "rest_framework",
     "rest_framework.authtoken",
@@ -168,6 +169,8 @@ STATICFILES_DIRS = [
     for prefix, path in [
         ("vendor/tabler", "@tabler/core/dist"),
         ("vendor/tom-select", "tom-select/dist"),
+        ("vendor/echarts", "echarts/dist"),
+        ("vendor/htmx", "htmx.org/dist"),
     ]
     if (NODE_MODULES / path).is_dir()
 ]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from parkos.core.models import ChangeLoggedModel, ObjectChange
@@ -64,12 +65,37 @@ def serialize(instance) -> dict:
     for f in instance._meta.concrete_fields:
         if f.name in excluded or f.name == "password":
             continue
-        data[f.name] = f.value_from_object(instance)
+        value = f.value_from_object(instance)
+        data[f.name] = (value.name or "") if isinstance(f, models.FileField) else value  # a file as its stored name
+    for name in getattr(instance, "changelog_redacted", lambda: ())():
+        data[name] = REDACTED
     if instance.pk is not None:
         for f in instance._meta.many_to_many:
             if f.name not in excluded:
                 data[f.name] = sorted(getattr(instance, f.name).values_list("pk", flat=True))
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+#: what the change log keeps of a value it must not show (see PrimaryModel.changelog_redacted)
+REDACTED = "•••"
+
+
+def redact_history(instance) -> int:
+    """Blank the redacted fields in every change already recorded for ``instance`` (it just became confidential)."""
+    fields = instance.changelog_redacted()
+    changes = ObjectChange.objects.filter(
+        changed_object_type=ContentType.objects.get_for_model(instance.__class__), changed_object_id=instance.pk
+    )
+    updated = []
+    for change in changes:
+        for data in (change.prechange_data, change.postchange_data):
+            for name in fields:
+                if data and name in data:
+                    data[name] = REDACTED
+        change.object_repr = str(instance)[:200]
+        updated.append(change)
+    ObjectChange.objects.bulk_update(updated, ["prechange_data", "postchange_data", "object_repr"])
+    return len(updated)
 
 
 def _related(instance) -> tuple[ContentType | None, int | None]:

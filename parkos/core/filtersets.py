@@ -71,7 +71,8 @@ class PrimaryFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         if not value.strip():
             return queryset
-        return queryset.filter(search_q(queryset.model, value))
+        user = getattr(self.request, "user", None)
+        return queryset.filter(queryset.model.search_filter(value, user))
 
 
 class ObjectChangeFilterSet(django_filters.FilterSet):

@@ -57,6 +57,9 @@ class PrimaryModel(ChangeLoggedModel):
     few_rows: ClassVar[bool] = False
     #: False for records the global search finds through another (an alias through its organization)
     in_global_search: ClassVar[bool] = True
+    #: fields some viewers of a row may not read (a confidential project's real name and investor);
+    #: ``hidden_fields_for`` says which, per row and user, and every channel honours it
+    confidential_fields: ClassVar[tuple[str, ...]] = ()
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -65,6 +68,21 @@ class PrimaryModel(ChangeLoggedModel):
 
     def get_absolute_url(self) -> str:
         return reverse(self.url_name(), kwargs={"pk": self.pk})
+
+    def hidden_fields_for(self, user) -> frozenset[str]:
+        """The fields of this row ``user`` may not read: shown as confidential in pages, API and exports."""
+        return frozenset()
+
+    def changelog_redacted(self) -> tuple[str, ...]:
+        """Fields whose values stay out of the change log while this row is in its current state."""
+        return ()
+
+    @classmethod
+    def search_filter(cls, text: str, user, fields=None) -> models.Q:
+        """Q for rows matching ``text``; a model with confidential fields searches them only where ``user`` may."""
+        from parkos.core.filtersets import search_q
+
+        return search_q(cls, text, fields)
 
     @classmethod
     def url_name(cls, view: str = "") -> str:
@@ -152,7 +170,8 @@ class ObjectChange(models.Model):
                         old, new = choices.get(old, old), choices.get(new, new)
                     elif field.many_to_one:
                         # Foreign keys are stored as IDs; show what they named (the ID if since deleted).
-                        names = {o.pk: str(o) for o in field.related_model._base_manager.filter(pk__in=[old, new])}
+                        ids = [v for v in (old, new) if isinstance(v, int)]  # not a redacted value
+                        names = {o.pk: str(o) for o in field.related_model._base_manager.filter(pk__in=ids)}
                         old, new = names.get(old, old), names.get(new, new)
             rows.append((label, old, new))
         return rows

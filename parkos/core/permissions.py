@@ -46,6 +46,14 @@ class Scope(enum.IntEnum):
     EVERYTHING = 3
 
 
+#: agreements with their parties, signatories, commitments, progress and documents, and the events they were
+#: signed at: what government partners and enterprises see of what they are party to (not the pipeline)
+AGREEMENTS_READ = {
+    f"investment.{name}": READ
+    for name in ("agreement", "party", "signatory", "commitment", "progress", "agreementdocument", "event")
+}
+
+
 @dataclass(frozen=True)
 class Role:
     name: str
@@ -74,14 +82,14 @@ ROLES: tuple[Role, ...] = (
         "investment_staff",
         _("Investment staff"),
         Scope.PARKS,
-        {"directory": WRITE, "parks": READ},
+        {"directory": WRITE, "parks": READ, "investment": ALL_ACTIONS},
         _("Leads, projects, agreements in the parks they are assigned to."),
     ),
     Role(
         "park_manager",
         _("Park manager"),
         Scope.PARKS,
-        {"directory": WRITE, "parks": ALL_ACTIONS},
+        {"directory": WRITE, "parks": ALL_ACTIONS, **AGREEMENTS_READ},
         _("Parcels, buildings and space units of their parks."),
     ),
     Role(
@@ -102,7 +110,7 @@ ROLES: tuple[Role, ...] = (
         "government_partner",
         _("Government partner"),
         Scope.ORGANIZATION,
-        {"directory.organization": READ, "directory.person": READ, "directory.position": READ},
+        {"directory.organization": READ, "directory.person": READ, "directory.position": READ, **AGREEMENTS_READ},
         _("What its own organization is party to, and aggregates."),
     ),
     Role(
@@ -114,6 +122,7 @@ ROLES: tuple[Role, ...] = (
             "directory.person": READ,
             "directory.position": READ,
             "parks.landparcel": READ,
+            **AGREEMENTS_READ,
         },
         _("Its own enterprise only."),
     ),

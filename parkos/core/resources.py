@@ -119,6 +119,11 @@ class PrimaryResource(resources.ModelResource):
             if is_text and not f.null and getattr(instance, f.attname) is None:
                 setattr(instance, f.attname, "")
 
+    def export_field(self, field, instance, **kwargs):
+        if field.attribute and field.attribute.split("__")[0] in instance.hidden_fields_for(self.user):
+            return ""
+        return super().export_field(field, instance, **kwargs)
+
     def export_queryset(self, queryset):
         return self.export(queryset=queryset)
 

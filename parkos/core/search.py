@@ -6,7 +6,6 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from parkos.core.filtersets import search_q
 from parkos.core.permissions import Action, can, crosses_many
 
 
@@ -39,7 +38,9 @@ def global_search(user, text: str, per_type: int = 5) -> list[SearchGroup]:
     for model in searchable_models():
         if not model.in_global_search or not can(user, model, Action.VIEW):
             continue
-        queryset = model.objects.restrict(user, Action.VIEW).filter(search_q(model, text, global_fields(model)))
+        queryset = model.objects.restrict(user, Action.VIEW).filter(
+            model.search_filter(text, user, global_fields(model))
+        )
         related = [f.name for f in model._meta.concrete_fields if f.is_relation]
         # No ORDER BY: the database may stop at the first matches instead of sorting them all.
         rows = list(queryset.select_related(*related).order_by()[: per_type + 1])

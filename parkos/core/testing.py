@@ -166,6 +166,9 @@ class StandardModelTests(TestCase):
             value = form.initial.get(name)
             if value is None:
                 continue
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                data[name] = [getattr(v, "pk", v) for v in value]  # posted as repeated keys
+                continue
             if isinstance(field.widget, forms.CheckboxInput):
                 if value:
                     data[name] = "on"

@@ -34,6 +34,7 @@ from parkos.core.geometry import EARTH_RADIUS_M, polygon_area_m2
 from parkos.core.models import ChangeLoggedModel
 from parkos.core.permissions import ROLES_BY_NAME, sync_roles
 from parkos.demo import names
+from parkos.demo.investment import load_investment
 from parkos.directory.models import Industry, Organization, OrganizationAlias, Person, Position
 from parkos.directory.validators import CREDIT_CODE_ALPHABET, credit_code_check_character
 from parkos.parks.models import Building, LandParcel, Park, ParkBrand, SpaceUnit
@@ -296,6 +297,17 @@ class _DemoBuilder:
         self.build_space_units()
         self.build_people()
         self.build_accounts()
+        load_investment(
+            self.rng,
+            scale=self.scale,
+            parks=self.parks,
+            enterprises=self.enterprises,
+            bodies=self.bodies,
+            governments=self.governments,
+            today=REFERENCE_DATE,
+            counts=self.counts,
+            progress=self.progress,
+        )
         return dict(self.counts)
 
     def save(self, label: str, model, objects: list, count_key: str) -> None:

@@ -33,6 +33,15 @@ class PrimaryModelSerializer(serializers.ModelSerializer):
                 target.queryset = queryset.restrict(user, Action.VIEW)
         return fields
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        hidden = instance.hidden_fields_for(getattr(request, "user", None)) if request else frozenset()
+        for name in hidden:
+            if name in data:
+                data[name] = None
+        return data
+
     def validate(self, attrs):
         """Run the model's own validation (clean(), field validators, constraints) as the forms do."""
         attrs = super().validate(attrs)

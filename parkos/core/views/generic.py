@@ -21,7 +21,7 @@ from django.db.models import ProtectedError, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
@@ -95,6 +95,10 @@ class ObjectViews:
     def detail_extra(cls, obj, user) -> dict:
         """More context for a custom ``detail_template`` (figures, maps); none by default."""
         return {}
+
+    @classmethod
+    def after_save(cls, obj, user, *, created: bool) -> None:
+        """Runs inside the save's transaction after a form saved ``obj`` (e.g. start a project's stage history)."""
 
     @classmethod
     def queryset(cls, user, action=Action.VIEW):
@@ -201,24 +205,30 @@ class ObjectDetailView(ObjectView):
         obj = self.get_object()
         related = []
         for rel in (*self.views.related, *_extra_related.get(self.model, ())):
-            rows = rel.model.objects.restrict(request.user).filter(**{rel.field: obj})
+            rows = views_for(rel.model).queryset(request.user).filter(**{rel.field: obj})
             table = rel.table(
-                rows.select_related(*views_for(rel.model).list_related)[: rel.limit],
+                rows[: rel.limit],
                 request=request,
                 orderable=False,
                 exclude=(rel.field,),  # the column that would repeat this object on every row
             )
+            add_url = None
+            if "__" not in rel.field and can(request.user, rel.model, Action.ADD):
+                # "Add" on the panel pre-fills this object and comes back here after saving.
+                query = urlencode({rel.field: obj.pk, "next": request.get_full_path()})
+                add_url = f"{reverse(rel.model.url_name('add'))}?{query}"
             related.append(
                 {
                     "title": rel.heading(),
                     "table": table,
                     "count": rows.count(),
                     "url": f"{reverse(rel.model.url_name('list'))}?{rel.filter_param or rel.field}={obj.pk}",
+                    "add_url": add_url,
                 }
             )
         context = self.base_context(
             object=obj,
-            fields=detail_fields(obj, self.views.detail_exclude),
+            fields=detail_fields(obj, self.views.detail_exclude, request.user),
             related=related,
             history=object_history(obj)[:5],
             object_type=ContentType.objects.get_for_model(self.model),
@@ -227,14 +237,17 @@ class ObjectDetailView(ObjectView):
         return render(request, self.views.detail_template, context)
 
 
-def detail_fields(obj, exclude) -> list[dict]:
+def detail_fields(obj, exclude, user=None) -> list[dict]:
     """(label, value, kind) for each field, for the generic detail template."""
     rows = []
+    hidden = obj.hidden_fields_for(user) if user is not None else frozenset()
     for f in obj._meta.concrete_fields:
         if f.name in exclude or not f.editable:
             continue
         value = getattr(obj, f.name)
-        if f.choices and value not in (None, ""):
+        if f.name in hidden:
+            kind, value = "hidden", None
+        elif f.choices and value not in (None, ""):
             kind, value = "text", getattr(obj, f"get_{f.name}_display")()
         elif f.is_relation:
             kind = "link"
@@ -280,7 +293,7 @@ class ObjectEditView(ObjectView):
         return render(
             request,
             self.template_name,
-            self.base_context(object=obj, form=form, return_url=self._return_url(obj)),
+            self.base_context(object=obj, form=form, return_url=self._next_url() or self._return_url(obj)),
         )
 
     def post(self, request, pk=None):
@@ -291,12 +304,14 @@ class ObjectEditView(ObjectView):
             with transaction.atomic():
                 saved = form.save()
                 in_scope = self.model.objects.restrict(request.user, Action.CHANGE).filter(pk=saved.pk).exists()
-                if not in_scope:
+                if in_scope:
+                    self.views.after_save(saved, request.user, created=is_new)
+                else:
                     transaction.set_rollback(True)
             if in_scope:
                 message = _("Created %(model)s “%(object)s”.") if is_new else _("Saved %(model)s “%(object)s”.")
                 messages.success(request, message % {"model": self.model._meta.verbose_name, "object": saved})
-                return redirect(saved.get_absolute_url())
+                return redirect(self._next_url() or saved.get_absolute_url())
             form.add_error(
                 None,
                 _("You may only keep %(model)s inside the parks or organizations you are assigned to.")
@@ -310,6 +325,13 @@ class ObjectEditView(ObjectView):
             self.base_context(object=obj, form=form, return_url=self._return_url(obj)),
             status=400,
         )
+
+    def _next_url(self) -> str | None:
+        """Where to go after saving, when the form was opened from another page's "Add" (``?next=``)."""
+        target = self.request.POST.get("next") or self.request.GET.get("next")
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
+            return target
+        return None
 
     def _return_url(self, obj) -> str:
         target = self.request.GET.get("return_url") or self.request.POST.get("return_url")

@@ -1,0 +1,187 @@
+"""The project board: one column per pipeline stage, cards moved by drag and drop or a "Move to…" form."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+
+from parkos.core.permissions import Action, can
+from parkos.investment.filtersets import ProjectFilterSet
+from parkos.investment.models import STAGE_ORDER, Project, Stage
+from parkos.investment.services import project_move
+
+#: cards shown per column; the rest are a "more" link to the project list filtered by stage
+CARDS_PER_COLUMN = 50
+#: the query parameters the board filters on (the project list's names, so "more" links carry them over)
+BOARD_FILTERS = ("q", "park", "industry")
+
+
+@dataclass
+class Column:
+    stage: str
+    label: str
+    total: int = 0
+    cards: list[Project] = field(default_factory=list)
+    more_url: str | None = None
+    collapsed: bool = False
+
+    @property
+    def hidden(self) -> int:
+        return max(0, self.total - len(self.cards))
+
+
+def board_columns(projects, *, user, today: datetime.date, list_url: str | None, filter_query: dict) -> list[Column]:
+    """The board's columns from a filtered, restricted project queryset: two queries, whatever the number of cards.
+
+    One counts the projects per stage, the other reads the first CARDS_PER_COLUMN of each stage
+    (a window function numbering the rows per stage), with investor, industry and park joined.
+    """
+    totals = dict(projects.order_by().values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    ranked = (
+        projects.select_related("investor", "industry", "park")
+        .annotate(
+            board_rank=Window(
+                RowNumber(), partition_by=[F("stage")], order_by=[F("stage_since").desc(), F("pk").desc()]
+            )
+        )
+        .filter(board_rank__lte=CARDS_PER_COLUMN)
+        .order_by("-stage_since", "-pk")
+    )
+    columns = {
+        stage: Column(stage, str(Stage(stage).label), collapsed=stage == Stage.LOST)
+        for stage in (*STAGE_ORDER, Stage.LOST)
+    }
+    for project in ranked:
+        dress_card(project, user, today)
+        columns[project.stage].cards.append(project)
+    for column in columns.values():
+        column.total = totals.get(column.stage, 0)
+        if column.hidden and list_url:
+            column.more_url = f"{list_url}?{urlencode({**filter_query, 'stage': column.stage}, doseq=True)}"
+    return list(columns.values())
+
+
+def days_in_stage_label(days: int) -> str:
+    return ngettext("%(days)d day in stage", "%(days)d days in stage", days) % {"days": days}
+
+
+def dress_card(project: Project, user, today: datetime.date) -> None:
+    """What a card shows, masked for viewers outside a confidential project's team (no query: see for_user)."""
+    visible = project.investor_visible_to(user)
+    project.board_title = project.name if visible else str(project)
+    project.board_investor = (project.investor.name if project.investor_id else "") if visible else None
+    project.days_in_stage = max(0, (today - project.stage_since).days) if project.stage_since else 0
+    project.days_label = days_in_stage_label(project.days_in_stage)
+
+
+def _list_url() -> str | None:
+    try:
+        return reverse(Project.url_name("list"))
+    except NoReverseMatch:  # the list page is wired separately; the board works without it
+        return None
+
+
+class ProjectBoardView(View):
+    template_name = "investment/project_board.html"
+
+    def get(self, request):
+        user = request.user
+        if not can(user, Project, Action.VIEW):
+            raise PermissionDenied
+        data = request.GET.copy()
+        for key in list(data):
+            if key not in BOARD_FILTERS:
+                del data[key]
+        queryset = Project.objects.restrict(user).for_user(user)
+        filterset = ProjectFilterSet(data or None, queryset=queryset, request=request)
+        if filterset.is_bound and filterset.is_valid():
+            queryset = filterset.qs
+        filter_query = {key: data.getlist(key) for key in data if any(data.getlist(key))}
+        today = timezone.localdate()
+        columns = board_columns(queryset, user=user, today=today, list_url=_list_url(), filter_query=filter_query)
+        can_move = can(user, Project, Action.CHANGE)
+        context = {
+            "columns": columns,
+            "stages": [(c.stage, c.label) for c in columns],
+            "filterset": filterset,
+            "filter_fields": [filterset.form[name] for name in BOARD_FILTERS if name in filterset.form.fields],
+            "can_move": can_move,
+            "list_url": _list_url(),
+            "board_url": request.path,
+            "next_url": request.get_full_path(),
+            "today": today,
+            "cards_per_column": CARDS_PER_COLUMN,
+        }
+        return render(request, self.template_name, context)
+
+
+class ProjectMoveView(View):
+    """POST stage (and lost_reason, date): answers JSON to the board's script, else redirects with a message."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int) -> HttpResponse:
+        user = request.user
+        project = get_object_or_404(Project.objects.restrict(user), pk=pk)  # outside the scope: 404
+        wants_json = "application/json" in request.headers.get("accept", "")
+        stage = request.POST.get("stage", "")
+        lost_reason = request.POST.get("lost_reason", "")
+        date = None
+        errors: dict[str, list[str]] = {}
+        if request.POST.get("date"):
+            try:
+                date = parse_date(request.POST["date"])
+            except ValueError:
+                date = None
+            if date is None:
+                errors["date"] = [_("Give the date as YYYY-MM-DD.")]
+        if not errors:
+            try:
+                project = project_move(project=project, stage=stage, user=user, date=date, lost_reason=lost_reason)
+            except PermissionDenied:
+                if wants_json:
+                    return JsonResponse({"ok": False, "message": _("You may not move this project.")}, status=403)
+                raise
+            except ValidationError as error:
+                errors = error.message_dict
+        label = str(project)
+        if errors:
+            message = _("%(project)s was not moved: %(errors)s") % {
+                "project": label,
+                "errors": " ".join(m for messages_ in errors.values() for m in messages_),
+            }
+            if wants_json:
+                return JsonResponse({"ok": False, "message": message, "errors": errors}, status=400)
+            messages.error(request, message)
+        else:
+            message = _("%(project)s moved to %(stage)s.") % {"project": label, "stage": project.get_stage_display()}
+            if wants_json:
+                return JsonResponse(
+                    {
+                        "ok": True,
+                        "message": message,
+                        "stage": project.stage,
+                        "stage_label": project.get_stage_display(),
+                        "stage_since": project.stage_since.isoformat(),
+                        "days_label": days_in_stage_label(max(0, (timezone.localdate() - project.stage_since).days)),
+                    }
+                )
+            messages.success(request, message)
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+            next_url = reverse("investment:project_board")
+        return redirect(next_url)

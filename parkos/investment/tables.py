@@ -1,0 +1,209 @@
+"""Investment list tables. A confidential project's name and investor are masked outside its team."""
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from parkos.core.tables import AreaColumn, PrimaryTable
+from parkos.investment.models import (
+    Agreement,
+    AgreementDocument,
+    Commitment,
+    CommitmentStatus,
+    Contact,
+    Event,
+    ExchangeRate,
+    FollowUpTask,
+    ImplementationStatus,
+    Party,
+    Progress,
+    Project,
+    Signatory,
+    plain_number,
+)
+
+STATUS_COLOURS = {
+    CommitmentStatus.MET: "green",
+    CommitmentStatus.ON_TRACK: "blue",
+    CommitmentStatus.AT_RISK: "orange",
+    CommitmentStatus.OVERDUE: "red",
+    ImplementationStatus.FULFILLED: "green",
+    ImplementationStatus.NO_COMMITMENTS: "secondary",
+}
+
+
+def status_badge(status: str, label) -> str:
+    colour = STATUS_COLOURS.get(status, "secondary")
+    return format_html('<span class="badge bg-{}-lt" data-status="{}">{}</span>', colour, status, label)
+
+
+def _viewer(table):
+    return getattr(getattr(table, "request", None), "user", None)
+
+
+class ProjectTable(PrimaryTable):
+    name = tables.Column(linkify=True, verbose_name=_("project"), order_by=("codename", "name"))
+    investor = tables.Column(linkify=True)
+    park = tables.Column(linkify=True)
+    planned_investment_amount = tables.Column(verbose_name=_("planned investment"))
+    planned_floor_area = AreaColumn()
+
+    class Meta(PrimaryTable.Meta):
+        model = Project
+        fields = (
+            "name",
+            "investor",
+            "industry",
+            "park",
+            "stage",
+            "stage_since",
+            "planned_investment_amount",
+            "planned_floor_area",
+            "planned_jobs",
+            "owner",
+        )
+
+    def render_name(self, record):
+        lock = "🔒 " if record.is_confidential else ""
+        label = record.name if record.investor_visible_to(_viewer(self)) else str(record)
+        return format_html("{}{}", lock, label)
+
+    def render_investor(self, record, value):
+        if not record.investor_visible_to(_viewer(self)):
+            return format_html('<span class="text-secondary">{}</span>', _("Confidential"))
+        return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
+
+    def render_planned_investment_amount(self, record):
+        return str(record.planned_investment) if record.planned_investment else "—"
+
+
+class EventTable(PrimaryTable):
+    title = tables.Column(linkify=True)
+    park = tables.Column(linkify=True)
+
+    class Meta(PrimaryTable.Meta):
+        model = Event
+        fields = ("date", "title", "kind", "place", "park")
+
+
+class AgreementTable(PrimaryTable):
+    title = tables.Column(linkify=True)
+    park = tables.Column(linkify=True)
+    event = tables.Column(linkify=True)
+    implementation = tables.Column(verbose_name=_("implementation"), orderable=True)
+
+    class Meta(PrimaryTable.Meta):
+        model = Agreement
+        fields = ("title", "kind", "status", "implementation", "signed_on", "park", "event", "reference")
+
+    def render_implementation(self, value):
+        return status_badge(value, ImplementationStatus(value).label)
+
+
+def _record_url(record):
+    return record.get_absolute_url()
+
+
+class PartyTable(PrimaryTable):
+    organization = tables.Column(linkify=_record_url)
+    agreement = tables.Column(linkify=True)
+
+    class Meta(PrimaryTable.Meta):
+        model = Party
+        fields = ("organization", "role", "agreement")
+
+
+class SignatoryTable(PrimaryTable):
+    person = tables.Column(linkify=_record_url)
+    party = tables.Column(verbose_name=_("on behalf of"), accessor="party__organization", linkify=True)
+    agreement = tables.Column(linkify=True)
+
+    class Meta(PrimaryTable.Meta):
+        model = Signatory
+        fields = ("person", "title", "party", "agreement")
+
+
+class CommitmentTable(PrimaryTable):
+    description = tables.Column(linkify=True, verbose_name=_("commitment"), order_by=("kind", "description"))
+    party = tables.Column(verbose_name=_("promised by"), accessor="party__organization", linkify=True)
+    agreement = tables.Column(linkify=True)
+    target_value = tables.Column(verbose_name=_("target"))
+    latest_value = tables.Column(verbose_name=_("latest value"))
+    status = tables.Column(verbose_name=_("status"), accessor="pk", orderable=False)
+
+    class Meta(PrimaryTable.Meta):
+        model = Commitment
+        fields = ("description", "agreement", "party", "kind", "target_value", "latest_value", "due_date", "status")
+
+    def render_description(self, record):
+        return str(record)
+
+    def render_target_value(self, record):
+        return "—" if record.is_milestone else f"{plain_number(record.target_value)} {record.unit}".strip()
+
+    def render_latest_value(self, record):
+        if record.latest_on is None:
+            return "—"
+        if record.is_milestone:
+            return _("reached on %(date)s") % {"date": f"{record.latest_on:%Y-%m-%d}"}
+        return f"{plain_number(record.latest_value)} ({record.latest_on:%Y-%m-%d})"
+
+    def render_status(self, record):
+        status = record.status()
+        return status_badge(status, CommitmentStatus(status).label)
+
+
+class ProgressTable(PrimaryTable):
+    date = tables.Column(linkify=True)
+    commitment = tables.Column(linkify=True)
+
+    class Meta(PrimaryTable.Meta):
+        model = Progress
+        fields = ("date", "commitment", "value", "source", "note")
+
+    def render_value(self, value):
+        return plain_number(value)
+
+
+class ContactTable(PrimaryTable):
+    subject = tables.Column(linkify=True)
+    park = tables.Column(linkify=True)
+    project = tables.Column(linkify=True)
+    agreement = tables.Column(linkify=True)
+
+    class Meta(PrimaryTable.Meta):
+        model = Contact
+        fields = ("date", "kind", "subject", "park", "project", "agreement")
+
+
+class FollowUpTaskTable(PrimaryTable):
+    description = tables.Column(linkify=True)
+    contact = tables.Column(linkify=True)
+
+    class Meta(PrimaryTable.Meta):
+        model = FollowUpTask
+        fields = ("description", "contact", "owner", "due_date", "done_on")
+
+    def render_due_date(self, record, value):
+        if value is None:
+            return "—"
+        if record.is_overdue:
+            return format_html('<span class="text-danger">{} · {}</span>', f"{value:%Y-%m-%d}", _("overdue"))
+        return f"{value:%Y-%m-%d}"
+
+
+class AgreementDocumentTable(PrimaryTable):
+    title = tables.Column(linkify=True)
+    agreement = tables.Column(linkify=True)
+
+    class Meta(PrimaryTable.Meta):
+        model = AgreementDocument
+        fields = ("title", "agreement", "created")
+
+
+class ExchangeRateTable(PrimaryTable):
+    currency = tables.Column(linkify=True)
+
+    class Meta(PrimaryTable.Meta):
+        model = ExchangeRate
+        fields = ("currency", "rate", "valid_from", "source")
