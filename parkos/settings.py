@@ -207,6 +207,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Every currency field shares one choice set: one enum in the schema, named once.
+    "ENUM_NAME_OVERRIDES": {
+        "CurrencyEnum": "parkos.core.units.CURRENCY_CHOICES",
+        "AgreementKindEnum": "parkos.investment.api.enums.AGREEMENT_KIND",
+        "AgreementStatusEnum": "parkos.investment.api.enums.AGREEMENT_STATUS",
+        "CommitmentKindEnum": "parkos.investment.api.enums.COMMITMENT_KIND",
+    },
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from parkos.investment import board_urls, documents, views
+from parkos.investment import board_urls, documents, report_urls, views
 
 app_name = "investment"
 urlpatterns = [
     *board_urls.urlpatterns,
+    *report_urls.urlpatterns,
     *views.ProjectViews.urls(),
     *views.ContactViews.urls(),
     *views.FollowUpTaskViews.urls(),

@@ -1,7 +1,7 @@
 """Investment API URLs: /api/investment/..."""
 
 from parkos.core.api.views import Router
-from parkos.investment.api import views
+from parkos.investment.api import reports, views
 
 app_name = "investment-api"
 router = Router()
@@ -16,4 +16,4 @@ router.register("commitments", views.CommitmentViewSet)
 router.register("progress", views.ProgressViewSet)
 router.register("documents", views.AgreementDocumentViewSet)
 router.register("exchange-rates", views.ExchangeRateViewSet)
-urlpatterns = router.urls
+urlpatterns = [*reports.report_urlpatterns, *router.urls]
