@@ -37,6 +37,13 @@ def status_badge(status: str, label) -> str:
     return format_html('<span class="badge bg-{}-lt" data-status="{}">{}</span>', colour, status, label)
 
 
+def quantity(value, unit: str) -> str:
+    """5000000000 CNY as '5,000,000,000 CNY': thousands separated, no trailing zeros."""
+    number = plain_number(value)
+    whole, dot, fraction = number.partition(".")
+    return f"{int(whole):,}{dot}{fraction} {unit}".strip()
+
+
 def _viewer(table):
     return getattr(getattr(table, "request", None), "user", None)
 
@@ -128,7 +135,7 @@ class CommitmentTable(PrimaryTable):
     party = tables.Column(verbose_name=_("promised by"), accessor="party__organization", linkify=True)
     agreement = tables.Column(linkify=True)
     target_value = tables.Column(verbose_name=_("target"))
-    latest_value = tables.Column(verbose_name=_("latest value"))
+    latest_value = tables.Column(verbose_name=_("latest value"), empty_values=())  # a reached milestone has no value
     status = tables.Column(verbose_name=_("status"), accessor="pk", orderable=False)
 
     class Meta(PrimaryTable.Meta):
@@ -139,14 +146,14 @@ class CommitmentTable(PrimaryTable):
         return str(record)
 
     def render_target_value(self, record):
-        return "—" if record.is_milestone else f"{plain_number(record.target_value)} {record.unit}".strip()
+        return "—" if record.is_milestone else quantity(record.target_value, record.unit)
 
     def render_latest_value(self, record):
         if record.latest_on is None:
             return "—"
         if record.is_milestone:
             return _("reached on %(date)s") % {"date": f"{record.latest_on:%Y-%m-%d}"}
-        return f"{plain_number(record.latest_value)} ({record.latest_on:%Y-%m-%d})"
+        return f"{quantity(record.latest_value, record.unit)} ({record.latest_on:%Y-%m-%d})"
 
     def render_status(self, record):
         status = record.status()

@@ -47,6 +47,8 @@ class Related:
     title: str = ""
     limit: int = 10
     filter_param: str = ""
+    #: more columns to leave out of the panel (it is half the page wide)
+    exclude: tuple[str, ...] = ()
 
     def heading(self) -> str:
         return self.title or str(self.model._meta.verbose_name_plural).capitalize()
@@ -210,7 +212,7 @@ class ObjectDetailView(ObjectView):
                 rows[: rel.limit],
                 request=request,
                 orderable=False,
-                exclude=(rel.field,),  # the column that would repeat this object on every row
+                exclude=(rel.field, *rel.exclude),  # the column that would repeat this object on every row
             )
             add_url = None
             if "__" not in rel.field and can(request.user, rel.model, Action.ADD):
