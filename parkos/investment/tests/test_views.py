@@ -305,7 +305,10 @@ class SignatoryTests(StandardModelTests):
         agreement = agreement_for(world, side)
         person = Person.objects.create(name=f"Signatory {world.seq():04d}{side}")
         return Signatory.objects.create(
-            agreement=agreement, party=agreement.parties.first(), person=person, title=f"Deputy Governor {person.pk}{side}"
+            agreement=agreement,
+            party=agreement.parties.first(),
+            person=person,
+            title=f"Deputy Governor {person.pk}{side}",
         )
 
     @classmethod

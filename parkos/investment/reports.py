@@ -1,0 +1,398 @@
+"""Report pages of the investment app: the pipeline figures and the agreement implementation report (XLSX, PDF).
+
+Views parse the filters, call the selectors (parkos.investment.selectors) and render; the filter
+forms are shared with the API (parkos.investment.api.reports), so both refuse bad input alike.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from parkos.core.forms import restrict_choices
+from parkos.core.permissions import Action, can
+from parkos.core.units import CURRENCY_CHOICES, DEFAULT_CURRENCY, AreaUnit
+from parkos.directory.models import Industry, Organization
+from parkos.investment.models import (
+    STAGE_ORDER,
+    Agreement,
+    Commitment,
+    CommitmentStatus,
+    ImplementationStatus,
+    Party,
+    Project,
+    Stage,
+)
+from parkos.investment.selectors import ImplementationReport, implementation_report, pipeline_figures
+from parkos.parks.models import Park, ParkBrand
+
+#: the PDF lists at most this many agreements (and says so); XLSX has every row. WeasyPrint lays out
+#: about 7 ms per row here (bench/RESULTS.md): 1,000 rows keep a download near 8 s, inside worker timeouts.
+PDF_ROW_LIMIT = 1000
+PER_PAGE = 25
+
+#: Tabler badge colours per status
+IMPLEMENTATION_COLOURS = {
+    ImplementationStatus.NO_COMMITMENTS: "secondary",
+    ImplementationStatus.FULFILLED: "green",
+    ImplementationStatus.ON_TRACK: "blue",
+    ImplementationStatus.AT_RISK: "yellow",
+    ImplementationStatus.OVERDUE: "red",
+}
+COMMITMENT_COLOURS = {
+    CommitmentStatus.MET: "green",
+    CommitmentStatus.ON_TRACK: "blue",
+    CommitmentStatus.AT_RISK: "yellow",
+    CommitmentStatus.OVERDUE: "red",
+}
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ReportFilterForm(forms.Form):
+    """A GET filter form: unbound fields take their defaults, related choices only what the user sees."""
+
+    def __init__(self, data=None, *, user, **kwargs):
+        data = data.copy() if data is not None else {}
+        for name, value in self.defaults().items():
+            if not data.get(name):
+                data[name] = value
+        super().__init__(data, **kwargs)
+        self.user = user
+        restrict_choices(self, user)
+
+    def defaults(self) -> dict:
+        return {}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return cleaned
+
+    def errors_by_field(self) -> dict[str, list[str]]:
+        return {field: [str(e) for e in errors] for field, errors in self.errors.items()}
+
+
+class PipelineFilterForm(ReportFilterForm):
+    date_from = forms.DateField(label=_("From"), widget=_date_input())
+    date_to = forms.DateField(label=_("To"), widget=_date_input())
+    park = forms.ModelChoiceField(queryset=Park.objects.all(), required=False, label=_("Park"))
+    brand = forms.ModelChoiceField(queryset=ParkBrand.objects.all(), required=False, label=_("Park brand"))
+    industry = forms.ModelChoiceField(
+        queryset=Industry.objects.all(),
+        required=False,
+        label=_("Industry"),
+        help_text=_("Includes its sub-industries."),
+    )
+    stage = forms.ChoiceField(choices=[("", "---------"), *Stage.choices], required=False, label=_("Current stage"))
+    currency = forms.ChoiceField(choices=CURRENCY_CHOICES, label=_("Report currency"))
+
+    def defaults(self) -> dict:
+        today = timezone.localdate()
+        return {
+            "date_from": today.replace(month=1, day=1).isoformat(),
+            "date_to": today.isoformat(),
+            "currency": DEFAULT_CURRENCY,
+        }
+
+    def selector_kwargs(self) -> dict:
+        return {name: self.cleaned_data[name] or None for name in self.fields} | {
+            "currency": self.cleaned_data["currency"]
+        }
+
+
+class ImplementationFilterForm(ReportFilterForm):
+    party = forms.ModelChoiceField(queryset=Organization.objects.all(), required=False, label=_("Party"))
+    kind = forms.ChoiceField(choices=[("", "---------"), *Agreement.Kind.choices], required=False, label=_("Kind"))
+    date_from = forms.DateField(label=_("Signed from"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=_("Signed until"), required=False, widget=_date_input())
+    status = forms.ChoiceField(
+        choices=[("", "---------"), *ImplementationStatus.choices], required=False, label=_("Implementation")
+    )
+
+    def selector_kwargs(self) -> dict:
+        return {name: self.cleaned_data[name] or None for name in self.fields}
+
+
+def require_view(user, model) -> None:
+    if not can(user, model, Action.VIEW):
+        raise PermissionDenied
+
+
+# --- pipeline figures -----------------------------------------------------------------------------
+
+
+def chart_data(figures: dict) -> dict:
+    """The series the page's charts draw, with translated labels (plain JSON for json_script)."""
+    conversion = figures["conversion"]
+    time = figures["time_in_stage"]
+    return {
+        "stages": {
+            "labels": [str(row["label"]) for row in figures["stages"]],
+            "values": [row["projects"] for row in figures["stages"]],
+        },
+        "conversion": {
+            "labels": [str(row["label"]) for row in conversion],
+            "values": [row["reached"] for row in conversion],
+        },
+        "time": {
+            "labels": [str(row["label"]) for row in time],
+            "mean": [row["mean_days"] for row in time],
+            "median": [row["median_days"] for row in time],
+            "series": [str(_("Mean days")), str(_("Median days"))],
+        },
+        "names": {"projects": str(_("Projects")), "reached": str(_("Projects that reached the stage"))},
+    }
+
+
+class PipelineFiguresView(View):
+    template_name = "investment/pipeline_figures.html"
+
+    def get(self, request):
+        require_view(request.user, Project)
+        form = PipelineFilterForm(request.GET, user=request.user)
+        context = {"form": form, "figures": None, "stage_count": len(STAGE_ORDER)}
+        if not form.is_valid():
+            return render(request, self.template_name, context, status=400)
+        figures = pipeline_figures(request.user, **form.selector_kwargs())
+        unit = getattr(request.user, "area_unit", AreaUnit.SQUARE_METRE)
+        context.update(figures=figures, charts=chart_data(figures), area_unit=unit)
+        return render(request, self.template_name, context)
+
+
+# --- agreement implementation report ---------------------------------------------------------------
+
+
+def label_page(agreements) -> None:
+    """Status labels and badge colours for the rows of one page (at most a page of rows and their commitments)."""
+    for agreement in agreements:
+        status = ImplementationStatus(agreement.implementation)
+        agreement.implementation_label = status.label
+        agreement.implementation_colour = IMPLEMENTATION_COLOURS[status]
+        for commitment in agreement.commitments.all():
+            commitment.status_label = CommitmentStatus(commitment.current_status).label
+            commitment.status_colour = COMMITMENT_COLOURS[commitment.current_status]
+
+
+def report_totals(report: ImplementationReport) -> dict:
+    """The totals as (value, label, count[, colour]) rows, for templates and exports."""
+    return {
+        "by_implementation": [
+            (value, label, report.by_implementation[value], IMPLEMENTATION_COLOURS[value])
+            for value, label in ImplementationStatus.choices
+        ],
+        "commitments_by_status": [
+            (value, label, report.commitments_by_status[value], COMMITMENT_COLOURS[value])
+            for value, label in CommitmentStatus.choices
+        ],
+        "agreements_by_kind": [
+            (value, label, report.agreements_by_kind[value]) for value, label in Agreement.Kind.choices
+        ],
+        "commitments_by_kind": [
+            (value, label, report.commitments_by_kind[value])
+            for value, label in Commitment.Kind.choices
+            if value in report.commitments_by_kind
+        ],
+    }
+
+
+class ImplementationReportView(View):
+    template_name = "investment/implementation_report.html"
+    pdf_template_name = "investment/implementation_report_pdf.html"
+
+    def get(self, request):
+        require_view(request.user, Agreement)
+        form = ImplementationFilterForm(request.GET, user=request.user)
+        export = request.GET.get("format", "")
+        if export not in ("", "xlsx", "pdf"):
+            form.is_valid()
+            form.add_error(None, _("Unknown format '%(format)s': use xlsx or pdf.") % {"format": export})
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "report": None}, status=400)
+        report = implementation_report(request.user, **form.selector_kwargs())
+        if export == "xlsx":
+            return xlsx_response(report, request.user)
+        if export == "pdf":
+            return pdf_response(report, request, form)
+        paginator = Paginator(report.ordered_ids(), PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        rows = report.rows(page.object_list)
+        label_page(rows)
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop("format", None)
+        context = {
+            "form": form,
+            "report": report,
+            "totals": report_totals(report),
+            "page_obj": page,
+            "rows": rows,
+            "query_string": query.urlencode(),
+        }
+        return render(request, self.template_name, context)
+
+
+def _with_parties(agreements):
+    """The agreements with their parties only (exports list parties, and commitments on their own sheet)."""
+    parties = Party.objects.select_related("organization").order_by("pk")
+    return agreements.prefetch_related(None).prefetch_related(Prefetch("parties", queryset=parties))
+
+
+def xlsx_bytes(report: ImplementationReport, user) -> bytes:
+    """Two sheets: one row per agreement, one row per commitment (status, latest value, target)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_t("Agreements"))
+    sheet.append(
+        [
+            _t("ID"),
+            _t("Title"),
+            _t("Reference"),
+            _t("Kind"),
+            _t("Status"),
+            _t("Park"),
+            _t("Parties"),
+            _t("Signed on"),
+            _t("Commitments"),
+            *[str(label) for label in CommitmentStatus.labels],
+            _t("Implementation"),
+        ]
+    )
+    kinds, statuses = dict(Agreement.Kind.choices), dict(Agreement.Status.choices)
+    implementation = dict(ImplementationStatus.choices)
+    for agreement in _with_parties(report.agreements).iterator(chunk_size=500):
+        sheet.append(
+            [
+                agreement.pk,
+                agreement.title,
+                agreement.reference,
+                str(kinds.get(agreement.kind, agreement.kind)),
+                str(statuses.get(agreement.status, agreement.status)),
+                str(agreement.park),
+                "; ".join(str(p.organization) for p in agreement.parties.all()),
+                agreement.signed_on,
+                agreement.n_commitments,
+                *[getattr(agreement, f"n_{value}") for value in CommitmentStatus.values],
+                str(implementation[agreement.implementation]),
+            ]
+        )
+    sheet = book.create_sheet(_t("Commitments"))
+    sheet.append(
+        [
+            _t("Agreement ID"),
+            _t("Agreement"),
+            _t("Promised by"),
+            _t("Kind"),
+            _t("Description"),
+            _t("Target"),
+            _t("Unit"),
+            _t("Due date"),
+            _t("Latest value"),
+            _t("Latest progress on"),
+            _t("Met on"),
+            _t("Status"),
+        ]
+    )
+    commitment_kinds, commitment_statuses = dict(Commitment.Kind.choices), dict(CommitmentStatus.choices)
+    commitments = (
+        Commitment.objects.filter(agreement__in=report.filtered.values("pk"))
+        .with_status(report.today)
+        .select_related("agreement", "party__organization")
+        .order_by("-agreement__signed_on", "-agreement_id", "due_date", "pk")
+    )
+    for commitment in commitments.iterator(chunk_size=2000):
+        sheet.append(
+            [
+                commitment.agreement_id,
+                commitment.agreement.title,
+                str(commitment.party.organization),
+                str(commitment_kinds.get(commitment.kind, commitment.kind)),
+                commitment.description,
+                commitment.target_value,
+                commitment.unit,
+                commitment.due_date,
+                commitment.latest_value,
+                commitment.latest_on,
+                commitment.met_on,
+                str(commitment_statuses[commitment.current_status]),
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _file_stem() -> str:
+    return f"agreement-implementation-{timezone.localdate():%Y-%m-%d}"
+
+
+def xlsx_response(report: ImplementationReport, user) -> HttpResponse:
+    return _download(
+        xlsx_bytes(report, user),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"{_file_stem()}.xlsx",
+    )
+
+
+def pdf_bytes(report: ImplementationReport, request, form) -> bytes:
+    """The filtered rows as a printable table (at most PDF_ROW_LIMIT agreements; the PDF says when it stops)."""
+    from weasyprint import HTML
+
+    rows = list(_with_parties(report.agreements)[:PDF_ROW_LIMIT])
+    for agreement in rows:
+        agreement.implementation_label = ImplementationStatus(agreement.implementation).label
+    total = report.total_agreements
+    filters = [(form.fields[name].label, _display(form, name)) for name in form.fields if form.cleaned_data.get(name)]
+    html = render_to_string(
+        "investment/implementation_report_pdf.html",
+        {
+            "report": report,
+            "totals": report_totals(report),
+            "rows": rows,
+            "total": total,
+            "truncated": total > len(rows),
+            "limit": PDF_ROW_LIMIT,
+            "filters": filters,
+            "generated": timezone.localtime(),
+            "user": request.user,
+        },
+        request=request,
+    )
+    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+
+
+def _display(form, name: str) -> str:
+    value = form.cleaned_data[name]
+    field = form.fields[name]
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        return str(dict(field.choices).get(value, value))
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def pdf_response(report: ImplementationReport, request, form) -> HttpResponse:
+    return _download(pdf_bytes(report, request, form), "application/pdf", f"{_file_stem()}.pdf")

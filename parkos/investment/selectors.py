@@ -1,0 +1,412 @@
+"""Reads with rules for the investment app: the pipeline figures and the agreement implementation report.
+
+Everything here is set-based: a handful of aggregate queries whatever the number of projects or
+agreements, each starting from ``Model.objects.restrict(user)`` so a report never counts what its
+reader may not see. Confidential projects are counted (figures are aggregates) but never named.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+
+from parkos.core.units import DEFAULT_CURRENCY
+from parkos.investment.models import (
+    STAGE_ORDER,
+    Agreement,
+    Commitment,
+    CommitmentStatus,
+    ExchangeRate,
+    ImplementationStatus,
+    Party,
+    Project,
+    Stage,
+    StageChange,
+    commitment_status_q,
+)
+
+#: the commitment kinds whose targets are the floor area leased and sold under agreements
+AREA_KINDS = {
+    "leased": Commitment.Kind.FLOOR_AREA_LEASED,
+    "purchased": Commitment.Kind.FLOOR_AREA_PURCHASED,
+}
+
+
+def rate_base_currency() -> str:
+    """The currency ExchangeRate.rate is expressed in (one unit of a currency is worth ``rate`` of this)."""
+    return getattr(settings, "PARKOS_REPORT_CURRENCY", DEFAULT_CURRENCY)
+
+
+# --- pipeline figures ---------------------------------------------------------------------------
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
+
+
+def filtered_projects(user, *, park=None, brand=None, industry=None, stage=None) -> QuerySet:
+    """The projects ``user`` may see, narrowed by the figure filters (industry includes its sub-industries)."""
+    projects = Project.objects.restrict(user)
+    if park:
+        projects = projects.filter(park=_pk(park))
+    if brand:
+        projects = projects.filter(park__brand=_pk(brand))
+    if industry:
+        from parkos.directory.models import Industry
+
+        if not isinstance(industry, Industry):
+            industry = Industry.objects.get(pk=industry)
+        # A subquery, not a join: the planner then uses the project's industry index.
+        subtree = Industry.objects.filter(tree_path__startswith=industry.tree_path).values("pk")
+        projects = projects.filter(industry__in=subtree)
+    if stage:
+        projects = projects.filter(stage=stage)
+    return projects
+
+
+def latest_rates(currencies, on: datetime.date) -> dict[str, Decimal]:
+    """The latest rate valid on ``on`` for each of ``currencies`` (in the rate base currency); one query."""
+    base = rate_base_currency()
+    rates = {base: Decimal(1)}
+    wanted = set(currencies) - {base}
+    if wanted:
+        rows = (
+            ExchangeRate.objects.filter(currency__in=wanted, valid_from__lte=on)
+            .order_by("currency", "-valid_from")
+            .values_list("currency", "rate")
+        )
+        for code, rate in rows:  # at most a few rows per currency (rates are few_rows)
+            rates.setdefault(code, rate)
+    return rates
+
+
+def investment_by_currency(signed: QuerySet, *, currency: str, on: datetime.date) -> dict:
+    """Planned investment of ``signed`` projects per currency and converted to ``currency`` at the rates of ``on``.
+
+    A currency without a rate is listed in ``missing_rates`` and left out of ``total``, never silently
+    dropped: its own total is still shown.
+    """
+    rows = list(
+        signed.filter(planned_investment_amount__isnull=False)
+        .values("planned_investment_currency")
+        .annotate(amount=Sum("planned_investment_amount"), projects=Count("pk"))
+        .order_by()
+    )
+    per_currency: dict[str, dict] = {}
+    for row in rows:  # one row per currency
+        code = row["planned_investment_currency"] or DEFAULT_CURRENCY
+        entry = per_currency.setdefault(code, {"currency": code, "amount": Decimal(0), "projects": 0})
+        entry["amount"] += row["amount"]
+        entry["projects"] += row["projects"]
+    rates = latest_rates([*per_currency, currency], on)
+    target_rate = rates.get(currency)
+    total, missing = Decimal(0), []
+    for code, entry in sorted(per_currency.items()):
+        if code == currency:
+            entry["rate"] = Decimal(1)
+        elif code in rates and target_rate:
+            entry["rate"] = rates[code] / target_rate
+        else:
+            entry["rate"] = None
+        if entry["rate"] is None:
+            entry["converted"] = None
+            missing.append(code)
+        else:
+            entry["converted"] = (entry["amount"] * entry["rate"]).quantize(Decimal("0.01"))
+            total += entry["converted"]
+    return {
+        "currency": currency,
+        "by_currency": [per_currency[code] for code in sorted(per_currency)],
+        "total": total,
+        "missing_rates": missing,
+    }
+
+
+def agreement_area(user, *, date_from, date_to, park=None, brand=None) -> dict:
+    """Floor area (m²) leased and sold under agreements signed in the period: targets of area commitments."""
+    agreements = (
+        Agreement.objects.restrict(user)
+        .exclude(status=Agreement.Status.DRAFT)
+        .filter(signed_on__gte=date_from, signed_on__lte=date_to)
+    )
+    if park:
+        agreements = agreements.filter(park=_pk(park))
+    if brand:
+        agreements = agreements.filter(park__brand=_pk(brand))
+    sums = Commitment.objects.filter(agreement__in=agreements.values("pk"), kind__in=AREA_KINDS.values()).aggregate(
+        **{name: Sum("target_value", filter=Q(kind=kind)) for name, kind in AREA_KINDS.items()},
+        agreements=Count("agreement", distinct=True),
+    )
+    leased, purchased = sums["leased"] or Decimal(0), sums["purchased"] or Decimal(0)
+    return {"leased": leased, "purchased": purchased, "total": leased + purchased, "agreements": sums["agreements"]}
+
+
+def stage_conversion(projects: QuerySet, *, date_from, date_to) -> list[dict]:
+    """Per pipeline stage: how many projects active in the period reached it, and the share that went on.
+
+    Active: a stage change dated in the period. A project reached a stage when its history up to
+    ``date_to`` moved it into that stage or a later one (a project recorded straight into
+    negotiations has passed the earlier stages), so the funnel never widens. One query: each
+    project's furthest stage, counted per stage.
+    """
+    active = StageChange.objects.filter(date__gte=date_from, date__lte=date_to).values("project")
+    rank = Case(*(When(stage=stage, then=Value(i)) for i, stage in enumerate(STAGE_ORDER)), output_field=IntegerField())
+    furthest = (
+        StageChange.objects.filter(
+            project__in=projects.order_by().filter(pk__in=active).values("pk"), date__lte=date_to
+        )
+        .values("project")
+        .annotate(furthest=Max(rank))
+        .values("furthest")
+        .order_by()
+    )
+    inner_sql, params = furthest.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT furthest, COUNT(*) FROM ({inner_sql}) per_project GROUP BY furthest", params)  # noqa: S608
+        at = {rank: n for rank, n in cursor.fetchall() if rank is not None}  # at most one row per stage
+    reached = [sum(n for r, n in at.items() if r >= i) for i in range(len(STAGE_ORDER))]
+    rows = []
+    for i, stage in enumerate(STAGE_ORDER):
+        following = reached[i + 1] if i + 1 < len(STAGE_ORDER) else None
+        share = following / reached[i] if following is not None and reached[i] else None
+        rows.append({"stage": stage, "label": Stage(stage).label, "reached": reached[i], "next_share": share})
+    return rows
+
+
+def _days_between(later: str, earlier: str) -> str:
+    if connection.vendor == "sqlite":
+        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+    return f"({later} - {earlier})"  # PostgreSQL: date - date is a number of days
+
+
+def time_in_stage(projects: QuerySet, *, date_from, date_to) -> list[dict]:
+    """Mean and median days per stage, over the stays that ended in the period.
+
+    A stay runs from a project's move into a stage to its next move (consecutive StageChange rows
+    of the project). Window functions do the pairing and the median in SQL: one query. A stay that
+    ended in the period ends with a change in the period, so only those projects' rows are read.
+    """
+    project_sql, project_params = projects.order_by().values("pk").query.sql_with_params()
+    table = StageChange._meta.db_table
+    sql = f"""
+        WITH stays AS (
+            SELECT sc.stage AS stage, sc.date AS started,
+                   LEAD(sc.date) OVER (PARTITION BY sc.project_id ORDER BY sc.date, sc.id) AS ended
+            FROM {table} sc
+            WHERE sc.project_id IN ({project_sql}) AND sc.date <= %s
+              AND sc.project_id IN (SELECT project_id FROM {table} WHERE date >= %s AND date <= %s)
+        ), ended AS (
+            SELECT stage, {_days_between("ended", "started")} AS days
+            FROM stays WHERE ended >= %s AND ended <= %s
+        ), ranked AS (
+            SELECT stage, days,
+                   ROW_NUMBER() OVER (PARTITION BY stage ORDER BY days) AS n,
+                   COUNT(*) OVER (PARTITION BY stage) AS total
+            FROM ended
+        )
+        SELECT stage, COUNT(*), AVG(days),
+               AVG(CASE WHEN n IN ((total + 1) / 2, (total + 2) / 2) THEN days END)
+        FROM ranked GROUP BY stage
+    """  # noqa: S608 (only our own table name and compiled queryset SQL are interpolated)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*project_params, date_to, date_from, date_to, date_from, date_to])
+        found = {stage: (n, mean, median) for stage, n, mean, median in cursor.fetchall()}
+    rows = []
+    for stage in [*STAGE_ORDER, Stage.LOST]:
+        n, mean, median = found.get(stage, (0, None, None))
+        if stage == Stage.LOST and not n:
+            continue  # lost is where projects end; it shows only if a project was revived
+        rows.append(
+            {
+                "stage": stage,
+                "label": Stage(stage).label,
+                "stays": n,
+                "mean_days": round(float(mean), 1) if mean is not None else None,
+                "median_days": float(median) if median is not None else None,
+            }
+        )
+    return rows
+
+
+def pipeline_figures(
+    user,
+    *,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    park=None,
+    brand=None,
+    industry=None,
+    stage: str | None = None,
+    currency: str = DEFAULT_CURRENCY,
+) -> dict:
+    """The figures people ask for about the pipeline, for projects ``user`` may see.
+
+    ``park``, ``brand`` and ``industry`` are objects or primary keys; the industry includes its subtree.
+    """
+    projects = filtered_projects(user, park=park, brand=brand, industry=industry, stage=stage)
+    signed_in_period = StageChange.objects.filter(stage=Stage.SIGNED, date__gte=date_from, date__lte=date_to)
+    signed = projects.filter(pk__in=signed_in_period.values("project"))
+    by_stage = dict(projects.values_list("stage").annotate(n=Count("pk")).order_by())
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "currency": currency,
+        "projects": sum(by_stage.values()),
+        "signed": signed.count(),
+        "investment": investment_by_currency(signed, currency=currency, on=date_to),
+        "area": agreement_area(user, date_from=date_from, date_to=date_to, park=park, brand=brand),
+        "stages": [
+            {"stage": value, "label": label, "projects": by_stage.get(value, 0)} for value, label in Stage.choices
+        ],
+        "conversion": stage_conversion(projects, date_from=date_from, date_to=date_to),
+        "time_in_stage": time_in_stage(projects, date_from=date_from, date_to=date_to),
+    }
+
+
+# --- agreement implementation report -------------------------------------------------------------
+
+
+def implementation_q(status: str, today: datetime.date) -> Q:
+    """Agreements whose rolled-up implementation status is ``status``: ``implementation_case`` as EXISTS tests.
+
+    Used to filter and count without grouping every agreement's commitments first.
+    """
+
+    def having(condition: Q | None = None) -> Exists:
+        commitments = Commitment.objects.filter(agreement=OuterRef("pk"))
+        return Exists(commitments.filter(condition) if condition is not None else commitments)
+
+    def has(commitment_status: str) -> Exists:
+        return having(commitment_status_q(commitment_status, today))
+
+    if status == ImplementationStatus.NO_COMMITMENTS:
+        return ~Q(having())
+    if status == ImplementationStatus.OVERDUE:
+        return Q(has(CommitmentStatus.OVERDUE))
+    if status == ImplementationStatus.AT_RISK:
+        return ~Q(has(CommitmentStatus.OVERDUE)) & Q(has(CommitmentStatus.AT_RISK))
+    if status == ImplementationStatus.FULFILLED:
+        return Q(having()) & ~Q(having(~Q(met_on__isnull=False)))
+    if status == ImplementationStatus.ON_TRACK:
+        return ~Q(has(CommitmentStatus.OVERDUE)) & ~Q(has(CommitmentStatus.AT_RISK)) & Q(has(CommitmentStatus.ON_TRACK))
+    raise ValueError(f"unknown implementation status {status!r}")
+
+
+@dataclass
+class ImplementationReport:
+    """The filtered agreements (annotated with ``with_implementation``) and the totals over all of them."""
+
+    agreements: QuerySet
+    #: the same agreements without annotations or prefetches, for subqueries (exports, totals)
+    filtered: QuerySet
+    by_implementation: dict[str, int]
+    commitments_by_status: dict[str, int]
+    agreements_by_kind: dict[str, int]
+    commitments_by_kind: dict[str, int]
+    today: datetime.date
+
+    def ordered_ids(self) -> QuerySet:
+        """The filtered agreements' IDs in report order: what to paginate (no grouping over every agreement)."""
+        return self.filtered.order_by("-signed_on", "-pk").values_list("pk", flat=True)
+
+    def rows(self, ids) -> list[Agreement]:
+        """The annotated, prefetched agreements with ``ids`` (a page of ``ordered_ids``), in that order."""
+        ids = list(ids)
+        found = {agreement.pk: agreement for agreement in self.agreements.filter(pk__in=ids)} if ids else {}
+        return [found[pk] for pk in ids if pk in found]
+
+    @property
+    def total_agreements(self) -> int:
+        return sum(self.by_implementation.values())
+
+    @property
+    def total_commitments(self) -> int:
+        return sum(self.commitments_by_status.values())
+
+
+def report_agreements(
+    user, *, party=None, kind=None, date_from=None, date_to=None, status=None, today=None
+) -> QuerySet:
+    """The agreements of the report, unannotated: restricted to ``user`` and filtered."""
+    today = today or timezone.localdate()
+    agreements = Agreement.objects.restrict(user)
+    if party:
+        agreements = agreements.filter(pk__in=Party.objects.filter(organization=_pk(party)).values("agreement"))
+    if kind:
+        agreements = agreements.filter(kind=kind)
+    if date_from:
+        agreements = agreements.filter(signed_on__gte=date_from)
+    if date_to:
+        agreements = agreements.filter(signed_on__lte=date_to)
+    if status:
+        agreements = agreements.filter(implementation_q(status, today))
+    return agreements
+
+
+def implementation_report(
+    user,
+    *,
+    party=None,
+    kind: str | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    status: str | None = None,
+    today: datetime.date | None = None,
+) -> ImplementationReport:
+    """Agreements ``user`` may see, filtered by a party organization, kind, signing period and implementation status.
+
+    ``agreements`` carries the ``with_implementation`` counts, its parties (with organizations) and its
+    commitments (with ``current_status``) prefetched: a page of it costs the same queries at any size.
+    The totals are three aggregate queries over all filtered agreements; pages read ``ordered_ids`` and
+    ``rows`` so that only one page of agreements is grouped with its commitments.
+    """
+    today = today or timezone.localdate()
+    base = report_agreements(
+        user, party=party, kind=kind, date_from=date_from, date_to=date_to, status=status, today=today
+    )
+    agreements = (
+        base.with_implementation(today)
+        .select_related("park")
+        .prefetch_related(
+            Prefetch("parties", queryset=Party.objects.select_related("organization").order_by("pk")),
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.with_status(today).select_related("party__organization"),
+            ),
+        )
+        .order_by("-signed_on", "-pk")
+    )
+    by_implementation = base.aggregate(
+        **{value: Count("pk", filter=implementation_q(value, today)) for value in ImplementationStatus.values}
+    )
+    # one pass over the commitments: per kind, the count in each status (a dozen rows at most)
+    per_kind = (
+        Commitment.objects.filter(agreement__in=base.values("pk"))
+        .values("kind")
+        .annotate(**{value: Count("pk", filter=commitment_status_q(value, today)) for value in CommitmentStatus.values})
+        .order_by()
+    )
+    commitments_by_status = dict.fromkeys(CommitmentStatus.values, 0)
+    commitments_by_kind = {}
+    for row in per_kind:
+        commitments_by_kind[row["kind"]] = sum(row[value] for value in CommitmentStatus.values)
+        for value in CommitmentStatus.values:
+            commitments_by_status[value] += row[value]
+    agreements_by_kind = dict(base.values_list("kind").annotate(n=Count("pk")).order_by())
+    return ImplementationReport(
+        agreements=agreements,
+        filtered=base,
+        by_implementation=by_implementation,
+        commitments_by_status=commitments_by_status,
+        agreements_by_kind={value: agreements_by_kind.get(value, 0) for value in Agreement.Kind.values},
+        commitments_by_kind={
+            value: commitments_by_kind[value] for value in Commitment.Kind.values if value in commitments_by_kind
+        },
+        today=today,
+    )

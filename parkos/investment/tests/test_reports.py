@@ -1,0 +1,509 @@
+"""The pipeline figures and the agreement implementation report: exact figures on a hand-built pipeline.
+
+Projects in park "in" (what investment staff see), period 2025; stays in days:
+
+    P1 USD 1,000,000 (sub-industry, confidential)  lead 2024-11-01, contacted 2024-12-01 (61),
+                                                   negotiating 2025-01-31 (30), signed 2025-03-02
+    P2 CNY 5,000,000 (industry)                    lead 2025-01-01 (40), signed 2025-02-10 (60), landed 2025-04-11
+    P3 EUR 200,000 (other industry)                lead 2025-02-01 (30), contacted 2025-03-03 (90), signed 2025-06-01
+    P4 no amount                                   lead 2025-05-01 (10), contacted 2025-05-11 (30), lost 2025-06-10
+    P5 CNY 3,000,000                               lead 2024-01-01, signed 2024-06-01 (no activity in 2025)
+    P7 no amount                                   lead 2025-07-01 (2), contacted 2025-07-03
+    P6 CNY 7,000,000 in park "out"                 lead 2025-01-01, signed 2025-03-01 (admins only)
+
+Rates: USD 7.0 from 2024-01-01, 7.2 from 2025-06-01, 9.9 from 2026-01-01; no EUR rate.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from parkos.core.testing import World
+from parkos.core.units import AreaUnit
+from parkos.directory.models import Industry, Organization
+from parkos.investment.models import (
+    Agreement,
+    Commitment,
+    ExchangeRate,
+    ImplementationStatus,
+    Party,
+    Progress,
+    Project,
+    Stage,
+    StageChange,
+)
+from parkos.investment.selectors import implementation_report, pipeline_figures
+
+D = datetime.date
+PERIOD = {"date_from": D(2025, 1, 1), "date_to": D(2025, 12, 31)}
+TODAY = D(2025, 6, 30)
+
+
+def make_project(world, name, park, history, *, amount=None, currency="", industry=None, **extra):
+    project = Project.objects.create(
+        name=name,
+        park=park,
+        industry=industry,
+        planned_investment_amount=amount,
+        planned_investment_currency=currency,
+        stage=history[-1][0],
+        stage_since=history[-1][1],
+        lost_reason="gone elsewhere" if history[-1][0] == Stage.LOST else "",
+        **extra,
+    )
+    previous = ""
+    for stage, date in history:
+        StageChange.objects.create(project=project, stage=stage, previous_stage=previous, date=date)
+        previous = stage
+    return project
+
+
+def make_agreement(world, title, park, parties, *, signed_on, status=Agreement.Status.SIGNED, kind="investment"):
+    agreement = Agreement.objects.create(title=title, park=park, signed_on=signed_on, status=status, kind=kind)
+    made = [Party.objects.create(agreement=agreement, organization=org) for org in parties]
+    return agreement, made
+
+
+def commit(agreement, party, kind, target, due, *, progress=None):
+    commitment = Commitment.objects.create(
+        agreement=agreement, party=party, kind=kind, target_value=target, due_date=due, unit=""
+    )
+    for date, value in progress or []:
+        Progress.objects.create(commitment=commitment, date=date, value=value)
+    return commitment
+
+
+class ReportData(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        world = cls.world = World.build()
+        park_in, park_out = world.park["in"], world.park["out"]
+        cls.sub_industry = Industry.objects.create(code="T-IC-D", name="Design", parent=world.industry)
+        cls.other_industry = Industry.objects.create(code="T-BIO", name="Bio")
+        cls.p1 = make_project(
+            world,
+            "Secret fab",
+            park_in,
+            [
+                (Stage.LEAD, D(2024, 11, 1)),
+                (Stage.CONTACTED, D(2024, 12, 1)),
+                (Stage.NEGOTIATING, D(2025, 1, 31)),
+                (Stage.SIGNED, D(2025, 3, 2)),
+            ],
+            amount=Decimal("1000000"),
+            currency="USD",
+            industry=cls.sub_industry,
+            is_confidential=True,
+            codename="Falcon",
+        )
+        make_project(
+            world,
+            "P2",
+            park_in,
+            [(Stage.LEAD, D(2025, 1, 1)), (Stage.SIGNED, D(2025, 2, 10)), (Stage.LANDED, D(2025, 4, 11))],
+            amount=Decimal("5000000"),
+            currency="CNY",
+            industry=world.industry,
+        )
+        make_project(
+            world,
+            "P3",
+            park_in,
+            [(Stage.LEAD, D(2025, 2, 1)), (Stage.CONTACTED, D(2025, 3, 3)), (Stage.SIGNED, D(2025, 6, 1))],
+            amount=Decimal("200000"),
+            currency="EUR",
+            industry=cls.other_industry,
+        )
+        make_project(
+            world,
+            "P4",
+            park_in,
+            [(Stage.LEAD, D(2025, 5, 1)), (Stage.CONTACTED, D(2025, 5, 11)), (Stage.LOST, D(2025, 6, 10))],
+        )
+        make_project(
+            world,
+            "P5",
+            park_in,
+            [(Stage.LEAD, D(2024, 1, 1)), (Stage.SIGNED, D(2024, 6, 1))],
+            amount=Decimal("3000000"),
+            currency="CNY",
+        )
+        make_project(world, "P7", park_in, [(Stage.LEAD, D(2025, 7, 1)), (Stage.CONTACTED, D(2025, 7, 3))])
+        make_project(
+            world,
+            "P6",
+            park_out,
+            [(Stage.LEAD, D(2025, 1, 1)), (Stage.SIGNED, D(2025, 3, 1))],
+            amount=Decimal("7000000"),
+            currency="CNY",
+        )
+        for currency, rate, since in (
+            ("USD", "7.0", D(2024, 1, 1)),
+            ("USD", "7.2", D(2025, 6, 1)),
+            ("USD", "9.9", D(2026, 1, 1)),
+        ):
+            ExchangeRate.objects.create(currency=currency, rate=Decimal(rate), valid_from=since)
+
+        # Agreements: government partner = org "in"; investors X and Y.
+        org_in, org_out = world.org["in"], world.org["out"]
+        x = Organization.objects.create(name="Investor X Ltd", industry=world.industry)
+        y = Organization.objects.create(name="Investor Y Ltd", industry=world.industry)
+        cls.a1, (gov, inv) = make_agreement(world, "A1 fab agreement", park_in, [org_in, x], signed_on=D(2025, 3, 5))
+        commit(cls.a1, inv, Commitment.Kind.FLOOR_AREA_LEASED, Decimal("1200"), D(2026, 12, 31))  # on track
+        commit(cls.a1, inv, Commitment.Kind.FLOOR_AREA_PURCHASED, Decimal("800"), D(2025, 6, 1))  # overdue
+        commit(
+            cls.a1,
+            gov,
+            Commitment.Kind.INVESTMENT,
+            Decimal("100"),
+            D(2025, 12, 1),
+            progress=[(D(2025, 5, 1), Decimal("120"))],
+        )  # met
+        cls.a2, (_o, inv2) = make_agreement(
+            world, "A2 draft", park_in, [org_out, x], signed_on=D(2025, 4, 1), status=Agreement.Status.DRAFT
+        )
+        commit(cls.a2, inv2, Commitment.Kind.FLOOR_AREA_LEASED, Decimal("5000"), D(2025, 7, 15))  # at risk
+        cls.a3, (_g3, inv3) = make_agreement(world, "A3 lease", park_in, [org_in, x], signed_on=D(2024, 12, 1))
+        commit(
+            cls.a3,
+            inv3,
+            Commitment.Kind.FLOOR_AREA_LEASED,
+            Decimal("3000"),
+            D(2025, 12, 1),
+            progress=[(D(2025, 1, 1), Decimal("3000"))],
+        )  # met: fulfilled
+        cls.a4, (_g4, inv4) = make_agreement(
+            world,
+            "A4 out",
+            park_out,
+            [org_in, y],
+            signed_on=D(2025, 5, 1),
+            status=Agreement.Status.IN_FORCE,
+            kind="strategic",
+        )
+        commit(cls.a4, inv4, Commitment.Kind.FLOOR_AREA_LEASED, Decimal("10000"), D(2027, 5, 1))  # on track
+        cls.a5, _parties = make_agreement(world, "A5 empty", park_in, [org_out, x], signed_on=D(2025, 8, 1))
+        cls.x = x
+
+    def user(self, role):
+        return self.world.users[role]
+
+
+class PipelineFiguresTests(ReportData):
+    def test_signed_projects_and_investment_per_currency_converted_to_cny(self):
+        figures = pipeline_figures(self.user("investment_staff"), **PERIOD)
+        self.assertEqual(figures["signed"], 3)
+        self.assertEqual(figures["projects"], 6)
+        investment = figures["investment"]
+        rows = {row["currency"]: row for row in investment["by_currency"]}
+        self.assertEqual(set(rows), {"CNY", "EUR", "USD"})
+        self.assertEqual(rows["CNY"]["amount"], Decimal("5000000"))
+        self.assertEqual(rows["USD"]["amount"], Decimal("1000000"))
+        self.assertEqual(rows["USD"]["rate"], Decimal("7.2"), "the latest rate valid on date_to")
+        self.assertEqual(rows["USD"]["converted"], Decimal("7200000.00"))
+        self.assertIsNone(rows["EUR"]["converted"])
+        self.assertEqual(investment["missing_rates"], ["EUR"])
+        self.assertEqual(investment["total"], Decimal("12200000.00"))
+
+    def test_rate_valid_at_the_end_of_the_period(self):
+        figures = pipeline_figures(self.user("investment_staff"), date_from=D(2025, 1, 1), date_to=D(2025, 5, 31))
+        rows = {row["currency"]: row for row in figures["investment"]["by_currency"]}
+        self.assertEqual(rows["USD"]["converted"], Decimal("7000000.00"))
+        self.assertEqual(figures["signed"], 2, "P3 signed on 1 June")
+
+    def test_report_currency_usd(self):
+        figures = pipeline_figures(self.user("investment_staff"), currency="USD", **PERIOD)
+        rows = {row["currency"]: row for row in figures["investment"]["by_currency"]}
+        self.assertEqual(rows["USD"]["converted"], Decimal("1000000.00"))
+        self.assertEqual(rows["CNY"]["converted"], Decimal("694444.44"))
+        self.assertEqual(figures["investment"]["total"], Decimal("1694444.44"))
+        self.assertEqual(figures["investment"]["missing_rates"], ["EUR"])
+
+    def test_admin_counts_every_park(self):
+        figures = pipeline_figures(self.user("operator_admin"), **PERIOD)
+        self.assertEqual(figures["signed"], 4)
+        rows = {row["currency"]: row for row in figures["investment"]["by_currency"]}
+        self.assertEqual(rows["CNY"]["amount"], Decimal("12000000"))
+        self.assertEqual(figures["investment"]["total"], Decimal("19200000.00"))
+        self.assertEqual(figures["area"]["leased"], Decimal("11200"))
+
+    def test_floor_area_under_agreements_signed_in_the_period(self):
+        area = pipeline_figures(self.user("investment_staff"), **PERIOD)["area"]
+        # A1 only: A2 is a draft, A3 was signed in 2024, A4 is in park "out"
+        self.assertEqual(area["leased"], Decimal("1200"))
+        self.assertEqual(area["purchased"], Decimal("800"))
+        self.assertEqual(area["total"], Decimal("2000"))
+        self.assertEqual(area["agreements"], 1)
+
+    def test_projects_per_current_stage(self):
+        stages = {
+            row["stage"]: row["projects"] for row in pipeline_figures(self.user("investment_staff"), **PERIOD)["stages"]
+        }
+        self.assertEqual(stages[Stage.SIGNED], 3)
+        self.assertEqual(stages[Stage.LANDED], 1)
+        self.assertEqual(stages[Stage.CONTACTED], 1)
+        self.assertEqual(stages[Stage.LOST], 1)
+        self.assertEqual(stages[Stage.LEAD], 0)
+
+    def test_conversion_counts_projects_active_in_the_period(self):
+        conversion = pipeline_figures(self.user("investment_staff"), **PERIOD)["conversion"]
+        reached = {row["stage"]: row["reached"] for row in conversion}
+        share = {row["stage"]: row["next_share"] for row in conversion}
+        self.assertEqual(
+            reached,
+            {
+                Stage.LEAD: 5,
+                Stage.CONTACTED: 5,
+                Stage.NEGOTIATING: 3,
+                Stage.SIGNED: 3,
+                Stage.LANDED: 1,
+                Stage.UNDER_CONSTRUCTION: 0,
+                Stage.IN_OPERATION: 0,
+            },
+        )
+        self.assertEqual(share[Stage.LEAD], 1.0)
+        self.assertEqual(share[Stage.CONTACTED], 0.6)
+        self.assertAlmostEqual(share[Stage.SIGNED], 1 / 3)
+        self.assertEqual(share[Stage.LANDED], 0.0)
+        self.assertIsNone(share[Stage.UNDER_CONSTRUCTION])
+        self.assertIsNone(share[Stage.IN_OPERATION])
+
+    def test_time_in_stage_mean_and_median_of_stays_ended_in_the_period(self):
+        rows = {row["stage"]: row for row in pipeline_figures(self.user("investment_staff"), **PERIOD)["time_in_stage"]}
+        # lead: 40, 30, 10, 2
+        self.assertEqual(rows[Stage.LEAD]["stays"], 4)
+        self.assertEqual(rows[Stage.LEAD]["mean_days"], 20.5)
+        self.assertEqual(rows[Stage.LEAD]["median_days"], 20.0)
+        # contacted: 61, 90, 30
+        self.assertEqual(rows[Stage.CONTACTED]["stays"], 3)
+        self.assertEqual(rows[Stage.CONTACTED]["mean_days"], 60.3)
+        self.assertEqual(rows[Stage.CONTACTED]["median_days"], 61.0)
+        self.assertEqual((rows[Stage.NEGOTIATING]["stays"], rows[Stage.NEGOTIATING]["median_days"]), (1, 30.0))
+        self.assertEqual((rows[Stage.SIGNED]["stays"], rows[Stage.SIGNED]["mean_days"]), (1, 60.0))
+        self.assertEqual(rows[Stage.LANDED]["stays"], 0)
+        self.assertIsNone(rows[Stage.LANDED]["mean_days"])
+
+    def test_industry_filter_includes_sub_industries(self):
+        staff = self.user("investment_staff")
+        self.assertEqual(pipeline_figures(staff, industry=self.world.industry, **PERIOD)["signed"], 2)
+        self.assertEqual(pipeline_figures(staff, industry=self.sub_industry.pk, **PERIOD)["signed"], 1)
+        self.assertEqual(pipeline_figures(staff, industry=self.other_industry, **PERIOD)["signed"], 1)
+
+    def test_park_brand_and_stage_filters(self):
+        admin = self.user("operator_admin")
+        self.assertEqual(pipeline_figures(admin, park=self.world.park["out"], **PERIOD)["signed"], 1)
+        out = pipeline_figures(admin, brand=self.world.brand["out"], **PERIOD)
+        self.assertEqual(out["signed"], 1)
+        self.assertEqual(out["area"]["leased"], Decimal("10000"))
+        self.assertEqual(pipeline_figures(admin, stage=Stage.LANDED, **PERIOD)["signed"], 1)
+
+    def test_page_shows_figures_in_the_users_area_unit_and_never_a_confidential_name(self):
+        staff = self.user("investment_staff")
+        staff.area_unit = AreaUnit.MU
+        staff.save()
+        self.client.force_login(staff)
+        response = self.client.get(
+            reverse("investment:pipeline_figures"), {"date_from": "2025-01-01", "date_to": "2025-12-31"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "1.80 mu")  # 1,200 m²
+        self.assertContains(response, "vendor/echarts/echarts.min.js")
+        self.assertContains(response, 'id="pipeline-charts"')
+        self.assertNotContains(response, "Secret fab")
+
+    def test_bad_filter_input_is_a_400_naming_the_field(self):
+        self.client.force_login(self.user("investment_staff"))
+        response = self.client.get(reverse("investment:pipeline_figures"), {"date_from": "notadate"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("date_from", response.context["form"].errors)
+        self.assertContains(response, 'data-field="date_from"', status_code=400)
+        api = APIClient()
+        api.force_authenticate(self.user("investment_staff"))
+        response = api.get(reverse("investment-api:pipeline-figures"), {"date_from": "notadate"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("date_from", response.json())
+        response = api.get(
+            reverse("investment-api:pipeline-figures"), {"date_from": "2025-02-01", "date_to": "2025-01-01"}
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("date_to", response.json())
+
+    def test_government_partner_gets_403_on_figures(self):
+        partner = self.user("government_partner")
+        self.client.force_login(partner)
+        self.assertEqual(self.client.get(reverse("investment:pipeline_figures")).status_code, 403)
+        api = APIClient()
+        api.force_authenticate(partner)
+        self.assertEqual(api.get(reverse("investment-api:pipeline-figures")).status_code, 403)
+
+    def test_api_returns_the_figures(self):
+        api = APIClient()
+        api.force_authenticate(self.user("investment_staff"))
+        response = api.get(
+            reverse("investment-api:pipeline-figures"), {"date_from": "2025-01-01", "date_to": "2025-12-31"}
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        data = response.json()
+        self.assertEqual(data["signed"], 3)
+        self.assertEqual(Decimal(data["investment"]["total"]), Decimal("12200000.00"))
+        self.assertEqual(data["investment"]["missing_rates"], ["EUR"])
+        self.assertNotIn("Secret fab", response.content.decode())
+
+
+class ImplementationReportTests(ReportData):
+    def report(self, role, **filters):
+        return implementation_report(self.user(role), today=TODAY, **filters)
+
+    def titles(self, report):
+        return {a.title for a in report.agreements}
+
+    def test_totals_per_status_and_kind(self):
+        report = self.report("investment_staff")
+        self.assertEqual(self.titles(report), {"A1 fab agreement", "A2 draft", "A3 lease", "A5 empty"})
+        self.assertEqual(
+            report.by_implementation,
+            {
+                ImplementationStatus.NO_COMMITMENTS: 1,
+                ImplementationStatus.FULFILLED: 1,
+                ImplementationStatus.ON_TRACK: 0,
+                ImplementationStatus.AT_RISK: 1,
+                ImplementationStatus.OVERDUE: 1,
+            },
+        )
+        self.assertEqual(report.commitments_by_status, {"on_track": 1, "at_risk": 1, "overdue": 1, "met": 2})
+        self.assertEqual(report.agreements_by_kind["investment"], 4)
+        self.assertEqual(report.commitments_by_kind["floor_area_leased"], 3)
+        a1 = report.agreements.get(pk=self.a1.pk)
+        self.assertEqual((a1.n_commitments, a1.n_met, a1.n_overdue, a1.implementation), (3, 1, 1, "overdue"))
+
+    def test_each_status_filter_agrees_with_the_rolled_up_annotation(self):
+        admin = self.report("operator_admin")
+        for agreement in admin.agreements:
+            with self.subTest(agreement=agreement.title):
+                filtered = self.report("operator_admin", status=agreement.implementation)
+                self.assertIn(agreement.pk, {a.pk for a in filtered.agreements})
+        self.assertEqual(self.titles(self.report("operator_admin", status="on_track")), {"A4 out"})
+
+    def test_filters_party_kind_and_period(self):
+        self.assertEqual(
+            self.titles(self.report("operator_admin", party=self.world.org["in"])),
+            {"A1 fab agreement", "A3 lease", "A4 out"},
+        )
+        self.assertEqual(self.titles(self.report("operator_admin", kind="strategic")), {"A4 out"})
+        self.assertEqual(
+            self.titles(self.report("operator_admin", date_from=D(2025, 4, 1), date_to=D(2025, 6, 30))),
+            {"A2 draft", "A4 out"},
+        )
+
+    def test_government_partner_sees_only_agreements_it_is_party_to(self):
+        report = self.report("government_partner")
+        self.assertEqual(self.titles(report), {"A1 fab agreement", "A3 lease", "A4 out"})
+        self.assertEqual(report.total_agreements, 3)
+        self.client.force_login(self.user("government_partner"))
+        response = self.client.get(reverse("investment:implementation_report"))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "A4 out")
+        self.assertNotContains(response, "A2 draft")
+        api = APIClient()
+        api.force_authenticate(self.user("government_partner"))
+        data = api.get(reverse("investment-api:implementation-report")).json()
+        self.assertEqual({row["title"] for row in data["results"]}, {"A1 fab agreement", "A3 lease", "A4 out"})
+        self.assertEqual(data["totals"]["agreements"], 3)
+
+    def test_page_lists_agreements_with_commitments_and_badges(self):
+        self.client.force_login(self.user("investment_staff"))
+        response = self.client.get(reverse("investment:implementation_report"))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, self.a1.get_absolute_url())
+        self.assertContains(response, "Investor X Ltd")
+        self.assertContains(response, f'data-agreement="{self.a1.pk}"')
+        self.assertContains(response, 'data-status="overdue"')
+        self.assertNotContains(response, "A4 out")
+
+    def test_report_page_query_count_does_not_grow_with_rows(self):
+        self.client.force_login(self.user("investment_staff"))
+        url = reverse("investment:implementation_report")
+
+        def count():
+            self.client.get(url)
+            with CaptureQueriesContext(connection) as ctx:
+                self.assertEqual(self.client.get(url).status_code, 200)
+            return len(ctx.captured_queries)
+
+        before = count()
+        for i in range(6):
+            agreement, parties = make_agreement(
+                self.world,
+                f"More {i}",
+                self.world.park["in"],
+                [self.world.org["in"], self.x],
+                signed_on=D(2025, 9, i + 1),
+            )
+            commit(agreement, parties[1], Commitment.Kind.JOBS, Decimal(10), D(2026, 1, 1))
+            commit(agreement, parties[0], Commitment.Kind.MILESTONE, None, D(2026, 1, 1))
+        self.assertEqual(count(), before)
+
+    def test_xlsx_has_the_filtered_rows(self):
+        from openpyxl import load_workbook
+
+        self.client.force_login(self.user("investment_staff"))
+        response = self.client.get(
+            reverse("investment:implementation_report"), {"format": "xlsx", "kind": "investment"}
+        )
+        self.assertEqual(response.status_code, 200)
+        book = load_workbook(io.BytesIO(response.content))
+        agreements, commitments = book.worksheets
+        titles = {row[1] for row in agreements.iter_rows(min_row=2, values_only=True)}
+        self.assertEqual(titles, {"A1 fab agreement", "A2 draft", "A3 lease", "A5 empty"})
+        rows = list(commitments.iter_rows(min_row=2, values_only=True))
+        self.assertEqual(len(rows), 5)
+        met = next(r for r in rows if r[1] == "A1 fab agreement" and r[3] == "Investment amount")
+        self.assertEqual((met[5], met[8], met[11]), (100, 120, "Met"))
+
+    def test_pdf_is_a_pdf(self):
+        self.client.force_login(self.user("government_partner"))
+        response = self.client.get(reverse("investment:implementation_report"), {"format": "pdf"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        self.assertTrue(response.content.startswith(b"%PDF"))
+
+    def test_bad_filter_input_is_a_400_naming_the_field(self):
+        self.client.force_login(self.user("investment_staff"))
+        url = reverse("investment:implementation_report")
+        response = self.client.get(url, {"date_from": "notadate"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("date_from", response.context["form"].errors)
+        response = self.client.get(url, {"status": "bogus"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("status", response.context["form"].errors)
+        self.assertEqual(self.client.get(url, {"format": "docx"}).status_code, 400)
+        api = APIClient()
+        api.force_authenticate(self.user("investment_staff"))
+        response = api.get(reverse("investment-api:implementation-report"), {"date_to": "31/12/2025x"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("date_to", response.json())
+
+    def test_api_report_is_paginated_with_totals(self):
+        api = APIClient()
+        api.force_authenticate(self.user("operator_admin"))
+        data = api.get(reverse("investment-api:implementation-report"), {"page_size": 2}).json()
+        self.assertEqual(data["count"], 5)
+        self.assertEqual(len(data["results"]), 2)
+        self.assertEqual(sum(data["totals"]["by_implementation"].values()), 5)
+        self.assertEqual(data["totals"]["commitments"], 6)
+        self.assertIn("commitments", data["results"][0])
+
+    def test_report_endpoints_are_in_the_schema(self):
+        api = APIClient()
+        api.force_authenticate(self.user("operator_admin"))
+        schema = api.get(reverse("api-schema"), {"format": "json"}).content.decode()
+        self.assertIn("investment_pipeline_figures", schema)
+        self.assertIn("investment_implementation_report", schema)
