@@ -7,6 +7,7 @@ PARKOS_ALLOWED_HOSTS    comma-separated host names
 PARKOS_VAR_DIR          where SQLite, media and collected static files live (default ./var)
 PARKOS_INSECURE_HTTP    "1" lets a non-debug server run on plain HTTP (a trial behind no TLS)
 PARKOS_LOGIN_THROTTLE   "0" turns login throttling off (for API fuzzing only)
+PARKOS_REPORT_CURRENCY  the currency exchange rates are kept in and figures convert through (default CNY)
 """
 
 import os
@@ -184,6 +185,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+# Exchange rates are kept as the value of one unit of a currency in this one; figures convert through it.
+PARKOS_REPORT_CURRENCY = os.environ.get("PARKOS_REPORT_CURRENCY", "CNY")
 MEDIA_URL = "/media/"
 
 REST_FRAMEWORK = {

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.contrib.auth import get_user_model
 
@@ -705,7 +705,10 @@ class _Loader:
                 share = final_share * (k + 1) / len(days) if k < len(days) - 1 else final_share
                 if status == "met" and k < len(days) - 1:
                     share = min(share, 0.95)
-                records.append((day, (target * Decimal(str(round(share, 4)))).quantize(Decimal("0.0001"))))
+                # Whole units as people report them (0.1 for small targets such as an R&D share); rounded
+                # down so that a value just short of its target does not round up to meeting it.
+                step = Decimal("0.1") if target < 100 else Decimal("1")
+                records.append((day, (target * Decimal(str(round(share, 4)))).quantize(step, rounding=ROUND_DOWN)))
             if status == "met" and not days:
                 records.append((last, target))
         start = commitment.start_date or signed

@@ -53,7 +53,7 @@ class ExchangeRate(PrimaryModel):
         _("rate"),
         max_digits=18,
         decimal_places=8,
-        help_text=_("Value of one unit of the currency in the report currency (settings.PARKOS_REPORT_CURRENCY)."),
+        help_text=_("What one unit of the currency is worth in the report currency (CNY unless set otherwise)."),
     )
     valid_from = models.DateField(_("valid from"))
     source = models.CharField(_("source"), max_length=200, blank=True)
@@ -347,9 +347,11 @@ class AgreementQuerySet(RestrictedQuerySet):
             f"n_{status}": models.Count("commitments", filter=commitment_status_q(status, today, "commitments__"))
             for status in CommitmentStatus.values
         }
-        return self.annotate(n_commitments=models.Count("commitments"), **counts).annotate(
+        annotated = self.annotate(n_commitments=models.Count("commitments"), **counts).annotate(
             implementation=implementation_case()
         )
+        # Django leaves Meta.ordering out of GROUP BY queries: without this, lists would come back in any order.
+        return annotated if self.query.order_by else annotated.order_by(*self.model._meta.ordering)
 
 
 class Agreement(PrimaryModel):
@@ -580,7 +582,8 @@ def commitment_status_q(status: str, today: datetime.date, prefix: str = "") -> 
     met = q(met_on__isnull=False)
     overdue = ~met & q(due_date__lt=today)
     behind_half = q(midpoint__lt=today, target_value__isnull=False) & (
-        q(latest_value__isnull=True) | Q(**{f"{prefix}latest_value__lt": models.F(f"{prefix}target_value") / 2})
+        # target > 2 × latest, not latest < target / 2: SQLite divides whole numbers as integers (5 / 2 = 2).
+        q(latest_value__isnull=True) | Q(**{f"{prefix}target_value__gt": models.F(f"{prefix}latest_value") * 2})
     )
     at_risk = ~met & ~q(due_date__lt=today) & (q(due_date__lte=today + AT_RISK_WINDOW) | behind_half)
     if status == CommitmentStatus.MET:
@@ -675,6 +678,7 @@ class Commitment(PrimaryModel):
         _("unit"),
         max_length=20,
         blank=True,
+        # xgettext:no-python-format
         help_text=_("A currency code for money (CNY, USD), m² for areas, % for shares; filled in for fixed kinds."),
     )
     start_date = models.DateField(
@@ -744,11 +748,11 @@ class Commitment(PrimaryModel):
             self.unit = fixed
         elif fixed and self.unit != fixed:
             errors["unit"] = _("%(kind)s is measured in %(unit)s.") % {"kind": self.get_kind_display(), "unit": fixed}
-        if self.kind in self.MONEY_KINDS and self.unit:
+        if self.kind in self.MONEY_KINDS:
             from parkos.core.units import CURRENCIES
 
-            currency = self.unit.split("/")[0]
-            if currency not in CURRENCIES:
+            currency = (self.unit or "").split("/")[0]
+            if currency not in CURRENCIES:  # an empty unit too: an amount without its currency means nothing
                 errors["unit"] = _("Give a currency code such as CNY or USD (or CNY/mu for tax per mu).")
         if self.kind == self.Kind.MILESTONE and self.target_value is not None:
             errors["target_value"] = _("A milestone has no target value; it is met when reached.")

@@ -78,7 +78,7 @@ class AgreementViews(ObjectViews):
     related = (
         Related(Party, tables.PartyTable, "agreement", limit=50),
         Related(Signatory, tables.SignatoryTable, "agreement", limit=50),
-        Related(Commitment, tables.CommitmentTable, "agreement", limit=50, exclude=("kind",)),
+        Related(Commitment, tables.CommitmentTable, "agreement", limit=50, exclude=("kind", "latest_value")),
         Related(AgreementDocument, tables.AgreementDocumentTable, "agreement"),
         Related(Contact, tables.ContactTable, "agreement"),
     )

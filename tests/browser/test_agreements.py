@@ -243,7 +243,7 @@ def test_signing_ceremony_agreement_commitments_and_progress(page, live_server, 
     expect(implementation(page)).to_have_text("On track")
     expect(page.locator("#implementation")).to_contain_text("Met 1")
     expect(page.locator("#implementation")).to_contain_text("On track 2")
-    expect(rows.filter(has_text="Start of construction")).to_contain_text(f"reached on {today.isoformat()}")
+    expect(rows.filter(has_text="Start of construction")).to_contain_text("Met")
     screenshot("agreement-on-track")
 
     # What the pages saved is what was typed.
