@@ -43,6 +43,7 @@ class PrimaryModel(ChangeLoggedModel):
     ``park_path``: lookup from this model to its Park ("" for Park itself, None: in no park);
     ``organization_path``: lookup to the Organization whose users may see it (None: none);
     ``shared_with_staff``: every staff role sees all rows (the directory is one shared registry);
+    ``shared_with_all``: every role allowed to view the model sees all rows (a catalogue open to enterprises);
     ``search_fields``: the fields the list filter and the global search look in;
     ``few_rows``: small enough to offer as a plain select (brands, parks, industries).
     """
@@ -53,6 +54,8 @@ class PrimaryModel(ChangeLoggedModel):
     park_path: ClassVar[str | None] = None
     organization_path: ClassVar[str | None] = None
     shared_with_staff: ClassVar[bool] = False
+    #: every role with view permission sees all rows, enterprise users included (the service catalogue)
+    shared_with_all: ClassVar[bool] = False
     search_fields: ClassVar[tuple[str, ...]] = ()
     few_rows: ClassVar[bool] = False
     #: False for records the global search finds through another (an alias through its organization)

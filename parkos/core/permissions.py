@@ -82,28 +82,40 @@ ROLES: tuple[Role, ...] = (
         "investment_staff",
         _("Investment staff"),
         Scope.PARKS,
-        {"directory": WRITE, "parks": READ, "investment": ALL_ACTIONS},
+        {"directory": WRITE, "parks": READ, "investment": ALL_ACTIONS, "leasing": READ, "services": READ},
         _("Leads, projects, agreements in the parks they are assigned to."),
     ),
     Role(
         "park_manager",
         _("Park manager"),
         Scope.PARKS,
-        {"directory": WRITE, "parks": ALL_ACTIONS, **AGREEMENTS_READ},
+        {
+            "directory": WRITE,
+            "parks": ALL_ACTIONS,
+            **AGREEMENTS_READ,
+            "leasing": ALL_ACTIONS,
+            "services": READ,
+            "portal": WRITE,
+        },
         _("Parcels, buildings and space units of their parks."),
     ),
     Role(
         "service_staff",
         _("Service staff"),
         Scope.PARKS,
-        {"directory": READ, "parks": READ},
+        {"directory": READ, "parks": READ, "leasing": READ, "services": WRITE, "portal": WRITE},
         _("Enterprise service requests routed to them."),
     ),
     Role(
         "evaluation_officer",
         _("Evaluation officer"),
         Scope.PARKS,
-        {"directory": READ, "parks": READ, "parks.landparcel": frozenset({Action.VIEW, Action.CHANGE})},
+        {
+            "directory": READ,
+            "parks": READ,
+            "parks.landparcel": frozenset({Action.VIEW, Action.CHANGE}),
+            "leasing": READ,
+        },
         _("Indicator data, evaluations and inefficient land in the parks in scope."),
     ),
     Role(
@@ -123,6 +135,12 @@ ROLES: tuple[Role, ...] = (
             "directory.position": READ,
             "parks.landparcel": READ,
             **AGREEMENTS_READ,
+            # its own leases and sales, the service catalogue and scenarios, its own requests and proposals
+            "leasing": READ,
+            "services": READ,
+            "services.servicerequest": WRITE,
+            "services.requestmessage": WRITE,
+            "portal": WRITE,
         },
         _("Its own enterprise only."),
     ),
@@ -188,6 +206,8 @@ def restrict(queryset: QuerySet, user, action: str = Action.VIEW) -> QuerySet:
     scope = scope_of(user)
     if scope == Scope.EVERYTHING:
         return queryset
+    if getattr(model, "shared_with_all", False):
+        return queryset  # a catalogue every role that may view the model reads whole (enterprise services)
     if scope == Scope.PARKS:
         if getattr(model, "shared_with_staff", False):
             return queryset

@@ -1,0 +1,4 @@
+"""Leasing API URLs: /api/leasing/..."""
+
+app_name = "leasing-api"
+urlpatterns = []

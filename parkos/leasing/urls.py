@@ -1,0 +1,4 @@
+"""Leasing page URLs: /leasing/..."""
+
+app_name = "leasing"
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""Enterprise portal API URLs: /api/portal/..."""
+
+app_name = "portal-api"
+urlpatterns = []

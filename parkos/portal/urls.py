@@ -1,0 +1,4 @@
+"""Enterprise portal page URLs: /portal/..."""
+
+app_name = "portal"
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""Services API URLs: /api/services/..."""
+
+app_name = "services-api"
+urlpatterns = []

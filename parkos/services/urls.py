@@ -1,0 +1,4 @@
+"""Services page URLs: /services/..."""
+
+app_name = "services"
+urlpatterns = []
