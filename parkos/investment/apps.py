@@ -23,6 +23,63 @@ class InvestmentConfig(AppConfig):
     )
     verbose_name = _("Investment")
 
+    def attention(self, user) -> list[dict]:
+        """Home-page items: agreements behind or at risk, commitments due soon, contact overdue, my late tasks."""
+        import datetime
+
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from parkos.core.permissions import Action, can
+        from parkos.investment.models import Agreement, Commitment, CommitmentStatus, FollowUpTask
+        from parkos.investment.selectors import implementation_q
+        from parkos.investment.services import agreements_due_for_contact
+
+        items = []
+        today = timezone.localdate()
+        if can(user, Agreement, Action.VIEW):
+            agreements = Agreement.objects.restrict(user)
+            url = reverse("investment:agreement_list")
+            for status, label, tone in (
+                ("overdue", _("Agreements with overdue commitments"), "red"),
+                ("at_risk", _("Agreements with commitments at risk"), "orange"),
+            ):
+                count = agreements.filter(implementation_q(status, today)).count()
+                items.append({"label": label, "count": count, "url": f"{url}?implementation={status}", "tone": tone})
+            due = agreements_due_for_contact(agreements, today).count()
+            items.append(
+                {
+                    "label": _("Agreements due for their regular contact"),
+                    "count": due,
+                    "url": f"{url}?contact_due=true",
+                    "tone": "orange",
+                }
+            )
+        if can(user, Commitment, Action.VIEW):
+            soon = Commitment.objects.restrict(user).in_status(CommitmentStatus.AT_RISK, today)
+            soon = soon.filter(due_date__lte=today + datetime.timedelta(days=30))
+            url = reverse("investment:commitment_list")
+            items.append(
+                {
+                    "label": _("Commitments due within 30 days and not met"),
+                    "count": soon.count(),
+                    "url": f"{url}?status=at_risk&due_to={(today + datetime.timedelta(days=30)).isoformat()}",
+                    "tone": "orange",
+                }
+            )
+        if can(user, FollowUpTask, Action.VIEW):
+            late = FollowUpTask.objects.restrict(user).filter(owner=user, done_on__isnull=True, due_date__lt=today)
+            url = reverse("investment:followuptask_list")
+            items.append(
+                {
+                    "label": _("My follow-up tasks past their due date"),
+                    "count": late.count(),
+                    "url": f"{url}?owner={user.pk}&open=true",
+                    "tone": "red",
+                }
+            )
+        return items
+
     def ready(self) -> None:
         from parkos.core.views.generic import Related, add_related
         from parkos.directory.models import Organization, Person

@@ -74,6 +74,9 @@ class AgreementFilterSet(PrimaryFilterSet):
     implementation = django_filters.ChoiceFilter(
         choices=ImplementationStatus.choices, method="filter_implementation", label=_("Implementation")
     )
+    contact_due = django_filters.BooleanFilter(
+        method="filter_contact_due", widget=AnyYesNoWidget, label=_("Due for regular contact")
+    )
 
     class Meta:
         model = Agreement
@@ -89,13 +92,21 @@ class AgreementFilterSet(PrimaryFilterSet):
             "signed_from",
             "signed_to",
             "contact_cadence",
+            "contact_due",
         )
 
     def filter_implementation(self, queryset, name, value):
-        if not value:
+        from parkos.investment.selectors import implementation_q
+
+        return queryset.filter(implementation_q(value, timezone.localdate())) if value else queryset
+
+    def filter_contact_due(self, queryset, name, value):
+        from parkos.investment.services import agreements_due_for_contact
+
+        if value is None:
             return queryset
-        matching = Agreement.objects.with_implementation().filter(implementation=value).values("pk")
-        return queryset.filter(pk__in=matching)
+        due = agreements_due_for_contact(Agreement.objects.all(), timezone.localdate()).values("pk")
+        return queryset.filter(pk__in=due) if value else queryset.exclude(pk__in=due)
 
 
 class PartyFilterSet(PrimaryFilterSet):

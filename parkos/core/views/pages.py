@@ -1,6 +1,7 @@
 """Pages shared by every domain: home, global search, change log, profile."""
 
 from django import forms
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
@@ -22,7 +23,11 @@ from parkos.core.tables import ObjectChangeTable
 
 
 class HomeView(View):
-    """What the user can see, counted, and the latest changes they may read."""
+    """What needs the user's attention, what the user can see, counted, and the latest changes they may read.
+
+    An app offers "needs attention" items with an ``attention(user)`` method on its AppConfig, returning
+    dicts of ``label``, ``count``, ``url`` and ``tone`` (red, orange, blue); items counting zero are left out.
+    """
 
     def get(self, request):
         tiles = []
@@ -37,10 +42,17 @@ class HomeView(View):
                     "url": model.url_name("list"),
                 }
             )
+        attention = [
+            item
+            for config in apps.get_app_configs()
+            if hasattr(config, "attention")
+            for item in config.attention(request.user)
+            if item["count"]
+        ]
         recent = None
         if request.user.has_perm("core.view_objectchange"):
             recent = ObjectChange.objects.select_related("changed_object_type")[:8]
-        return render(request, "core/home.html", {"tiles": tiles, "recent": recent})
+        return render(request, "core/home.html", {"tiles": tiles, "recent": recent, "attention": attention})
 
 
 class SearchView(View):
