@@ -1,0 +1,633 @@
+"""Evaluation schemes as data: indicators, cohorts, grades, vetoes and bonus points, read from and written to JSON.
+
+A scheme says how one year's indicator filings become scores and grades (the per-mu efficiency
+evaluation of Zhejiang, Jiangsu and Shanghai districts); parkos.evaluation.engine applies it.
+Nothing here runs code from the scheme: indicator and adjustment expressions go through a small
+whitelist parser (numbers, filing field names, + - * / and parentheses) and are compiled to
+Polars expressions.
+
+Field names and units (one filing per enterprise and year; money in CNY yuan):
+
+- revenue, industrial_output, value_added, tax, rd_expenditure (CNY)
+- employees (average headcount), energy_tce (tonnes of standard coal equivalent),
+  electricity_kwh (kWh), emissions_t (main pollutants, tonnes)
+- land_mu (land used, mu; for tenants the apportioned share), floor_area_m2 (m²)
+
+Conditions (cohorts, categories, vetoes) may also read: industry (a GB/T 4754 code such as
+"C3311"), above_size_threshold (bool), founded_year, land_year and year (int), and any boolean
+flag column the filings carry (e.g. major_incident, is_tenant).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+#: numeric filing fields an indicator or adjustment expression may use
+FILING_FIELDS = (
+    "revenue",
+    "industrial_output",
+    "value_added",
+    "tax",
+    "rd_expenditure",
+    "employees",
+    "energy_tce",
+    "electricity_kwh",
+    "emissions_t",
+    "land_mu",
+    "floor_area_m2",
+)
+ID_FIELD = "credit_code"
+BENCHMARK_KINDS = ("fixed", "mean", "median", "percentile", "min", "max")
+DIRECTIONS = ("higher", "lower")
+RULES = ("ratio", "linear")
+MISSING_POLICIES = ("zero", "cohort_mean", "drop")
+GRADING_METHODS = ("share", "score")
+_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class SchemeError(ValueError):
+    """A scheme that cannot be used; the message names the part of the scheme at fault."""
+
+
+# -- expressions ------------------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(
+    r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>[-+*/()]))"
+)
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed arithmetic expression over filing fields: `tax / 10000 / land_mu`.
+
+    The tree is tuples: ("num", float), ("field", name), ("neg", node), (op, left, right).
+    Division by zero (or by a missing value) gives a missing value, never an infinity: a filing
+    with land_mu = 0 has no per-mu figures.
+    """
+
+    source: str
+    tree: tuple
+
+    @classmethod
+    def parse(cls, source: str, *, where: str, allowed: Iterable[str] = FILING_FIELDS) -> Expression:
+        allowed = set(allowed)
+        if not isinstance(source, str) or not source.strip():
+            raise SchemeError(_("%(where)s: the expression is empty.") % {"where": where})
+        tokens = []
+        pos = 0
+        text = source.rstrip()
+        while pos < len(text):
+            match = _TOKEN_RE.match(text, pos)
+            if not match:
+                raise SchemeError(
+                    _(
+                        "%(where)s: unexpected character %(char)r at position %(pos)d in %(source)r;"
+                        " use numbers, field names, + - * / and parentheses."
+                    )
+                    % {"where": where, "char": text[pos:].lstrip()[:1], "pos": pos + 1, "source": source}
+                )
+            kind = match.lastgroup
+            tokens.append((kind, match.group(kind), match.start(kind) + 1))
+            pos = match.end()
+        parser = _Parser(tokens, source, where, allowed)
+        tree = parser.expression()
+        if parser.i < len(tokens):
+            _kind, value, at = tokens[parser.i]
+            raise SchemeError(
+                _("%(where)s: unexpected %(token)r at position %(pos)d in %(source)r.")
+                % {"where": where, "token": value, "pos": at, "source": source}
+            )
+        return cls(source=source, tree=tree)
+
+    @property
+    def fields(self) -> set[str]:
+        found: set[str] = set()
+
+        def walk(node):
+            if node[0] == "field":
+                found.add(node[1])
+            elif node[0] != "num":
+                for child in node[1:]:
+                    walk(child)
+
+        walk(self.tree)
+        return found
+
+    def to_polars(self) -> pl.Expr:
+        def build(node) -> pl.Expr:
+            kind = node[0]
+            if kind == "num":
+                return pl.lit(node[1], dtype=pl.Float64)
+            if kind == "field":
+                return pl.col(node[1]).cast(pl.Float64)
+            if kind == "neg":
+                return -build(node[1])
+            left, right = build(node[1]), build(node[2])
+            if kind == "+":
+                return left + right
+            if kind == "-":
+                return left - right
+            if kind == "*":
+                return left * right
+            return pl.when(right == 0).then(None).otherwise(left / right)
+
+        return build(self.tree)
+
+
+class _Parser:
+    """Recursive descent: expression := term (('+'|'-') term)*; term := factor (('*'|'/') factor)*;
+    factor := ('-'|'+') factor | number | name | '(' expression ')'."""
+
+    def __init__(self, tokens, source, where, allowed):
+        self.tokens, self.source, self.where, self.allowed, self.i = tokens, source, where, allowed, 0
+
+    def peek(self):
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def expression(self):
+        node = self.term()
+        while (token := self.peek()) and token[1] in "+-" and token[0] == "op":
+            self.i += 1
+            node = (token[1], node, self.term())
+        return node
+
+    def term(self):
+        node = self.factor()
+        while (token := self.peek()) and token[1] in "*/" and token[0] == "op":
+            self.i += 1
+            node = (token[1], node, self.factor())
+        return node
+
+    def factor(self):
+        token = self.peek()
+        if token is None:
+            raise SchemeError(
+                _("%(where)s: %(source)r ends where a number, a field name or '(' is expected.")
+                % {"where": self.where, "source": self.source}
+            )
+        kind, value, at = token
+        self.i += 1
+        if kind == "op" and value in "+-":
+            operand = self.factor()
+            return ("neg", operand) if value == "-" else operand
+        if kind == "number":
+            return ("num", float(value))
+        if kind == "name":
+            if value not in self.allowed:
+                raise SchemeError(
+                    _("%(where)s: unknown field %(name)r in %(source)r; known fields: %(known)s.")
+                    % {
+                        "where": self.where,
+                        "name": value,
+                        "source": self.source,
+                        "known": ", ".join(sorted(self.allowed)),
+                    }
+                )
+            return ("field", value)
+        if value == "(":
+            node = self.expression()
+            closing = self.peek()
+            if closing is None or closing[1] != ")":
+                raise SchemeError(
+                    _("%(where)s: missing ')' for the '(' at position %(pos)d in %(source)r.")
+                    % {"where": self.where, "pos": at, "source": self.source}
+                )
+            self.i += 1
+            return node
+        raise SchemeError(
+            _("%(where)s: unexpected %(token)r at position %(pos)d in %(source)r.")
+            % {"where": self.where, "token": value, "pos": at, "source": self.source}
+        )
+
+
+# -- the scheme -------------------------------------------------------------------------------
+
+
+def _check_key(key: Any, where: str) -> None:
+    if not isinstance(key, str) or not _KEY_RE.match(key):
+        raise SchemeError(
+            _("%(where)s: key %(key)r must be lower-case letters, digits and underscores, starting with a letter.")
+            % {"where": where, "key": key}
+        )
+
+
+def _check_choice(value: Any, choices: tuple, where: str, name: str) -> None:
+    if value not in choices:
+        raise SchemeError(
+            _("%(where)s: %(name)s is %(value)r; choose one of %(choices)s.")
+            % {"where": where, "name": name, "value": value, "choices": ", ".join(choices)}
+        )
+
+
+def _check_number(value: Any, where: str, name: str, *, positive: bool = False, optional: bool = True) -> None:
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or (positive and value <= 0):
+        raise SchemeError(
+            _("%(where)s: %(name)s must be a %(kind)snumber, not %(value)r.")
+            % {"where": where, "name": name, "kind": _("positive ") if positive else "", "value": value}
+        )
+
+
+def _check_column(name: Any, where: str, what: str) -> None:
+    if not isinstance(name, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+        raise SchemeError(
+            _("%(where)s: %(what)s %(name)r is not a column name.") % {"where": where, "what": what, "name": name}
+        )
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """What an indicator value is compared with: a fixed published value, or a statistic of the cohort.
+
+    Cohort statistics are taken over the cohort's graded enterprises that have a value (not over
+    the not-graded categories), times `multiplier` (some districts use twice the cohort mean).
+    `percentile` (0-100, linear interpolation) is used when kind is "percentile".
+    """
+
+    kind: str = "fixed"
+    value: float | None = None
+    percentile: float | None = None
+    multiplier: float = 1.0
+
+    def validate(self, where: str) -> None:
+        _check_choice(self.kind, BENCHMARK_KINDS, where, "kind")
+        if self.kind == "fixed":
+            _check_number(self.value, where, "value", optional=False)
+        if self.kind == "percentile":
+            _check_number(self.percentile, where, "percentile", optional=False)
+            if not 0 <= self.percentile <= 100:
+                raise SchemeError(_("%(where)s: percentile must be between 0 and 100.") % {"where": where})
+        _check_number(self.multiplier, where, "multiplier", positive=True, optional=False)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One scored item.
+
+    rule "ratio": score = weight × value / benchmark (higher is better) or weight × benchmark / value
+    (lower is better), capped at `cap` × weight when cap is set; a benchmark of zero or less gives no
+    score (missing).
+    rule "linear": score = weight × the value's position between floor (0) and ceiling (1), clipped
+    to [0, 1] (reversed when lower is better); floor and ceiling are benchmarks, so min-max scoring
+    is floor kind "min" and ceiling kind "max".
+    missing: what an enterprise without a value scores: "zero", "cohort_mean" (the mean item score
+    of the cohort's graded enterprises that have one) or "drop" (the item is left out and the
+    enterprise's other item scores are scaled up by total weight / weight of the items it has).
+    """
+
+    key: str
+    label: str
+    expression: str
+    weight: float
+    benchmark: Benchmark = field(default_factory=Benchmark)
+    direction: str = "higher"
+    rule: str = "ratio"
+    cap: float | None = None
+    floor: Benchmark | None = None
+    ceiling: Benchmark | None = None
+    missing: str = "zero"
+    unit: str = ""
+    source: str = ""
+
+    def validate(self, where: str) -> None:
+        _check_key(self.key, where)
+        where = f"{where} {self.key!r}"
+        _check_number(self.weight, where, "weight", positive=True, optional=False)
+        _check_choice(self.direction, DIRECTIONS, where, "direction")
+        _check_choice(self.rule, RULES, where, "rule")
+        _check_choice(self.missing, MISSING_POLICIES, where, "missing")
+        _check_number(self.cap, where, "cap", positive=True)
+        self.parsed(where)
+        if self.rule == "ratio":
+            self.benchmark.validate(f"{where} benchmark")
+        else:
+            if self.floor is None or self.ceiling is None:
+                raise SchemeError(_("%(where)s: the linear rule needs a floor and a ceiling.") % {"where": where})
+            self.floor.validate(f"{where} floor")
+            self.ceiling.validate(f"{where} ceiling")
+            if self.floor.kind == "fixed" and self.ceiling.kind == "fixed" and self.ceiling.value <= self.floor.value:
+                raise SchemeError(_("%(where)s: the ceiling must be above the floor.") % {"where": where})
+
+    def parsed(self, where: str | None = None) -> Expression:
+        return Expression.parse(self.expression, where=where or _("indicator %(key)r") % {"key": self.key})
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A group of enterprises scored, ranked and graded together; an enterprise joins the first cohort it matches.
+
+    Every condition that is set must hold: `industries` are GB/T 4754 code prefixes ("C13" matches
+    "C1311"); `above_size_threshold` true or false; land_mu at least `min_land_mu` and below
+    `max_land_mu`; `flag` a boolean column that must be true.
+    """
+
+    key: str
+    label: str
+    industries: list[str] | None = None
+    above_size_threshold: bool | None = None
+    min_land_mu: float | None = None
+    max_land_mu: float | None = None
+    flag: str | None = None
+
+    def validate(self, where: str) -> None:
+        _check_key(self.key, where)
+        where = f"{where} {self.key!r}"
+        if self.industries is not None and (
+            not isinstance(self.industries, list) or not all(isinstance(i, str) and i for i in self.industries)
+        ):
+            raise SchemeError(_("%(where)s: industries must be a list of industry codes.") % {"where": where})
+        if self.above_size_threshold is not None and not isinstance(self.above_size_threshold, bool):
+            raise SchemeError(_("%(where)s: above_size_threshold must be true, false or null.") % {"where": where})
+        _check_number(self.min_land_mu, where, "min_land_mu")
+        _check_number(self.max_land_mu, where, "max_land_mu")
+        if self.flag is not None:
+            _check_column(self.flag, where, "flag")
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    """A grade and where it starts: `top_share` (share method, e.g. 0.25 = the top 25 %, inclusive)
+    or `min_score` (score method, inclusive). The last band takes the rest and needs neither."""
+
+    grade: str
+    top_share: float | None = None
+    min_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Grading:
+    """Grade cut-offs within each cohort, best grade first.
+
+    share: an enterprise at rank r of n ranked enterprises in its cohort gets the first band with
+    r ≤ top_share × n. Ranks are competition ranks ("1224"): equal total scores share the best rank,
+    so ties at a boundary all get the better grade.
+    score: the first band whose min_score the total reaches.
+    Cohorts with fewer than `min_cohort_size` ranked enterprises are not graded by rank: they get
+    `small_cohort_grade`, or no grade when that is null.
+    """
+
+    method: str = "share"
+    bands: list[GradeBand] = field(default_factory=list)
+    min_cohort_size: int = 1
+    small_cohort_grade: str | None = None
+
+    def validate(self, where: str) -> None:
+        _check_choice(self.method, GRADING_METHODS, where, "method")
+        if len(self.bands) < 2:
+            raise SchemeError(_("%(where)s: give at least two grade bands.") % {"where": where})
+        grades = [band.grade for band in self.bands]
+        if len(set(grades)) != len(grades) or not all(isinstance(g, str) and g for g in grades):
+            raise SchemeError(_("%(where)s: grades must be distinct names.") % {"where": where})
+        attr = "top_share" if self.method == "share" else "min_score"
+        previous = None
+        for band in self.bands[:-1]:
+            value = getattr(band, attr)
+            _check_number(value, f"{where} {band.grade!r}", attr, optional=False)
+            if self.method == "share" and not 0 < value <= 1:
+                raise SchemeError(
+                    _("%(where)s %(grade)r: top_share must be above 0 and at most 1.")
+                    % {"where": where, "grade": band.grade}
+                )
+            if previous is not None and (value <= previous if self.method == "share" else value >= previous):
+                raise SchemeError(
+                    _("%(where)s %(grade)r: bands must go from the best grade to the worst.")
+                    % {"where": where, "grade": band.grade}
+                )
+            previous = value
+        if not isinstance(self.min_cohort_size, int) or self.min_cohort_size < 1:
+            raise SchemeError(_("%(where)s: min_cohort_size must be a whole number of at least 1.") % {"where": where})
+        if self.small_cohort_grade is not None and self.small_cohort_grade not in grades:
+            raise SchemeError(_("%(where)s: small_cohort_grade must be one of the grades.") % {"where": where})
+
+
+@dataclass(frozen=True)
+class NotGradedCategory:
+    """Enterprises evaluated and scored but not ranked or graded: utilities, newcomers, new land.
+
+    Any condition that is set makes an enterprise fall in the category: `flag` (a boolean column is
+    true), `industries` (code prefixes), `first_years` counted from `since_field` (founded_year or
+    land_year): year - since_field < first_years.
+    """
+
+    key: str
+    label: str
+    flag: str | None = None
+    industries: list[str] | None = None
+    first_years: int | None = None
+    since_field: str = "founded_year"
+
+    def validate(self, where: str) -> None:
+        _check_key(self.key, where)
+        where = f"{where} {self.key!r}"
+        if self.flag is not None:
+            _check_column(self.flag, where, "flag")
+        if self.first_years is not None:
+            _check_number(self.first_years, where, "first_years", positive=True)
+            _check_choice(self.since_field, ("founded_year", "land_year"), where, "since_field")
+        if self.flag is None and not self.industries and self.first_years is None:
+            raise SchemeError(_("%(where)s: give a flag, industries or first_years.") % {"where": where})
+
+
+@dataclass(frozen=True)
+class VetoItem:
+    """A flag that overrides the rank: a major safety or environmental incident makes the grade D."""
+
+    key: str
+    label: str
+    flag: str
+    grade: str = "D"
+
+    def validate(self, where: str) -> None:
+        _check_key(self.key, where)
+        _check_column(self.flag, f"{where} {self.key!r}", "flag")
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """Bonus (points > 0) or penalty (points < 0) points: points × the expression's value
+    (a boolean flag counts 1), limited to ±max_points when set; a missing value adds nothing."""
+
+    key: str
+    label: str
+    expression: str
+    points: float
+    max_points: float | None = None
+
+    def validate(self, where: str, flags: Iterable[str] = ()) -> None:
+        _check_key(self.key, where)
+        where = f"{where} {self.key!r}"
+        _check_number(self.points, where, "points", optional=False)
+        _check_number(self.max_points, where, "max_points", positive=True)
+        self.parsed(flags, where)
+
+    def parsed(self, flags: Iterable[str] = (), where: str | None = None) -> Expression:
+        where = where or _("adjustment %(key)r") % {"key": self.key}
+        return Expression.parse(self.expression, where=where, allowed=(*FILING_FIELDS, *flags))
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """One version of an evaluation method: everything needed to turn one year's filings into grades."""
+
+    key: str
+    name: str
+    version: int
+    indicators: list[Indicator]
+    cohorts: list[Cohort]
+    grading: Grading
+    description: str = ""
+    sources: list[str] = field(default_factory=list)
+    not_graded: list[NotGradedCategory] = field(default_factory=list)
+    vetoes: list[VetoItem] = field(default_factory=list)
+    adjustments: list[Adjustment] = field(default_factory=list)
+    #: boolean columns an adjustment expression may read besides the numeric filing fields
+    adjustment_flags: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.validate()
+
+    def validate(self) -> None:
+        _check_key(self.key, _("scheme"))
+        if not isinstance(self.version, int) or self.version < 1:
+            raise SchemeError(_("scheme %(key)r: version must be a whole number of at least 1.") % {"key": self.key})
+        if not self.indicators:
+            raise SchemeError(_("scheme %(key)r: give at least one indicator.") % {"key": self.key})
+        if not self.cohorts:
+            raise SchemeError(_("scheme %(key)r: give at least one cohort.") % {"key": self.key})
+        for items, label in (
+            (self.indicators, _("indicator")),
+            (self.cohorts, _("cohort")),
+            (self.not_graded, _("not-graded category")),
+            (self.vetoes, _("veto item")),
+            (self.adjustments, _("adjustment")),
+        ):
+            keys = [item.key for item in items]
+            duplicates = sorted({k for k in keys if keys.count(k) > 1})
+            if duplicates:
+                raise SchemeError(
+                    _("scheme %(key)r: %(what)s keys repeat: %(keys)s.")
+                    % {"key": self.key, "what": label, "keys": ", ".join(duplicates)}
+                )
+            for item in items:
+                if isinstance(item, Adjustment):
+                    item.validate(label, self.adjustment_flags)
+                else:
+                    item.validate(label)
+        self.grading.validate(_("grading"))
+        grades = {band.grade for band in self.grading.bands}
+        for veto in self.vetoes:
+            if veto.grade not in grades:
+                raise SchemeError(
+                    _("veto item %(key)r: grade %(grade)r is not one of the grades.")
+                    % {"key": veto.key, "grade": veto.grade}
+                )
+
+    @property
+    def grades(self) -> list[str]:
+        return [band.grade for band in self.grading.bands]
+
+    # -- JSON ---------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        """Stable JSON (sorted keys), so equal schemes give equal text and equal fingerprints."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Scheme:
+        where = _("scheme")
+        data = _fields(cls, data, where)
+        key = data.get("key", "?")
+        data["indicators"] = [
+            _indicator(item, f"{key}.indicators[{i}]")
+            for i, item in enumerate(_list(data.get("indicators"), "indicators"))
+        ]
+        data["cohorts"] = [
+            _build(Cohort, item, f"{key}.cohorts[{i}]") for i, item in enumerate(_list(data.get("cohorts"), "cohorts"))
+        ]
+        grading = _fields(Grading, data.get("grading"), f"{key}.grading")
+        grading["bands"] = [
+            _build(GradeBand, band, f"{key}.grading.bands[{i}]")
+            for i, band in enumerate(_list(grading.get("bands", []), "bands"))
+        ]
+        data["grading"] = Grading(**grading)
+        for name, item_cls in (("not_graded", NotGradedCategory), ("vetoes", VetoItem), ("adjustments", Adjustment)):
+            data[name] = [
+                _build(item_cls, item, f"{key}.{name}[{i}]") for i, item in enumerate(_list(data.get(name, []), name))
+            ]
+        return cls(**data)
+
+    @classmethod
+    def from_json(cls, text: str) -> Scheme:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SchemeError(_("The scheme file is not valid JSON: %(error)s.") % {"error": exc}) from exc
+        return cls.from_dict(data)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Scheme:
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+    def dump(self, path: str | Path) -> None:
+        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+
+
+def _list(value, name) -> list:
+    if not isinstance(value, list):
+        raise SchemeError(_("scheme: %(name)s must be a list.") % {"name": name})
+    return value
+
+
+def _fields(cls, data, where) -> dict:
+    """Check a JSON object against a dataclass's fields: no unknown keys, no missing required ones."""
+    if not isinstance(data, dict):
+        raise SchemeError(_("%(where)s must be an object.") % {"where": where})
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise SchemeError(
+            _("%(where)s: unknown keys %(keys)s; known keys: %(known)s.")
+            % {"where": where, "keys": ", ".join(unknown), "known": ", ".join(known)}
+        )
+    required = [
+        name
+        for name, f in known.items()
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING and name not in data
+    ]
+    if required:
+        raise SchemeError(_("%(where)s: missing keys %(keys)s.") % {"where": where, "keys": ", ".join(required)})
+    return dict(data)
+
+
+def _build(cls, data, where):
+    return cls(**_fields(cls, data, where))
+
+
+def _indicator(data, where) -> Indicator:
+    data = _fields(Indicator, data, where)
+    for name in ("benchmark", "floor", "ceiling"):
+        if data.get(name) is not None:
+            data[name] = _build(Benchmark, data[name], f"{where}.{name}")
+    return Indicator(**data)
+
+
+DEFAULT_SCHEMES_DIR = Path(__file__).resolve().parent / "default_schemes"
+
+
+def default_schemes() -> dict[str, Scheme]:
+    """The schemes shipped with ParkOS, by key."""
+    schemes = [Scheme.load(path) for path in sorted(DEFAULT_SCHEMES_DIR.glob("*.json"))]
+    return {scheme.key: scheme for scheme in schemes}
