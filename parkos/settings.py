@@ -219,6 +219,7 @@ SPECTACULAR_SETTINGS = {
         "AgreementKindEnum": "parkos.investment.api.enums.AGREEMENT_KIND",
         "AgreementStatusEnum": "parkos.investment.api.enums.AGREEMENT_STATUS",
         "CommitmentKindEnum": "parkos.investment.api.enums.COMMITMENT_KIND",
+        "ServiceRequestStatusEnum": "parkos.services.api.enums.REQUEST_STATUS",
     },
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,

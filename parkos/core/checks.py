@@ -17,6 +17,7 @@ def primary_models_declare_search(app_configs=None, **kwargs):
             and model.park_path is None
             and model.organization_path is None
             and not model.shared_with_staff
+            and not model.shared_with_all
         ):
             errors.append(
                 checks.Warning(f"{model.__name__} is visible to the operator admin only", obj=model, id="parkos.W001")

@@ -1,6 +1,7 @@
 """The navigation menu: one group per domain app, one entry per model the user may view.
 
-An app lists its models in ``menu_models`` on its AppConfig; nothing else is needed.
+An app lists its models in ``menu_models`` on its AppConfig; nothing else is needed. Pages that are not a
+model's list come from ``menu_links(user)`` on the AppConfig, as (label, url) pairs.
 """
 
 from dataclasses import dataclass
@@ -29,7 +30,9 @@ def menu_for(user) -> list[MenuGroup]:
         return []
     groups = []
     for config in apps.get_app_configs():
-        items = []
+        # pages that are not a model's list (an enterprise user's "My enterprise"): config.menu_links(user)
+        links = config.menu_links(user) if hasattr(config, "menu_links") else []
+        items = [MenuItem(label=str(label), url=url, add_url=None) for label, url in links]
         for model_name in getattr(config, "menu_models", ()):
             model = config.get_model(model_name)
             if can(user, model, "view"):

@@ -35,6 +35,9 @@ from parkos.core.models import ChangeLoggedModel
 from parkos.core.permissions import ROLES_BY_NAME, sync_roles
 from parkos.demo import names
 from parkos.demo.investment import load_investment
+from parkos.demo.leasing import load_leasing
+from parkos.demo.portal import load_portal
+from parkos.demo.services import load_services
 from parkos.directory.models import Industry, Organization, OrganizationAlias, Person, Position
 from parkos.directory.validators import CREDIT_CODE_ALPHABET, credit_code_check_character
 from parkos.parks.models import Building, LandParcel, Park, ParkBrand, SpaceUnit
@@ -304,6 +307,25 @@ class _DemoBuilder:
             enterprises=self.enterprises,
             bodies=self.bodies,
             governments=self.governments,
+            today=REFERENCE_DATE,
+            counts=self.counts,
+            progress=self.progress,
+        )
+        load_services(
+            self.rng,
+            scale=self.scale,
+            parks=self.parks,
+            enterprises=self.enterprises,
+            bodies=self.bodies,
+            today=REFERENCE_DATE,
+            counts=self.counts,
+            progress=self.progress,
+        )
+        load_portal(self.rng, scale=self.scale, enterprises=self.enterprises, today=REFERENCE_DATE, counts=self.counts)
+        load_leasing(
+            self.rng,
+            scale=self.scale,
+            enterprises=self.enterprises,
             today=REFERENCE_DATE,
             counts=self.counts,
             progress=self.progress,

@@ -8,5 +8,39 @@ class LeasingConfig(AppConfig):
     name = "parkos.leasing"
     label = "leasing"
     #: the models this app lists in the navigation menu, in order
-    menu_models = ()
+    menu_models = ("lease", "rentterm", "sale")
     verbose_name = _("Leasing")
+
+    def menu_links(self, user) -> list[tuple[str, str]]:
+        """The report pages, for everyone who may see leases."""
+        from django.urls import reverse
+
+        from parkos.core.permissions import can
+        from parkos.leasing.models import Lease
+
+        if not can(user, Lease, "view"):
+            return []
+        return [
+            (_("Occupancy"), reverse("leasing:occupancy")),
+            (_("Vacancy board"), reverse("leasing:vacancy_board")),
+            (_("Rent roll"), reverse("leasing:rent_roll")),
+            (_("Expiry alerts"), reverse("leasing:expiry_alerts")),
+            (_("Leasing figures"), reverse("leasing:figures")),
+        ]
+
+    def ready(self) -> None:
+        from parkos.core.views.generic import Related, add_related
+        from parkos.directory.models import Organization
+        from parkos.leasing import resources  # noqa: F401  (registers the import/export resources)
+        from parkos.leasing.models import Lease, Sale
+        from parkos.leasing.tables import LeaseTable, SaleTable
+        from parkos.parks.models import Building, SpaceUnit
+
+        add_related(SpaceUnit, Related(Lease, LeaseTable, "units", _("Leases"), filter_param="unit"))
+        add_related(SpaceUnit, Related(Sale, SaleTable, "units", _("Sales"), filter_param="unit"))
+        add_related(
+            Building,
+            Related(Lease, LeaseTable, "units__building", _("Leases"), filter_param="building", distinct=True),
+        )
+        add_related(Organization, Related(Lease, LeaseTable, "tenant", _("Leases as tenant")))
+        add_related(Organization, Related(Sale, SaleTable, "buyer", _("Purchases of space")))

@@ -8,5 +8,30 @@ class ServicesConfig(AppConfig):
     name = "parkos.services"
     label = "services"
     #: the models this app lists in the navigation menu, in order
-    menu_models = ()
+    menu_models = ("servicerequest", "service", "scenario", "requestmessage", "servicedesk")
     verbose_name = _("Services")
+
+    def menu_links(self, user) -> list[tuple[str, str]]:
+        """The catalogue for everyone who may see services; the figures for those who may see requests."""
+        from django.urls import reverse
+
+        from parkos.core.permissions import can
+        from parkos.services.models import Service, ServiceRequest
+
+        links = []
+        if can(user, Service, "view"):
+            links.append((_("Service catalogue"), reverse("services:catalogue")))
+        if can(user, ServiceRequest, "view"):
+            links.append((_("Service figures"), reverse("services:figures")))
+        return links
+
+    def ready(self) -> None:
+        from parkos.core.views.generic import Related, add_related
+        from parkos.directory.models import Organization
+        from parkos.parks.models import Park
+        from parkos.services import resources  # noqa: F401  (registers the import/export resources)
+        from parkos.services.models import ServiceRequest
+        from parkos.services.tables import ServiceRequestTable
+
+        add_related(Organization, Related(ServiceRequest, ServiceRequestTable, "enterprise", _("Service requests")))
+        add_related(Park, Related(ServiceRequest, ServiceRequestTable, "park", _("Service requests")))

@@ -49,6 +49,8 @@ class Related:
     filter_param: str = ""
     #: more columns to leave out of the panel (it is half the page wide)
     exclude: tuple[str, ...] = ()
+    #: ``field`` crosses a to-many relation (a lease's units' building): keep each row once
+    distinct: bool = False
 
     def heading(self) -> str:
         return self.title or str(self.model._meta.verbose_name_plural).capitalize()
@@ -208,6 +210,8 @@ class ObjectDetailView(ObjectView):
         related = []
         for rel in (*self.views.related, *_extra_related.get(self.model, ())):
             rows = views_for(rel.model).queryset(request.user).filter(**{rel.field: obj})
+            if rel.distinct:
+                rows = rows.distinct()
             table = rel.table(
                 rows[: rel.limit],
                 request=request,
@@ -287,7 +291,11 @@ class ObjectEditView(ObjectView):
     def _initial(self):
         # ?park=3 pre-fills the park when adding from a park's page
         names = {f.name for f in self.model._meta.concrete_fields}
-        return {k: v for k, v in self.request.GET.items() if k in names}
+        initial = {k: v for k, v in self.request.GET.items() if k in names}
+        # ?units=4&units=5 pre-chooses related records of a many-to-many field (lease a unit from the vacancy board)
+        many = {f.name for f in self.model._meta.many_to_many}
+        initial.update({k: self.request.GET.getlist(k) for k in many if k in self.request.GET})
+        return initial
 
     def get(self, request, pk=None):
         obj = self._object()

@@ -27,9 +27,15 @@ class HomeView(View):
 
     An app offers "needs attention" items with an ``attention(user)`` method on its AppConfig, returning
     dicts of ``label``, ``count``, ``url`` and ``tone`` (red, orange, blue); items counting zero are left out.
+    An app whose AppConfig's ``landing_page(user)`` returns a URL sends that user there instead (an
+    enterprise user lands on its enterprise page); the login redirect stays LOGIN_REDIRECT_URL.
     """
 
     def get(self, request):
+        for config in apps.get_app_configs():
+            landing = config.landing_page(request.user) if hasattr(config, "landing_page") else None
+            if landing:
+                return redirect(landing)
         tiles = []
         for model in searchable_models():
             queryset = model.objects.restrict(request.user, Action.VIEW)

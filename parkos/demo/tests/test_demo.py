@@ -273,7 +273,7 @@ def test_demo_accounts_sign_in_and_see_their_slice(demo, client):
         client.logout()
         response = client.post("/login/", {"username": account.username, "password": DEMO_PASSWORD})
         assert response.status_code == 302, account.username
-        assert client.get("/").status_code == 200
+        assert client.get("/", follow=True).status_code == 200  # an enterprise user lands on /portal/
     # the last one signed in is the enterprise user: its own enterprise, nothing else
     enterprise = get_user_model().objects.get(username="enterprise").organizations.get()
     assert client.get(enterprise.get_absolute_url()).status_code == 200

@@ -3,8 +3,10 @@
 import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
+from django.urls import reverse
 
-from parkos.core.testing import StandardModelTests, csv_text
+from parkos.core.testing import StandardModelTests, World, csv_text
 from parkos.directory.models import Organization, Person
 from parkos.investment.models import (
     Agreement,
@@ -665,3 +667,14 @@ class ExchangeRateTests(StandardModelTests):
     @staticmethod
     def api_data(world):
         return {"currency": "JPY", "rate": "0.047", "valid_from": "2026-10-01"}
+
+
+
+class AgreementDocumentUploadPageTests(TestCase):
+    """The add page of a model with a file field posts as multipart, or a browser would send no file."""
+
+    def test_add_form_is_multipart(self):
+        world = World.build()
+        self.client.force_login(world.users["operator_admin"])
+        response = self.client.get(reverse(AgreementDocument.url_name("add")))
+        self.assertContains(response, 'enctype="multipart/form-data"')

@@ -1,0 +1,332 @@
+"""Leasing report pages: occupancy, rent roll (XLSX), vacancy board, expiry alerts and figures (XLSX).
+
+Views parse the filters with the forms below (shared with the API), call the selectors and render.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from parkos.core.forms import restrict_choices
+from parkos.core.permissions import Action, can
+from parkos.directory.models import Organization
+from parkos.leasing import selectors
+from parkos.leasing.models import Lease, RentBasis
+from parkos.parks.models import Building, Park, ParkBrand
+
+PER_PAGE = 25
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class LeasingFilterForm(forms.Form):
+    """A GET filter form: unbound fields take their defaults, related choices only what the user sees."""
+
+    def __init__(self, data=None, *, user, **kwargs):
+        data = data.copy() if data is not None else {}
+        for name, value in self.defaults().items():
+            if not data.get(name):
+                data[name] = value
+        super().__init__(data, **kwargs)
+        self.user = user
+        restrict_choices(self, user)
+
+    def defaults(self) -> dict:
+        return {"date": timezone.localdate().isoformat()} if "date" in self.base_fields else {}
+
+    def errors_by_field(self) -> dict[str, list[str]]:
+        return {name: [str(e) for e in errors] for name, errors in self.errors.items()}
+
+    def selector_kwargs(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class DateParkBrandForm(LeasingFilterForm):
+    date = forms.DateField(label=_("On"), widget=_date_input())
+    park = forms.ModelChoiceField(queryset=Park.objects.all(), required=False, label=_("Park"))
+    brand = forms.ModelChoiceField(queryset=ParkBrand.objects.all(), required=False, label=_("Park brand"))
+
+
+class OccupancyFilterForm(DateParkBrandForm):
+    building = forms.ModelChoiceField(queryset=Building.objects.all(), required=False, label=_("Building"))
+
+
+class RentRollFilterForm(DateParkBrandForm):
+    tenant = forms.ModelChoiceField(queryset=Organization.objects.all(), required=False, label=_("Tenant"))
+
+
+class BoardFilterForm(LeasingFilterForm):
+    date = forms.DateField(label=_("On"), widget=_date_input())
+    building = forms.ModelChoiceField(queryset=Building.objects.all(), required=False, label=_("Building"))
+    park = forms.ModelChoiceField(queryset=Park.objects.all(), required=False, label=_("Park"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("building") and not cleaned.get("park"):
+            raise forms.ValidationError(_("Choose a building or a park."), code="required")
+        return cleaned
+
+
+class FiguresFilterForm(LeasingFilterForm):
+    date_from = forms.DateField(label=_("From"), widget=_date_input())
+    date_to = forms.DateField(label=_("To"), widget=_date_input())
+    park = forms.ModelChoiceField(queryset=Park.objects.all(), required=False, label=_("Park"))
+    brand = forms.ModelChoiceField(queryset=ParkBrand.objects.all(), required=False, label=_("Park brand"))
+
+    def defaults(self) -> dict:
+        today = timezone.localdate()
+        return {"date_from": today.replace(month=1, day=1).isoformat(), "date_to": today.isoformat()}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return cleaned
+
+
+def require_view(user) -> None:
+    if not can(user, Lease, Action.VIEW):
+        raise PermissionDenied
+
+
+def _download(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _pct(rate) -> float | None:
+    return None if rate is None else round(rate * 100, 1)
+
+
+# --- occupancy -----------------------------------------------------------------------------------------
+
+
+def occupancy_charts(result: selectors.Occupancy) -> dict:
+    def series(rows):
+        return {
+            "labels": [r.name or "—" for r in rows],
+            "rate": [_pct(r.rate) for r in rows],
+            "leased": [float(r.leased) for r in rows],
+            "sold": [float(r.sold) for r in rows],
+            "vacant": [float(r.vacant) for r in rows],
+        }
+
+    return {
+        "parks": series(result.parks),
+        "brands": series(result.brands),
+        "names": {"leased": _t("Leased"), "sold": _t("Sold"), "vacant": _t("Vacant"), "rate": _t("Occupancy %")},
+    }
+
+
+class OccupancyView(View):
+    template_name = "leasing/occupancy.html"
+
+    def get(self, request):
+        require_view(request.user)
+        form = OccupancyFilterForm(request.GET, user=request.user)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "result": None}, status=400)
+        result = selectors.occupancy(request.user, **form.selector_kwargs())
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "result": result, "charts": occupancy_charts(result), "query": request.GET.urlencode()},
+        )
+
+
+# --- rent roll -----------------------------------------------------------------------------------------
+
+
+class RentRollView(View):
+    template_name = "leasing/rent_roll.html"
+
+    def get(self, request):
+        require_view(request.user)
+        form = RentRollFilterForm(request.GET, user=request.user)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "roll": None}, status=400)
+        roll = selectors.rent_roll(request.user, **form.selector_kwargs())
+        if request.GET.get("format") == "xlsx":
+            return _download(rent_roll_xlsx(roll), f"rent-roll-{roll.date:%Y-%m-%d}.xlsx")
+        paginator = Paginator(roll.leases, PER_PAGE)
+        paginator.count = roll.count  # already counted with the totals
+        page = paginator.get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "form": form,
+            "roll": roll,
+            "page_obj": page,
+            "rows": selectors.prefetch_units(page.object_list),
+            "query_string": query.urlencode(),
+        }
+        return render(request, self.template_name, context)
+
+
+def rent_roll_xlsx(roll: selectors.RentRoll) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_t("Rent roll"))
+    sheet.append([_t("Rent roll on %(date)s") % {"date": roll.date.isoformat()}])
+    sheet.append(
+        [
+            _t("Lease"),
+            _t("Tenant"),
+            _t("Park"),
+            _t("Space units"),
+            _t("Leased area (m²)"),
+            _t("Start date"),
+            _t("End date"),
+            _t("Rent"),
+            _t("Rent basis"),
+            _t("Currency"),
+            _t("Monthly rent"),
+            _t("Status"),
+        ]
+    )
+    bases, statuses = dict(RentBasis.choices), dict(Lease.Status.choices)
+    leases = roll.leases.prefetch_related("units")
+    for lease in leases.iterator(chunk_size=1000):
+        sheet.append(
+            [
+                str(lease),
+                lease.tenant.name,
+                lease.park.name,
+                "; ".join(u.code for u in lease.units.all()),
+                lease.leased_area,
+                lease.start_date,
+                lease.effective_end,
+                lease.current_rent,
+                str(bases.get(lease.rent_basis, lease.rent_basis)),
+                lease.currency,
+                round(lease.monthly_rent, 2) if lease.monthly_rent is not None else None,
+                str(statuses.get(lease.status, lease.status)),
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- vacancy board -------------------------------------------------------------------------------------
+
+
+class VacancyBoardView(View):
+    template_name = "leasing/vacancy_board.html"
+
+    def get(self, request):
+        require_view(request.user)
+        form = BoardFilterForm(request.GET, user=request.user)
+        context = {"form": form, "boards": None, "can_add_lease": can(request.user, Lease, Action.ADD)}
+        if not request.GET.get("building") and not request.GET.get("park"):
+            form.is_valid()
+            return render(request, self.template_name, {**context, "form": BoardFilterForm(None, user=request.user)})
+        if not form.is_valid():
+            return render(request, self.template_name, context, status=400)
+        boards = selectors.vacancy_board(request.user, **form.selector_kwargs())
+        context.update(boards=boards, date=form.cleaned_data["date"], query=request.GET.urlencode())
+        return render(request, self.template_name, context)
+
+
+# --- expiry alerts -------------------------------------------------------------------------------------
+
+
+class ExpiryAlertsView(View):
+    template_name = "leasing/expiry_alerts.html"
+
+    def get(self, request):
+        require_view(request.user)
+        form = DateParkBrandForm(request.GET, user=request.user)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "buckets": None}, status=400)
+        buckets = selectors.expiring_leases(request.user, **form.selector_kwargs())
+        rows = [(months, selectors.prefetch_units(leases[:200]), leases.count()) for months, leases in buckets.items()]
+        return render(request, self.template_name, {"form": form, "buckets": rows})
+
+
+# --- figures -------------------------------------------------------------------------------------------
+
+
+def figures_charts(figures: dict) -> dict:
+    def pairs(rows):
+        return {"labels": [r["name"] or "—" for r in rows], "values": [float(r["area"]) for r in rows]}
+
+    return {
+        "leased_by_park": pairs(figures["leased_by_park"]),
+        "sold_by_park": pairs(figures["sold_by_park"]),
+        "leased_by_industry": pairs(figures["leased_by_industry"]),
+        "trend": {
+            "labels": [row["date"].isoformat() for row in figures["trend"]],
+            "values": [_pct(row["rate"]) for row in figures["trend"]],
+        },
+        "names": {"leased": _t("Area leased (m²)"), "sold": _t("Area sold (m²)"), "rate": _t("Occupancy %")},
+    }
+
+
+class FiguresView(View):
+    template_name = "leasing/figures.html"
+
+    def get(self, request):
+        require_view(request.user)
+        form = FiguresFilterForm(request.GET, user=request.user)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "figures": None}, status=400)
+        figures = selectors.leasing_figures(request.user, **form.selector_kwargs())
+        if request.GET.get("format") == "xlsx":
+            return _download(figures_xlsx(figures), f"leasing-figures-{figures['date_to']:%Y-%m-%d}.xlsx")
+        context = {
+            "form": form,
+            "figures": figures,
+            "charts": figures_charts(figures),
+            "query": request.GET.urlencode(),
+        }
+        return render(request, self.template_name, context)
+
+
+def figures_xlsx(figures: dict) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_t("Summary"))
+    sheet.append([_t("From"), figures["date_from"], _t("To"), figures["date_to"]])
+    sheet.append([_t("Area leased (m²)"), figures["leased"]["area"], _t("Leases"), figures["leased"]["contracts"]])
+    sheet.append([_t("Area sold (m²)"), figures["sold"]["area"], _t("Sales"), figures["sold"]["contracts"]])
+    sheet.append([_t("New tenants"), figures["new_tenant_count"]])
+    for key, title in (
+        ("leased_by_park", _t("Leased by park")),
+        ("leased_by_brand", _t("Leased by brand")),
+        ("leased_by_industry", _t("Leased by industry")),
+        ("sold_by_park", _t("Sold by park")),
+        ("sold_by_brand", _t("Sold by brand")),
+        ("sold_by_industry", _t("Sold by industry")),
+    ):
+        sheet = book.create_sheet(title[:31])
+        sheet.append([_t("Name"), _t("Area (m²)"), _t("Contracts")])
+        for row in figures[key]:
+            sheet.append([row["name"] or "—", row["area"], row["contracts"]])
+    sheet = book.create_sheet(_t("New tenants"))
+    sheet.append([_t("Tenant"), _t("First lease starts"), _t("Area (m²)")])
+    for row in figures["new_tenants"]:
+        sheet.append([row["name"], row["first"], row["area"]])
+    sheet = book.create_sheet(_t("Occupancy trend"))
+    sheet.append([_t("Month end"), _t("Occupancy %"), _t("Occupied (m²)"), _t("Lettable (m²)")])
+    for row in figures["trend"]:
+        sheet.append([row["date"], _pct(row["rate"]), row["occupied"], row["lettable"]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,178 @@
+"""Leasing import/export columns. Tenants and buyers by name, units as park/building/unit codes, leases by ID.
+
+Every row goes through the same overlap rule as the form and the API (services.validate_lease_units):
+a file with one clashing row writes nothing, and the error names the row, the column and the contract.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from import_export import fields, widgets
+
+from parkos.core.changelog import current_user
+from parkos.core.permissions import Action
+from parkos.core.resources import PrimaryResource, VisibleForeignKeyWidget, register
+from parkos.directory.models import Organization
+from parkos.leasing.models import Lease, RentTerm, Sale
+from parkos.leasing.services import validate_lease_units, validate_sale_units
+from parkos.parks.models import Building, SpaceUnit
+
+
+class SpaceUnitsWidget(widgets.ManyToManyWidget):
+    """Units as 'park/building/unit' codes separated by ';' (e.g. 'lg-ic/B1/301; lg-ic/B1/302')."""
+
+    def __init__(self):
+        super().__init__(SpaceUnit, separator=";", field="code")
+
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            return SpaceUnit.objects.none()
+        visible = SpaceUnit.objects.restrict(current_user(), Action.VIEW)
+        found = []
+        for key in (part.strip() for part in str(value).split(self.separator)):
+            if not key:
+                continue
+            parts = [p.strip() for p in key.split("/")]
+            if len(parts) != 3:
+                raise ValueError(
+                    _("Write each unit as park/building/unit, e.g. lg-ic/B1/301; '%(key)s' is not.") % {"key": key}
+                )
+            park, building, code = parts
+            matches = list(visible.filter(building__parcel__park__code=park, building__code=building, code=code)[:2])
+            if not matches:
+                raise ValueError(_("No space unit '%(key)s' that you can see.") % {"key": key})
+            if len(matches) > 1:
+                raise ValueError(_("Several space units are '%(key)s'.") % {"key": key})
+            found.append(matches[0].pk)
+        return SpaceUnit.objects.filter(pk__in=found)
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        # the resource's queryset prefetches units with their building, parcel and park
+        return "; ".join(f"{u.building.parcel.park.code}/{u.building.code}/{u.code}" for u in value.all())
+
+
+class BuildingWidget(VisibleForeignKeyWidget):
+    """A building as 'park/building' codes."""
+
+    def __init__(self):
+        super().__init__(Building, "code")
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        park, _sep, code = str(value).partition("/")
+        found = list(
+            Building.objects.restrict(current_user(), Action.VIEW).filter(
+                Q(parcel__park__code=park.strip()), code=code.strip()
+            )[:2]
+        )
+        if len(found) != 1:
+            raise ValueError(_("No single building '%(key)s' (park/building) that you can see.") % {"key": value})
+        return found[0]
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else f"{value.parcel.park.code}/{value.code}"
+
+
+class UnitsResourceMixin:
+    """Check the row's units with the overlap rule before the row is saved."""
+
+    validate_units = None
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        try:
+            units = list(self.fields["units"].clean(row))
+        except ValueError as exc:
+            errors["units"] = [str(exc)]
+        else:
+            if not errors:
+                try:
+                    type(self).validate_units(instance, units)
+                except ValidationError as exc:
+                    errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+@register
+class LeaseResource(UnitsResourceMixin, PrimaryResource):
+    validate_units = staticmethod(validate_lease_units)
+    tenant = fields.Field("tenant", "tenant", VisibleForeignKeyWidget(Organization, "name"))
+    units = fields.Field("units", "units", SpaceUnitsWidget())
+    renewal_of = fields.Field("renewal_of", "renewal_of", VisibleForeignKeyWidget(Lease, "pk"))
+
+    class Meta(PrimaryResource.Meta):
+        model = Lease
+        fields = (
+            "id",
+            "reference",
+            "tenant",
+            "units",
+            "leased_area",
+            "start_date",
+            "end_date",
+            "rent_amount",
+            "rent_basis",
+            "currency",
+            "deposit_amount",
+            "status",
+            "terminated_on",
+            "termination_reason",
+            "renewal_of",
+            "notes",
+        )
+        import_id_fields = ("id",)
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("tenant").prefetch_related("units__building__parcel__park")
+
+
+@register
+class RentTermResource(PrimaryResource):
+    lease = fields.Field("lease", "lease", VisibleForeignKeyWidget(Lease, "pk"))
+
+    class Meta(PrimaryResource.Meta):
+        model = RentTerm
+        fields = ("id", "lease", "start_date", "end_date", "rent_amount", "note")
+        import_id_fields = ("id",)
+
+
+@register
+class SaleResource(UnitsResourceMixin, PrimaryResource):
+    validate_units = staticmethod(validate_sale_units)
+    buyer = fields.Field("buyer", "buyer", VisibleForeignKeyWidget(Organization, "name"))
+    units = fields.Field("units", "units", SpaceUnitsWidget())
+    building = fields.Field("building", "building", BuildingWidget())
+
+    class Meta(PrimaryResource.Meta):
+        model = Sale
+        fields = (
+            "id",
+            "reference",
+            "buyer",
+            "units",
+            "building",
+            "area",
+            "price_amount",
+            "price_currency",
+            "contract_date",
+            "transfer_date",
+            "status",
+            "notes",
+        )
+        import_id_fields = ("id",)
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("buyer", "building__parcel__park")
+            .prefetch_related("units__building__parcel__park")
+        )

@@ -1,0 +1,474 @@
+"""Reads with rules for leasing: occupancy and vacancy, the rent roll, expiry alerts, the vacancy board, figures.
+
+Set-based: each report is a few aggregate queries whatever the number of units and leases, each
+starting from ``Model.objects.restrict(user)``. Whether a contract holds a unit on a date is one pair
+of expressions (``lease_holds_q`` / ``sale_holds_q``) built from the same statuses and effective end
+as the overlap rule in services.unit_clashes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from parkos.leasing.models import DAYS_PER_MONTH, Lease, RentBasis, RentTerm, Sale
+from parkos.parks.models import Building, SpaceUnit
+
+ZERO = Decimal(0)
+MONEY = DecimalField(max_digits=24, decimal_places=4)
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
+
+
+def add_months(date: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (or earlier), clamped to the month's last day."""
+    month = date.month - 1 + months
+    year = date.year + month // 12
+    month = month % 12 + 1
+    return datetime.date(year, month, min(date.day, calendar.monthrange(year, month)[1]))
+
+
+def month_end(date: datetime.date) -> datetime.date:
+    return date.replace(day=calendar.monthrange(date.year, date.month)[1])
+
+
+# --- who holds a unit on a date ------------------------------------------------------------------------
+
+
+def lease_holds_q(date: datetime.date, prefix: str = "") -> Q:
+    """Leases (reached through ``prefix``) that hold their units on ``date``."""
+    return Q(**{f"{prefix}status__in": Lease.HOLDING, f"{prefix}start_date__lte": date}) & (
+        Q(**{f"{prefix}effective_end__isnull": True}) | Q(**{f"{prefix}effective_end__gte": date})
+    )
+
+
+def sale_holds_q(date: datetime.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status__in": Sale.HOLDING, f"{prefix}contract_date__lte": date})
+
+
+def unit_sold(date: datetime.date) -> Q:
+    """Per space unit: a sale of the unit, or of its whole building, holds it on ``date``."""
+    by_unit = Exists(Sale.units.through.objects.filter(sale_holds_q(date, "sale__"), spaceunit_id=OuterRef("pk")))
+    by_building = Exists(Sale.objects.filter(sale_holds_q(date), building_id=OuterRef("building_id")))
+    return Q(by_unit) | Q(by_building)
+
+
+def visible_units(user, *, park=None, brand=None, building=None) -> QuerySet:
+    units = SpaceUnit.objects.restrict(user)
+    if building:
+        units = units.filter(building=_pk(building))
+    if park:
+        units = units.filter(building__parcel__park=_pk(park))
+    if brand:
+        units = units.filter(building__parcel__park__brand=_pk(brand))
+    return units
+
+
+# --- occupancy ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class OccupancyRow:
+    """Lettable, leased and sold area and unit counts of one building, park or brand on a date."""
+
+    key: int | None
+    name: str
+    lettable: Decimal = ZERO
+    leased: Decimal = ZERO
+    sold: Decimal = ZERO
+    units: int = 0
+    units_occupied: int = 0
+    url: str = ""
+    park: str = ""
+
+    @property
+    def occupied(self) -> Decimal:
+        return self.leased + self.sold
+
+    @property
+    def vacant(self) -> Decimal:
+        return self.lettable - self.occupied
+
+    @property
+    def rate(self) -> float | None:
+        """Occupied area over lettable area (None when there is nothing to let)."""
+        return float(self.occupied / self.lettable) if self.lettable else None
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.rate is None else round(self.rate * 100, 1)
+
+    @property
+    def vacancy_rate(self) -> float | None:
+        return None if self.rate is None else 1 - self.rate
+
+    def add(self, lettable, leased, sold, units, occupied) -> None:
+        self.lettable += lettable
+        self.leased += leased
+        self.sold += sold
+        self.units += units
+        self.units_occupied += occupied
+
+
+@dataclass
+class Occupancy:
+    date: datetime.date
+    total: OccupancyRow
+    buildings: list[OccupancyRow] = field(default_factory=list)
+    parks: list[OccupancyRow] = field(default_factory=list)
+    brands: list[OccupancyRow] = field(default_factory=list)
+
+
+def held_unit_ids(date: datetime.date, *, park=None, brand=None, building=None) -> tuple[QuerySet, Q]:
+    """The IDs of units a lease holds on ``date`` (a subquery), and a Q for units a sale holds then.
+
+    Both are uncorrelated subqueries, so the database computes each set once per query, not per unit.
+    """
+    links = Lease.units.through.objects.filter(lease_holds_q(date, "lease__"))
+    if park:
+        links = links.filter(lease__park=_pk(park))
+    if brand:
+        links = links.filter(lease__park__brand=_pk(brand))
+    if building:
+        links = links.filter(spaceunit__building=_pk(building))
+    leased = links.values("spaceunit_id")
+    sold_units = Sale.units.through.objects.filter(sale_holds_q(date, "sale__")).values("spaceunit_id")
+    sold_buildings = Sale.objects.filter(sale_holds_q(date), building__isnull=False).values("building_id")
+    return leased, Q(pk__in=sold_units) | Q(building_id__in=sold_buildings)
+
+
+BUILDING_FIELDS = (
+    "building_id",
+    "building__code",
+    "building__name",
+    "building__parcel__park_id",
+    "building__parcel__park__name",
+    "building__parcel__park__brand_id",
+    "building__parcel__park__brand__name",
+)
+
+
+def occupancy(user, date: datetime.date, *, park=None, brand=None, building=None) -> Occupancy:
+    """Occupancy and vacancy on ``date`` per building, park and brand, and in total, of the units ``user`` sees.
+
+    Lettable area is the sum of the units' areas; a unit is occupied when a lease or a sale holds it on
+    the date (rules above). Three grouped queries (all units, units a lease holds, units only a sale
+    holds), each one row per building; parks, brands and the total are sums of the building rows.
+    """
+    units = visible_units(user, park=park, brand=brand, building=building)
+    leased_ids, sold_q = held_unit_ids(date, park=park, brand=brand, building=building)
+
+    def per_building(queryset):
+        return {
+            row["building_id"]: row
+            for row in queryset.values("building_id").annotate(area=Sum("area"), n=Count("pk")).order_by()
+        }
+
+    leased = per_building(units.filter(pk__in=leased_ids))
+    sold = per_building(units.filter(sold_q).exclude(pk__in=leased_ids))
+    buildings: dict[int, OccupancyRow] = {}
+    parks: dict[int, OccupancyRow] = {}
+    brands: dict[int | None, OccupancyRow] = {}
+    total = OccupancyRow(None, "")
+    rows = units.values(*BUILDING_FIELDS).annotate(area=Sum("area"), n=Count("pk")).order_by()
+    for row in rows:
+        key = row["building_id"]
+        held, bought = leased.get(key, {}), sold.get(key, {})
+        figures = (
+            row["area"] or ZERO,
+            held.get("area") or ZERO,
+            bought.get("area") or ZERO,
+            row["n"],
+            held.get("n", 0) + bought.get("n", 0),
+        )
+        building_name = f"{row['building__code']} {row['building__name']}".strip()
+        targets = (
+            buildings.setdefault(key, OccupancyRow(key, building_name, park=row["building__parcel__park__name"])),
+            parks.setdefault(
+                row["building__parcel__park_id"],
+                OccupancyRow(row["building__parcel__park_id"], row["building__parcel__park__name"]),
+            ),
+            brands.setdefault(
+                row["building__parcel__park__brand_id"],
+                OccupancyRow(row["building__parcel__park__brand_id"], row["building__parcel__park__brand__name"] or ""),
+            ),
+            total,
+        )
+        for target in targets:
+            target.add(*figures)
+    return Occupancy(
+        date=date,
+        total=total,
+        buildings=sorted(buildings.values(), key=lambda r: (r.park, r.name)),
+        parks=sorted(parks.values(), key=lambda r: r.name),
+        brands=sorted(brands.values(), key=lambda r: r.name),
+    )
+
+
+def occupancy_total(user, date: datetime.date, *, park=None, brand=None) -> OccupancyRow:
+    """Only the total on ``date`` (three aggregate rows): the occupancy trend uses it per month end."""
+    units = visible_units(user, park=park, brand=brand)
+    leased_ids, sold_q = held_unit_ids(date, park=park, brand=brand)
+    every = units.aggregate(area=Sum("area"), n=Count("pk"))
+    held = units.filter(pk__in=leased_ids).aggregate(area=Sum("area"), n=Count("pk"))
+    bought = units.filter(sold_q).exclude(pk__in=leased_ids).aggregate(area=Sum("area"), n=Count("pk"))
+    total = OccupancyRow(None, "")
+    total.add(every["area"] or ZERO, held["area"] or ZERO, bought["area"] or ZERO, every["n"], held["n"] + bought["n"])
+    return total
+
+
+# --- rent roll ----------------------------------------------------------------------------------------
+
+
+def leases_held_on(user, date: datetime.date, *, park=None, brand=None, tenant=None) -> QuerySet:
+    leases = Lease.objects.restrict(user).filter(lease_holds_q(date))
+    if park:
+        leases = leases.filter(park=_pk(park))
+    if brand:
+        leases = leases.filter(park__brand=_pk(brand))
+    if tenant:
+        leases = leases.filter(tenant=_pk(tenant))
+    return leases
+
+
+def current_rent(date: datetime.date) -> Coalesce:
+    """Per lease: the rent of the rent term covering ``date``, else the lease's base rent."""
+    term = (
+        RentTerm.objects.filter(lease_id=OuterRef("pk"), start_date__lte=date)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=date))
+        .order_by("-start_date")
+        .values("rent_amount")[:1]
+    )
+    return Coalesce(Subquery(term, output_field=MONEY), F("rent_amount"), output_field=MONEY)
+
+
+def monthly_equivalent() -> Case:
+    """Per lease annotated with ``current_rent``: one month's rent in the lease currency (a day is 1/365 year)."""
+    area = Coalesce(F("leased_area"), Value(ZERO), output_field=MONEY)
+    return Case(
+        When(rent_basis=RentBasis.PER_MONTH, then=F("current_rent")),
+        When(
+            rent_basis=RentBasis.PER_M2_DAY,
+            then=ExpressionWrapper(
+                F("current_rent") * area * Value(DAYS_PER_MONTH.quantize(Decimal("0.000001"))), output_field=MONEY
+            ),
+        ),
+        default=ExpressionWrapper(F("current_rent") * area, output_field=MONEY),
+        output_field=MONEY,
+    )
+
+
+@dataclass
+class RentRoll:
+    date: datetime.date
+    leases: QuerySet  # annotated with current_rent, monthly_rent; ordered
+    count: int
+    area: Decimal
+    monthly_by_currency: list[tuple[str, Decimal]]
+
+
+def rent_roll(user, date: datetime.date, *, park=None, brand=None, tenant=None) -> RentRoll:
+    """The leases holding their units on ``date``: tenant, units, area, the rent then, its monthly equivalent.
+
+    ``leases`` is lazy (paginate it, then ``prefetch_units``); the count, area and monthly totals per
+    currency are one aggregate query over every row.
+    """
+    leases = leases_held_on(user, date, park=park, brand=brand, tenant=tenant)
+    annotated = leases.annotate(current_rent=current_rent(date)).annotate(monthly_rent=monthly_equivalent())
+    totals = annotated.values("currency").annotate(n=Count("pk"), area=Sum("leased_area"), monthly=Sum("monthly_rent"))
+    count, area, by_currency = 0, ZERO, []
+    for row in totals.order_by("currency"):
+        count += row["n"]
+        area += row["area"] or ZERO
+        by_currency.append((row["currency"], (row["monthly"] or ZERO).quantize(Decimal("0.01"))))
+    ordered = annotated.select_related("tenant", "park").order_by("tenant__name", "pk")
+    return RentRoll(date=date, leases=ordered, count=count, area=area, monthly_by_currency=by_currency)
+
+
+def prefetch_units(leases) -> list[Lease]:
+    """One query for the units of a page of leases."""
+    from django.db.models import prefetch_related_objects
+
+    leases = list(leases)
+    prefetch_related_objects(leases, "units")
+    return leases
+
+
+# --- expiry alerts ------------------------------------------------------------------------------------
+
+#: alert windows in months, nearest first
+EXPIRY_WINDOWS = (1, 3, 6)
+
+
+def expiring_leases(user, date: datetime.date, *, park=None, brand=None) -> dict[int, QuerySet]:
+    """Running leases ending within 1, 3 and 6 months of ``date``, bucketed by the nearest window they fall in."""
+    limits = {months: add_months(date, months) for months in EXPIRY_WINDOWS}
+    leases = Lease.objects.restrict(user).filter(status__in=Lease.ACTIVE, effective_end__gte=date)
+    if park:
+        leases = leases.filter(park=_pk(park))
+    if brand:
+        leases = leases.filter(park__brand=_pk(brand))
+    buckets = {}
+    previous = None
+    for months in EXPIRY_WINDOWS:
+        window = leases.filter(effective_end__lte=limits[months])
+        if previous is not None:
+            window = window.filter(effective_end__gt=limits[previous])
+        buckets[months] = window.select_related("tenant", "park").order_by("effective_end", "pk")
+        previous = months
+    return buckets
+
+
+# --- vacancy board ------------------------------------------------------------------------------------
+
+EXPIRING_MONTHS = 3
+
+
+@dataclass
+class BoardUnit:
+    unit: SpaceUnit
+    status: str  # leased, expiring, sold, vacant
+    lease_id: int | None
+    tenant: str
+    until: datetime.date | None
+    idle_days: int | None
+
+
+@dataclass
+class BoardBuilding:
+    building: Building
+    floors: list[tuple[int, list[BoardUnit]]]
+    counts: dict[str, int]
+
+
+def vacancy_board(user, date: datetime.date, *, building=None, park=None) -> list[BoardBuilding]:
+    """Every unit of a building (or of a park's buildings) on ``date``: leased, expiring within 3 months,
+    sold or vacant, with idle days for vacant units (since the last lease ended there, else since 1 January
+    of the building's completion year; None when neither is known).
+
+    One query: each unit carries the holding lease, its tenant and end, a sold flag and the last end.
+    """
+    holding = Lease.objects.filter(lease_holds_q(date), units=OuterRef("pk")).order_by("-start_date")
+    ended = Lease.objects.filter(status__in=Lease.HOLDING, units=OuterRef("pk"), effective_end__lt=date)
+    units = (
+        visible_units(user, park=park, building=building)
+        .select_related("building")
+        .annotate(
+            lease_id=Subquery(holding.values("pk")[:1]),
+            lease_end=Subquery(holding.values("effective_end")[:1]),
+            tenant_name=Subquery(holding.values("tenant__name")[:1]),
+            sold=Case(When(unit_sold(date), then=Value(1)), default=Value(0), output_field=IntegerField()),
+            last_end=Subquery(ended.order_by("-effective_end").values("effective_end")[:1]),
+        )
+        .order_by("building__code", "building_id", "-floor", "code")
+    )
+    expiring_by = add_months(date, EXPIRING_MONTHS)
+    boards: dict[int, BoardBuilding] = {}
+    floors: dict[int, dict[int, list[BoardUnit]]] = defaultdict(lambda: defaultdict(list))
+    for unit in units:
+        if unit.lease_id:
+            status = "expiring" if unit.lease_end and unit.lease_end <= expiring_by else "leased"
+        elif unit.sold:
+            status = "sold"
+        else:
+            status = "vacant"
+        idle = None
+        if status == "vacant":
+            if unit.last_end:
+                idle = (date - unit.last_end).days
+            elif unit.building.completed:
+                idle = max((date - datetime.date(unit.building.completed, 1, 1)).days, 0)
+        board = boards.setdefault(
+            unit.building_id,
+            BoardBuilding(unit.building, [], {"leased": 0, "expiring": 0, "sold": 0, "vacant": 0}),
+        )
+        board.counts[status] += 1
+        floors[unit.building_id][unit.floor].append(
+            BoardUnit(unit, status, unit.lease_id, unit.tenant_name or "", unit.lease_end, idle)
+        )
+    for building_id, board in boards.items():
+        board.floors = sorted(floors[building_id].items(), key=lambda item: -item[0])
+    return list(boards.values())
+
+
+# --- figures for a period -----------------------------------------------------------------------------
+
+
+def _grouped(queryset: QuerySet, key: str, name: str, area: str) -> list[dict]:
+    rows = (
+        queryset.values(key_id=F(key), name=F(name))
+        .annotate(area=Coalesce(Sum(area), Value(ZERO), output_field=MONEY), contracts=Count("pk"))
+        .order_by("-area", "name")
+    )
+    return list(rows)
+
+
+def leasing_figures(user, *, date_from: datetime.date, date_to: datetime.date, park=None, brand=None) -> dict:
+    """Area leased and sold in a period, by park, brand and tenant industry; new tenants; the occupancy trend.
+
+    Area leased: leases (any holding status) starting in the period. Area sold: signed or completed
+    sales contracted in the period. New tenants: tenants whose first lease starts in the period. The
+    trend is the occupancy rate at each of the 12 month ends up to ``date_to``.
+    """
+    leases = Lease.objects.restrict(user).filter(status__in=Lease.HOLDING)
+    sales = Sale.objects.restrict(user).filter(status__in=Sale.HOLDING)
+    if park:
+        leases, sales = leases.filter(park=_pk(park)), sales.filter(park=_pk(park))
+    if brand:
+        leases, sales = leases.filter(park__brand=_pk(brand)), sales.filter(park__brand=_pk(brand))
+    leased = leases.filter(start_date__range=(date_from, date_to))
+    sold = sales.filter(contract_date__range=(date_from, date_to))
+    leased_totals = leased.aggregate(area=Sum("leased_area"), n=Count("pk"))
+    sold_totals = sold.aggregate(area=Sum("area"), n=Count("pk"))
+    firsts = leases.values("tenant").annotate(first=Min("start_date")).filter(first__range=(date_from, date_to))
+    new_tenants = (
+        leases.filter(tenant__in=firsts.values("tenant"))
+        .values(key_id=F("tenant_id"), name=F("tenant__name"))
+        .annotate(first=Min("start_date"), area=Sum("leased_area"))
+        .order_by("first", "name")
+    )
+    end = month_end(date_to)
+    trend = []
+    for back in range(11, -1, -1):
+        day = month_end(add_months(end.replace(day=1), -back))
+        row = occupancy_total(user, day, park=park, brand=brand)
+        trend.append({"date": day, "rate": row.rate, "occupied": row.occupied, "lettable": row.lettable})
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "leased": {"area": leased_totals["area"] or ZERO, "contracts": leased_totals["n"]},
+        "sold": {"area": sold_totals["area"] or ZERO, "contracts": sold_totals["n"]},
+        "leased_by_park": _grouped(leased, "park_id", "park__name", "leased_area"),
+        "leased_by_brand": _grouped(leased, "park__brand_id", "park__brand__name", "leased_area"),
+        "leased_by_industry": _grouped(leased, "tenant__industry_id", "tenant__industry__name", "leased_area"),
+        "sold_by_park": _grouped(sold, "park_id", "park__name", "area"),
+        "sold_by_brand": _grouped(sold, "park__brand_id", "park__brand__name", "area"),
+        "sold_by_industry": _grouped(sold, "buyer__industry_id", "buyer__industry__name", "area"),
+        "new_tenants": list(new_tenants[:200]),
+        "new_tenant_count": firsts.count(),
+        "trend": trend,
+    }

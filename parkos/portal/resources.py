@@ -1,0 +1,26 @@
+"""Portal import/export columns: organizations by name; review fields are exported, never imported."""
+
+from import_export import fields, widgets
+
+from parkos.core.resources import PrimaryResource, VisibleForeignKeyWidget, register
+from parkos.directory.models import Organization
+from parkos.portal.models import ProfileChangeRequest
+
+
+@register
+class ProfileChangeRequestResource(PrimaryResource):
+    organization = fields.Field("organization", "organization", VisibleForeignKeyWidget(Organization, "name"))
+    changes = fields.Field("changes", "changes", widgets.JSONWidget())
+    status = fields.Field("status", "status", readonly=True)
+    reviewed_at = fields.Field("reviewed_at", "reviewed_at", widgets.DateTimeWidget(), readonly=True)
+    review_note = fields.Field("review_note", "review_note", readonly=True)
+
+    class Meta(PrimaryResource.Meta):
+        model = ProfileChangeRequest
+        fields = ("id", "organization", "changes", "note", "status", "reviewed_at", "review_note")
+        import_id_fields = ("id",)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        if instance.pk is None and instance.proposed_by_id is None and self.user is not None:
+            instance.proposed_by = self.user

@@ -1,0 +1,108 @@
+"""What the enterprise page shows beyond the profile: its leases and sales, service requests and scenarios.
+
+Each section reads through ``restrict()`` like every other page, and is left out when the user may not
+see the model at all. Lists are short (the latest rows) with a link to the full, filtered list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Sum
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from parkos.core.permissions import Action, can
+from parkos.leasing.models import Lease, Sale
+from parkos.parks.models import SpaceUnit
+from parkos.services.models import OPEN_STATUSES, Scenario, ServiceRequest
+
+#: rows each list shows before "View all"
+ROWS = 20
+
+
+@dataclass
+class Section:
+    key: str
+    rows: list
+    total: int
+    list_url: str | None = None
+    add_url: str | None = None
+    extra: dict | None = None
+
+
+def _url(name: str, **query) -> str | None:
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        return None
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def portal_sections(organization, user, request=None) -> dict[str, Section]:
+    """The sections of ``organization``'s enterprise page that ``user`` may see, by key."""
+    sections = {}
+    today = timezone.localdate()
+    if can(user, Lease, Action.VIEW):
+        leases = (
+            Lease.objects.restrict(user)
+            .filter(tenant=organization)
+            .select_related("park")
+            .prefetch_related(Prefetch("units", queryset=SpaceUnit.objects.select_related("building")))
+            .order_by("-start_date", "-pk")
+        )
+        rows = list(leases[:ROWS])
+        for lease in rows:
+            lease.monthly_rent_today = lease.monthly_rent_on(today) if lease.is_active else None
+        sections["leases"] = Section(
+            "leases",
+            rows,
+            leases.count(),
+            _url("leasing:lease_list", tenant=organization.pk),
+            extra={"area": leases.filter(status__in=Lease.ACTIVE).aggregate(total=Sum("leased_area"))["total"]},
+        )
+    if can(user, Sale, Action.VIEW):
+        sales = (
+            Sale.objects.restrict(user)
+            .filter(buyer=organization)
+            .select_related("park", "building")
+            .prefetch_related("units")
+            .order_by("-contract_date", "-pk")
+        )
+        total = sales.count()
+        if total:  # most tenants buy nothing: no empty "sales" card for them
+            sections["sales"] = Section(
+                "sales", list(sales[:ROWS]), total, _url("leasing:sale_list", buyer=organization.pk)
+            )
+    if can(user, ServiceRequest, Action.VIEW):
+        requests = (
+            ServiceRequest.objects.restrict(user)
+            .filter(enterprise=organization)
+            .select_related("service")
+            .order_by("-requested_at", "-pk")
+        )
+        now = timezone.now()
+        rows = list(requests[:ROWS])
+        for row in rows:
+            row.overdue_response = row.is_response_overdue(now) if row.status in OPEN_STATUSES else False
+            row.overdue_resolution = row.is_resolution_overdue(now) if row.status in OPEN_STATUSES else False
+        sections["requests"] = Section(
+            "requests",
+            rows,
+            requests.count(),
+            _url("services:servicerequest_list", enterprise=organization.pk),
+            add_url=(
+                _url("services:servicerequest_file", enterprise=organization.pk)
+                or _url("services:servicerequest_add", enterprise=organization.pk)
+            )
+            if can(user, ServiceRequest, Action.ADD)
+            else None,
+            extra={"open": requests.filter(status__in=OPEN_STATUSES).count()},
+        )
+    if can(user, Scenario, Action.VIEW):
+        joined = Scenario.objects.restrict(user).filter(participants=organization).select_related("provider")
+        sections["scenarios"] = Section(
+            "scenarios", list(joined.order_by("name")[:ROWS]), joined.count(), _url("services:scenario_list")
+        )
+    return sections

@@ -1,0 +1,167 @@
+"""The service figures page (and its XLSX): requests by aspect, park and status, times against target, satisfaction.
+
+The filter form is shared with the API endpoint (parkos.services.api.views), so both refuse bad input alike;
+``request_figures`` (parkos.services.selectors) computes everything.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from parkos.core.permissions import Action, can
+from parkos.investment.reports import ReportFilterForm, _date_input
+from parkos.parks.models import Park
+from parkos.services.models import Aspect, ServiceRequest
+from parkos.services.selectors import request_figures
+
+
+class FiguresFilterForm(ReportFilterForm):
+    date_from = forms.DateField(label=_("Filed from"), widget=_date_input())
+    date_to = forms.DateField(label=_("Filed until"), widget=_date_input())
+    park = forms.ModelChoiceField(queryset=Park.objects.all(), required=False, label=_("Park"))
+    aspect = forms.ChoiceField(choices=[("", "---------"), *Aspect.choices], required=False, label=_("Aspect"))
+
+    def defaults(self) -> dict:
+        today = timezone.localdate()
+        return {"date_from": today.replace(year=today.year - 1).isoformat(), "date_to": today.isoformat()}
+
+    def selector_kwargs(self) -> dict:
+        return {name: self.cleaned_data[name] or None for name in self.fields}
+
+
+def chart_data(figures: dict) -> dict:
+    """The series the page's charts draw, with translated labels."""
+    return {
+        "aspects": {
+            "labels": [row["label"] for row in figures["by_aspect"]],
+            "requests": [row["requests"] for row in figures["by_aspect"]],
+            "response": [row["response_mean_hours"] for row in figures["by_aspect"]],
+            "resolution": [row["resolution_mean_days"] for row in figures["by_aspect"]],
+        },
+        "status": [{"name": row["label"], "value": row["requests"]} for row in figures["by_status"] if row["requests"]],
+        "parks": {
+            "labels": [row["name"] for row in figures["by_park"][:15]],
+            "requests": [row["requests"] for row in figures["by_park"][:15]],
+        },
+        "ratings": {
+            "labels": [f"{row['rating']} ★" for row in figures["satisfaction"]["distribution"]],
+            "values": [row["requests"] for row in figures["satisfaction"]["distribution"]],
+        },
+        "names": {
+            "requests": _t("Requests"),
+            "response": _t("Mean hours to respond"),
+            "resolution": _t("Mean days to resolve"),
+        },
+    }
+
+
+def xlsx_bytes(figures: dict) -> bytes:
+    """Three sheets: by aspect (with times and satisfaction), by park, by status."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_t("By aspect"))
+    sheet.append(
+        [
+            _t("Aspect"),
+            _t("Requests"),
+            _t("Open"),
+            _t("Done"),
+            _t("Mean hours to respond"),
+            _t("Median hours to respond"),
+            _t("Responded within target"),
+            _t("Mean days to resolve"),
+            _t("Median days to resolve"),
+            _t("Resolved within target"),
+            _t("Ratings"),
+            _t("Mean rating"),
+            _t("Enterprises"),
+        ]
+    )
+    for row in figures["by_aspect"]:
+        sheet.append(
+            [
+                row["label"],
+                row["requests"],
+                row["open"],
+                row["done"],
+                row["response_mean_hours"],
+                row["response_median_hours"],
+                row["response_within_target"],
+                row["resolution_mean_days"],
+                row["resolution_median_days"],
+                row["resolution_within_target"],
+                row["rated"],
+                row["mean_rating"],
+                row["enterprises"],
+            ]
+        )
+    response, resolution = figures["response"], figures["resolution"]
+    sheet.append(
+        [
+            _t("Total"),
+            figures["requests"],
+            figures["open"],
+            figures["done"],
+            response["mean_hours"],
+            response["median_hours"],
+            response["within_target_share"],
+            resolution["mean_days"],
+            resolution["median_days"],
+            resolution["within_target_share"],
+            figures["satisfaction"]["rated"],
+            figures["satisfaction"]["mean_rating"],
+            figures["enterprises"],
+        ]
+    )
+    sheet = book.create_sheet(_t("By park"))
+    sheet.append([_t("Park"), _t("Requests"), _t("Open"), _t("Done"), _t("Mean rating"), _t("Enterprises")])
+    for row in figures["by_park"]:
+        sheet.append([row["name"], row["requests"], row["open"], row["done"], row["mean_rating"], row["enterprises"]])
+    sheet = book.create_sheet(_t("By status"))
+    sheet.append([_t("Status"), _t("Requests")])
+    for row in figures["by_status"]:
+        sheet.append([row["label"], row["requests"]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+class ServiceFiguresView(View):
+    template_name = "services/figures.html"
+
+    def get(self, request):
+        if not can(request.user, ServiceRequest, Action.VIEW):
+            raise PermissionDenied
+        form = FiguresFilterForm(request.GET, user=request.user)
+        export = request.GET.get("format", "")
+        if export not in ("", "xlsx"):
+            form.is_valid()
+            form.add_error(None, _("Unknown format '%(format)s': use xlsx.") % {"format": export})
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "figures": None}, status=400)
+        figures = request_figures(request.user, **form.selector_kwargs())
+        if export == "xlsx":
+            response = HttpResponse(
+                xlsx_bytes(figures), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+            response["Content-Disposition"] = (
+                f'attachment; filename="service-figures-{timezone.localdate():%Y-%m-%d}.xlsx"'
+            )
+            return response
+        query = request.GET.copy()
+        query.pop("format", None)
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "figures": figures, "charts": chart_data(figures), "query_string": query.urlencode()},
+        )

@@ -1,0 +1,270 @@
+"""Reads with rules for enterprise services: the parks an enterprise may file in, the catalogue, the figures.
+
+The figures are set-based: grouped counts and one windowed query per duration (mean and median in SQL),
+over ``ServiceRequest.objects.restrict(user)``, so they never count what their reader may not see.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
+
+from parkos.leasing.models import Lease, Sale
+from parkos.parks.models import Park
+from parkos.services.models import (
+    OPEN_STATUSES,
+    Aspect,
+    Scenario,
+    Service,
+    ServiceRequest,
+    Status,
+    overdue_q,
+    within_target_q,
+)
+
+
+def enterprise_parks(organization_ids) -> QuerySet:
+    """The parks an enterprise is in: where it holds land, leases or bought space, or has filed requests before."""
+    held = Park.objects.filter(parcels__holder__in=organization_ids).values("pk")
+    leased = Lease.objects.filter(tenant__in=organization_ids).values("park")
+    bought = Sale.objects.filter(buyer__in=organization_ids).values("park")
+    filed = ServiceRequest.objects.filter(enterprise__in=organization_ids).values("park")
+    return Park.objects.filter(Q(pk__in=held) | Q(pk__in=leased) | Q(pk__in=bought) | Q(pk__in=filed)).order_by("name")
+
+
+def catalogue(user, *, aspect: str | None = None, q: str = "") -> list[dict]:
+    """The active services the user may see, grouped by aspect in the aspects' order, with their scenarios."""
+    services = Service.objects.restrict(user).filter(is_active=True).select_related("provider").order_by("name")
+    scenarios = Scenario.objects.restrict(user).select_related("provider").order_by("name")
+    if aspect:
+        services, scenarios = services.filter(aspect=aspect), scenarios.filter(aspect=aspect)
+    if q.strip():
+        services = services.filter(Service.search_filter(q, user))
+        scenarios = scenarios.filter(Scenario.search_filter(q, user))
+    by_aspect: dict[str, dict] = {
+        value: {"aspect": value, "label": label, "services": [], "scenarios": []} for value, label in Aspect.choices
+    }
+    for service in services:
+        by_aspect[service.aspect]["services"].append(service)
+    for scenario in scenarios:
+        by_aspect[scenario.aspect]["scenarios"].append(scenario)
+    return [group for group in by_aspect.values() if group["services"] or group["scenarios"] or not (aspect or q)]
+
+
+# --- figures ---------------------------------------------------------------------------------------
+
+
+def _hours_between(later: str, earlier: str) -> str:
+    if connection.vendor == "sqlite":
+        return f"((julianday({later}) - julianday({earlier})) * 24.0)"
+    return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 3600.0)"
+
+
+def duration_stats(requests: QuerySet, *, end: str, group_by: str | None = None) -> dict:
+    """Count, mean and median hours from filing to ``end`` ("responded_at" or "resolved_at"), per group.
+
+    One query: window functions rank the durations for the median, on SQLite and PostgreSQL alike.
+    Returns {group value (or None for all): (count, mean hours, median hours)}.
+    """
+    assert end in ("responded_at", "resolved_at")
+    assert group_by in (None, "aspect", "park_id")
+    try:
+        ids_sql, params = requests.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a user who may see no request at all
+        return {}
+    table = ServiceRequest._meta.db_table
+    group = f"r.{group_by}" if group_by else "NULL"
+    sql = f"""
+        WITH durations AS (
+            SELECT {group} AS grp, {_hours_between(f"r.{end}", "r.requested_at")} AS hours
+            FROM {table} r
+            WHERE r.id IN ({ids_sql}) AND r.{end} IS NOT NULL
+        ), ranked AS (
+            SELECT grp, hours,
+                   ROW_NUMBER() OVER (PARTITION BY grp ORDER BY hours) AS n,
+                   COUNT(*) OVER (PARTITION BY grp) AS total
+            FROM durations
+        )
+        SELECT grp, COUNT(*), AVG(hours), AVG(CASE WHEN n IN ((total + 1) / 2, (total + 2) / 2) THEN hours END)
+        FROM ranked GROUP BY grp
+    """  # noqa: S608 (only our own table and column names and compiled queryset SQL are interpolated)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            grp: (n, float(mean) if mean is not None else None, float(median) if median is not None else None)
+            for grp, n, mean, median in cursor.fetchall()
+        }
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def filtered_requests(user, *, date_from=None, date_to=None, park=None, aspect: str | None = None) -> QuerySet:
+    """Requests the user may see, filed in the period (dates inclusive, local time) in the park and aspect."""
+    requests = ServiceRequest.objects.restrict(user)
+    tz = timezone.get_current_timezone()
+    if date_from:
+        requests = requests.filter(requested_at__gte=datetime.datetime.combine(date_from, datetime.time.min, tz))
+    if date_to:
+        end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tz)
+        requests = requests.filter(requested_at__lt=end)
+    if park:
+        requests = requests.filter(park=park)
+    if aspect:
+        requests = requests.filter(aspect=aspect)
+    return requests
+
+
+def request_figures(
+    user,
+    *,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    park=None,
+    aspect: str | None = None,
+    now: datetime.datetime | None = None,
+) -> dict:
+    """Requests by aspect, park and status; time to respond and resolve against target; satisfaction;
+    enterprises served. Durations are in hours (resolution also in days); shares are 0..1."""
+    now = now or timezone.now()
+    requests = filtered_requests(user, date_from=date_from, date_to=date_to, park=park, aspect=aspect)
+    plain = requests.order_by()
+    totals = plain.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        done=Count("pk", filter=Q(status=Status.DONE)),
+        declined=Count("pk", filter=Q(status=Status.DECLINED)),
+        responded=Count("pk", filter=Q(responded_at__isnull=False)),
+        responded_in_time=Count("pk", filter=within_target_q("response")),
+        resolved=Count("pk", filter=Q(status=Status.DONE, resolved_at__isnull=False)),
+        resolved_in_time=Count("pk", filter=Q(status=Status.DONE) & within_target_q("resolution")),
+        overdue_response=Count("pk", filter=Q(status__in=OPEN_STATUSES) & overdue_q("response", now)),
+        overdue_resolution=Count("pk", filter=Q(status__in=OPEN_STATUSES) & overdue_q("resolution", now)),
+        rated=Count("pk", filter=Q(rating__isnull=False)),
+        mean_rating=Avg("rating"),
+        enterprises=Count("enterprise", distinct=True),
+        enterprises_served=Count("enterprise", filter=Q(status=Status.DONE), distinct=True),
+    )
+    by_status = dict(plain.values_list("status").annotate(n=Count("pk")))
+    ratings = dict(plain.filter(rating__isnull=False).values_list("rating").annotate(n=Count("pk")))
+    per_aspect = {
+        row["aspect"]: row
+        for row in plain.values("aspect").annotate(
+            requests=Count("pk"),
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            done=Count("pk", filter=Q(status=Status.DONE)),
+            responded=Count("pk", filter=Q(responded_at__isnull=False)),
+            responded_in_time=Count("pk", filter=within_target_q("response")),
+            resolved=Count("pk", filter=Q(status=Status.DONE, resolved_at__isnull=False)),
+            resolved_in_time=Count("pk", filter=Q(status=Status.DONE) & within_target_q("resolution")),
+            rated=Count("pk", filter=Q(rating__isnull=False)),
+            mean_rating=Avg("rating"),
+            enterprises=Count("enterprise", distinct=True),
+        )
+    }
+    done_requests = plain.filter(status=Status.DONE)
+    response = duration_stats(plain, end="responded_at")
+    resolution = duration_stats(done_requests, end="resolved_at")
+    response_by_aspect = duration_stats(plain, end="responded_at", group_by="aspect")
+    resolution_by_aspect = duration_stats(done_requests, end="resolved_at", group_by="aspect")
+    # the mean targets of the requests measured, to set the times against
+    targets = plain.aggregate(
+        response_hours=Avg("service__response_target_hours"), resolution_days=Avg("service__resolution_target_days")
+    )
+    aspects = []
+    for value, label in Aspect.choices:
+        row = per_aspect.get(value)
+        if row is None:
+            continue
+        _n, response_mean, response_median = response_by_aspect.get(value, (0, None, None))
+        _n, resolution_mean, resolution_median = resolution_by_aspect.get(value, (0, None, None))
+        aspects.append(
+            {
+                "aspect": value,
+                "label": str(label),
+                "requests": row["requests"],
+                "open": row["open"],
+                "done": row["done"],
+                "response_mean_hours": _round(response_mean),
+                "response_median_hours": _round(response_median),
+                "response_within_target": _share(row["responded_in_time"], row["responded"]),
+                "resolution_mean_days": _round(resolution_mean / 24 if resolution_mean is not None else None),
+                "resolution_median_days": _round(resolution_median / 24 if resolution_median is not None else None),
+                "resolution_within_target": _share(row["resolved_in_time"], row["resolved"]),
+                "rated": row["rated"],
+                "mean_rating": _round(row["mean_rating"], 2),
+                "enterprises": row["enterprises"],
+            }
+        )
+    park_rows = (
+        plain.values("park", "park__name")
+        .annotate(
+            requests=Count("pk"),
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            done=Count("pk", filter=Q(status=Status.DONE)),
+            mean_rating=Avg("rating"),
+            enterprises=Count("enterprise", distinct=True),
+        )
+        .order_by("-requests", "park__name")
+    )
+    _n, response_mean, response_median = response.get(None, (0, None, None))
+    _n, resolution_mean, resolution_median = resolution.get(None, (0, None, None))
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "requests": totals["total"],
+        "open": totals["open"],
+        "done": totals["done"],
+        "declined": totals["declined"],
+        "overdue_response": totals["overdue_response"],
+        "overdue_resolution": totals["overdue_resolution"],
+        "by_status": [
+            {"status": value, "label": str(label), "requests": by_status.get(value, 0)}
+            for value, label in Status.choices
+        ],
+        "by_aspect": aspects,
+        "by_park": [
+            {
+                "park": row["park"],
+                "name": row["park__name"],
+                "requests": row["requests"],
+                "open": row["open"],
+                "done": row["done"],
+                "mean_rating": _round(row["mean_rating"], 2),
+                "enterprises": row["enterprises"],
+            }
+            for row in park_rows
+        ],
+        "response": {
+            "measured": totals["responded"],
+            "mean_hours": _round(response_mean),
+            "median_hours": _round(response_median),
+            "target_hours": _round(targets["response_hours"]),
+            "within_target": totals["responded_in_time"],
+            "within_target_share": _share(totals["responded_in_time"], totals["responded"]),
+        },
+        "resolution": {
+            "measured": totals["resolved"],
+            "mean_days": _round(resolution_mean / 24 if resolution_mean is not None else None),
+            "median_days": _round(resolution_median / 24 if resolution_median is not None else None),
+            "target_days": _round(targets["resolution_days"]),
+            "within_target": totals["resolved_in_time"],
+            "within_target_share": _share(totals["resolved_in_time"], totals["resolved"]),
+        },
+        "satisfaction": {
+            "rated": totals["rated"],
+            "mean_rating": _round(totals["mean_rating"], 2),
+            "distribution": [{"rating": n, "requests": ratings.get(n, 0)} for n in range(1, 6)],
+        },
+        "enterprises": totals["enterprises"],
+        "enterprises_served": totals["enterprises_served"],
+    }

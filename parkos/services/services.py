@@ -1,0 +1,349 @@
+"""Service request workflow and scenario membership: writes with rules (STYLE.md rule 13).
+
+Who may do what:
+
+- an enterprise user files requests for its own organization, writes in the conversation of its
+  organization's requests and rates a request once it is done;
+- staff who may change the request (service staff in its park, the operator admin) move its status,
+  write in the conversation and reassign it.
+
+Each transition is allowed only from the statuses in ``TRANSITIONS``; anything else is a
+ValidationError that says which status the request is in. A request outside the user's scope
+answers Http404, one the user may see but not act on PermissionDenied.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parkos.core.permissions import Action, Scope, can, scope_of
+from parkos.services.models import (
+    OPEN_STATUSES,
+    RequestMessage,
+    Scenario,
+    Service,
+    ServiceDesk,
+    ServiceRequest,
+    Status,
+)
+
+#: transition name -> (statuses it may start from, status it leads to)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "accept": ((Status.NEW,), Status.ACCEPTED),
+    "start": ((Status.ACCEPTED, Status.WAITING), Status.IN_PROGRESS),
+    "wait": ((Status.ACCEPTED, Status.IN_PROGRESS), Status.WAITING),
+    "done": ((Status.ACCEPTED, Status.IN_PROGRESS, Status.WAITING), Status.DONE),
+    "decline": ((Status.NEW, Status.ACCEPTED), Status.DECLINED),
+}
+TRANSITION_LABELS = {
+    "accept": _("Accept"),
+    "start": _("Start work"),
+    "wait": _("Wait for the enterprise"),
+    "done": _("Mark done"),
+    "decline": _("Decline"),
+}
+
+
+def is_enterprise_side(user) -> bool:
+    """True for users who act for an organization (enterprise users), not for the operator."""
+    return scope_of(user) == Scope.ORGANIZATION
+
+
+def acts_for(user, organization_id: int) -> bool:
+    return is_enterprise_side(user) and user.scope_organization_ids().filter(pk=organization_id).exists()
+
+
+def is_staff_for(user, request: ServiceRequest) -> bool:
+    """Operator-side users who may change ``request`` (service staff of its park, operator admins)."""
+    if is_enterprise_side(user):
+        return False
+    return ServiceRequest.objects.restrict(user, Action.CHANGE).filter(pk=request.pk).exists()
+
+
+def allowed_transitions(request: ServiceRequest, user) -> list[str]:
+    """The transitions ``user`` may apply to ``request`` now (for the buttons on its page)."""
+    if not is_staff_for(user, request):
+        return []
+    return [name for name, (sources, _target) in TRANSITIONS.items() if request.status in sources]
+
+
+def _locked(request: ServiceRequest, user) -> ServiceRequest:
+    """The request, locked for update, if ``user`` may see it (Http404 otherwise)."""
+    current = (
+        ServiceRequest.objects.restrict(user, Action.VIEW)
+        .select_for_update(of=("self",))
+        .select_related("service")
+        .filter(pk=request.pk)
+        .first()
+    )
+    if current is None:
+        raise Http404(_("No such service request."))
+    return current
+
+
+# -- routing ---------------------------------------------------------------------------------------
+
+
+def route_request(request: ServiceRequest):
+    """The desk member for the request's aspect who is assigned to its park and has the fewest open requests.
+
+    Ties go to the member with the lowest ID. None when the aspect has no desk or no member in the park.
+    """
+    desk = ServiceDesk.objects.filter(aspect=request.aspect).first()
+    if desk is None:
+        return None
+    members = (
+        desk.members.filter(is_active=True, parks=request.park_id)
+        .annotate(
+            open_requests=Count(
+                "service_requests_assigned", filter=Q(service_requests_assigned__status__in=OPEN_STATUSES)
+            )
+        )
+        .order_by("open_requests", "pk")
+    )
+    return members.first()
+
+
+def request_assign_if_unrouted(request: ServiceRequest) -> ServiceRequest:
+    """Route a request that has no assignee yet (after a form, import or API created it)."""
+    if request.assigned_to_id is None and request.status in OPEN_STATUSES:
+        member = route_request(request)
+        if member is not None:
+            request.assigned_to = member
+            request.save(update_fields=["assigned_to", "last_updated"])
+    return request
+
+
+# -- the workflow ----------------------------------------------------------------------------------
+
+
+def request_file(
+    *,
+    user,
+    enterprise,
+    park,
+    service: Service,
+    title: str,
+    description: str = "",
+    requested_at: datetime.datetime | None = None,
+) -> ServiceRequest:
+    """File a request for ``service``: an enterprise user for its own organization, or staff for any enterprise.
+
+    Takes the aspect and deadlines from the service and routes the request to the aspect's desk.
+    """
+    errors = {}
+    if not can(user, ServiceRequest, Action.ADD):
+        raise PermissionDenied(_("You may not file service requests."))
+    if is_enterprise_side(user) and not acts_for(user, getattr(enterprise, "pk", enterprise)):
+        errors["enterprise"] = _("You may file requests only for your own enterprise.")
+    if not (title or "").strip():
+        errors["title"] = _("Give the request a title.")
+    if not service.is_active:
+        errors["service"] = _("This service is not open for requests; choose another one.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        request = ServiceRequest(
+            enterprise=enterprise,
+            park=park,
+            service=service,
+            title=title.strip(),
+            description=description or "",
+            requested_at=requested_at or timezone.now(),
+        )
+        request.full_clean()
+        request.save()
+        in_scope = ServiceRequest.objects.restrict(user, Action.CHANGE).filter(pk=request.pk).exists()
+        if not in_scope and not is_enterprise_side(user):  # staff file only in their own parks
+            raise ValidationError({"park": _("You may file requests only in the parks you are assigned to.")})
+        return request_assign_if_unrouted(request)
+
+
+def _transition(request: ServiceRequest, user, name: str, *, now=None) -> ServiceRequest:
+    sources, target = TRANSITIONS[name]
+    current = _locked(request, user)
+    if not is_staff_for(user, current):
+        raise PermissionDenied(_("Only service staff move a request's status."))
+    if current.status not in sources:
+        raise ValidationError(
+            {
+                "status": _("A request that is “%(status)s” cannot be moved to “%(target)s”.")
+                % {"status": current.get_status_display(), "target": Status(target).label}
+            }
+        )
+    now = now or timezone.now()
+    current.status = target
+    fields = ["status", "last_updated"]
+    if current.responded_at is None:
+        current.responded_at = max(now, current.requested_at)
+        fields.append("responded_at")
+    if target in (Status.DONE, Status.DECLINED):
+        current.resolved_at = max(now, current.requested_at)
+        fields.append("resolved_at")
+    if current.assigned_to_id is None and name in ("accept", "start"):
+        current.assigned_to = user  # whoever takes it on owns it
+        fields.append("assigned_to")
+    current.save(update_fields=fields)
+    return current
+
+
+def request_accept(*, request: ServiceRequest, user, now=None) -> ServiceRequest:
+    """Accept a new request (its first response, if staff have not answered yet)."""
+    with transaction.atomic():
+        return _transition(request, user, "accept", now=now)
+
+
+def request_start(*, request: ServiceRequest, user, now=None) -> ServiceRequest:
+    """Start (or resume) work on an accepted request, or one that was waiting for the enterprise."""
+    with transaction.atomic():
+        return _transition(request, user, "start", now=now)
+
+
+def request_wait(*, request: ServiceRequest, user, now=None) -> ServiceRequest:
+    """Put the request on hold until the enterprise answers (its next message resumes the work)."""
+    with transaction.atomic():
+        return _transition(request, user, "wait", now=now)
+
+
+def request_done(*, request: ServiceRequest, user, now=None) -> ServiceRequest:
+    """Close the request as done; the enterprise may then rate it."""
+    with transaction.atomic():
+        return _transition(request, user, "done", now=now)
+
+
+def request_decline(*, request: ServiceRequest, user, reason: str, now=None) -> ServiceRequest:
+    """Decline a request, saying why: the reason is posted to the conversation."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the request is declined; the enterprise reads it.")})
+    with transaction.atomic():
+        declined = _transition(request, user, "decline", now=now)
+        RequestMessage.objects.create(request=declined, author=user, body=reason)
+        return declined
+
+
+def request_apply_message(message: RequestMessage, *, now=None) -> None:
+    """What a new message does to its request: staff's first message is the response; the enterprise's
+    answer to a request waiting for it resumes the work."""
+    request = message.request
+    now = now or timezone.now()
+    author = message.author
+    fields = []
+    if is_enterprise_side(author):
+        if request.status == Status.WAITING:
+            request.status = Status.IN_PROGRESS
+            fields.append("status")
+    elif request.responded_at is None:
+        request.responded_at = max(now, request.requested_at)
+        fields.append("responded_at")
+    if fields:
+        request.save(update_fields=[*fields, "last_updated"])
+
+
+def request_message(*, request: ServiceRequest, user, body: str, attachment=None, now=None) -> RequestMessage:
+    """Post a message (with an optional file) to a request's conversation.
+
+    The enterprise writes in its own requests, staff in the requests they may change; a closed
+    request takes no more messages.
+    """
+    body = (body or "").strip()
+    with transaction.atomic():
+        current = _locked(request, user)
+        if not (acts_for(user, current.enterprise_id) or is_staff_for(user, current)):
+            raise PermissionDenied(_("You may not write in this request's conversation."))
+        errors = {}
+        if not body:
+            errors["body"] = _("Write a message.")
+        if current.status not in OPEN_STATUSES:
+            errors["body"] = _("The request is closed; file a new request to ask again.")
+        if errors:
+            raise ValidationError(errors)
+        message = RequestMessage(request=current, author=user, body=body)
+        if attachment:
+            message.attachment = attachment
+        message.full_clean()
+        message.save()
+        request_apply_message(message, now=now)
+        return message
+
+
+def request_rate(*, request: ServiceRequest, user, rating: int, comment: str = "") -> ServiceRequest:
+    """The enterprise rates a done request from 1 to 5 (it may change its rating later)."""
+    with transaction.atomic():
+        current = _locked(request, user)
+        if not acts_for(user, current.enterprise_id):
+            raise PermissionDenied(_("Only the enterprise that filed the request rates it."))
+        errors = {}
+        if current.status != Status.DONE:
+            errors["rating"] = _("A request can be rated only once it is done.")
+        try:
+            rating = int(rating)
+        except (TypeError, ValueError):
+            rating = 0
+        if not 1 <= rating <= 5:
+            errors["rating"] = _("Rate from 1 (poor) to 5 (excellent).")
+        if errors:
+            raise ValidationError(errors)
+        current.rating = rating
+        current.rating_comment = (comment or "").strip()
+        current.save(update_fields=["rating", "rating_comment", "last_updated"])
+        return current
+
+
+def request_reassign(*, request: ServiceRequest, user, assignee) -> ServiceRequest:
+    """Staff hand a request to another member of staff who can see it."""
+    with transaction.atomic():
+        current = _locked(request, user)
+        if not is_staff_for(user, current):
+            raise PermissionDenied(_("Only service staff reassign requests."))
+        if (
+            assignee is not None
+            and not ServiceRequest.objects.restrict(assignee, Action.CHANGE).filter(pk=current.pk).exists()
+        ):
+            raise ValidationError(
+                {"assigned_to": _("%(user)s may not work on requests in this park.") % {"user": assignee}}
+            )
+        current.assigned_to = assignee
+        current.save(update_fields=["assigned_to", "last_updated"])
+        return current
+
+
+# -- scenarios -------------------------------------------------------------------------------------
+
+
+def _scenario_membership(scenario: Scenario, user, organization, *, joining: bool, today=None) -> Scenario:
+    if not Scenario.objects.restrict(user, Action.VIEW).filter(pk=scenario.pk).exists():
+        raise Http404(_("No such scenario."))
+    organization_id = getattr(organization, "pk", organization)
+    if is_enterprise_side(user):
+        if not acts_for(user, organization_id):
+            raise PermissionDenied(_("You may join or leave scenarios only for your own enterprise."))
+    elif not Scenario.objects.restrict(user, Action.CHANGE).filter(pk=scenario.pk).exists():
+        raise PermissionDenied(_("You may not change this scenario's participants."))
+    today = today or timezone.localdate()
+    if joining and not scenario.is_open_on(today):
+        raise ValidationError({"scenario": _("This scenario is not open to new participants now.")})
+    if joining:
+        scenario.participants.add(organization_id)  # m2m_changed: in the change log
+    else:
+        scenario.participants.remove(organization_id)
+    return scenario
+
+
+def scenario_join(*, scenario: Scenario, user, organization, today=None) -> Scenario:
+    """Add ``organization`` to the scenario's participants (an enterprise user: only its own)."""
+    with transaction.atomic():
+        return _scenario_membership(scenario, user, organization, joining=True, today=today)
+
+
+def scenario_leave(*, scenario: Scenario, user, organization) -> Scenario:
+    """Take ``organization`` off the scenario's participants."""
+    with transaction.atomic():
+        return _scenario_membership(scenario, user, organization, joining=False)
