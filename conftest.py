@@ -13,3 +13,5 @@ def pytest_configure(config):
     import tempfile
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="parkos-test-media-")
+    # Background tasks (evaluation runs) run at once, inside the test, instead of waiting for a worker.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "parkos.leasing",
     "parkos.services",
     "parkos.portal",
+    "parkos.evaluation",
     "parkos.demo",
     "rest_framework",
     "rest_framework.authtoken",
@@ -78,6 +79,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +177,7 @@ STATICFILES_DIRS = [
         ("vendor/tabler", "@tabler/core/dist"),
         ("vendor/tom-select", "tom-select/dist"),
         ("vendor/echarts", "echarts/dist"),
+        ("vendor/leaflet", "leaflet/dist"),
         ("vendor/htmx", "htmx.org/dist"),
     ]
     if (NODE_MODULES / path).is_dir()
@@ -225,6 +229,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
+
+# Background work (evaluation runs): a database queue, worked off by `parkos db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True

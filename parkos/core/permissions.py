@@ -154,6 +154,7 @@ ROLES: tuple[Role, ...] = (
             # its own indicator filings and its own evaluation results
             "evaluation.indicatorfiling": WRITE,
             "evaluation.evaluationresult": READ,
+            "evaluation.appeal": WRITE,
         },
         _("Its own enterprise only."),
     ),

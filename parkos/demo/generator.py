@@ -34,6 +34,8 @@ from parkos.core.geometry import EARTH_RADIUS_M, polygon_area_m2
 from parkos.core.models import ChangeLoggedModel
 from parkos.core.permissions import ROLES_BY_NAME, sync_roles
 from parkos.demo import names
+from parkos.demo.disposal import load_disposal
+from parkos.demo.evaluation import load_evaluation
 from parkos.demo.investment import load_investment
 from parkos.demo.leasing import load_leasing
 from parkos.demo.portal import load_portal
@@ -330,6 +332,10 @@ class _DemoBuilder:
             counts=self.counts,
             progress=self.progress,
         )
+        load_evaluation(
+            self.rng, enterprises=self.enterprises, today=REFERENCE_DATE, counts=self.counts, progress=self.progress
+        )
+        load_disposal(self.rng, scale=self.scale, today=REFERENCE_DATE, counts=self.counts, progress=self.progress)
         return dict(self.counts)
 
     def save(self, label: str, model, objects: list, count_key: str) -> None:

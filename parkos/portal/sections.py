@@ -1,4 +1,4 @@
-"""What the enterprise page shows beyond the profile: its leases and sales, service requests and scenarios.
+"""What the enterprise page shows beyond the profile: leases and sales, service requests, scenarios, evaluation.
 
 Each section reads through ``restrict()`` like every other page, and is left out when the user may not
 see the model at all. Lists are short (the latest rows) with a link to the full, filtered list.
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from parkos.core.permissions import Action, can
+from parkos.evaluation.models import EvaluationResult, EvaluationRun, IndicatorFiling
 from parkos.leasing.models import Lease, Sale
 from parkos.parks.models import SpaceUnit
 from parkos.services.models import OPEN_STATUSES, Scenario, ServiceRequest
@@ -105,4 +106,23 @@ def portal_sections(organization, user, request=None) -> dict[str, Section]:
         sections["scenarios"] = Section(
             "scenarios", list(joined.order_by("name")[:ROWS]), joined.count(), _url("services:scenario_list")
         )
+    if can(user, IndicatorFiling, Action.VIEW):
+        filings = IndicatorFiling.objects.restrict(user).filter(organization=organization).order_by("-year")
+        sections["filings"] = Section(
+            "filings",
+            list(filings[:ROWS]),
+            filings.count(),
+            _url("evaluation:indicatorfiling_list", organization=organization.pk),
+            add_url=_url("evaluation:indicatorfiling_add", organization=organization.pk)
+            if can(user, IndicatorFiling, Action.ADD)
+            else None,
+        )
+    if can(user, EvaluationResult, Action.VIEW):
+        results = (
+            EvaluationResult.objects.restrict(user)
+            .filter(organization=organization, run__status=EvaluationRun.Status.DONE)
+            .select_related("run__scheme")
+            .order_by("-run__year", "-run__pk")
+        )
+        sections["results"] = Section("results", list(results[:ROWS]), results.count())
     return sections

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkos.core.models import PrimaryModel, RestrictedQuerySet
 
@@ -27,7 +28,7 @@ class Aspect(models.TextChoices):
     TECHNOLOGY = "technology", _("Technology")
     DIGITAL = "digital", _("Digital")
     GREEN = "green", _("Green")
-    SERVICE = "service", _("Service")
+    SERVICE = "service", pgettext_lazy("aspect", "Service")
     FINANCE = "finance", _("Finance")
     OVERSEAS = "overseas", _("Overseas")
 

@@ -71,9 +71,18 @@ class EnterprisePageTests(TestCase):
         self.assertEqual(self.client.get(reverse("portal:home"), {"organization": self.org_out.pk}).status_code, 404)
         self.assertEqual(self.client.get(reverse("portal:propose"), {"organization": self.org_out.pk}).status_code, 404)
 
-    def test_page_has_no_evaluation_section_before_the_evaluation_exists(self):
+    def test_page_shows_its_own_filings_and_none_of_another_enterprise(self):
+        from parkos.evaluation.models import IndicatorFiling
+
+        IndicatorFiling.objects.create(organization=self.org_in, year=2025, park=self.world.park["in"], tax=1)
+        other = IndicatorFiling.objects.create(
+            organization=self.org_out, year=2025, park=self.world.park["out"], tax=2
+        )
         response = self.client.get(reverse("portal:home"))
-        self.assertNotContains(response, "valuation")
+        self.assertContains(response, 'id="filings"')
+        self.assertContains(response, "2025")
+        self.assertNotContains(response, other.get_absolute_url())
+        self.assertNotContains(response, 'id="results"')  # no done run yet: no empty results card
 
     def test_propose_form_is_prefilled_and_sends_only_the_changed_fields(self):
         self.org_in.address = "1 Old Road"

@@ -113,9 +113,19 @@ class Command(BaseCommand):
             table.add_row(row["username"], row["password"], row["role"], row["sees"])
         console.print(table)
 
+    def start_worker(self, env=None):
+        """A `db_worker` next to the server, so that evaluation runs started from the web page get computed."""
+        import subprocess
+
+        return subprocess.Popen([sys.executable, "-m", "parkos.manage", "db_worker"], env=env)
+
     def serve(self, addrport: str) -> None:
         if settings.DEBUG or os.environ.get("PARKOS_INSECURE_HTTP"):
-            call_command("runserver", addrport, use_reloader=False)
+            worker = self.start_worker()
+            try:
+                call_command("runserver", addrport, use_reloader=False)
+            finally:
+                worker.terminate()
             return
         # Production settings insist on HTTPS and named hosts; the demo is a local trial over plain
         # HTTP, so serve it the way PARKOS_INSECURE_HTTP documents, in a fresh process with that set.
@@ -129,6 +139,7 @@ class Command(BaseCommand):
         }
         self.stdout.write("Serving over plain HTTP for the demo (PARKOS_INSECURE_HTTP=1).")
         sys.stdout.flush()
+        self.start_worker(env)  # keeps running beside the server that replaces this process
         os.execve(
             sys.executable,
             [sys.executable, "-m", "parkos.manage", "runserver", "--noreload", "--insecure", addrport],

@@ -1,0 +1,43 @@
+"""Evaluation API endpoints: filings and schemes read and written, runs and results read."""
+
+from rest_framework import viewsets
+
+from parkos.core.api.views import PrimaryModelViewSet
+from parkos.evaluation import filtersets
+from parkos.evaluation.api import serializers
+from parkos.evaluation.models import Appeal, EvaluationResult, EvaluationRun, EvaluationScheme, IndicatorFiling
+
+
+class IndicatorFilingViewSet(PrimaryModelViewSet):
+    queryset = IndicatorFiling.objects.select_related("organization", "park", "parcel")
+    serializer_class = serializers.IndicatorFilingSerializer
+    filterset_class = filtersets.IndicatorFilingFilterSet
+
+
+class EvaluationSchemeViewSet(PrimaryModelViewSet):
+    queryset = EvaluationScheme.objects.all()
+    serializer_class = serializers.EvaluationSchemeSerializer
+    filterset_class = filtersets.EvaluationSchemeFilterSet
+
+
+class EvaluationRunViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = EvaluationRun.objects.all()
+    serializer_class = serializers.EvaluationRunSerializer
+
+    def get_queryset(self):
+        return EvaluationRun.objects.restrict(self.request.user)
+
+
+class EvaluationResultViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = EvaluationResult.objects.all()
+    serializer_class = serializers.EvaluationResultSerializer
+    filterset_class = filtersets.EvaluationResultFilterSet
+
+    def get_queryset(self):
+        return EvaluationResult.objects.restrict(self.request.user).order_by("pk")
+
+
+class AppealViewSet(PrimaryModelViewSet):
+    queryset = Appeal.objects.select_related("organization", "park", "result__run")
+    serializer_class = serializers.AppealSerializer
+    filterset_class = filtersets.AppealFilterSet

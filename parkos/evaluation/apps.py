@@ -1,0 +1,44 @@
+"""Land-efficiency evaluation: indicator filings, schemes, runs, results, inefficient land and disposal cases."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationConfig(AppConfig):
+    name = "parkos.evaluation"
+    label = "evaluation"
+    #: the models this app lists in the navigation menu, in order
+    menu_models = (
+        "indicatorfiling",
+        "evaluationscheme",
+        "appeal",
+        "parcelflag",
+        "disposalcase",
+        "disposalmilestone",
+        "disposaldocument",
+    )
+    verbose_name = _("Evaluation")
+
+    def menu_links(self, user) -> list[tuple[str, str]]:
+        """Filings import, runs and results, for those who may use them."""
+        from django.urls import reverse
+
+        from parkos.core.permissions import can
+        from parkos.evaluation.models import EvaluationResult, EvaluationRun, IndicatorFiling
+
+        links = []
+        if can(user, IndicatorFiling, "add"):
+            links.append((_("Import filings"), reverse("evaluation:filings_import")))
+        if can(user, EvaluationRun, "view"):
+            links.append((_("Evaluation runs"), reverse("evaluation:evaluationrun_list")))
+        if can(user, EvaluationResult, "view"):
+            links.append((_("Evaluation results"), reverse("evaluation:evaluationresult_list")))
+        from parkos.evaluation.disposal_views import menu_links as disposal_links
+
+        return links + disposal_links(user)
+
+    def ready(self) -> None:
+        from parkos.evaluation import resources  # noqa: F401  (registers the import/export resources)
+        from parkos.evaluation.disposal_views import register_panels
+
+        register_panels()

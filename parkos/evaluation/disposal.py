@@ -1,0 +1,508 @@
+"""Inefficient land: the rules that flag parcels, and the services that open and close disposal cases.
+
+The parcel's status follows one rule, written here and nowhere else:
+
+- flagged (by a run or by hand): ``inefficient``;
+- a disposal case opened: ``under_disposal``;
+- the case closed: by its outcome. "Land returned" makes the parcel ``idle``, which is what
+  *available for investment promotion* means in ParkOS (the parcel list's ``?status=idle`` and the
+  available-land page); after a buy-back or a take-over into the land reserve the holder is
+  cleared too, since the land went back. "In efficient use" and "withdrawn" make it ``in_use``;
+  "redeveloped" makes it ``redeveloped``.
+
+Flags from a run follow the rules in ``FlagRules``: set per scheme in the setting
+``PARKOS_INEFFICIENT_LAND_RULES`` (``{"*": {...}, "<scheme name>": {...}}``), defaults below.
+Each writes its flags in bulk and records them, and the status changes, in the change log.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parkos.core.changelog import _record, log_bulk_create, serialize
+from parkos.core.models import ObjectChange
+from parkos.core.permissions import Action
+from parkos.evaluation.disposal_models import DisposalCase, ParcelFlag
+from parkos.parks.models import LandParcel, Park
+
+Status = LandParcel.Status
+Reason = ParcelFlag.Reason
+Outcome = DisposalCase.Outcome
+Path = DisposalCase.Path
+
+#: parcels a run may (re)flag: not those already being worked off or already redeveloped
+FLAGGABLE = (Status.IN_USE, Status.IDLE, Status.INEFFICIENT)
+#: what a closed case does to its parcel's status (see the module docstring)
+STATUS_AFTER = {
+    Outcome.RETURNED: Status.IDLE,
+    Outcome.IN_USE: Status.IN_USE,
+    Outcome.WITHDRAWN: Status.IN_USE,
+    Outcome.REDEVELOPED: Status.REDEVELOPED,
+}
+#: the outcome a case's path usually ends in, offered first when it is closed
+USUAL_OUTCOME = {
+    Path.UPGRADE: Outcome.IN_USE,
+    Path.BUY_BACK: Outcome.RETURNED,
+    Path.TRANSFER: Outcome.IN_USE,
+    Path.LAND_RESERVE: Outcome.RETURNED,
+    Path.REDEVELOPMENT: Outcome.REDEVELOPED,
+    Path.RE_LEASING: Outcome.RETURNED,
+}
+#: paths after which returned land has no holder any more (the operator or the land reserve took it back)
+TAKEN_BACK = (Path.BUY_BACK, Path.LAND_RESERVE)
+
+
+@dataclass(frozen=True)
+class FlagRules:
+    """When a run puts a parcel on the inefficient-land list. A rule set to None is off.
+
+    ``grades``: the holder's grade in the run is one of these (the bottom grade, "D");
+    ``min_tax_per_mu``: the parcel's tax per mu in the run (CNY, totals over totals) is under this;
+    ``idle_years``: the parcel has a holder and has been idle this many years (China's measures on
+    idle land allow recovery after two);
+    ``min_plot_ratio``: an industrial parcel in use has less floor area per land area than this
+    (national control indicators for industrial land set 0.6 to 1.0 by industry).
+    """
+
+    grades: tuple[str, ...] | None = ("D",)
+    min_tax_per_mu: Decimal | None = Decimal("50000")
+    idle_years: int | None = 2
+    min_plot_ratio: Decimal | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict) -> FlagRules:
+        """Rules from settings or a file; a bad entry raises ValueError naming it."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(_("Unknown inefficient-land rule: %(names)s.") % {"names": ", ".join(unknown)})
+        values = {}
+        for name, value in data.items():
+            if value is None:
+                values[name] = None
+            elif name == "grades":
+                if isinstance(value, str) or not all(isinstance(g, str) and g for g in value):
+                    raise ValueError(_("Rule 'grades' must be a list of grades, e.g. [\"D\"]."))
+                values[name] = tuple(value)
+            elif name == "idle_years":
+                if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                    raise ValueError(_("Rule 'idle_years' must be a whole number of years, at least 1."))
+                values[name] = value
+            else:
+                try:
+                    number = Decimal(str(value))
+                except ArithmeticError:
+                    number = None
+                if number is None or not number.is_finite() or number < 0:
+                    raise ValueError(_("Rule '%(name)s' must be a number of at least 0.") % {"name": name})
+                values[name] = number
+        return cls(**values)
+
+
+def rules_for(scheme_name: str = "") -> FlagRules:
+    """The rules for runs of a scheme: the defaults, then the setting's "*" entry, then the scheme's own."""
+    configured = getattr(settings, "PARKOS_INEFFICIENT_LAND_RULES", {}) or {}
+    return FlagRules.from_dict({**configured.get("*", {}), **configured.get(scheme_name, {})})
+
+
+# --- change-logged status updates ------------------------------------------------------------------
+
+
+def _set_parcel_status(parcels, status: str, **extra) -> int:
+    """Set ``status`` (and ``extra`` fields) on ``parcels`` in one UPDATE, each change in the change log."""
+    parcels = [p for p in parcels if p.status != status or any(getattr(p, k) != v for k, v in extra.items())]
+    if not parcels:
+        return 0
+    records = []
+    for parcel in parcels:
+        before = serialize(parcel)
+        parcel.status = status
+        for name, value in extra.items():
+            setattr(parcel, name, value)
+        records.append(_record(parcel, ObjectChange.ChangeAction.UPDATE, before, serialize(parcel)))
+    LandParcel.objects.filter(pk__in=[p.pk for p in parcels]).update(
+        status=status, last_updated=timezone.now(), **extra
+    )
+    ObjectChange.objects.bulk_create(records, batch_size=2000)
+    return len(parcels)
+
+
+def _fresh(parcel: LandParcel) -> LandParcel:
+    """The caller's own parcel object, with the status and holder as stored (so the caller sees the change)."""
+    parcel.refresh_from_db(fields=["status", "holder"])
+    return parcel
+
+
+def _save_status(parcel: LandParcel, status: str, **extra) -> None:
+    """One parcel's status change through save(), so the change log records it like any edit."""
+    changed = parcel.status != status or any(getattr(parcel, k) != v for k, v in extra.items())
+    if changed:
+        parcel.status = status
+        for name, value in extra.items():
+            setattr(parcel, name, value)
+        parcel.save(update_fields=["status", "last_updated", *extra])
+
+
+# --- flags -----------------------------------------------------------------------------------------
+
+
+def _open_flag_exists(reason: str) -> Exists:
+    return Exists(ParcelFlag.objects.filter(parcel=OuterRef("pk"), reason=reason, cleared_on__isnull=True))
+
+
+def _format(value) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+
+
+def idle_since(parcel_ids) -> dict[int, datetime.date]:
+    """When each parcel last became idle, from the change log (its creation if it was created idle)."""
+    content_type = ContentType.objects.get_for_model(LandParcel)
+    rows = (
+        ObjectChange.objects.filter(
+            changed_object_type=content_type,
+            changed_object_id__in=list(parcel_ids),
+            postchange_data__status=Status.IDLE,
+        )
+        .filter(Q(prechange_data__isnull=True) | ~Q(prechange_data__status=Status.IDLE))
+        .values("changed_object_id")
+        .annotate(since=Max("time"))
+    )
+    return {row["changed_object_id"]: timezone.localdate(row["since"]) for row in rows}
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def find_inefficient(*, run, rules: FlagRules, as_of: datetime.date | None = None) -> list[tuple[int, str, str]]:
+    """(parcel ID, reason, detail) for every parcel the rules find in ``run``; nothing written.
+
+    Each rule is one query; a parcel that already has an open flag for a reason is not found again
+    for it, so flagging from the same run twice adds nothing.
+    """
+    from parkos.evaluation.models import AreaResult, EvaluationResult
+
+    as_of = as_of or timezone.localdate()
+    candidates = LandParcel.objects.filter(status__in=FLAGGABLE)
+    found: list[tuple[int, str, str]] = []
+
+    if rules.grades:
+        held = EvaluationResult.objects.filter(
+            run=run, grade__in=rules.grades, organization=OuterRef("holder"), park=OuterRef("park")
+        )
+        rows = (
+            candidates.filter(Exists(held))
+            .exclude(_open_flag_exists(Reason.BOTTOM_GRADE))
+            .annotate(grade=Subquery(held.order_by("grade").values("grade")[:1]))
+            .values_list("pk", "holder__name", "grade")
+        )
+        for pk, holder, grade in rows:
+            values = {"holder": holder, "grade": grade, "year": run.year}
+            detail = _("%(holder)s graded %(grade)s in %(year)s.") % values
+            found.append((pk, Reason.BOTTOM_GRADE, detail))
+
+    if rules.min_tax_per_mu is not None:
+        low = AreaResult.objects.filter(
+            run=run, level=AreaResult.Level.PARCEL, tax_per_mu__lt=float(rules.min_tax_per_mu)
+        )
+        by_key = dict(low.values_list("key", "tax_per_mu"))
+        ids = [int(k) for k in by_key if str(k).isdigit()]
+        for pk in candidates.filter(pk__in=ids).exclude(_open_flag_exists(Reason.LOW_TAX)).values_list("pk", flat=True):
+            detail = _("Tax per mu %(value)s CNY in %(year)s, under the floor of %(floor)s CNY.") % {
+                "value": _format(by_key[str(pk)]),
+                "year": run.year,
+                "floor": _format(rules.min_tax_per_mu),
+            }
+            found.append((pk, Reason.LOW_TAX, detail))
+
+    if rules.idle_years is not None:
+        idle = candidates.filter(status=Status.IDLE, holder__isnull=False).exclude(_open_flag_exists(Reason.IDLE))
+        idle = dict(idle.values_list("pk", "created"))
+        since = idle_since(idle)
+        cutoff = _years_before(as_of, rules.idle_years)
+        for pk, created in idle.items():
+            start = since.get(pk) or (timezone.localdate(created) if created else as_of)
+            if start <= cutoff:
+                detail = _("Idle since %(since)s, %(years)s years or more.") % {
+                    "since": start.isoformat(),
+                    "years": rules.idle_years,
+                }
+                found.append((pk, Reason.IDLE, detail))
+
+    if rules.min_plot_ratio is not None:
+        dense = (
+            candidates.filter(status=Status.IN_USE, land_use=LandParcel.LandUse.INDUSTRIAL, area__gt=0)
+            .exclude(_open_flag_exists(Reason.LOW_INTENSITY))
+            .annotate(floor_area=Coalesce(Sum("buildings__floor_area"), Value(Decimal(0))))
+            .filter(floor_area__lt=F("area") * rules.min_plot_ratio)
+            .values_list("pk", "floor_area", "area")
+        )
+        for pk, floor_area, area in dense:
+            detail = _("Plot ratio %(ratio)s, under the floor of %(floor)s.") % {
+                "ratio": f"{Decimal(floor_area) / Decimal(area):.2f}",
+                "floor": rules.min_plot_ratio,
+            }
+            found.append((pk, Reason.LOW_INTENSITY, detail))
+    return found
+
+
+@transaction.atomic
+def flag_from_run(*, run, user, rules: FlagRules | None = None, as_of: datetime.date | None = None) -> list[ParcelFlag]:
+    """Flag the parcels ``run`` finds inefficient by ``rules`` (default: the run's scheme's); returns the new flags.
+
+    The flags are bulk-created and their parcels set to ``inefficient`` in one update; both are in
+    the change log, under ``user``.
+    """
+    from parkos.evaluation.models import EvaluationRun
+
+    if run.status != EvaluationRun.Status.DONE:
+        raise ValidationError(
+            _("Only a finished run can flag parcels; this one is %(status)s.") % {"status": run.get_status_display()}
+        )
+    if rules is None:
+        rules = rules_for(run.scheme.name)
+    today = as_of or timezone.localdate()
+    found = find_inefficient(run=run, rules=rules, as_of=today)
+    flags = [
+        ParcelFlag(parcel_id=pk, reason=reason, detail=detail[:300], run=run, flagged_on=today, flagged_by=user)
+        for pk, reason, detail in found
+    ]
+    ParcelFlag.objects.bulk_create(flags, batch_size=2000)  # sets the keys on SQLite and PostgreSQL alike
+    log_bulk_create(flags)
+    parcels = LandParcel.objects.filter(pk__in={pk for pk, _reason, _detail in found}, status__in=FLAGGABLE)
+    _set_parcel_status(list(parcels), Status.INEFFICIENT)
+    return flags
+
+
+@transaction.atomic
+def parcel_flag(
+    *, parcel: LandParcel, user, detail: str, reason: str = Reason.MANUAL, flagged_on: datetime.date | None = None
+) -> ParcelFlag:
+    """Put a parcel on the inefficient-land list by hand, saying why."""
+    if not detail.strip():
+        raise ValidationError({"detail": _("Say why the parcel is inefficient.")})
+    flag = ParcelFlag(
+        parcel=parcel, reason=reason, detail=detail, flagged_on=flagged_on or timezone.localdate(), flagged_by=user
+    )
+    flag.full_clean()
+    flag.save()
+    flag_applied(flag=flag, user=user)
+    return flag
+
+
+def flag_applied(*, flag: ParcelFlag, user) -> None:
+    """What a new flag does to its parcel (also run after the generic add form, the API and an import)."""
+    if flag.cleared_on is not None:
+        return
+    if flag.flagged_by_id is None and user is not None and getattr(user, "pk", None):
+        flag.flagged_by = user
+        flag.save(update_fields=["flagged_by", "last_updated"])
+    parcel = _fresh(flag.parcel)
+    if parcel.status in (Status.IN_USE, Status.IDLE):
+        _save_status(parcel, Status.INEFFICIENT)
+
+
+@transaction.atomic
+def flag_clear(*, flag: ParcelFlag, user, cleared_on: datetime.date | None = None) -> ParcelFlag:
+    """Take a flag off; a parcel left with no open flag and no case goes back to in use."""
+    if flag.cleared_on is not None:
+        raise ValidationError({"cleared_on": _("This flag was already cleared on %(day)s.") % {"day": flag.cleared_on}})
+    flag.cleared_on = cleared_on or timezone.localdate()
+    flag.full_clean()
+    flag.save()
+    parcel = _fresh(flag.parcel)
+    still_flagged = parcel.flags.filter(cleared_on__isnull=True).exists()
+    if parcel.status == Status.INEFFICIENT and not still_flagged:
+        _save_status(parcel, Status.IN_USE)
+    return flag
+
+
+# --- cases -----------------------------------------------------------------------------------------
+
+
+def _check_no_active_case(parcel: LandParcel, exclude_pk=None) -> None:
+    active = DisposalCase.objects.filter(parcel=parcel).exclude(status=DisposalCase.Status.CLOSED)
+    if exclude_pk:
+        active = active.exclude(pk=exclude_pk)
+    if active.exists():
+        raise ValidationError({"parcel": _("This parcel already has a disposal case that is not closed.")})
+
+
+@transaction.atomic
+def case_open(
+    *,
+    parcel: LandParcel,
+    path: str,
+    user,
+    owner=None,
+    opened_on: datetime.date | None = None,
+    notes: str = "",
+) -> DisposalCase:
+    """Open a disposal case on a parcel; the parcel is then under disposal."""
+    if parcel.status == Status.REDEVELOPED:
+        raise ValidationError({"parcel": _("This parcel is already redeveloped; flag it again before a new case.")})
+    _check_no_active_case(parcel)
+    case = DisposalCase(
+        parcel=parcel,
+        path=path,
+        owner=owner or user,
+        opened_on=opened_on or timezone.localdate(),
+        notes=notes,
+    )
+    case.full_clean()
+    case.save()
+    case_opened(case=case, user=user)
+    return case
+
+
+def case_opened(*, case: DisposalCase, user) -> None:
+    """What opening a case does to its parcel (also run after the generic add form and the API create one)."""
+    _save_status(_fresh(case.parcel), Status.UNDER_DISPOSAL)
+
+
+@transaction.atomic
+def case_close(
+    *,
+    case: DisposalCase,
+    user,
+    outcome: str | None = None,
+    closed_on: datetime.date | None = None,
+    notes: str = "",
+) -> DisposalCase:
+    """Close a case with its outcome; the parcel's status follows the outcome and its open flags are cleared.
+
+    "Land returned" makes the parcel idle: available for investment promotion (after a buy-back or a
+    take-over into the land reserve without a holder).
+    """
+    case = DisposalCase.objects.select_for_update().get(pk=case.pk)
+    if case.status == DisposalCase.Status.CLOSED:
+        raise ValidationError({"status": _("This case was already closed on %(day)s.") % {"day": case.closed_on}})
+    outcome = outcome or USUAL_OUTCOME[case.path]
+    if outcome not in Outcome.values:
+        message = _("Choose an outcome: %(choices)s.") % {"choices": ", ".join(Outcome.values)}
+        raise ValidationError({"outcome": message})
+    case.status = DisposalCase.Status.CLOSED
+    case.outcome = outcome
+    case.closed_on = closed_on or timezone.localdate()
+    if notes.strip():
+        case.notes = f"{case.notes}\n\n{notes}".strip() if case.notes else notes
+    case.full_clean()
+    case.save()
+    parcel = _fresh(case.parcel)
+    extra = {"holder": None} if outcome == Outcome.RETURNED and case.path in TAKEN_BACK else {}
+    _save_status(parcel, STATUS_AFTER[outcome], **extra)
+    for flag in parcel.flags.filter(cleared_on__isnull=True):
+        flag.cleared_on = max(case.closed_on, flag.flagged_on)
+        flag.save()
+    return case
+
+
+# --- selectors -------------------------------------------------------------------------------------
+
+
+def available_land(user):
+    """Parcels available for investment promotion (idle) that ``user`` may see, with their floor area."""
+    last_closed = DisposalCase.objects.filter(parcel=OuterRef("pk"), status=DisposalCase.Status.CLOSED).order_by(
+        "-closed_on", "-pk"
+    )
+    return (
+        LandParcel.objects.restrict(user, Action.VIEW)
+        .filter(status=Status.IDLE)
+        .select_related("park", "holder")
+        .annotate(
+            floor_area=Subquery(
+                LandParcel.objects.filter(pk=OuterRef("pk"))
+                .annotate(total=Sum("buildings__floor_area"))
+                .values("total")[:1],
+                output_field=models.DecimalField(max_digits=14, decimal_places=2),
+            ),
+            returned_on=Subquery(last_closed.values("closed_on")[:1]),
+            returned_by_case=Subquery(last_closed.values("pk")[:1]),
+        )
+        .order_by("park__name", "code")
+    )
+
+
+#: map colours per flag reason and per case status (Tabler's palette)
+REASON_COLOURS = {
+    Reason.BOTTOM_GRADE: "#d63939",
+    Reason.LOW_TAX: "#f76707",
+    Reason.IDLE: "#f59f00",
+    Reason.LOW_INTENSITY: "#ae3ec9",
+    Reason.MANUAL: "#66626c",
+}
+CASE_COLOURS = {
+    DisposalCase.Status.OPEN: "#206bc4",
+    DisposalCase.Status.IN_PROGRESS: "#4299e1",
+}
+
+
+def inefficient_land_map(user) -> dict:
+    """GeoJSON of the parcels with an open flag or an active case that ``user`` may see, and of their parks.
+
+    Each parcel feature carries its reasons, its case, colours and links for the map's popups; only
+    flags and cases the user may see put a parcel on the map.
+    """
+    flags = ParcelFlag.objects.restrict(user, Action.VIEW).filter(cleared_on__isnull=True)
+    cases = DisposalCase.objects.restrict(user, Action.VIEW).exclude(status=DisposalCase.Status.CLOSED)
+    reasons: dict[int, list[str]] = {}
+    for parcel_id, reason in flags.values_list("parcel_id", "reason").order_by("parcel_id", "reason").distinct():
+        reasons.setdefault(parcel_id, []).append(reason)
+    active = {row[0]: row[1:] for row in cases.values_list("parcel_id", "pk", "status", "path")}
+    ids = set(reasons) | set(active)
+    parcels = LandParcel.objects.filter(pk__in=ids).select_related("park", "holder").order_by("park__name", "code")
+    features, park_ids = [], set()
+    for parcel in parcels:
+        park_ids.add(parcel.park_id)
+        case = active.get(parcel.pk)
+        parcel_reasons = reasons.get(parcel.pk, [])
+        colour = CASE_COLOURS[case[1]] if case else REASON_COLOURS[parcel_reasons[0]]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": parcel.geometry,
+                "properties": {
+                    "id": parcel.pk,
+                    "code": parcel.code,
+                    "park": parcel.park.name,
+                    "holder": str(parcel.holder) if parcel.holder_id else "",
+                    "status": parcel.get_status_display(),
+                    "reasons": [str(Reason(r).label) for r in parcel_reasons],
+                    "reason_keys": parcel_reasons,
+                    "url": parcel.get_absolute_url(),
+                    "case_url": DisposalCase(pk=case[0]).get_absolute_url() if case else "",
+                    "case_status": str(DisposalCase.Status(case[1]).label) if case else "",
+                    "case_path": str(DisposalCase.Path(case[2]).label) if case else "",
+                    "colour": colour,
+                },
+            }
+        )
+    parks = Park.objects.restrict(user, Action.VIEW).filter(pk__in=park_ids, boundary__isnull=False)
+    boundaries = [
+        {
+            "type": "Feature",
+            "geometry": park.boundary,
+            "properties": {"name": park.name, "url": park.get_absolute_url()},
+        }
+        for park in parks
+    ]
+    return {
+        "parcels": {"type": "FeatureCollection", "features": [f for f in features if f["geometry"]]},
+        "parks": {"type": "FeatureCollection", "features": boundaries},
+        "without_geometry": [f["properties"] for f in features if not f["geometry"]],
+    }

@@ -1,0 +1,251 @@
+"""Inefficient-land pages: the ObjectViews of its models, the map and list of flagged land, closing a case."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from parkos.core.permissions import Action, can
+from parkos.core.views.generic import ObjectViews, Related, object_history
+from parkos.evaluation import disposal, disposal_filtersets, disposal_forms, disposal_resources, disposal_tables
+from parkos.evaluation.disposal_models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
+from parkos.parks.models import LandParcel
+
+
+class ParcelFlagViews(ObjectViews):
+    model = ParcelFlag
+    path = "parcel-flags"
+    table = disposal_tables.ParcelFlagTable
+    filterset = disposal_filtersets.ParcelFlagFilterSet
+    form = disposal_forms.ParcelFlagForm
+    resource = disposal_resources.ParcelFlagResource
+    list_related = ("parcel__park", "run__scheme", "flagged_by")
+
+    @classmethod
+    def after_save(cls, obj, user, *, created: bool) -> None:
+        if created:
+            disposal.flag_applied(flag=obj, user=user)
+
+
+class DisposalCaseViews(ObjectViews):
+    model = DisposalCase
+    path = "disposal-cases"
+    table = disposal_tables.DisposalCaseTable
+    filterset = disposal_filtersets.DisposalCaseFilterSet
+    form = disposal_forms.DisposalCaseForm
+    resource = disposal_resources.DisposalCaseResource
+    list_related = ("parcel__park", "owner")
+    related = (
+        Related(DisposalMilestone, disposal_tables.DisposalMilestoneTable, "case", limit=50),
+        Related(DisposalDocument, disposal_tables.DisposalDocumentTable, "case", limit=50),
+    )
+    detail_template = "evaluation/disposal/case_detail.html"
+
+    @classmethod
+    def after_save(cls, obj, user, *, created: bool) -> None:
+        if created:
+            disposal.case_opened(case=obj, user=user)
+
+    @classmethod
+    def detail_extra(cls, obj, user) -> dict:
+        parcel = obj.parcel
+        flags = ParcelFlag.objects.restrict(user).filter(parcel=parcel).select_related("run__scheme")
+        milestones = list(obj.milestones.all())
+        return {
+            "parcel": parcel,
+            "parcel_flags": flags,
+            "parcel_history": object_history(parcel)[:10],
+            "milestones_done": sum(1 for m in milestones if m.done_on),
+            "milestones_total": len(milestones),
+            "milestones_overdue": sum(1 for m in milestones if m.is_overdue),
+            "can_close": not obj.is_closed
+            and DisposalCase.objects.restrict(user, Action.CHANGE).filter(pk=obj.pk).exists(),
+        }
+
+
+class DisposalMilestoneViews(ObjectViews):
+    model = DisposalMilestone
+    path = "disposal-milestones"
+    table = disposal_tables.DisposalMilestoneTable
+    filterset = disposal_filtersets.DisposalMilestoneFilterSet
+    form = disposal_forms.DisposalMilestoneForm
+    resource = disposal_resources.DisposalMilestoneResource
+    list_related = ("case__parcel__park", "owner")
+
+
+class DisposalDocumentViews(ObjectViews):
+    model = DisposalDocument
+    path = "disposal-documents"
+    table = disposal_tables.DisposalDocumentTable
+    filterset = disposal_filtersets.DisposalDocumentFilterSet
+    form = disposal_forms.DisposalDocumentForm
+    resource = disposal_resources.DisposalDocumentResource
+    list_related = ("case__parcel__park",)
+    detail_template = "evaluation/disposal/document_detail.html"
+
+
+def document_download(request, pk: int) -> FileResponse:
+    """A case's file, only for users who may see the case: never from a public media URL."""
+    document = get_object_or_404(DisposalDocument.objects.restrict(request.user, Action.VIEW), pk=pk)
+    if not document.file:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [str(m) for messages_ in exc.message_dict.values() for m in messages_]
+    return list(exc.messages)
+
+
+class CaseCloseView(View):
+    """Close a case with its outcome: the parcel's status follows (returned land becomes available)."""
+
+    template_name = "evaluation/disposal/case_close.html"
+
+    def _case(self, request, pk):
+        return get_object_or_404(
+            DisposalCase.objects.restrict(request.user, Action.CHANGE).select_related("parcel__park"), pk=pk
+        )
+
+    def _render(self, request, case, form, status=200):
+        return render(request, self.template_name, {"object": case, "form": form}, status=status)
+
+    def get(self, request, pk):
+        case = self._case(request, pk)
+        if case.is_closed:
+            messages.info(request, _("This case is already closed."))
+            return redirect(case.get_absolute_url())
+        initial = {"outcome": disposal.USUAL_OUTCOME.get(case.path), "closed_on": timezone.localdate()}
+        return self._render(request, case, disposal_forms.CaseCloseForm(initial=initial, case=case))
+
+    def post(self, request, pk):
+        case = self._case(request, pk)
+        form = disposal_forms.CaseCloseForm(request.POST, case=case)
+        if form.is_valid():
+            try:
+                case = disposal.case_close(case=case, user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request,
+                    _("Closed the case; parcel %(parcel)s is now “%(status)s”.")
+                    % {"parcel": case.parcel, "status": case.parcel.get_status_display()},
+                )
+                return redirect(case.get_absolute_url())
+        return self._render(request, case, form, status=400)
+
+
+class FlagClearView(View):
+    """Take a flag off (the parcel goes back to in use when nothing else keeps it on the list)."""
+
+    def post(self, request, pk):
+        flag = get_object_or_404(ParcelFlag.objects.restrict(request.user, Action.CHANGE), pk=pk)
+        try:
+            disposal.flag_clear(flag=flag, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(_errors(exc)))
+        else:
+            messages.success(request, _("Cleared the flag on %(parcel)s.") % {"parcel": flag.parcel})
+        return redirect(flag.get_absolute_url())
+
+
+class RunFlagParcelsView(View):
+    """Flag the parcels a finished run finds inefficient, by its scheme's rules."""
+
+    def post(self, request, pk):
+        from parkos.evaluation.models import EvaluationRun
+
+        if not can(request.user, ParcelFlag, Action.ADD):
+            raise PermissionDenied
+        run = get_object_or_404(EvaluationRun.objects.restrict(request.user, Action.VIEW), pk=pk)
+        try:
+            flags = disposal.flag_from_run(run=run, user=request.user)
+        except (ValidationError, ValueError) as exc:
+            messages.error(request, " ".join(_errors(exc)) if isinstance(exc, ValidationError) else str(exc))
+            return redirect(run.get_absolute_url())
+        messages.success(
+            request, _("Flagged %(n)d parcels as inefficient from this run.") % {"n": len({f.parcel_id for f in flags})}
+        )
+        return redirect(f"{reverse('evaluation:parcelflag_list')}?run={run.pk}")
+
+
+class InefficientLandView(View):
+    """The inefficient-land list and map: parcels with an open flag or an active case, in the user's scope."""
+
+    template_name = "evaluation/disposal/inefficient_land.html"
+
+    def get(self, request):
+        if not can(request.user, ParcelFlag, Action.VIEW):
+            raise PermissionDenied
+        flags = (
+            ParcelFlag.objects.restrict(request.user)
+            .filter(cleared_on__isnull=True)
+            .select_related("parcel__park", "run__scheme", "flagged_by")
+        )
+        table = disposal_tables.ParcelFlagTable(flags, request=request, exclude=("open",))
+        RequestConfig(request, paginate={"per_page": 25}).configure(table)
+        data = disposal.inefficient_land_map(request.user)
+        legend = [
+            {"label": ParcelFlag.Reason(key).label, "colour": colour} for key, colour in disposal.REASON_COLOURS.items()
+        ] + [
+            {"label": _("Case: %(status)s") % {"status": DisposalCase.Status(key).label}, "colour": colour}
+            for key, colour in disposal.CASE_COLOURS.items()
+        ]
+        context = {
+            "table": table,
+            "map_data": data,
+            "legend": legend,
+            "parcels": len(data["parcels"]["features"]) + len(data["without_geometry"]),
+            "can_add": can(request.user, ParcelFlag, Action.ADD),
+        }
+        return render(request, self.template_name, context)
+
+
+class AvailableLandView(View):
+    """Land available for investment promotion: idle parcels, with the disposal case that returned each."""
+
+    template_name = "evaluation/disposal/available_land.html"
+
+    def get(self, request):
+        if not can(request.user, LandParcel, Action.VIEW):
+            raise PermissionDenied
+        parcels = disposal.available_land(request.user)
+        table = disposal_tables.AvailableLandTable(parcels, request=request)
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        parcel_list = f"{reverse(LandParcel.url_name('list'))}?status={LandParcel.Status.IDLE}"
+        return render(request, self.template_name, {"table": table, "parcel_list_url": parcel_list})
+
+
+def menu_links(user) -> list[tuple[str, str]]:
+    """The inefficient-land map and the available land, for the evaluation menu."""
+    links = []
+    if can(user, ParcelFlag, Action.VIEW):
+        links.append((_("Inefficient land"), reverse("evaluation:inefficient_land")))
+    if can(user, LandParcel, Action.VIEW):
+        links.append((_("Land available for promotion"), reverse("evaluation:available_land")))
+    return links
+
+
+def register_panels() -> None:
+    """A parcel's page lists its flags and disposal cases (parks cannot import evaluation: added from here)."""
+    from django.utils.translation import gettext_lazy
+
+    from parkos.core.views.generic import add_related
+
+    add_related(LandParcel, Related(ParcelFlag, disposal_tables.ParcelFlagTable, "parcel", gettext_lazy("Flags")))
+    add_related(
+        LandParcel,
+        Related(DisposalCase, disposal_tables.DisposalCaseTable, "parcel", gettext_lazy("Disposal cases")),
+    )

@@ -1,0 +1,58 @@
+"""Evaluation filter sets, shared by the list pages and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from parkos.core.filtersets import PrimaryFilterSet, RelatedFilter
+from parkos.directory.models import Organization
+from parkos.evaluation.models import Appeal, EvaluationResult, EvaluationRun, EvaluationScheme, IndicatorFiling
+from parkos.parks.models import Park
+
+
+class IndicatorFilingFilterSet(PrimaryFilterSet):
+    organization = RelatedFilter(Organization, label=_("Enterprise"))
+    park = RelatedFilter(Park, label=_("Park"))
+
+    class Meta:
+        model = IndicatorFiling
+        fields = ("q", "year", "park", "organization", "above_size_threshold", "is_tenant", "land_rule")
+
+
+class EvaluationSchemeFilterSet(PrimaryFilterSet):
+    class Meta:
+        model = EvaluationScheme
+        fields = ("q", "name")
+
+
+class EvaluationResultFilterSet(django_filters.FilterSet):
+    run = django_filters.ModelChoiceFilter(queryset=EvaluationRun.objects.all(), label=_("Run"))
+    grade = django_filters.CharFilter(label=_("Grade"))
+    cohort = django_filters.CharFilter(label=_("Cohort"))
+    status = django_filters.ChoiceFilter(choices=EvaluationResult.Status.choices, label=_("Status"))
+    park = RelatedFilter(Park, label=_("Park"))
+    organization = django_filters.CharFilter(
+        field_name="organization__name", lookup_expr="icontains", label=_("Enterprise")
+    )
+
+    class Meta:
+        model = EvaluationResult
+        fields = ("run", "grade", "cohort", "status", "park", "organization")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from parkos.core.forms import style_widget
+
+        user = getattr(self.request, "user", None)
+        self.filters["run"].queryset = EvaluationRun.objects.restrict(user)
+        self.form.fields["run"].queryset = EvaluationRun.objects.restrict(user).select_related("scheme")
+        for field in self.form.fields.values():
+            style_widget(field)
+
+
+class AppealFilterSet(PrimaryFilterSet):
+    organization = RelatedFilter(Organization, label=_("Enterprise"))
+    park = RelatedFilter(Park, label=_("Park"))
+
+    class Meta:
+        model = Appeal
+        fields = ("q", "status", "organization", "park")

@@ -1,0 +1,56 @@
+"""`parkos evaluate --scheme NAME --year YEAR`: run an evaluation now, with a progress bar."""
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from parkos.core.changelog import change_context
+from parkos.core.cli import acting_user
+from parkos.evaluation.models import EvaluationScheme
+from parkos.evaluation.scheme import SchemeError
+from parkos.evaluation.services import run_evaluation
+
+
+class Command(BaseCommand):
+    help = "Apply the latest version of scheme NAME (or --version) to the filings of YEAR, as a new run."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scheme", required=True, help="the scheme's name, e.g. zhejiang_above_threshold")
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--scheme-version", dest="scheme_version", type=int, help="a version other than the latest")
+        parser.add_argument("--user", help="record the run as started by this user (default: the only superuser)")
+
+    def handle(self, *args, scheme, year, scheme_version, user, **options):
+        versions = EvaluationScheme.objects.filter(name=scheme).order_by("-version")
+        if scheme_version:
+            versions = versions.filter(version=scheme_version)
+        found = versions.first()
+        if found is None:
+            names = ", ".join(sorted(set(EvaluationScheme.objects.values_list("name", flat=True)))) or "none loaded"
+            raise CommandError(
+                f"No scheme '{scheme}'{f' v{scheme_version}' if scheme_version else ''}; known: {names}."
+            )
+        actor = acting_user(user)
+        with (
+            Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f} %"),
+                TimeElapsedColumn(),
+                disable=options["verbosity"] == 0,
+            ) as bar,
+            change_context(user=actor, source="cli"),
+        ):
+            task = bar.add_task(f"{found} · {year}", total=100)
+
+            def progress(percent, label):
+                bar.update(task, completed=percent, description=f"{found} · {year}: {label}")
+
+            try:
+                run = run_evaluation(scheme=found, year=year, user=actor, progress=progress)
+            except SchemeError as exc:
+                raise CommandError(str(exc)) from exc
+        counts = ", ".join(f"{g} {n}" for g, n in run.grade_counts.items())
+        self.stdout.write(
+            f"Run #{run.pk}: {run.evaluated} enterprises evaluated of {run.filings} filings, {run.graded} graded "
+            f"({counts}); fingerprint {run.fingerprint[:16]}."
+        )

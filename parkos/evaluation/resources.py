@@ -1,0 +1,63 @@
+"""Evaluation import/export columns: enterprises by credit code, parks by code, schemes by name and version."""
+
+from import_export import fields, widgets
+
+from parkos.core.resources import PrimaryResource, VisibleForeignKeyWidget, register
+from parkos.directory.models import Organization
+from parkos.evaluation.forms import source_for
+from parkos.evaluation.models import Appeal, EvaluationResult, EvaluationScheme, IndicatorFiling
+from parkos.parks.models import LandParcel, Park
+
+
+@register
+class IndicatorFilingResource(PrimaryResource):
+    organization = fields.Field("organization", "organization", VisibleForeignKeyWidget(Organization, "credit_code"))
+    park = fields.Field("park", "park", VisibleForeignKeyWidget(Park, "code"))
+    parcel = fields.Field("parcel", "parcel", VisibleForeignKeyWidget(LandParcel, "code"))
+
+    class Meta(PrimaryResource.Meta):
+        model = IndicatorFiling
+        fields = (
+            "organization",
+            "year",
+            "park",
+            "parcel",
+            *IndicatorFiling.VALUE_FIELDS,
+            "above_size_threshold",
+            "major_incident",
+            "is_tenant",
+            "land_rule",
+            "note",
+        )
+        import_id_fields = ("organization", "year")
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        # values typed into a spreadsheet by staff (or the enterprise) are recorded as such
+        sources = dict(instance.sources or {})
+        for name in IndicatorFiling.VALUE_FIELDS:
+            if getattr(instance, name) is not None:
+                sources.setdefault(name, source_for(self.user))
+            else:
+                sources.pop(name, None)
+        instance.sources = sources
+
+
+@register
+class EvaluationSchemeResource(PrimaryResource):
+    definition = fields.Field("definition", "definition", widgets.JSONWidget())
+
+    class Meta(PrimaryResource.Meta):
+        model = EvaluationScheme
+        fields = ("name", "version", "title", "description", "definition")
+        import_id_fields = ("name", "version")
+
+
+@register
+class AppealResource(PrimaryResource):
+    result = fields.Field("result", "result", VisibleForeignKeyWidget(EvaluationResult, "pk"))
+
+    class Meta(PrimaryResource.Meta):
+        model = Appeal
+        fields = ("id", "result", "reason", "status", "decision")
+        import_id_fields = ("id",)

@@ -1,0 +1,621 @@
+"""Evaluation services: importing filings from the sources, apportioning tenants' land, and evaluation runs."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import polars as pl
+import tablib
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, FloatField, Sum
+from django.db.models.functions import Cast, ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parkos.core.changelog import change_context
+from parkos.core.permissions import Action
+from parkos.core.resources import RowError
+from parkos.directory.models import Organization
+from parkos.evaluation import engine
+from parkos.evaluation.layouts import FALSE_WORDS, LAYOUTS, TRUE_WORDS, Column, match_headers
+from parkos.evaluation.models import (
+    M2_PER_MU,
+    AreaResult,
+    EvaluationResult,
+    EvaluationRun,
+    EvaluationScheme,
+    IndicatorFiling,
+    LandRule,
+)
+from parkos.parks.models import Building, LandParcel, Park
+
+Progress = Callable[[int, str], None]
+
+# --- filings import -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FilingsImportReport:
+    total: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)
+    dry_run: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _parse(column: Column, raw) -> object:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if column.kind == "flag":
+        text = str(raw).strip().lower()
+        if text in TRUE_WORDS:
+            return True
+        if text in FALSE_WORDS:
+            return False
+        raise ValueError(_("'%(value)s' is not yes or no (use 1/0, 是/否).") % {"value": raw})
+    try:
+        value = Decimal(str(raw).strip().replace(",", ""))
+    except InvalidOperation as exc:
+        raise ValueError(_("'%(value)s' is not a number.") % {"value": raw}) from exc
+    if not value.is_finite() or value < 0:
+        raise ValueError(_("'%(value)s' must be a number of at least 0.") % {"value": raw})
+    value *= column.factor
+    if column.kind == "integer":
+        if value != value.to_integral_value():
+            raise ValueError(_("'%(value)s' must be a whole number.") % {"value": raw})
+        return int(value)
+    places = 2 if column.field in ("land_area", "floor_area") or column.kind == "decimal" else 4
+    if column.field in ("energy_tce", "electricity_kwh", "emissions_t"):
+        places = 4
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
+def home_of(organization_ids: set[int]) -> dict[int, tuple[int, int | None]]:
+    """Enterprise -> (park, parcel) for new filings: the parcel it holds, else the parcel of a unit it leases."""
+    home: dict[int, tuple[int, int | None]] = {}
+    for holder, park, parcel in (
+        LandParcel.objects.filter(holder_id__in=organization_ids)
+        .order_by("-area", "pk")
+        .values_list("holder_id", "park_id", "pk")
+    ):
+        home.setdefault(holder, (park, parcel))
+    missing = organization_ids - set(home)
+    if missing:
+        try:
+            from parkos.leasing.models import Lease
+        except ImportError:  # leasing not installed
+            return home
+        for tenant, park, parcel in (
+            Lease.objects.filter(tenant_id__in=missing)
+            .order_by("-start_date", "pk")
+            .values_list("tenant_id", "park_id", "units__building__parcel_id")
+        ):
+            home.setdefault(tenant, (park, parcel))
+    return home
+
+
+def filings_import(
+    *, layout: str, dataset: tablib.Dataset, user, dry_run: bool = False, on_row: Callable[[], None] | None = None
+) -> FilingsImportReport:
+    """Merge one source's file into the filings by credit code and year; all rows or none.
+
+    Each value written records the layout's source. A row whose values equal the filing's (and
+    whose sources already say this source) changes nothing and writes no change-log row.
+    """
+    spec = LAYOUTS[layout]
+    report = FilingsImportReport(total=len(dataset), dry_run=dry_run)
+    identity, values, header_errors = match_headers(spec, list(dataset.headers or []))
+    if header_errors:
+        report.errors = [RowError(0, "", message) for message in header_errors]
+        report.dry_run = True
+        return report
+    headers = list(dataset.headers)
+    parsed: list[tuple[int, str, int, str | None, dict]] = []
+    for number, row in enumerate(dataset, start=1):
+        code = str(row[identity["credit_code"]] or "").strip().upper()
+        if not code:
+            report.errors.append(RowError(number, headers[identity["credit_code"]], _("The credit code is empty.")))
+        year = None
+        try:
+            year = int(Decimal(str(row[identity["year"]]).strip()))
+            if not 1990 <= year <= 2100:
+                raise ValueError
+        except (ValueError, InvalidOperation, TypeError):
+            report.errors.append(
+                RowError(
+                    number,
+                    headers[identity["year"]],
+                    _("'%(value)s' is not a year.") % {"value": row[identity["year"]]},
+                )
+            )
+        park_code = str(row[identity["park"]] or "").strip() if "park" in identity else None
+        row_values = {}
+        for column, position in values.items():
+            try:
+                value = _parse(column, row[position])
+            except ValueError as exc:
+                report.errors.append(RowError(number, headers[position], str(exc)))
+                continue
+            if value is not None or column.field not in row_values:
+                row_values[column.field] = value
+        parsed.append((number, code, year, park_code, row_values))
+
+    organizations = {
+        o.credit_code: o
+        for o in Organization.objects.restrict(user).filter(credit_code__in={p[1] for p in parsed if p[1]})
+    }
+    parks = {p.code: p for p in Park.objects.restrict(user).filter(code__in={p[3] for p in parsed if p[3]})}
+    home = home_of({o.pk for o in organizations.values()})
+    existing = {
+        (f.organization_id, f.year): f
+        for f in IndicatorFiling.objects.filter(
+            organization__in=organizations.values(), year__in={p[2] for p in parsed if p[2]}
+        )
+    }
+    writable = set(
+        IndicatorFiling.objects.restrict(user, Action.CHANGE)
+        .filter(pk__in=[f.pk for f in existing.values()])
+        .values_list("pk", flat=True)
+    )
+    may_add = IndicatorFiling.objects.restrict(user, Action.ADD).exists() or user.has_perm(
+        "evaluation.add_indicatorfiling"
+    )
+    seen: dict[tuple[int, int], int] = {}
+    work: list[tuple[IndicatorFiling, bool]] = []
+    code_column = headers[identity["credit_code"]]
+    for number, code, year, park_code, row_values in parsed:
+        if not code or year is None:
+            continue
+        organization = organizations.get(code)
+        if organization is None:
+            report.errors.append(
+                RowError(
+                    number, code_column, _("No enterprise with credit code %(code)s that you can see.") % {"code": code}
+                )
+            )
+            continue
+        if (organization.pk, year) in seen:
+            report.errors.append(
+                RowError(
+                    number,
+                    code_column,
+                    _("This enterprise and year are already in row %(row)d.") % {"row": seen[(organization.pk, year)]},
+                )
+            )
+            continue
+        seen[(organization.pk, year)] = number
+        filing = existing.get((organization.pk, year))
+        created = filing is None
+        if created:
+            if not may_add:
+                report.errors.append(RowError(number, code_column, _("You may not add indicator filings.")))
+                continue
+            park = parks.get(park_code) if park_code else None
+            if park_code and park is None:
+                report.errors.append(
+                    RowError(number, headers[identity["park"]], _("No park with code %(code)s.") % {"code": park_code})
+                )
+                continue
+            park_id, parcel_id = (park.pk, None) if park else home.get(organization.pk, (None, None))
+            if park_id is None:
+                report.errors.append(
+                    RowError(
+                        number,
+                        code_column,
+                        _("%(name)s holds no parcel and leases no space: add a park column with the park code.")
+                        % {"name": organization.name},
+                    )
+                )
+                continue
+            filing = IndicatorFiling(organization=organization, year=year, park_id=park_id, parcel_id=parcel_id)
+        elif filing.pk not in writable:
+            report.errors.append(RowError(number, code_column, _("You may not change this enterprise's filing.")))
+            continue
+        changed = created
+        sources = dict(filing.sources or {})
+        for name, value in row_values.items():
+            if value is None:
+                continue
+            if getattr(filing, name) != value:
+                setattr(filing, name, value)
+                changed = True
+            if name in IndicatorFiling.VALUE_FIELDS and sources.get(name) != spec.source:
+                sources[name] = spec.source
+                changed = True
+            if name == "land_area" and filing.land_rule != LandRule.OWN:
+                filing.land_rule = LandRule.OWN
+                changed = True
+        filing.sources = sources
+        if created:
+            report.new += 1
+        elif changed:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+        if len(report.preview) < 200:
+            report.preview.append(
+                {
+                    "row": number,
+                    "type": _("new") if created else (_("update") if changed else _("unchanged")),
+                    "object": f"{organization.name} {year}",
+                }
+            )
+        if changed:
+            work.append((number, filing))
+    if report.errors:
+        report.errors.sort(key=lambda e: (e.row, e.field))
+        report.dry_run = True
+        return report
+    # Write inside one transaction, also for a dry run (then rolled back), so that the scope rule is the
+    # one restrict() applies to the saved rows: a filing that would lie outside the user's parks is an error.
+    with transaction.atomic(), change_context(user=user, source="import"):
+        for number, filing in work:
+            try:
+                filing.full_clean(validate_unique=False)
+            except ValidationError as exc:
+                for name, messages in exc.message_dict.items():
+                    report.errors.extend(RowError(number, name, m) for m in messages)
+                continue
+            filing.save()
+            if on_row:
+                on_row()
+        saved = {f.pk for _n, f in work if f.pk}
+        allowed = set(
+            IndicatorFiling.objects.restrict(user, Action.CHANGE).filter(pk__in=saved).values_list("pk", flat=True)
+        )
+        for number, filing in work:
+            if filing.pk and filing.pk not in allowed:
+                report.errors.append(
+                    RowError(
+                        number,
+                        code_column,
+                        _("This filing would lie outside the parks or enterprises you are assigned to."),
+                    )
+                )
+        if report.errors or dry_run:
+            transaction.set_rollback(True)
+    if report.errors:
+        report.errors.sort(key=lambda e: (e.row, e.field))
+        report.dry_run = True
+        return report
+    report.dry_run = dry_run
+    return report
+
+
+# --- tenants' land ----------------------------------------------------------------------------------------------
+
+
+def _leased_floor_area(organization_id: int, year: int) -> dict[int, Decimal]:
+    """Parcel -> floor area of the space units the enterprise leases on 31 December of ``year``."""
+    try:
+        from parkos.leasing.models import Lease
+        from parkos.leasing.selectors import lease_holds_q
+    except ImportError:
+        return {}
+    leases = Lease.objects.filter(lease_holds_q(datetime.date(year, 12, 31)), tenant_id=organization_id)
+    rows = leases.values("units__building__parcel_id").annotate(area=Sum("units__area"))
+    return {row["units__building__parcel_id"]: row["area"] for row in rows if row["area"]}
+
+
+def filing_apportion_land(*, filing: IndicatorFiling, user=None) -> str | None:
+    """Give a tenant without land of its own a share of its parcel's land; returns the rule used (or None).
+
+    share = floor area it uses / floor area of all buildings on the parcel; land = share × parcel area.
+    The floor area used is what its leases of space units hold at year end when there are any,
+    else the floor area on the filing. Land from a source (the land bureau, the enterprise) is kept.
+    """
+    apportioned = (LandRule.LEASED_FLOOR_AREA, LandRule.FILED_FLOOR_AREA)
+    if not filing.is_tenant or filing.land_rule == LandRule.OWN:
+        return None
+    if filing.land_area is not None and filing.land_rule not in apportioned:
+        return None  # land the enterprise or staff filed stays as filed
+    leased = _leased_floor_area(filing.organization_id, filing.year)
+    parcel_id = filing.parcel_id
+    if leased:
+        parcel_id = parcel_id if parcel_id in leased else max(leased, key=lambda k: (leased[k], -k))
+        used, rule = leased[parcel_id], LandRule.LEASED_FLOOR_AREA
+    elif filing.floor_area and parcel_id:
+        used, rule = filing.floor_area, LandRule.FILED_FLOOR_AREA
+    else:
+        return None
+    parcel = LandParcel.objects.get(pk=parcel_id)
+    built = Building.objects.filter(parcel=parcel).aggregate(total=Sum("floor_area"))["total"]
+    if not built:
+        return None
+    land = min(parcel.area, parcel.area * used / built).quantize(Decimal("0.01"))
+    if (filing.land_area, filing.land_rule, filing.parcel_id) == (land, rule, parcel_id):
+        return rule
+    filing.land_area, filing.land_rule, filing.parcel_id = land, rule, parcel_id
+    with change_context(user=user, source="system"):
+        filing.save(update_fields=["land_area", "land_rule", "parcel", "last_updated"])
+    return rule
+
+
+def apportion_tenant_land(*, year: int, user=None) -> dict[str, int]:
+    """Apportion land to every tenant filing of ``year`` that has none of its own; counts per rule."""
+    counts: dict[str, int] = {}
+    tenants = IndicatorFiling.objects.filter(year=year, is_tenant=True).exclude(land_rule=LandRule.OWN)
+    for filing in tenants:
+        rule = filing_apportion_land(filing=filing, user=user)
+        if rule:
+            counts[rule] = counts.get(rule, 0) + 1
+    return counts
+
+
+# --- runs ---------------------------------------------------------------------------------------------------------
+
+#: the filing frame's columns: name -> ORM expression
+_FRAME_COLUMNS = {
+    "filing_id": F("pk"),
+    "organization_id": F("organization_id"),
+    "credit_code_raw": F("organization__credit_code"),
+    "year": F("year"),
+    "park_id": F("park_id"),
+    "parcel_id": F("parcel_id"),
+    "brand_id": F("park__brand_id"),
+    "district": F("park__district"),
+    "industry_national": F("organization__industry__national_code"),
+    "industry_code": F("organization__industry__code"),
+    "founded_year": ExtractYear("organization__established"),
+    "land_year": ExtractYear("parcel__granted"),
+    "above_size_threshold": F("above_size_threshold"),
+    "major_incident": F("major_incident"),
+    "is_tenant": F("is_tenant"),
+    **{
+        name: Cast(name, FloatField())
+        for name in (
+            "revenue",
+            "industrial_output",
+            "value_added",
+            "tax",
+            "rd_expenditure",
+            "employees",
+            "energy_tce",
+            "electricity_kwh",
+            "emissions_t",
+            "land_area",
+            "floor_area",
+        )
+    },
+}
+_SCHEMA = {
+    "filing_id": pl.Int64,
+    "organization_id": pl.Int64,
+    "credit_code_raw": pl.String,
+    "year": pl.Int64,
+    "park_id": pl.Int64,
+    "parcel_id": pl.Int64,
+    "brand_id": pl.Int64,
+    "district": pl.String,
+    "industry_national": pl.String,
+    "industry_code": pl.String,
+    "founded_year": pl.Int64,
+    "land_year": pl.Int64,
+    "above_size_threshold": pl.Boolean,
+    "major_incident": pl.Boolean,
+    "is_tenant": pl.Boolean,
+    **{name: pl.Float64 for name in list(_FRAME_COLUMNS)[15:]},
+}
+KEEP = ("filing_id", "organization_id", "park_id", "parcel_id", "brand_id", "district")
+
+
+def filings_frame(year: int) -> pl.DataFrame:
+    """One year's filings as the engine reads them: one query, values as floats, land in mu."""
+    query = (
+        IndicatorFiling.objects.filter(year=year)
+        .order_by()
+        .annotate(**{f"f_{name}": expr for name, expr in _FRAME_COLUMNS.items()})
+    )
+    rows = query.values_list(*[f"f_{name}" for name in _FRAME_COLUMNS])
+    frame = pl.DataFrame(list(rows), schema=_SCHEMA, orient="row")
+    # an enterprise without a credit code still needs a key that is unique and stable
+    return frame.with_columns(
+        credit_code=pl.coalesce(pl.col("credit_code_raw"), pl.lit("ORG-") + pl.col("organization_id").cast(pl.String)),
+        industry=pl.coalesce(pl.col("industry_national"), pl.col("industry_code")),
+        land_mu=pl.col("land_area") * 15.0 / 10000.0,
+        floor_area_m2=pl.col("floor_area"),
+    ).drop("credit_code_raw", "industry_national", "industry_code")
+
+
+def evaluation_run_create(*, scheme: EvaluationScheme, year: int, user) -> EvaluationRun:
+    """A queued run; evaluation_run_execute (directly, or through the background task) computes it."""
+    scheme.scheme()  # refuse a broken definition before queueing
+    return EvaluationRun.objects.create(scheme=scheme, scheme_version=scheme.version, year=year, created_by=user)
+
+
+def _set_progress(run: EvaluationRun, percent: int, progress: Progress | None, label: str) -> None:
+    run.progress = percent
+    EvaluationRun.objects.filter(pk=run.pk).update(progress=percent)
+    if progress:
+        progress(percent, label)
+
+
+def _none_if_nan(value):
+    return None if value is None or value != value else value
+
+
+def evaluation_run_execute(
+    *, run: EvaluationRun, progress: Progress | None = None, apportion: bool = True
+) -> EvaluationRun:
+    """Compute a queued run: read the year's filings, score, roll up, store every result in one transaction.
+
+    Tenants' land is apportioned first (``apportion``), so that the run reads the current leases.
+    """
+    run.status, run.started = EvaluationRun.Status.RUNNING, timezone.now()
+    EvaluationRun.objects.filter(pk=run.pk).update(status=run.status, started=run.started, progress=0)
+    try:
+        scheme = run.scheme.scheme()
+        if apportion:
+            apportion_tenant_land(year=run.year, user=run.created_by)
+        _set_progress(run, 5, progress, _("Reading filings"))
+        frame = filings_frame(run.year)
+        _set_progress(run, 20, progress, _("Scoring"))
+        scored = engine.score(frame, scheme, keep=KEEP)
+        fingerprint = engine.fingerprint(frame, scheme)
+        _set_progress(run, 50, progress, _("Rolling up"))
+        areas = _area_results(run, scored, scheme.grades)
+        _set_progress(run, 60, progress, _("Storing results"))
+        results = _results(run, scored, scheme)
+        grade_counts = {g: n for g, n in scored.group_by("grade").len().sort("grade").iter_rows() if g is not None}
+        with transaction.atomic():
+            run.results.all().delete()
+            run.areas.all().delete()
+            EvaluationResult.objects.bulk_create(results, batch_size=5000)
+            AreaResult.objects.bulk_create(areas, batch_size=2000)
+            run.status, run.finished, run.progress = EvaluationRun.Status.DONE, timezone.now(), 100
+            run.filings, run.evaluated = frame.height, scored.height
+            run.graded = int(scored["grade"].is_not_null().sum())
+            run.grade_counts = {g: grade_counts.get(g, 0) for g in scheme.grades}
+            run.fingerprint = fingerprint
+            run.error = ""
+            run.save()
+        if progress:
+            progress(100, _("Done"))
+    except Exception as exc:
+        run.status, run.finished, run.error = EvaluationRun.Status.FAILED, timezone.now(), str(exc)
+        EvaluationRun.objects.filter(pk=run.pk).update(status=run.status, finished=run.finished, error=run.error)
+        raise
+    return run
+
+
+def run_evaluation(
+    *, scheme: EvaluationScheme, year: int, user, progress: Progress | None = None, apportion: bool = True
+) -> EvaluationRun:
+    """Apply ``scheme`` to ``year``'s filings now, as a new run with its own results."""
+    run = evaluation_run_create(scheme=scheme, year=year, user=user)
+    return evaluation_run_execute(run=run, progress=progress, apportion=apportion)
+
+
+def _results(run: EvaluationRun, scored: pl.DataFrame, scheme) -> list[EvaluationResult]:
+    indicator_columns = {
+        i.key: [c for c in scored.columns if c.startswith(f"{i.key}_") and not c.endswith("_points")]
+        for i in scheme.indicators
+    }
+    adjustment_columns = [f"{a.key}_points" for a in scheme.adjustments]
+    results = []
+    for row in scored.iter_rows(named=True):
+        if row["veto"]:
+            status, reason = EvaluationResult.Status.VETOED, row["veto"]
+        elif row["grade"] is None:
+            status, reason = EvaluationResult.Status.NOT_GRADED, row["not_graded"] or row["status"]
+        else:
+            status = EvaluationResult.Status.GRADED
+            reason = "" if row["status"] == engine.STATUS_RANKED else row["status"]
+        indicators = {
+            key: {column[len(key) + 1 :]: _none_if_nan(row[column]) for column in columns}
+            for key, columns in indicator_columns.items()
+        }
+        results.append(
+            EvaluationResult(
+                run=run,
+                organization_id=row["organization_id"],
+                park_id=row["park_id"],
+                filing_id=row["filing_id"],
+                cohort=row["cohort"],
+                status=status,
+                reason=reason or "",
+                indicators=indicators,
+                adjustments={c[: -len("_points")]: _none_if_nan(row[c]) for c in adjustment_columns},
+                total=row["total"],
+                rank=row["rank"],
+                cohort_size=row["cohort_size"],
+                grade=row["grade"] or "",
+                land_mu=_none_if_nan(row.get("land_mu")),
+                tax=_none_if_nan(row.get("tax")),
+                value_added=_none_if_nan(row.get("value_added")),
+                industrial_output=_none_if_nan(row.get("industrial_output")),
+            )
+        )
+    return results
+
+
+def _area_results(run: EvaluationRun, scored: pl.DataFrame, grades: list[str]) -> list[AreaResult]:
+    from parkos.parks.models import ParkBrand
+
+    labels = {
+        AreaResult.Level.PARCEL: {
+            p.pk: (str(p), p.park_id)
+            for p in LandParcel.objects.filter(
+                pk__in=scored["parcel_id"].drop_nulls().unique().to_list()
+            ).select_related("park")
+        },
+        AreaResult.Level.PARK: {
+            p.pk: (p.name, p.pk) for p in Park.objects.filter(pk__in=scored["park_id"].unique().to_list())
+        },
+        AreaResult.Level.BRAND: {
+            b.pk: (b.name, None)
+            for b in ParkBrand.objects.filter(pk__in=scored["brand_id"].drop_nulls().unique().to_list())
+        },
+    }
+    areas = []
+    for level, column in (
+        (AreaResult.Level.PARCEL, "parcel_id"),
+        (AreaResult.Level.PARK, "park_id"),
+        (AreaResult.Level.BRAND, "brand_id"),
+        (AreaResult.Level.DISTRICT, "district"),
+    ):
+        table = engine.rollup(scored.filter(pl.col(column).is_not_null()), column, grades)
+        for row in table.iter_rows(named=True):
+            key = row[column]
+            label, park_id = labels.get(level, {}).get(key, (str(key), None))
+            areas.append(
+                AreaResult(
+                    run=run,
+                    level=level,
+                    key=str(key),
+                    label=label,
+                    park_id=park_id,
+                    enterprises=row["enterprises"],
+                    land_mu=_none_if_nan(row["land_mu"]),
+                    tax=_none_if_nan(row.get("tax")),
+                    value_added=_none_if_nan(row.get("value_added")),
+                    industrial_output=_none_if_nan(row.get("industrial_output")),
+                    tax_per_mu=_none_if_nan(row.get("tax_per_mu")),
+                    value_added_per_mu=_none_if_nan(row.get("value_added_per_mu")),
+                    industrial_output_per_mu=_none_if_nan(row.get("industrial_output_per_mu")),
+                    grade_mix={**{g: row[f"grade_{g}"] for g in grades}, "-": row["not_graded"]},
+                )
+            )
+    return areas
+
+
+def land_mu(area_m2: Decimal | None) -> Decimal | None:
+    return None if area_m2 is None else area_m2 / M2_PER_MU
+
+
+# --- appeals ------------------------------------------------------------------------------------------------------
+
+
+def appeal_decide(*, appeal, user, accept: bool, decision: str, rerun: bool = False):
+    """Accept or reject an appeal, with the reasons; an accepted one may queue a re-run of its scheme and year.
+
+    The officer corrects the filing first (the filing's own change log says what changed); the new run
+    then reads the corrected figures. The appeal's change record keeps who decided what, and when.
+    """
+    from parkos.evaluation.models import Appeal
+    from parkos.evaluation.tasks import evaluation_run_task
+
+    if appeal.status != Appeal.Status.OPEN:
+        raise ValidationError(_("This appeal has been decided already."))
+    if not decision.strip():
+        raise ValidationError({"decision": _("Give the reasons for the decision.")})
+    with transaction.atomic():
+        appeal.status = Appeal.Status.ACCEPTED if accept else Appeal.Status.REJECTED
+        appeal.decision, appeal.decided_by, appeal.decided_on = decision, user, timezone.now()
+        if accept and rerun:
+            run = appeal.result.run
+            new_run = evaluation_run_create(scheme=run.scheme, year=run.year, user=user)
+            appeal.rerun = new_run
+            transaction.on_commit(lambda: evaluation_run_task.enqueue(new_run.pk))
+        appeal.save()
+    return appeal
