@@ -264,7 +264,9 @@ def detail_fields(obj, exclude, user=None) -> list[dict]:
         elif isinstance(f, models.URLField):
             kind = "url"
         elif f.get_internal_type() == "JSONField":
-            kind = "geometry"
+            # GeoJSON draws as an outline; other JSON (a filing's sources, a scheme) reads as text
+            is_geojson = isinstance(value, dict) and "type" in value and "coordinates" in value
+            kind = "geometry" if is_geojson else "json"
         else:
             kind = "text"
         rows.append({"name": f.name, "label": f.verbose_name, "value": value, "kind": kind, "help": f.help_text})
