@@ -28,8 +28,8 @@ import sys
 import time
 from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCH_DIR.parent
+from harness import PROJECT_DIR, write_section
+
 SEED = 20251123
 SECTION_START = "<!-- evaluation benchmark: start -->"
 SECTION_END = "<!-- evaluation benchmark: end -->"
@@ -425,18 +425,6 @@ def render(cases: list[dict], command: str, load_before: str, load_after: str) -
     return "\n".join(lines)
 
 
-def write_section(section: str) -> Path:
-    path = BENCH_DIR / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if SECTION_START in text and SECTION_END in text:
-        before, rest = text.split(SECTION_START, 1)
-        text = before + section + rest.split(SECTION_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.case:
@@ -468,7 +456,7 @@ def main(argv=None) -> int:
     section = render(cases, command, load_before, load_average())
     print(section)
     if args.write:
-        print(f"Wrote {write_section(section)}")
+        print(f"Wrote {write_section(section, SECTION_START, SECTION_END)}")
     return 0
 
 

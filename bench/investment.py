@@ -17,16 +17,23 @@ import argparse
 import datetime
 import os
 import random
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCH_DIR.parent
-sys.path.insert(0, str(BENCH_DIR))
-
-from registry import Case, calibration_ms, explain, machine, measure  # noqa: E402
+from harness import (
+    Case,
+    add_run_arguments,
+    calibration_ms,
+    conditions,
+    ensure_loaded,
+    logged_in_clients,
+    measure_all,
+    section_head,
+    setup_django,
+    table,
+    target_line,
+    write_section,
+)
 
 TARGET_P95_MS = 300.0
 VOLUMES = {"projects": 20_000, "agreements": 10_000, "commitments": 50_000, "progress": 200_000}
@@ -60,45 +67,21 @@ SECTION_END = "<!-- investment benchmark: end -->"
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--runs", type=int, default=30, help="timed requests per case (default 30)")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed requests first (default 3)")
-    parser.add_argument("--database-url", help="default: sqlite:///bench/var/investment.sqlite3")
-    parser.add_argument("--explain", action="store_true", help="print EXPLAIN QUERY PLAN of each slowest query")
-    parser.add_argument("--write", action="store_true", help="write the results into bench/RESULTS.md")
+    add_run_arguments(parser, "sqlite:///bench/var/investment.sqlite3")
     return parser.parse_args(argv)
-
-
-def setup_django(args) -> str:
-    url = args.database_url or f"sqlite:///{BENCH_DIR / 'var' / 'investment.sqlite3'}"
-    (BENCH_DIR / "var").mkdir(exist_ok=True)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkos.settings")
-    os.environ.setdefault("PARKOS_DEBUG", "1")  # the test client's host name is allowed in debug only
-    sys.path.insert(0, str(PROJECT_DIR))
-    import django
-
-    django.setup()
-    return url
 
 
 # --- data ------------------------------------------------------------------------------------------
 
 
 def ensure_data() -> str:
-    from django.core.management import call_command
-
     from parkos.investment.models import Progress, Project
 
-    call_command("migrate", verbosity=0, interactive=False)
-    note = BENCH_DIR / "var" / "investment.loaded.txt"
-    if Progress.objects.count() >= VOLUMES["progress"] and Project.objects.count() >= VOLUMES["projects"]:
-        return "data already loaded" + (f"; {note.read_text().strip()}" if note.exists() else "")
-    started = time.perf_counter()
-    counts = load(random.Random(SEED))
-    elapsed = time.perf_counter() - started
-    status = f"loaded in {elapsed:.0f} s: " + ", ".join(f"{n:,} {name}" for name, n in counts.items())
-    note.write_text(status + "\n")
-    return status
+    return ensure_loaded(
+        "investment",
+        lambda: Progress.objects.count() >= VOLUMES["progress"] and Project.objects.count() >= VOLUMES["projects"],
+        lambda: load(random.Random(SEED)),
+    )
 
 
 def load(rng: random.Random) -> dict[str, int]:
@@ -326,22 +309,6 @@ def cases() -> list[Case]:
     ]
 
 
-def table(rows: list[Case]) -> list[str]:
-    lines = [
-        "| case | p50 ms | p95 ms | max ms | CPU p50 ms | queries | SQL ms | slowest query ms "
-        f"| p95 < {TARGET_P95_MS:.0f} ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|:---:|",
-    ]
-    for case in rows:
-        r = case.result
-        ok = "yes" if r["p95"] < TARGET_P95_MS else "**no**"
-        lines.append(
-            f"| {case.label} (as {case.user}) | {r['p50']:.0f} | {r['p95']:.0f} | {r['max']:.0f} | "
-            f"{r['cpu_p50']:.0f} | {r['queries']} | {r['db_ms']:.0f} | {r['slowest_ms']:.0f} | {ok} |"
-        )
-    return lines
-
-
 def exports(clients) -> list[str]:
     """One timed XLSX and PDF download of the filtered report (not a target; shows what a download costs)."""
     lines = []
@@ -359,64 +326,32 @@ def exports(clients) -> list[str]:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    url = setup_django(args)
+    url = setup_django(args.database_url, "investment.sqlite3")
     print(f"Database: {url}")
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
     status = ensure_data()
     print(status)
     load_before = os.getloadavg()[0]
     calibration = calibration_ms()
-    users = get_user_model().objects.in_bulk(["admin", "investment", "partner"], field_name="username")
-    clients = {}
-    for username, user in users.items():
-        clients[username] = Client()
-        clients[username].force_login(user)
-
+    clients = logged_in_clients(["admin", "investment", "partner"])
     rows = cases()
-    for case in rows:
-        measure(case, clients, args.runs, args.warmup)
-        r = case.result
-        print(
-            f"{case.label:<60} as {case.user:<10} p50 {r['p50']:6.0f} ms  p95 {r['p95']:6.0f} ms  "
-            f"CPU {r['cpu_p50']:5.0f} ms  {r['queries']:3d} queries  SQL {r['db_ms']:5.0f} ms"
-        )
-        if args.explain:
-            print(f"    slowest query {r['slowest_ms']:.0f} ms: {r['slowest_sql'][:400]}")
-            for step in explain(r["slowest_sql"]):
-                print(f"      {step}")
+    measure_all(rows, clients, args, label_width=60, user_width=10, sql_chars=400)
     downloads = exports(clients)
     print("\n".join(downloads))
-    lines = table(rows)
+    lines = table(rows, TARGET_P95_MS)
     print("\n" + "\n".join(lines))
-    conditions = (
-        f"load average {load_before:.1f} before and {os.getloadavg()[0]:.1f} after the runs; "
-        f"calibration loop {calibration:.0f} ms CPU"
-    )
-    print(conditions)
+    machine_conditions = conditions(load_before, calibration)
+    print(machine_conditions)
     if args.write:
-        write_results(args, status, conditions, lines, downloads, rows)
+        write_results(args, status, machine_conditions, lines, downloads, rows)
     return 0
 
 
 def write_results(args, status, conditions, lines, downloads, rows) -> None:
-    info = machine()
-    command = f"PARKOS_DEBUG=1 .venv/bin/python bench/investment.py --runs {args.runs}"
-    slow = [c for c in rows if c.result["p95"] >= TARGET_P95_MS]
+    command = f"PARKOS_DEBUG=1 .venv/bin/python bench/investment.py --runs {args.runs} --write"
     section = "\n".join(
         [
             SECTION_START,
-            "# Investment benchmark",
-            "",
-            f"Run on {datetime.datetime.now(datetime.UTC).date().isoformat()} with:",
-            "",
-            "```",
-            f"{command} --write",
-            "```",
-            "",
-            f"- machine: {info['cpus']} CPUs ({info['cpu']}), {info['os']}",
-            f"- Python {info['python']}, Django {info['django']}, {info['database']}",
+            *section_head("Investment benchmark", command),
             f"- data ({status}): {VOLUMES['projects']:,} projects with their stage history, "
             f"{VOLUMES['agreements']:,} agreements with 2-5 parties each, {VOLUMES['commitments']:,} commitments, "
             f"{VOLUMES['progress']:,} progress records; 3,000 organizations, 12 parks (investment staff: 3)",
@@ -426,8 +361,7 @@ def write_results(args, status, conditions, lines, downloads, rows) -> None:
             "",
             *lines,
             "",
-            f"Target: p95 under {TARGET_P95_MS:.0f} ms on SQLite for each case. "
-            + ("All cases meet it." if not slow else f"Missed by: {', '.join(c.label for c in slow)}."),
+            target_line(rows, TARGET_P95_MS),
             "",
             "Downloads (one request each):",
             "",
@@ -437,17 +371,8 @@ def write_results(args, status, conditions, lines, downloads, rows) -> None:
             SECTION_END,
         ]
     )
-    path = BENCH_DIR / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if SECTION_START in text and SECTION_END in text:
-        before, rest = text.split(SECTION_START, 1)
-        after = rest.split(SECTION_END, 1)[1]
-        text = before + section + after
-    else:
-        # below the registry's analysis marker, so that bench/registry.py --write keeps it
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-    print(f"Wrote {path}")
+    # a new section goes at the end, below the registry's analysis marker, so that bench/registry.py --write keeps it
+    print(f"Wrote {write_section(section, SECTION_START, SECTION_END)}")
 
 
 if __name__ == "__main__":

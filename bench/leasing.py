@@ -17,16 +17,22 @@ import argparse
 import datetime
 import os
 import random
-import sys
-import time
 from decimal import Decimal
-from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCH_DIR.parent
-sys.path.insert(0, str(BENCH_DIR))
-
-from registry import Case, calibration_ms, explain, machine, measure  # noqa: E402
+from harness import (
+    Case,
+    add_run_arguments,
+    calibration_ms,
+    conditions,
+    ensure_loaded,
+    logged_in_clients,
+    measure_all,
+    section_head,
+    setup_django,
+    table,
+    target_line,
+    write_section,
+)
 
 TARGET_P95_MS = 300.0
 VOLUMES = {"units": 50_000, "leases": 200_000}
@@ -51,41 +57,18 @@ What keeps these pages flat (parkos/leasing/selectors.py):
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--runs", type=int, default=30, help="timed requests per case (default 30)")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed requests first (default 3)")
-    parser.add_argument("--database-url", help="default: sqlite:///bench/var/leasing.sqlite3")
-    parser.add_argument("--explain", action="store_true", help="print EXPLAIN QUERY PLAN of each slowest query")
-    parser.add_argument("--write", action="store_true", help="write the results into bench/RESULTS.md")
+    add_run_arguments(parser, "sqlite:///bench/var/leasing.sqlite3")
     return parser.parse_args(argv)
 
 
-def setup_django(args) -> str:
-    url = args.database_url or f"sqlite:///{BENCH_DIR / 'var' / 'leasing.sqlite3'}"
-    (BENCH_DIR / "var").mkdir(exist_ok=True)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkos.settings")
-    os.environ.setdefault("PARKOS_DEBUG", "1")
-    sys.path.insert(0, str(PROJECT_DIR))
-    import django
-
-    django.setup()
-    return url
-
-
 def ensure_data() -> str:
-    from django.core.management import call_command
-
     from parkos.leasing.models import Lease
 
-    call_command("migrate", verbosity=0, interactive=False)
-    note = BENCH_DIR / "var" / "leasing.loaded.txt"
-    if Lease.objects.count() >= VOLUMES["leases"]:
-        return "data already loaded" + (f"; {note.read_text().strip()}" if note.exists() else "")
-    started = time.perf_counter()
-    counts = load(random.Random(SEED))
-    status = f"loaded in {time.perf_counter() - started:.0f} s: " + ", ".join(f"{n:,} {k}" for k, n in counts.items())
-    note.write_text(status + "\n")
-    return status
+    return ensure_loaded(
+        "leasing",
+        lambda: Lease.objects.count() >= VOLUMES["leases"],
+        lambda: load(random.Random(SEED)),
+    )
 
 
 def load(rng: random.Random) -> dict[str, int]:
@@ -237,102 +220,47 @@ def cases() -> list[Case]:
     ]
 
 
-def table(rows: list[Case]) -> list[str]:
-    lines = [
-        "| case | p50 ms | p95 ms | max ms | CPU p50 ms | queries | SQL ms | slowest query ms "
-        f"| p95 < {TARGET_P95_MS:.0f} ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|:---:|",
-    ]
-    for case in rows:
-        r = case.result
-        ok = "yes" if r["p95"] < TARGET_P95_MS else "**no**"
-        lines.append(
-            f"| {case.label} (as {case.user}) | {r['p50']:.0f} | {r['p95']:.0f} | {r['max']:.0f} | "
-            f"{r['cpu_p50']:.0f} | {r['queries']} | {r['db_ms']:.0f} | {r['slowest_ms']:.0f} | {ok} |"
-        )
-    return lines
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
-    url = setup_django(args)
+    url = setup_django(args.database_url, "leasing.sqlite3")
     print(f"Database: {url}")
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
     status = ensure_data()
     print(status)
     load_before = os.getloadavg()[0]
     calibration = calibration_ms()
-    users = get_user_model().objects.in_bulk(["admin", "manager"], field_name="username")
-    clients = {}
-    for username, user in users.items():
-        clients[username] = Client()
-        clients[username].force_login(user)
+    clients = logged_in_clients(["admin", "manager"])
     rows = cases()
-    for case in rows:
-        measure(case, clients, args.runs, args.warmup)
-        r = case.result
-        print(
-            f"{case.label:<50} as {case.user:<8} p50 {r['p50']:6.0f} ms  p95 {r['p95']:6.0f} ms  "
-            f"CPU {r['cpu_p50']:5.0f} ms  {r['queries']:3d} queries  SQL {r['db_ms']:5.0f} ms"
-        )
-        if args.explain:
-            print(f"    slowest query {r['slowest_ms']:.0f} ms: {r['slowest_sql'][:600]}")
-            for step in explain(r["slowest_sql"]):
-                print(f"      {step}")
-    lines = table(rows)
+    measure_all(rows, clients, args, label_width=50, user_width=8, sql_chars=600)
+    lines = table(rows, TARGET_P95_MS)
     print("\n" + "\n".join(lines))
-    conditions = (
-        f"load average {load_before:.1f} before and {os.getloadavg()[0]:.1f} after the runs; "
-        f"calibration loop {calibration:.0f} ms CPU"
-    )
-    print(conditions)
+    machine_conditions = conditions(load_before, calibration)
+    print(machine_conditions)
     if args.write:
-        write_results(args, status, conditions, lines, rows)
+        write_results(args, status, machine_conditions, lines, rows)
     return 0
 
 
 def write_results(args, status, conditions, lines, rows) -> None:
-    info = machine()
-    slow = [c for c in rows if c.result["p95"] >= TARGET_P95_MS]
+    command = f"PARKOS_DEBUG=1 .venv/bin/python bench/leasing.py --runs {args.runs} --write"
     section = "\n".join(
         [
             SECTION_START,
-            "# Leasing benchmark",
-            "",
-            f"Run on {datetime.datetime.now(datetime.UTC).date().isoformat()} with:",
-            "",
-            "```",
-            f"PARKOS_DEBUG=1 .venv/bin/python bench/leasing.py --runs {args.runs} --write",
-            "```",
-            "",
-            f"- machine: {info['cpus']} CPUs ({info['cpu']}), {info['os']}",
-            f"- Python {info['python']}, Django {info['django']}, {info['database']}",
+            *section_head("Leasing benchmark", command),
             f"- data ({status}): one brand of 10 parks, 500 buildings, {VOLUMES['units']:,} space units, "
             f"{VOLUMES['leases']:,} leases; the park manager has 2 parks",
             f"- conditions: {conditions}",
             f"- each case: {args.warmup} warm-up requests, then {args.runs} timed requests through "
-            "django.test.Client (DEBUG off), then one more for the query count; date {ON}".replace("{ON}", ON),
+            f"django.test.Client (DEBUG off), then one more for the query count; date {ON}",
             "",
             *lines,
             "",
-            f"Target: p95 under {TARGET_P95_MS:.0f} ms on SQLite for each case. "
-            + ("All cases meet it." if not slow else f"Missed by: {', '.join(c.label for c in slow)}."),
+            target_line(rows, TARGET_P95_MS),
             "",
             NOTES,
             SECTION_END,
         ]
     )
-    path = BENCH_DIR / "RESULTS.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if SECTION_START in text and SECTION_END in text:
-        before, rest = text.split(SECTION_START, 1)
-        text = before + section + rest.split(SECTION_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-    print(f"Wrote {path}")
+    print(f"Wrote {write_section(section, SECTION_START, SECTION_END)}")
 
 
 if __name__ == "__main__":
