@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import timezone
 
 from parkos.core.models import ChangeLoggedModel, ObjectChange
 
@@ -186,6 +187,27 @@ def log_bulk_create(objects: Iterable[ChangeLoggedModel], *, batch_size: int = 2
     records = [_record(obj, ObjectChange.ChangeAction.CREATE, None, serialize(obj)) for obj in objects]
     ObjectChange.objects.bulk_create(records, batch_size=batch_size)
     return len(records)
+
+
+def update_logged(objects: Iterable[ChangeLoggedModel], **values) -> int:
+    """Set ``values`` on ``objects`` in one UPDATE (which sends no signals) and log each object that changed.
+
+    Returns the number of objects changed; those already holding the values are left alone.
+    """
+    changed = [obj for obj in objects if any(getattr(obj, name) != value for name, value in values.items())]
+    if not changed:
+        return 0
+    model = type(changed[0])
+    records = []
+    for obj in changed:
+        before = serialize(obj)
+        for name, value in values.items():
+            setattr(obj, name, value)
+        records.append(_record(obj, ObjectChange.ChangeAction.UPDATE, before, serialize(obj)))
+    stamp = {"last_updated": timezone.now()} if any(f.name == "last_updated" for f in model._meta.fields) else {}
+    model._base_manager.filter(pk__in=[obj.pk for obj in changed]).update(**values, **stamp)
+    ObjectChange.objects.bulk_create(records, batch_size=2000)
+    return len(changed)
 
 
 def connect() -> None:

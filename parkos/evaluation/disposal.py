@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.core.changelog import _record, log_bulk_create, serialize
+from parkos.core.changelog import log_bulk_create, update_logged
 from parkos.core.models import ObjectChange
 from parkos.core.permissions import Action
 from parkos.evaluation.disposal_models import DisposalCase, ParcelFlag
@@ -122,21 +122,7 @@ def rules_for(scheme_name: str = "") -> FlagRules:
 
 def _set_parcel_status(parcels, status: str, **extra) -> int:
     """Set ``status`` (and ``extra`` fields) on ``parcels`` in one UPDATE, each change in the change log."""
-    parcels = [p for p in parcels if p.status != status or any(getattr(p, k) != v for k, v in extra.items())]
-    if not parcels:
-        return 0
-    records = []
-    for parcel in parcels:
-        before = serialize(parcel)
-        parcel.status = status
-        for name, value in extra.items():
-            setattr(parcel, name, value)
-        records.append(_record(parcel, ObjectChange.ChangeAction.UPDATE, before, serialize(parcel)))
-    LandParcel.objects.filter(pk__in=[p.pk for p in parcels]).update(
-        status=status, last_updated=timezone.now(), **extra
-    )
-    ObjectChange.objects.bulk_create(records, batch_size=2000)
-    return len(parcels)
+    return update_logged(parcels, status=status, **extra)
 
 
 def _fresh(parcel: LandParcel) -> LandParcel:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from parkos.core.permissions import Action, can
+from parkos.core.views.files import serve_file
 from parkos.core.views.generic import ObjectViews, Related, object_history
 from parkos.evaluation import disposal, disposal_filtersets, disposal_forms, disposal_resources, disposal_tables
 from parkos.evaluation.disposal_models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
@@ -89,16 +89,9 @@ class DisposalDocumentViews(ObjectViews):
     detail_template = "evaluation/disposal/document_detail.html"
 
 
-def document_download(request, pk: int) -> FileResponse:
+def document_download(request, pk: int):
     """A case's file, only for users who may see the case: never from a public media URL."""
-    document = get_object_or_404(DisposalDocument.objects.restrict(request.user, Action.VIEW), pk=pk)
-    if not document.file:
-        raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+    return serve_file(DisposalDocument.objects.restrict(request.user, Action.VIEW), pk, "file")
 
 
 def _errors(exc: ValidationError) -> list[str]:

@@ -31,7 +31,7 @@ from parkos.evaluation.models import (
     IndicatorFiling,
     LandRule,
 )
-from parkos.parks.models import Building, LandParcel, Park
+from parkos.parks.models import LandParcel, Park
 
 Progress = Callable[[int, str], None]
 
@@ -295,20 +295,24 @@ def filings_import(
 # --- tenants' land ----------------------------------------------------------------------------------------------
 
 
-def _leased_floor_area(organization_id: int, year: int) -> dict[int, Decimal]:
-    """Parcel -> floor area of the space units the enterprise leases on 31 December of ``year``."""
+def _leased_floor_areas(organization_ids, year: int) -> dict[int, dict[int, Decimal]]:
+    """Enterprise -> parcel -> floor area of the space units it leases on 31 December of ``year`` (one query)."""
     try:
         from parkos.leasing.models import Lease
         from parkos.leasing.selectors import lease_holds_q
     except ImportError:
         return {}
-    leases = Lease.objects.filter(lease_holds_q(datetime.date(year, 12, 31)), tenant_id=organization_id)
-    rows = leases.values("units__building__parcel_id").annotate(area=Sum("units__area"))
-    return {row["units__building__parcel_id"]: row["area"] for row in rows if row["area"]}
+    leases = Lease.objects.filter(lease_holds_q(datetime.date(year, 12, 31)), tenant_id__in=organization_ids)
+    rows = leases.values("tenant_id", "units__building__parcel_id").annotate(area=Sum("units__area"))
+    areas: dict[int, dict[int, Decimal]] = {}
+    for row in rows:
+        if row["area"]:
+            areas.setdefault(row["tenant_id"], {})[row["units__building__parcel_id"]] = row["area"]
+    return areas
 
 
-def filing_apportion_land(*, filing: IndicatorFiling, user=None) -> str | None:
-    """Give a tenant without land of its own a share of its parcel's land; returns the rule used (or None).
+def _apportion(filing: IndicatorFiling, leased: dict[int, Decimal], parcels: dict[int, tuple]) -> tuple | None:
+    """(land, rule, parcel id) for a tenant filing, or None when no rule applies.
 
     share = floor area it uses / floor area of all buildings on the parcel; land = share × parcel area.
     The floor area used is what its leases of space units hold at year end when there are any,
@@ -319,7 +323,6 @@ def filing_apportion_land(*, filing: IndicatorFiling, user=None) -> str | None:
         return None
     if filing.land_area is not None and filing.land_rule not in apportioned:
         return None  # land the enterprise or staff filed stays as filed
-    leased = _leased_floor_area(filing.organization_id, filing.year)
     parcel_id = filing.parcel_id
     if leased:
         parcel_id = parcel_id if parcel_id in leased else max(leased, key=lambda k: (leased[k], -k))
@@ -328,25 +331,58 @@ def filing_apportion_land(*, filing: IndicatorFiling, user=None) -> str | None:
         used, rule = filing.floor_area, LandRule.FILED_FLOOR_AREA
     else:
         return None
-    parcel = LandParcel.objects.get(pk=parcel_id)
-    built = Building.objects.filter(parcel=parcel).aggregate(total=Sum("floor_area"))["total"]
+    area, built = parcels.get(parcel_id, (None, None))
     if not built:
         return None
-    land = min(parcel.area, parcel.area * used / built).quantize(Decimal("0.01"))
-    if (filing.land_area, filing.land_rule, filing.parcel_id) == (land, rule, parcel_id):
-        return rule
-    filing.land_area, filing.land_rule, filing.parcel_id = land, rule, parcel_id
-    with change_context(user=user, source="system"):
-        filing.save(update_fields=["land_area", "land_rule", "parcel", "last_updated"])
-    return rule
+    return min(area, area * used / built).quantize(Decimal("0.01")), rule, parcel_id
+
+
+def _parcel_areas(parcel_ids) -> dict[int, tuple]:
+    """Parcel -> (land area, floor area of all its buildings), in one query."""
+    rows = LandParcel.objects.filter(pk__in=parcel_ids).annotate(built=Sum("buildings__floor_area"))
+    return {p.pk: (p.area, p.built) for p in rows}
+
+
+def _apportion_filings(filings: list[IndicatorFiling], user=None) -> list[str | None]:
+    """Apportion land to each filing (three reads for all of them); save, change-logged, those that changed."""
+    if not filings:
+        return []
+    year_groups: dict[int, list[IndicatorFiling]] = {}
+    for filing in filings:
+        year_groups.setdefault(filing.year, []).append(filing)
+    leased = {}
+    for year, group in year_groups.items():
+        for org_id, areas in _leased_floor_areas({f.organization_id for f in group}, year).items():
+            leased[(org_id, year)] = areas
+    parcel_ids = {f.parcel_id for f in filings if f.parcel_id}
+    parcel_ids |= {pid for areas in leased.values() for pid in areas}
+    parcels = _parcel_areas(parcel_ids)
+    rules = []
+    for filing in filings:
+        outcome = _apportion(filing, leased.get((filing.organization_id, filing.year), {}), parcels)
+        if outcome is None:
+            rules.append(None)
+            continue
+        land, rule, parcel_id = outcome
+        rules.append(rule)
+        if (filing.land_area, filing.land_rule, filing.parcel_id) == (land, rule, parcel_id):
+            continue
+        filing.land_area, filing.land_rule, filing.parcel_id = land, rule, parcel_id
+        with change_context(user=user, source="system"):
+            filing.save(update_fields=["land_area", "land_rule", "parcel", "last_updated"])
+    return rules
+
+
+def filing_apportion_land(*, filing: IndicatorFiling, user=None) -> str | None:
+    """Give a tenant without land of its own a share of its parcel's land; returns the rule used (or None)."""
+    return _apportion_filings([filing], user)[0]
 
 
 def apportion_tenant_land(*, year: int, user=None) -> dict[str, int]:
     """Apportion land to every tenant filing of ``year`` that has none of its own; counts per rule."""
+    tenants = list(IndicatorFiling.objects.filter(year=year, is_tenant=True).exclude(land_rule=LandRule.OWN))
     counts: dict[str, int] = {}
-    tenants = IndicatorFiling.objects.filter(year=year, is_tenant=True).exclude(land_rule=LandRule.OWN)
-    for filing in tenants:
-        rule = filing_apportion_land(filing=filing, user=user)
+    for rule in _apportion_filings(tenants, user):
         if rule:
             counts[rule] = counts.get(rule, 0) + 1
     return counts

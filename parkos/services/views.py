@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_POST
 
 from parkos.core.permissions import Action, can
+from parkos.core.views.files import serve_file
 from parkos.core.views.generic import ObjectViews, Related
 from parkos.services import filtersets, forms, resources, tables
 from parkos.services.models import Aspect, RequestMessage, Scenario, Service, ServiceDesk, ServiceRequest, Status
@@ -285,16 +286,10 @@ def scenario_membership(request, pk: int, change: str):
     return redirect(scenario.get_absolute_url())
 
 
-def message_download(request, pk: int) -> FileResponse:
+def message_download(request, pk: int):
     """A message's attachment, only for users who may see the message (never a public media URL)."""
-    message = get_object_or_404(RequestMessage.objects.restrict(request.user, Action.VIEW), pk=pk)
-    if not message.attachment:
-        raise Http404
-    try:
-        handle = message.attachment.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=message.attachment_name)
+    messages_in_reach = RequestMessage.objects.restrict(request.user, Action.VIEW)
+    return serve_file(messages_in_reach, pk, "attachment", filename=lambda message: message.attachment_name)
 
 
 def catalogue_view(request):
