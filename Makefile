@@ -21,7 +21,7 @@ PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --dist loadscope --durations=10
 PYTEST := PARKOS_DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 .PHONY: help install demo test lint test-sqlite test-postgres postgres debian-packages static \
-	bench bench-investment bench-leasing bench-evaluation messages lock
+	bench bench-investment bench-leasing bench-evaluation bench-intake messages lock
 
 help:
 	@echo "make demo           install everything, load the demo data, serve at http://127.0.0.1:8000"
@@ -34,6 +34,7 @@ help:
 	@echo "make bench-investment  the investment figures and report benchmark (bench/investment.py)"
 	@echo "make bench-leasing  the occupancy and rent roll benchmark (bench/leasing.py)"
 	@echo "make bench-evaluation  the scoring engine at 100,000 and 1,000,000 filings (bench/evaluation.py)"
+	@echo "make bench-intake   press-intake extraction time per article of the development set (bench/intake.py)"
 	@echo "make messages       update the zh_Hans translation catalogue and compile it"
 	@echo "make lock           re-pin requirements/constraints.txt after a dependency change"
 
@@ -90,6 +91,9 @@ bench-leasing: $(VENV)/.installed
 
 bench-evaluation: $(VENV)/.installed
 	PARKOS_DEBUG=1 $(BIN)/python bench/evaluation.py --sizes 100000 1000000
+
+bench-intake: $(VENV)/.installed
+	PARKOS_DEBUG=1 $(BIN)/python bench/intake.py --memory
 
 # makemessages and compilemessages run inside parkos/ so they never walk .venv or node_modules.
 messages: $(VENV)/.installed

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "parkos.services",
     "parkos.portal",
     "parkos.evaluation",
+    "parkos.intake",
     "parkos.demo",
     "rest_framework",
     "rest_framework.authtoken",

@@ -30,6 +30,8 @@ class ChangeContext:
     request: object | None = None
     user: object | None = None
     source: str = "web"
+    origin: str = ""
+    origin_url: str = ""
     request_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     def acting_user(self):
@@ -45,8 +47,11 @@ _current: ContextVar[ChangeContext | None] = ContextVar("parkos_change_context",
 
 
 @contextlib.contextmanager
-def change_context(*, request=None, user=None, source: str = "web") -> Iterator[ChangeContext]:
-    context = ChangeContext(request=request, user=user, source=source)
+def change_context(
+    *, request=None, user=None, source: str = "web", origin: str = "", origin_url: str = ""
+) -> Iterator[ChangeContext]:
+    """Attribute the changes made inside to ``user`` via ``source``; ``origin`` names what they came from."""
+    context = ChangeContext(request=request, user=user, source=source, origin=origin, origin_url=origin_url)
     token = _current.set(context)
     try:
         yield context
@@ -119,6 +124,8 @@ def _record(instance, action: str, before: dict | None, after: dict | None) -> O
         user_name=user.get_username() if user else "",
         request_id=context.request_id,
         source=context.source,
+        origin=context.origin[:300],
+        origin_url=context.origin_url[:200],
         action=action,
         changed_object_type=ContentType.objects.get_for_model(instance.__class__),
         changed_object_id=instance.pk,

@@ -103,6 +103,7 @@ class ObjectChange(models.Model):
         IMPORT = "import", _("import")
         CLI = "cli", _("command line")
         DEMO = "demo", _("demo data")
+        INTAKE = "intake", _("press intake")
         SYSTEM = "system", _("system")
 
     class ChangeAction(models.TextChoices):
@@ -122,6 +123,9 @@ class ObjectChange(models.Model):
     user_name = models.CharField(_("user name"), max_length=150, blank=True)
     request_id = models.UUIDField(_("request"), null=True, blank=True, db_index=True)
     source = models.CharField(_("via"), max_length=20, choices=Source.choices, blank=True)
+    #: what the change came from, when more than a channel: "Article 12: ...", with its page
+    origin = models.CharField(_("from"), max_length=300, blank=True)
+    origin_url = models.CharField(_("origin page"), max_length=200, blank=True)
     action = models.CharField(_("action"), max_length=10, choices=ChangeAction.choices)
     changed_object_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("object type")

@@ -86,11 +86,12 @@ ROLES: tuple[Role, ...] = (
             "directory": WRITE,
             "parks": READ,
             "investment": ALL_ACTIONS,
+            "intake": ALL_ACTIONS,
             "leasing": READ,
             "services": READ,
             "evaluation": READ,
         },
-        _("Leads, projects, agreements in the parks they are assigned to."),
+        _("Leads, projects, agreements and press intake in the parks they are assigned to."),
     ),
     Role(
         "park_manager",

@@ -61,7 +61,14 @@ class ObjectChangeTable(tables.Table):
         )
 
     def render_source(self, record):
-        return record.get_source_display()
+        """The channel, and what the change came from when it says (the article of a press intake)."""
+        if not record.origin:
+            return record.get_source_display()
+        if record.origin_url:
+            return format_html(
+                '{} · <a href="{}">{}</a>', record.get_source_display(), record.origin_url, record.origin
+            )
+        return format_html("{} · {}", record.get_source_display(), record.origin)
 
     class Meta:
         attrs = {"class": "table table-vcenter card-table table-sm"}

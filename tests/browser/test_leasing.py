@@ -39,8 +39,12 @@ def board(transactional_db):
     sitting = Organization.objects.create(name="Deep Vision Robotics Co., Ltd.")
     Organization.objects.create(name="Qiming Semiconductor Co., Ltd.")
     lease = Lease.objects.create(
-        tenant=sitting, park=park, start_date=datetime.date(2024, 1, 1), end_date=datetime.date(2030, 12, 31),
-        rent_amount=3, status=Lease.Status.IN_FORCE,
+        tenant=sitting,
+        park=park,
+        start_date=datetime.date(2024, 1, 1),
+        end_date=datetime.date(2030, 12, 31),
+        rent_amount=3,
+        status=Lease.Status.IN_FORCE,
     )
     lease.units.set([taken])
     return building, vacant

@@ -669,7 +669,6 @@ class ExchangeRateTests(StandardModelTests):
         return {"currency": "JPY", "rate": "0.047", "valid_from": "2026-10-01"}
 
 
-
 class AgreementDocumentUploadPageTests(TestCase):
     """The add page of a model with a file field posts as multipart, or a browser would send no file."""
 

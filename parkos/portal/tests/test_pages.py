@@ -75,9 +75,7 @@ class EnterprisePageTests(TestCase):
         from parkos.evaluation.models import IndicatorFiling
 
         IndicatorFiling.objects.create(organization=self.org_in, year=2025, park=self.world.park["in"], tax=1)
-        other = IndicatorFiling.objects.create(
-            organization=self.org_out, year=2025, park=self.world.park["out"], tax=2
-        )
+        other = IndicatorFiling.objects.create(organization=self.org_out, year=2025, park=self.world.park["out"], tax=2)
         response = self.client.get(reverse("portal:home"))
         self.assertContains(response, 'id="filings"')
         self.assertContains(response, "2025")

@@ -1,0 +1,279 @@
+"""What happened: the event's kind, date and title, and the agreements signed at it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from parkos.intake.extraction.text import Sentence
+
+# --- the event --------------------------------------------------------------------------------------
+
+_KIND_WORDS = {
+    "signing": (
+        r"\bsign(?:s|ed|ing)?\b|signing ceremony|inked|签约|签署|签订|签下|协议|合作备忘录",
+        "sign",
+    ),
+    "visit": (
+        r"\bvisit(?:s|ed|ing)?\b|delegation|inspection tour|\btour(?:s|ed)?\b|study trip|考察|调研|来访|参观|访问|代表团|走访",
+        "visit",
+    ),
+    "meeting": (
+        r"\bmeeting\b|conference|\bforum\b|plenary|summit|symposium|seminar|promotion (?:event|conference)|"
+        r"\bsession\b|roundtable|\bexpo\b|会议|大会|论坛|座谈会|推介会|峰会|洽谈会|恳谈会|研讨会|交流会|博览会|全会",
+        "meeting",
+    ),
+    "celebration": (
+        r"anniversary|celebrat(?:e|es|ed|ion|ing)|\bgala\b|inaugurat|grand opening|opening ceremony|founding day|"
+        r"\bopens\b|\bopened\b|"
+        r"周年|庆典|庆祝|纪念|开园|揭牌|开业|落成",
+        "celebration",
+    ),
+}
+_KIND_PATTERNS = {kind: re.compile(words, re.I) for kind, (words, _label) in _KIND_WORDS.items()}
+#: when the headline and the body pull different ways, the headline wins, and among equals this order
+_PRIORITY = ("celebration", "visit", "meeting", "signing")
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z ,.]{2,40}(?:,\s*[A-Z][a-z]+\.? \d{1,2})?\s*(?:\([A-Za-z ]+\))?\s*(?:--|—|–)\s*")
+
+
+def event_kind(title: str, body: str) -> str:
+    """The kind with most weight: a keyword in the headline counts five times one in the body (at most 5 there)."""
+    scores = {}
+    for kind, pattern in _KIND_PATTERNS.items():
+        scores[kind] = 5 * len(pattern.findall(title)) + min(5, len(pattern.findall(body)))
+    best = max(scores.values())
+    if best == 0:
+        return "other"
+    title_kinds = [k for k in _PRIORITY if _KIND_PATTERNS[k].search(title)]
+    if title_kinds:
+        return title_kinds[0]
+    return next(k for k in _PRIORITY if scores[k] == best)
+
+
+_BYLINE_LINE = re.compile(
+    r"^(?:by|written by|reporter|editor|source|photo|published|updated|date|本报记者|记者|编辑|责任编辑|来源|发布时间|时间|作者)\b",
+    re.I,
+)
+
+
+_BREADCRUMB = re.compile(r"当前位置|首页\s*[>›»]|^\s*Home\s*[>›»/]|\s[>›»]\s.*\s[>›»]\s")
+
+
+def headline(text: str) -> tuple[str, int]:
+    """The first line that reads as a headline (short, not a by-line, not a date); else the first sentence."""
+    for match in re.finditer(r"[^\n]+", text):
+        line = match.group().strip()
+        if (
+            not line
+            or _BYLINE_LINE.match(line)
+            or re.fullmatch(r"[\d\-/.:年月日\s]+", line)
+            or _BREADCRUMB.search(line)
+        ):
+            continue
+        if len(line) <= 160:
+            return line, match.start() + match.group().find(line)
+        first = re.split(r"(?<=[.。!?！？])\s*", line)[0]
+        return first[:160].strip(), match.start()
+    return "", 0
+
+
+# --- agreements -------------------------------------------------------------------------------------
+
+_AGREEMENT_KINDS = (
+    ("strategic", r"strategic (?:cooperation |partnership |collaboration )?(?:framework )?agreement|"
+     r"strategic cooperation|strategic partnership agreement|战略合作(?:框架)?协议|战略合作协议|战略协议|战略合作"),
+    ("memorandum", r"memorand(?:um|a) of understanding|\bmou\b|\bmous\b|memorand(?:um|a)|letters? of intent|"
+     r"备忘录|意向书|意向协议"),
+    ("lease", r"lease (?:agreement|contract)|leasing (?:agreement|contract)|租赁协议|租赁合同"),
+    ("investment", r"investment (?:agreement|contract|deal)s?|project (?:agreement|contract)s?|settlement agreement|"
+     r"投资协议|投资合同|项目合同|项目协议|入园协议|落户协议|招商协议|投资合作协议"),
+    ("framework", r"framework agreement|cooperation agreement|partnership agreement|框架协议|合作协议"),
+)  # fmt: skip
+#: "the agreement", "all three agreements", "协议": an agreement already named, or a framework one if none was
+_GENERIC_AGREEMENT = re.compile(r"\bagreements?\b|\bcontracts?\b|协议|合同", re.I)
+_AGREEMENT_PATTERNS = [(kind, re.compile(words, re.I)) for kind, words in _AGREEMENT_KINDS]
+_PLURAL = re.compile(
+    r"\b(?:agreements|contracts|memoranda|mous|deals)\b|respectively|separately|分别|各自|逐一|一一", re.I
+)
+_SIGN_VERB = re.compile(r"\bsign(?:s|ed|ing)?\b|\binked\b|签约|签署|签订|签下|共同签", re.I)
+#: the verb that makes a person named before it a signer ("the signing" they attended does not)
+_SIGNED = re.compile(r"\bsign(?:s|ed)?\b|\binked\b|签署|签约|签订|签下", re.I)
+_SIGNED_BY = re.compile(r"\bsigned by\b|由", re.I)
+_NOT_SIGNING = re.compile(r"attend|witness|presided|presiding|observ|见证|出席(?!并)|主持|陪同|观摩|参加", re.I)
+
+
+@dataclass
+class DraftAgreement:
+    kind: str
+    parties: list[str] = field(default_factory=list)
+    signatories: list[dict] = field(default_factory=list)
+    sentence: int = 0
+    #: "signed investment agreements with ...", "分别与...签署": one agreement per counterpart, not one for all
+    plural: bool = False
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "parties": self.parties, "signatories": self.signatories}
+
+
+def agreement_kind(sentence: str) -> str | None:
+    for kind, pattern in _AGREEMENT_PATTERNS:
+        if pattern.search(sentence):
+            return kind
+    return None
+
+
+def find_agreements(
+    sentence_list: list[Sentence], organizations, people, canonical, *, skip_before: int = 0
+) -> list[DraftAgreement]:
+    """One draft per signing sentence that names a kind of agreement; parties are the organizations it names
+    (or, when it names fewer than two, those of the sentence before); signatories the people in it, or in a
+    signing sentence nearby that names no agreement ("Li Qian and Zhang Wei signed on behalf of both sides").
+
+    ``organizations`` are FoundOrganization mentions, ``people`` FoundPerson entries (with ``mentions``),
+    ``canonical`` maps a mention's name to the name the JSON lists. Sentences starting before ``skip_before``
+    (the headline) only repeat the story and are left out.
+    """
+    drafts: list[DraftAgreement] = []
+    waiting: list = []  # signers seen before the agreement they signed is named
+    for index, sentence in enumerate(sentence_list):
+        if sentence.start < skip_before or not _SIGN_VERB.search(sentence.text):
+            continue
+        kind = agreement_kind(sentence.text)
+        if kind is None and not drafts and _GENERIC_AGREEMENT.search(sentence.text):
+            kind = "framework"
+        signers = _signers_in(people, sentence)
+        if kind is None:
+            if drafts and signers:
+                _add_signatories(drafts[-1], signers, organizations, canonical)
+            elif signers:
+                waiting += signers
+            continue
+        parties = _names_in(organizations, sentence, canonical)
+        if len(parties) < 2 and index and sentence_list[index - 1].start >= skip_before:
+            previous = _names_in(organizations, sentence_list[index - 1], canonical)
+            parties += [p for p in previous if p not in parties]
+        same = next((d for d in drafts if d.kind == kind and _same_parties(d.parties, parties)), None)
+        if same:
+            same.parties += [p for p in parties if p not in same.parties]
+        draft = same or DraftAgreement(kind, parties, [], index, bool(_PLURAL.search(sentence.text)))
+        if not same and (parties or signers or waiting):
+            drafts.append(draft)
+        _add_signatories(draft, waiting + signers, organizations, canonical)
+        waiting = []
+    return [one for draft in drafts for one in _per_counterpart(draft)]
+
+
+def _per_counterpart(draft: DraftAgreement) -> list[DraftAgreement]:
+    """A plural signing ("X signed investment agreements with A, B and C") as one agreement per counterpart,
+    each with the common party's signers and the counterpart's own."""
+    if not draft.plural or len(draft.parties) < 3:
+        return [draft]
+    common, others = draft.parties[0], draft.parties[1:]
+    return [
+        DraftAgreement(
+            draft.kind,
+            [common, other],
+            [s for s in draft.signatories if s["on_behalf_of"] in (common, other)],
+            draft.sentence,
+        )
+        for other in others
+    ]
+
+
+def _add_signatories(draft: DraftAgreement, signers, organizations, canonical) -> None:
+    for person in signers:
+        behalf = _party_of(person, draft.parties) or person.organization
+        if behalf and behalf not in draft.parties:
+            draft.parties.append(behalf)  # a signer's organization is a party, named or not in the sentence
+        entry = {"person": person.name, "on_behalf_of": behalf}
+        if all(s["person"] != person.name for s in draft.signatories):
+            draft.signatories.append(entry)
+
+
+_GENERIC = {
+    "district", "city", "county", "province", "municipal", "people's", "government", "group", "co", "ltd", "co.,",
+    "ltd.", "company", "corporation", "the", "of", "and", "committee", "cpc", "party", "secretary", "chairman",
+    "president", "director", "general", "manager", "mayor", "deputy", "vice", "bank", "university", "china",
+    "chinese", "limited", "inc", "holdings", "technology", "new", "park", "zone", "head", "chief",
+}  # fmt: skip
+_GENERIC_ZH = (
+    "人民政府",
+    "政府",
+    "有限公司",
+    "公司",
+    "集团",
+    "委员会",
+    "区委",
+    "市委",
+    "书记",
+    "董事长",
+    "总经理",
+    "中国",
+    "无锡市",
+    "苏州市",
+)
+
+
+def _party_of(person, parties: list[str]) -> str | None:
+    """Which party a signer stands for: their own organization when it is a party, else the party whose name
+    shares the most distinctive words with their organization and titles ("Party Secretary of Xinwu District"
+    signs for the People's Government of Xinwu District; 华虹集团's chairman for 华虹半导体有限公司)."""
+    if person.organization in parties:
+        return person.organization
+    clue = " ".join([person.organization or "", *person.titles])
+    best, best_score = None, 0
+    for party in parties:
+        score = _overlap(clue, party)
+        if score > best_score:
+            best, best_score = party, score
+    return best
+
+
+def _overlap(clue: str, name: str) -> int:
+    if re.search(r"[\u4e00-\u9fff]", name):
+        for generic in _GENERIC_ZH:
+            clue, name = clue.replace(generic, "|"), name.replace(generic, "|")
+        longest = 0
+        for size in range(2, min(len(clue), len(name)) + 1):
+            if any(clue[i : i + size] in name and "|" not in clue[i : i + size] for i in range(len(clue) - size + 1)):
+                longest = size
+            else:
+                break
+        return longest
+    tokens = {t for t in re.findall(r"[\w']+", clue.casefold()) if t not in _GENERIC}
+    return len(tokens & {t for t in re.findall(r"[\w']+", name.casefold()) if t not in _GENERIC})
+
+
+def _names_in(organizations, sentence: Sentence, canonical) -> list[str]:
+    names = []
+    for organization in organizations:
+        if sentence.start <= organization.span[0] < sentence.end:
+            name = canonical(organization.name)
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def _same_parties(first: list[str], second: list[str]) -> bool:
+    a, b = set(first), set(second)
+    return a == b or (bool(a) and bool(b) and (a <= b or b <= a or len(a & b) >= 2))
+
+
+def _signers_in(people, sentence: Sentence) -> list:
+    """People of the sentence who sign: "X and Y signed ...", "signed by X and Y"; not "X witnessed the signing"."""
+    signers = []
+    text = sentence.text
+    for person in people:
+        for start in person.mentions:
+            if not sentence.start <= start < sentence.end:
+                continue
+            offset = start - sentence.start
+            after = _SIGNED.search(text, offset)
+            before = [m for m in _SIGNED_BY.finditer(text, 0, offset)]
+            if after and not _NOT_SIGNING.search(text, offset, after.start()):
+                signers.append(person)
+                break
+            if before and not _NOT_SIGNING.search(text, before[-1].end(), offset):
+                signers.append(person)
+                break
+    return signers

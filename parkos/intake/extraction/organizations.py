@@ -1,0 +1,267 @@
+"""Organizations in an article: the directory's names first, then names built the way organizations are named.
+
+English names are runs of capitalised words that hold a head word ("Group", "Bank", "University",
+"People's Government", "Co., Ltd."); Chinese names end in a suffix ("有限公司", "集团", "人民政府", "大学")
+and reach back to the nearest punctuation or joining word. The kind follows from the head word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parkos.intake.extraction.gazetteer import Gazetteer
+from parkos.intake.extraction.text import CJK, words
+
+# --- kinds ------------------------------------------------------------------------------------------
+
+_KIND_WORDS_EN = (
+    ("hospital", r"hospital|medical cent(?:er|re)|clinic"),
+    ("financial", r"bank|fund|capital|securities|insurance|ventures|asset management|financial|leasing co"),
+    ("university", r"university|college|academy|institute|school|laborator(?:y|ies)|\blab\b"),
+    ("government", r"government|committee|commission|bureau|administration|department|ministry|office|council|"
+     r"authority|agency|consulate|embassy|municipality|\bcpc\b|people's congress|cppcc"),
+    ("enterprise", r"\bco\b|ltd|inc\b|corp|company|group|holdings?|technolog|motors?|electronics|pharma|"
+     r"semiconductor|industries|industrial|energy|manufacturing|logistics|materials|systems|solutions|gmbh|\bag\b|"
+     r"\bplc\b|\bllc\b|\bsa\b|limited"),
+)  # fmt: skip
+_KIND_WORDS_ZH = (
+    ("hospital", "医院|卫生院"),
+    ("financial", "银行|基金|证券|保险|资本|信托|创投|金融|资产管理|融资租赁"),
+    ("university", "大学|学院|研究院|研究所|科学院|实验室|学校|高校|研究中心"),
+    ("government", "政府|委员会|管委会|区委|市委|县委|省委|党委|局$|厅$|办公室|人大|政协|大使馆|领事馆|部$"),
+    ("enterprise", "公司|集团|企业|股份|工厂|厂$"),
+)
+_KIND_EN = [(kind, re.compile(words, re.I)) for kind, words in _KIND_WORDS_EN]
+_KIND_ZH = [(kind, re.compile(words)) for kind, words in _KIND_WORDS_ZH]
+
+
+def kind_of(name: str, language: str) -> str:
+    """The kind an organization's name says it is (the first matching family, hospitals before universities)."""
+    for kind, pattern in _KIND_ZH if language == "zh" else _KIND_EN:
+        if pattern.search(name):
+            return kind
+    return "other"
+
+
+# --- English ----------------------------------------------------------------------------------------
+
+#: words that make a capitalised run an organization
+_HEADS_EN = (
+    r"Co\.,? Ltd\.?|Co\.|Ltd\.?|Limited|Inc\.?|Corp\.?|Corporation|Company|Group|Holdings?|Bank|University|"
+    r"College|Institute|Academy|Hospital|Government|Committee|Commission|Bureau|Administration|Department|Ministry|"
+    r"Office|Council|Association|Federation|Chamber of Commerce|Fund|Capital|Securities|Insurance|Partners|Ventures|"
+    r"Laboratory|Lab|Authority|Agency|Alliance|Foundation|Consulate(?: General)?|Embassy|GmbH|AG|AB|SA|NV|BV|PLC|LLC|SE|"
+    r"Technologies|Technology|Pharmaceuticals?|Semiconductors?|Motors|Electronics|Industries|Systems|Medical Center|"
+    r"Management Committee|People's Government|Municipal Government|Research Center|Research Centre|School"
+)
+#: heads that open a name ("Bank of China", "University of Science and Technology of China", "Ministry of ...")
+_OPENING_HEADS = set(
+    words(
+        "bank university ministry department bureau institute academy college people's embassy consulate office "
+        "chamber school federation association"
+    )
+)
+_WORD = r"(?:(?:Co|St|No|Bros|Mfg)\.|[A-Z][\w'’&\-]*|[A-Z]{2,})"
+_CONNECTOR = r"(?:of|the|and|for|&|de|du|für)"
+_RUN_EN = re.compile(rf"{_WORD}(?: (?:{_CONNECTOR} )*{_WORD})*(?:,? (?:Co\.,? ?Ltd\.?|Ltd\.?|Inc\.?|Corp\.?))?")
+_HEAD_EN = re.compile(rf"\b(?:{_HEADS_EN})(?![\w])", re.I)
+_HEAD_CASED = re.compile(rf"\b(?:{_HEADS_EN})(?![\w])")
+#: words that start a sentence or a title and are not part of a name
+_LEADING_NOISE = re.compile(
+    r"^(?:(?:The|On|In|At|As|By|With|From|For|During|After|Before|Under|Today|Yesterday|Both|According to|"
+    r"Meanwhile|Also|And|Of|Present|Attending|Witnessed by|Signed by|Led by|Mr\.?|Ms\.?|Dr\.?|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+)+"
+)
+_TITLE_OF = re.compile(
+    r"^.*?\b(?:Secretary|Mayor|Governor|Chairman|Chairwoman|Chair|President|Director(?:-General)?|"
+    r"Manager|Head|Chief|Minister|Dean|Founder|CEO|Member|Deputy|Vice|Officer|Partner|Ambassador|Consul|"
+    r"Principal|Commissioner|Professor|Engineer)(?: General)? (?:of|at) (?:the )?"
+)
+
+
+def _split_and(name: str, start: int) -> list[tuple[int, int]]:
+    """ "Huahong Group and the Bank of Jiangsu" is two organizations; "Science and Technology" is one name."""
+    for match in reversed(list(re.finditer(r",? (?:and|&) (?:the )?", name))):
+        left = name[: match.start()]
+        right = name[match.end() :]
+        right_first = right.split(" ")[0].casefold()
+        heads = [h.start() for h in _HEAD_CASED.finditer(right)]
+        if _HEAD_CASED.search(left) and heads and (heads[-1] > 0 or right_first in _OPENING_HEADS):
+            return _split_and(left, start) + [(start + match.end(), start + len(name))]
+    return [(start, start + len(name))]
+
+
+_LEGAL_END = re.compile(r"\b(?:Co\.,? ?Ltd\.?|Ltd\.?|Inc\.?|Corp\.?|GmbH|AG|AB|SA|NV|BV|PLC|LLC|SE|S\.p\.A\.)(?=\s|$)")
+
+
+def _headline_end(text: str) -> int:
+    """Where a Title Case Headline ends (0 when the first line is not one): its capitals say nothing."""
+    first = text.split("\n", 1)[0]
+    words = re.findall(r"[A-Za-z][\w'’-]*", first)
+    long_words = [w for w in words if len(w) > 3]
+    if len(long_words) >= 4 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words):
+        return len(first)
+    return 0
+
+
+def _english_candidates(text: str) -> list[tuple[int, int]]:
+    found = []
+    for run in _RUN_EN.finditer(text, _headline_end(text)):
+        name, start = run.group(), run.start()
+        if not _HEAD_CASED.search(name):
+            continue
+        for piece_start, piece_end in _split_and(name, start):
+            piece = text[piece_start:piece_end]
+            cut = _TITLE_OF.match(piece)  # "Chairman of Huahong Group" -> "Huahong Group"
+            if cut and _HEAD_CASED.search(piece[cut.end() :]):
+                piece_start += cut.end()
+                piece = text[piece_start:piece_end]
+            noise = _LEADING_NOISE.match(piece)
+            if noise:
+                piece_start += noise.end()
+                piece = text[piece_start:piece_end]
+            piece = piece.rstrip(" ,")
+            legal = _LEGAL_END.search(piece)
+            if legal:  # "Nordlys Materials AB of Sweden": the legal form ends the name
+                piece = piece[: legal.end()]
+            piece_end = piece_start + len(piece)
+            if re.search(r"\b(?:Ltd|Inc|Corp|Co)$", piece) and text[piece_end : piece_end + 1] == ".":
+                piece_end += 1
+            if not _HEAD_CASED.search(piece) or len(piece) < 4:
+                continue
+            if " " not in piece and piece.lower() in _OPENING_HEADS | {"group", "company", "government", "committee"}:
+                continue  # a bare head word ("the Group") refers back to a name given before
+            found.append((piece_start, piece_end))
+    return found
+
+
+# --- Chinese ----------------------------------------------------------------------------------------
+
+_SUFFIXES_ZH = sorted(
+    words("""股份有限公司 有限责任公司 集团有限公司 集团股份有限公司 有限公司 分公司 子公司 集团 公司 银行 大学 学院 研究院 研究所
+    科学院 实验室 研究中心 技术中心 创新中心 医院 人民政府 政府 管理委员会 管委会 委员会 商会 协会 联合会 总局 分局 局
+    分行 支行 基金 证券 保险 资本 商务局 发改局 科技局 财政局 税务局 统计局 招商局 自然资源和规划局 自然资源局 生态环境局 工信局 投资促进局
+    人社局 住建局 市场监管局 教育局 商务厅 科技厅 商务部 大使馆 领事馆 总领事馆"""),
+    key=len,
+    reverse=True,
+)
+_SUFFIX_ZH = re.compile("|".join(_SUFFIXES_ZH))
+#: where a Chinese name cannot reach back past: punctuation, joining words, verbs of the press
+_STOP_ZH = re.compile(
+    r"[\s，。、；：:“”‘’\"'（）()《》【】\[\]！？!?,.—–-]|与|和(?!信息化|规划|城乡建设|社会保障|改革|旅游|科技)|及|同|跟|向|在|由|为|对|是|将|把|被|从|于|以|代表|签约|签署|签订|"
+    r"携手|联合|出席|会见|考察|调研|参加|宣布|落户|入驻|分别|其中|包括|等|的|了|并|且|有(?!限)|来自|举行|召开|暨|陪同|到|赴|"
+    r"今天|昨天|上午|下午|日|月|年|本次|此次|双方|共同|见证|主持|致辞|介绍|就|旗下|设立|共建|建设|打造|成立|组建|筹建|新建|建成|"
+    r"租户|承租方|出租方|甲方|乙方|希望|借助|依托|引入|引进|通过|推动|支持|鼓励|吸引|\d|万元|亿元|美元|欧元|下属|所属|作为|成为|位于|"
+    r"(?:党委|区委|市委|县委)?(?:书记|区长|市长|省长|县长|主任|局长|董事长|总经理|总裁|院长|校长|行长|主席|部长|常委|委员|负责人)"
+)
+_MAX_ZH = 26
+
+
+#: what stands before a suffix in phrases that are not names ("该公司", "上市公司", "产业基金", "格局")
+_GENERIC_PREFIX_ZH = re.compile(
+    r"^(?:该|本|此|各|其|每|多|上市|运营|软件|目前|行业|产业|产业母|母|子|分|总|全省|全市|全区|新|控股|投资|合作|相关|有关|"
+    r"这些|一批|多家|知名|龙头|骨干|重点|外资|民营|国有|科技型|创新型|头部|配套|金融|地方|商业|政策性|股份制|城市|农村|"
+    r"[接来帮让使请据经给对自到于助].?)"
+)
+_NOT_BUREAU = re.compile(r"(?:格|布|结|当|大|全|开|僵|出|变|时|政|饭|棋|新|终|残|邮)局$")
+_JOINING = ("和",)
+
+
+def _chinese_candidates(text: str) -> list[tuple[int, int]]:
+    found = []
+    for match in _SUFFIX_ZH.finditer(text):
+        end = match.end()
+        window_start = max(0, match.start() - _MAX_ZH)
+        window = text[window_start : match.start()]
+        stops = list(_STOP_ZH.finditer(window))
+        start = window_start + stops[-1].end() if stops else window_start
+        last = stops[-1] if stops else None
+        at = window_start + (last.start() if last else 0)
+        if last and last.group() in _JOINING and (at == 0 or _STOP_ZH.fullmatch(text[at - 1])) and end - at >= 6:
+            start = window_start + last.start()  # "和山精密压铸有限公司": the joining word opens the name
+        elif last and last.group() in _JOINING and len(stops) >= 2:
+            between = window[stops[-2].end() : last.start()]
+            if len(between) == 1 and CJK.fullmatch(between):
+                start = window_start + stops[-2].end()  # "鼎和供应链管理有限公司": too short to be a conjunct
+        name = text[start:end]
+        prefix = name[: len(name) - len(match.group())]
+        if len(prefix) < 2 or _GENERIC_PREFIX_ZH.fullmatch(prefix):
+            continue  # a bare or generic suffix ("公司", "上市公司") refers back to a name given before
+        if match.group() == "局" and (_NOT_BUREAU.search(name) or text[end : end + 1] == "长"):
+            continue
+        found.append((start, end))
+    return found
+
+
+# --- together ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FoundOrganization:
+    name: str
+    kind: str
+    span: tuple[int, int]
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "kind": self.kind, "span": list(self.span)}
+
+
+def find_organizations(text: str, docs: dict, language: str, gazetteer: Gazetteer) -> list[FoundOrganization]:
+    """Every organization mention, directory names winning over overlapping built ones; in text order."""
+    known = gazetteer.find(docs)
+    built = _chinese_candidates(text) if language == "zh" else _english_candidates(text)
+    spans: list[tuple[int, int, bool]] = [(s, e, True) for s, e in known]
+    for start, end in built:
+        overlapping = [k for k in spans if k[0] < end and start < k[1]]
+        if any(e - s >= end - start for s, e, _k in overlapping):
+            continue
+        spans = [k for k in spans if k not in overlapping]
+        spans.append((start, end, False))
+    result = []
+    for start, end, is_known in sorted(spans):
+        name = text[start:end]
+        kind = (gazetteer.kind_of(name) if is_known else None) or kind_of(name, language)
+        result.append(FoundOrganization(name, kind, (start, end)))
+    return result
+
+
+def name_key(name: str) -> str:
+    key = " ".join(name.split()).casefold()
+    return key[4:] if key.startswith("the ") else key
+
+
+_LEGAL_TAIL = re.compile(
+    r"^(?:,? (?:co\.?,? ?ltd\.?|ltd\.?|inc\.?|corp\.?|limited|group|corporation|company))+$|^(?:有限公司|股份有限公司|有限责任公司|集团有限公司)$",
+    re.I,
+)
+
+
+_ZH_SHORT_SUFFIX = re.compile(r"(集团|公司|大学|银行|医院|学院|研究院|政府|管委会)$")
+
+
+def _short_form_zh(short: str, full: str) -> bool:
+    """ "江南集团" for "江南产业园区发展集团有限公司", "相城区人民医院" for "苏州市相城区人民医院"."""
+    if not CJK.search(short) or len(short) >= len(full) or len(short) < 4:
+        return False
+    if short in full:
+        return True
+    suffix = _ZH_SHORT_SUFFIX.search(short)
+    return bool(suffix) and full.startswith(short[:2]) and suffix.group() in full and len(short) <= 6
+
+
+def unique_organizations(found: list[FoundOrganization]) -> tuple[list[FoundOrganization], dict[str, str]]:
+    """One entry per organization (its first full mention), and the map from every mention's key to the name
+    listed: "Huahong Semiconductor" in a headline is "Huahong Semiconductor Co., Ltd." of the story."""
+    seen: dict[str, FoundOrganization] = {}
+    for organization in found:
+        seen.setdefault(name_key(organization.name), organization)
+    canonical = {key: organization.name for key, organization in seen.items()}
+    for key in list(seen):
+        longer = [k for k in seen if k != key and k.startswith(key) and _LEGAL_TAIL.match(k[len(key) :])]
+        longer = longer or [k for k in seen if k != key and _short_form_zh(key, k)]
+        if longer:
+            canonical[key] = seen[longer[0]].name
+            del seen[key]
+    return sorted(seen.values(), key=lambda o: o.span), canonical

@@ -1,0 +1,381 @@
+"""People in an article, each with the titles the article gives them, and the by-lines kept apart.
+
+A capitalised pair of words is a person only with evidence: a title right before it ("Mayor Zhang
+Wei", "区委书记李倩") or right after it ("Li Qian, Party Secretary of Xinwu District, and ..."), or an
+honorific ("Ms. Li Na"). Reporters, editors and photographers named in by-lines are not people of the story.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from parkos.intake.extraction.text import words
+
+# --- shared -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class FoundPerson:
+    name: str
+    span: tuple[int, int]
+    titles: list[str] = field(default_factory=list)
+    organization: str | None = None
+    #: where each title was said, to find the organization it belongs to
+    title_spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "titles": self.titles, "organization": self.organization, "span": list(self.span)}
+
+
+@dataclass(frozen=True)
+class Byline:
+    name: str
+    role: str
+    span: tuple[int, int]
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "role": self.role, "span": list(self.span)}
+
+
+def merge(people: list[FoundPerson]) -> list[FoundPerson]:
+    """One entry per name within an article, titles gathered from every mention (first mention's span)."""
+    merged: dict[str, FoundPerson] = {}
+    for person in sorted(people, key=lambda p: p.span):
+        key = person.name.casefold()
+        if key not in merged:
+            merged[key] = person
+            continue
+        first = merged[key]
+        for title, span in zip(person.titles, person.title_spans or [None] * len(person.titles), strict=False):
+            if title.casefold() not in {t.casefold() for t in first.titles}:
+                first.titles.append(title)
+                if span:
+                    first.title_spans.append(span)
+        first.organization = first.organization or person.organization
+    return list(merged.values())
+
+
+# --- English ----------------------------------------------------------------------------------------
+
+_TITLE_WORDS_EN = (
+    r"Party Secretary|Secretary(?:-General)?|Mayor|Governor|District (?:Head|Chief|Mayor)|Director(?:-General)?|"
+    r"Chairman|Chairwoman|Chairperson|Chair|President|Chief Executive(?: Officer)?|CEO|CFO|CTO|COO|"
+    r"General Manager|Managing Director|Manager|Founder|Co-founder|Managing Partner|Partner|Head|Chief|Minister|"
+    r"Ambassador|Consul(?:-| )General|Consul|Dean|Professor|Prof\.|Academician|Principal|Member|Commissioner|"
+    r"Chief Engineer|Executive Director|Country Manager|Officer|Leader|Representative|Spokesperson|Spokesman|"
+    r"Administrator|Supervisor|Chancellor|Rector|Premier|Councillor|Councilor|Envoy|Attaché|Counsellor|Executive"
+)
+_MODIFIERS_EN = r"(?:(?:Deputy|Vice|Executive|Senior|Acting|First|Standing|Permanent|Assistant|Associate|Honorary|" \
+    r"Co-|Chief|Regional|Global|General|CPC|Party|Former|District|County|City|Provincial|Municipal)[ -]?)*"  # fmt: skip
+_TITLE_START = re.compile(rf"^(?:the |a |an )?{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN})\b", re.I)
+_TITLE_ANY = re.compile(rf"\b(?:{_TITLE_WORDS_EN})\b", re.I)
+
+#: common Chinese surnames in pinyin: a name written the Chinese way in an English article starts with one
+_SURNAMES_PINYIN = set(
+    words(
+        """
+    Li Wang Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Gao Lin Luo Zheng
+    Liang Xie Song Tang Han Feng Deng Cao Peng Zeng Xiao Tian Dong Pan Yuan Cai Jiang Yu Du Ye
+    Cheng Wei Su Lu Ding Ren Shen Yao Jin Fu Qian Shi Tan Liao Zou Xiong Bai Meng Qin Qiu Hou
+    Xue Yan Duan Lei Long Tao Mao Hao Gu Gong Shao Wan Kong Chang Kang Ou Ouyang Situ Zhuge
+    Fan Fang Dai Xia Zhong Jia Wen Lai Lou Mo Ni Niu Pang Qi Rao Sha Tong Wei Yin Zhan Cui
+    Geng Guan Hong Ji Kou Lan Le Lian Mei Miao Mu Nie Ou Pei Qu Ruan Shang Tu Xiang Xing Yi
+    You Zhai Zhuang Zuo Bao Bian Bo Chai Che Chu Diao Gan Ge Hua Huo Jing Ju Kang Kuang Lang
+    Leng Ling Man Ning Pu Quan Sang Sui Tai Tie
+    """
+    )
+)
+_NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)?"
+_NAME_EN = rf"{_NAME_WORD}(?: [A-Z]\.)?(?: (?:van der |van |von |de |da |di |le |al-|bin )?{_NAME_WORD}){{1,2}}"
+_NAME_AT_END = re.compile(rf"(?:^|(?<=[\s(\"“]))(?:(?:Mr|Ms|Mrs|Dr|Prof)\.? )?({_NAME_EN})$")
+_NAME_AT_START = re.compile(
+    rf"^(?:(?:and|with|by|including|as well as|while|both|Mr\.?|Ms\.?|Mrs\.?|Dr\.?) )*({_NAME_EN})"
+)
+_HONORIFIC = re.compile(rf"\b(?:Mr|Ms|Mrs|Dr)\.? ({_NAME_EN})")
+#: words that end a title phrase: the verb of the sentence
+_VERBS_EN = re.compile(
+    r"\s(?:signed|attended|said|says|witnessed|delivered|visited|met|led|presided|spoke|announced|noted|pointed|"
+    r"introduced|expressed|welcomed|addressed|inspected|toured|chaired|was|were|has|had|have|will|would|also|jointly|"
+    r"respectively|on behalf|who|which|that|together|unveiled|launched|hosted|praised|stressed|emphasized|called|"
+    r"congratulated|gave|made|received|accompanied|opened|joined|held|took|added|explained|thanked|highlighted)\b"
+)
+#: not names even when capitalised in pairs
+_NOT_NAMES = re.compile(
+    r"\b(?:District|City|Province|County|Park|Zone|Group|Bank|University|Government|Committee|Company|Street|Road|"
+    r"New|High|National|International|China|Chinese|Jiangsu|Zhejiang|Shanghai|Beijing|Suzhou|Wuxi|Hefei|Industrial|"
+    r"Economic|Technology|Development|Energy|Center|Centre|Hall|Hotel|Conference|Forum|Expo|Agreement|Project|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|Xinhua|Party|People|State|Council|Municipal|Belt|Road|Delta|River|Lake)\b"
+)
+
+
+def _is_name(name: str) -> bool:
+    return not _NOT_NAMES.search(name) and not _TITLE_ANY.search(name) and len(name) <= 40
+
+
+def _strip_title(name: str) -> tuple[str, str]:
+    """ "Professor Feng Jiali" -> ("Feng Jiali", "Professor"): a title word written before a name is not part of it."""
+    words = name.split()
+    if len(words) >= 3 and _TITLE_ANY.fullmatch(words[0]):
+        return " ".join(words[1:]), words[0]
+    return name, ""
+
+
+def _title_phrase(chunk: str) -> str:
+    """The title at the start of a comma-separated chunk, cut before the sentence's verb."""
+    verb = _VERBS_EN.search(chunk)
+    phrase = chunk[: verb.start()] if verb else chunk
+    phrase = re.sub(r"\s*[.;:)\]]+\s*$", "", phrase.strip())
+    phrase = re.split(r"(?<!\bCo)(?<!\bLtd)(?<!\bInc)(?<!\bCorp)[.;:(\n]", phrase)[0].strip()
+    return re.sub(r"^(?:the|a|an) ", "", phrase, flags=re.I) if _TITLE_START.match(phrase) else ""
+
+
+def _split_titles(phrase: str) -> list[str]:
+    """ "Member of the Standing Committee and Party Secretary of Xinwu District" is two titles."""
+    parts = re.split(r" and (?=(?:the )?" + _MODIFIERS_EN + rf"(?:{_TITLE_WORDS_EN})\b)", phrase, flags=re.I)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
+    people: list[FoundPerson] = []
+    for sentence in sentence_spans:
+        s_text, s_start = sentence.text, sentence.start
+        # title after the name: split the sentence at commas and look at each (name chunk, title chunk) pair
+        chunks = [(m.start(), m.group()) for m in re.finditer(r"[^,]+", s_text)]
+        for index, (offset, chunk) in enumerate(chunks):
+            stripped = chunk.strip()
+            lead = len(chunk) - len(chunk.lstrip())
+            name_match = _NAME_AT_END.search(stripped) or (_NAME_AT_START.match(stripped) if index else None)
+            if not name_match:
+                continue
+            name, title_before = _strip_title(name_match.group(1))
+            if not _is_name(name):
+                continue
+            if index + 1 >= len(chunks):
+                continue
+            next_offset, next_chunk = chunks[index + 1]
+            phrase = _title_phrase(next_chunk)
+            if not phrase:
+                continue
+            if name_match.re is _NAME_AT_START and _VERBS_EN.search(" " + stripped[name_match.end(1) :]) is None:
+                rest = stripped[name_match.end(1) :].strip()
+                if rest and not rest.startswith(("(", "and")):
+                    continue
+            start = s_start + offset + lead + name_match.start(1) + name_match.group(1).find(name)
+            titles = _split_titles(phrase) + ([title_before] if title_before else [])
+            phrase_start = s_start + next_offset + next_chunk.find(phrase)
+            people.append(
+                FoundPerson(
+                    name,
+                    (start, start + len(name)),
+                    titles,
+                    None,
+                    [(phrase_start, phrase_start + len(phrase))] * len(titles),
+                )
+            )
+        # title before the name: "Mayor Zhang Wei", "Party Secretary of Xinwu District Li Qian"
+        for match in re.finditer(
+            rf"\b({_MODIFIERS_EN}(?:{_TITLE_WORDS_EN})"
+            rf"(?: of (?:the )?(?:[A-Z][\w'’\-]*(?: (?:of|and|for|the))? ?)+?)?) "
+            rf"({_NAME_EN})\b",
+            s_text,
+        ):
+            title, name = match.group(1).strip(), match.group(2)
+            if not title[0].isupper():
+                continue
+            words = name.split()
+            # "Secretary of Xinwu District Li Qian": the run after "of" swallows the place; the name is its tail
+            if len(words) == 3 and words[1] in _SURNAMES_PINYIN and words[0] not in _SURNAMES_PINYIN:
+                title, name = f"{title} {words[0]}", " ".join(words[1:])
+            if not _is_name(name):
+                continue
+            start = s_start + match.start(2) + match.group(2).find(name)
+            people.append(
+                FoundPerson(
+                    name,
+                    (start, start + len(name)),
+                    [title],
+                    None,
+                    [(s_start + match.start(1), s_start + match.start(1) + len(title))],
+                )
+            )
+        for match in _HONORIFIC.finditer(s_text):
+            name = match.group(1)
+            if _is_name(name):
+                start = s_start + match.start(1)
+                people.append(FoundPerson(name, (start, start + len(name))))
+    return people
+
+
+_BYLINE_EN = re.compile(
+    rf"(?m)^[ \t(\[]*(?P<role>(?i:by|written by|reporters?|reported by|editors?|edited by|web editor|photos? by|"
+    rf"photographer|photos?|author|text by|text and photos?|words and pictures|source))\s*[:：]?\s+"
+    rf"(?P<names>{_NAME_EN}(?:\s*(?:,|and|&)\s*{_NAME_EN})*)"
+)
+_BYLINE_ROLES = {"by": "author", "written by": "author", "author": "author", "text by": "author", "source": "author",
+                 "reporter": "reporter", "reporters": "reporter", "reported by": "reporter",
+                 "editor": "editor", "editors": "editor", "edited by": "editor", "web editor": "editor",
+                 "photo by": "photographer", "photos by": "photographer", "photographer": "photographer",
+                 "photo": "photographer", "photos": "photographer", "text and photo": "author",
+                 "text and photos": "author", "words and pictures": "author"}  # fmt: skip
+
+
+def _english_bylines(text: str) -> list[Byline]:
+    bylines = []
+    for match in _BYLINE_EN.finditer(text):
+        role = _BYLINE_ROLES.get(match.group("role").lower(), "author")
+        for name in re.finditer(_NAME_EN, match.group("names")):
+            if _is_name(name.group()):
+                start = match.start("names") + name.start()
+                bylines.append(Byline(name.group(), role, (start, start + len(name.group()))))
+    return bylines
+
+
+# --- Chinese ----------------------------------------------------------------------------------------
+
+_SURNAMES_ZH = (
+    "欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 司徒 尉迟 公孙 长孙 宇文 夏侯 "
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐韩冯邓曹彭曾肖萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石"
+    "廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章"
+    "鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾"
+    "尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇阎栾隋商刁沙荣巫寇桑郎甄丛"
+    "仲虞敖巩明佘池查麻苑迟邝"
+)
+_COMPOUND_SURNAMES = [s for s in _SURNAMES_ZH.split() if len(s) == 2]
+_SINGLE_SURNAMES = "".join(s for s in _SURNAMES_ZH.split() if len(s) > 2)
+_SURNAME_ZH = "(?:" + "|".join(_COMPOUND_SURNAMES) + f"|[{_SINGLE_SURNAMES}])"
+_TITLES_ZH = sorted(
+    words(
+        """
+    书记 副书记 党委书记 党工委书记 区长 副区长 市长 副市长 省长 副省长 县长 副县长 镇长 主任 副主任 常务副主任 局长 副局长 处长 科长 董事长 副董事长 总经理
+    副总经理 总裁 副总裁 执行总裁 首席执行官 首席技术官 首席运营官 首席财务官 首席科学家 常务副总经理 执行董事 总裁助理 院长 副院长 校长 副校长 行长 副行长 主席 副主席 部长 副部长 常委 委员 负责人 总监 创始人 联合创始人 合伙人
+    所长 教授 院士 大使 总领事 领事 理事长 会长 副会长 秘书长 社长 厂长 董事 经理 主管 总工程师 总代表 首席代表 参赞 党组书记 区委书记
+    市委书记 区委副书记 市委副书记 区委常委 市委常委
+    """
+    ),
+    key=len,
+    reverse=True,
+)
+_TITLE_ZH = "(?:" + "|".join(_TITLES_ZH) + ")"
+#: a character after which a two-character given name cannot go on: the verb or particle that follows the name
+_AFTER_NAME_ZH = set(
+    "以现教回作认提要希感称透谈宣发带听查看视慰问详解导研察观首代率领携随近日则即已曾正于被让向刚便又都还再"
+    + "出席会见考察调研参加主持致辞表示指出强调介绍陪同代签与和及等在对向为是将也还就说讲率共同分均到前赴来去了的、,，。；：:“”（）() 先亲"
+)
+_PERSON_ZH = re.compile(
+    rf"({_TITLE_ZH})(?:([\u4e00-\u9fff]{{1,6}}·[\u4e00-\u9fff]{{1,8}})|({_SURNAME_ZH})([\u4e00-\u9fff]{{1,2}}))"
+)
+#: a title's own prefix: the place or party body it belongs to ("江苏省副省长", "新吴区委书记", "招商部部长")
+_TITLE_PREFIX_ZH = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:省|市|区|县|镇|委|部|处|办|厅)$")
+_TITLE_PREFIX_STOP = re.compile(
+    r"[\s，。、；：:“”（）()!?！？]|与|和|及|由|在|为|的|了|是|同|和|出席|会见|陪同|见证|代表"
+)
+_ORG_END_ZH = re.compile(r"公司|集团|银行|大学|学院|医院|局|研究院|协会|商会|政府|管委会|园区")
+_AFTER_TITLES_ZH = re.compile(r"^(教授|院士|研究员)")
+_BYLINE_ZH = re.compile(
+    r"(?P<role>本报记者|记者|通讯员|责任编辑|责编|编辑|审核|校对|摄影|作者|文/图|文／图|图/文|供稿|撰稿)\s*[：:]?\s*"
+    r"(?P<names>[\u4e00-\u9fff]{2,4}(?:[ 、，,]\s*[\u4e00-\u9fff]{2,4})*)"
+)
+_BYLINE_ROLES_ZH = {"本报记者": "reporter", "记者": "reporter", "通讯员": "reporter", "责任编辑": "editor", "责编": "editor",
+                    "编辑": "editor", "审核": "editor", "校对": "editor", "摄影": "photographer", "作者": "author",
+                    "文/图": "author", "文／图": "author", "图/文": "author", "供稿": "author", "撰稿": "author"}  # fmt: skip
+
+
+def _given_name(surname: str, rest: str) -> str:
+    if len(rest) == 2 and rest[1] in _AFTER_NAME_ZH:
+        return surname + rest[0]
+    if rest and rest[0] in _AFTER_NAME_ZH:
+        return ""
+    return surname + rest
+
+
+def _title_start_zh(text: str, start: int, title: str) -> int:
+    """Reach back from a title over the body it belongs to when that body is a place or party office, not a
+    named organization: "江苏省" + "副省长", "新吴" + "区委书记"."""
+    window = text[max(0, start - 8) : start]
+    stops = list(_TITLE_PREFIX_STOP.finditer(window))
+    prefix = window[stops[-1].end() :] if stops else window
+    if not prefix:
+        return start
+    organization = list(_ORG_END_ZH.finditer(prefix))
+    if organization:  # "太湖银行党委委员": the bank is the organization, "党委委员" the title
+        prefix = prefix[organization[-1].end() :]
+    if prefix and (title.startswith(("区委", "市委", "县委", "省委")) or _TITLE_PREFIX_ZH.search(prefix)):
+        return start - len(prefix)
+    return start
+
+
+def _chained_titles_zh(text: str, start: int) -> list[tuple[str, int]]:
+    """Titles listed before this one with "、": "区委副书记、区长周明" gives "区委副书记" too."""
+    titles = []
+    while start > 0 and text[start - 1] == "、":
+        window = text[max(0, start - 13) : start - 1]
+        match = re.search(rf"(?:[\u4e00-\u9fff]{{0,6}}?)({_TITLE_ZH})$", window)
+        if not match:
+            break
+        begin = max(0, start - 13) + match.start(1)
+        begin = _title_start_zh(text, begin, match.group(1))
+        titles.insert(0, (text[begin : start - 1], begin))
+        start = begin
+    return titles
+
+
+def _chinese_people(text: str) -> list[FoundPerson]:
+    people = []
+    for match in _PERSON_ZH.finditer(text):
+        title, foreign, surname, rest = match.groups()
+        if foreign:
+            cut = next((i for i, ch in enumerate(foreign) if i > foreign.index("·") + 1 and ch in _AFTER_NAME_ZH), None)
+            name, start = foreign[:cut], match.start(2)
+        else:
+            name, start = _given_name(surname, rest), match.start(3)
+            if len(name) == 3 and text.count(name) == 1 and text.count(name[:2]) >= 2:
+                name = name[:2]  # "张伟回顾": the name is written alone elsewhere, the third character is a verb
+        if len(name) < 2:
+            continue
+        title_start = _title_start_zh(text, match.start(1), title)
+        chained = _chained_titles_zh(text, title_start)
+        titles = [t for t, _s in chained] + [text[title_start : match.end(1)]]
+        spans = [(s, s + len(t)) for t, s in chained] + [(title_start, match.end(1))]
+        after = _AFTER_TITLES_ZH.match(text[start + len(name) : start + len(name) + 3])
+        if after:
+            titles.append(after.group(1))
+            spans.append((start + len(name), start + len(name) + len(after.group(1))))
+        people.append(FoundPerson(name, (start, start + len(name)), titles, None, spans))
+    return people
+
+
+def _chinese_bylines(text: str) -> list[Byline]:
+    bylines = []
+    for match in _BYLINE_ZH.finditer(text):
+        # a by-line stands at the start or end of a line, or in brackets: "记者王芳报道" mid-sentence is not one
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        before = text[line_start : match.start()].strip(" （(【[")
+        line_end = text.find("\n", match.end())
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        meta_line = (
+            bool(re.search(r"来源|发布|时间|\d{1,2}:\d{2}", line)) and text[match.start() - 1 : match.start()].isspace()
+        )
+        if before and not before.endswith(("本报", "本报讯", "讯", "）", ")")) and not meta_line:
+            continue
+        role = _BYLINE_ROLES_ZH.get(match.group("role"), "author")
+        for name in re.finditer(r"[\u4e00-\u9fff]{2,4}", match.group("names")):
+            value = name.group()
+            value = re.sub(r"(报道|摄|整理|编辑)$", "", value)
+            if len(value) >= 2 and re.match(_SURNAME_ZH, value):
+                start = match.start("names") + name.start()
+                bylines.append(Byline(value, role, (start, start + len(value))))
+    return bylines
+
+
+# --- together ---------------------------------------------------------------------------------------
+
+
+def find_people(text: str, language: str, sentence_spans) -> tuple[list[FoundPerson], list[Byline]]:
+    """The people of the story (merged per name) and the by-lines, apart."""
+    bylines = _chinese_bylines(text) if language == "zh" else _english_bylines(text)
+    byline_spans = [b.span for b in bylines]
+    found = _chinese_people(text) if language == "zh" else _english_people(text, sentence_spans)
+    story = [p for p in found if not any(s <= p.span[0] < e for s, e in byline_spans)]
+    return merge(story), bylines

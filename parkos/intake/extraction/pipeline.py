@@ -1,0 +1,256 @@
+"""The extraction, start to end: one article's text in, one JSON-ready draft out (shape in ``__init__``)."""
+
+from __future__ import annotations
+
+import re
+
+from parkos.intake.extraction.events import event_kind, find_agreements, headline
+from parkos.intake.extraction.gazetteer import Gazetteer, directory_gazetteer, tokenized
+from parkos.intake.extraction.organizations import find_organizations, name_key, unique_organizations
+from parkos.intake.extraction.people import find_people
+from parkos.intake.extraction.text import CJK, detect_language, sentences
+
+#: an article longer than this is cut (a pasted book is not a press release); the JSON says so in "truncated"
+MAX_CHARS = 200_000
+
+
+def extract(text: str, *, source: str = "", language: str | None = None, gazetteer: Gazetteer | None = None) -> dict:
+    """Draft the event, organizations, people, agreements, figures and industries of one article.
+
+    ``gazetteer`` defaults to the directory's names (needs the database); pass ``Gazetteer.build([])`` to
+    extract without one.
+    """
+    from parkos.intake.extraction.dates import find_dates
+    from parkos.intake.extraction.figures import find_figures
+
+    text = text or ""
+    truncated = len(text) > MAX_CHARS
+    text = text[:MAX_CHARS]
+    language = language if language in ("en", "zh") else detect_language(text)
+    if gazetteer is None:
+        gazetteer = directory_gazetteer()
+    docs = tokenized(text)
+    sentence_list = sentences(text, language)
+
+    people, bylines = find_people(text, language, sentence_list)
+    byline_spans = [b.span for b in bylines]
+    mentions = [
+        o
+        for o in find_organizations(text, docs, language, gazetteer)
+        if not any(s <= o.span[0] < e for s, e in byline_spans)
+        and not any(p.span[0] <= o.span[0] < p.span[1] for p in people)
+    ]
+    organizations, canonical_names = unique_organizations(mentions)
+
+    def canonical(name: str) -> str:
+        return canonical_names.get(name_key(name), name)
+
+    for person in people:
+        _attach_organization(person, mentions, canonical, language)
+        if language == "zh" and person.organization is None:
+            person.organization = _organization_before_title(text, person, organizations)
+        if language == "en":
+            _split_title_organization(person, organizations, mentions, canonical)
+        if person.organization is None:
+            person.organization = _organization_in_titles(person.titles, organizations)
+        if person.organization is None:
+            person.organization = _government_of(person.titles, organizations)
+        person.mentions = _mentions(text, person)
+
+    title, title_start = headline(text)
+    dates = [d for d in find_dates(text, language) if not any(s <= d.span[0] < e for s, e in byline_spans)]
+    story_dates = [d for d in dates if not _on_meta_line(text, d.span[0])] or dates
+    headline_end = title_start + len(title) if title_start == 0 or not text[:title_start].strip() else 0
+    agreements = find_agreements(sentence_list, mentions, people, canonical, skip_before=headline_end)
+    figures = find_figures(text, language)
+    industries = _industries(docs, gazetteer, text, mentions)
+
+    result = {
+        "source": source or title,
+        "language": language,
+        "event": {"kind": event_kind(title, text), "date": _event_date(story_dates, dates), "title": title},
+        "organizations": [o.as_dict() for o in organizations],
+        "people": [p.as_dict() for p in people],
+        "bylines": [b.as_dict() for b in bylines],
+        "agreements": [a.as_dict() for a in agreements],
+        "figures": [f.as_dict() for f in figures],
+        "industries": industries,
+    }
+    if truncated:
+        result["truncated"] = MAX_CHARS
+    return result
+
+
+def _attach_organization(person, mentions, canonical, language: str) -> None:
+    """A person's organization: one named inside their title ("chairman of Huahong Group"), or, in Chinese, the
+    one written right before it ("华虹集团董事长"); a title that starts inside that name loses the overlap
+    ("新吴区委" + "区委书记" -> "书记")."""
+    for index, (start, end) in enumerate(person.title_spans):
+        for organization in mentions:
+            o_start, o_end = organization.span
+            inside = start <= o_start and o_end <= end + 1
+            before = language == "zh" and o_start < start <= o_end + 1
+            if not (inside or before):
+                continue
+            person.organization = person.organization or canonical(organization.name)
+            if before and o_end > start and index < len(person.titles):
+                person.titles[index] = person.titles[index][o_end - start :] or person.titles[index]
+            break
+
+
+_ANAPHORA = {
+    "group": "group", "company": "enterprise", "firm": "enterprise", "operating company": "enterprise",
+    "university": "university", "bank": "financial", "institute": "university", "hospital": "hospital",
+    "committee": "government", "management committee": "government", "district": "government",
+}  # fmt: skip
+
+
+def resolve_organization(phrase: str, organizations, *, loose: bool = False) -> str | None:
+    """The organization a phrase names, written in full or shortened ("Lumeng Semiconductor Materials",
+    "云帆热管理系统", "the bank's Suzhou branch" -> the bank's branch when listed)."""
+    phrase = re.sub(r"^(?:the|its|their)\s+", "", phrase.strip(), flags=re.I).rstrip(" ,.")
+    key = phrase.casefold()
+    if len(key) < 2:
+        return None
+    best = None
+    for organization in organizations:
+        name = organization.name.casefold()
+        short = _short(name)
+        if key in (name, short) or (len(key) >= 4 and (name.startswith(key) or key.startswith(short))):
+            return organization.name
+        if loose and len(key) >= 6 and (key in name or short in key) and best is None:
+            best = organization.name
+    return best
+
+
+def _short(name: str) -> str:
+    return re.sub(
+        r"(?:,? (?:co\.,? ?ltd\.?|ltd\.?|inc\.?|corp\.?|limited|gmbh|ag|ab))+$|(?:股份有限公司|有限责任公司|有限公司|公司)$",
+        "",
+        name,
+    )
+
+
+def _split_title_organization(person, organizations, mentions, canonical) -> None:
+    """ "chairman of Huahong Group" is the title "chairman" at the organization Huahong Group; "Party Secretary
+    of Xinwu District" stays as it is (a district is not a listed organization)."""
+    for index, title in enumerate(person.titles):
+        match = re.match(r"^(.+?) (?:of|at) (the .+|.+)$", title)
+        if not match:
+            continue
+        head, tail = match.groups()
+        organization = resolve_organization(tail, organizations)
+        anaphor = tail.casefold().removeprefix("the ").split("'")[0]
+        if organization is None and anaphor in _ANAPHORA:
+            organization = _last_before(person, mentions, canonical, anaphor)
+        if organization:
+            person.titles[index] = head
+            person.organization = person.organization or organization
+
+
+def _last_before(person, mentions, canonical, anaphor: str) -> str | None:
+    """ "general manager of the group": the last group named before the person."""
+    kind = _ANAPHORA[anaphor]
+    candidates = [
+        m for m in mentions if m.span[0] < person.span[0] and (anaphor in m.name.casefold() or kind == m.kind)
+    ]
+    return canonical(candidates[-1].name) if candidates else None
+
+
+def _organization_before_title(text: str, person, organizations) -> str | None:
+    """ "云帆热管理系统总经理吴青": the short name written before the title."""
+    from parkos.intake.extraction.organizations import _STOP_ZH
+
+    for start, _end in person.title_spans[-1:]:
+        window = text[max(0, start - 20) : start]
+        stops = list(_STOP_ZH.finditer(window))
+        segment = window[stops[-1].end() :] if stops else window
+        if len(segment) >= 2:
+            return resolve_organization(segment, organizations, loose=True)
+    return None
+
+
+_GOVERNMENT_TITLE = re.compile(
+    r"secretary|mayor|governor|district|county|书记|区长|市长|省长|县长|常委|副区长|副市长|副省长", re.I
+)
+
+
+def _government_of(titles: list[str], organizations) -> str | None:
+    """ "Party Secretary of Xinwu District", "新吴区委书记": the district's government, when the article names it."""
+    from parkos.intake.extraction.events import _overlap
+
+    clue = " ".join(titles)
+    if not _GOVERNMENT_TITLE.search(clue):
+        return None
+    scored = [
+        (_overlap(clue, o.name), bool(re.search(r"government|政府", o.name, re.I)), o.name)
+        for o in organizations
+        if o.kind == "government"
+    ]
+    scored = [pair for pair in scored if pair[0] > 0]
+    return max(scored)[2] if scored else None
+
+
+def _organization_in_titles(titles: list[str], organizations) -> str | None:
+    """ "general manager of Suzhou Xiangcheng Science Park Operation": the organization the title names, even
+    without its legal form ("Co., Ltd.")."""
+    joined = " ".join(titles).casefold()
+    if not joined:
+        return None
+    for organization in organizations:
+        name = organization.name.casefold()
+        short = re.sub(
+            r"(?:,? (?:co\.,? ?ltd\.?|ltd\.?|inc\.?|corp\.?|limited|group))+$|(?:有限公司|股份有限公司)$", "", name
+        )
+        if name in joined or (len(short) >= 4 and short in joined):
+            return organization.name
+    return None
+
+
+def _mentions(text: str, person) -> list[int]:
+    """Every place the person's name is written (a later "Li Qian and Zhang Wei signed ..." counts)."""
+    found = [person.span[0]]
+    pattern = re.compile(re.escape(person.name) + (r"\b" if person.name[-1:].isascii() else ""))
+    found += [m.start() for m in pattern.finditer(text) if m.start() != person.span[0]]
+    return sorted(found)
+
+
+def _industries(docs: dict, gazetteer: Gazetteer, text: str, mentions) -> list[str]:
+    """Industries named in the story, not as part of a company's name ("Huahong Semiconductor", "泰宇半导体")."""
+    seen: dict[str, str] = {}
+    names = [m.name for m in mentions]
+    for start, end in gazetteer.find(docs, industries=True):
+        if any(m.span[0] <= start < m.span[1] for m in mentions):
+            continue
+        before = text[max(0, start - 2) : end]
+        if CJK.match(before) and any(before in name for name in names):
+            continue  # a company's short name: "泰宇半导体" of "泰宇半导体有限公司"
+        name = text[start:end]
+        seen.setdefault(name.casefold(), name)
+    return list(seen.values())
+
+
+_META_LINE = re.compile(r"\d{1,2}:\d{2}|来源|发布|更新|编辑|记者|published|updated|posted|source:|editor", re.I)
+
+
+def _on_meta_line(text: str, offset: int) -> bool:
+    """A date on the publication line ("2025-06-13 08:30 来源：合肥日报") is when the article appeared, not the event."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return bool(_META_LINE.search(text[start : end if end >= 0 else len(text)]))
+
+
+def _event_date(story_dates, dates) -> str | None:
+    """The first date of the story; a date without a year takes it from a full date near the top (the
+    publication line) when there is one, else stays "--MM-DD"."""
+    if not story_dates:
+        return None
+    value = story_dates[0].value
+    if value.startswith("--"):
+        top = [d for d in dates if not d.value.startswith("--") and d.span[0] < 400]
+        if top:
+            year, month_day = int(top[0].value[:4]), value[2:]
+            if month_day > top[0].value[5:]:
+                year -= 1
+            return f"{year}-{month_day}"
+    return value

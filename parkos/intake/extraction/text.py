@@ -1,0 +1,75 @@
+"""Language and sentences: the two things every other step of the extraction needs first."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+LATIN = re.compile(r"[A-Za-z]")
+
+#: abbreviations after which a full stop does not end an English sentence
+_ABBREVIATIONS = ("Co", "Ltd", "Inc", "Corp", "Mr", "Ms", "Mrs", "Dr", "Prof", "No", "St", "Jr", "Sr", "U.S", "Mt", "Jan",
+                  "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "vs", "etc", "e.g", "i.e")  # fmt: skip
+_EN_END = re.compile(r"[.!?](?:[\"”’)]+)?(?=\s+[\"“(]?[A-Z0-9])|\n+")
+_ZH_END = re.compile(r"[。！？；!?](?:[”」』）)]+)?|\n+")
+
+
+def detect_language(text: str) -> str:
+    """ "zh" when Chinese characters carry the text, else "en" (an English article quoting a Chinese name stays en)."""
+    cjk = len(CJK.findall(text[:20000]))
+    latin = len(LATIN.findall(text[:20000]))
+    return "zh" if cjk and cjk * 3 >= latin else "en"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def sentences(text: str, language: str) -> list[Sentence]:
+    """The text cut into sentences (and lines), each with its offsets."""
+    pattern = _ZH_END if language == "zh" else _EN_END
+    result = []
+    start = 0
+    for match in pattern.finditer(text):
+        end = match.end()
+        if language != "zh" and match.group().startswith("."):
+            before = text[max(0, match.start() - 5) : match.start()]
+            word = re.split(r"[\s(]", before)[-1]
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+                continue
+        _add(result, text, start, end)
+        start = end
+    _add(result, text, start, len(text))
+    return result
+
+
+def _add(result: list[Sentence], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        result.append(Sentence(start, end, text[start:end]))
+
+
+def sentence_at(sentence_list: list[Sentence], offset: int) -> int:
+    """Index of the sentence holding ``offset`` (the last one before it when it falls between two)."""
+    lo, hi = 0, len(sentence_list) - 1
+    found = 0
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if sentence_list[mid].start <= offset:
+            found = mid
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return found
+
+
+def words(text: str) -> list[str]:
+    """A word list written as one string (lists of names and titles read better that way)."""
+    return text.split()

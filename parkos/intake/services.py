@@ -1,0 +1,380 @@
+"""Writes for press intake: taking an article in, and accepting its reviewed drafts into the records.
+
+Accepting is idempotent through ``ArticleRecord``: every draft item has a key ("organization:2",
+"agreement:0", "party:0:2", ...), and an item whose key already has a record reuses that record.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parkos.core.changelog import change_context
+from parkos.core.permissions import Action, can
+from parkos.directory.models import Organization, Person, Position
+from parkos.intake.models import Article, ArticleRecord, content_hash
+from parkos.investment.models import Agreement, Event, Party, Signatory
+
+CREATE, LINK, DROP = "create", "link", "drop"
+#: a party's role, from its organization's kind
+PARTY_ROLES = {
+    Organization.Kind.GOVERNMENT: Party.Role.GOVERNMENT,
+    Organization.Kind.FINANCIAL: Party.Role.FINANCIER,
+    Organization.Kind.ENTERPRISE: Party.Role.INVESTOR,
+}
+
+
+# --- taking an article in --------------------------------------------------------------------------------
+
+
+def read_upload(data: bytes, filename: str) -> str:
+    """A file's article text; ValidationError saying why when it cannot be read."""
+    from parkos.intake.extraction.reading import ReadError, read_document
+
+    try:
+        return read_document(data, filename)
+    except ReadError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def read_pasted(text: str) -> str:
+    """Pasted text (a copied web page reads as its visible text)."""
+    from parkos.intake.extraction.reading import read_text
+
+    return read_text(text)
+
+
+def extract(text: str, *, source: str) -> dict:
+    """The extractor's drafts for ``text`` (see parkos.intake.extraction)."""
+    from parkos.intake.extraction.pipeline import extract as run
+
+    return run(text, source=source)
+
+
+def duplicate_of(text: str, user) -> Article | None:
+    """The article the user may see that has the same text (whitespace aside), if any."""
+    return Article.objects.restrict(user, Action.VIEW).filter(content_hash=content_hash(text)).first()
+
+
+def article_take_in(
+    *, user, park, text: str, title: str = "", source_name: str = "", url: str = "", upload=None
+) -> tuple[Article, bool]:
+    """Store the article and its extraction; returns (article, created). The same text again is the same article."""
+    if not can(user, Article, Action.ADD):
+        raise PermissionDenied
+    existing = duplicate_of(text, user)
+    if existing is not None:
+        return existing, False
+    if Article.objects.filter(content_hash=content_hash(text)).exists():
+        raise ValidationError({"text": _("This article was already taken in, in a park you are not assigned to.")})
+    extraction = extract(text, source=source_name or title or getattr(upload, "name", "") or "")
+    event = extraction.get("event") if isinstance(extraction.get("event"), dict) else {}
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    language = extraction.get("language") if extraction.get("language") in Article.Language.values else "en"
+    article = Article(
+        park=park,
+        title=(title or event.get("title") or first_line or _("Untitled article"))[:300],
+        source_name=source_name or (getattr(upload, "name", "") or "")[:300],
+        url=url,
+        language=language,
+        text=text,
+        extraction=extraction,
+    )
+    if upload is not None:
+        upload.seek(0)
+        article.file.save(upload.name, upload, save=False)
+    with transaction.atomic():
+        article.save()
+    return article, True
+
+
+# --- the review a person hands in ------------------------------------------------------------------------
+
+
+@dataclass
+class EventReview:
+    action: str = DROP
+    link_to: Event | None = None
+    kind: str = Event.Kind.SIGNING
+    title: str = ""
+    date: datetime.date | None = None
+    place: str = ""
+
+
+@dataclass
+class OrganizationReview:
+    index: int
+    name: str
+    kind: str = Organization.Kind.OTHER
+    action: str = CREATE
+    link_to: Organization | None = None
+
+
+@dataclass
+class PersonReview:
+    index: int
+    name: str
+    titles: list[str] = field(default_factory=list)
+    #: index of the draft organization the person belongs to
+    organization: int | None = None
+    action: str = CREATE
+    link_to: Person | None = None
+
+
+@dataclass
+class AgreementReview:
+    index: int
+    kind: str
+    title: str
+    #: indexes of the draft organizations that are parties
+    parties: list[int] = field(default_factory=list)
+    #: person draft index -> organization draft index they signed for
+    signatories: dict[int, int] = field(default_factory=dict)
+    action: str = CREATE
+
+
+@dataclass
+class Review:
+    event: EventReview
+    organizations: list[OrganizationReview] = field(default_factory=list)
+    people: list[PersonReview] = field(default_factory=list)
+    agreements: list[AgreementReview] = field(default_factory=list)
+    #: the kept figures and industries as lines ("Total investment: 16,000,000,000 CNY (16 billion yuan)")
+    figures: list[str] = field(default_factory=list)
+    industries: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AcceptResult:
+    article: Article
+    created: list = field(default_factory=list)
+    linked: list = field(default_factory=list)
+    event: Event | None = None
+    agreements: list[Agreement] = field(default_factory=list)
+
+
+# --- accepting -----------------------------------------------------------------------------------------
+
+
+class _Recorder:
+    """Finds and writes the ArticleRecord of each draft item."""
+
+    def __init__(self, article: Article, result: AcceptResult):
+        self.article = article
+        self.result = result
+        self.existing = {r.key: r for r in article.records.select_related("content_type")}
+
+    def found(self, key: str, model):
+        record = self.existing.get(key)
+        if record is None:
+            return None
+        obj = model._base_manager.filter(pk=record.object_id).first()
+        if obj is None:  # the record was deleted since: make it again
+            record.delete()
+            del self.existing[key]
+        return obj
+
+    def keep(self, key: str, obj, *, created: bool) -> None:
+        record = ArticleRecord.objects.create(
+            article=self.article,
+            key=key,
+            content_type=ContentType.objects.get_for_model(type(obj)),
+            object_id=obj.pk,
+            created_new=created,
+        )
+        self.existing[key] = record
+        (self.result.created if created else self.result.linked).append(obj)
+
+
+def _saved(obj, exclude=()):
+    obj.full_clean(exclude=list(exclude))
+    obj.save()
+    return obj
+
+
+def _require(user, models) -> None:
+    missing = [m._meta.verbose_name_plural for m in models if not can(user, m, Action.ADD)]
+    if missing:
+        raise PermissionDenied(_("You may not add %(models)s.") % {"models": ", ".join(str(m) for m in missing)})
+
+
+def _visible(user, model, obj):
+    if obj is None or not model.objects.restrict(user, Action.VIEW).filter(pk=obj.pk).exists():
+        message = _("%(model)s “%(object)s” is not one you can see.")
+        raise ValidationError(message % {"model": model._meta.verbose_name, "object": obj})
+    return obj
+
+
+def _add_missing(manager, objects) -> None:
+    """Add to a many-to-many only what is missing (an add of nothing would still log a change)."""
+    have = set(manager.values_list("pk", flat=True))
+    missing = [o for o in objects if o.pk not in have]
+    if missing:
+        manager.add(*missing)
+
+
+def article_accept(*, article: Article, review: Review, user) -> AcceptResult:
+    """Create or link everything the review keeps, in one transaction, each record logged as from the article."""
+    if not Article.objects.restrict(user, Action.CHANGE).filter(pk=article.pk).exists():
+        raise PermissionDenied
+    creating = {Organization: [o for o in review.organizations if o.action == CREATE]}
+    creating[Person] = [p for p in review.people if p.action == CREATE]
+    creating[Event] = [review.event] if review.event.action == CREATE else []
+    creating[Agreement] = [a for a in review.agreements if a.action == CREATE]
+    needed = [model for model, items in creating.items() if items]
+    if creating[Agreement]:
+        needed += [Party, Signatory]
+    if review.people:
+        needed.append(Position)
+    _require(user, needed)
+    result = AcceptResult(article=article)
+    origin = f"Article {article.pk}: {article.title}"
+    context = change_context(user=user, source="intake", origin=origin, origin_url=article.get_absolute_url())
+    with context, transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        result.article = article
+        recorder = _Recorder(article, result)
+        organizations = _accept_organizations(review, user, recorder)
+        people = _accept_people(review, user, recorder, organizations)
+        event = _accept_event(article, review, user, recorder, organizations, people)
+        result.event = event
+        _accept_agreements(article, review, recorder, organizations, people, event)
+        if article.status != Article.Status.ACCEPTED:
+            article.status = Article.Status.ACCEPTED
+            article.accepted_at = timezone.now()
+            article.accepted_by = user
+            article.save()
+    return result
+
+
+def _accept_organizations(review: Review, user, recorder: _Recorder) -> dict[int, Organization]:
+    accepted = {}
+    for draft in review.organizations:
+        key = f"organization:{draft.index}"
+        if draft.action == DROP:
+            continue
+        obj = recorder.found(key, Organization)
+        if obj is None and draft.action == LINK:
+            obj = _visible(user, Organization, draft.link_to)
+            recorder.keep(key, obj, created=False)
+        elif obj is None:
+            obj = _saved(Organization(name=draft.name.strip(), kind=draft.kind))
+            recorder.keep(key, obj, created=True)
+        accepted[draft.index] = obj
+    return accepted
+
+
+def _titles(titles: list[str]) -> str:
+    return "; ".join(t.strip() for t in titles if t.strip())[:200]
+
+
+def _accept_people(review, user, recorder, organizations) -> dict[int, Person]:
+    accepted = {}
+    for draft in review.people:
+        key = f"person:{draft.index}"
+        if draft.action == DROP:
+            continue
+        obj = recorder.found(key, Person)
+        if obj is None and draft.action == LINK:
+            obj = _visible(user, Person, draft.link_to)
+            recorder.keep(key, obj, created=False)
+        elif obj is None:
+            obj = _saved(Person(name=draft.name.strip()))
+            recorder.keep(key, obj, created=True)
+        accepted[draft.index] = obj
+        organization = organizations.get(draft.organization) if draft.organization is not None else None
+        title = _titles(draft.titles)
+        position_key = f"position:{draft.index}"
+        if organization is None or not title or recorder.found(position_key, Position) is not None:
+            continue
+        held = Position.objects.filter(person=obj, organization=organization, title__iexact=title).first()
+        if held is not None:
+            recorder.keep(position_key, held, created=False)
+        else:
+            recorder.keep(
+                position_key, _saved(Position(person=obj, organization=organization, title=title)), created=True
+            )
+    return accepted
+
+
+def _accept_event(article, review, user, recorder, organizations, people) -> Event | None:
+    draft = review.event
+    if draft.action == DROP:
+        return None
+    event = recorder.found("event", Event)
+    if event is None and draft.action == LINK:
+        event = _visible(user, Event, draft.link_to)
+        if event.park_id != article.park_id:
+            raise ValidationError({"event": _("This event took place in another park.")})
+        recorder.keep("event", event, created=False)
+    elif event is None:
+        lines = [*review.figures, *review.industries]
+        event = _saved(
+            Event(
+                kind=draft.kind,
+                title=draft.title.strip()[:300],
+                date=draft.date,
+                place=draft.place.strip()[:300],
+                park=article.park,
+                description="\n".join(lines),
+            )
+        )
+        recorder.keep("event", event, created=True)
+    _add_missing(event.attendees, list(people.values()))
+    _add_missing(event.organizations, list(organizations.values()))
+    return event
+
+
+def _accept_agreements(article, review, recorder, organizations, people, event) -> None:
+    for draft in review.agreements:
+        if draft.action == DROP:
+            continue
+        key = f"agreement:{draft.index}"
+        agreement = recorder.found(key, Agreement)
+        parties = [i for i in draft.parties if i in organizations]
+        if agreement is None:
+            signed_on = event.date if event is not None else None
+            signed = len(parties) >= 2 and signed_on is not None
+            summary = [article.title, *review.figures]
+            agreement = _saved(
+                Agreement(
+                    kind=draft.kind,
+                    title=draft.title.strip()[:300],
+                    park=article.park,
+                    event=event,
+                    signed_on=signed_on,
+                    status=Agreement.Status.SIGNED if signed else Agreement.Status.DRAFT,
+                    fields_of_cooperation="\n".join(review.industries),
+                    summary="\n".join(summary),
+                )
+            )
+            recorder.keep(key, agreement, created=True)
+        recorder.result.agreements.append(agreement)
+        party_by_org = {}
+        for j in parties:
+            party_key = f"party:{draft.index}:{j}"
+            party = recorder.found(party_key, Party)
+            if party is None:
+                organization = organizations[j]
+                party = Party.objects.filter(agreement=agreement, organization=organization).first()
+                if party is not None:
+                    recorder.keep(party_key, party, created=False)
+                else:
+                    role = PARTY_ROLES.get(organization.kind, Party.Role.PARTNER)
+                    party = _saved(Party(agreement=agreement, organization=organization, role=role))
+                    recorder.keep(party_key, party, created=True)
+            party_by_org[j] = party
+        for person_index, org_index in draft.signatories.items():
+            signatory_key = f"signatory:{draft.index}:{person_index}"
+            person, party = people.get(person_index), party_by_org.get(org_index)
+            if person is None or party is None or recorder.found(signatory_key, Signatory) is not None:
+                continue
+            titles = next((_titles(p.titles) for p in review.people if p.index == person_index), "")
+            signatory = _saved(Signatory(agreement=agreement, party=party, person=person, title=titles))
+            recorder.keep(signatory_key, signatory, created=True)

@@ -1,0 +1,6 @@
+"""Press intake page URLs: /intake/..."""
+
+from parkos.intake import views
+
+app_name = "intake"
+urlpatterns = [*views.ArticleViews.urls()]
