@@ -12,4 +12,12 @@ class IntakeConfig(AppConfig):
     menu_models = ("article",)
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from parkos.directory.models import Industry, Organization, OrganizationAlias
+        from parkos.intake.extraction.gazetteer import mark_stale
+
+        for model in (Organization, OrganizationAlias, Industry):
+            post_save.connect(mark_stale, sender=model, dispatch_uid=f"intake-gazetteer-{model.__name__}")
+            post_delete.connect(mark_stale, sender=model, dispatch_uid=f"intake-gazetteer-delete-{model.__name__}")
         from parkos.intake import resources  # noqa: F401  (registers the import/export resource)

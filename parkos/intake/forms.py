@@ -255,6 +255,10 @@ class AgreementReviewForm(ReviewFormMixin, forms.Form):
 class KeepForm(ReviewFormMixin, forms.Form):
     keep = forms.BooleanField(label=_("Keep"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
 
 class RowFormSet(forms.BaseFormSet):
     """A formset whose rows each get their own keyword arguments (each draft its own candidates)."""

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .numbers import EN_NUMBER_WORDS, fold, original_span, parse_number
+from .text import words
 
 
 @dataclass(frozen=True)
 class Figure:
     kind: str  # "money" | "area" | "count" | "percent"
     value: int | float  # int when whole, else a float rounded to 2 decimals
-    unit: str  # money: ISO code; area: "m2"; percent: "%"; count: ""
+    unit: str | None  # money: ISO code; area: "m2"; percent: "%"; count: None
     of: str | None  # count: the noun counted, as written ("projects", "项目")
     text: str  # text[span[0]:span[1]]
     span: tuple[int, int]
@@ -172,6 +173,16 @@ _EN_COUNT_TAIL = re.compile(
     rf"(?![\s-]+(?:{_alternation(_EN_COUNTED_FORMS)})\b)",
     re.IGNORECASE,
 )
+#: any other plural noun after a number is counted too ("38 companies", "5 floors"), but not time and measures
+_EN_NOT_COUNTED = frozenset(
+    words(
+        "years months days weeks hours minutes seconds decades centuries times percent points tons tonnes metres meters "
+        "kilometres kilometers miles yuan dollars euros billions millions thousands hundreds dozens kilowatts watts "
+        "degrees levels rounds phases stages batches items aspects sides ways areas terms kinds types sorts series "
+        "others ones lines rows"
+    )
+)
+_EN_OPEN_COUNT_TAIL = re.compile(r"\s+(?:(?P<adjective>[a-z][a-z-]+[^s\W])\s+)?(?P<noun>[a-z]{2,}[^s\W]s)\b")
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # A four-digit number after one of these is a year ("in 2026 projects worth ...", "March 5, 2026 delegates").
 _YEAR_CONTEXT = re.compile(
@@ -235,8 +246,12 @@ def _english_candidates(text: str):
             yield "area", start, tail.end(), amount, _EN_AREA_UNITS[re.sub(r"[\s-]+", " ", tail["unit"].lower())], None
         if tail := _EN_PERCENT_TAIL.match(text, end):
             yield "percent", start, tail.end(), amount, "%", None
-        if (tail := _EN_COUNT_TAIL.match(text, end)) and not _is_year(amount, text[max(0, start - 20) : start]):
-            yield "count", start, tail.end(), amount, "", tail["noun"].lower()
+        if _is_year(amount, text[max(0, start - 20) : start]):
+            continue
+        if tail := _EN_COUNT_TAIL.match(text, end):
+            yield "count", start, tail.end(), amount, None, tail["noun"].lower()
+        elif (tail := _EN_OPEN_COUNT_TAIL.match(text, end)) and not {tail["noun"], tail["adjective"]} & _EN_NOT_COUNTED:
+            yield "count", start, tail.end(), amount, None, tail["noun"]
 
 
 def _chinese_candidates(text: str):
@@ -266,11 +281,11 @@ def _chinese_candidates(text: str):
         if tail := _ZH_PERCENT_TAIL.match(text, end):
             yield "percent", start, tail.end(), amount, "%", None
         if (tail := _ZH_COUNT_TAIL.match(text, end)) and text[start - 1 : start] != "第":
-            yield "count", start, tail.end(), amount, "", tail["noun"] or tail["people"]
+            yield "count", start, tail.end(), amount, None, tail["noun"] or tail["people"]
     for match in _ZH_PERCENT_WORDS.finditer(text):
         yield "percent", match.start(), match.end(), match["amount"], "%", None
     for match in _ZH_COUNT_NOUN_FIRST.finditer(text):
-        yield "count", match.start(), match.end(), match["amount"], "", match["noun"]
+        yield "count", match.start(), match.end(), match["amount"], None, match["noun"]
 
 
 def find_figures(text: str, language: str) -> list[Figure]:

@@ -8,6 +8,7 @@ organization the directory calls 华虹半导体有限公司.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -28,7 +29,12 @@ INDUSTRY_TERMS = (
     "e-commerce", "cross-border e-commerce", "fintech", "life sciences", "life and health", "healthcare",
     "green energy", "environmental protection", "energy conservation", "quantum technology", "5G", "blockchain",
     "industrial internet", "modern services", "cultural tourism", "food processing", "textiles", "chemicals",
-    "fine chemicals", "automotive parts", "auto parts",
+    "fine chemicals", "automotive parts", "auto parts", "cell and gene therapy", "gene therapy", "cell therapy",
+    "innovative drugs", "high-end medical devices", "mechanical engineering", "machinery manufacturing",
+    "advanced manufacturing industry", "third-generation semiconductors", "integrated circuit design",
+    "antibody drugs", "precision medicine", "industrial software", "data security", "cross-border trade",
+    "集成电路设计", "第三代半导体", "高端医疗器械", "细胞与基因治疗", "细胞治疗", "基因治疗", "抗体药物", "创新药",
+    "先进制造业", "机械制造", "精准医疗", "工业软件", "数据安全", "跨境贸易",
     "集成电路", "半导体", "生物医药", "医疗器械", "新能源汽车", "智能网联汽车", "新能源", "新材料",
     "人工智能", "物联网", "大数据", "云计算", "软件", "机器人", "智能制造", "高端装备",
     "装备制造", "航空航天", "低空经济", "光伏", "氢能", "储能", "锂电池", "动力电池",
@@ -121,6 +127,15 @@ class Gazetteer:
 
 _lock = threading.Lock()
 _cached: tuple[tuple, Gazetteer] | None = None
+#: set by the directory's save and delete signals in this process; other processes notice within RECHECK_SECONDS
+_stale = False
+_checked_at = 0.0
+RECHECK_SECONDS = 300
+
+
+def mark_stale(**kwargs) -> None:
+    global _stale
+    _stale = True
 
 
 def _fingerprint() -> tuple:
@@ -136,12 +151,21 @@ def _fingerprint() -> tuple:
 
 
 def directory_gazetteer() -> Gazetteer:
-    """The gazetteer of the directory as it is now (cached per process while the directory is unchanged)."""
-    global _cached
+    """The gazetteer of the directory as it is now, cached per process.
+
+    A change in this process (signals) rebuilds it at once; a change made by another process is seen after at most
+    RECHECK_SECONDS, when the row counts and latest edits are compared again (three aggregate queries, not run
+    for every article).
+    """
+    global _cached, _stale, _checked_at
     from parkos.directory.models import Industry, Organization, OrganizationAlias
 
-    fingerprint = _fingerprint()
     with _lock:
+        now = time.monotonic()
+        if _cached and not _stale and now - _checked_at < RECHECK_SECONDS:
+            return _cached[1]
+        fingerprint = _fingerprint()
+        _checked_at, _stale = now, False
         if _cached and _cached[0] == fingerprint:
             return _cached[1]
         organizations: list[tuple[str, str]] = []

@@ -116,7 +116,7 @@ def resolve_organization(phrase: str, organizations, *, loose: bool = False) -> 
     for organization in organizations:
         name = organization.name.casefold()
         short = _short(name)
-        if key in (name, short) or (len(key) >= 4 and (name.startswith(key) or key.startswith(short))):
+        if key in (name, short) or (len(short) >= 4 and key.startswith(short)):
             return organization.name
         if loose and len(key) >= 6 and (key in name or short in key) and best is None:
             best = organization.name
@@ -222,11 +222,13 @@ def _industries(docs: dict, gazetteer: Gazetteer, text: str, mentions) -> list[s
     for start, end in gazetteer.find(docs, industries=True):
         if any(m.span[0] <= start < m.span[1] for m in mentions):
             continue
+        if text[start].isupper() and start and not re.search(r"(?:^|[.!?\n]\s*)$", text[max(0, start - 3) : start]):
+            continue  # "Harbin Maple Robotics": a capitalised word inside a sentence is a name, not the industry
         before = text[max(0, start - 2) : end]
         if CJK.match(before) and any(before in name for name in names):
             continue  # a company's short name: "泰宇半导体" of "泰宇半导体有限公司"
         name = text[start:end]
-        seen.setdefault(name.casefold(), name)
+        seen.setdefault(re.sub(r"s$", "", name.casefold()), name)  # "integrated circuit(s)" once
     return list(seen.values())
 
 

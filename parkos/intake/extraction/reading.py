@@ -44,7 +44,12 @@ def clean_text(text: str) -> str:
 def decode(data: bytes) -> str:
     """Bytes as text: UTF-8 (with or without BOM), UTF-16 with BOM, else GB 18030 (older Chinese sites)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise ReadError(
+                _("The file is not valid UTF-16 text (byte %(position)s).") % {"position": error.start}
+            ) from error
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -185,7 +185,7 @@ def test_area_text_leaves_out_the_words_before_the_amount():
     ],
 )
 def test_english_counts_name_the_counted_noun(text, value, of, found):
-    assert summary(f"The park welcomed {text} last week.", "en") == ("count", value, "", of, found)
+    assert summary(f"The park welcomed {text} last week.", "en") == ("count", value, None, of, found)
 
 
 @pytest.mark.parametrize(
@@ -210,7 +210,7 @@ def test_english_counts_name_the_counted_noun(text, value, of, found):
     ],
 )
 def test_chinese_counts_name_the_counted_noun(text, value, of, found):
-    assert summary(f"本次活动{text}。", "zh") == ("count", value, "", of, found)
+    assert summary(f"本次活动{text}。", "zh") == ("count", value, None, of, found)
 
 
 @pytest.mark.parametrize(
