@@ -36,6 +36,7 @@ from parkos.core.permissions import ROLES_BY_NAME, sync_roles
 from parkos.demo import names
 from parkos.demo.disposal import load_disposal
 from parkos.demo.evaluation import load_evaluation
+from parkos.demo.intake import load_intake
 from parkos.demo.investment import load_investment
 from parkos.demo.leasing import load_leasing
 from parkos.demo.portal import load_portal
@@ -336,6 +337,7 @@ class _DemoBuilder:
             self.rng, enterprises=self.enterprises, today=REFERENCE_DATE, counts=self.counts, progress=self.progress
         )
         load_disposal(self.rng, scale=self.scale, today=REFERENCE_DATE, counts=self.counts, progress=self.progress)
+        load_intake(self.rng, enterprises=self.enterprises, today=REFERENCE_DATE, counts=self.counts)
         return dict(self.counts)
 
     def save(self, label: str, model, objects: list, count_key: str) -> None:

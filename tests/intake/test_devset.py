@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,10 @@ from tests.intake.articles import DEVSET_DIR, article_text, load_devset
 
 ARTICLES = load_devset()
 IDS = [article.name for article in ARTICLES]
+# The held-out set (tests/intake/heldout): its expectations are checked for shape here, but it has no floors and is
+# never tuned against; score it on its own with `parkos score_intake tests/intake/heldout`.
+HELDOUT_DIR = Path(__file__).resolve().parent / "heldout"
+HELDOUT = load_devset(HELDOUT_DIR)
 
 EVENT_KINDS = {"signing", "visit", "meeting", "celebration", "other"}
 ORGANIZATION_KINDS = {"government", "enterprise", "university", "hospital", "financial", "other"}
@@ -49,6 +54,7 @@ def test_every_article_has_its_expected_json_and_nothing_is_left_over():
     stems = {a.path.stem for a in ARTICLES}
     jsons = {p.stem for p in DEVSET_DIR.glob("*.json")} - {"floors"}
     assert jsons == stems
+    assert HELDOUT and {p.stem for p in HELDOUT_DIR.glob("*.json")} == {a.path.stem for a in HELDOUT}
 
 
 def test_two_people_share_a_name_across_articles_with_different_organizations():
@@ -60,7 +66,7 @@ def test_two_people_share_a_name_across_articles_with_different_organizations():
     assert sum(len(orgs) > 1 for orgs in organizations.values()) >= 2
 
 
-@pytest.mark.parametrize("article", ARTICLES, ids=IDS)
+@pytest.mark.parametrize("article", ARTICLES + HELDOUT, ids=IDS + [f"heldout/{a.name}" for a in HELDOUT])
 def test_expected_extraction_has_the_documented_shape(article):
     expected, text = article.expected, article_text(article)
     assert set(expected) == {
