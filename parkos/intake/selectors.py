@@ -60,16 +60,23 @@ def agreement_kind(kind: str | None) -> str:
 
 
 def organization_candidates(name: str, user, limit: int = CANDIDATES) -> list[Organization]:
-    """Organizations whose name or an alias equals ``name`` (case-insensitive) first, then ones containing it.
+    """Organizations whose name, English name or an alias equals ``name`` (case-insensitive) first, then ones
+    containing it (an English article writes the English name).
 
     Each candidate carries ``is_exact``. One query.
     """
     name = " ".join((name or "").split())
     if not name:
         return []
-    exact = Q(name__iexact=name) | Q(pk__in=OrganizationAlias.objects.filter(name__iexact=name).values("organization"))
-    contains = Q(name__icontains=name) | Q(
-        pk__in=OrganizationAlias.objects.filter(name__icontains=name).values("organization")
+    exact = (
+        Q(name__iexact=name)
+        | Q(name_en__iexact=name)
+        | Q(pk__in=OrganizationAlias.objects.filter(name__iexact=name).values("organization"))
+    )
+    contains = (
+        Q(name__icontains=name)
+        | Q(name_en__icontains=name)
+        | Q(pk__in=OrganizationAlias.objects.filter(name__icontains=name).values("organization"))
     )
     rows = (
         Organization.objects.restrict(user, Action.VIEW)

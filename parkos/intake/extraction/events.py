@@ -149,6 +149,8 @@ def find_agreements(
                 waiting += signers
             continue
         parties = _names_in(organizations, sentence, canonical)
+        if len(parties) < 2:
+            parties += [p for p in _referred_to(sentence, organizations, canonical) if p not in parties]
         if len(parties) < 2 and index and sentence_list[index - 1].start >= skip_before:
             previous = _names_in(organizations, sentence_list[index - 1], canonical)
             parties += [p for p in previous if p not in parties]
@@ -252,6 +254,32 @@ def _names_in(organizations, sentence: Sentence, canonical) -> list[str]:
             if name not in names:
                 names.append(name)
     return names
+
+
+_THE_GOVERNMENT = re.compile(
+    r"\bthe (?:district|city|county|municipal|provincial|local)(?: (?:government|authorities))?\b", re.I
+)
+_GOVERNMENT_FORM_ZH = re.compile(r"(?:人民政府|政府|管理委员会|管委会)$")
+
+
+def _referred_to(sentence: Sentence, organizations, canonical) -> list[str]:
+    """Parties the sentence names without their full name: "the district signed ..." is the district's
+    government; "浦东新区还与…签署" is 上海市浦东新区人民政府."""
+    governments = [o for o in organizations if o.kind == "government" and o.span[0] < sentence.end]
+    found = []
+    said = _THE_GOVERNMENT.search(sentence.text)
+    if said:
+        level = said.group().split()[1].casefold()  # "district", "city", ...
+        proper = [o for o in governments if re.search(r"government", o.name, re.I)]
+        named = [o for o in proper if level in o.name.casefold()] or proper
+        if named:
+            found.append(canonical(named[0].name))
+    for organization in governments:
+        core = _GOVERNMENT_FORM_ZH.sub("", organization.name)
+        core = re.sub(r"^[\u4e00-\u9fff]{2,3}[省市](?=[\u4e00-\u9fff]{2})", "", core)
+        if len(core) >= 2 and core != organization.name and core in sentence.text:
+            found.append(canonical(organization.name))
+    return list(dict.fromkeys(found))
 
 
 def _same_parties(first: list[str], second: list[str]) -> bool:

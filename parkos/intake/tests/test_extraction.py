@@ -168,3 +168,20 @@ def test_mixed_languages_follow_the_language_that_carries_the_text():
         extract("The Wuxi office (无锡办事处) of Taiyu Semiconductor Co., Ltd. opened.", gazetteer=EMPTY)["language"]
         == "en"
     )
+
+
+def test_a_party_named_by_its_place_alone_is_its_government():
+    english = extract(
+        "Deal\n\nOn June 17, 2025, the Binhu District People's Government and Taiyu Semiconductor Co., Ltd. signed an "
+        "investment agreement. Later the district signed a memorandum of understanding with Harbour Light Photonics "
+        "Co., Ltd., whose chief executive Wu Jing signed for the company.",
+        gazetteer=EMPTY,
+    )
+    memorandum = next(a for a in english["agreements"] if a["kind"] == "memorandum")
+    assert memorandum["parties"] == ["Harbour Light Photonics Co., Ltd.", "Binhu District People's Government"]
+    chinese = extract(
+        "签约\n\n6月17日，上海市浦东新区人民政府与松创精密机械有限公司签署投资协议。浦东新区还与海光光电有限公司签署合作备忘录。",
+        gazetteer=EMPTY,
+    )
+    memorandum = next(a for a in chinese["agreements"] if a["kind"] == "memorandum")
+    assert set(memorandum["parties"]) == {"海光光电有限公司", "上海市浦东新区人民政府"}

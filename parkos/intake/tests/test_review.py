@@ -294,3 +294,15 @@ def test_detail_page_lists_the_records_from_the_article(world, officer, client_f
     assert 'data-key="agreement:0"' in html
     assert 'data-key="organization:1"' in html
     assert "created" in html
+
+
+def test_an_english_article_finds_the_organization_by_its_english_name(world, officer):
+    from parkos.intake.forms import ArticleReview
+
+    government = Organization.objects.create(
+        name="新吴区人民政府", name_en="Xinwu District Government", kind="government"
+    )
+    article = make_article(world)
+    review = ArticleReview(article, officer)
+    row = review.organizations.forms[0]
+    assert row.initial["action"] == "link" and row.initial["link_to"] == government.pk

@@ -13,8 +13,8 @@ from rich.table import Table
 
 from parkos.intake.scoring import DEVSET_DIR, FIELDS, compare, describe, load_devset, overall, predict, score
 
-SECTION_START = "<!-- intake-score:start -->"
-SECTION_END = "<!-- intake-score:end -->"
+#: the development set's section of bench/RESULTS.md; another folder (the held-out set) gets one of its own
+SECTION = "intake-score"
 RESULTS = Path(__file__).resolve().parents[4] / "bench" / "RESULTS.md"
 
 
@@ -64,8 +64,9 @@ class Command(BaseCommand):
             for article, one in zip(articles, predicted, strict=True):
                 print_differences(console, article.name, compare(one, article.expected))
         if write:
-            section = markdown(total, by_language, articles, failures)
-            write_section(section)
+            key = SECTION if directory.resolve() == DEVSET_DIR.resolve() else f"{SECTION}-{directory.name}"
+            section = markdown(total, by_language, articles, failures, directory=directory, key=key)
+            write_section(section, key)
             console.print(f"Wrote {RESULTS}")
 
 
@@ -115,20 +116,28 @@ def print_differences(console: Console, name: str, outcome: dict) -> None:
         console.print(line, markup=True)
 
 
-def markdown(total: dict, by_language: dict, articles, failures: list[str]) -> str:
+def markdown(
+    total: dict, by_language: dict, articles, failures: list[str], *, directory: Path = DEVSET_DIR, key: str = SECTION
+) -> str:
     counts = counts_by_language(articles)
     languages = list(by_language)
+    devset = key == SECTION
+    try:
+        where = directory.resolve().relative_to(RESULTS.parents[1])
+    except ValueError:
+        where = directory
     lines = [
-        SECTION_START,
-        "# Press intake: precision and recall on the development set",
+        f"<!-- {key}:start -->",
+        "# Press intake: precision and recall on the "
+        + ("development set" if devset else f"{directory.name} set (never tuned against)"),
         "",
         f"Run on {datetime.datetime.now(datetime.UTC).date().isoformat()} with:",
         "",
         "```",
-        "PARKOS_DEBUG=1 .venv/bin/parkos score_intake --write",
+        "PARKOS_DEBUG=1 .venv/bin/parkos score_intake " + ("" if devset else f"{where} ") + "--write",
         "```",
         "",
-        f"- {len(articles)} hand-written articles in tests/intake/devset ("
+        f"- {len(articles)} hand-written articles in {where} ("
         + ", ".join(f"{counts[lang]} {lang}" for lang in languages)
         + "), each beside its expected JSON; conventions in tests/intake/devset/README.md",
         "- micro-averaged over articles: true and false positives and misses are summed, then divided; names"
@@ -149,17 +158,18 @@ def markdown(total: dict, by_language: dict, articles, failures: list[str]) -> s
     if failures:
         lines += ["", "Articles the extractor failed on (scored as empty):", ""]
         lines += [f"- {failure}" for failure in failures]
-    lines += ["", SECTION_END]
+    lines += ["", f"<!-- {key}:end -->"]
     return "\n".join(lines)
 
 
-def write_section(section: str) -> None:
+def write_section(section: str, key: str = SECTION) -> None:
     """Replace this command's section of bench/RESULTS.md (or append it), leaving the benchmarks' sections alone:
     the same approach as bench/harness.write_section, which is a script beside the benchmarks, not a module."""
+    start, end = f"<!-- {key}:start -->", f"<!-- {key}:end -->"
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    if SECTION_START in text and SECTION_END in text:
-        before, rest = text.split(SECTION_START, 1)
-        text = before + section + rest.split(SECTION_END, 1)[1]
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + section + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     RESULTS.write_text(text, encoding="utf-8")
