@@ -253,20 +253,31 @@ def article_accept(*, article: Article, review: Review, user) -> AcceptResult:
     return result
 
 
+def _create_or_link(key: str, draft, model, user, recorder: _Recorder, build):
+    """The record of one draft row: the one an earlier accept made or linked, the existing one the reviewer
+    chose, or a new one from ``build()``."""
+    obj = recorder.found(key, model)
+    if obj is None and draft.action == LINK:
+        obj = _visible(user, model, draft.link_to)
+        recorder.keep(key, obj, created=False)
+    elif obj is None:
+        obj = _saved(build())
+        recorder.keep(key, obj, created=True)
+    return obj
+
+
 def _accept_organizations(review: Review, user, recorder: _Recorder) -> dict[int, Organization]:
     accepted = {}
     for draft in review.organizations:
-        key = f"organization:{draft.index}"
-        if draft.action == DROP:
-            continue
-        obj = recorder.found(key, Organization)
-        if obj is None and draft.action == LINK:
-            obj = _visible(user, Organization, draft.link_to)
-            recorder.keep(key, obj, created=False)
-        elif obj is None:
-            obj = _saved(Organization(name=draft.name.strip(), kind=draft.kind))
-            recorder.keep(key, obj, created=True)
-        accepted[draft.index] = obj
+        if draft.action != DROP:
+            accepted[draft.index] = _create_or_link(
+                f"organization:{draft.index}",
+                draft,
+                Organization,
+                user,
+                recorder,
+                lambda draft=draft: Organization(name=draft.name.strip(), kind=draft.kind),
+            )
     return accepted
 
 
@@ -277,16 +288,11 @@ def _titles(titles: list[str]) -> str:
 def _accept_people(review, user, recorder, organizations) -> dict[int, Person]:
     accepted = {}
     for draft in review.people:
-        key = f"person:{draft.index}"
         if draft.action == DROP:
             continue
-        obj = recorder.found(key, Person)
-        if obj is None and draft.action == LINK:
-            obj = _visible(user, Person, draft.link_to)
-            recorder.keep(key, obj, created=False)
-        elif obj is None:
-            obj = _saved(Person(name=draft.name.strip()))
-            recorder.keep(key, obj, created=True)
+        obj = _create_or_link(
+            f"person:{draft.index}", draft, Person, user, recorder, lambda draft=draft: Person(name=draft.name.strip())
+        )
         accepted[draft.index] = obj
         organization = organizations.get(draft.organization) if draft.organization is not None else None
         title = _titles(draft.titles)

@@ -132,11 +132,14 @@ class ArticleReviewView(ObjectView):
             except ValidationError as exc:
                 errors = exc.messages
             else:
-                messages.success(
-                    request,
-                    _("Accepted: %(created)d records created, %(linked)d linked.")
-                    % {"created": len(result.created), "linked": len(result.linked)},
-                )
+                if not result.created and not result.linked:
+                    messages.info(request, _("Nothing new: every record of this article was made or linked before."))
+                else:
+                    messages.success(
+                        request,
+                        _("Accepted: %(created)d records created, %(linked)d linked.")
+                        % {"created": len(result.created), "linked": len(result.linked)},
+                    )
                 return redirect(article.get_absolute_url())
         return render(request, self.template_name, self._context(article, review, errors), status=400)
 
