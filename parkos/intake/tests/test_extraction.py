@@ -185,3 +185,19 @@ def test_a_party_named_by_its_place_alone_is_its_government():
     )
     memorandum = next(a for a in chinese["agreements"] if a["kind"] == "memorandum")
     assert set(memorandum["parties"]) == {"海光光电有限公司", "上海市浦东新区人民政府"}
+
+
+@pytest.mark.django_db
+def test_the_directory_gazetteer_follows_the_directory():
+    from parkos.directory.models import Organization, OrganizationAlias
+    from parkos.intake.extraction.gazetteer import directory_gazetteer
+
+    text = "Yesterday Qingfeng Robotics and 星河科技 opened plants."
+    assert "Qingfeng Robotics" not in {o["name"] for o in extract(text)["organizations"]}
+    first = directory_gazetteer()
+    assert directory_gazetteer() is first  # cached while nothing changes
+    organization = Organization.objects.create(name="星河科技有限公司", name_en="Qingfeng Robotics")
+    result = extract(text)
+    assert {o["name"]: o["kind"] for o in result["organizations"]}["Qingfeng Robotics"] == "enterprise"
+    OrganizationAlias.objects.create(organization=organization, name="星河科技")
+    assert "星河科技" in {o["name"] for o in extract(text)["organizations"]}
