@@ -7,6 +7,7 @@ organization the directory calls 华虹半导体有限公司.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -62,9 +63,19 @@ def blank(language: str):
     return spacy.blank("zh" if language == "zh" else "en")
 
 
+#: what the English tokenizer never needs to see: Chinese characters and punctuation, and runs without a space
+#: longer than any name (spaCy peels prefixes one at a time, so "((((((...)" takes time growing with its square)
+_NOT_FOR_ENGLISH = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]|\S{80,}")
+
+
+def _english_view(text: str) -> str:
+    """The text with what the English tokenizer should not see blanked out; same length, so offsets hold."""
+    return _NOT_FOR_ENGLISH.sub(lambda match: " " * len(match.group()), text)
+
+
 def tokenized(text: str) -> dict:
     """The text as spaCy docs for both tokenizers (Latin names match on words, Chinese ones on characters)."""
-    docs = {"en": blank("en").make_doc(text)}
+    docs = {"en": blank("en").make_doc(_english_view(text))}
     if CJK.search(text):
         docs["zh"] = blank("zh").make_doc(text)
     return docs
@@ -155,26 +166,36 @@ def directory_gazetteer() -> Gazetteer:
 
     A change in this process (signals) rebuilds it at once; a change made by another process is seen after at most
     RECHECK_SECONDS, when the row counts and latest edits are compared again (three aggregate queries, not run
-    for every article).
+    for every article). Inside a transaction that changed the directory, the gazetteer is built for the call and
+    not kept: that transaction may still roll back.
     """
     global _cached, _stale, _checked_at
-    from parkos.directory.models import Industry, Organization, OrganizationAlias
+    from django.db import connection
 
     with _lock:
         now = time.monotonic()
         if _cached and not _stale and now - _checked_at < RECHECK_SECONDS:
             return _cached[1]
         fingerprint = _fingerprint()
-        _checked_at, _stale = now, False
         if _cached and _cached[0] == fingerprint:
+            _checked_at = now
+            _stale = _stale and connection.in_atomic_block
             return _cached[1]
-        organizations: list[tuple[str, str]] = []
-        for name, name_en, kind in Organization.objects.values_list("name", "name_en", "kind").iterator():
-            organizations.append((name, kind))
-            if name_en:
-                organizations.append((name_en, kind))
-        organizations += list(OrganizationAlias.objects.values_list("name", "organization__kind").iterator())
-        industries = [n for pair in Industry.objects.values_list("name", "name_en") for n in pair if n]
-        gazetteer = Gazetteer.build(organizations, industries)
-        _cached = (fingerprint, gazetteer)
+        gazetteer = _build()
+        if _stale and connection.in_atomic_block:
+            return gazetteer
+        _cached, _checked_at, _stale = (fingerprint, gazetteer), now, False
         return gazetteer
+
+
+def _build() -> Gazetteer:
+    from parkos.directory.models import Industry, Organization, OrganizationAlias
+
+    organizations: list[tuple[str, str]] = []
+    for name, name_en, kind in Organization.objects.values_list("name", "name_en", "kind").iterator():
+        organizations.append((name, kind))
+        if name_en:
+            organizations.append((name_en, kind))
+    organizations += list(OrganizationAlias.objects.values_list("name", "organization__kind").iterator())
+    industries = [n for pair in Industry.objects.values_list("name", "name_en") for n in pair if n]
+    return Gazetteer.build(organizations, industries)
