@@ -201,3 +201,14 @@ def test_the_directory_gazetteer_follows_the_directory():
     assert {o["name"]: o["kind"] for o in result["organizations"]}["Qingfeng Robotics"] == "enterprise"
     OrganizationAlias.objects.create(organization=organization, name="星河科技")
     assert "星河科技" in {o["name"] for o in extract(text)["organizations"]}
+
+
+def test_the_english_tokenizer_sees_neither_chinese_nor_endless_runs():
+    """spaCy peels a token's prefixes one at a time: a long run without spaces would cost its length squared."""
+    from parkos.intake.extraction.gazetteer import _english_view
+
+    text = "Huahong Group 与华虹集团 " + "(" * 100 + "Group"
+    view = _english_view(text)
+    assert len(view) == len(text)
+    assert view.startswith("Huahong Group ") and "华" not in view
+    assert view.strip() == "Huahong Group"
