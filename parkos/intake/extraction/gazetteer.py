@@ -149,6 +149,13 @@ def mark_stale(**kwargs) -> None:
     _stale = True
 
 
+def forget() -> None:
+    """Drop the cached gazetteer (tests start from a known state with it)."""
+    global _cached, _stale, _checked_at
+    with _lock:
+        _cached, _stale, _checked_at = None, False, 0.0
+
+
 def _fingerprint() -> tuple:
     from django.db.models import Count, Max
 

@@ -190,8 +190,9 @@ def test_a_party_named_by_its_place_alone_is_its_government():
 @pytest.mark.django_db
 def test_the_directory_gazetteer_follows_the_directory():
     from parkos.directory.models import Organization, OrganizationAlias
-    from parkos.intake.extraction.gazetteer import directory_gazetteer
+    from parkos.intake.extraction.gazetteer import directory_gazetteer, forget
 
+    forget()
     text = "Yesterday Qingfeng Robotics and 星河科技 opened plants."
     assert "Qingfeng Robotics" not in {o["name"] for o in extract(text)["organizations"]}
     first = directory_gazetteer()
