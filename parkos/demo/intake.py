@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 
 from parkos.core.changelog import change_context
 from parkos.directory.models import Organization
+from parkos.intake.extraction.gazetteer import mark_stale
 from parkos.intake.extraction.pipeline import extract
 from parkos.intake.models import Article
 
@@ -86,6 +87,7 @@ def load_intake(rng: random.Random, *, enterprises: Sequence[Organization], toda
         "day_en": f"{MONTHS[day.month - 1]} {day.day}, {day.year}",
         "day_zh": f"{day.year}年{day.month}月{day.day}日",
     }
+    mark_stale()  # the directory was just bulk-created: no save signals told the gazetteer
     with change_context(user=account, source="demo"):
         for template, source in ((ENGLISH, "demo-press-release-en.txt"), (CHINESE, "demo-press-release-zh.txt")):
             text = template.format(**values)
