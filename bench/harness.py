@@ -258,11 +258,7 @@ def target_line(rows: list[Case], target_p95_ms: float) -> str:
 def write_section(section: str, start: str, end: str) -> Path:
     """Replace the text between a benchmark's markers in bench/RESULTS.md (or append it), leaving the other
     benchmarks' sections as they are, so that each script rewrites only its own figures."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        text = before + section + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
-    return RESULTS
+    sys.path.insert(0, str(PROJECT_DIR))
+    from parkos.core.results import replace_section
+
+    return replace_section(RESULTS, section, start, end)

@@ -225,13 +225,13 @@ def _party_of(person, parties: list[str]) -> str | None:
     clue = " ".join([person.organization or "", *person.titles])
     best, best_score = None, 0
     for party in parties:
-        score = _overlap(clue, party)
+        score = name_overlap(clue, party)
         if score > best_score:
             best, best_score = party, score
     return best
 
 
-def _overlap(clue: str, name: str) -> int:
+def name_overlap(clue: str, name: str) -> int:
     if re.search(r"[\u4e00-\u9fff]", name):
         for generic in _GENERIC_ZH:
             clue, name = clue.replace(generic, "|"), name.replace(generic, "|")

@@ -149,7 +149,7 @@ _SUFFIXES_ZH = sorted(
 )
 _SUFFIX_ZH = re.compile("|".join(_SUFFIXES_ZH))
 #: where a Chinese name cannot reach back past: punctuation, joining words, verbs of the press
-_STOP_ZH = re.compile(
+STOP_ZH = re.compile(
     r"[\s，。、；：:“”‘’\"'（）()《》【】\[\]！？!?,.—–-]|与|和(?!信息化|规划|城乡建设|社会保障|改革|旅游|科技)|及|同|跟|向|在|由|为|对|是|将|把|被|从|于|以|代表|签约|签署|签订|"
     r"携手|联合|出席|会见|考察|调研|参加|宣布|落户|入驻|分别|其中|包括|等|的|了|并|且|有(?!限)|来自|举行|召开|暨|陪同|到|赴|"
     r"今天|昨天|上午|下午|日|月|年|本次|此次|双方|共同|见证|主持|致辞|介绍|就|旗下|设立|共建|建设|打造|成立|组建|筹建|新建|建成|"
@@ -175,11 +175,11 @@ def _chinese_candidates(text: str) -> list[tuple[int, int]]:
         end = match.end()
         window_start = max(0, match.start() - _MAX_ZH)
         window = text[window_start : match.start()]
-        stops = list(_STOP_ZH.finditer(window))
+        stops = list(STOP_ZH.finditer(window))
         start = window_start + stops[-1].end() if stops else window_start
         last = stops[-1] if stops else None
         at = window_start + (last.start() if last else 0)
-        if last and last.group() in _JOINING and (at == 0 or _STOP_ZH.fullmatch(text[at - 1])) and end - at >= 6:
+        if last and last.group() in _JOINING and (at == 0 or STOP_ZH.fullmatch(text[at - 1])) and end - at >= 6:
             start = window_start + last.start()  # "和山精密压铸有限公司": the joining word opens the name
         elif last and last.group() in _JOINING and len(stops) >= 2:
             between = window[stops[-2].end() : last.start()]

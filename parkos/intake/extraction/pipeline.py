@@ -159,11 +159,11 @@ def _last_before(person, mentions, canonical, anaphor: str) -> str | None:
 
 def _organization_before_title(text: str, person, organizations) -> str | None:
     """ "云帆热管理系统总经理吴青": the short name written before the title."""
-    from parkos.intake.extraction.organizations import _STOP_ZH
+    from parkos.intake.extraction.organizations import STOP_ZH
 
     for start, _end in person.title_spans[-1:]:
         window = text[max(0, start - 20) : start]
-        stops = list(_STOP_ZH.finditer(window))
+        stops = list(STOP_ZH.finditer(window))
         segment = window[stops[-1].end() :] if stops else window
         if len(segment) >= 2:
             return resolve_organization(segment, organizations, loose=True)
@@ -177,13 +177,13 @@ _GOVERNMENT_TITLE = re.compile(
 
 def _government_of(titles: list[str], organizations) -> str | None:
     """ "Party Secretary of Xinwu District", "新吴区委书记": the district's government, when the article names it."""
-    from parkos.intake.extraction.events import _overlap
+    from parkos.intake.extraction.events import name_overlap
 
     clue = " ".join(titles)
     if not _GOVERNMENT_TITLE.search(clue):
         return None
     scored = [
-        (_overlap(clue, o.name), bool(re.search(r"government|政府", o.name, re.I)), o.name)
+        (name_overlap(clue, o.name), bool(re.search(r"government|政府", o.name, re.I)), o.name)
         for o in organizations
         if o.kind == "government"
     ]

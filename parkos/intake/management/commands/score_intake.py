@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
+from parkos.core.results import replace_section
 from parkos.intake.scoring import DEVSET_DIR, FIELDS, compare, describe, load_devset, overall, predict, score
 
 #: the development set's section of bench/RESULTS.md; another folder (the held-out set) gets one of its own
@@ -163,13 +164,5 @@ def markdown(
 
 
 def write_section(section: str, key: str = SECTION) -> None:
-    """Replace this command's section of bench/RESULTS.md (or append it), leaving the benchmarks' sections alone:
-    the same approach as bench/harness.write_section, which is a script beside the benchmarks, not a module."""
-    start, end = f"<!-- {key}:start -->", f"<!-- {key}:end -->"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        text = before + section + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    """Replace this command's section of bench/RESULTS.md, leaving the benchmarks' sections alone."""
+    replace_section(RESULTS, section, f"<!-- {key}:start -->", f"<!-- {key}:end -->")
