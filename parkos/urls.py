@@ -1,6 +1,5 @@
 """Top-level URLs: the shell pages, each domain's pages, the API and its documentation."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -58,7 +57,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL, not even in debug: each one goes through its record's
+# permission-checked download view (parkos.core.views.files.serve_file).
