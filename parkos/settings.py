@@ -8,6 +8,7 @@ PARKOS_VAR_DIR          where SQLite, media and collected static files live (def
 PARKOS_INSECURE_HTTP    "1" lets a non-debug server run on plain HTTP (a trial behind no TLS)
 PARKOS_LOGIN_THROTTLE   "0" turns login throttling off (for API fuzzing only)
 PARKOS_REPORT_CURRENCY  the currency exchange rates are kept in and figures convert through (default CNY)
+PARKOS_SQLITE_BUSY_TIMEOUT  seconds a SQLite writer waits for another one before "database is locked" (default 20)
 """
 
 import os
@@ -131,9 +132,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
-            # WAL lets the web server read while an import writes.
+            # WAL lets the web server read while an import writes; a writer that finds another one
+            # waits up to PARKOS_SQLITE_BUSY_TIMEOUT seconds (default 20) for it (a login, a session save) instead of
+            # failing at once with "database is locked". IMMEDIATE takes the write lock when a
+            # transaction begins, so two writers queue instead of deadlocking on a lock upgrade.
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("PARKOS_SQLITE_BUSY_TIMEOUT", "20")),
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
