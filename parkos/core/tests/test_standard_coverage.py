@@ -1,7 +1,8 @@
 """Every model is on the standard path: tests, API endpoint, admin, import/export, menu."""
 
-import contextlib
 import importlib
+import importlib.util
+import pkgutil
 
 import pytest
 from django.apps import apps
@@ -10,17 +11,26 @@ from django.urls import reverse
 
 from parkos.core.models import PrimaryModel
 from parkos.core.resources import registered_labels
-from parkos.core.testing import StandardModelTests, _all_subclasses
+from parkos.core.testing import STANDARD_SUITES, _all_subclasses
 
 PRIMARY_MODELS = [m for m in apps.get_models() if issubclass(m, PrimaryModel)]
 
 
-def standard_suites():
+def import_test_modules() -> None:
+    """Import every app's tests/test_*.py, so each suite has registered its model whatever pytest collected."""
     for config in apps.get_app_configs():
-        if config.name.startswith("parkos."):
-            with contextlib.suppress(ModuleNotFoundError):
-                importlib.import_module(f"{config.name}.tests.test_views")
-    return {suite.model for suite in _all_subclasses(StandardModelTests) if "model" in suite.__dict__}
+        package = f"{config.name}.tests"
+        if not config.name.startswith("parkos.") or importlib.util.find_spec(package) is None:
+            continue
+        for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
+            if module.name.startswith("test_"):
+                importlib.import_module(f"{package}.{module.name}")
+
+
+def standard_suites() -> set[type]:
+    """The models that have a standard suite (StandardModelTests registers each subclass's model)."""
+    import_test_modules()
+    return set(STANDARD_SUITES)
 
 
 @pytest.mark.parametrize("model", PRIMARY_MODELS, ids=lambda m: m._meta.label)
