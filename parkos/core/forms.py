@@ -128,3 +128,34 @@ class ImportForm(forms.Form):
         if upload.size > 50 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 50 MB; split it into several imports."))
         return upload
+
+
+def date_input() -> forms.DateInput:
+    """A browser date picker that reads and posts ISO dates."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ReportFilterForm(forms.Form):
+    """A GET filter form: unbound fields take their defaults, related choices only what the user sees."""
+
+    def __init__(self, data=None, *, user, **kwargs):
+        data = data.copy() if data is not None else {}
+        for name, value in self.defaults().items():
+            if not data.get(name):
+                data[name] = value
+        super().__init__(data, **kwargs)
+        self.user = user
+        restrict_choices(self, user)
+
+    def defaults(self) -> dict:
+        return {}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return cleaned
+
+    def errors_by_field(self) -> dict[str, list[str]]:
+        return {field: [str(e) for e in errors] for field, errors in self.errors.items()}

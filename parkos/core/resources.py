@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import tablib
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
@@ -45,6 +46,21 @@ class VisibleForeignKeyWidget(widgets.ForeignKeyWidget):
                 _("Several %(model)s have %(field)s '%(value)s'; use a unique key.")
                 % {"model": self.model._meta.verbose_name_plural, "field": self.field, "value": value}
             ) from exc
+
+
+class UserWidget(widgets.ForeignKeyWidget):
+    """A user by user name; an unknown name is the cell's error, not a crash."""
+
+    def __init__(self):
+        super().__init__(get_user_model(), "username")
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist as exc:
+            raise ValueError(_("No user '%(value)s'.") % {"value": value}) from exc
 
 
 class AreaWidget(widgets.DecimalWidget):

@@ -7,7 +7,7 @@ forms are shared with the API (parkos.investment.api.reports), so both refuse ba
 from __future__ import annotations
 
 import datetime
-import io
+import itertools
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from parkos.core.forms import restrict_choices
+from parkos.core.downloads import attachment, xlsx_bytes
+from parkos.core.forms import ReportFilterForm, date_input
 from parkos.core.permissions import Action, can
 from parkos.core.units import CURRENCY_CHOICES, DEFAULT_CURRENCY, AreaUnit
 from parkos.directory.models import Industry, Organization
@@ -59,39 +60,9 @@ COMMITMENT_COLOURS = {
 }
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class ReportFilterForm(forms.Form):
-    """A GET filter form: unbound fields take their defaults, related choices only what the user sees."""
-
-    def __init__(self, data=None, *, user, **kwargs):
-        data = data.copy() if data is not None else {}
-        for name, value in self.defaults().items():
-            if not data.get(name):
-                data[name] = value
-        super().__init__(data, **kwargs)
-        self.user = user
-        restrict_choices(self, user)
-
-    def defaults(self) -> dict:
-        return {}
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The end of the period is before its start."))
-        return cleaned
-
-    def errors_by_field(self) -> dict[str, list[str]]:
-        return {field: [str(e) for e in errors] for field, errors in self.errors.items()}
-
-
 class PipelineFilterForm(ReportFilterForm):
-    date_from = forms.DateField(label=_("From"), widget=_date_input())
-    date_to = forms.DateField(label=_("To"), widget=_date_input())
+    date_from = forms.DateField(label=_("From"), widget=date_input())
+    date_to = forms.DateField(label=_("To"), widget=date_input())
     park = forms.ModelChoiceField(queryset=Park.objects.all(), required=False, label=_("Park"))
     brand = forms.ModelChoiceField(queryset=ParkBrand.objects.all(), required=False, label=_("Park brand"))
     industry = forms.ModelChoiceField(
@@ -120,8 +91,8 @@ class PipelineFilterForm(ReportFilterForm):
 class ImplementationFilterForm(ReportFilterForm):
     party = forms.ModelChoiceField(queryset=Organization.objects.all(), required=False, label=_("Party"))
     kind = forms.ChoiceField(choices=[("", "---------"), *Agreement.Kind.choices], required=False, label=_("Kind"))
-    date_from = forms.DateField(label=_("Signed from"), required=False, widget=_date_input())
-    date_to = forms.DateField(label=_("Signed until"), required=False, widget=_date_input())
+    date_from = forms.DateField(label=_("Signed from"), required=False, widget=date_input())
+    date_to = forms.DateField(label=_("Signed until"), required=False, widget=date_input())
     status = forms.ChoiceField(
         choices=[("", "---------"), *ImplementationStatus.choices], required=False, label=_("Implementation")
     )
@@ -254,62 +225,39 @@ def _with_parties(agreements):
     return agreements.prefetch_related(None).prefetch_related(Prefetch("parties", queryset=parties))
 
 
-def xlsx_bytes(report: ImplementationReport, user) -> bytes:
+def implementation_xlsx(report: ImplementationReport, user) -> bytes:
     """Two sheets: one row per agreement, one row per commitment (status, latest value, target)."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_t("Agreements"))
-    sheet.append(
-        [
-            _t("ID"),
-            _t("Title"),
-            _t("Reference"),
-            _t("Kind"),
-            _t("Status"),
-            _t("Park"),
-            _t("Parties"),
-            _t("Signed on"),
-            _t("Commitments"),
-            *[str(label) for label in CommitmentStatus.labels],
-            _t("Implementation"),
-        ]
-    )
     kinds, statuses = dict(Agreement.Kind.choices), dict(Agreement.Status.choices)
     implementation = dict(ImplementationStatus.choices)
-    for agreement in _with_parties(report.agreements).iterator(chunk_size=500):
-        sheet.append(
-            [
-                agreement.pk,
-                agreement.title,
-                agreement.reference,
-                str(kinds.get(agreement.kind, agreement.kind)),
-                str(statuses.get(agreement.status, agreement.status)),
-                str(agreement.park),
-                "; ".join(str(p.organization) for p in agreement.parties.all()),
-                agreement.signed_on,
-                agreement.n_commitments,
-                *[getattr(agreement, f"n_{value}") for value in CommitmentStatus.values],
-                str(implementation[agreement.implementation]),
-            ]
-        )
-    sheet = book.create_sheet(_t("Commitments"))
-    sheet.append(
+    agreements = (
         [
-            _t("Agreement ID"),
-            _t("Agreement"),
-            _t("Promised by"),
-            _t("Kind"),
-            _t("Description"),
-            _t("Target"),
-            _t("Unit"),
-            _t("Due date"),
-            _t("Latest value"),
-            _t("Latest progress on"),
-            _t("Met on"),
-            _t("Status"),
+            agreement.pk,
+            agreement.title,
+            agreement.reference,
+            str(kinds.get(agreement.kind, agreement.kind)),
+            str(statuses.get(agreement.status, agreement.status)),
+            str(agreement.park),
+            "; ".join(str(p.organization) for p in agreement.parties.all()),
+            agreement.signed_on,
+            agreement.n_commitments,
+            *[getattr(agreement, f"n_{value}") for value in CommitmentStatus.values],
+            str(implementation[agreement.implementation]),
         ]
+        for agreement in _with_parties(report.agreements).iterator(chunk_size=500)
     )
+    agreements_header = [
+        _t("ID"),
+        _t("Title"),
+        _t("Reference"),
+        _t("Kind"),
+        _t("Status"),
+        _t("Park"),
+        _t("Parties"),
+        _t("Signed on"),
+        _t("Commitments"),
+        *[str(label) for label in CommitmentStatus.labels],
+        _t("Implementation"),
+    ]
     commitment_kinds, commitment_statuses = dict(Commitment.Kind.choices), dict(CommitmentStatus.choices)
     commitments = (
         Commitment.objects.filter(agreement__in=report.filtered.values("pk"))
@@ -317,32 +265,43 @@ def xlsx_bytes(report: ImplementationReport, user) -> bytes:
         .select_related("agreement", "party__organization")
         .order_by("-agreement__signed_on", "-agreement_id", "due_date", "pk")
     )
-    for commitment in commitments.iterator(chunk_size=2000):
-        sheet.append(
-            [
-                commitment.agreement_id,
-                commitment.agreement.title,
-                str(commitment.party.organization),
-                str(commitment_kinds.get(commitment.kind, commitment.kind)),
-                commitment.description,
-                commitment.target_value,
-                commitment.unit,
-                commitment.due_date,
-                commitment.latest_value,
-                commitment.latest_on,
-                commitment.met_on,
-                str(commitment_statuses[commitment.current_status]),
-            ]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    commitment_rows = (
+        [
+            commitment.agreement_id,
+            commitment.agreement.title,
+            str(commitment.party.organization),
+            str(commitment_kinds.get(commitment.kind, commitment.kind)),
+            commitment.description,
+            commitment.target_value,
+            commitment.unit,
+            commitment.due_date,
+            commitment.latest_value,
+            commitment.latest_on,
+            commitment.met_on,
+            str(commitment_statuses[commitment.current_status]),
+        ]
+        for commitment in commitments.iterator(chunk_size=2000)
+    )
+    commitments_header = [
+        _t("Agreement ID"),
+        _t("Agreement"),
+        _t("Promised by"),
+        _t("Kind"),
+        _t("Description"),
+        _t("Target"),
+        _t("Unit"),
+        _t("Due date"),
+        _t("Latest value"),
+        _t("Latest progress on"),
+        _t("Met on"),
+        _t("Status"),
+    ]
+    return xlsx_bytes(
+        [
+            (_t("Agreements"), itertools.chain([agreements_header], agreements)),
+            (_t("Commitments"), itertools.chain([commitments_header], commitment_rows)),
+        ]
+    )
 
 
 def _file_stem() -> str:
@@ -350,11 +309,7 @@ def _file_stem() -> str:
 
 
 def xlsx_response(report: ImplementationReport, user) -> HttpResponse:
-    return _download(
-        xlsx_bytes(report, user),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        f"{_file_stem()}.xlsx",
-    )
+    return attachment(implementation_xlsx(report, user), f"{_file_stem()}.xlsx")
 
 
 def pdf_bytes(report: ImplementationReport, request, form) -> bytes:
@@ -395,4 +350,4 @@ def _display(form, name: str) -> str:
 
 
 def pdf_response(report: ImplementationReport, request, form) -> HttpResponse:
-    return _download(pdf_bytes(report, request, form), "application/pdf", f"{_file_stem()}.pdf")
+    return attachment(pdf_bytes(report, request, form), f"{_file_stem()}.pdf", "application/pdf")

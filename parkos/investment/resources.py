@@ -1,10 +1,8 @@
 """Investment import/export columns. Parks by code, organizations by name, users by user name, the rest by ID."""
 
-from django.contrib.auth import get_user_model
-from django.utils.translation import gettext as _
-from import_export import fields, widgets
+from import_export import fields
 
-from parkos.core.resources import PrimaryResource, VisibleForeignKeyWidget, register
+from parkos.core.resources import PrimaryResource, UserWidget, VisibleForeignKeyWidget, register
 from parkos.directory.models import Industry, Organization, Person
 from parkos.investment.models import (
     Agreement,
@@ -22,31 +20,12 @@ from parkos.investment.models import (
 from parkos.parks.models import Park
 
 
-class UserWidget(widgets.ForeignKeyWidget):
-    """A user by user name; an unknown name is the cell's error, not a crash."""
-
-    def __init__(self):
-        super().__init__(get_user_model(), "username")
-
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            return None
-        try:
-            return super().clean(value, row, **kwargs)
-        except self.model.DoesNotExist as exc:
-            raise ValueError(_("No user '%(value)s'.") % {"value": value}) from exc
-
-
-def _user_widget():
-    return UserWidget()
-
-
 @register
 class ProjectResource(PrimaryResource):
     investor = fields.Field("investor", "investor", VisibleForeignKeyWidget(Organization, "name"))
     industry = fields.Field("industry", "industry", VisibleForeignKeyWidget(Industry, "code"))
     park = fields.Field("park", "park", VisibleForeignKeyWidget(Park, "code"))
-    owner = fields.Field("owner", "owner", _user_widget())
+    owner = fields.Field("owner", "owner", UserWidget())
 
     class Meta(PrimaryResource.Meta):
         model = Project
@@ -191,7 +170,7 @@ class ContactResource(PrimaryResource):
 @register
 class FollowUpTaskResource(PrimaryResource):
     contact = fields.Field("contact", "contact", VisibleForeignKeyWidget(Contact, "pk"))
-    owner = fields.Field("owner", "owner", _user_widget())
+    owner = fields.Field("owner", "owner", UserWidget())
 
     class Meta(PrimaryResource.Meta):
         model = FollowUpTask

@@ -4,13 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.forms import PrimaryModelForm, style_widget
+from parkos.core.forms import PrimaryModelForm, date_input, style_widget
 from parkos.leasing.models import Lease, RentBasis, RentTerm, Sale
 from parkos.leasing.services import validate_lease_units, validate_sale_units
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class LeaseForm(PrimaryModelForm):
@@ -89,8 +85,8 @@ class SaleForm(PrimaryModelForm):
 
 
 class LeaseRenewForm(forms.Form):
-    start = forms.DateField(label=_("Starts on"), widget=_date_input())
-    end = forms.DateField(label=_("Ends on"), required=False, widget=_date_input(), help_text=_("Empty: open-ended."))
+    start = forms.DateField(label=_("Starts on"), widget=date_input())
+    end = forms.DateField(label=_("Ends on"), required=False, widget=date_input(), help_text=_("Empty: open-ended."))
     rent_amount = forms.DecimalField(
         label=_("Rent"),
         required=False,
@@ -115,7 +111,7 @@ class LeaseRenewForm(forms.Form):
 
 
 class LeaseTerminateForm(forms.Form):
-    on = forms.DateField(label=_("Last day of the lease"), widget=_date_input())
+    on = forms.DateField(label=_("Last day of the lease"), widget=date_input())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):

@@ -5,19 +5,19 @@ Views parse the filters with the forms below (shared with the API), call the sel
 
 from __future__ import annotations
 
-import io
+import itertools
 
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from parkos.core.forms import restrict_choices
+from parkos.core.downloads import attachment, xlsx_bytes
+from parkos.core.forms import ReportFilterForm, date_input
 from parkos.core.permissions import Action, can
 from parkos.directory.models import Organization
 from parkos.leasing import selectors
@@ -27,34 +27,18 @@ from parkos.parks.models import Building, Park, ParkBrand
 PER_PAGE = 25
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class LeasingFilterForm(forms.Form):
-    """A GET filter form: unbound fields take their defaults, related choices only what the user sees."""
-
-    def __init__(self, data=None, *, user, **kwargs):
-        data = data.copy() if data is not None else {}
-        for name, value in self.defaults().items():
-            if not data.get(name):
-                data[name] = value
-        super().__init__(data, **kwargs)
-        self.user = user
-        restrict_choices(self, user)
+class LeasingFilterForm(ReportFilterForm):
+    """A report filter whose date, when it has one, defaults to today."""
 
     def defaults(self) -> dict:
         return {"date": timezone.localdate().isoformat()} if "date" in self.base_fields else {}
-
-    def errors_by_field(self) -> dict[str, list[str]]:
-        return {name: [str(e) for e in errors] for name, errors in self.errors.items()}
 
     def selector_kwargs(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
 
 
 class DateParkBrandForm(LeasingFilterForm):
-    date = forms.DateField(label=_("On"), widget=_date_input())
+    date = forms.DateField(label=_("On"), widget=date_input())
     park = forms.ModelChoiceField(queryset=Park.objects.all(), required=False, label=_("Park"))
     brand = forms.ModelChoiceField(queryset=ParkBrand.objects.all(), required=False, label=_("Park brand"))
 
@@ -68,7 +52,7 @@ class RentRollFilterForm(DateParkBrandForm):
 
 
 class BoardFilterForm(LeasingFilterForm):
-    date = forms.DateField(label=_("On"), widget=_date_input())
+    date = forms.DateField(label=_("On"), widget=date_input())
     building = forms.ModelChoiceField(queryset=Building.objects.all(), required=False, label=_("Building"))
     park = forms.ModelChoiceField(queryset=Park.objects.all(), required=False, label=_("Park"))
 
@@ -80,8 +64,8 @@ class BoardFilterForm(LeasingFilterForm):
 
 
 class FiguresFilterForm(LeasingFilterForm):
-    date_from = forms.DateField(label=_("From"), widget=_date_input())
-    date_to = forms.DateField(label=_("To"), widget=_date_input())
+    date_from = forms.DateField(label=_("From"), widget=date_input())
+    date_to = forms.DateField(label=_("To"), widget=date_input())
     park = forms.ModelChoiceField(queryset=Park.objects.all(), required=False, label=_("Park"))
     brand = forms.ModelChoiceField(queryset=ParkBrand.objects.all(), required=False, label=_("Park brand"))
 
@@ -89,23 +73,10 @@ class FiguresFilterForm(LeasingFilterForm):
         today = timezone.localdate()
         return {"date_from": today.replace(month=1, day=1).isoformat(), "date_to": today.isoformat()}
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The end of the period is before its start."))
-        return cleaned
-
 
 def require_view(user) -> None:
     if not can(user, Lease, Action.VIEW):
         raise PermissionDenied
-
-
-def _download(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def _pct(rate) -> float | None:
@@ -161,7 +132,7 @@ class RentRollView(View):
             return render(request, self.template_name, {"form": form, "roll": None}, status=400)
         roll = selectors.rent_roll(request.user, **form.selector_kwargs())
         if request.GET.get("format") == "xlsx":
-            return _download(rent_roll_xlsx(roll), f"rent-roll-{roll.date:%Y-%m-%d}.xlsx")
+            return attachment(rent_roll_xlsx(roll), f"rent-roll-{roll.date:%Y-%m-%d}.xlsx")
         paginator = Paginator(roll.leases, PER_PAGE)
         paginator.count = roll.count  # already counted with the totals
         page = paginator.get_page(request.GET.get("page"))
@@ -178,49 +149,40 @@ class RentRollView(View):
 
 
 def rent_roll_xlsx(roll: selectors.RentRoll) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_t("Rent roll"))
-    sheet.append([_t("Rent roll on %(date)s") % {"date": roll.date.isoformat()}])
-    sheet.append(
-        [
-            _t("Lease"),
-            _t("Tenant"),
-            _t("Park"),
-            _t("Space units"),
-            _t("Leased area (m²)"),
-            _t("Start date"),
-            _t("End date"),
-            _t("Rent"),
-            _t("Rent basis"),
-            _t("Currency"),
-            _t("Monthly rent"),
-            _t("Status"),
-        ]
-    )
     bases, statuses = dict(RentBasis.choices), dict(Lease.Status.choices)
-    leases = roll.leases.prefetch_related("units")
-    for lease in leases.iterator(chunk_size=1000):
-        sheet.append(
-            [
-                str(lease),
-                lease.tenant.name,
-                lease.park.name,
-                "; ".join(u.code for u in lease.units.all()),
-                lease.leased_area,
-                lease.start_date,
-                lease.effective_end,
-                lease.current_rent,
-                str(bases.get(lease.rent_basis, lease.rent_basis)),
-                lease.currency,
-                round(lease.monthly_rent, 2) if lease.monthly_rent is not None else None,
-                str(statuses.get(lease.status, lease.status)),
-            ]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    header = [
+        _t("Lease"),
+        _t("Tenant"),
+        _t("Park"),
+        _t("Space units"),
+        _t("Leased area (m²)"),
+        _t("Start date"),
+        _t("End date"),
+        _t("Rent"),
+        _t("Rent basis"),
+        _t("Currency"),
+        _t("Monthly rent"),
+        _t("Status"),
+    ]
+    rows = (
+        [
+            str(lease),
+            lease.tenant.name,
+            lease.park.name,
+            "; ".join(u.code for u in lease.units.all()),
+            lease.leased_area,
+            lease.start_date,
+            lease.effective_end,
+            lease.current_rent,
+            str(bases.get(lease.rent_basis, lease.rent_basis)),
+            lease.currency,
+            round(lease.monthly_rent, 2) if lease.monthly_rent is not None else None,
+            str(statuses.get(lease.status, lease.status)),
+        ]
+        for lease in roll.leases.prefetch_related("units").iterator(chunk_size=1000)
+    )
+    title = [_t("Rent roll on %(date)s") % {"date": roll.date.isoformat()}]
+    return xlsx_bytes([(_t("Rent roll"), itertools.chain([title, header], rows))])
 
 
 # --- vacancy board -------------------------------------------------------------------------------------
@@ -288,7 +250,7 @@ class FiguresView(View):
             return render(request, self.template_name, {"form": form, "figures": None}, status=400)
         figures = selectors.leasing_figures(request.user, **form.selector_kwargs())
         if request.GET.get("format") == "xlsx":
-            return _download(figures_xlsx(figures), f"leasing-figures-{figures['date_to']:%Y-%m-%d}.xlsx")
+            return attachment(figures_xlsx(figures), f"leasing-figures-{figures['date_to']:%Y-%m-%d}.xlsx")
         context = {
             "form": form,
             "figures": figures,
@@ -299,14 +261,13 @@ class FiguresView(View):
 
 
 def figures_xlsx(figures: dict) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_t("Summary"))
-    sheet.append([_t("From"), figures["date_from"], _t("To"), figures["date_to"]])
-    sheet.append([_t("Area leased (m²)"), figures["leased"]["area"], _t("Leases"), figures["leased"]["contracts"]])
-    sheet.append([_t("Area sold (m²)"), figures["sold"]["area"], _t("Sales"), figures["sold"]["contracts"]])
-    sheet.append([_t("New tenants"), figures["new_tenant_count"]])
+    summary = [
+        [_t("From"), figures["date_from"], _t("To"), figures["date_to"]],
+        [_t("Area leased (m²)"), figures["leased"]["area"], _t("Leases"), figures["leased"]["contracts"]],
+        [_t("Area sold (m²)"), figures["sold"]["area"], _t("Sales"), figures["sold"]["contracts"]],
+        [_t("New tenants"), figures["new_tenant_count"]],
+    ]
+    sheets = [(_t("Summary"), summary)]
     for key, title in (
         ("leased_by_park", _t("Leased by park")),
         ("leased_by_brand", _t("Leased by brand")),
@@ -315,18 +276,11 @@ def figures_xlsx(figures: dict) -> bytes:
         ("sold_by_brand", _t("Sold by brand")),
         ("sold_by_industry", _t("Sold by industry")),
     ):
-        sheet = book.create_sheet(title[:31])
-        sheet.append([_t("Name"), _t("Area (m²)"), _t("Contracts")])
-        for row in figures[key]:
-            sheet.append([row["name"] or "—", row["area"], row["contracts"]])
-    sheet = book.create_sheet(_t("New tenants"))
-    sheet.append([_t("Tenant"), _t("First lease starts"), _t("Area (m²)")])
-    for row in figures["new_tenants"]:
-        sheet.append([row["name"], row["first"], row["area"]])
-    sheet = book.create_sheet(_t("Occupancy trend"))
-    sheet.append([_t("Month end"), _t("Occupancy %"), _t("Occupied (m²)"), _t("Lettable (m²)")])
-    for row in figures["trend"]:
-        sheet.append([row["date"], _pct(row["rate"]), row["occupied"], row["lettable"]])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        rows = [[row["name"] or "—", row["area"], row["contracts"]] for row in figures[key]]
+        sheets.append((title, [[_t("Name"), _t("Area (m²)"), _t("Contracts")], *rows]))
+    tenants = [[row["name"], row["first"], row["area"]] for row in figures["new_tenants"]]
+    sheets.append((_t("New tenants"), [[_t("Tenant"), _t("First lease starts"), _t("Area (m²)")], *tenants]))
+    trend = [[row["date"], _pct(row["rate"]), row["occupied"], row["lettable"]] for row in figures["trend"]]
+    header = [_t("Month end"), _t("Occupancy %"), _t("Occupied (m²)"), _t("Lettable (m²)")]
+    sheets.append((_t("Occupancy trend"), [header, *trend]))
+    return xlsx_bytes(sheets)

@@ -6,27 +6,25 @@ The filter form is shared with the API endpoint (parkos.services.api.views), so 
 
 from __future__ import annotations
 
-import io
-
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from parkos.core.downloads import attachment, xlsx_bytes
+from parkos.core.forms import ReportFilterForm, date_input
 from parkos.core.permissions import Action, can
-from parkos.investment.reports import ReportFilterForm, _date_input
 from parkos.parks.models import Park
 from parkos.services.models import Aspect, ServiceRequest
 from parkos.services.selectors import request_figures
 
 
 class FiguresFilterForm(ReportFilterForm):
-    date_from = forms.DateField(label=_("Filed from"), widget=_date_input())
-    date_to = forms.DateField(label=_("Filed until"), widget=_date_input())
+    date_from = forms.DateField(label=_("Filed from"), widget=date_input())
+    date_to = forms.DateField(label=_("Filed until"), widget=date_input())
     park = forms.ModelChoiceField(queryset=Park.objects.all(), required=False, label=_("Park"))
     aspect = forms.ChoiceField(choices=[("", "---------"), *Aspect.choices], required=False, label=_("Aspect"))
 
@@ -64,13 +62,10 @@ def chart_data(figures: dict) -> dict:
     }
 
 
-def xlsx_bytes(figures: dict) -> bytes:
+def figures_xlsx(figures: dict) -> bytes:
     """Three sheets: by aspect (with times and satisfaction), by park, by status."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_t("By aspect"))
-    sheet.append(
+    response, resolution = figures["response"], figures["resolution"]
+    by_aspect = [
         [
             _t("Aspect"),
             _t("Requests"),
@@ -85,10 +80,8 @@ def xlsx_bytes(figures: dict) -> bytes:
             _t("Ratings"),
             _t("Mean rating"),
             _t("Enterprises"),
-        ]
-    )
-    for row in figures["by_aspect"]:
-        sheet.append(
+        ],
+        *(
             [
                 row["label"],
                 row["requests"],
@@ -104,9 +97,8 @@ def xlsx_bytes(figures: dict) -> bytes:
                 row["mean_rating"],
                 row["enterprises"],
             ]
-        )
-    response, resolution = figures["response"], figures["resolution"]
-    sheet.append(
+            for row in figures["by_aspect"]
+        ),
         [
             _t("Total"),
             figures["requests"],
@@ -121,19 +113,17 @@ def xlsx_bytes(figures: dict) -> bytes:
             figures["satisfaction"]["rated"],
             figures["satisfaction"]["mean_rating"],
             figures["enterprises"],
-        ]
-    )
-    sheet = book.create_sheet(_t("By park"))
-    sheet.append([_t("Park"), _t("Requests"), _t("Open"), _t("Done"), _t("Mean rating"), _t("Enterprises")])
-    for row in figures["by_park"]:
-        sheet.append([row["name"], row["requests"], row["open"], row["done"], row["mean_rating"], row["enterprises"]])
-    sheet = book.create_sheet(_t("By status"))
-    sheet.append([_t("Status"), _t("Requests")])
-    for row in figures["by_status"]:
-        sheet.append([row["label"], row["requests"]])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        ],
+    ]
+    by_park = [
+        [_t("Park"), _t("Requests"), _t("Open"), _t("Done"), _t("Mean rating"), _t("Enterprises")],
+        *(
+            [row["name"], row["requests"], row["open"], row["done"], row["mean_rating"], row["enterprises"]]
+            for row in figures["by_park"]
+        ),
+    ]
+    by_status = [[_t("Status"), _t("Requests")], *([row["label"], row["requests"]] for row in figures["by_status"])]
+    return xlsx_bytes([(_t("By aspect"), by_aspect), (_t("By park"), by_park), (_t("By status"), by_status)])
 
 
 class ServiceFiguresView(View):
@@ -151,13 +141,7 @@ class ServiceFiguresView(View):
             return render(request, self.template_name, {"form": form, "figures": None}, status=400)
         figures = request_figures(request.user, **form.selector_kwargs())
         if export == "xlsx":
-            response = HttpResponse(
-                xlsx_bytes(figures), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            )
-            response["Content-Disposition"] = (
-                f'attachment; filename="service-figures-{timezone.localdate():%Y-%m-%d}.xlsx"'
-            )
-            return response
+            return attachment(figures_xlsx(figures), f"service-figures-{timezone.localdate():%Y-%m-%d}.xlsx")
         query = request.GET.copy()
         query.pop("format", None)
         return render(

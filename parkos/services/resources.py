@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
-from parkos.core.resources import PrimaryResource, VisibleForeignKeyWidget, register
+from parkos.core.resources import PrimaryResource, UserWidget, VisibleForeignKeyWidget, register
 from parkos.directory.models import Organization
-from parkos.investment.resources import UserWidget
 from parkos.parks.models import Park
 from parkos.services.models import RequestMessage, Scenario, Service, ServiceDesk, ServiceRequest, Status
 

@@ -316,7 +316,7 @@ class PipelineFiguresTests(ReportData):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "1.80 mu")  # 1,200 m²
         self.assertContains(response, "vendor/echarts/echarts.min.js")
-        self.assertContains(response, 'id="pipeline-charts"')
+        self.assertContains(response, 'id="figure-charts"')
         self.assertNotContains(response, "Secret fab")
 
     def test_bad_filter_input_is_a_400_naming_the_field(self):
