@@ -147,7 +147,27 @@ class ProfileChangeRequest(PrimaryModel):
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
 
+    #: what the enterprise writes; frozen once the proposal is decided
+    PROPOSED_FIELDS = ("organization", "changes", "note")
+
+    def decided_edits(self) -> list[str]:
+        """The proposed fields this unsaved state would change on a stored, already decided proposal."""
+        if self.pk is None:
+            return []
+        stored = type(self)._base_manager.filter(pk=self.pk).values("status", "organization_id", "changes", "note")
+        stored = stored.first()
+        if stored is None or stored["status"] == self.Status.PENDING:
+            return []
+        now = {"organization_id": self.organization_id, "changes": self.changes, "note": self.note}
+        return [name.removesuffix("_id") for name, value in now.items() if stored[name] != value]
+
     def clean(self) -> None:
+        # A decided proposal is the record of what was decided: no channel (form, API, import, admin, all of
+        # which run this) takes a new note or change for it; a new change is a new proposal.
+        edited = self.decided_edits()
+        if edited:
+            message = _("This proposal has been decided and can no longer be changed.")
+            raise ValidationError(dict.fromkeys(edited, message))
         if not self.changes:
             raise ValidationError({"changes": _("Propose at least one change to the profile.")})
         organization = self.organization if self.organization_id else None
