@@ -4,6 +4,8 @@ from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -88,16 +90,36 @@ class ChangeDetailView(View):
         change = get_object_or_404(ObjectChange.objects.select_related("changed_object_type", "user"), pk=pk)
         if not request.user.has_perm("core.view_objectchange") and not may_see_object_of(change, request.user):
             raise Http404
-        siblings = (
-            ObjectChange.objects.filter(request_id=change.request_id).exclude(pk=change.pk)[:20]
-            if change.request_id
-            else []
-        )
+        siblings = []
+        if change.request_id:
+            siblings = ObjectChange.objects.filter(request_id=change.request_id).exclude(pk=change.pk)
+            if not request.user.has_perm("core.view_objectchange"):  # readers of the whole log see it all anyway
+                siblings = visible_changes(siblings, request.user)
+            siblings = siblings[:20]
         return render(
             request,
             "core/change_detail.html",
             {"change": change, "diff": change.diff(), "siblings": siblings},
         )
+
+
+def visible_changes(changes, user):
+    """The changes of ``changes`` whose object (or the object its history belongs to) ``user`` may see.
+
+    Each changed object's own model restricts it, as on the object's page: a change of a model without a
+    permission rule, or of an object out of the user's reach, is left out.
+    """
+    type_ids = set(changes.values_list("changed_object_type", flat=True).distinct())
+    type_ids |= set(changes.exclude(related_object_type=None).values_list("related_object_type", flat=True).distinct())
+    seen = Q(pk__in=[])
+    for type_ in ContentType.objects.filter(pk__in=type_ids):
+        model = type_.model_class()
+        if model is None or not hasattr(model.objects, "restrict"):
+            continue
+        reachable = model.objects.restrict(user, Action.VIEW).values("pk")
+        seen |= Q(changed_object_type=type_, changed_object_id__in=reachable)
+        seen |= Q(related_object_type=type_, related_object_id__in=reachable)
+    return changes.filter(seen)
 
 
 def may_see_object_of(change: ObjectChange, user) -> bool:
