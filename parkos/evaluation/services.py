@@ -315,14 +315,17 @@ def _apportion(filing: IndicatorFiling, leased: dict[int, Decimal], parcels: dic
     """(land, rule, parcel id) for a tenant filing, or None when no rule applies.
 
     share = floor area it uses / floor area of all buildings on the parcel; land = share × parcel area.
-    The floor area used is what its leases of space units hold at year end when there are any,
-    else the floor area on the filing. Land from a source (the land bureau, the enterprise) is kept.
+    The floor area used is what its leases of space units in the filing's park hold at year end when
+    there are any, else the floor area on the filing. Land from a source (the land bureau, the
+    enterprise) is kept. The parcel is always one of the filing's park: space an enterprise leases in
+    another park is that park's business (a filing there, if it files one).
     """
     apportioned = (LandRule.LEASED_FLOOR_AREA, LandRule.FILED_FLOOR_AREA)
     if not filing.is_tenant or filing.land_rule == LandRule.OWN:
         return None
     if filing.land_area is not None and filing.land_rule not in apportioned:
         return None  # land the enterprise or staff filed stays as filed
+    leased = {pid: used for pid, used in leased.items() if pid in parcels and parcels[pid][2] == filing.park_id}
     parcel_id = filing.parcel_id
     if leased:
         parcel_id = parcel_id if parcel_id in leased else max(leased, key=lambda k: (leased[k], -k))
@@ -331,20 +334,20 @@ def _apportion(filing: IndicatorFiling, leased: dict[int, Decimal], parcels: dic
         used, rule = filing.floor_area, LandRule.FILED_FLOOR_AREA
     else:
         return None
-    area, built = parcels.get(parcel_id, (None, None))
+    area, built, _park = parcels.get(parcel_id, (None, None, None))
     if not built:
         return None
     return min(area, area * used / built).quantize(Decimal("0.01")), rule, parcel_id
 
 
 def _parcel_areas(parcel_ids) -> dict[int, tuple]:
-    """Parcel -> (land area, floor area of all its buildings), in one query."""
+    """Parcel -> (land area, floor area of all its buildings, park), in one query."""
     rows = LandParcel.objects.filter(pk__in=parcel_ids).annotate(built=Sum("buildings__floor_area"))
-    return {p.pk: (p.area, p.built) for p in rows}
+    return {p.pk: (p.area, p.built, p.park_id) for p in rows}
 
 
-def _apportion_filings(filings: list[IndicatorFiling], user=None) -> list[str | None]:
-    """Apportion land to each filing (three reads for all of them); save, change-logged, those that changed."""
+def apportioned_land(filings: list[IndicatorFiling]) -> list[tuple | None]:
+    """(land, rule, parcel id) for each filing, None where no rule applies; reads only (three queries for all)."""
     if not filings:
         return []
     year_groups: dict[int, list[IndicatorFiling]] = {}
@@ -357,9 +360,13 @@ def _apportion_filings(filings: list[IndicatorFiling], user=None) -> list[str | 
     parcel_ids = {f.parcel_id for f in filings if f.parcel_id}
     parcel_ids |= {pid for areas in leased.values() for pid in areas}
     parcels = _parcel_areas(parcel_ids)
+    return [_apportion(filing, leased.get((filing.organization_id, filing.year), {}), parcels) for filing in filings]
+
+
+def _apportion_filings(filings: list[IndicatorFiling], user=None) -> list[str | None]:
+    """Apportion land to each filing and save, change-logged, those that changed (an officer's explicit act)."""
     rules = []
-    for filing in filings:
-        outcome = _apportion(filing, leased.get((filing.organization_id, filing.year), {}), parcels)
+    for filing, outcome in zip(filings, apportioned_land(filings), strict=True):
         if outcome is None:
             rules.append(None)
             continue
@@ -445,8 +452,12 @@ _SCHEMA = {
 KEEP = ("filing_id", "organization_id", "park_id", "parcel_id", "brand_id", "district")
 
 
-def filings_frame(year: int) -> pl.DataFrame:
-    """One year's filings as the engine reads them: one query, values as floats, land in mu."""
+def filings_frame(year: int, *, apportion: bool = False) -> pl.DataFrame:
+    """One year's filings as the engine reads them: one query, values as floats, land in mu.
+
+    ``apportion``: tenants' land is their share of their parcel's (apportioned_land), computed into
+    the frame from the current leases; the filings themselves are never written by a run.
+    """
     query = (
         IndicatorFiling.objects.filter(year=year)
         .order_by()
@@ -454,6 +465,8 @@ def filings_frame(year: int) -> pl.DataFrame:
     )
     rows = query.values_list(*[f"f_{name}" for name in _FRAME_COLUMNS])
     frame = pl.DataFrame(list(rows), schema=_SCHEMA, orient="row")
+    if apportion:
+        frame = _with_apportioned_land(frame, year)
     # an enterprise without a credit code still needs a key that is unique and stable
     return frame.with_columns(
         credit_code=pl.coalesce(pl.col("credit_code_raw"), pl.lit("ORG-") + pl.col("organization_id").cast(pl.String)),
@@ -461,6 +474,39 @@ def filings_frame(year: int) -> pl.DataFrame:
         land_mu=pl.col("land_area") * 15.0 / 10000.0,
         floor_area_m2=pl.col("floor_area"),
     ).drop("credit_code_raw", "industry_national", "industry_code")
+
+
+def _with_apportioned_land(frame: pl.DataFrame, year: int) -> pl.DataFrame:
+    """``frame`` with each tenant's apportioned land, parcel and that parcel's land year in place of the filed ones."""
+    tenants = list(
+        IndicatorFiling.objects.filter(year=year, is_tenant=True)
+        .exclude(land_rule=LandRule.OWN)
+        .only("organization_id", "year", "park_id", "parcel_id", "is_tenant", "land_rule", "land_area", "floor_area")
+        .order_by("pk")
+    )
+    shares = [(f.pk, *outcome) for f, outcome in zip(tenants, apportioned_land(tenants), strict=True) if outcome]
+    if not shares:
+        return frame
+    granted = dict(
+        LandParcel.objects.filter(pk__in={parcel for *_, parcel in shares}, granted__isnull=False)
+        .annotate(year=ExtractYear("granted"))
+        .values_list("pk", "year")
+    )
+    share_frame = pl.DataFrame(
+        [(pk, float(land), parcel, granted.get(parcel)) for pk, land, _rule, parcel in shares],
+        schema={"filing_id": pl.Int64, "_land": pl.Float64, "_parcel": pl.Int64, "_land_year": pl.Int64},
+        orient="row",
+    )
+    shared = pl.col("_parcel").is_not_null()
+    return (
+        frame.join(share_frame, on="filing_id", how="left")
+        .with_columns(
+            land_area=pl.when(shared).then(pl.col("_land")).otherwise(pl.col("land_area")),
+            parcel_id=pl.when(shared).then(pl.col("_parcel")).otherwise(pl.col("parcel_id")),
+            land_year=pl.when(shared).then(pl.col("_land_year")).otherwise(pl.col("land_year")),
+        )
+        .drop("_land", "_parcel", "_land_year")
+    )
 
 
 def evaluation_run_create(*, scheme: EvaluationScheme, year: int, user) -> EvaluationRun:
@@ -485,16 +531,15 @@ def evaluation_run_execute(
 ) -> EvaluationRun:
     """Compute a queued run: read the year's filings, score, roll up, store every result in one transaction.
 
-    Tenants' land is apportioned first (``apportion``), so that the run reads the current leases.
+    Tenants' land is apportioned (``apportion``) from the current leases into the run's own frame;
+    a run reads its inputs and never changes them.
     """
     run.status, run.started = EvaluationRun.Status.RUNNING, timezone.now()
     EvaluationRun.objects.filter(pk=run.pk).update(status=run.status, started=run.started, progress=0)
     try:
         scheme = run.scheme.scheme()
-        if apportion:
-            apportion_tenant_land(year=run.year, user=run.created_by)
         _set_progress(run, 5, progress, _("Reading filings"))
-        frame = filings_frame(run.year)
+        frame = filings_frame(run.year, apportion=apportion)
         _set_progress(run, 20, progress, _("Scoring"))
         scored = engine.score(frame, scheme, keep=KEEP)
         fingerprint = engine.fingerprint(frame, scheme)
