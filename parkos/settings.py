@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "parkos.services",
     "parkos.portal",
     "parkos.evaluation",
+    "parkos.land",
     "parkos.intake",
     "parkos.demo",
     "rest_framework",
@@ -213,6 +214,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "parkos.core.api.pagination.PageNumberPagination",
+    "EXCEPTION_HANDLER": "parkos.core.api.views.exception_handler",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from parkos.core.api.root import APIRootView
 from parkos.core.views import pages
+from parkos.land.api.views import LAND_API_MOVED, moved_from_evaluation
 from parkos.users.forms import LoginForm
 
 urlpatterns = [
@@ -41,6 +42,8 @@ urlpatterns = [
     path("services/", include("parkos.services.urls")),
     path("portal/", include("parkos.portal.urls")),
     path("evaluation/", include("parkos.evaluation.urls")),
+    # the land pages kept the paths they had under evaluation
+    path("evaluation/", include("parkos.land.urls")),
     path("intake/", include("parkos.intake.urls")),
     path("api/", APIRootView.as_view(), name="api-root"),
     path("api/directory/", include("parkos.directory.api.urls")),
@@ -50,6 +53,8 @@ urlpatterns = [
     path("api/services/", include("parkos.services.api.urls")),
     path("api/portal/", include("parkos.portal.api.urls")),
     path("api/evaluation/", include("parkos.evaluation.api.urls")),
+    path("api/land/", include("parkos.land.api.urls")),
+    re_path(LAND_API_MOVED, moved_from_evaluation),  # the land endpoints' paths before /api/land/
     path("api/intake/", include("parkos.intake.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -2,7 +2,7 @@
 
 ``load_disposal`` runs inside ``load_demo`` after the evaluation demo, drawing from the same
 ``random.Random``. The parks generator already gives parcels their statuses; this module gives
-those statuses their history in the shape the services keep it (parkos.evaluation.disposal):
+those statuses their history in the shape the services keep it (parkos.land.services):
 an inefficient parcel has an open flag (from the latest evaluation run, when there is one, or
 by hand); a parcel under disposal has a flag and an open or in-progress case with dated
 milestones, some done, some overdue (the first cases also hold the minutes of their first talks);
@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
 from parkos.core.changelog import log_bulk_create
-from parkos.evaluation.disposal_models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
+from parkos.land.models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
 from parkos.parks.models import LandParcel
 
 Progressbar = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]

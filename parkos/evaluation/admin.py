@@ -47,9 +47,6 @@ class AreaResultAdmin(admin.ModelAdmin):
     raw_id_fields = ("run", "park")
 
 
-from parkos.evaluation import disposal_admin  # noqa: E402,F401  (inefficient land and disposal cases)
-
-
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
     list_display = ("organization", "result", "status", "created")

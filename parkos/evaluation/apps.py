@@ -1,4 +1,7 @@
-"""Land-efficiency evaluation: indicator filings, schemes, runs, results, inefficient land and disposal cases."""
+"""Land-efficiency evaluation: indicator filings, schemes, runs, results and appeals.
+
+Inefficient land and disposal cases, which build on a run's results, are the land app's (parkos.land).
+"""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -12,10 +15,6 @@ class EvaluationConfig(AppConfig):
         "indicatorfiling",
         "evaluationscheme",
         "appeal",
-        "parcelflag",
-        "disposalcase",
-        "disposalmilestone",
-        "disposaldocument",
     )
     verbose_name = _("Evaluation")
 
@@ -33,12 +32,7 @@ class EvaluationConfig(AppConfig):
             links.append((_("Evaluation runs"), reverse("evaluation:evaluationrun_list")))
         if can(user, EvaluationResult, "view"):
             links.append((_("Evaluation results"), reverse("evaluation:evaluationresult_list")))
-        from parkos.evaluation.disposal_views import menu_links as disposal_links
-
-        return links + disposal_links(user)
+        return links
 
     def ready(self) -> None:
         from parkos.evaluation import resources  # noqa: F401  (registers the import/export resources)
-        from parkos.evaluation.disposal_views import register_panels
-
-        register_panels()

@@ -420,5 +420,3 @@ class Appeal(PrimaryModel):
             self.organization_id, self.park_id = self.result.organization_id, self.result.park_id
         super().save(*args, **kwargs)
 
-
-from parkos.evaluation.disposal_models import *  # noqa: E402,F401,F403

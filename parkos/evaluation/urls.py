@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from parkos.evaluation import disposal_urls, views
+from parkos.evaluation import views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -19,5 +19,4 @@ urlpatterns = [
     *views.IndicatorFilingViews.urls(),
     *views.AppealViews.urls(),
     *views.EvaluationSchemeViews.urls(),
-    *disposal_urls.urlpatterns,
 ]

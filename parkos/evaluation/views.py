@@ -300,6 +300,11 @@ class RunCreateView(View):
         return redirect(run.get_absolute_url())
 
 
+#: templates of further actions on a run's page, added by the apps built on evaluation at start (land adds
+#: "Flag inefficient land" in its AppConfig.ready); evaluation itself imports none of those apps
+run_action_templates: list[str] = []
+
+
 class RunDetailView(_RunAccess):
     def get(self, request, pk):
         run = self.get_run(pk)
@@ -316,6 +321,7 @@ class RunDetailView(_RunAccess):
             "area_tables": area_tables,
             "results_url": results_url,
             "grade_counts": list(run.grade_counts.items()),
+            "run_action_templates": run_action_templates,
         }
         return render(request, "evaluation/run_detail.html", context)
 

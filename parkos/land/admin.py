@@ -1,12 +1,13 @@
-"""Inefficient land and disposal cases in the Django admin (operator admins only); imported by admin.py."""
+"""Inefficient land and disposal cases in the Django admin (operator admins only)."""
 
 from django.contrib import admin
 
-from parkos.evaluation.disposal_models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
+from parkos.core.admin import PrimaryAdmin
+from parkos.land.models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
 
 
 @admin.register(ParcelFlag)
-class ParcelFlagAdmin(admin.ModelAdmin):
+class ParcelFlagAdmin(PrimaryAdmin):
     list_display = ("parcel", "reason", "flagged_on", "cleared_on", "run")
     list_filter = ("reason",)
     search_fields = ("parcel__code", "detail")
@@ -20,7 +21,7 @@ class DisposalMilestoneInline(admin.TabularInline):
 
 
 @admin.register(DisposalCase)
-class DisposalCaseAdmin(admin.ModelAdmin):
+class DisposalCaseAdmin(PrimaryAdmin):
     list_display = ("parcel", "path", "status", "opened_on", "closed_on", "outcome")
     list_filter = ("path", "status", "outcome")
     search_fields = ("parcel__code", "notes")
@@ -29,12 +30,12 @@ class DisposalCaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(DisposalMilestone)
-class DisposalMilestoneAdmin(admin.ModelAdmin):
+class DisposalMilestoneAdmin(PrimaryAdmin):
     list_display = ("title", "case", "due_date", "done_on", "owner")
     raw_id_fields = ("case", "owner")
 
 
 @admin.register(DisposalDocument)
-class DisposalDocumentAdmin(admin.ModelAdmin):
+class DisposalDocumentAdmin(PrimaryAdmin):
     list_display = ("title", "case")
     raw_id_fields = ("case",)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.core.forms import PrimaryModelForm, model_formfield, style_widget
 from parkos.core.permissions import Action
-from parkos.evaluation.disposal_models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
+from parkos.land.models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
 
 
 def _parcels_the_user_may_change(form) -> None:

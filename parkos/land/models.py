@@ -1,6 +1,6 @@
 """Inefficient land and its disposal: parcel flags, disposal cases, their milestones and documents.
 
-A parcel is flagged inefficient by an evaluation run (the scheme's rules, see ``evaluation.disposal``)
+A parcel is flagged inefficient by an evaluation run (the scheme's rules, see ``land.services``)
 or by hand; a disposal case then works it off along one path (upgrade in place, buy-back, ...)
 through dated milestones to a closure that says what became of the land. The parcel's status
 follows the case: inefficient when flagged, under disposal while a case is open, and on closure
@@ -17,8 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.models import PrimaryModel
-
-__all__ = ["DisposalCase", "DisposalDocument", "DisposalMilestone", "ParcelFlag"]
 
 
 class ParcelFlag(PrimaryModel):
@@ -65,6 +63,8 @@ class ParcelFlag(PrimaryModel):
 
     class Meta:
         ordering = ["-flagged_on", "parcel", "reason"]
+        #: the table it had when these models lived in the evaluation app (moved without copying rows)
+        db_table = "evaluation_parcelflag"
         verbose_name = _("parcel flag")
         verbose_name_plural = _("parcel flags")
 
@@ -130,6 +130,8 @@ class DisposalCase(PrimaryModel):
 
     class Meta:
         ordering = ["-opened_on", "-pk"]
+        #: the table it had when these models lived in the evaluation app (moved without copying rows)
+        db_table = "evaluation_disposalcase"
         verbose_name = _("disposal case")
         verbose_name_plural = _("disposal cases")
         constraints = [
@@ -152,8 +154,9 @@ class DisposalCase(PrimaryModel):
         errors = {}
         if self.status == self.Status.CLOSED:
             if not self.closed_on:
-                errors["closed_on"] = _("A closed case needs the day it was closed.")
-            if not self.outcome:
+                # in any channel (form, API, import, admin): only the close action records when and how
+                errors["status"] = _("Close a case with its close action, which records the outcome.")
+            elif not self.outcome:
                 errors["outcome"] = _("A closed case needs its outcome.")
         elif self.closed_on or self.outcome:
             errors["status"] = _("Close the case with the close action to record when and how it ended.")
@@ -188,6 +191,8 @@ class DisposalMilestone(PrimaryModel):
 
     class Meta:
         ordering = ["case", "due_date", "pk"]
+        #: the table it had when these models lived in the evaluation app (moved without copying rows)
+        db_table = "evaluation_disposalmilestone"
         verbose_name = _("disposal milestone")
         verbose_name_plural = _("disposal milestones")
 
@@ -215,6 +220,8 @@ class DisposalDocument(PrimaryModel):
 
     class Meta:
         ordering = ["case", "title"]
+        #: the table it had when these models lived in the evaluation app (moved without copying rows)
+        db_table = "evaluation_disposaldocument"
         verbose_name = _("disposal document")
         verbose_name_plural = _("disposal documents")
 

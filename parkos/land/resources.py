@@ -1,10 +1,13 @@
-"""Import/export columns for inefficient land and disposal cases: parcels as PARK-CODE/PARCEL-NUMBER, users by name."""
+"""Import/export columns for inefficient land and disposal cases: parcels as PARK-CODE/PARCEL-NUMBER, users by name.
+
+What an imported flag or case does to its parcel is the write path's business (``land.services``).
+"""
 
 from import_export import fields
 
 from parkos.core.resources import PrimaryResource, VisibleForeignKeyWidget, register
-from parkos.evaluation.disposal_models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
 from parkos.investment.resources import UserWidget
+from parkos.land.models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
 from parkos.parks.models import LandParcel
 from parkos.parks.resources import ParcelWidget
 
@@ -28,12 +31,6 @@ class ParcelFlagResource(PrimaryResource):
     def get_queryset(self):
         return super().get_queryset().select_related("parcel__park", "flagged_by")
 
-    def after_save_instance(self, instance, row, **kwargs):
-        super().after_save_instance(instance, row, **kwargs)
-        from parkos.evaluation.disposal import flag_applied
-
-        flag_applied(flag=instance, user=self.user)
-
 
 @register
 class DisposalCaseResource(PrimaryResource):
@@ -49,21 +46,6 @@ class DisposalCaseResource(PrimaryResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("parcel__park", "owner")
-
-    def before_save_instance(self, instance, row, **kwargs):
-        super().before_save_instance(instance, row, **kwargs)
-        from django.core.exceptions import ValidationError
-        from django.utils.translation import gettext as _
-
-        if instance.status == DisposalCase.Status.CLOSED and not instance.closed_on:
-            raise ValidationError({"status": _("Close a case with its close action, which records the outcome.")})
-
-    def after_save_instance(self, instance, row, **kwargs):
-        super().after_save_instance(instance, row, **kwargs)
-        if instance.status != DisposalCase.Status.CLOSED:
-            from parkos.evaluation.disposal import case_opened
-
-            case_opened(case=instance, user=self.user)
 
 
 @register

@@ -13,6 +13,10 @@ The parcel's status follows one rule, written here and nowhere else:
 Flags from a run follow the rules in ``FlagRules``: set per scheme in the setting
 ``PARKOS_INEFFICIENT_LAND_RULES`` (``{"*": {...}, "<scheme name>": {...}}``), defaults below.
 Each writes its flags in bulk and records them, and the status changes, in the change log.
+
+What a flag or a case brings with it when it is created (the parcel's status) is registered once
+with the write path (``core.writes``) at the end of this module, so the add form, the API, an
+import and the services below all do the same; the app config imports this module at start.
 """
 
 from __future__ import annotations
@@ -25,17 +29,18 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkos.core import writes
 from parkos.core.changelog import log_bulk_create, update_logged
 from parkos.core.models import ObjectChange
-from parkos.core.permissions import Action
-from parkos.evaluation.disposal_models import DisposalCase, ParcelFlag
-from parkos.parks.models import LandParcel, Park
+from parkos.evaluation.models import AreaResult, EvaluationResult, EvaluationRun
+from parkos.land.models import DisposalCase, ParcelFlag
+from parkos.parks.models import LandParcel
 
 Status = LandParcel.Status
 Reason = ParcelFlag.Reason
@@ -181,8 +186,6 @@ def find_inefficient(*, run, rules: FlagRules, as_of: datetime.date | None = Non
     Each rule is one query; a parcel that already has an open flag for a reason is not found again
     for it, so flagging from the same run twice adds nothing.
     """
-    from parkos.evaluation.models import AreaResult, EvaluationResult
-
     as_of = as_of or timezone.localdate()
     candidates = LandParcel.objects.filter(status__in=FLAGGABLE)
     found: list[tuple[int, str, str]] = []
@@ -254,8 +257,6 @@ def flag_from_run(*, run, user, rules: FlagRules | None = None, as_of: datetime.
     The flags are bulk-created and their parcels set to ``inefficient`` in one update; both are in
     the change log, under ``user``.
     """
-    from parkos.evaluation.models import EvaluationRun
-
     if run.status != EvaluationRun.Status.DONE:
         raise ValidationError(
             _("Only a finished run can flag parcels; this one is %(status)s.") % {"status": run.get_status_display()}
@@ -285,14 +286,11 @@ def parcel_flag(
     flag = ParcelFlag(
         parcel=parcel, reason=reason, detail=detail, flagged_on=flagged_on or timezone.localdate(), flagged_by=user
     )
-    flag.full_clean()
-    flag.save()
-    flag_applied(flag=flag, user=user)
-    return flag
+    return writes.save(flag, user=user, created=True)  # runs flag_applied (registered below)
 
 
 def flag_applied(*, flag: ParcelFlag, user) -> None:
-    """What a new flag does to its parcel (also run after the generic add form, the API and an import)."""
+    """What a new flag does to its parcel, whichever channel created it (registered with the write path below)."""
     if flag.cleared_on is not None:
         return
     if flag.flagged_by_id is None and user is not None and getattr(user, "pk", None):
@@ -309,8 +307,7 @@ def flag_clear(*, flag: ParcelFlag, user, cleared_on: datetime.date | None = Non
     if flag.cleared_on is not None:
         raise ValidationError({"cleared_on": _("This flag was already cleared on %(day)s.") % {"day": flag.cleared_on}})
     flag.cleared_on = cleared_on or timezone.localdate()
-    flag.full_clean()
-    flag.save()
+    writes.save(flag, user=user, created=False)
     parcel = _fresh(flag.parcel)
     still_flagged = parcel.flags.filter(cleared_on__isnull=True).exists()
     if parcel.status == Status.INEFFICIENT and not still_flagged:
@@ -350,14 +347,11 @@ def case_open(
         opened_on=opened_on or timezone.localdate(),
         notes=notes,
     )
-    case.full_clean()
-    case.save()
-    case_opened(case=case, user=user)
-    return case
+    return writes.save(case, user=user, created=True)  # runs case_opened (registered below)
 
 
 def case_opened(*, case: DisposalCase, user) -> None:
-    """What opening a case does to its parcel (also run after the generic add form and the API create one)."""
+    """What opening a case does to its parcel, whichever channel opened it (registered with the write path below)."""
     _save_status(_fresh(case.parcel), Status.UNDER_DISPOSAL)
 
 
@@ -387,8 +381,7 @@ def case_close(
     case.closed_on = closed_on or timezone.localdate()
     if notes.strip():
         case.notes = f"{case.notes}\n\n{notes}".strip() if case.notes else notes
-    case.full_clean()
-    case.save()
+    writes.save(case, user=user, created=False)
     parcel = _fresh(case.parcel)
     extra = {"holder": None} if outcome == Outcome.RETURNED and case.path in TAKEN_BACK else {}
     _save_status(parcel, STATUS_AFTER[outcome], **extra)
@@ -398,97 +391,18 @@ def case_close(
     return case
 
 
-# --- selectors -------------------------------------------------------------------------------------
+# --- the write path's hooks ------------------------------------------------------------------------
 
 
-def available_land(user):
-    """Parcels available for investment promotion (idle) that ``user`` may see, with their floor area."""
-    last_closed = DisposalCase.objects.filter(parcel=OuterRef("pk"), status=DisposalCase.Status.CLOSED).order_by(
-        "-closed_on", "-pk"
-    )
-    return (
-        LandParcel.objects.restrict(user, Action.VIEW)
-        .filter(status=Status.IDLE)
-        .select_related("park", "holder")
-        .annotate(
-            floor_area=Subquery(
-                LandParcel.objects.filter(pk=OuterRef("pk"))
-                .annotate(total=Sum("buildings__floor_area"))
-                .values("total")[:1],
-                output_field=models.DecimalField(max_digits=14, decimal_places=2),
-            ),
-            returned_on=Subquery(last_closed.values("closed_on")[:1]),
-            returned_by_case=Subquery(last_closed.values("pk")[:1]),
-        )
-        .order_by("park__name", "code")
-    )
+def _flag_saved(flag: ParcelFlag, *, user, created: bool) -> None:
+    if created:
+        flag_applied(flag=flag, user=user)
 
 
-#: map colours per flag reason and per case status (Tabler's palette)
-REASON_COLOURS = {
-    Reason.BOTTOM_GRADE: "#d63939",
-    Reason.LOW_TAX: "#f76707",
-    Reason.IDLE: "#f59f00",
-    Reason.LOW_INTENSITY: "#ae3ec9",
-    Reason.MANUAL: "#66626c",
-}
-CASE_COLOURS = {
-    DisposalCase.Status.OPEN: "#206bc4",
-    DisposalCase.Status.IN_PROGRESS: "#4299e1",
-}
+def _case_saved(case: DisposalCase, *, user, created: bool) -> None:
+    if created and not case.is_closed:
+        case_opened(case=case, user=user)
 
 
-def inefficient_land_map(user) -> dict:
-    """GeoJSON of the parcels with an open flag or an active case that ``user`` may see, and of their parks.
-
-    Each parcel feature carries its reasons, its case, colours and links for the map's popups; only
-    flags and cases the user may see put a parcel on the map.
-    """
-    flags = ParcelFlag.objects.restrict(user, Action.VIEW).filter(cleared_on__isnull=True)
-    cases = DisposalCase.objects.restrict(user, Action.VIEW).exclude(status=DisposalCase.Status.CLOSED)
-    reasons: dict[int, list[str]] = {}
-    for parcel_id, reason in flags.values_list("parcel_id", "reason").order_by("parcel_id", "reason").distinct():
-        reasons.setdefault(parcel_id, []).append(reason)
-    active = {row[0]: row[1:] for row in cases.values_list("parcel_id", "pk", "status", "path")}
-    ids = set(reasons) | set(active)
-    parcels = LandParcel.objects.filter(pk__in=ids).select_related("park", "holder").order_by("park__name", "code")
-    features, park_ids = [], set()
-    for parcel in parcels:
-        park_ids.add(parcel.park_id)
-        case = active.get(parcel.pk)
-        parcel_reasons = reasons.get(parcel.pk, [])
-        colour = CASE_COLOURS[case[1]] if case else REASON_COLOURS[parcel_reasons[0]]
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": parcel.geometry,
-                "properties": {
-                    "id": parcel.pk,
-                    "code": parcel.code,
-                    "park": parcel.park.name,
-                    "holder": str(parcel.holder) if parcel.holder_id else "",
-                    "status": parcel.get_status_display(),
-                    "reasons": [str(Reason(r).label) for r in parcel_reasons],
-                    "reason_keys": parcel_reasons,
-                    "url": parcel.get_absolute_url(),
-                    "case_url": DisposalCase(pk=case[0]).get_absolute_url() if case else "",
-                    "case_status": str(DisposalCase.Status(case[1]).label) if case else "",
-                    "case_path": str(DisposalCase.Path(case[2]).label) if case else "",
-                    "colour": colour,
-                },
-            }
-        )
-    parks = Park.objects.restrict(user, Action.VIEW).filter(pk__in=park_ids, boundary__isnull=False)
-    boundaries = [
-        {
-            "type": "Feature",
-            "geometry": park.boundary,
-            "properties": {"name": park.name, "url": park.get_absolute_url()},
-        }
-        for park in parks
-    ]
-    return {
-        "parcels": {"type": "FeatureCollection", "features": [f for f in features if f["geometry"]]},
-        "parks": {"type": "FeatureCollection", "features": boundaries},
-        "without_geometry": [f["properties"] for f in features if not f["geometry"]],
-    }
+writes.register(ParcelFlag, after_save=_flag_saved)
+writes.register(DisposalCase, after_save=_case_saved)

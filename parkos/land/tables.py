@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.tables import AreaColumn, PrimaryTable
-from parkos.evaluation.disposal_models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
+from parkos.land.models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
 from parkos.parks.models import LandParcel
 
 CASE_STATUS_COLOURS = {"open": "blue", "in_progress": "azure", "closed": "green"}
@@ -103,5 +103,5 @@ class AvailableLandTable(tables.Table):
     def render_returned_on(self, record, value):
         from django.urls import reverse
 
-        url = reverse("evaluation:disposalcase", kwargs={"pk": record.returned_by_case})
+        url = reverse("land:disposalcase", kwargs={"pk": record.returned_by_case})
         return format_html('<a href="{}">{}</a>', url, f"{value:%Y-%m-%d}")

@@ -1,9 +1,11 @@
-"""Inefficient-land page URLs, included in the evaluation app's urls.py: /evaluation/..."""
+"""Land page URLs. They keep the paths they had under evaluation (/evaluation/parcel-flags/ ...), so
+bookmarks and links still work, with names in the ``land`` namespace."""
 
 from django.urls import path
 
-from parkos.evaluation import disposal_views as views
+from parkos.land import views
 
+app_name = "land"
 urlpatterns = [
     path("inefficient-land/", views.InefficientLandView.as_view(), name="inefficient_land"),
     path("available-land/", views.AvailableLandView.as_view(), name="available_land"),

@@ -12,44 +12,35 @@ from django_tables2 import RequestConfig
 from parkos.core.permissions import Action, can
 from parkos.core.views.files import serve_file
 from parkos.core.views.generic import ObjectViews, Related, object_history
-from parkos.evaluation import disposal, disposal_filtersets, disposal_forms, disposal_resources, disposal_tables
-from parkos.evaluation.disposal_models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
+from parkos.evaluation.models import EvaluationRun
+from parkos.land import filtersets, forms, resources, selectors, services, tables
+from parkos.land.models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
 from parkos.parks.models import LandParcel
 
 
 class ParcelFlagViews(ObjectViews):
     model = ParcelFlag
     path = "parcel-flags"
-    table = disposal_tables.ParcelFlagTable
-    filterset = disposal_filtersets.ParcelFlagFilterSet
-    form = disposal_forms.ParcelFlagForm
-    resource = disposal_resources.ParcelFlagResource
+    table = tables.ParcelFlagTable
+    filterset = filtersets.ParcelFlagFilterSet
+    form = forms.ParcelFlagForm
+    resource = resources.ParcelFlagResource
     list_related = ("parcel__park", "run__scheme", "flagged_by")
-
-    @classmethod
-    def after_save(cls, obj, user, *, created: bool) -> None:
-        if created:
-            disposal.flag_applied(flag=obj, user=user)
 
 
 class DisposalCaseViews(ObjectViews):
     model = DisposalCase
     path = "disposal-cases"
-    table = disposal_tables.DisposalCaseTable
-    filterset = disposal_filtersets.DisposalCaseFilterSet
-    form = disposal_forms.DisposalCaseForm
-    resource = disposal_resources.DisposalCaseResource
+    table = tables.DisposalCaseTable
+    filterset = filtersets.DisposalCaseFilterSet
+    form = forms.DisposalCaseForm
+    resource = resources.DisposalCaseResource
     list_related = ("parcel__park", "owner")
     related = (
-        Related(DisposalMilestone, disposal_tables.DisposalMilestoneTable, "case", limit=50),
-        Related(DisposalDocument, disposal_tables.DisposalDocumentTable, "case", limit=50),
+        Related(DisposalMilestone, tables.DisposalMilestoneTable, "case", limit=50),
+        Related(DisposalDocument, tables.DisposalDocumentTable, "case", limit=50),
     )
-    detail_template = "evaluation/disposal/case_detail.html"
-
-    @classmethod
-    def after_save(cls, obj, user, *, created: bool) -> None:
-        if created:
-            disposal.case_opened(case=obj, user=user)
+    detail_template = "land/case_detail.html"
 
     @classmethod
     def detail_extra(cls, obj, user) -> dict:
@@ -71,22 +62,22 @@ class DisposalCaseViews(ObjectViews):
 class DisposalMilestoneViews(ObjectViews):
     model = DisposalMilestone
     path = "disposal-milestones"
-    table = disposal_tables.DisposalMilestoneTable
-    filterset = disposal_filtersets.DisposalMilestoneFilterSet
-    form = disposal_forms.DisposalMilestoneForm
-    resource = disposal_resources.DisposalMilestoneResource
+    table = tables.DisposalMilestoneTable
+    filterset = filtersets.DisposalMilestoneFilterSet
+    form = forms.DisposalMilestoneForm
+    resource = resources.DisposalMilestoneResource
     list_related = ("case__parcel__park", "owner")
 
 
 class DisposalDocumentViews(ObjectViews):
     model = DisposalDocument
     path = "disposal-documents"
-    table = disposal_tables.DisposalDocumentTable
-    filterset = disposal_filtersets.DisposalDocumentFilterSet
-    form = disposal_forms.DisposalDocumentForm
-    resource = disposal_resources.DisposalDocumentResource
+    table = tables.DisposalDocumentTable
+    filterset = filtersets.DisposalDocumentFilterSet
+    form = forms.DisposalDocumentForm
+    resource = resources.DisposalDocumentResource
     list_related = ("case__parcel__park",)
-    detail_template = "evaluation/disposal/document_detail.html"
+    detail_template = "land/document_detail.html"
 
 
 def document_download(request, pk: int):
@@ -103,7 +94,7 @@ def _errors(exc: ValidationError) -> list[str]:
 class CaseCloseView(View):
     """Close a case with its outcome: the parcel's status follows (returned land becomes available)."""
 
-    template_name = "evaluation/disposal/case_close.html"
+    template_name = "land/case_close.html"
 
     def _case(self, request, pk):
         return get_object_or_404(
@@ -118,15 +109,15 @@ class CaseCloseView(View):
         if case.is_closed:
             messages.info(request, _("This case is already closed."))
             return redirect(case.get_absolute_url())
-        initial = {"outcome": disposal.USUAL_OUTCOME.get(case.path), "closed_on": timezone.localdate()}
-        return self._render(request, case, disposal_forms.CaseCloseForm(initial=initial, case=case))
+        initial = {"outcome": services.USUAL_OUTCOME.get(case.path), "closed_on": timezone.localdate()}
+        return self._render(request, case, forms.CaseCloseForm(initial=initial, case=case))
 
     def post(self, request, pk):
         case = self._case(request, pk)
-        form = disposal_forms.CaseCloseForm(request.POST, case=case)
+        form = forms.CaseCloseForm(request.POST, case=case)
         if form.is_valid():
             try:
-                case = disposal.case_close(case=case, user=request.user, **form.cleaned_data)
+                case = services.case_close(case=case, user=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -146,7 +137,7 @@ class FlagClearView(View):
     def post(self, request, pk):
         flag = get_object_or_404(ParcelFlag.objects.restrict(request.user, Action.CHANGE), pk=pk)
         try:
-            disposal.flag_clear(flag=flag, user=request.user)
+            services.flag_clear(flag=flag, user=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(_errors(exc)))
         else:
@@ -158,26 +149,24 @@ class RunFlagParcelsView(View):
     """Flag the parcels a finished run finds inefficient, by its scheme's rules."""
 
     def post(self, request, pk):
-        from parkos.evaluation.models import EvaluationRun
-
         if not can(request.user, ParcelFlag, Action.ADD):
             raise PermissionDenied
         run = get_object_or_404(EvaluationRun.objects.restrict(request.user, Action.VIEW), pk=pk)
         try:
-            flags = disposal.flag_from_run(run=run, user=request.user)
+            flags = services.flag_from_run(run=run, user=request.user)
         except (ValidationError, ValueError) as exc:
             messages.error(request, " ".join(_errors(exc)) if isinstance(exc, ValidationError) else str(exc))
             return redirect(run.get_absolute_url())
         messages.success(
             request, _("Flagged %(n)d parcels as inefficient from this run.") % {"n": len({f.parcel_id for f in flags})}
         )
-        return redirect(f"{reverse('evaluation:parcelflag_list')}?run={run.pk}")
+        return redirect(f"{reverse('land:parcelflag_list')}?run={run.pk}")
 
 
 class InefficientLandView(View):
     """The inefficient-land list and map: parcels with an open flag or an active case, in the user's scope."""
 
-    template_name = "evaluation/disposal/inefficient_land.html"
+    template_name = "land/inefficient_land.html"
 
     def get(self, request):
         if not can(request.user, ParcelFlag, Action.VIEW):
@@ -187,14 +176,15 @@ class InefficientLandView(View):
             .filter(cleared_on__isnull=True)
             .select_related("parcel__park", "run__scheme", "flagged_by")
         )
-        table = disposal_tables.ParcelFlagTable(flags, request=request, exclude=("open",))
+        table = tables.ParcelFlagTable(flags, request=request, exclude=("open",))
         RequestConfig(request, paginate={"per_page": 25}).configure(table)
-        data = disposal.inefficient_land_map(request.user)
+        data = selectors.inefficient_land_map(request.user)
         legend = [
-            {"label": ParcelFlag.Reason(key).label, "colour": colour} for key, colour in disposal.REASON_COLOURS.items()
+            {"label": ParcelFlag.Reason(key).label, "colour": colour}
+            for key, colour in selectors.REASON_COLOURS.items()
         ] + [
             {"label": _("Case: %(status)s") % {"status": DisposalCase.Status(key).label}, "colour": colour}
-            for key, colour in disposal.CASE_COLOURS.items()
+            for key, colour in selectors.CASE_COLOURS.items()
         ]
         context = {
             "table": table,
@@ -209,36 +199,36 @@ class InefficientLandView(View):
 class AvailableLandView(View):
     """Land available for investment promotion: idle parcels, with the disposal case that returned each."""
 
-    template_name = "evaluation/disposal/available_land.html"
+    template_name = "land/available_land.html"
 
     def get(self, request):
         if not can(request.user, LandParcel, Action.VIEW):
             raise PermissionDenied
-        parcels = disposal.available_land(request.user)
-        table = disposal_tables.AvailableLandTable(parcels, request=request)
+        parcels = selectors.available_land(request.user)
+        table = tables.AvailableLandTable(parcels, request=request)
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         parcel_list = f"{reverse(LandParcel.url_name('list'))}?status={LandParcel.Status.IDLE}"
         return render(request, self.template_name, {"table": table, "parcel_list_url": parcel_list})
 
 
 def menu_links(user) -> list[tuple[str, str]]:
-    """The inefficient-land map and the available land, for the evaluation menu."""
+    """The inefficient-land map and the available land, for the land menu."""
     links = []
     if can(user, ParcelFlag, Action.VIEW):
-        links.append((_("Inefficient land"), reverse("evaluation:inefficient_land")))
+        links.append((_("Inefficient land"), reverse("land:inefficient_land")))
     if can(user, LandParcel, Action.VIEW):
-        links.append((_("Land available for promotion"), reverse("evaluation:available_land")))
+        links.append((_("Land available for promotion"), reverse("land:available_land")))
     return links
 
 
 def register_panels() -> None:
-    """A parcel's page lists its flags and disposal cases (parks cannot import evaluation: added from here)."""
+    """A parcel's page lists its flags and disposal cases (parks cannot import land: added from here)."""
     from django.utils.translation import gettext_lazy
 
     from parkos.core.views.generic import add_related
 
-    add_related(LandParcel, Related(ParcelFlag, disposal_tables.ParcelFlagTable, "parcel", gettext_lazy("Flags")))
+    add_related(LandParcel, Related(ParcelFlag, tables.ParcelFlagTable, "parcel", gettext_lazy("Flags")))
     add_related(
         LandParcel,
-        Related(DisposalCase, disposal_tables.DisposalCaseTable, "parcel", gettext_lazy("Disposal cases")),
+        Related(DisposalCase, tables.DisposalCaseTable, "parcel", gettext_lazy("Disposal cases")),
     )

@@ -3,7 +3,7 @@
 import pytest
 
 from parkos.demo.generator import load_demo
-from parkos.evaluation.disposal_models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
+from parkos.land.models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
 from parkos.parks.models import LandParcel
 
 SCALE = 0.02

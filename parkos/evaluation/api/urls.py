@@ -1,7 +1,7 @@
 """Evaluation API URLs: /api/evaluation/..."""
 
 from parkos.core.api.views import Router
-from parkos.evaluation.api import disposal, views
+from parkos.evaluation.api import views
 
 app_name = "evaluation-api"
 router = Router()
@@ -10,5 +10,4 @@ router.register("schemes", views.EvaluationSchemeViewSet)
 router.register("runs", views.EvaluationRunViewSet)
 router.register("results", views.EvaluationResultViewSet)
 router.register("appeals", views.AppealViewSet)
-disposal.register(router)
 urlpatterns = [*router.urls]

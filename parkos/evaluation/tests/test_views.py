@@ -175,5 +175,3 @@ class EvaluationSchemeTests(StandardModelTests):
         self.assertEqual(response.status_code, 302)
         self.assertTrue(EvaluationScheme.objects.filter(name=self.obj_in.name, version=500).exists())
 
-
-from parkos.evaluation.tests.test_views_disposal import *  # noqa: E402,F401,F403

@@ -13,11 +13,11 @@ from django.utils import timezone
 from parkos.core.changelog import change_context
 from parkos.core.models import ObjectChange
 from parkos.core.testing import World
-from parkos.evaluation import disposal
-from parkos.evaluation.disposal import FlagRules
-from parkos.evaluation.disposal_models import DisposalCase, ParcelFlag
 from parkos.evaluation.models import AreaResult, EvaluationResult, EvaluationRun
 from parkos.evaluation.tests.helpers import load_scheme
+from parkos.land import selectors, services
+from parkos.land.models import DisposalCase, ParcelFlag
+from parkos.land.services import FlagRules
 from parkos.parks.models import Building, LandParcel
 
 Status = LandParcel.Status
@@ -66,7 +66,7 @@ class DisposalTestCase(TestCase):
         )
 
     def flag(self, run=None):
-        return disposal.flag_from_run(run=run or self.evaluation_run, user=self.officer, rules=self.rules)
+        return services.flag_from_run(run=run or self.evaluation_run, user=self.officer, rules=self.rules)
 
 
 class FlagFromRunTests(DisposalTestCase):
@@ -181,7 +181,7 @@ class IdleRuleTests(DisposalTestCase):
         parcel = self.parcel()
         parcel.status = Status.IDLE
         parcel.save()
-        since = disposal.idle_since([parcel.pk])
+        since = services.idle_since([parcel.pk])
         self.assertEqual(since[parcel.pk], timezone.localdate())
 
 
@@ -202,8 +202,8 @@ class PlotRatioRuleTests(DisposalTestCase):
 class RulesFromSettingsTests(TestCase):
     @override_settings(PARKOS_INEFFICIENT_LAND_RULES={"*": {"idle_years": 3}, "small": {"grades": ["C", "D"]}})
     def test_scheme_rules_override_the_general_ones(self):
-        self.assertEqual(disposal.rules_for("small"), FlagRules(grades=("C", "D"), idle_years=3))
-        self.assertEqual(disposal.rules_for("other").idle_years, 3)
+        self.assertEqual(services.rules_for("small"), FlagRules(grades=("C", "D"), idle_years=3))
+        self.assertEqual(services.rules_for("other").idle_years, 3)
 
     def test_a_bad_rule_is_named(self):
         with self.assertRaisesMessage(ValueError, "min_tax"):
@@ -219,15 +219,23 @@ class CaseTests(DisposalTestCase):
 
     def open_case(self, path=DisposalCase.Path.BUY_BACK, parcel=None):
         parcel = parcel or self.parcel(status=Status.INEFFICIENT)
-        return disposal.case_open(parcel=parcel, path=path, user=self.officer, opened_on=datetime.date(2026, 1, 5))
+        return services.case_open(parcel=parcel, path=path, user=self.officer, opened_on=datetime.date(2026, 1, 5))
 
     def test_flag_by_hand_needs_a_reason_and_makes_the_parcel_inefficient(self):
         parcel = self.parcel()
         with self.assertRaises(ValidationError):
-            disposal.parcel_flag(parcel=parcel, user=self.officer, detail=" ")
-        flag = disposal.parcel_flag(parcel=parcel, user=self.officer, detail="Plant empty, machinery removed")
+            services.parcel_flag(parcel=parcel, user=self.officer, detail=" ")
+        flag = services.parcel_flag(parcel=parcel, user=self.officer, detail="Plant empty, machinery removed")
         parcel.refresh_from_db()
         self.assertEqual((flag.reason, parcel.status), ("manual", Status.INEFFICIENT))
+
+    def test_a_flag_by_hand_stays_in_the_officers_parks(self):
+        outside = self.parcel("out")
+        with self.assertRaises(ValidationError):
+            services.parcel_flag(parcel=outside, user=self.officer, detail="Not my park")
+        self.assertFalse(ParcelFlag.objects.filter(parcel=outside).exists())
+        outside.refresh_from_db()
+        self.assertEqual(outside.status, Status.IN_USE)
 
     def test_opening_a_case_puts_the_parcel_under_disposal(self):
         case = self.open_case()
@@ -238,20 +246,20 @@ class CaseTests(DisposalTestCase):
 
     def test_closing_with_land_returned_makes_it_available_for_promotion(self):
         case = self.open_case(DisposalCase.Path.BUY_BACK)
-        disposal.parcel_flag(parcel=case.parcel, user=self.officer, detail="by hand")
-        case = disposal.case_close(case=case, user=self.officer, closed_on=datetime.date(2026, 9, 30))
+        services.parcel_flag(parcel=case.parcel, user=self.officer, detail="by hand")
+        case = services.case_close(case=case, user=self.officer, closed_on=datetime.date(2026, 9, 30))
         parcel = LandParcel.objects.get(pk=case.parcel_id)
         self.assertEqual((case.status, case.outcome), ("closed", "returned"))  # a buy-back usually returns the land
         self.assertEqual(parcel.status, Status.IDLE)
         self.assertIsNone(parcel.holder)
         self.assertFalse(parcel.flags.filter(cleared_on__isnull=True).exists())
-        self.assertIn(parcel, list(disposal.available_land(self.officer)))
-        available = disposal.available_land(self.officer).get(pk=parcel.pk)
+        self.assertIn(parcel, list(selectors.available_land(self.officer)))
+        available = selectors.available_land(self.officer).get(pk=parcel.pk)
         self.assertEqual((available.returned_on, available.returned_by_case), (case.closed_on, case.pk))
 
     def test_re_leasing_returns_the_space_but_keeps_the_holder(self):
         case = self.open_case(DisposalCase.Path.RE_LEASING)
-        case = disposal.case_close(case=case, user=self.officer)
+        case = services.case_close(case=case, user=self.officer)
         parcel = LandParcel.objects.get(pk=case.parcel_id)
         self.assertEqual((parcel.status, parcel.holder), (Status.IDLE, self.world.org["in"]))
 
@@ -263,20 +271,20 @@ class CaseTests(DisposalTestCase):
             (DisposalCase.Path.UPGRADE, DisposalCase.Outcome.RETURNED, Status.IDLE),
         ):
             with self.subTest(path=path, outcome=outcome):
-                case = disposal.case_close(case=self.open_case(path), user=self.officer, outcome=outcome)
+                case = services.case_close(case=self.open_case(path), user=self.officer, outcome=outcome)
                 self.assertEqual(LandParcel.objects.get(pk=case.parcel_id).status, status)
 
     def test_a_case_closes_once_and_not_before_it_opened(self):
         case = self.open_case()
         with self.assertRaises(ValidationError) as caught:
-            disposal.case_close(case=case, user=self.officer, closed_on=datetime.date(2025, 12, 31))
+            services.case_close(case=case, user=self.officer, closed_on=datetime.date(2025, 12, 31))
         self.assertIn("closed_on", caught.exception.message_dict)
-        disposal.case_close(case=case, user=self.officer)
+        services.case_close(case=case, user=self.officer)
         with self.assertRaises(ValidationError):
-            disposal.case_close(case=case, user=self.officer)
+            services.case_close(case=case, user=self.officer)
 
     def test_after_closing_a_new_case_may_open_on_the_parcel(self):
-        case = disposal.case_close(case=self.open_case(DisposalCase.Path.UPGRADE), user=self.officer)
+        case = services.case_close(case=self.open_case(DisposalCase.Path.UPGRADE), user=self.officer)
         again = self.open_case(parcel=LandParcel.objects.get(pk=case.parcel_id))
         self.assertEqual(again.parcel.status, Status.UNDER_DISPOSAL)
 
@@ -291,7 +299,7 @@ class PagesAndPermissionTests(DisposalTestCase):
 
     def test_officer_flags_from_a_run_page_action(self):
         self.result("in", grade="D")
-        url = reverse("evaluation:evaluationrun_flag_parcels", kwargs={"pk": self.evaluation_run.pk})
+        url = reverse("land:evaluationrun_flag_parcels", kwargs={"pk": self.evaluation_run.pk})
         self.assertEqual(self.client_for("investment_staff").post(url).status_code, 403)
         response = self.client_for("evaluation_officer").post(url)
         self.assertEqual(response.status_code, 302)
@@ -304,30 +312,30 @@ class PagesAndPermissionTests(DisposalTestCase):
 
     def test_investment_staff_see_returned_land_read_only(self):
         parcel = self.parcel(status=Status.INEFFICIENT)
-        case = disposal.case_open(parcel=parcel, path=DisposalCase.Path.LAND_RESERVE, user=self.officer)
-        disposal.case_close(case=case, user=self.officer)
+        case = services.case_open(parcel=parcel, path=DisposalCase.Path.LAND_RESERVE, user=self.officer)
+        services.case_close(case=case, user=self.officer)
         staff = self.client_for("investment_staff")
-        page = staff.get(reverse("evaluation:available_land"))
+        page = staff.get(reverse("land:available_land"))
         self.assertContains(page, parcel.get_absolute_url())
         self.assertContains(page, case.get_absolute_url())
         listed = staff.get(reverse("parks:landparcel_list"), {"status": "idle"})
         self.assertContains(listed, parcel.get_absolute_url())
         self.assertEqual(staff.get(case.get_absolute_url()).status_code, 200)
-        self.assertEqual(staff.get(reverse("evaluation:disposalcase_edit", kwargs={"pk": case.pk})).status_code, 404)
-        close = reverse("evaluation:disposalcase_close", kwargs={"pk": case.pk})
+        self.assertEqual(staff.get(reverse("land:disposalcase_edit", kwargs={"pk": case.pk})).status_code, 404)
+        close = reverse("land:disposalcase_close", kwargs={"pk": case.pk})
         self.assertEqual(staff.post(close, {"outcome": "returned", "closed_on": "2026-01-01"}).status_code, 404)
 
     def test_available_land_shows_only_idle_parcels_in_scope(self):
         inside = self.parcel("in", status=Status.IDLE)
         outside = self.parcel("out", status=Status.IDLE)
         busy = self.parcel("in", status=Status.UNDER_DISPOSAL)
-        page = self.client_for("investment_staff").get(reverse("evaluation:available_land"))
+        page = self.client_for("investment_staff").get(reverse("land:available_land"))
         self.assertContains(page, inside.get_absolute_url())
         self.assertNotContains(page, outside.get_absolute_url())
         self.assertNotContains(page, busy.get_absolute_url())
 
     def map_data(self, client) -> dict:
-        response = client.get(reverse("evaluation:inefficient_land"))
+        response = client.get(reverse("land:inefficient_land"))
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "vendor/leaflet/leaflet.js")
         html = response.content.decode()
@@ -340,19 +348,19 @@ class PagesAndPermissionTests(DisposalTestCase):
         self.world.park["in"].boundary = SQUARE
         self.world.park["in"].save()
         flagged_in = self.parcel("in", geometry=SQUARE)
-        disposal.parcel_flag(parcel=flagged_in, user=self.officer, detail="in")
+        services.parcel_flag(parcel=flagged_in, user=self.officer, detail="in")
         flagged_out = self.parcel("out", geometry=SQUARE)
-        disposal.parcel_flag(parcel=flagged_out, user=self.officer, detail="out")
-        case_in = disposal.case_open(parcel=self.parcel("in", geometry=SQUARE), path="upgrade", user=self.officer)
+        services.parcel_flag(parcel=flagged_out, user=self.world.users["operator_admin"], detail="out")
+        case_in = services.case_open(parcel=self.parcel("in", geometry=SQUARE), path="upgrade", user=self.officer)
         not_flagged = self.parcel("in", geometry=SQUARE)
         no_outline = self.parcel("in")
-        disposal.parcel_flag(parcel=no_outline, user=self.officer, detail="no outline")
+        services.parcel_flag(parcel=no_outline, user=self.officer, detail="no outline")
 
         data = self.map_data(self.client_for("evaluation_officer"))
         features = {f["properties"]["id"]: f["properties"] for f in data["parcels"]["features"]}
         self.assertEqual(set(features), {flagged_in.pk, case_in.parcel_id})
         self.assertEqual(features[flagged_in.pk]["reason_keys"], ["manual"])
-        self.assertEqual(features[flagged_in.pk]["colour"], disposal.REASON_COLOURS["manual"])
+        self.assertEqual(features[flagged_in.pk]["colour"], selectors.REASON_COLOURS["manual"])
         self.assertEqual(features[case_in.parcel_id]["case_url"], case_in.get_absolute_url())
         self.assertNotIn(not_flagged.pk, features)
         self.assertEqual([p["id"] for p in data["without_geometry"]], [no_outline.pk])
@@ -363,20 +371,20 @@ class PagesAndPermissionTests(DisposalTestCase):
 
     def test_map_page_html_carries_only_scoped_geojson(self):
         outside = self.parcel("out", geometry=SQUARE)
-        disposal.parcel_flag(parcel=outside, user=self.officer, detail="out")
-        response = self.client_for("evaluation_officer").get(reverse("evaluation:inefficient_land"))
+        services.parcel_flag(parcel=outside, user=self.world.users["operator_admin"], detail="out")
+        response = self.client_for("evaluation_officer").get(reverse("land:inefficient_land"))
         self.assertNotContains(response, outside.get_absolute_url())
 
     def test_roles_without_evaluation_see_no_map(self):
         for role in ("service_staff", "enterprise_user", "government_partner"):
             with self.subTest(role=role):
-                response = self.client_for(role).get(reverse("evaluation:inefficient_land"))
+                response = self.client_for(role).get(reverse("land:inefficient_land"))
                 self.assertEqual(response.status_code, 403)
 
     def test_parcel_page_lists_its_flags_and_cases(self):
         parcel = self.parcel(status=Status.INEFFICIENT)
-        disposal.parcel_flag(parcel=parcel, user=self.officer, detail="Workshop empty")
-        case = disposal.case_open(parcel=parcel, path="upgrade", user=self.officer)
+        services.parcel_flag(parcel=parcel, user=self.officer, detail="Workshop empty")
+        case = services.case_open(parcel=parcel, path="upgrade", user=self.officer)
         response = self.client_for("evaluation_officer").get(parcel.get_absolute_url())
         self.assertContains(response, case.get_absolute_url())
         self.assertContains(response, "Workshop empty")

@@ -2,11 +2,12 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from parkos.core.testing import StandardModelTests, csv_text
-from parkos.evaluation.disposal_models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
+from parkos.land.models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
 from parkos.parks.models import LandParcel
 
 #: evaluation officers work inefficient land in their parks; park managers and investment staff read it
@@ -117,7 +118,7 @@ class ParcelFlagTests(StandardModelTests):
 
     def test_clearing_the_last_flag_puts_the_parcel_back_in_use(self):
         flag = self.make(self.world, "in")
-        response = self.client.post(reverse("evaluation:parcelflag_clear", kwargs={"pk": flag.pk}))
+        response = self.client.post(reverse("land:parcelflag_clear", kwargs={"pk": flag.pk}))
         self.assertEqual(response.status_code, 302)
         flag.refresh_from_db()
         self.assertIsNotNone(flag.cleared_on)
@@ -184,7 +185,7 @@ class DisposalCaseTests(StandardModelTests):
 
     def test_close_page_frees_the_land(self):
         case = self.make(self.world, "in")
-        url = reverse("evaluation:disposalcase_close", kwargs={"pk": case.pk})
+        url = reverse("land:disposalcase_close", kwargs={"pk": case.pk})
         self.assertContains(self.client.get(url), "returned")
         response = self.client.post(url, {"outcome": "returned", "closed_on": "2026-06-30", "notes": "Bought back"})
         self.assertEqual(response.status_code, 302)
@@ -195,7 +196,7 @@ class DisposalCaseTests(StandardModelTests):
 
     def test_close_refuses_a_date_before_the_case_opened(self):
         case = self.make(self.world, "in")
-        url = reverse("evaluation:disposalcase_close", kwargs={"pk": case.pk})
+        url = reverse("land:disposalcase_close", kwargs={"pk": case.pk})
         response = self.client.post(url, {"outcome": "returned", "closed_on": "2020-01-01"})
         self.assertEqual(response.status_code, 400)
         self.assertIn("closed_on", response.context["form"].errors)
@@ -207,12 +208,12 @@ class DisposalCaseTests(StandardModelTests):
 
         client = Client()
         client.force_login(self.world.users["investment_staff"])
-        url = reverse("evaluation:disposalcase_close", kwargs={"pk": self.obj_in.pk})
+        url = reverse("land:disposalcase_close", kwargs={"pk": self.obj_in.pk})
         self.assertEqual(client.post(url, {"outcome": "returned", "closed_on": "2026-06-30"}).status_code, 404)
 
     def test_api_close_action(self):
         case = self.make(self.world, "in")
-        url = reverse("evaluation-api:disposalcase-close", kwargs={"pk": case.pk})
+        url = reverse("land-api:disposalcase-close", kwargs={"pk": case.pk})
         response = self.api.post(url, {"outcome": "in_use", "closed_on": "2026-05-01"}, format="json")
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(response.json()["status"], "closed")
@@ -225,6 +226,20 @@ class DisposalCaseTests(StandardModelTests):
         response = self.api.patch(self.api_url(self.obj_in), {"status": "closed"}, format="json")
         self.assertEqual(response.status_code, 400)
         self.assertIn("status", response.json())
+
+    def test_closing_by_hand_is_refused_alike_in_every_channel(self):
+        message = "Close a case with its close action, which records the outcome."
+        case = self.make(self.world, "in")
+        case.status = DisposalCase.Status.CLOSED
+        with self.assertRaises(ValidationError) as caught:
+            case.full_clean()
+        self.assertEqual(caught.exception.message_dict["status"], [message])
+        response = self.api.patch(self.api_url(self.obj_in), {"status": "closed"}, format="json")
+        self.assertEqual(response.json()["status"], [message])
+        rows = self.csv_rows(self.world).replace(",open,", ",closed,")
+        response = self.upload(rows)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn(message, [e.message for e in response.context["report"].errors if e.field == "status"])
 
     def test_case_page_shows_milestones_documents_parcel_and_its_history(self):
         case = self.make(self.world, "in")
@@ -325,7 +340,7 @@ class DisposalDocumentTests(StandardModelTests):
     def test_download_goes_through_the_permission_rule(self):
         from django.test import Client
 
-        url = reverse("evaluation:disposaldocument_download", kwargs={"pk": self.obj_in.pk})
+        url = reverse("land:disposaldocument_download", kwargs={"pk": self.obj_in.pk})
         self.assertEqual(self.client.get(url).status_code, 200)
         for role, status in (("evaluation_officer", 200), ("service_staff", 404), ("enterprise_user", 404)):
             client = Client()
@@ -333,5 +348,5 @@ class DisposalDocumentTests(StandardModelTests):
             self.assertEqual(client.get(url).status_code, status, role)
         client = Client()
         client.force_login(self.world.users["evaluation_officer"])
-        outside = reverse("evaluation:disposaldocument_download", kwargs={"pk": self.obj_out.pk})
+        outside = reverse("land:disposaldocument_download", kwargs={"pk": self.obj_out.pk})
         self.assertEqual(client.get(outside).status_code, 404)
