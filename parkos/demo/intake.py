@@ -55,11 +55,6 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")  # fmt: skip
 
 
-def _district_en(government_en: str) -> str:
-    """ "Shanghai Pudong New Area People's Government" -> "Pudong New Area"."""
-    return government_en.replace("Shanghai ", "").replace(" People's Government", "")
-
-
 def load_intake(rng: random.Random, *, enterprises: Sequence[Organization], today: date, counts: dict) -> None:
     """Two drafted articles in the investment account's first park (nothing accepted: that is for the visitor)."""
     account = get_user_model().objects.filter(username="investment").first()

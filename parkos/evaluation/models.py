@@ -150,9 +150,6 @@ class IndicatorFiling(PrimaryModel):
                 }
             )
 
-    def source_of(self, field: str) -> str:
-        return self.sources.get(field, "")
-
 
 class EvaluationScheme(PrimaryModel):
     """One version of an evaluation method, as data: its ``definition`` is a scheme.Scheme in JSON."""

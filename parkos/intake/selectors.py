@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import BooleanField as BooleanDBField
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -129,10 +129,6 @@ def event_choices(article, user, around: datetime.date | None, limit: int = EVEN
     later = list(events.filter(date__gte=around).order_by("date", "pk")[:limit])
     earlier = list(events.filter(date__lt=around).order_by("-date", "-pk")[:limit])
     return sorted(later + earlier, key=lambda e: (abs((e.date - around).days), e.pk))[:limit]
-
-
-def visible_events(article, user) -> QuerySet:
-    return Event.objects.restrict(user, Action.VIEW).filter(park_id=article.park_id)
 
 
 # --- the review's starting values ---------------------------------------------------------------------------

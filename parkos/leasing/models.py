@@ -207,10 +207,6 @@ class RentTerm(PrimaryModel):
         end = self.end_date.isoformat() if self.end_date else "…"
         return f"{self.lease} {self.start_date:%Y-%m-%d}–{end}"
 
-    @property
-    def is_free(self) -> bool:
-        return self.rent_amount == 0
-
     def clean(self) -> None:
         errors = {}
         if self.end_date and self.start_date and self.end_date < self.start_date:

@@ -122,10 +122,6 @@ class OccupancyRow:
     def percent(self) -> float | None:
         return None if self.rate is None else round(self.rate * 100, 1)
 
-    @property
-    def vacancy_rate(self) -> float | None:
-        return None if self.rate is None else 1 - self.rate
-
     def add(self, lettable, leased, sold, units, occupied) -> None:
         self.lettable += lettable
         self.leased += leased

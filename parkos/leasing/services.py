@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from parkos.core.permissions import Action
-from parkos.leasing.models import Lease, RentTerm, Sale
+from parkos.leasing.models import Lease, Sale
 from parkos.parks.models import SpaceUnit
 
 
@@ -258,11 +258,3 @@ def lease_terminate(*, lease: Lease, user, on: datetime.date, reason: str) -> Le
     lease.save()
     return lease
 
-
-def rent_term_covering(lease: Lease, date: datetime.date) -> RentTerm | None:
-    return (
-        lease.rent_terms.filter(start_date__lte=date)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=date))
-        .order_by("-start_date")
-        .first()
-    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Sum
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
@@ -33,11 +33,9 @@ class Section:
     extra: dict | None = None
 
 
-def _url(name: str, **query) -> str | None:
-    try:
-        url = reverse(name)
-    except NoReverseMatch:
-        return None
+def _url(name: str, **query) -> str:
+    """The named page, filtered by ``query``; a name that does not exist is an error, not a missing link."""
+    url = reverse(name)
     return f"{url}?{urlencode(query)}" if query else url
 
 
@@ -93,10 +91,7 @@ def portal_sections(organization, user, request=None) -> dict[str, Section]:
             rows,
             requests.count(),
             _url("services:servicerequest_list", enterprise=organization.pk),
-            add_url=(
-                _url("services:servicerequest_file", enterprise=organization.pk)
-                or _url("services:servicerequest_add", enterprise=organization.pk)
-            )
+            add_url=_url("services:servicerequest_add", enterprise=organization.pk)
             if can(user, ServiceRequest, Action.ADD)
             else None,
             extra={"open": requests.filter(status__in=OPEN_STATUSES).count()},

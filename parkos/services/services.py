@@ -297,24 +297,6 @@ def request_rate(*, request: ServiceRequest, user, rating: int, comment: str = "
         return current
 
 
-def request_reassign(*, request: ServiceRequest, user, assignee) -> ServiceRequest:
-    """Staff hand a request to another member of staff who can see it."""
-    with transaction.atomic():
-        current = _locked(request, user)
-        if not is_staff_for(user, current):
-            raise PermissionDenied(_("Only service staff reassign requests."))
-        if (
-            assignee is not None
-            and not ServiceRequest.objects.restrict(assignee, Action.CHANGE).filter(pk=current.pk).exists()
-        ):
-            raise ValidationError(
-                {"assigned_to": _("%(user)s may not work on requests in this park.") % {"user": assignee}}
-            )
-        current.assigned_to = assignee
-        current.save(update_fields=["assigned_to", "last_updated"])
-        return current
-
-
 # -- scenarios -------------------------------------------------------------------------------------
 
 

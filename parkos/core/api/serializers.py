@@ -54,11 +54,12 @@ class PrimaryModelSerializer(serializers.ModelSerializer):
         try:
             instance.full_clean(exclude=list(many))
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(_field_errors(exc)) from exc
+            raise serializers.ValidationError(field_errors(exc)) from exc
         return attrs
 
 
-def _field_errors(exc: DjangoValidationError) -> dict:
+def field_errors(exc: DjangoValidationError) -> dict:
+    """A model's ValidationError as DRF's error body: messages per field, the rest under non_field_errors."""
     if hasattr(exc, "error_dict"):
         return {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
     return {"non_field_errors": exc.messages}

@@ -56,20 +56,6 @@ def _add(result: list[Sentence], text: str, start: int, end: int) -> None:
         result.append(Sentence(start, end, text[start:end]))
 
 
-def sentence_at(sentence_list: list[Sentence], offset: int) -> int:
-    """Index of the sentence holding ``offset`` (the last one before it when it falls between two)."""
-    lo, hi = 0, len(sentence_list) - 1
-    found = 0
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        if sentence_list[mid].start <= offset:
-            found = mid
-            lo = mid + 1
-        else:
-            hi = mid - 1
-    return found
-
-
 def words(text: str) -> list[str]:
     """A word list written as one string (lists of names and titles read better that way)."""
     return text.split()

@@ -5,7 +5,7 @@ import copy
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from parkos.core.api.serializers import PrimaryModelSerializer, _field_errors
+from parkos.core.api.serializers import PrimaryModelSerializer, field_errors
 from parkos.leasing.models import Lease, RentTerm, Sale
 from parkos.leasing.services import validate_lease_units, validate_sale_units
 
@@ -31,7 +31,7 @@ class UnitsRuleMixin:
         try:
             type(self).unit_rule(instance, units)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(_field_errors(exc)) from exc
+            raise serializers.ValidationError(field_errors(exc)) from exc
         attrs["park"] = instance.park
         for name in self.derived:
             if attrs.get(name) is None:
