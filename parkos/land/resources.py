@@ -5,8 +5,7 @@ What an imported flag or case does to its parcel is the write path's business (`
 
 from import_export import fields
 
-from parkos.core.resources import PrimaryResource, VisibleForeignKeyWidget, register
-from parkos.investment.resources import UserWidget
+from parkos.core.resources import PrimaryResource, UserWidget, VisibleForeignKeyWidget, register
 from parkos.land.models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
 from parkos.parks.models import LandParcel
 from parkos.parks.resources import ParcelWidget
