@@ -9,6 +9,7 @@ PARKOS_INSECURE_HTTP    "1" lets a non-debug server run on plain HTTP (a trial b
 PARKOS_LOGIN_THROTTLE   "0" turns login throttling off (for API fuzzing only)
 PARKOS_REPORT_CURRENCY  the currency exchange rates are kept in and figures convert through (default CNY)
 PARKOS_SQLITE_BUSY_TIMEOUT  seconds a SQLite writer waits for another one before "database is locked" (default 20)
+PARKOS_HEARTBEAT_TIMEOUT    seconds without a heartbeat after which a running job counts as dead (default 120)
 """
 
 import os
@@ -240,6 +241,10 @@ SPECTACULAR_SETTINGS = {
 
 # Background work (evaluation runs): a database queue, worked off by `parkos db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work stamps a heartbeat every HEARTBEAT_INTERVAL seconds; work still "running" without one
+# for HEARTBEAT_TIMEOUT seconds lost its process and is marked failed (core.heartbeat).
+HEARTBEAT_INTERVAL = 30
+HEARTBEAT_TIMEOUT = int(os.environ.get("PARKOS_HEARTBEAT_TIMEOUT", "120"))
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True

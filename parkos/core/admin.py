@@ -1,7 +1,8 @@
-"""The change log in the Django admin, read-only: history is never edited."""
+"""Admin bases: the change log read-only (history is never edited), and every model saved through the write path."""
 
 from django.contrib import admin
 
+from parkos.core import writes
 from parkos.core.models import ObjectChange
 
 
@@ -20,3 +21,17 @@ class ObjectChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PrimaryAdmin(admin.ModelAdmin):
+    """Base of every model's admin: saves and deletes go through the one write path (core.writes)."""
+
+    def save_model(self, request, obj, form, change):
+        writes.save(obj, user=request.user, created=not change, validated=True)
+
+    def delete_model(self, request, obj):
+        writes.delete(obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            writes.delete(obj, user=request.user)

@@ -11,8 +11,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from parkos.core import changelog, checks  # noqa: F401  (checks registers itself)
+        from parkos.core.bounds import bound_all_models
         from parkos.core.permissions import sync_roles
 
         changelog.connect()
+        bound_all_models()
+        # Each app's services module declares its models' write rules (core.writes.register).
+        autodiscover_modules("services")
         post_migrate.connect(sync_roles, dispatch_uid="parkos_sync_roles")

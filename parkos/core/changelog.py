@@ -59,6 +59,11 @@ def change_context(
         _current.reset(token)
 
 
+def current_context() -> ChangeContext | None:
+    """The change context the current request or command opened, if any."""
+    return _current.get()
+
+
 def current_user():
     context = _current.get()
     return context.acting_user() if context else None

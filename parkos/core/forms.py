@@ -1,10 +1,12 @@
 """Form bases: every model form gets the user, sees only what the user may see, and renders alike."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core import writes
 from parkos.core.fields import AreaFormField, JSONTextField
 
 
@@ -105,6 +107,19 @@ class PrimaryModelForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, AreaFormField):
                 field.unit = getattr(user, "area_unit", field.unit)
+        # Fields this user may not set on this object (core.writes guards) show, read-only, with why.
+        for name, reason in writes.guarded_fields(self.instance, user).items():
+            if name in self.fields:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = reason
+
+
+def add_form_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a write's ValidationError on the form: on its fields where it names them, else on top."""
+    for name, texts in writes.error_messages(exc).items():
+        target = name if name in form.fields else None
+        for text in texts:
+            form.add_error(target, text)
 
 
 class ImportForm(forms.Form):

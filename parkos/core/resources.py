@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources, widgets
 
+from parkos.core import writes
 from parkos.core.changelog import change_context, current_user
 from parkos.core.fields import AreaField
 from parkos.core.permissions import Action, can
@@ -128,12 +129,29 @@ class PrimaryResource(resources.ModelResource):
         return self._meta.model.objects.restrict(self.user, Action.VIEW)
 
     def import_instance(self, instance, row, **kwargs):
+        self.check_guarded_columns(instance, row)
         super().import_instance(instance, row, **kwargs)
         # An empty spreadsheet cell arrives as None; text columns store "" for "nothing".
         for f in instance._meta.concrete_fields:
             is_text = isinstance(f, models.CharField | models.TextField)
             if is_text and not f.null and getattr(instance, f.attname) is None:
                 setattr(instance, f.attname, "")
+
+    def check_guarded_columns(self, instance, row) -> None:
+        """Refuse a filled-in column the user may not set (core.writes guards), as forms and the API do."""
+        guards = writes.rules_for(type(instance)).guards
+        values = {}
+        for f in self.get_import_fields():
+            name = (f.attribute or "").split("__")[0]
+            if name not in guards or f.column_name not in row:
+                continue
+            if instance.pk is None and row[f.column_name] in (None, ""):
+                continue  # left empty on a new row: the default applies
+            try:
+                values[name] = f.clean(row)
+            except ValueError:
+                continue  # a bad value: the column's own validation reports it
+        writes.check_fields(instance, self.user, values)
 
     def export_field(self, field, instance, **kwargs):
         if field.attribute and field.attribute.split("__")[0] in instance.hidden_fields_for(self.user):
@@ -149,9 +167,9 @@ class PrimaryResource(resources.ModelResource):
             message = _("You may not add %(model)s.") if action == Action.ADD else _("You may not change %(model)s.")
             raise ValidationError(message % {"model": self._meta.model._meta.verbose_name_plural})
 
-    def after_save_instance(self, instance, row, **kwargs):
-        if not self._meta.model.objects.restrict(self.user, Action.CHANGE).filter(pk=instance.pk).exists():
-            raise ValidationError(_("This row lies outside the parks or organizations you are assigned to."))
+    def do_instance_save(self, instance, is_create):
+        """Every row through the one write path (core.writes): the model's rules, hooks and scope check."""
+        writes.save(instance, user=self.user, created=is_create, validated=True)
 
     def get_instance(self, instance_loader, row):
         # A bad key (a parcel that does not exist) is the row's error at that column, not a crash.

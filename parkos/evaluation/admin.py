@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from parkos.core.admin import PrimaryAdmin
 from parkos.evaluation.models import (
     Appeal,
     AreaResult,
@@ -13,7 +14,7 @@ from parkos.evaluation.models import (
 
 
 @admin.register(IndicatorFiling)
-class IndicatorFilingAdmin(admin.ModelAdmin):
+class IndicatorFilingAdmin(PrimaryAdmin):
     list_display = ("organization", "year", "park", "tax", "land_area", "land_rule")
     list_filter = ("year",)
     search_fields = ("organization__name", "organization__credit_code")
@@ -21,34 +22,34 @@ class IndicatorFilingAdmin(admin.ModelAdmin):
 
 
 @admin.register(EvaluationScheme)
-class EvaluationSchemeAdmin(admin.ModelAdmin):
+class EvaluationSchemeAdmin(PrimaryAdmin):
     list_display = ("name", "version", "title")
     search_fields = ("name", "title")
 
 
 @admin.register(EvaluationRun)
-class EvaluationRunAdmin(admin.ModelAdmin):
+class EvaluationRunAdmin(PrimaryAdmin):
     list_display = ("pk", "scheme", "year", "status", "progress", "evaluated", "finished")
     list_filter = ("status", "year")
     raw_id_fields = ("created_by",)
 
 
 @admin.register(EvaluationResult)
-class EvaluationResultAdmin(admin.ModelAdmin):
+class EvaluationResultAdmin(PrimaryAdmin):
     list_display = ("run", "organization", "cohort", "total", "rank", "grade")
     list_filter = ("grade",)
     raw_id_fields = ("run", "organization", "park", "filing")
 
 
 @admin.register(AreaResult)
-class AreaResultAdmin(admin.ModelAdmin):
+class AreaResultAdmin(PrimaryAdmin):
     list_display = ("run", "level", "label", "enterprises", "tax_per_mu")
     list_filter = ("level",)
     raw_id_fields = ("run", "park")
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
+class AppealAdmin(PrimaryAdmin):
     list_display = ("organization", "result", "status", "created")
     list_filter = ("status",)
     raw_id_fields = ("result",)

@@ -5,12 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.core.forms import ImportForm, PrimaryModelForm, style_widget
 from parkos.core.permissions import Scope, scope_of
-from parkos.evaluation.models import Appeal, EvaluationScheme, IndicatorFiling, Source
-
-
-def source_for(user) -> str:
-    """The source a value typed in by ``user`` gets: the enterprise's own filing, or a staff entry."""
-    return Source.ENTERPRISE if scope_of(user) == Scope.ORGANIZATION else Source.STAFF
+from parkos.evaluation.models import Appeal, EvaluationScheme, IndicatorFiling
 
 
 class IndicatorFilingForm(PrimaryModelForm):
@@ -29,14 +24,11 @@ class IndicatorFilingForm(PrimaryModelForm):
             "note",
         )
 
-    #: what an enterprise user may not set on its own filing: where it sits, how its land was found, incidents
-    STAFF_ONLY = ("park", "parcel", "land_rule", "major_incident")
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.by_enterprise = scope_of(self.user) == Scope.ORGANIZATION
         if self.by_enterprise:
-            for name in self.STAFF_ONLY:
+            for name in IndicatorFiling.STAFF_ONLY:
                 self.fields.pop(name, None)
 
     def clean(self):
@@ -52,18 +44,6 @@ class IndicatorFilingForm(PrimaryModelForm):
                 )
             self.instance.park_id, self.instance.parcel_id = park_id, parcel_id
         return cleaned
-
-    def save(self, commit=True):
-        # Every value typed here is the enterprise's own filing or a staff entry: record which.
-        sources = dict(self.instance.sources or {})
-        for name in IndicatorFiling.VALUE_FIELDS:
-            if name in self.changed_data:
-                if self.cleaned_data.get(name) is None:
-                    sources.pop(name, None)
-                else:
-                    sources[name] = source_for(self.user)
-        self.instance.sources = sources
-        return super().save(commit)
 
 
 class EvaluationSchemeForm(PrimaryModelForm):

@@ -72,6 +72,8 @@ class IndicatorFiling(PrimaryModel):
         "land_area",
         "floor_area",
     )
+    #: what an enterprise user may not set on its own filing: where it sits, how its land was found, incidents
+    STAFF_ONLY: ClassVar[tuple[str, ...]] = ("park", "parcel", "land_rule", "major_incident")
 
     organization = models.ForeignKey(
         "directory.Organization",
@@ -244,6 +246,8 @@ class EvaluationRun(ScopedModel):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     started = models.DateTimeField(_("started"), null=True, blank=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    #: stamped by the process computing the run while it lives (core.heartbeat)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True, editable=False)
     error = models.TextField(_("error"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.SET_NULL, null=True, blank=True

@@ -4,7 +4,6 @@ from import_export import fields, widgets
 
 from parkos.core.resources import PrimaryResource, VisibleForeignKeyWidget, register
 from parkos.directory.models import Organization
-from parkos.evaluation.forms import source_for
 from parkos.evaluation.models import Appeal, EvaluationResult, EvaluationScheme, IndicatorFiling
 from parkos.parks.models import LandParcel, Park
 
@@ -30,17 +29,6 @@ class IndicatorFilingResource(PrimaryResource):
             "note",
         )
         import_id_fields = ("organization", "year")
-
-    def before_save_instance(self, instance, row, **kwargs):
-        super().before_save_instance(instance, row, **kwargs)
-        # values typed into a spreadsheet by staff (or the enterprise) are recorded as such
-        sources = dict(instance.sources or {})
-        for name in IndicatorFiling.VALUE_FIELDS:
-            if getattr(instance, name) is not None:
-                sources.setdefault(name, source_for(self.user))
-            else:
-                sources.pop(name, None)
-        instance.sources = sources
 
 
 @register

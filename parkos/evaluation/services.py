@@ -15,9 +15,12 @@ from django.db.models import F, FloatField, Sum
 from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from parkos.core import writes
 from parkos.core.changelog import change_context
-from parkos.core.permissions import Action
+from parkos.core.heartbeat import heartbeat
+from parkos.core.permissions import Action, Scope, scope_of
 from parkos.core.resources import RowError
 from parkos.directory.models import Organization
 from parkos.evaluation import engine
@@ -30,6 +33,7 @@ from parkos.evaluation.models import (
     EvaluationScheme,
     IndicatorFiling,
     LandRule,
+    Source,
 )
 from parkos.parks.models import LandParcel, Park
 
@@ -517,7 +521,7 @@ def evaluation_run_create(*, scheme: EvaluationScheme, year: int, user) -> Evalu
 
 def _set_progress(run: EvaluationRun, percent: int, progress: Progress | None, label: str) -> None:
     run.progress = percent
-    EvaluationRun.objects.filter(pk=run.pk).update(progress=percent)
+    EvaluationRun.objects.filter(pk=run.pk).update(progress=percent, heartbeat_at=timezone.now())
     if progress:
         progress(percent, label)
 
@@ -535,7 +539,14 @@ def evaluation_run_execute(
     a run reads its inputs and never changes them.
     """
     run.status, run.started = EvaluationRun.Status.RUNNING, timezone.now()
-    EvaluationRun.objects.filter(pk=run.pk).update(status=run.status, started=run.started, progress=0)
+    EvaluationRun.objects.filter(pk=run.pk).update(
+        status=run.status, started=run.started, progress=0, heartbeat_at=run.started
+    )
+    with heartbeat(EvaluationRun.objects.filter(pk=run.pk)):
+        return _execute(run, progress, apportion)
+
+
+def _execute(run: EvaluationRun, progress: Progress | None, apportion: bool) -> EvaluationRun:
     try:
         scheme = run.scheme.scheme()
         _set_progress(run, 5, progress, _("Reading filings"))
@@ -700,3 +711,39 @@ def appeal_decide(*, appeal, user, accept: bool, decision: str, rerun: bool = Fa
             transaction.on_commit(lambda: evaluation_run_task.enqueue(new_run.pk))
         appeal.save()
     return appeal
+
+
+# -- the write rules of filings (core.writes) --------------------------------------------------------
+
+
+def source_for(user) -> str:
+    """The source a value typed in by ``user`` gets: the enterprise's own filing, or a staff entry."""
+    return Source.ENTERPRISE if scope_of(user) == Scope.ORGANIZATION else Source.STAFF
+
+
+def _filing_before_save(filing: IndicatorFiling, *, user, created: bool) -> None:
+    """Every value typed in (page, API or file) is recorded as the enterprise's own filing or a staff entry."""
+    stored = (
+        {} if created else IndicatorFiling.objects.filter(pk=filing.pk).values(*IndicatorFiling.VALUE_FIELDS).first()
+    )
+    sources = dict(filing.sources or {})
+    for name in IndicatorFiling.VALUE_FIELDS:
+        value = getattr(filing, name)
+        if value is None:
+            sources.pop(name, None)
+        elif created or (stored or {}).get(name) != value or name not in sources:
+            sources[name] = source_for(user)
+    filing.sources = sources
+
+
+writes.register(
+    IndicatorFiling,
+    guards={
+        name: writes.FieldGuard(
+            lambda user, filing: scope_of(user) != Scope.ORGANIZATION,
+            gettext_lazy("The park office sets where a filing sits, how its land is found and incidents."),
+        )
+        for name in IndicatorFiling.STAFF_ONLY
+    },
+    before_save=_filing_before_save,
+)

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from parkos.core.admin import PrimaryAdmin
 from parkos.intake.models import Article, ArticleRecord
 
 
@@ -13,7 +14,7 @@ class ArticleRecordInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(PrimaryAdmin):
     list_display = ("title", "park", "language", "status", "source_name", "created")
     list_filter = ("status", "language", "park")
     search_fields = ("title", "source_name", "url")

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from parkos.core.admin import PrimaryAdmin
 from parkos.investment.models import (
     Agreement,
     AgreementDocument,
@@ -25,7 +26,7 @@ class StageChangeInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(PrimaryAdmin):
     list_display = ("name", "codename", "is_confidential", "investor", "park", "stage", "stage_since")
     list_filter = ("stage", "is_confidential", "park")
     search_fields = ("name", "codename")
@@ -35,7 +36,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(PrimaryAdmin):
     list_display = ("title", "kind", "date", "park")
     list_filter = ("kind",)
     search_fields = ("title",)
@@ -49,7 +50,7 @@ class PartyInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(PrimaryAdmin):
     list_display = ("title", "kind", "status", "signed_on", "park")
     list_filter = ("kind", "status")
     search_fields = ("title", "reference")
@@ -58,49 +59,49 @@ class AgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(PrimaryAdmin):
     list_display = ("organization", "role", "agreement")
     raw_id_fields = ("agreement", "organization")
 
 
 @admin.register(Signatory)
-class SignatoryAdmin(admin.ModelAdmin):
+class SignatoryAdmin(PrimaryAdmin):
     list_display = ("person", "title", "agreement")
     raw_id_fields = ("agreement", "party", "person")
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(PrimaryAdmin):
     list_display = ("agreement", "kind", "target_value", "unit", "due_date", "latest_value", "met_on")
     list_filter = ("kind",)
     raw_id_fields = ("agreement", "party")
 
 
 @admin.register(Progress)
-class ProgressAdmin(admin.ModelAdmin):
+class ProgressAdmin(PrimaryAdmin):
     list_display = ("commitment", "date", "value", "source")
     raw_id_fields = ("commitment",)
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(PrimaryAdmin):
     list_display = ("date", "kind", "subject", "park")
     search_fields = ("subject",)
     raw_id_fields = ("project", "agreement", "people", "organizations")
 
 
 @admin.register(FollowUpTask)
-class FollowUpTaskAdmin(admin.ModelAdmin):
+class FollowUpTaskAdmin(PrimaryAdmin):
     list_display = ("description", "owner", "due_date", "done_on")
     raw_id_fields = ("contact", "owner")
 
 
 @admin.register(AgreementDocument)
-class AgreementDocumentAdmin(admin.ModelAdmin):
+class AgreementDocumentAdmin(PrimaryAdmin):
     list_display = ("title", "agreement")
     raw_id_fields = ("agreement",)
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
+class ExchangeRateAdmin(PrimaryAdmin):
     list_display = ("currency", "rate", "valid_from", "source")

@@ -46,11 +46,7 @@ class ProjectForm(PrimaryModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # Stage moves go through the board or the move form, so each is dated in the stage history.
-            self.fields["stage"].disabled = True
-            self.fields["stage"].help_text = _("Move the project on the board to change its stage.")
-        else:
+        if not self.instance.pk:
             self.fields["stage"].choices = [c for c in Stage.choices if c[0] != Stage.LOST]
         if self.instance.pk and not self.instance.investor_visible_to(self.user):
             # Outside the team the confidential fields are neither shown nor editable.

@@ -52,12 +52,6 @@ class ProjectResource(PrimaryResource):
     def get_queryset(self):
         return super().get_queryset().for_user(self.user)
 
-    def after_save_instance(self, instance, row, **kwargs):
-        super().after_save_instance(instance, row, **kwargs)
-        from parkos.investment.services import ensure_stage_history
-
-        ensure_stage_history(instance, self.user)
-
 
 @register
 class EventResource(PrimaryResource):

@@ -12,7 +12,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.permissions import Action
+from parkos.core import writes
+from parkos.core.permissions import Action, Scope, scope_of
 from parkos.investment.models import Agreement, Contact, Project, Stage, StageChange
 
 #: agreements that no longer need regular contact
@@ -167,3 +168,42 @@ def contact_status(agreement: Agreement, today: datetime.date | None = None) -> 
         "overdue_days": (today - due_on).days if overdue else 0,
         "cadence": agreement.get_contact_cadence_display(),
     }
+
+
+# -- the write rules of the pipeline (core.writes) ---------------------------------------------
+
+
+def _keeps_the_secret(user, project: Project) -> bool:
+    """Only the owner and admins change who is in the know: team, owner, the confidential flag."""
+    if project.pk is None or scope_of(user) == Scope.EVERYTHING:
+        return True
+    return user is not None and project.owner_id == user.pk
+
+
+def _sees_the_secret(user, project: Project) -> bool:
+    return project.pk is None or project.investor_visible_to(user)
+
+
+def _project_saved(project: Project, *, user, created: bool) -> None:
+    ensure_stage_history(project, user)
+
+
+_SECRET_KEEPERS = writes.FieldGuard(
+    _keeps_the_secret, _("Only the project's owner and admins change its team, owner and confidentiality.")
+)
+_CONFIDENTIAL = writes.FieldGuard(_sees_the_secret, _("Only the project team may change this confidential field."))
+
+writes.register(
+    Project,
+    guards={
+        "team": _SECRET_KEEPERS,
+        "owner": _SECRET_KEEPERS,
+        "is_confidential": _SECRET_KEEPERS,
+        **{name: _CONFIDENTIAL for name in Project.confidential_fields},
+        "stage": writes.FieldGuard(
+            lambda user, project: project.pk is None,
+            _("Move the project on the board (or POST to its move/ endpoint) to change its stage."),
+        ),
+    },
+    after_save=_project_saved,
+)

@@ -41,12 +41,6 @@ class ProjectViews(ObjectViews):
         return super().queryset(user, action).for_user(user)
 
     @classmethod
-    def after_save(cls, obj, user, *, created: bool) -> None:
-        from parkos.investment.services import ensure_stage_history
-
-        ensure_stage_history(obj, user)
-
-    @classmethod
     def detail_extra(cls, obj, user) -> dict:
         return {"stage_changes": obj.stage_changes.select_related("user").order_by("-date", "-pk")}
 

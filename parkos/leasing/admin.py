@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from parkos.core.admin import PrimaryAdmin
 from parkos.leasing.models import Lease, RentTerm, Sale
 
 
@@ -11,7 +12,7 @@ class RentTermInline(admin.TabularInline):
 
 
 @admin.register(Lease)
-class LeaseAdmin(admin.ModelAdmin):
+class LeaseAdmin(PrimaryAdmin):
     list_display = ("__str__", "tenant", "park", "start_date", "end_date", "status")
     list_filter = ("status", "park")
     search_fields = ("reference", "tenant__name")
@@ -20,14 +21,14 @@ class LeaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(RentTerm)
-class RentTermAdmin(admin.ModelAdmin):
+class RentTermAdmin(PrimaryAdmin):
     list_display = ("lease", "start_date", "end_date", "rent_amount", "note")
     search_fields = ("lease__reference", "note")
     raw_id_fields = ("lease",)
 
 
 @admin.register(Sale)
-class SaleAdmin(admin.ModelAdmin):
+class SaleAdmin(PrimaryAdmin):
     list_display = ("__str__", "buyer", "park", "contract_date", "status")
     list_filter = ("status", "park")
     search_fields = ("reference", "buyer__name")

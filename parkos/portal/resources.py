@@ -19,8 +19,3 @@ class ProfileChangeRequestResource(PrimaryResource):
         model = ProfileChangeRequest
         fields = ("id", "organization", "changes", "note", "status", "reviewed_at", "review_note")
         import_id_fields = ("id",)
-
-    def before_save_instance(self, instance, row, **kwargs):
-        super().before_save_instance(instance, row, **kwargs)
-        if instance.pk is None and instance.proposed_by_id is None and self.user is not None:
-            instance.proposed_by = self.user

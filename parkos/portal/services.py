@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core import writes
 from parkos.core.changelog import change_context, current_user
 from parkos.core.permissions import Action, Scope, can, scope_of
 from parkos.directory.models import Organization
@@ -139,3 +140,12 @@ def profile_change_reject(*, request: ProfileChangeRequest, user, note: str) -> 
 def _refresh(target: ProfileChangeRequest, source: ProfileChangeRequest) -> None:
     for name in ("status", "reviewed_by", "reviewed_at", "review_note"):
         setattr(target, name, getattr(source, name))
+
+
+def _proposal_before_save(proposal: ProfileChangeRequest, *, user, created: bool) -> None:
+    """Who proposed is whoever filed it, in every channel."""
+    if created and proposal.proposed_by_id is None and getattr(user, "is_authenticated", False):
+        proposal.proposed_by = user
+
+
+writes.register(ProfileChangeRequest, before_save=_proposal_before_save)

@@ -29,12 +29,6 @@ class ProfileChangeRequestViews(ObjectViews):
     detail_exclude = ("id", "created", "last_updated", "changes")
 
     @classmethod
-    def after_save(cls, obj, user, *, created: bool) -> None:
-        if created and obj.proposed_by_id is None:
-            obj.proposed_by = user
-            obj.save(update_fields=["proposed_by"])
-
-    @classmethod
     def detail_extra(cls, obj, user) -> dict:
         return {
             "rows": obj.rows(),

@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from parkos.core.admin import PrimaryAdmin
 from parkos.services.models import RequestMessage, Scenario, Service, ServiceDesk, ServiceRequest
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(PrimaryAdmin):
     list_display = ("name", "aspect", "provider", "response_target_hours", "resolution_target_days", "is_active")
     list_filter = ("aspect", "is_active")
     search_fields = ("name",)
@@ -14,7 +15,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(admin.ModelAdmin):
+class ScenarioAdmin(PrimaryAdmin):
     list_display = ("name", "aspect", "provider", "start_date", "end_date")
     list_filter = ("aspect",)
     search_fields = ("name",)
@@ -22,7 +23,7 @@ class ScenarioAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceDesk)
-class ServiceDeskAdmin(admin.ModelAdmin):
+class ServiceDeskAdmin(PrimaryAdmin):
     list_display = ("aspect",)
     filter_horizontal = ("members",)
 
@@ -34,7 +35,7 @@ class RequestMessageInline(admin.TabularInline):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(admin.ModelAdmin):
+class ServiceRequestAdmin(PrimaryAdmin):
     list_display = ("title", "enterprise", "park", "aspect", "status", "assigned_to", "requested_at")
     list_filter = ("aspect", "status")
     search_fields = ("title",)
@@ -43,7 +44,7 @@ class ServiceRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(RequestMessage)
-class RequestMessageAdmin(admin.ModelAdmin):
+class RequestMessageAdmin(PrimaryAdmin):
     list_display = ("request", "author", "created")
     search_fields = ("body",)
     raw_id_fields = ("request", "author")

@@ -5,9 +5,7 @@ rating): those come from the workflow, or from staff migrating an older system's
 """
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
 from parkos.core.resources import PrimaryResource, UserWidget, VisibleForeignKeyWidget, register
@@ -106,24 +104,6 @@ class ServiceRequestResource(PrimaryResource):
             instance.status = Status.NEW
         if instance.requested_at is None:
             instance.requested_at = timezone.now()
-
-    def before_save_instance(self, instance, row, **kwargs):
-        super().before_save_instance(instance, row, **kwargs)
-        from parkos.services.services import is_enterprise_side
-
-        workflow_set = instance.status != Status.NEW or any(
-            getattr(instance, f) not in (None, "") for f in self.WORKFLOW_FIELDS
-        )
-        if is_enterprise_side(self.user) and workflow_set:
-            raise ValidationError(
-                {"status": _("Enterprises import only new requests; leave status, times and rating empty.")}
-            )
-
-    def after_save_instance(self, instance, row, **kwargs):
-        super().after_save_instance(instance, row, **kwargs)
-        from parkos.services.services import request_assign_if_unrouted
-
-        request_assign_if_unrouted(instance)
 
 
 class RequestWidget(VisibleForeignKeyWidget):

@@ -23,6 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core import writes
 from parkos.core.permissions import Action, Scope, can, scope_of
 from parkos.services.models import (
     OPEN_STATUSES,
@@ -138,32 +139,19 @@ def request_file(
 
     Takes the aspect and deadlines from the service and routes the request to the aspect's desk.
     """
-    errors = {}
     if not can(user, ServiceRequest, Action.ADD):
         raise PermissionDenied(_("You may not file service requests."))
-    if is_enterprise_side(user) and not acts_for(user, getattr(enterprise, "pk", enterprise)):
-        errors["enterprise"] = _("You may file requests only for your own enterprise.")
     if not (title or "").strip():
-        errors["title"] = _("Give the request a title.")
-    if not service.is_active:
-        errors["service"] = _("This service is not open for requests; choose another one.")
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        request = ServiceRequest(
-            enterprise=enterprise,
-            park=park,
-            service=service,
-            title=title.strip(),
-            description=description or "",
-            requested_at=requested_at or timezone.now(),
-        )
-        request.full_clean()
-        request.save()
-        in_scope = ServiceRequest.objects.restrict(user, Action.CHANGE).filter(pk=request.pk).exists()
-        if not in_scope and not is_enterprise_side(user):  # staff file only in their own parks
-            raise ValidationError({"park": _("You may file requests only in the parks you are assigned to.")})
-        return request_assign_if_unrouted(request)
+        raise ValidationError({"title": _("Give the request a title.")})
+    request = ServiceRequest(
+        enterprise=enterprise,
+        park=park,
+        service=service,
+        title=title.strip(),
+        description=description or "",
+        requested_at=requested_at or timezone.now(),
+    )
+    return writes.save(request, user=user, created=True)
 
 
 def _transition(request: ServiceRequest, user, name: str, *, now=None) -> ServiceRequest:
@@ -304,6 +292,12 @@ def _scenario_membership(scenario: Scenario, user, organization, *, joining: boo
     if not Scenario.objects.restrict(user, Action.VIEW).filter(pk=scenario.pk).exists():
         raise Http404(_("No such scenario."))
     organization_id = getattr(organization, "pk", organization)
+    try:  # an id is checked before it is written: a missing one is a field error, not an IntegrityError
+        exists = scenario.participants.model.objects.filter(pk=int(organization_id)).exists()
+    except (TypeError, ValueError):
+        exists = False
+    if not exists:
+        raise ValidationError({"organization": _("No such organization.")})
     if is_enterprise_side(user):
         if not acts_for(user, organization_id):
             raise PermissionDenied(_("You may join or leave scenarios only for your own enterprise."))
@@ -329,3 +323,88 @@ def scenario_leave(*, scenario: Scenario, user, organization) -> Scenario:
     """Take ``organization`` off the scenario's participants."""
     with transaction.atomic():
         return _scenario_membership(scenario, user, organization, joining=False)
+
+
+# -- the write rules of requests and messages (core.writes) ----------------------------------------
+
+
+def _not_enterprise(user, obj) -> bool:
+    return not is_enterprise_side(user)
+
+
+def _on_filing_only(user, obj) -> bool:
+    """The enterprise a request is for is chosen when it is filed; only admins move it later."""
+    return obj.pk is None or scope_of(user) == Scope.EVERYTHING
+
+
+def _filed_at_by_staff(user, obj) -> bool:
+    """Staff may record when the enterprise asked while filing for it; afterwards only admins correct it."""
+    return scope_of(user) == Scope.EVERYTHING or (obj.pk is None and not is_enterprise_side(user))
+
+
+def _validate_request(request: ServiceRequest, *, user, created: bool) -> None:
+    errors = {}
+    if created and is_enterprise_side(user) and not acts_for(user, request.enterprise_id):
+        errors["enterprise"] = _("You may file requests only for your own enterprise.")
+    staff_in_parks = not is_enterprise_side(user) and scope_of(user) == Scope.PARKS
+    if created and staff_in_parks and not user.scope_park_ids().filter(pk=request.park_id).exists():
+        errors["park"] = _("You may file requests only in the parks you are assigned to.")
+    assignee = request.assigned_to
+    if assignee is not None and not _may_work_on(assignee, request):
+        errors["assigned_to"] = _("%(user)s may not work on requests in this park.") % {"user": assignee}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _may_work_on(assignee, request: ServiceRequest) -> bool:
+    if not assignee.is_active or is_enterprise_side(assignee) or not can(assignee, ServiceRequest, Action.CHANGE):
+        return False
+    if scope_of(assignee) == Scope.EVERYTHING:
+        return True
+    return assignee.scope_park_ids().filter(pk=request.park_id).exists()
+
+
+def _request_saved(request: ServiceRequest, *, user, created: bool) -> None:
+    request_assign_if_unrouted(request)
+
+
+_WORKFLOW = writes.FieldGuard(
+    _not_enterprise, _("The status, times and rating of a request follow its workflow; leave them empty.")
+)
+writes.register(
+    ServiceRequest,
+    guards={
+        "enterprise": writes.FieldGuard(_on_filing_only, _("A request stays with the enterprise that filed it.")),
+        "requested_at": writes.FieldGuard(
+            _filed_at_by_staff, _("When a request was filed is recorded once, when it is filed.")
+        ),
+        "assigned_to": writes.FieldGuard(_not_enterprise, _("Service staff assign requests.")),
+        **{name: _WORKFLOW for name in ("status", "responded_at", "resolved_at", "rating", "rating_comment")},
+    },
+    validate=_validate_request,
+    after_save=_request_saved,
+)
+
+
+def _validate_message(message: RequestMessage, *, user, created: bool) -> None:
+    if created and message.request_id and message.request.status not in OPEN_STATUSES:
+        raise ValidationError({"request": _("The request is closed; file a new request to ask again.")})
+
+
+def _message_before_save(message: RequestMessage, *, user, created: bool) -> None:
+    if created and message.author_id is None and getattr(user, "is_authenticated", False):
+        message.author = user
+
+
+def _message_saved(message: RequestMessage, *, user, created: bool) -> None:
+    if created:
+        request_apply_message(message)
+
+
+writes.register(
+    RequestMessage,
+    guards={"request": writes.FieldGuard(lambda user, msg: msg.pk is None, _("A message stays in its request."))},
+    validate=_validate_message,
+    before_save=_message_before_save,
+    after_save=_message_saved,
+)

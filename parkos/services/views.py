@@ -29,8 +29,6 @@ from parkos.services.services import (
     is_enterprise_side,
     is_staff_for,
     request_accept,
-    request_apply_message,
-    request_assign_if_unrouted,
     request_decline,
     request_done,
     request_message,
@@ -132,10 +130,6 @@ class ServiceRequestViews(ObjectViews):
         return rows
 
     @classmethod
-    def after_save(cls, obj, user, *, created: bool) -> None:
-        request_assign_if_unrouted(obj)
-
-    @classmethod
     def detail_extra(cls, obj, user) -> dict:
         conversation = obj.messages.select_related("author").order_by("created", "pk")
         may_write = obj.is_open and (acts_for(user, obj.enterprise_id) or is_staff_for(user, obj))
@@ -174,11 +168,6 @@ class RequestMessageViews(ObjectViews):
         if action in (Action.CHANGE, Action.DELETE) and is_enterprise_side(user):
             rows = rows.filter(author=user)  # an enterprise user edits only what it wrote
         return rows
-
-    @classmethod
-    def after_save(cls, obj, user, *, created: bool) -> None:
-        if created:
-            request_apply_message(obj)
 
 
 # --- the workflow on the request's page -------------------------------------------------------------

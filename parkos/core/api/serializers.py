@@ -5,6 +5,7 @@ import copy
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from parkos.core import writes
 from parkos.core.permissions import Action
 
 
@@ -42,11 +43,18 @@ class PrimaryModelSerializer(serializers.ModelSerializer):
                 data[name] = None
         return data
 
+    def _user(self):
+        return getattr(self.context.get("request"), "user", None)
+
     def validate(self, attrs):
-        """Run the model's own validation (clean(), field validators, constraints) as the forms do."""
+        """Refuse fields the user may not set, then run the model's own validation as the forms do."""
         attrs = super().validate(attrs)
         model = self.Meta.model
         many = {f.name for f in model._meta.many_to_many}
+        try:
+            writes.check_fields(self.instance if self.instance is not None else model(), self._user(), attrs)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(field_errors(exc)) from exc
         instance = copy.copy(self.instance) if self.instance is not None else model()
         for name, value in attrs.items():
             if name not in many:
@@ -56,6 +64,22 @@ class PrimaryModelSerializer(serializers.ModelSerializer):
         except DjangoValidationError as exc:
             raise serializers.ValidationError(field_errors(exc)) from exc
         return attrs
+
+    def create(self, validated_data):
+        """Through the one write path (core.writes): the model's hooks, scope check, one transaction."""
+        many = self._pop_many(validated_data)
+        instance = self.Meta.model(**validated_data)
+        return writes.save(instance, user=self._user(), created=True, many=many, validated=True)
+
+    def update(self, instance, validated_data):
+        many = self._pop_many(validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return writes.save(instance, user=self._user(), created=False, many=many, validated=True)
+
+    def _pop_many(self, validated_data) -> dict:
+        names = {f.name for f in self.Meta.model._meta.many_to_many}
+        return {name: validated_data.pop(name) for name in list(validated_data) if name in names}
 
 
 def field_errors(exc: DjangoValidationError) -> dict:

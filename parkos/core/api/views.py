@@ -1,13 +1,14 @@
-"""ViewSet base: CRUD through the same permission rule, scope checked before a write is kept."""
+"""ViewSet base: CRUD through the same permission rule and the one write path (core.writes)."""
 
-from django.db import transaction
-from django.db.models import ProtectedError
-from django.utils.translation import gettext as _
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
 
+from parkos.core import writes
 from parkos.core.permissions import Action
 
 _ACTIONS = {
@@ -29,36 +30,31 @@ class PrimaryModelViewSet(viewsets.ModelViewSet):
         action = _ACTIONS.get(self.action, Action.VIEW)
         return super().get_queryset().restrict(self.request.user, action)
 
-    def _keep_in_scope(self, serializer):
-        with transaction.atomic():
-            instance = serializer.save()
-            model = type(instance)
-            if not model.objects.restrict(self.request.user, Action.CHANGE).filter(pk=instance.pk).exists():
-                raise PermissionDenied(
-                    _("The record would lie outside the parks or organizations you are assigned to.")
-                )
+    def perform_destroy(self, instance):
+        writes.delete(instance, user=self.request.user)
 
-    def perform_create(self, serializer):
-        self._keep_in_scope(serializer)
 
-    def perform_update(self, serializer):
-        self._keep_in_scope(serializer)
-
-    def destroy(self, request, *args, **kwargs):
-        instance = self.get_object()
-        try:
-            with transaction.atomic():
-                instance.delete()
-        except ProtectedError as exc:
-            blockers = sorted({str(o._meta.verbose_name_plural) for o in exc.protected_objects})
-            return Response(
-                {"detail": _("Cannot delete while it has %(blockers)s.") % {"blockers": ", ".join(blockers)}},
-                status=status.HTTP_409_CONFLICT,
-            )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+def exception_handler(exc, context):
+    """DRF's handler, plus the write path's errors: a rule broken is a 400 naming its field,
+    an object pushed out of the user's scope a 403, a delete blocked by other records a 409."""
+    if isinstance(exc, writes.OutOfScope):
+        exc = PermissionDenied(exc.messages[0])
+    elif isinstance(exc, writes.DeleteBlocked):
+        return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
+    elif isinstance(exc, DjangoValidationError):
+        errors = writes.error_messages(exc)
+        if "__all__" in errors:
+            errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop("__all__")
+        exc = ValidationError(errors)
+    return drf_exception_handler(exc, context)
 
 
 class Router(DefaultRouter):
     """The router every app's api/urls.py uses."""
 
     include_format_suffixes = False
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        """Detail routes take numeric ids only: ``/requests/abc/accept/`` is a 404, not a database error."""
+        kwarg = getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")
+        return f"(?P<{lookup_prefix}{kwarg}>{getattr(viewset, 'lookup_value_regex', '[0-9]+')})"

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import models, transaction
-from django.db.models import ProtectedError, Q
+from django.db import models
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
+from parkos.core import writes
 from parkos.core.fields import AreaField
-from parkos.core.forms import ImportForm
+from parkos.core.forms import ImportForm, add_form_errors
 from parkos.core.models import ObjectChange
 from parkos.core.permissions import Action, can
 from parkos.core.resources import EXPORT_FORMATS, export_bytes, load_dataset
@@ -99,10 +100,6 @@ class ObjectViews:
     def detail_extra(cls, obj, user) -> dict:
         """More context for a custom ``detail_template`` (figures, maps); none by default."""
         return {}
-
-    @classmethod
-    def after_save(cls, obj, user, *, created: bool) -> None:
-        """Runs inside the save's transaction after a form saved ``obj`` (e.g. start a project's stage history)."""
 
     @classmethod
     def queryset(cls, user, action=Action.VIEW):
@@ -313,24 +310,18 @@ class ObjectEditView(ObjectView):
         is_new = obj.pk is None
         form = self.views.form(request.POST, request.FILES, instance=obj, user=request.user)
         if form.is_valid():
-            with transaction.atomic():
-                saved = form.save()
-                in_scope = self.model.objects.restrict(request.user, Action.CHANGE).filter(pk=saved.pk).exists()
-                if in_scope:
-                    self.views.after_save(saved, request.user, created=is_new)
-                else:
-                    transaction.set_rollback(True)
-            if in_scope:
+            try:
+                saved = writes.save(
+                    form.save(commit=False), user=request.user, created=is_new, save_m2m=form.save_m2m, validated=True
+                )
+            except ValidationError as exc:
+                add_form_errors(form, exc)
+                if is_new:
+                    obj.pk = None
+            else:
                 message = _("Created %(model)s “%(object)s”.") if is_new else _("Saved %(model)s “%(object)s”.")
                 messages.success(request, message % {"model": self.model._meta.verbose_name, "object": saved})
                 return redirect(self._next_url() or saved.get_absolute_url())
-            form.add_error(
-                None,
-                _("You may only keep %(model)s inside the parks or organizations you are assigned to.")
-                % {"model": self.model._meta.verbose_name_plural},
-            )
-            if is_new:
-                obj.pk = None
         return render(
             request,
             self.template_name,
@@ -363,15 +354,10 @@ class ObjectDeleteView(ObjectView):
         obj = self.get_object(Action.DELETE)
         label = str(obj)
         try:
-            with transaction.atomic():
-                obj.delete()
-        except ProtectedError as exc:
-            blockers = sorted({str(o._meta.verbose_name_plural) for o in exc.protected_objects})
-            messages.error(
-                request,
-                _("“%(object)s” cannot be deleted while it has %(blockers)s. Remove or move those first.")
-                % {"object": label, "blockers": ", ".join(blockers)},
-            )
+            writes.delete(obj, user=request.user)
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
             return redirect(obj.get_absolute_url())
         messages.success(
             request,

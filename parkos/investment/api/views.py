@@ -32,12 +32,6 @@ class ProjectViewSet(PrimaryModelViewSet):
     def get_queryset(self):
         return super().get_queryset().for_user(self.request.user)
 
-    def perform_create(self, serializer):
-        from parkos.investment.services import ensure_stage_history
-
-        super().perform_create(serializer)
-        ensure_stage_history(serializer.instance, self.request.user)
-
     @extend_schema(request=serializers.ProjectMoveSerializer, responses=serializers.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):

@@ -19,10 +19,6 @@ class ProfileChangeRequestViewSet(PrimaryModelViewSet):
     serializer_class = serializers.ProfileChangeRequestSerializer
     filterset_class = filtersets.ProfileChangeRequestFilterSet
 
-    def perform_create(self, serializer):
-        serializer.validated_data["proposed_by"] = self.request.user
-        super().perform_create(serializer)
-
     def _review(self, request, decide):
         self.action = "partial_update"  # a decision needs the change permission
         proposal = self.get_object()

@@ -93,17 +93,6 @@ class ServiceRequestViewSet(PrimaryModelViewSet):
             rows = rows.filter(status=Status.NEW)  # as on the pages: an enterprise edits its request until taken on
         return rows
 
-    def perform_create(self, serializer):
-        user = self.request.user
-        if workflow.is_enterprise_side(user):
-            enterprise = serializer.validated_data.get("enterprise")
-            if enterprise is not None and not workflow.acts_for(user, enterprise.pk):
-                raise drf_serializers.ValidationError(
-                    {"enterprise": ["You may file requests only for your own enterprise."]}
-                )
-        super().perform_create(serializer)
-        workflow.request_assign_if_unrouted(serializer.instance)
-
     def _visible(self):
         request = ServiceRequest.objects.restrict(self.request.user, Action.VIEW).filter(pk=self.kwargs["pk"]).first()
         if request is None:
@@ -189,10 +178,6 @@ class RequestMessageViewSet(PrimaryModelViewSet):
         if self.action in ("update", "partial_update", "destroy") and workflow.is_enterprise_side(self.request.user):
             rows = rows.filter(author=self.request.user)
         return rows
-
-    def perform_create(self, serializer):
-        super().perform_create(serializer)
-        workflow.request_apply_message(serializer.instance)
 
 
 def _parameter(name: str, type_, description: str, enum=None) -> OpenApiParameter:

@@ -1,0 +1,220 @@
+"""The one write path: every create, change and delete of a PrimaryModel, whatever the channel.
+
+Pages, the API, imports, the admin, bulk actions and domain services all save through ``save``
+and delete through ``delete``. A model's own write rules are declared once, with ``register``,
+in its app's services.py:
+
+- ``guards``: fields only some users may set (a confidential project's team); every channel
+  refuses or ignores them through ``refused_fields``;
+- ``validate``: rules that depend on the acting user (raise ``ValidationError`` keyed by field);
+- ``before_save`` / ``after_save``: what a create or an update brings with it (a project's first
+  stage entry, a request routed to its desk).
+
+``save`` runs them in one transaction with the scope check (the object must stay where the
+user may change it), so a rule broken in any channel gives the same message: a form error, a
+400 from the API, a row error in an import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import ProtectedError
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parkos.core.changelog import change_context, current_context
+from parkos.core.permissions import Action
+
+M = TypeVar("M", bound=models.Model)
+
+
+class SaveHook(Protocol):
+    def __call__(self, obj: Any, *, user: Any, created: bool) -> None: ...
+
+
+@dataclass(frozen=True)
+class FieldGuard:
+    """Who may set one field: ``may_set(user, obj)`` sees the object as it was before the change."""
+
+    may_set: Callable[[Any, Any], bool]
+    message: str | Promise = gettext_lazy("You may not change this field.")
+
+
+@dataclass(frozen=True)
+class WriteRules:
+    guards: Mapping[str, FieldGuard] = field(default_factory=dict)
+    validate: SaveHook | None = None
+    before_save: SaveHook | None = None
+    after_save: SaveHook | None = None
+
+
+_NO_RULES = WriteRules()
+_RULES: dict[type[models.Model], WriteRules] = {}
+
+
+def register(
+    model: type[models.Model],
+    *,
+    guards: Mapping[str, FieldGuard] | None = None,
+    validate: SaveHook | None = None,
+    before_save: SaveHook | None = None,
+    after_save: SaveHook | None = None,
+) -> None:
+    """Declare ``model``'s write rules; call once, from the app's services module."""
+    _RULES[model] = WriteRules(
+        guards=dict(guards or {}), validate=validate, before_save=before_save, after_save=after_save
+    )
+
+
+def rules_for(model: type[models.Model]) -> WriteRules:
+    return _RULES.get(model, _NO_RULES)
+
+
+class OutOfScope(ValidationError):
+    """The object would end up where the acting user may not change it."""
+
+
+class DeleteBlocked(ValidationError):
+    """Other records still point at the object (``on_delete=PROTECT``)."""
+
+
+def out_of_scope_message(model: type[models.Model]) -> str:
+    return _("You may only keep %(model)s inside the parks or organizations you are assigned to.") % {
+        "model": model._meta.verbose_name_plural
+    }
+
+
+def _current_value(obj: models.Model, name: str) -> Any:
+    f = obj._meta.get_field(name)
+    if f.many_to_many:
+        return set(getattr(obj, name).values_list("pk", flat=True)) if obj.pk else set()
+    if f.is_relation:
+        return getattr(obj, f.attname)
+    return getattr(obj, name)
+
+
+def _given_value(obj: models.Model, name: str, value: Any) -> Any:
+    f = obj._meta.get_field(name)
+    if f.many_to_many:
+        return {getattr(v, "pk", v) for v in (value or ())}
+    if f.is_relation:
+        return getattr(value, "pk", value)
+    return value
+
+
+def refused_fields(obj: models.Model, user: Any, values: Mapping[str, Any]) -> dict[str, str]:
+    """The fields in ``values`` that ``user`` may not set on ``obj`` (as it is now), with why.
+
+    A guarded field sent with the value it already holds is not refused (an API client sends
+    the whole object back).
+    """
+    refused = {}
+    for name, guard in rules_for(type(obj)).guards.items():
+        if name not in values or guard.may_set(user, obj):
+            continue
+        if _given_value(obj, name, values[name]) != _current_value(obj, name):
+            refused[name] = str(guard.message)
+    return refused
+
+
+def guarded_fields(obj: models.Model, user: Any) -> dict[str, str]:
+    """The guarded fields ``user`` may not set on ``obj``: forms show them read-only, with why."""
+    return {
+        name: str(guard.message) for name, guard in rules_for(type(obj)).guards.items() if not guard.may_set(user, obj)
+    }
+
+
+def check_fields(obj: models.Model, user: Any, values: Mapping[str, Any]) -> None:
+    refused = refused_fields(obj, user, values)
+    if refused:
+        raise ValidationError({name: [message] for name, message in refused.items()})
+
+
+def validate(obj: models.Model, *, user: Any, created: bool) -> None:
+    """The model's user-dependent rules (``register(validate=...)``); ValidationError keyed by field."""
+    hook = rules_for(type(obj)).validate
+    if hook is not None:
+        hook(obj, user=user, created=created)
+
+
+def in_scope(obj: models.Model, user: Any) -> bool:
+    """May ``user`` still change ``obj``? (A model without scoped rows, such as a user, always.)"""
+    manager = type(obj)._default_manager
+    if not hasattr(manager, "restrict"):
+        return True
+    return bool(manager.restrict(user, Action.CHANGE).filter(pk=obj.pk).exists())
+
+
+def save(
+    obj: M,
+    *,
+    user: Any,
+    created: bool | None = None,
+    many: Mapping[str, Iterable[Any]] | None = None,
+    save_m2m: Callable[[], None] | None = None,
+    channel: str | None = None,
+    validated: bool = False,
+) -> M:
+    """Create or change ``obj`` as ``user``, in one transaction: the one write path.
+
+    Runs the model's ``validate`` and ``before_save`` hooks, saves, sets the many-to-many
+    values (``many``, or the form's ``save_m2m``), checks the object is still in the user's
+    scope (``OutOfScope`` if not: nothing is kept) and runs ``after_save``. ``validated``
+    says the caller already ran ``full_clean`` (forms, serializers, imports do).
+    ``channel`` names the change log's source when no request or command has set one.
+    """
+    if created is None:
+        created = obj.pk is None
+    rules = rules_for(type(obj))
+    with _channel(user, channel), transaction.atomic():
+        if not validated:
+            obj.full_clean(exclude=[f.name for f in obj._meta.many_to_many])
+        if rules.validate is not None:
+            rules.validate(obj, user=user, created=created)
+        if rules.before_save is not None:
+            rules.before_save(obj, user=user, created=created)
+        obj.save()
+        for name, values in (many or {}).items():
+            getattr(obj, name).set(values)
+        if save_m2m is not None:
+            save_m2m()
+        if not in_scope(obj, user):
+            raise OutOfScope(out_of_scope_message(type(obj)))
+        if rules.after_save is not None:
+            rules.after_save(obj, user=user, created=created)
+    return obj
+
+
+def delete(obj: models.Model, *, user: Any, channel: str | None = None) -> None:
+    """Delete ``obj``; ``DeleteBlocked`` names what still points at it."""
+    label = str(obj)
+    try:
+        with _channel(user, channel), transaction.atomic():
+            obj.delete()
+    except ProtectedError as exc:
+        blockers = sorted({str(o._meta.verbose_name_plural) for o in exc.protected_objects})
+        raise DeleteBlocked(
+            _("“%(object)s” cannot be deleted while it has %(blockers)s. Remove or move those first.")
+            % {"object": label, "blockers": ", ".join(blockers)}
+        ) from exc
+
+
+def _channel(user: Any, channel: str | None) -> contextlib.AbstractContextManager[object]:
+    """A change context for ``channel`` unless a request or command already opened one."""
+    if channel is None or current_context() is not None:
+        return contextlib.nullcontext()
+    return change_context(user=user, source=channel)
+
+
+def error_messages(exc: ValidationError) -> dict[str, list[str]]:
+    """A ValidationError as {field: [messages]} ("__all__" for the whole object)."""
+    if hasattr(exc, "error_dict"):
+        return {name: [str(m) for m in messages] for name, messages in exc.message_dict.items()}
+    return {"__all__": [str(m) for m in exc.messages]}
