@@ -43,6 +43,8 @@ class AreaFormField(forms.DecimalField):
 class AreaField(models.DecimalField):
     """An area in square metres (never negative)."""
 
+    non_negative = True
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_digits", 14)
         kwargs.setdefault("decimal_places", 2)
@@ -63,6 +65,9 @@ class AreaField(models.DecimalField):
 
 class MoneyAmountField(models.DecimalField):
     """The amount half of a money value; pair it with a CurrencyField and a MoneyProperty."""
+
+    #: rents, prices, capital and investment are never below zero (core.bounds reads this)
+    non_negative = True
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_digits", 20)
