@@ -565,6 +565,7 @@ def _execute(run: EvaluationRun, progress: Progress | None, apportion: bool) -> 
             EvaluationResult.objects.bulk_create(results, batch_size=5000)
             AreaResult.objects.bulk_create(areas, batch_size=2000)
             run.status, run.finished, run.progress = EvaluationRun.Status.DONE, timezone.now(), 100
+            run.heartbeat_at = run.finished
             run.filings, run.evaluated = frame.height, scored.height
             run.graded = int(scored["grade"].is_not_null().sum())
             run.grade_counts = {g: grade_counts.get(g, 0) for g in scheme.grades}

@@ -33,6 +33,7 @@ from parkos.evaluation.models import (
     IndicatorFiling,
 )
 from parkos.evaluation.scheme import Scheme, SchemeError
+from parkos.evaluation.selectors import visible_runs
 
 
 class IndicatorFilingViews(ObjectViews):
@@ -254,12 +255,12 @@ class _RunAccess(View):
         return super().dispatch(request, *args, **kwargs)
 
     def get_run(self, pk) -> EvaluationRun:
-        return get_object_or_404(EvaluationRun.objects.restrict(self.request.user).select_related("scheme"), pk=pk)
+        return get_object_or_404(visible_runs(self.request.user).select_related("scheme"), pk=pk)
 
 
 class RunListView(_RunAccess):
     def get(self, request):
-        runs = EvaluationRun.objects.restrict(request.user).select_related("scheme", "created_by")
+        runs = visible_runs(request.user).select_related("scheme", "created_by")
         table = tables.EvaluationRunTable(runs, request=request)
         RequestConfig(request, paginate={"per_page": 25}).configure(table)
         return render(

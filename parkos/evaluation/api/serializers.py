@@ -56,6 +56,7 @@ class EvaluationRunSerializer(serializers.ModelSerializer):
             "created",
             "started",
             "finished",
+            "heartbeat_at",
             "error",
         )
 

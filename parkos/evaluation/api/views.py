@@ -6,6 +6,7 @@ from parkos.core.api.views import PrimaryModelViewSet
 from parkos.evaluation import filtersets
 from parkos.evaluation.api import serializers
 from parkos.evaluation.models import Appeal, EvaluationResult, EvaluationRun, EvaluationScheme, IndicatorFiling
+from parkos.evaluation.selectors import visible_runs
 
 
 class IndicatorFilingViewSet(PrimaryModelViewSet):
@@ -25,7 +26,7 @@ class EvaluationRunViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.EvaluationRunSerializer
 
     def get_queryset(self):
-        return EvaluationRun.objects.restrict(self.request.user)
+        return visible_runs(self.request.user)
 
 
 class EvaluationResultViewSet(viewsets.ReadOnlyModelViewSet):

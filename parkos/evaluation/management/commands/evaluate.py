@@ -7,6 +7,7 @@ from parkos.core.changelog import change_context
 from parkos.core.cli import acting_user
 from parkos.evaluation.models import EvaluationScheme
 from parkos.evaluation.scheme import SchemeError
+from parkos.evaluation.selectors import fail_dead_runs
 from parkos.evaluation.services import run_evaluation
 
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="record the run as started by this user (default: the only superuser)")
 
     def handle(self, *args, scheme, year, scheme_version, user, **options):
+        if dead := fail_dead_runs():
+            self.stderr.write(f"{dead} run(s) whose process had stopped are now marked failed.")
         versions = EvaluationScheme.objects.filter(name=scheme).order_by("-version")
         if scheme_version:
             versions = versions.filter(version=scheme_version)

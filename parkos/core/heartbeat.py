@@ -1,0 +1,56 @@
+"""Heartbeats of background work (evaluation runs, ...), so that work whose process died can be told from slow work.
+
+A process doing the work stamps the row's ``heartbeat_at`` when it starts, as it makes progress, and
+every ``HEARTBEAT_INTERVAL`` seconds from a thread while a long step runs. A row still marked running
+whose heartbeat is older than ``HEARTBEAT_TIMEOUT`` seconds belongs to a process that was killed
+(SIGKILL, out of memory, a restarted container): nothing else would ever finish it, so the reader who
+finds it marks it failed (``stale_before`` gives the cut-off).
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from contextlib import contextmanager, suppress
+
+from django.conf import settings
+from django.db import DatabaseError, connections
+from django.utils import timezone
+
+
+def stale_before() -> datetime.datetime:
+    """Work whose last heartbeat is older than this is dead."""
+    return timezone.now() - datetime.timedelta(seconds=settings.HEARTBEAT_TIMEOUT)
+
+
+def beat(queryset) -> None:
+    """Stamp the heartbeat of the rows of ``queryset`` (one UPDATE, no signals: a heartbeat is not a change)."""
+    queryset.update(heartbeat_at=timezone.now())
+
+
+@contextmanager
+def heartbeat(queryset, *, every: float | None = None):
+    """Beat for ``queryset``'s rows now, then every ``every`` seconds from a thread until the block ends.
+
+    The thread uses a connection of its own; a beat that finds the database busy (SQLite while the work
+    writes its results) is skipped, the next one tries again.
+    """
+    every = settings.HEARTBEAT_INTERVAL if every is None else every
+    beat(queryset)
+    stop = threading.Event()
+
+    def keep_beating():
+        try:
+            while not stop.wait(every):
+                with suppress(DatabaseError):
+                    beat(queryset)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    thread = threading.Thread(target=keep_beating, name="heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
