@@ -95,10 +95,11 @@ bench-evaluation: $(VENV)/.installed
 bench-intake: $(VENV)/.installed
 	PARKOS_DEBUG=1 $(BIN)/python bench/intake.py --memory
 
-# makemessages and compilemessages run inside parkos/ so they never walk .venv or node_modules.
+# makemessages and compilemessages run inside parkos/ so they never walk .venv or node_modules;
+# --no-wrap keeps each message on one line, so a new string changes a few lines of the .po, not hundreds.
 messages: $(VENV)/.installed
 	cd parkos && PARKOS_DEBUG=1 ../$(BIN)/parkos makemessages -l zh_Hans --ignore "*/tests/*" \
-		--ignore "*/migrations/*" --no-location --no-obsolete
+		--ignore "*/migrations/*" --no-location --no-obsolete --no-wrap
 	cd parkos && PARKOS_DEBUG=1 ../$(BIN)/parkos compilemessages -l zh_Hans
 
 # Re-pin: a throwaway virtualenv gets `.[test]` (keeping the current pins that still fit),
