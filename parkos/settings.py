@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "parkos.core.middleware.LoginRequiredMiddleware",
     "parkos.core.middleware.ChangeLoggingMiddleware",
+    "parkos.core.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -212,7 +213,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["parkos.core.api.permissions.ModelActionPermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "parkos.core.api.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "parkos.core.api.pagination.PageNumberPagination",
     "EXCEPTION_HANDLER": "parkos.core.api.views.exception_handler",

@@ -9,6 +9,23 @@ from django.http import HttpResponse
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+#: what a spreadsheet reads as the start of a formula (OWASP "CSV injection")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A cell as text a spreadsheet shows and never runs: a leading ' before anything formula-like.
+
+    Numbers stay numbers (a negative amount is not a formula); every writer of CSV and XLSX uses this.
+    """
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value
+
 
 def xlsx_bytes(sheets: Iterable[tuple[str, Iterable[Sequence]]]) -> bytes:
     """A workbook of (sheet title, rows), in order.
@@ -22,7 +39,7 @@ def xlsx_bytes(sheets: Iterable[tuple[str, Iterable[Sequence]]]) -> bytes:
     for title, rows in sheets:
         sheet = book.create_sheet(str(title)[:31])
         for row in rows:
-            sheet.append(list(row))
+            sheet.append([neutralise(cell) for cell in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

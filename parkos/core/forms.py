@@ -100,9 +100,14 @@ class PrimaryModelForm(forms.ModelForm):
         #: subclasses write ``class Meta(PrimaryModelForm.Meta)`` to keep this
         formfield_callback = model_formfield
 
+    #: when the object was last saved as the user opened it: a save over someone else's is refused (core.writes)
+    opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if self.instance.pk:
+            self.initial["opened_version"] = writes.version_of(self.instance)
         restrict_choices(self, user)
         for field in self.fields.values():
             if isinstance(field, AreaFormField):

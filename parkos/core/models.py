@@ -76,6 +76,13 @@ class PrimaryModel(ChangeLoggedModel):
         """The fields of this row ``user`` may not read: shown as confidential in pages, API and exports."""
         return frozenset()
 
+    @classmethod
+    def may_sort_by_confidential(cls, user) -> bool:
+        """Sorting by a confidential field ranks rows by values the user may not read: only for those who read all."""
+        from parkos.core.permissions import Scope, scope_of
+
+        return not cls.confidential_fields or scope_of(user) == Scope.EVERYTHING
+
     def changelog_redacted(self) -> tuple[str, ...]:
         """Fields whose values stay out of the change log while this row is in its current state."""
         return ()

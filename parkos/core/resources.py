@@ -19,6 +19,7 @@ from import_export import resources, widgets
 
 from parkos.core import writes
 from parkos.core.changelog import change_context, current_user
+from parkos.core.downloads import neutralise
 from parkos.core.fields import AreaField
 from parkos.core.permissions import Action, can
 from parkos.core.units import parse_area
@@ -132,10 +133,22 @@ class PrimaryResource(resources.ModelResource):
         self.check_guarded_columns(instance, row)
         super().import_instance(instance, row, **kwargs)
         # An empty spreadsheet cell arrives as None; text columns store "" for "nothing".
+        formulas = {}
+        imported = {(f.attribute or "").split("__")[0] for f in self.get_import_fields()}
         for f in instance._meta.concrete_fields:
             is_text = isinstance(f, models.CharField | models.TextField)
-            if is_text and not f.null and getattr(instance, f.attname) is None:
+            value = getattr(instance, f.attname)
+            if is_text and not f.null and value is None:
                 setattr(instance, f.attname, "")
+            elif (
+                is_text
+                and f.name in imported
+                and isinstance(value, str)
+                and neutralise(value.removeprefix("'")) != value.removeprefix("'")
+            ):
+                formulas[f.name] = _("Text may not start with =, +, - or @: a spreadsheet would run it as a formula.")
+        if formulas:
+            raise ValidationError(formulas)
 
     def check_guarded_columns(self, instance, row) -> None:
         """Refuse a filled-in column the user may not set (core.writes guards), as forms and the API do."""
@@ -263,7 +276,10 @@ EXPORT_FORMATS = {
 
 def export_bytes(resource: PrimaryResource, queryset, fmt: str) -> bytes:
     dataset = resource.export(queryset=queryset)
-    data = dataset.export(fmt)
+    safe = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+    for row in dataset:
+        safe.append([neutralise(cell) for cell in row])
+    data = safe.export(fmt)
     if isinstance(data, str):
         return ("\ufeff" + data).encode("utf-8")  # BOM: Excel opens UTF-8 CSV with Chinese correctly
     return data

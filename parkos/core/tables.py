@@ -40,6 +40,33 @@ class PrimaryTable(tables.Table):
         empty_text = _("Nothing here matches.")
         template_name = "core/table.html"
 
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        model = getattr(self._meta, "model", None)
+        user = getattr(request, "user", None)
+        sorts_freely = getattr(model, "may_sort_by_confidential", lambda user: True)(user)
+        if not sorts_freely:
+            # Sorting by a confidential field would show the order of values the viewer may not read.
+            hidden = set(model.confidential_fields)
+            for bound in self.columns:
+                keys = [str(key).lstrip("-").split("__")[0] for key in (bound.column.order_by or (bound.accessor,))]
+                if hidden.intersection(keys):
+                    bound.column.orderable = False
+        if request is not None:
+            tables.RequestConfig(request).configure(self)
+
+    @property
+    def order_by(self):
+        return self._order_by
+
+    @order_by.setter
+    def order_by(self, value):
+        aliases = value.split(",") if isinstance(value, str) else (value or ())
+        allowed = [a for a in aliases if a.lstrip("-") in self.columns and self.columns[a.lstrip("-")].orderable]
+        if aliases and not allowed:
+            return  # only sorts the viewer may not use: keep the default order
+        tables.Table.order_by.fset(self, allowed)
+
 
 class ObjectChangeTable(tables.Table):
     time = tables.DateTimeColumn(linkify=True, format="Y-m-d H:i:s", verbose_name=_("time"))

@@ -81,6 +81,45 @@ class OutOfScope(ValidationError):
     """The object would end up where the acting user may not change it."""
 
 
+class Conflict(ValidationError):
+    """Someone saved the object after the user opened it (``version`` differs): nothing is overwritten."""
+
+
+def version_of(obj: models.Model) -> str:
+    """What an edit form and an API ETag carry back: when the object was last saved."""
+    stamp = getattr(obj, "last_updated", None)
+    return stamp.isoformat() if stamp is not None else ""
+
+
+def _check_version(obj: models.Model, version: str) -> None:
+    current = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).first()
+    if current is None or version_of(current) == version:
+        return
+    differences = {}
+    for f in obj._meta.concrete_fields:
+        if f.name in ("created", "last_updated") or not f.editable:
+            continue
+        theirs, yours = f.value_from_object(current), f.value_from_object(obj)
+        if theirs != yours:
+            shown = getattr(current, f.name) if f.is_relation else theirs
+            differences[f.name] = [
+                _("Saved meanwhile by someone else: “%(theirs)s” (yours: “%(yours)s”).")
+                % {"theirs": "" if shown is None else shown, "yours": "" if yours is None else yours}
+            ]
+    raise Conflict(
+        {
+            "__all__": [
+                _(
+                    "Someone saved this %(model)s after you opened it; nothing was overwritten. "
+                    "Check the values saved meanwhile and save again to keep yours."
+                )
+                % {"model": obj._meta.verbose_name}
+            ],
+            **differences,
+        }
+    )
+
+
 class DeleteBlocked(ValidationError):
     """Other records still point at the object (``on_delete=PROTECT``)."""
 
@@ -161,6 +200,7 @@ def save(
     save_m2m: Callable[[], None] | None = None,
     channel: str | None = None,
     validated: bool = False,
+    version: str | None = None,
 ) -> M:
     """Create or change ``obj`` as ``user``, in one transaction: the one write path.
 
@@ -169,11 +209,15 @@ def save(
     scope (``OutOfScope`` if not: nothing is kept) and runs ``after_save``. ``validated``
     says the caller already ran ``full_clean`` (forms, serializers, imports do).
     ``channel`` names the change log's source when no request or command has set one.
+    ``version`` (from ``version_of`` when the user opened the object) refuses a lost update:
+    ``Conflict`` if someone saved the object since.
     """
     if created is None:
         created = obj.pk is None
     rules = rules_for(type(obj))
     with _channel(user, channel), transaction.atomic():
+        if version and not created:
+            _check_version(obj, version)
         if not validated:
             obj.full_clean(exclude=[f.name for f in obj._meta.many_to_many])
         if rules.validate is not None:

@@ -75,7 +75,8 @@ class PrimaryModelSerializer(serializers.ModelSerializer):
         many = self._pop_many(validated_data)
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        return writes.save(instance, user=self._user(), created=False, many=many, validated=True)
+        version = self.context.get("version")
+        return writes.save(instance, user=self._user(), created=False, many=many, validated=True, version=version)
 
     def _pop_many(self, validated_data) -> dict:
         names = {f.name for f in self.Meta.model._meta.many_to_many}

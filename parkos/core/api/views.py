@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status, viewsets
+from rest_framework.exceptions import NotFound as ApiNotFound
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -9,6 +10,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from parkos.core import writes
+from parkos.core.errors import NotFound
 from parkos.core.permissions import Action
 
 _ACTIONS = {
@@ -33,11 +35,33 @@ class PrimaryModelViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         writes.delete(instance, user=self.request.user)
 
+    def get_serializer_context(self):
+        # If-Match: "<version>" makes an update refuse to overwrite a newer save (412, core.writes.Conflict).
+        if_match = self.request.headers.get("If-Match", "").strip()
+        return {**super().get_serializer_context(), "version": if_match.removeprefix("W/").strip('"') or None}
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        instance = getattr(self, "_etag_object", None)
+        if instance is not None and response.status_code < 300:
+            response["ETag"] = f'"{writes.version_of(instance)}"'
+        return response
+
+    def get_object(self):
+        self._etag_object = super().get_object()
+        return self._etag_object
+
 
 def exception_handler(exc, context):
     """DRF's handler, plus the write path's errors: a rule broken is a 400 naming its field,
-    an object pushed out of the user's scope a 403, a delete blocked by other records a 409."""
-    if isinstance(exc, writes.OutOfScope):
+    an object pushed out of the user's scope a 403, a delete blocked by other records a 409,
+    an update over a newer save (If-Match) a 412, an object a service cannot find (core.errors.NotFound) a 404."""
+    if isinstance(exc, writes.Conflict):
+        errors = writes.error_messages(exc)
+        return Response({"detail": errors.pop("__all__")[0], **errors}, status=status.HTTP_412_PRECONDITION_FAILED)
+    if isinstance(exc, NotFound):
+        exc = ApiNotFound(str(exc) or None)
+    elif isinstance(exc, writes.OutOfScope):
         exc = PermissionDenied(exc.messages[0])
     elif isinstance(exc, writes.DeleteBlocked):
         return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)

@@ -312,10 +312,19 @@ class ObjectEditView(ObjectView):
         if form.is_valid():
             try:
                 saved = writes.save(
-                    form.save(commit=False), user=request.user, created=is_new, save_m2m=form.save_m2m, validated=True
+                    form.save(commit=False),
+                    user=request.user,
+                    created=is_new,
+                    save_m2m=form.save_m2m,
+                    validated=True,
+                    version=form.cleaned_data.get("opened_version"),
                 )
             except ValidationError as exc:
                 add_form_errors(form, exc)
+                if isinstance(exc, writes.Conflict):
+                    # Saving again means "keep mine": the form now carries the version just seen.
+                    form.data = form.data.copy()
+                    form.data["opened_version"] = writes.version_of(self.model._base_manager.get(pk=obj.pk))
                 if is_new:
                     obj.pk = None
             else:

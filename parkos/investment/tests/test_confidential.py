@@ -368,3 +368,107 @@ class ConfidentialRulesTests(TestCase):
         self.assertTrue(
             Agreement.objects.restrict(self.world.users["investment_staff"]).filter(pk=agreement.pk).exists()
         )
+
+
+class WhoIsInTheKnowTests(TestCase):
+    """Only the owner and admins change a confidential project's team, owner and flag, in every channel (#1)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = World.build()
+        cls.owner = staff_user(cls.world, "owner")
+        cls.outsider = cls.world.users["investment_staff"]
+        cls.investor = Organization.objects.create(name=INVESTOR)
+        cls.project = Project.objects.create(
+            name=REAL_NAME,
+            codename=CODENAME,
+            is_confidential=True,
+            investor=cls.investor,
+            park=cls.world.park["in"],
+            owner=cls.owner,
+        )
+
+    def api_for(self, user) -> APIClient:
+        api = APIClient()
+        api.force_authenticate(user)
+        return api
+
+    def detail(self):
+        return reverse("investment-api:project-detail", kwargs={"pk": self.project.pk})
+
+    def test_outsider_cannot_join_the_team_or_lift_the_flag_through_the_api(self):
+        api = self.api_for(self.outsider)
+        for payload, field in (
+            ({"team": [self.outsider.pk]}, "team"),
+            ({"is_confidential": False}, "is_confidential"),
+            ({"owner": self.outsider.pk}, "owner"),
+            ({"name": "Renamed"}, "name"),
+        ):
+            response = api.patch(self.detail(), payload, format="json")
+            self.assertEqual(response.status_code, 400, payload)
+            self.assertIn(field, response.json())
+        self.project.refresh_from_db()
+        self.assertTrue(self.project.is_confidential)
+        self.assertEqual(list(self.project.team.all()), [])
+        self.assertIsNone(api.get(self.detail()).json()["name"])
+
+    def test_sending_the_values_it_already_has_is_not_refused(self):
+        response = self.api_for(self.outsider).patch(
+            self.detail(), {"is_confidential": True, "team": [], "planned_jobs": 12}, format="json"
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+
+    def test_outsider_edit_form_offers_team_owner_and_flag_read_only(self):
+        client = Client()
+        client.force_login(self.outsider)
+        edit = reverse("investment:project_edit", kwargs={"pk": self.project.pk})
+        form = client.get(edit).context["form"]
+        for name in ("team", "owner", "is_confidential"):
+            self.assertTrue(form.fields[name].disabled, name)
+        data = {
+            "codename": CODENAME,
+            "park": self.world.park["in"].pk,
+            "team": [self.outsider.pk],
+            "owner": self.outsider.pk,
+            "planned_jobs": "5",
+        }
+        self.assertEqual(client.post(edit, data).status_code, 302)
+        self.project.refresh_from_db()
+        self.assertEqual((self.project.is_confidential, self.project.owner), (True, self.owner))
+        self.assertEqual(list(self.project.team.all()), [])
+
+    def test_outsider_import_cannot_lift_the_flag(self):
+        from parkos.core.resources import resource_for
+
+        resource = resource_for("investment.project")(user=self.outsider)
+        rows = [{"id": self.project.pk, "codename": CODENAME, "is_confidential": "0", "park": "park-in"}]
+        import tablib
+
+        dataset = tablib.Dataset(headers=list(rows[0]))
+        for row in rows:
+            dataset.append(list(row.values()))
+        report = resource.import_dataset(dataset, dry_run=False)
+        self.assertFalse(report.ok)
+        self.assertIn("is_confidential", {e.field for e in report.errors} | {e.message for e in report.errors})
+        self.project.refresh_from_db()
+        self.assertTrue(self.project.is_confidential)
+
+    def test_the_owner_may_share_the_secret(self):
+        response = self.api_for(self.owner).patch(self.detail(), {"team": [self.outsider.pk]}, format="json")
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(self.api_for(self.outsider).get(self.detail()).json()["name"], REAL_NAME)
+
+    def test_ordering_by_a_confidential_field_is_ignored_outside_the_team(self):
+        Project.objects.create(name="Aardvark", park=self.world.park["in"])
+        Project.objects.create(name="Zebra", park=self.world.park["in"])
+        api = self.api_for(self.outsider)
+        url = reverse("investment-api:project-list")
+        plain = [r["id"] for r in api.get(url).json()["results"]]
+        for field in ("name", "-name", "investor", "description"):
+            ordered = [r["id"] for r in api.get(url, {"ordering": field}).json()["results"]]
+            self.assertEqual(ordered, plain, field)
+        client = Client()
+        client.force_login(self.outsider)
+        page = client.get(reverse("investment:project_list"), {"sort": "-name"})
+        self.assertEqual(page.status_code, 200)
+        self.assertFalse(page.context["table"].columns["name"].orderable)
