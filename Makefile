@@ -27,7 +27,7 @@ help:
 	@echo "make demo           install everything, load the demo data, serve at http://127.0.0.1:8000"
 	@echo "make test           install everything, lint, run the tests on SQLite and on PostgreSQL"
 	@echo "make install        virtualenv + Python packages, npm packages, Debian packages, static files"
-	@echo "make lint           ruff check, and no model change without its migration"
+	@echo "make lint           ruff check, mypy (strict on core, services and selectors), no model change without its migration"
 	@echo "make test-sqlite    the test suite on SQLite only"
 	@echo "make test-postgres  the test suite on PostgreSQL only (starts it if needed)"
 	@echo "make bench          the registry benchmark (bench/registry.py)"
@@ -67,6 +67,7 @@ test: install postgres lint test-sqlite test-postgres
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	PARKOS_DEBUG=1 $(BIN)/mypy
 	$(PARKOS) makemigrations --check --dry-run
 
 test-sqlite: $(VENV)/.installed

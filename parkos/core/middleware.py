@@ -1,11 +1,15 @@
-"""Request middleware: nothing but the login page for anonymous users, and the change context."""
+"""Request middleware: nothing but the login page for anonymous users, the change context, and the
+domain errors services raise answered as pages."""
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.translation import gettext as _
 
 from parkos.core.changelog import change_context
+from parkos.core.errors import NotFound
 
 # Paths an anonymous visitor may reach: the login page, static files, language switch.
 # The API answers 401/403 itself (token users authenticate inside DRF, not here).
@@ -13,10 +17,10 @@ PUBLIC_PREFIXES = ("/login/", "/admin/login/", "/static/", "/i18n/", "/api/")
 
 
 class LoginRequiredMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.user.is_authenticated or request.path.startswith(PUBLIC_PREFIXES):
             return self.get_response(request)
         if request.headers.get("accept", "").startswith("application/json"):
@@ -25,9 +29,24 @@ class LoginRequiredMiddleware:
 
 
 class ChangeLoggingMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         with change_context(request=request, source="api" if request.path.startswith("/api/") else "web"):
             return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """A service's ``NotFound`` raised under a page view answers the 404 page, as ``Http404`` would."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotFound):
+            raise Http404(str(exception)) from exception
+        return None

@@ -30,13 +30,19 @@ from collections.abc import Iterable, Sequence
 import polars as pl
 from django.utils.translation import gettext as _
 
+from parkos.evaluation.outcomes import SMALL_COHORT, ResultStatus
 from parkos.evaluation.scheme import (
     FILING_FIELDS,
     ID_FIELD,
     Benchmark,
+    BenchmarkKind,
     Cohort,
+    Direction,
+    GradingMethod,
     Indicator,
+    MissingPolicy,
     NotGradedCategory,
+    Rule,
     Scheme,
     SchemeError,
 )
@@ -46,10 +52,6 @@ SHARE_EPSILON = 1e-9
 #: columns that roll-ups total when the filings carry them
 DENSITY_FIELDS = ("tax", "value_added", "industrial_output")
 
-STATUS_RANKED = "ranked"
-STATUS_VETO = "veto"
-STATUS_NOT_GRADED = "not_graded"
-STATUS_SMALL_COHORT = "small_cohort"
 
 
 def required_columns(scheme: Scheme) -> list[str]:
@@ -153,15 +155,15 @@ def cohort_mean(value: pl.Expr) -> pl.Expr:
 
 
 def _statistic(benchmark: Benchmark, value: pl.Expr) -> pl.Expr:
-    if benchmark.kind == "fixed":
+    if benchmark.kind == BenchmarkKind.FIXED:
         return pl.lit(float(benchmark.value) * benchmark.multiplier, dtype=pl.Float64)
     pooled = value.filter(POOL)
     stat = {
-        "mean": lambda: cohort_mean(value),
-        "median": lambda: pooled.median(),
-        "percentile": lambda: pooled.quantile(benchmark.percentile / 100, interpolation="linear"),
-        "min": lambda: pooled.min(),
-        "max": lambda: pooled.max(),
+        BenchmarkKind.MEAN: lambda: cohort_mean(value),
+        BenchmarkKind.MEDIAN: lambda: pooled.median(),
+        BenchmarkKind.PERCENTILE: lambda: pooled.quantile(benchmark.percentile / 100, interpolation="linear"),
+        BenchmarkKind.MIN: lambda: pooled.min(),
+        BenchmarkKind.MAX: lambda: pooled.max(),
     }[benchmark.kind]()
     return (stat * benchmark.multiplier).over("cohort")
 
@@ -169,9 +171,9 @@ def _statistic(benchmark: Benchmark, value: pl.Expr) -> pl.Expr:
 def _raw_score(indicator: Indicator, value: pl.Expr) -> tuple[pl.Expr, dict[str, pl.Expr]]:
     """The item score before the missing-value policy, and the benchmark columns to show beside it."""
     weight = float(indicator.weight)
-    if indicator.rule == "ratio":
+    if indicator.rule == Rule.RATIO:
         bench = pl.col(f"{indicator.key}_benchmark")
-        if indicator.direction == "higher":
+        if indicator.direction == Direction.HIGHER:
             ratio = pl.when(bench > 0).then(value / bench)
         else:
             # lower is better: benchmark / value; a value of zero is the best possible, so it earns
@@ -188,7 +190,7 @@ def _raw_score(indicator: Indicator, value: pl.Expr) -> tuple[pl.Expr, dict[str,
         return ratio * weight, {f"{indicator.key}_benchmark": _statistic(indicator.benchmark, value)}
     floor, ceiling = pl.col(f"{indicator.key}_floor"), pl.col(f"{indicator.key}_ceiling")
     position = pl.when(ceiling > floor).then(((value - floor) / (ceiling - floor)).clip(0.0, 1.0)).otherwise(None)
-    if indicator.direction == "lower":
+    if indicator.direction == Direction.LOWER:
         position = 1.0 - position
     return position * weight, {
         f"{indicator.key}_floor": _statistic(indicator.floor, value),
@@ -245,9 +247,9 @@ def score(filings: pl.DataFrame, scheme: Scheme, *, keep: Sequence[str] = ()) ->
     scores = {}
     for indicator in scheme.indicators:
         raw = pl.col(f"{indicator.key}_raw")
-        if indicator.missing == "zero":
+        if indicator.missing == MissingPolicy.ZERO:
             scores[f"{indicator.key}_score"] = raw.fill_null(0.0)
-        elif indicator.missing == "cohort_mean":
+        elif indicator.missing == MissingPolicy.COHORT_MEAN:
             # a cohort where nobody has a value has no mean score to give: zero
             scores[f"{indicator.key}_score"] = raw.fill_null(cohort_mean(raw).over("cohort")).fill_null(0.0)
         else:
@@ -287,7 +289,7 @@ def score(filings: pl.DataFrame, scheme: Scheme, *, keep: Sequence[str] = ()) ->
 
     grading = scheme.grading
     bands = grading.bands
-    if grading.method == "share":
+    if grading.method == GradingMethod.SHARE:
         size = pl.col("cohort_size").cast(pl.Float64)
         conditions = [pl.col("rank") <= band.top_share * size + SHARE_EPSILON for band in bands[:-1]]
     else:
@@ -305,13 +307,17 @@ def score(filings: pl.DataFrame, scheme: Scheme, *, keep: Sequence[str] = ()) ->
         .when(small)
         .then(small_grade)
         .otherwise(by_rank),
+        # the stored result's vocabulary (outcomes.ResultStatus), and why an enterprise is not graded by rank
+        reason=pl.coalesce(
+            pl.col("veto"), pl.col("not_graded"), pl.when(small).then(pl.lit(SMALL_COHORT)), pl.lit("")
+        ),
+    )
+    frame = frame.with_columns(
         status=pl.when(pl.col("veto").is_not_null())
-        .then(pl.lit(STATUS_VETO))
-        .when(pl.col("not_graded").is_not_null())
-        .then(pl.lit(STATUS_NOT_GRADED))
-        .when(small)
-        .then(pl.lit(STATUS_SMALL_COHORT))
-        .otherwise(pl.lit(STATUS_RANKED)),
+        .then(pl.lit(ResultStatus.VETOED.value))
+        .when(pl.col("grade").is_null())
+        .then(pl.lit(ResultStatus.NOT_GRADED.value))
+        .otherwise(pl.lit(ResultStatus.GRADED.value)),
     )
 
     indicator_columns = []
@@ -335,6 +341,7 @@ def score(filings: pl.DataFrame, scheme: Scheme, *, keep: Sequence[str] = ()) ->
         "cohort_size",
         "grade",
         "status",
+        "reason",
         *[c for c in (*carry, *keep) if c not in (ID_FIELD,)],
     ]
     return frame.select(list(dict.fromkeys(output))).collect()

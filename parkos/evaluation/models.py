@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.core.fields import AreaField
 from parkos.core.models import PrimaryModel, RestrictedQuerySet
+from parkos.evaluation.outcomes import ResultStatus
 
 #: square metres in one mu
 M2_PER_MU = Decimal(10000) / Decimal(15)
@@ -274,10 +275,7 @@ class EvaluationRun(ScopedModel):
 class EvaluationResult(ScopedModel):
     """One enterprise's outcome in one run: every indicator's value, benchmark and score, the total, rank and grade."""
 
-    class Status(models.TextChoices):
-        GRADED = "graded", _("graded")
-        NOT_GRADED = "not_graded", _("not graded")
-        VETOED = "vetoed", _("vetoed")
+    Status = ResultStatus
 
     run = models.ForeignKey(EvaluationRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="results")
     organization = models.ForeignKey(

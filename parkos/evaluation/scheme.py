@@ -25,6 +25,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +47,38 @@ FILING_FIELDS = (
     "floor_area_m2",
 )
 ID_FIELD = "credit_code"
-BENCHMARK_KINDS = ("fixed", "mean", "median", "percentile", "min", "max")
-DIRECTIONS = ("higher", "lower")
-RULES = ("ratio", "linear")
-MISSING_POLICIES = ("zero", "cohort_mean", "drop")
-GRADING_METHODS = ("share", "score")
+
+
+class BenchmarkKind(StrEnum):
+    FIXED = "fixed"
+    MEAN = "mean"
+    MEDIAN = "median"
+    PERCENTILE = "percentile"
+    MIN = "min"
+    MAX = "max"
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class Rule(StrEnum):
+    RATIO = "ratio"
+    LINEAR = "linear"
+
+
+class MissingPolicy(StrEnum):
+    ZERO = "zero"
+    COHORT_MEAN = "cohort_mean"
+    DROP = "drop"
+
+
+class GradingMethod(StrEnum):
+    SHARE = "share"
+    SCORE = "score"
+
+
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -220,12 +248,19 @@ def _check_key(key: Any, where: str) -> None:
         )
 
 
-def _check_choice(value: Any, choices: tuple, where: str, name: str) -> None:
-    if value not in choices:
+def _check_choice(value: Any, choices: type[StrEnum], where: str, name: str) -> None:
+    if value not in [choice.value for choice in choices]:
         raise SchemeError(
             _("%(where)s: %(name)s is %(value)r; choose one of %(choices)s.")
             % {"where": where, "name": name, "value": value, "choices": ", ".join(choices)}
         )
+
+
+def _as_choice(item: object, name: str, choices: type[StrEnum]) -> None:
+    """Turn a known JSON string into its enum member (an unknown one is left for validate() to name)."""
+    value = getattr(item, name)
+    if not isinstance(value, choices) and value in [choice.value for choice in choices]:
+        object.__setattr__(item, name, choices(value))
 
 
 def _check_number(value: Any, where: str, name: str, *, positive: bool = False, optional: bool = True) -> None:
@@ -254,16 +289,19 @@ class Benchmark:
     `percentile` (0-100, linear interpolation) is used when kind is "percentile".
     """
 
-    kind: str = "fixed"
+    kind: BenchmarkKind = BenchmarkKind.FIXED
     value: float | None = None
     percentile: float | None = None
     multiplier: float = 1.0
 
+    def __post_init__(self) -> None:
+        _as_choice(self, "kind", BenchmarkKind)
+
     def validate(self, where: str) -> None:
-        _check_choice(self.kind, BENCHMARK_KINDS, where, "kind")
-        if self.kind == "fixed":
+        _check_choice(self.kind, BenchmarkKind, where, "kind")
+        if self.kind == BenchmarkKind.FIXED:
             _check_number(self.value, where, "value", optional=False)
-        if self.kind == "percentile":
+        if self.kind == BenchmarkKind.PERCENTILE:
             _check_number(self.percentile, where, "percentile", optional=False)
             if not 0 <= self.percentile <= 100:
                 raise SchemeError(_("%(where)s: percentile must be between 0 and 100.") % {"where": where})
@@ -290,32 +328,41 @@ class Indicator:
     expression: str
     weight: float
     benchmark: Benchmark = field(default_factory=Benchmark)
-    direction: str = "higher"
-    rule: str = "ratio"
+    direction: Direction = Direction.HIGHER
+    rule: Rule = Rule.RATIO
     cap: float | None = None
     floor: Benchmark | None = None
     ceiling: Benchmark | None = None
-    missing: str = "zero"
+    missing: MissingPolicy = MissingPolicy.ZERO
     unit: str = ""
     source: str = ""
+
+    def __post_init__(self) -> None:
+        _as_choice(self, "direction", Direction)
+        _as_choice(self, "rule", Rule)
+        _as_choice(self, "missing", MissingPolicy)
 
     def validate(self, where: str) -> None:
         _check_key(self.key, where)
         where = f"{where} {self.key!r}"
         _check_number(self.weight, where, "weight", positive=True, optional=False)
-        _check_choice(self.direction, DIRECTIONS, where, "direction")
-        _check_choice(self.rule, RULES, where, "rule")
-        _check_choice(self.missing, MISSING_POLICIES, where, "missing")
+        _check_choice(self.direction, Direction, where, "direction")
+        _check_choice(self.rule, Rule, where, "rule")
+        _check_choice(self.missing, MissingPolicy, where, "missing")
         _check_number(self.cap, where, "cap", positive=True)
         self.parsed(where)
-        if self.rule == "ratio":
+        if self.rule == Rule.RATIO:
             self.benchmark.validate(f"{where} benchmark")
         else:
             if self.floor is None or self.ceiling is None:
                 raise SchemeError(_("%(where)s: the linear rule needs a floor and a ceiling.") % {"where": where})
             self.floor.validate(f"{where} floor")
             self.ceiling.validate(f"{where} ceiling")
-            if self.floor.kind == "fixed" and self.ceiling.kind == "fixed" and self.ceiling.value <= self.floor.value:
+            if (
+                self.floor.kind == BenchmarkKind.FIXED
+                and self.ceiling.kind == BenchmarkKind.FIXED
+                and self.ceiling.value <= self.floor.value
+            ):
                 raise SchemeError(_("%(where)s: the ceiling must be above the floor.") % {"where": where})
 
     def parsed(self, where: str | None = None) -> Expression:
@@ -376,29 +423,33 @@ class Grading:
     `small_cohort_grade`, or no grade when that is null.
     """
 
-    method: str = "share"
+    method: GradingMethod = GradingMethod.SHARE
     bands: list[GradeBand] = field(default_factory=list)
     min_cohort_size: int = 1
     small_cohort_grade: str | None = None
 
+    def __post_init__(self) -> None:
+        _as_choice(self, "method", GradingMethod)
+
     def validate(self, where: str) -> None:
-        _check_choice(self.method, GRADING_METHODS, where, "method")
+        _check_choice(self.method, GradingMethod, where, "method")
         if len(self.bands) < 2:
             raise SchemeError(_("%(where)s: give at least two grade bands.") % {"where": where})
         grades = [band.grade for band in self.bands]
         if len(set(grades)) != len(grades) or not all(isinstance(g, str) and g for g in grades):
             raise SchemeError(_("%(where)s: grades must be distinct names.") % {"where": where})
-        attr = "top_share" if self.method == "share" else "min_score"
+        attr = "top_share" if self.method == GradingMethod.SHARE else "min_score"
         previous = None
         for band in self.bands[:-1]:
             value = getattr(band, attr)
             _check_number(value, f"{where} {band.grade!r}", attr, optional=False)
-            if self.method == "share" and not 0 < value <= 1:
+            if self.method == GradingMethod.SHARE and not 0 < value <= 1:
                 raise SchemeError(
                     _("%(where)s %(grade)r: top_share must be above 0 and at most 1.")
                     % {"where": where, "grade": band.grade}
                 )
-            if previous is not None and (value <= previous if self.method == "share" else value >= previous):
+            by_share = self.method == GradingMethod.SHARE
+            if previous is not None and (value <= previous if by_share else value >= previous):
                 raise SchemeError(
                     _("%(where)s %(grade)r: bands must go from the best grade to the worst.")
                     % {"where": where, "grade": band.grade}

@@ -597,13 +597,6 @@ def _results(run: EvaluationRun, scored: pl.DataFrame, scheme) -> list[Evaluatio
     adjustment_columns = [f"{a.key}_points" for a in scheme.adjustments]
     results = []
     for row in scored.iter_rows(named=True):
-        if row["veto"]:
-            status, reason = EvaluationResult.Status.VETOED, row["veto"]
-        elif row["grade"] is None:
-            status, reason = EvaluationResult.Status.NOT_GRADED, row["not_graded"] or row["status"]
-        else:
-            status = EvaluationResult.Status.GRADED
-            reason = "" if row["status"] == engine.STATUS_RANKED else row["status"]
         indicators = {
             key: {column[len(key) + 1 :]: _none_if_nan(row[column]) for column in columns}
             for key, columns in indicator_columns.items()
@@ -615,8 +608,8 @@ def _results(run: EvaluationRun, scored: pl.DataFrame, scheme) -> list[Evaluatio
                 park_id=row["park_id"],
                 filing_id=row["filing_id"],
                 cohort=row["cohort"],
-                status=status,
-                reason=reason or "",
+                status=row["status"],
+                reason=row["reason"],
                 indicators=indicators,
                 adjustments={c[: -len("_points")]: _none_if_nan(row[c]) for c in adjustment_columns},
                 total=row["total"],

@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core import writes
+from parkos.core.errors import NotFound
 from parkos.core.permissions import Action, Scope, scope_of
 from parkos.investment.models import Agreement, Contact, Project, Stage, StageChange
 
@@ -53,7 +53,7 @@ def project_move(
 
     Refuses (ValidationError naming the field) an unknown stage, a move into the stage the project
     is already in, a move to lost without a reason, and a date before the project entered its
-    current stage or in the future. A project outside the user's scope answers Http404, one the
+    current stage or in the future. A project outside the user's scope answers NotFound, one the
     user may see but not change PermissionDenied. Returns the project as saved.
     """
     today = timezone.localdate()
@@ -66,7 +66,7 @@ def project_move(
         if current is None:
             if Project.objects.restrict(user, Action.VIEW).filter(pk=project.pk).exists():
                 raise PermissionDenied(_("You may not change this project."))
-            raise Http404(_("No such project."))
+            raise NotFound(_("No such project."))
         errors = {}
         if stage not in Stage.values:
             errors["stage"] = _("Choose one of the pipeline stages.")

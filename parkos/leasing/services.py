@@ -15,9 +15,9 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.http import Http404
 from django.utils.translation import gettext as _
 
+from parkos.core.errors import NotFound
 from parkos.core.permissions import Action
 from parkos.leasing.models import Lease, Sale
 from parkos.parks.models import SpaceUnit
@@ -186,7 +186,7 @@ def _changeable(lease: Lease, user) -> Lease:
     if current is None:
         if Lease.objects.restrict(user, Action.VIEW).filter(pk=lease.pk).exists():
             raise PermissionDenied(_("You may not change this lease."))
-        raise Http404(_("No such lease."))
+        raise NotFound(_("No such lease."))
     return current
 
 
@@ -257,4 +257,3 @@ def lease_terminate(*, lease: Lease, user, on: datetime.date, reason: str) -> Le
     lease.full_clean()
     lease.save()
     return lease
-

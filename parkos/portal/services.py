@@ -6,12 +6,12 @@ import contextlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core import writes
 from parkos.core.changelog import change_context, current_user
+from parkos.core.errors import NotFound
 from parkos.core.permissions import Action, Scope, can, scope_of
 from parkos.directory.models import Organization
 from parkos.portal.models import PROFILE_FIELDS, ProfileChangeRequest, json_value, profile_errors, profile_field
@@ -41,7 +41,7 @@ def profile_change_propose(*, organization: Organization, user, changes: dict, n
     ``organization`` (an enterprise user: only its own).
     """
     if not Organization.objects.restrict(user, Action.VIEW).filter(pk=organization.pk).exists():
-        raise Http404(_("No such organization."))
+        raise NotFound(_("No such organization."))
     if not can(user, ProfileChangeRequest, Action.ADD):
         raise PermissionDenied(_("You may not propose profile changes."))
     stored = {}
@@ -73,7 +73,7 @@ def _normalised(name: str, value):
 
 def _reviewable(request: ProfileChangeRequest, user) -> ProfileChangeRequest:
     if not ProfileChangeRequest.objects.restrict(user, Action.VIEW).filter(pk=request.pk).exists():
-        raise Http404(_("No such proposal."))
+        raise NotFound(_("No such proposal."))
     if not may_review(user):
         raise PermissionDenied(_("Only staff review profile change proposals."))
     locked = (

@@ -9,7 +9,7 @@ Who may do what:
 
 Each transition is allowed only from the statuses in ``TRANSITIONS``; anything else is a
 ValidationError that says which status the request is in. A request outside the user's scope
-answers Http404, one the user may see but not act on PermissionDenied.
+answers NotFound, one the user may see but not act on PermissionDenied.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core import writes
+from parkos.core.errors import NotFound
 from parkos.core.permissions import Action, Scope, can, scope_of
 from parkos.services.models import (
     OPEN_STATUSES,
@@ -76,7 +76,7 @@ def allowed_transitions(request: ServiceRequest, user) -> list[str]:
 
 
 def _locked(request: ServiceRequest, user) -> ServiceRequest:
-    """The request, locked for update, if ``user`` may see it (Http404 otherwise)."""
+    """The request, locked for update, if ``user`` may see it (NotFound otherwise)."""
     current = (
         ServiceRequest.objects.restrict(user, Action.VIEW)
         .select_for_update(of=("self",))
@@ -85,7 +85,7 @@ def _locked(request: ServiceRequest, user) -> ServiceRequest:
         .first()
     )
     if current is None:
-        raise Http404(_("No such service request."))
+        raise NotFound(_("No such service request."))
     return current
 
 
@@ -290,7 +290,7 @@ def request_rate(*, request: ServiceRequest, user, rating: int, comment: str = "
 
 def _scenario_membership(scenario: Scenario, user, organization, *, joining: bool, today=None) -> Scenario:
     if not Scenario.objects.restrict(user, Action.VIEW).filter(pk=scenario.pk).exists():
-        raise Http404(_("No such scenario."))
+        raise NotFound(_("No such scenario."))
     organization_id = getattr(organization, "pk", organization)
     try:  # an id is checked before it is written: a missing one is a field error, not an IntegrityError
         exists = scenario.participants.model.objects.filter(pk=int(organization_id)).exists()

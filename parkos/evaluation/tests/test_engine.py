@@ -129,7 +129,7 @@ def test_worked_example():
     E1 1, E2 = E4 = E5 2, E3 5. A: rank <= 0.25 x 5 = 1.25 -> E1. B: rank <= 3.5 -> E2, E4, E5: the
     three-way tie covers positions 2-4 and straddles the B/C boundary (3.5); equal scores get the
     better grade, so all three are B. C: rank <= 4.75 -> nobody. D: E3. E7: D by veto.
-    "small" holds E8 alone: one ranked enterprise < min_cohort_size 2 -> B (status small_cohort).
+    "small" holds E8 alone: one ranked enterprise < min_cohort_size 2 -> B (graded, reason small_cohort).
     """
     result = by_code(score(worked_filings(), worked_scheme(), keep=["park"]))
     assert list(result) == ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8"]
@@ -139,7 +139,9 @@ def test_worked_example():
     assert (e1["tax_per_mu_value"], e1["tax_per_mu_benchmark"], e1["tax_per_mu_score"]) == (30, 10, 120)  # capped
     assert e1["va_per_energy_benchmark"] == 6 and e1["va_per_energy_score"] == 40
     assert e1["sublet_points"] == -5 and e1["high_tech_points"] == 0  # penalty limited to 5
-    assert (e1["total"], e1["rank"], e1["cohort_size"], e1["grade"], e1["status"]) == (175, 1, 5, "A", "ranked")
+    assert (e1["total"], e1["rank"], e1["cohort_size"], e1["grade"], e1["status"], e1["reason"]) == (
+        175, 1, 5, "A", "graded", "",
+    )  # fmt: skip
 
     e2 = result["E2"]
     assert e2["rd_share_value"] is None and e2["rd_share_score"] is None  # dropped
@@ -157,23 +159,29 @@ def test_worked_example():
 
     e6 = result["E6"]
     assert e6["total"] == approx(12 + 20 * 20 / 6 + 4)
-    assert (e6["not_graded"], e6["rank"], e6["cohort_size"], e6["grade"], e6["status"]) == (
-        "utility", None, None, None, "not_graded",
+    assert (e6["not_graded"], e6["rank"], e6["cohort_size"], e6["grade"], e6["status"], e6["reason"]) == (
+        "utility", None, None, None, "not_graded", "utility",
     )  # fmt: skip
 
     e7 = result["E7"]
     assert e7["tax_per_mu_score"] == 120 and e7["total"] == 150
-    assert (e7["veto"], e7["rank"], e7["grade"], e7["status"]) == ("major_incident", None, "D", "veto")
+    assert (e7["veto"], e7["rank"], e7["grade"], e7["status"], e7["reason"]) == (
+        "major_incident", None, "D", "vetoed", "major_incident",
+    )  # fmt: skip
 
     e8 = result["E8"]
     assert (e8["cohort"], e8["va_per_energy_benchmark"], e8["total"]) == ("small", 3, 100)
-    assert (e8["rank"], e8["cohort_size"], e8["grade"], e8["status"]) == (1, 1, "B", "small_cohort")
+    assert (e8["rank"], e8["cohort_size"], e8["grade"], e8["status"], e8["reason"]) == (
+        1, 1, "B", "graded", "small_cohort",
+    )  # fmt: skip
 
 
 def test_cohort_of_one_is_last_when_small_cohorts_are_ranked_too():
     """With min_cohort_size 1 the lone E8 is ranked: rank 1 of 1 is 100 % of its cohort, so D."""
     result = by_code(score(worked_filings(), worked_scheme(min_cohort_size=1, small_cohort_grade=None)))
-    assert (result["E8"]["rank"], result["E8"]["grade"], result["E8"]["status"]) == (1, "D", "ranked")
+    assert (result["E8"]["rank"], result["E8"]["grade"], result["E8"]["status"], result["E8"]["reason"]) == (
+        1, "D", "graded", "",
+    )  # fmt: skip
 
 
 def test_score_thresholds():

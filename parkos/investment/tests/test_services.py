@@ -3,10 +3,10 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.test import TestCase
 from django.utils import timezone
 
+from parkos.core.errors import NotFound
 from parkos.core.testing import World
 from parkos.investment.models import Agreement, Contact, Project, Stage, StageChange
 from parkos.investment.services import (
@@ -94,10 +94,10 @@ class ProjectMoveTests(TestCase):
 
     def test_a_project_outside_the_users_parks_is_not_found(self):
         project = self.project(side="out")
-        with self.assertRaises(Http404):
+        with self.assertRaises(NotFound):
             project_move(project=project, stage=Stage.CONTACTED, user=self.staff)
         for role in ("government_partner", "park_manager", "enterprise_user"):
-            with self.subTest(role=role), self.assertRaises((Http404, PermissionDenied)):
+            with self.subTest(role=role), self.assertRaises((NotFound, PermissionDenied)):
                 project_move(project=self.project(), stage=Stage.CONTACTED, user=self.world.users[role])
         self.assertEqual(StageChange.objects.filter(previous_stage=Stage.LEAD).count(), 0)
 

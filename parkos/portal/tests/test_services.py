@@ -4,9 +4,9 @@ import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.test import TestCase
 
+from parkos.core.errors import NotFound
 from parkos.core.models import ObjectChange
 from parkos.core.testing import World
 from parkos.directory.models import Industry, Organization
@@ -71,7 +71,7 @@ class ProposeTests(TestCase):
             profile_change_propose(organization=self.org, user=self.enterprise, changes={"name": self.org.name})
 
     def test_enterprise_user_cannot_propose_for_another_enterprise(self):
-        with self.assertRaises(Http404):
+        with self.assertRaises(NotFound):
             profile_change_propose(
                 organization=self.world.org["out"], user=self.enterprise, changes={"name_en": "Not mine"}
             )
@@ -145,7 +145,7 @@ class ReviewTests(TestCase):
         proposal = profile_change_propose(
             organization=self.world.org["out"], user=self.world.users["operator_admin"], changes={"name_en": "Out"}
         )
-        with self.assertRaises(Http404):
+        with self.assertRaises(NotFound):
             profile_change_approve(request=proposal, user=self.manager)
 
     def test_a_value_that_no_longer_validates_refuses_the_approval(self):

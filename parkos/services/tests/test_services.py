@@ -121,10 +121,10 @@ class WorkflowTests(TestCase):
             wf.request_message(request=request, user=self.world.users["park_manager"], body="hi")
 
     def test_staff_outside_the_park_get_404(self):
-        from django.http import Http404
+        from parkos.core.errors import NotFound
 
         request = request_for(self.world, "out")
-        with self.assertRaises(Http404):
+        with self.assertRaises(NotFound):
             wf.request_accept(request=request, user=self.staff)
 
     def test_first_staff_message_is_the_response_but_enterprise_messages_are_not(self):
