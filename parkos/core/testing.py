@@ -373,6 +373,95 @@ class StandardModelTests(TestCase):
         self.assertIn(reverse("login"), response["Location"])
         self.assertIn(APIClient().get(self.api_url()).status_code, (401, 403))
 
+    # --- one write path: the same rule in every channel -----------------------------------
+
+    def test_a_broken_rule_reads_the_same_in_every_channel(self):
+        """Each bad value is refused at its field by the form, the API and the import; where the form and the
+        API give the model's own words (not a channel's parser), the import row error says the same."""
+        import tablib
+        from import_export.widgets import ForeignKeyWidget, ManyToManyWidget
+
+        from parkos.core.resources import resource_for
+
+        base = self.resolve(self.form_data)
+        good = list(csv.DictReader(io.StringIO(self.csv_rows(self.world))))[0]
+        resource = resource_for(self.model._meta.label_lower)(user=self.admin)
+        columns = {f.attribute: f.column_name for f in resource.get_import_fields() if f.attribute}
+        for field, value in self.invalid_data:
+            with self.subTest(field=field, value=value):
+                page = self.client.post(self.url("add"), {**base, field: value})
+                in_form = {str(m) for m in page.context["form"].errors.get(field, [])}
+                body = self.api.post(self.api_url(), {**self.api_data(self.world), field: value}, format="json").json()
+                in_api = {str(m) for m in body.get(field, [])}
+                self.assertTrue(in_form, f"the form does not refuse {field}={value!r}")
+                self.assertTrue(in_api, f"the API does not refuse {field}={value!r}: {body}")
+                column = columns.get(field)
+                if column is None or column not in good:
+                    continue  # the import has no such column
+                # The other columns as the form had them, so a rule across fields sees the same values.
+                same = {
+                    columns[attr]: str(base[attr])
+                    for attr in columns
+                    if attr in base
+                    and columns[attr] in good
+                    and isinstance(base[attr], str | int)
+                    and base[attr] != "on"
+                    and not isinstance(resource.fields[columns[attr]].widget, ForeignKeyWidget | ManyToManyWidget)
+                }
+                row = {**good, **same, column: "" if value is None else str(value)}
+                dataset = tablib.Dataset(headers=list(row))
+                dataset.append(list(row.values()))
+                report = resource.import_dataset(dataset, dry_run=True)
+                in_import = {e.message for e in report.errors if e.field in (column, "")}
+                self.assertTrue(in_import, f"the import does not refuse {column}={value!r}")
+                shared = in_form & in_api
+                if shared:
+                    self.assertTrue(shared & in_import, f"{field}: form and API say {shared}, the import {in_import}")
+
+    def test_fields_a_role_may_not_set_are_refused_in_every_channel(self):
+        """For each field guarded in core.writes and each role that may edit the object but not that field:
+        the form shows it read-only with why, the API answers 400 at the field, the import names the column."""
+        from django.test import Client
+
+        from parkos.core import writes
+        from parkos.core.resources import resource_for
+
+        guards = writes.rules_for(self.model).guards
+        resource_class = resource_for(self.model._meta.label_lower)
+        for role_name in self.editable_by:
+            user = self.world.users[role_name]
+            client = Client()
+            client.force_login(user)
+            api = APIClient()
+            api.force_authenticate(user)
+            obj = self.model._base_manager.get(pk=self.obj_in.pk)
+            for name, guard in guards.items():
+                if guard.may_set(user, obj):
+                    continue
+                other = _another_value(obj, name, self.admin)
+                if other is None:
+                    continue
+                with self.subTest(role=role_name, field=name):
+                    form = client.get(self.url("edit", obj)).context["form"]
+                    if name in form.fields:
+                        self.assertTrue(form.fields[name].disabled, "the form lets it be set")
+                        self.assertEqual(str(form.fields[name].help_text), str(guard.message))
+                    response = api.patch(self.api_url(obj), {name: _as_json(other)}, format="json")
+                    if response.status_code != 200:  # 200: a read-only field, ignored (checked below)
+                        self.assertEqual(response.status_code, 400, response.content)
+                        self.assertIn(name, response.json())
+                    resource = resource_class(user=user)
+                    field = next((f for f in resource.get_import_fields() if f.attribute == name), None)
+                    if field is not None:
+                        dataset = resource.export(queryset=self.model._base_manager.filter(pk=obj.pk))
+                        row = dict(zip(dataset.headers, dataset[0], strict=True))
+                        row[field.column_name] = field.widget.render(other)
+                        dataset = tablib_row(row)
+                        report = resource.import_dataset(dataset, dry_run=True)
+                        # refused at its column: with the guard's words, or the widget's when the value is not visible
+                        self.assertIn(field.column_name, {e.field for e in report.errors}, report.errors)
+                    self.assertEqual(_stored(obj, name), _stored(self.obj_in, name), "a channel changed it")
+
     # --- permissions per role --------------------------------------------------------------
 
     def test_each_role_sees_exactly_its_scope(self):
@@ -436,6 +525,61 @@ class StandardModelTests(TestCase):
             if self.model.in_global_search:
                 found = client.get(reverse("search"), {"q": marker})
                 self.assertEqual(obj.get_absolute_url() in found.content.decode(), visible, f"search {side}")
+
+
+def tablib_row(row: dict):
+    import tablib
+
+    dataset = tablib.Dataset(headers=list(row))
+    dataset.append(list(row.values()))
+    return dataset
+
+
+def _another_value(obj, name: str, admin):
+    """A value for field ``name`` that differs from ``obj``'s, to try setting it (None: none to try)."""
+    import datetime
+
+    from django.db import models
+
+    f = obj._meta.get_field(name)
+    current = getattr(obj, name) if not f.many_to_many else None
+    if f.many_to_many:
+        other = f.related_model._base_manager.exclude(pk__in=getattr(obj, name).all()).order_by("pk").first()
+        return [other] if other is not None else None
+    if f.is_relation:
+        return f.related_model._base_manager.exclude(pk=getattr(obj, f.attname)).order_by("pk").first()
+    if f.choices:
+        return next((value for value, _label in f.flatchoices if value not in (current, "")), None)
+    if isinstance(f, models.BooleanField):
+        return not current
+    if isinstance(f, models.DateTimeField):
+        return (current or datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)) - datetime.timedelta(days=3)
+    if isinstance(f, models.DateField):
+        return (current or datetime.date(2025, 1, 1)) - datetime.timedelta(days=3)
+    if isinstance(f, models.IntegerField | models.DecimalField):
+        return (current or 0) + 1
+    if isinstance(f, models.CharField | models.TextField):
+        return f"{current or ''}changed"[: f.max_length or 200]
+    return None
+
+
+def _stored(obj, name: str):
+    """The field's value as the database holds it now."""
+    f = obj._meta.get_field(name)
+    fresh = type(obj)._base_manager.get(pk=obj.pk)
+    if f.many_to_many:
+        return sorted(getattr(fresh, name).values_list("pk", flat=True))
+    return getattr(fresh, f.attname)
+
+
+def _as_json(value):
+    if isinstance(value, list):
+        return [getattr(v, "pk", v) for v in value]
+    if hasattr(value, "pk"):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
 
 
 def object_views(model) -> type:

@@ -18,6 +18,7 @@ user may change it), so a rule broken in any channel gives the same message: a f
 from __future__ import annotations
 
 import contextlib
+import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -25,6 +26,7 @@ from typing import Any, Protocol, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -148,6 +150,15 @@ def _given_value(obj: models.Model, name: str, value: Any) -> Any:
     return value
 
 
+def _differs(given: Any, current: Any) -> bool:
+    """Times are compared to the second: a spreadsheet sends back what it was shown, without microseconds."""
+    if isinstance(given, datetime.datetime) and isinstance(current, datetime.datetime):
+        if timezone.is_naive(given) and timezone.is_aware(current):
+            given = timezone.make_aware(given)
+        return abs((given - current).total_seconds()) >= 1
+    return bool(given != current)
+
+
 def refused_fields(obj: models.Model, user: Any, values: Mapping[str, Any]) -> dict[str, str]:
     """The fields in ``values`` that ``user`` may not set on ``obj`` (as it is now), with why.
 
@@ -158,7 +169,7 @@ def refused_fields(obj: models.Model, user: Any, values: Mapping[str, Any]) -> d
     for name, guard in rules_for(type(obj)).guards.items():
         if name not in values or guard.may_set(user, obj):
             continue
-        if _given_value(obj, name, values[name]) != _current_value(obj, name):
+        if _differs(_given_value(obj, name, values[name]), _current_value(obj, name)):
             refused[name] = str(guard.message)
     return refused
 

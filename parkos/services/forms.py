@@ -86,7 +86,10 @@ class ServiceRequestForm(PrimaryModelForm):
             assignee = self.fields["assigned_to"]
             assignee.queryset = service_staff_users().order_by("username")
             assignee.help_text = _("Left empty, a new request goes to the aspect's service desk.")
-            self.fields["requested_at"].help_text = _("When the enterprise asked, e.g. 2025-06-01 09:30; empty: now.")
+            if not self.fields["requested_at"].disabled:
+                self.fields["requested_at"].help_text = _(
+                    "When the enterprise asked, e.g. 2025-06-01 09:30; empty: now."
+                )
             self.fields["requested_at"].required = False
 
     def clean_requested_at(self):
