@@ -7,8 +7,8 @@ from parkos.core.models import PrimaryModel
 
 
 @checks.register()
-def primary_models_declare_search(app_configs=None, **kwargs):
-    errors = []
+def primary_models_declare_search(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
     for model in apps.get_models():
         if issubclass(model, PrimaryModel) and not model.search_fields:
             errors.append(checks.Error(f"{model.__name__} declares no search_fields", obj=model, id="parkos.E001"))

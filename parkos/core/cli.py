@@ -1,15 +1,17 @@
 """Helpers shared by the console commands: who acts, and a progress bar."""
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from parkos.users.models import User
 
-def acting_user(username: str | None):
+
+def acting_user(username: str | None) -> User:
     """The user a command acts as: --user, else the only superuser. Its permissions apply in full."""
-    users = get_user_model().objects.filter(is_active=True)
+    users = User.objects.filter(is_active=True)
     if username:
         try:
             return users.get(username=username)
@@ -22,7 +24,7 @@ def acting_user(username: str | None):
 
 
 @contextmanager
-def progress_bar(description: str, total: int | None, *, enabled: bool = True):
+def progress_bar(description: str, total: int | None, *, enabled: bool = True) -> Iterator[Callable[[], None]]:
     """A rich progress bar; yields a function that advances it by one."""
     if not enabled:
         yield lambda: None

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import datetime
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connections
+from django.db.models import QuerySet
 from django.utils import timezone
 
 
@@ -23,13 +26,13 @@ def stale_before() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(seconds=settings.HEARTBEAT_TIMEOUT)
 
 
-def beat(queryset) -> None:
+def beat(queryset: QuerySet[Any]) -> None:
     """Stamp the heartbeat of the rows of ``queryset`` (one UPDATE, no signals: a heartbeat is not a change)."""
     queryset.update(heartbeat_at=timezone.now())
 
 
 @contextmanager
-def heartbeat(queryset, *, every: float | None = None):
+def heartbeat(queryset: QuerySet[Any], *, every: float | None = None) -> Iterator[None]:
     """Beat for ``queryset``'s rows now, then every ``every`` seconds from a thread until the block ends.
 
     The thread uses a connection of its own; a beat that finds the database busy (SQLite while the work
@@ -39,7 +42,7 @@ def heartbeat(queryset, *, every: float | None = None):
     beat(queryset)
     stop = threading.Event()
 
-    def keep_beating():
+    def keep_beating() -> None:
         try:
             while not stop.wait(every):
                 with suppress(DatabaseError):

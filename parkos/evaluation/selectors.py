@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from parkos.core.actors import Actor
 from parkos.core.heartbeat import stale_before
 from parkos.evaluation.models import EvaluationRun
 
@@ -38,7 +39,7 @@ def fail_dead_runs() -> int:
     return failed
 
 
-def visible_runs(user) -> QuerySet[EvaluationRun]:
+def visible_runs(user: Actor) -> QuerySet[EvaluationRun]:
     """The runs ``user`` may see, each with its true status (dead runs failed first)."""
     fail_dead_runs()
     return EvaluationRun.objects.restrict(user)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 
+from parkos.core.actors import Actor
 from parkos.core.permissions import Action
 from parkos.land.models import DisposalCase, ParcelFlag
 from parkos.parks.models import LandParcel, Park
@@ -15,12 +16,12 @@ Status = LandParcel.Status
 Reason = ParcelFlag.Reason
 
 
-def available_land(user):
+def available_land(user: Actor) -> QuerySet[LandParcel]:
     """Parcels available for investment promotion (idle) that ``user`` may see, with their floor area."""
     last_closed = DisposalCase.objects.filter(parcel=OuterRef("pk"), status=DisposalCase.Status.CLOSED).order_by(
         "-closed_on", "-pk"
     )
-    return (
+    parcels: QuerySet[LandParcel] = (
         LandParcel.objects.restrict(user, Action.VIEW)
         .filter(status=Status.IDLE)
         .select_related("park", "holder")
@@ -36,10 +37,11 @@ def available_land(user):
         )
         .order_by("park__name", "code")
     )
+    return parcels
 
 
 #: map colours per flag reason and per case status (Tabler's palette)
-REASON_COLOURS = {
+REASON_COLOURS: dict[str, str] = {
     Reason.BOTTOM_GRADE: "#d63939",
     Reason.LOW_TAX: "#f76707",
     Reason.IDLE: "#f59f00",
@@ -52,7 +54,7 @@ CASE_COLOURS = {
 }
 
 
-def inefficient_land_map(user) -> dict[str, Any]:
+def inefficient_land_map(user: Actor) -> dict[str, Any]:
     """GeoJSON of the parcels with an open flag or an active case that ``user`` may see, and of their parks.
 
     Each parcel feature carries its reasons, its case, colours and links for the map's popups; only

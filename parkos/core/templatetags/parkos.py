@@ -1,5 +1,8 @@
 """Template helpers for units and geometry."""
 
+from decimal import Decimal
+from typing import Any
+
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -11,13 +14,13 @@ register = template.Library()
 
 
 @register.filter
-def area(value, user=None):
+def area(value: Decimal | None, user: object = None) -> str:
     """{{ parcel.area|area:user }}: m² or mu as the user prefers."""
     return format_area(value, getattr(user, "area_unit", AreaUnit.SQUARE_METRE))
 
 
 @register.simple_tag
-def outline(geometry):
+def outline(geometry: dict[str, Any] | None) -> str:
     """An inline SVG drawing of a GeoJSON polygon (no map tiles needed offline)."""
     shape = svg_path(geometry)
     if shape is None:

@@ -3,12 +3,16 @@ permission rule: a file answers only to a user who may see the record it belongs
 public media URL."""
 
 from collections.abc import Callable
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
 
-def serve_file(queryset, pk: int, field: str, filename: Callable[[object], str] | None = None) -> FileResponse:
+def serve_file(
+    queryset: QuerySet[Any], pk: int, field: str, filename: Callable[[object], str] | None = None
+) -> FileResponse:
     """The file in ``field`` of the row ``pk`` of ``queryset`` (already restricted to the user) as a download.
 
     ``filename(obj)`` names the download (default: the stored file's own name).
