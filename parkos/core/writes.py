@@ -38,7 +38,7 @@ M = TypeVar("M", bound=models.Model)
 
 
 class SaveHook(Protocol):
-    def __call__(self, obj: Any, *, user: Any, created: bool) -> None: ...
+    def __call__(self, obj: Any, /, *, user: Any, created: bool) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def _current_value(obj: models.Model, name: str) -> Any:
     f = obj._meta.get_field(name)
     if f.many_to_many:
         return set(getattr(obj, name).values_list("pk", flat=True)) if obj.pk else set()
-    if f.is_relation:
+    if f.is_relation and isinstance(f, models.Field):
         return getattr(obj, f.attname)
     return getattr(obj, name)
 
@@ -155,7 +155,7 @@ def _differs(given: Any, current: Any) -> bool:
     if isinstance(given, datetime.datetime) and isinstance(current, datetime.datetime):
         if timezone.is_naive(given) and timezone.is_aware(current):
             given = timezone.make_aware(given)
-        return abs((given - current).total_seconds()) >= 1
+        return bool(abs((given - current).total_seconds()) >= 1)
     return bool(given != current)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -12,9 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core import writes
+from parkos.core.actors import Actor
 from parkos.core.errors import NotFound
 from parkos.core.permissions import Action, Scope, scope_of
 from parkos.investment.models import Agreement, Contact, Project, Stage, StageChange
+from parkos.users.models import User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 #: agreements that no longer need regular contact
 CONTACT_NOT_NEEDED = (Agreement.Status.COMPLETED, Agreement.Status.TERMINATED)
@@ -23,7 +29,7 @@ CONTACT_NOT_NEEDED = (Agreement.Status.COMPLETED, Agreement.Status.TERMINATED)
 # -- the pipeline -----------------------------------------------------------------------------
 
 
-def ensure_stage_history(project: Project, user=None) -> StageChange | None:
+def ensure_stage_history(project: Project, user: Actor | None = None) -> StageChange | None:
     """Write a project's first StageChange (into its current stage, on its stage_since) if it has none.
 
     Call after creating a project through a generic form: the stage history is what time in stage
@@ -37,7 +43,7 @@ def ensure_stage_history(project: Project, user=None) -> StageChange | None:
         stage=project.stage,
         previous_stage="",
         date=project.stage_since or timezone.localdate(),
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=user if isinstance(user, User) else None,
     )
 
 
@@ -45,7 +51,7 @@ def project_move(
     *,
     project: Project,
     stage: str,
-    user,
+    user: Actor,
     date: datetime.date | None = None,
     lost_reason: str = "",
 ) -> Project:
@@ -60,14 +66,14 @@ def project_move(
     date = date or today
     lost_reason = (lost_reason or "").strip()
     with transaction.atomic():
-        current = (
+        current: Project | None = (
             Project.objects.restrict(user, Action.CHANGE).select_for_update(of=("self",)).filter(pk=project.pk).first()
         )
         if current is None:
             if Project.objects.restrict(user, Action.VIEW).filter(pk=project.pk).exists():
                 raise PermissionDenied(_("You may not change this project."))
             raise NotFound(_("No such project."))
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         if stage not in Stage.values:
             errors["stage"] = _("Choose one of the pipeline stages.")
         elif stage == current.stage:
@@ -90,7 +96,13 @@ def project_move(
         current.lost_reason = lost_reason if stage == Stage.LOST else ""
         current.full_clean()
         current.save()
-        StageChange.objects.create(project=current, stage=stage, previous_stage=previous, date=date, user=user)
+        StageChange.objects.create(
+            project=current,
+            stage=stage,
+            previous_stage=previous,
+            date=date,
+            user=user if isinstance(user, User) else None,
+        )
     # the caller's object reflects the move as well
     project.stage, project.stage_since, project.lost_reason = current.stage, current.stage_since, current.lost_reason
     return current
@@ -99,7 +111,7 @@ def project_move(
 # -- regular contact on agreements ----------------------------------------------------------------
 
 
-def with_last_contact(queryset: models.QuerySet) -> models.QuerySet:
+def with_last_contact(queryset: models.QuerySet[Agreement]) -> models.QuerySet[Agreement]:
     """Annotate ``last_contact_on``: the date of each agreement's latest contact (None if none).
 
     A subquery rather than Max over a join, so it combines with other annotations (the commitment
@@ -109,7 +121,9 @@ def with_last_contact(queryset: models.QuerySet) -> models.QuerySet:
     return queryset.annotate(last_contact_on=Subquery(latest, output_field=models.DateField()))
 
 
-def agreements_due_for_contact(queryset: models.QuerySet, today: datetime.date | None = None) -> models.QuerySet:
+def agreements_due_for_contact(
+    queryset: models.QuerySet[Agreement], today: datetime.date | None = None
+) -> models.QuerySet[Agreement]:
     """The agreements of ``queryset`` whose regular contact is overdue on ``today``.
 
     Overdue: the agreement has a contact cadence, is not completed or terminated, and its last
@@ -136,7 +150,7 @@ def agreements_due_for_contact(queryset: models.QuerySet, today: datetime.date |
     )
 
 
-def contact_status(agreement: Agreement, today: datetime.date | None = None) -> dict | None:
+def contact_status(agreement: Agreement, today: datetime.date | None = None) -> dict[str, Any] | None:
     """When the next regular contact on ``agreement`` is due, and whether it is overdue.
 
     None when the agreement has no cadence, needs no contact any more (completed, terminated) or
@@ -173,18 +187,18 @@ def contact_status(agreement: Agreement, today: datetime.date | None = None) -> 
 # -- the write rules of the pipeline (core.writes) ---------------------------------------------
 
 
-def _keeps_the_secret(user, project: Project) -> bool:
+def _keeps_the_secret(user: Actor, project: Project) -> bool:
     """Only the owner and admins change who is in the know: team, owner, the confidential flag."""
     if project.pk is None or scope_of(user) == Scope.EVERYTHING:
         return True
     return user is not None and project.owner_id == user.pk
 
 
-def _sees_the_secret(user, project: Project) -> bool:
+def _sees_the_secret(user: Actor, project: Project) -> bool:
     return project.pk is None or project.investor_visible_to(user)
 
 
-def _project_saved(project: Project, *, user, created: bool) -> None:
+def _project_saved(project: Project, *, user: Actor, created: bool) -> None:
     ensure_stage_history(project, user)
 
 
