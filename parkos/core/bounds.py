@@ -167,3 +167,28 @@ def bound_all_models() -> None:
     for model in apps.get_models():
         if model.__module__.startswith("parkos."):
             bound_model_fields(model)
+
+
+def integer_range(field, using: str = "default") -> tuple[int, int] | None:
+    """(lowest, highest) value the column of integer ``field`` (a key followed to its target) stores; None
+    for a field that is not an integer."""
+    from django.db import connections
+
+    if isinstance(field, models.ForeignObject):
+        field = field.target_field
+    if not isinstance(field, models.IntegerField):  # AutoField and BigAutoField are IntegerFields
+        return None
+    return connections[using].ops.integer_field_range(field.get_internal_type())
+
+
+def is_stored_id(model, value, using: str = "default") -> bool:
+    """Whether ``value`` can be a key of ``model`` at all (a whole number in its column's range), so that a
+    lookup by it never reaches the database with a number the driver refuses (SQLite: OverflowError)."""
+    bounds = integer_range(model._meta.pk, using)
+    if bounds is None:
+        return True
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return False
+    return bounds[0] <= number <= bounds[1]

@@ -1,12 +1,18 @@
 """Filter set base: a free-text ``q`` over the model's search_fields, plus helpers for related filters."""
 
 import django_filters
+from django import forms
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.db.models import Q
 from django.forms import ModelChoiceField
 from django.utils.translation import gettext_lazy as _
+from django_filters.utils import get_model_field
 
+from parkos.core.bounds import decimal_bounds, integer_range, is_stored_id
 from parkos.core.forms import style_widget, use_api_select
 from parkos.core.models import ChangeLoggedModel, ObjectChange
 from parkos.core.permissions import crosses_many
@@ -51,7 +57,83 @@ class AnyYesNoWidget(django_filters.widgets.BooleanWidget):
         self.choices = (("", _("Any")), ("true", _("Yes")), ("false", _("No")))
 
 
-class PrimaryFilterSet(django_filters.FilterSet):
+class _BoundedChoices:
+    """Refuses, as an invalid choice, an id that is not a whole number in the range of the chosen model's key,
+    before the database sees it (SQLite raises OverflowError, PostgreSQL "out of range", for ``pk__in``)."""
+
+    def _bounded(self, values):
+        model = self.queryset.model
+        key = model._meta.pk if not self.to_field_name else model._meta.get_field(self.to_field_name)
+        if integer_range(key, self.queryset.db) is None:
+            return
+        null_value = getattr(self, "null_value", None) if getattr(self, "null_label", None) is not None else None
+        for value in values:
+            if value in self.empty_values or (null_value is not None and value == null_value):
+                continue
+            if not is_stored_id(model, value, self.queryset.db):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+                )
+
+    def to_python(self, value):
+        if not isinstance(value, list | tuple):  # a multiple choice's values are checked in _check_values
+            self._bounded([value])
+        return super().to_python(value)
+
+    def _check_values(self, value):
+        if isinstance(value, list | tuple | set | frozenset):
+            self._bounded(value)
+        return super()._check_values(value)
+
+
+_bounded_classes: dict[type, type] = {}
+
+
+def _bounded_choice_class(field_class: type) -> type:
+    if issubclass(field_class, _BoundedChoices):
+        return field_class
+    if field_class not in _bounded_classes:
+        _bounded_classes[field_class] = type(f"Bounded{field_class.__name__}", (_BoundedChoices, field_class), {})
+    return _bounded_classes[field_class]
+
+
+class BoundedFilterSet(django_filters.FilterSet):
+    """Every id and number a filter takes is bounded to what the database stores.
+
+    An out-of-range value (``?park=99999999999999999999``, ``?area_min=1e30``) is a filter error like any
+    other invalid value: the list page shows it beside the field over an empty list, the API answers 400.
+    Every filter set of the project derives from this one (a test checks it).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        using = self.queryset.db if self.queryset is not None else "default"
+        for name, field in self.form.fields.items():
+            if isinstance(field, ModelChoiceField):  # ModelMultipleChoiceField too
+                field.__class__ = _bounded_choice_class(type(field))
+            elif isinstance(field, forms.DecimalField | forms.IntegerField | forms.FloatField):
+                self._bound_number(field, self.filters.get(name), using)
+
+    def _bound_number(self, field, filter_, using: str) -> None:
+        model_field = None
+        if filter_ is not None and self._meta.model is not None and filter_.field_name:
+            model_field = get_model_field(self._meta.model, filter_.field_name)
+        low = high = None
+        bounds = integer_range(model_field, using) if model_field is not None else None
+        if bounds is not None:
+            low, high = bounds
+        elif isinstance(model_field, models.DecimalField):  # what the column keeps exactly, either sign
+            high = decimal_bounds(model_field)[1]
+            low = -high
+        else:  # a float or an annotation: the widest number either database compares exactly
+            low, high = -(2**63), 2**63 - 1
+        if low is not None:
+            field.validators.append(MinValueValidator(low))
+        if high is not None:
+            field.validators.append(MaxValueValidator(high))
+
+
+class PrimaryFilterSet(BoundedFilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
 
     @classmethod
@@ -75,7 +157,7 @@ class PrimaryFilterSet(django_filters.FilterSet):
         return queryset.filter(queryset.model.search_filter(value, user))
 
 
-class ObjectChangeFilterSet(django_filters.FilterSet):
+class ObjectChangeFilterSet(BoundedFilterSet):
     """The global change log's filters: who, what kind of object, which action, when."""
 
     q = django_filters.CharFilter(field_name="object_repr", lookup_expr="icontains", label=_("Object"))

@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core import writes
+from parkos.core.bounds import is_stored_id
 from parkos.core.fields import AreaFormField, JSONTextField
 
 
@@ -21,7 +22,8 @@ class APISelectMixin:
         super().__init__(attrs={**(attrs or {}), "data-api-url": api_url, "class": "form-select api-select"})
 
     def optgroups(self, name, value, attrs=None):
-        chosen = [v for v in value if v not in ("", None)]
+        model = self.choices.queryset.model
+        chosen = [v for v in value if v not in ("", None) and is_stored_id(model, v)]  # ?park=<20 digits>: none
         options = [] if self.allow_multiple_selected else [self.create_option(name, "", "---------", not chosen, 0)]
         if chosen:
             try:

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.filtersets import PrimaryFilterSet, RelatedFilter
+from parkos.core.filtersets import BoundedFilterSet, PrimaryFilterSet, RelatedFilter
 from parkos.directory.models import Organization
 from parkos.evaluation.models import Appeal, EvaluationResult, EvaluationRun, EvaluationScheme, IndicatorFiling
 from parkos.parks.models import Park
@@ -24,7 +24,7 @@ class EvaluationSchemeFilterSet(PrimaryFilterSet):
         fields = ("q", "name")
 
 
-class EvaluationResultFilterSet(django_filters.FilterSet):
+class EvaluationResultFilterSet(BoundedFilterSet):
     run = django_filters.ModelChoiceFilter(queryset=EvaluationRun.objects.all(), label=_("Run"))
     grade = django_filters.CharFilter(label=_("Grade"))
     cohort = django_filters.CharFilter(label=_("Cohort"))

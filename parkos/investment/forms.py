@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.bounds import is_stored_id
 from parkos.core.forms import PrimaryModelForm, style_widget
 from parkos.investment.models import (
     Agreement,
@@ -95,7 +96,7 @@ class SignatoryForm(PrimaryModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         agreement_id = self.initial.get("agreement") or self.instance.agreement_id or self.data.get("agreement")
-        if agreement_id:
+        if agreement_id and is_stored_id(Agreement, agreement_id):  # ?agreement=<20 digits> or a word: all parties
             # Offer only this agreement's parties; the model still checks the pair.
             self.fields["party"].queryset = self.fields["party"].queryset.filter(agreement_id=agreement_id)
             self.fields["party"].widget = forms.Select(choices=self.fields["party"].choices)
@@ -121,7 +122,7 @@ class CommitmentForm(PrimaryModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         agreement_id = self.initial.get("agreement") or self.instance.agreement_id or self.data.get("agreement")
-        if agreement_id:
+        if agreement_id and is_stored_id(Agreement, agreement_id):  # ?agreement=<20 digits> or a word: all parties
             self.fields["party"].queryset = self.fields["party"].queryset.filter(agreement_id=agreement_id)
             self.fields["party"].widget = forms.Select(choices=self.fields["party"].choices)
             style_widget(self.fields["party"])
