@@ -98,6 +98,8 @@ class AppealForm(PrimaryModelForm):
 
 
 class AppealDecisionForm(forms.Form):
+    """The decision on an appeal: the page and the API (``POST .../appeals/<id>/decide/``) call appeal_decide."""
+
     accept = forms.TypedChoiceField(
         label=_("Decision"),
         choices=[("1", _("Accept")), ("0", _("Reject"))],

@@ -49,6 +49,13 @@ FILING_FIELDS = (
 ID_FIELD = "credit_code"
 
 
+class SinceField(StrEnum):
+    """What a category's "years since" counts from: the organisation's founding or the land grant."""
+
+    FOUNDED_YEAR = "founded_year"
+    LAND_YEAR = "land_year"
+
+
 class BenchmarkKind(StrEnum):
     FIXED = "fixed"
     MEAN = "mean"
@@ -484,7 +491,7 @@ class NotGradedCategory:
             _check_column(self.flag, where, "flag")
         if self.first_years is not None:
             _check_number(self.first_years, where, "first_years", positive=True)
-            _check_choice(self.since_field, ("founded_year", "land_year"), where, "since_field")
+            _check_choice(self.since_field, SinceField, where, "since_field")
         if self.flag is None and not self.industries and self.first_years is None:
             raise SchemeError(_("%(where)s: give a flag, industries or first_years.") % {"where": where})
 

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 import polars as pl
 import tablib
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, FloatField, Sum
 from django.db.models.functions import Cast, ExtractYear
@@ -19,14 +19,16 @@ from django.utils.translation import gettext_lazy
 
 from parkos.core import writes
 from parkos.core.changelog import change_context
+from parkos.core.errors import NotFound
 from parkos.core.heartbeat import heartbeat
-from parkos.core.permissions import Action, Scope, scope_of
+from parkos.core.permissions import Action, Scope, can, scope_of
 from parkos.core.resources import RowError
 from parkos.directory.models import Organization
 from parkos.evaluation import engine
 from parkos.evaluation.layouts import FALSE_WORDS, LAYOUTS, TRUE_WORDS, Column, match_headers
 from parkos.evaluation.models import (
     M2_PER_MU,
+    Appeal,
     AreaResult,
     EvaluationResult,
     EvaluationRun,
@@ -682,15 +684,23 @@ def land_mu(area_m2: Decimal | None) -> Decimal | None:
 # --- appeals ------------------------------------------------------------------------------------------------------
 
 
+def may_decide_appeals(user) -> bool:
+    """Evaluation officers (who may run evaluations) decide appeals."""
+    return can(user, EvaluationRun, Action.ADD)
+
+
 def appeal_decide(*, appeal, user, accept: bool, decision: str, rerun: bool = False):
     """Accept or reject an appeal, with the reasons; an accepted one may queue a re-run of its scheme and year.
 
     The officer corrects the filing first (the filing's own change log says what changed); the new run
     then reads the corrected figures. The appeal's change record keeps who decided what, and when.
     """
-    from parkos.evaluation.models import Appeal
     from parkos.evaluation.tasks import evaluation_run_task
 
+    if not may_decide_appeals(user):
+        raise PermissionDenied(_("Only evaluation officers decide appeals."))
+    if not Appeal.objects.restrict(user, Action.CHANGE).filter(pk=appeal.pk).exists():
+        raise NotFound(_("No such appeal."))
     if appeal.status != Appeal.Status.OPEN:
         raise ValidationError(_("This appeal has been decided already."))
     if not decision.strip():
@@ -740,4 +750,18 @@ writes.register(
         for name in IndicatorFiling.STAFF_ONLY
     },
     before_save=_filing_before_save,
+)
+
+
+def _decided_by_its_action(user, appeal) -> bool:
+    return False
+
+
+_DECISION = writes.FieldGuard(
+    _decided_by_its_action,
+    gettext_lazy("An appeal is decided with its decide action, which records who decided and when."),
+)
+
+writes.register(
+    Appeal, guards={name: _DECISION for name in ("status", "decision", "decided_by", "decided_on", "rerun")}
 )

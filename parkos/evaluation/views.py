@@ -58,7 +58,9 @@ class AppealViews(ObjectViews):
 
     @classmethod
     def detail_extra(cls, obj, user) -> dict:
-        may_decide = obj.status == Appeal.Status.OPEN and can(user, EvaluationRun, Action.ADD)
+        from parkos.evaluation.services import may_decide_appeals
+
+        may_decide = obj.status == Appeal.Status.OPEN and may_decide_appeals(user)
         return {"decision_form": forms.AppealDecisionForm() if may_decide else None}
 
 
@@ -68,11 +70,11 @@ class AppealDecideView(View):
     def post(self, request, pk):
         from django.core.exceptions import ValidationError
 
-        from parkos.evaluation.services import appeal_decide
+        from parkos.evaluation.services import appeal_decide, may_decide_appeals
 
-        if not can(request.user, EvaluationRun, Action.ADD):
+        if not may_decide_appeals(request.user):
             raise PermissionDenied
-        appeal = get_object_or_404(Appeal.objects.restrict(request.user, Action.CHANGE), pk=pk)
+        appeal = get_object_or_404(Appeal.objects.restrict(request.user, Action.VIEW), pk=pk)
         form = forms.AppealDecisionForm(request.POST)
         if form.is_valid():
             try:

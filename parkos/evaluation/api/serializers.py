@@ -81,6 +81,12 @@ class EvaluationResultSerializer(serializers.ModelSerializer):
         )
 
 
+class AppealDecideSerializer(serializers.Serializer):
+    accept = serializers.BooleanField(help_text="true accepts the appeal, false rejects it.")
+    decision = serializers.CharField(help_text="The reasons for the decision.")
+    rerun = serializers.BooleanField(default=False, help_text="Accepted: re-run the evaluation of its scheme and year.")
+
+
 class AppealSerializer(PrimaryModelSerializer):
     class Meta:
         model = Appeal

@@ -1,12 +1,16 @@
 """Evaluation API endpoints: filings and schemes read and written, runs and results read."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from parkos.core.api.views import PrimaryModelViewSet
 from parkos.evaluation import filtersets
 from parkos.evaluation.api import serializers
 from parkos.evaluation.models import Appeal, EvaluationResult, EvaluationRun, EvaluationScheme, IndicatorFiling
 from parkos.evaluation.selectors import visible_runs
+from parkos.evaluation.services import appeal_decide
 
 
 class IndicatorFilingViewSet(PrimaryModelViewSet):
@@ -42,3 +46,13 @@ class AppealViewSet(PrimaryModelViewSet):
     queryset = Appeal.objects.select_related("organization", "park", "result__run")
     serializer_class = serializers.AppealSerializer
     filterset_class = filtersets.AppealFilterSet
+
+    @extend_schema(request=serializers.AppealDecideSerializer, responses=serializers.AppealSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Accept or reject the appeal with its reasons; accepted, it may re-run the evaluation."""
+        appeal = self.get_object()
+        body = serializers.AppealDecideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        appeal = appeal_decide(appeal=appeal, user=request.user, **body.validated_data)
+        return Response(self.get_serializer(appeal).data)

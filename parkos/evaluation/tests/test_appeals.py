@@ -122,3 +122,47 @@ class AppealTests(StandardModelTests):
         client.force_login(self.world.users["enterprise_user"])
         response = client.post(reverse("evaluation:appeal_decide", args=[self.obj_in.pk]), {"accept": "1"})
         self.assertEqual(response.status_code, 403)
+
+    # Deciding is one service (appeal_decide) that the page and the API call alike; no channel sets a decision.
+
+    def test_officer_decides_through_the_api_and_an_enterprise_may_not(self):
+        from django.urls import reverse
+        from rest_framework.test import APIClient
+
+        appeal = Appeal.objects.create(result=self.result_in, reason="Figures wrong")
+        url = reverse("evaluation-api:appeal-decide", args=[appeal.pk])
+        enterprise = APIClient()
+        enterprise.force_authenticate(self.world.users["enterprise_user"])
+        self.assertEqual(enterprise.post(url, {"accept": True, "decision": "Mine"}, format="json").status_code, 403)
+        officer = APIClient()
+        officer.force_authenticate(self.world.users["evaluation_officer"])
+        response = officer.post(url, {"accept": False, "decision": ""}, format="json")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("decision", response.json())
+        response = officer.post(url, {"accept": False, "decision": "The bureau's figures stand."}, format="json")
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json()["status"], Appeal.Status.REJECTED)
+        again = officer.post(url, {"accept": True, "decision": "Changed my mind."}, format="json")
+        self.assertEqual(again.status_code, 400)
+        self.assertEqual(again.json()["non_field_errors"], ["This appeal has been decided already."])
+
+    def test_an_enterprise_cannot_import_or_post_a_decided_appeal(self):
+        from rest_framework.test import APIClient
+
+        from parkos.core.resources import resource_for
+        from parkos.core.testing import tablib_row
+
+        user = self.world.users["enterprise_user"]
+        resource = resource_for("evaluation.appeal")(user=user)
+        report = resource.import_dataset(
+            tablib_row({"id": "", "result": self.result_in.pk, "reason": "x", "status": "accepted", "decision": "yes"}),
+            dry_run=True,
+        )
+        self.assertIn("status", {e.field for e in report.errors})
+        api = APIClient()
+        api.force_authenticate(user)
+        response = api.post(
+            self.api_url(), {"result": self.result_in.pk, "reason": "x", "status": "accepted"}, format="json"
+        )
+        if response.status_code == 201:  # status is read-only in the API: ignored
+            self.assertEqual(response.json()["status"], Appeal.Status.OPEN)

@@ -1,8 +1,6 @@
 """Investment API endpoints: CRUD per model, plus the dated stage move of a project."""
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -42,11 +40,7 @@ class ProjectViewSet(PrimaryModelViewSet):
         project = self.get_object()
         body = serializers.ProjectMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            project = project_move(project=project, user=request.user, **body.validated_data)
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-            raise drf_serializers.ValidationError(errors) from exc
+        project = project_move(project=project, user=request.user, **body.validated_data)
         project = self.get_queryset().get(pk=project.pk)
         return Response(self.get_serializer(project).data)
 

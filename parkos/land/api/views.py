@@ -3,11 +3,9 @@
 What a flag or a case created here does to its parcel is the write path's business (``land.services``).
 """
 
-from django.core.exceptions import ValidationError
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -42,11 +40,7 @@ class DisposalCaseViewSet(PrimaryModelViewSet):
         case = self.get_object()
         body = CaseCloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            case = services.case_close(case=case, user=request.user, **body.validated_data)
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-            raise serializers.ValidationError(errors) from exc
+        case = services.case_close(case=case, user=request.user, **body.validated_data)
         return Response(self.get_serializer(case).data)
 
 

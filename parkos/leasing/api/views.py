@@ -1,6 +1,5 @@
 """Leasing API: CRUD per model, renew and terminate a lease, occupancy and the rent roll."""
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers as drf_serializers
@@ -19,11 +18,6 @@ from parkos.leasing.models import Lease, RentTerm, Sale
 from parkos.leasing.reports import OccupancyFilterForm, RentRollFilterForm
 
 
-def _drf_errors(exc: ValidationError):
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    return drf_serializers.ValidationError(errors)
-
-
 class LeaseViewSet(PrimaryModelViewSet):
     queryset = Lease.objects.select_related("tenant", "park").prefetch_related("units")
     serializer_class = serializers.LeaseSerializer
@@ -34,10 +28,7 @@ class LeaseViewSet(PrimaryModelViewSet):
         lease = self.get_object()
         body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            result = service(lease=lease, user=request.user, **body.validated_data)
-        except ValidationError as exc:
-            raise _drf_errors(exc) from exc
+        result = service(lease=lease, user=request.user, **body.validated_data)  # errors: core.api exception handler
         return Response(self.get_serializer(self.get_queryset().get(pk=result.pk)).data)
 
     @extend_schema(request=serializers.LeaseRenewSerializer, responses=serializers.LeaseSerializer)
@@ -175,6 +166,7 @@ class RentRollAPIView(LeasingReportView):
         page = selectors.prefetch_units(paginator.paginate_queryset(roll.leases, request, view=self))
         response = paginator.get_paginated_response(RentRollRowSerializer(page, many=True).data)
         response.data["date"] = roll.date
-        response.data["area"] = roll.area
-        response.data["monthly_by_currency"] = dict(roll.monthly_by_currency)
+        totals = RentRollSerializer().fields  # decimals as the schema's strings, like the rows
+        response.data["area"] = totals["area"].to_representation(roll.area)
+        response.data["monthly_by_currency"] = totals["monthly_by_currency"].to_representation(roll.monthly_by_currency)
         return response

@@ -1,11 +1,7 @@
 """Portal API endpoints: proposals CRUD, and their approval or rejection."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from parkos.core.api.views import PrimaryModelViewSet
@@ -24,13 +20,7 @@ class ProfileChangeRequestViewSet(PrimaryModelViewSet):
         proposal = self.get_object()
         body = serializers.ReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            decide(request=proposal, user=request.user, note=body.validated_data["review_note"])
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-            raise drf_serializers.ValidationError(errors) from exc
+        decide(request=proposal, user=request.user, note=body.validated_data["review_note"])
         return Response(self.get_serializer(self.get_queryset().get(pk=proposal.pk)).data)
 
     @extend_schema(request=serializers.ReviewSerializer, responses=serializers.ProfileChangeRequestSerializer)

@@ -1,7 +1,5 @@
 """Services API endpoints: CRUD per model, the request workflow as actions, scenario membership, the figures."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers as drf_serializers
@@ -20,20 +18,6 @@ from parkos.services.api import serializers
 from parkos.services.figures import FiguresFilterForm
 from parkos.services.models import Aspect, RequestMessage, Scenario, Service, ServiceDesk, ServiceRequest, Status
 from parkos.services.selectors import request_figures
-
-
-def _as_api_errors(exc: ValidationError) -> drf_serializers.ValidationError:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    return drf_serializers.ValidationError(errors)
-
-
-def _run(call, **kwargs):
-    try:
-        return call(**kwargs)
-    except ValidationError as exc:
-        raise _as_api_errors(exc) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
 
 
 class ServiceViewSet(PrimaryModelViewSet):
@@ -60,7 +44,7 @@ class ScenarioViewSet(PrimaryModelViewSet):
             raise Http404
         body = serializers.MembershipSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _run(call, scenario=scenario, user=request.user, organization=body.validated_data["organization"])
+        call(scenario=scenario, user=request.user, organization=body.validated_data["organization"])
         return Response(self.get_serializer(self.get_queryset().get(pk=scenario.pk)).data)
 
     @extend_schema(request=serializers.MembershipSerializer, responses=serializers.ScenarioSerializer)
@@ -106,7 +90,7 @@ class ServiceRequestViewSet(PrimaryModelViewSet):
 
     def _transition(self, call, **extra):
         service_request = self._visible()
-        return self._respond(_run(call, request=service_request, user=self.request.user, **extra))
+        return self._respond(call(request=service_request, user=self.request.user, **extra))
 
     @extend_schema(request=None, responses=serializers.ServiceRequestSerializer)
     @action(detail=True, methods=["post"])
@@ -156,8 +140,7 @@ class ServiceRequestViewSet(PrimaryModelViewSet):
         """Post a message (and an optional file, as multipart) to the request's conversation."""
         body = serializers.MessageBodySerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        message = _run(
-            workflow.request_message,
+        message = workflow.request_message(
             request=self._visible(),
             user=request.user,
             body=body.validated_data["body"],
