@@ -29,6 +29,9 @@ class ParcelFlagSerializer(PrimaryModelSerializer):
 
 
 class DisposalCaseSerializer(PrimaryModelSerializer):
+    # An open case has no outcome yet (""): the schema's enum says so, as the responses do.
+    outcome = serializers.ChoiceField(choices=DisposalCase.Outcome.choices, read_only=True, allow_blank=True)
+
     class Meta:
         model = DisposalCase
         fields = (

@@ -168,5 +168,6 @@ class RentRollAPIView(LeasingReportView):
         response.data["date"] = roll.date
         totals = RentRollSerializer().fields  # decimals as the schema's strings, like the rows
         response.data["area"] = totals["area"].to_representation(roll.area)
-        response.data["monthly_by_currency"] = totals["monthly_by_currency"].to_representation(roll.monthly_by_currency)
+        by_currency = dict(roll.monthly_by_currency)
+        response.data["monthly_by_currency"] = totals["monthly_by_currency"].to_representation(by_currency)
         return response

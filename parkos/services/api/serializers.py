@@ -144,10 +144,22 @@ class ServiceRequestSerializer(PrimaryModelSerializer):
 class RequestMessageSerializer(PrimaryModelSerializer):
     attachment = serializers.FileField(required=False, allow_null=True, read_only=False)
     download_url = serializers.SerializerMethodField()
+    attachment_name = serializers.CharField(read_only=True, allow_null=True, help_text="The attachment's file name.")
 
     class Meta:
         model = RequestMessage
-        fields = ("id", "url", "display", "request", "author", "body", "attachment", "download_url", *STAMPS)
+        fields = (
+            "id",
+            "url",
+            "display",
+            "request",
+            "author",
+            "body",
+            "attachment",
+            "attachment_name",
+            "download_url",
+            *STAMPS,
+        )
         read_only_fields = ("author",)
 
     def get_download_url(self, obj) -> str | None:
@@ -161,7 +173,9 @@ class RequestMessageSerializer(PrimaryModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["attachment"] = instance.attachment_name or None  # the file is served through download_url only
+        # The schema says a URI: the permission-checked download, never the storage path or a media URL.
+        data["attachment"] = data["download_url"]
+        data["attachment_name"] = instance.attachment_name or None
         return data
 
     def validate(self, attrs):
