@@ -3,8 +3,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from parkos.core.api.docs import RedocView, SwaggerView
 from parkos.core.api.root import APIRootView
 from parkos.core.views import pages
 from parkos.land.api.views import LAND_API_MOVED, moved_from_evaluation
@@ -57,8 +58,8 @@ urlpatterns = [
     re_path(LAND_API_MOVED, moved_from_evaluation),  # the land endpoints' paths before /api/land/
     path("api/intake/", include("parkos.intake.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
 ]
 

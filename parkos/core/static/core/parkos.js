@@ -1,4 +1,4 @@
-// ParkOS page behaviour: search-as-you-type for related-record fields, fed by the REST API.
+// ParkOS page behaviour: search-as-you-type for related-record fields (fed by the REST API), selects that submit, busy forms.
 (function () {
   "use strict";
   function initApiSelect(select) {
@@ -38,6 +38,10 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () {
+    // No inline handlers (the Content-Security-Policy refuses them): a select that submits its form on change.
+    document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+      select.addEventListener("change", function () { select.form.submit(); });
+    });
     document.querySelectorAll("form[data-busy]").forEach(showBusy);
     document.querySelectorAll("select.api-select").forEach(initApiSelect);
     // Small multiple choices (parks, brands) as tags rather than a tall list box.

@@ -1,0 +1,28 @@
+"""The API documentation pages under the Content-Security-Policy (parkos.core.csp).
+
+drf-spectacular's ``SpectacularSwaggerView`` writes Swagger UI's start-up code into the page as an inline
+script, which the policy refuses. Its split variant serves the same code from the page's own URL
+(``?script=``), a same-origin script the policy allows, so the Swagger page keeps the default policy.
+That script carries the CSRF token; a cross-site page including it gets nothing, since the session
+cookie is SameSite=Lax (not sent with a cross-site script request) and the docs need a signed-in user.
+
+ReDoc's page has no inline script when no ReDoc settings are given (its ``<redoc>`` element starts
+itself), but its template links Google Fonts (an outside host, and this may run offline): our template
+drops them. ReDoc builds its search index in a Web Worker created from a ``blob:`` URL, so this page
+alone adds ``worker-src blob:``; script still loads only from our origin.
+"""
+
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
+
+
+class SwaggerView(SpectacularSwaggerSplitView):
+    pass
+
+
+class RedocView(SpectacularRedocView):
+    template_name = "core/api/redoc.html"
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response.csp_update = {"worker-src": ("'self'", "blob:")}
+        return response

@@ -1,0 +1,26 @@
+// Service figures page: requests per aspect, status, rating and park (data: #figure-charts).
+ParkOS.charts("figure-charts", { tooltip: { trigger: "axis" }, grid: { left: 48, right: 16, top: 32, bottom: 56 } }, function (draw, data) {
+  "use strict";
+  draw("chart-aspects", {
+    grid: { left: 48, right: 48, top: 32, bottom: 48 },
+    legend: { data: [data.names.requests, data.names.response, data.names.resolution] },
+    xAxis: { type: "category", data: data.aspects.labels },
+    yAxis: [{ type: "value", minInterval: 1 }, { type: "value" }],
+    series: [
+      { name: data.names.requests, type: "bar", data: data.aspects.requests },
+      { name: data.names.response, type: "line", yAxisIndex: 1, data: data.aspects.response },
+      { name: data.names.resolution, type: "line", yAxisIndex: 1, data: data.aspects.resolution }
+    ]
+  });
+  draw("chart-status", { tooltip: { trigger: "item" }, series: [{ type: "pie", radius: ["40%", "70%"], data: data.status }] });
+  draw("chart-ratings", {
+    xAxis: { type: "category", data: data.ratings.labels },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [{ name: data.names.requests, type: "bar", data: data.ratings.values, label: { show: true, position: "top" } }]
+  });
+  draw("chart-parks", {
+    xAxis: { type: "category", data: data.parks.labels, axisLabel: { interval: 0, rotate: 30 } },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [{ name: data.names.requests, type: "bar", data: data.parks.requests }]
+  });
+});
