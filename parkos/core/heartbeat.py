@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -26,17 +26,23 @@ def stale_before() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(seconds=settings.HEARTBEAT_TIMEOUT)
 
 
-def beat(queryset: QuerySet[Any]) -> None:
-    """Stamp the heartbeat of the rows of ``queryset`` (one UPDATE, no signals: a heartbeat is not a change)."""
-    queryset.update(heartbeat_at=timezone.now())
+def beat(queryset: QuerySet[Any], **values: Any) -> None:
+    """Stamp the heartbeat of the rows of ``queryset`` (one UPDATE, no signals: a heartbeat is not a change).
+
+    ``values`` are further fields written with it (the progress of an import).
+    """
+    queryset.update(heartbeat_at=timezone.now(), **values)
 
 
 @contextmanager
-def heartbeat(queryset: QuerySet[Any], *, every: float | None = None) -> Iterator[None]:
+def heartbeat(
+    queryset: QuerySet[Any], *, every: float | None = None, values: Callable[[], dict[str, Any]] | None = None
+) -> Iterator[None]:
     """Beat for ``queryset``'s rows now, then every ``every`` seconds from a thread until the block ends.
 
-    The thread uses a connection of its own; a beat that finds the database busy (SQLite while the work
-    writes its results) is skipped, the next one tries again.
+    The thread uses a connection of its own, so what it writes is seen at once even while the work holds
+    a transaction open (its progress, from ``values()`` at each beat). A beat that finds the database busy
+    (SQLite while the work writes) is skipped, the next one tries again.
     """
     every = settings.HEARTBEAT_INTERVAL if every is None else every
     beat(queryset)
@@ -46,7 +52,7 @@ def heartbeat(queryset: QuerySet[Any], *, every: float | None = None) -> Iterato
         try:
             while not stop.wait(every):
                 with suppress(DatabaseError):
-                    beat(queryset)
+                    beat(queryset, **(values() if values else {}))
         finally:
             connections.close_all()  # this thread's connections only
 
@@ -57,3 +63,24 @@ def heartbeat(queryset: QuerySet[Any], *, every: float | None = None) -> Iterato
     finally:
         stop.set()
         thread.join()
+
+
+@contextmanager
+def waiting_briefly(seconds: float = 0.5, using: str = "default") -> Iterator[None]:
+    """On SQLite, a write in this block gives up after ``seconds`` instead of the busy timeout.
+
+    For a reader that marks dead work failed: while a live worker holds SQLite's write lock (an import
+    writing all its rows in one transaction) the page should not wait 20 s to learn that; if the worker
+    is dead its lock is gone and the write goes through at once.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(connection.settings_dict['OPTIONS'].get('timeout', 5) * 1000)}")

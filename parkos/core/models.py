@@ -189,3 +189,71 @@ class ObjectChange(models.Model):
                         old, new = names.get(old, old), names.get(new, new)
             rows.append((label, old, new))
         return rows
+
+
+class ImportJob(models.Model):
+    """One upload of a CSV or XLSX file for one model: its preview (a dry run) and then its import, with progress.
+
+    Large files are checked and imported by the background worker (core.imports); the file waits in
+    ``default_storage`` under ``imports/`` until the import is done. The report is the dry run's (or the
+    import's) counts, row errors and preview rows, as JSON. The worker stamps ``heartbeat_at`` while it
+    lives (core.heartbeat): a job still running without one is marked failed and can be retried.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        PREVIEWED = "previewed", _("previewed")
+        FAILED = "failed", _("failed")
+        DONE = "done", _("done")
+
+    class Stage(models.TextChoices):
+        PREVIEW = "preview", _("preview")
+        IMPORT = "import", _("import")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    model_label = models.CharField(_("model"), max_length=100)
+    file_name = models.CharField(_("file name"), max_length=255)
+    stored_file = models.CharField(_("stored file"), max_length=255, editable=False)
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.PREVIEW)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    progress_done = models.PositiveIntegerField(_("rows done"), default=0)
+    progress_total = models.PositiveIntegerField(_("rows"), default=0)
+    #: stamped by the process doing the work while it lives (core.heartbeat)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_working(self) -> bool:
+        """Queued or running: the page keeps polling."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(100, self.progress_done * 100 // self.progress_total) if self.progress_total else 0
+
+    @property
+    def can_confirm(self) -> bool:
+        """A clean preview waits for the user's go-ahead."""
+        return self.status == self.Status.PREVIEWED and not self.report.get("errors")
+
+    @property
+    def can_retry(self) -> bool:
+        """Failed for a reason other than bad rows (its process died, an unexpected error): run the stage again."""
+        return self.status == self.Status.FAILED and not self.report.get("errors")

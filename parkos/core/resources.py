@@ -24,6 +24,8 @@ from parkos.core.fields import AreaField
 from parkos.core.permissions import Action, can
 from parkos.core.units import parse_area
 
+#: rows of a file shown in its preview
+PREVIEW_ROWS = 200
 ROW_TYPE_LABELS = {"new": gettext_lazy("new"), "update": gettext_lazy("update"), "skip": gettext_lazy("unchanged")}
 
 
@@ -106,6 +108,41 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.errors
 
+    def to_json(self) -> dict:
+        """The report as stored in an ImportJob (errors keep their row, line, column and message)."""
+        return {
+            "total": self.total,
+            "new": self.new,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "dry_run": self.dry_run,
+            "errors": [{"row": e.row, "line": e.line, "field": e.field, "message": e.message} for e in self.errors],
+            "preview": [{**row, "type": str(row["type"])} for row in self.preview],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ImportReport:
+        return cls(
+            total=data.get("total", 0),
+            new=data.get("new", 0),
+            updated=data.get("updated", 0),
+            skipped=data.get("skipped", 0),
+            dry_run=data.get("dry_run", True),
+            errors=[RowError(e["row"], e["field"], e["message"]) for e in data.get("errors", [])],
+            preview=list(data.get("preview", [])),
+        )
+
+    def merge(self, other: ImportReport, *, offset: int) -> None:
+        """Add the report of the next part of a file, whose row 1 is this file's row ``offset + 1``."""
+        self.total += other.total
+        self.new += other.new
+        self.updated += other.updated
+        self.skipped += other.skipped
+        self.dry_run = self.dry_run or other.dry_run
+        self.errors += [RowError(e.row + offset if e.row else 0, e.field, e.message) for e in other.errors]
+        room = PREVIEW_ROWS - len(self.preview)
+        self.preview += [{**row, "row": row["row"] + offset} for row in other.preview[: max(room, 0)]]
+
 
 class PrimaryResource(resources.ModelResource):
     """Base of every model's resource. Subclasses set ``Meta.model``, ``fields`` and ``import_id_fields``."""
@@ -186,11 +223,14 @@ class PrimaryResource(resources.ModelResource):
 
     def get_instance(self, instance_loader, row):
         # A bad key (a parcel that does not exist) is the row's error at that column, not a crash.
+        keys = []
         for name in self.get_import_id_fields():
             try:
-                self.fields[name].clean(row)
+                keys.append(self.fields[name].clean(row))
             except ValueError as exc:
                 raise ValidationError({self.fields[name].attribute: str(exc)}) from exc
+        if keys and all(key in (None, "") for key in keys):
+            return None  # an empty key is a new record: no query needed
         return super().get_instance(instance_loader, row)
 
     def import_dataset(self, dataset: tablib.Dataset, *, dry_run: bool, on_row=None) -> ImportReport:
@@ -229,7 +269,7 @@ class PrimaryResource(resources.ModelResource):
         report.errors.sort(key=lambda e: (e.row, e.field))
         report.preview = [
             {"row": i, "type": ROW_TYPE_LABELS.get(row.import_type, row.import_type), "object": row.object_repr or ""}
-            for i, row in enumerate(result.rows[:200], start=1)
+            for i, row in enumerate(result.rows[:PREVIEW_ROWS], start=1)
         ]
         return report
 

@@ -8,14 +8,11 @@ scope answers 404, like one that does not exist.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -29,9 +26,16 @@ from django_tables2 import RequestConfig
 from parkos.core import writes
 from parkos.core.fields import AreaField
 from parkos.core.forms import ImportForm, add_form_errors
-from parkos.core.models import ObjectChange
+from parkos.core.imports import (
+    fail_dead_import_jobs,
+    import_job_confirm,
+    import_job_create,
+    import_job_retry,
+    import_job_start,
+)
+from parkos.core.models import ImportJob, ObjectChange
 from parkos.core.permissions import Action, can
-from parkos.core.resources import EXPORT_FORMATS, export_bytes, load_dataset
+from parkos.core.resources import EXPORT_FORMATS, ImportReport, export_bytes
 from parkos.core.tables import ObjectChangeTable, PrimaryTable
 
 
@@ -113,6 +117,7 @@ class ObjectViews:
             path(f"{cls.path}/", ObjectListView.as_view(**kwargs), name=f"{name}_list"),
             path(f"{cls.path}/add/", ObjectEditView.as_view(**kwargs), name=f"{name}_add"),
             path(f"{cls.path}/import/", ObjectImportView.as_view(**kwargs), name=f"{name}_import"),
+            path(f"{cls.path}/import/<int:job>/", ObjectImportView.as_view(**kwargs), name=f"{name}_import_job"),
             path(f"{cls.path}/<int:pk>/", ObjectDetailView.as_view(**kwargs), name=name),
             path(f"{cls.path}/<int:pk>/edit/", ObjectEditView.as_view(**kwargs), name=f"{name}_edit"),
             path(f"{cls.path}/<int:pk>/delete/", ObjectDeleteView.as_view(**kwargs), name=f"{name}_delete"),
@@ -376,77 +381,100 @@ class ObjectDeleteView(ObjectView):
 
 
 class ObjectImportView(ObjectView):
-    """Upload a CSV or XLSX, see a preview with every row's errors, then confirm. All rows or none."""
+    """Upload a CSV or XLSX, see a preview with every row's errors, then confirm. All rows or none.
+
+    Each upload is an ImportJob (core.imports): a small file is checked and imported in the request, a
+    large one by the background worker while its page (``<pk>`` of the job) shows the progress. A job is
+    its uploader's only: another user's answers 404.
+    """
 
     template_name = "core/object_import.html"
-    storage_dir = "imports"
+    progress_template_name = "core/includes/import_job.html"
 
-    def get(self, request):
+    def get(self, request, job=None):
         self.require(Action.ADD)
-        return render(request, self.template_name, self.base_context(form=ImportForm(), **self._columns()))
+        if job is None:
+            return render(request, self.template_name, self.base_context(form=ImportForm(), **self._columns()))
+        fail_dead_import_jobs()
+        return self._show(request, self._job(job))
 
     def _columns(self) -> dict:
         resource = self.views.resource(user=self.request.user)
         return {
             "columns": [f.column_name for f in resource.get_import_fields()],
             "id_fields": resource._meta.import_id_fields,
+            "import_url": reverse(self.model.url_name("import")),
         }
 
-    def post(self, request):
+    def _job(self, pk: int) -> ImportJob:
+        return get_object_or_404(
+            ImportJob.objects.filter(user=self.request.user, model_label=self.model._meta.label_lower), pk=pk
+        )
+
+    def _show(self, request, job: ImportJob, status: int | None = None):
+        report = ImportReport.from_json(job.report) if job.report else None
+        context = self.base_context(
+            form=ImportForm(),
+            job=job,
+            report=report,
+            token=job.pk if job.can_confirm else None,
+            file_name=job.file_name,
+            job_url=reverse(self.model.url_name("import_job"), kwargs={"job": job.pk}),
+            **self._columns(),
+        )
+        if request.headers.get("HX-Request"):
+            return render(request, self.progress_template_name, context)
+        if status is None:
+            status = 400 if report is not None and not report.ok else 200
+        return render(request, self.template_name, context, status=status)
+
+    def post(self, request, job=None):
         self.require(Action.ADD)
-        resource = self.views.resource(user=request.user)
-        token = request.POST.get("token")
+        if job is not None:
+            return self._act(request, self._job(job), request.POST.get("action"))
+        token = request.POST.get("token")  # the confirm form of a preview names its job
         if token:
-            return self._confirm(request, resource, token)
+            if not token.isdigit() or len(token) > 18:
+                raise Http404
+            return self._act(request, self._job(int(token)), "confirm")
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return render(request, self.template_name, self.base_context(form=form, **self._columns()), status=400)
         upload = form.cleaned_data["file"]
-        content = upload.read()
         try:
-            dataset = load_dataset(content, upload.name)
+            new_job = import_job_create(
+                user=request.user,
+                model_label=self.model._meta.label_lower,
+                file_name=upload.name,
+                content=upload.read(),
+            )
         except ValueError as exc:
             form.add_error("file", str(exc))
             return render(request, self.template_name, self.base_context(form=form, **self._columns()), status=400)
-        report = resource.import_dataset(dataset, dry_run=True)
-        token = None
-        if report.ok:
-            token = f"{uuid.uuid4().hex}-{upload.name.lower().rsplit('.', 1)[-1]}"
-            default_storage.save(f"{self.storage_dir}/{request.user.pk}-{token}", ContentFile(content))
-        return render(
-            request,
-            self.template_name,
-            self.base_context(form=ImportForm(), report=report, token=token, file_name=upload.name, **self._columns()),
-            status=200 if report.ok else 400,
-        )
+        new_job = import_job_start(job=new_job)
+        if new_job.is_working:
+            return redirect(self.model.url_name("import_job"), job=new_job.pk)
+        return self._show(request, new_job)
 
-    def _confirm(self, request, resource, token: str):
-        if not token.replace("-", "").isalnum():
-            raise Http404
-        stored = f"{self.storage_dir}/{request.user.pk}-{token}"
-        if not default_storage.exists(stored):
-            messages.error(request, _("That upload has expired; please upload the file again."))
+    def _act(self, request, job: ImportJob, action: str | None):
+        try:
+            if action == "confirm":
+                job = import_job_confirm(job=job)
+            elif action == "retry":
+                job = import_job_retry(job=job)
+            else:
+                raise Http404
+        except ValueError as exc:
+            messages.error(request, str(exc))
             return redirect(self.model.url_name("import"))
-        with default_storage.open(stored) as handle:
-            content = handle.read()
-        default_storage.delete(stored)
-        dataset = load_dataset(content, f"upload.{token.rsplit('-', 1)[-1]}")
-        report = resource.import_dataset(dataset, dry_run=False)
-        if not report.ok:
-            return render(
+        if job.status == ImportJob.Status.DONE:
+            report = ImportReport.from_json(job.report)
+            messages.success(
                 request,
-                self.template_name,
-                self.base_context(form=ImportForm(), report=report, **self._columns()),
-                status=400,
+                _("Imported %(total)d rows: %(new)d new, %(updated)d updated, %(skipped)d unchanged.")
+                % {"total": report.total, "new": report.new, "updated": report.updated, "skipped": report.skipped},
             )
-        messages.success(
-            request,
-            _("Imported %(total)d rows: %(new)d new, %(updated)d updated, %(skipped)d unchanged.")
-            % {
-                "total": report.total,
-                "new": report.new,
-                "updated": report.updated,
-                "skipped": report.skipped,
-            },
-        )
-        return redirect(self.model.url_name("list"))
+            return redirect(self.model.url_name("list"))
+        if job.is_working:
+            return redirect(self.model.url_name("import_job"), job=job.pk)
+        return self._show(request, job)
