@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from parkos.intake.extraction.shortforms import BOTH_SIDES, REFERENCE_EN, REFERENCE_ZH, referred
 from parkos.intake.extraction.text import Sentence
 
 # --- the event --------------------------------------------------------------------------------------
@@ -142,13 +143,18 @@ def find_agreements(
         if kind is None and not drafts and _GENERIC_AGREEMENT.search(sentence.text):
             kind = "framework"
         signers = _signers_in(people, sentence)
+        named = _names_in(organizations, sentence, canonical)
+        repeated = bool(drafts) and set(named) <= set(drafts[-1].parties)
+        if kind is None and len(named) >= 2 and not repeated and _describes_signing(sentence.text):
+            # "X and Y signed a deal", "X还与Y签约": a signing between named parties is an agreement, kind word or not
+            kind = _unnamed_kind(sentence_list, index)
         if kind is None:
             if drafts and signers:
-                _add_signatories(drafts[-1], signers, organizations, canonical)
+                _add_signatories(drafts[-1], signers, organizations, canonical, sentence)
             elif signers:
                 waiting += signers
             continue
-        parties = _names_in(organizations, sentence, canonical)
+        parties = list(named)
         if len(parties) < 2:
             parties += [p for p in _referred_to(sentence, organizations, canonical) if p not in parties]
         if len(parties) < 2 and index and sentence_list[index - 1].start >= skip_before:
@@ -160,7 +166,7 @@ def find_agreements(
         draft = same or DraftAgreement(kind, parties, [], index, bool(_PLURAL.search(sentence.text)))
         if not same and (parties or signers or waiting):
             drafts.append(draft)
-        _add_signatories(draft, waiting + signers, organizations, canonical)
+        _add_signatories(draft, waiting + signers, organizations, canonical, sentence)
         waiting = []
     return [one for draft in drafts for one in _per_counterpart(draft)]
 
@@ -182,9 +188,68 @@ def _per_counterpart(draft: DraftAgreement) -> list[DraftAgreement]:
     ]
 
 
-def _add_signatories(draft: DraftAgreement, signers, organizations, canonical) -> None:
+_CEREMONY = re.compile(r"signing ceremon(?:y|ies)|签约(?:仪式|活动|现场|大会)", re.I)
+
+
+def _describes_signing(text: str) -> bool:
+    """ "X and Y signed a deal", not "X and Y attended the signing ceremony" nor "both sides signed"."""
+    if BOTH_SIDES.search(text) or _NOT_SIGNING.search(text):
+        return False
+    return bool(_SIGN_VERB.search(_CEREMONY.sub("", text)))
+
+
+_INVESTMENT_CLUE = re.compile(r"\binvest|\bproject\b|\bplant\b|\bfactory\b|投资|项目|基地|生产线|落户", re.I)
+
+
+def _unnamed_kind(sentence_list: list[Sentence], index: int) -> str:
+    """The kind of an agreement the article names no kind of: investment when it or the next sentence speaks of
+    investing or a project, else framework (a cooperation that is not called strategic)."""
+    near = " ".join(s.text for s in sentence_list[index : index + 2])
+    return "investment" if _INVESTMENT_CLUE.search(near) else "framework"
+
+
+#: "signed for the Group", "on behalf of the district", "代表东滩集团": whom the signer stands for, said outright
+_ON_BEHALF = re.compile(
+    r"\b(?:signed |signing )?(?:for|on behalf of|representing) (?P<en>(?:the |its )?[\w'’&,.\- ]{2,80}?)"
+    r"(?=[,.;]| and\b| while\b|$)|代表(?P<zh>[\u4e00-\u9fff（）()]{2,30}?)(?:签约|签署|签字|在协议|与|，|。)",
+    re.I,
+)
+
+
+def _said_behalf(person, sentence: Sentence | None, parties: list[str], organizations, canonical) -> str | None:
+    """The party a sentence says the person signed for ("Wen Bo ... signed for the Group")."""
+    if sentence is None:
+        return None
+    for start in person.mentions:
+        if not sentence.start <= start < sentence.end:
+            continue
+        after = sentence.text[start - sentence.start :]
+        match = _ON_BEHALF.search(after)
+        if not match or re.match(r"(?:the )?(?:both|two|three|all)\b|双方|三方|各方", match.group("en") or match.group("zh") or "", re.I):
+            return None
+        phrase = (match.group("en") or match.group("zh") or "").strip()
+        resolved = _resolve_phrase(phrase, organizations, canonical, sentence.start + start)
+        if resolved in parties:
+            return resolved
+    return None
+
+
+def _resolve_phrase(phrase: str, organizations, canonical, at: int) -> str | None:
+    from parkos.intake.extraction.pipeline import resolve_organization
+
+    reference = REFERENCE_EN.match(phrase) or REFERENCE_ZH.fullmatch(phrase)
+    if reference:
+        named = referred(reference.group("word"), organizations, at, chinese=bool(REFERENCE_ZH.fullmatch(phrase)))
+        return canonical(named) if named else None
+    listed = list({canonical(o.name): o for o in organizations}.values())
+    name = resolve_organization(phrase, listed, loose=True)
+    return canonical(name) if name else None
+
+
+def _add_signatories(draft: DraftAgreement, signers, organizations, canonical, sentence=None) -> None:
     for person in signers:
-        behalf = _party_of(person, draft.parties) or person.organization
+        behalf = _said_behalf(person, sentence, draft.parties, organizations, canonical)
+        behalf = behalf or _party_of(person, draft.parties) or person.organization
         if behalf and behalf not in draft.parties:
             draft.parties.append(behalf)  # a signer's organization is a party, named or not in the sentence
         entry = {"person": person.name, "on_behalf_of": behalf}
@@ -274,6 +339,13 @@ def _referred_to(sentence: Sentence, organizations, canonical) -> list[str]:
         named = [o for o in proper if level in o.name.casefold()] or proper
         if named:
             found.append(canonical(named[0].name))
+    for reference in [*REFERENCE_EN.finditer(sentence.text), *REFERENCE_ZH.finditer(sentence.text)]:
+        chinese = reference.re is REFERENCE_ZH
+        if not chinese and reference.group("word").casefold() in ("district", "city", "county"):
+            continue  # said above, with the level
+        named = referred(reference.group("word"), organizations, sentence.start + reference.start(), chinese=chinese)
+        if named:
+            found.append(canonical(named))
     for organization in governments:
         core = _GOVERNMENT_FORM_ZH.sub("", organization.name)
         core = re.sub(r"^[\u4e00-\u9fff]{2,3}[省市](?=[\u4e00-\u9fff]{2})", "", core)

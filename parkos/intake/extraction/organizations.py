@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from parkos.intake.extraction.gazetteer import Gazetteer
+from parkos.intake.extraction.shortforms import is_short_form
 from parkos.intake.extraction.text import CJK, words
 
 # --- kinds ------------------------------------------------------------------------------------------
@@ -261,7 +262,14 @@ def unique_organizations(found: list[FoundOrganization]) -> tuple[list[FoundOrga
     for key in list(seen):
         longer = [k for k in seen if k != key and k.startswith(key) and _LEGAL_TAIL.match(k[len(key) :])]
         longer = longer or [k for k in seen if k != key and _short_form_zh(key, k)]
+        if not longer:
+            # "临港集团" after "上海临港经济发展（集团）有限公司", "Hengyuan Group" after its full name: the full
+            # name named last before the short form, when it is a written form of it
+            longer = [k for k in seen if k != key and is_short_form(seen[key].name, seen[k].name)]
+            before = [k for k in longer if seen[k].span[0] < seen[key].span[0]]
+            longer = sorted(before, key=lambda k: seen[k].span[0], reverse=True) or longer
         if longer:
-            canonical[key] = seen[longer[0]].name
+            target = longer[0]
+            canonical[key] = canonical.get(target, seen[target].name)
             del seen[key]
     return sorted(seen.values(), key=lambda o: o.span), canonical

@@ -8,6 +8,7 @@ from parkos.intake.extraction.events import event_kind, find_agreements, headlin
 from parkos.intake.extraction.gazetteer import Gazetteer, directory_gazetteer, tokenized
 from parkos.intake.extraction.organizations import find_organizations, name_key, unique_organizations
 from parkos.intake.extraction.people import find_people
+from parkos.intake.extraction.shortforms import best_full_form
 from parkos.intake.extraction.text import CJK, detect_language, sentences
 
 #: an article longer than this is cut (a pasted book is not a press release); the JSON says so in "truncated"
@@ -120,7 +121,12 @@ def resolve_organization(phrase: str, organizations, *, loose: bool = False) -> 
             return organization.name
         if loose and len(key) >= 6 and (key in name or short in key) and best is None:
             best = organization.name
-    return best
+    if best or _PLACE_EN.search(phrase):
+        return best  # "Party Secretary of Binhu District": the place stays in the title
+    return best_full_form(phrase, [o.name for o in organizations])
+
+
+_PLACE_EN = re.compile(r"\b(?:district|city|county|province|new area|zone)$", re.I)
 
 
 def _short(name: str) -> str:
