@@ -10,6 +10,8 @@ class ResultStatus(models.TextChoices):
     GRADED = "graded", _("graded")
     NOT_GRADED = "not_graded", _("not graded")
     VETOED = "vetoed", _("vetoed")
+    #: in a category the scheme does not evaluate: no score, no rank, no grade; reason is the category
+    NOT_EVALUATED = "not_evaluated", _("not evaluated")
 
 
 #: the reason of an enterprise whose cohort is below the scheme's min_cohort_size (graded by

@@ -15,7 +15,14 @@ Field names and units (one filing per enterprise and year; money in CNY yuan):
 
 Conditions (cohorts, categories, vetoes) may also read: industry (a GB/T 4754 code such as
 "C3311"), above_size_threshold (bool), founded_year, land_year and year (int), and any boolean
-flag column the filings carry (e.g. major_incident, is_tenant).
+flag column the filings carry (e.g. major_incident, is_tenant). A condition tree (`when`, see
+Condition) may read any column, and production_start (a date; the founding date stands in for a
+missing one, and the result says so).
+
+Options added after the first schemes (issue 19: boolean cohorts, ranking within an area,
+previous-year benchmarks, small-cohort rules per cohort, categories not evaluated) are left out of
+the JSON while they keep their defaults, so a scheme that does not use them keeps its text and its
+fingerprint.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import polars as pl
 from django.utils.translation import gettext as _
@@ -50,10 +57,57 @@ ID_FIELD = "credit_code"
 
 
 class SinceField(StrEnum):
-    """What a category's "years since" counts from: the organisation's founding or the land grant."""
+    """What a category's "years since" counts from: the organisation's founding, the land grant (whole
+    calendar years: year - founded_year) or the start of production (a date, counted to 31 December of
+    the evaluated year; the founding date stands in when none is filed)."""
 
     FOUNDED_YEAR = "founded_year"
     LAND_YEAR = "land_year"
+    PRODUCTION_START = "production_start"
+
+
+#: the date columns production_start reads: the filed date, and the founding date standing in for it
+PRODUCTION_START = "production_start"
+FOUNDED = "founded"
+
+
+class BenchmarkBasis(StrEnum):
+    """Whose figures a cohort statistic is taken over: this year's, the previous year's filings scored
+    under this scheme's cohorts, or the previous year's published (latest finished) run of this scheme."""
+
+    CURRENT_YEAR = "current_year"
+    PREVIOUS_YEAR_FILINGS = "previous_year_filings"
+    PREVIOUS_YEAR_RUN = "previous_year_run"
+
+
+class NoPrevious(StrEnum):
+    """What a previous-year benchmark does when its cohort has no figures for the previous year."""
+
+    ERROR = "error"
+    CURRENT_YEAR = "current_year"
+
+
+class BenchmarkScope(StrEnum):
+    """When ranking within an area: cohort statistics per area, or over the cohort in the whole run."""
+
+    AREA = "area"
+    RUN = "run"
+
+
+class CohortOverlap(StrEnum):
+    """An enterprise matching several cohorts: the first (by priority, then order) wins, or the run is refused."""
+
+    FIRST_MATCH = "first_match"
+    REFUSE = "refuse"
+
+
+class SmallCohortMethod(StrEnum):
+    """How a cohort too small to rank is graded."""
+
+    GRADE_WITH = "grade_with"
+    SCORE_BANDS = "score_bands"
+    FIXED_GRADE = "fixed_grade"
+    NOT_GRADED = "not_graded"
 
 
 class BenchmarkKind(StrEnum):
@@ -287,6 +341,93 @@ def _check_column(name: Any, where: str, what: str) -> None:
         )
 
 
+# -- condition trees --------------------------------------------------------------------------
+
+#: the tests a leaf of a condition tree may make
+LEAF_TESTS = ("is", "equals", "one_of", "prefix", "at_least", "below")
+
+
+def validate_condition(tree: Any, where: str) -> None:
+    """Check a condition tree (see Condition); SchemeError names the node at fault.
+
+    A node is {"all": [nodes]}, {"any": [nodes]}, {"not": node}, or a leaf: {"field": column, test}
+    or {"years_since": founded_year | land_year | production_start, "below" and/or "at_least": N}.
+    Tests: "is" (true or false; a missing flag counts as false), "equals" (a string or number),
+    "one_of" (a list of them), "prefix" (a list of code prefixes, e.g. industries), "at_least" and
+    "below" (numbers; both may be given for a range). A leaf on a missing value is false.
+    """
+    if not isinstance(tree, dict) or not tree:
+        raise SchemeError(_("%(where)s: a condition must be an object.") % {"where": where})
+    branches = [key for key in ("all", "any", "not") if key in tree]
+    if branches:
+        if len(tree) != 1:
+            raise SchemeError(
+                _("%(where)s: give one of all, any or not per condition object, alone.") % {"where": where}
+            )
+        key = branches[0]
+        if key == "not":
+            validate_condition(tree["not"], f"{where}.not")
+            return
+        children = tree[key]
+        if not isinstance(children, list) or not children:
+            raise SchemeError(_("%(where)s: %(key)s needs a list of conditions.") % {"where": where, "key": key})
+        for i, child in enumerate(children):
+            validate_condition(child, f"{where}.{key}[{i}]")
+        return
+    subject = [key for key in ("field", "years_since") if key in tree]
+    if len(subject) != 1:
+        raise SchemeError(
+            _("%(where)s: a condition is all, any, not, or a test on one field or years_since.") % {"where": where}
+        )
+    tests = sorted(set(tree) - set(subject))
+    unknown = [t for t in tests if t not in LEAF_TESTS]
+    if unknown or not tests:
+        raise SchemeError(
+            _("%(where)s: unknown or missing test %(tests)s; use %(known)s.")
+            % {"where": where, "tests": ", ".join(unknown) or "-", "known": ", ".join(LEAF_TESTS)}
+        )
+    if subject[0] == "years_since":
+        _check_choice(tree["years_since"], SinceField, where, "years_since")
+        if set(tests) - {"below", "at_least"}:
+            raise SchemeError(_("%(where)s: years_since takes below and at_least.") % {"where": where})
+    else:
+        _check_column(tree["field"], where, "field")
+    for test in tests:
+        value = tree[test]
+        if test == "is" and not isinstance(value, bool):
+            raise SchemeError(_("%(where)s: is must be true or false.") % {"where": where})
+        if test in ("at_least", "below"):
+            _check_number(value, where, test, optional=False)
+        if test == "equals" and (isinstance(value, bool) or not isinstance(value, str | int | float)):
+            raise SchemeError(_("%(where)s: equals takes a text or a number.") % {"where": where})
+        if test in ("one_of", "prefix") and (
+            not isinstance(value, list) or not value or not all(isinstance(v, str | int | float) for v in value)
+        ):
+            raise SchemeError(_("%(where)s: %(test)s takes a list of values.") % {"where": where, "test": test})
+        if test == "prefix" and not all(isinstance(v, str) and v for v in value):
+            raise SchemeError(_("%(where)s: prefix takes a list of codes.") % {"where": where})
+
+
+def condition_columns(tree: dict[str, Any] | None) -> set[str]:
+    """The filing columns a condition tree reads."""
+    if not tree:
+        return set()
+    if "all" in tree or "any" in tree:
+        return set().union(*(condition_columns(child) for child in tree.get("all", tree.get("any", []))))
+    if "not" in tree:
+        return condition_columns(tree["not"])
+    if "field" in tree:
+        return {tree["field"]}
+    return since_columns(tree["years_since"])
+
+
+def since_columns(since: str) -> set[str]:
+    """The columns a "years since" count reads."""
+    if since == SinceField.PRODUCTION_START:
+        return {"year", PRODUCTION_START, FOUNDED}
+    return {"year", since}
+
+
 @dataclass(frozen=True)
 class Benchmark:
     """What an indicator value is compared with: a fixed published value, or a statistic of the cohort.
@@ -300,12 +441,29 @@ class Benchmark:
     value: float | None = None
     percentile: float | None = None
     multiplier: float = 1.0
+    #: whose figures a statistic is taken over (BenchmarkBasis); fixed values ignore it
+    basis: BenchmarkBasis = BenchmarkBasis.CURRENT_YEAR
+    #: a previous-year statistic whose cohort has no previous-year figures: refuse the run, or use this year's
+    if_no_previous: NoPrevious = NoPrevious.ERROR
+
+    OPTIONAL: ClassVar[dict[str, Any]] = {
+        "basis": BenchmarkBasis.CURRENT_YEAR,
+        "if_no_previous": NoPrevious.ERROR,
+    }
 
     def __post_init__(self) -> None:
         _as_choice(self, "kind", BenchmarkKind)
+        _as_choice(self, "basis", BenchmarkBasis)
+        _as_choice(self, "if_no_previous", NoPrevious)
+
+    @property
+    def is_previous_year(self) -> bool:
+        return self.kind != BenchmarkKind.FIXED and self.basis != BenchmarkBasis.CURRENT_YEAR
 
     def validate(self, where: str) -> None:
         _check_choice(self.kind, BenchmarkKind, where, "kind")
+        _check_choice(self.basis, BenchmarkBasis, where, "basis")
+        _check_choice(self.if_no_previous, NoPrevious, where, "if_no_previous")
         if self.kind == BenchmarkKind.FIXED:
             _check_number(self.value, where, "value", optional=False)
         if self.kind == BenchmarkKind.PERCENTILE:
@@ -392,10 +550,24 @@ class Cohort:
     min_land_mu: float | None = None
     max_land_mu: float | None = None
     flag: str | None = None
+    #: a condition tree (AND / OR / NOT, see validate_condition) that must hold as well
+    when: dict[str, Any] | None = None
+    #: cohorts are tried by priority (lowest first; unset counts as 0), then in the order listed
+    priority: int | None = None
+    #: how this cohort is graded when too small to rank; unset: the grading's min_cohort_size and small_cohort_grade
+    small: SmallCohortRule | None = None
+
+    OPTIONAL: ClassVar[dict[str, Any]] = {"when": None, "priority": None, "small": None}
 
     def validate(self, where: str) -> None:
         _check_key(self.key, where)
         where = f"{where} {self.key!r}"
+        if self.when is not None:
+            validate_condition(self.when, f"{where} when")
+        if self.priority is not None and (isinstance(self.priority, bool) or not isinstance(self.priority, int)):
+            raise SchemeError(_("%(where)s: priority must be a whole number.") % {"where": where})
+        if self.small is not None:
+            self.small.validate(f"{where} small")
         if self.industries is not None and (
             not isinstance(self.industries, list) or not all(isinstance(i, str) and i for i in self.industries)
         ):
@@ -406,6 +578,71 @@ class Cohort:
         _check_number(self.max_land_mu, where, "max_land_mu")
         if self.flag is not None:
             _check_column(self.flag, where, "flag")
+
+
+@dataclass(frozen=True)
+class SmallCohortRule:
+    """How one cohort is graded when fewer than `min_size` of its enterprises are ranked (per area when
+    ranking within areas). A cohort of one is always treated as small under share grading: alone, it
+    would hold 100 % of the ranks and take the last grade for being alone.
+
+    grade_with: graded as if ranked with `cohort` (its own key when null; with across_areas, the
+    cohort's enterprises of every area): rank = 1 + the number of that group's ranked enterprises with
+    a higher total, out of the group's size + 1, by the grading's shares; that group's own ranks do
+    not change. score_bands: the first of `bands` whose min_score the total reaches (the last band
+    takes the rest). fixed_grade: `grade` (never the lowest grade). not_graded: no grade.
+    """
+
+    min_size: int
+    method: SmallCohortMethod = SmallCohortMethod.NOT_GRADED
+    cohort: str | None = None
+    across_areas: bool = False
+    bands: list[GradeBand] = field(default_factory=list)
+    grade: str | None = None
+
+    def __post_init__(self) -> None:
+        _as_choice(self, "method", SmallCohortMethod)
+
+    def validate(self, where: str) -> None:
+        if isinstance(self.min_size, bool) or not isinstance(self.min_size, int) or self.min_size < 1:
+            raise SchemeError(_("%(where)s: min_size must be a whole number of at least 1.") % {"where": where})
+        _check_choice(self.method, SmallCohortMethod, where, "method")
+        if self.method == SmallCohortMethod.SCORE_BANDS:
+            if len(self.bands) < 2:
+                raise SchemeError(_("%(where)s: give at least two score bands.") % {"where": where})
+            previous = None
+            for band in self.bands[:-1]:
+                _check_number(band.min_score, f"{where} {band.grade!r}", "min_score", optional=False)
+                if previous is not None and band.min_score >= previous:
+                    raise SchemeError(
+                        _("%(where)s %(grade)r: bands must go from the best grade to the worst.")
+                        % {"where": where, "grade": band.grade}
+                    )
+                previous = band.min_score
+        if self.method == SmallCohortMethod.FIXED_GRADE and not self.grade:
+            raise SchemeError(_("%(where)s: fixed_grade needs a grade.") % {"where": where})
+        if self.cohort is not None:
+            _check_key(self.cohort, where)
+
+
+@dataclass(frozen=True)
+class RankWithin:
+    """Rank and grade each cohort within an area (county, district, park) in one run.
+
+    `column` is the filing column naming the area (a run's filings carry district and park_id);
+    each cohort is ranked, graded and checked for size per area. `benchmarks`: "area" takes cohort
+    statistics per area, "run" over the cohort in the whole run. Roll-ups are per area as ever.
+    """
+
+    column: str
+    benchmarks: BenchmarkScope = BenchmarkScope.AREA
+
+    def __post_init__(self) -> None:
+        _as_choice(self, "benchmarks", BenchmarkScope)
+
+    def validate(self, where: str) -> None:
+        _check_column(self.column, where, "column")
+        _check_choice(self.benchmarks, BenchmarkScope, where, "benchmarks")
 
 
 @dataclass(frozen=True)
@@ -483,6 +720,10 @@ class NotGradedCategory:
     industries: list[str] | None = None
     first_years: int | None = None
     since_field: str = "founded_year"
+    #: a condition tree (see validate_condition) that puts an enterprise in the category as well
+    when: dict[str, Any] | None = None
+
+    OPTIONAL: ClassVar[dict[str, Any]] = {"when": None}
 
     def validate(self, where: str) -> None:
         _check_key(self.key, where)
@@ -492,8 +733,10 @@ class NotGradedCategory:
         if self.first_years is not None:
             _check_number(self.first_years, where, "first_years", positive=True)
             _check_choice(self.since_field, SinceField, where, "since_field")
-        if self.flag is None and not self.industries and self.first_years is None:
-            raise SchemeError(_("%(where)s: give a flag, industries or first_years.") % {"where": where})
+        if self.when is not None:
+            validate_condition(self.when, f"{where} when")
+        if self.flag is None and not self.industries and self.first_years is None and self.when is None:
+            raise SchemeError(_("%(where)s: give a flag, industries, first_years or when.") % {"where": where})
 
 
 @dataclass(frozen=True)
@@ -550,9 +793,37 @@ class Scheme:
     adjustments: list[Adjustment] = field(default_factory=list)
     #: boolean columns an adjustment expression may read besides the numeric filing fields
     adjustment_flags: list[str] = field(default_factory=list)
+    #: categories not evaluated at all: no score, no rank, no grade; listed apart with the category as reason
+    not_evaluated: list[NotGradedCategory] = field(default_factory=list)
+    #: rank and grade each cohort within an area (county, district, park); null ranks over the whole run
+    rank_within: RankWithin | None = None
+    #: an enterprise matching several cohorts: first_match (by priority, then order) or refuse the run
+    cohort_overlap: CohortOverlap = CohortOverlap.FIRST_MATCH
 
-    def __post_init__(self):
+    OPTIONAL: ClassVar[dict[str, Any]] = {
+        "not_evaluated": [],
+        "rank_within": None,
+        "cohort_overlap": CohortOverlap.FIRST_MATCH,
+    }
+
+    def __post_init__(self) -> None:
+        _as_choice(self, "cohort_overlap", CohortOverlap)
         self.validate()
+
+    @property
+    def uses_previous_year(self) -> set[BenchmarkBasis]:
+        """The previous-year bases the scheme's benchmarks read (empty when none does)."""
+        return {b.basis for b in self.benchmarks() if b.is_previous_year}
+
+    def benchmarks(self) -> list[Benchmark]:
+        found = []
+        for indicator in self.indicators:
+            found += [b for b in (indicator.benchmark, indicator.floor, indicator.ceiling) if b is not None]
+        return found
+
+    def ordered_cohorts(self) -> list[Cohort]:
+        """Cohorts in the order an enterprise is matched against them: by priority (unset 0), then as listed."""
+        return sorted(self.cohorts, key=lambda c: c.priority or 0)
 
     def validate(self) -> None:
         _check_key(self.key, _("scheme"))
@@ -566,6 +837,7 @@ class Scheme:
             (self.indicators, _("indicator")),
             (self.cohorts, _("cohort")),
             (self.not_graded, _("not-graded category")),
+            (self.not_evaluated, _("not-evaluated category")),
             (self.vetoes, _("veto item")),
             (self.adjustments, _("adjustment")),
         ):
@@ -583,6 +855,47 @@ class Scheme:
                     item.validate(label)
         self.grading.validate(_("grading"))
         grades = {band.grade for band in self.grading.bands}
+        lowest = self.grading.bands[-1].grade
+        if self.grading.method == GradingMethod.SHARE and self.grading.small_cohort_grade == lowest:
+            raise SchemeError(
+                _(
+                    "grading: small_cohort_grade must not be the lowest grade %(grade)r: a cohort of one would get it for being alone."
+                )
+                % {"grade": lowest}
+            )
+        _check_choice(self.cohort_overlap, CohortOverlap, _("scheme"), "cohort_overlap")
+        if self.rank_within is not None:
+            self.rank_within.validate(_("rank_within"))
+        cohort_keys = {c.key for c in self.cohorts}
+        for cohort in self.cohorts:
+            rule = cohort.small
+            if rule is None:
+                continue
+            where = _("cohort %(key)r small") % {"key": cohort.key}
+            if rule.cohort is not None and rule.cohort not in cohort_keys:
+                raise SchemeError(
+                    _("%(where)s: cohort %(other)r is not one of the cohorts.") % {"where": where, "other": rule.cohort}
+                )
+            if rule.method == SmallCohortMethod.GRADE_WITH:
+                if self.grading.method != GradingMethod.SHARE:
+                    raise SchemeError(_("%(where)s: grade_with needs grading by share.") % {"where": where})
+                if (rule.cohort in (None, cohort.key)) and not (self.rank_within and rule.across_areas):
+                    raise SchemeError(
+                        _(
+                            "%(where)s: grade_with needs another cohort, or its own across areas when ranking within areas."
+                        )
+                        % {"where": where}
+                    )
+            named = [b.grade for b in rule.bands] + ([rule.grade] if rule.grade else [])
+            if any(g not in grades for g in named):
+                raise SchemeError(_("%(where)s: use the grading's grades.") % {"where": where})
+            if rule.method == SmallCohortMethod.FIXED_GRADE and rule.grade == lowest:
+                raise SchemeError(
+                    _(
+                        "%(where)s: a fixed grade must not be the lowest grade %(grade)r: a cohort of one would get it for being alone."
+                    )
+                    % {"where": where, "grade": lowest}
+                )
         for veto in self.vetoes:
             if veto.grade not in grades:
                 raise SchemeError(
@@ -596,8 +909,10 @@ class Scheme:
 
     # -- JSON ---------------------------------------------------------------------------------
 
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+    def to_dict(self) -> dict[str, Any]:
+        """The scheme as JSON data; options left at their defaults (OPTIONAL) are left out, so the text
+        and fingerprint of a scheme that does not use them stays what it was before they existed."""
+        return _as_data(self)
 
     def to_json(self) -> str:
         """Stable JSON (sorted keys), so equal schemes give equal text and equal fingerprints."""
@@ -613,7 +928,7 @@ class Scheme:
             for i, item in enumerate(_list(data.get("indicators"), "indicators"))
         ]
         data["cohorts"] = [
-            _build(Cohort, item, f"{key}.cohorts[{i}]") for i, item in enumerate(_list(data.get("cohorts"), "cohorts"))
+            _cohort(item, f"{key}.cohorts[{i}]") for i, item in enumerate(_list(data.get("cohorts"), "cohorts"))
         ]
         grading = _fields(Grading, data.get("grading"), f"{key}.grading")
         grading["bands"] = [
@@ -621,7 +936,14 @@ class Scheme:
             for i, band in enumerate(_list(grading.get("bands", []), "bands"))
         ]
         data["grading"] = Grading(**grading)
-        for name, item_cls in (("not_graded", NotGradedCategory), ("vetoes", VetoItem), ("adjustments", Adjustment)):
+        if data.get("rank_within") is not None:
+            data["rank_within"] = _build(RankWithin, data["rank_within"], f"{key}.rank_within")
+        for name, item_cls in (
+            ("not_graded", NotGradedCategory),
+            ("not_evaluated", NotGradedCategory),
+            ("vetoes", VetoItem),
+            ("adjustments", Adjustment),
+        ):
             data[name] = [
                 _build(item_cls, item, f"{key}.{name}[{i}]") for i, item in enumerate(_list(data.get(name, []), name))
             ]
@@ -672,6 +994,36 @@ def _fields(cls, data, where) -> dict:
 
 def _build(cls, data, where):
     return cls(**_fields(cls, data, where))
+
+
+def _cohort(data, where) -> Cohort:
+    data = _fields(Cohort, data, where)
+    if data.get("small") is not None:
+        small = _fields(SmallCohortRule, data["small"], f"{where}.small")
+        small["bands"] = [
+            _build(GradeBand, band, f"{where}.small.bands[{i}]")
+            for i, band in enumerate(_list(small.get("bands", []), "bands"))
+        ]
+        data["small"] = SmallCohortRule(**small)
+    return Cohort(**data)
+
+
+def _as_data(value: Any) -> Any:
+    """dataclasses.asdict, leaving out each class's OPTIONAL fields that keep their default."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        optional = getattr(value, "OPTIONAL", {})
+        data = {}
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            if f.name in optional and item == optional[f.name]:
+                continue
+            data[f.name] = _as_data(item)
+        return data
+    if isinstance(value, list | tuple):
+        return [_as_data(item) for item in value]
+    if isinstance(value, dict):
+        return {k: _as_data(v) for k, v in value.items()}
+    return value
 
 
 def _indicator(data, where) -> Indicator:

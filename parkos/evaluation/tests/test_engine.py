@@ -176,11 +176,13 @@ def test_worked_example():
     )  # fmt: skip
 
 
-def test_cohort_of_one_is_last_when_small_cohorts_are_ranked_too():
-    """With min_cohort_size 1 the lone E8 is ranked: rank 1 of 1 is 100 % of its cohort, so D."""
+def test_cohort_of_one_never_gets_the_last_grade_for_being_alone():
+    """With min_cohort_size 1 the lone E8 would be rank 1 of 1, 100 % of its cohort, so D: a cohort of one
+    is small under share grading whatever min_cohort_size says (issue 19), so the small-cohort rule
+    grades it: none here, so not graded, with the reason."""
     result = by_code(score(worked_filings(), worked_scheme(min_cohort_size=1, small_cohort_grade=None)))
     assert (result["E8"]["rank"], result["E8"]["grade"], result["E8"]["status"], result["E8"]["reason"]) == (
-        1, "D", "graded", "",
+        1, None, "not_graded", "small_cohort",
     )  # fmt: skip
 
 
