@@ -549,7 +549,7 @@ def score(
         small = small | (pl.col("cohort_size") == 1)
     scored = frame.with_columns(_small=small.fill_null(False)).collect()
 
-    for column, flag in fallbacks.items():
+    for column in fallbacks:
         benchmark = bench_columns[column[: -len("_fallback")]][1]
         if benchmark.if_no_previous == NoPrevious.ERROR and scored[column].any():
             cohorts = scored.filter(pl.col(column))["cohort"].unique().sort().to_list()

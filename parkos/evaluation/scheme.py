@@ -859,7 +859,8 @@ class Scheme:
         if self.grading.method == GradingMethod.SHARE and self.grading.small_cohort_grade == lowest:
             raise SchemeError(
                 _(
-                    "grading: small_cohort_grade must not be the lowest grade %(grade)r: a cohort of one would get it for being alone."
+                    "grading: small_cohort_grade must not be the lowest grade %(grade)r:"
+                    " a cohort of one would get it for being alone."
                 )
                 % {"grade": lowest}
             )
@@ -882,7 +883,8 @@ class Scheme:
                 if (rule.cohort in (None, cohort.key)) and not (self.rank_within and rule.across_areas):
                     raise SchemeError(
                         _(
-                            "%(where)s: grade_with needs another cohort, or its own across areas when ranking within areas."
+                            "%(where)s: grade_with needs another cohort, or its own across areas"
+                            " when ranking within areas."
                         )
                         % {"where": where}
                     )
@@ -892,7 +894,8 @@ class Scheme:
             if rule.method == SmallCohortMethod.FIXED_GRADE and rule.grade == lowest:
                 raise SchemeError(
                     _(
-                        "%(where)s: a fixed grade must not be the lowest grade %(grade)r: a cohort of one would get it for being alone."
+                        "%(where)s: a fixed grade must not be the lowest grade %(grade)r:"
+                        " a cohort of one would get it for being alone."
                     )
                     % {"where": where, "grade": lowest}
                 )
