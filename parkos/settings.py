@@ -219,7 +219,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "parkos.core.api.pagination.PageNumberPagination",
     "EXCEPTION_HANDLER": "parkos.core.api.views.exception_handler",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "parkos.core.api.schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ParkOS API",

@@ -65,3 +65,5 @@ urlpatterns = [
 
 # Uploaded files are never served from MEDIA_URL, not even in debug: each one goes through its record's
 # permission-checked download view (parkos.core.views.files.serve_file).
+
+handler404 = "parkos.core.views.errors.page_not_found"

@@ -72,7 +72,3 @@ class ExtractRequestSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, help_text="The article text (or send a file).")
     source = serializers.CharField(required=False, allow_blank=True, help_text="File name or publication.")
     file = serializers.FileField(required=False, help_text="A .txt, .html/.htm or .docx file (multipart).")
-
-
-class ExtractErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()

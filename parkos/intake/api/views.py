@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from parkos.core.api.schema import ErrorSerializer, ValidationErrorSerializer
 from parkos.core.api.views import PrimaryModelViewSet
 from parkos.core.permissions import Action, can
 from parkos.intake import filtersets, services
@@ -42,8 +43,8 @@ class ExtractAPIView(APIView):
         },
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="The extraction."),
-            400: OpenApiResponse(serializers.ExtractErrorSerializer, description="No text, or an unreadable file."),
-            403: OpenApiResponse(serializers.ExtractErrorSerializer, description="Not allowed to take in articles."),
+            400: OpenApiResponse(ValidationErrorSerializer, description="No text, or an unreadable file."),
+            403: OpenApiResponse(ErrorSerializer, description="Not allowed to take in articles."),
         },
     )
     def post(self, request):

@@ -1,0 +1,66 @@
+"""The OpenAPI schema's AutoSchema: every operation documents the errors the API can answer, not only success.
+
+What each error means is decided once, in core.api.views.exception_handler and the router; this class says the
+same in the schema, so that a client (and the fuzzing test, tests/fuzz) can rely on it:
+
+- 400 a rule broken, with the messages by field (request bodies, query filters);
+- 401 no or a wrong API token, 403 the role may not do this;
+- 404 no such object, or one outside the user's scope (STYLE.md 15), or a page past the end of a list;
+- 409 a delete that other records block; 412 an update over a newer save (If-Match).
+"""
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error but a validation error: a sentence saying what went wrong."""
+
+    detail = serializers.CharField()
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    """A validation error's body: the messages of each field under its name, non_field_errors for the whole."""
+
+    # the other keys are the fields of the request or the filters of the list, each with its messages
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+    # a request the API could not read at all (malformed JSON, an unreadable file) says so in one sentence
+    detail = serializers.CharField(required=False)
+
+
+_ERRORS = {
+    "400": OpenApiResponse(ValidationErrorSerializer, description="A rule broken: the messages by field."),
+    "401": OpenApiResponse(ErrorSerializer, description="No or an invalid API token."),
+    "403": OpenApiResponse(ErrorSerializer, description="The user's role may not do this."),
+    "404": OpenApiResponse(ErrorSerializer, description="No such object, or none the user may see."),
+    "409": OpenApiResponse(ErrorSerializer, description="Other records still refer to this one."),
+    "412": OpenApiResponse(
+        ErrorSerializer, description="Someone saved this object after the version sent in If-Match."
+    ),
+}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:  # excluded from the schema
+            return None
+        responses = operation.setdefault("responses", {})
+        for code in self._error_codes(operation):
+            if code not in responses:
+                responses[code] = self._get_response_for_code(_ERRORS[code], code)
+        return operation
+
+    def _error_codes(self, operation: dict) -> list[str]:
+        parameters = operation.get("parameters", [])
+        takes_input = "requestBody" in operation or any(p["in"] == "query" for p in parameters)
+        codes = ["400"] if takes_input else []
+        codes += ["401", "403"]
+        if any(p["in"] == "path" for p in parameters) or any(p["name"] == "page" for p in parameters):
+            codes.append("404")
+        if self.method == "DELETE":
+            codes.append("409")
+        if self.method in ("PUT", "PATCH"):
+            codes.append("412")
+        return codes
