@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +38,13 @@ class ArticleTakeInForm(forms.Form):
     source_name = forms.CharField(
         label=_("Source"), max_length=300, required=False, help_text=_("The publication, or the file name.")
     )
-    url = forms.URLField(label=_("Web address"), max_length=500, required=False, assume_scheme="https")
+    url = forms.URLField(
+        label=_("Web address"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Give only the address, and the page is fetched and its article read."),
+    )
     text = forms.CharField(
         label=_("Article text"),
         required=False,
@@ -80,8 +88,12 @@ class ArticleTakeInForm(forms.Form):
             self.add_error("text", message)
             self.add_error("file", message)
             return cleaned
+        if not pasted and not upload and cleaned.get("url"):
+            return self._fetch(cleaned)
         if not pasted and not upload:
-            self.add_error("text", _("Paste the article's text here, or upload it as a file below."))
+            if "url" not in self.errors:
+                message = _("Paste the article's text here, upload it as a file, or give its web address.")
+                self.add_error("text", message)
             return cleaned
         try:
             text = services.read_upload(upload.read(), upload.name) if upload else services.read_pasted(pasted)
@@ -92,6 +104,28 @@ class ArticleTakeInForm(forms.Form):
             self.add_error("file" if upload else "text", _("There is no text in it to read."))
         cleaned["article_text"] = text
         return cleaned
+
+    def _fetch(self, cleaned):
+        """Only a web address: the server fetches the page and reads its main text."""
+        from parkos.intake.fetching import FetchError, fetch_article
+
+        try:
+            fetched = fetch_article(cleaned["url"])
+        except FetchError as exc:
+            self.add_error("url", str(exc))
+            return cleaned
+        cleaned["article_text"] = fetched.text
+        cleaned["source_name"] = cleaned.get("source_name") or fetched.title[:300]
+        return cleaned
+
+
+def split_aliases(value: str) -> list[str]:
+    """ "临港集团, 临港、Lingang Group" -> the written forms, each once; a bare "the Group" or "区政府" names no one."""
+    written = [" ".join(part.split())[:200] for part in re.split(r"[,，、;；\n]", value)]
+    return list(dict.fromkeys(w for w in written if len(w) >= 2 and w.casefold() not in _REFERENCES))
+
+
+_REFERENCES = {"the group", "group", "the company", "the district", "集团", "公司", "区政府", "市政府", "管委会"}
 
 
 def _article_parks(user):
@@ -168,6 +202,12 @@ class OrganizationReviewForm(ReviewFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Organization.Kind.choices)
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS_CREATE_LINK_DROP)
     link_to = forms.TypedChoiceField(label=_("Link to"), coerce=int, required=False, empty_value=None)
+    aliases = forms.CharField(
+        label=_("Also written as"),
+        max_length=500,
+        required=False,
+        help_text=_("Short forms the article uses, separated by commas; kept as the organization's aliases."),
+    )
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -306,7 +346,9 @@ class ArticleReview:
             },
         )
         # organizations: candidates from the drafted name, exact matches linked by default
-        self.org_candidates = [selectors.organization_candidates(o["name"], user) for o in drafts.organizations]
+        self.org_candidates = [
+            selectors.organization_candidates(o["name"], user, also_written=o["aliases"]) for o in drafts.organizations
+        ]
         org_initial = []
         for draft, candidates in zip(drafts.organizations, self.org_candidates, strict=True):
             exact = next((c for c in candidates if c.is_exact), None)
@@ -316,6 +358,7 @@ class ArticleReview:
                     "kind": exact.kind if exact else draft["kind"],
                     "action": services.LINK if exact else services.CREATE,
                     "link_to": exact.pk if exact else None,
+                    "aliases": ", ".join(draft["aliases"]),
                 }
             )
         org_names = [o["name"] for o in drafts.organizations]
@@ -456,6 +499,7 @@ class ArticleReview:
                     kind=data["kind"],
                     action=data["action"],
                     link_to=form.candidates.get(data.get("link_to")),
+                    aliases=split_aliases(data.get("aliases") or ""),
                 )
             )
         people = []

@@ -59,15 +59,21 @@ def agreement_kind(kind: str | None) -> str:
 # --- candidates ------------------------------------------------------------------------------------------
 
 
-def organization_candidates(name: str, user, limit: int = CANDIDATES) -> list[Organization]:
+def organization_candidates(name: str, user, limit: int = CANDIDATES, also_written=()) -> list[Organization]:
     """Organizations whose name, English name or an alias equals ``name`` (case-insensitive) first, then ones
-    containing it (an English article writes the English name).
+    containing it (an English article writes the English name), and ones the directory holds under another written
+    form of the same name ("临港集团" for "上海临港经济发展（集团）有限公司", or the other way round; ``also_written``
+    are the article's own short forms of ``name``): when exactly one is, it counts as exact, so the review links to
+    it rather than proposing a new organization.
 
     Each candidate carries ``is_exact``. One query.
     """
+    from parkos.intake.extraction.shortforms import is_short_form, search_words
+
     name = " ".join((name or "").split())
     if not name:
         return []
+    written = [name, *(" ".join(w.split()) for w in also_written if w and w.strip())]
     exact = (
         Q(name__iexact=name)
         | Q(name_en__iexact=name)
@@ -78,13 +84,32 @@ def organization_candidates(name: str, user, limit: int = CANDIDATES) -> list[Or
         | Q(name_en__icontains=name)
         | Q(pk__in=OrganizationAlias.objects.filter(name__icontains=name).values("organization"))
     )
+    near = Q()
+    for clue in dict.fromkeys(c for w in written for c in search_words(w)):
+        near |= Q(name__icontains=clue) | Q(name_en__icontains=clue)
     rows = (
         Organization.objects.restrict(user, Action.VIEW)
-        .filter(contains)
-        .annotate(is_exact=Case(When(exact, then=Value(True)), default=Value(False), output_field=BooleanDBField()))
-        .order_by("-is_exact", "name", "pk")
+        .filter(contains | near)
+        .annotate(
+            is_exact=Case(When(exact, then=Value(True)), default=Value(False), output_field=BooleanDBField()),
+            is_contained=Case(When(contains, then=Value(True)), default=Value(False), output_field=BooleanDBField()),
+        )
+        .order_by("-is_exact", "-is_contained", "name", "pk")
     )
-    return list(rows[:limit])
+    found = list(rows[: limit * 4])
+    if any(o.is_exact for o in found):
+        return [o for o in found if o.is_contained][:limit]
+
+    def same(directory_form: str) -> bool:
+        return any(
+            is_short_form(w, directory_form) or w.casefold() == directory_form.casefold() for w in written
+        ) or is_short_form(directory_form, name)
+
+    otherwise = [o for o in found if any(same(w) for w in (o.name, o.name_en) if w)]
+    for organization in otherwise:
+        organization.is_exact = len(otherwise) == 1
+    rest = [o for o in found if o.is_contained and o not in otherwise]
+    return (otherwise + rest)[:limit]
 
 
 def person_candidates(name: str, user, organization: Organization | None = None, limit: int = CANDIDATES):
@@ -196,7 +221,11 @@ def drafts(article) -> Drafts:
     """The article's extraction in the shape the review forms start from; never fails on odd extractions."""
     extraction = article.extraction if isinstance(article.extraction, dict) else {}
     organizations = [
-        {"name": str(o.get("name") or "").strip()[:200], "kind": organization_kind(o.get("kind"))}
+        {
+            "name": str(o.get("name") or "").strip()[:200],
+            "kind": organization_kind(o.get("kind")),
+            "aliases": [str(a).strip()[:200] for a in _list(o.get("aliases")) if str(a).strip()],
+        }
         for o in _dicts(extraction.get("organizations"))
         if str(o.get("name") or "").strip()
     ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from parkos.core.changelog import change_context
 from parkos.core.permissions import Action, can
-from parkos.directory.models import Organization, Person, Position
+from parkos.directory.models import Organization, OrganizationAlias, Person, Position
 from parkos.intake.models import Article, ArticleRecord, content_hash
 from parkos.investment.models import Agreement, Event, Party, Signatory
 
@@ -114,6 +114,8 @@ class OrganizationReview:
     kind: str = Organization.Kind.OTHER
     action: str = CREATE
     link_to: Organization | None = None
+    #: other written forms the reviewer confirmed ("临港集团"): kept as the organization's aliases
+    aliases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -278,7 +280,25 @@ def _accept_organizations(review: Review, user, recorder: _Recorder) -> dict[int
                 recorder,
                 lambda draft=draft: Organization(name=draft.name.strip(), kind=draft.kind),
             )
+            if can(user, OrganizationAlias, Action.ADD):  # a reviewer who may not add aliases still accepts
+                _learn_aliases(accepted[draft.index], draft, recorder)
     return accepted
+
+
+def _learn_aliases(organization: Organization, draft: OrganizationReview, recorder: _Recorder) -> None:
+    """The written forms the reviewer confirmed for the organization, kept as its aliases so that the next article
+    writing "临港集团" finds it: the draft's short forms, and the name as written when it was linked to another."""
+    written = list(draft.aliases)
+    if draft.action == LINK and draft.name.strip():
+        written.insert(0, draft.name.strip())
+    known = {organization.name.casefold(), (organization.name_en or "").casefold()}
+    known |= {a.casefold() for a in organization.aliases.values_list("name", flat=True)}
+    for name in dict.fromkeys(" ".join(w.split())[:200] for w in written):
+        if len(name) < 2 or name.casefold() in known:
+            continue
+        alias = _saved(OrganizationAlias(organization=organization, name=name))
+        recorder.keep(f"alias:{draft.index}:{len(known)}", alias, created=True)
+        known.add(name.casefold())
 
 
 def _titles(titles: list[str]) -> str:

@@ -7,7 +7,7 @@
      "event": {"kind": "signing" | "visit" | "meeting" | "celebration" | "other",
                "date": "YYYY-MM-DD" | "--MM-DD" (no year in the text) | None,
                "title": "..."},
-     "organizations": [{"name", "kind": "government" | "enterprise" | "university" | "hospital" |
+     "organizations": [{"name", "aliases": [other forms written] (when any), "kind": "government" | "enterprise" | "university" | "hospital" |
                         "financial" | "other", "span": [start, end]}],
      "people": [{"name", "titles": [...], "organization": name | None, "span": [start, end]}],
      "bylines": [{"name", "role": "author" | "reporter" | "editor" | "photographer", "span": [start, end]}],

@@ -158,6 +158,7 @@ STOP_ZH = re.compile(
     r"(?:党委|区委|市委|县委)?(?:书记|区长|市长|省长|县长|主任|局长|董事长|总经理|总裁|院长|校长|行长|主席|部长|常委|委员|负责人)"
 )
 _MAX_ZH = 26
+_INNER_BRACKETS = re.compile(r"[（(](?:集团|控股|中国|上海|北京|深圳|香港|苏州|无锡|江苏|浙江|广州)[）)]$")
 
 
 #: what stands before a suffix in phrases that are not names ("该公司", "上市公司", "产业基金", "格局")
@@ -176,7 +177,9 @@ def _chinese_candidates(text: str) -> list[tuple[int, int]]:
         end = match.end()
         window_start = max(0, match.start() - _MAX_ZH)
         window = text[window_start : match.start()]
-        stops = list(STOP_ZH.finditer(window))
+        # "上海临港经济发展（集团）有限公司": a bracketed word inside the name does not end it
+        inner = _INNER_BRACKETS.search(window)
+        stops = list(STOP_ZH.finditer(window, 0, inner.start() if inner else len(window)))
         start = window_start + stops[-1].end() if stops else window_start
         last = stops[-1] if stops else None
         at = window_start + (last.start() if last else 0)

@@ -70,7 +70,7 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
         "source": source or title,
         "language": language,
         "event": {"kind": event_kind(title, text), "date": _event_date(story_dates, dates), "title": title},
-        "organizations": [o.as_dict() for o in organizations],
+        "organizations": _with_short_forms(organizations, mentions, canonical),
         "people": [p.as_dict() for p in people],
         "bylines": [b.as_dict() for b in bylines],
         "agreements": [a.as_dict() for a in agreements],
@@ -80,6 +80,23 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
     if truncated:
         result["truncated"] = MAX_CHARS
     return result
+
+
+def _with_short_forms(organizations, mentions, canonical) -> list[dict]:
+    """The organizations, each with the other forms the article writes it in ("aliases": "临港集团", "Hengyuan
+    Group"): the review offers them to the directory as aliases when the reviewer confirms the organization."""
+    listed = []
+    for organization in organizations:
+        row = organization.as_dict()
+        forms = {
+            " ".join(m.name.split())
+            for m in mentions
+            if canonical(m.name) == organization.name and name_key(m.name) != name_key(organization.name)
+        }
+        if forms:
+            row["aliases"] = sorted(forms)
+        listed.append(row)
+    return listed
 
 
 def _attach_organization(person, mentions, canonical, language: str) -> None:

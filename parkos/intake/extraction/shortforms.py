@@ -76,6 +76,17 @@ def _is_short_form_zh(short: str, full: str) -> bool:
     return False
 
 
+def search_words(short: str) -> list[str]:
+    """What to look a short form up by in the directory: its distinctive core ("临港" of "临港集团", "hengyuan")."""
+    short = " ".join(short.split())
+    if CJK.search(short):
+        for tail, _needs in _ZH_TAILS:
+            if short.endswith(tail) and len(short) - len(tail) >= 2:
+                return [short[: -len(tail)]]
+        return [short] if len(short) >= 2 else []
+    return sorted(distinctive_en(short), key=len, reverse=True)[:2]
+
+
 def best_full_form(short: str, names: list[str]) -> str | None:
     """The one name ``short`` is a short form of; None when none is or several are (an ambiguous "公司")."""
     found = [n for n in dict.fromkeys(names) if is_short_form(short, n)]
