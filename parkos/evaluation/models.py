@@ -115,6 +115,15 @@ class IndicatorFiling(PrimaryModel):
     land_rule = models.CharField(
         _("land rule"), max_length=20, choices=LandRule.choices, default=LandRule.FILED, blank=True
     )
+    production_start = models.DateField(
+        _("production started"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date production started (or the land was granted, as the district counts it). Schemes that"
+            " count years in production use the enterprise's founding date when this is empty, and say so."
+        ),
+    )
     note = models.TextField(_("note"), blank=True)
 
     park_path = "park"
@@ -244,6 +253,8 @@ class EvaluationRun(ScopedModel):
     graded = models.PositiveIntegerField(_("enterprises graded"), default=0)
     grade_counts = models.JSONField(_("grade counts"), default=dict, blank=True)
     fingerprint = models.CharField(_("input fingerprint"), max_length=64, blank=True)
+    #: where previous-year benchmarks came from: {"year": 2023, "filings": 812} and/or {"run": 41, ...}
+    benchmark_sources = models.JSONField(_("benchmark sources"), default=dict, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     started = models.DateTimeField(_("started"), null=True, blank=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -286,16 +297,22 @@ class EvaluationResult(ScopedModel):
         IndicatorFiling, verbose_name=_("filing"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
     cohort = models.CharField(_("cohort"), max_length=60, db_index=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     #: why not graded / vetoed: the category or veto key of the scheme
     reason = models.CharField(_("reason"), max_length=60, blank=True)
     #: indicator key -> {"value", "benchmark" (or "floor", "ceiling"), "score"}
     indicators = models.JSONField(_("indicators"), default=dict)
     adjustments = models.JSONField(_("bonus and penalty points"), default=dict)
-    total = models.FloatField(_("total score"))
+    #: empty when not evaluated (a not-evaluated category gets no score)
+    total = models.FloatField(_("total score"), null=True)
     rank = models.PositiveIntegerField(_("rank in cohort"), null=True)
     cohort_size = models.PositiveIntegerField(_("cohort size"), null=True)
     grade = models.CharField(_("grade"), max_length=10, blank=True, db_index=True)
+    #: the area the enterprise was ranked within (schemes that rank within a county, district or park)
+    area = models.CharField(_("ranked within"), max_length=100, blank=True)
+    #: how a rule reached the outcome: {"graded_with": {"cohort", "rank", "size"}, "production_start": date,
+    #: "production_start_fallback": true} (only what applies)
+    details = models.JSONField(_("details"), default=dict, blank=True)
     land_mu = models.FloatField(_("land (mu)"), null=True)
     tax = models.FloatField(_("tax"), null=True)
     value_added = models.FloatField(_("value added"), null=True)
@@ -315,6 +332,45 @@ class EvaluationResult(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:evaluationresult", kwargs={"pk": self.pk})
+
+
+class RunBenchmark(ScopedModel):
+    """One benchmark a run compared its enterprises with: per cohort (and area) and indicator, and whence it came."""
+
+    class Role(models.TextChoices):
+        BENCHMARK = "benchmark", _("benchmark")
+        FLOOR = "floor", _("floor")
+        CEILING = "ceiling", _("ceiling")
+
+    run = models.ForeignKey(EvaluationRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="benchmarks")
+    cohort = models.CharField(_("cohort"), max_length=60)
+    area = models.CharField(_("ranked within"), max_length=100, blank=True)
+    indicator = models.CharField(_("indicator"), max_length=60)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.BENCHMARK)
+    kind = models.CharField(_("statistic"), max_length=12)
+    basis = models.CharField(_("basis"), max_length=24)
+    value = models.FloatField(_("value"), null=True)
+    #: the year whose figures gave the value, and the run when they came from a previous run
+    year = models.PositiveSmallIntegerField(_("figures of year"), null=True)
+    source_run = models.ForeignKey(
+        EvaluationRun,
+        verbose_name=_("from run"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    fallback = models.BooleanField(_("this year's figures used instead"), default=False)
+
+    shared_with_staff = True
+
+    class Meta:
+        ordering = ["run", "cohort", "area", "indicator", "role"]
+        verbose_name = _("run benchmark")
+        verbose_name_plural = _("run benchmarks")
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.cohort} {self.indicator} {self.role}"
 
 
 class AreaResult(ScopedModel):
@@ -418,4 +474,3 @@ class Appeal(PrimaryModel):
         if self.result_id:
             self.organization_id, self.park_id = self.result.organization_id, self.result.park_id
         super().save(*args, **kwargs)
-

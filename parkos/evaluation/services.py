@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import polars as pl
 import tablib
@@ -24,7 +25,7 @@ from parkos.core.heartbeat import heartbeat
 from parkos.core.permissions import Action, Scope, can, scope_of
 from parkos.core.resources import RowError
 from parkos.directory.models import Organization
-from parkos.evaluation import engine
+from parkos.evaluation import benchmarks, engine
 from parkos.evaluation.layouts import FALSE_WORDS, LAYOUTS, TRUE_WORDS, Column, match_headers
 from parkos.evaluation.models import (
     M2_PER_MU,
@@ -35,6 +36,7 @@ from parkos.evaluation.models import (
     EvaluationScheme,
     IndicatorFiling,
     LandRule,
+    RunBenchmark,
     Source,
 )
 from parkos.parks.models import LandParcel, Park
@@ -436,6 +438,8 @@ _FRAME_COLUMNS = {
             "floor_area",
         )
     },
+    "production_start": F("production_start"),
+    "founded": F("organization__established"),
 }
 _SCHEMA = {
     "filing_id": pl.Int64,
@@ -453,7 +457,9 @@ _SCHEMA = {
     "above_size_threshold": pl.Boolean,
     "major_incident": pl.Boolean,
     "is_tenant": pl.Boolean,
-    **{name: pl.Float64 for name in list(_FRAME_COLUMNS)[15:]},
+    **{name: pl.Float64 for name in list(_FRAME_COLUMNS)[15:-2]},
+    "production_start": pl.Date,
+    "founded": pl.Date,
 }
 KEEP = ("filing_id", "organization_id", "park_id", "parcel_id", "brand_id", "district")
 
@@ -553,19 +559,27 @@ def _execute(run: EvaluationRun, progress: Progress | None, apportion: bool) -> 
         scheme = run.scheme.scheme()
         _set_progress(run, 5, progress, _("Reading filings"))
         frame = filings_frame(run.year, apportion=apportion)
+        previous_filings, previous_results, run.benchmark_sources = benchmarks.previous_inputs(
+            run, scheme, lambda year: filings_frame(year, apportion=apportion)
+        )
         _set_progress(run, 20, progress, _("Scoring"))
-        scored = engine.score(frame, scheme, keep=KEEP)
-        fingerprint = engine.fingerprint(frame, scheme)
+        scored = engine.score(
+            frame, scheme, keep=KEEP, previous_filings=previous_filings, previous_results=previous_results
+        )
+        fingerprint = benchmarks.run_fingerprint(frame, scheme, previous_filings, previous_results)
         _set_progress(run, 50, progress, _("Rolling up"))
         areas = _area_results(run, scored, scheme.grades)
         _set_progress(run, 60, progress, _("Storing results"))
         results = _results(run, scored, scheme)
+        run_benchmarks = benchmarks.benchmark_rows(run, scored, scheme)
         grade_counts = {g: n for g, n in scored.group_by("grade").len().sort("grade").iter_rows() if g is not None}
         with transaction.atomic():
             run.results.all().delete()
             run.areas.all().delete()
+            run.benchmarks.all().delete()
             EvaluationResult.objects.bulk_create(results, batch_size=5000)
             AreaResult.objects.bulk_create(areas, batch_size=2000)
+            RunBenchmark.objects.bulk_create(run_benchmarks, batch_size=2000)
             run.status, run.finished, run.progress = EvaluationRun.Status.DONE, timezone.now(), 100
             run.heartbeat_at = run.finished
             run.filings, run.evaluated = frame.height, scored.height
@@ -614,10 +628,12 @@ def _results(run: EvaluationRun, scored: pl.DataFrame, scheme) -> list[Evaluatio
                 reason=row["reason"],
                 indicators=indicators,
                 adjustments={c[: -len("_points")]: _none_if_nan(row[c]) for c in adjustment_columns},
-                total=row["total"],
+                total=_none_if_nan(row["total"]),
                 rank=row["rank"],
                 cohort_size=row["cohort_size"],
                 grade=row["grade"] or "",
+                area=row["area"] or "",
+                details=_result_details(row),
                 land_mu=_none_if_nan(row.get("land_mu")),
                 tax=_none_if_nan(row.get("tax")),
                 value_added=_none_if_nan(row.get("value_added")),
@@ -625,6 +641,22 @@ def _results(run: EvaluationRun, scored: pl.DataFrame, scheme) -> list[Evaluatio
             )
         )
     return results
+
+
+def _result_details(row: dict[str, Any]) -> dict[str, Any]:
+    """How a rule reached the outcome, only what applies: graded with a larger cohort, the production start used."""
+    details: dict[str, Any] = {}
+    if row.get("graded_with"):
+        details["graded_with"] = {
+            "cohort": row["graded_with"],
+            "rank": row["graded_with_rank"],
+            "size": row["graded_with_size"],
+        }
+    if "production_start_used" in row:
+        started = row["production_start_used"]
+        details["production_start"] = started.isoformat() if started else None
+        details["production_start_fallback"] = bool(row["production_start_fallback"])
+    return details
 
 
 def _area_results(run: EvaluationRun, scored: pl.DataFrame, grades: list[str]) -> list[AreaResult]:
