@@ -21,6 +21,7 @@ class IndicatorFilingForm(PrimaryModelForm):
             "major_incident",
             "is_tenant",
             "land_rule",
+            "production_start",
             "note",
         )
 

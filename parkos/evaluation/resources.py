@@ -26,6 +26,7 @@ class IndicatorFilingResource(PrimaryResource):
             "major_incident",
             "is_tenant",
             "land_rule",
+            "production_start",
             "note",
         )
         import_id_fields = ("organization", "year")

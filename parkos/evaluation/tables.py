@@ -11,6 +11,7 @@ from parkos.evaluation.models import (
     EvaluationRun,
     EvaluationScheme,
     IndicatorFiling,
+    RunBenchmark,
 )
 
 
@@ -86,6 +87,20 @@ class AreaResultTable(tables.Table):
 
     def render_grade_mix(self, value):
         return " · ".join(f"{grade}: {count}" for grade, count in value.items())
+
+
+class RunBenchmarkTable(tables.Table):
+    """The benchmarks a run compared its enterprises with, per cohort (and area) and indicator."""
+
+    value = tables.Column(attrs={"td": {"class": "text-end"}})
+    source_run = tables.Column(linkify=True)
+
+    class Meta(PrimaryTable.Meta):
+        model = RunBenchmark
+        fields = ("cohort", "area", "indicator", "role", "kind", "basis", "value", "year", "source_run", "fallback")
+
+    def render_value(self, value):
+        return f"{value:,.4f}"
 
 
 class AppealTable(PrimaryTable):

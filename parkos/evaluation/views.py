@@ -18,10 +18,12 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from parkos.core.changelog import change_context
+from parkos.core.downloads import attachment, xlsx_bytes
 from parkos.core.permissions import Action, can
 from parkos.core.resources import load_dataset
 from parkos.core.views.generic import ObjectViews
 from parkos.evaluation import filtersets, forms, resources, tables
+from parkos.evaluation.benchmarks import describe_sources
 from parkos.evaluation.engine import SHARE_EPSILON
 from parkos.evaluation.layouts import LAYOUTS
 from parkos.evaluation.models import (
@@ -31,6 +33,7 @@ from parkos.evaluation.models import (
     EvaluationRun,
     EvaluationScheme,
     IndicatorFiling,
+    RunBenchmark,
 )
 from parkos.evaluation.scheme import Scheme, SchemeError
 from parkos.evaluation.selectors import visible_runs
@@ -319,14 +322,69 @@ class RunDetailView(_RunAccess):
                 table = tables.AreaResultTable(rows, request=request, orderable=False, exclude=("level",))
                 area_tables.append((label, table))
         results_url = f"{reverse('evaluation:evaluationresult_list')}?run={run.pk}"
+        benchmark_rows = run.benchmarks.select_related("source_run")
+        not_evaluated = (
+            EvaluationResult.objects.restrict(request.user)
+            .filter(run=run, status=EvaluationResult.Status.NOT_EVALUATED)
+            .select_related("organization")
+            .order_by("reason", "organization__name")
+        )
         context = {
             "run": run,
             "area_tables": area_tables,
             "results_url": results_url,
             "grade_counts": list(run.grade_counts.items()),
             "run_action_templates": run_action_templates,
+            "benchmark_table": tables.RunBenchmarkTable(benchmark_rows, request=request, orderable=False)
+            if benchmark_rows.exists()
+            else None,
+            "benchmark_sources": describe_sources(run.benchmark_sources or {}),
+            "not_evaluated": _with_reason_labels(run, list(not_evaluated[:NOT_EVALUATED_SHOWN])),
+            "not_evaluated_count": not_evaluated.count(),
         }
         return render(request, "evaluation/run_detail.html", context)
+
+
+def _with_reason_labels(run: EvaluationRun, results: list[EvaluationResult]) -> list[EvaluationResult]:
+    """Each result with ``reason_label``: the not-evaluated category's label in the run's scheme."""
+    try:
+        labels = {c.key: c.label for c in run.scheme.scheme().not_evaluated}
+    except SchemeError:
+        labels = {}
+    for result in results:
+        result.reason_label = labels.get(result.reason, result.reason)
+    return results
+
+
+#: enterprises not evaluated listed on a run's page; the rest are in the results list, filtered by status
+NOT_EVALUATED_SHOWN = 50
+
+
+class RunBenchmarkExportView(_RunAccess):
+    """The run's benchmarks as a spreadsheet: per cohort (and area), indicator and role, and whence each came."""
+
+    def get(self, request, pk):
+        run = self.get_run(pk)
+        header = [
+            str(RunBenchmark._meta.get_field(name).verbose_name)
+            for name in (
+                "cohort",
+                "area",
+                "indicator",
+                "role",
+                "kind",
+                "basis",
+                "value",
+                "year",
+                "source_run",
+                "fallback",
+            )
+        ]
+        rows = run.benchmarks.values_list(
+            "cohort", "area", "indicator", "role", "kind", "basis", "value", "year", "source_run_id", "fallback"
+        )
+        data = xlsx_bytes([(_("Benchmarks"), [header, *rows])])
+        return attachment(data, f"run-{run.pk}-benchmarks.xlsx")
 
 
 class RunProgressView(_RunAccess):

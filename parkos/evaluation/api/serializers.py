@@ -3,7 +3,14 @@
 from rest_framework import serializers
 
 from parkos.core.api.serializers import PrimaryModelSerializer
-from parkos.evaluation.models import Appeal, EvaluationResult, EvaluationRun, EvaluationScheme, IndicatorFiling
+from parkos.evaluation.models import (
+    Appeal,
+    EvaluationResult,
+    EvaluationRun,
+    EvaluationScheme,
+    IndicatorFiling,
+    RunBenchmark,
+)
 
 STAMPS = ("created", "last_updated")
 
@@ -25,6 +32,7 @@ class IndicatorFilingSerializer(PrimaryModelSerializer):
             "major_incident",
             "is_tenant",
             "land_rule",
+            "production_start",
             "note",
             *STAMPS,
         )
@@ -53,6 +61,7 @@ class EvaluationRunSerializer(serializers.ModelSerializer):
             "graded",
             "grade_counts",
             "fingerprint",
+            "benchmark_sources",
             "created",
             "started",
             "finished",
@@ -78,6 +87,25 @@ class EvaluationResultSerializer(serializers.ModelSerializer):
             "rank",
             "cohort_size",
             "grade",
+            "area",
+            "details",
+        )
+
+
+class RunBenchmarkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RunBenchmark
+        fields = (
+            "cohort",
+            "area",
+            "indicator",
+            "role",
+            "kind",
+            "basis",
+            "value",
+            "year",
+            "source_run",
+            "fallback",
         )
 
 

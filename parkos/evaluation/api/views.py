@@ -32,6 +32,15 @@ class EvaluationRunViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return visible_runs(self.request.user)
 
+    @extend_schema(responses=serializers.RunBenchmarkSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def benchmarks(self, request, pk=None):
+        """Every benchmark the run compared its enterprises with: per cohort (and area), indicator and role,
+        with its statistic, basis, the year (and run) its figures came from, and whether it fell back."""
+        run = self.get_object()
+        rows = run.benchmarks.select_related(None).order_by("cohort", "area", "indicator", "role")
+        return Response(serializers.RunBenchmarkSerializer(rows, many=True).data)
+
 
 class EvaluationResultViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = EvaluationResult.objects.all()
