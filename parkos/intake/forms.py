@@ -550,3 +550,79 @@ def _agreement_title(kind: str, parties: list[str]) -> str:
     if not parties:
         return label
     return f"{label}: {', '.join(parties)}"[:300]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented way)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ArticleBatchForm(forms.Form):
+    """Several articles at once: web addresses, one a line, and files."""
+
+    park = forms.ModelChoiceField(queryset=Park.objects.none(), label=_("Park"))
+    urls = forms.CharField(
+        label=_("Web addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One web address a line; each page is fetched and its article read."),
+    )
+    files = MultipleFileField(
+        label=_("Files"), required=False, help_text=_("Plain text (.txt), web pages (.html) or Word (.docx).")
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        parks = Park.objects.restrict(user, Action.VIEW).filter(pk__in=_article_parks(user))
+        self.fields["park"].queryset = parks
+        only = list(parks[:2])
+        if len(only) == 1:
+            self.fields["park"].initial = only[0].pk
+        for f in self.fields.values():
+            style_widget(f)
+
+    def clean_urls(self):
+        from django.core.validators import URLValidator
+
+        urls, validate = [], URLValidator(schemes=["http", "https"])
+        for number, line in enumerate((self.cleaned_data.get("urls") or "").splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                validate(line)
+            except forms.ValidationError as exc:
+                message = _("Line %(line)d, “%(url)s”, is not a web address (http:// or https://).")
+                raise forms.ValidationError(message % {"line": number, "url": line[:100]}) from exc
+            urls.append(line)
+        return list(dict.fromkeys(urls))
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        for upload in files:
+            if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
+                raise forms.ValidationError(
+                    _("Upload .txt, .html or .docx files; “%(name)s” is none of these.") % {"name": upload.name}
+                )
+            if upload.size > MAX_UPLOAD:
+                raise forms.ValidationError(_("“%(name)s” is larger than 10 MB.") % {"name": upload.name})
+        return files
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("urls") and not cleaned.get("files"):
+            self.add_error("urls", _("Give at least one web address or file."))
+        return cleaned

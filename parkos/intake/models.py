@@ -101,3 +101,54 @@ class ArticleRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} {self.key} → {self.content_type_id}:{self.object_id}"
+
+
+class ArticleBatch(models.Model):
+    """Several articles taken in at once (files or web addresses), read one after the other in the background."""
+
+    park = models.ForeignKey("parks.Park", verbose_name=_("park"), on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.CASCADE, related_name="+"
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("batch of articles")
+        verbose_name_plural = _("batches of articles")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("intake:article_batch", kwargs={"pk": self.pk})
+
+
+class ArticleBatchItem(models.Model):
+    """One file or web address of a batch, and what became of it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        DONE = "done", _("Read, to review")
+        DUPLICATE = "duplicate", _("Taken in before")
+        FAILED = "failed", _("Could not be read")
+
+    batch = models.ForeignKey(ArticleBatch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(_("position"))
+    url = models.URLField(_("web address"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to="intake/batches/%Y/", blank=True)
+    name = models.CharField(_("name"), max_length=300, help_text=_("The file name or web address."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["batch", "position"]
+        verbose_name = _("article of a batch")
+        verbose_name_plural = _("articles of a batch")
+
+    def __str__(self) -> str:
+        return self.name

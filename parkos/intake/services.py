@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from parkos.core.changelog import change_context
 from parkos.core.permissions import Action, can
 from parkos.directory.models import Organization, OrganizationAlias, Person, Position
-from parkos.intake.models import Article, ArticleRecord, content_hash
+from parkos.intake.models import Article, ArticleBatch, ArticleBatchItem, ArticleRecord, content_hash
 from parkos.investment.models import Agreement, Event, Party, Signatory
 
 CREATE, LINK, DROP = "create", "link", "drop"
@@ -404,3 +404,65 @@ def _accept_agreements(article, review, recorder, organizations, people, event) 
             titles = next((_titles(p.titles) for p in review.people if p.index == person_index), "")
             signatory = _saved(Signatory(agreement=agreement, party=party, person=person, title=titles))
             recorder.keep(signatory_key, signatory, created=True)
+
+
+# --- a batch of articles ---------------------------------------------------------------------------------
+
+#: the most files or web addresses one batch takes
+MAX_BATCH = 50
+
+
+def article_batch_create(*, user, park, urls: list[str], uploads) -> ArticleBatch:
+    """A batch of the given web addresses and files, queued for the background worker (after commit)."""
+    from parkos.intake.tasks import article_batch_task
+
+    if not can(user, Article, Action.ADD):
+        raise PermissionDenied
+    if not urls and not uploads:
+        raise ValidationError(_("Give at least one web address or file."))
+    if len(urls) + len(uploads) > MAX_BATCH:
+        raise ValidationError(_("A batch takes at most %(count)d articles.") % {"count": MAX_BATCH})
+    with transaction.atomic():
+        batch = ArticleBatch.objects.create(park=park, created_by=user)
+        position = 0
+        for url in urls:
+            ArticleBatchItem.objects.create(batch=batch, position=position, url=url, name=url[:300])
+            position += 1
+        for upload in uploads:
+            item = ArticleBatchItem(batch=batch, position=position, name=upload.name[:300])
+            item.file.save(upload.name, upload, save=False)
+            item.save()
+            position += 1
+        transaction.on_commit(lambda: article_batch_task.enqueue(batch.pk))
+    return batch
+
+
+def article_batch_run(*, batch: ArticleBatch) -> None:
+    """Read every waiting item of the batch, each on its own: one page that fails does not stop the others."""
+    from parkos.intake.fetching import FetchError, fetch_article
+
+    for item in batch.items.filter(status=ArticleBatchItem.Status.QUEUED).order_by("position"):
+        try:
+            if item.url:
+                fetched = fetch_article(item.url)
+                text, source, url = fetched.text, fetched.title or item.url, item.url
+            else:
+                with item.file.open("rb") as handle:
+                    text, source, url = read_upload(handle.read(), item.name), item.name, ""
+            if not text.strip():
+                raise ValidationError(_("There is no text in it to read."))
+            article, created = article_take_in(
+                user=batch.created_by, park=batch.park, text=text, source_name=source[:300], url=url
+            )
+        except (FetchError, ValidationError, PermissionDenied) as exc:
+            messages = getattr(exc, "messages", None) or [str(exc) or _("You may not add articles.")]
+            item.status, item.message = ArticleBatchItem.Status.FAILED, " ".join(messages)[:500]
+        except Exception as exc:  # noqa: BLE001 (one broken article must not stop the batch; it says why)
+            item.status, item.message = ArticleBatchItem.Status.FAILED, f"{type(exc).__name__}: {exc}"[:500]
+        else:
+            item.article = article
+            item.status = ArticleBatchItem.Status.DONE if created else ArticleBatchItem.Status.DUPLICATE
+            item.message = ""
+        item.save(update_fields=["article", "status", "message"])
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["finished_at"])

@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from parkos.core.permissions import Action
 from parkos.core.views.generic import ObjectView, ObjectViews
 from parkos.intake import filtersets, forms, resources, selectors, services, tables
-from parkos.intake.models import Article
+from parkos.intake.models import Article, ArticleBatch
 
 
 class ArticleViews(ObjectViews):
@@ -35,6 +36,8 @@ class ArticleViews(ObjectViews):
         return [
             path(f"{cls.path}/add/", ArticleTakeInView.as_view(views=cls), name="article_add"),
             path(f"{cls.path}/<int:pk>/review/", ArticleReviewView.as_view(views=cls), name="article_review"),
+            path(f"{cls.path}/batch/", ArticleBatchAddView.as_view(views=cls), name="article_batch_add"),
+            path(f"{cls.path}/batch/<int:pk>/", ArticleBatchView.as_view(views=cls), name="article_batch"),
             *standard,
         ]
 
@@ -151,3 +154,52 @@ class ArticleReviewView(ObjectView):
             errors=[*review.errors(), *errors] if review.event_form.is_bound else [],
             mark_kinds=selectors.MARK_KINDS,
         )
+
+
+class ArticleBatchAddView(ObjectView):
+    """Several files or web addresses at once; they are read in the background and the progress page opens."""
+
+    template_name = "intake/article_batch_add.html"
+
+    def get(self, request):
+        self.require(Action.ADD)
+        form = forms.ArticleBatchForm(user=request.user)
+        return render(request, self.template_name, self.base_context(form=form))
+
+    def post(self, request):
+        self.require(Action.ADD)
+        form = forms.ArticleBatchForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                batch = services.article_batch_create(
+                    user=request.user, park=data["park"], urls=data["urls"], uploads=data["files"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect(batch.get_absolute_url())
+        return render(request, self.template_name, self.base_context(form=form), status=400)
+
+
+class ArticleBatchView(ObjectView):
+    """A batch's progress: each file or address, waiting, read (with its review link) or why it failed."""
+
+    template_name = "intake/article_batch.html"
+
+    def get(self, request, pk):
+        self.require(Action.ADD)
+        batch = ArticleBatch.objects.filter(pk=pk, created_by=request.user).first()
+        if batch is None:
+            raise Http404
+        items = list(batch.items.select_related("article"))
+        done = sum(item.status != item.Status.QUEUED for item in items)
+        context = self.base_context(
+            batch=batch,
+            items=items,
+            done=done,
+            total=len(items),
+            percent=round(100 * done / len(items)) if items else 100,
+            finished=batch.finished_at is not None or done == len(items),
+        )
+        return render(request, self.template_name, context)

@@ -96,9 +96,9 @@ _AGREEMENT_PATTERNS = [(kind, re.compile(words, re.I)) for kind, words in _AGREE
 _PLURAL = re.compile(
     r"\b(?:agreements|contracts|memoranda|mous|deals)\b|respectively|separately|分别|各自|逐一|一一", re.I
 )
-_SIGN_VERB = re.compile(r"\bsign(?:s|ed|ing)?\b|\binked\b|签约|签署|签订|签下|共同签", re.I)
+_SIGN_VERB = re.compile(r"\bsign(?:s|ed|ing)?\b|\binked\b|签约|签署|签订|签下|共同签|签字", re.I)
 #: the verb that makes a person named before it a signer ("the signing" they attended does not)
-_SIGNED = re.compile(r"\bsign(?:s|ed)?\b|\binked\b|签署|签约|签订|签下", re.I)
+_SIGNED = re.compile(r"\bsign(?:s|ed)?\b|\binked\b|签署|签约|签订|签下|签字", re.I)
 _SIGNED_BY = re.compile(r"\bsigned by\b|由", re.I)
 _NOT_SIGNING = re.compile(r"attend|witness|presided|presiding|observ|见证|出席(?!并)|主持|陪同|观摩|参加", re.I)
 
@@ -168,7 +168,17 @@ def find_agreements(
             drafts.append(draft)
         _add_signatories(draft, waiting + signers, organizations, canonical, sentence)
         waiting = []
-    return [one for draft in drafts for one in _per_counterpart(draft)]
+    # "14家国有企业与区政府签署合作协议": a counted, unnamed counterpart is no party, and no agreement to list
+    kept = [d for d in drafts if len(d.parties) >= 2 or not _COUNTED.search(sentence_list[d.sentence].text)]
+    return [one for draft in kept for one in _per_counterpart(draft)]
+
+
+_COUNTED = re.compile(
+    r"\d+\s*家[\u4e00-\u9fff]{0,6}(?:企业|公司|单位)与|"
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens of)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:enterprises|companies|firms|investors)\s+signed\s+with\b",
+    re.I,
+)
 
 
 def _per_counterpart(draft: DraftAgreement) -> list[DraftAgreement]:

@@ -63,7 +63,7 @@ _OPENING_HEADS = set(
         "chamber school federation association"
     )
 )
-_WORD = r"(?:(?:Co|St|No|Bros|Mfg)\.|[A-Z][\w'’&\-]*|[A-Z]{2,})"
+_WORD = r"(?:(?:Co|St|No|Bros|Mfg)\.|[A-Z][\w'’&\-]*|[A-Z]{2,}|\([A-Z][\w'’&\-]*\))"
 _CONNECTOR = r"(?:of|the|and|for|&|de|du|für)"
 _RUN_EN = re.compile(rf"{_WORD}(?: (?:{_CONNECTOR} )*{_WORD})*(?:,? (?:Co\.,? ?Ltd\.?|Ltd\.?|Inc\.?|Corp\.?))?")
 _HEAD_EN = re.compile(rf"\b(?:{_HEADS_EN})(?![\w])", re.I)
