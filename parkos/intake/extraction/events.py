@@ -235,7 +235,9 @@ def _said_behalf(person, sentence: Sentence | None, parties: list[str], organiza
             continue
         after = sentence.text[start - sentence.start :]
         match = _ON_BEHALF.search(after)
-        if not match or re.match(r"(?:the )?(?:both|two|three|all)\b|双方|三方|各方", match.group("en") or match.group("zh") or "", re.I):
+        if not match or re.match(
+            r"(?:the )?(?:both|two|three|all)\b|双方|三方|各方", match.group("en") or match.group("zh") or "", re.I
+        ):
             return None
         phrase = (match.group("en") or match.group("zh") or "").strip()
         resolved = _resolve_phrase(phrase, organizations, canonical, sentence.start + start)

@@ -139,7 +139,7 @@ def test_a_batch_of_addresses_and_files_is_read_in_the_background_with_its_progr
     world, officer, site, django_capture_on_commit_callbacks
 ):
     client = login(officer)
-    upload = SimpleUploadedFile("second.txt", "Second article\n\nXinwu signed something with Acme.".encode())
+    upload = SimpleUploadedFile("second.txt", b"Second article\n\nXinwu signed something with Acme.")
     with django_capture_on_commit_callbacks(execute=True):  # the task runs at once (ImmediateBackend in tests)
         response = client.post(
             "/intake/articles/batch/",

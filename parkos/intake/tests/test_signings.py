@@ -99,7 +99,10 @@ def test_plural_signings_without_named_parties_invent_no_agreement():
 
 
 def test_plural_signings_in_chinese_invent_no_agreement_either():
-    text = "金山区集中签约106个项目\n\n6月26日，金山区人民政府举行重大项目集中签约活动，现场集中签约项目106个。14家国有企业与区政府签署合作协议。"
+    text = (
+        "金山区集中签约106个项目\n\n6月26日，金山区人民政府举行重大项目集中签约活动，现场集中签约项目106个。"
+        "14家国有企业与区政府签署合作协议。"
+    )
     assert extract(text, gazetteer=EMPTY)["agreements"] == []
 
 
@@ -143,6 +146,9 @@ def test_attending_a_signing_ceremony_is_not_signing_an_agreement():
 
 def test_a_directory_name_and_the_articles_short_form_are_one_organization():
     gazetteer = Gazetteer.build([("上海临港经济发展（集团）有限公司", "park_operator")])
-    text = "奉贤区与临港集团签约\n\n2026年4月2日，奉贤区人民政府与上海临港经济发展（集团）有限公司签署投资协议。临港集团总裁叶晨出席。"
+    text = (
+        "奉贤区与临港集团签约\n\n2026年4月2日，奉贤区人民政府与上海临港经济发展（集团）有限公司签署投资协议。"
+        "临港集团总裁叶晨出席。"
+    )
     result = extract(text, gazetteer=gazetteer)
     assert names(result) == {"奉贤区人民政府", "上海临港经济发展（集团）有限公司"}
