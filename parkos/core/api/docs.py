@@ -8,8 +8,11 @@ cookie is SameSite=Lax (not sent with a cross-site script request) and the docs 
 
 ReDoc's page has no inline script when no ReDoc settings are given (its ``<redoc>`` element starts
 itself), but its template links Google Fonts (an outside host, and this may run offline): our template
-drops them. ReDoc builds its search index in a Web Worker created from a ``blob:`` URL, so this page
-alone adds ``worker-src blob:``; script still loads only from our origin.
+drops them. Two sources are added for this page alone: ``worker-src blob:``, since ReDoc builds its
+search index in a Web Worker created from a ``blob:`` URL, and ReDoc's "API docs by Redocly" logo,
+an image it always loads from cdn.redoc.ly (no setting turns it off; an image runs no script, the
+referrer policy sends no page address, and offline it is simply not shown). Script still loads only
+from our origin.
 """
 
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
@@ -19,10 +22,13 @@ class SwaggerView(SpectacularSwaggerSplitView):
     pass
 
 
+REDOCLY_LOGO_HOST = "https://cdn.redoc.ly"
+
+
 class RedocView(SpectacularRedocView):
     template_name = "core/api/redoc.html"
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        response.csp_update = {"worker-src": ("'self'", "blob:")}
+        response.csp_update = {"worker-src": ("'self'", "blob:"), "img-src": (REDOCLY_LOGO_HOST,)}
         return response

@@ -74,7 +74,7 @@ class PolicyHeaderTests(TestCase):
         script = self.client.get("/api/docs/?script=")
         self.assertEqual(script["Content-Type"], "application/javascript")
         redoc = self.client.get("/api/redoc/")
-        self.assert_strict(redoc, **{"worker-src": "'self' blob:"})
+        self.assert_strict(redoc, **{"worker-src": "'self' blob:", "img-src": "'self' data: https://cdn.redoc.ly"})
         self.assertNotIn("fonts.googleapis.com", redoc.content.decode())
         self.assertNotRegex(redoc.content.decode(), r"<script>")
 
