@@ -38,7 +38,7 @@ class LeaseForm(PrimaryModelForm):
             for name in ("leased_area", "start_date", "end_date", "status", "terminated_on", "renewal_of"):
                 setattr(self.instance, name, cleaned.get(name))
             try:
-                validate_lease_units(self.instance, units)
+                validate_lease_units(lease=self.instance, units=units)
             except ValidationError as exc:
                 self.add_error(None, exc)
             else:
@@ -76,7 +76,7 @@ class SaleForm(PrimaryModelForm):
             for name in ("building", "area", "contract_date", "status"):
                 setattr(self.instance, name, cleaned.get(name))
             try:
-                validate_sale_units(self.instance, cleaned.get("units") or [])
+                validate_sale_units(sale=self.instance, units=cleaned.get("units") or [])
             except ValidationError as exc:
                 self.add_error(None, exc)
             else:

@@ -103,7 +103,7 @@ class UnitsResourceMixin:
 
 @register
 class LeaseResource(UnitsResourceMixin, PrimaryResource):
-    validate_units = staticmethod(validate_lease_units)
+    validate_units = staticmethod(lambda instance, units: validate_lease_units(lease=instance, units=units))
     tenant = fields.Field("tenant", "tenant", VisibleForeignKeyWidget(Organization, "name"))
     units = fields.Field("units", "units", SpaceUnitsWidget())
     renewal_of = fields.Field("renewal_of", "renewal_of", VisibleForeignKeyWidget(Lease, "pk"))
@@ -146,7 +146,7 @@ class RentTermResource(PrimaryResource):
 
 @register
 class SaleResource(UnitsResourceMixin, PrimaryResource):
-    validate_units = staticmethod(validate_sale_units)
+    validate_units = staticmethod(lambda instance, units: validate_sale_units(sale=instance, units=units))
     buyer = fields.Field("buyer", "buyer", VisibleForeignKeyWidget(Organization, "name"))
     units = fields.Field("units", "units", SpaceUnitsWidget())
     building = fields.Field("building", "building", BuildingWidget())

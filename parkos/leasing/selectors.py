@@ -11,8 +11,10 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, TypedDict, cast
 
 from django.db.models import (
     Case,
@@ -33,15 +35,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from parkos.core.actors import Actor
+from parkos.directory.models import Organization
 from parkos.leasing.models import DAYS_PER_MONTH, Lease, RentBasis, RentTerm, Sale
-from parkos.parks.models import Building, SpaceUnit
+from parkos.parks.models import Building, Park, ParkBrand, SpaceUnit
 
 ZERO = Decimal(0)
 MONEY = DecimalField(max_digits=24, decimal_places=4)
 
 
-def _pk(value):
-    return getattr(value, "pk", value)
+def _pk(value: Park | ParkBrand | Building | Organization | int) -> int:
+    return cast(int, getattr(value, "pk", value))
 
 
 def add_months(date: datetime.date, months: int) -> datetime.date:
@@ -77,7 +81,13 @@ def unit_sold(date: datetime.date) -> Q:
     return Q(by_unit) | Q(by_building)
 
 
-def visible_units(user, *, park=None, brand=None, building=None) -> QuerySet:
+def visible_units(
+    user: Actor,
+    *,
+    park: Park | int | None = None,
+    brand: ParkBrand | int | None = None,
+    building: Building | int | None = None,
+) -> QuerySet[SpaceUnit]:
     units = SpaceUnit.objects.restrict(user)
     if building:
         units = units.filter(building=_pk(building))
@@ -122,7 +132,7 @@ class OccupancyRow:
     def percent(self) -> float | None:
         return None if self.rate is None else round(self.rate * 100, 1)
 
-    def add(self, lettable, leased, sold, units, occupied) -> None:
+    def add(self, lettable: Decimal, leased: Decimal, sold: Decimal, units: int, occupied: int) -> None:
         self.lettable += lettable
         self.leased += leased
         self.sold += sold
@@ -139,7 +149,13 @@ class Occupancy:
     brands: list[OccupancyRow] = field(default_factory=list)
 
 
-def held_unit_ids(date: datetime.date, *, park=None, brand=None, building=None) -> tuple[QuerySet, Q]:
+def held_unit_ids(
+    date: datetime.date,
+    *,
+    park: Park | int | None = None,
+    brand: ParkBrand | int | None = None,
+    building: Building | int | None = None,
+) -> tuple[QuerySet[Any, Any], Q]:
     """The IDs of units a lease holds on ``date`` (a subquery), and a Q for units a sale holds then.
 
     Both are uncorrelated subqueries, so the database computes each set once per query, not per unit.
@@ -168,7 +184,14 @@ BUILDING_FIELDS = (
 )
 
 
-def occupancy(user, date: datetime.date, *, park=None, brand=None, building=None) -> Occupancy:
+def occupancy(
+    user: Actor,
+    date: datetime.date,
+    *,
+    park: Park | int | None = None,
+    brand: ParkBrand | int | None = None,
+    building: Building | int | None = None,
+) -> Occupancy:
     """Occupancy and vacancy on ``date`` per building, park and brand, and in total, of the units ``user`` sees.
 
     Lettable area is the sum of the units' areas; a unit is occupied when a lease or a sale holds it on
@@ -178,7 +201,7 @@ def occupancy(user, date: datetime.date, *, park=None, brand=None, building=None
     units = visible_units(user, park=park, brand=brand, building=building)
     leased_ids, sold_q = held_unit_ids(date, park=park, brand=brand, building=building)
 
-    def per_building(queryset):
+    def per_building(queryset: QuerySet[SpaceUnit]) -> dict[int, Mapping[str, Any]]:
         return {
             row["building_id"]: row
             for row in queryset.values("building_id").annotate(area=Sum("area"), n=Count("pk")).order_by()
@@ -225,7 +248,9 @@ def occupancy(user, date: datetime.date, *, park=None, brand=None, building=None
     )
 
 
-def occupancy_total(user, date: datetime.date, *, park=None, brand=None) -> OccupancyRow:
+def occupancy_total(
+    user: Actor, date: datetime.date, *, park: Park | int | None = None, brand: ParkBrand | int | None = None
+) -> OccupancyRow:
     """Only the total on ``date`` (three aggregate rows): the occupancy trend uses it per month end."""
     units = visible_units(user, park=park, brand=brand)
     leased_ids, sold_q = held_unit_ids(date, park=park, brand=brand)
@@ -240,7 +265,14 @@ def occupancy_total(user, date: datetime.date, *, park=None, brand=None) -> Occu
 # --- rent roll ----------------------------------------------------------------------------------------
 
 
-def leases_held_on(user, date: datetime.date, *, park=None, brand=None, tenant=None) -> QuerySet:
+def leases_held_on(
+    user: Actor,
+    date: datetime.date,
+    *,
+    park: Park | int | None = None,
+    brand: ParkBrand | int | None = None,
+    tenant: Organization | int | None = None,
+) -> QuerySet[Lease]:
     leases = Lease.objects.restrict(user).filter(lease_holds_q(date))
     if park:
         leases = leases.filter(park=_pk(park))
@@ -281,13 +313,20 @@ def monthly_equivalent() -> Case:
 @dataclass
 class RentRoll:
     date: datetime.date
-    leases: QuerySet  # annotated with current_rent, monthly_rent; ordered
+    leases: QuerySet[Lease]  # annotated with current_rent, monthly_rent; ordered
     count: int
     area: Decimal
     monthly_by_currency: list[tuple[str, Decimal]]
 
 
-def rent_roll(user, date: datetime.date, *, park=None, brand=None, tenant=None) -> RentRoll:
+def rent_roll(
+    user: Actor,
+    date: datetime.date,
+    *,
+    park: Park | int | None = None,
+    brand: ParkBrand | int | None = None,
+    tenant: Organization | int | None = None,
+) -> RentRoll:
     """The leases holding their units on ``date``: tenant, units, area, the rent then, its monthly equivalent.
 
     ``leases`` is lazy (paginate it, then ``prefetch_units``); the count, area and monthly totals per
@@ -296,7 +335,7 @@ def rent_roll(user, date: datetime.date, *, park=None, brand=None, tenant=None) 
     leases = leases_held_on(user, date, park=park, brand=brand, tenant=tenant)
     annotated = leases.annotate(current_rent=current_rent(date)).annotate(monthly_rent=monthly_equivalent())
     totals = annotated.values("currency").annotate(n=Count("pk"), area=Sum("leased_area"), monthly=Sum("monthly_rent"))
-    count, area, by_currency = 0, ZERO, []
+    count, area, by_currency = 0, ZERO, list[tuple[str, Decimal]]()
     for row in totals.order_by("currency"):
         count += row["n"]
         area += row["area"] or ZERO
@@ -305,7 +344,7 @@ def rent_roll(user, date: datetime.date, *, park=None, brand=None, tenant=None) 
     return RentRoll(date=date, leases=ordered, count=count, area=area, monthly_by_currency=by_currency)
 
 
-def prefetch_units(leases) -> list[Lease]:
+def prefetch_units(leases: Iterable[Lease]) -> list[Lease]:
     """One query for the units of a page of leases."""
     from django.db.models import prefetch_related_objects
 
@@ -320,7 +359,9 @@ def prefetch_units(leases) -> list[Lease]:
 EXPIRY_WINDOWS = (1, 3, 6)
 
 
-def expiring_leases(user, date: datetime.date, *, park=None, brand=None) -> dict[int, QuerySet]:
+def expiring_leases(
+    user: Actor, date: datetime.date, *, park: Park | int | None = None, brand: ParkBrand | int | None = None
+) -> dict[int, QuerySet[Lease]]:
     """Running leases ending within 1, 3 and 6 months of ``date``, bucketed by the nearest window they fall in."""
     limits = {months: add_months(date, months) for months in EXPIRY_WINDOWS}
     leases = Lease.objects.restrict(user).filter(status__in=Lease.ACTIVE, effective_end__gte=date)
@@ -328,8 +369,8 @@ def expiring_leases(user, date: datetime.date, *, park=None, brand=None) -> dict
         leases = leases.filter(park=_pk(park))
     if brand:
         leases = leases.filter(park__brand=_pk(brand))
-    buckets = {}
-    previous = None
+    buckets: dict[int, QuerySet[Lease]] = {}
+    previous: int | None = None
     for months in EXPIRY_WINDOWS:
         window = leases.filter(effective_end__lte=limits[months])
         if previous is not None:
@@ -361,7 +402,9 @@ class BoardBuilding:
     counts: dict[str, int]
 
 
-def vacancy_board(user, date: datetime.date, *, building=None, park=None) -> list[BoardBuilding]:
+def vacancy_board(
+    user: Actor, date: datetime.date, *, building: Building | int | None = None, park: Park | int | None = None
+) -> list[BoardBuilding]:
     """Every unit of a building (or of a park's buildings) on ``date``: leased, expiring within 3 months,
     sold or vacant, with idle days for vacant units (since the last lease ended there, else since 1 January
     of the building's completion year; None when neither is known).
@@ -414,16 +457,69 @@ def vacancy_board(user, date: datetime.date, *, building=None, park=None) -> lis
 # --- figures for a period -----------------------------------------------------------------------------
 
 
-def _grouped(queryset: QuerySet, key: str, name: str, area: str) -> list[dict]:
+class GroupRow(TypedDict):
+    """Area and contracts of one park, brand or industry (``key_id`` and ``name`` None when there is none)."""
+
+    key_id: int | None
+    name: str | None
+    area: Decimal
+    contracts: int
+
+
+class NewTenantRow(TypedDict):
+    key_id: int
+    name: str
+    first: datetime.date
+    area: Decimal | None
+
+
+class ContractTotals(TypedDict):
+    area: Decimal
+    contracts: int
+
+
+class TrendPoint(TypedDict):
+    date: datetime.date
+    rate: float | None
+    occupied: Decimal
+    lettable: Decimal
+
+
+class LeasingFigures(TypedDict):
+    """``leasing_figures``: a mapping, as the figures page and its XLSX read it by key."""
+
+    date_from: datetime.date
+    date_to: datetime.date
+    leased: ContractTotals
+    sold: ContractTotals
+    leased_by_park: list[GroupRow]
+    leased_by_brand: list[GroupRow]
+    leased_by_industry: list[GroupRow]
+    sold_by_park: list[GroupRow]
+    sold_by_brand: list[GroupRow]
+    sold_by_industry: list[GroupRow]
+    new_tenants: list[NewTenantRow]
+    new_tenant_count: int
+    trend: list[TrendPoint]
+
+
+def _grouped(queryset: QuerySet[Any], key: str, name: str, area: str) -> list[GroupRow]:
     rows = (
         queryset.values(key_id=F(key), name=F(name))
         .annotate(area=Coalesce(Sum(area), Value(ZERO), output_field=MONEY), contracts=Count("pk"))
         .order_by("-area", "name")
     )
-    return list(rows)
+    return cast(list[GroupRow], list(rows))
 
 
-def leasing_figures(user, *, date_from: datetime.date, date_to: datetime.date, park=None, brand=None) -> dict:
+def leasing_figures(
+    user: Actor,
+    *,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    park: Park | int | None = None,
+    brand: ParkBrand | int | None = None,
+) -> LeasingFigures:
     """Area leased and sold in a period, by park, brand and tenant industry; new tenants; the occupancy trend.
 
     Area leased: leases (any holding status) starting in the period. Area sold: signed or completed
@@ -448,7 +544,7 @@ def leasing_figures(user, *, date_from: datetime.date, date_to: datetime.date, p
         .order_by("first", "name")
     )
     end = month_end(date_to)
-    trend = []
+    trend: list[TrendPoint] = []
     for back in range(11, -1, -1):
         day = month_end(add_months(end.replace(day=1), -back))
         row = occupancy_total(user, day, park=park, brand=brand)
@@ -464,7 +560,7 @@ def leasing_figures(user, *, date_from: datetime.date, date_to: datetime.date, p
         "sold_by_park": _grouped(sold, "park_id", "park__name", "area"),
         "sold_by_brand": _grouped(sold, "park__brand_id", "park__brand__name", "area"),
         "sold_by_industry": _grouped(sold, "buyer__industry_id", "buyer__industry__name", "area"),
-        "new_tenants": list(new_tenants[:200]),
+        "new_tenants": cast(list[NewTenantRow], list(new_tenants[:200])),
         "new_tenant_count": firsts.count(),
         "trend": trend,
     }

@@ -11,12 +11,14 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
+from parkos.core.actors import Actor
 from parkos.core.errors import NotFound
 from parkos.core.permissions import Action
 from parkos.leasing.models import Lease, Sale
@@ -61,7 +63,7 @@ def _contract_label(contract: Lease | Sale) -> str:
     return f"#{contract.pk}" + (f" ({contract.reference})" if contract.reference else "")
 
 
-def _ids(objects: Iterable) -> list[int]:
+def _ids(objects: Iterable[Any]) -> list[int]:
     return [getattr(o, "pk", o) for o in objects if o is not None]
 
 
@@ -108,19 +110,20 @@ def unit_clashes(
         .select_related("sale__buyer", "spaceunit")
         .order_by("spaceunit__code")
     )
-    for link in sale_links:
-        clashes.append(Clash(link.spaceunit, link.sale, link.sale.contract_date, None))
+    for sale_link in sale_links:
+        clashes.append(Clash(sale_link.spaceunit, sale_link.sale, sale_link.sale.contract_date, None))
     chosen = SpaceUnit.objects.filter(pk__in=unit_ids).select_related("building")
     by_building: dict[int, list[SpaceUnit]] = {}
     for unit in chosen:
         by_building.setdefault(unit.building_id, []).append(unit)
     for sale in sales.filter(building_id__in=by_building).select_related("buyer"):
+        assert sale.building_id is not None  # filtered on it
         for unit in by_building[sale.building_id]:
             clashes.append(Clash(unit, sale, sale.contract_date, None))
     return clashes
 
 
-def park_of_units(units: Iterable[SpaceUnit]) -> int:
+def park_of_units(*, units: Iterable[SpaceUnit]) -> int:
     """The one park all ``units`` are in; ValidationError on the units field otherwise."""
     parks = set(
         SpaceUnit.objects.filter(pk__in=_ids(units)).values_list("building__parcel__park", flat=True).distinct()
@@ -132,20 +135,20 @@ def park_of_units(units: Iterable[SpaceUnit]) -> int:
     return parks.pop()
 
 
-def units_area(units: Iterable[SpaceUnit]) -> Decimal:
+def units_area(*, units: Iterable[SpaceUnit]) -> Decimal:
     return SpaceUnit.objects.filter(pk__in=_ids(units)).aggregate(total=Sum("area"))["total"] or Decimal(0)
 
 
-def validate_lease_units(lease: Lease, units: Iterable[SpaceUnit]) -> None:
+def validate_lease_units(*, lease: Lease, units: Iterable[SpaceUnit]) -> None:
     """Check ``lease`` (unsaved changes included) against the overlap rule and set its park and area.
 
     Raises ValidationError on ``units`` naming each clashing contract. Used by the form, the API
     serializer and the import alike.
     """
     units = list(units)
-    lease.park_id = park_of_units(units)
+    lease.park_id = park_of_units(units=units)
     if lease.leased_area is None:
-        lease.leased_area = units_area(units)
+        lease.leased_area = units_area(units=units)
     if lease.status not in Lease.HOLDING or lease.start_date is None:
         return
     end = lease.compute_effective_end()
@@ -157,22 +160,24 @@ def validate_lease_units(lease: Lease, units: Iterable[SpaceUnit]) -> None:
         raise ValidationError({"units": [c.message for c in clashes]})
 
 
-def validate_sale_units(sale: Sale, units: Iterable[SpaceUnit]) -> None:
+def validate_sale_units(*, sale: Sale, units: Iterable[SpaceUnit]) -> None:
     """The same for a sale: its units, or every unit of its building, from the contract date on."""
     units = list(units)
     if sale.building_id:
         if units and any(u.building_id != sale.building_id for u in units):
             raise ValidationError({"units": _("The units must be in the building sold, or leave the units empty.")})
         units = list(SpaceUnit.objects.filter(building_id=sale.building_id))
-        sale.park_id = sale.building.parcel.park_id
+        building = sale.building
+        assert building is not None  # building_id is set
+        sale.park_id = building.parcel.park_id
         if sale.area is None:
-            sale.area = units_area(units) or sale.building.floor_area
+            sale.area = units_area(units=units) or building.floor_area
     else:
         if not units:
             raise ValidationError({"units": _("Choose the units sold, or the building when it is sold whole.")})
-        sale.park_id = park_of_units(units)
+        sale.park_id = park_of_units(units=units)
         if sale.area is None:
-            sale.area = units_area(units)
+            sale.area = units_area(units=units)
     if sale.status not in Sale.HOLDING or sale.contract_date is None:
         return
     clashes = unit_clashes(units=units, start=sale.contract_date, end=None, exclude=[sale])
@@ -180,9 +185,11 @@ def validate_sale_units(sale: Sale, units: Iterable[SpaceUnit]) -> None:
         raise ValidationError({"units" if not sale.building_id else "building": [c.message for c in clashes]})
 
 
-def _changeable(lease: Lease, user) -> Lease:
+def _changeable(lease: Lease, user: Actor) -> Lease:
     """``lease`` re-read and locked if ``user`` may change it: 404 outside their scope, 403 without the right."""
-    current = Lease.objects.restrict(user, Action.CHANGE).select_for_update(of=("self",)).filter(pk=lease.pk).first()
+    current: Lease | None = (
+        Lease.objects.restrict(user, Action.CHANGE).select_for_update(of=("self",)).filter(pk=lease.pk).first()
+    )
     if current is None:
         if Lease.objects.restrict(user, Action.VIEW).filter(pk=lease.pk).exists():
             raise PermissionDenied(_("You may not change this lease."))
@@ -194,7 +201,7 @@ def _changeable(lease: Lease, user) -> Lease:
 def lease_renew(
     *,
     lease: Lease,
-    user,
+    user: Actor,
     start: datetime.date,
     end: datetime.date | None = None,
     rent_amount: Decimal | None = None,
@@ -227,7 +234,7 @@ def lease_renew(
         status=Lease.Status.SIGNED,
         renewal_of=lease,
     )
-    validate_lease_units(successor, units)
+    validate_lease_units(lease=successor, units=units)
     successor.full_clean()
     successor.save()
     successor.units.set(units)
@@ -237,7 +244,7 @@ def lease_renew(
 
 
 @transaction.atomic
-def lease_terminate(*, lease: Lease, user, on: datetime.date, reason: str) -> Lease:
+def lease_terminate(*, lease: Lease, user: Actor, on: datetime.date, reason: str) -> Lease:
     """End ``lease`` early: it holds its units up to and including ``on``, which frees them after."""
     lease = _changeable(lease, user)
     if lease.status not in Lease.ACTIVE:

@@ -40,7 +40,7 @@ class UnitsRuleMixin:
 
 
 class LeaseSerializer(UnitsRuleMixin, PrimaryModelSerializer):
-    unit_rule = staticmethod(validate_lease_units)
+    unit_rule = staticmethod(lambda instance, units: validate_lease_units(lease=instance, units=units))
     derived = ("leased_area",)
 
     class Meta:
@@ -79,7 +79,7 @@ class RentTermSerializer(PrimaryModelSerializer):
 
 
 class SaleSerializer(UnitsRuleMixin, PrimaryModelSerializer):
-    unit_rule = staticmethod(validate_sale_units)
+    unit_rule = staticmethod(lambda instance, units: validate_sale_units(sale=instance, units=units))
     derived = ("area",)
 
     class Meta:
