@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -14,9 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.core.permissions import Action, restrict
 
+if TYPE_CHECKING:
+    from parkos.core.actors import Actor
 
-class RestrictedQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = Action.VIEW) -> RestrictedQuerySet:
+_P = TypeVar("_P", bound="PrimaryModel", covariant=True)
+
+
+class RestrictedQuerySet(models.QuerySet[_P, _P]):
+    def restrict(self, user: Actor | None, action: str = Action.VIEW) -> Self:
         """Only the rows ``user`` may ``action`` (see core.permissions)."""
         return restrict(self, user, action)
 
@@ -72,12 +78,12 @@ class PrimaryModel(ChangeLoggedModel):
     def get_absolute_url(self) -> str:
         return reverse(self.url_name(), kwargs={"pk": self.pk})
 
-    def hidden_fields_for(self, user) -> frozenset[str]:
+    def hidden_fields_for(self, user: Actor | None) -> frozenset[str]:
         """The fields of this row ``user`` may not read: shown as confidential in pages, API and exports."""
         return frozenset()
 
     @classmethod
-    def may_sort_by_confidential(cls, user) -> bool:
+    def may_sort_by_confidential(cls, user: Actor | None) -> bool:
         """Sorting by a confidential field ranks rows by values the user may not read: only for those who read all."""
         from parkos.core.permissions import Scope, scope_of
 
@@ -88,7 +94,7 @@ class PrimaryModel(ChangeLoggedModel):
         return ()
 
     @classmethod
-    def search_filter(cls, text: str, user, fields=None) -> models.Q:
+    def search_filter(cls, text: str, user: Actor | None, fields: Sequence[str] | None = None) -> models.Q:
         """Q for rows matching ``text``; a model with confidential fields searches them only where ``user`` may."""
         from parkos.core.filtersets import search_q
 
@@ -167,7 +173,7 @@ class ObjectChange(models.Model):
         before = self.prechange_data or {}
         after = self.postchange_data or {}
         model = self.changed_object_type.model_class()
-        rows = []
+        rows: list[tuple[str, object, object]] = []
         for name in sorted(set(before) | set(after)):
             if before.get(name) == after.get(name):
                 continue
@@ -177,12 +183,12 @@ class ObjectChange(models.Model):
                     field = model._meta.get_field(name)
                 except FieldDoesNotExist:  # a field removed since the change was recorded
                     field = None
-                if field is not None:
+                if isinstance(field, models.Field):  # not a reverse relation: those are not recorded
                     label = str(field.verbose_name)
                     if getattr(field, "choices", None):
                         choices = dict(field.flatchoices)
                         old, new = choices.get(old, old), choices.get(new, new)
-                    elif field.many_to_one:
+                    elif field.many_to_one and isinstance(field.related_model, type):
                         # Foreign keys are stored as IDs; show what they named (the ID if since deleted).
                         ids = [v for v in (old, new) if isinstance(v, int)]  # not a redacted value
                         names = {o.pk: str(o) for o in field.related_model._base_manager.filter(pk__in=ids)}

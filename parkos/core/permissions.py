@@ -20,9 +20,19 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+    from parkos.core.actors import Actor
+    from parkos.core.models import PrimaryModel
+
+#: a queryset of a model whose rows are scoped (its park_path and organization_path)
+_QS = TypeVar("_QS", bound="QuerySet[PrimaryModel, Any]")
 
 
 class Action(enum.StrEnum):
@@ -57,11 +67,11 @@ AGREEMENTS_READ = {
 @dataclass(frozen=True)
 class Role:
     name: str
-    label: str
+    label: str | StrPromise
     scope: Scope
     #: "app_label" or "app_label.model_name" -> actions; the most specific key wins
     grants: dict[str, frozenset[Action]] = field(default_factory=dict)
-    description: str = ""
+    description: str | StrPromise = ""
 
     def actions_on(self, app_label: str, model_name: str) -> frozenset[Action]:
         for key in (f"{app_label}.{model_name}", app_label, "*"):
@@ -166,38 +176,38 @@ ROLES: tuple[Role, ...] = (
 ROLES_BY_NAME = {role.name: role for role in ROLES}
 
 
-def permission_name(model, action: str) -> str:
+def permission_name(model: type[Model], action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
-def roles_of(user) -> list[Role]:
+def roles_of(user: Actor | None) -> list[Role]:
     """The user's roles, read once per user object."""
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return []
-    cached = getattr(user, "_parkos_roles", None)
+    cached: list[Role] | None = getattr(user, "_parkos_roles", None)
     if cached is None:
         names = {g.name for g in user.groups.all()} if user.pk else set()
         cached = [ROLES_BY_NAME[n] for n in names if n in ROLES_BY_NAME]
-        user._parkos_roles = cached
+        user._parkos_roles = cached  # type: ignore[attr-defined]  # a per-object cache, not a field
     return cached
 
 
-def scope_of(user) -> Scope:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def scope_of(user: Actor | None) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active:
         return Scope.NOTHING
     if user.is_superuser:
         return Scope.EVERYTHING
     return max((role.scope for role in roles_of(user)), default=Scope.NOTHING)
 
 
-def can(user, model, action: str) -> bool:
+def can(user: Actor | None, model: type[Model], action: str) -> bool:
     """Model-level check: may the user perform ``action`` on some rows of ``model``?"""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         return False
     return user.has_perm(permission_name(model, action))
 
 
-def _through(model, path: str, values: QuerySet) -> Q:
+def _through(model: type[Model], path: str, values: QuerySet[Any, Any]) -> Q:
     if path == "":
         return Q(pk__in=values)
     if crosses_many(model, path):
@@ -206,9 +216,10 @@ def _through(model, path: str, values: QuerySet) -> Q:
     return Q(**{f"{path}__in": values})
 
 
-def crosses_many(model, path: str) -> bool:
-    current = model
+def crosses_many(model: type[Model], path: str) -> bool:
+    current: type[Model] | str | None = model
     for part in path.split("__"):
+        assert isinstance(current, type), f"{path}: {part} is reached through no model"
         f = current._meta.get_field(part)
         if f.many_to_many or f.one_to_many:
             return True
@@ -216,10 +227,10 @@ def crosses_many(model, path: str) -> bool:
     return False
 
 
-def restrict(queryset: QuerySet, user, action: str = Action.VIEW) -> QuerySet:
+def restrict(queryset: _QS, user: Actor | None, action: str = Action.VIEW) -> _QS:
     """The rows of ``queryset`` that ``user`` may ``action``: the single permission rule."""
     model = queryset.model
-    if not can(user, model, action):
+    if user is None or not user.is_authenticated or not can(user, model, action):
         return queryset.none()
     scope = scope_of(user)
     if scope == Scope.EVERYTHING:
@@ -239,7 +250,7 @@ def restrict(queryset: QuerySet, user, action: str = Action.VIEW) -> QuerySet:
     return queryset.none()
 
 
-def sync_roles(**kwargs) -> None:
+def sync_roles(**kwargs: Any) -> None:
     """Create a group per role and give it exactly the model permissions ROLES grants.
 
     Runs after every migrate, so a new model's permissions reach the roles without a manual step.
@@ -254,7 +265,7 @@ def sync_roles(**kwargs) -> None:
         wanted = []
         for model in models:
             meta = model._meta
-            for action in role.actions_on(meta.app_label, meta.model_name):
+            for action in role.actions_on(meta.app_label, str(meta.model_name)):
                 perm = perms.get((meta.app_label, f"{action}_{meta.model_name}"))
                 if perm is not None:
                     wanted.append(perm)

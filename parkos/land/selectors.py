@@ -48,7 +48,7 @@ REASON_COLOURS: dict[str, str] = {
     Reason.LOW_INTENSITY: "#ae3ec9",
     Reason.MANUAL: "#66626c",
 }
-CASE_COLOURS = {
+CASE_COLOURS: dict[str, str] = {
     DisposalCase.Status.OPEN: "#206bc4",
     DisposalCase.Status.IN_PROGRESS: "#4299e1",
 }
