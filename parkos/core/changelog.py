@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -23,6 +24,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.utils import timezone
 
 from parkos.core.models import ChangeLoggedModel, ObjectChange
+
+if TYPE_CHECKING:
+    from parkos.users.models import User
 
 
 @dataclass
@@ -64,7 +68,7 @@ def current_context() -> ChangeContext | None:
     return _current.get()
 
 
-def current_user():
+def current_user() -> User | None:
     context = _current.get()
     return context.acting_user() if context else None
 
