@@ -22,6 +22,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 import tablib
@@ -32,7 +33,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from parkos.core.heartbeat import heartbeat, stale_before, waiting_briefly
+from parkos.core.heartbeat import beat, heartbeat, stale_before, waiting_briefly
 from parkos.core.models import ImportJob
 from parkos.core.resources import ImportReport, PrimaryResource, load_dataset, resource_for
 
@@ -124,9 +125,16 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
         done[0] += 1
 
     running = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING)
+
+    def pulse() -> None:
+        # between the parts of a SQLite preview the lock is free for a moment, which the heartbeat thread may
+        # miss while logins take it: beat from here too, so a live job never looks dead
+        with suppress(DatabaseError):
+            beat(running, progress_done=done[0])
+
     try:
         with heartbeat(running, every=PROGRESS_EVERY, values=lambda: {"progress_done": done[0]}):
-            _run_stage(job, count_row)
+            _run_stage(job, count_row, pulse)
     except Exception as exc:
         running.update(status=ImportJob.Status.FAILED, finished=timezone.now(), error=str(exc) or repr(exc))
         job.refresh_from_db()
@@ -137,13 +145,13 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
     return job
 
 
-def _run_stage(job: ImportJob, on_row: Callable[[], None]) -> None:
+def _run_stage(job: ImportJob, on_row: Callable[[], None], pulse: Callable[[], None]) -> None:
     with default_storage.open(job.stored_file) as handle:
         content = handle.read()
     dataset = load_dataset(content, job.stored_file)
     resource = resource_for(job.model_label)(user=job.user)
     if job.stage == ImportJob.Stage.PREVIEW:
-        report = _preview(resource, dataset, on_row)
+        report = _preview(resource, dataset, on_row, pulse)
         _finish(job, report, ImportJob.Status.PREVIEWED)
         return
     with transaction.atomic():  # the outcome is written with the rows, so no reader sees one without the other
@@ -151,12 +159,15 @@ def _run_stage(job: ImportJob, on_row: Callable[[], None]) -> None:
         _finish(job, report, ImportJob.Status.DONE if report.ok else ImportJob.Status.FAILED)
 
 
-def _preview(resource: PrimaryResource, dataset: tablib.Dataset, on_row: Callable[[], None]) -> ImportReport:
+def _preview(
+    resource: PrimaryResource, dataset: tablib.Dataset, on_row: Callable[[], None], pulse: Callable[[], None]
+) -> ImportReport:
     if connection.vendor != "sqlite" or len(dataset) <= PART_ROWS or _refers_to_itself(resource):
         return resource.import_dataset(dataset, dry_run=True, on_row=on_row)
     report = ImportReport()
     for start in range(0, len(dataset), PART_ROWS):
         if start:
+            pulse()
             time.sleep(PART_PAUSE)  # SQLite's lock is free now: a waiting login takes it
         part = tablib.Dataset(*dataset[start : start + PART_ROWS], headers=dataset.headers)
         part_report = resource.import_dataset(part, dry_run=True, on_row=on_row)
