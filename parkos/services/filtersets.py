@@ -25,7 +25,7 @@ def _assignees(request):
     from parkos.services.services import is_enterprise_side
 
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or is_enterprise_side(user):
+    if user is None or not user.is_authenticated or is_enterprise_side(user=user):
         return service_staff_users().none()
     return service_staff_users().order_by("username")
 

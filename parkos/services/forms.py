@@ -67,7 +67,7 @@ class ServiceRequestForm(PrimaryModelForm):
         self.fields["service"].queryset = self.fields["service"].queryset.filter(
             Q(is_active=True) | Q(pk=self.instance.service_id or 0)
         )
-        if is_enterprise_side(self.user):
+        if is_enterprise_side(user=self.user):
             keep = self.ENTERPRISE_EDIT if self.instance.pk else self.ENTERPRISE_ADD
             for name in list(self.fields):
                 if name not in keep:

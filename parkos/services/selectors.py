@@ -7,12 +7,15 @@ over ``ServiceRequest.objects.restrict(user)``, so they never count what their r
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
+from parkos.core.actors import Actor
 from parkos.leasing.models import Lease, Sale
 from parkos.parks.models import Park
 from parkos.services.models import (
@@ -26,8 +29,11 @@ from parkos.services.models import (
     within_target_q,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def enterprise_parks(organization_ids) -> QuerySet:
+
+def enterprise_parks(organization_ids: Iterable[int] | QuerySet[Any, Any]) -> QuerySet[Park]:
     """The parks an enterprise is in: where it holds land, leases or bought space, or has filed requests before."""
     held = Park.objects.filter(parcels__holder__in=organization_ids).values("pk")
     leased = Lease.objects.filter(tenant__in=organization_ids).values("park")
@@ -36,7 +42,16 @@ def enterprise_parks(organization_ids) -> QuerySet:
     return Park.objects.filter(Q(pk__in=held) | Q(pk__in=leased) | Q(pk__in=bought) | Q(pk__in=filed)).order_by("name")
 
 
-def catalogue(user, *, aspect: str | None = None, q: str = "") -> list[dict]:
+class CatalogueGroup(TypedDict):
+    """One aspect of the catalogue (the page reads it by key)."""
+
+    aspect: str
+    label: StrOrPromise
+    services: list[Service]
+    scenarios: list[Scenario]
+
+
+def catalogue(user: Actor, *, aspect: str | None = None, q: str = "") -> list[CatalogueGroup]:
     """The active services the user may see, grouped by aspect in the aspects' order, with their scenarios."""
     services = Service.objects.restrict(user).filter(is_active=True).select_related("provider").order_by("name")
     scenarios = Scenario.objects.restrict(user).select_related("provider").order_by("name")
@@ -45,7 +60,7 @@ def catalogue(user, *, aspect: str | None = None, q: str = "") -> list[dict]:
     if q.strip():
         services = services.filter(Service.search_filter(q, user))
         scenarios = scenarios.filter(Scenario.search_filter(q, user))
-    by_aspect: dict[str, dict] = {
+    by_aspect: dict[str, CatalogueGroup] = {
         value: {"aspect": value, "label": label, "services": [], "scenarios": []} for value, label in Aspect.choices
     }
     for service in services:
@@ -64,7 +79,11 @@ def _hours_between(later: str, earlier: str) -> str:
     return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 3600.0)"
 
 
-def duration_stats(requests: QuerySet, *, end: str, group_by: str | None = None) -> dict:
+#: per group value (None for all): count, mean hours, median hours
+DurationStats = dict[Any, tuple[int, float | None, float | None]]
+
+
+def duration_stats(requests: QuerySet[ServiceRequest], *, end: str, group_by: str | None = None) -> DurationStats:
     """Count, mean and median hours from filing to ``end`` ("responded_at" or "resolved_at"), per group.
 
     One query: window functions rank the durations for the median, on SQLite and PostgreSQL alike.
@@ -108,7 +127,14 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def filtered_requests(user, *, date_from=None, date_to=None, park=None, aspect: str | None = None) -> QuerySet:
+def filtered_requests(
+    user: Actor,
+    *,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    park: Park | int | None = None,
+    aspect: str | None = None,
+) -> QuerySet[ServiceRequest]:
     """Requests the user may see, filed in the period (dates inclusive, local time) in the park and aspect."""
     requests = ServiceRequest.objects.restrict(user)
     tz = timezone.get_current_timezone()
@@ -124,15 +150,98 @@ def filtered_requests(user, *, date_from=None, date_to=None, park=None, aspect: 
     return requests
 
 
+class StatusRow(TypedDict):
+    status: str
+    label: str
+    requests: int
+
+
+class AspectRow(TypedDict):
+    aspect: str
+    label: str
+    requests: int
+    open: int
+    done: int
+    response_mean_hours: float | None
+    response_median_hours: float | None
+    response_within_target: float | None
+    resolution_mean_days: float | None
+    resolution_median_days: float | None
+    resolution_within_target: float | None
+    rated: int
+    mean_rating: float | None
+    enterprises: int
+
+
+class ParkRow(TypedDict):
+    park: int
+    name: str
+    requests: int
+    open: int
+    done: int
+    mean_rating: float | None
+    enterprises: int
+
+
+class ResponseFigures(TypedDict):
+    measured: int
+    mean_hours: float | None
+    median_hours: float | None
+    target_hours: float | None
+    within_target: int
+    within_target_share: float | None
+
+
+class ResolutionFigures(TypedDict):
+    measured: int
+    mean_days: float | None
+    median_days: float | None
+    target_days: float | None
+    within_target: int
+    within_target_share: float | None
+
+
+class RatingRow(TypedDict):
+    rating: int
+    requests: int
+
+
+class Satisfaction(TypedDict):
+    rated: int
+    mean_rating: float | None
+    distribution: list[RatingRow]
+
+
+class RequestFigures(TypedDict):
+    """``request_figures``: a mapping, as the figures page, its charts, its XLSX and the API read it by key."""
+
+    date_from: datetime.date | None
+    date_to: datetime.date | None
+    requests: int
+    open: int
+    done: int
+    declined: int
+    overdue_response: int
+    overdue_resolution: int
+    by_status: list[StatusRow]
+    by_aspect: list[AspectRow]
+    by_park: list[ParkRow]
+    response: ResponseFigures
+    resolution: ResolutionFigures
+    satisfaction: Satisfaction
+    enterprises: int
+    enterprises_served: int
+
+
 def request_figures(
-    user,
+    user: Actor,
     *,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
-    park=None,
+    park: Park | int | None = None,
     aspect: str | None = None,
     now: datetime.datetime | None = None,
-) -> dict:
+) -> RequestFigures:
     """Requests by aspect, park and status; time to respond and resolve against target; satisfaction;
     enterprises served. Durations are in hours (resolution also in days); shares are 0..1."""
     now = now or timezone.now()
@@ -180,7 +289,7 @@ def request_figures(
     targets = plain.aggregate(
         response_hours=Avg("service__response_target_hours"), resolution_days=Avg("service__resolution_target_days")
     )
-    aspects = []
+    aspects: list[AspectRow] = []
     for value, label in Aspect.choices:
         row = per_aspect.get(value)
         if row is None:

@@ -15,16 +15,20 @@ answers NotFound, one the user may see but not act on PermissionDenied.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core import writes
+from parkos.core.actors import Actor
 from parkos.core.errors import NotFound
 from parkos.core.permissions import Action, Scope, can, scope_of
+from parkos.directory.models import Organization
 from parkos.services.models import (
     OPEN_STATUSES,
     RequestMessage,
@@ -34,6 +38,12 @@ from parkos.services.models import (
     ServiceRequest,
     Status,
 )
+from parkos.users.models import User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from parkos.parks.models import Park
 
 #: transition name -> (statuses it may start from, status it leads to)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -52,32 +62,36 @@ TRANSITION_LABELS = {
 }
 
 
-def is_enterprise_side(user) -> bool:
+def is_enterprise_side(*, user: Actor) -> bool:
     """True for users who act for an organization (enterprise users), not for the operator."""
     return scope_of(user) == Scope.ORGANIZATION
 
 
-def acts_for(user, organization_id: int) -> bool:
-    return is_enterprise_side(user) and user.scope_organization_ids().filter(pk=organization_id).exists()
+def acts_for(*, user: Actor, organization_id: int | None) -> bool:
+    return (
+        is_enterprise_side(user=user)
+        and isinstance(user, User)
+        and user.scope_organization_ids().filter(pk=organization_id).exists()
+    )
 
 
-def is_staff_for(user, request: ServiceRequest) -> bool:
+def is_staff_for(*, user: Actor, request: ServiceRequest) -> bool:
     """Operator-side users who may change ``request`` (service staff of its park, operator admins)."""
-    if is_enterprise_side(user):
+    if is_enterprise_side(user=user):
         return False
     return ServiceRequest.objects.restrict(user, Action.CHANGE).filter(pk=request.pk).exists()
 
 
-def allowed_transitions(request: ServiceRequest, user) -> list[str]:
+def allowed_transitions(*, request: ServiceRequest, user: Actor) -> list[str]:
     """The transitions ``user`` may apply to ``request`` now (for the buttons on its page)."""
-    if not is_staff_for(user, request):
+    if not is_staff_for(user=user, request=request):
         return []
     return [name for name, (sources, _target) in TRANSITIONS.items() if request.status in sources]
 
 
-def _locked(request: ServiceRequest, user) -> ServiceRequest:
+def _locked(request: ServiceRequest, user: Actor) -> ServiceRequest:
     """The request, locked for update, if ``user`` may see it (NotFound otherwise)."""
-    current = (
+    current: ServiceRequest | None = (
         ServiceRequest.objects.restrict(user, Action.VIEW)
         .select_for_update(of=("self",))
         .select_related("service")
@@ -92,7 +106,7 @@ def _locked(request: ServiceRequest, user) -> ServiceRequest:
 # -- routing ---------------------------------------------------------------------------------------
 
 
-def route_request(request: ServiceRequest):
+def route_request(*, request: ServiceRequest) -> User | None:
     """The desk member for the request's aspect who is assigned to its park and has the fewest open requests.
 
     Ties go to the member with the lowest ID. None when the aspect has no desk or no member in the park.
@@ -112,10 +126,10 @@ def route_request(request: ServiceRequest):
     return members.first()
 
 
-def request_assign_if_unrouted(request: ServiceRequest) -> ServiceRequest:
+def request_assign_if_unrouted(*, request: ServiceRequest) -> ServiceRequest:
     """Route a request that has no assignee yet (after a form, import or API created it)."""
     if request.assigned_to_id is None and request.status in OPEN_STATUSES:
-        member = route_request(request)
+        member = route_request(request=request)
         if member is not None:
             request.assigned_to = member
             request.save(update_fields=["assigned_to", "last_updated"])
@@ -127,9 +141,9 @@ def request_assign_if_unrouted(request: ServiceRequest) -> ServiceRequest:
 
 def request_file(
     *,
-    user,
-    enterprise,
-    park,
+    user: Actor,
+    enterprise: Organization,
+    park: Park,
     service: Service,
     title: str,
     description: str = "",
@@ -154,10 +168,12 @@ def request_file(
     return writes.save(request, user=user, created=True)
 
 
-def _transition(request: ServiceRequest, user, name: str, *, now=None) -> ServiceRequest:
+def _transition(
+    request: ServiceRequest, user: Actor, name: str, *, now: datetime.datetime | None = None
+) -> ServiceRequest:
     sources, target = TRANSITIONS[name]
     current = _locked(request, user)
-    if not is_staff_for(user, current):
+    if not is_staff_for(user=user, request=current):
         raise PermissionDenied(_("Only service staff move a request's status."))
     if current.status not in sources:
         raise ValidationError(
@@ -176,55 +192,57 @@ def _transition(request: ServiceRequest, user, name: str, *, now=None) -> Servic
         current.resolved_at = max(now, current.requested_at)
         fields.append("resolved_at")
     if current.assigned_to_id is None and name in ("accept", "start"):
-        current.assigned_to = user  # whoever takes it on owns it
+        current.assigned_to = cast(User, user)  # whoever takes it on owns it
         fields.append("assigned_to")
     current.save(update_fields=fields)
     return current
 
 
-def request_accept(*, request: ServiceRequest, user, now=None) -> ServiceRequest:
+def request_accept(*, request: ServiceRequest, user: Actor, now: datetime.datetime | None = None) -> ServiceRequest:
     """Accept a new request (its first response, if staff have not answered yet)."""
     with transaction.atomic():
         return _transition(request, user, "accept", now=now)
 
 
-def request_start(*, request: ServiceRequest, user, now=None) -> ServiceRequest:
+def request_start(*, request: ServiceRequest, user: Actor, now: datetime.datetime | None = None) -> ServiceRequest:
     """Start (or resume) work on an accepted request, or one that was waiting for the enterprise."""
     with transaction.atomic():
         return _transition(request, user, "start", now=now)
 
 
-def request_wait(*, request: ServiceRequest, user, now=None) -> ServiceRequest:
+def request_wait(*, request: ServiceRequest, user: Actor, now: datetime.datetime | None = None) -> ServiceRequest:
     """Put the request on hold until the enterprise answers (its next message resumes the work)."""
     with transaction.atomic():
         return _transition(request, user, "wait", now=now)
 
 
-def request_done(*, request: ServiceRequest, user, now=None) -> ServiceRequest:
+def request_done(*, request: ServiceRequest, user: Actor, now: datetime.datetime | None = None) -> ServiceRequest:
     """Close the request as done; the enterprise may then rate it."""
     with transaction.atomic():
         return _transition(request, user, "done", now=now)
 
 
-def request_decline(*, request: ServiceRequest, user, reason: str, now=None) -> ServiceRequest:
+def request_decline(
+    *, request: ServiceRequest, user: Actor, reason: str, now: datetime.datetime | None = None
+) -> ServiceRequest:
     """Decline a request, saying why: the reason is posted to the conversation."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the request is declined; the enterprise reads it.")})
     with transaction.atomic():
         declined = _transition(request, user, "decline", now=now)
-        RequestMessage.objects.create(request=declined, author=user, body=reason)
+        RequestMessage.objects.create(request=declined, author=cast(User, user), body=reason)
         return declined
 
 
-def request_apply_message(message: RequestMessage, *, now=None) -> None:
+def request_apply_message(*, message: RequestMessage, now: datetime.datetime | None = None) -> None:
     """What a new message does to its request: staff's first message is the response; the enterprise's
     answer to a request waiting for it resumes the work."""
     request = message.request
     now = now or timezone.now()
     author = message.author
-    fields = []
-    if is_enterprise_side(author):
+    fields: list[str] = []
+    if is_enterprise_side(user=author):
         if request.status == Status.WAITING:
             request.status = Status.IN_PROGRESS
             fields.append("status")
@@ -235,7 +253,14 @@ def request_apply_message(message: RequestMessage, *, now=None) -> None:
         request.save(update_fields=[*fields, "last_updated"])
 
 
-def request_message(*, request: ServiceRequest, user, body: str, attachment=None, now=None) -> RequestMessage:
+def request_message(
+    *,
+    request: ServiceRequest,
+    user: Actor,
+    body: str,
+    attachment: File[Any] | None = None,
+    now: datetime.datetime | None = None,
+) -> RequestMessage:
     """Post a message (with an optional file) to a request's conversation.
 
     The enterprise writes in its own requests, staff in the requests they may change; a closed
@@ -244,31 +269,31 @@ def request_message(*, request: ServiceRequest, user, body: str, attachment=None
     body = (body or "").strip()
     with transaction.atomic():
         current = _locked(request, user)
-        if not (acts_for(user, current.enterprise_id) or is_staff_for(user, current)):
+        if not (acts_for(user=user, organization_id=current.enterprise_id) or is_staff_for(user=user, request=current)):
             raise PermissionDenied(_("You may not write in this request's conversation."))
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         if not body:
             errors["body"] = _("Write a message.")
         if current.status not in OPEN_STATUSES:
             errors["body"] = _("The request is closed; file a new request to ask again.")
         if errors:
             raise ValidationError(errors)
-        message = RequestMessage(request=current, author=user, body=body)
+        message = RequestMessage(request=current, author=cast(User, user), body=body)
         if attachment:
             message.attachment = attachment
         message.full_clean()
         message.save()
-        request_apply_message(message, now=now)
+        request_apply_message(message=message, now=now)
         return message
 
 
-def request_rate(*, request: ServiceRequest, user, rating: int, comment: str = "") -> ServiceRequest:
+def request_rate(*, request: ServiceRequest, user: Actor, rating: int, comment: str = "") -> ServiceRequest:
     """The enterprise rates a done request from 1 to 5 (it may change its rating later)."""
     with transaction.atomic():
         current = _locked(request, user)
-        if not acts_for(user, current.enterprise_id):
+        if not acts_for(user=user, organization_id=current.enterprise_id):
             raise PermissionDenied(_("Only the enterprise that filed the request rates it."))
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         if current.status != Status.DONE:
             errors["rating"] = _("A request can be rated only once it is done.")
         try:
@@ -288,18 +313,25 @@ def request_rate(*, request: ServiceRequest, user, rating: int, comment: str = "
 # -- scenarios -------------------------------------------------------------------------------------
 
 
-def _scenario_membership(scenario: Scenario, user, organization, *, joining: bool, today=None) -> Scenario:
+def _scenario_membership(
+    scenario: Scenario,
+    user: Actor,
+    organization: Organization | int,
+    *,
+    joining: bool,
+    today: datetime.date | None = None,
+) -> Scenario:
     if not Scenario.objects.restrict(user, Action.VIEW).filter(pk=scenario.pk).exists():
         raise NotFound(_("No such scenario."))
-    organization_id = getattr(organization, "pk", organization)
+    organization_id: int = organization.pk if isinstance(organization, Organization) else organization
     try:  # an id is checked before it is written: a missing one is a field error, not an IntegrityError
         exists = scenario.participants.model.objects.filter(pk=int(organization_id)).exists()
     except (TypeError, ValueError):
         exists = False
     if not exists:
         raise ValidationError({"organization": _("No such organization.")})
-    if is_enterprise_side(user):
-        if not acts_for(user, organization_id):
+    if is_enterprise_side(user=user):
+        if not acts_for(user=user, organization_id=organization_id):
             raise PermissionDenied(_("You may join or leave scenarios only for your own enterprise."))
     elif not Scenario.objects.restrict(user, Action.CHANGE).filter(pk=scenario.pk).exists():
         raise PermissionDenied(_("You may not change this scenario's participants."))
@@ -313,13 +345,15 @@ def _scenario_membership(scenario: Scenario, user, organization, *, joining: boo
     return scenario
 
 
-def scenario_join(*, scenario: Scenario, user, organization, today=None) -> Scenario:
+def scenario_join(
+    *, scenario: Scenario, user: Actor, organization: Organization | int, today: datetime.date | None = None
+) -> Scenario:
     """Add ``organization`` to the scenario's participants (an enterprise user: only its own)."""
     with transaction.atomic():
         return _scenario_membership(scenario, user, organization, joining=True, today=today)
 
 
-def scenario_leave(*, scenario: Scenario, user, organization) -> Scenario:
+def scenario_leave(*, scenario: Scenario, user: Actor, organization: Organization | int) -> Scenario:
     """Take ``organization`` off the scenario's participants."""
     with transaction.atomic():
         return _scenario_membership(scenario, user, organization, joining=False)
@@ -328,26 +362,31 @@ def scenario_leave(*, scenario: Scenario, user, organization) -> Scenario:
 # -- the write rules of requests and messages (core.writes) ----------------------------------------
 
 
-def _not_enterprise(user, obj) -> bool:
-    return not is_enterprise_side(user)
+def _not_enterprise(user: Actor, obj: ServiceRequest) -> bool:
+    return not is_enterprise_side(user=user)
 
 
-def _on_filing_only(user, obj) -> bool:
+def _on_filing_only(user: Actor, obj: ServiceRequest) -> bool:
     """The enterprise a request is for is chosen when it is filed; only admins move it later."""
     return obj.pk is None or scope_of(user) == Scope.EVERYTHING
 
 
-def _filed_at_by_staff(user, obj) -> bool:
+def _filed_at_by_staff(user: Actor, obj: ServiceRequest) -> bool:
     """Staff may record when the enterprise asked while filing for it; afterwards only admins correct it."""
-    return scope_of(user) == Scope.EVERYTHING or (obj.pk is None and not is_enterprise_side(user))
+    return scope_of(user) == Scope.EVERYTHING or (obj.pk is None and not is_enterprise_side(user=user))
 
 
-def _validate_request(request: ServiceRequest, *, user, created: bool) -> None:
-    errors = {}
-    if created and is_enterprise_side(user) and not acts_for(user, request.enterprise_id):
+def _validate_request(request: ServiceRequest, *, user: Actor, created: bool) -> None:
+    errors: dict[str, StrOrPromise] = {}
+    if created and is_enterprise_side(user=user) and not acts_for(user=user, organization_id=request.enterprise_id):
         errors["enterprise"] = _("You may file requests only for your own enterprise.")
-    staff_in_parks = not is_enterprise_side(user) and scope_of(user) == Scope.PARKS
-    if created and staff_in_parks and not user.scope_park_ids().filter(pk=request.park_id).exists():
+    staff_in_parks = not is_enterprise_side(user=user) and scope_of(user) == Scope.PARKS
+    if (
+        created
+        and staff_in_parks
+        and isinstance(user, User)
+        and not user.scope_park_ids().filter(pk=request.park_id).exists()
+    ):
         errors["park"] = _("You may file requests only in the parks you are assigned to.")
     assignee = request.assigned_to
     if assignee is not None and not _may_work_on(assignee, request):
@@ -356,16 +395,16 @@ def _validate_request(request: ServiceRequest, *, user, created: bool) -> None:
         raise ValidationError(errors)
 
 
-def _may_work_on(assignee, request: ServiceRequest) -> bool:
-    if not assignee.is_active or is_enterprise_side(assignee) or not can(assignee, ServiceRequest, Action.CHANGE):
+def _may_work_on(assignee: User, request: ServiceRequest) -> bool:
+    if not assignee.is_active or is_enterprise_side(user=assignee) or not can(assignee, ServiceRequest, Action.CHANGE):
         return False
     if scope_of(assignee) == Scope.EVERYTHING:
         return True
-    return assignee.scope_park_ids().filter(pk=request.park_id).exists()
+    return bool(assignee.scope_park_ids().filter(pk=request.park_id).exists())
 
 
-def _request_saved(request: ServiceRequest, *, user, created: bool) -> None:
-    request_assign_if_unrouted(request)
+def _request_saved(request: ServiceRequest, *, user: Actor, created: bool) -> None:
+    request_assign_if_unrouted(request=request)
 
 
 _WORKFLOW = writes.FieldGuard(
@@ -386,19 +425,19 @@ writes.register(
 )
 
 
-def _validate_message(message: RequestMessage, *, user, created: bool) -> None:
+def _validate_message(message: RequestMessage, *, user: Actor, created: bool) -> None:
     if created and message.request_id and message.request.status not in OPEN_STATUSES:
         raise ValidationError({"request": _("The request is closed; file a new request to ask again.")})
 
 
-def _message_before_save(message: RequestMessage, *, user, created: bool) -> None:
+def _message_before_save(message: RequestMessage, *, user: Actor, created: bool) -> None:
     if created and message.author_id is None and getattr(user, "is_authenticated", False):
         message.author = user
 
 
-def _message_saved(message: RequestMessage, *, user, created: bool) -> None:
+def _message_saved(message: RequestMessage, *, user: Actor, created: bool) -> None:
     if created:
-        request_apply_message(message)
+        request_apply_message(message=message)
 
 
 writes.register(

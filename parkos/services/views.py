@@ -81,7 +81,7 @@ class ScenarioViews(ObjectViews):
 
         participants = obj.participants.order_by("name")
         own = []
-        if is_enterprise_side(user):
+        if is_enterprise_side(user=user):
             joined = set(participants.values_list("pk", flat=True))
             for organization in user.organizations.order_by("name"):
                 own.append({"organization": organization, "joined": organization.pk in joined})
@@ -125,16 +125,18 @@ class ServiceRequestViews(ObjectViews):
     @classmethod
     def queryset(cls, user, action=Action.VIEW):
         rows = super().queryset(user, action)
-        if action == Action.CHANGE and is_enterprise_side(user):
+        if action == Action.CHANGE and is_enterprise_side(user=user):
             rows = rows.filter(status=Status.NEW)  # an enterprise edits what it wrote until staff take it on
         return rows
 
     @classmethod
     def detail_extra(cls, obj, user) -> dict:
         conversation = obj.messages.select_related("author").order_by("created", "pk")
-        may_write = obj.is_open and (acts_for(user, obj.enterprise_id) or is_staff_for(user, obj))
-        transitions = [(name, TRANSITION_LABELS[name]) for name in allowed_transitions(obj, user)]
-        may_rate = obj.status == Status.DONE and acts_for(user, obj.enterprise_id)
+        may_write = obj.is_open and (
+            acts_for(user=user, organization_id=obj.enterprise_id) or is_staff_for(user=user, request=obj)
+        )
+        transitions = [(name, TRANSITION_LABELS[name]) for name in allowed_transitions(request=obj, user=user)]
+        may_rate = obj.status == Status.DONE and acts_for(user=user, organization_id=obj.enterprise_id)
         return {
             "conversation": conversation,
             "message_form": forms.ConversationForm() if may_write else None,
@@ -147,7 +149,7 @@ class ServiceRequestViews(ObjectViews):
             "status_colour": tables.STATUS_COLOURS.get(obj.status, "secondary"),
             "response_overdue": obj.is_response_overdue(),
             "resolution_overdue": obj.is_resolution_overdue(),
-            "enterprise_side": is_enterprise_side(user),
+            "enterprise_side": is_enterprise_side(user=user),
         }
 
 
@@ -165,7 +167,7 @@ class RequestMessageViews(ObjectViews):
     @classmethod
     def queryset(cls, user, action=Action.VIEW):
         rows = super().queryset(user, action)
-        if action in (Action.CHANGE, Action.DELETE) and is_enterprise_side(user):
+        if action in (Action.CHANGE, Action.DELETE) and is_enterprise_side(user=user):
             rows = rows.filter(author=user)  # an enterprise user edits only what it wrote
         return rows
 

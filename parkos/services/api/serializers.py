@@ -51,7 +51,7 @@ class ScenarioSerializer(PrimaryModelSerializer):
         user = getattr(request, "user", None)
         from parkos.services.services import is_enterprise_side
 
-        if user is not None and is_enterprise_side(user):
+        if user is not None and is_enterprise_side(user=user):
             # an enterprise sees that it joined, not which other enterprises did
             own = self.context.get("_own_organizations")
             if own is None:  # once per response, not per row
@@ -122,7 +122,7 @@ class ServiceRequestSerializer(PrimaryModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        if user is not None and is_enterprise_side(user):
+        if user is not None and is_enterprise_side(user=user):
             fields["assigned_to"].read_only = True
             fields["requested_at"].read_only = True
             if self.instance is not None and not isinstance(self.instance, list | tuple):

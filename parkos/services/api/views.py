@@ -73,7 +73,7 @@ class ServiceRequestViewSet(PrimaryModelViewSet):
 
     def get_queryset(self):
         rows = super().get_queryset()
-        if self.action in ("update", "partial_update") and workflow.is_enterprise_side(self.request.user):
+        if self.action in ("update", "partial_update") and workflow.is_enterprise_side(user=self.request.user):
             rows = rows.filter(status=Status.NEW)  # as on the pages: an enterprise edits its request until taken on
         return rows
 
@@ -158,7 +158,9 @@ class RequestMessageViewSet(PrimaryModelViewSet):
 
     def get_queryset(self):
         rows = super().get_queryset()
-        if self.action in ("update", "partial_update", "destroy") and workflow.is_enterprise_side(self.request.user):
+        if self.action in ("update", "partial_update", "destroy") and workflow.is_enterprise_side(
+            user=self.request.user
+        ):
             rows = rows.filter(author=self.request.user)
         return rows
 
