@@ -16,10 +16,12 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 FORMAT = 1
 DUMPS = {"sqlite": "database.sqlite3", "postgresql": "database.dump"}
@@ -29,7 +31,16 @@ class BackupError(Exception):
     """A backup or restore that cannot go ahead; the message says why and what to do."""
 
 
-def backup(*, output: Path, connection, media_root: Path | None = None) -> Path:
+@dataclass(frozen=True)
+class Restored:
+    """What a restore brought back: the database's vendor, when the backup was made, and how many files."""
+
+    vendor: str
+    created: str | None
+    files: int
+
+
+def backup(*, output: Path, connection: BaseDatabaseWrapper, media_root: Path | None = None) -> Path:
     """Write the database of ``connection`` and the files under ``media_root`` to the archive ``output``."""
     media_root = Path(media_root or settings.MEDIA_ROOT)
     vendor = _vendor(connection)
@@ -62,7 +73,7 @@ def backup(*, output: Path, connection, media_root: Path | None = None) -> Path:
     return output
 
 
-def restore(*, archive: Path, connection, media_root: Path | None = None) -> dict:
+def restore(*, archive: Path, connection: BaseDatabaseWrapper, media_root: Path | None = None) -> Restored:
     """Restore ``archive`` into the empty database of ``connection`` and the empty ``media_root``."""
     media_root = Path(media_root or settings.MEDIA_ROOT)
     vendor = _vendor(connection)
@@ -98,16 +109,17 @@ def restore(*, archive: Path, connection, media_root: Path | None = None) -> dic
         if (Path(work) / "media").is_dir():
             shutil.copytree(Path(work) / "media", media_root, dirs_exist_ok=True)
             files = sum(1 for p in media_root.rglob("*") if p.is_file())
-    return {"vendor": vendor, "created": manifest.get("created"), "files": files}
+    return Restored(vendor=vendor, created=manifest.get("created"), files=files)
 
 
-def _vendor(connection) -> str:
-    if connection.vendor not in DUMPS:
-        raise ImproperlyConfigured(f"Backups support SQLite and PostgreSQL, not {connection.vendor}.")
-    return connection.vendor
+def _vendor(connection: BaseDatabaseWrapper) -> str:
+    vendor: str = connection.vendor
+    if vendor not in DUMPS:
+        raise ImproperlyConfigured(f"Backups support SQLite and PostgreSQL, not {vendor}.")
+    return vendor
 
 
-def _run(command: list[str], connection) -> None:
+def _run(command: list[str], connection: BaseDatabaseWrapper) -> None:
     """Run a PostgreSQL client with the connection's server, user and password in its environment."""
     if shutil.which(command[0]) is None:
         raise BackupError(

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -23,26 +23,30 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
-from parkos.core.models import ChangeLoggedModel, ObjectChange
+from parkos.core.models import ChangeLoggedModel, ObjectChange, PrimaryModel
 
 if TYPE_CHECKING:
+    from parkos.core.actors import Actor
     from parkos.users.models import User
+
+#: a model instance's field values as JSON-safe data, keyed by field name
+FieldValues = dict[str, Any]
 
 
 @dataclass
 class ChangeContext:
     request: object | None = None
-    user: object | None = None
+    user: Actor | None = None
     source: str = "web"
     origin: str = ""
     origin_url: str = ""
     request_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
-    def acting_user(self):
+    def acting_user(self) -> User | None:
         user = self.user
         if user is None and self.request is not None:
             user = getattr(self.request, "user", None)
-        if user is not None and getattr(user, "is_authenticated", False):
+        if user is not None and user.is_authenticated:
             return user
         return None
 
@@ -52,7 +56,12 @@ _current: ContextVar[ChangeContext | None] = ContextVar("parkos_change_context",
 
 @contextlib.contextmanager
 def change_context(
-    *, request=None, user=None, source: str = "web", origin: str = "", origin_url: str = ""
+    *,
+    request: object | None = None,
+    user: Actor | None = None,
+    source: str = "web",
+    origin: str = "",
+    origin_url: str = "",
 ) -> Iterator[ChangeContext]:
     """Attribute the changes made inside to ``user`` via ``source``; ``origin`` names what they came from."""
     context = ChangeContext(request=request, user=user, source=source, origin=origin, origin_url=origin_url)
@@ -73,9 +82,9 @@ def current_user() -> User | None:
     return context.acting_user() if context else None
 
 
-def serialize(instance) -> dict:
+def serialize(instance: models.Model) -> FieldValues:
     """The instance's field values as JSON-safe data (foreign keys as their IDs)."""
-    data = {}
+    data: FieldValues = {}
     excluded = set(getattr(instance, "changelog_exclude", ()))
     for f in instance._meta.concrete_fields:
         if f.name in excluded or f.name == "password":
@@ -88,14 +97,15 @@ def serialize(instance) -> dict:
         for f in instance._meta.many_to_many:
             if f.name not in excluded:
                 data[f.name] = sorted(getattr(instance, f.name).values_list("pk", flat=True))
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    values: FieldValues = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return values
 
 
 #: what the change log keeps of a value it must not show (see PrimaryModel.changelog_redacted)
 REDACTED = "•••"
 
 
-def redact_history(instance) -> int:
+def redact_history(instance: PrimaryModel) -> int:
     """Blank the redacted fields in every change already recorded for ``instance`` (it just became confidential)."""
     fields = instance.changelog_redacted()
     changes = ObjectChange.objects.filter(
@@ -113,7 +123,7 @@ def redact_history(instance) -> int:
     return len(updated)
 
 
-def _related(instance) -> tuple[ContentType | None, int | None]:
+def _related(instance: models.Model) -> tuple[ContentType | None, int | None]:
     parent_field = getattr(instance, "changelog_parent", None)
     if not parent_field:
         return None, None
@@ -121,10 +131,11 @@ def _related(instance) -> tuple[ContentType | None, int | None]:
     if parent_id is None:
         return None, None
     parent_model = instance._meta.get_field(parent_field).related_model
+    assert isinstance(parent_model, type), f"{parent_field} is not a foreign key"
     return ContentType.objects.get_for_model(parent_model), parent_id
 
 
-def _record(instance, action: str, before: dict | None, after: dict | None) -> ObjectChange:
+def _record(instance: models.Model, action: str, before: FieldValues | None, after: FieldValues | None) -> ObjectChange:
     context = _current.get() or ChangeContext(source="system")
     user = context.acting_user()
     related_type, related_id = _related(instance)
@@ -146,19 +157,21 @@ def _record(instance, action: str, before: dict | None, after: dict | None) -> O
     )
 
 
-def _is_logged(sender) -> bool:
+def _is_logged(sender: type[models.Model]) -> bool:
     return issubclass(sender, ChangeLoggedModel)
 
 
-def _before_save(sender, instance, raw=False, **kwargs):
-    if raw or not _is_logged(sender) or instance.pk is None:
+def _before_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+    if raw or not isinstance(instance, ChangeLoggedModel) or instance.pk is None:
         return
     old = sender._base_manager.filter(pk=instance.pk).first()
     instance._changelog_before = serialize(old) if old is not None else None
 
 
-def _after_save(sender, instance, created, raw=False, **kwargs):
-    if raw or not _is_logged(sender):
+def _after_save(
+    sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    if raw or not isinstance(instance, ChangeLoggedModel):
         return
     before = None if created else getattr(instance, "_changelog_before", None)
     after = serialize(instance)
@@ -173,13 +186,21 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
     instance._changelog_before = after
 
 
-def _after_delete(sender, instance, **kwargs):
+def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if not _is_logged(sender):
         return
     _record(instance, ObjectChange.ChangeAction.DELETE, serialize(instance), None).save()
 
 
-def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+def _m2m_changed(
+    sender: type[models.Model],
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    model: type[models.Model],
+    pk_set: set[Any] | None,
+    **kwargs: Any,
+) -> None:
     if reverse or action not in {"post_add", "post_remove", "post_clear"} or not _is_logged(type(instance)):
         return
     field_name = next((f.name for f in type(instance)._meta.many_to_many if f.remote_field.through is sender), None)
@@ -205,7 +226,7 @@ def log_bulk_create(objects: Iterable[ChangeLoggedModel], *, batch_size: int = 2
     return len(records)
 
 
-def update_logged(objects: Iterable[ChangeLoggedModel], **values) -> int:
+def update_logged(objects: Iterable[ChangeLoggedModel], **values: Any) -> int:
     """Set ``values`` on ``objects`` in one UPDATE (which sends no signals) and log each object that changed.
 
     Returns the number of objects changed; those already holding the values are left alone.

@@ -27,7 +27,7 @@ def neutralise(value: object) -> object:
     return value
 
 
-def xlsx_bytes(sheets: Iterable[tuple[str, Iterable[Sequence]]]) -> bytes:
+def xlsx_bytes(sheets: Iterable[tuple[str, Iterable[Sequence[object]]]]) -> bytes:
     """A workbook of (sheet title, rows), in order.
 
     Rows may be generators: the workbook is write-only, so a sheet of a million rows is streamed,

@@ -8,6 +8,8 @@ a geodesic area, which is all a plausibility check needs.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -15,14 +17,27 @@ from django.utils.translation import gettext_lazy as _
 EARTH_RADIUS_M = 6_371_008.8
 
 
-def _rings(geometry: dict) -> list[list[list[float]]]:
+#: a GeoJSON object as parsed from JSON
+GeoJSON = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SvgOutline:
+    """An SVG path (``d``) and the width and height of its viewBox."""
+
+    d: str
+    width: str
+    height: str
+
+
+def _rings(geometry: GeoJSON) -> list[list[list[float]]]:
     """The outer rings of a Polygon or MultiPolygon."""
     if geometry["type"] == "Polygon":
         return [geometry["coordinates"][0]]
     return [polygon[0] for polygon in geometry["coordinates"]]
 
 
-def validate_polygon(value) -> None:
+def validate_polygon(value: object) -> None:
     """A GeoJSON Polygon or MultiPolygon with closed rings of at least four lon/lat positions."""
     if value in (None, "", {}):
         return
@@ -58,7 +73,7 @@ def validate_polygon(value) -> None:
                 raise ValidationError(_("A ring must end where it starts."), code="closed")
 
 
-def polygon_area_m2(geometry: dict | None) -> float | None:
+def polygon_area_m2(geometry: GeoJSON | None) -> float | None:
     """Approximate area in m² of the outer rings (holes ignored)."""
     if not geometry:
         return None
@@ -70,7 +85,7 @@ def polygon_area_m2(geometry: dict | None) -> float | None:
     return total
 
 
-def centroid(geometry: dict | None) -> tuple[float, float] | None:
+def centroid(geometry: GeoJSON | None) -> tuple[float, float] | None:
     """Mean of the outer ring vertices: good enough to place a marker."""
     if not geometry:
         return None
@@ -78,7 +93,7 @@ def centroid(geometry: dict | None) -> tuple[float, float] | None:
     return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
 
 
-def svg_path(geometry: dict | None, size: int = 240) -> dict | None:
+def svg_path(geometry: GeoJSON | None, size: int = 240) -> SvgOutline | None:
     """An SVG path and viewBox that draw the outline, north up, aspect kept."""
     if not geometry:
         return None
@@ -94,4 +109,4 @@ def svg_path(geometry: dict | None, size: int = 240) -> dict | None:
     for ring in rings:
         coords = [f"{(p[0] - min_x) * x_scale * scale:.1f},{(max_y - p[1]) * scale:.1f}" for p in ring]
         parts.append("M" + " L".join(coords) + " Z")
-    return {"d": " ".join(parts), "width": f"{width * scale:.1f}", "height": f"{height * scale:.1f}"}
+    return SvgOutline(d=" ".join(parts), width=f"{width * scale:.1f}", height=f"{height * scale:.1f}")

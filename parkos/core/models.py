@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -37,6 +37,8 @@ class ChangeLoggedModel(models.Model):
     changelog_parent: ClassVar[str | None] = None
     #: fields left out of change records (timestamps change on every save)
     changelog_exclude: ClassVar[tuple[str, ...]] = ("created", "last_updated")
+    #: the values before a save, kept by the change log from pre_save to post_save (not a field)
+    _changelog_before: dict[str, Any] | None
 
     class Meta:
         abstract = True

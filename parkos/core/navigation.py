@@ -4,11 +4,16 @@ An app lists its models in ``menu_models`` on its AppConfig; nothing else is nee
 model's list come from ``menu_links(user)`` on the AppConfig, as (label, url) pairs.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 
-from django.apps import apps
+from django.apps import AppConfig, apps
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
+from parkos.core.actors import Actor
+from parkos.core.models import PrimaryModel
 from parkos.core.permissions import can
 
 
@@ -25,7 +30,15 @@ class MenuGroup:
     items: list[MenuItem]
 
 
-def menu_for(user) -> list[MenuGroup]:
+def menu_model(config: AppConfig, name: str) -> type[PrimaryModel]:
+    """A model an app lists in ``menu_models``: a PrimaryModel, with its URL names and its scope."""
+    model = config.get_model(name)
+    if not issubclass(model, PrimaryModel):
+        raise ImproperlyConfigured(f"{config.label}.menu_models: {name} is not a PrimaryModel.")
+    return model
+
+
+def menu_for(user: Actor | None) -> list[MenuGroup]:
     if user is None or not user.is_authenticated:
         return []
     groups = []
@@ -34,7 +47,7 @@ def menu_for(user) -> list[MenuGroup]:
         links = config.menu_links(user) if hasattr(config, "menu_links") else []
         items = [MenuItem(label=str(label), url=url, add_url=None) for label, url in links]
         for model_name in getattr(config, "menu_models", ()):
-            model = config.get_model(model_name)
+            model = menu_model(config, model_name)
             if can(user, model, "view"):
                 items.append(
                     MenuItem(

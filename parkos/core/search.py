@@ -1,27 +1,34 @@
 """Global search: every model in the navigation, through the same permission rule as its list."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from parkos.core.actors import Actor
+from parkos.core.models import PrimaryModel
+from parkos.core.navigation import menu_model
 from parkos.core.permissions import Action, can, crosses_many
 
 
 @dataclass
 class SearchGroup:
     label: str
-    results: list
+    results: list[PrimaryModel]
     more_url: str
     has_more: bool
 
 
-def searchable_models() -> list:
-    return [config.get_model(name) for config in apps.get_app_configs() for name in getattr(config, "menu_models", ())]
+def searchable_models() -> list[type[PrimaryModel]]:
+    return [
+        menu_model(config, name) for config in apps.get_app_configs() for name in getattr(config, "menu_models", ())
+    ]
 
 
-def global_fields(model) -> tuple[str, ...]:
+def global_fields(model: type[PrimaryModel]) -> tuple[str, ...]:
     """The search fields that cost no join per row: the model's own columns and to-many subqueries.
 
     A parcel is found by its number here, and its park by the park's name; the list pages' search
@@ -30,7 +37,7 @@ def global_fields(model) -> tuple[str, ...]:
     return tuple(f for f in model.search_fields if "__" not in f or crosses_many(model, f))
 
 
-def global_search(user, text: str, per_type: int = 5) -> list[SearchGroup]:
+def global_search(user: Actor | None, text: str, per_type: int = 5) -> list[SearchGroup]:
     text = text.strip()
     if len(text) < 2:
         return []

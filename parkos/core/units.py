@@ -9,11 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Self, overload
 
 from django.db import models
 from django.utils.formats import number_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 M2_PER_MU = Decimal(10000) / Decimal(15)
 
@@ -23,7 +27,7 @@ class AreaUnit(models.TextChoices):
     MU = "mu", _("mu (亩)")
 
 
-AREA_UNIT_SYMBOLS = {AreaUnit.SQUARE_METRE: "m²", AreaUnit.MU: _("mu")}
+AREA_UNIT_SYMBOLS: dict[str, str | StrPromise] = {AreaUnit.SQUARE_METRE: "m²", AreaUnit.MU: _("mu")}
 
 # Suffixes people write after a number, mapped to the unit they mean.
 _AREA_SUFFIXES = {
@@ -162,7 +166,13 @@ class MoneyProperty:
         self.amount_field = amount_field
         self.currency_field = currency_field
 
-    def __get__(self, instance, owner=None):
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> Self: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> Money | None: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> Self | Money | None:
         if instance is None:
             return self
         amount = getattr(instance, self.amount_field)
@@ -170,7 +180,7 @@ class MoneyProperty:
             return None
         return Money(amount, getattr(instance, self.currency_field) or DEFAULT_CURRENCY)
 
-    def __set__(self, instance, value: Money | None) -> None:
+    def __set__(self, instance: object, value: Money | None) -> None:
         setattr(instance, self.amount_field, None if value is None else value.amount)
         if value is not None:
             setattr(instance, self.currency_field, value.currency)

@@ -3,6 +3,7 @@
 from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,8 +14,8 @@ class APIRootView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(exclude=True)
-    def get(self, request):
-        endpoints = {}
+    def get(self, request: Request) -> Response:
+        endpoints: dict[str, str] = {}
         for model in searchable_models():
             try:
                 url = reverse(f"{model._meta.app_label}-api:{model._meta.model_name}-list")

@@ -28,8 +28,8 @@ def outline(geometry: dict[str, Any] | None) -> str:
     return format_html(
         '<svg class="outline" viewBox="-4 -4 {} {}" width="240" role="img" aria-label="{}">'
         '<path d="{}" fill="rgba(32,107,196,.15)" stroke="#206bc4" stroke-width="2"/></svg>',
-        float(shape["width"]) + 8,
-        float(shape["height"]) + 8,
+        float(shape.width) + 8,
+        float(shape.height) + 8,
         _("outline"),
-        shape["d"],
+        shape.d,
     )

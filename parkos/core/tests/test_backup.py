@@ -54,7 +54,7 @@ class BackupRestoreTests(TransactionTestCase):
         self.addCleanup(target.close)
         restored_media = self.tmp / "restored-media"
         done = restore(archive=archive, connection=target, media_root=restored_media)
-        self.assertEqual(done["files"], 1)
+        self.assertEqual(done.files, 1)
         with target.cursor() as cursor:
             cursor.execute(f"SELECT name FROM {Organization._meta.db_table} WHERE id = %s", [self.org.pk])
             self.assertEqual(cursor.fetchone(), ("Backed Up Ltd",))

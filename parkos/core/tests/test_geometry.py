@@ -20,7 +20,7 @@ def test_centroid_and_outline():
     lon, lat = centroid(SQUARE_KM)
     assert lon == pytest.approx(121.60525) and lat == pytest.approx(31.2045)
     shape = svg_path(SQUARE_KM)
-    assert shape["d"].startswith("M") and shape["d"].endswith("Z")
+    assert shape is not None and shape.d.startswith("M") and shape.d.endswith("Z")
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,9 @@
 
 import sys
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from parkos.core.cli import acting_user
 from parkos.core.permissions import Action
@@ -13,13 +14,15 @@ from parkos.core.resources import EXPORT_FORMATS, export_bytes, registered_label
 class Command(BaseCommand):
     help = "Export the rows of MODEL (e.g. organization or parks.landparcel) as CSV or XLSX."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("model", help=f"one of: {', '.join(registered_labels())}")
         parser.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="csv")
         parser.add_argument("-o", "--output", type=Path, help="file to write (default: standard output, CSV only)")
         parser.add_argument("--user", help="act as this user (default: the only superuser)")
 
-    def handle(self, *args, model, format, output, user, **options):
+    def handle(
+        self, *args: Any, model: str, format: str, output: Path | None, user: str | None, **options: Any
+    ) -> None:
         try:
             resource_class = resource_for(model)
         except KeyError as exc:

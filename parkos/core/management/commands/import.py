@@ -1,8 +1,9 @@
 """`parkos import MODEL FILE [--dry-run]`: import a CSV or XLSX file, all rows or none."""
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from parkos.core.cli import acting_user, progress_bar
 from parkos.core.resources import load_dataset, registered_labels, resource_for
@@ -11,13 +12,13 @@ from parkos.core.resources import load_dataset, registered_labels, resource_for
 class Command(BaseCommand):
     help = "Import rows of MODEL (e.g. organization or parks.landparcel) from a .csv or .xlsx file."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("model", help=f"one of: {', '.join(registered_labels())}")
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
         parser.add_argument("--user", help="act as this user (default: the only superuser)")
 
-    def handle(self, *args, model, file, dry_run, user, **options):
+    def handle(self, *args: Any, model: str, file: Path, dry_run: bool, user: str | None, **options: Any) -> None:
         try:
             resource_class = resource_for(model)
         except KeyError as exc:
