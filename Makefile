@@ -19,9 +19,11 @@ PYTEST_WORKERS ?= 2
 # --dist loadscope keeps each test class on one worker, so its setUpTestData runs once.
 PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --dist loadscope --durations=10
 PYTEST := PARKOS_DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS)
+# API fuzzing: examples per operation, user and mode for `make fuzz` (the test suite's short run makes 5).
+FUZZ_EXAMPLES ?= 50
 
 .PHONY: help install demo test lint test-sqlite test-postgres postgres debian-packages static \
-	bench bench-investment bench-leasing bench-evaluation bench-intake messages lock
+	bench bench-investment bench-leasing bench-evaluation bench-intake messages lock fuzz
 
 help:
 	@echo "make demo           install everything, load the demo data, serve at http://127.0.0.1:8000"
@@ -30,6 +32,7 @@ help:
 	@echo "make lint           ruff check, mypy (strict on core, services and selectors), no model change without its migration"
 	@echo "make test-sqlite    the test suite on SQLite only"
 	@echo "make test-postgres  the test suite on PostgreSQL only (starts it if needed)"
+	@echo "make fuzz           schemathesis against every API operation, FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) new examples each (the suite runs 5)"
 	@echo "make bench          the registry benchmark (bench/registry.py)"
 	@echo "make bench-investment  the investment figures and report benchmark (bench/investment.py)"
 	@echo "make bench-leasing  the occupancy and rent roll benchmark (bench/leasing.py)"
@@ -80,6 +83,12 @@ postgres:
 test-postgres: $(VENV)/.installed postgres
 	@echo "== Tests on PostgreSQL ($(POSTGRES_URL))"
 	DATABASE_URL=$(POSTGRES_URL) $(PYTEST)
+
+# The suite's short run (tests/fuzz, 5 fixed examples) at length, with new examples each time; its own test
+# database (SQLite; DATABASE_URL=postgres://... for PostgreSQL), login throttling off. docs/operations.md, Fuzzing.
+fuzz: $(VENV)/.installed
+	@echo "== API fuzzing: $(FUZZ_EXAMPLES) examples per operation, user and mode"
+	PARKOS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PARKOS_FUZZ_SEED=random PARKOS_DEBUG=1 $(BIN)/pytest -p no:xdist tests/fuzz -q
 
 bench: $(VENV)/.installed
 	PARKOS_DEBUG=1 $(BIN)/python bench/registry.py

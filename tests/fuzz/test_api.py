@@ -5,7 +5,8 @@ be a server error (5xx), and every status code, content type and body must be on
 
 The run is bounded: PARKOS_FUZZ_EXAMPLES examples per operation, user and mode (default 5, the short run the
 test suite makes); `make fuzz` makes a longer one. PARKOS_FUZZ_SEED fixes the examples (default 0, so the short
-run is the same every time); PARKOS_FUZZ_SEED=random draws new ones. The requests go straight to the WSGI
+run is the same every time); PARKOS_FUZZ_SEED=random draws new ones; PARKOS_FUZZ_ONLY=text fuzzes only the
+operations whose label ("POST /api/land/parcel-flags/") contains the text. The requests go straight to the WSGI
 application (no server, no network), on the test database with a small demo loaded, login throttling off.
 """
 
@@ -33,6 +34,8 @@ from parkos.wsgi import application
 
 EXAMPLES = int(os.environ.get("PARKOS_FUZZ_EXAMPLES", "5"))
 SEED = os.environ.get("PARKOS_FUZZ_SEED", "0")
+#: only the operations whose label ("POST /api/land/parcel-flags/") contains this text, to reproduce a failure
+ONLY = os.environ.get("PARKOS_FUZZ_ONLY", "")
 #: the demo at its smallest: six parks, a few hundred enterprises, one account per role
 DEMO_SCALE = 0.01
 #: the operator admin reaches every object; the park manager is scoped to one brand's parks
@@ -96,6 +99,8 @@ def test_every_operation_answers_as_documented(username, demo_tokens, fuzz_setti
     failures, operations, started = {}, 0, time.monotonic()
     for result in schema.get_all_operations():
         operation = result.ok()
+        if ONLY not in operation.label:
+            continue
         operations += 1
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             failure = _run_operation(operation, mode, headers)

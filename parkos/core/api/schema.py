@@ -3,10 +3,11 @@
 What each error means is decided once, in core.api.views.exception_handler and the router; this class says the
 same in the schema, so that a client (and the fuzzing test, tests/fuzz) can rely on it:
 
-- 400 a rule broken, with the messages by field (request bodies, query filters);
+- 400 a rule broken, with the messages by field (request bodies, query filters, workflow steps);
 - 401 no or a wrong API token, 403 the role may not do this;
 - 404 no such object, or one outside the user's scope (STYLE.md 15), or a page past the end of a list;
-- 409 a delete that other records block; 412 an update over a newer save (If-Match).
+- 409 a delete that other records block; 412 an update over a newer save (If-Match);
+- 415 a body in a media type the operation does not read (or a malformed multipart body).
 """
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -23,14 +24,15 @@ class ErrorSerializer(serializers.Serializer):
 class ValidationErrorSerializer(serializers.Serializer):
     """A validation error's body: the messages of each field under its name, non_field_errors for the whole."""
 
-    # the other keys are the fields of the request or the filters of the list, each with its messages
+    # The other keys are the fields of the request or the filters of the list, each with its messages; a request
+    # the API could not read at all (malformed JSON) has its sentence under "detail" (which is also a field name).
     non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
-    # a request the API could not read at all (malformed JSON, an unreadable file) says so in one sentence
-    detail = serializers.CharField(required=False)
 
 
 _ERRORS = {
-    "400": OpenApiResponse(ValidationErrorSerializer, description="A rule broken: the messages by field."),
+    "400": OpenApiResponse(
+        ValidationErrorSerializer, description="A rule broken (the messages by field), or a request not readable."
+    ),
     "401": OpenApiResponse(ErrorSerializer, description="No or an invalid API token."),
     "403": OpenApiResponse(ErrorSerializer, description="The user's role may not do this."),
     "404": OpenApiResponse(ErrorSerializer, description="No such object, or none the user may see."),
@@ -38,6 +40,7 @@ _ERRORS = {
     "412": OpenApiResponse(
         ErrorSerializer, description="Someone saved this object after the version sent in If-Match."
     ),
+    "415": OpenApiResponse(ErrorSerializer, description="A body in a media type the operation does not read."),
 }
 
 
@@ -54,8 +57,9 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _error_codes(self, operation: dict) -> list[str]:
         parameters = operation.get("parameters", [])
-        takes_input = "requestBody" in operation or any(p["in"] == "query" for p in parameters)
-        codes = ["400"] if takes_input else []
+        # a write can break a rule even without a body (a workflow step the object's state does not allow)
+        reads_only = self.method in ("GET", "DELETE") and not any(p["in"] == "query" for p in parameters)
+        codes = [] if reads_only else ["400"]
         codes += ["401", "403"]
         if any(p["in"] == "path" for p in parameters) or any(p["name"] == "page" for p in parameters):
             codes.append("404")
@@ -63,4 +67,6 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append("409")
         if self.method in ("PUT", "PATCH"):
             codes.append("412")
+        if "requestBody" in operation:
+            codes.append("415")
         return codes

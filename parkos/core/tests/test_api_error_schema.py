@@ -27,6 +27,12 @@ def test_detail_operations_document_404_updates_412_and_deletes_409(schema):
     }
 
 
+def test_writes_document_400_even_without_a_body_and_415_with_one(schema):
+    assert "400" in schema["paths"]["/api/services/requests/{id}/done/"]["post"]["responses"]
+    assert {"400", "415"} <= set(schema["paths"]["/api/parks/parks/"]["post"]["responses"])
+    assert "400" not in schema["paths"]["/api/parks/parks/{id}/"]["get"]["responses"]
+
+
 def test_list_operations_document_400_for_bad_filters_and_404_past_the_last_page(schema):
     responses = schema["paths"]["/api/parks/parks/"]["get"]["responses"]
     assert responses["400"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ValidationError"}
