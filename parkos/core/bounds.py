@@ -25,9 +25,10 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import BaseValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +41,14 @@ LATEST_DATE = datetime.date(2200, 12, 31)
 _CONTROL_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
-def _show(value) -> str:
+#: a bound: a number or a date
+Limit = Decimal | datetime.date
+
+
+def _show(value: object) -> str:
     if isinstance(value, Decimal):
         return f"{value:,}"
     if isinstance(value, datetime.date):
@@ -49,16 +56,16 @@ def _show(value) -> str:
     return str(value)
 
 
-class _RangeMessage:
+class _RangeMessage(BaseValidator):
     """A bound whose message names both ends of the range ("Enter a value between 0 and 999,999,999,999.99")."""
 
     code = "out_of_range"
 
-    def __init__(self, limit_value, *, lower, upper, message):
+    def __init__(self, limit_value: Limit, *, lower: Limit, upper: Limit, message: str | StrPromise) -> None:
         super().__init__(limit_value, message=message)
         self.lower, self.upper = lower, upper
 
-    def __call__(self, value):
+    def __call__(self, value: Any) -> None:
         if value is None:
             return
         cleaned = self.clean(value)
@@ -71,20 +78,20 @@ class _RangeMessage:
                 params={"lower": _show(self.lower), "upper": _show(self.upper), "value": value},
             )
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Any:
         # A DateTimeField is bounded by the day, so one pair of limits serves both kinds of field.
         return value.date() if isinstance(value, datetime.datetime) else value
 
 
 @deconstructible
 class LowerBoundValidator(_RangeMessage, MinValueValidator):
-    def __init__(self, lower, upper, message):
+    def __init__(self, lower: Limit, upper: Limit, message: str | StrPromise) -> None:
         super().__init__(lower, lower=lower, upper=upper, message=message)
 
 
 @deconstructible
 class UpperBoundValidator(_RangeMessage, MaxValueValidator):
-    def __init__(self, lower, upper, message):
+    def __init__(self, lower: Limit, upper: Limit, message: str | StrPromise) -> None:
         super().__init__(upper, lower=lower, upper=upper, message=message)
 
 
@@ -95,10 +102,10 @@ class NoControlCharactersValidator:
     code = "control_character"
     message = _("Remove the control character U+%(code)04X from this text (at position %(position)s).")
 
-    def __init__(self, multiline: bool = False):
+    def __init__(self, multiline: bool = False) -> None:
         self.multiline = multiline
 
-    def __call__(self, value):
+    def __call__(self, value: object) -> None:
         if not isinstance(value, str):
             return
         found = (_CONTROL_IN_TEXT if self.multiline else _CONTROL_IN_LINE).search(value)
@@ -107,7 +114,7 @@ class NoControlCharactersValidator:
                 self.message, code=self.code, params={"code": ord(found.group()), "position": found.start() + 1}
             )
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, NoControlCharactersValidator) and other.multiline == self.multiline
 
 
@@ -116,7 +123,7 @@ NUMBER_MESSAGE = _("Enter a value between %(lower)s and %(upper)s.")
 DATE_MESSAGE = _("Enter a date between %(lower)s and %(upper)s.")
 
 
-def decimal_bounds(field: models.DecimalField) -> tuple[Decimal, Decimal]:
+def decimal_bounds(field: models.DecimalField[Any, Any]) -> tuple[Decimal, Decimal]:
     """(lowest, highest) value ``field`` keeps exactly on every database."""
     places = field.decimal_places
     step = Decimal(1).scaleb(-places)
@@ -124,13 +131,17 @@ def decimal_bounds(field: models.DecimalField) -> tuple[Decimal, Decimal]:
     return (Decimal(0).quantize(step) if _non_negative(field) else -upper), upper
 
 
-def _non_negative(field) -> bool:
+def _non_negative(field: models.Field[Any, Any]) -> bool:
     if getattr(field, "non_negative", False):
         return True
     return any(isinstance(v, MinValueValidator) and v.limit_value == 0 for v in field.validators)
 
 
-def bounds_for(field) -> list:
+#: a validator bounds_for gives a field
+BoundValidator = LowerBoundValidator | UpperBoundValidator | NoControlCharactersValidator
+
+
+def bounds_for(field: models.Field[Any, Any]) -> list[BoundValidator]:
     """The bound validators ``field`` should carry (none for a field people never type)."""
     if isinstance(field, models.DecimalField):
         lower, upper = decimal_bounds(field)
@@ -147,7 +158,7 @@ def bounds_for(field) -> list:
     return []
 
 
-def bound_model_fields(model) -> None:
+def bound_model_fields(model: type[models.Model]) -> None:
     """Give each field of ``model`` its bounds (once)."""
     for field in model._meta.local_fields:
         validators = field.validators  # Django's list for this field, built once and kept
@@ -169,7 +180,7 @@ def bound_all_models() -> None:
             bound_model_fields(model)
 
 
-def integer_range(field, using: str = "default") -> tuple[int, int] | None:
+def integer_range(field: models.Field[Any, Any], using: str = "default") -> tuple[int, int] | None:
     """(lowest, highest) value the column of integer ``field`` (a key followed to its target) stores; None
     for a field that is not an integer."""
     from django.db import connections
@@ -181,7 +192,7 @@ def integer_range(field, using: str = "default") -> tuple[int, int] | None:
     return connections[using].ops.integer_field_range(field.get_internal_type())
 
 
-def is_stored_id(model, value, using: str = "default") -> bool:
+def is_stored_id(model: type[models.Model], value: object, using: str = "default") -> bool:
     """Whether ``value`` can be a key of ``model`` at all (a whole number in its column's range), so that a
     lookup by it never reaches the database with a number the driver refuses (SQLite: OverflowError)."""
     bounds = integer_range(model._meta.pk, using)

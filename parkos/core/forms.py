@@ -1,33 +1,55 @@
 """Form bases: every model form gets the user, sees only what the user may see, and renders alike."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core import writes
 from parkos.core.bounds import is_stored_id
 from parkos.core.fields import AreaFormField, JSONTextField
+from parkos.core.models import RestrictedQuerySet
+
+if TYPE_CHECKING:
+    from parkos.core.actors import Actor
+
+    # ModelForm takes its model as a type parameter for mypy only (Django's class is not subscriptable).
+    _ModelForm = forms.ModelForm[models.Model]
+else:
+    _ModelForm = forms.ModelForm
 
 
-class APISelectMixin:
+class APISelectMixin(forms.Select):
     """Render only the chosen options; the browser looks up the rest through the API.
 
     A plain select of 100,000 organizations would weigh megabytes; static/core/parkos.js turns this
     into a search-as-you-type box (tom-select) fed by ``data-api-url``.
     """
 
-    def __init__(self, api_url: str, attrs=None):
+    def __init__(self, api_url: str, attrs: Mapping[str, Any] | None = None) -> None:
         super().__init__(attrs={**(attrs or {}), "data-api-url": api_url, "class": "form-select api-select"})
 
-    def optgroups(self, name, value, attrs=None):
-        model = self.choices.queryset.model
+    def optgroups(
+        self, name: str, value: list[Any], attrs: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
+        # a ModelChoiceIterator, which the stubs type as a plain iterable of choices
+        choices: models.QuerySet[models.Model] = self.choices.queryset  # type: ignore[attr-defined]
+        model = choices.model
         chosen = [v for v in value if v not in ("", None) and is_stored_id(model, v)]  # ?park=<20 digits>: none
-        options = [] if self.allow_multiple_selected else [self.create_option(name, "", "---------", not chosen, 0)]
+        options: list[dict[str, Any]] = (
+            [] if self.allow_multiple_selected else [self.create_option(name, "", "---------", not chosen, 0)]
+        )
         if chosen:
             try:
-                queryset = self.choices.queryset.filter(pk__in=chosen)
+                queryset = choices.filter(pk__in=chosen)
                 options += [
                     self.create_option(name, obj.pk, str(obj), True, len(options) + i) for i, obj in enumerate(queryset)
                 ]
@@ -44,8 +66,10 @@ class APISelectMultiple(APISelectMixin, forms.SelectMultiple):
     pass
 
 
-def use_api_select(field: forms.ModelChoiceField) -> None:
+def use_api_select(field: forms.ModelChoiceField[Any]) -> None:
     """Swap a related-record field's widget for an API-backed search box when the table is large."""
+    if field.queryset is None:
+        return
     model = field.queryset.model
     api_url = api_list_url(model)
     if api_url is None or getattr(model, "few_rows", False):
@@ -55,7 +79,7 @@ def use_api_select(field: forms.ModelChoiceField) -> None:
     field.widget.choices = field.choices
 
 
-def api_list_url(model) -> str | None:
+def api_list_url(model: type[models.Model]) -> str | None:
     try:
         return reverse(f"{model._meta.app_label}-api:{model._meta.model_name}-list")
     except NoReverseMatch:
@@ -75,16 +99,16 @@ def style_widget(field: forms.Field) -> None:
         widget.attrs["class"] = f"{classes} {css}".strip()
 
 
-def restrict_choices(form: forms.BaseForm, user) -> None:
+def restrict_choices(form: forms.BaseForm, user: Actor | None) -> None:
     """Limit every choice of a related record to the rows the user may see; large ones become APISelect."""
     for field in form.fields.values():
-        if isinstance(field, forms.ModelChoiceField) and hasattr(field.queryset, "restrict"):
+        if isinstance(field, forms.ModelChoiceField) and isinstance(field.queryset, RestrictedQuerySet):
             field.queryset = field.queryset.restrict(user, "view")
             use_api_select(field)
         style_widget(field)
 
 
-def model_formfield(db_field, **kwargs):
+def model_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
     """Form fields as people expect them: date pickers, https by default, JSON without 'null'."""
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")  # 'example.cn' means https://example.cn
@@ -95,7 +119,7 @@ def model_formfield(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class PrimaryModelForm(forms.ModelForm):
+class PrimaryModelForm(_ModelForm):
     """Base for every model form: takes the acting user and restricts related choices to what they see."""
 
     class Meta:
@@ -105,7 +129,7 @@ class PrimaryModelForm(forms.ModelForm):
     #: when the object was last saved as the user opened it: a save over someone else's is refused (core.writes)
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args: Any, user: Actor | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         if self.instance.pk:
@@ -135,19 +159,19 @@ class ImportForm(forms.Form):
         help_text=_("CSV (UTF-8) or Excel (.xlsx) with a header row; export a list to get a template."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             style_widget(field)
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        name = upload.name.lower()
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        name = (upload.name or "").lower()
         if not name.endswith((".csv", ".xlsx")):
             raise forms.ValidationError(
                 _("Upload a .csv or .xlsx file; '%(name)s' is neither.") % {"name": upload.name}
             )
-        if upload.size > 50 * 1024 * 1024:
+        if (upload.size or 0) > 50 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 50 MB; split it into several imports."))
         return upload
 
@@ -160,7 +184,7 @@ def date_input() -> forms.DateInput:
 class ReportFilterForm(forms.Form):
     """A GET filter form: unbound fields take their defaults, related choices only what the user sees."""
 
-    def __init__(self, data=None, *, user, **kwargs):
+    def __init__(self, data: QueryDict | dict[str, Any] | None = None, *, user: Actor | None, **kwargs: Any) -> None:
         data = data.copy() if data is not None else {}
         for name, value in self.defaults().items():
             if not data.get(name):
@@ -169,11 +193,13 @@ class ReportFilterForm(forms.Form):
         self.user = user
         restrict_choices(self, user)
 
-    def defaults(self) -> dict:
+    def defaults(self) -> dict[str, Any]:
+        """Values of the fields a request leaves empty, by field name."""
         return {}
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean gives cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The end of the period is before its start."))

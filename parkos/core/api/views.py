@@ -1,17 +1,26 @@
 """ViewSet base: CRUD through the same permission rule and the one write path (core.writes)."""
 
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from rest_framework import status, viewsets
 from rest_framework.exceptions import NotFound as ApiNotFound
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.viewsets import ViewSetMixin
 
 from parkos.core import writes
 from parkos.core.errors import NotFound
-from parkos.core.permissions import Action
+from parkos.core.models import PrimaryModel
+from parkos.core.permissions import Action, restrict
+
+_P = TypeVar("_P", bound=PrimaryModel)
 
 _ACTIONS = {
     "list": Action.VIEW,
@@ -23,36 +32,39 @@ _ACTIONS = {
 }
 
 
-class PrimaryModelViewSet(viewsets.ModelViewSet):
+class PrimaryModelViewSet(viewsets.ModelViewSet[_P]):
     """Subclasses set ``queryset`` (with select_related), ``serializer_class`` and ``filterset_class``."""
 
     ordering_fields = "__all__"
 
-    def get_queryset(self):
-        action = _ACTIONS.get(self.action, Action.VIEW)
-        return super().get_queryset().restrict(self.request.user, action)
+    _etag_object: _P | None = None
 
-    def perform_destroy(self, instance):
+    def get_queryset(self) -> QuerySet[_P]:
+        action = _ACTIONS.get(self.action or "", Action.VIEW)
+        return restrict(super().get_queryset(), self.request.user, action)  # as QuerySet.restrict does
+
+    def perform_destroy(self, instance: _P) -> None:
         writes.delete(instance, user=self.request.user)
 
-    def get_serializer_context(self):
+    def get_serializer_context(self) -> Mapping[str, Any]:
         # If-Match: "<version>" makes an update refuse to overwrite a newer save (412, core.writes.Conflict).
         if_match = self.request.headers.get("If-Match", "").strip()
         return {**super().get_serializer_context(), "version": if_match.removeprefix("W/").strip('"') or None}
 
-    def finalize_response(self, request, response, *args, **kwargs):
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
-        instance = getattr(self, "_etag_object", None)
+        instance = self._etag_object
         if instance is not None and response.status_code < 300:
             response["ETag"] = f'"{writes.version_of(instance)}"'
         return response
 
-    def get_object(self):
-        self._etag_object = super().get_object()
-        return self._etag_object
+    def get_object(self) -> _P:
+        instance = super().get_object()
+        self._etag_object = instance
+        return instance
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus the write path's errors: a rule broken is a 400 naming its field,
     an object pushed out of the user's scope a 403, a delete blocked by other records a 409,
     an update over a newer save (If-Match) a 412, an object a service cannot find (core.errors.NotFound) a 404."""
@@ -78,7 +90,7 @@ class Router(DefaultRouter):
 
     include_format_suffixes = False
 
-    def get_lookup_regex(self, viewset, lookup_prefix=""):
+    def get_lookup_regex(self, viewset: type[ViewSetMixin], lookup_prefix: str = "") -> str:
         """Detail routes take numeric ids only: ``/requests/abc/accept/`` is a 404, not a database error."""
         kwarg = getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")
         return f"(?P<{lookup_prefix}{kwarg}>{getattr(viewset, 'lookup_value_regex', '[0-9]+')})"
