@@ -74,7 +74,8 @@ class IndicatorFiling(PrimaryModel):
         "floor_area",
     )
     #: what an enterprise user may not set on its own filing: where it sits, how its land was found, incidents
-    STAFF_ONLY: ClassVar[tuple[str, ...]] = ("park", "parcel", "land_rule", "major_incident")
+    #: (and when production started: it can take an enterprise out of the evaluation)
+    STAFF_ONLY: ClassVar[tuple[str, ...]] = ("park", "parcel", "land_rule", "major_incident", "production_start")
 
     organization = models.ForeignKey(
         "directory.Organization",
