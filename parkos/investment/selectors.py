@@ -8,28 +8,38 @@ reader may not see. Confidential projects are counted (figures are aggregates) b
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
+from parkos.core.actors import Actor
 from parkos.core.units import DEFAULT_CURRENCY
+from parkos.directory.models import Industry, Organization
 from parkos.investment.models import (
     STAGE_ORDER,
     Agreement,
+    AgreementQuerySet,
     Commitment,
     CommitmentStatus,
     ExchangeRate,
     ImplementationStatus,
     Party,
     Project,
+    ProjectQuerySet,
     Stage,
     StageChange,
     commitment_status_q,
 )
+from parkos.parks.models import Park, ParkBrand
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 #: the commitment kinds whose targets are the floor area leased and sold under agreements
 AREA_KINDS = {
@@ -40,17 +50,24 @@ AREA_KINDS = {
 
 def rate_base_currency() -> str:
     """The currency ExchangeRate.rate is expressed in (one unit of a currency is worth ``rate`` of this)."""
-    return getattr(settings, "PARKOS_REPORT_CURRENCY", DEFAULT_CURRENCY)
+    return cast(str, getattr(settings, "PARKOS_REPORT_CURRENCY", DEFAULT_CURRENCY))
 
 
 # --- pipeline figures ---------------------------------------------------------------------------
 
 
-def _pk(value):
-    return getattr(value, "pk", value)
+def _pk(value: Park | ParkBrand | Organization | int) -> int:
+    return cast(int, getattr(value, "pk", value))
 
 
-def filtered_projects(user, *, park=None, brand=None, industry=None, stage=None) -> QuerySet:
+def filtered_projects(
+    user: Actor,
+    *,
+    park: Park | int | None = None,
+    brand: ParkBrand | int | None = None,
+    industry: Industry | int | None = None,
+    stage: str | None = None,
+) -> ProjectQuerySet:
     """The projects ``user`` may see, narrowed by the figure filters (industry includes its sub-industries)."""
     projects = Project.objects.restrict(user)
     if park:
@@ -58,8 +75,6 @@ def filtered_projects(user, *, park=None, brand=None, industry=None, stage=None)
     if brand:
         projects = projects.filter(park__brand=_pk(brand))
     if industry:
-        from parkos.directory.models import Industry
-
         if not isinstance(industry, Industry):
             industry = Industry.objects.get(pk=industry)
         # A subquery, not a join: the planner then uses the project's industry index.
@@ -70,7 +85,7 @@ def filtered_projects(user, *, park=None, brand=None, industry=None, stage=None)
     return projects
 
 
-def latest_rates(currencies, on: datetime.date) -> dict[str, Decimal]:
+def latest_rates(currencies: Iterable[str], on: datetime.date) -> dict[str, Decimal]:
     """The latest rate valid on ``on`` for each of ``currencies`` (in the rate base currency); one query."""
     base = rate_base_currency()
     rates = {base: Decimal(1)}
@@ -86,7 +101,65 @@ def latest_rates(currencies, on: datetime.date) -> dict[str, Decimal]:
     return rates
 
 
-def investment_by_currency(signed: QuerySet, *, currency: str, on: datetime.date) -> dict:
+class CurrencyInvestment(TypedDict):
+    currency: str
+    amount: Decimal
+    projects: int
+    rate: Decimal | None
+    converted: Decimal | None
+
+
+class Investment(TypedDict):
+    currency: str
+    by_currency: list[CurrencyInvestment]
+    total: Decimal
+    missing_rates: list[str]
+
+
+class AgreementArea(TypedDict):
+    leased: Decimal
+    purchased: Decimal
+    total: Decimal
+    agreements: int
+
+
+class StageReached(TypedDict):
+    stage: str
+    label: StrOrPromise
+    reached: int
+    next_share: float | None
+
+
+class StageTime(TypedDict):
+    stage: str
+    label: StrOrPromise
+    stays: int
+    mean_days: float | None
+    median_days: float | None
+
+
+class StageCount(TypedDict):
+    stage: str
+    label: StrOrPromise
+    projects: int
+
+
+class PipelineFigures(TypedDict):
+    """``pipeline_figures``: a mapping, as the figures page, its XLSX and the API read it by key."""
+
+    date_from: datetime.date
+    date_to: datetime.date
+    currency: str
+    projects: int
+    signed: int
+    investment: Investment
+    area: AgreementArea
+    stages: list[StageCount]
+    conversion: list[StageReached]
+    time_in_stage: list[StageTime]
+
+
+def investment_by_currency(signed: QuerySet[Project], *, currency: str, on: datetime.date) -> Investment:
     """Planned investment of ``signed`` projects per currency and converted to ``currency`` at the rates of ``on``.
 
     A currency without a rate is listed in ``missing_rates`` and left out of ``total``, never silently
@@ -98,15 +171,17 @@ def investment_by_currency(signed: QuerySet, *, currency: str, on: datetime.date
         .annotate(amount=Sum("planned_investment_amount"), projects=Count("pk"))
         .order_by()
     )
-    per_currency: dict[str, dict] = {}
+    per_currency: dict[str, CurrencyInvestment] = {}
     for row in rows:  # one row per currency
         code = row["planned_investment_currency"] or DEFAULT_CURRENCY
-        entry = per_currency.setdefault(code, {"currency": code, "amount": Decimal(0), "projects": 0})
+        entry = per_currency.setdefault(
+            code, {"currency": code, "amount": Decimal(0), "projects": 0, "rate": None, "converted": None}
+        )
         entry["amount"] += row["amount"]
         entry["projects"] += row["projects"]
     rates = latest_rates([*per_currency, currency], on)
     target_rate = rates.get(currency)
-    total, missing = Decimal(0), []
+    total, missing = Decimal(0), list[str]()
     for code, entry in sorted(per_currency.items()):
         if code == currency:
             entry["rate"] = Decimal(1)
@@ -114,12 +189,14 @@ def investment_by_currency(signed: QuerySet, *, currency: str, on: datetime.date
             entry["rate"] = rates[code] / target_rate
         else:
             entry["rate"] = None
-        if entry["rate"] is None:
+        rate = entry["rate"]
+        if rate is None:
             entry["converted"] = None
             missing.append(code)
         else:
-            entry["converted"] = (entry["amount"] * entry["rate"]).quantize(Decimal("0.01"))
-            total += entry["converted"]
+            converted = (entry["amount"] * rate).quantize(Decimal("0.01"))
+            entry["converted"] = converted
+            total += converted
     return {
         "currency": currency,
         "by_currency": [per_currency[code] for code in sorted(per_currency)],
@@ -128,7 +205,14 @@ def investment_by_currency(signed: QuerySet, *, currency: str, on: datetime.date
     }
 
 
-def agreement_area(user, *, date_from, date_to, park=None, brand=None) -> dict:
+def agreement_area(
+    user: Actor,
+    *,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    park: Park | int | None = None,
+    brand: ParkBrand | int | None = None,
+) -> AgreementArea:
     """Floor area (m²) leased and sold under agreements signed in the period: targets of area commitments."""
     agreements = (
         Agreement.objects.restrict(user)
@@ -147,7 +231,9 @@ def agreement_area(user, *, date_from, date_to, park=None, brand=None) -> dict:
     return {"leased": leased, "purchased": purchased, "total": leased + purchased, "agreements": sums["agreements"]}
 
 
-def stage_conversion(projects: QuerySet, *, date_from, date_to) -> list[dict]:
+def stage_conversion(
+    projects: QuerySet[Project], *, date_from: datetime.date, date_to: datetime.date
+) -> list[StageReached]:
     """Per pipeline stage: how many projects active in the period reached it, and the share that went on.
 
     Active: a stage change dated in the period. A project reached a stage when its history up to
@@ -170,8 +256,8 @@ def stage_conversion(projects: QuerySet, *, date_from, date_to) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT furthest, COUNT(*) FROM ({inner_sql}) per_project GROUP BY furthest", params)  # noqa: S608
         at = {rank: n for rank, n in cursor.fetchall() if rank is not None}  # at most one row per stage
-    reached = [sum(n for r, n in at.items() if r >= i) for i in range(len(STAGE_ORDER))]
-    rows = []
+    reached: list[int] = [sum(n for r, n in at.items() if r >= i) for i in range(len(STAGE_ORDER))]
+    rows: list[StageReached] = []
     for i, stage in enumerate(STAGE_ORDER):
         following = reached[i + 1] if i + 1 < len(STAGE_ORDER) else None
         share = following / reached[i] if following is not None and reached[i] else None
@@ -185,7 +271,7 @@ def _days_between(later: str, earlier: str) -> str:
     return f"({later} - {earlier})"  # PostgreSQL: date - date is a number of days
 
 
-def time_in_stage(projects: QuerySet, *, date_from, date_to) -> list[dict]:
+def time_in_stage(projects: QuerySet[Project], *, date_from: datetime.date, date_to: datetime.date) -> list[StageTime]:
     """Mean and median days per stage, over the stays that ended in the period.
 
     A stay runs from a project's move into a stage to its next move (consecutive StageChange rows
@@ -217,7 +303,7 @@ def time_in_stage(projects: QuerySet, *, date_from, date_to) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [*project_params, date_to, date_from, date_to, date_from, date_to])
         found = {stage: (n, mean, median) for stage, n, mean, median in cursor.fetchall()}
-    rows = []
+    rows: list[StageTime] = []
     for stage in [*STAGE_ORDER, Stage.LOST]:
         n, mean, median = found.get(stage, (0, None, None))
         if stage == Stage.LOST and not n:
@@ -235,16 +321,16 @@ def time_in_stage(projects: QuerySet, *, date_from, date_to) -> list[dict]:
 
 
 def pipeline_figures(
-    user,
+    user: Actor,
     *,
     date_from: datetime.date,
     date_to: datetime.date,
-    park=None,
-    brand=None,
-    industry=None,
+    park: Park | int | None = None,
+    brand: ParkBrand | int | None = None,
+    industry: Industry | int | None = None,
     stage: str | None = None,
     currency: str = DEFAULT_CURRENCY,
-) -> dict:
+) -> PipelineFigures:
     """The figures people ask for about the pipeline, for projects ``user`` may see.
 
     ``park``, ``brand`` and ``industry`` are objects or primary keys; the industry includes its subtree.
@@ -252,7 +338,7 @@ def pipeline_figures(
     projects = filtered_projects(user, park=park, brand=brand, industry=industry, stage=stage)
     signed_in_period = StageChange.objects.filter(stage=Stage.SIGNED, date__gte=date_from, date__lte=date_to)
     signed = projects.filter(pk__in=signed_in_period.values("project"))
-    by_stage = dict(projects.values_list("stage").annotate(n=Count("pk")).order_by())
+    by_stage: dict[str, int] = dict(projects.values_list("stage").annotate(n=Count("pk")).order_by())
     return {
         "date_from": date_from,
         "date_to": date_to,
@@ -302,20 +388,20 @@ def implementation_q(status: str, today: datetime.date) -> Q:
 class ImplementationReport:
     """The filtered agreements (annotated with ``with_implementation``) and the totals over all of them."""
 
-    agreements: QuerySet
+    agreements: AgreementQuerySet
     #: the same agreements without annotations or prefetches, for subqueries (exports, totals)
-    filtered: QuerySet
+    filtered: AgreementQuerySet
     by_implementation: dict[str, int]
     commitments_by_status: dict[str, int]
     agreements_by_kind: dict[str, int]
     commitments_by_kind: dict[str, int]
     today: datetime.date
 
-    def ordered_ids(self) -> QuerySet:
+    def ordered_ids(self) -> QuerySet[Agreement, int]:
         """The filtered agreements' IDs in report order: what to paginate (no grouping over every agreement)."""
         return self.filtered.order_by("-signed_on", "-pk").values_list("pk", flat=True)
 
-    def rows(self, ids) -> list[Agreement]:
+    def rows(self, ids: Iterable[int]) -> list[Agreement]:
         """The annotated, prefetched agreements with ``ids`` (a page of ``ordered_ids``), in that order."""
         ids = list(ids)
         found = {agreement.pk: agreement for agreement in self.agreements.filter(pk__in=ids)} if ids else {}
@@ -331,8 +417,15 @@ class ImplementationReport:
 
 
 def report_agreements(
-    user, *, party=None, kind=None, date_from=None, date_to=None, status=None, today=None
-) -> QuerySet:
+    user: Actor,
+    *,
+    party: Organization | int | None = None,
+    kind: str | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    status: str | None = None,
+    today: datetime.date | None = None,
+) -> AgreementQuerySet:
     """The agreements of the report, unannotated: restricted to ``user`` and filtered."""
     today = today or timezone.localdate()
     agreements = Agreement.objects.restrict(user)
@@ -350,9 +443,9 @@ def report_agreements(
 
 
 def implementation_report(
-    user,
+    user: Actor,
     *,
-    party=None,
+    party: Organization | int | None = None,
     kind: str | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
@@ -393,7 +486,7 @@ def implementation_report(
         .order_by()
     )
     commitments_by_status = dict.fromkeys(CommitmentStatus.values, 0)
-    commitments_by_kind = {}
+    commitments_by_kind: dict[str, int] = {}
     for row in per_kind:
         commitments_by_kind[row["kind"]] = sum(row[value] for value in CommitmentStatus.values)
         for value in CommitmentStatus.values:

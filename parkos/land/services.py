@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -36,11 +38,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.core import writes
+from parkos.core.actors import Actor
 from parkos.core.changelog import log_bulk_create, update_logged
 from parkos.core.models import ObjectChange
 from parkos.evaluation.models import AreaResult, EvaluationResult, EvaluationRun
 from parkos.land.models import DisposalCase, ParcelFlag
 from parkos.parks.models import LandParcel
+from parkos.users.models import User
 
 Status = LandParcel.Status
 Reason = ParcelFlag.Reason
@@ -50,14 +54,14 @@ Path = DisposalCase.Path
 #: parcels a run may (re)flag: not those already being worked off or already redeveloped
 FLAGGABLE = (Status.IN_USE, Status.IDLE, Status.INEFFICIENT)
 #: what a closed case does to its parcel's status (see the module docstring)
-STATUS_AFTER = {
+STATUS_AFTER: dict[str, str] = {
     Outcome.RETURNED: Status.IDLE,
     Outcome.IN_USE: Status.IN_USE,
     Outcome.WITHDRAWN: Status.IN_USE,
     Outcome.REDEVELOPED: Status.REDEVELOPED,
 }
 #: the outcome a case's path usually ends in, offered first when it is closed
-USUAL_OUTCOME = {
+USUAL_OUTCOME: dict[str, str] = {
     Path.UPGRADE: Outcome.IN_USE,
     Path.BUY_BACK: Outcome.RETURNED,
     Path.TRANSFER: Outcome.IN_USE,
@@ -87,13 +91,13 @@ class FlagRules:
     min_plot_ratio: Decimal | None = None
 
     @classmethod
-    def from_dict(cls, data: dict) -> FlagRules:
+    def from_dict(cls, data: Mapping[str, Any]) -> FlagRules:
         """Rules from settings or a file; a bad entry raises ValueError naming it."""
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(_("Unknown inefficient-land rule: %(names)s.") % {"names": ", ".join(unknown)})
-        values = {}
+        values: dict[str, Any] = {}
         for name, value in data.items():
             if value is None:
                 values[name] = None
@@ -116,7 +120,7 @@ class FlagRules:
         return cls(**values)
 
 
-def rules_for(scheme_name: str = "") -> FlagRules:
+def rules_for(*, scheme_name: str = "") -> FlagRules:
     """The rules for runs of a scheme: the defaults, then the setting's "*" entry, then the scheme's own."""
     configured = getattr(settings, "PARKOS_INEFFICIENT_LAND_RULES", {}) or {}
     return FlagRules.from_dict({**configured.get("*", {}), **configured.get(scheme_name, {})})
@@ -125,7 +129,7 @@ def rules_for(scheme_name: str = "") -> FlagRules:
 # --- change-logged status updates ------------------------------------------------------------------
 
 
-def _set_parcel_status(parcels, status: str, **extra) -> int:
+def _set_parcel_status(parcels: Iterable[LandParcel], status: str, **extra: Any) -> int:
     """Set ``status`` (and ``extra`` fields) on ``parcels`` in one UPDATE, each change in the change log."""
     return update_logged(parcels, status=status, **extra)
 
@@ -136,7 +140,7 @@ def _fresh(parcel: LandParcel) -> LandParcel:
     return parcel
 
 
-def _save_status(parcel: LandParcel, status: str, **extra) -> None:
+def _save_status(parcel: LandParcel, status: str, **extra: Any) -> None:
     """One parcel's status change through save(), so the change log records it like any edit."""
     changed = parcel.status != status or any(getattr(parcel, k) != v for k, v in extra.items())
     if changed:
@@ -153,11 +157,11 @@ def _open_flag_exists(reason: str) -> Exists:
     return Exists(ParcelFlag.objects.filter(parcel=OuterRef("pk"), reason=reason, cleared_on__isnull=True))
 
 
-def _format(value) -> str:
+def _format(value: Any) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
 
 
-def idle_since(parcel_ids) -> dict[int, datetime.date]:
+def idle_since(*, parcel_ids: Iterable[int]) -> dict[int, datetime.date]:
     """When each parcel last became idle, from the change log (its creation if it was created idle)."""
     content_type = ContentType.objects.get_for_model(LandParcel)
     rows = (
@@ -180,7 +184,9 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def find_inefficient(*, run, rules: FlagRules, as_of: datetime.date | None = None) -> list[tuple[int, str, str]]:
+def find_inefficient(
+    *, run: EvaluationRun, rules: FlagRules, as_of: datetime.date | None = None
+) -> list[tuple[int, str, str]]:
     """(parcel ID, reason, detail) for every parcel the rules find in ``run``; nothing written.
 
     Each rule is one query; a parcel that already has an open flag for a reason is not found again
@@ -221,10 +227,10 @@ def find_inefficient(*, run, rules: FlagRules, as_of: datetime.date | None = Non
 
     if rules.idle_years is not None:
         idle = candidates.filter(status=Status.IDLE, holder__isnull=False).exclude(_open_flag_exists(Reason.IDLE))
-        idle = dict(idle.values_list("pk", "created"))
-        since = idle_since(idle)
+        created_on = dict(idle.values_list("pk", "created"))
+        since = idle_since(parcel_ids=created_on)
         cutoff = _years_before(as_of, rules.idle_years)
-        for pk, created in idle.items():
+        for pk, created in created_on.items():
             start = since.get(pk) or (timezone.localdate(created) if created else as_of)
             if start <= cutoff:
                 detail = _("Idle since %(since)s, %(years)s years or more.") % {
@@ -251,7 +257,9 @@ def find_inefficient(*, run, rules: FlagRules, as_of: datetime.date | None = Non
 
 
 @transaction.atomic
-def flag_from_run(*, run, user, rules: FlagRules | None = None, as_of: datetime.date | None = None) -> list[ParcelFlag]:
+def flag_from_run(
+    *, run: EvaluationRun, user: Actor, rules: FlagRules | None = None, as_of: datetime.date | None = None
+) -> list[ParcelFlag]:
     """Flag the parcels ``run`` finds inefficient by ``rules`` (default: the run's scheme's); returns the new flags.
 
     The flags are bulk-created and their parcels set to ``inefficient`` in one update; both are in
@@ -262,11 +270,13 @@ def flag_from_run(*, run, user, rules: FlagRules | None = None, as_of: datetime.
             _("Only a finished run can flag parcels; this one is %(status)s.") % {"status": run.get_status_display()}
         )
     if rules is None:
-        rules = rules_for(run.scheme.name)
+        rules = rules_for(scheme_name=run.scheme.name)
     today = as_of or timezone.localdate()
     found = find_inefficient(run=run, rules=rules, as_of=today)
     flags = [
-        ParcelFlag(parcel_id=pk, reason=reason, detail=detail[:300], run=run, flagged_on=today, flagged_by=user)
+        ParcelFlag(
+            parcel_id=pk, reason=reason, detail=detail[:300], run=run, flagged_on=today, flagged_by=cast(User, user)
+        )
         for pk, reason, detail in found
     ]
     ParcelFlag.objects.bulk_create(flags, batch_size=2000)  # sets the keys on SQLite and PostgreSQL alike
@@ -278,23 +288,32 @@ def flag_from_run(*, run, user, rules: FlagRules | None = None, as_of: datetime.
 
 @transaction.atomic
 def parcel_flag(
-    *, parcel: LandParcel, user, detail: str, reason: str = Reason.MANUAL, flagged_on: datetime.date | None = None
+    *,
+    parcel: LandParcel,
+    user: Actor,
+    detail: str,
+    reason: str = Reason.MANUAL,
+    flagged_on: datetime.date | None = None,
 ) -> ParcelFlag:
     """Put a parcel on the inefficient-land list by hand, saying why."""
     if not detail.strip():
         raise ValidationError({"detail": _("Say why the parcel is inefficient.")})
     flag = ParcelFlag(
-        parcel=parcel, reason=reason, detail=detail, flagged_on=flagged_on or timezone.localdate(), flagged_by=user
+        parcel=parcel,
+        reason=reason,
+        detail=detail,
+        flagged_on=flagged_on or timezone.localdate(),
+        flagged_by=cast(User, user),
     )
     return writes.save(flag, user=user, created=True)  # runs flag_applied (registered below)
 
 
-def flag_applied(*, flag: ParcelFlag, user) -> None:
+def flag_applied(*, flag: ParcelFlag, user: Actor | None) -> None:
     """What a new flag does to its parcel, whichever channel created it (registered with the write path below)."""
     if flag.cleared_on is not None:
         return
     if flag.flagged_by_id is None and user is not None and getattr(user, "pk", None):
-        flag.flagged_by = user
+        flag.flagged_by = cast(User, user)
         flag.save(update_fields=["flagged_by", "last_updated"])
     parcel = _fresh(flag.parcel)
     if parcel.status in (Status.IN_USE, Status.IDLE):
@@ -302,7 +321,7 @@ def flag_applied(*, flag: ParcelFlag, user) -> None:
 
 
 @transaction.atomic
-def flag_clear(*, flag: ParcelFlag, user, cleared_on: datetime.date | None = None) -> ParcelFlag:
+def flag_clear(*, flag: ParcelFlag, user: Actor, cleared_on: datetime.date | None = None) -> ParcelFlag:
     """Take a flag off; a parcel left with no open flag and no case goes back to in use."""
     if flag.cleared_on is not None:
         raise ValidationError({"cleared_on": _("This flag was already cleared on %(day)s.") % {"day": flag.cleared_on}})
@@ -318,7 +337,7 @@ def flag_clear(*, flag: ParcelFlag, user, cleared_on: datetime.date | None = Non
 # --- cases -----------------------------------------------------------------------------------------
 
 
-def _check_no_active_case(parcel: LandParcel, exclude_pk=None) -> None:
+def _check_no_active_case(parcel: LandParcel, exclude_pk: int | None = None) -> None:
     active = DisposalCase.objects.filter(parcel=parcel).exclude(status=DisposalCase.Status.CLOSED)
     if exclude_pk:
         active = active.exclude(pk=exclude_pk)
@@ -331,8 +350,8 @@ def case_open(
     *,
     parcel: LandParcel,
     path: str,
-    user,
-    owner=None,
+    user: Actor,
+    owner: User | None = None,
     opened_on: datetime.date | None = None,
     notes: str = "",
 ) -> DisposalCase:
@@ -343,14 +362,14 @@ def case_open(
     case = DisposalCase(
         parcel=parcel,
         path=path,
-        owner=owner or user,
+        owner=owner or cast(User, user),
         opened_on=opened_on or timezone.localdate(),
         notes=notes,
     )
     return writes.save(case, user=user, created=True)  # runs case_opened (registered below)
 
 
-def case_opened(*, case: DisposalCase, user) -> None:
+def case_opened(*, case: DisposalCase, user: Actor | None) -> None:
     """What opening a case does to its parcel, whichever channel opened it (registered with the write path below)."""
     _save_status(_fresh(case.parcel), Status.UNDER_DISPOSAL)
 
@@ -359,7 +378,7 @@ def case_opened(*, case: DisposalCase, user) -> None:
 def case_close(
     *,
     case: DisposalCase,
-    user,
+    user: Actor,
     outcome: str | None = None,
     closed_on: datetime.date | None = None,
     notes: str = "",
@@ -394,12 +413,12 @@ def case_close(
 # --- the write path's hooks ------------------------------------------------------------------------
 
 
-def _flag_saved(flag: ParcelFlag, *, user, created: bool) -> None:
+def _flag_saved(flag: ParcelFlag, *, user: Actor | None, created: bool) -> None:
     if created:
         flag_applied(flag=flag, user=user)
 
 
-def _case_saved(case: DisposalCase, *, user, created: bool) -> None:
+def _case_saved(case: DisposalCase, *, user: Actor | None, created: bool) -> None:
     if created and not case.is_closed:
         case_opened(case=case, user=user)
 

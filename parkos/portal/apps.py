@@ -37,7 +37,7 @@ class PortalConfig(AppConfig):
         from parkos.portal.selectors import pending_proposals
         from parkos.portal.services import may_review
 
-        if not may_review(user):
+        if not may_review(user=user):
             return []
         return [
             {

@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core import writes
+from parkos.core.actors import Actor
 from parkos.core.changelog import change_context, current_user
 from parkos.core.errors import NotFound
 from parkos.core.permissions import Action, Scope, can, scope_of
 from parkos.directory.models import Organization
 from parkos.portal.models import PROFILE_FIELDS, ProfileChangeRequest, json_value, profile_errors, profile_field
+from parkos.users.models import User
 
 
-def may_review(user) -> bool:
+def may_review(*, user: Actor) -> bool:
     """Staff review proposals (in their parks); an enterprise never reviews its own."""
     return can(user, ProfileChangeRequest, Action.CHANGE) and scope_of(user) >= Scope.PARKS
 
 
 @contextlib.contextmanager
-def _acting_as(user):
+def _acting_as(user: Actor) -> Iterator[None]:
     """Record the changes made inside under ``user`` (a page request already does; a command or test may not)."""
     if current_user() == user:
         yield
@@ -32,7 +36,9 @@ def _acting_as(user):
             yield
 
 
-def profile_change_propose(*, organization: Organization, user, changes: dict, note: str = "") -> ProfileChangeRequest:
+def profile_change_propose(
+    *, organization: Organization, user: Actor, changes: dict[str, Any], note: str = ""
+) -> ProfileChangeRequest:
     """File a proposal to change ``organization``'s profile; only the fields whose value differs are kept.
 
     ``changes`` maps profile fields (PROFILE_FIELDS) to new values (text, dates, an Industry or its ID).
@@ -44,7 +50,7 @@ def profile_change_propose(*, organization: Organization, user, changes: dict, n
         raise NotFound(_("No such organization."))
     if not can(user, ProfileChangeRequest, Action.ADD):
         raise PermissionDenied(_("You may not propose profile changes."))
-    stored = {}
+    stored: dict[str, Any] = {}
     for name, value in changes.items():
         stored[name] = json_value(name, value) if name in PROFILE_FIELDS else value
     errors = profile_errors(organization, stored)
@@ -55,7 +61,9 @@ def profile_change_propose(*, organization: Organization, user, changes: dict, n
     if not stored:
         raise ValidationError(_("Nothing differs from the current profile: change at least one field."))
     with transaction.atomic(), _acting_as(user):
-        proposal = ProfileChangeRequest(organization=organization, changes=stored, note=note.strip(), proposed_by=user)
+        proposal = ProfileChangeRequest(
+            organization=organization, changes=stored, note=note.strip(), proposed_by=cast(User, user)
+        )
         proposal.full_clean()
         proposal.save()
         if not ProfileChangeRequest.objects.restrict(user, Action.ADD).filter(pk=proposal.pk).exists():
@@ -63,20 +71,20 @@ def profile_change_propose(*, organization: Organization, user, changes: dict, n
     return proposal
 
 
-def _normalised(name: str, value):
+def _normalised(name: str, value: Any) -> Any:
     """A proposed value as the model would store it, to compare with the current one."""
     field = profile_field(name)
     if field.is_relation:
-        return None if value in (None, "") else field.target_field.to_python(value)
+        return None if value in (None, "") else cast("models.ForeignKey[Any, Any]", field).target_field.to_python(value)
     return json_value(name, field.to_python(value))
 
 
-def _reviewable(request: ProfileChangeRequest, user) -> ProfileChangeRequest:
+def _reviewable(request: ProfileChangeRequest, user: Actor) -> ProfileChangeRequest:
     if not ProfileChangeRequest.objects.restrict(user, Action.VIEW).filter(pk=request.pk).exists():
         raise NotFound(_("No such proposal."))
-    if not may_review(user):
+    if not may_review(user=user):
         raise PermissionDenied(_("Only staff review profile change proposals."))
-    locked = (
+    locked: ProfileChangeRequest | None = (
         ProfileChangeRequest.objects.restrict(user, Action.CHANGE)
         .select_for_update(of=("self",))
         .filter(pk=request.pk)
@@ -91,7 +99,7 @@ def _reviewable(request: ProfileChangeRequest, user) -> ProfileChangeRequest:
     return locked
 
 
-def profile_change_approve(*, request: ProfileChangeRequest, user, note: str = "") -> ProfileChangeRequest:
+def profile_change_approve(*, request: ProfileChangeRequest, user: Actor, note: str = "") -> ProfileChangeRequest:
     """Apply a pending proposal to its organization and mark it approved, in one transaction.
 
     The organization is saved the ordinary way, so its history records the change under ``user``.
@@ -113,7 +121,7 @@ def profile_change_approve(*, request: ProfileChangeRequest, user, note: str = "
         organization.full_clean()
         organization.save()
         proposal.status = ProfileChangeRequest.Status.APPROVED
-        proposal.reviewed_by = user
+        proposal.reviewed_by = cast(User, user)
         proposal.reviewed_at = timezone.now()
         proposal.review_note = note.strip()
         proposal.save()
@@ -121,7 +129,7 @@ def profile_change_approve(*, request: ProfileChangeRequest, user, note: str = "
     return proposal
 
 
-def profile_change_reject(*, request: ProfileChangeRequest, user, note: str) -> ProfileChangeRequest:
+def profile_change_reject(*, request: ProfileChangeRequest, user: Actor, note: str) -> ProfileChangeRequest:
     """Mark a pending proposal rejected, saying why; the organization is left as it is."""
     note = (note or "").strip()
     if not note:
@@ -129,7 +137,7 @@ def profile_change_reject(*, request: ProfileChangeRequest, user, note: str) -> 
     with transaction.atomic(), _acting_as(user):
         proposal = _reviewable(request, user)
         proposal.status = ProfileChangeRequest.Status.REJECTED
-        proposal.reviewed_by = user
+        proposal.reviewed_by = cast(User, user)
         proposal.reviewed_at = timezone.now()
         proposal.review_note = note
         proposal.save()
@@ -142,10 +150,10 @@ def _refresh(target: ProfileChangeRequest, source: ProfileChangeRequest) -> None
         setattr(target, name, getattr(source, name))
 
 
-def _proposal_before_save(proposal: ProfileChangeRequest, *, user, created: bool) -> None:
+def _proposal_before_save(proposal: ProfileChangeRequest, *, user: Actor, created: bool) -> None:
     """Who proposed is whoever filed it, in every channel."""
     if created and proposal.proposed_by_id is None and getattr(user, "is_authenticated", False):
-        proposal.proposed_by = user
+        proposal.proposed_by = cast(User, user)
 
 
 writes.register(ProfileChangeRequest, before_save=_proposal_before_save)

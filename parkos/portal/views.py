@@ -32,7 +32,7 @@ class ProfileChangeRequestViews(ObjectViews):
     def detail_extra(cls, obj, user) -> dict:
         return {
             "rows": obj.rows(),
-            "may_review": obj.is_pending and services.may_review(user),
+            "may_review": obj.is_pending and services.may_review(user=user),
             "review_form": forms.ReviewForm(),
         }
 

@@ -181,7 +181,7 @@ class IdleRuleTests(DisposalTestCase):
         parcel = self.parcel()
         parcel.status = Status.IDLE
         parcel.save()
-        since = services.idle_since([parcel.pk])
+        since = services.idle_since(parcel_ids=[parcel.pk])
         self.assertEqual(since[parcel.pk], timezone.localdate())
 
 
@@ -202,8 +202,8 @@ class PlotRatioRuleTests(DisposalTestCase):
 class RulesFromSettingsTests(TestCase):
     @override_settings(PARKOS_INEFFICIENT_LAND_RULES={"*": {"idle_years": 3}, "small": {"grades": ["C", "D"]}})
     def test_scheme_rules_override_the_general_ones(self):
-        self.assertEqual(services.rules_for("small"), FlagRules(grades=("C", "D"), idle_years=3))
-        self.assertEqual(services.rules_for("other").idle_years, 3)
+        self.assertEqual(services.rules_for(scheme_name="small"), FlagRules(grades=("C", "D"), idle_years=3))
+        self.assertEqual(services.rules_for(scheme_name="other").idle_years, 3)
 
     def test_a_bad_rule_is_named(self):
         with self.assertRaisesMessage(ValueError, "min_tax"):
