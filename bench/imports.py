@@ -111,12 +111,20 @@ def main() -> None:
     content = organizations_csv(args.rows)
 
     env = {**os.environ, "DATABASE_URL": url, "PARKOS_DEBUG": "1"}
+    worker_log = (BENCH_DIR / "var" / "imports-worker.log").open("w")
     worker = subprocess.Popen(
-        [str(PROJECT_DIR / ".venv" / "bin" / "parkos"), "db_worker", "--interval", "0.5", "--no-startup-delay"],
+        [
+            str(PROJECT_DIR / ".venv" / "bin" / "parkos"),
+            "db_worker",
+            "--interval",
+            "0.5",
+            "--no-startup-delay",
+            "--no-reload",
+        ],
         env=env,
         cwd=PROJECT_DIR,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,  # to a file: a pipe nobody reads would stall the worker once full
     )
     prober = Prober()
     results: dict = {}
@@ -160,7 +168,8 @@ def main() -> None:
     lines = report(args, results, prober.samples)
     print("\n".join(lines))
     if args.write:
-        print(f"written to {write_section(chr(10).join(lines), SECTION_START, SECTION_END)}")
+        section = "\n".join([SECTION_START, *lines, SECTION_END])  # the section carries its markers
+        print(f"written to {write_section(section, SECTION_START, SECTION_END)}")
 
 
 def report(args, results: dict, samples: list[tuple[str, str, float, int]]) -> list[str]:
