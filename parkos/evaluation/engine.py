@@ -745,6 +745,9 @@ def rollup(scored: pl.DataFrame, by: str | Sequence[str], grades: Sequence[str])
 def fingerprint(filings: pl.DataFrame, scheme: Scheme, *, chunk_rows: int = 200_000) -> str:
     """SHA-256 of the scheme's JSON and of the filing columns it reads, sorted by credit_code, as CSV.
 
+    The scheme's JSON is its scoring_json: display-only translations (label_zh, unit_zh, name_zh,
+    description_zh) are left out, so naming things in both languages keeps the fingerprint.
+
     Columns the scheme does not read (names, addresses) do not change the fingerprint; row order
     does not either. CSV keeps the hash independent of Polars' in-memory layout.
     """
@@ -753,7 +756,7 @@ def fingerprint(filings: pl.DataFrame, scheme: Scheme, *, chunk_rows: int = 200_
         columns.append("year")
     frame = filings.select(columns).sort(ID_FIELD)
     digest = hashlib.sha256()
-    digest.update(scheme.to_json().encode("utf-8"))
+    digest.update(scheme.scoring_json().encode("utf-8"))
     digest.update(b"\0")
     digest.update(",".join(columns).encode("utf-8"))
     for start in range(0, max(frame.height, 1), chunk_rows):

@@ -147,6 +147,37 @@ class SchemeError(ValueError):
     """A scheme that cannot be used; the message names the part of the scheme at fault."""
 
 
+#: display-only fields: a zh-Hans form beside each English name, label and unit. They change no score, so
+#: the fingerprint leaves them out (Scheme.scoring_json) and naming a scheme in Chinese keeps its fingerprint.
+TRANSLATED_FIELDS = frozenset({"name_zh", "label_zh", "unit_zh", "description_zh"})
+
+
+def localized(item: object, name: str) -> str:
+    """``item.<name>`` in the active language: ``<name>_zh`` under zh-Hans when it is set, else ``<name>``."""
+    from django.utils.translation import get_language
+
+    value = str(getattr(item, name, "") or "")
+    if (get_language() or "").lower().startswith("zh"):
+        return str(getattr(item, f"{name}_zh", "") or "") or value
+    return value
+
+
+def _without_translations(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_translations(v) for k, v in value.items() if k not in TRANSLATED_FIELDS}
+    if isinstance(value, list):
+        return [_without_translations(item) for item in value]
+    return value
+
+
+class _Labelled:
+    """``display_label``: the label in the user's language (``label_zh`` under zh-Hans when set)."""
+
+    @property
+    def display_label(self) -> str:
+        return localized(self, "label")
+
+
 # -- expressions ------------------------------------------------------------------------------
 
 _TOKEN_RE = re.compile(
@@ -474,7 +505,7 @@ class Benchmark:
 
 
 @dataclass(frozen=True)
-class Indicator:
+class Indicator(_Labelled):
     """One scored item.
 
     rule "ratio": score = weight × value / benchmark (higher is better) or weight × benchmark / value
@@ -501,6 +532,15 @@ class Indicator:
     missing: MissingPolicy = MissingPolicy.ZERO
     unit: str = ""
     source: str = ""
+    #: the label and unit in Chinese (zh-Hans); `label` and `unit` are the English forms
+    label_zh: str = ""
+    unit_zh: str = ""
+
+    OPTIONAL: ClassVar[dict[str, Any]] = {"label_zh": "", "unit_zh": ""}
+
+    @property
+    def display_unit(self) -> str:
+        return localized(self, "unit")
 
     def __post_init__(self) -> None:
         _as_choice(self, "direction", Direction)
@@ -535,7 +575,7 @@ class Indicator:
 
 
 @dataclass(frozen=True)
-class Cohort:
+class Cohort(_Labelled):
     """A group of enterprises scored, ranked and graded together; an enterprise joins the first cohort it matches.
 
     Every condition that is set must hold: `industries` are GB/T 4754 code prefixes ("C13" matches
@@ -556,8 +596,10 @@ class Cohort:
     priority: int | None = None
     #: how this cohort is graded when too small to rank; unset: the grading's min_cohort_size and small_cohort_grade
     small: SmallCohortRule | None = None
+    #: the label in Chinese (zh-Hans); `label` is the English form
+    label_zh: str = ""
 
-    OPTIONAL: ClassVar[dict[str, Any]] = {"when": None, "priority": None, "small": None}
+    OPTIONAL: ClassVar[dict[str, Any]] = {"when": None, "priority": None, "small": None, "label_zh": ""}
 
     def validate(self, where: str) -> None:
         _check_key(self.key, where)
@@ -706,7 +748,7 @@ class Grading:
 
 
 @dataclass(frozen=True)
-class NotGradedCategory:
+class NotGradedCategory(_Labelled):
     """Enterprises evaluated and scored but not ranked or graded: utilities, newcomers, new land.
 
     Any condition that is set makes an enterprise fall in the category: `flag` (a boolean column is
@@ -722,8 +764,10 @@ class NotGradedCategory:
     since_field: str = "founded_year"
     #: a condition tree (see validate_condition) that puts an enterprise in the category as well
     when: dict[str, Any] | None = None
+    #: the label in Chinese (zh-Hans); `label` is the English form
+    label_zh: str = ""
 
-    OPTIONAL: ClassVar[dict[str, Any]] = {"when": None}
+    OPTIONAL: ClassVar[dict[str, Any]] = {"when": None, "label_zh": ""}
 
     def validate(self, where: str) -> None:
         _check_key(self.key, where)
@@ -740,13 +784,17 @@ class NotGradedCategory:
 
 
 @dataclass(frozen=True)
-class VetoItem:
+class VetoItem(_Labelled):
     """A flag that overrides the rank: a major safety or environmental incident makes the grade D."""
 
     key: str
     label: str
     flag: str
     grade: str = "D"
+    #: the label in Chinese (zh-Hans); `label` is the English form
+    label_zh: str = ""
+
+    OPTIONAL: ClassVar[dict[str, Any]] = {"label_zh": ""}
 
     def validate(self, where: str) -> None:
         _check_key(self.key, where)
@@ -754,7 +802,7 @@ class VetoItem:
 
 
 @dataclass(frozen=True)
-class Adjustment:
+class Adjustment(_Labelled):
     """Bonus (points > 0) or penalty (points < 0) points: points × the expression's value
     (a boolean flag counts 1), limited to ±max_points when set; a missing value adds nothing."""
 
@@ -763,6 +811,10 @@ class Adjustment:
     expression: str
     points: float
     max_points: float | None = None
+    #: the label in Chinese (zh-Hans); `label` is the English form
+    label_zh: str = ""
+
+    OPTIONAL: ClassVar[dict[str, Any]] = {"label_zh": ""}
 
     def validate(self, where: str, flags: Iterable[str] = ()) -> None:
         _check_key(self.key, where)
@@ -799,12 +851,25 @@ class Scheme:
     rank_within: RankWithin | None = None
     #: an enterprise matching several cohorts: first_match (by priority, then order) or refuse the run
     cohort_overlap: CohortOverlap = CohortOverlap.FIRST_MATCH
+    #: the name and description in Chinese (zh-Hans); `name` and `description` are the English forms
+    name_zh: str = ""
+    description_zh: str = ""
 
     OPTIONAL: ClassVar[dict[str, Any]] = {
         "not_evaluated": [],
         "rank_within": None,
         "cohort_overlap": CohortOverlap.FIRST_MATCH,
+        "name_zh": "",
+        "description_zh": "",
     }
+
+    @property
+    def display_name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def display_description(self) -> str:
+        return localized(self, "description")
 
     def __post_init__(self) -> None:
         _as_choice(self, "cohort_overlap", CohortOverlap)
@@ -920,6 +985,24 @@ class Scheme:
     def to_json(self) -> str:
         """Stable JSON (sorted keys), so equal schemes give equal text and equal fingerprints."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, sort_keys=True)
+
+    def scoring_json(self) -> str:
+        """to_json without the display-only translations (TRANSLATED_FIELDS): what the fingerprint hashes, so
+        adding or correcting a Chinese label changes no fingerprint (and a scheme without any keeps its own)."""
+        return json.dumps(_without_translations(self.to_dict()), ensure_ascii=False, indent=2, sort_keys=True)
+
+    def labels(self) -> dict[str, str]:
+        """Every key a person may meet (cohorts, categories, vetoes, adjustments, indicators) -> its label in the
+        user's language; codes in results (cohort, reason) are shown through this."""
+        items: list[_Labelled] = [
+            *self.cohorts,
+            *self.not_graded,
+            *self.not_evaluated,
+            *self.vetoes,
+            *self.adjustments,
+            *self.indicators,
+        ]
+        return {item.key: item.display_label for item in items}  # type: ignore[attr-defined]
 
     @classmethod
     def from_dict(cls, data: dict) -> Scheme:

@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.tables import AreaColumn, PrimaryTable
+from parkos.evaluation.labels import BENCHMARK_BASES, BENCHMARK_KINDS, code_label, scheme_title, vocabulary_label
 from parkos.evaluation.models import (
     Appeal,
     AreaResult,
@@ -33,6 +34,9 @@ class EvaluationSchemeTable(PrimaryTable):
         model = EvaluationScheme
         fields = ("name", "version", "title", "last_updated")
 
+    def render_title(self, record):
+        return scheme_title(record, version=False)
+
 
 class EvaluationRunTable(tables.Table):
     id = tables.Column(linkify=True, verbose_name="#")
@@ -46,6 +50,9 @@ class EvaluationRunTable(tables.Table):
     def render_fingerprint(self, value):
         return value[:12]
 
+    def render_scheme(self, value):
+        return scheme_title(value)
+
 
 class EvaluationResultTable(tables.Table):
     organization = tables.Column(linkify=lambda record: record.get_absolute_url(), verbose_name=_("enterprise"))
@@ -58,6 +65,9 @@ class EvaluationResultTable(tables.Table):
 
     def render_total(self, value):
         return f"{value:.2f}"
+
+    def render_cohort(self, value, record):
+        return code_label(record.run.scheme, value)
 
 
 class AreaResultTable(tables.Table):
@@ -101,6 +111,18 @@ class RunBenchmarkTable(tables.Table):
 
     def render_value(self, value):
         return f"{value:,.4f}"
+
+    def render_cohort(self, value, record):
+        return code_label(record.run.scheme, value)
+
+    def render_indicator(self, value, record):
+        return code_label(record.run.scheme, value)
+
+    def render_kind(self, value):
+        return vocabulary_label(BENCHMARK_KINDS, value)
+
+    def render_basis(self, value):
+        return vocabulary_label(BENCHMARK_BASES, value)
 
 
 class AppealTable(PrimaryTable):

@@ -19,12 +19,21 @@ from django_tables2 import RequestConfig
 
 from parkos.core.changelog import change_context
 from parkos.core.downloads import attachment, xlsx_bytes
+from parkos.core.navigation import sees_operator_pages
 from parkos.core.permissions import Action, can
 from parkos.core.resources import load_dataset
 from parkos.core.views.generic import ObjectViews
 from parkos.evaluation import filtersets, forms, resources, tables
 from parkos.evaluation.benchmarks import describe_sources
 from parkos.evaluation.engine import SHARE_EPSILON
+from parkos.evaluation.labels import (
+    BENCHMARK_KINDS,
+    MISSING_POLICIES,
+    code_label,
+    scheme_labels,
+    scheme_title,
+    vocabulary_label,
+)
 from parkos.evaluation.layouts import LAYOUTS
 from parkos.evaluation.models import (
     Appeal,
@@ -106,7 +115,8 @@ class EvaluationSchemeViews(ObjectViews):
     filterset = filtersets.EvaluationSchemeFilterSet
     form = forms.EvaluationSchemeForm
     resource = resources.EvaluationSchemeResource
-    detail_exclude = ("id", "created", "last_updated", "definition")
+    #: title and description are shown by the template, in the user's language (the scheme's name_zh and description_zh)
+    detail_exclude = ("id", "created", "last_updated", "definition", "title", "description")
     detail_template = "evaluation/scheme_detail.html"
 
     @classmethod
@@ -115,7 +125,23 @@ class EvaluationSchemeViews(ObjectViews):
             scheme = obj.scheme()
         except SchemeError:
             scheme = None
-        return {"scheme": scheme, "runs": obj.runs.order_by("-created")[:10]}
+        description = obj.description
+        if scheme is not None and description == scheme.description:
+            description = scheme.display_description
+        return {
+            "scheme": scheme,
+            "scheme_title": scheme_title(obj, version=False),
+            "scheme_description": description,
+            "indicator_rows": [
+                {
+                    "indicator": i,
+                    "kind": vocabulary_label(BENCHMARK_KINDS, i.benchmark.kind),
+                    "missing": vocabulary_label(MISSING_POLICIES, i.missing),
+                }
+                for i in (scheme.indicators if scheme is not None else [])
+            ],
+            "runs": obj.runs.order_by("-created")[:10],
+        }
 
 
 # --- schemes as files ----------------------------------------------------------------------------------------------
@@ -185,6 +211,8 @@ class FilingsImportView(View):
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         if not (can(user, IndicatorFiling, Action.ADD) or can(user, IndicatorFiling, Action.CHANGE)):
+            raise PermissionDenied
+        if not sees_operator_pages(user):  # the tax bureau's and statistics bureau's layouts: the operator's import
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -322,7 +350,7 @@ class RunDetailView(_RunAccess):
                 table = tables.AreaResultTable(rows, request=request, orderable=False, exclude=("level",))
                 area_tables.append((label, table))
         results_url = f"{reverse('evaluation:evaluationresult_list')}?run={run.pk}"
-        benchmark_rows = run.benchmarks.select_related("source_run")
+        benchmark_rows = run.benchmarks.select_related("source_run", "run__scheme")
         not_evaluated = (
             EvaluationResult.objects.restrict(request.user)
             .filter(run=run, status=EvaluationResult.Status.NOT_EVALUATED)
@@ -331,6 +359,7 @@ class RunDetailView(_RunAccess):
         )
         context = {
             "run": run,
+            "scheme_title": scheme_title(run.scheme, version=False),
             "area_tables": area_tables,
             "results_url": results_url,
             "grade_counts": list(run.grade_counts.items()),
@@ -346,13 +375,12 @@ class RunDetailView(_RunAccess):
 
 
 def _with_reason_labels(run: EvaluationRun, results: list[EvaluationResult]) -> list[EvaluationResult]:
-    """Each result with ``reason_label``: the not-evaluated category's label in the run's scheme."""
-    try:
-        labels = {c.key: c.label for c in run.scheme.scheme().not_evaluated}
-    except SchemeError:
-        labels = {}
+    """Each result with ``reason_label`` and ``cohort_label``: the category's and cohort's labels in the run's
+    scheme, in the user's language."""
+    labels = scheme_labels(run.scheme)
     for result in results:
         result.reason_label = labels.get(result.reason, result.reason)
+        result.cohort_label = labels.get(result.cohort, result.cohort)
     return results
 
 
@@ -401,7 +429,7 @@ class ResultListView(View):
     def get(self, request):
         if not can(request.user, EvaluationResult, Action.VIEW):
             raise PermissionDenied
-        queryset = EvaluationResult.objects.restrict(request.user).select_related("organization", "park")
+        queryset = EvaluationResult.objects.restrict(request.user).select_related("organization", "park", "run__scheme")
         filterset = filtersets.EvaluationResultFilterSet(request.GET or None, queryset=queryset, request=request)
         rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
         if filterset.is_bound and not filterset.is_valid():
@@ -421,7 +449,9 @@ def grade_boundaries(scheme: Scheme, cohort_size: int | None) -> list[dict]:
                 if band.top_share is not None and cohort_size
                 else None
             )
-            rows.append({"grade": band.grade, "share": band.top_share, "last_rank": last})
+            # without a cohort size (not ranked) the band is told by its share: "top 25 %"; the last band is the rest
+            share = None if band.top_share is None or band.top_share >= 1 else round(band.top_share * 100, 2)
+            rows.append({"grade": band.grade, "share": band.top_share, "share_percent": share, "last_rank": last})
         else:
             rows.append({"grade": band.grade, "min_score": band.min_score})
     return rows
@@ -458,6 +488,9 @@ def explain(result: EvaluationResult) -> dict:
         "adjustments": [(a, result.adjustments.get(a.key)) for a in scheme.adjustments],
         "boundaries": grade_boundaries(scheme, result.cohort_size),
         "cohort": next((c for c in scheme.cohorts if c.key == result.cohort), None),
+        "scheme_title": scheme_title(result.run.scheme),
+        "cohort_label": code_label(result.run.scheme, result.cohort),
+        "reason_label": code_label(result.run.scheme, result.reason),
     }
 
 
