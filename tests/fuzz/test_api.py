@@ -16,7 +16,8 @@ import time
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core import signals
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
@@ -64,6 +65,13 @@ def fuzz_settings(settings):
     settings.AXES_ENABLED = False
     settings.DEBUG_PROPAGATE_EXCEPTIONS = False
     settings.ALLOWED_HOSTS = ["*"]
+    # The requests run inside the test's transaction: keep its connection open between them, as Django's test
+    # client does (on PostgreSQL the end of a request would close it; an in-memory SQLite database never closes).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def _run_operation(operation, mode: GenerationMode, headers: dict) -> str | None:
