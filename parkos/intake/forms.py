@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.forms import PrimaryModelForm, style_widget
 from parkos.core.permissions import Action
 from parkos.directory.models import Organization
-from parkos.intake import selectors, services
+from parkos.intake import selectors, services, wording
 from parkos.intake.models import Article
 from parkos.investment.models import Agreement, Event
 from parkos.parks.models import Park
@@ -399,7 +400,7 @@ class ArticleReview:
         for a in drafts.agreements:
             initial = {
                 "kind": a["kind"],
-                "title": _agreement_title(a["kind"], [org_names[i] for i in a["parties"]]),
+                "title": _agreement_title(a["kind"], [org_names[i] for i in a["parties"]], article),
                 "parties": a["parties"],
                 "action": services.CREATE,
             }
@@ -411,7 +412,8 @@ class ArticleReview:
             initial=None if bound else agreement_initial,
             form_kwargs={"organizations": org_names, "people": person_names},
         )
-        figure_lines = [selectors.figure_line(f) for f in drafts.figures]
+        with translation.override(wording.article_language(article)):
+            figure_lines = [wording.figure_line(f) for f in drafts.figures]
         self.figure_texts = [str(f.get("text") or "") for f in drafts.figures]
         self.figures = KeepFormSet(
             data, prefix="figures", initial=None if bound else [{"keep": True} for _line in figure_lines]
@@ -545,11 +547,15 @@ def _field_label(form, name: str) -> str:
     return f"{form.fields[name].label}: "
 
 
-def _agreement_title(kind: str, parties: list[str]) -> str:
-    label = str(Agreement.Kind(kind).label)
-    if not parties:
-        return label
-    return f"{label}: {', '.join(parties)}"[:300]
+def _agreement_title(kind: str, parties: list[str], article: Article) -> str:
+    """ "Investment agreement: A, B" in the article's language (a Chinese article drafts a Chinese title)."""
+    with translation.override(wording.article_language(article)):
+        label = str(Agreement.Kind(kind).label)
+        if not parties:
+            return label
+        separator = "、" if translation.get_language() == "zh-hans" else ", "
+        title = translation.gettext("%(kind)s: %(parties)s") % {"kind": label, "parties": separator.join(parties)}
+        return title[:300]
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -657,6 +658,8 @@ class Commitment(PrimaryModel):
         Kind.RD_SHARE: "%",
     }
     MONEY_KINDS = (Kind.INVESTMENT, Kind.ANNUAL_OUTPUT, Kind.ANNUAL_TAX, Kind.TAX_PER_MU)
+    #: stored units that are words, as people read them in their language (a stored unit stays a code)
+    UNIT_LABELS: ClassVar[dict[str, Any]] = {"jobs": _("jobs")}
 
     agreement = models.ForeignKey(
         Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="commitments"
@@ -710,8 +713,13 @@ class Commitment(PrimaryModel):
     def __str__(self) -> str:
         label = self.description or self.get_kind_display()
         if self.target_value is not None:
-            return f"{label}: {plain_number(self.target_value)} {self.unit}".strip()
+            return f"{label}: {plain_number(self.target_value)} {self.unit_label}".strip()
         return label
+
+    @property
+    def unit_label(self) -> str:
+        """The unit as people read it: "jobs" in the user's language; currency codes and symbols as stored."""
+        return str(self.UNIT_LABELS.get(self.unit, self.unit))
 
     @property
     def is_milestone(self) -> bool:

@@ -98,13 +98,41 @@ class AgreementTable(PrimaryTable):
     park = tables.Column(linkify=True)
     event = tables.Column(linkify=True)
     implementation = tables.Column(verbose_name=_("implementation"), orderable=True)
+    #: shown on the list of agreements due for their regular contact (?contact_due=true) only; the list's
+    #: queryset carries last_contact_on (services.with_last_contact)
+    last_contact = tables.DateColumn(
+        accessor="last_contact_on", verbose_name=_("last contact"), format="Y-m-d", default="—"
+    )
+    next_contact = tables.Column(accessor="pk", verbose_name=_("next contact due"), orderable=False)
 
     class Meta(PrimaryTable.Meta):
         model = Agreement
         fields = ("title", "kind", "status", "implementation", "signed_on", "park", "event", "reference")
 
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        contact_due = request is not None and request.GET.get("contact_due", "").lower() in ("true", "1", "yes")
+        if not contact_due:
+            self.columns.hide("last_contact")
+            self.columns.hide("next_contact")
+
     def render_implementation(self, value):
         return status_badge(value, ImplementationStatus(value).label)
+
+    def render_next_contact(self, record):
+        from parkos.investment.services import contact_status
+
+        status = contact_status(record) if hasattr(record, "last_contact_on") else None
+        if status is None:
+            return "—"
+        due = status["due_on"].isoformat()
+        if status["overdue"]:
+            return format_html(
+                '<span class="text-danger">{}</span> · {}',
+                due,
+                _("overdue by %(days)s days") % {"days": status["overdue_days"]},
+            )
+        return due
 
 
 def _record_url(record):
@@ -146,14 +174,14 @@ class CommitmentTable(PrimaryTable):
         return str(record)
 
     def render_target_value(self, record):
-        return "—" if record.is_milestone else quantity(record.target_value, record.unit)
+        return "—" if record.is_milestone else quantity(record.target_value, record.unit_label)
 
     def render_latest_value(self, record):
         if record.latest_on is None:
             return "—"
         if record.is_milestone:
             return _("reached on %(date)s") % {"date": f"{record.latest_on:%Y-%m-%d}"}
-        return f"{quantity(record.latest_value, record.unit)} ({record.latest_on:%Y-%m-%d})"
+        return f"{quantity(record.latest_value, record.unit_label)} ({record.latest_on:%Y-%m-%d})"
 
     def render_status(self, record):
         status = record.status()

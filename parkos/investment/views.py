@@ -80,7 +80,10 @@ class AgreementViews(ObjectViews):
 
     @classmethod
     def queryset(cls, user, action=Action.VIEW):
-        return super().queryset(user, action).with_implementation()
+        from parkos.investment.services import with_last_contact
+
+        # last_contact_on: the contact-due list shows the last and next contact dates from it, without a query a row
+        return with_last_contact(super().queryset(user, action).with_implementation())
 
     @classmethod
     def detail_extra(cls, obj, user) -> dict:

@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from parkos.core.permissions import Action, can
@@ -27,7 +28,9 @@ class LeaseViews(ObjectViews):
     list_related = ("tenant", "park")
     related = (
         Related(RentTerm, tables.RentTermTable, "lease", limit=50),
-        Related(Lease, tables.LeaseTable, "renewal_of", title="", exclude=("units",)),
+        Related(
+            Lease, tables.LeaseTable, "renewal_of", title=gettext_lazy("Renewals of this lease"), exclude=("units",)
+        ),
     )
     detail_template = "leasing/lease_detail.html"
 

@@ -9,10 +9,11 @@ scope answers 404, like one that does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -380,6 +381,19 @@ class ObjectDeleteView(ObjectView):
         return redirect(self.model.url_name("list"))
 
 
+def _import_column_label(model: type[models.Model], resource_field: Any) -> str:
+    """What an import column holds, in the user's language: the model field's verbose name ("" when unknown).
+
+    Column headers stay the codes a file must use (``credit_code``); the page names each beside it."""
+    attribute = str(getattr(resource_field, "attribute", "") or getattr(resource_field, "column_name", ""))
+    try:
+        field = model._meta.get_field(attribute.split("__")[0])
+    except FieldDoesNotExist:
+        return ""
+    label = str(getattr(field, "verbose_name", "") or "")
+    return "" if label == resource_field.column_name else label
+
+
 class ObjectImportView(ObjectView):
     """Upload a CSV or XLSX, see a preview with every row's errors, then confirm. All rows or none.
 
@@ -401,7 +415,7 @@ class ObjectImportView(ObjectView):
     def _columns(self) -> dict:
         resource = self.views.resource(user=self.request.user)
         return {
-            "columns": [f.column_name for f in resource.get_import_fields()],
+            "columns": [(f.column_name, _import_column_label(self.model, f)) for f in resource.get_import_fields()],
             "id_fields": resource._meta.import_id_fields,
             "import_url": reverse(self.model.url_name("import")),
         }
