@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from parkos.core.actors import Actor
 from parkos.core.models import PrimaryModel
-from parkos.core.permissions import can
+from parkos.core.permissions import Scope, can, scope_of
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,12 @@ def menu_model(config: AppConfig, name: str) -> type[PrimaryModel]:
     if not issubclass(model, PrimaryModel):
         raise ImproperlyConfigured(f"{config.label}.menu_models: {name} is not a PrimaryModel.")
     return model
+
+
+def sees_operator_pages(user: Actor | None) -> bool:
+    """Whether ``user`` works for the operator (parks-wide or wider): the park-wide reports, figures and
+    imports are theirs. An enterprise's or a government partner's account sees its own pages only."""
+    return user is not None and user.is_authenticated and scope_of(user) > Scope.ORGANIZATION
 
 
 def menu_for(user: Actor | None) -> list[MenuGroup]:

@@ -27,6 +27,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from parkos.core import changelog
 from parkos.core.changelog import change_context, log_bulk_create
@@ -47,8 +48,6 @@ from parkos.parks.models import Building, LandParcel, Park, ParkBrand, SpaceUnit
 
 DEFAULT_SEED = 4754  # after GB/T 4754, the national industry classification
 DEMO_PASSWORD = "parkos-demo"
-#: "today" for every date the demo draws, so that reruns agree whatever the clock says
-REFERENCE_DATE = date(2025, 6, 30)
 #: rows at scale 1; every volume scales with --scale, parks never below MIN_PARKS
 BASE_VOLUMES = {"parks": 30, "parcels": 2000, "buildings": 3000, "enterprises": 16000, "people": 6000}
 #: the demo accounts need eight distinct parks (investment 3, service 2, evaluation 5, overlapping)
@@ -206,11 +205,22 @@ def _sql_text_not_kept() -> Iterator[None]:
         yield
 
 
-def load_demo(*, scale: float = 1.0, seed: int = DEFAULT_SEED, progress: Progress = no_progress) -> dict[str, int]:
-    """Load the demo data set and the demo accounts. Returns the number of rows of each kind."""
+def demo_today() -> date:
+    """The day the demo is loaded on: every date it draws is relative to it (history behind, plans ahead)."""
+    return timezone.localdate()
+
+
+def load_demo(
+    *, scale: float = 1.0, seed: int = DEFAULT_SEED, progress: Progress = no_progress, today: date | None = None
+) -> dict[str, int]:
+    """Load the demo data set and the demo accounts. Returns the number of rows of each kind.
+
+    Dates are drawn relative to ``today`` (default: the local date), so the demo lives on the day it
+    runs; the same seed and the same ``today`` give the same rows.
+    """
     if scale <= 0:
         raise ValueError("The scale must be positive.")
-    builder = _DemoBuilder(scale=scale, seed=seed, progress=progress)
+    builder = _DemoBuilder(scale=scale, seed=seed, progress=progress, today=today or demo_today())
     with change_context(source="demo"), _sql_text_not_kept(), transaction.atomic():
         counts = builder.build()
     refresh_planner_statistics()
@@ -276,8 +286,9 @@ def _letters(index: int) -> str:
 
 
 class _DemoBuilder:
-    def __init__(self, *, scale: float, seed: int, progress: Progress) -> None:
+    def __init__(self, *, scale: float, seed: int, progress: Progress, today: date) -> None:
         self.scale = scale
+        self.today = today
         self.rng = random.Random(seed)
         self.progress = progress
         self.volumes = volumes(scale)
@@ -310,34 +321,34 @@ class _DemoBuilder:
             enterprises=self.enterprises,
             bodies=self.bodies,
             governments=self.governments,
-            today=REFERENCE_DATE,
+            today=self.today,
             counts=self.counts,
             progress=self.progress,
         )
         load_services(
-            self.rng,
+            rng=self.rng,
             scale=self.scale,
             parks=self.parks,
             enterprises=self.enterprises,
             bodies=self.bodies,
-            today=REFERENCE_DATE,
+            today=self.today,
             counts=self.counts,
             progress=self.progress,
         )
-        load_portal(self.rng, scale=self.scale, enterprises=self.enterprises, today=REFERENCE_DATE, counts=self.counts)
+        load_portal(self.rng, scale=self.scale, enterprises=self.enterprises, today=self.today, counts=self.counts)
         load_leasing(
             self.rng,
             scale=self.scale,
             enterprises=self.enterprises,
-            today=REFERENCE_DATE,
+            today=self.today,
             counts=self.counts,
             progress=self.progress,
         )
         load_evaluation(
-            self.rng, enterprises=self.enterprises, today=REFERENCE_DATE, counts=self.counts, progress=self.progress
+            self.rng, enterprises=self.enterprises, today=self.today, counts=self.counts, progress=self.progress
         )
-        load_disposal(self.rng, scale=self.scale, today=REFERENCE_DATE, counts=self.counts, progress=self.progress)
-        load_intake(self.rng, enterprises=self.enterprises, today=REFERENCE_DATE, counts=self.counts)
+        load_disposal(self.rng, scale=self.scale, today=self.today, counts=self.counts, progress=self.progress)
+        load_intake(self.rng, enterprises=self.enterprises, today=self.today, counts=self.counts)
         return dict(self.counts)
 
     def save(self, label: str, model, objects: list, count_key: str) -> None:
@@ -516,7 +527,7 @@ class _DemoBuilder:
         word, word_en = rng.choice(node.words or rng.choice(top.children).words)
         district = rng.choice(self.park_districts) if rng.random() < 0.85 else rng.choice(names.DISTRICTS)
         ownership = rng.choices(list(Ownership), weights=[8, 70, 15, 7])[0]
-        established = self.date_between(date(1993, 1, 1), REFERENCE_DATE - timedelta(days=90))
+        established = self.date_between(date(1993, 1, 1), self.today - timedelta(days=90))
         tech = top.code not in {"FIN", "TRADE"}
         high_tech = rng.random() < (0.30 if tech else 0.03)
         srdi = rng.random() < (0.32 if high_tech else 0.03)
@@ -811,7 +822,7 @@ class _DemoBuilder:
             LandUse.COMMERCIAL: (2.5, 4.0),
             LandUse.PUBLIC: (0.8, 1.5),
         }.get(land_use, (1.0, 1.5))
-        granted = self.date_between(max(park.established, date(2003, 1, 1)), date(2023, 12, 31))
+        granted = self.date_between(max(park.established, date(2003, 1, 1)), date(self.today.year - 2, 12, 31))
         parcel = LandParcel(
             park=park,
             code=code,
@@ -871,9 +882,9 @@ class _DemoBuilder:
             floors = max(1, min(30, round(ratio / coverage * rng.uniform(0.7, 1.3))))
             if use in {Use.PLANT, Use.WAREHOUSE, Use.SUPPORT}:
                 floors = min(floors, 6)
-            year = min(built.year + rng.randint(0, 3), REFERENCE_DATE.year)
+            year = min(built.year + rng.randint(0, 3), self.today.year)
             if parcel.status == Status.REDEVELOPED:
-                year = rng.randint(2020, REFERENCE_DATE.year)
+                year = rng.randint(2020, self.today.year)
             building = Building(
                 parcel=parcel,
                 code=f"{i + 1}#",
@@ -991,7 +1002,7 @@ class _DemoBuilder:
                 taken.add(title)
                 start = self.date_between(
                     max(organization.established or date(2000, 1, 1), date(2008, 1, 1)),
-                    REFERENCE_DATE - timedelta(days=30),
+                    self.today - timedelta(days=30),
                 )
                 appoint(person, organization, title, title_en, start)
                 if rng.random() < 0.15:  # a former post elsewhere in the same field
@@ -1027,7 +1038,7 @@ class _DemoBuilder:
                     other,
                     "董事长",
                     "Chairman",
-                    self.date_between(date(2012, 1, 1), REFERENCE_DATE - timedelta(days=30)),
+                    self.date_between(date(2012, 1, 1), self.today - timedelta(days=30)),
                 )
 
         self.save("People", Person, people, "people")

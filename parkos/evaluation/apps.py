@@ -22,12 +22,15 @@ class EvaluationConfig(AppConfig):
         """Filings import, runs and results, for those who may use them."""
         from django.urls import reverse
 
+        from parkos.core.navigation import sees_operator_pages
         from parkos.core.permissions import can
-        from parkos.evaluation.models import EvaluationResult, EvaluationRun, IndicatorFiling
+        from parkos.evaluation.models import EvaluationResult, EvaluationRun, EvaluationScheme, IndicatorFiling
 
         links = []
-        if can(user, IndicatorFiling, "add"):
+        if can(user, IndicatorFiling, "add") and sees_operator_pages(user):
             links.append((_("Import filings"), reverse("evaluation:filings_import")))
+        if can(user, EvaluationScheme, "add"):
+            links.append((_("Load a scheme file"), reverse("evaluation:evaluationscheme_import_file")))
         if can(user, EvaluationRun, "view"):
             links.append((_("Evaluation runs"), reverse("evaluation:evaluationrun_list")))
         if can(user, EvaluationResult, "view"):

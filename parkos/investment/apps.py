@@ -23,6 +23,22 @@ class InvestmentConfig(AppConfig):
     )
     verbose_name = _("Investment")
 
+    def menu_links(self, user) -> list[tuple[str, str]]:
+        """The project board and the pipeline figures for those who see projects; the implementation report
+        for those who see agreements (a government partner: those it is party to)."""
+        from django.urls import reverse
+
+        from parkos.core.permissions import can
+        from parkos.investment.models import Agreement, Project
+
+        links = []
+        if can(user, Project, "view"):
+            links.append((_("Project board"), reverse("investment:project_board")))
+            links.append((_("Pipeline figures"), reverse("investment:pipeline_figures")))
+        if can(user, Agreement, "view"):
+            links.append((_("Agreement implementation"), reverse("investment:implementation_report")))
+        return links
+
     def attention(self, user) -> list[dict]:
         """Home-page items: agreements behind or at risk, commitments due soon, contact overdue, my late tasks."""
         import datetime

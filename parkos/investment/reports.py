@@ -12,7 +12,7 @@ import itertools
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -21,8 +21,10 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from parkos.core.actors import Actor
 from parkos.core.downloads import attachment, xlsx_bytes
 from parkos.core.forms import ReportFilterForm, date_input
+from parkos.core.periods import UserFirstMixin, year_to_date
 from parkos.core.permissions import Action, can
 from parkos.core.units import CURRENCY_CHOICES, DEFAULT_CURRENCY, AreaUnit
 from parkos.directory.models import Industry, Organization
@@ -35,6 +37,7 @@ from parkos.investment.models import (
     Party,
     Project,
     Stage,
+    StageChange,
 )
 from parkos.investment.selectors import ImplementationReport, implementation_report, pipeline_figures
 from parkos.parks.models import Park, ParkBrand
@@ -60,7 +63,15 @@ COMMITMENT_COLOURS = {
 }
 
 
-class PipelineFilterForm(ReportFilterForm):
+def latest_pipeline_day(user: Actor | None, today: datetime.date) -> datetime.date | None:
+    """The last day up to ``today`` on which a project the user sees moved stage (or came in as a lead)."""
+    last: datetime.date | None = StageChange.objects.filter(
+        project__in=Project.objects.restrict(user), date__lte=today
+    ).aggregate(last=Max("date"))["last"]
+    return last
+
+
+class PipelineFilterForm(UserFirstMixin, ReportFilterForm):
     date_from = forms.DateField(label=_("From"), widget=date_input())
     date_to = forms.DateField(label=_("To"), widget=date_input())
     park = forms.ModelChoiceField(queryset=Park.objects.all(), required=False, label=_("Park"))
@@ -75,12 +86,10 @@ class PipelineFilterForm(ReportFilterForm):
     currency = forms.ChoiceField(choices=CURRENCY_CHOICES, label=_("Report currency"))
 
     def defaults(self) -> dict:
+        """This year so far, or the latest year a project the user sees moved stage in."""
         today = timezone.localdate()
-        return {
-            "date_from": today.replace(month=1, day=1).isoformat(),
-            "date_to": today.isoformat(),
-            "currency": DEFAULT_CURRENCY,
-        }
+        date_from, date_to = year_to_date(latest_pipeline_day(self.user, today), today)
+        return {"date_from": date_from.isoformat(), "date_to": date_to.isoformat(), "currency": DEFAULT_CURRENCY}
 
     def selector_kwargs(self) -> dict:
         return {name: self.cleaned_data[name] or None for name in self.fields} | {

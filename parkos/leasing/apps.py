@@ -15,11 +15,14 @@ class LeasingConfig(AppConfig):
         """The report pages, for everyone who may see leases."""
         from django.urls import reverse
 
+        from parkos.core.navigation import sees_operator_pages
         from parkos.core.permissions import can
         from parkos.leasing.models import Lease
 
         if not can(user, Lease, "view"):
             return []
+        if not sees_operator_pages(user):  # a tenant: its own leases' expiry, not the park-wide reports
+            return [(_("Expiry alerts"), reverse("leasing:expiry_alerts"))]
         return [
             (_("Occupancy"), reverse("leasing:occupancy")),
             (_("Vacancy board"), reverse("leasing:vacancy_board")),

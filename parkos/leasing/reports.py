@@ -5,23 +5,28 @@ Views parse the filters with the forms below (shared with the API), call the sel
 
 from __future__ import annotations
 
+import datetime
 import itertools
 
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Max, Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from parkos.core.actors import Actor
 from parkos.core.downloads import attachment, xlsx_bytes
 from parkos.core.forms import ReportFilterForm, date_input
+from parkos.core.navigation import sees_operator_pages
+from parkos.core.periods import UserFirstMixin, on_day, year_to_date
 from parkos.core.permissions import Action, can
 from parkos.directory.models import Organization
 from parkos.leasing import selectors
-from parkos.leasing.models import Lease, RentBasis
+from parkos.leasing.models import Lease, RentBasis, Sale
 from parkos.parks.models import Building, Park, ParkBrand
 
 PER_PAGE = 25
@@ -43,8 +48,14 @@ class DateParkBrandForm(LeasingFilterForm):
     brand = forms.ModelChoiceField(queryset=ParkBrand.objects.all(), required=False, label=_("Park brand"))
 
 
-class OccupancyFilterForm(DateParkBrandForm):
+class OccupancyFilterForm(UserFirstMixin, DateParkBrandForm):
+    """Occupancy on today, or on the last day a lease held units when every lease ended before today."""
+
     building = forms.ModelChoiceField(queryset=Building.objects.all(), required=False, label=_("Building"))
+
+    def defaults(self) -> dict:
+        today = timezone.localdate()
+        return {"date": on_day(latest_occupancy_day(self.user, today), today).isoformat()}
 
 
 class RentRollFilterForm(DateParkBrandForm):
@@ -63,19 +74,54 @@ class BoardFilterForm(LeasingFilterForm):
         return cleaned
 
 
-class FiguresFilterForm(LeasingFilterForm):
+class FiguresFilterForm(UserFirstMixin, LeasingFilterForm):
     date_from = forms.DateField(label=_("From"), widget=date_input())
     date_to = forms.DateField(label=_("To"), widget=date_input())
     park = forms.ModelChoiceField(queryset=Park.objects.all(), required=False, label=_("Park"))
     brand = forms.ModelChoiceField(queryset=ParkBrand.objects.all(), required=False, label=_("Park brand"))
 
     def defaults(self) -> dict:
+        """This year so far, or the latest year a lease started or a sale was contracted in."""
         today = timezone.localdate()
-        return {"date_from": today.replace(month=1, day=1).isoformat(), "date_to": today.isoformat()}
+        date_from, date_to = year_to_date(latest_leasing_day(self.user, today), today)
+        return {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
+
+
+def latest_leasing_day(user: Actor | None, today: datetime.date) -> datetime.date | None:
+    """The last day up to ``today`` on which a lease the user sees started or a sale was contracted."""
+    lease = (
+        Lease.objects.restrict(user)
+        .filter(status__in=Lease.HOLDING, start_date__lte=today)
+        .aggregate(last=Max("start_date"))["last"]
+    )
+    sale = (
+        Sale.objects.restrict(user)
+        .filter(status__in=Sale.HOLDING, contract_date__lte=today)
+        .aggregate(last=Max("contract_date"))["last"]
+    )
+    return max((d for d in (lease, sale) if d is not None), default=None)
+
+
+def latest_occupancy_day(user: Actor | None, today: datetime.date) -> datetime.date | None:
+    """``today`` when a lease the user sees holds units on it (or a sale does), else the last day one held."""
+    leases = Lease.objects.restrict(user).filter(status__in=Lease.HOLDING, start_date__lte=today)
+    if leases.filter(Q(effective_end__isnull=True) | Q(effective_end__gte=today)).exists():
+        return today
+    if Sale.objects.restrict(user).filter(status__in=Sale.HOLDING, contract_date__lte=today).exists():
+        return today
+    last: datetime.date | None = leases.aggregate(last=Max("effective_end"))["last"]
+    return last
 
 
 def require_view(user) -> None:
     if not can(user, Lease, Action.VIEW):
+        raise PermissionDenied
+
+
+def require_operator_view(user) -> None:
+    """The park-wide reports (occupancy, vacancy, rent roll, figures): the operator's, not a tenant's."""
+    require_view(user)
+    if not sees_operator_pages(user):
         raise PermissionDenied
 
 
@@ -107,7 +153,7 @@ class OccupancyView(View):
     template_name = "leasing/occupancy.html"
 
     def get(self, request):
-        require_view(request.user)
+        require_operator_view(request.user)
         form = OccupancyFilterForm(request.GET, user=request.user)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form, "result": None}, status=400)
@@ -126,7 +172,7 @@ class RentRollView(View):
     template_name = "leasing/rent_roll.html"
 
     def get(self, request):
-        require_view(request.user)
+        require_operator_view(request.user)
         form = RentRollFilterForm(request.GET, user=request.user)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form, "roll": None}, status=400)
@@ -192,7 +238,7 @@ class VacancyBoardView(View):
     template_name = "leasing/vacancy_board.html"
 
     def get(self, request):
-        require_view(request.user)
+        require_operator_view(request.user)
         form = BoardFilterForm(request.GET, user=request.user)
         context = {"form": form, "boards": None, "can_add_lease": can(request.user, Lease, Action.ADD)}
         if not request.GET.get("building") and not request.GET.get("park"):
@@ -244,7 +290,7 @@ class FiguresView(View):
     template_name = "leasing/figures.html"
 
     def get(self, request):
-        require_view(request.user)
+        require_operator_view(request.user)
         form = FiguresFilterForm(request.GET, user=request.user)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form, "figures": None}, status=400)

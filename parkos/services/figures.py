@@ -6,31 +6,50 @@ The filter form is shared with the API endpoint (parkos.services.api.views), so 
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from parkos.core.actors import Actor
 from parkos.core.downloads import attachment, xlsx_bytes
 from parkos.core.forms import ReportFilterForm, date_input
+from parkos.core.navigation import sees_operator_pages
+from parkos.core.periods import UserFirstMixin, twelve_months
 from parkos.core.permissions import Action, can
 from parkos.parks.models import Park
 from parkos.services.models import Aspect, ServiceRequest
 from parkos.services.selectors import request_figures
 
 
-class FiguresFilterForm(ReportFilterForm):
+def latest_request_day(user: Actor | None, today: datetime.date) -> datetime.date | None:
+    """The local day, up to ``today``, of the latest service request the user sees."""
+    end = datetime.datetime.combine(
+        today + datetime.timedelta(days=1), datetime.time.min, timezone.get_current_timezone()
+    )
+    last = (
+        ServiceRequest.objects.restrict(user).filter(requested_at__lt=end).aggregate(last=Max("requested_at"))["last"]
+    )
+    return timezone.localdate(last) if last is not None else None
+
+
+class FiguresFilterForm(UserFirstMixin, ReportFilterForm):
     date_from = forms.DateField(label=_("Filed from"), widget=date_input())
     date_to = forms.DateField(label=_("Filed until"), widget=date_input())
     park = forms.ModelChoiceField(queryset=Park.objects.all(), required=False, label=_("Park"))
     aspect = forms.ChoiceField(choices=[("", "---------"), *Aspect.choices], required=False, label=_("Aspect"))
 
     def defaults(self) -> dict:
+        """The last twelve months, or the twelve months up to the latest request filed."""
         today = timezone.localdate()
-        return {"date_from": today.replace(year=today.year - 1).isoformat(), "date_to": today.isoformat()}
+        date_from, date_to = twelve_months(latest_request_day(self.user, today), today)
+        return {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
 
     def selector_kwargs(self) -> dict:
         return {name: self.cleaned_data[name] or None for name in self.fields}
@@ -130,7 +149,7 @@ class ServiceFiguresView(View):
     template_name = "services/figures.html"
 
     def get(self, request):
-        if not can(request.user, ServiceRequest, Action.VIEW):
+        if not can(request.user, ServiceRequest, Action.VIEW) or not sees_operator_pages(request.user):
             raise PermissionDenied
         form = FiguresFilterForm(request.GET, user=request.user)
         export = request.GET.get("format", "")

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 
 from parkos.core.models import ObjectChange
-from parkos.demo.generator import REFERENCE_DATE, load_demo
+from parkos.demo.generator import demo_today, load_demo
 from parkos.investment.models import (
     Agreement,
     Commitment,
@@ -35,7 +35,7 @@ def demo(db):
 
 
 def test_agreements_have_commitments_in_several_statuses(demo):
-    statuses = set(Commitment.objects.with_status(REFERENCE_DATE).values_list("current_status", flat=True))
+    statuses = set(Commitment.objects.with_status(demo_today()).values_list("current_status", flat=True))
     assert CommitmentStatus.MET in statuses
     assert len(statuses) >= 3, statuses
     assert Agreement.objects.annotate(n=Count("parties")).filter(n__lt=2).count() == 0

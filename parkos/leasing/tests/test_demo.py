@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from parkos.demo.generator import REFERENCE_DATE, load_demo
+from parkos.demo.generator import demo_today, load_demo
 from parkos.leasing.models import Lease, RentTerm, Sale
 from parkos.leasing.selectors import lease_holds_q, occupancy
 from parkos.leasing.services import unit_clashes
@@ -24,9 +24,9 @@ def demo(db):
 def test_demo_leases_follow_the_rules_and_reach_the_demo_accounts(demo):
     users = get_user_model().objects
     enterprise = users.get(username="enterprise")
-    own = Lease.objects.restrict(enterprise).filter(lease_holds_q(REFERENCE_DATE))
+    own = Lease.objects.restrict(enterprise).filter(lease_holds_q(demo_today()))
     assert own.exists(), "the demo enterprise has a lease in force"
-    result = occupancy(users.get(username="manager"), REFERENCE_DATE)
+    result = occupancy(users.get(username="manager"), demo_today())
     assert result.total.lettable > 0 and 0 < result.total.rate < 1
     assert Lease.objects.filter(status=Lease.Status.RENEWED, renewals__isnull=False).exists()
     assert Lease.objects.filter(status=Lease.Status.TERMINATED).exists()

@@ -4,6 +4,7 @@ import os
 import sys
 import time
 from contextlib import contextmanager
+from datetime import date
 
 from django.conf import settings
 from django.core.management import call_command
@@ -43,10 +44,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset", action="store_true", help="delete all domain data (organizations, parks, ...) before loading"
         )
+        parser.add_argument(
+            "--today",
+            type=date.fromisoformat,
+            default=None,
+            help="the day the demo's dates are drawn around, YYYY-MM-DD (default: today): history behind, plans ahead",
+        )
         parser.add_argument("--no-serve", action="store_true", help="load and stop; do not start the server")
         parser.add_argument("--addrport", default="127.0.0.1:8000", help="where to serve (default 127.0.0.1:8000)")
 
-    def handle(self, *args, scale, seed, reset, no_serve, addrport, **options):
+    def handle(self, *args, scale, seed, reset, no_serve, addrport, today=None, **options):
         if scale <= 0:
             raise CommandError("--scale must be positive, e.g. 0.1, 1 or 6.25.")
         verbose = options["verbosity"] > 0
@@ -74,7 +81,7 @@ class Command(BaseCommand):
             )
             started = time.perf_counter()
             with self.progress(console, verbose) as progress:
-                counts = load_demo(scale=scale, seed=seed, progress=progress)
+                counts = load_demo(scale=scale, seed=seed, progress=progress, today=today)
             elapsed = time.perf_counter() - started
             summary = ", ".join(f"{n:,} {key.replace('_', ' ')}" for key, n in counts.items())
             console.print(f"[green]Loaded in {elapsed:.1f} s:[/] {summary}.", soft_wrap=True)
