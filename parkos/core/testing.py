@@ -515,6 +515,15 @@ class StandardModelTests(TestCase):
                 side,
             )
             self.assertEqual(obj.pk in ids, visible, side)
+            # the history channels: the object's history page and each of its change pages
+            self.assertEqual(client.get(self.url("history", obj)).status_code, 200 if visible else 404, side)
+            change = self.changes(obj, "create").first()
+            if change is not None and not user.has_perm("core.view_objectchange"):
+                # a change also shows in the history of its parent (an alias in its organization's)
+                parent = getattr(obj, self.model.changelog_parent) if self.model.changelog_parent else None
+                in_parent = parent is not None and type(parent).objects.restrict(user).filter(pk=parent.pk).exists()
+                page = client.get(reverse("objectchange", kwargs={"pk": change.pk}))
+                self.assertEqual(page.status_code, 200 if visible or in_parent else 404, f"change page {side}")
             if list_response.status_code == 200:
                 self.assertEqual(obj.get_absolute_url() in list_response.content.decode(), visible, side)
             marker = str(
