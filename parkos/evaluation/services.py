@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypedDict, TypeVar, cast
 
 import polars as pl
 import tablib
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parkos.core import writes
+from parkos.core.actors import Actor
 from parkos.core.changelog import change_context
 from parkos.core.errors import NotFound
 from parkos.core.heartbeat import heartbeat
@@ -39,11 +40,24 @@ from parkos.evaluation.models import (
     RunBenchmark,
     Source,
 )
+from parkos.evaluation.scheme import Scheme
 from parkos.parks.models import LandParcel, Park
+from parkos.users.models import User
 
 Progress = Callable[[int, str], None]
+#: a parcel's land area, the floor area of all its buildings (None: none built), its park
+ParcelAreas = tuple[Decimal, Decimal | None, int]
+#: land, the rule that found it, the parcel
+Apportioned = tuple[Decimal, str, int]
+_T = TypeVar("_T")
 
 # --- filings import -------------------------------------------------------------------------------------------
+
+
+class PreviewRow(TypedDict):
+    row: int
+    type: str
+    object: str
 
 
 @dataclass
@@ -53,7 +67,7 @@ class FilingsImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
-    preview: list[dict] = field(default_factory=list)
+    preview: list[PreviewRow] = field(default_factory=list)
     dry_run: bool = True
 
     @property
@@ -61,7 +75,7 @@ class FilingsImportReport:
         return not self.errors
 
 
-def _parse(column: Column, raw) -> object:
+def _parse(column: Column, raw: object) -> object:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if column.kind == "flag":
@@ -113,7 +127,12 @@ def home_of(organization_ids: set[int]) -> dict[int, tuple[int, int | None]]:
 
 
 def filings_import(
-    *, layout: str, dataset: tablib.Dataset, user, dry_run: bool = False, on_row: Callable[[], None] | None = None
+    *,
+    layout: str,
+    dataset: tablib.Dataset,
+    user: Actor,
+    dry_run: bool = False,
+    on_row: Callable[[], None] | None = None,
 ) -> FilingsImportReport:
     """Merge one source's file into the filings by credit code and year; all rows or none.
 
@@ -128,12 +147,12 @@ def filings_import(
         report.dry_run = True
         return report
     headers = list(dataset.headers)
-    parsed: list[tuple[int, str, int, str | None, dict]] = []
+    parsed: list[tuple[int, str, int | None, str | None, dict[str, object]]] = []
     for number, row in enumerate(dataset, start=1):
         code = str(row[identity["credit_code"]] or "").strip().upper()
         if not code:
             report.errors.append(RowError(number, headers[identity["credit_code"]], _("The credit code is empty.")))
-        year = None
+        year: int | None = None
         try:
             year = int(Decimal(str(row[identity["year"]]).strip()))
             if not 1990 <= year <= 2100:
@@ -147,7 +166,7 @@ def filings_import(
                 )
             )
         park_code = str(row[identity["park"]] or "").strip() if "park" in identity else None
-        row_values = {}
+        row_values: dict[str, object] = {}
         for column, position in values.items():
             try:
                 value = _parse(column, row[position])
@@ -179,7 +198,7 @@ def filings_import(
         "evaluation.add_indicatorfiling"
     )
     seen: dict[tuple[int, int], int] = {}
-    work: list[tuple[IndicatorFiling, bool]] = []
+    work: list[tuple[int, IndicatorFiling]] = []
     code_column = headers[identity["credit_code"]]
     for number, code, year, park_code, row_values in parsed:
         if not code or year is None:
@@ -204,7 +223,7 @@ def filings_import(
         seen[(organization.pk, year)] = number
         filing = existing.get((organization.pk, year))
         created = filing is None
-        if created:
+        if filing is None:
             if not may_add:
                 report.errors.append(RowError(number, code_column, _("You may not add indicator filings.")))
                 continue
@@ -303,7 +322,7 @@ def filings_import(
 # --- tenants' land ----------------------------------------------------------------------------------------------
 
 
-def _leased_floor_areas(organization_ids, year: int) -> dict[int, dict[int, Decimal]]:
+def _leased_floor_areas(organization_ids: Iterable[int], year: int) -> dict[int, dict[int, Decimal]]:
     """Enterprise -> parcel -> floor area of the space units it leases on 31 December of ``year`` (one query)."""
     try:
         from parkos.leasing.models import Lease
@@ -319,7 +338,9 @@ def _leased_floor_areas(organization_ids, year: int) -> dict[int, dict[int, Deci
     return areas
 
 
-def _apportion(filing: IndicatorFiling, leased: dict[int, Decimal], parcels: dict[int, tuple]) -> tuple | None:
+def _apportion(
+    filing: IndicatorFiling, leased: dict[int, Decimal], parcels: dict[int, ParcelAreas]
+) -> Apportioned | None:
     """(land, rule, parcel id) for a tenant filing, or None when no rule applies.
 
     share = floor area it uses / floor area of all buildings on the parcel; land = share × parcel area.
@@ -343,25 +364,25 @@ def _apportion(filing: IndicatorFiling, leased: dict[int, Decimal], parcels: dic
     else:
         return None
     area, built, _park = parcels.get(parcel_id, (None, None, None))
-    if not built:
+    if not built or area is None:  # a parcel always has an area: None only when it is not found
         return None
     return min(area, area * used / built).quantize(Decimal("0.01")), rule, parcel_id
 
 
-def _parcel_areas(parcel_ids) -> dict[int, tuple]:
+def _parcel_areas(parcel_ids: Iterable[int]) -> dict[int, ParcelAreas]:
     """Parcel -> (land area, floor area of all its buildings, park), in one query."""
     rows = LandParcel.objects.filter(pk__in=parcel_ids).annotate(built=Sum("buildings__floor_area"))
     return {p.pk: (p.area, p.built, p.park_id) for p in rows}
 
 
-def apportioned_land(filings: list[IndicatorFiling]) -> list[tuple | None]:
+def apportioned_land(filings: list[IndicatorFiling]) -> list[Apportioned | None]:
     """(land, rule, parcel id) for each filing, None where no rule applies; reads only (three queries for all)."""
     if not filings:
         return []
     year_groups: dict[int, list[IndicatorFiling]] = {}
     for filing in filings:
         year_groups.setdefault(filing.year, []).append(filing)
-    leased = {}
+    leased: dict[tuple[int, int], dict[int, Decimal]] = {}
     for year, group in year_groups.items():
         for org_id, areas in _leased_floor_areas({f.organization_id for f in group}, year).items():
             leased[(org_id, year)] = areas
@@ -371,9 +392,9 @@ def apportioned_land(filings: list[IndicatorFiling]) -> list[tuple | None]:
     return [_apportion(filing, leased.get((filing.organization_id, filing.year), {}), parcels) for filing in filings]
 
 
-def _apportion_filings(filings: list[IndicatorFiling], user=None) -> list[str | None]:
+def _apportion_filings(filings: list[IndicatorFiling], user: Actor | None = None) -> list[str | None]:
     """Apportion land to each filing and save, change-logged, those that changed (an officer's explicit act)."""
-    rules = []
+    rules: list[str | None] = []
     for filing, outcome in zip(filings, apportioned_land(filings), strict=True):
         if outcome is None:
             rules.append(None)
@@ -388,12 +409,12 @@ def _apportion_filings(filings: list[IndicatorFiling], user=None) -> list[str | 
     return rules
 
 
-def filing_apportion_land(*, filing: IndicatorFiling, user=None) -> str | None:
+def filing_apportion_land(*, filing: IndicatorFiling, user: Actor | None = None) -> str | None:
     """Give a tenant without land of its own a share of its parcel's land; returns the rule used (or None)."""
     return _apportion_filings([filing], user)[0]
 
 
-def apportion_tenant_land(*, year: int, user=None) -> dict[str, int]:
+def apportion_tenant_land(*, year: int, user: Actor | None = None) -> dict[str, int]:
     """Apportion land to every tenant filing of ``year`` that has none of its own; counts per rule."""
     tenants = list(IndicatorFiling.objects.filter(year=year, is_tenant=True).exclude(land_rule=LandRule.OWN))
     counts: dict[str, int] = {}
@@ -521,10 +542,12 @@ def _with_apportioned_land(frame: pl.DataFrame, year: int) -> pl.DataFrame:
     )
 
 
-def evaluation_run_create(*, scheme: EvaluationScheme, year: int, user) -> EvaluationRun:
+def evaluation_run_create(*, scheme: EvaluationScheme, year: int, user: Actor) -> EvaluationRun:
     """A queued run; evaluation_run_execute (directly, or through the background task) computes it."""
     scheme.scheme()  # refuse a broken definition before queueing
-    return EvaluationRun.objects.create(scheme=scheme, scheme_version=scheme.version, year=year, created_by=user)
+    return EvaluationRun.objects.create(
+        scheme=scheme, scheme_version=scheme.version, year=year, created_by=cast(User, user)
+    )
 
 
 def _set_progress(run: EvaluationRun, percent: int, progress: Progress | None, label: str) -> None:
@@ -534,7 +557,7 @@ def _set_progress(run: EvaluationRun, percent: int, progress: Progress | None, l
         progress(percent, label)
 
 
-def _none_if_nan(value):
+def _none_if_nan(value: _T | None) -> _T | None:
     return None if value is None or value != value else value
 
 
@@ -598,20 +621,20 @@ def _execute(run: EvaluationRun, progress: Progress | None, apportion: bool) -> 
 
 
 def run_evaluation(
-    *, scheme: EvaluationScheme, year: int, user, progress: Progress | None = None, apportion: bool = True
+    *, scheme: EvaluationScheme, year: int, user: Actor, progress: Progress | None = None, apportion: bool = True
 ) -> EvaluationRun:
     """Apply ``scheme`` to ``year``'s filings now, as a new run with its own results."""
     run = evaluation_run_create(scheme=scheme, year=year, user=user)
     return evaluation_run_execute(run=run, progress=progress, apportion=apportion)
 
 
-def _results(run: EvaluationRun, scored: pl.DataFrame, scheme) -> list[EvaluationResult]:
+def _results(run: EvaluationRun, scored: pl.DataFrame, scheme: Scheme) -> list[EvaluationResult]:
     indicator_columns = {
         i.key: [c for c in scored.columns if c.startswith(f"{i.key}_") and not c.endswith("_points")]
         for i in scheme.indicators
     }
     adjustment_columns = [f"{a.key}_points" for a in scheme.adjustments]
-    results = []
+    results: list[EvaluationResult] = []
     for row in scored.iter_rows(named=True):
         indicators = {
             key: {column[len(key) + 1 :]: _none_if_nan(row[column]) for column in columns}
@@ -662,7 +685,7 @@ def _result_details(row: dict[str, Any]) -> dict[str, Any]:
 def _area_results(run: EvaluationRun, scored: pl.DataFrame, grades: list[str]) -> list[AreaResult]:
     from parkos.parks.models import ParkBrand
 
-    labels = {
+    labels: dict[str, dict[Any, tuple[str, int | None]]] = {
         AreaResult.Level.PARCEL: {
             p.pk: (str(p), p.park_id)
             for p in LandParcel.objects.filter(
@@ -677,7 +700,7 @@ def _area_results(run: EvaluationRun, scored: pl.DataFrame, grades: list[str]) -
             for b in ParkBrand.objects.filter(pk__in=scored["brand_id"].drop_nulls().unique().to_list())
         },
     }
-    areas = []
+    areas: list[AreaResult] = []
     for level, column in (
         (AreaResult.Level.PARCEL, "parcel_id"),
         (AreaResult.Level.PARK, "park_id"),
@@ -716,12 +739,12 @@ def land_mu(area_m2: Decimal | None) -> Decimal | None:
 # --- appeals ------------------------------------------------------------------------------------------------------
 
 
-def may_decide_appeals(user) -> bool:
+def may_decide_appeals(user: Actor) -> bool:
     """Evaluation officers (who may run evaluations) decide appeals."""
     return can(user, EvaluationRun, Action.ADD)
 
 
-def appeal_decide(*, appeal, user, accept: bool, decision: str, rerun: bool = False):
+def appeal_decide(*, appeal: Appeal, user: Actor, accept: bool, decision: str, rerun: bool = False) -> Appeal:
     """Accept or reject an appeal, with the reasons; an accepted one may queue a re-run of its scheme and year.
 
     The officer corrects the filing first (the filing's own change log says what changed); the new run
@@ -739,7 +762,7 @@ def appeal_decide(*, appeal, user, accept: bool, decision: str, rerun: bool = Fa
         raise ValidationError({"decision": _("Give the reasons for the decision.")})
     with transaction.atomic():
         appeal.status = Appeal.Status.ACCEPTED if accept else Appeal.Status.REJECTED
-        appeal.decision, appeal.decided_by, appeal.decided_on = decision, user, timezone.now()
+        appeal.decision, appeal.decided_by, appeal.decided_on = decision, cast(User, user), timezone.now()
         if accept and rerun:
             run = appeal.result.run
             new_run = evaluation_run_create(scheme=run.scheme, year=run.year, user=user)
@@ -752,12 +775,12 @@ def appeal_decide(*, appeal, user, accept: bool, decision: str, rerun: bool = Fa
 # -- the write rules of filings (core.writes) --------------------------------------------------------
 
 
-def source_for(user) -> str:
+def source_for(user: Actor | None) -> str:
     """The source a value typed in by ``user`` gets: the enterprise's own filing, or a staff entry."""
     return Source.ENTERPRISE if scope_of(user) == Scope.ORGANIZATION else Source.STAFF
 
 
-def _filing_before_save(filing: IndicatorFiling, *, user, created: bool) -> None:
+def _filing_before_save(filing: IndicatorFiling, *, user: Actor | None, created: bool) -> None:
     """Every value typed in (page, API or file) is recorded as the enterprise's own filing or a staff entry."""
     stored = (
         {} if created else IndicatorFiling.objects.filter(pk=filing.pk).values(*IndicatorFiling.VALUE_FIELDS).first()
@@ -787,7 +810,7 @@ writes.register(
 )
 
 
-def _decided_by_its_action(user, appeal) -> bool:
+def _decided_by_its_action(user: Actor | None, appeal: Appeal) -> bool:
     return False
 
 

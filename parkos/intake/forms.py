@@ -97,7 +97,11 @@ class ArticleTakeInForm(forms.Form):
                 self.add_error("text", message)
             return cleaned
         try:
-            text = services.read_upload(upload.read(), upload.name) if upload else services.read_pasted(pasted)
+            text = (
+                services.read_upload(data=upload.read(), filename=upload.name)
+                if upload
+                else services.read_pasted(text=pasted)
+            )
         except forms.ValidationError as exc:
             self.add_error("file", exc.messages[0])
             return cleaned

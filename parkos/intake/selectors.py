@@ -5,16 +5,22 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import BooleanField as BooleanDBField
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from parkos.core.actors import Actor
 from parkos.core.permissions import Action
 from parkos.directory.models import Organization, OrganizationAlias, Person, Position
 from parkos.investment.models import Agreement, Event
+
+if TYPE_CHECKING:
+    from parkos.intake.models import Article
 
 #: how many candidates a "link to" select offers
 CANDIDATES = 8
@@ -59,7 +65,9 @@ def agreement_kind(kind: str | None) -> str:
 # --- candidates ------------------------------------------------------------------------------------------
 
 
-def organization_candidates(name: str, user, limit: int = CANDIDATES, also_written=()) -> list[Organization]:
+def organization_candidates(
+    name: str, user: Actor, limit: int = CANDIDATES, also_written: Iterable[str] = ()
+) -> Sequence[Organization]:
     """Organizations whose name, English name or an alias equals ``name`` (case-insensitive) first, then ones
     containing it (an English article writes the English name), and ones the directory holds under another written
     form of the same name ("临港集团" for "上海临港经济发展（集团）有限公司", or the other way round; ``also_written``
@@ -112,7 +120,9 @@ def organization_candidates(name: str, user, limit: int = CANDIDATES, also_writt
     return (otherwise + rest)[:limit]
 
 
-def person_candidates(name: str, user, organization: Organization | None = None, limit: int = CANDIDATES):
+def person_candidates(
+    name: str, user: Actor, organization: Organization | None = None, limit: int = CANDIDATES
+) -> list[Person]:
     """People named ``name``, those holding a position at ``organization`` first (``at_organization``).
 
     Their positions come along (with organizations) for "name · title · organization" labels. Two queries.
@@ -146,7 +156,9 @@ def person_label(person: Person, organization: Organization | None = None) -> st
     return f"{person.name} · {chosen.title} · {chosen.organization.name}"
 
 
-def event_choices(article, user, around: datetime.date | None, limit: int = EVENT_CHOICES) -> list[Event]:
+def event_choices(
+    article: Article, user: Actor, around: datetime.date | None, limit: int = EVENT_CHOICES
+) -> list[Event]:
     """The park's events the user may see, those nearest ``around`` first (latest first without a date)."""
     events = Event.objects.restrict(user, Action.VIEW).filter(park_id=article.park_id)
     if around is None:
@@ -184,8 +196,8 @@ def draft_date(value: str | None, text: str) -> datetime.date | None:
     return None
 
 
-def _index_by_name(organizations: list[dict]) -> dict[str, int]:
-    index = {}
+def _index_by_name(organizations: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    index: dict[str, int] = {}
     for i, org in enumerate(organizations):
         key = _key(org.get("name"))
         if key and key not in index:
@@ -193,34 +205,58 @@ def _index_by_name(organizations: list[dict]) -> dict[str, int]:
     return index
 
 
-def _key(name) -> str:
+def _key(name: object) -> str:
     return " ".join(str(name or "").split()).casefold()
 
 
-def _list(value) -> list:
+def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _dicts(value) -> list[dict]:
+def _dicts(value: object) -> list[dict[str, Any]]:
     return [item for item in _list(value) if isinstance(item, dict)]
+
+
+class DraftOrganization(TypedDict):
+    name: str
+    kind: str
+    aliases: list[str]
+
+
+class DraftPerson(TypedDict):
+    name: str
+    titles: list[str]
+    #: the index of the person's organization in ``organizations`` (None: not named)
+    organization: int | None
+
+
+class DraftAgreement(TypedDict):
+    kind: str
+    #: indexes into ``organizations``
+    parties: list[int]
+    #: person index -> the index of the organization they sign for (None: not named)
+    signatories: dict[int, int | None]
 
 
 @dataclass
 class Drafts:
-    """The extraction, tidied for the review forms: lists of dicts, organizations referred to by index."""
+    """The extraction, tidied for the review forms: lists of dicts, organizations referred to by index.
 
-    event: dict
-    organizations: list[dict]
-    people: list[dict]
-    agreements: list[dict]
-    figures: list[dict]
+    ``event`` and ``figures`` are the extraction's own (JSON) mappings, as the forms read them.
+    """
+
+    event: dict[str, Any]
+    organizations: list[DraftOrganization]
+    people: list[DraftPerson]
+    agreements: list[DraftAgreement]
+    figures: list[dict[str, Any]]
     industries: list[str]
 
 
-def drafts(article) -> Drafts:
+def drafts(article: Article) -> Drafts:
     """The article's extraction in the shape the review forms start from; never fails on odd extractions."""
     extraction = article.extraction if isinstance(article.extraction, dict) else {}
-    organizations = [
+    organizations: list[DraftOrganization] = [
         {
             "name": str(o.get("name") or "").strip()[:200],
             "kind": organization_kind(o.get("kind")),
@@ -230,7 +266,7 @@ def drafts(article) -> Drafts:
         if str(o.get("name") or "").strip()
     ]
     by_name = _index_by_name(organizations)
-    people = []
+    people: list[DraftPerson] = []
     for p in _dicts(extraction.get("people")):
         name = str(p.get("name") or "").strip()
         if not name:
@@ -238,10 +274,10 @@ def drafts(article) -> Drafts:
         titles = [str(t).strip() for t in _list(p.get("titles")) if str(t).strip()]
         people.append({"name": name[:100], "titles": titles, "organization": by_name.get(_key(p.get("organization")))})
     people_by_name = _index_by_name(people)
-    agreements = []
+    agreements: list[DraftAgreement] = []
     for a in _dicts(extraction.get("agreements")):
         parties = [by_name[_key(n)] for n in _list(a.get("parties")) if _key(n) in by_name]
-        signatories = {}
+        signatories: dict[int, int | None] = {}
         for s in _dicts(a.get("signatories")):
             person = people_by_name.get(_key(s.get("person")))
             if person is not None:
@@ -250,13 +286,13 @@ def drafts(article) -> Drafts:
         agreements.append(
             {"kind": agreement_kind(a.get("kind")), "parties": list(dict.fromkeys(parties)), "signatories": signatories}
         )
-    event = extraction.get("event") if isinstance(extraction.get("event"), dict) else {}
+    event = extraction["event"] if isinstance(extraction.get("event"), dict) else {}
     figures = [f for f in _dicts(extraction.get("figures")) if f.get("text") or f.get("value") is not None]
     industries = [str(i).strip() for i in _list(extraction.get("industries")) if str(i).strip()]
     return Drafts(event, organizations, people, agreements, figures, list(dict.fromkeys(industries)))
 
 
-def figure_line(figure: dict) -> str:
+def figure_line(figure: Mapping[str, Any]) -> str:
     """ "Total investment: 16,000,000,000 CNY (16 billion yuan)": a kept figure as a line of a summary."""
     value = figure.get("value")
     try:
@@ -266,7 +302,8 @@ def figure_line(figure: dict) -> str:
     unit = {"m2": "m²"}.get(figure.get("unit") or "", figure.get("unit") or "")
     of = figure.get("of") or ""
     amount = " ".join(part for part in (number, unit if figure.get("kind") != "count" else of) if part)
-    label = {"money": "Investment", "area": "Area", "count": "Count", "percent": "Share"}.get(figure.get("kind"), "")
+    labels: dict[object, str] = {"money": "Investment", "area": "Area", "count": "Count", "percent": "Share"}
+    label = labels.get(figure.get("kind"), "")
     if figure.get("kind") == "money":
         label = "Total investment"
     text = figure.get("text") or ""
@@ -277,9 +314,9 @@ def figure_line(figure: dict) -> str:
 # --- the marked-up article ------------------------------------------------------------------------------
 
 
-def spans(extraction: dict, length: int) -> list[tuple[int, int, str]]:
+def spans(extraction: object, length: int) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every usable span, in order; bad or overlapping ones are left out."""
-    found = []
+    found: list[tuple[int, int, str]] = []
     sources = (
         ("organization", "organizations"),
         ("person", "people"),
@@ -287,9 +324,9 @@ def spans(extraction: dict, length: int) -> list[tuple[int, int, str]]:
         ("figure", "figures"),
         ("date", "dates"),
     )
-    extraction = extraction if isinstance(extraction, dict) else {}
+    data: dict[str, Any] = extraction if isinstance(extraction, dict) else {}
     for kind, key in sources:
-        for item in _dicts(extraction.get(key)):
+        for item in _dicts(data.get(key)):
             span = item.get("span")
             if not (isinstance(span, list | tuple) and len(span) == 2):
                 continue
@@ -298,13 +335,14 @@ def spans(extraction: dict, length: int) -> list[tuple[int, int, str]]:
                 continue
             if 0 <= start < end <= length:
                 found.append((start, end, kind))
-    event = extraction.get("event")
+    event = data.get("event")
     if isinstance(event, dict) and isinstance(event.get("span"), list | tuple) and len(event["span"]) == 2:
         start, end = event["span"]
         if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length:
             found.append((start, end, "date"))
     found.sort(key=lambda s: (s[0], -(s[1] - s[0])))
-    kept, last_end = [], 0
+    kept: list[tuple[int, int, str]] = []
+    last_end = 0
     for start, end, kind in found:
         if start >= last_end:  # an overlapping span is skipped: the longer, earlier one wins
             kept.append((start, end, kind))
@@ -312,9 +350,10 @@ def spans(extraction: dict, length: int) -> list[tuple[int, int, str]]:
     return kept
 
 
-def marked_text(text: str, extraction: dict) -> SafeString:
+def marked_text(text: str, extraction: object) -> SafeString:
     """The article text, HTML-escaped, with each extracted span in a <mark class="mark-<kind>">."""
-    parts, position = [], 0
+    parts: list[str] = []
+    position = 0
     for start, end, kind in spans(extraction, len(text)):
         parts.append(escape(text[position:start]))
         parts.append(f'<mark class="mark-{kind}" data-kind="{kind}">{escape(text[start:end])}</mark>')

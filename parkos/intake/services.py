@@ -7,23 +7,34 @@ Accepting is idempotent through ``ArticleRecord``: every draft item has a key ("
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.files import File
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkos.core.actors import Actor
 from parkos.core.changelog import change_context
+from parkos.core.models import PrimaryModel
 from parkos.core.permissions import Action, can
 from parkos.directory.models import Organization, OrganizationAlias, Person, Position
 from parkos.intake.models import Article, ArticleBatch, ArticleBatchItem, ArticleRecord, content_hash
 from parkos.investment.models import Agreement, Event, Party, Signatory
+from parkos.parks.models import Park
+from parkos.users.models import User
+
+_M = TypeVar("_M", bound=models.Model)
+_P = TypeVar("_P", bound=PrimaryModel)
 
 CREATE, LINK, DROP = "create", "link", "drop"
 #: a party's role, from its organization's kind
-PARTY_ROLES = {
+PARTY_ROLES: dict[str, str] = {
     Organization.Kind.GOVERNMENT: Party.Role.GOVERNMENT,
     Organization.Kind.FINANCIAL: Party.Role.FINANCIER,
     Organization.Kind.ENTERPRISE: Party.Role.INVESTOR,
@@ -33,7 +44,7 @@ PARTY_ROLES = {
 # --- taking an article in --------------------------------------------------------------------------------
 
 
-def read_upload(data: bytes, filename: str) -> str:
+def read_upload(*, data: bytes, filename: str) -> str:
     """A file's article text; ValidationError saying why when it cannot be read."""
     from parkos.intake.extraction.reading import ReadError, read_document
 
@@ -43,40 +54,48 @@ def read_upload(data: bytes, filename: str) -> str:
         raise ValidationError(str(exc)) from exc
 
 
-def read_pasted(text: str) -> str:
+def read_pasted(*, text: str) -> str:
     """Pasted text (a copied web page reads as its visible text)."""
     from parkos.intake.extraction.reading import read_text
 
     return read_text(text)
 
 
-def extract(text: str, *, source: str) -> dict:
+def extract(*, text: str, source: str) -> dict[str, Any]:
     """The extractor's drafts for ``text`` (see parkos.intake.extraction)."""
     from parkos.intake.extraction.pipeline import extract as run
 
     return run(text, source=source)
 
 
-def duplicate_of(text: str, user) -> Article | None:
+def duplicate_of(*, text: str, user: Actor) -> Article | None:
     """The article the user may see that has the same text (whitespace aside), if any."""
-    return Article.objects.restrict(user, Action.VIEW).filter(content_hash=content_hash(text)).first()
+    found: Article | None = Article.objects.restrict(user, Action.VIEW).filter(content_hash=content_hash(text)).first()
+    return found
 
 
 def article_take_in(
-    *, user, park, text: str, title: str = "", source_name: str = "", url: str = "", upload=None
+    *,
+    user: Actor,
+    park: Park,
+    text: str,
+    title: str = "",
+    source_name: str = "",
+    url: str = "",
+    upload: File[Any] | None = None,
 ) -> tuple[Article, bool]:
     """Store the article and its extraction; returns (article, created). The same text again is the same article."""
     if not can(user, Article, Action.ADD):
         raise PermissionDenied
-    existing = duplicate_of(text, user)
+    existing = duplicate_of(text=text, user=user)
     if existing is not None:
         return existing, False
     if Article.objects.filter(content_hash=content_hash(text)).exists():
         raise ValidationError({"text": _("This article was already taken in, in a park you are not assigned to.")})
-    extraction = extract(text, source=source_name or title or getattr(upload, "name", "") or "")
-    event = extraction.get("event") if isinstance(extraction.get("event"), dict) else {}
+    extraction = extract(text=text, source=source_name or title or getattr(upload, "name", "") or "")
+    event: dict[str, Any] = extraction["event"] if isinstance(extraction.get("event"), dict) else {}
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    language = extraction.get("language") if extraction.get("language") in Article.Language.values else "en"
+    language: str = extraction["language"] if extraction.get("language") in Article.Language.values else "en"
     article = Article(
         park=park,
         title=(title or event.get("title") or first_line or _("Untitled article"))[:300],
@@ -88,7 +107,7 @@ def article_take_in(
     )
     if upload is not None:
         upload.seek(0)
-        article.file.save(upload.name, upload, save=False)
+        article.file.save(upload.name or "", upload, save=False)
     with transaction.atomic():
         article.save()
     return article, True
@@ -155,8 +174,8 @@ class Review:
 @dataclass
 class AcceptResult:
     article: Article
-    created: list = field(default_factory=list)
-    linked: list = field(default_factory=list)
+    created: list[models.Model] = field(default_factory=list)
+    linked: list[models.Model] = field(default_factory=list)
     event: Event | None = None
     agreements: list[Agreement] = field(default_factory=list)
 
@@ -167,22 +186,22 @@ class AcceptResult:
 class _Recorder:
     """Finds and writes the ArticleRecord of each draft item."""
 
-    def __init__(self, article: Article, result: AcceptResult):
+    def __init__(self, article: Article, result: AcceptResult) -> None:
         self.article = article
         self.result = result
         self.existing = {r.key: r for r in article.records.select_related("content_type")}
 
-    def found(self, key: str, model):
+    def found(self, key: str, model: type[_M]) -> _M | None:
         record = self.existing.get(key)
         if record is None:
             return None
-        obj = model._base_manager.filter(pk=record.object_id).first()
+        obj: _M | None = model._base_manager.filter(pk=record.object_id).first()
         if obj is None:  # the record was deleted since: make it again
             record.delete()
             del self.existing[key]
         return obj
 
-    def keep(self, key: str, obj, *, created: bool) -> None:
+    def keep(self, key: str, obj: models.Model, *, created: bool) -> None:
         record = ArticleRecord.objects.create(
             article=self.article,
             key=key,
@@ -194,26 +213,26 @@ class _Recorder:
         (self.result.created if created else self.result.linked).append(obj)
 
 
-def _saved(obj, exclude=()):
+def _saved(obj: _M, exclude: Iterable[str] = ()) -> _M:
     obj.full_clean(exclude=list(exclude))
     obj.save()
     return obj
 
 
-def _require(user, models) -> None:
-    missing = [m._meta.verbose_name_plural for m in models if not can(user, m, Action.ADD)]
+def _require(user: Actor, needed: Iterable[type[models.Model]]) -> None:
+    missing = [m._meta.verbose_name_plural for m in needed if not can(user, m, Action.ADD)]
     if missing:
         raise PermissionDenied(_("You may not add %(models)s.") % {"models": ", ".join(str(m) for m in missing)})
 
 
-def _visible(user, model, obj):
+def _visible(user: Actor, model: type[_P], obj: _P | None) -> _P:
     if obj is None or not model.objects.restrict(user, Action.VIEW).filter(pk=obj.pk).exists():
         message = _("%(model)s “%(object)s” is not one you can see.")
         raise ValidationError(message % {"model": model._meta.verbose_name, "object": obj})
     return obj
 
 
-def _add_missing(manager, objects) -> None:
+def _add_missing(manager: Any, objects: Iterable[models.Model]) -> None:
     """Add to a many-to-many only what is missing (an add of nothing would still log a change)."""
     have = set(manager.values_list("pk", flat=True))
     missing = [o for o in objects if o.pk not in have]
@@ -221,15 +240,17 @@ def _add_missing(manager, objects) -> None:
         manager.add(*missing)
 
 
-def article_accept(*, article: Article, review: Review, user) -> AcceptResult:
+def article_accept(*, article: Article, review: Review, user: Actor) -> AcceptResult:
     """Create or link everything the review keeps, in one transaction, each record logged as from the article."""
     if not Article.objects.restrict(user, Action.CHANGE).filter(pk=article.pk).exists():
         raise PermissionDenied
-    creating = {Organization: [o for o in review.organizations if o.action == CREATE]}
+    creating: dict[type[models.Model], Sequence[object]] = {
+        Organization: [o for o in review.organizations if o.action == CREATE]
+    }
     creating[Person] = [p for p in review.people if p.action == CREATE]
     creating[Event] = [review.event] if review.event.action == CREATE else []
     creating[Agreement] = [a for a in review.agreements if a.action == CREATE]
-    needed = [model for model, items in creating.items() if items]
+    needed: list[type[models.Model]] = [model for model, items in creating.items() if items]
     if creating[Agreement]:
         needed += [Party, Signatory]
     if review.people:
@@ -250,17 +271,24 @@ def article_accept(*, article: Article, review: Review, user) -> AcceptResult:
         if article.status != Article.Status.ACCEPTED:
             article.status = Article.Status.ACCEPTED
             article.accepted_at = timezone.now()
-            article.accepted_by = user
+            article.accepted_by = cast(User, user)
             article.save()
     return result
 
 
-def _create_or_link(key: str, draft, model, user, recorder: _Recorder, build):
+def _create_or_link(
+    key: str,
+    draft: OrganizationReview | PersonReview,
+    model: type[_P],
+    user: Actor,
+    recorder: _Recorder,
+    build: Callable[[], _P],
+) -> _P:
     """The record of one draft row: the one an earlier accept made or linked, the existing one the reviewer
     chose, or a new one from ``build()``."""
     obj = recorder.found(key, model)
     if obj is None and draft.action == LINK:
-        obj = _visible(user, model, draft.link_to)
+        obj = _visible(user, model, cast("_P | None", draft.link_to))
         recorder.keep(key, obj, created=False)
     elif obj is None:
         obj = _saved(build())
@@ -268,8 +296,8 @@ def _create_or_link(key: str, draft, model, user, recorder: _Recorder, build):
     return obj
 
 
-def _accept_organizations(review: Review, user, recorder: _Recorder) -> dict[int, Organization]:
-    accepted = {}
+def _accept_organizations(review: Review, user: Actor, recorder: _Recorder) -> dict[int, Organization]:
+    accepted: dict[int, Organization] = {}
     for draft in review.organizations:
         if draft.action != DROP:
             accepted[draft.index] = _create_or_link(
@@ -278,7 +306,7 @@ def _accept_organizations(review: Review, user, recorder: _Recorder) -> dict[int
                 Organization,
                 user,
                 recorder,
-                lambda draft=draft: Organization(name=draft.name.strip(), kind=draft.kind),
+                partial(Organization, name=draft.name.strip(), kind=draft.kind),
             )
             if can(user, OrganizationAlias, Action.ADD):  # a reviewer who may not add aliases still accepts
                 _learn_aliases(accepted[draft.index], draft, recorder)
@@ -305,13 +333,15 @@ def _titles(titles: list[str]) -> str:
     return "; ".join(t.strip() for t in titles if t.strip())[:200]
 
 
-def _accept_people(review, user, recorder, organizations) -> dict[int, Person]:
-    accepted = {}
+def _accept_people(
+    review: Review, user: Actor, recorder: _Recorder, organizations: dict[int, Organization]
+) -> dict[int, Person]:
+    accepted: dict[int, Person] = {}
     for draft in review.people:
         if draft.action == DROP:
             continue
         obj = _create_or_link(
-            f"person:{draft.index}", draft, Person, user, recorder, lambda draft=draft: Person(name=draft.name.strip())
+            f"person:{draft.index}", draft, Person, user, recorder, partial(Person, name=draft.name.strip())
         )
         accepted[draft.index] = obj
         organization = organizations.get(draft.organization) if draft.organization is not None else None
@@ -329,7 +359,14 @@ def _accept_people(review, user, recorder, organizations) -> dict[int, Person]:
     return accepted
 
 
-def _accept_event(article, review, user, recorder, organizations, people) -> Event | None:
+def _accept_event(
+    article: Article,
+    review: Review,
+    user: Actor,
+    recorder: _Recorder,
+    organizations: dict[int, Organization],
+    people: dict[int, Person],
+) -> Event | None:
     draft = review.event
     if draft.action == DROP:
         return None
@@ -345,7 +382,7 @@ def _accept_event(article, review, user, recorder, organizations, people) -> Eve
             Event(
                 kind=draft.kind,
                 title=draft.title.strip()[:300],
-                date=draft.date,
+                date=draft.date,  # type: ignore[misc]  # None: full_clean refuses it with the field's message
                 place=draft.place.strip()[:300],
                 park=article.park,
                 description="\n".join(lines),
@@ -357,7 +394,14 @@ def _accept_event(article, review, user, recorder, organizations, people) -> Eve
     return event
 
 
-def _accept_agreements(article, review, recorder, organizations, people, event) -> None:
+def _accept_agreements(
+    article: Article,
+    review: Review,
+    recorder: _Recorder,
+    organizations: dict[int, Organization],
+    people: dict[int, Person],
+    event: Event | None,
+) -> None:
     for draft in review.agreements:
         if draft.action == DROP:
             continue
@@ -382,7 +426,7 @@ def _accept_agreements(article, review, recorder, organizations, people, event) 
             )
             recorder.keep(key, agreement, created=True)
         recorder.result.agreements.append(agreement)
-        party_by_org = {}
+        party_by_org: dict[int, Party] = {}
         for j in parties:
             party_key = f"party:{draft.index}:{j}"
             party = recorder.found(party_key, Party)
@@ -412,7 +456,7 @@ def _accept_agreements(article, review, recorder, organizations, people, event) 
 MAX_BATCH = 50
 
 
-def article_batch_create(*, user, park, urls: list[str], uploads) -> ArticleBatch:
+def article_batch_create(*, user: Actor, park: Park, urls: list[str], uploads: Sequence[File[Any]]) -> ArticleBatch:
     """A batch of the given web addresses and files, queued for the background worker (after commit)."""
     from parkos.intake.tasks import article_batch_task
 
@@ -423,14 +467,15 @@ def article_batch_create(*, user, park, urls: list[str], uploads) -> ArticleBatc
     if len(urls) + len(uploads) > MAX_BATCH:
         raise ValidationError(_("A batch takes at most %(count)d articles.") % {"count": MAX_BATCH})
     with transaction.atomic():
-        batch = ArticleBatch.objects.create(park=park, created_by=user)
+        batch = ArticleBatch.objects.create(park=park, created_by=cast(User, user))
         position = 0
         for url in urls:
             ArticleBatchItem.objects.create(batch=batch, position=position, url=url, name=url[:300])
             position += 1
         for upload in uploads:
-            item = ArticleBatchItem(batch=batch, position=position, name=upload.name[:300])
-            item.file.save(upload.name, upload, save=False)
+            name = upload.name or ""
+            item = ArticleBatchItem(batch=batch, position=position, name=name[:300])
+            item.file.save(name, upload, save=False)
             item.save()
             position += 1
         transaction.on_commit(lambda: article_batch_task.enqueue(batch.pk))
@@ -448,7 +493,7 @@ def article_batch_run(*, batch: ArticleBatch) -> None:
                 text, source, url = fetched.text, fetched.title or item.url, item.url
             else:
                 with item.file.open("rb") as handle:
-                    text, source, url = read_upload(handle.read(), item.name), item.name, ""
+                    text, source, url = read_upload(data=handle.read(), filename=item.name), item.name, ""
             if not text.strip():
                 raise ValidationError(_("There is no text in it to read."))
             article, created = article_take_in(

@@ -57,7 +57,9 @@ class ArticleSerializer(PrimaryModelSerializer):
             # A new article is read by the extractor, as on the take-in page: language and headline come from it.
             from parkos.intake import services
 
-            extraction = services.extract(attrs["text"], source=attrs.get("source_name") or attrs.get("title") or "")
+            extraction = services.extract(
+                text=attrs["text"], source=attrs.get("source_name") or attrs.get("title") or ""
+            )
             attrs["extraction"] = extraction
             if extraction.get("language") in Article.Language.values:
                 attrs.setdefault("language", extraction["language"])

@@ -58,9 +58,13 @@ class ExtractAPIView(APIView):
         if upload is not None and text.strip():
             return Response({"detail": "Send the text or a file, not both."}, status=400)
         try:
-            text = services.read_upload(upload.read(), upload.name) if upload else services.read_pasted(text)
+            text = (
+                services.read_upload(data=upload.read(), filename=upload.name)
+                if upload
+                else services.read_pasted(text=text)
+            )
         except ValidationError as exc:
             return Response({"detail": " ".join(exc.messages)}, status=400)
         if not text.strip():
             return Response({"detail": 'There is no text to read: send "text" or a "file".'}, status=400)
-        return Response(services.extract(text, source=source))
+        return Response(services.extract(text=text, source=source))
