@@ -63,6 +63,7 @@ def test_the_demo_loaded_today_has_history_behind_plans_ahead_and_data_in_every_
     assert Lease.objects.filter(effective_end__range=(today, today + datetime.timedelta(days=120))).exists()
     recent = timezone.now() - datetime.timedelta(days=21)
     assert ServiceRequest.objects.filter(requested_at__gte=recent).exists(), "service requests in the last weeks"
+    assert not ServiceRequest.objects.filter(requested_at__gt=timezone.now()).exists(), "none filed in the future"
     assert Commitment.objects.filter(due_date__gt=today).exists(), "commitments due ahead"
     assert EvaluationRun.objects.aggregate(last=Max("year"))["last"] == today.year - 1, "the last full year"
     days = {(today - p.stage_since).days for p in Project.objects.all()}
