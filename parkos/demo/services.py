@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from parkos.core.changelog import log_bulk_create
+from parkos.core.models import PrimaryModel
 from parkos.directory.models import Organization
 from parkos.parks.models import LandParcel, Park
 from parkos.services.models import (
@@ -32,6 +33,7 @@ from parkos.services.models import (
     ServiceRequest,
     Status,
 )
+from parkos.users.models import User
 
 Progressbar = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
 
@@ -118,8 +120,8 @@ def volumes(scale: float) -> int:
 
 
 def load_services(
-    rng: random.Random,
     *,
+    rng: random.Random,
     scale: float,
     parks: Sequence[Park],
     enterprises: Sequence[Organization],
@@ -137,7 +139,17 @@ def load_services(
 
 
 class _Loader:
-    def __init__(self, rng, scale, parks, enterprises, bodies, today, counts, progress) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        scale: float,
+        parks: Sequence[Park],
+        enterprises: Sequence[Organization],
+        bodies: Sequence[tuple[Organization, str, int]],
+        today: date,
+        counts: dict[str, int],
+        progress: Progressbar,
+    ) -> None:
         self.rng = rng
         self.total = volumes(scale)
         self.parks = sorted(parks, key=lambda p: p.code)
@@ -156,7 +168,7 @@ class _Loader:
         self.staff_park_ids = set(self.staff.parks.values_list("pk", flat=True))
         self.enterprise_org = User.objects.get(username="enterprise").organizations.first()
 
-    def save(self, label: str, model, objects: list, count_key: str) -> None:
+    def save(self, label: str, model: type[PrimaryModel], objects: Sequence[PrimaryModel], count_key: str) -> None:
         with self.progress(label, len(objects)) as advance:
             for start in range(0, len(objects), BATCH):
                 batch = objects[start : start + BATCH]
@@ -243,7 +255,7 @@ class _Loader:
         pairs = self.enterprise_parks()
         in_staff_parks = [p for p in pairs if p[1] in self.staff_park_ids]
         own = [p for p in pairs if self.enterprise_org is not None and p[0] == self.enterprise_org.pk]
-        plan = []
+        plan: list[tuple[int, int]] = []
         for index in range(self.total):
             if own and index < 12:
                 plan.append(own[0])
@@ -251,31 +263,32 @@ class _Loader:
                 plan.append(self.rng.choice(in_staff_parks))
             else:
                 plan.append(self.rng.choice(pairs))
-        requests, conversations = [], []
+        requests: list[ServiceRequest] = []
+        conversations: list[list[tuple[User, str, datetime]]] = []
         for enterprise_id, park_id in plan:
-            request, messages = self.request(enterprise_id, park_id)
+            request, conversation = self.request(enterprise_id, park_id)
             requests.append(request)
-            conversations.append(messages)
+            conversations.append(conversation)
         self.save("Service requests", ServiceRequest, requests, "service_requests")
-        messages = []
+        messages: list[RequestMessage] = []
+        created: list[datetime] = []
         for request, conversation in zip(requests, conversations, strict=True):
             for author, body, when in conversation:
-                message = RequestMessage(request=request, author=author, body=body)
-                message._demo_created = when
-                messages.append(message)
+                messages.append(RequestMessage(request=request, author=author, body=body))
+                created.append(when)
         self.save("Request messages", RequestMessage, messages, "request_messages")
         # bulk_create stamps "created" with the load time; the demo dates them when they happened
         for request in requests:
             request.created = request.requested_at
         ServiceRequest.objects.bulk_update(requests, ["created"], batch_size=500)
-        for message in messages:
-            message.created = message._demo_created
+        for message, when in zip(messages, created, strict=True):
+            message.created = when
         RequestMessage.objects.bulk_update(messages, ["created"], batch_size=500)
 
     def moment(self, day_offset: float) -> datetime:
         return self.end - timedelta(days=day_offset)
 
-    def request(self, enterprise_id: int, park_id: int):
+    def request(self, enterprise_id: int, park_id: int) -> tuple[ServiceRequest, list[tuple[User, str, datetime]]]:
         rng = self.rng
         service = rng.choice(self.active_services)
         age_days = rng.uniform(0.2, 365)
@@ -314,7 +327,7 @@ class _Loader:
         if status == Status.DONE and rng.random() < 0.7:
             request.rating = rng.choices(RATINGS, weights=RATING_WEIGHTS)[0]
             request.rating_comment = RATING_COMMENTS[request.rating] if rng.random() < 0.5 else ""
-        conversation = []
+        conversation: list[tuple[User, str, datetime]] = []
         author = staff_owner or self.staff
         if status != Status.NEW:
             body = rng.choice(DECLINES) if status == Status.DECLINED else rng.choice(STAFF_REPLIES)
@@ -328,7 +341,7 @@ class _Loader:
             conversation.append((author, rng.choice(CLOSING), resolved))
         return request, conversation
 
-    def enterprise_user_for(self, enterprise_id: int):
+    def enterprise_user_for(self, enterprise_id: int) -> User | None:
         if self.enterprise_org is not None and enterprise_id == self.enterprise_org.pk:
             if not hasattr(self, "_enterprise_user"):
                 self._enterprise_user = get_user_model().objects.get(username="enterprise")
