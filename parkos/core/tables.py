@@ -1,5 +1,7 @@
 """Table base and columns: the first column links to the object, areas follow the user's unit."""
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -10,9 +12,11 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_tables2.columns import library
 
+from parkos.core.display import display_kind, format_kind, is_land_area
 from parkos.core.models import ObjectChange
-from parkos.core.units import AreaUnit, format_area
+from parkos.core.units import AreaUnit, format_area, format_area_with_mu, format_datetime
 
 
 def user_area_unit(table: object) -> str:
@@ -29,13 +33,79 @@ class AreaColumn(tables.Column):  # type: ignore[misc]  # django-tables2 has no 
         kwargs.setdefault("attrs", {"th": {"class": "text-end"}})
         super().__init__(*args, **kwargs)
 
-    def render(self, value: Decimal | None, table: object) -> SafeString:
-        return format_html(
-            '<span class="d-block text-end text-nowrap">{}</span>', format_area(value, user_area_unit(table))
-        )
+    def render(self, value: Decimal | None, table: object, record: object, bound_column: Any) -> SafeString:
+        unit = user_area_unit(table)
+        owner, name = _owner_of(record, str(bound_column.accessor))
+        text = format_area_with_mu(value, unit) if _is_land(owner, name) else format_area(value, unit)
+        return format_html('<span class="d-block text-end text-nowrap">{}</span>', text)
 
     def value(self, value: Decimal | None) -> Decimal | None:
         return value
+
+
+def _owner_of(record: object, accessor: str) -> tuple[object, str]:
+    """The object that holds the last field of a 'parcel__area' accessor, and that field's name."""
+    *path, name = accessor.replace(".", "__").split("__")
+    owner: object = record
+    for part in path:
+        owner = getattr(owner, part, None)
+    return owner, name
+
+
+def _is_land(owner: object, name: str) -> bool:
+    return owner is not None and hasattr(owner, "_meta") and is_land_area(type(owner), name)  # type: ignore[arg-type]
+
+
+class FormattedColumn(tables.Column):  # type: ignore[misc]  # django-tables2 has no type stubs
+    """A number or time by the formatting layer (core.display): money in the user's unit, rents at their basis,
+    land with 亩, decimals with separators, local time. Exports read ``value``: the machine number."""
+
+    def __init__(self, *args: Any, kind: str = "decimal", **kwargs: Any) -> None:
+        self.kind = kind
+        if kind != "datetime":
+            kwargs.setdefault("attrs", {"th": {"class": "text-end"}})
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def from_field(cls, field: Any, **kwargs: Any) -> FormattedColumn | None:
+        model = getattr(field, "model", None)
+        kind = display_kind(model, field) if model is not None and hasattr(field, "get_internal_type") else None
+        if kind is None or kind == "area":
+            return None
+        return cls(kind=kind, **kwargs)
+
+    def render(self, value: object, table: object, record: object, bound_column: Any) -> SafeString:
+        owner, name = _owner_of(record, str(bound_column.accessor))
+        user = getattr(getattr(table, "request", None), "user", None)
+        text = format_kind(self.kind, value, owner, name, user)
+        if self.kind == "datetime":
+            return format_html('<span class="text-nowrap">{}</span>', text)
+        return format_html('<span class="d-block text-end text-nowrap">{}</span>', text)
+
+    def value(self, value: object) -> object:
+        return value
+
+
+class MoneyColumn(FormattedColumn):
+    """Money in the viewer's unit (元 / 万元 / 亿元) with its currency; a rent_amount reads at the lease's basis."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("kind", "money")
+        super().__init__(*args, **kwargs)
+
+
+class DateTimeColumn(FormattedColumn):
+    """Local time as '2026-12-06 16:30'."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["kind"] = "datetime"
+        super().__init__(*args, **kwargs)
+
+    def render(self, value: object, table: object, record: object, bound_column: Any) -> SafeString:
+        return format_html('<span class="text-nowrap">{}</span>', format_datetime(value))
+
+
+library.register(FormattedColumn)
 
 
 class PrimaryTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no type stubs
@@ -76,7 +146,7 @@ class PrimaryTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no
 
 
 class ObjectChangeTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no type stubs
-    time = tables.DateTimeColumn(linkify=True, format="Y-m-d H:i:s", verbose_name=_("time"))
+    time = DateTimeColumn(linkify=True, verbose_name=_("time"))
     user_name = tables.Column(verbose_name=_("user"))
     action = tables.Column(verbose_name=_("action"))
     changed_object_type = tables.Column(verbose_name=_("type"), accessor="changed_object_type__name")

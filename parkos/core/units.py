@@ -184,3 +184,161 @@ class MoneyProperty:
         setattr(instance, self.amount_field, None if value is None else value.amount)
         if value is not None:
             setattr(instance, self.currency_field, value.currency)
+
+
+# --- Numbers for people (STYLE rule 19): the one formatting layer -------------------------------------------
+# Templates (core.templatetags.parkos), tables (core.tables), detail pages, charts and the PDF call these.
+# Exports and the API keep machine numbers: XLSX cells are typed numbers with a number format, CSV and JSON
+# hold plain numbers ("1234567.80"), so that a spreadsheet or a program can compute with them.
+
+WAN = Decimal(10_000)
+YI = Decimal(100_000_000)
+
+
+class MoneyUnit(models.TextChoices):
+    """How a user reads money. Blank means: by language (万元 in Chinese, yuan with the currency code in English)."""
+
+    BY_LANGUAGE = "", _("by language (10,000 yuan in Chinese, yuan in English)")
+    YUAN = "yuan", _("yuan (元)")
+    WAN = "wan", _("10,000 yuan (万元)")
+    YI = "yi", _("100 million yuan (亿元)")
+
+
+_MONEY_DIVISORS: dict[str, Decimal] = {MoneyUnit.YUAN: Decimal(1), MoneyUnit.WAN: WAN, MoneyUnit.YI: YI}
+_MONEY_PREFIXES: dict[str, str] = {MoneyUnit.YUAN: "", MoneyUnit.WAN: "万", MoneyUnit.YI: "亿"}
+
+# Areas the domain counts in mu (亩) as well as m²: land, not floor space. (app label, model name, field name)
+MU_AREA_FIELDS: frozenset[tuple[str, str, str]] = frozenset(
+    {
+        ("parks", "park", "land_area"),
+        ("parks", "landparcel", "area"),
+        ("evaluation", "indicatorfiling", "land_area"),
+        ("land", "disposalcase", "area"),
+        ("land", "parcelflag", "area"),
+    }
+)
+
+
+def is_chinese(language: str | None = None) -> bool:
+    from django.utils import translation
+
+    return (language or translation.get_language() or "").lower().startswith("zh")
+
+
+def money_unit_for(user: object = None, language: str | None = None) -> str:
+    """The user's money unit; by language when the user has not chosen one (万元 in zh-Hans, 元 in English)."""
+    unit: str = getattr(user, "money_unit", "") or ""
+    if unit in _MONEY_DIVISORS:
+        return unit
+    return MoneyUnit.WAN if is_chinese(language) else MoneyUnit.YUAN
+
+
+def group_number(value: Decimal | float | int, decimal_pos: int | None = 2) -> str:
+    """'1,234,567.80': grouped by thousands in every language (Chinese finance writes 1,234,567.80 too)."""
+    number = Decimal(value) if not isinstance(value, Decimal) else value
+    if decimal_pos is not None:
+        number = number.quantize(Decimal(1).scaleb(-decimal_pos), rounding=ROUND_HALF_UP)
+    text = f"{abs(number):,f}" if decimal_pos is None else f"{abs(number):,.{decimal_pos}f}"
+    return f"-{text}" if number < 0 and number != 0 else text
+
+
+def money_parts(
+    amount: Decimal | float | int | None,
+    currency: str | None = DEFAULT_CURRENCY,
+    unit: str | None = None,
+    language: str | None = None,
+) -> tuple[str, str]:
+    """('1,442.10', '万元') or ('14,421,000.00', 'CNY'): the number and its unit label, for cards and charts."""
+    if amount is None:
+        return "", ""
+    currency = currency or DEFAULT_CURRENCY
+    chosen = money_unit_for(language=language) if unit is None or unit not in _MONEY_DIVISORS else unit
+    number = group_number(Decimal(amount) / _MONEY_DIVISORS[chosen])
+    prefix = _MONEY_PREFIXES[chosen]
+    if currency == DEFAULT_CURRENCY and (chosen != MoneyUnit.YUAN or is_chinese(language)):
+        return number, f"{prefix}元"
+    return number, f"{prefix}{currency}" if prefix else currency
+
+
+def format_money(
+    amount: Decimal | float | int | None,
+    currency: str | None = DEFAULT_CURRENCY,
+    unit: str | None = None,
+    language: str | None = None,
+) -> str:
+    """Money for people: '1,442.10 万元', '1.44 亿元', '14,421,000.00 元' (zh) or 'CNY 14,421,000.00' (en, yuan).
+
+    ``unit`` is a MoneyUnit value (blank or None: by language). An empty string for no amount.
+    """
+    number, label = money_parts(amount, currency, unit, language)
+    if not number:
+        return ""
+    if label.isascii():  # a currency code leads: 'CNY 14,421,000.00'
+        return f"{label} {number}"
+    return f"{number} {label}"
+
+
+def format_decimal(value: Decimal | float | int | None, decimal_pos: int | None = None) -> str:
+    """A plain quantity with thousands separators; trailing zeros of a Decimal kept to ``decimal_pos``."""
+    if value is None:
+        return ""
+    if decimal_pos is None and isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        decimal_pos = max(0, -exponent) if isinstance(exponent, int) else 2
+    if isinstance(value, int) and decimal_pos is None:
+        decimal_pos = 0
+    return group_number(value, 2 if decimal_pos is None else decimal_pos)
+
+
+def format_area_with_mu(square_metres: Decimal | None, unit: str = AreaUnit.SQUARE_METRE) -> str:
+    """Land: '12,345.00 m² (18.52 亩)', or in the user's mu first: '18.52 亩 (12,345.00 m²)'."""
+    if square_metres is None:
+        return ""
+    metres = format_area(square_metres, AreaUnit.SQUARE_METRE)
+    mu = format_area(square_metres, AreaUnit.MU)
+    return f"{mu} ({metres})" if unit == AreaUnit.MU else f"{metres} ({mu})"
+
+
+RENT_BASIS_UNITS: dict[str, str] = {"m2_day": "/㎡·天", "m2_month": "/㎡·月", "month": "/月"}
+RENT_BASIS_UNITS_EN: dict[str, str] = {"m2_day": "/m²/day", "m2_month": "/m²/month", "month": "/month"}
+
+
+def format_rent(amount: Decimal | None, basis: str, currency: str | None = DEFAULT_CURRENCY) -> str:
+    """A rent at its basis, never scaled: '3.50 元/㎡·天', '4.20 元/㎡·月'; in English 'CNY 3.50/m²/day'."""
+    if amount is None:
+        return ""
+    currency = currency or DEFAULT_CURRENCY
+    number = group_number(Decimal(amount))
+    if is_chinese():
+        label = "元" if currency == DEFAULT_CURRENCY else currency
+        return f"{number} {label}{RENT_BASIS_UNITS.get(basis, '')}"
+    return f"{currency} {number}{RENT_BASIS_UNITS_EN.get(basis, '')}"
+
+
+LOCAL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def format_datetime(value: object) -> str:
+    """Local time (settings.TIME_ZONE) as '2026-12-06 16:30': no seconds, no microseconds, no UTC offset.
+
+    Takes an aware or naive datetime, a date, or an ISO string (as the change log stores values).
+    """
+    import datetime as dt
+
+    from django.utils import timezone
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        parsed: dt.datetime | dt.date | None = parse_datetime(value) or parse_date(value)
+        if parsed is None:
+            return value
+        value = parsed
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime(LOCAL_DATETIME_FORMAT)
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%d")
+    return str(value)

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.tables import AreaColumn, PrimaryTable
+from parkos.core.tables import AreaColumn, MoneyColumn, PrimaryTable
 from parkos.investment.models import (
     Agreement,
     AgreementDocument,
@@ -52,7 +52,7 @@ class ProjectTable(PrimaryTable):
     name = tables.Column(linkify=True, verbose_name=_("project"), order_by=("codename", "name"))
     investor = tables.Column(linkify=True)
     park = tables.Column(linkify=True)
-    planned_investment_amount = tables.Column(verbose_name=_("planned investment"))
+    planned_investment_amount = MoneyColumn(verbose_name=_("planned investment"))
     planned_floor_area = AreaColumn()
 
     class Meta(PrimaryTable.Meta):
@@ -79,9 +79,6 @@ class ProjectTable(PrimaryTable):
         if not record.investor_visible_to(_viewer(self)):
             return format_html('<span class="text-secondary">{}</span>', _("Confidential"))
         return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
-
-    def render_planned_investment_amount(self, record):
-        return str(record.planned_investment) if record.planned_investment else "—"
 
 
 class EventTable(PrimaryTable):

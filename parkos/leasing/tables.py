@@ -4,7 +4,8 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.tables import AreaColumn, PrimaryTable
+from parkos.core.tables import AreaColumn, MoneyColumn, PrimaryTable
+from parkos.core.units import format_rent
 from parkos.leasing.models import Lease, RentTerm, Sale
 
 STATUS_COLOURS = {
@@ -36,7 +37,7 @@ class LeaseTable(PrimaryTable):
     park = tables.Column(linkify=True)
     units = tables.Column(verbose_name=_("space units"), orderable=False, empty_values=())
     leased_area = AreaColumn()
-    rent_amount = tables.Column(verbose_name=_("rent"))
+    rent_amount = MoneyColumn(kind="rent", verbose_name=_("rent"))
 
     class Meta(PrimaryTable.Meta):
         model = Lease
@@ -59,9 +60,6 @@ class LeaseTable(PrimaryTable):
     def render_units(self, record):
         return unit_links(record.units.all())
 
-    def render_rent_amount(self, record):
-        return f"{record.currency} {record.rent_amount:,.2f}"
-
     def render_status(self, record):
         return status_badge(record)
 
@@ -78,7 +76,7 @@ class RentTermTable(PrimaryTable):
     def render_rent_amount(self, record):
         if record.rent_amount == 0:
             return format_html('<span class="badge bg-green-lt">{}</span>', _("Free rent"))
-        return f"{record.lease.currency} {record.rent_amount:,.2f}"
+        return format_rent(record.rent_amount, record.lease.rent_basis, record.lease.currency)
 
 
 class SaleTable(PrimaryTable):
@@ -88,7 +86,7 @@ class SaleTable(PrimaryTable):
     units = tables.Column(verbose_name=_("space units"), orderable=False, empty_values=())
     building = tables.Column(linkify=True)
     area = AreaColumn()
-    price_amount = tables.Column(verbose_name=_("price"))
+    price_amount = MoneyColumn(verbose_name=_("price"))
 
     class Meta(PrimaryTable.Meta):
         model = Sale
@@ -110,9 +108,6 @@ class SaleTable(PrimaryTable):
 
     def render_units(self, record):
         return unit_links(record.units.all())
-
-    def render_price_amount(self, record):
-        return f"{record.price_currency} {record.price_amount:,.2f}"
 
     def render_status(self, record):
         return status_badge(record)

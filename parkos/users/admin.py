@@ -11,7 +11,7 @@ from parkos.users.models import User
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("ParkOS"), {"fields": ("area_unit", "parks", "organizations")}),
+        (_("ParkOS"), {"fields": ("area_unit", "money_unit", "parks", "organizations")}),
     )
     filter_horizontal = ("groups", "user_permissions", "parks")
     autocomplete_fields = ("organizations",)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.core.models import ChangeLoggedModel
 from parkos.core.permissions import roles_of
-from parkos.core.units import AreaUnit
+from parkos.core.units import AreaUnit, MoneyUnit
 
 
 class User(ChangeLoggedModel, AbstractUser):
@@ -14,6 +14,14 @@ class User(ChangeLoggedModel, AbstractUser):
 
     area_unit = models.CharField(
         _("show areas in"), max_length=2, choices=AreaUnit.choices, default=AreaUnit.SQUARE_METRE
+    )
+    money_unit = models.CharField(
+        _("show money in"),
+        max_length=4,
+        choices=MoneyUnit.choices,
+        default=MoneyUnit.BY_LANGUAGE,
+        blank=True,
+        help_text=_("Blank: 10,000 yuan (万元) in Chinese, yuan with the currency code in English."),
     )
     parks = models.ManyToManyField(
         "parks.Park",

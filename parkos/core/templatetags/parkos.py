@@ -8,7 +8,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from parkos.core.geometry import svg_path
-from parkos.core.units import AreaUnit, format_area
+from parkos.core.units import (
+    AreaUnit,
+    Money,
+    format_area,
+    format_area_with_mu,
+    format_datetime,
+    format_decimal,
+    format_money,
+    format_rent,
+    money_parts,
+    money_unit_for,
+)
 
 register = template.Library()
 
@@ -17,6 +28,63 @@ register = template.Library()
 def area(value: Decimal | None, user: object = None) -> str:
     """{{ parcel.area|area:user }}: m² or mu as the user prefers."""
     return format_area(value, getattr(user, "area_unit", AreaUnit.SQUARE_METRE))
+
+
+@register.filter
+def land_area(value: Decimal | None, user: object = None) -> str:
+    """{{ parcel.area|land_area:user }}: land counts in mu too: '12,345.00 m² (18.52 亩)'."""
+    return format_area_with_mu(value, getattr(user, "area_unit", AreaUnit.SQUARE_METRE))
+
+
+@register.filter
+def money(value: Money | Decimal | float | int | None, user: object = None) -> str:
+    """{{ lease.deposit|money:user }} or {{ amount|money:user }} (CNY): in the user's unit (元 / 万元 / 亿元)."""
+    if isinstance(value, Money):
+        return format_money(value.amount, value.currency, money_unit_for(user))
+    if value is None or value == "":
+        return ""
+    return format_money(Decimal(str(value)), "CNY", money_unit_for(user))
+
+
+@register.filter
+def money_number(value: Decimal | float | int | None, user: object = None) -> str:
+    """The number half of {{ amount|money:user }} (for a KPI card that sets the unit apart)."""
+    if value is None or value == "":
+        return ""
+    return money_parts(Decimal(str(value)), "CNY", money_unit_for(user))[0]
+
+
+@register.filter
+def money_label(user: object) -> str:
+    """The unit half: '万元', '亿元', '元' or 'CNY'."""
+    return money_parts(Decimal(0), "CNY", money_unit_for(user))[1]
+
+
+@register.filter
+def rent(obj: object) -> str:
+    """{{ lease|rent }}: the rent at its basis, '3.50 元/㎡·天'."""
+    amount = getattr(obj, "rent_amount", None)
+    currency = getattr(obj, "currency", None) or getattr(obj, "rent_currency", None)
+    return format_rent(amount, str(getattr(obj, "rent_basis", "")), currency)
+
+
+@register.filter
+def when(value: object) -> str:
+    """Local time as '2026-12-06 16:30' (no seconds, no UTC offset); dates as '2026-12-06'."""
+    return format_datetime(value)
+
+
+@register.filter
+def num(value: Decimal | float | int | None, decimal_pos: int | None = None) -> str:
+    """A quantity with thousands separators: {{ value|num }} or {{ value|num:1 }}."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = Decimal(value)
+        except ArithmeticError:
+            return value
+    return format_decimal(value, decimal_pos)
 
 
 @register.simple_tag

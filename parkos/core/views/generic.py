@@ -25,7 +25,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from parkos.core import writes
-from parkos.core.fields import AreaField
+from parkos.core.display import display_value
 from parkos.core.forms import ImportForm, add_form_errors
 from parkos.core.imports import (
     fail_dead_import_jobs,
@@ -262,8 +262,8 @@ def detail_fields(obj, exclude, user=None) -> list[dict]:
             kind = "link"
         elif f.get_internal_type() == "BooleanField":
             kind = "bool"
-        elif isinstance(f, AreaField):
-            kind = "area"
+        elif (display := display_value(obj, f, user)) is not None:
+            kind, value = "formatted", display  # money, rent, land with 亩, decimals, local time (core.display)
         elif isinstance(f, models.URLField):
             kind = "url"
         elif f.get_internal_type() == "JSONField":

@@ -140,15 +140,17 @@ def may_see_object_of(change: ObjectChange, user) -> bool:
 
 class PreferencesForm(forms.Form):
     area_unit = forms.ChoiceField(label=gettext_lazy("Show areas in"))
+    money_unit = forms.ChoiceField(label=gettext_lazy("Show money in"), required=False)
     language = forms.ChoiceField(label=gettext_lazy("Language"))
 
     def __init__(self, *args, **kwargs):
         from django.conf import settings
 
-        from parkos.core.units import AreaUnit
+        from parkos.core.units import AreaUnit, MoneyUnit
 
         super().__init__(*args, **kwargs)
         self.fields["area_unit"].choices = AreaUnit.choices
+        self.fields["money_unit"].choices = MoneyUnit.choices
         self.fields["language"].choices = settings.LANGUAGES
         for field in self.fields.values():
             style_widget(field)
@@ -159,7 +161,9 @@ class ProfileView(View):
 
     def get(self, request, form=None):
         user = request.user
-        form = form or PreferencesForm(initial={"area_unit": user.area_unit, "language": translation.get_language()})
+        form = form or PreferencesForm(
+            initial={"area_unit": user.area_unit, "money_unit": user.money_unit, "language": translation.get_language()}
+        )
         token = Token.objects.filter(user=user).first()
         return render(
             request,
@@ -183,7 +187,8 @@ class ProfileView(View):
         if not form.is_valid():
             return self.get(request, form=form)
         user.area_unit = form.cleaned_data["area_unit"]
-        user.save(update_fields=["area_unit"])
+        user.money_unit = form.cleaned_data["money_unit"] or ""
+        user.save(update_fields=["area_unit", "money_unit"])
         response = redirect("profile")
         from django.conf import settings
 

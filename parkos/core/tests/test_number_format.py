@@ -1,0 +1,127 @@
+"""The formatting layer: money in 元 / 万元 / 亿元, land with 亩, rents at their basis, local time."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from parkos.core.units import (
+    M2_PER_MU,
+    AreaUnit,
+    MoneyUnit,
+    format_area_with_mu,
+    format_datetime,
+    format_decimal,
+    format_money,
+    format_rent,
+    money_unit_for,
+)
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "zh", "en"),
+    [
+        (Decimal("14421000000.00"), None, "1,442,100.00 万元", "CNY 14,421,000,000.00"),
+        (Decimal("14421000000.00"), MoneyUnit.YI, "144.21 亿元", "144.21 亿元"),
+        (Decimal("14421000000.00"), MoneyUnit.YUAN, "14,421,000,000.00 元", "CNY 14,421,000,000.00"),
+        (Decimal("9999"), MoneyUnit.WAN, "1.00 万元", "1.00 万元"),
+        (Decimal("10000"), MoneyUnit.WAN, "1.00 万元", "1.00 万元"),
+        (Decimal("100000000"), MoneyUnit.YI, "1.00 亿元", "1.00 亿元"),
+        (Decimal("99999999"), MoneyUnit.YI, "1.00 亿元", "1.00 亿元"),
+        (Decimal("49999"), MoneyUnit.YI, "0.00 亿元", "0.00 亿元"),
+        (Decimal("-719379.00"), MoneyUnit.WAN, "-71.94 万元", "-71.94 万元"),
+        (Decimal("-719379.00"), MoneyUnit.YUAN, "-719,379.00 元", "CNY -719,379.00"),
+        (0, None, "0.00 万元", "CNY 0.00"),
+    ],
+)
+def test_money_in_each_unit_and_language(amount, unit, zh, en):
+    with translation.override("zh-hans"):
+        assert format_money(amount, "CNY", unit) == zh
+    with translation.override("en"):
+        assert format_money(amount, "CNY", unit) == en
+
+
+def test_money_of_another_currency_keeps_its_code():
+    with translation.override("zh-hans"):
+        assert format_money(Decimal("5000000"), "USD", MoneyUnit.WAN) == "500.00 万USD"
+        assert format_money(Decimal("5000000"), "USD", MoneyUnit.YUAN) == "USD 5,000,000.00"
+    with translation.override("en"):
+        assert format_money(Decimal("5000000"), "USD") == "USD 5,000,000.00"
+
+
+def test_no_amount_is_empty():
+    assert format_money(None) == ""
+    assert format_area_with_mu(None) == ""
+    assert format_rent(None, "m2_day") == ""
+    assert format_datetime(None) == ""
+    assert format_decimal(None) == ""
+
+
+def test_the_unit_defaults_by_language_unless_the_user_chose():
+    class Viewer:
+        money_unit = ""
+
+    with translation.override("zh-hans"):
+        assert money_unit_for(Viewer()) == MoneyUnit.WAN
+    with translation.override("en"):
+        assert money_unit_for(Viewer()) == MoneyUnit.YUAN
+        Viewer.money_unit = MoneyUnit.YI
+        assert money_unit_for(Viewer()) == MoneyUnit.YI
+
+
+def test_land_shows_mu_beside_square_metres():
+    with translation.override("zh-hans"):
+        assert format_area_with_mu(M2_PER_MU * 18) == "12,000.00 m² (18.00 亩)"
+        assert format_area_with_mu(Decimal("2532910.21"), AreaUnit.MU) == "3,799.37 亩 (2,532,910.21 m²)"
+    with translation.override("en"):
+        assert format_area_with_mu(Decimal("666.67")) == "666.67 m² (1.00 mu)"
+
+
+def test_rent_reads_at_its_basis():
+    with translation.override("zh-hans"):
+        assert format_rent(Decimal("3.5"), "m2_day") == "3.50 元/㎡·天"
+        assert format_rent(Decimal("42"), "m2_month") == "42.00 元/㎡·月"
+        assert format_rent(Decimal("120000"), "month") == "120,000.00 元/月"
+    with translation.override("en"):
+        assert format_rent(Decimal("3.5"), "m2_day") == "CNY 3.50/m²/day"
+
+
+def test_time_is_local_to_the_minute():
+    utc = dt.datetime(2026, 12, 6, 8, 30, 41, 74147, tzinfo=dt.UTC)
+    assert format_datetime(utc) == "2026-12-06 16:30"
+    assert format_datetime("2026-12-06T08:31:45.014Z") == "2026-12-06 16:31"
+    assert format_datetime(dt.date(2026, 12, 6)) == "2026-12-06"
+    assert format_datetime("not a time") == "not a time"
+
+
+def test_decimals_are_grouped_and_keep_their_places():
+    assert format_decimal(Decimal("2532910.2100")) == "2,532,910.2100"
+    assert format_decimal(12345) == "12,345"
+    assert format_decimal(Decimal("-1234.5"), 2) == "-1,234.50"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_template_dates_and_numbers_follow_one_format(language, settings):
+    utc = dt.datetime(2026, 12, 6, 8, 30, 41, 74147, tzinfo=dt.UTC)
+    with translation.override(language):
+        out = Template("{% load l10n %}{{ t }}|{{ n|floatformat:'2g' }}").render(
+            Context({"t": utc, "n": Decimal("2532910.21")})
+        )
+    assert out == "2026-12-06 16:30|2,532,910.21"
+
+
+def test_template_filters():
+    class Viewer:
+        money_unit = MoneyUnit.YI
+        area_unit = AreaUnit.SQUARE_METRE
+
+    template = Template(
+        "{% load parkos %}{{ amount|money:user }}|{{ amount|money_number:user }}|{{ user|money_label }}|{{ t|when }}"
+    )
+    with translation.override("zh-hans"):
+        out = template.render(
+            Context({"amount": Decimal("14421000000"), "user": Viewer(), "t": "2026-12-06T08:31:45.014Z"})
+        )
+    assert out == "144.21 亿元|144.21|亿元|2026-12-06 16:31"
