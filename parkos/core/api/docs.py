@@ -15,7 +15,13 @@ referrer policy sends no page address, and offline it is simply not shown). Scri
 from our origin.
 """
 
+from typing import Any
+
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from parkos.core.csp import widen_policy
 
 
 class SwaggerView(SpectacularSwaggerSplitView):
@@ -28,7 +34,7 @@ REDOCLY_LOGO_HOST = "https://cdn.redoc.ly"
 class RedocView(SpectacularRedocView):
     template_name = "core/api/redoc.html"
 
-    def finalize_response(self, request, response, *args, **kwargs):
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
-        response.csp_update = {"worker-src": ("'self'", "blob:"), "img-src": (REDOCLY_LOGO_HOST,)}
+        widen_policy(response, {"worker-src": ("'self'", "blob:"), "img-src": (REDOCLY_LOGO_HOST,)})
         return response

@@ -10,18 +10,21 @@ same in the schema, so that a client (and the fuzzing test, tests/fuzz) can rely
 - 415 a body in a media type the operation does not read (or a malformed multipart body).
 """
 
+from typing import Any
+
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import ComponentRegistry
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[Any]):
     """The body of every error but a validation error: a sentence saying what went wrong."""
 
     detail = serializers.CharField()
 
 
-class ValidationErrorSerializer(serializers.Serializer):
+class ValidationErrorSerializer(serializers.Serializer[Any]):
     """A validation error's body: the messages of each field under its name, non_field_errors for the whole."""
 
     # The other keys are the fields of the request or the filters of the list, each with its messages; a request
@@ -45,17 +48,20 @@ _ERRORS = {
 
 
 class AutoSchema(SpectacularAutoSchema):
-    def get_operation(self, *args, **kwargs):
-        operation = super().get_operation(*args, **kwargs)
+    def get_operation(
+        self, path: str, path_regex: str, path_prefix: str, method: str, registry: ComponentRegistry
+    ) -> dict[str, Any] | None:
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:  # excluded from the schema
             return None
         responses = operation.setdefault("responses", {})
         for code in self._error_codes(operation):
             if code not in responses:
-                responses[code] = self._get_response_for_code(_ERRORS[code], code)
+                # drf-spectacular leaves this helper unannotated
+                responses[code] = self._get_response_for_code(_ERRORS[code], code)  # type: ignore[no-untyped-call]
         return operation
 
-    def _error_codes(self, operation: dict) -> list[str]:
+    def _error_codes(self, operation: dict[str, Any]) -> list[str]:
         parameters = operation.get("parameters", [])
         # a write can break a rule even without a body (a workflow step the object's state does not allow)
         reads_only = self.method in ("GET", "DELETE") and not any(p["in"] == "query" for p in parameters)
