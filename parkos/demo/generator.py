@@ -1,8 +1,11 @@
 """The demo data set: one park operator's brands, parks, land, buildings, enterprises and people.
 
 ``load_demo(scale=1, seed=DEFAULT_SEED)`` draws everything from one ``random.Random(seed)``, never
-from database IDs or the clock, so the same scale and seed give the same names, codes and areas
-on every machine and every run. Rows go in with ``bulk_create`` inside one transaction (a failed
+from database IDs, so the same scale and seed give the same names, codes and areas on every machine
+and every run. Dates are drawn around ``today`` (the local date unless given: ``parkos demo --today``),
+so the demo lives on the day it runs: a few years of history behind (leases, stage moves, requests in
+the last weeks, evaluation of the last full year), plans ahead (leases expiring in the coming months,
+commitments due); the same seed on the same day gives the same rows. Rows go in with ``bulk_create`` inside one transaction (a failed
 load leaves nothing behind), and since bulk_create sends no signals every creation is recorded
 through ``log_bulk_create`` under ``change_context(source="demo")``.
 
