@@ -13,11 +13,12 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from parkos.core import changelog, checks  # noqa: F401  (checks registers itself)
+        from parkos.core import changelog, checks, search  # noqa: F401  (checks registers itself)
         from parkos.core.bounds import bound_all_models
         from parkos.core.permissions import sync_roles
 
         changelog.connect()
+        search.connect()
         bound_all_models()
         # Each app's services module declares its models' write rules (core.writes.register).
         autodiscover_modules("services")

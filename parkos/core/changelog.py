@@ -220,9 +220,13 @@ def _m2m_changed(
 
 
 def log_bulk_create(objects: Iterable[ChangeLoggedModel], *, batch_size: int = 2000) -> int:
-    """Record creations made with bulk_create, which sends no signals. Returns the count."""
+    """Record creations made with bulk_create, which sends no signals, and index them for search. Returns the count."""
+    from parkos.core.search import index_objects
+
+    objects = list(objects)
     records = [_record(obj, ObjectChange.ChangeAction.CREATE, None, serialize(obj)) for obj in objects]
     ObjectChange.objects.bulk_create(records, batch_size=batch_size)
+    index_objects(objects)
     return len(records)
 
 
@@ -244,6 +248,9 @@ def update_logged(objects: Iterable[ChangeLoggedModel], **values: Any) -> int:
     stamp = {"last_updated": timezone.now()} if any(f.name == "last_updated" for f in model._meta.fields) else {}
     model._base_manager.filter(pk__in=[obj.pk for obj in changed]).update(**values, **stamp)
     ObjectChange.objects.bulk_create(records, batch_size=2000)
+    from parkos.core.search import index_objects
+
+    index_objects(changed)
     return len(changed)
 
 
@@ -256,6 +263,10 @@ def connect() -> None:
 
 def log_bulk_delete(objects: Iterable[ChangeLoggedModel], *, batch_size: int = 2000) -> int:
     """Record deletions made with QuerySet.delete() on a bulk path; call before deleting. Returns the count."""
+    from parkos.core.search import unindex_objects
+
+    objects = list(objects)
+    unindex_objects(objects)
     records = [_record(obj, ObjectChange.ChangeAction.DELETE, serialize(obj), None) for obj in objects]
     ObjectChange.objects.bulk_create(records, batch_size=batch_size)
     return len(records)

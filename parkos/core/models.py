@@ -265,3 +265,31 @@ class ImportJob(models.Model):
     def can_retry(self) -> bool:
         """Failed for a reason other than bad rows (its process died, an unexpected error): run the stage again."""
         return self.status == self.Status.FAILED and not self.report.get("errors")
+
+
+class SearchEntry(models.Model):
+    """One searchable value of one object (a code, a name, an alias), kept by parkos.core.search on every write.
+
+    ``value`` is the value normalised (case-folded, letters and digits only) for exact matches; ``grams`` its
+    overlapping two-character pieces, each prefixed with the content type ("12x科技"), which a full-text index
+    serves: FTS5 on SQLite, a GIN index over ``string_to_array(grams, ' ')`` on PostgreSQL (migration 0006).
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    field = models.CharField(max_length=100)
+    #: 0 for codes (code, credit code, contract number), 1 for names, titles and aliases
+    rank = models.PositiveSmallIntegerField(default=1)
+    #: a value some viewers of the row may not read (a confidential project's real name)
+    confidential = models.BooleanField(default=False)
+    value = models.TextField()
+    grams = models.TextField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["value"], name="core_search_value"),
+            models.Index(fields=["content_type", "object_id"], name="core_search_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} {self.field}={self.value}"

@@ -1,17 +1,48 @@
-"""Global search: every model in the navigation, through the same permission rule as its list."""
+"""Global search: one search across the object types of the menu, through a bigram index kept on every write.
+
+Every searchable value of an object (its code, credit code or contract number, its names in both languages, its
+aliases) is one ``SearchEntry`` row: the value normalised (case-folded, letters and digits only) and its overlapping
+two-character pieces. A query is normalised the same way and matched
+
+1. exactly (``value = q``, a B-tree lookup): codes first, then names;
+2. as a substring: every two-character piece of the query, served by FTS5 on SQLite (a phrase of the pieces, so
+   the pieces must follow each other) or by a GIN index over the pieces on PostgreSQL (with a ``LIKE`` recheck).
+
+A two-character Chinese query ("科技") is one piece. Each piece carries its content type ("12x科技"), so the
+search of one type reads only that type's postings. The rows found go through ``Model.objects.restrict(user,
+VIEW)``, and a confidential value (a confidential project's real name) matches only for those who may read it.
+
+The index is kept by signals (save and delete of each object) and by the bulk paths of ``core.changelog``
+(``log_bulk_create``, ``update_logged``, ``log_bulk_delete``), which the demo loader and imports use;
+``parkos rebuild_search_index`` rebuilds it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from parkos.core.actors import Actor
-from parkos.core.models import PrimaryModel
+from parkos.core.models import PrimaryModel, SearchEntry
 from parkos.core.navigation import menu_model
-from parkos.core.permissions import Action, can, crosses_many
+from parkos.core.permissions import Action, can
+
+#: field names whose values are identifiers: found first when typed exactly
+CODE_WORDS = ("code", "reference", "number")
+BATCH = 2000
 
 
 @dataclass
@@ -20,6 +51,26 @@ class SearchGroup:
     results: list[PrimaryModel]
     more_url: str
     has_more: bool
+    #: the best tier of the group's rows: 0 an exact code, 1 an exact name, 2 a part of one
+    best: int = 2
+    exact: set[int] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class ManyField:
+    """A to-many search field through a reverse foreign key (an organization's ``aliases__name``)."""
+
+    path: str
+    child: type[models.Model]
+    fk_attname: str
+    value_field: str
+
+
+@dataclass(frozen=True)
+class Spec:
+    model: type[PrimaryModel]
+    own: tuple[str, ...]
+    many: tuple[ManyField, ...]
 
 
 def searchable_models() -> list[type[PrimaryModel]]:
@@ -28,36 +79,322 @@ def searchable_models() -> list[type[PrimaryModel]]:
     ]
 
 
-def global_fields(model: type[PrimaryModel]) -> tuple[str, ...]:
-    """The search fields that cost no join per row: the model's own columns and to-many subqueries.
+def normalize(text: str) -> str:
+    """Case-folded letters and digits only: '91310115-MA1K' and '91310115ma1k' are one code."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
 
-    A parcel is found by its number here, and its park by the park's name; the list pages' search
-    also looks through joined names (a parcel by its park's name).
-    """
-    return tuple(f for f in model.search_fields if "__" not in f or crosses_many(model, f))
+
+def grams(value: str, prefix: str = "") -> list[str]:
+    """The overlapping two-character pieces of a normalised value, in order."""
+    return [f"{prefix}{value[i : i + 2]}" for i in range(len(value) - 1)]
+
+
+def _rank(field_name: str) -> int:
+    last = field_name.split("__")[-1]
+    return 0 if any(word in last for word in CODE_WORDS) else 1
+
+
+@cache
+def specs() -> dict[type[PrimaryModel], Spec]:
+    """What is indexed, per model: the short text columns of its search fields and its reverse to-many ones."""
+    result: dict[type[PrimaryModel], Spec] = {}
+    for model in searchable_models():
+        if not model.in_global_search:
+            continue
+        own: list[str] = []
+        many: list[ManyField] = []
+        for name in model.search_fields:
+            parts = name.split("__")
+            try:
+                first = model._meta.get_field(parts[0])
+            except Exception:  # noqa: BLE001  (a search field that is not a field: not indexed)
+                continue
+            if len(parts) == 1 and isinstance(first, models.CharField):
+                own.append(name)
+            elif len(parts) == 2 and isinstance(first, models.ManyToOneRel):
+                child = first.related_model
+                assert isinstance(child, type)
+                value_field = child._meta.get_field(parts[1])
+                if isinstance(value_field, models.CharField):
+                    many.append(ManyField(name, child, first.field.attname, parts[1]))
+        if own or many:
+            result[model] = Spec(model, tuple(own), tuple(many))
+    return result
+
+
+@cache
+def _parents() -> dict[type[models.Model], list[tuple[type[PrimaryModel], str]]]:
+    """Child model -> the indexed models whose entries hold its values, with the child's foreign key to them."""
+    parents: dict[type[models.Model], list[tuple[type[PrimaryModel], str]]] = defaultdict(list)
+    for spec in specs().values():
+        for many in spec.many:
+            parents[many.child].append((spec.model, many.fk_attname))
+    return dict(parents)
+
+
+def _confidential_readers(model: type[PrimaryModel], user: Actor | None) -> Q | None:
+    """Rows of ``model`` whose confidential values ``user`` may read (None: every row)."""
+    if not model.confidential_fields:
+        return None
+    if model._meta.label_lower == "investment.project":
+        from parkos.investment.models import investor_visible_q
+
+        readers = investor_visible_q(user)
+        return readers if readers else None
+    return Q(pk__in=[])  # a model with confidential fields and no rule: its confidential values are not searched
+
+
+# --- keeping the index ----------------------------------------------------------------------------------------
+
+
+def _entries(model: type[PrimaryModel], objects: Sequence[PrimaryModel]) -> list[SearchEntry]:
+    spec = specs()[model]
+    content_type = ContentType.objects.get_for_model(model)
+    prefix = f"{content_type.pk}x"
+    values: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)
+    for obj in objects:
+        hidden = set(obj.changelog_redacted()) & set(model.confidential_fields)
+        for name in spec.own:
+            values[obj.pk].append((name, str(getattr(obj, name) or ""), name in hidden))
+    pks = [obj.pk for obj in objects]
+    for many in spec.many:
+        rows = many.child._base_manager.filter(**{f"{many.fk_attname}__in": pks}).values_list(
+            many.fk_attname, many.value_field
+        )
+        for pk, value in rows:
+            values[pk].append((many.path, str(value or ""), False))
+    entries = []
+    for pk, fields in values.items():
+        seen = set()
+        for name, raw, confidential in fields:
+            value = normalize(raw)
+            if len(value) < 2 or (value, confidential) in seen:
+                continue
+            seen.add((value, confidential))
+            entries.append(
+                SearchEntry(
+                    content_type=content_type,
+                    object_id=pk,
+                    field=name,
+                    rank=_rank(name),
+                    confidential=confidential,
+                    value=value,
+                    grams=" ".join(grams(value, prefix)),
+                )
+            )
+    return entries
+
+
+def index_objects(objects: Iterable[models.Model]) -> int:
+    """(Re)index ``objects`` (any models: the unindexed are skipped, children reindex their parents), in bulk."""
+    by_model: dict[type[PrimaryModel], dict[int, PrimaryModel]] = defaultdict(dict)
+    parent_ids: dict[type[PrimaryModel], set[int]] = defaultdict(set)
+    indexed = specs()
+    parents = _parents()
+    for obj in objects:
+        model = type(obj)
+        if model in indexed and obj.pk is not None:
+            by_model[model][obj.pk] = obj  # type: ignore[assignment]
+        for parent, attname in parents.get(model, ()):
+            if getattr(obj, attname, None) is not None:
+                parent_ids[parent].add(getattr(obj, attname))
+    for parent, ids in parent_ids.items():
+        missing = ids - set(by_model[parent])
+        for start in range(0, len(missing), BATCH):
+            ids_chunk = sorted(missing)[start : start + BATCH]
+            by_model[parent].update((o.pk, o) for o in parent._base_manager.filter(pk__in=ids_chunk))
+    count = 0
+    for model, rows in by_model.items():
+        items = list(rows.values())
+        for start in range(0, len(items), BATCH):
+            chunk = items[start : start + BATCH]
+            _delete(model, [o.pk for o in chunk])
+            entries = _entries(model, chunk)
+            SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
+            count += len(entries)
+    return count
+
+
+def _delete(model: type[models.Model], pks: Sequence[Any]) -> None:
+    content_type = ContentType.objects.get_for_model(model)
+    SearchEntry.objects.filter(content_type=content_type, object_id__in=list(pks)).delete()
+
+
+def unindex_objects(objects: Iterable[models.Model]) -> None:
+    """Drop the entries of ``objects`` (about to be deleted); their parents are reindexed after the delete."""
+    by_model: dict[type[models.Model], list[Any]] = defaultdict(list)
+    indexed = specs()
+    for obj in objects:
+        if type(obj) in indexed:
+            by_model[type(obj)].append(obj.pk)
+    for model, pks in by_model.items():
+        for start in range(0, len(pks), BATCH):
+            _delete(model, pks[start : start + BATCH])
+
+
+def rebuild(
+    models_to_index: Iterable[type[PrimaryModel]] | None = None, progress: Callable[[str, int], None] | None = None
+) -> int:
+    """Empty the index and fill it again from every searchable row. Returns the number of entries."""
+    chosen = list(models_to_index) if models_to_index is not None else list(specs())
+    total = 0
+    for model in chosen:
+        content_type = ContentType.objects.get_for_model(model)
+        SearchEntry.objects.filter(content_type=content_type).delete()
+        spec = specs()[model]
+        only = ["pk", *spec.own, *(f for f in model.confidential_fields if f not in spec.own)]
+        if model._meta.label_lower == "investment.project":
+            only.append("is_confidential")
+        queryset = model._base_manager.only(*only).order_by("pk")
+        batch: list[PrimaryModel] = []
+        count = 0
+        for obj in queryset.iterator(chunk_size=BATCH):
+            batch.append(obj)
+            if len(batch) == BATCH:
+                entries = _entries(model, batch)
+                SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
+                count += len(entries)
+                batch = []
+        if batch:
+            entries = _entries(model, batch)
+            SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
+            count += len(entries)
+        if progress:
+            progress(model._meta.label, count)
+        total += count
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO core_searchentry_fts(core_searchentry_fts) VALUES ('optimize')")
+    return total
+
+
+def _after_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+    if not raw and (sender in specs() or sender in _parents()):
+        index_objects([instance])
+
+
+def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if sender in specs():
+        unindex_objects([instance])
+    origin = kwargs.get("origin")
+    origin_model = origin.model if isinstance(origin, models.QuerySet) else type(origin)
+    if sender in _parents() and origin_model not in {parent for parent, _a in _parents()[sender]}:
+        index_objects([instance])  # its parents, without its value (unless the parent is what is deleted)
+
+
+def connect() -> None:
+    post_save.connect(_after_save, dispatch_uid="parkos_search_post_save")
+    post_delete.connect(_after_delete, dispatch_uid="parkos_search_post_delete")
+
+
+# --- searching ------------------------------------------------------------------------------------------------
+
+
+def _matching(content_type_id: int, value: str) -> models.QuerySet[SearchEntry]:
+    """Entries of one content type whose value holds ``value`` (normalised, at least two characters)."""
+    pieces = grams(value, f"{content_type_id}x")
+    entries = SearchEntry.objects.filter(content_type_id=content_type_id)
+    if connection.vendor == "sqlite":
+        phrase = '"' + " ".join(pieces) + '"'
+        fts = RawSQL("SELECT rowid FROM core_searchentry_fts WHERE core_searchentry_fts MATCH %s", [phrase])
+        return entries.filter(id__in=fts)
+    if connection.vendor == "postgresql":
+        return entries.filter(GramsContain(sorted(set(pieces))), value__contains=value)
+    return entries.filter(value__contains=value)
+
+
+class GramsContain(models.Expression):
+    """PostgreSQL: ``string_to_array(grams, ' ') @> pieces``, which the GIN index of migration 0006 serves."""
+
+    output_field = models.BooleanField()
+    conditional = True
+
+    def __init__(self, pieces: list[str]) -> None:
+        super().__init__()
+        self.pieces = pieces
+        self.column: Any = models.F("grams")
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.column,) = exprs
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> GramsContain:
+        clone = self.copy()
+        clone.column = self.column.resolve_expression(*args, **kwargs)
+        return clone
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
+        sql, params = compiler.compile(self.column)
+        return f"string_to_array({sql}, ' ') @> %s::text[]", (*params, self.pieces)
+
+
+def _visible_entries(
+    model: type[PrimaryModel], user: Actor | None, entries: models.QuerySet[SearchEntry]
+) -> models.QuerySet[SearchEntry]:
+    readers = _confidential_readers(model, user)
+    if readers is None:
+        return entries
+    return entries.filter(Q(confidential=False) | Q(object_id__in=model._base_manager.filter(readers).values("pk")))
 
 
 def global_search(user: Actor | None, text: str, per_type: int = 5) -> list[SearchGroup]:
-    text = text.strip()
-    if len(text) < 2:
+    """Groups of rows ``user`` may see whose code, name or alias is ``text`` or holds it, best groups first."""
+    value = normalize(text)
+    if len(value) < 2:
         return []
+    indexed = specs()
+    models_seen = [m for m in indexed if can(user, m, Action.VIEW)]
+    if not models_seen:
+        return []
+    content_types = ContentType.objects.get_for_models(*models_seen)
+    # Exact values, every type at once (a B-tree lookup): codes rank 0, names 1.
+    exact: dict[int, dict[int, int]] = defaultdict(dict)
+    exact_hidden: dict[int, dict[int, int]] = defaultdict(dict)
+    for ct_id, object_id, rank, confidential in SearchEntry.objects.filter(
+        value=value, content_type__in=list(content_types.values())
+    ).values_list("content_type_id", "object_id", "rank", "confidential"):
+        target = exact_hidden if confidential else exact
+        target[ct_id][object_id] = min(rank, target[ct_id].get(object_id, rank))
     groups = []
-    for model in searchable_models():
-        if not model.in_global_search or not can(user, model, Action.VIEW):
-            continue
-        queryset = model.objects.restrict(user, Action.VIEW).filter(
-            model.search_filter(text, user, global_fields(model))
-        )
+    for model in models_seen:
+        content_type = content_types[model]
+        visible = model.objects.restrict(user, Action.VIEW)
         related = [f.name for f in model._meta.concrete_fields if f.is_relation]
-        # No ORDER BY: the database may stop at the first matches instead of sorting them all.
-        rows = list(queryset.select_related(*related).order_by()[: per_type + 1])
+        ranks = dict(exact[content_type.pk])
+        rows: list[PrimaryModel] = []
+        hidden = exact_hidden[content_type.pk]
+        if ranks or hidden:
+            found = Q(pk__in=list(ranks))
+            if hidden:
+                readers = _confidential_readers(model, user)
+                found |= Q(pk__in=list(hidden)) & (readers if readers is not None else Q())
+            rows = list(visible.filter(found).select_related(*related).order_by()[: per_type + 1])
+            for row in rows:
+                ranks.setdefault(row.pk, hidden.get(row.pk, 1))
+            rows.sort(key=lambda row: (ranks[row.pk], str(row)))
+        if len(rows) <= per_type:
+            entries = _visible_entries(model, user, _matching(content_type.pk, value))
+            # No ORDER BY: the database may stop at the first matches instead of sorting them all.
+            more = (
+                visible.filter(pk__in=entries.values("object_id"))
+                .exclude(pk__in=[row.pk for row in rows])
+                .select_related(*related)
+                .order_by()[: per_type + 1 - len(rows)]
+            )
+            rows += list(more)
         if rows:
+            best = min((ranks.get(row.pk, 2) for row in rows), default=2)
             groups.append(
                 SearchGroup(
                     label=str(model._meta.verbose_name_plural).capitalize(),
                     results=rows[:per_type],
-                    more_url=f"{reverse(model.url_name('list'))}?{urlencode({'q': text})}",
+                    more_url=f"{reverse(model.url_name('list'))}?{urlencode({'q': text.strip()})}",
                     has_more=len(rows) > per_type,
+                    best=best,
+                    exact={row.pk for row in rows if row.pk in ranks},
                 )
             )
+    groups.sort(key=lambda group: group.best)  # stable: menu order within a tier
     return groups

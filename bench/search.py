@@ -1,0 +1,130 @@
+"""Global search benchmark: the search of a name, a code and a two-character query at demo scale 6.25
+(100,000 enterprises), through the bigram index (parkos.core.search), on SQLite or PostgreSQL.
+
+    PARKOS_DEBUG=1 .venv/bin/python bench/search.py [--scale 6.25] [--runs 30] [--database-url URL] [--write]
+
+Uses its own database (bench/var/search-<scale>.sqlite3 unless --database-url says otherwise, e.g.
+postgres://postgres@127.0.0.1:5432/parkos_bench_search), loads the demo if it is not there yet, builds the
+search index if it is empty (``parkos rebuild_search_index``, timed) and times /search/?q=... as admin and as
+scoped users. Target: p95 under 100 ms for every case. ``--write`` records the section of its database in
+bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from urllib.parse import quote
+
+from harness import (
+    Case,
+    add_run_arguments,
+    calibration_ms,
+    conditions,
+    logged_in_clients,
+    measure_all,
+    section_head,
+    setup_django,
+    table,
+    write_section,
+)
+
+TARGET_P95_MS = 100
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=6.25, help="demo scale (6.25: 100,000 enterprises)")
+    add_run_arguments(parser, "sqlite:///bench/var/search-<scale>.sqlite3")
+    return parser.parse_args(argv)
+
+
+def ensure_index() -> str:
+    from parkos.core import search
+    from parkos.core.models import SearchEntry
+
+    if SearchEntry.objects.exists():
+        return f"index present ({SearchEntry.objects.count():,} entries)"
+    from django.db import transaction
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        total = search.rebuild()
+    return f"index built by rebuild_search_index in {time.perf_counter() - started:.0f} s ({total:,} entries)"
+
+
+def cases() -> list[Case]:
+    from parkos.directory.models import Organization
+
+    enterprise = Organization.Kind.ENTERPRISE
+    enterprises = Organization.objects.filter(kind=enterprise)
+    sample = enterprises.exclude(credit_code=None).order_by("pk")[enterprises.count() // 2]
+    name_part = sample.name[:4]
+
+    def url(text: str) -> str:
+        return f"/search/?q={quote(text)}"
+
+    return [
+        Case(f"name, exact ({sample.name})", url(sample.name)),
+        Case(f"name, part ({name_part})", url(name_part)),
+        Case("credit code, exact", url(sample.credit_code)),
+        Case("two characters (科技)", url("科技")),
+        Case("two characters (临港)", url("临港")),
+        Case("nothing found (xyzzy)", url("xyzzy")),
+        Case("two characters (科技)", url("科技"), user="investment"),
+        Case("credit code, exact", url(sample.credit_code), user="investment"),
+    ]
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    url = setup_django(args.database_url, f"search-{args.scale:g}.sqlite3")
+    print(f"Database: {url}")
+    sys.path.insert(0, os.path.dirname(__file__))
+    from registry import ensure_demo
+
+    status = ensure_demo(args.scale)
+    index = ensure_index()
+    print(status, "·", index)
+    load_before = os.getloadavg()[0]
+    calibration = calibration_ms()
+    clients = logged_in_clients(["admin", "investment"])
+    rows = cases()
+    measure_all(rows, clients, args, label_width=58, user_width=10, sql_chars=300)
+    lines = table(rows, TARGET_P95_MS)
+    print("\n" + "\n".join(lines))
+    machine_conditions = conditions(load_before, calibration)
+    print(machine_conditions)
+    if args.write:
+        from django.db import connection
+
+        vendor = connection.vendor
+        start, end = f"<!-- search benchmark ({vendor}): start -->", f"<!-- search benchmark ({vendor}): end -->"
+        command = f"PARKOS_DEBUG=1 .venv/bin/python bench/search.py --scale {args.scale:g} --runs {args.runs}"
+        if args.database_url:
+            command += f" --database-url {args.database_url}"
+        slow = [c for c in rows if c.result["p95"] >= TARGET_P95_MS]
+        section = "\n".join(
+            [
+                start,
+                *section_head(f"Global search benchmark ({vendor})", command + " --write"),
+                f"- data: demo scale {args.scale:g}; {status}; {index}",
+                f"- conditions: {machine_conditions}",
+                f"- each case: {args.warmup} warm-up requests, then {args.runs} timed requests through "
+                "django.test.Client (DEBUG off), then one more for the query count",
+                "",
+                *lines,
+                "",
+                f"Target: p95 under {TARGET_P95_MS} ms for each case. "
+                + ("All cases meet it." if not slow else f"Missed by: {', '.join(c.label for c in slow)}."),
+                end,
+            ]
+        )
+        print(f"Wrote {write_section(section, start, end)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
