@@ -127,3 +127,5 @@ class EveryPageIsReachableTests(TestCase):
             "evaluation:filings_import",
         ):
             self.assertNotIn(reverse(name), menu, name)
+            self.assertEqual(client.get(reverse(name)).status_code, 403, name)
+        self.assertIn(reverse("portal:home"), menu)
