@@ -72,20 +72,20 @@ def _pick(*first_headers: str) -> tuple[Column, ...]:
 LAYOUTS: dict[str, Layout] = {
     layout.key: layout
     for layout in (
-        Layout("tax", _("Tax bureau (税务局)"), Source.TAX, _pick("税收合计")),
-        Layout("power", _("Power company (供电公司)"), Source.POWER, _pick("用电量(千瓦时)")),
+        Layout("tax", _("Tax bureau"), Source.TAX, _pick("税收合计")),
+        Layout("power", _("Power company"), Source.POWER, _pick("用电量(千瓦时)")),
         Layout(
             "statistics",
-            _("Statistics bureau (统计局)"),
+            _("Statistics bureau"),
             Source.STATISTICS,
             _pick(
                 "营业收入", "工业总产值", "工业增加值", "研发费用", "从业人员平均人数", "综合能耗(吨标准煤)", "规上企业"
             ),
         ),
-        Layout("land", _("Land bureau (自然资源和规划局)"), Source.LAND, _pick("用地面积(平方米)", "用地面积(亩)")),
-        Layout("environment", _("Environmental bureau (生态环境局)"), Source.STAFF, _pick("主要污染物排放量(吨)")),
-        Layout("enterprise", _("Enterprise filing (企业填报)"), Source.ENTERPRISE, _ALL_VALUES),
-        Layout("staff", _("Staff entry (工作人员录入)"), Source.STAFF, _ALL_VALUES),
+        Layout("land", _("Land bureau"), Source.LAND, _pick("用地面积(平方米)", "用地面积(亩)")),
+        Layout("environment", _("Environmental bureau"), Source.STAFF, _pick("主要污染物排放量(吨)")),
+        Layout("enterprise", _("Enterprise filing"), Source.ENTERPRISE, _ALL_VALUES),
+        Layout("staff", _("Staff entry"), Source.STAFF, _ALL_VALUES),
     )
 }
 
