@@ -8,6 +8,7 @@ land in m² with 亩 beside it, any other decimal grouped by thousands, a dateti
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.db import models
@@ -86,3 +87,17 @@ def format_kind(kind: str, value: object, obj: object, field_name: str, user: ob
     if kind == "datetime" and isinstance(value, dt.date):
         return format_datetime(value)
     return str(value)
+
+
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_DECIMAL_TEXT = re.compile(r"^-?\d+\.\d+$")
+
+
+def change_value(value: object) -> object:
+    """A value as the change log stored it (JSON: ISO times, decimals as text), as people read it."""
+    if isinstance(value, str):
+        if _ISO_TIME.match(value):
+            return format_datetime(value)
+        if _DECIMAL_TEXT.match(value):
+            return format_decimal(Decimal(value))
+    return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.http import HttpResponse
 
@@ -27,6 +28,44 @@ def neutralise(value: object) -> object:
     return value
 
 
+#: Excel number formats: numbers stay typed cells people can sum; only their display is grouped
+DECIMAL_FORMAT = "#,##0.00"
+INTEGER_FORMAT = "#,##0"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def typed_cell(sheet: Any, value: object) -> object:
+    """A number as a numeric cell with a grouped number format; a time in local time (Excel has no zones)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, Decimal | float):
+        number: Any = value  # openpyxl writes a Decimal as a number; its stubs say float only
+        cell = WriteOnlyCell(sheet, value=number)
+        cell.number_format = DECIMAL_FORMAT
+        return cell
+    if isinstance(value, int):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = INTEGER_FORMAT
+        return cell
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        cell = WriteOnlyCell(sheet, value=local.replace(tzinfo=None, microsecond=0))
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=dt.datetime.combine(value, dt.time()))
+        cell.number_format = DATE_FORMAT
+        return cell
+    return value
+
+
 def xlsx_bytes(sheets: Iterable[tuple[str, Iterable[Sequence[object]]]]) -> bytes:
     """A workbook of (sheet title, rows), in order.
 
@@ -39,7 +78,7 @@ def xlsx_bytes(sheets: Iterable[tuple[str, Iterable[Sequence[object]]]]) -> byte
     for title, rows in sheets:
         sheet = book.create_sheet(str(title)[:31])
         for row in rows:
-            sheet.append([neutralise(cell) for cell in row])
+            sheet.append([typed_cell(sheet, neutralise(cell)) for cell in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.columns import library
 
-from parkos.core.display import display_kind, format_kind, is_land_area
+from parkos.core.display import change_value, display_kind, format_kind, is_land_area
 from parkos.core.models import ObjectChange
 from parkos.core.units import AreaUnit, format_area, format_area_with_mu, format_datetime
 
@@ -161,7 +161,10 @@ class ObjectChangeTable(tables.Table):  # type: ignore[misc]  # django-tables2 h
         return format_html_join(
             mark_safe("<br>"),
             "<strong>{}</strong>: {} → {}",
-            ((label, "—" if old is None else old, "—" if new is None else new) for label, old, new in record.diff()),
+            (
+                (label, "—" if old is None else change_value(old), "—" if new is None else change_value(new))
+                for label, old, new in record.diff()
+            ),
         )
 
     def render_source(self, record: ObjectChange) -> str:

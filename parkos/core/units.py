@@ -153,7 +153,9 @@ class Money:
         return Money(self.amount * Decimal(factor), self.currency)
 
     def __str__(self) -> str:
-        return f"{self.currency} {number_format(self.amount, decimal_pos=2, force_grouping=True)}"
+        """In the active language's default unit ('1,442.10 万元', 'CNY 14,421,000.00'); a page with a user
+        uses the ``money`` filter, which follows the user's chosen unit."""
+        return format_money(self.amount, self.currency)
 
 
 class MoneyProperty:

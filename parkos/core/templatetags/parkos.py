@@ -7,6 +7,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from parkos.core.display import change_value as _change_value
 from parkos.core.geometry import svg_path
 from parkos.core.units import (
     AreaUnit,
@@ -60,6 +61,21 @@ def money_label(user: object) -> str:
     return money_parts(Decimal(0), "CNY", money_unit_for(user))[1]
 
 
+@register.simple_tag(takes_context=True)
+def money_in(context: template.Context, amount: Decimal | float | int | None, currency: str | None = None) -> str:
+    """{% money_in row.amount row.currency %}: money of any currency in the viewing user's unit."""
+    user = context.get("user") or getattr(context.get("request"), "user", None)
+    if amount is None or amount == "":
+        return ""
+    return format_money(Decimal(str(amount)), currency or "CNY", money_unit_for(user))
+
+
+@register.simple_tag
+def rent_at(amount: Decimal | None, basis: str, currency: str | None = None) -> str:
+    """{% rent_at lease.current_rent lease.rent_basis lease.currency %}: '3.50 元/㎡·天'."""
+    return format_rent(amount, basis, currency)
+
+
 @register.filter
 def rent(obj: object) -> str:
     """{{ lease|rent }}: the rent at its basis, '3.50 元/㎡·天'."""
@@ -85,6 +101,12 @@ def num(value: Decimal | float | int | None, decimal_pos: int | None = None) -> 
         except ArithmeticError:
             return value
     return format_decimal(value, decimal_pos)
+
+
+@register.filter
+def change_value(value: object) -> object:
+    """A change-log value (ISO time, decimal text) as people read it: '2026-12-06 16:31', '719,379.00'."""
+    return _change_value(value)
 
 
 @register.simple_tag

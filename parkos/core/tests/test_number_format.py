@@ -125,3 +125,21 @@ def test_template_filters():
             Context({"amount": Decimal("14421000000"), "user": Viewer(), "t": "2026-12-06T08:31:45.014Z"})
         )
     assert out == "144.21 亿元|144.21|亿元|2026-12-06 16:31"
+
+
+def test_xlsx_cells_are_typed_numbers_with_a_number_format():
+    import io
+
+    from openpyxl import load_workbook
+
+    from parkos.core.downloads import xlsx_bytes
+
+    moment = dt.datetime(2026, 12, 6, 8, 30, 41, 74147, tzinfo=dt.UTC)
+    data = xlsx_bytes([("s", [["a", Decimal("14421000000.00"), 5, moment, dt.date(2026, 1, 2), "=1+1"]])])
+    cells = list(load_workbook(io.BytesIO(data)).active[1])
+    assert cells[1].value == 14421000000 and cells[1].number_format == "#,##0.00"
+    assert cells[2].value == 5 and cells[2].number_format == "#,##0"
+    assert cells[3].value == dt.datetime(2026, 12, 6, 16, 30, 41)  # noqa: DTZ001 - Excel cells are naive local time
+    assert cells[3].number_format == "yyyy-mm-dd hh:mm"
+    assert cells[4].number_format == "yyyy-mm-dd"
+    assert cells[5].value == "'=1+1"
