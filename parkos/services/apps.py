@@ -15,14 +15,13 @@ class ServicesConfig(AppConfig):
         """The catalogue for everyone who may see services; the figures for those who may see requests."""
         from django.urls import reverse
 
-        from parkos.core.navigation import sees_operator_pages
         from parkos.core.permissions import can
         from parkos.services.models import Service, ServiceRequest
 
         links = []
         if can(user, Service, "view"):
             links.append((_("Service catalogue"), reverse("services:catalogue")))
-        if can(user, ServiceRequest, "view") and sees_operator_pages(user):
+        if can(user, ServiceRequest, "view"):  # an enterprise: the figures of its own requests
             links.append((_("Service figures"), reverse("services:figures")))
         return links
 

@@ -20,7 +20,6 @@ from django.views import View
 from parkos.core.actors import Actor
 from parkos.core.downloads import attachment, xlsx_bytes
 from parkos.core.forms import ReportFilterForm, date_input
-from parkos.core.navigation import sees_operator_pages
 from parkos.core.periods import UserFirstMixin, twelve_months
 from parkos.core.permissions import Action, can
 from parkos.parks.models import Park
@@ -149,7 +148,7 @@ class ServiceFiguresView(View):
     template_name = "services/figures.html"
 
     def get(self, request):
-        if not can(request.user, ServiceRequest, Action.VIEW) or not sees_operator_pages(request.user):
+        if not can(request.user, ServiceRequest, Action.VIEW):
             raise PermissionDenied
         form = FiguresFilterForm(request.GET, user=request.user)
         export = request.GET.get("format", "")

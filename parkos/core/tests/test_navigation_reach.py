@@ -123,7 +123,6 @@ class EveryPageIsReachableTests(TestCase):
             "leasing:vacancy_board",
             "leasing:rent_roll",
             "leasing:figures",
-            "services:figures",
             "evaluation:filings_import",
         ):
             self.assertNotIn(reverse(name), menu, name)
