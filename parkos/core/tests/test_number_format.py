@@ -143,3 +143,26 @@ def test_xlsx_cells_are_typed_numbers_with_a_number_format():
     assert cells[3].number_format == "yyyy-mm-dd hh:mm"
     assert cells[4].number_format == "yyyy-mm-dd"
     assert cells[5].value == "'=1+1"
+
+
+@pytest.mark.django_db
+def test_list_export_xlsx_has_typed_numbers_and_csv_plain_ones(client, django_user_model):
+    import io
+
+    from openpyxl import load_workbook
+
+    from parkos.directory.models import Organization
+
+    admin = django_user_model.objects.create_superuser("root", "root@example.cn", "pw")
+    Organization.objects.create(
+        name="上海测试协会", kind="association", registered_capital_amount=Decimal("14421000000.00")
+    )
+    client.force_login(admin)
+    response = client.get("/directory/organizations/?export=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    headers = [cell.value for cell in sheet[1]]
+    column = next(i for i, h in enumerate(headers) if "capital" in str(h) and "currency" not in str(h))
+    cell = sheet[2][column]
+    assert cell.value == 14421000000 and cell.number_format == "#,##0.00"
+    csv = client.get("/directory/organizations/?export=csv").content.decode("utf-8-sig")
+    assert "14421000000.00" in csv

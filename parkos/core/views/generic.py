@@ -26,6 +26,7 @@ from django_tables2 import RequestConfig
 
 from parkos.core import writes
 from parkos.core.display import display_value
+from parkos.core.downloads import resource_xlsx_bytes
 from parkos.core.forms import ImportForm, add_form_errors
 from parkos.core.imports import (
     fail_dead_import_jobs,
@@ -200,7 +201,11 @@ class ObjectListView(ObjectView):
         if export_format not in EXPORT_FORMATS:
             raise Http404(_("Unknown export format."))
         content_type, extension = EXPORT_FORMATS[export_format]
-        data = export_bytes(self.views.resource(user=self.request.user), queryset, export_format)
+        resource = self.views.resource(user=self.request.user)
+        if export_format == "xlsx":  # typed numeric and date cells; CSV keeps plain numbers for machines
+            data = resource_xlsx_bytes(resource, queryset, str(self.model._meta.verbose_name_plural))
+        else:
+            data = export_bytes(resource, queryset, export_format)
         response = HttpResponse(data, content_type=content_type)
         file_name = f"{self.model._meta.model_name}s.{extension}"
         response["Content-Disposition"] = f'attachment; filename="{file_name}"'
