@@ -48,6 +48,13 @@ _ERRORS = {
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def _get_paginator(self):
+        # A detail action's list (a run's benchmarks) belongs to its object and is answered whole: only the
+        # collections page. drf-spectacular would document any list under a paginated viewset as a page.
+        if getattr(self.view, "detail", False):
+            return None
+        return super()._get_paginator()
+
     def get_operation(
         self, path: str, path_regex: str, path_prefix: str, method: str, registry: ComponentRegistry
     ) -> dict[str, Any] | None:

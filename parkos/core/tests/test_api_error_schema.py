@@ -55,3 +55,8 @@ def test_a_page_path_no_route_matches_keeps_the_html_404(client):
     response = client.get("/parks/parks/abc/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_detail_actions_list_is_documented_whole_not_as_a_page(schema):
+    response = schema["paths"]["/api/evaluation/runs/{id}/benchmarks/"]["get"]["responses"]["200"]
+    assert response["content"]["application/json"]["schema"]["type"] == "array"

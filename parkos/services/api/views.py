@@ -134,7 +134,7 @@ class ServiceRequestViewSet(PrimaryModelViewSet):
             workflow.request_rate, rating=body.validated_data["rating"], comment=body.validated_data["comment"]
         )
 
-    @extend_schema(request=serializers.MessageBodySerializer, responses=serializers.RequestMessageSerializer)
+    @extend_schema(request=serializers.MessageBodySerializer, responses={201: serializers.RequestMessageSerializer})
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def message(self, request, pk=None):
         """Post a message (and an optional file, as multipart) to the request's conversation."""
