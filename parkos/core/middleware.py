@@ -5,7 +5,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from parkos.core.changelog import change_context
@@ -38,7 +40,11 @@ class ChangeLoggingMiddleware:
 
 
 class DomainErrorMiddleware:
-    """A service's ``NotFound`` raised under a page view answers the 404 page, as ``Http404`` would."""
+    """A service's ``NotFound`` raised under a page view answers the 404 page, as ``Http404`` would.
+
+    SQLite takes one writer at a time: a request that waited out the busy timeout behind a long import
+    answers 503 with a page that says so (and nothing half-saved), not a server error.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -49,4 +55,12 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, NotFound):
             raise Http404(str(exception)) from exception
+        if isinstance(exception, OperationalError) and "database is locked" in str(exception):
+            if request.path.startswith("/api/"):
+                response: HttpResponse = JsonResponse({"detail": _("The database is busy; try again in a minute.")})
+            else:
+                response = render(request, "core/busy.html")
+            response.status_code = 503
+            response["Retry-After"] = "60"
+            return response
         return None
