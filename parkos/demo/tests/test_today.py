@@ -5,16 +5,18 @@ period (this year, the last twelve months, today); on a demo loaded two years ag
 """
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db.models import Max, Min, Q
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from parkos.core.periods import on_day, twelve_months, year_to_date
-from parkos.demo.generator import delete_domain_data, load_demo
+from parkos.demo.generator import load_demo
 from parkos.evaluation.models import EvaluationRun
 from parkos.investment.models import Commitment, Project
 from parkos.leasing.models import Lease, Sale
@@ -96,7 +98,7 @@ def test_the_same_day_gives_the_same_rows(db):
     day = datetime.date(2026, 3, 15)
     load_demo(scale=SCALE, seed=11, today=day)
     first = list(Lease.objects.order_by("reference").values_list("reference", "start_date", "end_date")[:50])
-    delete_domain_data()
-    load_demo(scale=SCALE, seed=11, today=day)
+    options = ["--scale", str(SCALE), "--seed", "11", "--today", "2026-03-15", "--reset", "--no-serve"]
+    call_command("demo", *options, stdout=io.StringIO())  # the command takes the day too
     again = list(Lease.objects.order_by("reference").values_list("reference", "start_date", "end_date")[:50])
     assert first == again
