@@ -7,7 +7,8 @@ object of every model the role may see, and the links found on those pages, one 
 What is checked is the visible text outside data: scripts, styles, <code> blocks, form fields'
 contents (<textarea>), tags and attribute values are stripped, and so are the data values themselves
 (every text value in the database: names of organizations, people and parks, codes, e-mails, URLs,
-scheme definitions) and the import headers the sources use.
+the Chinese in JSON fields such as a scheme's sources; English in JSON is not data, so a scheme's
+labels shown untranslated in zh-Hans fail) and the import headers the sources use.
 
 - zh-Hans: a run of two or more English words fails when two of its words are UI words (UI_WORDS)
   or when it holds a msgid of the catalogue (a translatable text left untranslated, or text that
@@ -104,18 +105,23 @@ class DataIndex:
         blobs: list[str] = []
         for model in apps.get_models():
             fields = [
-                f.attname
+                f
                 for f in model._meta.concrete_fields
                 if isinstance(f, models.CharField | models.TextField | models.JSONField) and not f.choices
             ]
             if not fields:
                 continue
-            for row in model._default_manager.values_list(*fields).iterator():
-                for value in row:
+            rows = model._default_manager.values_list(*[f.attname for f in fields]).iterator()
+            for row in rows:
+                for f, value in zip(fields, row, strict=True):
                     if value in (None, ""):
                         continue
-                    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-                    self._add(text, pairs, cjk, blobs)
+                    if isinstance(f, models.JSONField):
+                        # Chinese names in JSON (a scheme's sources) are data; its English labels are not, so
+                        # a label shown untranslated in zh-Hans fails
+                        self._add(json.dumps(value, ensure_ascii=False), set(), cjk, blobs)
+                    else:
+                        self._add(value, pairs, cjk, blobs)
         from parkos.evaluation import layouts
 
         headers = [*layouts.CREDIT_CODE_HEADERS, *layouts.YEAR_HEADERS, *layouts.PARK_HEADERS, *layouts.NAME_HEADERS]
