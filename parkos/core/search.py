@@ -262,9 +262,13 @@ def rebuild(
         if progress:
             progress(model._meta.label, count)
         total += count
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
             cursor.execute("INSERT INTO core_searchentry_fts(core_searchentry_fts) VALUES ('optimize')")
+        elif connection.vendor == "postgresql":
+            # bulk inserts wait in the GIN index's pending list, which every search would read through
+            cursor.execute("SELECT gin_clean_pending_list('core_search_grams'::regclass)")
+            cursor.execute("ANALYZE core_searchentry")
     return total
 
 
@@ -293,14 +297,14 @@ def connect() -> None:
 def _matching(content_type_id: int, value: str) -> models.QuerySet[SearchEntry]:
     """Entries of one content type whose value holds ``value`` (normalised, at least two characters)."""
     pieces = grams(value, f"{content_type_id}x")
-    entries = SearchEntry.objects.filter(content_type_id=content_type_id)
+    entries = SearchEntry.objects.all()  # the pieces carry the content type
     if connection.vendor == "sqlite":
         phrase = '"' + " ".join(pieces) + '"'
         fts = RawSQL("SELECT rowid FROM core_searchentry_fts WHERE core_searchentry_fts MATCH %s", [phrase])
         return entries.filter(id__in=fts)
     if connection.vendor == "postgresql":
         return entries.filter(GramsContain(sorted(set(pieces))), value__contains=value)
-    return entries.filter(value__contains=value)
+    return entries.filter(content_type_id=content_type_id, value__contains=value)
 
 
 class GramsContain(models.Expression):
@@ -330,6 +334,29 @@ class GramsContain(models.Expression):
         return f"string_to_array({sql}, ' ') @> %s::text[]", (*params, self.pieces)
 
 
+def _types_matching(content_type_ids: list[int], value: str) -> set[int]:
+    """The content types with at least one entry holding ``value``: one query, an index probe per type."""
+    if connection.vendor not in ("sqlite", "postgresql") or not content_type_ids:
+        return set(content_type_ids)
+    parts, params = [], []
+    for ct_id in content_type_ids:
+        pieces = grams(value, f"{ct_id}x")
+        if connection.vendor == "sqlite":
+            parts.append(
+                "SELECT %s WHERE EXISTS (SELECT 1 FROM core_searchentry_fts WHERE core_searchentry_fts MATCH %s)"
+            )
+            params += [ct_id, '"' + " ".join(pieces) + '"']
+        else:
+            parts.append(
+                "SELECT %s WHERE EXISTS (SELECT 1 FROM core_searchentry "
+                "WHERE string_to_array(grams, ' ') @> %s::text[] AND value LIKE %s)"
+            )
+            params += [ct_id, sorted(set(pieces)), f"%{value}%"]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)  # type: ignore[arg-type]
+        return {row[0] for row in cursor.fetchall()}
+
+
 def _visible_entries(
     model: type[PrimaryModel], user: Actor | None, entries: models.QuerySet[SearchEntry]
 ) -> models.QuerySet[SearchEntry]:
@@ -337,6 +364,65 @@ def _visible_entries(
     if readers is None:
         return entries
     return entries.filter(Q(confidential=False) | Q(object_id__in=model._base_manager.filter(readers).values("pk")))
+
+
+def _candidates(
+    model: type[PrimaryModel], user: Actor | None, content_type_id: int, value: str, offset: int, limit: int
+) -> list[int]:
+    """Object ids whose entries hold ``value``, in index order (no sorting: the index is read only this far)."""
+    if connection.vendor == "sqlite" and _confidential_readers(model, user) is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT e.object_id FROM core_searchentry_fts JOIN core_searchentry e "
+                "ON e.id = core_searchentry_fts.rowid WHERE core_searchentry_fts MATCH %s LIMIT %s OFFSET %s",
+                ['"' + " ".join(grams(value, f"{content_type_id}x")) + '"', limit, offset],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    entries = _visible_entries(model, user, _matching(content_type_id, value))
+    return list(entries.values_list("object_id", flat=True).order_by()[offset : offset + limit])
+
+
+#: candidates read from the index per round, and rounds before asking the database the other way round
+CHUNK, ROUNDS = 300, 3
+
+
+def _parts(
+    model: type[PrimaryModel],
+    user: Actor | None,
+    content_type_id: int,
+    value: str,
+    visible: models.QuerySet[Any],
+    related: list[str],
+    found: list[PrimaryModel],
+    wanted: int,
+) -> list[PrimaryModel]:
+    """Up to ``wanted`` visible rows holding ``value``, other than ``found``.
+
+    The index is read a chunk at a time and the chunk's ids checked against what the user may see: a common
+    query ("上海", in every name) stops after the first chunk. When the user sees few of many candidates (an
+    enterprise user), the question is turned round after a few chunks: which visible rows have a matching entry.
+    """
+    seen = {row.pk for row in found}
+    rows: list[PrimaryModel] = []
+    for round_ in range(ROUNDS):
+        ids = _candidates(model, user, content_type_id, value, round_ * CHUNK, CHUNK)
+        fresh = list(dict.fromkeys(i for i in ids if i not in seen))
+        if fresh:
+            chunk_rows = list(visible.filter(pk__in=fresh).select_related(*related).order_by()[: wanted - len(rows)])
+            rows += chunk_rows
+            seen.update(row.pk for row in chunk_rows)
+            seen.update(fresh)
+        if len(rows) >= wanted or len(ids) < CHUNK:
+            return rows
+    entries = _visible_entries(model, user, _matching(content_type_id, value))
+    matching = entries.filter(object_id=models.OuterRef("pk"))
+    rest = (
+        visible.filter(models.Exists(matching))
+        .exclude(pk__in=list(seen))
+        .select_related(*related)
+        .order_by()[: wanted - len(rows)]
+    )
+    return rows + list(rest)
 
 
 def global_search(user: Actor | None, text: str, per_type: int = 5) -> list[SearchGroup]:
@@ -357,9 +443,12 @@ def global_search(user: Actor | None, text: str, per_type: int = 5) -> list[Sear
     ).values_list("content_type_id", "object_id", "rank", "confidential"):
         target = exact_hidden if confidential else exact
         target[ct_id][object_id] = min(rank, target[ct_id].get(object_id, rank))
+    partial = _types_matching([content_types[m].pk for m in models_seen], value)
     groups = []
     for model in models_seen:
         content_type = content_types[model]
+        if content_type.pk not in partial and not exact[content_type.pk] and not exact_hidden[content_type.pk]:
+            continue
         visible = model.objects.restrict(user, Action.VIEW)
         related = [f.name for f in model._meta.concrete_fields if f.is_relation]
         ranks = dict(exact[content_type.pk])
@@ -374,16 +463,8 @@ def global_search(user: Actor | None, text: str, per_type: int = 5) -> list[Sear
             for row in rows:
                 ranks.setdefault(row.pk, hidden.get(row.pk, 1))
             rows.sort(key=lambda row: (ranks[row.pk], str(row)))
-        if len(rows) <= per_type:
-            entries = _visible_entries(model, user, _matching(content_type.pk, value))
-            # No ORDER BY: the database may stop at the first matches instead of sorting them all.
-            more = (
-                visible.filter(pk__in=entries.values("object_id"))
-                .exclude(pk__in=[row.pk for row in rows])
-                .select_related(*related)
-                .order_by()[: per_type + 1 - len(rows)]
-            )
-            rows += list(more)
+        if len(rows) <= per_type and content_type.pk in partial:
+            rows += _parts(model, user, content_type.pk, value, visible, related, rows, per_type + 1 - len(rows))
         if rows:
             best = min((ranks.get(row.pk, 2) for row in rows), default=2)
             groups.append(

@@ -116,6 +116,16 @@ class GlobalSearchTests(TestCase):
         self.assertEqual(self.find(self.world.users["enterprise_user"], "科技"), {})
         self.assertIn(self.world.org["out"], self.find(self.admin, "Org")["Organizations"])
 
+    def test_scoped_user_past_the_first_chunks_of_the_index(self):
+        for n in range(4):
+            Organization.objects.create(name=f"Org other {n}", industry=self.world.industry)
+        from unittest import mock
+
+        with mock.patch.object(search, "CHUNK", 1), mock.patch.object(search, "ROUNDS", 2):
+            found = self.find(self.world.users["enterprise_user"], "Org")
+            self.assertEqual(sum(found.values(), []), [self.world.org["in"]])
+            self.assertEqual(len(self.find(self.admin, "Org")["Organizations"]), 5)
+
     def test_park_manager_finds_only_its_parks(self):
         found = self.find(self.world.users["park_manager"], "park")
         self.assertEqual(found["Parks"], [self.world.park["in"]])
