@@ -460,6 +460,7 @@ def grade_boundaries(scheme: Scheme, cohort_size: int | None) -> list[dict]:
 def explain(result: EvaluationResult) -> dict:
     """Indicator by indicator: value, benchmark, score, weight, whether the cap or the missing policy applied."""
     scheme = result.run.scheme.scheme()
+    details = result.details if isinstance(result.details, dict) else {}
     items = []
     for indicator in scheme.indicators:
         figures = result.indicators.get(indicator.key, {})
@@ -491,6 +492,7 @@ def explain(result: EvaluationResult) -> dict:
         "scheme_title": scheme_title(result.run.scheme),
         "cohort_label": code_label(result.run.scheme, result.cohort),
         "reason_label": code_label(result.run.scheme, result.reason),
+        "graded_with_label": code_label(result.run.scheme, (details.get("graded_with") or {}).get("cohort")),
     }
 
 

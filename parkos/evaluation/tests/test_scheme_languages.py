@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 
+from django.conf import settings
+from django.test import Client, TestCase
 from django.utils import translation
 
 from parkos.evaluation.engine import fingerprint
+from parkos.evaluation.models import EvaluationResult
 from parkos.evaluation.scheme import Scheme, default_schemes
+from parkos.evaluation.services import run_evaluation
+from parkos.evaluation.tests import test_services
 from parkos.evaluation.views import grade_boundaries
 
 
@@ -80,3 +85,25 @@ def test_fingerprint_reads_the_scoring_json():
     filings = fixed_filings(20)
     renamed = dataclasses.replace(scheme, name_zh="别的名字")
     assert fingerprint(filings, renamed) == fingerprint(filings, scheme)
+
+
+class ResultPageWordsTests(TestCase):
+    """A vetoed enterprise's result page in zh-Hans: labels, not the scheme's keys; boundaries that say something."""
+
+    setUpTestData = classmethod(test_services.RunTests.setUpTestData.__func__)  # type: ignore[attr-defined]
+
+    def test_codes_are_shown_by_their_labels(self):
+        from parkos.core.tests.test_words_in_pages import visible_text
+
+        run = run_evaluation(scheme=self.scheme, year=2024, user=self.user)
+        vetoed = EvaluationResult.objects.get(run=run, organization=self.orgs[5])
+        self.assertEqual((vetoed.status, vetoed.reason), ("vetoed", "major_incident"))
+        client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+        client.force_login(self.world.users["operator_admin"])
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+        text = visible_text(client.get(vetoed.get_absolute_url()).content.decode())
+        for code in ("major_incident", "above_threshold", "Tax per mu", "10,000 CNY/mu"):
+            self.assertNotIn(code, text)
+        for label in ("发生重大安全或环境事故", "规模以上企业", "亩均税收", "万元/亩"):
+            self.assertIn(label, text)
+        self.assertLessEqual(text.count("其余"), 1)
