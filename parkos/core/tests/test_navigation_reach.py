@@ -128,3 +128,7 @@ class EveryPageIsReachableTests(TestCase):
             self.assertNotIn(reverse(name), menu, name)
             self.assertEqual(client.get(reverse(name)).status_code, 403, name)
         self.assertIn(reverse("portal:home"), menu)
+        api = Client()
+        api.force_login(self.world.users["enterprise_user"])
+        for path in ("/api/leasing/occupancy/", "/api/leasing/rent-roll/"):
+            self.assertEqual(api.get(path).status_code, 403, path)

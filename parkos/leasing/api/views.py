@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from parkos.core.api.pagination import PageNumberPagination
 from parkos.core.api.views import PrimaryModelViewSet
+from parkos.core.navigation import sees_operator_pages
 from parkos.core.permissions import Action, can
 from parkos.leasing import filtersets, selectors, services
 from parkos.leasing.api import serializers
@@ -117,8 +118,8 @@ class LeasingReportView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if not can(request.user, Lease, Action.VIEW):
-            raise PermissionDenied
+        if not can(request.user, Lease, Action.VIEW) or not sees_operator_pages(request.user):
+            raise PermissionDenied  # the park-wide reports are the operator's, as on the pages
 
     def form(self, form_class, request):
         form = form_class(request.query_params, user=request.user)
