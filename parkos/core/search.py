@@ -384,6 +384,8 @@ def _candidates(
 
 #: candidates read from the index per round, and rounds before asking the database the other way round
 CHUNK, ROUNDS = 300, 3
+#: fewer visible rows than this: their entries are read and compared, not the index's postings
+FEW = 500
 
 
 def _parts(
@@ -414,8 +416,17 @@ def _parts(
             seen.update(fresh)
         if len(rows) >= wanted or len(ids) < CHUNK:
             return rows
+    # A user who sees few rows (an enterprise user): read their entries and compare here.
+    few = list(visible.exclude(pk__in=list(seen)).values_list("pk", flat=True).order_by()[:FEW])
+    if len(few) < FEW:
+        own = SearchEntry.objects.filter(content_type_id=content_type_id, object_id__in=few)
+        hits = [
+            pk for pk, text in _visible_entries(model, user, own).values_list("object_id", "value") if value in text
+        ]
+        wanted_rows = visible.filter(pk__in=list(dict.fromkeys(hits))).select_related(*related).order_by()
+        return rows + list(wanted_rows[: wanted - len(rows)])
     entries = _visible_entries(model, user, _matching(content_type_id, value))
-    matching = entries.filter(object_id=models.OuterRef("pk"))
+    matching = entries.filter(content_type_id=content_type_id, object_id=models.OuterRef("pk"))
     rest = (
         visible.filter(models.Exists(matching))
         .exclude(pk__in=list(seen))

@@ -125,6 +125,9 @@ class GlobalSearchTests(TestCase):
             found = self.find(self.world.users["enterprise_user"], "Org")
             self.assertEqual(sum(found.values(), []), [self.world.org["in"]])
             self.assertEqual(len(self.find(self.admin, "Org")["Organizations"]), 5)
+            with mock.patch.object(search, "FEW", 1):  # the user's rows asked for through the index instead
+                found = self.find(self.world.users["enterprise_user"], "Org")
+                self.assertEqual(sum(found.values(), []), [self.world.org["in"]])
 
     def test_park_manager_finds_only_its_parks(self):
         found = self.find(self.world.users["park_manager"], "park")
