@@ -1,5 +1,9 @@
 """Filter set base: a free-text ``q`` over the model's search_fields, plus helpers for related filters."""
 
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
 import django_filters
 from django import forms
 from django.apps import apps
@@ -9,16 +13,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.forms import ModelChoiceField
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_filters.utils import get_model_field
 
 from parkos.core.bounds import decimal_bounds, integer_range, is_stored_id
 from parkos.core.forms import style_widget, use_api_select
-from parkos.core.models import ChangeLoggedModel, ObjectChange
+from parkos.core.models import ChangeLoggedModel, ObjectChange, PrimaryModel
 from parkos.core.permissions import crosses_many
 
 
-def search_q(model, text: str, fields=None) -> Q:
+def search_q(model: type[PrimaryModel], text: str, fields: Sequence[str] | None = None) -> Q:
     """Q matching ``text`` in any of ``fields`` (default ``model.search_fields``; to-many through a subquery)."""
     text = text.strip()
     query = Q()
@@ -31,59 +36,69 @@ def search_q(model, text: str, fields=None) -> Q:
     return query
 
 
-def visible(model):
+def visible(model: type[PrimaryModel]) -> Callable[[HttpRequest | None], models.QuerySet[Any]]:
     """A queryset callable for related filters: only the rows the requesting user may see."""
 
-    def queryset(request):
+    def queryset(request: HttpRequest | None) -> models.QuerySet[Any]:
         user = getattr(request, "user", None)
         return model.objects.restrict(user, "view")
 
     return queryset
 
 
-class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
+class RelatedFilter(django_filters.ModelMultipleChoiceFilter):  # type: ignore[misc]  # django-filter has no type stubs
     """Filter by one or more related records the user can see (?park=1&park=2)."""
 
-    def __init__(self, model, **kwargs):
+    def __init__(self, model: type[PrimaryModel], **kwargs: Any) -> None:
         kwargs.setdefault("queryset", visible(model))
         super().__init__(**kwargs)
 
 
-class AnyYesNoWidget(django_filters.widgets.BooleanWidget):
+class AnyYesNoWidget(django_filters.widgets.BooleanWidget):  # type: ignore[misc]  # django-filter has no type stubs
     """Yes / No / Any, instead of the default 'Unknown', which reads like a value."""
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
         self.choices = (("", _("Any")), ("true", _("Yes")), ("false", _("No")))
 
 
-class _BoundedChoices:
+if TYPE_CHECKING:
+    # _BoundedChoices is mixed into a model choice field class (_bounded_choice_class)
+    _ChoiceField = ModelChoiceField[Any]
+else:
+    _ChoiceField = object
+
+
+class _BoundedChoices(_ChoiceField):
     """Refuses, as an invalid choice, an id that is not a whole number in the range of the chosen model's key,
     before the database sees it (SQLite raises OverflowError, PostgreSQL "out of range", for ``pk__in``)."""
 
-    def _bounded(self, values):
-        model = self.queryset.model
+    def _bounded(self, values: Sequence[Any] | set[Any] | frozenset[Any]) -> None:
+        queryset = self.queryset
+        assert queryset is not None  # a filter's choice field always has its queryset
+        model = queryset.model
         key = model._meta.pk if not self.to_field_name else model._meta.get_field(self.to_field_name)
-        if integer_range(key, self.queryset.db) is None:
+        if integer_range(key, queryset.db) is None:
             return
         null_value = getattr(self, "null_value", None) if getattr(self, "null_label", None) is not None else None
         for value in values:
             if value in self.empty_values or (null_value is not None and value == null_value):
                 continue
-            if not is_stored_id(model, value, self.queryset.db):
+            if not is_stored_id(model, value, queryset.db):
                 raise ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
                 )
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if not isinstance(value, list | tuple):  # a multiple choice's values are checked in _check_values
             self._bounded([value])
         return super().to_python(value)
 
-    def _check_values(self, value):
+    def _check_values(self, value: Any) -> Any:
         if isinstance(value, list | tuple | set | frozenset):
             self._bounded(value)
-        return super()._check_values(value)
+        # ModelMultipleChoiceField's (the only caller), private to Django: not in django-stubs
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 _bounded_classes: dict[type, type] = {}
@@ -97,7 +112,7 @@ def _bounded_choice_class(field_class: type) -> type:
     return _bounded_classes[field_class]
 
 
-class BoundedFilterSet(django_filters.FilterSet):
+class BoundedFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filter has no type stubs
     """Every id and number a filter takes is bounded to what the database stores.
 
     An out-of-range value (``?park=99999999999999999999``, ``?area_min=1e30``) is a filter error like any
@@ -105,7 +120,7 @@ class BoundedFilterSet(django_filters.FilterSet):
     Every filter set of the project derives from this one (a test checks it).
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         using = self.queryset.db if self.queryset is not None else "default"
         for name, field in self.form.fields.items():
@@ -114,11 +129,14 @@ class BoundedFilterSet(django_filters.FilterSet):
             elif isinstance(field, forms.DecimalField | forms.IntegerField | forms.FloatField):
                 self._bound_number(field, self.filters.get(name), using)
 
-    def _bound_number(self, field, filter_, using: str) -> None:
+    def _bound_number(
+        self, field: forms.DecimalField | forms.IntegerField | forms.FloatField, filter_: Any, using: str
+    ) -> None:
         model_field = None
         if filter_ is not None and self._meta.model is not None and filter_.field_name:
             model_field = get_model_field(self._meta.model, filter_.field_name)
-        low = high = None
+        low: int | Decimal | None = None
+        high: int | Decimal | None = None
         bounds = integer_range(model_field, using) if model_field is not None else None
         if bounds is not None:
             low, high = bounds
@@ -137,20 +155,20 @@ class PrimaryFilterSet(BoundedFilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
 
     @classmethod
-    def filter_for_lookup(cls, field, lookup_type):
+    def filter_for_lookup(cls, field: models.Field[Any, Any], lookup_type: str) -> tuple[Any, dict[str, Any]]:
         filter_class, params = super().filter_for_lookup(field, lookup_type)
         if filter_class is django_filters.BooleanFilter:
             params = {**params, "widget": AnyYesNoWidget}
         return filter_class, params
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
             if isinstance(field, ModelChoiceField):
                 use_api_select(field)
             style_widget(field)
 
-    def filter_search(self, queryset, name, value):
+    def filter_search(self, queryset: models.QuerySet[Any], name: str, value: str) -> models.QuerySet[Any]:
         if not value.strip():
             return queryset
         user = getattr(self.request, "user", None)
@@ -170,7 +188,7 @@ class ObjectChangeFilterSet(BoundedFilterSet):
     time_before = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label=_("Until"))
     request_id = django_filters.UUIDFilter(label=_("Request"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
             style_widget(field)
@@ -178,7 +196,7 @@ class ObjectChangeFilterSet(BoundedFilterSet):
         self.form.fields["time_before"].widget.input_type = "date"
 
 
-def _logged_content_types():
+def _logged_content_types() -> models.QuerySet[ContentType]:
     logged = [m for m in apps.get_models() if issubclass(m, ChangeLoggedModel)]
     ids = [ct.pk for ct in ContentType.objects.get_for_models(*logged).values()]
     return ContentType.objects.filter(pk__in=ids).order_by("app_label", "model")

@@ -7,7 +7,10 @@ writes nothing (``rollback_on_validation_errors``) and each error names its row 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
 import tablib
 from django.contrib.auth import get_user_model
@@ -18,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from import_export import resources, widgets
 
 from parkos.core import writes
+from parkos.core.actors import Actor
 from parkos.core.changelog import change_context, current_user
 from parkos.core.downloads import neutralise
 from parkos.core.fields import AreaField
@@ -26,20 +30,24 @@ from parkos.core.units import parse_area
 
 #: rows of a file shown in its preview
 PREVIEW_ROWS = 200
+#: a row of a file as django-import-export hands it over: column name -> cell
+Row = Mapping[str, Any]
 ROW_TYPE_LABELS = {"new": gettext_lazy("new"), "update": gettext_lazy("update"), "skip": gettext_lazy("unchanged")}
 
 
-class VisibleForeignKeyWidget(widgets.ForeignKeyWidget):
+class VisibleForeignKeyWidget(widgets.ForeignKeyWidget):  # type: ignore[misc]  # django-import-export has no type stubs
     """Look related records up by a natural key, among those the importing user may see."""
 
-    def get_queryset(self, value, row, *args, **kwargs):
-        return self.model.objects.restrict(current_user(), Action.VIEW)
+    def get_queryset(self, value: Any, row: Row, *args: Any, **kwargs: Any) -> models.QuerySet[Any]:
+        visible: models.QuerySet[Any] = self.model.objects.restrict(current_user(), Action.VIEW)
+        return visible
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Row | None = None, **kwargs: Any) -> models.Model | None:
         if value in (None, ""):
             return None
         try:
-            return super().clean(value, row, **kwargs)
+            found: models.Model | None = super().clean(value, row, **kwargs)
+            return found
         except self.model.DoesNotExist as exc:
             raise ValueError(
                 _("No %(model)s with %(field)s '%(value)s' that you can see.")
@@ -52,25 +60,26 @@ class VisibleForeignKeyWidget(widgets.ForeignKeyWidget):
             ) from exc
 
 
-class UserWidget(widgets.ForeignKeyWidget):
+class UserWidget(widgets.ForeignKeyWidget):  # type: ignore[misc]  # django-import-export has no type stubs
     """A user by user name; an unknown name is the cell's error, not a crash."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(get_user_model(), "username")
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Row | None = None, **kwargs: Any) -> models.Model | None:
         if value in (None, ""):
             return None
         try:
-            return super().clean(value, row, **kwargs)
+            found: models.Model | None = super().clean(value, row, **kwargs)
+            return found
         except self.model.DoesNotExist as exc:
             raise ValueError(_("No user '%(value)s'.") % {"value": value}) from exc
 
 
-class AreaWidget(widgets.DecimalWidget):
+class AreaWidget(widgets.DecimalWidget):  # type: ignore[misc]  # django-import-export has no type stubs
     """Areas in m²; a cell may also say '18 mu'."""
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Row | None = None, **kwargs: Any) -> Decimal | None:
         if self.is_empty(value):
             return None
         try:
@@ -78,7 +87,7 @@ class AreaWidget(widgets.DecimalWidget):
         except ValueError as exc:
             raise ValueError(str(exc)) from exc
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: Decimal | None, obj: models.Model | None = None, **kwargs: Any) -> str:
         return "" if value is None else str(value)
 
 
@@ -101,14 +110,14 @@ class ImportReport:
     updated: int = 0
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
-    preview: list[dict] = field(default_factory=list)
+    preview: list[dict[str, Any]] = field(default_factory=list)
     dry_run: bool = True
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The report as stored in an ImportJob (errors keep their row, line, column and message)."""
         return {
             "total": self.total,
@@ -121,7 +130,7 @@ class ImportReport:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> ImportReport:
+    def from_json(cls, data: dict[str, Any]) -> ImportReport:
         return cls(
             total=data.get("total", 0),
             new=data.get("new", 0),
@@ -144,10 +153,10 @@ class ImportReport:
         self.preview += [{**row, "row": row["row"] + offset} for row in other.preview[: max(room, 0)]]
 
 
-class PrimaryResource(resources.ModelResource):
+class PrimaryResource(resources.ModelResource):  # type: ignore[misc]  # django-import-export has no type stubs
     """Base of every model's resource. Subclasses set ``Meta.model``, ``fields`` and ``import_id_fields``."""
 
-    def __init__(self, user=None, **kwargs):
+    def __init__(self, user: Actor | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.user = user
 
@@ -158,19 +167,21 @@ class PrimaryResource(resources.ModelResource):
         use_transactions = True
 
     @classmethod
-    def widget_from_django_field(cls, f, *args, **kwargs):
+    def widget_from_django_field(cls, f: models.Field[Any, Any], *args: Any, **kwargs: Any) -> type[Any]:
         if isinstance(f, AreaField):
             return AreaWidget  # area cells may say '18 mu'
-        return super().widget_from_django_field(f, *args, **kwargs)
+        widget: type[Any] = super().widget_from_django_field(f, *args, **kwargs)
+        return widget
 
-    def get_queryset(self):
-        return self._meta.model.objects.restrict(self.user, Action.VIEW)
+    def get_queryset(self) -> models.QuerySet[Any]:
+        visible: models.QuerySet[Any] = self._meta.model.objects.restrict(self.user, Action.VIEW)
+        return visible
 
-    def import_instance(self, instance, row, **kwargs):
+    def import_instance(self, instance: models.Model, row: Row, **kwargs: Any) -> None:
         self.check_guarded_columns(instance, row)
         super().import_instance(instance, row, **kwargs)
         # An empty spreadsheet cell arrives as None; text columns store "" for "nothing".
-        formulas = {}
+        formulas: dict[str, str] = {}
         imported = {(f.attribute or "").split("__")[0] for f in self.get_import_fields()}
         for f in instance._meta.concrete_fields:
             is_text = isinstance(f, models.CharField | models.TextField)
@@ -187,10 +198,10 @@ class PrimaryResource(resources.ModelResource):
         if formulas:
             raise ValidationError(formulas)
 
-    def check_guarded_columns(self, instance, row) -> None:
+    def check_guarded_columns(self, instance: models.Model, row: Row) -> None:
         """Refuse a filled-in column the user may not set (core.writes guards), as forms and the API do."""
         guards = writes.rules_for(type(instance)).guards
-        values = {}
+        values: dict[str, Any] = {}
         for f in self.get_import_fields():
             name = (f.attribute or "").split("__")[0]
             if name not in guards or f.column_name not in row:
@@ -203,25 +214,25 @@ class PrimaryResource(resources.ModelResource):
                 continue  # a bad value: the column's own validation reports it
         writes.check_fields(instance, self.user, values)
 
-    def export_field(self, field, instance, **kwargs):
+    def export_field(self, field: Any, instance: Any, **kwargs: Any) -> Any:
         if field.attribute and field.attribute.split("__")[0] in instance.hidden_fields_for(self.user):
             return ""
         return super().export_field(field, instance, **kwargs)
 
-    def export_queryset(self, queryset):
+    def export_queryset(self, queryset: models.QuerySet[Any]) -> tablib.Dataset:
         return self.export(queryset=queryset)
 
-    def before_save_instance(self, instance, row, **kwargs):
+    def before_save_instance(self, instance: models.Model, row: Row, **kwargs: Any) -> None:
         action = Action.ADD if instance.pk is None else Action.CHANGE
         if not can(self.user, self._meta.model, action):
             message = _("You may not add %(model)s.") if action == Action.ADD else _("You may not change %(model)s.")
             raise ValidationError(message % {"model": self._meta.model._meta.verbose_name_plural})
 
-    def do_instance_save(self, instance, is_create):
+    def do_instance_save(self, instance: models.Model, is_create: bool) -> None:
         """Every row through the one write path (core.writes): the model's rules, hooks and scope check."""
         writes.save(instance, user=self.user, created=is_create, validated=True)
 
-    def get_instance(self, instance_loader, row):
+    def get_instance(self, instance_loader: Any, row: Row) -> models.Model | None:
         # A bad key (a parcel that does not exist) is the row's error at that column, not a crash.
         keys = []
         for name in self.get_import_id_fields():
@@ -231,9 +242,12 @@ class PrimaryResource(resources.ModelResource):
                 raise ValidationError({self.fields[name].attribute: str(exc)}) from exc
         if keys and all(key in (None, "") for key in keys):
             return None  # an empty key is a new record: no query needed
-        return super().get_instance(instance_loader, row)
+        found: models.Model | None = super().get_instance(instance_loader, row)
+        return found
 
-    def import_dataset(self, dataset: tablib.Dataset, *, dry_run: bool, on_row=None) -> ImportReport:
+    def import_dataset(
+        self, dataset: tablib.Dataset, *, dry_run: bool, on_row: Callable[[], object] | None = None
+    ) -> ImportReport:
         """Import all rows or none; return counts, a preview and every row's errors."""
         self._on_row = on_row
         with change_context(user=self.user, source="import"):
@@ -273,16 +287,18 @@ class PrimaryResource(resources.ModelResource):
         ]
         return report
 
-    def import_row(self, row, instance_loader, **kwargs):
+    def import_row(self, row: Row, instance_loader: Any, **kwargs: Any) -> Any:
         outcome = super().import_row(row, instance_loader, **kwargs)
-        if getattr(self, "_on_row", None):
-            self._on_row()
+        on_row: Callable[[], object] | None = getattr(self, "_on_row", None)
+        if on_row:
+            on_row()
         return outcome
 
     def _column_for(self, attribute: str) -> str:
         for f in self.get_import_fields():
             if f.attribute == attribute:
-                return f.column_name
+                column: str = f.column_name
+                return column
         return "" if attribute == "__all__" else attribute
 
 
@@ -314,12 +330,12 @@ EXPORT_FORMATS = {
 }
 
 
-def export_bytes(resource: PrimaryResource, queryset, fmt: str) -> bytes:
+def export_bytes(resource: PrimaryResource, queryset: models.QuerySet[Any], fmt: str) -> bytes:
     dataset = resource.export(queryset=queryset)
     safe = tablib.Dataset(headers=dataset.headers, title=dataset.title)
     for row in dataset:
         safe.append([neutralise(cell) for cell in row])
-    data = safe.export(fmt)
+    data: str | bytes = safe.export(fmt)
     if isinstance(data, str):
         return ("\ufeff" + data).encode("utf-8")  # BOM: Excel opens UTF-8 CSV with Chinese correctly
     return data

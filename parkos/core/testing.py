@@ -24,20 +24,30 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.test import TestCase
+from django.db import connection, models
+from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from parkos.core.models import ObjectChange
+from parkos.core.models import ObjectChange, PrimaryModel
 from parkos.core.permissions import ROLES, Scope
+
+if TYPE_CHECKING:
+    import tablib
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
+    from parkos.core.views.generic import ObjectViews
+    from parkos.directory.models import Industry, Organization
+    from parkos.parks.models import Building, LandParcel, Park, ParkBrand
+    from parkos.users.models import User
 
 PASSWORD = "a-long-test-password"
 
@@ -46,20 +56,20 @@ PASSWORD = "a-long-test-password"
 class World:
     """Two of everything: the side a scoped user is assigned to ("in") and the other ("out")."""
 
-    industry: object
-    org: dict
-    brand: dict
-    park: dict
-    parcel: dict
-    building: dict
-    users: dict
+    industry: Industry
+    org: dict[str, Organization]
+    brand: dict[str, ParkBrand]
+    park: dict[str, Park]
+    parcel: dict[str, LandParcel]
+    building: dict[str, Building]
+    users: dict[str, User]
     counter: int = 0
 
     def seq(self) -> int:
         self.counter += 1
         return self.counter
 
-    def scoped_users(self, scope: Scope) -> list:
+    def scoped_users(self, scope: Scope) -> list[User]:
         return [self.users[role.name] for role in ROLES if role.scope == scope]
 
     @classmethod
@@ -69,7 +79,11 @@ class World:
         from parkos.users.models import User
 
         industry = Industry.objects.create(code="T-IC", name="Test circuits", name_en="Test circuits")
-        org, brand, park, parcel, building = {}, {}, {}, {}, {}
+        org: dict[str, Organization] = {}
+        brand: dict[str, ParkBrand] = {}
+        park: dict[str, Park] = {}
+        parcel: dict[str, LandParcel] = {}
+        building: dict[str, Building] = {}
         for side in ("in", "out"):
             org[side] = Organization.objects.create(name=f"Org {side} Ltd", industry=industry)
             brand[side] = ParkBrand.objects.create(code=f"brand-{side}", name=f"Brand {side}")
@@ -82,7 +96,7 @@ class World:
             )
             parcel[side] = LandParcel.objects.create(park=park[side], code=f"P-{side}", area=10_000, holder=org[side])
             building[side] = Building.objects.create(parcel=parcel[side], code=f"B-{side}", floor_area=5_000)
-        users = {}
+        users: dict[str, User] = {}
         for role in ROLES:
             user = User.objects.create_user(username=role.name, password=PASSWORD)
             user.groups.add(Group.objects.get(name=role.name))
@@ -94,7 +108,7 @@ class World:
         return cls(industry, org, brand, park, parcel, building, users)
 
 
-def csv_text(rows: list[dict]) -> str:
+def csv_text(rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]))
     writer.writeheader()
@@ -103,46 +117,55 @@ def csv_text(rows: list[dict]) -> str:
 
 
 #: model -> the standard suites that cover it, filled as each suite class is defined
-STANDARD_SUITES: dict[type, list[type]] = {}
+STANDARD_SUITES: dict[type[models.Model], list[type[StandardModelTests]]] = {}
 
 
 class StandardModelTests(TestCase):
     """The standard suite; subclasses declare the attributes listed in the module docstring."""
 
     __test__ = False  # the base itself is not a suite; each subclass that names a model is
-    model: ClassVar[type]
-    form_data: ClassVar = None
-    update_data: ClassVar[dict] = {}
+    model: ClassVar[type[PrimaryModel]]
+    # a dict, or a callable taking the world (a staticmethod or classmethod of the suite): see resolve()
+    form_data: ClassVar[Any] = None
+    update_data: ClassVar[Any] = {}
     invalid_data: ClassVar[list[tuple[str, object]]] = []
-    csv_rows: ClassVar = None
-    csv_bad_row: ClassVar = None
-    api_data: ClassVar = None
+    # callable(world) -> CSV text; callable(world) -> (bad row, its column or None); callable(world) -> API body
+    csv_rows: ClassVar[Any] = None
+    csv_bad_row: ClassVar[Any] = None
+    api_data: ClassVar[Any] = None
     visible_to: ClassVar[dict[str, str]] = {}
     editable_by: ClassVar[dict[str, str]] = {}
     addable_by: ClassVar[set[str] | None] = None
 
-    def __init_subclass__(cls, **kwargs):
+    # set by setUpTestData and setUp
+    world: ClassVar[World]
+    obj_in: ClassVar[PrimaryModel]
+    obj_out: ClassVar[PrimaryModel]
+    admin: User
+    api: APIClient
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls.__test__ = "model" in cls.__dict__
         if cls.__test__:
             STANDARD_SUITES.setdefault(cls.model, []).append(cls)
 
     @classmethod
-    def make(cls, world: World, side: str):
+    def make(cls, world: World, side: str) -> PrimaryModel:
         raise NotImplementedError
 
     @classmethod
-    def make_deletable(cls, world: World):
+    def make_deletable(cls, world: World) -> PrimaryModel:
         """An object nothing protects from deletion; override when make() adds protected children."""
         return cls.make(world, "in")
 
     @classmethod
-    def setUpTestData(cls):
+    def setUpTestData(cls) -> None:
         cls.world = World.build()
         cls.obj_in = cls.make(cls.world, "in")
         cls.obj_out = cls.make(cls.world, "out")
 
-    def setUp(self):
+    def setUp(self) -> None:
         self.admin = self.world.users["operator_admin"]
         self.client.force_login(self.admin)
         self.api = APIClient()
@@ -150,22 +173,22 @@ class StandardModelTests(TestCase):
 
     # --- helpers --------------------------------------------------------------------------
 
-    def url(self, view: str = "", obj=None) -> str:
+    def url(self, view: str = "", obj: models.Model | None = None) -> str:
         return reverse(self.model.url_name(view), kwargs={"pk": obj.pk} if obj is not None else None)
 
-    def api_url(self, obj=None) -> str:
+    def api_url(self, obj: models.Model | None = None) -> str:
         meta = self.model._meta
         name = f"{meta.app_label}-api:{meta.model_name}-{'detail' if obj else 'list'}"
         return reverse(name, kwargs={"pk": obj.pk} if obj else None)
 
-    def resolve(self, value):
+    def resolve(self, value: Any) -> Any:
         return value(self.world) if callable(value) else value
 
-    def form_data_for(self, obj) -> dict:
+    def form_data_for(self, obj: PrimaryModel) -> dict[str, Any]:
         """The object's current values as its edit form would post them."""
 
         form = object_views(self.model).form(instance=obj, user=self.admin)
-        data = {}
+        data: dict[str, Any] = {}
         for name, field in form.fields.items():
             value = form.initial.get(name)
             if value is None:
@@ -180,14 +203,14 @@ class StandardModelTests(TestCase):
             data[name] = json.dumps(value) if isinstance(value, dict | list) else value
         return data
 
-    def changes(self, obj, action):
+    def changes(self, obj: models.Model, action: str) -> models.QuerySet[ObjectChange]:
         return ObjectChange.objects.filter(
             changed_object_type=ContentType.objects.get_for_model(self.model),
             changed_object_id=obj.pk,
             action=action,
         )
 
-    def count_queries(self, client, url) -> int:
+    def count_queries(self, client: Client | APIClient, url: str) -> int:
         client.get(url)  # warm the per-user permission caches, which a real request pays once
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)
@@ -196,18 +219,18 @@ class StandardModelTests(TestCase):
 
     # --- pages ----------------------------------------------------------------------------
 
-    def test_list_shows_objects(self):
+    def test_list_shows_objects(self) -> None:
         response = self.client.get(self.url("list"))
         self.assertContains(response, self.obj_in.get_absolute_url())
         self.assertContains(response, self.obj_out.get_absolute_url())
 
-    def test_list_search_finds_object(self):
+    def test_list_search_finds_object(self) -> None:
         field = self.model.search_fields[0]
         value = self.model._base_manager.filter(pk=self.obj_in.pk).values_list(field, flat=True).first()
         response = self.client.get(self.url("list"), {"q": str(value)})
         self.assertContains(response, self.obj_in.get_absolute_url())
 
-    def test_list_sorts_by_every_column(self):
+    def test_list_sorts_by_every_column(self) -> None:
         table = object_views(self.model).table(self.model.objects.none())
         for column in table.columns:
             if column.orderable:
@@ -215,20 +238,20 @@ class StandardModelTests(TestCase):
                     response = self.client.get(self.url("list"), {"sort": order})
                     self.assertEqual(response.status_code, 200, order)
 
-    def test_list_query_count_does_not_grow_with_rows(self):
+    def test_list_query_count_does_not_grow_with_rows(self) -> None:
         before = self.count_queries(self.client, self.url("list"))
         for _ in range(3):
             self.make(self.world, "in")
         self.assertEqual(self.count_queries(self.client, self.url("list")), before)
         self.assertEqual(self.count_queries(self.client, self.url("list") + "?per_page=100"), before)
 
-    def test_detail_and_history(self):
+    def test_detail_and_history(self) -> None:
         response = self.client.get(self.url("", self.obj_in))
         self.assertContains(response, str(self.obj_in))
         response = self.client.get(self.url("history", self.obj_in))
         self.assertEqual(response.status_code, 200)
 
-    def test_create_records_change(self):
+    def test_create_records_change(self) -> None:
         data = self.resolve(self.form_data)
         count = self.model.objects.count()
         response = self.client.post(self.url("add"), data)
@@ -243,7 +266,7 @@ class StandardModelTests(TestCase):
         self.assertEqual(change.user, self.admin)
         self.assertEqual(change.source, "web")
 
-    def test_create_refuses_bad_input_at_the_field(self):
+    def test_create_refuses_bad_input_at_the_field(self) -> None:
         base = self.resolve(self.form_data)
         for field, value in self.invalid_data:
             with self.subTest(field=field, value=value):
@@ -251,7 +274,7 @@ class StandardModelTests(TestCase):
                 self.assertEqual(response.status_code, 400)
                 self.assertIn(field, response.context["form"].errors)
 
-    def test_edit_records_before_and_after(self):
+    def test_edit_records_before_and_after(self) -> None:
         update = self.resolve(self.update_data)
         data = {**self.form_data_for(self.obj_in), **update}
         response = self.client.post(self.url("edit", self.obj_in), data)
@@ -264,11 +287,13 @@ class StandardModelTests(TestCase):
         self.assertTrue(change.diff(), "an edit must record which fields changed")
         for name, value in update.items():
             field = self.model._meta.get_field(name)
+            assert isinstance(field, models.Field)  # a field of the form, not a reverse relation
+            assert change.postchange_data is not None  # an update records its after-values
             self.assertIn(name, change.postchange_data, "the change log must record every changed field")
             recorded = change.postchange_data[name]
             self.assertEqual(field.to_python(recorded), field.to_python(value), f"{name} recorded as {recorded!r}")
 
-    def test_delete_records_change(self):
+    def test_delete_records_change(self) -> None:
         victim = self.make_deletable(self.world)
         response = self.client.post(self.url("delete", victim))
         self.assertEqual(response.status_code, 302)
@@ -277,12 +302,12 @@ class StandardModelTests(TestCase):
 
     # --- import / export -----------------------------------------------------------------
 
-    def upload(self, text: str, name: str = "rows.csv"):
+    def upload(self, text: str, name: str = "rows.csv") -> TestResponse:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         return self.client.post(self.url("import"), {"file": SimpleUploadedFile(name, text.encode("utf-8"))})
 
-    def test_import_good_file_previews_then_writes(self):
+    def test_import_good_file_previews_then_writes(self) -> None:
         text = self.csv_rows(self.world)
         rows = len(text.strip().splitlines()) - 1
         count = self.model.objects.count()
@@ -299,7 +324,7 @@ class StandardModelTests(TestCase):
             ).exists()
         )
 
-    def test_import_xlsx_file(self):
+    def test_import_xlsx_file(self) -> None:
         import tablib
         from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -311,7 +336,7 @@ class StandardModelTests(TestCase):
         self.client.post(self.url("import"), {"token": preview.context["token"]})
         self.assertEqual(self.model.objects.count(), count + len(dataset))
 
-    def test_import_bad_row_names_row_and_column_and_writes_nothing(self):
+    def test_import_bad_row_names_row_and_column_and_writes_nothing(self) -> None:
         good = self.csv_rows(self.world).strip().splitlines()
         bad_row, column = self.csv_bad_row(self.world)
         text = "\n".join([good[0], good[1], bad_row, *good[2:]]) + "\n"
@@ -325,7 +350,7 @@ class StandardModelTests(TestCase):
         )
         self.assertEqual(self.model.objects.count(), count)
 
-    def test_export_csv_and_xlsx(self):
+    def test_export_csv_and_xlsx(self) -> None:
         response = self.client.get(self.url("list"), {"export": "csv"})
         self.assertEqual(response.status_code, 200)
         self.assertIn("text/csv", response["Content-Type"])
@@ -336,7 +361,7 @@ class StandardModelTests(TestCase):
 
     # --- API -----------------------------------------------------------------------------
 
-    def test_api_crud(self):
+    def test_api_crud(self) -> None:
         response = self.api.get(self.api_url(), {"ordering": "-id"})
         self.assertEqual(response.status_code, 200)
         ids = [row["id"] for row in response.json()["results"]]
@@ -353,20 +378,20 @@ class StandardModelTests(TestCase):
         response = self.api.delete(self.api_url(created))
         self.assertEqual(response.status_code, 204)
 
-    def test_api_refuses_bad_input_with_field_messages(self):
+    def test_api_refuses_bad_input_with_field_messages(self) -> None:
         for field, value in self.invalid_data:
             with self.subTest(field=field):
                 response = self.api.post(self.api_url(), {**self.api_data(self.world), field: value}, format="json")
                 self.assertEqual(response.status_code, 400, response.content)
                 self.assertIn(field, response.json())
 
-    def test_api_list_query_count_does_not_grow_with_rows(self):
+    def test_api_list_query_count_does_not_grow_with_rows(self) -> None:
         before = self.count_queries(self.api, self.api_url())
         for _ in range(3):
             self.make(self.world, "in")
         self.assertEqual(self.count_queries(self.api, self.api_url()), before)
 
-    def test_anonymous_sees_nothing(self):
+    def test_anonymous_sees_nothing(self) -> None:
         self.client.logout()
         response = self.client.get(self.url("list"))
         self.assertEqual(response.status_code, 302)
@@ -375,7 +400,7 @@ class StandardModelTests(TestCase):
 
     # --- one write path: the same rule in every channel -----------------------------------
 
-    def test_a_broken_rule_reads_the_same_in_every_channel(self):
+    def test_a_broken_rule_reads_the_same_in_every_channel(self) -> None:
         """Each bad value is refused at its field by the form, the API and the import; where the form and the
         API give the model's own words (not a channel's parser), the import row error says the same."""
         import tablib
@@ -418,7 +443,7 @@ class StandardModelTests(TestCase):
                 if shared:
                     self.assertTrue(shared & in_import, f"{field}: form and API say {shared}, the import {in_import}")
 
-    def test_fields_a_role_may_not_set_are_refused_in_every_channel(self):
+    def test_fields_a_role_may_not_set_are_refused_in_every_channel(self) -> None:
         """For each field guarded in core.writes and each role that may edit the object but not that field:
         the form shows it read-only with why, the API answers 400 at the field, the import names the column."""
         from django.test import Client
@@ -465,14 +490,14 @@ class StandardModelTests(TestCase):
 
     # --- permissions per role --------------------------------------------------------------
 
-    def test_each_role_sees_exactly_its_scope(self):
+    def test_each_role_sees_exactly_its_scope(self) -> None:
         """UI list, detail, API list, API detail, export and search agree with visible_to."""
         for role in ROLES:
             expected = self.visible_to.get(role.name, "none")
             with self.subTest(role=role.name, expected=expected):
                 self._check_role(self.world.users[role.name], expected)
 
-    def test_each_role_may_change_exactly_its_scope(self):
+    def test_each_role_may_change_exactly_its_scope(self) -> None:
         """Edit page and API PATCH agree with editable_by; out of scope is 404, no permission is 403."""
         from django.test import Client
 
@@ -492,7 +517,7 @@ class StandardModelTests(TestCase):
                     patch = api.patch(self.api_url(obj), {}, format="json").status_code
                     self.assertEqual(patch, 200 if may else (403 if expected == "none" else 404), side)
 
-    def _check_role(self, user, expected):
+    def _check_role(self, user: User, expected: str) -> None:
         from django.test import Client
 
         client = Client()
@@ -522,7 +547,12 @@ class StandardModelTests(TestCase):
             if change is not None and not user.has_perm("core.view_objectchange"):
                 # a change also shows in the history of its parent (an alias in its organization's)
                 parent = getattr(obj, self.model.changelog_parent) if self.model.changelog_parent else None
-                in_parent = parent is not None and type(parent).objects.restrict(user).filter(pk=parent.pk).exists()
+                # ... to those who may read the child's model at all (a parcel's readers see its flags only with land)
+                in_parent = (
+                    parent is not None
+                    and user.has_perm(f"{self.model._meta.app_label}.view_{self.model._meta.model_name}")
+                    and type(parent).objects.restrict(user).filter(pk=parent.pk).exists()
+                )
                 page = client.get(reverse("objectchange", kwargs={"pk": change.pk}))
                 self.assertEqual(page.status_code, 200 if visible or in_parent else 404, f"change page {side}")
             if list_response.status_code == 200:
@@ -537,7 +567,7 @@ class StandardModelTests(TestCase):
                 self.assertEqual(obj.get_absolute_url() in found.content.decode(), visible, f"search {side}")
 
 
-def tablib_row(row: dict):
+def tablib_row(row: dict[str, Any]) -> tablib.Dataset:
     import tablib
 
     dataset = tablib.Dataset(headers=list(row))
@@ -545,19 +575,23 @@ def tablib_row(row: dict):
     return dataset
 
 
-def _another_value(obj, name: str, admin):
+def _another_value(obj: models.Model, name: str, admin: User) -> Any:
     """A value for field ``name`` that differs from ``obj``'s, to try setting it (None: none to try)."""
     import datetime
 
     from django.db import models
 
     f = obj._meta.get_field(name)
+    assert isinstance(f, models.Field)  # a guarded field is the model's own, not a reverse relation
     current = getattr(obj, name) if not f.many_to_many else None
+    related = f.related_model
     if f.many_to_many:
-        other = f.related_model._base_manager.exclude(pk__in=getattr(obj, name).all()).order_by("pk").first()
+        assert related is not None
+        other = related._base_manager.exclude(pk__in=getattr(obj, name).all()).order_by("pk").first()
         return [other] if other is not None else None
     if f.is_relation:
-        return f.related_model._base_manager.exclude(pk=getattr(obj, f.attname)).order_by("pk").first()
+        assert related is not None
+        return related._base_manager.exclude(pk=getattr(obj, f.attname)).order_by("pk").first()
     if f.choices:
         return next((value for value, _label in f.flatchoices if value not in (current, "")), None)
     if isinstance(f, models.BooleanField):
@@ -573,16 +607,17 @@ def _another_value(obj, name: str, admin):
     return None
 
 
-def _stored(obj, name: str):
+def _stored(obj: models.Model, name: str) -> Any:
     """The field's value as the database holds it now."""
     f = obj._meta.get_field(name)
+    assert isinstance(f, models.Field)  # a guarded field is the model's own, not a reverse relation
     fresh = type(obj)._base_manager.get(pk=obj.pk)
     if f.many_to_many:
         return sorted(getattr(fresh, name).values_list("pk", flat=True))
     return getattr(fresh, f.attname)
 
 
-def _as_json(value):
+def _as_json(value: Any) -> Any:
     if isinstance(value, list):
         return [getattr(v, "pk", v) for v in value]
     if hasattr(value, "pk"):
@@ -592,7 +627,7 @@ def _as_json(value):
     return value
 
 
-def object_views(model) -> type:
+def object_views(model: type[models.Model]) -> type[ObjectViews]:
     """The ObjectViews that describe ``model``; loading the URLconf first imports every app's views."""
     from django.urls import get_resolver
 
@@ -602,7 +637,7 @@ def object_views(model) -> type:
     return next(v for v in _all_subclasses(ObjectViews) if getattr(v, "model", None) is model)
 
 
-def _all_subclasses(cls):
+def _all_subclasses(cls: type[ObjectViews]) -> Iterator[type[ObjectViews]]:
     for sub in cls.__subclasses__():
         yield sub
         yield from _all_subclasses(sub)

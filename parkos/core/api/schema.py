@@ -16,6 +16,7 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ComponentRegistry
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+from rest_framework.pagination import BasePagination
 
 
 class ErrorSerializer(serializers.Serializer[Any]):
@@ -48,12 +49,14 @@ _ERRORS = {
 
 
 class AutoSchema(SpectacularAutoSchema):
-    def _get_paginator(self):
+    def _get_paginator(self) -> BasePagination | None:
         # A detail action's list (a run's benchmarks) belongs to its object and is answered whole: only the
         # collections page. drf-spectacular would document any list under a paginated viewset as a page.
         if getattr(self.view, "detail", False):
             return None
-        return super()._get_paginator()
+        # drf-spectacular leaves this helper unannotated
+        paginator: BasePagination | None = super()._get_paginator()  # type: ignore[no-untyped-call]
+        return paginator
 
     def get_operation(
         self, path: str, path_regex: str, path_prefix: str, method: str, registry: ComponentRegistry

@@ -8,6 +8,7 @@ scope answers 404, like one that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,18 +17,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
 from parkos.core import writes
+from parkos.core.actors import Actor
 from parkos.core.display import display_value
 from parkos.core.downloads import resource_xlsx_bytes
-from parkos.core.forms import ImportForm, add_form_errors
+from parkos.core.filtersets import BoundedFilterSet
+from parkos.core.forms import ImportForm, PrimaryModelForm, add_form_errors
 from parkos.core.imports import (
     fail_dead_import_jobs,
     import_job_confirm,
@@ -35,10 +38,11 @@ from parkos.core.imports import (
     import_job_retry,
     import_job_start,
 )
-from parkos.core.models import ImportJob, ObjectChange
+from parkos.core.models import ImportJob, ObjectChange, PrimaryModel
 from parkos.core.permissions import Action, can
-from parkos.core.resources import EXPORT_FORMATS, ImportReport, export_bytes
+from parkos.core.resources import EXPORT_FORMATS, ImportReport, PrimaryResource, export_bytes
 from parkos.core.tables import ObjectChangeTable, PrimaryTable
+from parkos.users.models import User
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class Related:
     ``filter_param`` is the list page's filter that shows the same rows (default: ``field``).
     """
 
-    model: type
+    model: type[PrimaryModel]
     table: type[PrimaryTable]
     field: str
     title: str = ""
@@ -65,17 +69,17 @@ class Related:
 
 # Panels that an app higher in the stack adds to a lower app's detail page (parks adds
 # "Land parcels held" to an organization), so that no app imports one above it.
-_extra_related: dict[type, list[Related]] = {}
+_extra_related: dict[type[models.Model], list[Related]] = {}
 
 
-def add_related(model: type, related: Related) -> None:
+def add_related(model: type[models.Model], related: Related) -> None:
     _extra_related.setdefault(model, []).append(related)
 
 
-_views_by_model: dict[type, type[ObjectViews]] = {}
+_views_by_model: dict[type[models.Model], type[ObjectViews]] = {}
 
 
-def views_for(model) -> type[ObjectViews]:
+def views_for(model: type[models.Model]) -> type[ObjectViews]:
     """The ObjectViews that describes ``model``'s pages (KeyError if it has none)."""
     return _views_by_model[model]
 
@@ -83,11 +87,11 @@ def views_for(model) -> type[ObjectViews]:
 class ObjectViews:
     """The UI of one model. Subclass, set the attributes, and include ``urls()`` in the app's urls.py."""
 
-    model: type
+    model: type[PrimaryModel]
     table: type[PrimaryTable]
-    filterset: type
-    form: type
-    resource: type
+    filterset: type[BoundedFilterSet]
+    form: type[PrimaryModelForm]
+    resource: type[PrimaryResource]
     #: URL segment, e.g. "land-parcels"
     path: str
     #: foreign keys to load with each list row (no N+1)
@@ -97,24 +101,24 @@ class ObjectViews:
     detail_exclude: tuple[str, ...] = ("id", "created", "last_updated")
     detail_template = "core/object_detail.html"
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "model" in cls.__dict__:
             _views_by_model[cls.model] = cls
 
     @classmethod
-    def detail_extra(cls, obj, user) -> dict:
+    def detail_extra(cls, obj: Any, user: Actor | None) -> dict[str, Any]:
         """More context for a custom ``detail_template`` (figures, maps); none by default."""
         return {}
 
     @classmethod
-    def queryset(cls, user, action=Action.VIEW):
+    def queryset(cls, user: Actor | None, action: str = Action.VIEW) -> models.QuerySet[Any]:
         return cls.model.objects.restrict(user, action).select_related(*cls.list_related)
 
     @classmethod
-    def urls(cls) -> list:
+    def urls(cls) -> list[URLPattern]:
         name = cls.model._meta.model_name
-        kwargs = {"views": cls}
+        kwargs: dict[str, Any] = {"views": cls}
         return [
             path(f"{cls.path}/", ObjectListView.as_view(**kwargs), name=f"{name}_list"),
             path(f"{cls.path}/add/", ObjectEditView.as_view(**kwargs), name=f"{name}_add"),
@@ -128,20 +132,22 @@ class ObjectViews:
 
 
 class ObjectView(View):
-    views: type[ObjectViews] = None
+    #: set by ObjectViews.urls() (as_view(views=...)); the base describes no model
+    views: type[ObjectViews] = ObjectViews
 
     @property
-    def model(self):
+    def model(self) -> type[PrimaryModel]:
         return self.views.model
 
     def require(self, action: str) -> None:
         if not can(self.request.user, self.model, action):
             raise PermissionDenied
 
-    def get_object(self, action=Action.VIEW):
-        return get_object_or_404(self.views.queryset(self.request.user, action), pk=self.kwargs["pk"])
+    def get_object(self, action: str = Action.VIEW) -> PrimaryModel:
+        found: PrimaryModel = get_object_or_404(self.views.queryset(self.request.user, action), pk=self.kwargs["pk"])
+        return found
 
-    def base_context(self, **extra) -> dict:
+    def base_context(self, **extra: Any) -> dict[str, Any]:
         meta = self.model._meta
         user = self.request.user
         return {
@@ -156,7 +162,7 @@ class ObjectView(View):
         }
 
 
-def object_history(obj):
+def object_history(obj: models.Model) -> models.QuerySet[ObjectChange]:
     content_type = ContentType.objects.get_for_model(obj.__class__)
     return ObjectChange.objects.filter(
         Q(changed_object_type=content_type, changed_object_id=obj.pk)
@@ -167,7 +173,7 @@ def object_history(obj):
 class ObjectListView(ObjectView):
     template_name = "core/object_list.html"
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         self.require(Action.VIEW)
         filterset = self.views.filterset(
             request.GET or None, queryset=self.views.queryset(request.user), request=request
@@ -197,7 +203,7 @@ class ObjectListView(ObjectView):
         except ValueError:
             return 25
 
-    def export(self, queryset, export_format: str) -> HttpResponse:
+    def export(self, queryset: models.QuerySet[Any], export_format: str) -> HttpResponse:
         if export_format not in EXPORT_FORMATS:
             raise Http404(_("Unknown export format."))
         content_type, extension = EXPORT_FORMATS[export_format]
@@ -213,9 +219,9 @@ class ObjectListView(ObjectView):
 
 
 class ObjectDetailView(ObjectView):
-    def get(self, request, pk):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.get_object()
-        related = []
+        related: list[dict[str, Any]] = []
         for rel in (*self.views.related, *_extra_related.get(self.model, ())):
             rows = views_for(rel.model).queryset(request.user).filter(**{rel.field: obj})
             if rel.distinct:
@@ -251,14 +257,15 @@ class ObjectDetailView(ObjectView):
         return render(request, self.views.detail_template, context)
 
 
-def detail_fields(obj, exclude, user=None) -> list[dict]:
+def detail_fields(obj: PrimaryModel, exclude: Collection[str], user: Actor | None = None) -> list[dict[str, Any]]:
     """(label, value, kind) for each field, for the generic detail template."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     hidden = obj.hidden_fields_for(user) if user is not None else frozenset()
     for f in obj._meta.concrete_fields:
         if f.name in exclude or not f.editable:
             continue
-        value = getattr(obj, f.name)
+        value: Any = getattr(obj, f.name)
+        kind: str
         if f.name in hidden:
             kind, value = "hidden", None
         elif f.choices and value not in (None, ""):
@@ -282,7 +289,7 @@ def detail_fields(obj, exclude, user=None) -> list[dict]:
 
 
 class ObjectHistoryView(ObjectView):
-    def get(self, request, pk):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.get_object()
         table = ObjectChangeTable(object_history(obj), request=request)
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
@@ -292,22 +299,22 @@ class ObjectHistoryView(ObjectView):
 class ObjectEditView(ObjectView):
     template_name = "core/object_edit.html"
 
-    def _object(self):
+    def _object(self) -> PrimaryModel:
         if "pk" in self.kwargs:
             return self.get_object(Action.CHANGE)
         self.require(Action.ADD)
         return self.model()
 
-    def _initial(self):
+    def _initial(self) -> dict[str, Any]:
         # ?park=3 pre-fills the park when adding from a park's page
         names = {f.name for f in self.model._meta.concrete_fields}
-        initial = {k: v for k, v in self.request.GET.items() if k in names}
+        initial: dict[str, Any] = {k: v for k, v in self.request.GET.items() if k in names}
         # ?units=4&units=5 pre-chooses related records of a many-to-many field (lease a unit from the vacancy board)
         many = {f.name for f in self.model._meta.many_to_many}
         initial.update({k: self.request.GET.getlist(k) for k in many if k in self.request.GET})
         return initial
 
-    def get(self, request, pk=None):
+    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         obj = self._object()
         form = self.views.form(instance=obj, user=request.user, initial=self._initial())
         return render(
@@ -316,7 +323,7 @@ class ObjectEditView(ObjectView):
             self.base_context(object=obj, form=form, return_url=self._next_url() or self._return_url(obj)),
         )
 
-    def post(self, request, pk=None):
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         obj = self._object()
         is_new = obj.pk is None
         form = self.views.form(request.POST, request.FILES, instance=obj, user=request.user)
@@ -334,11 +341,13 @@ class ObjectEditView(ObjectView):
                 add_form_errors(form, exc)
                 if isinstance(exc, writes.Conflict):
                     # Saving again means "keep mine": the form now carries the version just seen.
-                    form.data = form.data.copy()
-                    form.data["opened_version"] = writes.version_of(self.model._base_manager.get(pk=obj.pk))
+                    data = request.POST.copy()  # the form's data, made editable
+                    data["opened_version"] = writes.version_of(self.model._base_manager.get(pk=obj.pk))
+                    form.data = data
                 if is_new:
                     obj.pk = None
             else:
+                assert isinstance(saved, PrimaryModel)  # the form's instance, obj
                 message = _("Created %(model)s “%(object)s”.") if is_new else _("Saved %(model)s “%(object)s”.")
                 messages.success(request, message % {"model": self.model._meta.verbose_name, "object": saved})
                 return redirect(self._next_url() or saved.get_absolute_url())
@@ -356,7 +365,7 @@ class ObjectEditView(ObjectView):
             return target
         return None
 
-    def _return_url(self, obj) -> str:
+    def _return_url(self, obj: PrimaryModel) -> str:
         target = self.request.GET.get("return_url") or self.request.POST.get("return_url")
         if target and url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
             return target
@@ -366,11 +375,11 @@ class ObjectEditView(ObjectView):
 class ObjectDeleteView(ObjectView):
     template_name = "core/object_delete.html"
 
-    def get(self, request, pk):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.get_object(Action.DELETE)
         return render(request, self.template_name, self.base_context(object=obj))
 
-    def post(self, request, pk):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.get_object(Action.DELETE)
         label = str(obj)
         try:
@@ -410,14 +419,14 @@ class ObjectImportView(ObjectView):
     template_name = "core/object_import.html"
     progress_template_name = "core/includes/import_job.html"
 
-    def get(self, request, job=None):
+    def get(self, request: HttpRequest, job: int | None = None) -> HttpResponse:
         self.require(Action.ADD)
         if job is None:
             return render(request, self.template_name, self.base_context(form=ImportForm(), **self._columns()))
         fail_dead_import_jobs()
         return self._show(request, self._job(job))
 
-    def _columns(self) -> dict:
+    def _columns(self) -> dict[str, Any]:
         resource = self.views.resource(user=self.request.user)
         return {
             "columns": [(f.column_name, _import_column_label(self.model, f)) for f in resource.get_import_fields()],
@@ -426,11 +435,11 @@ class ObjectImportView(ObjectView):
         }
 
     def _job(self, pk: int) -> ImportJob:
-        return get_object_or_404(
-            ImportJob.objects.filter(user=self.request.user, model_label=self.model._meta.label_lower), pk=pk
-        )
+        user = self.request.user
+        assert isinstance(user, User)  # signed in (LoginRequiredMiddleware)
+        return get_object_or_404(ImportJob.objects.filter(user=user, model_label=self.model._meta.label_lower), pk=pk)
 
-    def _show(self, request, job: ImportJob, status: int | None = None):
+    def _show(self, request: HttpRequest, job: ImportJob, status: int | None = None) -> HttpResponse:
         report = ImportReport.from_json(job.report) if job.report else None
         context = self.base_context(
             form=ImportForm(),
@@ -447,7 +456,7 @@ class ObjectImportView(ObjectView):
             status = 400 if report is not None and not report.ok else 200
         return render(request, self.template_name, context, status=status)
 
-    def post(self, request, job=None):
+    def post(self, request: HttpRequest, job: int | None = None) -> HttpResponse:
         self.require(Action.ADD)
         if job is not None:
             return self._act(request, self._job(job), request.POST.get("action"))
@@ -460,9 +469,11 @@ class ObjectImportView(ObjectView):
         if not form.is_valid():
             return render(request, self.template_name, self.base_context(form=form, **self._columns()), status=400)
         upload = form.cleaned_data["file"]
+        user = request.user
+        assert isinstance(user, User)  # signed in (LoginRequiredMiddleware)
         try:
             new_job = import_job_create(
-                user=request.user,
+                user=user,
                 model_label=self.model._meta.label_lower,
                 file_name=upload.name,
                 content=upload.read(),
@@ -475,7 +486,7 @@ class ObjectImportView(ObjectView):
             return redirect(self.model.url_name("import_job"), job=new_job.pk)
         return self._show(request, new_job)
 
-    def _act(self, request, job: ImportJob, action: str | None):
+    def _act(self, request: HttpRequest, job: ImportJob, action: str | None) -> HttpResponse:
         try:
             if action == "confirm":
                 job = import_job_confirm(job=job)

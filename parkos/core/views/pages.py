@@ -1,12 +1,16 @@
 """Pages shared by every domain: home, global search, change log, profile."""
 
+from __future__ import annotations
+
+from typing import Any, Protocol, cast
+
 from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
-from django.http import Http404
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.decorators import method_decorator
@@ -16,12 +20,14 @@ from django.views import View
 from django_tables2 import RequestConfig
 from rest_framework.authtoken.models import Token
 
+from parkos.core.actors import Actor
 from parkos.core.filtersets import ObjectChangeFilterSet
 from parkos.core.forms import style_widget
 from parkos.core.models import ObjectChange
 from parkos.core.permissions import Action
 from parkos.core.search import global_search, searchable_models
 from parkos.core.tables import ObjectChangeTable
+from parkos.users.models import User
 
 
 class HomeView(View):
@@ -33,12 +39,12 @@ class HomeView(View):
     enterprise user lands on its enterprise page); the login redirect stays LOGIN_REDIRECT_URL.
     """
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         for config in apps.get_app_configs():
             landing = config.landing_page(request.user) if hasattr(config, "landing_page") else None
             if landing:
                 return redirect(landing)
-        tiles = []
+        tiles: list[dict[str, Any]] = []
         for model in searchable_models():
             queryset = model.objects.restrict(request.user, Action.VIEW)
             if queryset.query.is_empty():
@@ -64,7 +70,7 @@ class HomeView(View):
 
 
 class SearchView(View):
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         text = request.GET.get("q", "")
         groups = global_search(request.user, text)
         return render(
@@ -74,7 +80,7 @@ class SearchView(View):
 
 @method_decorator(permission_required("core.view_objectchange", raise_exception=True), name="dispatch")
 class ChangeLogView(View):
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         filterset = ObjectChangeFilterSet(
             request.GET or None, queryset=ObjectChange.objects.select_related("changed_object_type")
         )
@@ -86,16 +92,16 @@ class ChangeLogView(View):
 class ChangeDetailView(View):
     """One change: for change-log readers, and for anyone who may see the changed object."""
 
-    def get(self, request, pk):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         change = get_object_or_404(ObjectChange.objects.select_related("changed_object_type", "user"), pk=pk)
         if not request.user.has_perm("core.view_objectchange") and not may_see_object_of(change, request.user):
             raise Http404
-        siblings = []
+        siblings: QuerySet[ObjectChange] | list[ObjectChange] = []
         if change.request_id:
-            siblings = ObjectChange.objects.filter(request_id=change.request_id).exclude(pk=change.pk)
+            others = ObjectChange.objects.filter(request_id=change.request_id).exclude(pk=change.pk)
             if not request.user.has_perm("core.view_objectchange"):  # readers of the whole log see it all anyway
-                siblings = visible_changes(siblings, request.user)
-            siblings = siblings[:20]
+                others = visible_changes(others, request.user)
+            siblings = others[:20]
         return render(
             request,
             "core/change_detail.html",
@@ -103,7 +109,19 @@ class ChangeDetailView(View):
         )
 
 
-def visible_changes(changes, user):
+class _Restricting(Protocol):
+    """A model's manager that scopes its rows to a user (RestrictedQuerySet.as_manager())."""
+
+    def restrict(self, user: Actor | None, action: str = ...) -> QuerySet[Any]: ...
+
+
+def _restricting_manager(model: type[Model]) -> _Restricting | None:
+    """``model.objects`` if it scopes rows to a user, else None."""
+    manager: object = getattr(model, "objects", None)
+    return cast(_Restricting, manager) if hasattr(manager, "restrict") else None
+
+
+def visible_changes(changes: QuerySet[ObjectChange], user: Actor | None) -> QuerySet[ObjectChange]:
     """The changes of ``changes`` whose object (or the object its history belongs to) ``user`` may see.
 
     Each changed object's own model restricts it, as on the object's page: a change of a model without a
@@ -114,26 +132,24 @@ def visible_changes(changes, user):
     seen = Q(pk__in=[])
     for type_ in ContentType.objects.filter(pk__in=type_ids):
         model = type_.model_class()
-        if model is None or not hasattr(model.objects, "restrict"):
+        manager = _restricting_manager(model) if model is not None else None
+        if manager is None:
             continue
-        reachable = model.objects.restrict(user, Action.VIEW).values("pk")
+        reachable = manager.restrict(user, Action.VIEW).values("pk")
         seen |= Q(changed_object_type=type_, changed_object_id__in=reachable)
         seen |= Q(related_object_type=type_, related_object_id__in=reachable)
     return changes.filter(seen)
 
 
-def may_see_object_of(change: ObjectChange, user) -> bool:
+def may_see_object_of(change: ObjectChange, user: Actor | None) -> bool:
     """Whether the user may see the changed object, or the object its history belongs to."""
     for type_, object_id in (
         (change.changed_object_type, change.changed_object_id),
         (change.related_object_type, change.related_object_id),
     ):
         model = type_.model_class() if type_ is not None else None
-        if (
-            model is not None
-            and hasattr(model.objects, "restrict")
-            and model.objects.restrict(user).filter(pk=object_id).exists()
-        ):
+        manager = _restricting_manager(model) if model is not None else None
+        if manager is not None and manager.restrict(user).filter(pk=object_id).exists():
             return True
     return False
 
@@ -143,15 +159,20 @@ class PreferencesForm(forms.Form):
     money_unit = forms.ChoiceField(label=gettext_lazy("Show money in"), required=False)
     language = forms.ChoiceField(label=gettext_lazy("Language"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         from django.conf import settings
 
         from parkos.core.units import AreaUnit, MoneyUnit
 
         super().__init__(*args, **kwargs)
-        self.fields["area_unit"].choices = AreaUnit.choices
-        self.fields["money_unit"].choices = MoneyUnit.choices
-        self.fields["language"].choices = settings.LANGUAGES
+        for name, choices in (
+            ("area_unit", AreaUnit.choices),
+            ("money_unit", MoneyUnit.choices),
+            ("language", settings.LANGUAGES),
+        ):
+            choice_field = self.fields[name]
+            assert isinstance(choice_field, forms.ChoiceField)
+            choice_field.choices = choices
         for field in self.fields.values():
             style_widget(field)
 
@@ -159,8 +180,9 @@ class PreferencesForm(forms.Form):
 class ProfileView(View):
     """The user's roles and scope, display preferences, and API token."""
 
-    def get(self, request, form=None):
+    def get(self, request: HttpRequest, form: PreferencesForm | None = None) -> HttpResponse:
         user = request.user
+        assert isinstance(user, User)  # signed in (LoginRequiredMiddleware)
         form = form or PreferencesForm(
             initial={"area_unit": user.area_unit, "money_unit": user.money_unit, "language": translation.get_language()}
         )
@@ -176,8 +198,9 @@ class ProfileView(View):
             },
         )
 
-    def post(self, request):
+    def post(self, request: HttpRequest) -> HttpResponse:
         user = request.user
+        assert isinstance(user, User)  # signed in (LoginRequiredMiddleware)
         if "token" in request.POST:
             Token.objects.filter(user=user).delete()
             Token.objects.create(user=user)
