@@ -416,15 +416,15 @@ def _parts(
             seen.update(fresh)
         if len(rows) >= wanted or len(ids) < CHUNK:
             return rows
-    # A user who sees few rows (an enterprise user): read their entries and compare here.
-    few = list(visible.exclude(pk__in=list(seen)).values_list("pk", flat=True).order_by()[:FEW])
-    if len(few) < FEW:
-        own = SearchEntry.objects.filter(content_type_id=content_type_id, object_id__in=few)
-        hits = [
-            pk for pk, text in _visible_entries(model, user, own).values_list("object_id", "value") if value in text
-        ]
-        wanted_rows = visible.filter(pk__in=list(dict.fromkeys(hits))).select_related(*related).order_by()
-        return rows + list(wanted_rows[: wanted - len(rows)])
+        if round_ == 0:
+            # A user who sees few rows (an enterprise user): read their entries and compare here.
+            few = list(visible.exclude(pk__in=list(seen)).values_list("pk", flat=True).order_by()[:FEW])
+            if len(few) < FEW:
+                own = SearchEntry.objects.filter(content_type_id=content_type_id, object_id__in=few)
+                pairs = _visible_entries(model, user, own).values_list("object_id", "value")
+                hits = list(dict.fromkeys(pk for pk, text in pairs if value in text))
+                wanted_rows = visible.filter(pk__in=hits).select_related(*related).order_by()
+                return rows + list(wanted_rows[: wanted - len(rows)])
     entries = _visible_entries(model, user, _matching(content_type_id, value))
     matching = entries.filter(content_type_id=content_type_id, object_id=models.OuterRef("pk"))
     rest = (
