@@ -43,4 +43,9 @@ class UserFirstMixin:
 
     def __init__(self, data: Any = None, *, user: Actor | None, **kwargs: Any) -> None:
         self.user = user
+        self.given = data if data is not None else {}
         super().__init__(data, user=user, **kwargs)  # type: ignore[call-arg]
+
+    def needs_default(self, *names: str) -> bool:
+        """Whether the request leaves one of ``names`` empty (else the latest data need not be looked up)."""
+        return any(not self.given.get(name) for name in names)

@@ -5,9 +5,11 @@ from database IDs, so the same scale and seed give the same names, codes and are
 and every run. Dates are drawn around ``today`` (the local date unless given: ``parkos demo --today``),
 so the demo lives on the day it runs: a few years of history behind (leases, stage moves, requests in
 the last weeks, evaluation of the last full year), plans ahead (leases expiring in the coming months,
-commitments due); the same seed on the same day gives the same rows. Rows go in with ``bulk_create`` inside one transaction (a failed
-load leaves nothing behind), and since bulk_create sends no signals every creation is recorded
-through ``log_bulk_create`` under ``change_context(source="demo")``.
+commitments due); the same seed on the same day gives the same rows.
+
+Rows go in with ``bulk_create`` inside one transaction (a failed load leaves nothing behind), and
+since bulk_create sends no signals every creation is recorded through ``log_bulk_create`` under
+``change_context(source="demo")``.
 
 At scale 1 (volumes in ``BASE_VOLUMES``) it loads in about half a minute on SQLite, most of it
 in bulk_create and the change log; scale 6.25 gives 100,000 enterprises for bench/registry.py.

@@ -88,7 +88,8 @@ class PipelineFilterForm(UserFirstMixin, ReportFilterForm):
     def defaults(self) -> dict:
         """This year so far, or the latest year a project the user sees moved stage in."""
         today = timezone.localdate()
-        date_from, date_to = year_to_date(latest_pipeline_day(self.user, today), today)
+        latest = latest_pipeline_day(self.user, today) if self.needs_default("date_from", "date_to") else None
+        date_from, date_to = year_to_date(latest, today)
         return {"date_from": date_from.isoformat(), "date_to": date_to.isoformat(), "currency": DEFAULT_CURRENCY}
 
     def selector_kwargs(self) -> dict:

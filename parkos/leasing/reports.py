@@ -55,7 +55,8 @@ class OccupancyFilterForm(UserFirstMixin, DateParkBrandForm):
 
     def defaults(self) -> dict:
         today = timezone.localdate()
-        return {"date": on_day(latest_occupancy_day(self.user, today), today).isoformat()}
+        latest = latest_occupancy_day(self.user, today) if self.needs_default("date") else today
+        return {"date": on_day(latest, today).isoformat()}
 
 
 class RentRollFilterForm(DateParkBrandForm):
@@ -83,7 +84,8 @@ class FiguresFilterForm(UserFirstMixin, LeasingFilterForm):
     def defaults(self) -> dict:
         """This year so far, or the latest year a lease started or a sale was contracted in."""
         today = timezone.localdate()
-        date_from, date_to = year_to_date(latest_leasing_day(self.user, today), today)
+        latest = latest_leasing_day(self.user, today) if self.needs_default("date_from", "date_to") else None
+        date_from, date_to = year_to_date(latest, today)
         return {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
 
 

@@ -47,7 +47,8 @@ class FiguresFilterForm(UserFirstMixin, ReportFilterForm):
     def defaults(self) -> dict:
         """The last twelve months, or the twelve months up to the latest request filed."""
         today = timezone.localdate()
-        date_from, date_to = twelve_months(latest_request_day(self.user, today), today)
+        latest = latest_request_day(self.user, today) if self.needs_default("date_from", "date_to") else None
+        date_from, date_to = twelve_months(latest, today)
         return {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
 
     def selector_kwargs(self) -> dict:

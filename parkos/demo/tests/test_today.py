@@ -102,3 +102,11 @@ def test_the_same_day_gives_the_same_rows(db):
     call_command("demo", *options, stdout=io.StringIO())  # the command takes the day too
     again = list(Lease.objects.order_by("reference").values_list("reference", "start_date", "end_date")[:50])
     assert first == again
+
+
+def test_a_period_given_needs_no_lookup_of_the_latest_data(db, django_assert_num_queries):
+    from parkos.leasing.reports import FiguresFilterForm, OccupancyFilterForm
+
+    with django_assert_num_queries(0):
+        FiguresFilterForm({"date_from": "2025-01-01", "date_to": "2025-06-30"}, user=None)
+        OccupancyFilterForm({"date": "2025-06-30"}, user=None)
