@@ -50,7 +50,7 @@ class DisposalCaseViews(ObjectViews):
         return {
             "parcel": parcel,
             "parcel_flags": flags,
-            "parcel_history": object_history(parcel)[:10],
+            "parcel_history": object_history(parcel, user)[:10],
             "milestones_done": sum(1 for m in milestones if m.done_on),
             "milestones_total": len(milestones),
             "milestones_overdue": sum(1 for m in milestones if m.is_overdue),

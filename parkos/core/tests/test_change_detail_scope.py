@@ -61,3 +61,42 @@ class ChangeDetailSiblingsTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn(change_of(self.theirs), list(response.context["siblings"]))
         self.assertContains(response, "Secret Rival Holdings")
+
+
+class ChildHistoryScopeTests(TestCase):
+    """The probe of the demo (bench/probe.py): a parcel's history showed service staff, who may not read land
+    records, the evaluation's flags on the parcel and their text, and each flag's change page answered them
+    through the parcel. A child's changes show through its parent only to roles that may read the child's model."""
+
+    @classmethod
+    def setUpTestData(cls):
+        import datetime
+
+        from parkos.land.models import ParcelFlag
+
+        cls.world = World.build()
+        with change_context(user=cls.world.users["operator_admin"], source="web"):
+            cls.flag = ParcelFlag.objects.create(
+                parcel=cls.world.parcel["in"],
+                reason=ParcelFlag.Reason.LOW_TAX,
+                detail="Tax per mu low",
+                flagged_on=datetime.date(2026, 3, 1),
+            )
+            cls.flag.detail = "Holder graded D this year"
+            cls.flag.save()
+
+    def test_a_parent_history_shows_a_child_only_to_readers_of_its_model(self):
+        parcel = self.world.parcel["in"]
+        change = ObjectChange.objects.get(
+            changed_object_type=ContentType.objects.get_for_model(self.flag),
+            changed_object_id=self.flag.pk,
+            action="update",
+        )
+        for role, reads_flags in (("service_staff", False), ("park_manager", True), ("evaluation_officer", True)):
+            with self.subTest(role=role):
+                self.client.force_login(self.world.users[role])
+                history = self.client.get(f"/parks/parcels/{parcel.pk}/history/")
+                self.assertEqual(history.status_code, 200)
+                self.assertEqual("Holder graded D" in history.content.decode(), reads_flags)
+                self.assertEqual(self.flag.get_absolute_url() in history.content.decode(), reads_flags)
+                self.assertEqual(self.client.get(change.get_absolute_url()).status_code, 200 if reads_flags else 404)

@@ -162,11 +162,27 @@ class ObjectView(View):
         }
 
 
-def object_history(obj: models.Model) -> models.QuerySet[ObjectChange]:
+def readable_types(user: Actor | None, type_ids: Collection[int]) -> list[int]:
+    """Of the content types ``type_ids``, those whose model ``user`` may view at all (its role's grants)."""
+    readable = []
+    for type_ in ContentType.objects.filter(pk__in=type_ids):
+        model = type_.model_class()
+        if model is not None and can(user, model, Action.VIEW):
+            readable.append(type_.pk)
+    return readable
+
+
+def object_history(obj: models.Model, user: Actor | None = None) -> models.QuerySet[ObjectChange]:
+    """The object's changes and those of its children (``changelog_parent``). With ``user``, a child's changes
+    only where the user may view the child's model: a parcel's history does not show service staff the
+    evaluation's flags on it, nor their grades."""
     content_type = ContentType.objects.get_for_model(obj.__class__)
+    children = Q(related_object_type=content_type, related_object_id=obj.pk)
+    if user is not None:
+        child_types = ObjectChange.objects.filter(children).values_list("changed_object_type", flat=True).distinct()
+        children &= Q(changed_object_type__in=readable_types(user, set(child_types)))
     return ObjectChange.objects.filter(
-        Q(changed_object_type=content_type, changed_object_id=obj.pk)
-        | Q(related_object_type=content_type, related_object_id=obj.pk)
+        Q(changed_object_type=content_type, changed_object_id=obj.pk) | children
     ).select_related("changed_object_type", "user")
 
 
@@ -291,7 +307,7 @@ def detail_fields(obj: PrimaryModel, exclude: Collection[str], user: Actor | Non
 class ObjectHistoryView(ObjectView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.get_object()
-        table = ObjectChangeTable(object_history(obj), request=request)
+        table = ObjectChangeTable(object_history(obj, request.user), request=request)
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         return render(request, "core/object_history.html", self.base_context(object=obj, table=table))
 

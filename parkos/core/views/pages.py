@@ -27,6 +27,7 @@ from parkos.core.models import ObjectChange
 from parkos.core.permissions import Action
 from parkos.core.search import global_search, searchable_models
 from parkos.core.tables import ObjectChangeTable
+from parkos.core.views.generic import readable_types
 from parkos.users.models import User
 
 
@@ -129,6 +130,8 @@ def visible_changes(changes: QuerySet[ObjectChange], user: Actor | None) -> Quer
     """
     type_ids = set(changes.values_list("changed_object_type", flat=True).distinct())
     type_ids |= set(changes.exclude(related_object_type=None).values_list("related_object_type", flat=True).distinct())
+    # through its parent's history only where the user may view the child's model at all
+    readable = readable_types(user, set(changes.values_list("changed_object_type", flat=True).distinct()))
     seen = Q(pk__in=[])
     for type_ in ContentType.objects.filter(pk__in=type_ids):
         model = type_.model_class()
@@ -137,16 +140,17 @@ def visible_changes(changes: QuerySet[ObjectChange], user: Actor | None) -> Quer
             continue
         reachable = manager.restrict(user, Action.VIEW).values("pk")
         seen |= Q(changed_object_type=type_, changed_object_id__in=reachable)
-        seen |= Q(related_object_type=type_, related_object_id__in=reachable)
+        seen |= Q(related_object_type=type_, related_object_id__in=reachable, changed_object_type__in=readable)
     return changes.filter(seen)
 
 
 def may_see_object_of(change: ObjectChange, user: Actor | None) -> bool:
-    """Whether the user may see the changed object, or the object its history belongs to."""
-    for type_, object_id in (
-        (change.changed_object_type, change.changed_object_id),
-        (change.related_object_type, change.related_object_id),
-    ):
+    """Whether the user may see the changed object, or the object its history belongs to (where the user may
+    view the changed object's model at all: a parcel's reader without land permissions reads no flag of it)."""
+    paths: list[tuple[ContentType | None, Any]] = [(change.changed_object_type, change.changed_object_id)]
+    if readable_types(user, [change.changed_object_type_id]):
+        paths.append((change.related_object_type, change.related_object_id))
+    for type_, object_id in paths:
         model = type_.model_class() if type_ is not None else None
         manager = _restricting_manager(model) if model is not None else None
         if manager is not None and manager.restrict(user).filter(pk=object_id).exists():
