@@ -10,6 +10,8 @@ contents (<textarea>), tags and attribute values are stripped, and so are the da
 the Chinese in JSON fields such as a scheme's sources; English in JSON is not data, so a scheme's
 labels shown untranslated in zh-Hans fail) and the import headers the sources use.
 
+The strings of the charts' data blocks (legends, series and axis names) count as visible text.
+
 - zh-Hans: a run of two or more English words fails when two of its words are UI words (UI_WORDS)
   or when it holds a msgid of the catalogue (a translatable text left untranslated, or text that
   never went through gettext but reads like one).
@@ -76,6 +78,31 @@ CJK_ALLOWED = {"中文", "简体中文", "繁體中文"}
 
 def visible_text(page: str) -> str:
     return html.unescape(TAG.sub("\n", HIDDEN.sub("\n", page)))
+
+
+CHART_DATA = re.compile(r'<script id="[\w-]*charts"[^>]*>(.*?)</script>', re.S)
+
+
+def chart_text(page: str) -> str:
+    """The strings of the charts' data blocks (json_script "...-charts"): legends, series and axis names."""
+    found: list[str] = []
+
+    def strings(value: object) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                strings(item)
+        elif isinstance(value, list):
+            for item in value:
+                strings(item)
+
+    for block in CHART_DATA.findall(page):
+        try:
+            strings(json.loads(html.unescape(block)))
+        except ValueError:
+            continue
+    return "\n".join(found)
 
 
 def _words(text: str) -> list[str]:
@@ -246,7 +273,7 @@ def test_every_page_speaks_the_users_language(demo, language, settings, django_d
             pages = walk(client, seeds(user))
             read += len(pages)
             for url, page in pages.items():
-                text = visible_text(page)
+                text = visible_text(page) + "\n" + chart_text(page)
                 found = english_offences(text, data, msgids) if language == "zh-hans" else chinese_offences(text, data)
                 if found:
                     problems.append(f"{role} {url}: {sorted(set(found))[:4]}")
