@@ -33,6 +33,7 @@ from django.apps import apps
 from django.db import models
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 
 from parkos.core.views.generic import _views_by_model
 from parkos.demo.generator import DEMO_ACCOUNTS, load_demo
@@ -260,11 +261,13 @@ def demo(django_db_setup, django_db_blocker):  # noqa: ARG001
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_every_page_speaks_the_users_language(demo, language, settings, django_db_blocker):
+def test_every_page_speaks_the_users_language(demo, language, settings, django_db_blocker, request):
     users, data, msgids = demo
     problems: list[str] = []
     read = 0
     started = time.monotonic()
+    # the test client leaves the last request's language active: the tests after this one expect the default
+    request.addfinalizer(lambda: translation.activate(settings.LANGUAGE_CODE))
     with django_db_blocker.unblock():
         for role, user in users.items():
             client = Client(HTTP_ACCEPT_LANGUAGE=language)

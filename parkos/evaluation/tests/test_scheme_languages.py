@@ -98,6 +98,7 @@ class ResultPageWordsTests(TestCase):
         run = run_evaluation(scheme=self.scheme, year=2024, user=self.user)
         vetoed = EvaluationResult.objects.get(run=run, organization=self.orgs[5])
         self.assertEqual((vetoed.status, vetoed.reason), ("vetoed", "major_incident"))
+        self.addCleanup(translation.activate, settings.LANGUAGE_CODE)  # the client leaves zh-Hans active
         client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
         client.force_login(self.world.users["operator_admin"])
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"

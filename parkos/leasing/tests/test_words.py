@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.test import Client, TestCase
+from django.utils import translation
 
 from parkos.core.testing import World
 from parkos.leasing.models import Lease
@@ -24,6 +25,7 @@ class RenewalsPanelTests(TestCase):
         )
 
     def page(self, language: str) -> str:
+        self.addCleanup(translation.activate, settings.LANGUAGE_CODE)  # the client leaves the language active
         client = Client(HTTP_ACCEPT_LANGUAGE=language)
         client.force_login(self.world.users["operator_admin"])
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
