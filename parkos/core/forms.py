@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.http import QueryDict
@@ -99,9 +99,39 @@ def style_widget(field: forms.Field) -> None:
         widget.attrs["class"] = f"{classes} {css}".strip()
 
 
-def restrict_choices(form: forms.BaseForm, user: Actor | None) -> None:
-    """Limit every choice of a related record to the rows the user may see; large ones become APISelect."""
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Several records by id, where an id the key column cannot hold (``99999999999999999999``) is an invalid
+    choice, not a 500: Django's own field looks all of them up with ``pk__in``, which SQLite refuses with
+    OverflowError and PostgreSQL with "out of range"."""
+
+    def _check_values(self, value: Any) -> models.QuerySet[Any]:
+        key = self.to_field_name or "pk"
+        if key == "pk" and self.queryset is not None:
+            for pk in value:
+                if pk not in ("", None) and not is_stored_id(self.queryset.model, pk):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super()._check_values(value)  # type: ignore[misc,no-any-return]  # private in the stubs
+
+
+def bound_dates(form: forms.BaseForm) -> None:
+    """Every date a form takes stays in the range the database and date arithmetic hold (core.bounds)."""
+    from django.core.validators import MaxValueValidator, MinValueValidator
+
+    from parkos.core.bounds import EARLIEST_DATE, LATEST_DATE
+
     for field in form.fields.values():
+        if isinstance(field, forms.DateField) and not any(isinstance(v, MaxValueValidator) for v in field.validators):
+            field.validators = [*field.validators, MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)]
+
+
+def restrict_choices(form: forms.BaseForm, user: Actor | None) -> None:
+    """Limit every choice of a related record to the rows the user may see; large ones become APISelect. A
+    choice of several records refuses ids its key column cannot hold (BoundedModelMultipleChoiceField)."""
+    for field in form.fields.values():
+        if type(field) is forms.ModelMultipleChoiceField:
+            field.__class__ = BoundedModelMultipleChoiceField
         if isinstance(field, forms.ModelChoiceField) and isinstance(field.queryset, RestrictedQuerySet):
             field.queryset = field.queryset.restrict(user, "view")
             use_api_select(field)
@@ -143,6 +173,17 @@ class PrimaryModelForm(_ModelForm):
             if name in self.fields:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = reason
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        """A model rule about a field this form does not show (a disposal case's closing date, on its edit form
+        with an opening date after it) reads on top of the form; Django raises ValueError for such a field."""
+        if hasattr(errors, "error_dict"):
+            keyed: dict[str, list[ValidationError]] = {}
+            for name, messages in errors.error_dict.items():
+                key = name if name in self.fields or name == NON_FIELD_ERRORS else NON_FIELD_ERRORS
+                keyed.setdefault(key, []).extend(messages)
+            errors = ValidationError(keyed)
+        super()._update_errors(errors)  # type: ignore[misc]  # private in the stubs
 
 
 def add_form_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -192,6 +233,7 @@ class ReportFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.user = user
         restrict_choices(self, user)
+        bound_dates(self)  # ?date=9999-12-31 is a field error, not year 10000 in the report's arithmetic
 
     def defaults(self) -> dict[str, Any]:
         """Values of the fields a request leaves empty, by field name."""

@@ -166,3 +166,52 @@ class WorkflowIdTests(TestCase):
         self.assertFalse(self.scenario.participants.exists())
         joined = self.api.post(url, {"organization": self.world.org["in"].pk}, format="json")
         self.assertEqual(joined.status_code, 200, joined.content)
+
+
+class ProbeFindingsTests(TestCase):
+    """Found by the probe of the demo (bench/probe.py): three more ways a value took a page down."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = World.build()
+
+    def setUp(self):
+        self.client.force_login(self.world.users["operator_admin"])
+
+    def test_a_choice_of_several_records_refuses_an_id_too_large_for_the_column(self):
+        """An edit form POST with members=<20 digits> (a desk's members, a project's team, a lease's units)
+        was a 500: Django's ModelMultipleChoiceField looks the ids up with pk__in (SQLite: OverflowError)."""
+        from parkos.core.testing import object_views
+        from parkos.services.models import ServiceDesk
+
+        form = object_views(ServiceDesk).form(data={"members": [HUGE]}, user=self.world.users["operator_admin"])
+        self.assertFalse(form.is_valid())
+        self.assertIn("members", form.errors)
+
+    def test_a_model_rule_about_a_field_the_form_does_not_show_reads_on_top_of_the_form(self):
+        """A closed disposal case edited to open after it closed was a 500: the model's error names closed_on,
+        which its edit form does not have (Django: ValueError 'has no field named')."""
+        import datetime
+
+        from parkos.land.models import DisposalCase
+        from parkos.land.tests.test_views import case_for
+
+        case = case_for(self.world, "in")
+        DisposalCase.objects.filter(pk=case.pk).update(
+            status=DisposalCase.Status.CLOSED, closed_on=datetime.date(2026, 3, 1), outcome="in_use"
+        )
+        case.refresh_from_db()
+        from parkos.core.testing import object_views
+
+        form = object_views(DisposalCase).form(instance=case, user=self.world.users["operator_admin"])
+        data = {name: getattr(value, "pk", value) for name, value in form.initial.items() if value not in (None, "")}
+        data["opened_on"] = "2026-06-01"
+        response = self.client.post(reverse("land:disposalcase_edit", kwargs={"pk": case.pk}), data)
+        self.assertContains(response, "A case cannot close before it opened.", status_code=400)
+
+    def test_a_report_date_beyond_the_bounds_is_a_field_error(self):
+        """/leasing/expiry-alerts/?date=9999-12-31 was a 500 (year 10000 in the report's date arithmetic)."""
+        for url in ("/leasing/expiry-alerts/", "/leasing/occupancy/", "/leasing/rent-roll/"):
+            for day in ("9999-12-31", "0001-01-01"):
+                with self.subTest(url=url, day=day):
+                    self.assertLess(self.client.get(url, {"date": day}).status_code, 500)
