@@ -1,4 +1,6 @@
-"""Test-wide settings: a fast password hasher (the real one is deliberately slow), plain HTTP."""
+"""Test-wide settings: a fast password hasher (the real one is deliberately slow), plain HTTP, the default language."""
+
+import pytest
 
 
 def pytest_configure(config):
@@ -15,3 +17,13 @@ def pytest_configure(config):
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="parkos-test-media-")
     # Background tasks (evaluation runs) run at once, inside the test, instead of waiting for a worker.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """A request in zh-Hans leaves its language active in the thread; the next test must not inherit it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

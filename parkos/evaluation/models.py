@@ -130,6 +130,8 @@ class IndicatorFiling(PrimaryModel):
     park_path = "park"
     organization_path = "organization"
     search_fields = ("organization__credit_code", "organization__name", "park__name")
+    #: the global search indexes names and codes; a filing has none of its own: it is found through its enterprise
+    in_global_search = False
 
     class Meta:
         ordering = ["-year", "organization__name", "pk"]
@@ -461,6 +463,7 @@ class Appeal(PrimaryModel):
     park_path = "park"
     organization_path = "organization"
     search_fields = ("reason", "organization__name", "organization__credit_code")
+    in_global_search = False  # no name or code of its own: found through its enterprise and its list
 
     class Meta:
         ordering = ["-created", "-pk"]

@@ -133,6 +133,7 @@ class ProfileChangeRequest(PrimaryModel):
     # Park staff review the proposals of their parks' tenants (any lease of the enterprise in the park).
     park_path = "organization__leases__park"
     search_fields = ("note", "organization__name", "review_note")
+    in_global_search = False  # no name or code of its own: found through its enterprise and its list
 
     class Meta:
         ordering = ["-created", "-pk"]

@@ -172,3 +172,11 @@ class GlobalSearchTests(TestCase):
         self.assertEqual(len(few), len(many))
         # one exact lookup, then at most two per searchable type, and the page's own few
         self.assertLessEqual(len(many), 2 * len(search.specs()) + 8)
+
+
+def test_every_model_in_the_global_search_has_a_name_or_code_indexed():
+    """A model marked for the global search but with nothing the index keeps would silently never be found."""
+    from parkos.core import search
+
+    missing = [m._meta.label for m in search.searchable_models() if m.in_global_search and m not in search.specs()]
+    assert missing == [], f"set in_global_search = False or index a name or code: {missing}"
