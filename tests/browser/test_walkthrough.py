@@ -86,7 +86,7 @@ def test_park_manager_finds_a_parcel_edits_it_and_reads_its_history(page, live_s
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_role("alert")).to_contain_text("Saved land parcel")
-    expect(page.locator('[data-field="area"]')).to_have_text("12,000.00 m²")
+    expect(page.locator('[data-field="area"]')).to_have_text("12,000.00 m² (18.00 mu)")  # land also in 亩
     expect(page.locator('[data-field="status"]')).to_have_text("Idle")
     recent = page.locator("#recent-changes")
     expect(recent).to_contain_text("wang.fang")
