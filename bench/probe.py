@@ -94,6 +94,7 @@ class Probe:
         self.prefixes = self._prefixes()
         self.planted: dict = {}  # (model label, pk) -> payload planted by the admin
         self.notes: Counter = Counter()  # context links to objects out of scope (not failures; see check_links)
+        self._confide()
         self._secrets = {role: self._secrets_of(role) for role in self.users}  # before any payload is planted
 
     # --- set-up ---------------------------------------------------------------------------------------------
@@ -229,6 +230,28 @@ class Probe:
                 else:
                     self.notes[(role, channel, linked._meta.label)] += 1
 
+    def _confide(self, n=4):
+        """The demo has few confidential projects at a small scale: make ``n`` more in the investment staff's parks,
+        owned by the admin with no team, so that the confidential oracles (names, ordering) have rows to watch."""
+        from parkos.investment.models import Project
+
+        if "investment_staff" not in self.users or "operator_admin" not in self.users:
+            return
+        from parkos.core.changelog import redact_history
+
+        # projects no agreement or contact names in its title (those are typed text, see the report)
+        candidates = Project.objects.filter(
+            pk__in=self.visible("investment_staff", Project), agreements__isnull=True, contacts__isnull=True
+        )
+        for i, project in enumerate(candidates.order_by("pk")[:n]):
+            Project.objects.filter(pk=project.pk).update(
+                is_confidential=True, owner=self.users["operator_admin"], codename=f"Probe {i}"
+            )
+            Project.team.through.objects.filter(project_id=project.pk).delete()
+            project.refresh_from_db()
+            redact_history(project)  # what the write path does when a project becomes confidential
+        self.forget_scope()
+
     def _secrets_of(self, role):
         """The real names (and descriptions) of confidential projects this role may not read."""
         from parkos.investment.models import Project
@@ -252,7 +275,7 @@ class Probe:
         if role in ("operator_admin", "anonymous"):
             return
         for name, why in self.secrets_for(role).items():
-            if name in text:
+            if name in text and name not in str(payload):  # a page may echo what was asked (search)
                 self.fail("leak", role, channel, url, payload, f"shows the {why}: {name!r}")
 
     def check_csv(self, role, channel, url, payload, text):
@@ -762,8 +785,14 @@ class Probe:
         """The edit form posted back with the version of an older open: it must not overwrite a newer save."""
         from django import forms as djforms
 
+        columns = {f.name for f in model._meta.concrete_fields}
         name = next(
-            (n for n, f in form.fields.items() if type(f) is djforms.CharField and not f.disabled and n in data), None
+            (
+                n
+                for n, f in form.fields.items()
+                if type(f) is djforms.CharField and not f.disabled and n in data and n in columns
+            ),
+            None,
         )
         if name is None:
             return
@@ -1088,6 +1117,12 @@ def write_results(probe: Probe, command: str, elapsed: float, url: str) -> None:
     lines += ["", "| failure class | count |", "|---|---:|"]
     for klass in ("server_error", "leak", "forbidden_write", "lost_update", "xss", "formula", "garbage", "probe_error"):
         lines.append(f"| {klass} | {by_class[klass]} |")
+    if probe.notes:
+        lines += [
+            "",
+            "Not failures: links to related records outside the role's scope, named as context of a row in it "
+            "(they answer 404): " + ", ".join(f"{r} {c} → {m} ×{n}" for (r, c, m), n in probe.notes.most_common(8)),
+        ]
     if probe.failures:
         lines += ["", "Failures:", ""]
         for f in probe.failures[:60]:
@@ -1123,6 +1158,8 @@ def main(argv=None) -> int:
     for channel, n in sorted(probe.tried.items()):
         print(f"  {channel:<16} {n:>6}  failed {sum(1 for f in probe.failures if f.channel == channel)}")
     print("by class: " + (", ".join(f"{k} {v}" for k, v in sorted(by_class.items())) or "none"))
+    for (role, channel, label), n in probe.notes.most_common(10):
+        print(f"  note: {role} {channel} links to {label} outside its scope, as context ×{n}")
     for f in probe.failures:
         print(f"FAIL {f.klass:<15} {f.role:<18} {f.channel:<14} {f.target} payload={f.payload!r}\n     {f.outcome}")
     if args.write:
