@@ -801,7 +801,8 @@ writes.register(
         name: writes.FieldGuard(
             lambda user, filing: scope_of(user) != Scope.ORGANIZATION,
             gettext_lazy(
-                "The park office sets where a filing sits, how its land is found, incidents and when production started."
+                "The park office sets where a filing sits, how its land is found, "
+                "incidents and when production started."
             ),
         )
         for name in IndicatorFiling.STAFF_ONLY
