@@ -122,6 +122,10 @@ class BoundedFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # djang
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():
+            # A form field built on the class's own filter (the API schema generator does) has no label, and would
+            # show as the English field name in every language: each filter set builds its own.
+            filter_.__dict__.pop("_field", None)
         using = self.queryset.db if self.queryset is not None else "default"
         for name, field in self.form.fields.items():
             if isinstance(field, ModelChoiceField):  # ModelMultipleChoiceField too
