@@ -340,6 +340,20 @@ class EvaluationResult(ScopedModel):
 class RunBenchmark(ScopedModel):
     """One benchmark a run compared its enterprises with: per cohort (and area) and indicator, and whence it came."""
 
+    #: the columns the API and the spreadsheet read out, in order
+    READ_OUT_FIELDS: ClassVar[tuple[str, ...]] = (
+        "cohort",
+        "area",
+        "indicator",
+        "role",
+        "kind",
+        "basis",
+        "value",
+        "year",
+        "source_run",
+        "fallback",
+    )
+
     class Role(models.TextChoices):
         BENCHMARK = "benchmark", _("benchmark")
         FLOOR = "floor", _("floor")

@@ -393,24 +393,9 @@ class RunBenchmarkExportView(_RunAccess):
 
     def get(self, request, pk):
         run = self.get_run(pk)
-        header = [
-            str(RunBenchmark._meta.get_field(name).verbose_name)
-            for name in (
-                "cohort",
-                "area",
-                "indicator",
-                "role",
-                "kind",
-                "basis",
-                "value",
-                "year",
-                "source_run",
-                "fallback",
-            )
-        ]
-        rows = run.benchmarks.values_list(
-            "cohort", "area", "indicator", "role", "kind", "basis", "value", "year", "source_run_id", "fallback"
-        )
+        fields = RunBenchmark.READ_OUT_FIELDS
+        header = [str(RunBenchmark._meta.get_field(name).verbose_name) for name in fields]
+        rows = run.benchmarks.values_list(*fields)
         data = xlsx_bytes([(_("Benchmarks"), [header, *rows])])
         return attachment(data, f"run-{run.pk}-benchmarks.xlsx")
 

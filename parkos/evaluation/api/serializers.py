@@ -95,18 +95,7 @@ class EvaluationResultSerializer(serializers.ModelSerializer):
 class RunBenchmarkSerializer(serializers.ModelSerializer):
     class Meta:
         model = RunBenchmark
-        fields = (
-            "cohort",
-            "area",
-            "indicator",
-            "role",
-            "kind",
-            "basis",
-            "value",
-            "year",
-            "source_run",
-            "fallback",
-        )
+        fields = RunBenchmark.READ_OUT_FIELDS
 
 
 class AppealDecideSerializer(serializers.Serializer):
