@@ -344,3 +344,79 @@ def format_datetime(value: object) -> str:
     if isinstance(value, dt.date):
         return value.strftime("%Y-%m-%d")
     return str(value)
+
+
+# --- Units written in spreadsheet headers ('营业收入(万元)', '用地面积(亩)', 'rent (10,000 yuan)') ---------------
+# Imports read the unit after a column's name and scale the cell into the stored unit; exports write it.
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderUnit:
+    """A unit a header may name: its symbol (as docs and exports write it), other spellings, factor to storage."""
+
+    symbol: str
+    spellings: tuple[str, ...]
+    factor: Decimal
+
+
+#: quantity -> the units a header may name; the first is the stored one, assumed when a header names none
+HEADER_UNITS: dict[str, tuple[HeaderUnit, ...]] = {
+    "money": (
+        HeaderUnit("元", ("yuan", "cny", "rmb", "人民币元"), Decimal(1)),
+        HeaderUnit("万元", ("10,000yuan", "10000yuan", "10kyuan", "10,000cny", "万"), WAN),
+        HeaderUnit("亿元", ("100millionyuan", "亿"), YI),
+    ),
+    "area": (
+        HeaderUnit("m²", ("m2", "㎡", "sqm", "平方米", "平米"), Decimal(1)),
+        HeaderUnit("亩", ("mu",), M2_PER_MU),
+    ),
+    "electricity": (
+        HeaderUnit("kWh", ("千瓦时", "度", "kw·h", "kw.h"), Decimal(1)),
+        HeaderUnit("万千瓦时", ("万kwh", "万度", "10,000kwh", "10000kwh"), WAN),
+    ),
+    "energy": (
+        HeaderUnit("tce", ("吨标准煤", "吨标煤", "t标准煤"), Decimal(1)),
+        HeaderUnit("万吨标准煤", ("万tce", "10,000tce"), WAN),
+    ),
+    "mass": (
+        HeaderUnit("t", ("吨", "tonnes", "tons"), Decimal(1)),
+        HeaderUnit("kg", ("千克", "公斤"), Decimal("0.001")),
+    ),
+    "count": (HeaderUnit("人", ("persons", "people"), Decimal(1)),),
+}
+
+_HEADER_UNIT_PATTERN = re.compile(r"^(?P<name>.*?)\s*[(（]\s*(?P<unit>[^()（）]*?)\s*[)）]\s*$")
+
+
+def normalise_unit(text: str) -> str:
+    return re.sub(r"\s+", "", text).lower().replace("²", "2").replace("㎡", "m2")
+
+
+def split_header_unit(header: object) -> tuple[str, str]:
+    """('营业收入', '万元') from '营业收入(万元)' or '营业收入（万元）'; (header, '') when it names no unit."""
+    text = str(header or "").strip()
+    match = _HEADER_UNIT_PATTERN.match(text)
+    if not match or not match["name"]:
+        return text, ""
+    return match["name"], match["unit"]
+
+
+def header_unit(quantity: str, unit: str) -> HeaderUnit:
+    """The unit ``unit`` of ``quantity`` (the stored one for ''); ValueError naming the units allowed."""
+    units = HEADER_UNITS[quantity]
+    if not unit:
+        return units[0]
+    wanted = normalise_unit(unit)
+    for candidate in units:
+        if wanted in {normalise_unit(s) for s in (candidate.symbol, *candidate.spellings)}:
+            return candidate
+    raise ValueError(
+        _("'%(unit)s' is not a unit of this column: use %(units)s.")
+        % {"unit": unit, "units": " / ".join(u.symbol for u in units)}
+    )
+
+
+def money_header_unit(unit: str) -> HeaderUnit:
+    """The header unit of a MoneyUnit value (the user's unit): 元, 万元 or 亿元."""
+    symbol = {MoneyUnit.YUAN: "元", MoneyUnit.WAN: "万元", MoneyUnit.YI: "亿元"}.get(unit, "元")
+    return next(u for u in HEADER_UNITS["money"] if u.symbol == symbol)

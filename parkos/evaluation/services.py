@@ -75,7 +75,7 @@ class FilingsImportReport:
         return not self.errors
 
 
-def _parse(column: Column, raw: object) -> object:
+def _parse(column: Column, raw: object, factor: Decimal = Decimal(1)) -> object:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if column.kind == "flag":
@@ -91,7 +91,7 @@ def _parse(column: Column, raw: object) -> object:
         raise ValueError(_("'%(value)s' is not a number.") % {"value": raw}) from exc
     if not value.is_finite() or value < 0:
         raise ValueError(_("'%(value)s' must be a number of at least 0.") % {"value": raw})
-    value *= column.factor
+    value *= factor
     if column.kind == "integer":
         if value != value.to_integral_value():
             raise ValueError(_("'%(value)s' must be a whole number.") % {"value": raw})
@@ -167,14 +167,13 @@ def filings_import(
             )
         park_code = str(row[identity["park"]] or "").strip() if "park" in identity else None
         row_values: dict[str, object] = {}
-        for column, position in values.items():
+        for matched in values:
             try:
-                value = _parse(column, row[position])
+                value = _parse(matched.column, row[matched.position], matched.factor)
             except ValueError as exc:
-                report.errors.append(RowError(number, headers[position], str(exc)))
+                report.errors.append(RowError(number, matched.header, str(exc)))
                 continue
-            if value is not None or column.field not in row_values:
-                row_values[column.field] = value
+            row_values[matched.column.field] = value
         parsed.append((number, code, year, park_code, row_values))
 
     organizations = {
