@@ -15,6 +15,9 @@ def pytest_configure(config):
     import tempfile
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="parkos-test-media-")
+    # Sessions on SQLite live in files (settings.py): the tests' go to a throwaway folder too.
+    if "sessions" in settings.CACHES:
+        settings.CACHES["sessions"]["LOCATION"] = tempfile.mkdtemp(prefix="parkos-test-sessions-")
     # Background tasks (evaluation runs) run at once, inside the test, instead of waiting for a worker.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -174,6 +174,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["parkos.formats"]
+# Failed sign-ins are counted in the database; a successful one's clean-up never waits behind a long import.
+AXES_HANDLER = "parkos.core.bookkeeping.LoginAttemptHandler"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -277,3 +279,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PARKOS_LOG_LEVEL", "WARNING")},
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # On SQLite a sign-in must not need the single write lock a long import holds: sessions live in files
+    # (shared by every process of the server), so reads and sign-ins go on during the import. PostgreSQL
+    # keeps them in the database.
+    CACHES["sessions"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "sessions"),
+        "TIMEOUT": None,  # each session carries its own expiry
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_CACHE_ALIAS = "sessions"
