@@ -6,9 +6,9 @@ On a fresh SQLite database of its own (bench/var/imports.sqlite3, WAL, as the ap
 uploaded to the import page through django.test.Client, the job is worked off by a real `parkos
 db_worker` process (django-tasks' database backend), the page is polled as htmx does until the preview
 is shown, the import is confirmed and polled until done. Meanwhile another thread, with its own
-connection, logs in (`POST /login/`, which writes the session and the last login) and opens the login
-page (`GET /login/`), once a second each, and records each answer's latency and status: whether logins
-keep working while the import runs. --write puts the table into bench/RESULTS.md between the import markers.
+connection, logs in (`POST /login/`: the session, and the last login and sign-in record as
+bookkeeping, core.bookkeeping) and opens the login page (`GET /login/`), once a second each, and records
+each answer's latency and status: whether logins keep working while the import runs. --write puts the table into bench/RESULTS.md between the import markers.
 """
 
 from __future__ import annotations
