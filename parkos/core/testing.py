@@ -300,6 +300,24 @@ class StandardModelTests(TestCase):
         self.assertFalse(self.model.objects.filter(pk=victim.pk).exists())
         self.assertTrue(self.changes(victim, "delete").exists())
 
+    def test_bulk_export_and_delete_all_or_nothing(self) -> None:
+        victim = self.make_deletable(self.world)
+        url = self.url("bulk")
+        exported = self.client.post(url, {"action": "export_csv", "pk": [victim.pk]})
+        self.assertEqual(exported.status_code, 200, "export selected")
+        confirm = self.client.post(url, {"action": "delete", "pk": [victim.pk]})
+        self.assertEqual(confirm.status_code, 200, "delete asks for confirmation first")
+        self.assertTrue(self.model.objects.filter(pk=victim.pk).exists())
+        missing = (self.model._base_manager.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+        refused = self.client.post(url, {"action": "delete", "ids": f"{victim.pk},{missing}", "confirmed": "1"})
+        self.assertEqual(refused.status_code, 400, "an unknown row refuses the batch")
+        self.assertContains(refused, f"#{missing}", status_code=400)
+        self.assertTrue(self.model.objects.filter(pk=victim.pk).exists(), "nothing is half-done")
+        done = self.client.post(url, {"action": "delete", "ids": str(victim.pk), "confirmed": "1"})
+        self.assertEqual(done.status_code, 302)
+        self.assertFalse(self.model.objects.filter(pk=victim.pk).exists())
+        self.assertTrue(self.changes(victim, "delete").exists())
+
     # --- import / export -----------------------------------------------------------------
 
     def upload(self, text: str, name: str = "rows.csv") -> TestResponse:

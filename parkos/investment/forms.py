@@ -1,10 +1,11 @@
 """Investment forms. Related-record choices are limited to what the user may see (PrimaryModelForm)."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.bounds import is_stored_id
-from parkos.core.forms import PrimaryModelForm, style_widget
+from parkos.core.forms import PrimaryModelForm, date_input, style_widget
 from parkos.investment.models import (
     Agreement,
     AgreementDocument,
@@ -132,6 +133,20 @@ class ProgressForm(PrimaryModelForm):
     class Meta(PrimaryModelForm.Meta):
         model = Progress
         fields = ("commitment", "date", "value", "source", "note")
+
+
+class BulkContactedForm(forms.Form):
+    """Bulk "mark contacted" on agreements: one contact recorded on each, on the same day."""
+
+    date = forms.DateField(label=_("Contacted on"), initial=timezone.localdate, widget=date_input())
+    kind = forms.ChoiceField(label=_("Kind"), choices=Contact.Kind.choices, initial=Contact.Kind.VISIT)
+    subject = forms.CharField(label=_("Subject"), max_length=300, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].help_text = _("Empty: “Regular contact on the agreement”.")
+        for field in self.fields.values():
+            style_widget(field)
 
 
 class ContactForm(PrimaryModelForm):

@@ -184,6 +184,33 @@ def contact_status(agreement: Agreement, today: datetime.date | None = None) -> 
     }
 
 
+def agreement_mark_contacted(
+    *,
+    agreement: Agreement,
+    user: Actor,
+    date: datetime.date | None = None,
+    kind: str = Contact.Kind.VISIT,
+    subject: str = "",
+) -> Contact:
+    """Record a regular contact on ``agreement`` (the list's bulk "mark contacted"): its next contact
+    is then counted from ``date``. An agreement completed or terminated needs no regular contact."""
+    if agreement.status in CONTACT_NOT_NEEDED:
+        raise ValidationError(
+            {
+                "status": _("A “%(status)s” agreement needs no regular contact.")
+                % {"status": agreement.get_status_display()}
+            }
+        )
+    contact = Contact(
+        agreement=agreement,
+        park_id=agreement.park_id,
+        date=date or timezone.localdate(),
+        kind=kind,
+        subject=(subject or "").strip() or str(_("Regular contact on the agreement")),
+    )
+    return writes.save(contact, user=user, created=True)
+
+
 # -- the write rules of the pipeline (core.writes) ---------------------------------------------
 
 

@@ -1,10 +1,12 @@
 """Investment pages: each model's UI is one ObjectViews declaration; agreements and projects add their summaries."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from parkos.core.permissions import Action
+from parkos.core.bulk import BulkAction
+from parkos.core.permissions import Action, can
 from parkos.core.views.generic import ObjectViews, Related
-from parkos.investment import filtersets, forms, resources, tables
+from parkos.investment import filtersets, forms, resources, services, tables
 from parkos.investment.models import (
     Agreement,
     AgreementDocument,
@@ -61,6 +63,14 @@ class EventViews(ObjectViews):
         return {"attendees": obj.attendees.all(), "organizations": obj.organizations.all()}
 
 
+def _bulk_mark_contacted(obj, *, user, date, kind, subject=""):
+    services.agreement_mark_contacted(agreement=obj, user=user, date=date, kind=kind, subject=subject)
+
+
+def _may_record_contacts(user) -> bool:
+    return can(user, Contact, Action.ADD)
+
+
 class AgreementViews(ObjectViews):
     model = Agreement
     path = "agreements"
@@ -69,6 +79,16 @@ class AgreementViews(ObjectViews):
     form = forms.AgreementForm
     resource = resources.AgreementResource
     list_related = ("park", "event")
+    bulk_actions = (
+        BulkAction(
+            "mark_contacted",
+            _("Mark contacted…"),
+            permission=Action.VIEW,
+            apply=_bulk_mark_contacted,
+            form=forms.BulkContactedForm,
+            allowed=_may_record_contacts,
+        ),
+    )
     related = (
         Related(Party, tables.PartyTable, "agreement", limit=50),
         Related(Signatory, tables.SignatoryTable, "agreement", limit=50),

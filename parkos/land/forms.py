@@ -74,6 +74,30 @@ class CaseCloseForm(forms.Form):
             style_widget(field)
 
 
+class BulkCaseStatusForm(forms.Form):
+    """Bulk "change status" of disposal cases: start them, or close them with one outcome (empty: each
+    case's usual outcome for its path)."""
+
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[
+            (DisposalCase.Status.IN_PROGRESS, DisposalCase.Status.IN_PROGRESS.label),
+            (DisposalCase.Status.CLOSED, DisposalCase.Status.CLOSED.label),
+        ],
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome (when closing)"),
+        choices=[("", _("The usual outcome of each case's path")), *DisposalCase.Outcome.choices],
+        required=False,
+    )
+    closed_on = model_formfield(DisposalCase._meta.get_field("closed_on"), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            style_widget(field)
+
+
 class DisposalMilestoneForm(PrimaryModelForm):
     class Meta(PrimaryModelForm.Meta):
         model = DisposalMilestone

@@ -375,6 +375,21 @@ def case_opened(*, case: DisposalCase, user: Actor | None) -> None:
 
 
 @transaction.atomic
+def case_start(*, case: DisposalCase, user: Actor) -> DisposalCase:
+    """Move an open case to "in progress" (the work with the holder has begun)."""
+    case = DisposalCase.objects.select_for_update().get(pk=case.pk)
+    if case.status != DisposalCase.Status.OPEN:
+        raise ValidationError(
+            {
+                "status": _("Only an open case can start; this one is “%(status)s”.")
+                % {"status": case.get_status_display()}
+            }
+        )
+    case.status = DisposalCase.Status.IN_PROGRESS
+    return writes.save(case, user=user, created=False)
+
+
+@transaction.atomic
 def case_close(
     *,
     case: DisposalCase,

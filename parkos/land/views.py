@@ -6,9 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django_tables2 import RequestConfig
 
+from parkos.core.bulk import BulkAction
 from parkos.core.permissions import Action, can
 from parkos.core.views.files import serve_file
 from parkos.core.views.generic import ObjectViews, Related, object_history
@@ -28,6 +30,13 @@ class ParcelFlagViews(ObjectViews):
     list_related = ("parcel__park", "run__scheme", "flagged_by")
 
 
+def _bulk_case_status(obj, *, user, status, outcome="", closed_on=None):
+    if status == DisposalCase.Status.IN_PROGRESS:
+        services.case_start(case=obj, user=user)
+    else:
+        services.case_close(case=obj, user=user, outcome=outcome or None, closed_on=closed_on)
+
+
 class DisposalCaseViews(ObjectViews):
     model = DisposalCase
     path = "disposal-cases"
@@ -35,6 +44,11 @@ class DisposalCaseViews(ObjectViews):
     filterset = filtersets.DisposalCaseFilterSet
     form = forms.DisposalCaseForm
     resource = resources.DisposalCaseResource
+    bulk_actions = (
+        BulkAction(
+            "change_status", gettext_lazy("Change status…"), apply=_bulk_case_status, form=forms.BulkCaseStatusForm
+        ),
+    )
     list_related = ("parcel__park", "owner")
     related = (
         Related(DisposalMilestone, tables.DisposalMilestoneTable, "case", limit=50),

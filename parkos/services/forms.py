@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.forms import PrimaryModelForm, style_widget
+from parkos.core.permissions import Scope, scope_of
 from parkos.services.models import RequestMessage, Scenario, Service, ServiceDesk, ServiceRequest, Status
 from parkos.services.selectors import enterprise_parks
 from parkos.services.services import is_enterprise_side
@@ -123,6 +124,43 @@ class ConversationForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             style_widget(field)
+
+
+class BulkAssignForm(forms.Form):
+    """Bulk "assign": the staff member the selected requests go to (each row's park is checked on saving)."""
+
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = service_staff_users()
+        if scope_of(user) == Scope.PARKS:  # staff who share a park with the acting user
+            staff = staff.filter(parks__in=user.scope_park_ids()).distinct()
+        self.fields["assignee"].queryset = staff.order_by("username")
+        style_widget(self.fields["assignee"])
+
+
+class BulkStatusForm(forms.Form):
+    """Bulk "change status": one workflow step for every selected request (declining asks a reason)."""
+
+    transition = forms.ChoiceField(label=_("New status"))
+    reason = forms.CharField(
+        label=_("Reason (when declining)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        from parkos.services.services import TRANSITION_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.fields["transition"].choices = list(TRANSITION_LABELS.items())
+        for field in self.fields.values():
+            style_widget(field)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("transition") == "decline" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the requests are declined; the enterprises read it."))
+        return data
 
 
 class DeclineForm(forms.Form):

@@ -27,8 +27,10 @@ from django.utils.translation import gettext_lazy as _
 from parkos.core import writes
 from parkos.core.actors import Actor
 from parkos.core.errors import NotFound
-from parkos.core.permissions import Action, Scope, can, scope_of
+from parkos.core.permissions import Action, Scope, can, fallback_group_name, scope_of
 from parkos.directory.models import Organization
+from parkos.notifications.models import EventKind
+from parkos.notifications.services import notify
 from parkos.services.models import (
     OPEN_STATUSES,
     RequestMessage,
@@ -107,23 +109,26 @@ def _locked(request: ServiceRequest, user: Actor) -> ServiceRequest:
 
 
 def route_request(*, request: ServiceRequest) -> User | None:
-    """The desk member for the request's aspect who is assigned to its park and has the fewest open requests.
+    """Who a new request goes to: among those who may work on it, the one with the fewest open requests.
 
-    Ties go to the member with the lowest ID. None when the aspect has no desk or no member in the park.
+    First the members of the aspect's desk assigned to its park; when none covers the park, the desk's members
+    in the service staff's fallback group, then any active member of that group (routing never drops work:
+    see ``parkos.core.permissions``). Ties go to the lowest ID. None when nobody covers the park and the
+    fallback group is empty.
     """
+    open_requests = Count("service_requests_assigned", filter=Q(service_requests_assigned__status__in=OPEN_STATUSES))
     desk = ServiceDesk.objects.filter(aspect=request.aspect).first()
-    if desk is None:
-        return None
-    members = (
-        desk.members.filter(is_active=True, parks=request.park_id)
-        .annotate(
-            open_requests=Count(
-                "service_requests_assigned", filter=Q(service_requests_assigned__status__in=OPEN_STATUSES)
-            )
-        )
-        .order_by("open_requests", "pk")
-    )
-    return members.first()
+    members = desk.members.filter(is_active=True) if desk is not None else User.objects.none()
+    candidates = [members.filter(parks=request.park_id)]
+    staff = User.objects.filter(is_active=True, groups__name="service_staff")
+    if not staff.filter(parks=request.park_id).exists():  # the park is the fallback group's
+        fallback = staff.filter(groups__name=fallback_group_name("service_staff"))
+        candidates += [members.filter(pk__in=fallback.values("pk")), fallback]
+    for users in candidates:
+        chosen = users.annotate(open_requests=open_requests).order_by("open_requests", "pk").first()
+        if chosen is not None:
+            return chosen
+    return None
 
 
 def request_assign_if_unrouted(*, request: ServiceRequest) -> ServiceRequest:
@@ -195,6 +200,10 @@ def _transition(
         current.assigned_to = cast(User, user)  # whoever takes it on owns it
         fields.append("assigned_to")
     current.save(update_fields=fields)
+    if target in (Status.DONE, Status.DECLINED):
+        notify(EventKind.REQUEST_CLOSED, current, actor=user)
+    elif name in ("accept", "wait"):
+        notify(EventKind.REQUEST_ANSWERED, current, actor=user)
     return current
 
 
@@ -235,6 +244,33 @@ def request_decline(
         return declined
 
 
+def request_assign(*, request: ServiceRequest, user: Actor, assignee: User | None) -> ServiceRequest:
+    """Give the request to ``assignee`` (None: nobody), through the write path: staff only, and the assignee
+    must be able to work on requests in its park (``_validate_request``)."""
+    with transaction.atomic():
+        current = _locked(request, user)
+        if not is_staff_for(user=user, request=current):
+            raise PermissionDenied(_("Only service staff assign requests."))
+        if current.status not in OPEN_STATUSES:
+            raise ValidationError(
+                {
+                    "assigned_to": _("A request that is “%(status)s” is closed.")
+                    % {"status": current.get_status_display()}
+                }
+            )
+        current.assigned_to = assignee
+        return writes.save(current, user=user, created=False)
+
+
+#: the workflow's transitions as services, by name (the request page's buttons and bulk "change status")
+TRANSITION_SERVICES = {
+    "accept": request_accept,
+    "start": request_start,
+    "wait": request_wait,
+    "done": request_done,
+}
+
+
 def request_apply_message(*, message: RequestMessage, now: datetime.datetime | None = None) -> None:
     """What a new message does to its request: staff's first message is the response; the enterprise's
     answer to a request waiting for it resumes the work."""
@@ -246,9 +282,11 @@ def request_apply_message(*, message: RequestMessage, now: datetime.datetime | N
         if request.status == Status.WAITING:
             request.status = Status.IN_PROGRESS
             fields.append("status")
-    elif request.responded_at is None:
-        request.responded_at = max(now, request.requested_at)
-        fields.append("responded_at")
+    else:
+        notify(EventKind.REQUEST_ANSWERED, request, actor=author)
+        if request.responded_at is None:
+            request.responded_at = max(now, request.requested_at)
+            fields.append("responded_at")
     if fields:
         request.save(update_fields=[*fields, "last_updated"])
 
@@ -405,6 +443,8 @@ def _may_work_on(assignee: User, request: ServiceRequest) -> bool:
 
 def _request_saved(request: ServiceRequest, *, user: Actor, created: bool) -> None:
     request_assign_if_unrouted(request=request)
+    if created:
+        notify(EventKind.REQUEST_FILED, request, actor=user)
 
 
 _WORKFLOW = writes.FieldGuard(

@@ -14,8 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from parkos.core.bulk import BulkAction
 from parkos.core.permissions import Action, can
 from parkos.core.views.files import serve_file
 from parkos.core.views.generic import ObjectViews, Related
@@ -24,11 +26,13 @@ from parkos.services.models import Aspect, RequestMessage, Scenario, Service, Se
 from parkos.services.selectors import catalogue
 from parkos.services.services import (
     TRANSITION_LABELS,
+    TRANSITION_SERVICES,
     acts_for,
     allowed_transitions,
     is_enterprise_side,
     is_staff_for,
     request_accept,
+    request_assign,
     request_decline,
     request_done,
     request_message,
@@ -111,6 +115,21 @@ class ServiceDeskViews(ObjectViews):
         return {"members": obj.members.order_by("username").prefetch_related("parks")}
 
 
+def _bulk_assign(obj, *, user, assignee):
+    request_assign(request=obj, user=user, assignee=assignee)
+
+
+def _bulk_status(obj, *, user, transition, reason=""):
+    if transition == "decline":
+        request_decline(request=obj, user=user, reason=reason)
+    else:
+        TRANSITION_SERVICES[transition](request=obj, user=user)
+
+
+def _is_staff(user) -> bool:
+    return not is_enterprise_side(user=user)
+
+
 class ServiceRequestViews(ObjectViews):
     model = ServiceRequest
     path = "requests"
@@ -121,6 +140,12 @@ class ServiceRequestViews(ObjectViews):
     list_related = ("enterprise", "park", "service", "assigned_to")
     related = ()
     detail_template = "services/servicerequest_detail.html"
+    bulk_actions = (
+        BulkAction("assign", _lazy("Assign to…"), apply=_bulk_assign, form=forms.BulkAssignForm, allowed=_is_staff),
+        BulkAction(
+            "change_status", _lazy("Change status…"), apply=_bulk_status, form=forms.BulkStatusForm, allowed=_is_staff
+        ),
+    )
 
     @classmethod
     def queryset(cls, user, action=Action.VIEW):

@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -27,6 +27,7 @@ from django_tables2 import RequestConfig
 
 from parkos.core import writes
 from parkos.core.actors import Actor
+from parkos.core.bulk import BULK_LIMIT, COMMON_ACTIONS, BulkAction, BulkResult, bulk_apply, parse_ids
 from parkos.core.display import display_value
 from parkos.core.downloads import resource_xlsx_bytes
 from parkos.core.filtersets import BoundedFilterSet
@@ -100,6 +101,8 @@ class ObjectViews:
     #: fields left off the detail page
     detail_exclude: tuple[str, ...] = ("id", "created", "last_updated")
     detail_template = "core/object_detail.html"
+    #: the model's own actions on selected rows (assign, change status ...); delete and export come from core
+    bulk_actions: tuple[BulkAction, ...] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -116,12 +119,22 @@ class ObjectViews:
         return cls.model.objects.restrict(user, action).select_related(*cls.list_related)
 
     @classmethod
+    def all_bulk_actions(cls) -> tuple[BulkAction, ...]:
+        return (*COMMON_ACTIONS, *cls.bulk_actions)
+
+    @classmethod
+    def bulk_actions_for(cls, user: Actor | None) -> list[BulkAction]:
+        """The bulk actions ``user`` may take on this model's rows (the list shows only these)."""
+        return [action for action in cls.all_bulk_actions() if action.may(user, cls.model)]
+
+    @classmethod
     def urls(cls) -> list[URLPattern]:
         name = cls.model._meta.model_name
         kwargs: dict[str, Any] = {"views": cls}
         return [
             path(f"{cls.path}/", ObjectListView.as_view(**kwargs), name=f"{name}_list"),
             path(f"{cls.path}/add/", ObjectEditView.as_view(**kwargs), name=f"{name}_add"),
+            path(f"{cls.path}/bulk/", ObjectBulkView.as_view(**kwargs), name=f"{name}_bulk"),
             path(f"{cls.path}/import/", ObjectImportView.as_view(**kwargs), name=f"{name}_import"),
             path(f"{cls.path}/import/<int:job>/", ObjectImportView.as_view(**kwargs), name=f"{name}_import_job"),
             path(f"{cls.path}/<int:pk>/", ObjectDetailView.as_view(**kwargs), name=name),
@@ -186,6 +199,14 @@ def object_history(obj: models.Model, user: Actor | None = None) -> models.Query
     ).select_related("changed_object_type", "user")
 
 
+def filtered(views: type[ObjectViews], request: HttpRequest, data: QueryDict | None) -> models.QuerySet[Any]:
+    """The rows of ``views``' list that the filter ``data`` selects, within the user's scope (none if it is invalid)."""
+    filterset = views.filterset(data or None, queryset=views.queryset(request.user), request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset.queryset.none()  # type: ignore[no-any-return]  # django-filter has no type stubs
+    return filterset.qs if filterset.is_bound else filterset.queryset  # type: ignore[no-any-return]
+
+
 class ObjectListView(ObjectView):
     template_name = "core/object_list.html"
 
@@ -199,9 +220,11 @@ class ObjectListView(ObjectView):
             queryset = queryset.none()
         export_format = request.GET.get("export")
         if export_format:
-            return self.export(queryset, export_format)
+            return export_response(self.views, request, queryset, export_format)
         table = self.views.table(queryset, request=request)
         RequestConfig(request, paginate={"per_page": self._per_page()}).configure(table)
+        bulk_actions = self.views.bulk_actions_for(request.user)
+        table.bulk_form = "bulk-form" if bulk_actions else ""  # core/table.html adds a checkbox per row
         query = request.GET.copy()
         query.pop("page", None)
         context = self.base_context(
@@ -210,6 +233,8 @@ class ObjectListView(ObjectView):
             query_string=query.urlencode(),
             import_url=reverse(self.model.url_name("import")),
             add_url=reverse(self.model.url_name("add")),
+            bulk_actions=bulk_actions,
+            bulk_url=reverse(self.model.url_name("bulk")),
         )
         return render(request, self.template_name, context)
 
@@ -219,19 +244,126 @@ class ObjectListView(ObjectView):
         except ValueError:
             return 25
 
-    def export(self, queryset: models.QuerySet[Any], export_format: str) -> HttpResponse:
-        if export_format not in EXPORT_FORMATS:
-            raise Http404(_("Unknown export format."))
-        content_type, extension = EXPORT_FORMATS[export_format]
-        resource = self.views.resource(user=self.request.user)
-        if export_format == "xlsx":  # typed numeric and date cells; CSV keeps plain numbers for machines
-            data = resource_xlsx_bytes(resource, queryset, str(self.model._meta.verbose_name_plural))
+
+def export_response(
+    views: type[ObjectViews], request: HttpRequest, queryset: models.QuerySet[Any], export_format: str
+) -> HttpResponse:
+    """The rows of ``queryset`` as a CSV or XLSX download (the list's export and "export selected")."""
+    if export_format not in EXPORT_FORMATS:
+        raise Http404(_("Unknown export format."))
+    model = views.model
+    content_type, extension = EXPORT_FORMATS[export_format]
+    resource = views.resource(user=request.user)
+    if export_format == "xlsx":  # typed numeric and date cells; CSV keeps plain numbers for machines
+        data = resource_xlsx_bytes(resource, queryset, str(model._meta.verbose_name_plural))
+    else:
+        data = export_bytes(resource, queryset, export_format)
+    response = HttpResponse(data, content_type=content_type)
+    file_name = f"{model._meta.model_name}s.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+class ObjectBulkView(ObjectView):
+    """One action on the rows selected on a list (or all rows of its filter): confirm, then all or nothing.
+
+    POST ``action``, the rows (repeated ``pk``, a comma-separated ``ids``, or ``all=1`` with the list's
+    filter in ``query``) and ``confirmed=1`` with the action's parameters. An action the user may not
+    take answers 403; rows outside the user's scope are refused by id and nothing is done.
+    """
+
+    template_name = "core/object_bulk.html"
+    #: rows named on the confirmation page; the rest are counted
+    PREVIEW = 20
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return redirect(self.model.url_name("list"))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        self.require(Action.VIEW)
+        user = request.user
+        name = request.POST.get("action", "")
+        action = next((a for a in self.views.all_bulk_actions() if a.name == name), None)
+        query = request.POST.get("query", "")
+        list_url = reverse(self.model.url_name("list")) + (f"?{query}" if query else "")
+        if action is None:
+            messages.error(request, _("Choose an action for the selected rows."))
+            return redirect(list_url)
+        if not action.may(user, self.model):
+            raise PermissionDenied
+        select_all = request.POST.get("all") == "1"
+        if select_all:
+            rows = filtered(self.views, request, QueryDict(query))
+            if action.export_format:
+                return export_response(self.views, request, rows, action.export_format)
+            ids: list[int] | None = list(rows.values_list("pk", flat=True)[: BULK_LIMIT + 1])
         else:
-            data = export_bytes(resource, queryset, export_format)
-        response = HttpResponse(data, content_type=content_type)
-        file_name = f"{self.model._meta.model_name}s.{extension}"
-        response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-        return response
+            ids = parse_ids([*request.POST.getlist("pk"), request.POST.get("ids", "")])
+        if ids is None:
+            return HttpResponse(_("Rows are chosen by their numbers."), status=400, content_type="text/plain")
+        if not ids:
+            messages.warning(request, _("Select rows first, or all rows of the filter."))
+            return redirect(list_url)
+        if len(ids) > BULK_LIMIT:
+            messages.error(
+                request,
+                _("At most %(limit)d rows at a time: narrow the filter first.") % {"limit": BULK_LIMIT},
+            )
+            return redirect(list_url)
+        if action.export_format:
+            visible = self.views.queryset(user).filter(pk__in=ids)
+            missing = set(ids) - set(visible.values_list("pk", flat=True))
+            if missing:
+                result = BulkResult(action)
+                result.refused = [
+                    (f"#{pk}", _("No such row, or it lies outside what you may see.")) for pk in ids if pk in missing
+                ]
+                return self._render(action, ids, query, list_url, result=result, status=400)
+            return export_response(self.views, request, visible, action.export_format)
+        confirmed = request.POST.get("confirmed") == "1"
+        form = action.parameters_form(user, request.POST if confirmed else None)
+        if not confirmed or (form is not None and not form.is_valid()):
+            return self._render(action, ids, query, list_url, form=form, status=400 if confirmed else 200)
+        result = bulk_apply(
+            action=action,
+            rows=self.views.queryset(user, action.permission),
+            ids=ids,
+            user=user,
+            params=form.cleaned_data if form is not None else {},
+        )
+        if not result.ok:
+            return self._render(action, ids, query, list_url, form=form, result=result, status=400)
+        messages.success(
+            request,
+            _("%(action)s: done for %(count)d rows.") % {"action": action.label, "count": result.done},
+        )
+        return redirect(list_url)
+
+    def _render(
+        self,
+        action: BulkAction,
+        ids: list[int],
+        query: str,
+        list_url: str,
+        *,
+        form: Any = None,
+        result: BulkResult | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
+        preview = self.views.queryset(self.request.user).filter(pk__in=ids[: self.PREVIEW])
+        context = self.base_context(
+            action=action,
+            form=form,
+            result=result,
+            rows=preview,
+            count=len(ids),
+            more=max(0, len(ids) - self.PREVIEW),
+            ids=",".join(str(pk) for pk in ids),
+            query=query,
+            back_url=list_url,
+            bulk_url=reverse(self.model.url_name("bulk")),
+        )
+        return render(self.request, self.template_name, context, status=status)
 
 
 class ObjectDetailView(ObjectView):
