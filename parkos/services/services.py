@@ -27,10 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from parkos.core import writes
 from parkos.core.actors import Actor
 from parkos.core.errors import NotFound
-from parkos.core.permissions import Action, Scope, can, fallback_group_name, scope_of
+from parkos.core.permissions import Action, Scope, can, scope_of
 from parkos.directory.models import Organization
-from parkos.notifications.models import EventKind
-from parkos.notifications.services import notify
 from parkos.services.models import (
     OPEN_STATUSES,
     RequestMessage,
@@ -109,26 +107,23 @@ def _locked(request: ServiceRequest, user: Actor) -> ServiceRequest:
 
 
 def route_request(*, request: ServiceRequest) -> User | None:
-    """Who a new request goes to: among those who may work on it, the one with the fewest open requests.
+    """The desk member for the request's aspect who is assigned to its park and has the fewest open requests.
 
-    First the members of the aspect's desk assigned to its park; when none covers the park, the desk's members
-    in the service staff's fallback group, then any active member of that group (routing never drops work:
-    see ``parkos.core.permissions``). Ties go to the lowest ID. None when nobody covers the park and the
-    fallback group is empty.
+    Ties go to the member with the lowest ID. None when the aspect has no desk or no member in the park.
     """
-    open_requests = Count("service_requests_assigned", filter=Q(service_requests_assigned__status__in=OPEN_STATUSES))
     desk = ServiceDesk.objects.filter(aspect=request.aspect).first()
-    members = desk.members.filter(is_active=True) if desk is not None else User.objects.none()
-    candidates = [members.filter(parks=request.park_id)]
-    staff = User.objects.filter(is_active=True, groups__name="service_staff")
-    if not staff.filter(parks=request.park_id).exists():  # the park is the fallback group's
-        fallback = staff.filter(groups__name=fallback_group_name("service_staff"))
-        candidates += [members.filter(pk__in=fallback.values("pk")), fallback]
-    for users in candidates:
-        chosen = users.annotate(open_requests=open_requests).order_by("open_requests", "pk").first()
-        if chosen is not None:
-            return chosen
-    return None
+    if desk is None:
+        return None
+    members = (
+        desk.members.filter(is_active=True, parks=request.park_id)
+        .annotate(
+            open_requests=Count(
+                "service_requests_assigned", filter=Q(service_requests_assigned__status__in=OPEN_STATUSES)
+            )
+        )
+        .order_by("open_requests", "pk")
+    )
+    return members.first()
 
 
 def request_assign_if_unrouted(*, request: ServiceRequest) -> ServiceRequest:
@@ -200,10 +195,6 @@ def _transition(
         current.assigned_to = cast(User, user)  # whoever takes it on owns it
         fields.append("assigned_to")
     current.save(update_fields=fields)
-    if target in (Status.DONE, Status.DECLINED):
-        notify(EventKind.REQUEST_CLOSED, current, actor=user)
-    elif name in ("accept", "wait"):
-        notify(EventKind.REQUEST_ANSWERED, current, actor=user)
     return current
 
 
@@ -282,11 +273,9 @@ def request_apply_message(*, message: RequestMessage, now: datetime.datetime | N
         if request.status == Status.WAITING:
             request.status = Status.IN_PROGRESS
             fields.append("status")
-    else:
-        notify(EventKind.REQUEST_ANSWERED, request, actor=author)
-        if request.responded_at is None:
-            request.responded_at = max(now, request.requested_at)
-            fields.append("responded_at")
+    elif request.responded_at is None:
+        request.responded_at = max(now, request.requested_at)
+        fields.append("responded_at")
     if fields:
         request.save(update_fields=[*fields, "last_updated"])
 
@@ -443,8 +432,6 @@ def _may_work_on(assignee: User, request: ServiceRequest) -> bool:
 
 def _request_saved(request: ServiceRequest, *, user: Actor, created: bool) -> None:
     request_assign_if_unrouted(request=request)
-    if created:
-        notify(EventKind.REQUEST_FILED, request, actor=user)
 
 
 _WORKFLOW = writes.FieldGuard(
