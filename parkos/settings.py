@@ -10,6 +10,10 @@ PARKOS_LOGIN_THROTTLE   "0" turns login throttling off (for API fuzzing only)
 PARKOS_REPORT_CURRENCY  the currency exchange rates are kept in and figures convert through (default CNY)
 PARKOS_SQLITE_BUSY_TIMEOUT  seconds a SQLite writer waits for another one before "database is locked" (default 20)
 PARKOS_HEARTBEAT_TIMEOUT    seconds without a heartbeat after which a running job counts as dead (default 120)
+PARKOS_BASE_URL         the address people open ParkOS at, for links in e-mails and webhooks (default http://127.0.0.1:8000)
+PARKOS_NOTIFY_LANGUAGE  the language of e-mails and webhook messages (default zh-hans)
+EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL, DEFAULT_FROM_EMAIL
+                        the mail server notifications go out through (unset EMAIL_HOST: printed to the console)
 """
 
 import os
@@ -79,6 +83,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "django_tables2",
+    "parkos.notifications",
     "import_export",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -264,6 +269,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     # Production sits behind TLS; PARKOS_INSECURE_HTTP=1 relaxes this for a plain-HTTP trial.
+# Notifications (parkos.notifications): e-mail through these settings, links made absolute with the base URL.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ParkOS <parkos@localhost>")
+PARKOS_BASE_URL = os.environ.get("PARKOS_BASE_URL", "http://127.0.0.1:8000")
+PARKOS_NOTIFY_LANGUAGE = os.environ.get("PARKOS_NOTIFY_LANGUAGE", "zh-hans")
+
     insecure_http = env_flag("PARKOS_INSECURE_HTTP")
     SESSION_COOKIE_SECURE = not insecure_http
     CSRF_COOKIE_SECURE = not insecure_http

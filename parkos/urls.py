@@ -46,6 +46,7 @@ urlpatterns = [
     # the land pages kept the paths they had under evaluation
     path("evaluation/", include("parkos.land.urls")),
     path("intake/", include("parkos.intake.urls")),
+    path("notifications/", include("parkos.notifications.urls")),
     path("api/", APIRootView.as_view(), name="api-root"),
     path("api/directory/", include("parkos.directory.api.urls")),
     path("api/parks/", include("parkos.parks.api.urls")),
@@ -59,6 +60,7 @@ urlpatterns = [
     path("api/intake/", include("parkos.intake.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/notifications/", include("parkos.notifications.api.urls")),
     path("api/redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
 ]

@@ -30,12 +30,17 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from parkos.core.heartbeat import beat, heartbeat, stale_before, waiting_briefly
 from parkos.core.models import ImportJob
 from parkos.core.resources import ImportReport, PrimaryResource, load_dataset, resource_for
+
+#: sent when a job's import is done or has failed (``job``, ``status``): the notifications app listens, so
+#: core knows nothing of who is told
+import_job_finished = Signal()
 
 #: files with at most this many rows are checked and imported in the request
 INLINE_ROWS = 2000
@@ -138,6 +143,7 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
     except Exception as exc:
         running.update(status=ImportJob.Status.FAILED, finished=timezone.now(), error=str(exc) or repr(exc))
         job.refresh_from_db()
+        import_job_finished.send(sender=ImportJob, job=job, status=ImportJob.Status.FAILED)
         raise
     job.refresh_from_db()
     if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED) or job.report.get("errors"):
@@ -195,6 +201,8 @@ def _finish(job: ImportJob, report: ImportReport, status: str) -> None:
         heartbeat_at=now,
         error=error if status == ImportJob.Status.FAILED else "",
     )
+    if status in (ImportJob.Status.DONE, ImportJob.Status.FAILED):
+        import_job_finished.send(sender=ImportJob, job=job, status=status)
 
 
 def fail_dead_import_jobs() -> int:

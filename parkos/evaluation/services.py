@@ -41,6 +41,8 @@ from parkos.evaluation.models import (
     Source,
 )
 from parkos.evaluation.scheme import Scheme
+from parkos.notifications.models import EventKind
+from parkos.notifications.services import notify
 from parkos.parks.models import LandParcel, Park
 from parkos.users.models import User
 
@@ -610,11 +612,13 @@ def _execute(run: EvaluationRun, progress: Progress | None, apportion: bool) -> 
             run.fingerprint = fingerprint
             run.error = ""
             run.save()
+            notify(EventKind.RUN_FINISHED, run, to=[run.created_by] if run.created_by else [])
         if progress:
             progress(100, _("Done"))
     except Exception as exc:
         run.status, run.finished, run.error = EvaluationRun.Status.FAILED, timezone.now(), str(exc)
         EvaluationRun.objects.filter(pk=run.pk).update(status=run.status, finished=run.finished, error=run.error)
+        notify(EventKind.RUN_FAILED, run, to=[run.created_by] if run.created_by else [], detail=str(exc)[:300])
         raise
     return run
 
@@ -768,6 +772,7 @@ def appeal_decide(*, appeal: Appeal, user: Actor, accept: bool, decision: str, r
             appeal.rerun = new_run
             transaction.on_commit(lambda: evaluation_run_task.enqueue(new_run.pk))
         appeal.save()
+        notify(EventKind.APPEAL_DECIDED, appeal, actor=user, title=_appeal_title(appeal))
     return appeal
 
 
@@ -819,6 +824,18 @@ _DECISION = writes.FieldGuard(
     gettext_lazy("An appeal is decided with its decide action, which records who decided and when."),
 )
 
+def _appeal_title(appeal: Appeal) -> str:
+    """The appeal without its status (which its page shows in the reader's language)."""
+    return f"{appeal.organization} · {appeal.result.run.year}"
+
+
+def _appeal_saved(appeal: Appeal, *, user: Actor | None, created: bool) -> None:
+    if created:
+        notify(EventKind.APPEAL_FILED, appeal, actor=user, title=_appeal_title(appeal))
+
+
 writes.register(
-    Appeal, guards={name: _DECISION for name in ("status", "decision", "decided_by", "decided_on", "rerun")}
+    Appeal,
+    guards={name: _DECISION for name in ("status", "decision", "decided_by", "decided_on", "rerun")},
+    after_save=_appeal_saved,
 )

@@ -17,6 +17,8 @@ from parkos.core.changelog import change_context, current_user
 from parkos.core.errors import NotFound
 from parkos.core.permissions import Action, Scope, can, scope_of
 from parkos.directory.models import Organization
+from parkos.notifications.models import EventKind
+from parkos.notifications.services import notify
 from parkos.portal.models import PROFILE_FIELDS, ProfileChangeRequest, json_value, profile_errors, profile_field
 from parkos.users.models import User
 
@@ -68,6 +70,7 @@ def profile_change_propose(
         proposal.save()
         if not ProfileChangeRequest.objects.restrict(user, Action.ADD).filter(pk=proposal.pk).exists():
             raise PermissionDenied(_("You may only propose changes to your own organization's profile."))
+        notify(EventKind.PROPOSAL_WAITING, proposal, actor=user)
     return proposal
 
 
@@ -125,6 +128,7 @@ def profile_change_approve(*, request: ProfileChangeRequest, user: Actor, note: 
         proposal.reviewed_at = timezone.now()
         proposal.review_note = note.strip()
         proposal.save()
+        notify(EventKind.PROPOSAL_DECIDED, proposal, actor=user)
     _refresh(request, proposal)
     return proposal
 
@@ -141,6 +145,7 @@ def profile_change_reject(*, request: ProfileChangeRequest, user: Actor, note: s
         proposal.reviewed_at = timezone.now()
         proposal.review_note = note
         proposal.save()
+        notify(EventKind.PROPOSAL_DECIDED, proposal, actor=user)
     _refresh(request, proposal)
     return proposal
 
@@ -156,4 +161,9 @@ def _proposal_before_save(proposal: ProfileChangeRequest, *, user: Actor, create
         proposal.proposed_by = cast(User, user)
 
 
-writes.register(ProfileChangeRequest, before_save=_proposal_before_save)
+def _proposal_saved(proposal: ProfileChangeRequest, *, user: Actor, created: bool) -> None:
+    if created:
+        notify(EventKind.PROPOSAL_WAITING, proposal, actor=user)
+
+
+writes.register(ProfileChangeRequest, before_save=_proposal_before_save, after_save=_proposal_saved)

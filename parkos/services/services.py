@@ -29,6 +29,8 @@ from parkos.core.actors import Actor
 from parkos.core.errors import NotFound
 from parkos.core.permissions import Action, Scope, can, scope_of
 from parkos.directory.models import Organization
+from parkos.notifications.models import EventKind
+from parkos.notifications.services import notify
 from parkos.services.models import (
     OPEN_STATUSES,
     RequestMessage,
@@ -198,6 +200,10 @@ def _transition(
     return current
 
 
+    if target in (Status.DONE, Status.DECLINED):
+        notify(EventKind.REQUEST_CLOSED, current, actor=user)
+    elif name in ("accept", "wait"):
+        notify(EventKind.REQUEST_ANSWERED, current, actor=user)
 def request_accept(*, request: ServiceRequest, user: Actor, now: datetime.datetime | None = None) -> ServiceRequest:
     """Accept a new request (its first response, if staff have not answered yet)."""
     with transaction.atomic():
@@ -273,9 +279,11 @@ def request_apply_message(*, message: RequestMessage, now: datetime.datetime | N
         if request.status == Status.WAITING:
             request.status = Status.IN_PROGRESS
             fields.append("status")
-    elif request.responded_at is None:
-        request.responded_at = max(now, request.requested_at)
-        fields.append("responded_at")
+    else:
+        notify(EventKind.REQUEST_ANSWERED, request, actor=author)
+        if request.responded_at is None:
+            request.responded_at = max(now, request.requested_at)
+            fields.append("responded_at")
     if fields:
         request.save(update_fields=[*fields, "last_updated"])
 
@@ -435,6 +443,8 @@ def _request_saved(request: ServiceRequest, *, user: Actor, created: bool) -> No
 
 
 _WORKFLOW = writes.FieldGuard(
+    if created:
+        notify(EventKind.REQUEST_FILED, request, actor=user)
     _not_enterprise, _("The status, times and rating of a request follow its workflow; leave them empty.")
 )
 writes.register(

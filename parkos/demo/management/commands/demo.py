@@ -85,6 +85,7 @@ class Command(BaseCommand):
             elapsed = time.perf_counter() - started
             summary = ", ".join(f"{n:,} {key.replace('_', ' ')}" for key, n in counts.items())
             console.print(f"[green]Loaded in {elapsed:.1f} s:[/] {summary}.", soft_wrap=True)
+            self.notify_due(console)
 
         self.print_accounts(console)
         if not no_serve:
@@ -120,11 +121,23 @@ class Command(BaseCommand):
             table.add_row(row["username"], row["password"], row["role"], row["sees"])
         console.print(table)
 
+    def notify_due(self, console) -> None:
+        """Today's scheduled checks, so the demo opens with notifications (overdue requests, expiring leases...)."""
+        from parkos.notifications.checks import run_checks
+
+        started = time.perf_counter()
+        made = sum(n for kind, n in run_checks().items() if kind != "retried deliveries")
+        console.print(f"Notified {made:,} events due today in {time.perf_counter() - started:.1f} s.", soft_wrap=True)
+
     def start_worker(self, env=None):
-        """A `db_worker` next to the server, so that evaluation runs started from the web page get computed."""
+        """A `db_worker` next to the server, so that evaluation runs started from the web page get computed and
+        notifications delivered, and the hourly scheduled checks (`notify_due --every 3600`)."""
         import subprocess
 
-        return subprocess.Popen([sys.executable, "-m", "parkos.manage", "db_worker"], env=env)
+        checks = subprocess.Popen([sys.executable, "-m", "parkos.manage", "notify_due", "--every", "3600"], env=env)
+        worker = subprocess.Popen([sys.executable, "-m", "parkos.manage", "db_worker"], env=env)
+        worker.checks = checks  # stopped with the worker
+        return worker
 
     def serve(self, addrport: str) -> None:
         if settings.DEBUG or os.environ.get("PARKOS_INSECURE_HTTP"):
@@ -132,6 +145,7 @@ class Command(BaseCommand):
             try:
                 call_command("runserver", addrport, use_reloader=False)
             finally:
+                worker.checks.terminate()
                 worker.terminate()
             return
         # Production settings insist on HTTPS and named hosts; the demo is a local trial over plain

@@ -1,0 +1,109 @@
+"""The scheduled checks of `parkos notify_due`: deadlines, expiries and due dates that need a person today.
+
+Each check reuses its app's own rule (the overdue and expiry selectors the lists and home pages use)
+and reads every row, whatever its park: the recipients of each event are then checked against the
+object's scope (``services.recipients``), so nobody hears of anything outside theirs.
+
+Idempotent: each event carries a key, and the same kind, object and key is made once. A request's
+deadline is keyed by the day (a reminder a day while it is late); an expiry by its alert horizon
+(once when the lease enters 6, 3 and 1 month); a due date by the date itself (once per date).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from parkos.notifications import services
+from parkos.notifications.models import EventKind
+from parkos.users.models import User
+
+#: a request whose deadline falls within this many hours is "about to breach"
+BREACH_WARNING = datetime.timedelta(hours=24)
+#: commitments and milestones are announced this many days before their due date
+DUE_SOON_DAYS = 30
+MILESTONE_SOON_DAYS = 7
+
+#: reads every park: the selectors that take a user see all rows through this one (never saved)
+_EVERY_ROW = User(username="parkos-scheduled-checks", is_superuser=True, is_active=True)
+
+
+def _emit(counts: Counter[str], kind: str, obj: models.Model, key: str, detail: str = "") -> None:
+    event = services.event_emit(
+        kind=kind,
+        content_type_id=ContentType.objects.get_for_model(obj).pk,
+        object_id=obj.pk,
+        key=key,
+        detail=detail,
+    )
+    if event is not None:
+        counts[kind] += 1
+
+
+def service_request_checks(counts: Counter[str], now: datetime.datetime) -> None:
+    from parkos.services.models import OPEN_STATUSES, ServiceRequest, overdue_q
+
+    day = timezone.localdate(now).isoformat()
+    open_requests = ServiceRequest.objects.filter(status__in=OPEN_STATUSES)
+    for request in open_requests.overdue(now).order_by("pk"):
+        _emit(counts, EventKind.REQUEST_OVERDUE, request, day)
+    soon = now + BREACH_WARNING
+    near = open_requests.exclude(overdue_q("response", now) | overdue_q("resolution", now)).filter(
+        models.Q(responded_at__isnull=True, response_due__lte=soon)
+        | models.Q(resolved_at__isnull=True, resolution_due__lte=soon)
+    )
+    for request in near.order_by("pk"):
+        _emit(counts, EventKind.REQUEST_BREACH_SOON, request, day)
+
+
+def lease_checks(counts: Counter[str], today: datetime.date) -> None:
+    from parkos.leasing.selectors import expiring_leases
+
+    for months, leases in expiring_leases(_EVERY_ROW, today).items():
+        for lease in leases:  # the detail is the end date: the same in every language
+            _emit(counts, EventKind.LEASE_EXPIRING, lease, f"{months}m", detail=str(lease.effective_end))
+
+
+def investment_checks(counts: Counter[str], today: datetime.date) -> None:
+    from parkos.investment.models import Agreement, Commitment, CommitmentStatus
+    from parkos.investment.services import agreements_due_for_contact
+
+    for agreement in agreements_due_for_contact(Agreement.objects.all(), today).order_by("pk"):
+        _emit(counts, EventKind.CONTACT_DUE, agreement, f"since:{agreement.contact_since}")
+    commitments = Commitment.objects.all()
+    for commitment in commitments.in_status(CommitmentStatus.OVERDUE, today).order_by("pk"):
+        _emit(
+            counts, EventKind.COMMITMENT_OVERDUE, commitment, f"overdue:{commitment.due_date}", str(commitment.due_date)
+        )
+    due = commitments.in_status(CommitmentStatus.AT_RISK, today).filter(
+        due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
+    )
+    for commitment in due.order_by("pk"):
+        _emit(counts, EventKind.COMMITMENT_DUE, commitment, f"due:{commitment.due_date}", str(commitment.due_date))
+
+
+def disposal_checks(counts: Counter[str], today: datetime.date) -> None:
+    from parkos.land.models import DisposalMilestone
+
+    due = DisposalMilestone.objects.filter(
+        done_on__isnull=True, due_date__isnull=False, due_date__lte=today + datetime.timedelta(days=MILESTONE_SOON_DAYS)
+    )
+    for milestone in due.order_by("pk"):
+        _emit(counts, EventKind.MILESTONE_DUE, milestone, f"due:{milestone.due_date}", str(milestone.due_date))
+
+
+def run_checks(*, now: datetime.datetime | None = None) -> Counter[str]:
+    """Every check once, and the deliveries whose retry is due; the events made, by kind."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    counts: Counter[str] = Counter()
+    service_request_checks(counts, now)
+    lease_checks(counts, today)
+    investment_checks(counts, today)
+    disposal_checks(counts, today)
+    counts["retried deliveries"] = services.deliveries_retry_due(now=now)
+    return counts
