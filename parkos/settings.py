@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "parkos.evaluation",
     "parkos.land",
     "parkos.intake",
+    "parkos.cockpit",
     "parkos.demo",
     "rest_framework",
     "rest_framework.authtoken",

@@ -21,6 +21,8 @@ from parkos.investment.models import (
     Progress,
     Project,
     Signatory,
+    Stage,
+    StageChange,
     commitment_status_q,
     investor_visible_q,
 )
@@ -33,10 +35,38 @@ class ProjectFilterSet(PrimaryFilterSet):
     industry = RelatedFilter(Industry, method="filter_industry", label=_("Industry (with sub-industries)"))
     investor = RelatedFilter(Organization, method="filter_investor", label=_("Investor"))
     is_confidential = django_filters.BooleanFilter(widget=AnyYesNoWidget, label=_("Confidential"))
+    # Signed in a period: a move into the signed stage dated in it (what the pipeline figures and the cockpit
+    # count), whatever stage the project has reached since.
+    signed_from = django_filters.DateFilter(method="filter_signed", label=_("Signed from"))
+    signed_to = django_filters.DateFilter(method="filter_signed", label=_("Signed until"))
 
     class Meta:
         model = Project
-        fields = ("q", "stage", "park", "brand", "industry", "investor", "source", "is_confidential", "owner")
+        fields = (
+            "q",
+            "stage",
+            "park",
+            "brand",
+            "industry",
+            "investor",
+            "source",
+            "is_confidential",
+            "owner",
+            "signed_from",
+            "signed_to",
+        )
+
+    def filter_signed(self, queryset, name, value):
+        """Both ends in one subquery, so a project signed twice is counted when one signing is in the period."""
+        start, end = self.form.cleaned_data.get("signed_from"), self.form.cleaned_data.get("signed_to")
+        if not start and not end:
+            return queryset
+        changes = StageChange.objects.filter(stage=Stage.SIGNED)
+        if start:
+            changes = changes.filter(date__gte=start)
+        if end:
+            changes = changes.filter(date__lte=end)
+        return queryset.filter(pk__in=changes.values("project"))
 
     def filter_industry(self, queryset, name, value):
         if not value:

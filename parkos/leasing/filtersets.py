@@ -1,7 +1,7 @@
 """Leasing filter sets (list pages and API)."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.filtersets import PrimaryFilterSet, RelatedFilter
@@ -20,6 +20,8 @@ class LeaseFilterSet(PrimaryFilterSet):
     held_on = django_filters.DateFilter(method="filter_held_on", label=_("Holds its units on"))
     start_from = django_filters.DateFilter(field_name="start_date", lookup_expr="gte", label=_("Starts from"))
     start_to = django_filters.DateFilter(field_name="start_date", lookup_expr="lte", label=_("Starts until"))
+    holding = django_filters.BooleanFilter(method="filter_holding", label=_("Holds space (not an intent)"))
+    first_lease = django_filters.BooleanFilter(method="filter_first_lease", label=_("The tenant's first lease"))
 
     class Meta:
         model = Lease
@@ -37,7 +39,24 @@ class LeaseFilterSet(PrimaryFilterSet):
             "start_from",
             "start_to",
             "renewal_of",
+            "holding",
+            "first_lease",
         )
+
+    def filter_holding(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(status__in=Lease.HOLDING) if value else queryset.exclude(status__in=Lease.HOLDING)
+
+    def filter_first_lease(self, queryset, name, value):
+        """Leases holding space that start no later than any other holding lease of their tenant (new tenants)."""
+        if value is None:
+            return queryset
+        earlier = Lease.objects.filter(
+            tenant=OuterRef("tenant"), status__in=Lease.HOLDING, start_date__lt=OuterRef("start_date")
+        )
+        first = Q(status__in=Lease.HOLDING) & ~Q(Exists(earlier))
+        return queryset.filter(first) if value else queryset.exclude(first)
 
     def filter_held_on(self, queryset, name, value):
         if not value:
@@ -64,7 +83,24 @@ class SaleFilterSet(PrimaryFilterSet):
     building = RelatedFilter(Building, label=_("Building sold"))
     contract_from = django_filters.DateFilter(field_name="contract_date", lookup_expr="gte", label=_("Contract from"))
     contract_to = django_filters.DateFilter(field_name="contract_date", lookup_expr="lte", label=_("Contract until"))
+    holding = django_filters.BooleanFilter(method="filter_holding", label=_("Holds space (signed or completed)"))
 
     class Meta:
         model = Sale
-        fields = ("q", "status", "park", "brand", "buyer", "unit", "building", "contract_from", "contract_to")
+        fields = (
+            "q",
+            "status",
+            "park",
+            "brand",
+            "buyer",
+            "unit",
+            "building",
+            "contract_from",
+            "contract_to",
+            "holding",
+        )
+
+    def filter_holding(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(status__in=Sale.HOLDING) if value else queryset.exclude(status__in=Sale.HOLDING)
