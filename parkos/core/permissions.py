@@ -12,6 +12,13 @@ this file after every migrate). The role's scope then narrows the rows:
   ``shared_with_staff`` (the directory) are one shared registry that every staff role sees;
 - organization: government partners and enterprise users see rows of their own organization.
 
+Routing never drops work. A park-scoped role has a *fallback group* (the Django group
+``fallback_group_name(role)``, e.g. ``evaluation_officer:fallback``, created by ``sync_roles`` and filled by
+the operator admin in the user admin). Its members also cover every park that no active holder of the role
+is assigned to, and the rows that reach no park at all: an appeal, service request or profile-change
+proposal there would otherwise be read by the operator admin alone. The group only widens the park scope
+of a role the user already holds; it grants no permission of its own.
+
 Each model says how its rows reach a park and an organization through ``park_path`` and
 ``organization_path`` (see ``PrimaryModel``).
 """
@@ -180,16 +187,35 @@ def permission_name(model: type[Model], action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
+FALLBACK_SUFFIX = ":fallback"
+
+
+def fallback_group_name(role: Role | str) -> str:
+    """The group whose members take the work of the parks no holder of ``role`` covers (see the module doc)."""
+    return f"{role.name if isinstance(role, Role) else role}{FALLBACK_SUFFIX}"
+
+
+def _group_names(user: Actor) -> set[str]:
+    """The names of the user's groups, read once per user object."""
+    cached: set[str] | None = getattr(user, "_parkos_groups", None)
+    if cached is None:
+        cached = {g.name for g in user.groups.all()} if user.pk else set()
+        user._parkos_groups = cached  # type: ignore[union-attr]  # a per-object cache, not a field
+    return cached
+
+
 def roles_of(user: Actor | None) -> list[Role]:
     """The user's roles, read once per user object."""
     if user is None or not user.is_authenticated:
         return []
-    cached: list[Role] | None = getattr(user, "_parkos_roles", None)
-    if cached is None:
-        names = {g.name for g in user.groups.all()} if user.pk else set()
-        cached = [ROLES_BY_NAME[n] for n in names if n in ROLES_BY_NAME]
-        user._parkos_roles = cached  # type: ignore[attr-defined]  # a per-object cache, not a field
-    return cached
+    names = _group_names(user)
+    return [ROLES_BY_NAME[n] for n in sorted(names) if n in ROLES_BY_NAME]
+
+
+def fallback_roles_of(user: Actor | None) -> list[Role]:
+    """The park-scoped roles the user holds and is in the fallback group of (read with the roles, no query)."""
+    names = _group_names(user) if user is not None and user.is_authenticated else set()
+    return [role for role in roles_of(user) if role.scope == Scope.PARKS and fallback_group_name(role) in names]
 
 
 def scope_of(user: Actor | None) -> Scope:
@@ -242,7 +268,10 @@ def restrict(queryset: _QS, user: Actor | None, action: str = Action.VIEW) -> _Q
             return queryset
         if model.park_path is None:
             return queryset.none()
-        return queryset.filter(_through(model, model.park_path, user.scope_park_ids()))
+        reach = _through(model, model.park_path, user.scope_park_ids())
+        if model.park_path and fallback_roles_of(user):
+            reach |= ~Q(pk__in=model._base_manager.filter(**{f"{model.park_path}__isnull": False}).values("pk"))
+        return queryset.filter(reach)
     if scope == Scope.ORGANIZATION:
         if model.organization_path is None:
             return queryset.none()
@@ -261,6 +290,8 @@ def sync_roles(**kwargs: Any) -> None:
     models = [m for m in apps.get_models() if m.__module__.startswith("parkos.")]
     perms = {(p.content_type.app_label, p.codename): p for p in Permission.objects.select_related("content_type")}
     for role in ROLES:
+        if role.scope == Scope.PARKS:
+            Group.objects.get_or_create(name=fallback_group_name(role))  # membership only: no permission
         group, _created = Group.objects.get_or_create(name=role.name)
         wanted = []
         for model in models:

@@ -38,7 +38,7 @@ from parkos.core import changelog
 from parkos.core.changelog import change_context, log_bulk_create
 from parkos.core.geometry import EARTH_RADIUS_M, polygon_area_m2
 from parkos.core.models import ChangeLoggedModel
-from parkos.core.permissions import ROLES_BY_NAME, sync_roles
+from parkos.core.permissions import ROLES_BY_NAME, fallback_group_name, sync_roles
 from parkos.demo import names
 from parkos.demo.disposal import load_disposal
 from parkos.demo.evaluation import load_evaluation
@@ -73,6 +73,8 @@ Use = Building.Use
 class DemoAccount:
     username: str
     role: str
+    #: in the role's fallback group: takes the work of the parks no other holder of the role covers
+    fallback: bool = False
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -83,6 +85,13 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("evaluation", "evaluation_officer"),
     DemoAccount("government", "government_partner"),
     DemoAccount("enterprise", "enterprise_user"),
+)
+#: one fallback account per role that work is routed to, assigned no park: the work of every park the accounts
+#: above leave uncovered (requests, appeals, proposals of enterprises anywhere) reaches them and their home
+FALLBACK_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("parks-office", "park_manager", fallback=True),
+    DemoAccount("service-desk", "service_staff", fallback=True),
+    DemoAccount("evaluation-office", "evaluation_officer", fallback=True),
 )
 
 
@@ -1057,7 +1066,8 @@ class _DemoBuilder:
 
     def build_accounts(self) -> None:
         """One account per role, all with DEMO_PASSWORD, each seeing a different slice."""
-        if not all(Group.objects.filter(name=a.role).exists() for a in DEMO_ACCOUNTS):
+        wanted = {a.role for a in DEMO_ACCOUNTS} | {fallback_group_name(a.role) for a in FALLBACK_ACCOUNTS}
+        if Group.objects.filter(name__in=wanted).count() < len(wanted):
             sync_roles()
         # one hash for all: PBKDF2 takes about a second per call here, and the password is public anyway
         password = make_password(DEMO_PASSWORD)
@@ -1083,17 +1093,21 @@ class _DemoBuilder:
         ) or next(
             p for p in self.parcels if p.holder.kind == Kind.ENTERPRISE and any(b.parcel is p for b in self.buildings)
         )
+        # the roles the demo enterprise's work goes to also cover its park: its request, appeal or proposal, tried
+        # on the demo, reaches the named accounts (the fallback accounts take every other uncovered park)
+        home = [holder_parcel.park]
         scope = {
             "admin": ([], []),
             "investment": (investment_parks, []),
-            "manager": ([p for p in parks if p.brand is brand], []),
-            "service": (parks_in("闵行区", n=2), []),
-            "evaluation": (parks_in("临港新片区", "奉贤区", "金山区", n=5), []),
+            "manager": (_with([p for p in parks if p.brand is brand], home), []),
+            "service": (_with(parks_in("闵行区", n=2), home), []),
+            "evaluation": (_with(parks_in("临港新片区", "奉贤区", "金山区", n=5), home), []),
             "government": ([], [self.governments["浦东新区"]]),
             "enterprise": ([], [holder_parcel.holder]),
+            **{account.username: ([], []) for account in FALLBACK_ACCOUNTS},
         }
         User = get_user_model()
-        for account in DEMO_ACCOUNTS:
+        for account in DEMO_ACCOUNTS + FALLBACK_ACCOUNTS:
             user = User.objects.filter(username=account.username).first() or User(username=account.username)
             user.password = password
             user.email = f"{account.username}@parkos.example"
@@ -1102,18 +1116,23 @@ class _DemoBuilder:
             user.is_staff = account.username == "admin"
             user.is_superuser = False
             user.save()
-            user.groups.set([Group.objects.get(name=account.role)])
+            groups = [account.role, fallback_group_name(account.role)] if account.fallback else [account.role]
+            user.groups.set(Group.objects.filter(name__in=groups))
             user_parks, organizations = scope[account.username]
             user.parks.set(user_parks)
             user.organizations.set(organizations)
             self.counts["accounts"] += 1
 
 
+def _with(parks: list[Park], more: list[Park]) -> list[Park]:
+    return parks + [p for p in more if p not in parks]
+
+
 def account_rows() -> list[dict[str, str]]:
     """The demo accounts as they are in the database: username, password, role and what they see."""
     User = get_user_model()
     rows = []
-    for account in DEMO_ACCOUNTS:
+    for account in DEMO_ACCOUNTS + FALLBACK_ACCOUNTS:
         user = User.objects.filter(username=account.username).prefetch_related("parks__brand", "organizations").first()
         role = ROLES_BY_NAME[account.role]
         if user is None:
@@ -1130,6 +1149,8 @@ def account_rows() -> list[dict[str, str]]:
         organizations = list(user.organizations.all())
         if account.role == "operator_admin":
             sees = "everything, and the admin site at /admin/"
+        elif account.fallback:
+            sees = "the work of every park no other account of its role covers (the role's fallback group)"
         elif parks:
             brands = {p.brand_id for p in parks}
             whole_brand = len(brands) == 1 and account.role == "park_manager"

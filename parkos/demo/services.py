@@ -132,8 +132,8 @@ def load_services(
 ) -> None:
     """Create the services demo rows; add what was created to ``counts``.
 
-    The demo accounts must exist: "service" staffs every desk, and the organization of "enterprise"
-    gets a dozen requests in the park where it holds land.
+    The demo accounts must exist: "service" and the fallback "service-desk" staff every desk, and the
+    organization of "enterprise" gets a dozen requests in the park where it holds land.
     """
     _Loader(random.Random(rng.getrandbits(64)), scale, parks, enterprises, bodies, today, counts, progress).run()
 
@@ -166,6 +166,8 @@ class _Loader:
         User = get_user_model()
         self.staff = User.objects.get(username="service")
         self.staff_park_ids = set(self.staff.parks.values_list("pk", flat=True))
+        #: the service staff's fallback account: the requests of the parks "service" does not cover are its own
+        self.desk = User.objects.filter(username="service-desk").first() or self.staff
         self.enterprise_org = User.objects.get(username="enterprise").organizations.first()
 
     def save(self, label: str, model: type[PrimaryModel], objects: Sequence[PrimaryModel], count_key: str) -> None:
@@ -237,7 +239,9 @@ class _Loader:
         desks = [ServiceDesk(aspect=aspect) for aspect in Aspect.values]
         self.save("Service desks", ServiceDesk, desks, "service_desks")
         through = ServiceDesk.members.through
-        through.objects.bulk_create([through(servicedesk_id=d.pk, user_id=self.staff.pk) for d in desks])
+        through.objects.bulk_create(
+            [through(servicedesk_id=d.pk, user_id=u.pk) for d in desks for u in dict.fromkeys([self.staff, self.desk])]
+        )
 
     # -- requests ----------------------------------------------------------------------------------
 
@@ -308,7 +312,7 @@ class _Loader:
             status = rng.choices((Status.ACCEPTED, Status.IN_PROGRESS, Status.WAITING), weights=(2, 5, 2))[0]
         if status == Status.DECLINED:
             resolved = responded
-        staff_owner = self.staff if park_id in self.staff_park_ids else None
+        staff_owner = self.staff if park_id in self.staff_park_ids else self.desk
         request = ServiceRequest(
             enterprise_id=enterprise_id,
             park_id=park_id,

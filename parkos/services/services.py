@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from parkos.core import writes
 from parkos.core.actors import Actor
 from parkos.core.errors import NotFound
-from parkos.core.permissions import Action, Scope, can, scope_of
+from parkos.core.permissions import Action, Scope, can, fallback_group_name, scope_of
 from parkos.directory.models import Organization
 from parkos.notifications.models import EventKind
 from parkos.notifications.services import notify
@@ -109,23 +109,26 @@ def _locked(request: ServiceRequest, user: Actor) -> ServiceRequest:
 
 
 def route_request(*, request: ServiceRequest) -> User | None:
-    """The desk member for the request's aspect who is assigned to its park and has the fewest open requests.
+    """Who a new request goes to: among those who may work on it, the one with the fewest open requests.
 
-    Ties go to the member with the lowest ID. None when the aspect has no desk or no member in the park.
+    First the members of the aspect's desk assigned to its park; when none covers the park, the desk's members
+    in the service staff's fallback group, then any active member of that group (routing never drops work:
+    see ``parkos.core.permissions``). Ties go to the lowest ID. None when nobody covers the park and the
+    fallback group is empty.
     """
+    open_requests = Count("service_requests_assigned", filter=Q(service_requests_assigned__status__in=OPEN_STATUSES))
     desk = ServiceDesk.objects.filter(aspect=request.aspect).first()
-    if desk is None:
-        return None
-    members = (
-        desk.members.filter(is_active=True, parks=request.park_id)
-        .annotate(
-            open_requests=Count(
-                "service_requests_assigned", filter=Q(service_requests_assigned__status__in=OPEN_STATUSES)
-            )
-        )
-        .order_by("open_requests", "pk")
-    )
-    return members.first()
+    members = desk.members.filter(is_active=True) if desk is not None else User.objects.none()
+    candidates = [members.filter(parks=request.park_id)]
+    staff = User.objects.filter(is_active=True, groups__name="service_staff")
+    if not staff.filter(parks=request.park_id).exists():  # the park is the fallback group's
+        fallback = staff.filter(groups__name=fallback_group_name("service_staff"))
+        candidates += [members.filter(pk__in=fallback.values("pk")), fallback]
+    for users in candidates:
+        chosen = users.annotate(open_requests=open_requests).order_by("open_requests", "pk").first()
+        if chosen is not None:
+            return chosen
+    return None
 
 
 def request_assign_if_unrouted(*, request: ServiceRequest) -> ServiceRequest:

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.models import ChangeLoggedModel
-from parkos.core.permissions import roles_of
+from parkos.core.permissions import fallback_roles_of, roles_of
 from parkos.core.units import AreaUnit, MoneyUnit
 
 
@@ -46,7 +46,17 @@ class User(ChangeLoggedModel, AbstractUser):
         verbose_name_plural = _("users")
 
     def scope_park_ids(self):
-        return self.parks.values("pk")
+        """The parks the user is assigned to and, for a fallback of a role, the parks no holder of it covers."""
+        fallbacks = fallback_roles_of(self)
+        if not fallbacks:
+            return self.parks.values("pk")
+        from parkos.parks.models import Park
+
+        reach = models.Q(pk__in=self.parks.values("pk"))
+        for role in fallbacks:
+            covered = User.parks.through.objects.filter(user__is_active=True, user__groups__name=role.name)
+            reach |= ~models.Q(pk__in=covered.values("park_id"))
+        return Park.objects.filter(reach).values("pk")
 
     def scope_organization_ids(self):
         return self.organizations.values("pk")

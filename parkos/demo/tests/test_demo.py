@@ -10,10 +10,11 @@ from django.db.models import Sum
 
 from parkos.core.geometry import polygon_area_m2, validate_polygon
 from parkos.core.models import ChangeLoggedModel, ObjectChange
-from parkos.core.permissions import ROLES
+from parkos.core.permissions import ROLES, fallback_group_name
 from parkos.demo.generator import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
+    FALLBACK_ACCOUNTS,
     account_rows,
     delete_domain_data,
     domain_models,
@@ -196,18 +197,26 @@ def test_every_role_has_a_demo_account(demo):
         assert user.check_password(DEMO_PASSWORD)
         assert not user.is_superuser
         assert user.is_staff == (account.username == "admin")
-    assert users["investment"].parks.count() == 3
-    assert users["service"].parks.count() == 2
-    assert users["evaluation"].parks.count() == 5
-    manager_parks = list(users["manager"].parks.all())
-    brand = manager_parks[0].brand
-    assert set(manager_parks) == set(brand.parks.all())
-    government = users["government"].organizations.get()
-    assert government.kind == Organization.Kind.GOVERNMENT and government.name.endswith("人民政府")
     enterprise = users["enterprise"].organizations.get()
     assert enterprise.kind == Organization.Kind.ENTERPRISE
     assert Building.objects.filter(parcel__holder=enterprise).exists()
-    assert [row["username"] for row in account_rows()] == [a.username for a in DEMO_ACCOUNTS]
+    # the roles its work goes to cover the enterprise's park besides their own slice
+    home = {p.park_id for p in LandParcel.objects.filter(holder=enterprise)}
+    assert users["investment"].parks.count() == 3
+    assert 2 <= users["service"].parks.count() <= 3
+    assert 5 <= users["evaluation"].parks.count() <= 6
+    for name in ("service", "evaluation", "manager"):
+        assert home & {p.pk for p in users[name].parks.all()}, name
+    manager_parks = list(users["manager"].parks.all())
+    brand = manager_parks[0].brand
+    assert set(brand.parks.all()) <= set(manager_parks)
+    government = users["government"].organizations.get()
+    assert government.kind == Organization.Kind.GOVERNMENT and government.name.endswith("人民政府")
+    for account in FALLBACK_ACCOUNTS:  # no park of their own: the parks no one else of their role covers
+        user = users[account.username]
+        assert sorted(g.name for g in user.groups.all()) == [account.role, fallback_group_name(account.role)]
+        assert not user.parks.exists()
+    assert [row["username"] for row in account_rows()] == [a.username for a in DEMO_ACCOUNTS + FALLBACK_ACCOUNTS]
 
 
 @pytest.mark.django_db
