@@ -101,9 +101,10 @@ def run_checks(*, now: datetime.datetime | None = None) -> Counter[str]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     counts: Counter[str] = Counter()
-    service_request_checks(counts, now)
-    lease_checks(counts, today)
-    investment_checks(counts, today)
-    disposal_checks(counts, today)
+    with services.users_remembered():
+        service_request_checks(counts, now)
+        lease_checks(counts, today)
+        investment_checks(counts, today)
+        disposal_checks(counts, today)
     counts["retried deliveries"] = services.deliveries_retry_due(now=now)
     return counts

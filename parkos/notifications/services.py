@@ -14,11 +14,13 @@ an evaluation run or an import). The actor is never told of its own act.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import enum
 import functools
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,8 +157,26 @@ def _is_staff(user: User) -> bool:
     return scope_of(user) > Scope.ORGANIZATION
 
 
+#: within a batch (``users_remembered``), each candidate once: its roles and permissions are read once
+_REMEMBERED: ContextVar[dict[int, User] | None] = ContextVar("notification_users", default=None)
+
+
+@contextlib.contextmanager
+def users_remembered() -> Iterator[None]:
+    """Keep each candidate user (with its roles and permissions read) for the events of a batch, such as the
+    scheduled checks; outside a batch every event reads them afresh."""
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
 def _checked(candidates: models.QuerySet[User], obj: models.Model, action: Action, actor_id: Any) -> list[User]:
-    users = candidates.exclude(pk=actor_id).distinct().order_by("pk").prefetch_related("groups")
+    users = list(candidates.exclude(pk=actor_id).distinct().order_by("pk").prefetch_related("groups"))
+    remembered = _REMEMBERED.get()
+    if remembered is not None:
+        users = [remembered.setdefault(u.pk, u) for u in users]
     return [u for u in users if _may(u, obj, action)]
 
 
