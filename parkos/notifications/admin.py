@@ -1,12 +1,31 @@
 """Notifications in the Django admin: operator admins set up webhooks and read the delivery log."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from parkos.notifications.models import Delivery, Event, WebhookEndpoint
+from parkos.notifications.models import Delivery, Event, EventKind, WebhookEndpoint
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    """The event kinds as boxes to tick (none ticked: every kind), not JSON to type."""
+
+    event_kinds = forms.MultipleChoiceField(
+        label=_("events"),
+        choices=EventKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Event kinds it receives; empty: every kind."),
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ("name", "kind", "url", "secret", "event_kinds", "all_parks", "parks", "owner", "is_active")
 
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = WebhookEndpointForm
     list_display = ("name", "kind", "url", "all_parks", "owner", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "url")

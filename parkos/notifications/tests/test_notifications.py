@@ -452,3 +452,29 @@ class InboxTests(NotificationWorld):
         self.assertEqual(api.post("/api/notifications/notifications/read-all/").json(), {"marked": 4})
         self.assertIsNone(Notification.objects.get(pk=self.others.pk).read_at)
         self.assertIn(APIClient().get("/api/notifications/notifications/").status_code, (401, 403))
+
+
+class WebhookAdminTests(NotificationWorld):
+    def test_an_admin_sets_up_a_robot_with_its_kinds_and_parks(self):
+        client = Client()
+        self.admin.is_staff = True
+        self.admin.save(update_fields=["is_staff"])
+        client.force_login(self.admin)
+        response = client.post(
+            reverse("admin:notifications_webhookendpoint_add"),
+            {
+                "name": "园区A钉钉群",
+                "kind": WebhookKind.DINGTALK,
+                "url": "https://oapi.dingtalk.com/robot/send?access_token=abc",
+                "secret": SECRET,
+                "event_kinds": [EventKind.REQUEST_FILED, EventKind.REQUEST_OVERDUE],
+                "parks": [self.world.park["in"].pk],
+                "is_active": "on",
+            },
+        )
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        endpoint = WebhookEndpoint.objects.get()
+        self.assertEqual(endpoint.event_kinds, [EventKind.REQUEST_FILED, EventKind.REQUEST_OVERDUE])
+        self.assertTrue(endpoint.hears(EventKind.REQUEST_FILED))
+        self.assertFalse(endpoint.hears(EventKind.LEASE_EXPIRING))
+        self.assertEqual(list(endpoint.parks.all()), [self.world.park["in"]])
