@@ -39,7 +39,7 @@ from parkos.core.models import ImportJob
 from parkos.core.resources import ImportReport, PrimaryResource, load_dataset, resource_for
 
 #: sent when a job's import is done or has failed (``job``, ``status``): the notifications app listens, so
-#: core knows nothing of who is told
+#: core knows nothing of who is told; sent robustly, so a listener's failure never fails the import
 import_job_finished = Signal()
 
 #: files with at most this many rows are checked and imported in the request
@@ -143,7 +143,7 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
     except Exception as exc:
         running.update(status=ImportJob.Status.FAILED, finished=timezone.now(), error=str(exc) or repr(exc))
         job.refresh_from_db()
-        import_job_finished.send(sender=ImportJob, job=job, status=ImportJob.Status.FAILED)
+        import_job_finished.send_robust(sender=ImportJob, job=job, status=ImportJob.Status.FAILED)
         raise
     job.refresh_from_db()
     if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED) or job.report.get("errors"):
@@ -202,7 +202,7 @@ def _finish(job: ImportJob, report: ImportReport, status: str) -> None:
         error=error if status == ImportJob.Status.FAILED else "",
     )
     if status in (ImportJob.Status.DONE, ImportJob.Status.FAILED):
-        import_job_finished.send(sender=ImportJob, job=job, status=status)
+        import_job_finished.send_robust(sender=ImportJob, job=job, status=status)
 
 
 def fail_dead_import_jobs() -> int:

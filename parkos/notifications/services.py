@@ -200,6 +200,7 @@ def notify(
     key: str = "",
     detail: str = "",
     title: str = "",
+    url: str = "",
 ) -> None:
     """Tell the people ``obj`` concerns that ``kind`` happened, once the current transaction commits."""
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
@@ -214,6 +215,7 @@ def notify(
             key=key,
             detail=detail,
             title=title,
+            url=url,
         )
     )
 
@@ -236,6 +238,7 @@ def event_emit(
     key: str = "",
     detail: str = "",
     title: str = "",
+    url: str = "",
     now: datetime.datetime | None = None,
 ) -> Event | None:
     """Make the event, its inbox rows and its deliveries now; None if the object is gone or ``key`` was used."""
@@ -257,7 +260,7 @@ def event_emit(
                 content_type=content_type,
                 object_id=object_id,
                 title=(title or str(obj))[:300],
-                url=_url_of(obj)[:500],
+                url=(url or _url_of(obj))[:500],
                 detail=detail[:300],
                 actor=actor,
                 key=key,
@@ -372,8 +375,18 @@ def deliveries_retry_due(*, now: datetime.datetime | None = None) -> int:
 
 def import_job_notify(sender: Any, *, job: Any, status: str, **kwargs: Any) -> None:
     """An import done or failed: the user who started it hears of it (core sends, so it needs no import of us)."""
+    from django.urls import NoReverseMatch, reverse
+
     kind = EventKind.IMPORT_FINISHED if status == "done" else EventKind.IMPORT_FAILED
-    notify(kind, job, to=[job.user], title=str(job.file_name), detail=str(job.model_label))
+    app_label, _dot, model_name = str(job.model_label).partition(".")
+    try:  # the job's page, under its model's import page
+        url = reverse(f"{app_label}:{model_name}_import_job", kwargs={"job": job.pk})
+    except NoReverseMatch:
+        url = ""
+    except Exception:  # a broken URL configuration must not keep the user from hearing of the import
+        logger.exception("no page for import job %s", job.pk)
+        url = ""
+    notify(kind, job, to=[job.user], title=str(job.file_name), detail=str(job.model_label), url=url)
 
 
 # -- the inbox ---------------------------------------------------------------------------------------------

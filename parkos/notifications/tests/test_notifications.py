@@ -147,16 +147,23 @@ class RecipientTests(NotificationWorld):
         self.assertEqual(self.inbox(self.enterprise), [EventKind.PROPOSAL_DECIDED])
         self.assertEqual(self.inbox(self.enterprise_out), [])
 
-    def test_an_import_finished_reaches_whoever_started_it(self):
-        from parkos.core.imports import import_job_finished
-        from parkos.core.models import ImportJob
+    def test_an_import_finished_reaches_whoever_started_it_with_a_link_to_the_job(self):
+        from parkos.core.imports import import_job_confirm, import_job_create, import_job_start
 
-        job = ImportJob.objects.create(user=self.staff, model_label="services.service", file_name="服务.xlsx")
+        job = import_job_create(
+            user=self.admin, model_label="directory.organization", file_name="机构.csv", content=b"id,name\n,A Ltd\n"
+        )
         with self.captureOnCommitCallbacks(execute=True):
-            import_job_finished.send(sender=ImportJob, job=job, status="done")
-        self.assertEqual(self.inbox(self.staff), [EventKind.IMPORT_FINISHED])
-        self.assertEqual(Notification.objects.exclude(recipient=self.staff).count(), 0)
-        self.assertEqual(Event.objects.get().title, "服务.xlsx")
+            job = import_job_start(job=job)  # the preview tells nobody
+        self.assertEqual(Event.objects.count(), 0)
+        with self.captureOnCommitCallbacks(execute=True):
+            job = import_job_confirm(job=job)
+        self.assertEqual(job.status, "done", job.error)
+        self.assertEqual(self.inbox(self.admin), [EventKind.IMPORT_FINISHED])
+        self.assertEqual(Notification.objects.exclude(recipient=self.admin).count(), 0)
+        event = Event.objects.get()
+        self.assertEqual(event.title, "机构.csv")
+        self.assertEqual(event.url, reverse("directory:organization_import_job", kwargs={"job": job.pk}))
 
 
 def _emit(kind, obj, **kwargs):
