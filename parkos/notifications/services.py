@@ -202,13 +202,15 @@ def notify(
     title: str = "",
     url: str = "",
 ) -> None:
-    """Tell the people ``obj`` concerns that ``kind`` happened, once the current transaction commits."""
-    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    """Tell the people ``obj`` concerns that ``kind`` happened, once the current transaction commits.
+
+    Costs the write no query: everything is looked up after the commit.
+    """
     transaction.on_commit(
         functools.partial(
             _emit_logged,
             kind=kind,
-            content_type_id=content_type.pk,
+            model=type(obj),
             object_id=obj.pk,
             actor_id=getattr(actor, "pk", None),
             to_ids=[u.pk for u in to],
@@ -220,10 +222,11 @@ def notify(
     )
 
 
-def _emit_logged(**kwargs: Any) -> None:
+def _emit_logged(*, model: type[models.Model], **kwargs: Any) -> None:
     """A notification that cannot be made must not break the write that has committed already."""
     try:
-        event_emit(**kwargs)
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        event_emit(content_type_id=content_type.pk, **kwargs)
     except Exception:
         logger.exception("notification %s not made", kwargs.get("kind"))
 
