@@ -37,5 +37,11 @@ class EvaluationConfig(AppConfig):
             links.append((_("Evaluation results"), reverse("evaluation:evaluationresult_list")))
         return links
 
+    def home_panels(self, user) -> list:
+        """The queues of this app's work on the user's home page (parkos.core.home)."""
+        from parkos.evaluation.home import home_panels
+
+        return home_panels(user)
+
     def ready(self) -> None:
         from parkos.evaluation import resources  # noqa: F401  (registers the import/export resources)

@@ -12,10 +12,27 @@ from parkos.parks.models import Park
 class IndicatorFilingFilterSet(PrimaryFilterSet):
     organization = RelatedFilter(Organization, label=_("Enterprise"))
     park = RelatedFilter(Park, label=_("Park"))
+    not_filed_in = django_filters.NumberFilter(method="filter_not_filed_in", label=_("Enterprise has not filed for"))
 
     class Meta:
         model = IndicatorFiling
-        fields = ("q", "year", "park", "organization", "above_size_threshold", "is_tenant", "land_rule")
+        fields = (
+            "q",
+            "year",
+            "park",
+            "organization",
+            "above_size_threshold",
+            "is_tenant",
+            "land_rule",
+            "not_filed_in",
+        )
+
+    def filter_not_filed_in(self, queryset, name, value):
+        """Filings of enterprises with no filing for the year ``value`` (with ``year``: the filings missing)."""
+        if value is None:
+            return queryset
+        filed = IndicatorFiling.objects.filter(year=int(value)).values("organization")
+        return queryset.exclude(organization__in=filed)
 
 
 class EvaluationSchemeFilterSet(PrimaryFilterSet):

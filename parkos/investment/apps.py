@@ -96,6 +96,12 @@ class InvestmentConfig(AppConfig):
             )
         return items
 
+    def home_panels(self, user) -> list:
+        """The queues of this app's work on the user's home page (parkos.core.home)."""
+        from parkos.investment.home import home_panels
+
+        return home_panels(user)
+
     def ready(self) -> None:
         from parkos.core.views.generic import Related, add_related
         from parkos.directory.models import Organization, Person

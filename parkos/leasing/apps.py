@@ -31,6 +31,12 @@ class LeasingConfig(AppConfig):
             (_("Leasing figures"), reverse("leasing:figures")),
         ]
 
+    def home_panels(self, user) -> list:
+        """The queues of this app's work on the user's home page (parkos.core.home)."""
+        from parkos.leasing.home import home_panels
+
+        return home_panels(user)
+
     def ready(self) -> None:
         from parkos.core.views.generic import Related, add_related
         from parkos.directory.models import Organization

@@ -11,6 +11,12 @@ class PortalConfig(AppConfig):
     menu_models = ("profilechangerequest",)
     verbose_name = _("Enterprise portal")
 
+    def home_panels(self, user) -> list:
+        """The queues of this app's work on the user's home page (parkos.core.home)."""
+        from parkos.portal.home import home_panels
+
+        return home_panels(user)
+
     def ready(self) -> None:
         from parkos.portal import resources  # noqa: F401  (registers the import/export resources)
 
@@ -29,21 +35,3 @@ class PortalConfig(AppConfig):
         from parkos.portal.selectors import is_enterprise_user
 
         return [(_("My enterprise"), reverse("portal:home"))] if is_enterprise_user(user) else []
-
-    def attention(self, user) -> list[dict]:
-        """Home-page item for reviewers: proposals waiting for a decision."""
-        from django.urls import reverse
-
-        from parkos.portal.selectors import pending_proposals
-        from parkos.portal.services import may_review
-
-        if not may_review(user=user):
-            return []
-        return [
-            {
-                "label": _("Profile change proposals waiting for review"),
-                "count": pending_proposals(user).count(),
-                "url": f"{reverse('portal:profilechangerequest_list')}?status=pending",
-                "tone": "orange",
-            }
-        ]

@@ -25,6 +25,12 @@ class ServicesConfig(AppConfig):
             links.append((_("Service figures"), reverse("services:figures")))
         return links
 
+    def home_panels(self, user) -> list:
+        """The queues of this app's work on the user's home page (parkos.core.home)."""
+        from parkos.services.home import home_panels
+
+        return home_panels(user)
+
     def ready(self) -> None:
         from parkos.core.views.generic import Related, add_related
         from parkos.directory.models import Organization

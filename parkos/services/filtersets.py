@@ -59,6 +59,9 @@ class ServiceRequestFilterSet(PrimaryFilterSet):
     mine = django_filters.BooleanFilter(method="filter_mine", widget=AnyYesNoWidget, label=_("My requests"))
     is_open = django_filters.BooleanFilter(method="filter_open", widget=AnyYesNoWidget, label=_("Open"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", widget=AnyYesNoWidget, label=_("Overdue"))
+    unassigned = django_filters.BooleanFilter(
+        field_name="assigned_to", lookup_expr="isnull", widget=AnyYesNoWidget, label=_("Unassigned")
+    )
     aspect = django_filters.MultipleChoiceFilter(choices=Aspect.choices, label=_("Aspect"))
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
     park = RelatedFilter(Park, label=_("Park"))
@@ -79,6 +82,7 @@ class ServiceRequestFilterSet(PrimaryFilterSet):
             "mine",
             "is_open",
             "overdue",
+            "unassigned",
             "status",
             "aspect",
             "park",

@@ -23,21 +23,24 @@ from rest_framework.authtoken.models import Token
 from parkos.core.actors import Actor
 from parkos.core.filtersets import ObjectChangeFilterSet
 from parkos.core.forms import style_widget
+from parkos.core.home import home_panels
 from parkos.core.models import ObjectChange
-from parkos.core.permissions import Action
-from parkos.core.search import global_search, searchable_models
+from parkos.core.permissions import Action, roles_of
+from parkos.core.search import global_search
 from parkos.core.tables import ObjectChangeTable
 from parkos.core.views.generic import readable_types
 from parkos.users.models import User
 
 
 class HomeView(View):
-    """What needs the user's attention, what the user can see, counted, and the latest changes they may read.
+    """Each role's own work first: the queues its apps hand it, what needs attention, and the latest changes.
 
-    An app offers "needs attention" items with an ``attention(user)`` method on its AppConfig, returning
-    dicts of ``label``, ``count``, ``url`` and ``tone`` (red, orange, blue); items counting zero are left out.
-    An app whose AppConfig's ``landing_page(user)`` returns a URL sends that user there instead (an
-    enterprise user lands on its enterprise page); the login redirect stays LOGIN_REDIRECT_URL.
+    An app offers panels with ``home_panels(user)`` on its AppConfig (``parkos.core.home``): a park manager gets
+    its parks and expiries, the service desk its queue, the evaluation officer its appeals; core imports none of
+    them. An app also offers "needs attention" counts with ``attention(user)``, dicts of ``label``, ``count``,
+    ``url`` and ``tone`` (red, orange, blue); items counting zero are left out. An app whose AppConfig's
+    ``landing_page(user)`` returns a URL sends that user there instead (an enterprise user lands on its
+    enterprise page); the login redirect stays LOGIN_REDIRECT_URL.
     """
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -45,18 +48,6 @@ class HomeView(View):
             landing = config.landing_page(request.user) if hasattr(config, "landing_page") else None
             if landing:
                 return redirect(landing)
-        tiles: list[dict[str, Any]] = []
-        for model in searchable_models():
-            queryset = model.objects.restrict(request.user, Action.VIEW)
-            if queryset.query.is_empty():
-                continue
-            tiles.append(
-                {
-                    "label": str(model._meta.verbose_name_plural).capitalize(),
-                    "count": queryset.count(),
-                    "url": model.url_name("list"),
-                }
-            )
         attention = [
             item
             for config in apps.get_app_configs()
@@ -67,7 +58,13 @@ class HomeView(View):
         recent = None
         if request.user.has_perm("core.view_objectchange"):
             recent = ObjectChange.objects.select_related("changed_object_type")[:8]
-        return render(request, "core/home.html", {"tiles": tiles, "recent": recent, "attention": attention})
+        context = {
+            "panels": home_panels(request.user),
+            "attention": attention,
+            "recent": recent,
+            "has_role": bool(roles_of(request.user)) or request.user.is_superuser,
+        }
+        return render(request, "core/home.html", context)
 
 
 class SearchView(View):

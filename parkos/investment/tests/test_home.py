@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.apps import apps
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -39,10 +40,16 @@ class AttentionTests(TestCase):
         )
 
     def attention(self, user) -> dict:
+        """The items the home page lists; for a role whose home is another page (the cockpit), those the app
+        hands it all the same."""
         self.client.force_login(user)
         response = self.client.get(reverse("home"))
-        self.assertEqual(response.status_code, 200)
-        return {str(item["label"]): item for item in response.context["attention"]}
+        if response.status_code == 302:
+            items = [item for item in apps.get_app_config("investment").attention(user) if item["count"]]
+        else:
+            self.assertEqual(response.status_code, 200)
+            items = response.context["attention"]
+        return {str(item["label"]): item for item in items}
 
     def test_staff_see_what_is_behind_in_their_parks_only(self):
         items = self.attention(self.staff)

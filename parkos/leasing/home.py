@@ -1,0 +1,91 @@
+"""The park manager's home: its parks' occupancy, the leases expiring soon, and where space stands vacant."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parkos.core.home import QUEUE_LENGTH, HomePanel, QueueItem
+from parkos.core.permissions import Action, can
+from parkos.core.units import AreaUnit, format_area, format_decimal
+from parkos.leasing.models import Lease
+from parkos.leasing.selectors import EXPIRY_WINDOWS, add_months, occupancy
+
+
+def home_panels(user) -> list[HomePanel]:
+    """For those who run leases (the park manager)."""
+    if not can(user, Lease, Action.CHANGE):
+        return []
+    today = timezone.localdate()
+    unit = getattr(user, "area_unit", AreaUnit.SQUARE_METRE)
+    figures = occupancy(user, today)
+    occupancy_url, board_url = reverse("leasing:occupancy"), reverse("leasing:vacancy_board")
+    parks = [
+        QueueItem(
+            label=row.name,
+            url=f"{occupancy_url}?park={row.key}",
+            detail=_("Occupancy %(rate)s %% · vacant %(area)s")
+            % {
+                "rate": format_decimal(row.percent, 1) if row.percent is not None else "—",
+                "area": format_area(row.vacant, unit),
+            },
+            tone="orange" if row.rate is not None and row.rate < 0.7 else "",
+        )
+        for row in figures.parks
+    ]
+    vacant = sorted((row for row in figures.parks if row.vacant > 0), key=lambda row: -row.vacant)
+    horizon = add_months(today, EXPIRY_WINDOWS[-1])
+    expiring = (
+        Lease.objects.restrict(user)
+        .filter(status__in=Lease.ACTIVE, effective_end__gte=today, effective_end__lte=horizon)
+        .order_by("effective_end", "pk")
+    )
+    expiring_count = expiring.count()
+    soon, near = add_months(today, EXPIRY_WINDOWS[0]), add_months(today, EXPIRY_WINDOWS[1])
+    return [
+        HomePanel(
+            key="leasing.parks",
+            title=_("My parks"),
+            count=len(parks),
+            url=occupancy_url,
+            items=parks,
+            empty=_("No space to let in your parks yet."),
+            order=10,
+        ),
+        HomePanel(
+            key="leasing.expiring",
+            title=_("Leases expiring within %(months)s months") % {"months": EXPIRY_WINDOWS[-1]},
+            count=expiring_count,
+            url=reverse("leasing:expiry_alerts"),
+            items=[
+                QueueItem(
+                    label=str(lease.tenant),
+                    url=lease.get_absolute_url(),
+                    detail=str(lease.park),
+                    when=lease.effective_end,
+                    tone="red" if lease.effective_end <= soon else "orange" if lease.effective_end <= near else "",
+                )
+                for lease in (expiring.select_related("tenant", "park")[:QUEUE_LENGTH] if expiring_count else [])
+            ],
+            empty=_("No lease expires within six months."),
+            order=20,
+        ),
+        HomePanel(
+            key="leasing.vacancies",
+            title=_("Vacant space units"),
+            count=figures.total.units - figures.total.units_occupied,
+            url=board_url,
+            items=[
+                QueueItem(
+                    label=row.name,
+                    url=f"{board_url}?park={row.key}",
+                    detail=_("%(units)s units · %(area)s vacant")
+                    % {"units": format_decimal(row.units - row.units_occupied), "area": format_area(row.vacant, unit)},
+                )
+                for row in vacant[:QUEUE_LENGTH]
+            ],
+            empty=_("Every space unit is let or sold."),
+            order=30,
+        ),
+    ]
