@@ -10,6 +10,11 @@ PARKOS_LOGIN_THROTTLE   "0" turns login throttling off (for API fuzzing only)
 PARKOS_REPORT_CURRENCY  the currency exchange rates are kept in and figures convert through (default CNY)
 PARKOS_SQLITE_BUSY_TIMEOUT  seconds a SQLite writer waits for another one before "database is locked" (default 20)
 PARKOS_HEARTBEAT_TIMEOUT    seconds without a heartbeat after which a running job counts as dead (default 120)
+PARKOS_MAP_TILES        base map tile URL template ({z}/{x}/{y}, {s} for subdomains); unset: maps draw without one
+PARKOS_MAP_ATTRIBUTION  the tile source's attribution shown on the map (e.g. "© 天地图")
+PARKOS_MAP_CRS          the tiles' coordinate system: WGS84 (default) or GCJ02 (AMap, Tencent); see docs/operations.md
+PARKOS_MAP_SUBDOMAINS   letters or digits the {s} of the template cycles through (e.g. "1234" for AMap)
+PARKOS_MAP_MAX_ZOOM     highest zoom level the tile source serves (default 18)
 PARKOS_BASE_URL         the address people open ParkOS at, for links in e-mails and webhooks (default http://127.0.0.1:8000)
 PARKOS_NOTIFY_LANGUAGE  the language of e-mails and webhook messages (default zh-hans)
 EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL, DEFAULT_FROM_EMAIL
@@ -78,6 +83,7 @@ INSTALLED_APPS = [
     "parkos.evaluation",
     "parkos.land",
     "parkos.intake",
+    "parkos.maps",
     "parkos.cockpit",
     "parkos.demo",
     "rest_framework",
@@ -196,6 +202,7 @@ STATICFILES_DIRS = [
         ("vendor/tom-select", "tom-select/dist"),
         ("vendor/echarts", "echarts/dist"),
         ("vendor/leaflet", "leaflet/dist"),
+        ("vendor/leaflet-geoman", "@geoman-io/leaflet-geoman-free/dist"),
         ("vendor/htmx", "htmx.org/dist"),
     ]
     if (NODE_MODULES / path).is_dir()
@@ -213,6 +220,12 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Exchange rates are kept as the value of one unit of a currency in this one; figures convert through it.
 PARKOS_REPORT_CURRENCY = os.environ.get("PARKOS_REPORT_CURRENCY", "CNY")
 MEDIA_URL = "/media/"
+# The maps' base map (parkos.maps): a tile source the operator configures, or none (outlines on a plain ground).
+PARKOS_MAP_TILES = os.environ.get("PARKOS_MAP_TILES", "").strip()
+PARKOS_MAP_ATTRIBUTION = os.environ.get("PARKOS_MAP_ATTRIBUTION", "").strip()
+PARKOS_MAP_CRS = os.environ.get("PARKOS_MAP_CRS", "WGS84").strip().upper().replace("-", "")
+PARKOS_MAP_SUBDOMAINS = os.environ.get("PARKOS_MAP_SUBDOMAINS", "abc").strip()
+PARKOS_MAP_MAX_ZOOM = int(os.environ.get("PARKOS_MAP_MAX_ZOOM", "18"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -210,6 +210,11 @@ class InefficientLandView(View):
         return render(request, self.template_name, context)
 
 
+#: what apps above land add to the available-land page (the maps app adds its map): called with the user,
+#: each gives context; "page_panels" in it lists (head, body, scripts) template names
+available_land_extras: list = []
+
+
 class AvailableLandView(View):
     """Land available for investment promotion: idle parcels, with the disposal case that returned each."""
 
@@ -222,7 +227,12 @@ class AvailableLandView(View):
         table = tables.AvailableLandTable(parcels, request=request)
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         parcel_list = f"{reverse(LandParcel.url_name('list'))}?status={LandParcel.Status.IDLE}"
-        return render(request, self.template_name, {"table": table, "parcel_list_url": parcel_list})
+        context = {"table": table, "parcel_list_url": parcel_list, "page_panels": []}
+        for provider in available_land_extras:
+            more = provider(request.user)
+            context["page_panels"] += more.pop("page_panels", [])
+            context.update(more)
+        return render(request, self.template_name, context)
 
 
 def menu_links(user) -> list[tuple[str, str]]:

@@ -47,7 +47,7 @@ class LandParcelForm(PrimaryModelForm):
 class BuildingForm(PrimaryModelForm):
     class Meta(PrimaryModelForm.Meta):
         model = Building
-        fields = ("parcel", "code", "name", "use", "floor_area", "floors", "completed")
+        fields = ("parcel", "code", "name", "use", "floor_area", "floors", "completed", "geometry")
 
 
 class SpaceUnitForm(PrimaryModelForm):

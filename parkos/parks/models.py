@@ -187,6 +187,14 @@ class Building(PrimaryModel):
     floor_area = AreaField(_("floor area"))
     floors = models.PositiveSmallIntegerField(_("floors above ground"), default=1)
     completed = models.PositiveSmallIntegerField(_("year completed"), null=True, blank=True)
+    #: the footprint, drawn on the maps over its parcel (parkos.maps)
+    geometry = models.JSONField(
+        _("geometry"),
+        null=True,
+        blank=True,
+        validators=[validate_polygon],
+        help_text=_("GeoJSON Polygon or MultiPolygon, [longitude, latitude] in WGS 84."),
+    )
 
     park_path = "parcel__park"
     organization_path = "parcel__holder"

@@ -85,7 +85,7 @@ class BuildingResource(PrimaryResource):
 
     class Meta(PrimaryResource.Meta):
         model = Building
-        fields = ("parcel", "code", "name", "use", "floor_area", "floors", "completed")
+        fields = ("parcel", "code", "name", "use", "floor_area", "floors", "completed", "geometry")
         import_id_fields = ("parcel", "code")
 
     def get_queryset(self):

@@ -1,9 +1,16 @@
 """Park registry pages: each model's whole UI is one ObjectViews declaration."""
 
+from collections.abc import Callable
+from typing import Any
+
 from parkos.core.views.generic import ObjectViews, Related
 from parkos.parks import filtersets, forms, resources, tables
 from parkos.parks.models import Building, LandParcel, Park, ParkBrand, SpaceUnit
 from parkos.parks.selectors import park_figures
+
+#: what apps above parks add to a park's page (the maps app adds the park's map): each is called with the park
+#: and the user and gives context; "park_page_panels" in it lists (head, body, scripts) template names
+park_page_extras: list[Callable[[Park, Any], dict[str, Any]]] = []
 
 
 class ParkBrandViews(ObjectViews):
@@ -30,10 +37,17 @@ class ParkViews(ObjectViews):
         Related(Building, tables.BuildingTable, "parcel__park", filter_param="park"),
     )
     detail_template = "parks/park_detail.html"
+    #: the boundary is drawn on the park's map (park_page_extras), not as a thumbnail
+    detail_exclude = (*ObjectViews.detail_exclude, "boundary")
 
     @classmethod
     def detail_extra(cls, obj, user) -> dict:
-        return {"figures": park_figures(obj, user)}
+        extra: dict[str, Any] = {"figures": park_figures(obj, user), "park_page_panels": []}
+        for provider in park_page_extras:
+            more = provider(obj, user)
+            extra["park_page_panels"] += more.pop("park_page_panels", [])
+            extra.update(more)
+        return extra
 
 
 class LandParcelViews(ObjectViews):

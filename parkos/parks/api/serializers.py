@@ -68,6 +68,7 @@ class BuildingSerializer(PrimaryModelSerializer):
             "floor_area",
             "floors",
             "completed",
+            "geometry",
             *STAMPS,
         )
 

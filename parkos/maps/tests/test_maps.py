@@ -1,0 +1,407 @@
+"""The maps: scope per role in the GeoJSON and the pages, bounded queries, saving outlines, GeoJSON import and
+export, the GCJ-02 conversion, the park and available-land pages showing their map."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal
+
+from django.db import connection
+from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from rest_framework.test import APIClient
+
+from parkos.core.models import ObjectChange
+from parkos.core.permissions import ROLES, Action, can
+from parkos.core.testing import World
+from parkos.evaluation.models import EvaluationResult, EvaluationRun
+from parkos.evaluation.tests.helpers import load_scheme
+from parkos.land.models import DisposalCase, ParcelFlag
+from parkos.leasing.models import Lease
+from parkos.maps import coords
+from parkos.maps.selectors import LAYER_KEYS
+from parkos.parks.models import Building, LandParcel, Park, SpaceUnit
+
+
+def square(lon: float, lat: float, size: float = 0.002) -> dict:
+    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+FEATURES = reverse("maps-api:features")
+
+
+class MapTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = w = World.build()
+        for index, side in enumerate(("in", "out")):
+            lon = 121.50 + index * 0.1
+            Park.objects.filter(pk=w.park[side].pk).update(boundary=square(lon - 0.01, 31.19, 0.05))
+            LandParcel.objects.filter(pk=w.parcel[side].pk).update(geometry=square(lon, 31.20))
+            Building.objects.filter(pk=w.building[side].pk).update(geometry=square(lon + 0.0005, 31.2005, 0.0005))
+        cls.unit = SpaceUnit.objects.create(building=w.building["in"], code="U1", area=1_000)
+        SpaceUnit.objects.create(building=w.building["in"], code="U2", area=1_000)
+        lease = Lease.objects.create(
+            tenant=w.org["in"],
+            park=w.park["in"],
+            start_date=datetime.date(2020, 1, 1),
+            end_date=datetime.date(2099, 12, 31),
+            rent_amount=Decimal(2),
+            status=Lease.Status.IN_FORCE,
+        )
+        lease.units.set([cls.unit])
+        ParcelFlag.objects.create(parcel=w.parcel["in"], detail="Tax under the floor")
+        DisposalCase.objects.create(parcel=w.parcel["in"], path=DisposalCase.Path.UPGRADE)
+        run = EvaluationRun.objects.create(scheme=load_scheme(), year=2025, status=EvaluationRun.Status.DONE)
+        EvaluationResult.objects.create(
+            run=run, organization=w.org["in"], park=w.park["in"], cohort="above", status="graded", grade="C"
+        )
+        cls.parcel_without_outline = LandParcel.objects.create(park=w.park["in"], code="P-bare", area=1_000)
+
+    def api(self, role: str) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(self.world.users[role])
+        return client
+
+    def features(self, role: str, **query: object) -> dict:
+        response = self.api(role).get(FEATURES, query or {"all": "1"})
+        self.assertEqual(response.status_code, 200, response.content)
+        return response.json()
+
+
+class ScopeTests(MapTestCase):
+    def test_each_role_gets_exactly_the_outlines_it_may_see(self) -> None:
+        for role in ROLES:
+            user = self.world.users[role.name]
+            with self.subTest(role=role.name):
+                response = self.api(role.name).get(FEATURES, {"all": "1"})
+                if not can(user, LandParcel, Action.VIEW):
+                    self.assertEqual(response.status_code, 403)
+                    continue
+                visible_parks = set(Park.objects.restrict(user, Action.VIEW).values_list("pk", flat=True))
+                if not visible_parks:
+                    self.assertEqual(response.status_code, 404)  # an enterprise sees its parcels, not parks
+                    continue
+                data = response.json()
+                parks = {f["properties"]["id"] for f in data["parks"]["features"]}
+                parcels = {f["properties"]["id"] for f in data["parcels"]["features"]}
+                buildings = {f["properties"]["id"] for f in data["buildings"]["features"]}
+                self.assertEqual(parks, visible_parks)
+                self.assertEqual(
+                    parcels,
+                    set(
+                        LandParcel.objects.restrict(user, Action.VIEW)
+                        .filter(geometry__isnull=False)
+                        .values_list("pk", flat=True)
+                    ),
+                )
+                self.assertTrue(
+                    buildings <= set(Building.objects.restrict(user, Action.VIEW).values_list("pk", flat=True))
+                )
+                self.assertNotIn(self.world.parcel["out"].pk, parcels if role.name != "operator_admin" else set())
+
+    def test_a_park_outside_the_scope_answers_404_in_api_and_page(self) -> None:
+        out = self.world.park["out"]
+        self.assertEqual(self.api("park_manager").get(FEATURES, {"park": out.pk}).status_code, 404)
+        self.assertEqual(self.api("park_manager").get(FEATURES, {"brand": self.world.brand["out"].pk}).status_code, 404)
+        self.assertEqual(self.api("park_manager").get(reverse("maps-api:export"), {"park": out.pk}).status_code, 404)
+        self.client.force_login(self.world.users["park_manager"])
+        self.assertEqual(self.client.get(reverse("maps:park", kwargs={"pk": out.pk})).status_code, 404)
+        self.assertEqual(self.client.get(reverse("maps:district", kwargs={"name": "Nowhere"})).status_code, 404)
+
+    def test_district_map_holds_only_the_parks_the_user_sees_there(self) -> None:
+        data = self.features("park_manager", district="District")
+        self.assertEqual([f["properties"]["id"] for f in data["parks"]["features"]], [self.world.park["in"].pk])
+        self.assertEqual(data["districts"][0]["n"], "District")
+
+    def test_anonymous_gets_nothing(self) -> None:
+        self.assertIn(APIClient().get(FEATURES, {"all": "1"}).status_code, (401, 403))
+        self.assertEqual(self.client.get(reverse("maps:all")).status_code, 302)
+
+
+class DataTests(MapTestCase):
+    def test_every_layer_classes_the_parcel_from_its_records(self) -> None:
+        data = self.features("operator_admin", park=self.world.park["in"].pk)
+        parcel = next(f for f in data["parcels"]["features"] if f["properties"]["id"] == self.world.parcel["in"].pk)
+        classes = dict(zip(LAYER_KEYS, parcel["properties"]["L"], strict=True))
+        self.assertEqual(classes["status"], "in_use")
+        self.assertEqual(classes["occupancy"], "o50")  # 1,000 of 2,000 m² leased
+        self.assertEqual(classes["grade"], "C")
+        self.assertEqual(classes["inefficient"], "y")
+        self.assertEqual(classes["disposal"], "open")
+        self.assertEqual(classes["available"], "")
+        self.assertEqual(parcel["properties"]["o"], "50.0 %")
+        self.assertEqual(data["grade_year"], 2025)
+        self.assertEqual(data["without_outline"], 1)
+        self.assertIn({"id": self.parcel_without_outline.pk, "c": "P-bare", "k": "parcel"}, data["missing"])
+
+    def test_coordinates_are_rounded_to_a_millionth(self) -> None:
+        LandParcel.objects.filter(pk=self.world.parcel["in"].pk).update(geometry=square(121.123456789, 31.987654321))
+        data = self.features("operator_admin", park=self.world.park["in"].pk)
+        ring = next(f for f in data["parcels"]["features"] if f["properties"]["c"] == "P-in")["geometry"]["coordinates"]
+        self.assertEqual(ring[0][0], [121.123457, 31.987654])
+
+    def test_legend_numbers_read_in_the_users_language(self) -> None:
+        with translation.override("zh-hans"):
+            client = self.api("operator_admin")
+            response = client.get(FEATURES, {"park": self.world.park["in"].pk}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        status = next(layer for layer in response.json()["legend"] if layer["key"] == "status")
+        in_use = next(c for c in status["classes"] if c["key"] == "in_use")
+        self.assertEqual(in_use["label"], "使用中")
+        self.assertEqual(in_use["count"], "2")  # the parcel without an outline counts too
+        self.assertEqual(in_use["area"], "16.50 亩")  # 11,000 m²
+
+    def test_query_count_does_not_grow_with_parcels_and_buildings(self) -> None:
+        park = self.world.park["in"]
+        client = self.api("park_manager")
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(client.get(FEATURES, {"park": park.pk}).status_code, 200)
+            return len(queries)
+
+        count()  # the user's permissions are cached from the first request on
+        before = count()
+        for n in range(15):
+            parcel = LandParcel.objects.create(
+                park=park, code=f"N{n}", area=100, geometry=square(121.6, 31.3 + n / 100)
+            )
+            Building.objects.create(
+                parcel=parcel, code="B", floor_area=50, geometry=square(121.6, 31.3 + n / 100, 0.0005)
+            )
+        self.assertEqual(count(), before)
+        self.assertLessEqual(before, 25)
+
+
+class OutlineSaveTests(MapTestCase):
+    def url(self, kind: str, pk: int) -> str:
+        return reverse("maps-api:outline", kwargs={"kind": kind, "pk": pk})
+
+    def test_park_manager_saves_an_outline_through_the_write_path(self) -> None:
+        parcel = self.world.parcel["in"]
+        response = self.api("park_manager").put(
+            self.url("parcel", parcel.pk), {"geometry": square(121.51, 31.21)}, format="json"
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        parcel.refresh_from_db()
+        self.assertEqual(parcel.geometry, square(121.51, 31.21))
+        self.assertTrue(ObjectChange.objects.filter(changed_object_id=parcel.pk, action="update").exists())
+
+    def test_a_viewer_gets_403_and_nothing_changes(self) -> None:
+        parcel = self.world.parcel["in"]
+        before = LandParcel.objects.get(pk=parcel.pk).geometry
+        response = self.api("investment_staff").put(
+            self.url("parcel", parcel.pk), {"geometry": square(1, 1)}, format="json"
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(LandParcel.objects.get(pk=parcel.pk).geometry, before)
+        building = self.world.building["in"]
+        response = self.api("evaluation_officer").put(
+            self.url("building", building.pk), {"geometry": square(1, 1)}, format="json"
+        )
+        self.assertEqual(response.status_code, 403)  # may change parcels, not buildings
+
+    def test_out_of_scope_is_404(self) -> None:
+        response = self.api("park_manager").put(
+            self.url("parcel", self.world.parcel["out"].pk), {"geometry": square(1, 1)}, format="json"
+        )
+        self.assertEqual(response.status_code, 404)
+
+    def test_a_bad_outline_is_a_400_naming_the_geometry(self) -> None:
+        parcel = self.world.parcel["in"]
+        open_ring = {"type": "Polygon", "coordinates": [[[121.5, 31.2], [121.6, 31.2], [121.6, 31.3], [121.5, 31.3]]]}
+        response = self.api("park_manager").put(self.url("parcel", parcel.pk), {"geometry": open_ring}, format="json")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("geometry", response.json())
+        response = self.api("park_manager").put(self.url("parcel", parcel.pk), {"outline": 1}, format="json")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("geometry", response.json())
+
+
+@override_settings(PARKOS_MAP_CRS="GCJ02")
+class Gcj02Tests(MapTestCase):
+    #: published point pairs (WGS-84 lat, lon, GCJ-02 lat, lon) of github.com/googollee/eviltransform's tests
+    PAIRS = (
+        (31.1774276, 121.5272106, 31.17530398364597, 121.531541859215),  # Shanghai
+        (22.543847, 113.912316, 22.540796131694766, 113.9171764808363),  # Shenzhen
+        (39.911954, 116.377817, 39.91334545536069, 116.38404722455657),  # Beijing
+    )
+
+    def test_known_points_convert_both_ways(self) -> None:
+        for wgs_lat, wgs_lon, gcj_lat, gcj_lon in self.PAIRS:
+            lon, lat = coords.wgs84_to_gcj02(wgs_lon, wgs_lat)
+            self.assertAlmostEqual(lon, gcj_lon, places=9)
+            self.assertAlmostEqual(lat, gcj_lat, places=9)
+            lon, lat = coords.gcj02_to_wgs84(gcj_lon, gcj_lat)
+            self.assertAlmostEqual(lon, wgs_lon, places=8)
+            self.assertAlmostEqual(lat, wgs_lat, places=8)
+        self.assertEqual(coords.wgs84_to_gcj02(2.35, 48.85), (2.35, 48.85))  # Paris: no offset outside China
+
+    def test_the_map_draws_and_saves_in_gcj02_and_stores_wgs84(self) -> None:
+        data = self.features("park_manager", park=self.world.park["in"].pk)
+        self.assertEqual(data["crs"], "GCJ02")
+        parcel = next(f for f in data["parcels"]["features"] if f["properties"]["c"] == "P-in")
+        first = parcel["geometry"]["coordinates"][0][0]
+        expected = coords.wgs84_to_gcj02(121.50, 31.20)
+        self.assertAlmostEqual(first[0], expected[0], places=6)
+        self.assertAlmostEqual(first[1], expected[1], places=6)
+        # drawn on the GCJ-02 map, saved back in WGS-84
+        url = reverse("maps-api:outline", kwargs={"kind": "parcel", "pk": self.world.parcel["in"].pk})
+        response = self.api("park_manager").put(url, {"geometry": parcel["geometry"]}, format="json")
+        self.assertEqual(response.status_code, 200, response.content)
+        stored = LandParcel.objects.get(pk=self.world.parcel["in"].pk).geometry["coordinates"][0][0]
+        self.assertAlmostEqual(stored[0], 121.50, places=6)
+        self.assertAlmostEqual(stored[1], 31.20, places=6)
+        # the download stays WGS-84, as GeoJSON requires
+        export = self.api("park_manager").get(reverse("maps-api:export"), {"park": self.world.park["in"].pk}).json()
+        self.assertAlmostEqual(export["features"][0]["geometry"]["coordinates"][0][0][0], 121.50, places=6)
+
+
+class ImportExportTests(MapTestCase):
+    def import_url(self) -> str:
+        return reverse("maps-api:import", kwargs={"pk": self.world.park["in"].pk})
+
+    def test_export_then_import_round_trip(self) -> None:
+        client = self.api("park_manager")
+        response = client.get(reverse("maps-api:export"), {"park": self.world.park["in"].pk})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("attachment;", response["Content-Disposition"])
+        collection = json.loads(response.content)
+        kinds = {(f["properties"]["kind"], f["properties"]["code"]) for f in collection["features"]}
+        self.assertEqual(kinds, {("parcel", "P-in"), ("building", "B-in")})
+        parcel_feature = next(f for f in collection["features"] if f["properties"]["kind"] == "parcel")
+        self.assertEqual(parcel_feature["properties"]["park"], "park-in")
+        self.assertEqual(parcel_feature["properties"]["inefficient"], "Flagged inefficient")
+        for feature in collection["features"]:  # move every outline 0.01° east
+            feature["geometry"]["coordinates"] = [
+                [[round(lon + 0.01, 6), lat] for lon, lat in ring] for ring in feature["geometry"]["coordinates"]
+            ]
+        response = client.post(self.import_url(), collection, format="json")
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json(), {"parcels": 1, "buildings": 1})
+        self.assertEqual(
+            LandParcel.objects.get(pk=self.world.parcel["in"].pk).geometry, coords.to_map(square(121.51, 31.20))
+        )
+        again = json.loads(client.get(reverse("maps-api:export"), {"park": self.world.park["in"].pk}).content)
+        self.assertEqual([f["geometry"] for f in again["features"]], [f["geometry"] for f in collection["features"]])
+
+    def test_bad_features_are_named_by_index_and_field_and_nothing_is_saved(self) -> None:
+        good = {"type": "Feature", "properties": {"code": "P-in"}, "geometry": square(121.7, 31.3)}
+        bad_geometry = {
+            "type": "Feature",
+            "properties": {"code": "P-bare"},
+            "geometry": {"type": "Point", "coordinates": [1, 2]},
+        }
+        unknown = {"type": "Feature", "properties": {"code": "NOPE"}, "geometry": square(121.7, 31.3)}
+        other_park = {
+            "type": "Feature",
+            "properties": {"kind": "building", "parcel": "P-out", "code": "B-out"},
+            "geometry": square(1, 1),
+        }
+        collection = {"type": "FeatureCollection", "features": [good, bad_geometry, unknown, other_park, "x"]}
+        response = self.api("park_manager").post(self.import_url(), collection, format="json")
+        self.assertEqual(response.status_code, 400)
+        errors = response.json()
+        self.assertEqual(
+            set(errors),
+            {"features[1].geometry", "features[2].properties.code", "features[3].properties.code", "features[4].type"},
+        )
+        self.assertNotEqual(LandParcel.objects.get(pk=self.world.parcel["in"].pk).geometry, square(121.7, 31.3))
+
+    def test_not_a_feature_collection_and_unreadable_files(self) -> None:
+        client = self.api("park_manager")
+        self.assertIn("file", client.post(self.import_url(), {"type": "Feature"}, format="json").json())
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("outlines.geojson", b"{not json", content_type="application/geo+json")
+        response = client.post(self.import_url(), {"file": upload}, format="multipart")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("file", response.json())
+
+    def test_a_viewer_may_not_import(self) -> None:
+        collection = {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": {"code": "P-in"}, "geometry": square(121.7, 31.3)}],
+        }
+        response = self.api("investment_staff").post(self.import_url(), collection, format="json")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("features[0].properties.code", response.json())
+        self.assertEqual(LandParcel.objects.get(pk=self.world.parcel["in"].pk).geometry, square(121.50, 31.20))
+
+    def test_import_page_form_reports_errors_and_successes(self) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        self.client.force_login(self.world.users["park_manager"])
+        url = reverse("maps:import", kwargs={"pk": self.world.park["in"].pk})
+        body = {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": {"code": "P-in"}, "geometry": square(121.52, 31.2)}],
+        }
+        upload = SimpleUploadedFile("o.geojson", json.dumps(body).encode(), content_type="application/geo+json")
+        response = self.client.post(url, {"file": upload}, follow=True)
+        self.assertContains(response, "Outlines imported: 1 parcels, 0 buildings.")
+        self.client.force_login(self.world.users["investment_staff"])
+        self.assertEqual(self.client.post(url, {}).status_code, 403)
+
+
+class PageTests(MapTestCase):
+    def test_map_pages_carry_their_data_url_and_no_inline_script(self) -> None:
+        self.client.force_login(self.world.users["park_manager"])
+        for url in (
+            reverse("maps:all"),
+            reverse("maps:park", kwargs={"pk": self.world.park["in"].pk}),
+            reverse("maps:brand", kwargs={"pk": self.world.brand["in"].pk}),
+            reverse("maps:district", kwargs={"name": "District"}),
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, 'id="map-config"')
+                self.assertContains(response, "maps/map.js")
+                self.assertContains(response, "leaflet-geoman")  # a park manager may edit outlines
+                self.assertNotContains(response, "Park out")
+
+    def test_a_viewer_gets_no_editing_plugin(self) -> None:
+        self.client.force_login(self.world.users["investment_staff"])
+        response = self.client.get(reverse("maps:park", kwargs={"pk": self.world.park["in"].pk}))
+        self.assertNotContains(response, "leaflet-geoman")
+        self.assertNotContains(response, 'id="map-import"')
+
+    def test_park_page_and_available_land_show_the_map_not_the_thumbnail(self) -> None:
+        self.client.force_login(self.world.users["park_manager"])
+        response = self.client.get(self.world.park["in"].get_absolute_url())
+        self.assertContains(response, 'id="parkos-map"')
+        self.assertNotContains(response, 'class="outline"')
+        config = json.loads(
+            response.content.decode().split('id="map-config" type="application/json">')[1].split("</script>")[0]
+        )
+        self.assertEqual(config["data"], f"{FEATURES}?park={self.world.park['in'].pk}")
+        response = self.client.get(reverse("land:available_land"))
+        self.assertContains(response, 'id="parkos-map"')
+        self.assertContains(response, '"layer": "available"')
+
+    def test_map_page_query_count_is_fixed(self) -> None:
+        self.client.force_login(self.world.users["park_manager"])
+        url = reverse("maps:park", kwargs={"pk": self.world.park["in"].pk})
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as first:
+            self.client.get(url)
+        for n in range(5):
+            LandParcel.objects.create(park=self.world.park["in"], code=f"Q{n}", area=10)
+        with CaptureQueriesContext(connection) as second:
+            self.client.get(url)
+        self.assertEqual(len(first), len(second))
+        self.assertLessEqual(len(first), 20)
+
+    @override_settings(PARKOS_MAP_TILES="https://t{s}.tianditu.gov.cn/vec_w/wmts?x={x}&y={y}&l={z}&tk=KEY")
+    def test_tile_source_reaches_the_page_config(self) -> None:
+        self.client.force_login(self.world.users["park_manager"])
+        response = self.client.get(reverse("maps:all"))
+        self.assertContains(response, "tianditu.gov.cn")
+        from parkos.maps.selectors import tile_origin
+
+        self.assertEqual(tile_origin(), "https://t*.tianditu.gov.cn")
