@@ -22,6 +22,65 @@
     });
     return axes;
   }
+  // Category labels of a horizontal axis are cut to the width of their band (the tooltip names every bar
+  // in full), so none reaches into its neighbour's or past the chart; labels that would still overlap
+  // (a vertical axis with many rows) are left out.
+  function categoryAxes(axes, band) {
+    if (!axes) return;
+    (Array.isArray(axes) ? axes : [axes]).forEach(function (axis) {
+      if (axis && axis.type === "category") {
+        var count = (axis.data || []).length || 1;
+        var fit = band ? { width: Math.max(24, Math.floor(band / count) - 6), overflow: "truncate" } : {};
+        axis.axisLabel = Object.assign({ interval: band ? 0 : "auto", hideOverlap: true }, fit, axis.axisLabel);
+      }
+    });
+  }
+  // Lines a legend of these names takes at this width (ECharts wraps a plain legend): CJK characters are
+  // about 13 px wide at 12 px, others about 7, plus the symbol and the gap of each item.
+  function legendLines(names, width) {
+    var line = 0, lines = 1, room = Math.max(width - 16, 80);
+    names.forEach(function (name) {
+      var text = String(name), w = 38;
+      for (var i = 0; i < text.length; i++) w += text.charCodeAt(i) > 0x2e7f ? 13 : 7;
+      if (line && line + w > room) { lines += 1; line = 0; }
+      line += w;
+    });
+    return lines;
+  }
+  function legendNames(option) {
+    if (option.legend && option.legend.data) return option.legend.data.map(function (d) { return d && d.name !== undefined ? d.name : d; });
+    return (option.series || []).map(function (s) { return s.name; }).filter(function (n) { return n !== undefined; });
+  }
+  // Every label stays in its box and off the others (issue 13): the legend wraps at the top and the grid
+  // starts below its last line; the grid holds the axes and their labels (outerBoundsMode "same": the
+  // labels are inside the grid's rectangle); category labels are cut to their band; pie labels that would
+  // overlap, or whose slice is too thin, are left out (the tooltip and legend name them). Pages give data
+  // and series, not pixel margins.
+  function layOut(option, width) {
+    var legendHeight = 0;
+    if (option.legend) {
+      option.legend = Object.assign({ top: 0, left: "center", itemGap: 10 }, option.legend);
+      legendHeight = legendLines(legendNames(option), width) * 22;
+    }
+    if (option.xAxis || option.yAxis) {
+      option.grid = Object.assign({ left: 8, right: 16, bottom: 8 }, option.grid, {
+        top: legendHeight + 24, outerBoundsMode: "same", outerBoundsContain: "axisLabel"
+      });
+      var yLabels = 72 * (Array.isArray(option.yAxis) ? option.yAxis.length : 1);  // room of the value axes' labels, roughly
+      categoryAxes(option.xAxis, width - option.grid.left - option.grid.right - yLabels);
+      categoryAxes(option.yAxis, 0);
+    }
+    (option.series || []).forEach(function (series) {
+      if (series.type === "pie") {
+        series.top = legendHeight;
+        series.minShowLabelAngle = series.minShowLabelAngle || 8;
+        // labels line up at the chart's edges, cut to fit between the edge and the pie
+        series.label = Object.assign({ alignTo: "edge", edgeDistance: 4, width: Math.max(48, Math.floor(width / 5)), overflow: "truncate" }, series.label);
+        series.labelLayout = Object.assign({ hideOverlap: true }, series.labelLayout);
+      }
+    });
+    return option;
+  }
   // charts(dataId, defaults, drawAll): drawAll(draw, data) calls draw(elementId, option) per chart;
   // each option is laid over the page's defaults.
   window.ParkOS.charts = function (dataId, defaults, drawAll) {
@@ -31,8 +90,9 @@
     function draw(id, option) {
       var el = document.getElementById(id);
       if (!el) return;
-      var chart = echarts.init(el);
-      var merged = Object.assign({}, defaults, option);
+      // SVG: crisp in print, and each label is an element a browser test can measure
+      var chart = echarts.init(el, null, { renderer: "svg" });
+      var merged = layOut(Object.assign({}, defaults, option), el.clientWidth);
       var unit = merged.unit ? " " + merged.unit : "";
       delete merged.unit;
       merged.tooltip = Object.assign({ valueFormatter: function (v) { return window.ParkOS.formatNumber(v) + unit; } }, merged.tooltip);

@@ -1,5 +1,5 @@
 // Pipeline figures page: conversion funnel, time in stage, projects per stage (data: #figure-charts).
-ParkOS.charts("figure-charts", { tooltip: { trigger: "axis" }, grid: { left: 48, right: 16, top: 32, bottom: 56 } }, function (draw, data) {
+ParkOS.charts("figure-charts", { tooltip: { trigger: "axis" } }, function (draw, data) {
   "use strict";
   draw("chart-conversion", {
     tooltip: { trigger: "item" },
@@ -12,7 +12,7 @@ ParkOS.charts("figure-charts", { tooltip: { trigger: "axis" }, grid: { left: 48,
   });
   draw("chart-time", {
     legend: { data: data.time.series },
-    xAxis: { type: "category", data: data.time.labels, axisLabel: { interval: 0, rotate: 30 } },
+    xAxis: { type: "category", data: data.time.labels },
     yAxis: { type: "value" },
     series: [
       { name: data.time.series[0], type: "bar", data: data.time.mean },
@@ -20,7 +20,7 @@ ParkOS.charts("figure-charts", { tooltip: { trigger: "axis" }, grid: { left: 48,
     ]
   });
   draw("chart-stages", {
-    xAxis: { type: "category", data: data.stages.labels, axisLabel: { interval: 0 } },
+    xAxis: { type: "category", data: data.stages.labels },
     yAxis: { type: "value", minInterval: 1 },
     series: [{ name: data.names.projects, type: "bar", data: data.stages.values, label: { show: true, position: "top" } }]
   });

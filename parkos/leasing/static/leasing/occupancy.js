@@ -1,10 +1,10 @@
 // Occupancy page: leased, sold and vacant area per park and per brand (data: #occupancy-charts).
-ParkOS.charts("occupancy-charts", { tooltip: { trigger: "axis" }, grid: { left: 64, right: 16, top: 32, bottom: 56 } }, function (draw, data) {
+ParkOS.charts("occupancy-charts", { tooltip: { trigger: "axis" } }, function (draw, data) {
   "use strict";
   function stacked(id, s) {
     draw(id, {
       legend: { data: [data.names.leased, data.names.sold, data.names.vacant] },
-      xAxis: { type: "category", data: s.labels, axisLabel: { interval: 0, rotate: 20 } }, yAxis: { type: "value" },
+      xAxis: { type: "category", data: s.labels }, yAxis: { type: "value" },
       series: [
         { name: data.names.leased, type: "bar", stack: "a", data: s.leased },
         { name: data.names.sold, type: "bar", stack: "a", data: s.sold },

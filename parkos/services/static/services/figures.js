@@ -1,8 +1,7 @@
 // Service figures page: requests per aspect, status, rating and park (data: #figure-charts).
-ParkOS.charts("figure-charts", { tooltip: { trigger: "axis" }, grid: { left: 48, right: 16, top: 32, bottom: 56 } }, function (draw, data) {
+ParkOS.charts("figure-charts", { tooltip: { trigger: "axis" } }, function (draw, data) {
   "use strict";
   draw("chart-aspects", {
-    grid: { left: 48, right: 48, top: 32, bottom: 48 },
     legend: { data: [data.names.requests, data.names.response, data.names.resolution] },
     xAxis: { type: "category", data: data.aspects.labels },
     yAxis: [{ type: "value", minInterval: 1 }, { type: "value" }],
@@ -19,7 +18,7 @@ ParkOS.charts("figure-charts", { tooltip: { trigger: "axis" }, grid: { left: 48,
     series: [{ name: data.names.requests, type: "bar", data: data.ratings.values, label: { show: true, position: "top" } }]
   });
   draw("chart-parks", {
-    xAxis: { type: "category", data: data.parks.labels, axisLabel: { interval: 0, rotate: 30 } },
+    xAxis: { type: "category", data: data.parks.labels },
     yAxis: { type: "value", minInterval: 1 },
     series: [{ name: data.names.requests, type: "bar", data: data.parks.requests }]
   });
