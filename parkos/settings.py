@@ -199,6 +199,7 @@ STATICFILES_DIRS = [
     (prefix, NODE_MODULES / path)
     for prefix, path in [
         ("vendor/tabler", "@tabler/core/dist"),
+        ("vendor/tabler-icons", "@tabler/icons-webfont/dist"),
         ("vendor/tom-select", "tom-select/dist"),
         ("vendor/echarts", "echarts/dist"),
         ("vendor/leaflet", "leaflet/dist"),

@@ -108,6 +108,10 @@ class DateTimeColumn(FormattedColumn):
 library.register(FormattedColumn)
 
 
+#: Bootstrap classes of a low-priority column: hidden on a phone, shown from md up and in print
+NARROW_HIDDEN = "d-none d-md-table-cell d-print-table-cell"
+
+
 class PrimaryTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no type stubs
     """Base for every list table; set ``Meta.model`` and ``Meta.fields`` and link the first column."""
 
@@ -117,8 +121,16 @@ class PrimaryTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no
         empty_text = _("Nothing here matches.")
         template_name = "core/table.html"
 
+    #: columns a phone leaves out (below Bootstrap's md, 768 px); a wide screen and a print show every column
+    low_priority: tuple[str, ...] = ()
+
     def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.narrow_hidden = frozenset(name for name in self.low_priority if name in self.columns)
+        for name in self.narrow_hidden:
+            th = dict(self.columns[name].column.attrs.get("th", {}))
+            th["class"] = f"{th.get('class', '')} {NARROW_HIDDEN}".strip()
+            self.columns[name].column.attrs = {**self.columns[name].column.attrs, "th": th}
         model = getattr(self._meta, "model", None)
         user = getattr(request, "user", None)
         sorts_freely = getattr(model, "may_sort_by_confidential", lambda user: True)(user)

@@ -300,6 +300,13 @@ class StandardModelTests(TestCase):
         self.assertFalse(self.model.objects.filter(pk=victim.pk).exists())
         self.assertTrue(self.changes(victim, "delete").exists())
 
+    def test_print_view_lists_every_row_without_pages(self) -> None:
+        response = self.client.get(self.url("list"), {"print": "1"})
+        self.assertEqual(response.status_code, 200)
+        self.assertTemplateUsed(response, "core/object_list_print.html")
+        self.assertContains(response, 'class="page-title"')
+        self.assertNotContains(response, 'name="pk"')  # no selection boxes on paper
+
     def test_bulk_export_and_delete_all_or_nothing(self) -> None:
         victim = self.make_deletable(self.world)
         url = self.url("bulk")

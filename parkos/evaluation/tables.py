@@ -22,6 +22,8 @@ class IndicatorFilingTable(PrimaryTable):
     land_area = AreaColumn()
     floor_area = AreaColumn()
 
+    low_priority = ("park", "land_area", "floor_area", "land_rule")
+
     class Meta(PrimaryTable.Meta):
         model = IndicatorFiling
         fields = ("organization", "year", "park", "tax", "value_added", "land_area", "floor_area", "land_rule")

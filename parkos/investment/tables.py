@@ -71,9 +71,12 @@ class ProjectTable(PrimaryTable):
         )
 
     def render_name(self, record):
-        lock = "🔒 " if record.is_confidential else ""
         label = record.name if record.investor_visible_to(_viewer(self)) else str(record)
-        return format_html("{}{}", lock, label)
+        if not record.is_confidential:
+            return label
+        return format_html(
+            '<i class="ti ti-lock text-secondary me-1" title="{}" aria-hidden="true"></i>{}', _("Confidential"), label
+        )
 
     def render_investor(self, record, value):
         if not record.investor_visible_to(_viewer(self)):
@@ -101,6 +104,8 @@ class AgreementTable(PrimaryTable):
         accessor="last_contact_on", verbose_name=_("last contact"), format="Y-m-d", default="—"
     )
     next_contact = tables.Column(accessor="pk", verbose_name=_("next contact due"), orderable=False)
+
+    low_priority = ("implementation", "park", "event", "reference")
 
     class Meta(PrimaryTable.Meta):
         model = Agreement

@@ -39,6 +39,8 @@ class LeaseTable(PrimaryTable):
     leased_area = AreaColumn()
     rent_amount = MoneyColumn(kind="rent", verbose_name=_("rent"))
 
+    low_priority = ("park", "units", "start_date", "rent_basis")
+
     class Meta(PrimaryTable.Meta):
         model = Lease
         fields = (

@@ -64,6 +64,8 @@ class ServiceRequestTable(PrimaryTable):
     requested_at = tables.DateTimeColumn(format="Y-m-d H:i")
     deadline = tables.Column(verbose_name=_("deadline"), accessor="resolution_due", order_by=("resolution_due",))
 
+    low_priority = ("park", "service", "aspect", "assigned_to", "rating")
+
     class Meta(PrimaryTable.Meta):
         model = ServiceRequest
         fields = (

@@ -221,16 +221,22 @@ class ObjectListView(ObjectView):
         export_format = request.GET.get("export")
         if export_format:
             return export_response(self.views, request, queryset, export_format)
+        if request.GET.get("print"):
+            return self.print_view(queryset, filterset)
         table = self.views.table(queryset, request=request)
         RequestConfig(request, paginate={"per_page": self._per_page()}).configure(table)
         bulk_actions = self.views.bulk_actions_for(request.user)
         table.bulk_form = "bulk-form" if bulk_actions else ""  # core/table.html adds a checkbox per row
         query = request.GET.copy()
         query.pop("page", None)
+        print_query = query.copy()
+        print_query.pop("per_page", None)
+        print_query["print"] = "1"
         context = self.base_context(
             table=table,
             filterset=filterset,
             query_string=query.urlencode(),
+            print_url=f"?{print_query.urlencode()}",
             import_url=reverse(self.model.url_name("import")),
             add_url=reverse(self.model.url_name("add")),
             bulk_actions=bulk_actions,
@@ -243,6 +249,47 @@ class ObjectListView(ObjectView):
             return max(1, min(int(self.request.GET.get("per_page", 25)), 500))
         except ValueError:
             return 25
+
+    #: the most rows a print view lays out (a browser prints a few thousand rows; beyond, an export serves)
+    PRINT_LIMIT = 5000
+
+    def print_view(self, queryset: models.QuerySet[Any], filterset: BoundedFilterSet) -> HttpResponse:
+        """Every row of the filter on one page, every column, no pagination: what "Print" prints."""
+        table = self.views.table(queryset, request=self.request)
+        RequestConfig(self.request, paginate={"per_page": self.PRINT_LIMIT, "page": 1}).configure(table)
+        query = self.request.GET.copy()
+        for key in ("print", "page", "per_page"):
+            query.pop(key, None)
+        total = table.paginator.count
+        context = self.base_context(
+            table=table,
+            total=total,
+            capped=total > self.PRINT_LIMIT,
+            limit=self.PRINT_LIMIT,
+            filters=_filter_summary(filterset),
+            back_url=f"?{query.urlencode()}" if query else reverse(self.model.url_name("list")),
+        )
+        return render(self.request, "core/object_list_print.html", context)
+
+
+def _filter_summary(filterset: BoundedFilterSet) -> list[tuple[str, str]]:
+    """(label, value) of each filter in use, as a person reads it: what a printed list was filtered by."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return []
+    summary = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, "", [], ()) or (hasattr(value, "exists") and not value.exists()):
+            continue
+        field = filterset.form.fields[name]
+        if isinstance(value, bool):
+            shown = _("Yes") if value else _("No")
+        elif hasattr(value, "__iter__") and not isinstance(value, str):
+            shown = ", ".join(str(v) for v in value)
+        else:
+            choices = dict(getattr(field, "choices", ()) or ())
+            shown = str(choices.get(value, value))
+        summary.append((str(field.label or name), shown))
+    return summary
 
 
 def export_response(
