@@ -18,10 +18,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.planted import ADMIN, PASSWORD, PAYLOAD, plant
+from parkos.parks.models import Building
+from tests.browser.planted import ADMIN, PASSWORD, PAYLOAD, SHORT_PAYLOAD, plant
 
 pytestmark = pytest.mark.browser
 
+BUILDING_OUTLINE = {
+    "type": "Polygon",
+    "coordinates": [[[121.505, 31.205], [121.507, 31.205], [121.507, 31.207], [121.505, 31.207], [121.505, 31.205]]],
+}
 CHART_PAGES = {
     "/leasing/occupancy/": ("#chart-parks", "#chart-brands"),
     "/leasing/figures/": ("#chart-trend", "#chart-leased-park", "#chart-leased-industry"),
@@ -107,6 +112,22 @@ def test_every_map_and_chart_draws_names_as_text(page, planted, problems):
     expect(page.locator(".leaflet-popup-content")).to_contain_text(f"Holder {PAYLOAD}")
     expect(page.locator("#map-zoom-park")).to_contain_text(f"Park {PAYLOAD}")
     assert_no_script_ran(page, "inefficient-land map")
+
+    # issue 15: the maps draw the same names as text (park labels, parcel tooltips, the side panel)
+    park = planted["park"]
+    Building.objects.filter(parcel__park=park).update(geometry=BUILDING_OUTLINE)
+    page.goto(f"/maps/parks/{park.pk}/")
+    expect(page.locator("#parkos-map[data-drawn='1']")).to_be_attached()
+    expect(page.locator(".map-label").first).to_have_text(f"Park {PAYLOAD}")
+    parcel = page.locator("path.map-parcels").first
+    parcel.hover(position={"x": 4, "y": 4})
+    expect(page.locator(".leaflet-tooltip").last).to_contain_text(SHORT_PAYLOAD)
+    parcel.click(position={"x": 4, "y": 4})
+    expect(page.locator("#map-panel-title")).to_contain_text(SHORT_PAYLOAD)
+    expect(page.locator("#map-panel")).to_contain_text(f"Holder {PAYLOAD}")
+    page.locator("path.map-buildings").first.click()
+    expect(page.locator("#map-panel-title")).to_contain_text(f"Building {PAYLOAD}")
+    assert_no_script_ran(page, "park map")
 
     for path, charts in CHART_PAGES.items():
         page.goto(path)
