@@ -52,6 +52,11 @@ class BulkAction:
     #: an export format: answered with a file at once, no confirmation
     export_format: str = ""
 
+    @property
+    def title(self) -> str:
+        """The label without the "…" that says a menu entry asks more: for headings and messages."""
+        return str(self.label).rstrip("…").rstrip(".")
+
     def may(self, user: Actor | None, model: type[models.Model]) -> bool:
         if not can(user, model, self.permission):
             return False

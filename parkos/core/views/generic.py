@@ -120,7 +120,7 @@ class ObjectViews:
 
     @classmethod
     def all_bulk_actions(cls) -> tuple[BulkAction, ...]:
-        return (*COMMON_ACTIONS, *cls.bulk_actions)
+        return (*cls.bulk_actions, *COMMON_ACTIONS)  # the model's own work first, delete last
 
     @classmethod
     def bulk_actions_for(cls, user: Actor | None) -> list[BulkAction]:
@@ -382,7 +382,7 @@ class ObjectBulkView(ObjectView):
             return self._render(action, ids, query, list_url, form=form, result=result, status=400)
         messages.success(
             request,
-            _("%(action)s: done for %(count)d rows.") % {"action": action.label, "count": result.done},
+            _("%(action)s: done for %(count)d rows.") % {"action": action.title, "count": result.done},
         )
         return redirect(list_url)
 

@@ -27,9 +27,9 @@ class ServiceRequestBulkTests(TestCase):
     def setUp(self):
         self.client.force_login(self.staff)
 
-    def post(self, action, rows, **data):
+    def post(self, action, rows, follow=False, **data):
         return self.client.post(
-            BULK, {"action": action, "ids": ",".join(str(r.pk) for r in rows), "confirmed": "1", **data}
+            BULK, {"action": action, "ids": ",".join(str(r.pk) for r in rows), "confirmed": "1", **data}, follow=follow
         )
 
     def test_list_offers_the_actions_the_user_may_take(self):
@@ -150,3 +150,16 @@ class ServiceRequestBulkTests(TestCase):
         three = count([request_for(self.world, "in") for _ in range(3)])
         self.assertLessEqual(three - one, 2 * 25, "each further row costs at most 25 queries")
         self.assertLessEqual(one, 60)
+
+    def test_confirmation_and_refusals_read_in_chinese(self):
+        from django.conf import settings
+
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+        confirm = self.client.post(BULK, {"action": "change_status", "pk": [self.new[0].pk]}).content.decode()
+        self.assertIn("更改状态 · 服务", confirm)
+        self.assertIn("全部执行或全部不执行", confirm)
+        refused = self.post("change_status", [self.new[0], self.out], transition="accept").content.decode()
+        self.assertIn("1 行被拒绝：未作任何修改", refused)
+        self.assertIn("该行不存在，或不在您可修改的范围内。", refused)
+        done = self.post("change_status", self.new[:2], transition="accept", follow=True).content.decode()
+        self.assertIn("更改状态：已完成 2 行。", done)
