@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -927,6 +927,48 @@ def _result(user: Actor, scope: CockpitScope, period: Period, tiles: Sequence[Ti
         "computed_at": timezone.now(),
         "tiles": [tile.as_dict() for tile in tiles],
     }
+
+
+# --- pre-computed figures ------------------------------------------------------------------------------
+
+
+def cache_seconds() -> int:
+    """How long computed figures are kept (PARKOS_COCKPIT_CACHE_SECONDS, default five minutes; 0: never)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "PARKOS_COCKPIT_CACHE_SECONDS", 300))
+
+
+def cached(user: Actor, name: str, scope: CockpitScope, period: Period, compute: Any) -> dict[str, Any]:
+    """``compute()``, kept for ``cache_seconds()`` per user, language and units: the big screen and a room of
+    readers ask for the same figures every minute. The figures carry ``computed_at`` and the pages show it,
+    so a reader knows how fresh they are; they refresh when they expire."""
+    from django.core.cache import cache
+    from django.utils import translation
+
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return cast(dict[str, Any], compute())
+    fmt = Formats(user)
+    key = ":".join(
+        [
+            "cockpit",
+            name,
+            str(getattr(user, "pk", "")),
+            translation.get_language() or "",
+            fmt.money_unit,
+            str(fmt.area_unit),
+            period.date_from.isoformat(),
+            period.date_to.isoformat(),
+            scope.token,
+        ]
+    )
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        found["fresh_minutes"] = max(1, seconds // 60)
+        cache.set(key, found, seconds)
+    return cast(dict[str, Any], found)
 
 
 def scope_park_names(park_ids: Iterable[int]) -> dict[int, str]:

@@ -18,7 +18,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from parkos.cockpit.forms import CockpitFilterForm
-from parkos.cockpit.selectors import cockpit_figures, may_use_cockpit, park_benchmarks
+from parkos.cockpit.selectors import cached, cockpit_figures, may_use_cockpit, park_benchmarks
 from parkos.core.downloads import attachment, neutralise, xlsx_bytes
 from parkos.core.units import format_money, money_unit_for
 
@@ -69,7 +69,7 @@ class CockpitView(View):
         form, period, scope = filtered(request)
         if period is None:
             return render(request, self.template_name, {"form": form, "figures": None}, status=400)
-        figures = cockpit_figures(request.user, scope, period)  # type: ignore[arg-type]
+        figures = cached(request.user, "figures", scope, period, lambda: cockpit_figures(request.user, scope, period))
         return render(
             request,
             self.template_name,
@@ -208,7 +208,7 @@ class BenchmarkView(View):
             period = None
         if period is None:
             return render(request, self.template_name, {"form": form, "data": None}, status=400)
-        data = park_benchmarks(request.user, scope, period)  # type: ignore[arg-type]
+        data = cached(request.user, "parks", scope, period, lambda: park_benchmarks(request.user, scope, period))
         stamp = timezone.localdate().isoformat()
         if export == "xlsx":
             return attachment(xlsx_bytes([(_t("Parks"), benchmark_rows(data, request.user))]), f"parks-{stamp}.xlsx")
@@ -236,7 +236,14 @@ class BenchmarkView(View):
             {
                 "form": form,
                 "data": data,
-                "table": benchmark_table(data, request),
+                # the rendered table is kept with the figures: django-tables2 costs more than the figures at 40 parks
+                "table_html": cached(
+                    request.user,
+                    f"parks-table:{request.GET.urlencode()}",
+                    scope,
+                    period,
+                    lambda: {"html": benchmark_table(data, request).as_html(request)},
+                )["html"],
                 "charts": charts,
                 "query_string": query.urlencode(),
             },

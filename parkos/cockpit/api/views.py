@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from parkos.cockpit.forms import CockpitFilterForm
-from parkos.cockpit.selectors import cockpit_figures, park_benchmarks
+from parkos.cockpit.selectors import cached, cockpit_figures, park_benchmarks
 from parkos.cockpit.views import require_cockpit
 
 PARAMETERS = [
@@ -55,7 +55,9 @@ class CockpitAPIView(APIView):
     )
     def get(self, request: Request) -> Response:
         period, scope = _filtered(request)
-        return Response(cockpit_figures(request.user, scope, period))
+        return Response(
+            cached(request.user, "figures", scope, period, lambda: cockpit_figures(request.user, scope, period))
+        )
 
 
 class BenchmarkAPIView(APIView):
@@ -70,4 +72,6 @@ class BenchmarkAPIView(APIView):
     )
     def get(self, request: Request) -> Response:
         period, scope = _filtered(request)
-        return Response(park_benchmarks(request.user, scope, period))
+        return Response(
+            cached(request.user, "parks", scope, period, lambda: park_benchmarks(request.user, scope, period))
+        )
