@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
-import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -94,23 +92,7 @@ def attachment(data: bytes, name: str, content_type: str = XLSX_CONTENT_TYPE) ->
 
 
 def resource_xlsx_bytes(resource: Any, queryset: Any, title: str = "Export") -> bytes:
-    """A list export as XLSX with typed cells: numbers (areas included) as numeric cells with a number format,
-    times as local date-time cells. CSV keeps plain text numbers (``core.resources.export_bytes``)."""
-    from decimal import Decimal, InvalidOperation
+    """A list export as XLSX: the one writer of a model's rows is ``core.resources.export_bytes``."""
+    from parkos.core.resources import export_bytes
 
-    from import_export.widgets import NumberWidget
-
-    fields = resource.get_export_fields()
-    numeric = [isinstance(f.widget, NumberWidget) or type(f.widget).__name__ == "AreaWidget" for f in fields]
-    dataset = resource.export(queryset=queryset, force_native_type=True)
-
-    def cells(row: Sequence[object]) -> list[object]:
-        out: list[object] = []
-        for is_number, cell in zip(numeric, row, strict=False):
-            if is_number and isinstance(cell, str) and cell:
-                with contextlib.suppress(InvalidOperation):
-                    cell = Decimal(cell)
-            out.append(cell)
-        return out
-
-    return xlsx_bytes([(title, itertools.chain([list(dataset.headers)], (cells(row) for row in dataset)))])
+    return export_bytes(resource, queryset, "xlsx")

@@ -7,6 +7,7 @@ writes nothing (``rollback_on_validation_errors``) and each error names its row 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,8 +27,10 @@ from parkos.core.changelog import change_context, current_user
 from parkos.core.downloads import neutralise
 from parkos.core.fields import AreaField
 from parkos.core.permissions import Action, can
+from parkos.core.spreadsheets import canonical_dataset, export_table, table_csv, table_xlsx, template_table
 from parkos.core.units import parse_area
 
+_SECOND = datetime.timedelta(seconds=1)
 #: rows of a file shown in its preview
 PREVIEW_ROWS = 200
 #: a row of a file as django-import-export hands it over: column name -> cell
@@ -156,6 +159,12 @@ class ImportReport:
 class PrimaryResource(resources.ModelResource):  # type: ignore[misc]  # django-import-export has no type stubs
     """Base of every model's resource. Subclasses set ``Meta.model``, ``fields`` and ``import_id_fields``."""
 
+    #: natural keys that find an existing row when a file leaves the id empty (a contract number; a unit's
+    #: building and number): re-importing an edited export updates, never duplicates
+    alternate_keys: tuple[str, ...] = ()
+    #: False for a model that is exported only (a run's results): the import command refuses it
+    importable: bool = True
+
     def __init__(self, user: Actor | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.user = user
@@ -179,7 +188,17 @@ class PrimaryResource(resources.ModelResource):  # type: ignore[misc]  # django-
 
     def import_instance(self, instance: models.Model, row: Row, **kwargs: Any) -> None:
         self.check_guarded_columns(instance, row)
+        times = {
+            f.attname: getattr(instance, f.attname)
+            for f in instance._meta.concrete_fields
+            if isinstance(f, models.DateTimeField) and instance.pk is not None
+        }
         super().import_instance(instance, row, **kwargs)
+        for name, stored in times.items():
+            # a spreadsheet keeps times to the second: a cell left as exported keeps the stored time
+            value = getattr(instance, name)
+            if stored is not None and value is not None and value != stored and abs(value - stored) < _SECOND:
+                setattr(instance, name, stored)
         # An empty spreadsheet cell arrives as None; text columns store "" for "nothing".
         formulas: dict[str, str] = {}
         imported = {(f.attribute or "").split("__")[0] for f in self.get_import_fields()}
@@ -241,15 +260,38 @@ class PrimaryResource(resources.ModelResource):  # type: ignore[misc]  # django-
             except ValueError as exc:
                 raise ValidationError({self.fields[name].attribute: str(exc)}) from exc
         if keys and all(key in (None, "") for key in keys):
-            return None  # an empty key is a new record: no query needed
+            return self._instance_by_alternate_key(row)  # no id: a natural key may still name an existing row
         found: models.Model | None = super().get_instance(instance_loader, row)
         return found
+
+    def _instance_by_alternate_key(self, row: Row) -> models.Model | None:
+        """The row the file's natural key (``alternate_keys``) names, or None for a new record."""
+        if not self.alternate_keys or any(self.fields[name].column_name not in row for name in self.alternate_keys):
+            return None
+        lookup: dict[str, Any] = {}
+        for name in self.alternate_keys:
+            try:
+                value = self.fields[name].clean(row)
+            except ValueError as exc:
+                raise ValidationError({self.fields[name].attribute: str(exc)}) from exc
+            if value in (None, ""):
+                return None
+            lookup[self.fields[name].attribute] = value
+        found = list(self.get_queryset().filter(**lookup)[:2])
+        if len(found) > 1:
+            first = self.fields[self.alternate_keys[0]].attribute
+            raise ValidationError({first: _("Several records have this key: give the id column as well.")})
+        return found[0] if found else None
 
     def import_dataset(
         self, dataset: tablib.Dataset, *, dry_run: bool, on_row: Callable[[], object] | None = None
     ) -> ImportReport:
         """Import all rows or none; return counts, a preview and every row's errors."""
         self._on_row = on_row
+        dataset, problems = canonical_dataset(self, dataset)
+        if problems:  # a header that names no column: nothing is read, each such header is named
+            errors = [RowError(0, p.header, p.message) for p in problems]
+            return ImportReport(total=len(dataset), errors=errors, dry_run=True)
         with change_context(user=self.user, source="import"):
             result = self.import_data(
                 dataset,
@@ -331,14 +373,16 @@ EXPORT_FORMATS = {
 
 
 def export_bytes(resource: PrimaryResource, queryset: models.QuerySet[Any], fmt: str) -> bytes:
-    dataset = resource.export(queryset=queryset)
-    safe = tablib.Dataset(headers=dataset.headers, title=dataset.title)
-    for row in dataset:
-        safe.append([neutralise(cell) for cell in row])
-    data: str | bytes = safe.export(fmt)
-    if isinstance(data, str):
-        return ("\ufeff" + data).encode("utf-8")  # BOM: Excel opens UTF-8 CSV with Chinese correctly
-    return data
+    """The one writer of a model's rows: CSV or XLSX, headers in the reader's language, formulas neutralised."""
+    table = export_table(resource, queryset)
+    if fmt == "xlsx":
+        return table_xlsx(table)
+    return table_csv(table)
+
+
+def template_bytes(resource: PrimaryResource) -> bytes:
+    """An XLSX to fill in: the importable columns in the reader's language, example rows, drop-downs for choices."""
+    return table_xlsx(template_table(resource), validations=True)
 
 
 # Registry so the CLI and the generic views find each model's resource by model label.

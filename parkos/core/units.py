@@ -418,5 +418,6 @@ def header_unit(quantity: str, unit: str) -> HeaderUnit:
 
 def money_header_unit(unit: str) -> HeaderUnit:
     """The header unit of a MoneyUnit value (the user's unit): 元, 万元 or 亿元."""
-    symbol = {MoneyUnit.YUAN: "元", MoneyUnit.WAN: "万元", MoneyUnit.YI: "亿元"}.get(unit, "元")
+    symbols: dict[str, str] = {MoneyUnit.YUAN: "元", MoneyUnit.WAN: "万元", MoneyUnit.YI: "亿元"}
+    symbol = symbols.get(unit, "元")
     return next(u for u in HEADER_UNITS["money"] if u.symbol == symbol)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("runs/<int:pk>/", views.RunDetailView.as_view(), name="evaluationrun"),
     path("runs/<int:pk>/progress/", views.RunProgressView.as_view(), name="evaluationrun_progress"),
     path("runs/<int:pk>/benchmarks.xlsx", views.RunBenchmarkExportView.as_view(), name="evaluationrun_benchmarks"),
+    path("runs/<int:pk>/results.<str:fmt>", views.RunResultsExportView.as_view(), name="evaluationrun_results_export"),
     path("results/", views.ResultListView.as_view(), name="evaluationresult_list"),
     path("results/<int:pk>/", views.ResultDetailView.as_view(), name="evaluationresult"),
     path("appeals/<int:pk>/decide/", views.AppealDecideView.as_view(), name="appeal_decide"),

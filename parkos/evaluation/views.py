@@ -400,6 +400,20 @@ class RunBenchmarkExportView(_RunAccess):
         return attachment(data, f"run-{run.pk}-benchmarks.xlsx")
 
 
+class RunResultsExportView(_RunAccess):
+    """The run's results in the user's scope as XLSX or CSV: fixed columns, then each indicator's value and score."""
+
+    def get(self, request, pk, fmt):
+        from parkos.core.resources import EXPORT_FORMATS
+        from parkos.evaluation.resources import run_results_bytes
+
+        run = self.get_run(pk)
+        if fmt not in EXPORT_FORMATS:
+            raise Http404
+        content_type, extension = EXPORT_FORMATS[fmt]
+        return attachment(run_results_bytes(run, request.user, fmt), f"run-{run.pk}-results.{extension}", content_type)
+
+
 class RunProgressView(_RunAccess):
     """The progress panel htmx polls every 2 s until the run is done."""
 

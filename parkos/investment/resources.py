@@ -3,7 +3,8 @@
 from import_export import fields
 
 from parkos.core.resources import PrimaryResource, UserWidget, VisibleForeignKeyWidget, register
-from parkos.directory.models import Industry, Organization, Person
+from parkos.directory.models import Industry, Person
+from parkos.directory.resources import OrganizationWidget
 from parkos.investment.models import (
     Agreement,
     AgreementDocument,
@@ -22,7 +23,7 @@ from parkos.parks.models import Park
 
 @register
 class ProjectResource(PrimaryResource):
-    investor = fields.Field("investor", "investor", VisibleForeignKeyWidget(Organization, "name"))
+    investor = fields.Field("investor", "investor", OrganizationWidget())
     industry = fields.Field("industry", "industry", VisibleForeignKeyWidget(Industry, "code"))
     park = fields.Field("park", "park", VisibleForeignKeyWidget(Park, "code"))
     owner = fields.Field("owner", "owner", UserWidget())
@@ -93,7 +94,7 @@ class AgreementResource(PrimaryResource):
 @register
 class PartyResource(PrimaryResource):
     agreement = fields.Field("agreement", "agreement", VisibleForeignKeyWidget(Agreement, "pk"))
-    organization = fields.Field("organization", "organization", VisibleForeignKeyWidget(Organization, "name"))
+    organization = fields.Field("organization", "organization", OrganizationWidget())
 
     class Meta(PrimaryResource.Meta):
         model = Party

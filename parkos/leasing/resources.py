@@ -5,21 +5,24 @@ a file with one clashing row writes nothing, and the error names the row, the co
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
 from parkos.core.changelog import current_user
 from parkos.core.permissions import Action
 from parkos.core.resources import PrimaryResource, VisibleForeignKeyWidget, register
-from parkos.directory.models import Organization
+from parkos.directory.resources import OrganizationWidget
 from parkos.leasing.models import Lease, RentTerm, Sale
 from parkos.leasing.services import validate_lease_units, validate_sale_units
-from parkos.parks.models import Building, SpaceUnit
+from parkos.parks.models import SpaceUnit
+from parkos.parks.resources import BuildingWidget
 
 
 class SpaceUnitsWidget(widgets.ManyToManyWidget):
     """Units as 'park/building/unit' codes separated by ';' (e.g. 'lg-ic/B1/301; lg-ic/B1/302')."""
+
+    #: the keys an export reads in one query (core.spreadsheets), joined by '/'
+    export_lookups = ("building__parcel__park__code", "building__code", "code")
 
     def __init__(self):
         super().__init__(SpaceUnit, separator=";", field="code")
@@ -53,29 +56,6 @@ class SpaceUnitsWidget(widgets.ManyToManyWidget):
         return "; ".join(f"{u.building.parcel.park.code}/{u.building.code}/{u.code}" for u in value.all())
 
 
-class BuildingWidget(VisibleForeignKeyWidget):
-    """A building as 'park/building' codes."""
-
-    def __init__(self):
-        super().__init__(Building, "code")
-
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            return None
-        park, _sep, code = str(value).partition("/")
-        found = list(
-            Building.objects.restrict(current_user(), Action.VIEW).filter(
-                Q(parcel__park__code=park.strip()), code=code.strip()
-            )[:2]
-        )
-        if len(found) != 1:
-            raise ValueError(_("No single building '%(key)s' (park/building) that you can see.") % {"key": value})
-        return found[0]
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else f"{value.parcel.park.code}/{value.code}"
-
-
 class UnitsResourceMixin:
     """Check the row's units with the overlap rule before the row is saved."""
 
@@ -88,7 +68,10 @@ class UnitsResourceMixin:
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         try:
-            units = list(self.fields["units"].clean(row))
+            if self.fields["units"].column_name in row:
+                units = list(self.fields["units"].clean(row))
+            else:  # a file without the units column leaves them as they are
+                units = list(instance.units.all()) if instance.pk else []
         except ValueError as exc:
             errors["units"] = [str(exc)]
         else:
@@ -104,9 +87,10 @@ class UnitsResourceMixin:
 @register
 class LeaseResource(UnitsResourceMixin, PrimaryResource):
     validate_units = staticmethod(lambda instance, units: validate_lease_units(lease=instance, units=units))
-    tenant = fields.Field("tenant", "tenant", VisibleForeignKeyWidget(Organization, "name"))
+    tenant = fields.Field("tenant", "tenant", OrganizationWidget())
     units = fields.Field("units", "units", SpaceUnitsWidget())
     renewal_of = fields.Field("renewal_of", "renewal_of", VisibleForeignKeyWidget(Lease, "pk"))
+    alternate_keys = ("reference",)  # the contract number finds the lease when the id is left empty
 
     class Meta(PrimaryResource.Meta):
         model = Lease
@@ -147,9 +131,10 @@ class RentTermResource(PrimaryResource):
 @register
 class SaleResource(UnitsResourceMixin, PrimaryResource):
     validate_units = staticmethod(lambda instance, units: validate_sale_units(sale=instance, units=units))
-    buyer = fields.Field("buyer", "buyer", VisibleForeignKeyWidget(Organization, "name"))
+    buyer = fields.Field("buyer", "buyer", OrganizationWidget())
     units = fields.Field("units", "units", SpaceUnitsWidget())
     building = fields.Field("building", "building", BuildingWidget())
+    alternate_keys = ("reference",)
 
     class Meta(PrimaryResource.Meta):
         model = Sale

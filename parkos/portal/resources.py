@@ -2,14 +2,14 @@
 
 from import_export import fields, widgets
 
-from parkos.core.resources import PrimaryResource, VisibleForeignKeyWidget, register
-from parkos.directory.models import Organization
+from parkos.core.resources import PrimaryResource, register
+from parkos.directory.resources import OrganizationWidget
 from parkos.portal.models import ProfileChangeRequest
 
 
 @register
 class ProfileChangeRequestResource(PrimaryResource):
-    organization = fields.Field("organization", "organization", VisibleForeignKeyWidget(Organization, "name"))
+    organization = fields.Field("organization", "organization", OrganizationWidget())
     changes = fields.Field("changes", "changes", widgets.JSONWidget())
     status = fields.Field("status", "status", readonly=True)
     reviewed_at = fields.Field("reviewed_at", "reviewed_at", widgets.DateTimeWidget(), readonly=True)

@@ -10,13 +10,14 @@ from import_export import fields, widgets
 
 from parkos.core.resources import PrimaryResource, UserWidget, VisibleForeignKeyWidget, register
 from parkos.directory.models import Organization
+from parkos.directory.resources import OrganizationWidget
 from parkos.parks.models import Park
 from parkos.services.models import RequestMessage, Scenario, Service, ServiceDesk, ServiceRequest, Status
 
 
 @register
 class ServiceResource(PrimaryResource):
-    provider = fields.Field("provider", "provider", VisibleForeignKeyWidget(Organization, "name"))
+    provider = fields.Field("provider", "provider", OrganizationWidget())
 
     class Meta(PrimaryResource.Meta):
         model = Service
@@ -36,7 +37,7 @@ class ServiceResource(PrimaryResource):
 
 @register
 class ScenarioResource(PrimaryResource):
-    provider = fields.Field("provider", "provider", VisibleForeignKeyWidget(Organization, "name"))
+    provider = fields.Field("provider", "provider", OrganizationWidget())
     participants = fields.Field(
         "participants",
         "participants",
@@ -69,7 +70,7 @@ class ServiceByNameWidget(VisibleForeignKeyWidget):
 
 @register
 class ServiceRequestResource(PrimaryResource):
-    enterprise = fields.Field("enterprise", "enterprise", VisibleForeignKeyWidget(Organization, "name"))
+    enterprise = fields.Field("enterprise", "enterprise", OrganizationWidget())
     park = fields.Field("park", "park", VisibleForeignKeyWidget(Park, "code"))
     service = fields.Field("service", "service", ServiceByNameWidget())
     assigned_to = fields.Field("assigned_to", "assigned_to", UserWidget())

@@ -29,7 +29,7 @@ from parkos.core import writes
 from parkos.core.actors import Actor
 from parkos.core.bulk import BULK_LIMIT, COMMON_ACTIONS, BulkAction, BulkResult, bulk_apply, parse_ids
 from parkos.core.display import display_value
-from parkos.core.downloads import resource_xlsx_bytes
+from parkos.core.downloads import attachment, resource_xlsx_bytes
 from parkos.core.filtersets import BoundedFilterSet
 from parkos.core.forms import ImportForm, PrimaryModelForm, add_form_errors
 from parkos.core.imports import (
@@ -41,7 +41,7 @@ from parkos.core.imports import (
 )
 from parkos.core.models import ImportJob, ObjectChange, PrimaryModel
 from parkos.core.permissions import Action, can
-from parkos.core.resources import EXPORT_FORMATS, ImportReport, PrimaryResource, export_bytes
+from parkos.core.resources import EXPORT_FORMATS, ImportReport, PrimaryResource, export_bytes, template_bytes
 from parkos.core.tables import ObjectChangeTable, PrimaryTable
 from parkos.users.models import User
 
@@ -616,6 +616,9 @@ class ObjectImportView(ObjectView):
 
     def get(self, request: HttpRequest, job: int | None = None) -> HttpResponse:
         self.require(Action.ADD)
+        if job is None and request.GET.get("template") == "xlsx":
+            data = template_bytes(self.views.resource(user=request.user))
+            return attachment(data, f"{self.model._meta.model_name}-template.xlsx")
         if job is None:
             return render(request, self.template_name, self.base_context(form=ImportForm(), **self._columns()))
         fail_dead_import_jobs()
@@ -627,6 +630,7 @@ class ObjectImportView(ObjectView):
             "columns": [(f.column_name, _import_column_label(self.model, f)) for f in resource.get_import_fields()],
             "id_fields": resource._meta.import_id_fields,
             "import_url": reverse(self.model.url_name("import")),
+            "template_url": reverse(self.model.url_name("import")) + "?template=xlsx",
         }
 
     def _job(self, pk: int) -> ImportJob:

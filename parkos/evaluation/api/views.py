@@ -1,8 +1,10 @@
 """Evaluation API endpoints: filings and schemes read and written, runs and results read."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from parkos.core.api.views import PrimaryModelViewSet
@@ -31,6 +33,25 @@ class EvaluationRunViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return visible_runs(self.request.user)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("as", str, enum=["xlsx", "csv"], description="file type (default xlsx)")],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: None},
+    )
+    @action(detail=True, methods=["get"], url_path="results-export")
+    def results_export(self, request, pk=None):
+        """The run's results in your scope as a spreadsheet: the fixed columns, then each indicator's value and
+        score (``?as=csv`` for CSV)."""
+        from parkos.core.downloads import attachment
+        from parkos.core.resources import EXPORT_FORMATS
+        from parkos.evaluation.resources import run_results_bytes
+
+        run = self.get_object()
+        fmt = request.query_params.get("as", "xlsx")
+        if fmt not in EXPORT_FORMATS:
+            raise NotFound
+        content_type, extension = EXPORT_FORMATS[fmt]
+        return attachment(run_results_bytes(run, request.user, fmt), f"run-{run.pk}-results.{extension}", content_type)
 
     @extend_schema(responses=serializers.RunBenchmarkSerializer(many=True))
     @action(detail=True, methods=["get"])

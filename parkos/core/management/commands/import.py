@@ -23,6 +23,8 @@ class Command(BaseCommand):
             resource_class = resource_for(model)
         except KeyError as exc:
             raise CommandError(f"Unknown model '{model}'. Choose one of: {', '.join(registered_labels())}.") from exc
+        if not resource_class.importable:
+            raise CommandError(f"'{model}' is exported only (parkos export {model}): it cannot be imported.")
         if not file.is_file():
             raise CommandError(f"No file at {file}.")
         try:

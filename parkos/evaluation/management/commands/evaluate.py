@@ -1,5 +1,7 @@
 """`parkos evaluate --scheme NAME --year YEAR`: run an evaluation now, with a progress bar."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -19,8 +21,13 @@ class Command(BaseCommand):
         parser.add_argument("--year", required=True, type=int)
         parser.add_argument("--scheme-version", dest="scheme_version", type=int, help="a version other than the latest")
         parser.add_argument("--user", help="record the run as started by this user (default: the only superuser)")
+        parser.add_argument(
+            "--export", type=Path, metavar="FILE", help="write the run's results to FILE (.xlsx or .csv)"
+        )
 
-    def handle(self, *args, scheme, year, scheme_version, user, **options):
+    def handle(self, *args, scheme, year, scheme_version, user, export=None, **options):
+        if export is not None and export.suffix.lower() not in (".xlsx", ".csv"):
+            raise CommandError(f"--export {export}: name a .xlsx or .csv file.")
         if dead := fail_dead_runs():
             self.stderr.write(f"{dead} run(s) whose process had stopped are now marked failed.")
         versions = EvaluationScheme.objects.filter(name=scheme).order_by("-version")
@@ -57,3 +64,8 @@ class Command(BaseCommand):
             f"Run #{run.pk}: {run.evaluated} enterprises evaluated of {run.filings} filings, {run.graded} graded "
             f"({counts}); fingerprint {run.fingerprint[:16]}."
         )
+        if export is not None:
+            from parkos.evaluation.resources import run_results_bytes
+
+            export.write_bytes(run_results_bytes(run, actor, export.suffix.lower().lstrip(".")))
+            self.stdout.write(f"Wrote the results of run #{run.pk} to {export}.")
