@@ -31,6 +31,8 @@ class QueueItem:
     url: str
     detail: StrOrPromise = ""
     when: datetime.date | datetime.datetime | None = None
+    #: a figure shown where the date would be (a count, a rate), formatted by the app
+    figure: str = ""
     #: "red" when the row is late, "orange" when it is close; "" otherwise
     tone: str = ""
 
@@ -47,6 +49,8 @@ class HomePanel:
     empty: StrOrPromise = ""
     #: small panels first: lower comes earlier
     order: int = 100
+    #: whether the items are the first rows of the list at ``url`` (then a longer list offers "show all")
+    rows: bool = True
 
     @property
     def anchor(self) -> str:

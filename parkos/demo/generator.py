@@ -1150,7 +1150,7 @@ def account_rows() -> list[dict[str, str]]:
         if account.role == "operator_admin":
             sees = "everything, and the admin site at /admin/"
         elif account.fallback:
-            sees = "the work of every park no other account of its role covers (the role's fallback group)"
+            sees = "fallback: the work of the parks no other account of its role covers"
         elif parks:
             brands = {p.brand_id for p in parks}
             whole_brand = len(brands) == 1 and account.role == "park_manager"

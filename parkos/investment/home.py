@@ -35,7 +35,7 @@ def home_panels(user) -> list[HomePanel]:
         .order_by()
     )
     pipeline = [
-        QueueItem(label=str(stage.label), url=f"{projects}?stage={stage.value}", detail=format_decimal(by_stage[stage]))
+        QueueItem(label=str(stage.label), url=f"{projects}?stage={stage.value}", figure=format_decimal(by_stage[stage]))
         for stage in OPEN_STAGES
         if by_stage.get(stage)
     ]
@@ -58,6 +58,7 @@ def home_panels(user) -> list[HomePanel]:
             items=pipeline,
             empty=_("No open lead or negotiation."),
             order=10,
+            rows=False,
         ),
         HomePanel(
             key="investment.contacts",

@@ -25,11 +25,8 @@ def home_panels(user) -> list[HomePanel]:
         QueueItem(
             label=row.name,
             url=f"{occupancy_url}?park={row.key}",
-            detail=_("Occupancy %(rate)s %% · vacant %(area)s")
-            % {
-                "rate": format_decimal(row.percent, 1) if row.percent is not None else "—",
-                "area": format_area(row.vacant, unit),
-            },
+            detail=_("Vacant %(area)s") % {"area": format_area(row.vacant, unit)},
+            figure=f"{format_decimal(row.percent, 1)} %" if row.percent is not None else "—",
             tone="orange" if row.rate is not None and row.rate < 0.7 else "",
         )
         for row in figures.parks
@@ -52,6 +49,7 @@ def home_panels(user) -> list[HomePanel]:
             items=parks,
             empty=_("No space to let in your parks yet."),
             order=10,
+            rows=False,
         ),
         HomePanel(
             key="leasing.expiring",
@@ -80,12 +78,13 @@ def home_panels(user) -> list[HomePanel]:
                 QueueItem(
                     label=row.name,
                     url=f"{board_url}?park={row.key}",
-                    detail=_("%(units)s units · %(area)s vacant")
-                    % {"units": format_decimal(row.units - row.units_occupied), "area": format_area(row.vacant, unit)},
+                    detail=_("Vacant %(area)s") % {"area": format_area(row.vacant, unit)},
+                    figure=format_decimal(row.units - row.units_occupied),
                 )
                 for row in vacant[:QUEUE_LENGTH]
             ],
             empty=_("Every space unit is let or sold."),
             order=30,
+            rows=False,
         ),
     ]

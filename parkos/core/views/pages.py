@@ -48,18 +48,20 @@ class HomeView(View):
             landing = config.landing_page(request.user) if hasattr(config, "landing_page") else None
             if landing:
                 return redirect(landing)
-        attention = [
+        panels = home_panels(request.user)
+        shown = {panel.url for panel in panels}
+        attention = [  # a count whose list a panel already opens is the panel's
             item
             for config in apps.get_app_configs()
             if hasattr(config, "attention")
             for item in config.attention(request.user)
-            if item["count"]
+            if item["count"] and item["url"] not in shown
         ]
         recent = None
         if request.user.has_perm("core.view_objectchange"):
             recent = ObjectChange.objects.select_related("changed_object_type")[:8]
         context = {
-            "panels": home_panels(request.user),
+            "panels": panels,
             "attention": attention,
             "recent": recent,
             "has_role": bool(roles_of(request.user)) or request.user.is_superuser,
