@@ -231,6 +231,9 @@ class PrimaryResource(resources.ModelResource):  # type: ignore[misc]  # django-
                 values[name] = f.clean(row)
             except ValueError:
                 continue  # a bad value: the column's own validation reports it
+            model_field = instance._meta.get_field(name)
+            if values[name] is None and isinstance(model_field, models.CharField | models.TextField):
+                values[name] = ""  # an empty cell is the empty text the record holds (as import_instance stores it)
         writes.check_fields(instance, self.user, values)
 
     def export_field(self, field: Any, instance: Any, **kwargs: Any) -> Any:

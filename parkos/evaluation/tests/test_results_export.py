@@ -43,6 +43,16 @@ class RunResultsExportTests(TestCase):
         self.assertIsInstance(sheet.cell(2, score + 1).value, float)
         self.assertEqual(sheet.freeze_panes, "A2")
 
+    def test_queries_do_not_grow_with_results(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        url = reverse("evaluation:evaluationrun_results_export", args=[self.evaluation.pk, "xlsx"])
+        self.client.get(url)  # the user's permissions, cached
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(url)
+        self.assertLessEqual(len(queries), 12, [q["sql"][:120] for q in queries])
+
     def test_csv_and_unknown_format(self):
         url = reverse("evaluation:evaluationrun_results_export", args=[self.evaluation.pk, "csv"])
         rows = list(csv.reader(io.StringIO(self.client.get(url).content.decode("utf-8-sig"))))
