@@ -12,6 +12,7 @@ may read), and aggregates over the parks of its district (investment landed, lan
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -84,7 +85,13 @@ class Period:
         return out
 
     def bucket_label(self, day: datetime.date) -> str:
-        return f"{day.year}" if self.by_year else f"{day.year}-{day.month:02d}"
+        """Short enough for a small chart's axis: '2026', '3月' / 'Mar' (with the year when the period spans two)."""
+        if self.by_year:
+            return f"{day.year}"
+        from parkos.core.units import is_chinese
+
+        month = f"{day.month}月" if is_chinese() else calendar.month_abbr[day.month]
+        return month if self.date_from.year == self.date_to.year else f"{day.year % 100:02d}/{month}"
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:

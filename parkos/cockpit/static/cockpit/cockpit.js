@@ -7,8 +7,9 @@ ParkOS.charts("cockpit-charts", { tooltip: { trigger: "axis", confine: true } },
     if (tile.chart === "pie") {
       draw(id, {
         tooltip: { trigger: "item", confine: true },
-        legend: { type: "scroll", orient: "vertical", right: 0, top: "middle", textStyle: { width: 90, overflow: "truncate" } },
-        series: [{ type: "pie", radius: ["35%", "70%"], center: ["35%", "50%"], label: { show: false },
+        // the legend is one line under the ring (core/charts.js makes it scroll when it is too long)
+        legend: { type: "scroll", top: "bottom", left: "center", textStyle: { width: 80, overflow: "truncate" } },
+        series: [{ type: "pie", radius: ["30%", "58%"], center: ["50%", "44%"], label: { show: false },
           data: tile.labels.map(function (label, i) { return { name: label, value: tile.values[i] }; }) }]
       });
       return;
@@ -16,7 +17,7 @@ ParkOS.charts("cockpit-charts", { tooltip: { trigger: "axis", confine: true } },
     draw(id, {
       grid: { left: 8, right: 8, top: 12, bottom: 4, containLabel: true },
       xAxis: { type: "category", data: tile.labels, axisLabel: { hideOverlap: true, fontSize: 10 } },
-      yAxis: { type: "value", axisLabel: { fontSize: 10 } },
+      yAxis: { type: "value", minInterval: 1, axisLabel: { fontSize: 10 } },
       series: [{ name: tile.title, type: tile.chart === "bar" ? "bar" : "line", data: tile.values }]
     });
   });

@@ -19,16 +19,18 @@
     var text = { color: "#b8c7dc", fontSize: 14 };
     if (tile.chart === "pie") {
       return {
+        animation: false,
         tooltip: { trigger: "item", confine: true },
-        legend: { orient: "vertical", right: 0, top: "middle", textStyle: Object.assign({ width: 120, overflow: "truncate" }, text) },
+        legend: { orient: "vertical", right: 0, top: "middle", itemGap: 6, textStyle: Object.assign({ width: 120, overflow: "truncate" }, text) },
         series: [{ type: "pie", radius: ["38%", "72%"], center: ["32%", "50%"], label: { show: false },
           data: tile.labels.map(function (label, i) { return { name: label, value: tile.values[i] }; }) }]
       };
     }
     return {
+      animation: false,
       grid: { left: 8, right: 8, top: 12, bottom: 4, containLabel: true },
       xAxis: { type: "category", data: tile.labels, axisLabel: Object.assign({ hideOverlap: true }, text) },
-      yAxis: { type: "value", axisLabel: Object.assign({ formatter: function (v) { return window.ParkOS.formatNumber(v); } }, text), splitLine: { lineStyle: { color: "#1f3252" } } },
+      yAxis: { type: "value", minInterval: 1, axisLabel: Object.assign({ formatter: function (v) { return window.ParkOS.formatNumber(v); } }, text), splitLine: { lineStyle: { color: "#1f3252" } } },
       series: [{ type: tile.chart === "bar" ? "bar" : "line", data: tile.values, itemStyle: { color: "#38bdf8" } }]
     };
   }
@@ -40,11 +42,13 @@
     document.getElementById("screen-period").textContent = data.date_from + " – " + data.date_to;
     document.getElementById("screen-updated").textContent = config.texts.updated + " " + new Date().toLocaleTimeString();
     tilesEl.replaceChildren();
-    data.tiles.slice(0, 8).forEach(function (tile) {
+    data.tiles.slice(0, 12).forEach(function (tile) {
       var box = el("section", "screen-tile");
       box.dataset.tile = tile.key;
       box.appendChild(el("h2", "", tile.title));
-      tile.figures.slice(0, 6).forEach(function (figure) {
+      var hasChart = tile.labels && tile.labels.length;
+      // a tile with a chart shows its leading figures (the chart shows the breakdown); one without, up to six
+      tile.figures.slice(0, hasChart ? 3 : 6).forEach(function (figure) {
         var row = el("div", "screen-figure");
         row.appendChild(el("span", "label", figure.label));
         var value = el("span", "value", figure.display);

@@ -1,0 +1,145 @@
+"""Issue 15, the cockpit: the admin lands on it and reads its charts, the big screen draws itself, the park table
+sorts; the government partner reads its district's cockpit only; in zh-Hans and in English.
+
+Screenshots go to docs/screenshots/ (cockpit-*.png) for the closing note.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from parkos.cockpit.tests.helpers import CockpitWorld
+from parkos.core.testing import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PERIOD = "date_from=2026-01-01&date_to=2026-06-30"
+
+
+@pytest.fixture
+def world(transactional_db):
+    cache.clear()  # figures are kept per user id, and ids repeat from one test database to the next
+    data = CockpitWorld()
+    data.partner.set_password(PASSWORD)
+    data.partner.save()
+    yield data
+    cache.clear()
+
+
+def context_page(chromium, live_server, problems, locale: str, width: int = 1440, height: int = 900):
+    context = chromium.new_context(base_url=live_server.url, locale=locale, viewport={"width": width, "height": height})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    problems.watch(page)
+    return context, page
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/login/"))
+
+
+def assert_no_problems(problems) -> None:
+    """Script errors, server errors and failed cockpit requests; a request of the page shell the browser drops
+    while the test moves on (the bell's poll, the icon) is not the cockpit's."""
+    shown = [e for e in problems.errors if not e.startswith("request failed") or "cockpit" in e]
+    assert not shown, "\n".join(shown)
+
+
+def charts_drawn(page, *ids: str) -> None:
+    for chart in ids:
+        # core/charts.js draws with canvas or SVG
+        expect(page.locator(f"#{chart} canvas, #{chart} svg").first).to_be_visible()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_admin_lands_on_the_cockpit_opens_the_big_screen_and_sorts_the_parks(
+    chromium, live_server, problems, world, locale
+):
+    lang = "zh" if locale.startswith("zh") else "en"
+    context, page = context_page(chromium, live_server, problems, locale)
+    try:
+        sign_in(page, "operator_admin")
+        expect(page).to_have_url(re.compile(r"/cockpit/$"))
+        page.goto(f"/cockpit/?{PERIOD}")
+        expect(page.locator("[data-tile=projects]")).to_be_visible()
+        expect(page.locator("[data-figure=projects_signed] a")).to_have_text("10")
+        charts_drawn(page, "chart-projects", "chart-grades", "chart-services")
+        heading = page.locator("h1.page-title")
+        expect(heading).to_contain_text("领导驾驶舱" if lang == "zh" else "Cockpit")
+        page.screenshot(path=str(SCREENSHOTS / f"cockpit-admin-{lang}.png"), full_page=True)
+
+        # a tile's number opens the list that adds up to it
+        page.locator("[data-figure=agreements_signed] a").click()
+        expect(page).to_have_url(re.compile(r"/investment/agreements/\?signed_from=2026-01-01"))
+
+        page.goto(f"/cockpit/parks/?{PERIOD}")
+        table = page.locator("#benchmark-table")
+        expect(table.locator("tbody tr")).to_have_count(4)
+        charts_drawn(page, "chart-parks")
+        table.locator("thead th a", has_text="亩均税收" if lang == "zh" else "Tax per mu").click()
+        table.locator("thead th a", has_text="亩均税收" if lang == "zh" else "Tax per mu").click()
+        expect(table.locator("tbody tr").first).to_contain_text("Park East")
+        page.screenshot(path=str(SCREENSHOTS / f"cockpit-parks-{lang}.png"), full_page=True)
+        # a row drills down to the park
+        table.locator("tbody tr").first.locator("a", has_text="Park East").click()
+        expect(page).to_have_url(re.compile(r"/parks/parks/\d+/$"))
+        assert_no_problems(problems)
+    finally:
+        context.close()
+
+    if lang != "zh":
+        return
+    # the big screen: 1920×1080, dark, fills itself from the API with nothing clicked
+    context, page = context_page(chromium, live_server, problems, locale, 1920, 1080)
+    try:
+        sign_in(page, "operator_admin")
+        page.goto("/cockpit/screen/")
+        expect(page.locator("#screen-tiles section")).to_have_count(11)  # every tile of the cockpit
+        expect(page.locator("#screen-scope")).to_have_text("全部园区")
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(11, 20, 36)"
+        assert page.evaluate("document.body.scrollHeight") <= 1080
+        # nothing leaves its box: each tile's content stays inside the tile
+        overflow = page.evaluate(
+            "Array.from(document.querySelectorAll('.screen-tile')).filter(t => t.scrollHeight > t.clientHeight + 1"
+            " || t.scrollWidth > t.clientWidth + 1).map(t => t.dataset.tile)"
+        )
+        assert overflow == [], overflow
+        page.screenshot(path=str(SCREENSHOTS / "cockpit-screen-zh.png"))
+        assert_no_problems(problems)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_government_partner_reads_its_districts_cockpit_only(chromium, live_server, problems, world, locale):
+    lang = "zh" if locale.startswith("zh") else "en"
+    context, page = context_page(chromium, live_server, problems, locale)
+    try:
+        sign_in(page, "west_partner")
+        expect(page).to_have_url(re.compile(r"/cockpit/$"))
+        page.goto(f"/cockpit/?{PERIOD}")
+        expect(page.locator("[data-tile]")).to_have_count(5)
+        expect(page.locator("[data-figure=agreements_signed] a")).to_have_text("1")
+        charts_drawn(page, "chart-landed", "chart-commitments")
+        body = page.locator("body")
+        for other in ("Park East", "East", "Park in", "Park out"):
+            expect(body).not_to_contain_text(other)
+        page.screenshot(path=str(SCREENSHOTS / f"cockpit-partner-{lang}.png"), full_page=True)
+        page.goto(f"/cockpit/parks/?{PERIOD}")
+        expect(page.locator("#benchmark-table tbody tr")).to_have_count(1)
+        expect(page.locator("#benchmark-table")).to_contain_text("Park West")
+        page.goto("/cockpit/screen/")
+        expect(page.locator("#screen-scope")).to_have_text("West")
+        assert_no_problems(problems)
+    finally:
+        context.close()
