@@ -191,3 +191,17 @@ class TemplateTests(TestCase):
                     _data, problems = canonical_dataset(resource, dataset)
                     self.assertEqual(problems, [])
                     self.assertEqual(len(dataset), 2)
+
+
+class RoundTripCoverageTests(TestCase):
+    def test_every_importable_resource_runs_the_round_trip_test(self):
+        """StandardModelTests.test_export_edit_import_changes_only_what_was_edited runs once per model suite:
+        every registered resource that imports must have one."""
+        from parkos.core.resources import registered_labels, resource_for
+        from parkos.core.tests.test_standard_coverage import standard_suites
+
+        suites = standard_suites()
+        for label in registered_labels():
+            resource = resource_for(label)
+            if resource.importable:
+                self.assertIn(resource._meta.model, suites, f"{label} imports but has no standard suite")
