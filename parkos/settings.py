@@ -18,7 +18,7 @@ PARKOS_MAP_MAX_ZOOM     highest zoom level the tile source serves (default 18)
 PARKOS_BASE_URL         the address people open ParkOS at, for links in e-mails and webhooks (default http://127.0.0.1:8000)
 PARKOS_NOTIFY_LANGUAGE  the language of e-mails and webhook messages (default zh-hans)
 EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL, DEFAULT_FROM_EMAIL
-                        the mail server notifications go out through (unset EMAIL_HOST: printed to the console)
+                        the mail server notifications go out through (unset EMAIL_HOST: written to files in var/mail/)
 """
 
 import os
@@ -286,9 +286,11 @@ if not DEBUG:
     # Production sits behind TLS; PARKOS_INSECURE_HTTP=1 relaxes this for a plain-HTTP trial.
 # Notifications (parkos.notifications): e-mail through these settings, links made absolute with the base URL.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+# Without a mail server, each message is written to a file under var/mail/ (quiet, and there to read).
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend"
 )
+EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
