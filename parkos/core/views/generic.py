@@ -425,7 +425,8 @@ class ObjectDetailView(ObjectView):
                 rows[: rel.limit],
                 request=request,
                 orderable=False,
-                exclude=(rel.field, *rel.exclude),  # the column that would repeat this object on every row
+                # the column that would repeat this object on every row, and those a half-width panel leaves to the list
+                exclude=(rel.field, *rel.exclude, *rel.table.low_priority),
             )
             add_url = None
             if "__" not in rel.field and can(request.user, rel.model, Action.ADD):
