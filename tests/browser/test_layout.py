@@ -45,7 +45,8 @@ MEASURE = """() => {
     .map((box) => {
       const card = box.closest(".card");
       const title = card && card.querySelector(".card-title");
-      return "table " + (box.querySelector("table").id || (title ? title.textContent.trim() : "")) + " needs " + (box.scrollWidth - box.clientWidth) + " px more";
+      const name = box.querySelector("table").id || (title ? title.textContent.trim() : "");
+      return "table " + name + " needs " + (box.scrollWidth - box.clientWidth) + " px more";
     });
   return { overflow: doc.scrollWidth - window.innerWidth, clipped: clipped, scrolled: scrolled };
 }"""
