@@ -98,6 +98,8 @@ class ScheduledCheckTests(EventWorld):
             )
             commitment = commitment_for(cls.world, side)
             Commitment.objects.filter(pk=commitment.pk).update(due_date=today - datetime.timedelta(days=3))
+            soon = commitment_for(cls.world, side)
+            Commitment.objects.filter(pk=soon.pk).update(due_date=today + datetime.timedelta(days=10))
             agreement = agreement_for(cls.world, side, contact_cadence=Agreement.Cadence.values[0])
             Agreement.objects.filter(pk=agreement.pk).update(signed_on=today - datetime.timedelta(days=400))
             DisposalMilestone.objects.create(
@@ -106,13 +108,14 @@ class ScheduledCheckTests(EventWorld):
 
     def test_each_check_reaches_the_parks_people_once_and_no_one_of_the_other_park(self):
         counts = checks.run_checks()
-        for kind in (EventKind.LEASE_EXPIRING, EventKind.COMMITMENT_OVERDUE, EventKind.CONTACT_DUE,
-                     EventKind.MILESTONE_DUE):  # fmt: skip
+        for kind in (EventKind.LEASE_EXPIRING, EventKind.COMMITMENT_OVERDUE, EventKind.COMMITMENT_DUE,
+                     EventKind.CONTACT_DUE, EventKind.MILESTONE_DUE):  # fmt: skip
             self.assertEqual(counts[kind], 2, kind)  # one per park
         self.assertEqual(self.kinds(self.users["park_manager"]), [EventKind.LEASE_EXPIRING])
         self.assertEqual(self.kinds(self.out["park_manager"]), [EventKind.LEASE_EXPIRING])
         self.assertEqual(
-            self.kinds(self.users["investment_staff"]), [EventKind.COMMITMENT_OVERDUE, EventKind.CONTACT_DUE]
+            self.kinds(self.users["investment_staff"]),
+            [EventKind.COMMITMENT_DUE, EventKind.COMMITMENT_OVERDUE, EventKind.CONTACT_DUE],
         )
         self.assertEqual(self.kinds(self.users["evaluation_officer"]), [EventKind.MILESTONE_DUE])
         for user in (self.users["enterprise_user"], self.out["enterprise_user"], self.users["service_staff"]):
