@@ -198,11 +198,13 @@ class Legend:
     def define(self, layer: str, key: str, label: Any, colour: str) -> None:
         self.classes.setdefault(layer, {})[key] = {"label": str(label), "colour": colour, "n": 0, "area": Decimal(0)}
 
-    def count(self, layer: str, key: str, area: Decimal) -> None:
-        entry = self.classes[layer].get(key)
-        if entry is not None:
-            entry["n"] += 1
-            entry["area"] += area
+    def count(self, tallies: dict[tuple[str, str], list[Any]]) -> None:
+        """Add tallies {(layer, class): [parcels, area]} (counted by the caller in one pass)."""
+        for (layer, key), (n, area) in tallies.items():
+            entry = self.classes[layer].get(key)
+            if entry is not None:
+                entry["n"] += n
+                entry["area"] += area
 
     def as_json(self) -> list[dict[str, Any]]:
         """Layers in order, their numbers formatted by core.units (counts grouped, land in 亩)."""
@@ -257,7 +259,13 @@ def _legend(grade_year: int | None, grades: set[str]) -> Legend:
 
 def _percent(space: Space | None) -> str:
     percent = space.percent if space else None
-    return "" if percent is None else f"{format_decimal(percent, 1)} %"
+    return "" if percent is None else _percent_text(round(percent, 1))
+
+
+@functools.cache
+def _percent_text(percent: float) -> str:
+    """'80.0 %', formatted once per value (a brand's thousands of buildings share a few hundred)."""
+    return f"{format_decimal(percent, 1)} %"
 
 
 def _feature(geometry: dict[str, Any] | coords.RawGeometry | None, properties: dict[str, Any]) -> dict[str, Any]:
@@ -326,6 +334,7 @@ def map_data(user: Actor, scope: MapScope, *, system: str | None = None) -> dict
     legend = _legend(grade_year, set(grades.values()))
     parcel_features, classes_of, missing = [], {}, []
     parcel_counts: dict[int, int] = defaultdict(int)
+    tallies: dict[tuple[str, str], list[Any]] = {}
     for parcel in parcels:
         pk = parcel["pk"]
         parcel_counts[parcel["park_id"]] += 1
@@ -339,8 +348,14 @@ def map_data(user: Actor, scope: MapScope, *, system: str | None = None) -> dict
             "y" if parcel["status"] == Status.IDLE else "",
         ]
         classes_of[pk] = classes
-        for layer, key in zip(LAYER_KEYS, classes, strict=True):
-            legend.count(layer, key, parcel["area"] or Decimal(0))
+        area = parcel["area"] or Decimal(0)
+        for layer_key in zip(LAYER_KEYS, classes, strict=True):
+            tally = tallies.get(layer_key)
+            if tally is None:
+                tallies[layer_key] = [1, area]
+            else:
+                tally[0] += 1
+                tally[1] += area
         geometry = coords.text_to_map(parcel["outline"], system)
         if geometry is None:
             if pk in editable_parcels:
@@ -362,6 +377,7 @@ def map_data(user: Actor, scope: MapScope, *, system: str | None = None) -> dict
                 },
             )
         )
+    legend.count(tallies)
     building_features = []
     for building in buildings:
         parent = classes_of.get(building["parcel_id"], [""] * len(LAYERS))

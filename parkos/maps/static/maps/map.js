@@ -270,7 +270,7 @@
           if (kind === "parks") {
             layer.bindTooltip(labelNode(feature.properties.n, "map-label-park"), { permanent: true, direction: "center", className: "map-label" });
           } else if (kind === "parcels") {
-            layer.bindTooltip(labelNode(feature.properties.c), { sticky: true });
+            layer.bindTooltip(() => labelNode(feature.properties.c), { sticky: true });
           }
         },
       }).addTo(map);
@@ -278,13 +278,17 @@
     add("parks");
     add("parcels");
     add("buildings");
-    groups.parcels.eachLayer((layer) => {
-      const center = layer.getBounds().getCenter();
-      groups.labels.addLayer(L.marker(center, {
-        interactive: false,
-        icon: L.divIcon({ className: "map-label-parcel", html: labelNode(layer.feature.properties.c), iconSize: null }),
-      }));
-    });
+    // parcel numbers on the map only from zoom 16 on, made the first time they are needed
+    let labelsMade = false;
+    const makeLabels = () => {
+      labelsMade = true;
+      groups.parcels.eachLayer((layer) => {
+        groups.labels.addLayer(L.marker(layer.getBounds().getCenter(), {
+          interactive: false,
+          icon: L.divIcon({ className: "map-label-parcel", html: labelNode(layer.feature.properties.c), iconSize: null }),
+        }));
+      });
+    };
     data.districts.forEach((d) => {
       groups.districts.addLayer(L.marker([d.at[1], d.at[0]], {
         interactive: false,
@@ -300,6 +304,7 @@
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16] });
     const labels = () => {
       const show = map.getZoom() >= 16 && data.parcels.features.length <= 2000;
+      if (show && !labelsMade) makeLabels();
       if (show && !map.hasLayer(groups.labels)) groups.labels.addTo(map);
       if (!show && map.hasLayer(groups.labels)) map.removeLayer(groups.labels);
     };
