@@ -130,6 +130,18 @@ class HomeQueueTests(TestCase):
                     for item in panels[key].items:
                         self.assertEqual(self.client.get(item.url).status_code, 200, item.url)
 
+    def test_the_leasing_panels_add_up_to_their_reports(self):
+        _r, panels = self.home("park_manager")
+        alerts = self.client.get(panels["leasing.expiring"].url)
+        self.assertEqual(alerts.status_code, 200)
+        self.assertEqual(
+            sum(count for _months, _rows, count in alerts.context["buckets"]), panels["leasing.expiring"].count
+        )
+        for key in ("leasing.parks", "leasing.vacancies"):
+            self.assertEqual(self.client.get(panels[key].url).status_code, 200, key)
+            for item in panels[key].items:
+                self.assertEqual(self.client.get(item.url).status_code, 200, item.url)
+
     def test_a_fallback_sees_the_uncovered_parks_work_on_its_home(self):
         officer = User.objects.create_user(username="evaluation-office")
         officer.groups.add(Group.objects.get(name="evaluation_officer"))
