@@ -5,8 +5,8 @@
 The extractor reads the directory as a gazetteer, so Django is set up on the benchmark's own SQLite file
 (bench/var/intake.sqlite3, git-ignored) unless --database-url says otherwise; it is migrated and, once, given
 --organizations made-up organizations (half with an English name) so that the gazetteer has names to match.
-Start-up is timed apart: importing the pipeline, then the first extract() (building the spaCy tokenizers, the
-matchers and the gazetteer). Then every article is extracted --warmup times untimed and --runs times timed
+Start-up is timed apart: importing the pipeline, then the first extract() (reading the directory and building
+the gazetteer's indexes). Then every article is extracted --warmup times untimed and --runs times timed
 (the same call an upload makes, gazetteer cache included), and the table gives p50 / p95 / max per article and
 for the typical articles of 2,500-3,500 characters, whose p95 the target (100 ms) applies to; the two longest
 Chinese articles joined make a Chinese case of typical length. --memory adds one
@@ -128,7 +128,7 @@ def peak_memory_mib(articles, texts: dict[str, str]) -> float:
 
 
 def peak_rss_mib() -> float:
-    """The process's peak resident memory (VmHWM): spaCy's and the gazetteer's C allocations included."""
+    """The process's peak resident memory (VmHWM): the gazetteer's C allocations included."""
     match = re.search(r"VmHWM:\s+(\d+) kB", Path("/proc/self/status").read_text())
     return int(match.group(1)) / 1024 if match else float("nan")
 
@@ -207,7 +207,7 @@ def render(rows, groups, import_ms, first_call_ms, first_name, memory, rss_mib) 
     typical = groups[typical_label]
     lines = [
         f"Start-up: importing the pipeline {import_ms:.0f} ms; first `extract()` {first_call_ms:.0f} ms"
-        f" ({first_name}: tokenizers, matchers and gazetteer built). Process peak memory (VmHWM, Django and"
+        f" ({first_name}: directory read and gazetteer built). Process peak memory (VmHWM, Django and"
         f" the benchmark included): {rss_mib:.0f} MiB."
         + (
             f" Peak of new Python allocations during one pass over the set, after start-up: {memory:.1f} MiB"

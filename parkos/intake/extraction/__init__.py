@@ -16,6 +16,6 @@
      "industries": [...]}
 
 Spans are character offsets into ``text`` (``text[start:end]`` is what was found). Everything is rule
-based: spaCy's tokenizers and matchers over blank pipelines, dateparser, word lists, and the names
-already in the directory as a gazetteer. Nothing is downloaded at run time.
+based: an Aho-Corasick index of the names already in the directory (the gazetteer), dateparser, word
+lists and patterns. Nothing is downloaded at run time.
 """

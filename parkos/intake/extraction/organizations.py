@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parkos.intake.extraction.gazetteer import Gazetteer
+from parkos.intake.extraction.gazetteer import Gazetteer, Scan
 from parkos.intake.extraction.shortforms import is_short_form
 from parkos.intake.extraction.text import CJK, words
 
@@ -212,9 +212,9 @@ class FoundOrganization:
         return {"name": self.name, "kind": self.kind, "span": list(self.span)}
 
 
-def find_organizations(text: str, docs: dict, language: str, gazetteer: Gazetteer) -> list[FoundOrganization]:
+def find_organizations(text: str, scan: Scan, language: str, gazetteer: Gazetteer) -> list[FoundOrganization]:
     """Every organization mention, directory names winning over overlapping built ones; in text order."""
-    known = gazetteer.find(docs)
+    known = gazetteer.find(scan)
     built = _chinese_candidates(text) if language == "zh" else _english_candidates(text)
     spans: list[tuple[int, int, bool]] = [(s, e, True) for s, e in known]
     for start, end in built:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from parkos.intake.extraction.events import event_kind, find_agreements, headline
-from parkos.intake.extraction.gazetteer import Gazetteer, directory_gazetteer, tokenized
+from parkos.intake.extraction.gazetteer import Gazetteer, Scan, directory_gazetteer, tokenized
 from parkos.intake.extraction.organizations import find_organizations, name_key, unique_organizations
 from parkos.intake.extraction.people import find_people
 from parkos.intake.extraction.shortforms import best_full_form
@@ -30,14 +30,14 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
     language = language if language in ("en", "zh") else detect_language(text)
     if gazetteer is None:
         gazetteer = directory_gazetteer()
-    docs = tokenized(text)
+    scan = tokenized(text)
     sentence_list = sentences(text, language)
 
     people, bylines = find_people(text, language, sentence_list)
     byline_spans = [b.span for b in bylines]
     mentions = [
         o
-        for o in find_organizations(text, docs, language, gazetteer)
+        for o in find_organizations(text, scan, language, gazetteer)
         if not any(s <= o.span[0] < e for s, e in byline_spans)
         and not any(p.span[0] <= o.span[0] < p.span[1] for p in people)
     ]
@@ -64,7 +64,7 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
     headline_end = title_start + len(title) if title_start == 0 or not text[:title_start].strip() else 0
     agreements = find_agreements(sentence_list, mentions, people, canonical, skip_before=headline_end)
     figures = find_figures(text, language)
-    industries = _industries(docs, gazetteer, text, mentions)
+    industries = _industries(scan, gazetteer, text, mentions)
 
     result = {
         "source": source or title,
@@ -238,11 +238,11 @@ def _mentions(text: str, person) -> list[int]:
     return sorted(found)
 
 
-def _industries(docs: dict, gazetteer: Gazetteer, text: str, mentions) -> list[str]:
+def _industries(scan: Scan, gazetteer: Gazetteer, text: str, mentions) -> list[str]:
     """Industries named in the story, not as part of a company's name ("Huahong Semiconductor", "泰宇半导体")."""
     seen: dict[str, str] = {}
     names = [m.name for m in mentions]
-    for start, end in gazetteer.find(docs, industries=True):
+    for start, end in gazetteer.find(scan, industries=True):
         if any(m.span[0] <= start < m.span[1] for m in mentions):
             continue
         if text[start].isupper() and start and not re.search(r"(?:^|[.!?\n]\s*)$", text[max(0, start - 3) : start]):

@@ -204,12 +204,15 @@ def test_the_directory_gazetteer_follows_the_directory():
     assert "星河科技" in {o["name"] for o in extract(text)["organizations"]}
 
 
-def test_the_english_tokenizer_sees_neither_chinese_nor_endless_runs():
-    """spaCy peels a token's prefixes one at a time: a long run without spaces would cost its length squared."""
-    from parkos.intake.extraction.gazetteer import _english_view
+def test_the_gazetteer_matches_english_names_as_whole_words_and_chinese_names_across_spaces():
+    from parkos.intake.extraction.gazetteer import Gazetteer, tokenized
 
-    text = "Huahong Group 与华虹集团 " + "(" * 100 + "Group"
-    view = _english_view(text)
-    assert len(view) == len(text)
-    assert view.startswith("Huahong Group ") and "华" not in view
-    assert view.strip() == "Huahong Group"
+    gazetteer = Gazetteer.build([("Huahong Group", "enterprise"), ("华虹集团", "enterprise"), ("Hua", "enterprise")])
+    text = "Huahong  Group's plant, 与华虹\n集团签约; HuahongGroup and Huawei are not it. " + "(" * 100_000
+
+    def found(scan_text):
+        return [scan_text[s:e] for s, e in gazetteer.find(tokenized(scan_text))]
+
+    assert found(text) == ["Huahong  Group", "华虹\n集团"]
+    assert found("HUAHONG GROUP signed") == ["HUAHONG GROUP"]  # case does not matter
+    assert found("与华虹集团Huahong Group") == ["华虹集团", "Huahong Group"]  # a Chinese character ends a word
