@@ -109,3 +109,21 @@ def test_without_the_fallback_groups_work_would_reach_only_the_admin(demo):
     for model in (Appeal, ServiceRequest):
         rows, _may_act = ROUTED[model]
         assert set(rows().values_list("pk", flat=True)) - actionable_by_staff(model, staff), model
+
+
+def test_the_demo_enterprises_request_from_the_catalogue_is_assigned(demo):
+    User = get_user_model()
+    account = User.objects.get(username="enterprise")
+    enterprise = account.organizations.get()
+    park = ServiceRequest.objects.filter(enterprise=enterprise).values_list("park", flat=True).first()
+    assert park is not None
+    filed = request_file(
+        user=account,
+        enterprise=enterprise,
+        park=ServiceRequest.objects.filter(park=park).first().park,
+        service=Service.objects.order_by("pk").first(),
+        title="想了解绿色工厂认证",
+    )
+    filed.refresh_from_db()
+    assert filed.assigned_to is not None
+    assert is_staff_for(user=filed.assigned_to, request=filed)
