@@ -242,6 +242,18 @@ def _through(model: type[Model], path: str, values: QuerySet[Any, Any]) -> Q:
     return Q(**{f"{path}__in": values})
 
 
+def may_reach_no_park(model: type[Model], path: str) -> bool:
+    """Whether a row can reach no park through ``path`` (a nullable or to-many step): a fallback's rows too."""
+    current: type[Model] | str | None = model
+    for part in path.split("__"):
+        assert isinstance(current, type), f"{path}: {part} is reached through no model"
+        f = current._meta.get_field(part)
+        if f.many_to_many or f.one_to_many or getattr(f, "null", False):
+            return True
+        current = f.related_model
+    return False
+
+
 def crosses_many(model: type[Model], path: str) -> bool:
     current: type[Model] | str | None = model
     for part in path.split("__"):
@@ -269,7 +281,7 @@ def restrict(queryset: _QS, user: Actor | None, action: str = Action.VIEW) -> _Q
         if model.park_path is None:
             return queryset.none()
         reach = _through(model, model.park_path, user.scope_park_ids())
-        if model.park_path and fallback_roles_of(user):
+        if model.park_path and may_reach_no_park(model, model.park_path) and fallback_roles_of(user):
             reach |= ~Q(pk__in=model._base_manager.filter(**{f"{model.park_path}__isnull": False}).values("pk"))
         return queryset.filter(reach)
     if scope == Scope.ORGANIZATION:

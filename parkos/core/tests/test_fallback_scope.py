@@ -63,3 +63,12 @@ class FallbackScopeTests(TestCase):
         service_desk.members.add(staff)
         self.assertEqual(route_request(request=request_for(self.world, "in")), staff)
         self.assertEqual(route_request(request=request_for(self.world, "out")), desk)
+
+    def test_only_rows_that_can_miss_a_park_are_looked_for_without_one(self):
+        from parkos.core.permissions import may_reach_no_park
+        from parkos.portal.models import ProfileChangeRequest
+        from parkos.services.models import ServiceRequest
+
+        self.assertFalse(may_reach_no_park(ServiceRequest, ServiceRequest.park_path))  # no NOT IN over every row
+        self.assertFalse(may_reach_no_park(Appeal, Appeal.park_path))
+        self.assertTrue(may_reach_no_park(ProfileChangeRequest, ProfileChangeRequest.park_path))  # through leases
