@@ -309,6 +309,8 @@ PARKOS_NOTIFY_LANGUAGE = os.environ.get("PARKOS_NOTIFY_LANGUAGE", "zh-hans")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = not insecure_http
     SECURE_HSTS_PRELOAD = not insecure_http
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Health checks and metrics scrapes come over plain HTTP from the proxy or the monitor on the machine.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
 
 LOGGING = {
     "version": 1,

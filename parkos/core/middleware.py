@@ -14,8 +14,9 @@ from parkos.core.changelog import change_context
 from parkos.core.errors import NotFound
 
 # Paths an anonymous visitor may reach: the login page, static files, language switch.
-# The API answers 401/403 itself (token users authenticate inside DRF, not here).
-PUBLIC_PREFIXES = ("/login/", "/admin/login/", "/static/", "/i18n/", "/api/")
+# The API answers 401/403 itself (token users authenticate inside DRF, not here). The health check and
+# the metrics are for machines (a load balancer, Prometheus); the metrics check the caller's address.
+PUBLIC_PREFIXES = ("/login/", "/admin/login/", "/static/", "/i18n/", "/api/", "/health/", "/metrics")
 
 
 class LoginRequiredMiddleware:
@@ -23,7 +24,8 @@ class LoginRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.user.is_authenticated or request.path.startswith(PUBLIC_PREFIXES):
+        # the path first: a public path never loads the session (the health check works with the database down)
+        if request.path.startswith(PUBLIC_PREFIXES) or request.user.is_authenticated:
             return self.get_response(request)
         if request.headers.get("accept", "").startswith("application/json"):
             return JsonResponse({"detail": _("Authentication required.")}, status=401)

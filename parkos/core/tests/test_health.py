@@ -1,0 +1,81 @@
+"""/health/: open to a load balancer, ok / degraded (worker stale, still 200) / down (no database, 503)."""
+
+import datetime
+from unittest import mock
+
+from django.db import OperationalError
+from django.test import TestCase, override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from parkos.core.tasks import import_job_task
+
+
+def enqueue(minutes_ago: float) -> DBTaskResult:
+    """A task in the database queue as `parkos db_worker` finds it (tests run tasks at once otherwise)."""
+    moment = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    task = DBTaskResult.objects.create(
+        task_path=import_job_task.module_path,
+        args_kwargs={"args": [], "kwargs": {"job_id": 0}},
+        backend_name="default",
+        queue_name="default",
+        run_after=moment,
+    )
+    DBTaskResult.objects.filter(pk=task.pk).update(enqueued_at=moment)
+    return task
+
+
+@override_settings(HEARTBEAT_TIMEOUT=120)
+class HealthTests(TestCase):
+    def test_healthy_without_signing_in_and_without_secrets(self):
+        response = self.client.get("/health/", HTTP_ACCEPT="text/html")
+        self.assertEqual(response.status_code, 200)
+        report = response.json()
+        self.assertEqual(report["status"], "ok")
+        self.assertEqual(report["database"]["ok"], True)
+        self.assertEqual(report["queue"]["ready"], 0)
+        self.assertIs(report["worker"]["fresh"], True)  # idle worker, empty queue
+        self.assertIn("no-cache", response["Cache-Control"])
+        for secret_word in ("password", "secret", "key", "postgres://"):
+            self.assertNotIn(secret_word, response.content.decode().lower())
+
+    def test_a_task_just_queued_is_not_a_stale_worker(self):
+        enqueue(minutes_ago=0.5)
+        report = self.client.get("/health/").json()
+        self.assertEqual((report["status"], report["queue"]["ready"]), ("ok", 1))
+
+    def test_work_waiting_with_no_worker_activity_is_degraded_but_200(self):
+        enqueue(minutes_ago=10)
+        enqueue(minutes_ago=1)
+        response = self.client.get("/health/")
+        self.assertEqual(response.status_code, 200)
+        report = response.json()
+        self.assertEqual(report["status"], "degraded")
+        self.assertIs(report["worker"]["fresh"], False)
+        self.assertEqual(report["queue"]["ready"], 2)
+        self.assertGreaterEqual(report["queue"]["oldest_wait_seconds"], 600)
+
+    def test_a_worker_busy_with_a_long_task_is_fresh(self):
+        enqueue(minutes_ago=10)
+        running = enqueue(minutes_ago=20)
+        DBTaskResult.objects.filter(pk=running.pk).update(
+            status="RUNNING", started_at=timezone.now() - datetime.timedelta(seconds=30)
+        )
+        report = self.client.get("/health/").json()
+        self.assertEqual((report["status"], report["queue"]["ready"]), ("ok", 1))
+        self.assertLess(report["worker"]["last_activity_age_seconds"], 120)
+
+    def test_no_database_is_503(self):
+        with mock.patch("parkos.core.health.connection.cursor", side_effect=OperationalError("down")):
+            response = self.client.get("/health/")
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response.json(), {"status": "down", "database": {"ok": False}})
+
+    def test_health_costs_a_few_queries(self):
+        with self.assertNumQueries(6):
+            self.client.get("/health/")
+
+    def test_no_https_redirect_for_the_health_check(self):
+        with override_settings(SECURE_SSL_REDIRECT=True, SECURE_REDIRECT_EXEMPT=[r"^health/$", r"^metrics$"]):
+            self.assertEqual(self.client.get("/health/").status_code, 200)
+            self.assertEqual(self.client.get("/login/").status_code, 301)
