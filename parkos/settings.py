@@ -19,6 +19,8 @@ PARKOS_BASE_URL         the address people open ParkOS at, for links in e-mails 
 PARKOS_NOTIFY_LANGUAGE  the language of e-mails and webhook messages (default zh-hans)
 EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL, DEFAULT_FROM_EMAIL
                         the mail server notifications go out through (unset EMAIL_HOST: written to files in var/mail/)
+PARKOS_LOG_FORMAT       "json" (default without debug: one JSON object per line) or "text"
+PARKOS_LOG_LEVEL        level of the logs (default WARNING); PARKOS_ACCESS_LOG_LEVEL for the access lines (INFO)
 """
 
 import os
@@ -100,6 +102,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "parkos.core.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "parkos.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -312,11 +315,32 @@ PARKOS_NOTIFY_LANGUAGE = os.environ.get("PARKOS_NOTIFY_LANGUAGE", "zh-hans")
     # Health checks and metrics scrapes come over plain HTTP from the proxy or the monitor on the machine.
     SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
 
+# Logs go to standard error (journald, docker logs): one JSON object per line with the request id
+# (parkos.core.requestlog) when PARKOS_LOG_FORMAT=json, the default without debug; plain text otherwise.
+# parkos.request writes one access line per request at INFO.
+PARKOS_LOG_FORMAT = os.environ.get("PARKOS_LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "parkos.core.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(request_id)s %(message)s",
+            "timestamp": "time",  # ISO 8601 in UTC
+            "rename_fields": {"levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if PARKOS_LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("PARKOS_LOG_LEVEL", "WARNING")},
+    "loggers": {"parkos.request": {"level": os.environ.get("PARKOS_ACCESS_LOG_LEVEL", "WARNING" if DEBUG else "INFO")}},
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # On SQLite a sign-in must not need the single write lock a long import holds: sessions live in files
