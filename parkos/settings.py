@@ -21,6 +21,7 @@ EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMA
                         the mail server notifications go out through (unset EMAIL_HOST: written to files in var/mail/)
 PARKOS_LOG_FORMAT       "json" (default without debug: one JSON object per line) or "text"
 PARKOS_LOG_LEVEL        level of the logs (default WARNING); PARKOS_ACCESS_LOG_LEVEL for the access lines (INFO)
+PARKOS_METRICS_ALLOW    addresses or networks that may read /metrics, comma-separated (default 127.0.0.1,::1)
 """
 
 import os
@@ -99,9 +100,11 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "parkos.core.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "parkos.core.csp.ContentSecurityPolicyMiddleware",
@@ -117,6 +120,7 @@ MIDDLEWARE = [
     "parkos.core.middleware.ChangeLoggingMiddleware",
     "parkos.core.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "parkos.urls"
@@ -314,6 +318,11 @@ PARKOS_NOTIFY_LANGUAGE = os.environ.get("PARKOS_NOTIFY_LANGUAGE", "zh-hans")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Health checks and metrics scrapes come over plain HTTP from the proxy or the monitor on the machine.
     SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]
+
+# Prometheus metrics (/metrics, parkos.core.metrics) answer only these addresses or networks.
+PARKOS_METRICS_ALLOW = os.environ.get("PARKOS_METRICS_ALLOW", "127.0.0.1,::1")
+# No migration metrics at start (they query the database when the app loads).
+PROMETHEUS_EXPORT_MIGRATIONS = False
 
 # Logs go to standard error (journald, docker logs): one JSON object per line with the request id
 # (parkos.core.requestlog) when PARKOS_LOG_FORMAT=json, the default without debug; plain text otherwise.

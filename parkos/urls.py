@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 from parkos.core.api.docs import RedocView, SwaggerView
 from parkos.core.api.root import APIRootView
 from parkos.core.health import health_view
+from parkos.core.metrics import metrics_view
 from parkos.core.views import pages
 from parkos.land.api.views import LAND_API_MOVED, moved_from_evaluation
 from parkos.users.forms import LoginForm
@@ -69,6 +70,7 @@ urlpatterns = [
     path("api/redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
     path("health/", health_view, name="health"),
+    path("metrics", metrics_view, name="metrics"),
 ]
 
 # Uploaded files are never served from MEDIA_URL, not even in debug: each one goes through its record's
