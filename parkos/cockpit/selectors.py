@@ -408,7 +408,10 @@ def occupancy_on(user: Actor, scope: CockpitScope, day: datetime.date) -> dict[s
     units = _in(SpaceUnit.objects.restrict(user), scope, "building__parcel__park")
     leased_ids, sold_q = held_unit_ids(day)
     every = units.aggregate(area=Sum("area"))["area"] or ZERO
-    held = units.filter(Q(pk__in=leased_ids) | sold_q).aggregate(area=Sum("area"))["area"] or ZERO
+    # leased, then sold and not leased: two plain IN lookups (an OR of the subqueries scans every unit)
+    held = (units.filter(pk__in=leased_ids).aggregate(area=Sum("area"))["area"] or ZERO) + (
+        units.filter(sold_q).exclude(pk__in=leased_ids).aggregate(area=Sum("area"))["area"] or ZERO
+    )
     return {"lettable": every, "occupied": held, "rate": float(held / every) if every else None}
 
 
@@ -1140,12 +1143,10 @@ def park_benchmarks(user: Actor, scope: CockpitScope, period: Period) -> dict[st
         units = SpaceUnit.objects.restrict(user).filter(building__parcel__park__in=ids)
         leased_ids, sold_q = held_unit_ids(period.date_to)
         lettable = dict(units.values_list("building__parcel__park").annotate(a=Sum("area")).order_by())
-        occupied = dict(
-            units.filter(Q(pk__in=leased_ids) | sold_q)
-            .values_list("building__parcel__park")
-            .annotate(a=Sum("area"))
-            .order_by()
-        )
+        occupied: dict[int, Decimal] = {}
+        for held_units in (units.filter(pk__in=leased_ids), units.filter(sold_q).exclude(pk__in=leased_ids)):
+            for park, area in held_units.values_list("building__parcel__park").annotate(a=Sum("area")).order_by():
+                occupied[park] = occupied.get(park, ZERO) + (area or ZERO)
         measures["occupancy"] = {
             pk: float((occupied.get(pk) or ZERO) / area) if area else None for pk, area in lettable.items()
         }
