@@ -148,7 +148,11 @@ class OutlineImportView(View):
 
 
 def menu_links(user: Any) -> list[tuple[str, str]]:
-    if can(user, LandParcel, Action.VIEW):
+    """The map of every park the user may see: for the operator's staff and partners (an enterprise's account
+    sees its own parcels on its pages, not a map of parks)."""
+    from parkos.core.navigation import sees_operator_pages
+
+    if sees_operator_pages(user) and can(user, LandParcel, Action.VIEW):
         return [(_("Map"), reverse("maps:all"))]
     return []
 

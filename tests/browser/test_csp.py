@@ -88,9 +88,9 @@ def test_the_pages_work_under_the_policy_and_break_none_of_it(signed_in, planted
     walk(page, menu_urls(planted["admin"]))
     # charts and the map draw from their static scripts
     page.goto("/leasing/occupancy/")
-    expect(page.locator("#chart-parks canvas")).to_be_visible()
+    expect(page.locator("#chart-parks svg").first).to_be_visible()
     page.goto("/investment/figures/")
-    expect(page.locator("#chart-stages canvas")).to_be_visible()
+    expect(page.locator("#chart-stages svg").first).to_be_visible()
     page.goto("/evaluation/inefficient-land/")
     expect(page.locator("#inefficient-land-map path.leaflet-interactive").first).to_be_visible()
     # htmx polls a running evaluation's progress

@@ -132,7 +132,7 @@ def test_every_map_and_chart_draws_names_as_text(page, planted, problems):
     for path, charts in CHART_PAGES.items():
         page.goto(path)
         for chart in charts:
-            expect(page.locator(f"{chart} canvas")).to_be_visible()
+            expect(page.locator(f"{chart} svg").first).to_be_visible()
             hover_chart(page, chart)
         assert_no_script_ran(page, path)
 

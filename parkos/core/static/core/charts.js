@@ -56,28 +56,43 @@
   // labels are inside the grid's rectangle); category labels are cut to their band; pie labels that would
   // overlap, or whose slice is too thin, are left out (the tooltip and legend name them). Pages give data
   // and series, not pixel margins.
+  var PIE_LABELS = 4;
   function layOut(option, width) {
-    var legendHeight = 0;
+    var legendHeight = 0, legendAtBottom = false;
     if (option.legend) {
-      option.legend = Object.assign({ top: 0, left: "center", itemGap: 10 }, option.legend);
+      // a plain legend wraps onto as many lines as it needs (a scrolling one hides items behind a pager)
+      option.legend = Object.assign({ top: 0, left: "center", itemGap: 10 }, option.legend, { type: "plain" });
+      legendAtBottom = option.legend.top === "bottom";
       legendHeight = legendLines(legendNames(option), width) * 22;
     }
     if (option.xAxis || option.yAxis) {
       option.grid = Object.assign({ left: 8, right: 16, bottom: 8 }, option.grid, {
         top: legendHeight + 24, outerBoundsMode: "same", outerBoundsContain: "axisLabel"
       });
+      delete option.grid.containLabel;
       var yLabels = 72 * (Array.isArray(option.yAxis) ? option.yAxis.length : 1);  // room of the value axes' labels, roughly
       categoryAxes(option.xAxis, width - option.grid.left - option.grid.right - yLabels);
       categoryAxes(option.yAxis, 0);
     }
     (option.series || []).forEach(function (series) {
-      if (series.type === "pie") {
-        series.top = legendHeight;
-        series.minShowLabelAngle = series.minShowLabelAngle || 8;
-        // labels line up at the chart's edges, cut to fit between the edge and the pie
-        series.label = Object.assign({ alignTo: "edge", edgeDistance: 4, width: Math.max(48, Math.floor(width / 5)), overflow: "truncate" }, series.label);
-        series.labelLayout = Object.assign({ hideOverlap: true }, series.labelLayout);
-      }
+      if (series.type !== "pie") return;
+      if (legendAtBottom) series.bottom = legendHeight; else series.top = legendHeight;
+      if (series.label && series.label.show === false) return;
+      // labels line up at the chart's edges, cut to fit between the edge and the pie; only the largest
+      // slices are labelled (the tooltip names every slice), so labels never pile up around thin ones
+      series.label = Object.assign({ alignTo: "edge", edgeDistance: 4, width: Math.max(48, Math.floor(width / 5)), overflow: "truncate" }, series.label);
+      series.labelLayout = Object.assign({ hideOverlap: true }, series.labelLayout);
+      var values = (series.data || []).map(function (d) { return Number(d && d.value !== undefined ? d.value : d) || 0; });
+      var cut = values.slice().sort(function (a, b) { return b - a; })[Math.min(values.length, PIE_LABELS) - 1];
+      var total = values.reduce(function (a, b) { return a + b; }, 0) || 1;
+      series.data = (series.data || []).map(function (d, i) {
+        var shown = values[i] >= cut && values[i] / total >= 0.05;
+        if (shown) return d;
+        var item = (d !== null && typeof d === "object") ? Object.assign({}, d) : { value: d };
+        item.label = { show: false };
+        item.labelLine = { show: false };
+        return item;
+      });
     });
     return option;
   }
