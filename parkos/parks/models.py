@@ -135,7 +135,7 @@ class LandParcel(PrimaryModel):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text=_("Planned maximum floor area ratio (容积率)."),
+        help_text=_("Planned maximum floor area ratio."),
     )
     geometry = models.JSONField(_("geometry"), null=True, blank=True, validators=[validate_polygon])
 
