@@ -249,8 +249,22 @@ class VacancyBoardView(View):
         if not form.is_valid():
             return render(request, self.template_name, context, status=400)
         boards = selectors.vacancy_board(request.user, **form.selector_kwargs())
-        context.update(boards=boards, date=form.cleaned_data["date"], query=request.GET.urlencode())
+        context.update(date=form.cleaned_data["date"], query=request.GET.urlencode())
+        if not form.cleaned_data.get("building") and len(boards) > 1:
+            context.update(park_board(request, boards))
+        else:
+            context["boards"] = boards
         return render(request, self.template_name, context)
+
+
+def park_board(request, boards: list[selectors.BoardBuilding]) -> dict:
+    """A whole park shows one building's units at a time (``?open=<building>``, else the first), and every
+    building with its counts to pick from: the page stays the size of one building however many the park has."""
+    query = request.GET.copy()
+    query.pop("open", None)
+    opened = request.GET.get("open", "")
+    chosen = next((b for b in boards if str(b.building.pk) == opened), boards[0])
+    return {"boards": [chosen], "picker": boards, "opened": chosen.building.pk, "picker_query": query.urlencode()}
 
 
 # --- expiry alerts -------------------------------------------------------------------------------------
