@@ -5,6 +5,7 @@ PARKOS_SECRET_KEY       secret key (default: generated once into the var directo
 PARKOS_DEBUG            "1"/"true" turns debug on (default off)
 PARKOS_ALLOWED_HOSTS    comma-separated host names
 PARKOS_VAR_DIR          where SQLite, media and collected static files live (default ./var)
+PARKOS_STATIC_ROOT      where collectstatic writes (default var/static; the Docker image keeps them in the image)
 PARKOS_INSECURE_HTTP    "1" lets a non-debug server run on plain HTTP (a trial behind no TLS)
 PARKOS_LOGIN_THROTTLE   "0" turns login throttling off (for API fuzzing only)
 PARKOS_REPORT_CURRENCY  the currency exchange rates are kept in and figures convert through (default CNY)
@@ -200,7 +201,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("PARKOS_STATIC_ROOT", VAR_DIR / "static")).resolve()
 # Front-end libraries come from npm at install time; only their dist folders are served.
 STATICFILES_DIRS = [
     (prefix, NODE_MODULES / path)
