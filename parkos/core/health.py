@@ -23,7 +23,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min, Model
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -35,12 +35,20 @@ def _age(moment: datetime.datetime | None, now: datetime.datetime) -> float | No
     return None if moment is None else round(max((now - moment).total_seconds(), 0.0), 1)
 
 
+def heartbeat_models() -> list[type[Model]]:
+    """Models whose rows background work stamps while it runs (core.heartbeat), found by their field."""
+    return [
+        model
+        for model in apps.get_models()
+        if any(field.name == "heartbeat_at" for field in model._meta.concrete_fields)
+    ]
+
+
 def _newest_work(now: datetime.datetime) -> datetime.datetime | None:
     """The latest moment background work showed life: a task started or finished, or a heartbeat."""
     moments = list(DBTaskResult.objects.aggregate(Max("started_at"), Max("finished_at")).values())
-    for model in apps.get_models():
-        if any(field.name == "heartbeat_at" for field in model._meta.concrete_fields):
-            moments.append(model._default_manager.aggregate(newest=Max("heartbeat_at"))["newest"])
+    for model in heartbeat_models():
+        moments.append(model._default_manager.aggregate(newest=Max("heartbeat_at"))["newest"])
     return max((m for m in moments if m is not None and m <= now), default=None)
 
 
@@ -53,9 +61,7 @@ def health() -> tuple[dict[str, Any], int]:
             cursor.fetchone()
     except DatabaseError:
         return {"status": "down", "database": {"ok": False}}, 503
-    ready = DBTaskResult.objects.ready()
-    queue = ready.aggregate(oldest=Min("enqueued_at"))
-    depth = ready.count()
+    queue = DBTaskResult.objects.ready().aggregate(depth=Count("pk"), oldest=Min("enqueued_at"))
     newest = _newest_work(now)
     timeout = settings.HEARTBEAT_TIMEOUT
     oldest_wait = _age(queue["oldest"], now)
@@ -69,7 +75,7 @@ def health() -> tuple[dict[str, Any], int]:
             "last_activity_age_seconds": last_age,
             "stale_after_seconds": timeout,
         },
-        "queue": {"ready": depth, "oldest_wait_seconds": oldest_wait},
+        "queue": {"ready": queue["depth"], "oldest_wait_seconds": oldest_wait},
         "time": now.isoformat(),
     }
     return report, 200
