@@ -65,14 +65,41 @@ def board_columns(projects, *, user, today: datetime.date, list_url: str | None,
         stage: Column(stage, str(Stage(stage).label), collapsed=stage == Stage.LOST)
         for stage in (*STAGE_ORDER, Stage.LOST)
     }
+    detail_url, move_url = url_pattern(Project.url_name()), url_pattern("investment:project_move")
     for project in ranked:
         dress_card(project, user, today)
+        project.board_url, project.board_move_url = detail_url % project.pk, move_url % project.pk
         columns[project.stage].cards.append(project)
     for column in columns.values():
         column.total = totals.get(column.stage, 0)
         if column.hidden and list_url:
             column.more_url = f"{list_url}?{urlencode({**filter_query, 'stage': column.stage}, doseq=True)}"
     return list(columns.values())
+
+
+#: a URL resolved with this pk and then formatted per card: one reverse() per page, not two per card
+_PK_MARK = 987654321
+
+
+def url_pattern(name: str) -> str:
+    """``reverse(name, pk=…)`` as a ``%``-format string taking the pk (reversing once per card was a tenth
+    of the board's time)."""
+    return reverse(name, kwargs={"pk": _PK_MARK}).replace("%", "%%").replace(str(_PK_MARK), "%d")
+
+
+def card_words() -> dict[str, str]:
+    """The words every card repeats, translated once per page rather than once per card."""
+    return {
+        "drag": _("Drag to move"),
+        "confidential": _("Confidential"),
+        "investor": _("Investor"),
+        "investor_confidential": _("Investor confidential"),
+        "planned": _("Planned investment"),
+        "industry_park": _("Industry and park"),
+        "time_in_stage": _("Time in stage"),
+        "move_to": _("Move to…"),
+        "choose_stage": _("Choose a stage"),
+    }
 
 
 def days_in_stage_label(days: int) -> str:
@@ -114,6 +141,8 @@ class ProjectBoardView(View):
         today = timezone.localdate()
         columns = board_columns(queryset, user=user, today=today, list_url=_list_url(), filter_query=filter_query)
         can_move = can(user, Project, Action.CHANGE)
+        moving = request.GET.get("move", "")
+        move_query = urlencode(filter_query, doseq=True)
         context = {
             "columns": columns,
             "stages": [(c.stage, c.label) for c in columns],
@@ -125,6 +154,11 @@ class ProjectBoardView(View):
             "next_url": request.get_full_path(),
             "today": today,
             "cards_per_column": CARDS_PER_COLUMN,
+            # one "Move to…" form on the page (a template the script copies into a card), or, without the
+            # script, in the card named by ?move=<pk>: 50 forms per column made the board heavy to send and draw
+            "moving": int(moving) if moving.isdigit() else None,
+            "move_query": f"{move_query}&" if move_query else "",
+            "words": card_words(),
         }
         return render(request, self.template_name, context)
 

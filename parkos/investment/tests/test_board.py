@@ -147,6 +147,39 @@ class ProjectBoardTests(TestCase):
         self.make(name="More secret", is_confidential=True, codename="Project Lotus", investor=self.investor)
         self.assertEqual(count(), before)
 
+    def test_a_full_board_keeps_its_queries_and_carries_one_move_form(self):
+        """Issue 13: the board took 4.9 s at demo scale; each card carried its own "Move to…" form."""
+
+        def render():
+            self.client.get(reverse("investment:project_board"))
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(reverse("investment:project_board"))
+            return response, len(queries)
+
+        self.client.force_login(self.staff)
+        _small, queries_small = render()
+        stages = [*STAGE_ORDER, Stage.LOST]
+        Project.objects.bulk_create(
+            Project(
+                name=f"Bulk {i}",
+                park=self.world.park["in"],
+                stage=stages[i % len(stages)],
+                stage_since=TODAY,
+                lost_reason="x" if stages[i % len(stages)] == Stage.LOST else "",
+            )
+            for i in range(120)
+        )
+        large, queries_large = render()
+        self.assertEqual(queries_large, queries_small)
+        self.assertGreater(large.content.count(b'class="card board-card"'), 120)
+        self.assertEqual(large.content.count(b'class="board-move-form'), 1)  # the template the script copies
+        self.assertLess(len(large.content) / 120, 1500)  # bytes per card, was about 2,300
+        # without the script, "Move to…" reloads the board with the form in that card
+        opened = self.client.get(reverse("investment:project_board"), {"move": self.open.pk})
+        self.assertEqual(opened.content.count(b'class="board-move-form'), 2)
+        self.assertContains(opened, f'action="{reverse("investment:project_move", args=[self.open.pk])}"')
+        self.assertContains(large, f'href="?move={self.open.pk}#card-{self.open.pk}"')
+
     # -- moves -------------------------------------------------------------------------------
 
     def test_a_move_by_post_saves_and_writes_the_stage_change(self):

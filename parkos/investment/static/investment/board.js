@@ -134,6 +134,28 @@
     move(dragged, col.dataset.stage, "");
   });
 
+  // A card's "Move to…" opens a copy of the page's one move form (the link in it reloads the page with
+  // the form when this script does not run)
+  var template = document.getElementById("board-move-template");
+  board.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.classList || !details.classList.contains("board-move") || !details.open) return;
+    if (details.querySelector(".board-move-form") || !template) return;
+    var card = details.closest(".board-card");
+    var form = template.content.querySelector(".board-move-form").cloneNode(true);
+    form.action = card.dataset.moveUrl;
+    form.querySelectorAll("[id]").forEach(function (element) { element.id += card.dataset.project; });
+    form.querySelectorAll("label[for]").forEach(function (label) {
+      label.htmlFor = label.htmlFor + card.dataset.project;
+    });
+    form.querySelectorAll("select[name=stage] option").forEach(function (option) {
+      option.disabled = option.value === card.dataset.stage;
+    });
+    var link = details.querySelector(".board-move-open");
+    if (link) link.remove();
+    details.appendChild(form);
+  }, true);
+
   // The "Move to…" form of each card, sent the same way (the page is not reloaded)
   board.addEventListener("submit", function (event) {
     var form = event.target.closest(".board-move-form");
