@@ -1,5 +1,6 @@
 """Issue 13: the vacancy board of a whole park shows one building at a time, so the page and its queries
-stay the size of one building however many buildings the park has."""
+stay the size of one building however many buildings the park has; the occupancy page's queries do not
+grow with the number of parks."""
 
 import re
 
@@ -10,7 +11,7 @@ from django.urls import reverse
 
 from parkos.core.testing import World
 from parkos.leasing.models import Lease
-from parkos.parks.models import Building, SpaceUnit
+from parkos.parks.models import Building, LandParcel, Park, SpaceUnit
 
 UNITS_PER_BUILDING = 12
 
@@ -85,3 +86,50 @@ class ParkBoardByBuildingTests(TestCase):
         )
         self.assertNotContains(response, 'id="building-picker"')
         self.assertContains(response, 'class="unit-cell unit-', count=UNITS_PER_BUILDING + 4)  # + the legend
+
+
+class OccupancyScaleTests(TestCase):
+    """Issue 13: the occupancy page is a few grouped queries whatever the number of parks and buildings."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = World.build()
+
+    def add_park(self, i: int) -> None:
+        park = Park.objects.create(code=f"scale-{i}", name=f"Scale park {i}", brand=self.world.park["in"].brand)
+        parcel = LandParcel.objects.create(park=park, code=f"SP{i}", area=1000)
+        for b in range(3):
+            building = Building.objects.create(parcel=parcel, code=f"S{i}-{b}", floor_area=1000)
+            units = SpaceUnit.objects.bulk_create(
+                SpaceUnit(building=building, code=f"S{i}-{b}-{n}", floor=1, area=100) for n in range(4)
+            )
+            lease = Lease.objects.create(
+                tenant=self.world.org["in"],
+                park=park,
+                start_date="2026-01-01",
+                end_date="2026-12-31",
+                rent_amount=1,
+                status=Lease.Status.IN_FORCE,
+                leased_area=100,
+            )
+            lease.units.set(units[:1])
+
+    def test_occupancy_queries_do_not_grow_with_parks(self):
+        self.client.force_login(self.world.users["operator_admin"])
+        url = reverse("leasing:occupancy") + "?date=2026-06-30"
+
+        def queries() -> int:
+            self.client.get(url)
+            with CaptureQueriesContext(connection) as ctx:
+                response = self.client.get(url)
+            self.assertEqual(response.status_code, 200)
+            return len(ctx.captured_queries)
+
+        self.add_park(0)
+        before = queries()
+        for i in range(1, 6):
+            self.add_park(i)
+        with self.assertNumQueries(before):
+            response = self.client.get(url)
+        self.assertContains(response, "Scale park 5")
+        self.assertEqual(queries(), before)
