@@ -4,11 +4,12 @@ Open without signing in and without secrets in the answer. It reports:
 
 - ``database``: a trivial query went through. If not, the status is ``down`` and the answer is 503, so a
   load balancer takes this server out of rotation.
-- ``worker``: whether ``parkos db_worker`` keeps up. The worker leaves a trace only when it works, so the
-  check reads the newest sign of work (a background task started or finished, a heartbeat stamped by a
-  running import or evaluation) and the oldest task waiting in the queue. The worker is ``fresh`` unless
-  a task has waited longer than ``HEARTBEAT_TIMEOUT`` seconds and no work was seen within that time:
-  an idle worker with an empty queue is fresh, a dead one with work waiting is not.
+- ``worker``: whether ``parkos db_worker`` keeps up. Each running worker stamps its heartbeat
+  (``WorkerHeartbeat``, ``running`` counts those alive); the check reads the newest sign of life (a
+  worker's heartbeat, a task started or finished, the heartbeat of a running import or evaluation) and
+  the oldest task waiting in the queue. The worker is ``fresh`` unless a task has waited longer than
+  ``HEARTBEAT_TIMEOUT`` seconds and no sign of life came within that time: an empty queue is fine
+  even with no worker, work waiting with none alive is not.
 - ``queue``: tasks ready to run now.
 
 A stale worker makes the status ``degraded`` with 200: the pages still work (imports and evaluation
@@ -29,6 +30,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_tasks_db.models import DBTaskResult
+
+from parkos.core.models import WorkerHeartbeat
 
 
 def _age(moment: datetime.datetime | None, now: datetime.datetime) -> float | None:
@@ -67,11 +70,13 @@ def health() -> tuple[dict[str, Any], int]:
     oldest_wait = _age(queue["oldest"], now)
     last_age = _age(newest, now)
     fresh = oldest_wait is None or oldest_wait <= timeout or (last_age is not None and last_age <= timeout)
+    live_workers = WorkerHeartbeat.objects.filter(heartbeat_at__gte=now - datetime.timedelta(seconds=timeout)).count()
     report = {
         "status": "ok" if fresh else "degraded",
         "database": {"ok": True, "vendor": connection.vendor},
         "worker": {
             "fresh": fresh,
+            "running": live_workers,
             "last_activity_age_seconds": last_age,
             "stale_after_seconds": timeout,
         },

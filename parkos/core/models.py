@@ -293,3 +293,22 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type_id}:{self.object_id} {self.field}={self.value}"
+
+
+class WorkerHeartbeat(models.Model):
+    """One running `parkos db_worker`: it stamps ``heartbeat_at`` every HEARTBEAT_INTERVAL seconds, busy or
+    idle, so /health/ (core.health) tells a live worker from a dead one. The row goes when the worker stops."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    hostname = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process"))
+    started = models.DateTimeField(_("started"), auto_now_add=True)
+    #: stamped by the worker's heartbeat thread (core.heartbeat)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("background worker")
+        verbose_name_plural = _("background workers")
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"

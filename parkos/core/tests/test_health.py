@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from parkos.core.health import heartbeat_models
+from parkos.core.models import WorkerHeartbeat
 from parkos.core.tasks import import_job_task
 
 
@@ -66,6 +67,16 @@ class HealthTests(TestCase):
         self.assertEqual((report["status"], report["queue"]["ready"]), ("ok", 1))
         self.assertLess(report["worker"]["last_activity_age_seconds"], 120)
 
+    def test_a_live_idle_worker_keeps_the_queue_fresh_and_a_dead_one_does_not(self):
+        enqueue(minutes_ago=10)
+        worker = WorkerHeartbeat.objects.create(worker_id="w1", hostname="app1", pid=42)
+        WorkerHeartbeat.objects.filter(pk=worker.pk).update(heartbeat_at=timezone.now())
+        report = self.client.get("/health/").json()
+        self.assertEqual((report["status"], report["worker"]["running"]), ("ok", 1))
+        WorkerHeartbeat.objects.filter(pk=worker.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(minutes=5))
+        report = self.client.get("/health/").json()
+        self.assertEqual((report["status"], report["worker"]["running"]), ("degraded", 0))
+
     def test_no_database_is_503(self):
         with mock.patch("parkos.core.health.connection.cursor", side_effect=OperationalError("down")):
             response = self.client.get("/health/")
@@ -73,9 +84,9 @@ class HealthTests(TestCase):
         self.assertEqual(response.json(), {"status": "down", "database": {"ok": False}})
 
     def test_health_costs_a_few_queries(self):
-        self.assertGreaterEqual(len(heartbeat_models()), 2)  # import jobs, evaluation runs
-        # SELECT 1, the queue, the tasks' activity, one per model with heartbeats
-        with self.assertNumQueries(3 + len(heartbeat_models())):
+        self.assertIn(WorkerHeartbeat, heartbeat_models())  # also import jobs, evaluation runs
+        # SELECT 1, the queue, the tasks' activity, one per model with heartbeats, the live workers
+        with self.assertNumQueries(4 + len(heartbeat_models())):
             self.client.get("/health/")
 
     def test_no_https_redirect_for_the_health_check(self):

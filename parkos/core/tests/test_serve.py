@@ -52,6 +52,16 @@ class ServeTests(SimpleTestCase):
                     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
                         self.assertIn(b"django_http_requests_total_by_method_total", response.read())
                     self.assertTrue(any((Path(var) / "prometheus").glob("*.db")))
+                    # a worker beside it registers its heartbeat, and removes it when stopped
+                    worker = subprocess.Popen(
+                        [*PARKOS, "db_worker", "--interval", "0.2"], env=env, stdout=out, stderr=out
+                    )
+                    try:
+                        self.assertEqual(self.poll_workers(port, 1, worker, deadline=time.monotonic() + 60), 1)
+                    finally:
+                        worker.terminate()
+                        self.assertEqual(worker.wait(timeout=60), 0)
+                    self.assertEqual(self.poll_workers(port, 0, None, deadline=time.monotonic() + 10), 0)
                 finally:
                     server.terminate()
                     self.assertEqual(server.wait(timeout=60), 0)
@@ -59,6 +69,18 @@ class ServeTests(SimpleTestCase):
             self.assertIn("ParkOS warmed in", text)
             access = [json.loads(line) for line in text.splitlines() if '"parkos.request"' in line]
             self.assertEqual(access[0]["path"], "/health/")
+
+    def poll_workers(self, port: int, wanted: int, worker: subprocess.Popen | None, deadline: float) -> int:
+        running = -1
+        while time.monotonic() < deadline:
+            if worker is not None:
+                self.assertIsNone(worker.poll(), "the worker exited")
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=5) as response:
+                running = json.loads(response.read())["worker"]["running"]
+            if running == wanted:
+                return running
+            time.sleep(0.2)
+        return running
 
     def poll_health(self, port: int, server: subprocess.Popen, deadline: float) -> tuple[dict, dict]:
         while time.monotonic() < deadline:

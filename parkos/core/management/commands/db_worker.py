@@ -1,0 +1,32 @@
+"""`parkos db_worker`: django-tasks' database worker, with a heartbeat for /health/ (core.health).
+
+The worker registers itself (a ``WorkerHeartbeat`` row), a thread stamps the row every
+HEARTBEAT_INTERVAL seconds while the worker runs (a task or the wait for one), and the row is removed
+when the worker stops. Options are django-tasks-db's.
+"""
+
+import os
+import socket
+from contextlib import suppress
+from typing import Any
+
+from django.db import DatabaseError
+from django_tasks_db.management.commands.db_worker import Command as TasksDbWorkerCommand
+
+from parkos.core.heartbeat import heartbeat
+from parkos.core.models import WorkerHeartbeat
+
+
+class Command(TasksDbWorkerCommand):
+    def handle(self, *args: Any, **options: Any) -> None:
+        worker_id = options["worker_id"]
+        WorkerHeartbeat.objects.update_or_create(
+            worker_id=worker_id, defaults={"hostname": socket.gethostname()[:255], "pid": os.getpid()}
+        )
+        rows = WorkerHeartbeat.objects.filter(worker_id=worker_id)
+        try:
+            with heartbeat(rows):
+                super().handle(*args, **options)
+        finally:
+            with suppress(DatabaseError):  # the database is gone: the row goes stale and /health/ says so
+                rows.delete()
