@@ -3,6 +3,7 @@
 import datetime
 from unittest import mock
 
+from django.core.management import call_command
 from django.db import OperationalError
 from django.test import TestCase, override_settings
 from django.utils import timezone
@@ -93,3 +94,16 @@ class HealthTests(TestCase):
         with override_settings(SECURE_SSL_REDIRECT=True, SECURE_REDIRECT_EXEMPT=[r"^health/$", r"^metrics$"]):
             self.assertEqual(self.client.get("/health/").status_code, 200)
             self.assertEqual(self.client.get("/login/").status_code, 301)
+
+
+class WorkerRegistrationTests(TestCase):
+    @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+    def test_a_worker_clears_dead_workers_rows_and_its_own_when_it_stops(self):
+        dead = WorkerHeartbeat.objects.create(worker_id="killed", hostname="app1", pid=1)
+        WorkerHeartbeat.objects.filter(pk=dead.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(hours=1))
+        seen = []
+        with mock.patch("django_tasks_db.management.commands.db_worker.Worker.run", autospec=True) as run:
+            run.side_effect = lambda worker: seen.extend(WorkerHeartbeat.objects.values_list("worker_id", flat=True))
+            call_command("db_worker", "--batch", "--no-startup-delay", "--worker-id", "w-test", verbosity=0)
+        self.assertEqual(seen, ["w-test"])  # registered, the killed worker's row gone
+        self.assertFalse(WorkerHeartbeat.objects.exists())  # and its own row removed when it stopped

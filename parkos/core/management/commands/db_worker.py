@@ -2,7 +2,8 @@
 
 The worker registers itself (a ``WorkerHeartbeat`` row), a thread stamps the row every
 HEARTBEAT_INTERVAL seconds while the worker runs (a task or the wait for one), and the row is removed
-when the worker stops. Options are django-tasks-db's.
+when the worker stops (a killed worker's row is removed by the next worker to start). Options are
+django-tasks-db's.
 """
 
 import os
@@ -13,13 +14,15 @@ from typing import Any
 from django.db import DatabaseError
 from django_tasks_db.management.commands.db_worker import Command as TasksDbWorkerCommand
 
-from parkos.core.heartbeat import heartbeat
+from parkos.core.heartbeat import heartbeat, stale_before
 from parkos.core.models import WorkerHeartbeat
 
 
 class Command(TasksDbWorkerCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         worker_id = options["worker_id"]
+        # rows of workers that were killed (no clean stop) and have not beaten since
+        WorkerHeartbeat.objects.filter(heartbeat_at__lt=stale_before()).delete()
         WorkerHeartbeat.objects.update_or_create(
             worker_id=worker_id, defaults={"hostname": socket.gethostname()[:255], "pid": os.getpid()}
         )
