@@ -11,15 +11,15 @@ PARKOS_LOGIN_THROTTLE   "0" turns login throttling off (for API fuzzing only)
 PARKOS_REPORT_CURRENCY  the currency exchange rates are kept in and figures convert through (default CNY)
 PARKOS_SQLITE_BUSY_TIMEOUT  seconds a SQLite writer waits for another one before "database is locked" (default 20)
 PARKOS_HEARTBEAT_TIMEOUT    seconds without a heartbeat after which a running job counts as dead (default 120)
+PARKOS_BASE_URL         the address people open ParkOS at, for links in e-mails and webhooks (default http://127.0.0.1:8000)
+PARKOS_NOTIFY_LANGUAGE  the language of e-mails and webhook messages (default zh-hans)
+EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL, DEFAULT_FROM_EMAIL
+                        the mail server notifications go out through (unset EMAIL_HOST: written to files in var/mail/)
 PARKOS_MAP_TILES        base map tile URL template ({z}/{x}/{y}, {s} for subdomains); unset: maps draw without one
 PARKOS_MAP_ATTRIBUTION  the tile source's attribution shown on the map (e.g. "© 天地图")
 PARKOS_MAP_CRS          the tiles' coordinate system: WGS84 (default) or GCJ02 (AMap, Tencent); see docs/operations.md
 PARKOS_MAP_SUBDOMAINS   letters or digits the {s} of the template cycles through (e.g. "1234" for AMap)
 PARKOS_MAP_MAX_ZOOM     highest zoom level the tile source serves (default 18)
-PARKOS_BASE_URL         the address people open ParkOS at, for links in e-mails and webhooks (default http://127.0.0.1:8000)
-PARKOS_NOTIFY_LANGUAGE  the language of e-mails and webhook messages (default zh-hans)
-EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL, DEFAULT_FROM_EMAIL
-                        the mail server notifications go out through (unset EMAIL_HOST: written to files in var/mail/)
 PARKOS_LOG_FORMAT       "json" (default without debug: one JSON object per line) or "text"
 PARKOS_LOG_LEVEL        level of the logs (default WARNING); PARKOS_ACCESS_LOG_LEVEL for the access lines (INFO)
 PARKOS_METRICS_ALLOW    addresses or networks that may read /metrics, comma-separated (default 127.0.0.1,::1)
@@ -87,14 +87,14 @@ INSTALLED_APPS = [
     "parkos.evaluation",
     "parkos.land",
     "parkos.intake",
-    "parkos.maps",
     "parkos.cockpit",
+    "parkos.notifications",
+    "parkos.maps",
     "parkos.demo",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
     "django_tables2",
-    "parkos.notifications",
     "import_export",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -183,6 +183,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Repeated failed logins: five failures for one user name from one address lock it out for 15 minutes.
 AXES_ENABLED = env_flag("PARKOS_LOGIN_THROTTLE", True)
+# Failed sign-ins are counted in the database; a successful one's clean-up never waits behind a long import.
+AXES_HANDLER = "parkos.core.bookkeeping.LoginAttemptHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -194,8 +196,6 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["parkos.formats"]
-# Failed sign-ins are counted in the database; a successful one's clean-up never waits behind a long import.
-AXES_HANDLER = "parkos.core.bookkeeping.LoginAttemptHandler"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -278,20 +278,6 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 HEARTBEAT_INTERVAL = 30
 HEARTBEAT_TIMEOUT = int(os.environ.get("PARKOS_HEARTBEAT_TIMEOUT", "120"))
 
-IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = True
-
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
-DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-vcenter card-table table-striped"}
-
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "DENY"
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
-    # Production sits behind TLS; PARKOS_INSECURE_HTTP=1 relaxes this for a plain-HTTP trial.
 # Notifications (parkos.notifications): e-mail through these settings, links made absolute with the base URL.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 # Without a mail server, each message is written to a file under var/mail/ (quiet, and there to read).
@@ -309,6 +295,32 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ParkOS <parkos@localh
 PARKOS_BASE_URL = os.environ.get("PARKOS_BASE_URL", "http://127.0.0.1:8000")
 PARKOS_NOTIFY_LANGUAGE = os.environ.get("PARKOS_NOTIFY_LANGUAGE", "zh-hans")
 
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-vcenter card-table table-striped"}
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # On SQLite a sign-in must not need the single write lock a long import holds: sessions live in files
+    # (shared by every process of the server), so reads and sign-ins go on during the import. PostgreSQL
+    # keeps them in the database.
+    CACHES["sessions"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "sessions"),
+        "TIMEOUT": None,  # each session carries its own expiry
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_CACHE_ALIAS = "sessions"
+
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    # Production sits behind TLS; PARKOS_INSECURE_HTTP=1 relaxes this for a plain-HTTP trial.
     insecure_http = env_flag("PARKOS_INSECURE_HTTP")
     SESSION_COOKIE_SECURE = not insecure_http
     CSRF_COOKIE_SECURE = not insecure_http
@@ -352,15 +364,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("PARKOS_LOG_LEVEL", "WARNING")},
     "loggers": {"parkos.request": {"level": os.environ.get("PARKOS_ACCESS_LOG_LEVEL", "WARNING" if DEBUG else "INFO")}},
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # On SQLite a sign-in must not need the single write lock a long import holds: sessions live in files
-    # (shared by every process of the server), so reads and sign-ins go on during the import. PostgreSQL
-    # keeps them in the database.
-    CACHES["sessions"] = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(VAR_DIR / "sessions"),
-        "TIMEOUT": None,  # each session carries its own expiry
-        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
-    }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-    SESSION_CACHE_ALIAS = "sessions"

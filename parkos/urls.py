@@ -48,8 +48,8 @@ urlpatterns = [
     # the land pages kept the paths they had under evaluation
     path("evaluation/", include("parkos.land.urls")),
     path("intake/", include("parkos.intake.urls")),
-    path("maps/", include("parkos.maps.urls")),
     path("cockpit/", include("parkos.cockpit.urls")),
+    path("maps/", include("parkos.maps.urls")),
     path("notifications/", include("parkos.notifications.urls")),
     path("api/", APIRootView.as_view(), name="api-root"),
     path("api/directory/", include("parkos.directory.api.urls")),
@@ -62,11 +62,11 @@ urlpatterns = [
     path("api/land/", include("parkos.land.api.urls")),
     re_path(LAND_API_MOVED, moved_from_evaluation),  # the land endpoints' paths before /api/land/
     path("api/intake/", include("parkos.intake.api.urls")),
-    path("api/maps/", include("parkos.maps.api.urls")),
     path("api/cockpit/", include("parkos.cockpit.api.urls")),
+    path("api/maps/", include("parkos.maps.api.urls")),
+    path("api/notifications/", include("parkos.notifications.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/notifications/", include("parkos.notifications.api.urls")),
     path("api/redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
     path("health/", health_view, name="health"),

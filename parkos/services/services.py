@@ -200,13 +200,13 @@ def _transition(
         current.assigned_to = cast(User, user)  # whoever takes it on owns it
         fields.append("assigned_to")
     current.save(update_fields=fields)
-    return current
-
-
     if target in (Status.DONE, Status.DECLINED):
         notify(EventKind.REQUEST_CLOSED, current, actor=user)
     elif name in ("accept", "wait"):
         notify(EventKind.REQUEST_ANSWERED, current, actor=user)
+    return current
+
+
 def request_accept(*, request: ServiceRequest, user: Actor, now: datetime.datetime | None = None) -> ServiceRequest:
     """Accept a new request (its first response, if staff have not answered yet)."""
     with transaction.atomic():
@@ -443,11 +443,11 @@ def _may_work_on(assignee: User, request: ServiceRequest) -> bool:
 
 def _request_saved(request: ServiceRequest, *, user: Actor, created: bool) -> None:
     request_assign_if_unrouted(request=request)
+    if created:
+        notify(EventKind.REQUEST_FILED, request, actor=user)
 
 
 _WORKFLOW = writes.FieldGuard(
-    if created:
-        notify(EventKind.REQUEST_FILED, request, actor=user)
     _not_enterprise, _("The status, times and rating of a request follow its workflow; leave them empty.")
 )
 writes.register(
