@@ -28,6 +28,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
+#: where the tests' screenshots of key pages go: test-results/screenshots/ (git-ignored) unless
+#: PARKOS_SCREENSHOTS names another folder; `PARKOS_SCREENSHOTS=docs/screenshots` refreshes the ones in the docs
+SCREENSHOTS = Path(os.environ.get("PARKOS_SCREENSHOTS") or RESULTS_DIR / "screenshots").resolve()
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(scope="module")

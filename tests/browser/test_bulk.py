@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from parkos.core.testing import World
 from parkos.services.models import ServiceRequest, Status
 from parkos.services.tests.test_views import request_for
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +58,6 @@ def test_service_staff_accept_two_requests_at_once(transactional_db, live_server
     )
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"the list is {overflow} px wider than the phone"
-    page.screenshot(path="docs/screenshots/bulk-accepted-390.png", full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "bulk-accepted-390.png"), full_page=True)
     assert not errors, errors
     context.close()

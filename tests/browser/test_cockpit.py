@@ -1,13 +1,13 @@
 """Issue 15, the cockpit: the admin lands on it and reads its charts, the big screen draws itself, the park table
 sorts; the government partner reads its district's cockpit only; in zh-Hans and in English.
 
-Screenshots go to docs/screenshots/ (cockpit-*.png) for the closing note.
+Screenshots (cockpit-*.png) go to the folder tests/browser/conftest.py names in SCREENSHOTS
+(PARKOS_SCREENSHOTS=docs/screenshots refreshes the ones in the docs).
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -15,10 +15,10 @@ from playwright.sync_api import expect
 
 from parkos.cockpit.tests.helpers import CockpitWorld
 from parkos.core.testing import PASSWORD
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PERIOD = "date_from=2026-01-01&date_to=2026-06-30"
 
 

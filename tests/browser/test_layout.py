@@ -8,19 +8,17 @@ emulated, the print view of a list shows its title and every column of every row
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
 from parkos.demo.generator import load_demo
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
 SCALE = 0.02
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 #: What the browser measures: the page's sideways overflow, and tables cut off by a box that does not scroll.
 MEASURE = """() => {

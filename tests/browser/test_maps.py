@@ -2,7 +2,8 @@
 map of 2,000 parcels draws in under a second.
 
 The map's script marks #parkos-map with data-drawn once the polygons are on screen and data-draw-ms with the
-time from the script's start (the request for the data included). The screenshot goes to docs/screenshots/.
+time from the script's start (the request for the data included). The screenshot goes to SCREENSHOTS
+(tests/browser/conftest.py).
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from parkos.directory.models import Organization
 from parkos.land.models import ParcelFlag
 from parkos.leasing.models import Lease
 from parkos.parks.models import Building, LandParcel, Park, ParkBrand, SpaceUnit
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "maps-in-the-browser-2026"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 #: the brand map's budget (issue 15): polygons on screen within a second of the script starting
 BRAND_BUDGET_MS = 1000
 #: the last brand-map timing, for bench/RESULTS.md (test-results/ is not kept in the repository)
