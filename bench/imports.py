@@ -8,7 +8,8 @@ db_worker` process (django-tasks' database backend), the page is polled as htmx 
 is shown, the import is confirmed and polled until done. Meanwhile another thread, with its own
 connection, logs in (`POST /login/`: the session, and the last login and sign-in record as
 bookkeeping, core.bookkeeping) and opens the login page (`GET /login/`), once a second each, and records
-each answer's latency and status: whether logins keep working while the import runs. --write puts the table into bench/RESULTS.md between the import markers.
+each answer's latency and status: whether logins keep working while the import runs. --write puts the
+table into bench/RESULTS.md between the import markers.
 """
 
 from __future__ import annotations

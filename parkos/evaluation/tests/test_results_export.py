@@ -29,7 +29,8 @@ class RunResultsExportTests(TestCase):
     def test_run_page_links_both_files(self):
         page = self.client.get(self.evaluation.get_absolute_url())
         for fmt in ("xlsx", "csv"):
-            self.assertContains(page, reverse("evaluation:evaluationrun_results_export", args=[self.evaluation.pk, fmt]))
+            url = reverse("evaluation:evaluationrun_results_export", args=[self.evaluation.pk, fmt])
+            self.assertContains(page, url)
 
     def test_xlsx_holds_the_officers_results_with_indicator_scores(self):
         url = reverse("evaluation:evaluationrun_results_export", args=[self.evaluation.pk, "xlsx"])
