@@ -61,7 +61,8 @@ def plain_urls() -> list[str]:
                     url = reverse(name)
                 except Exception:  # noqa: BLE001 - regex patterns with groups, optional args
                     continue
-                if not url.startswith(SKIP_PREFIXES) and not url.endswith(("/add/", "/import/")):
+                # forms and actions, not pages to read: add, import, and the lists' bulk actions (POST only)
+                if not url.startswith(SKIP_PREFIXES) and not url.endswith(("/add/", "/import/", "/bulk/")):
                     urls.append(url)
 
     walk(get_resolver().url_patterns, None)
