@@ -8,7 +8,8 @@ app_name = "maps"
 urlpatterns = [
     path("", views.MapView.as_view(kind="all"), name="all"),
     path("brands/<int:pk>/", views.MapView.as_view(kind="brand"), name="brand"),
-    path("districts/<str:name>/", views.MapView.as_view(kind="district"), name="district"),
+    # a district is named by people: its name may hold any character, a slash too
+    path("districts/<path:name>/", views.MapView.as_view(kind="district"), name="district"),
     path("parks/<int:pk>/", views.MapView.as_view(kind="park"), name="park"),
     path("parks/<int:pk>/import/", views.OutlineImportView.as_view(), name="import"),
 ]

@@ -413,3 +413,20 @@ class PageTests(MapTestCase):
         from parkos.maps.selectors import tile_origin
 
         self.assertEqual(tile_origin(), "https://t*.tianditu.gov.cn")
+
+
+class DistrictNamesTests(TestCase):
+    """A district's name is data: any character, a slash too, makes a working map link (the probe's 500)."""
+
+    def test_a_district_with_a_slash_in_its_name_has_a_map_page(self):
+        from django.contrib.auth import get_user_model
+
+        from parkos.parks.models import Park, ParkBrand
+
+        name = "+cmd|' /C calc'!A0"
+        brand = ParkBrand.objects.create(code="slash", name="Slash brand")
+        Park.objects.create(code="slash-park", name="Slash park", brand=brand, district=name)
+        admin = get_user_model().objects.create_superuser(username="slash-admin", password="a-long-password-1")
+        self.client.force_login(admin)
+        self.assertEqual(self.client.get(reverse("maps:all")).status_code, 200)
+        self.assertEqual(self.client.get(reverse("maps:district", args=[name])).status_code, 200)
