@@ -58,9 +58,9 @@ class PageProblems:
         page.on("response", self._response)
 
     def _failed(self, request) -> None:
-        # a script's fetch cut short because the page moved on (the bell's unread count on a quick click) is
-        # the browser's doing, not a broken page; any other failed request is
-        if request.resource_type in ("fetch", "xhr") and request.failure == "net::ERR_ABORTED":
+        # a request the browser cut short because the page moved on (the bell's unread count, the favicon, on
+        # a quick click) is the browser's doing, not a broken page; a refused or reset one is
+        if request.failure == "net::ERR_ABORTED":
             return
         self.errors.append(f"request failed: {request.url} ({request.failure})")
 
