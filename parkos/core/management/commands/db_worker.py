@@ -7,6 +7,7 @@ django-tasks-db's.
 """
 
 import os
+import signal
 import socket
 from contextlib import suppress
 from typing import Any
@@ -18,8 +19,15 @@ from parkos.core.heartbeat import heartbeat, stale_before
 from parkos.core.models import WorkerHeartbeat
 
 
+def _stop_before_the_loop(signum: int, frame: Any) -> None:
+    """SIGTERM before django-tasks' loop has put in its own graceful handler: stop now, through the finally
+    that removes this worker's row (the default action would leave the row to go stale)."""
+    raise SystemExit(0)
+
+
 class Command(TasksDbWorkerCommand):
     def handle(self, *args: Any, **options: Any) -> None:
+        signal.signal(signal.SIGTERM, _stop_before_the_loop)  # django-tasks' worker replaces it when it starts
         worker_id = options["worker_id"]
         # rows of workers that were killed (no clean stop) and have not beaten since
         WorkerHeartbeat.objects.filter(heartbeat_at__lt=stale_before()).delete()
