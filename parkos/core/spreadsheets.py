@@ -380,51 +380,65 @@ def _csv_text(value: Any) -> str:
 
 
 def table_xlsx(table: Table, *, validations: bool = False) -> bytes:
-    """An XLSX workbook: one named sheet, a bold frozen header, widths that fit, typed and formatted cells."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """An XLSX workbook: one named sheet, a bold frozen header, widths that fit, typed and formatted cells.
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(table.title)
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(_widths(table), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    Written by xlsxwriter in constant-memory mode (each row goes to a temporary file as it is written):
+    10,000 rows take a fraction of what openpyxl's write-only workbook takes, which builds an XML element
+    per cell. Cells are written with the typed ``write_*`` calls, never ``write``, so a text that looks
+    like a number, a URL or a formula stays text.
+    """
+    import xlsxwriter  # type: ignore[import-untyped]  # ships no type hints
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "default_date_format": DATE_FORMAT,
+        },
+    )
+    sheet = book.add_worksheet(table.title)
+    bold = book.add_format({"bold": True})
+    for index, width in enumerate(_widths(table)):
+        sheet.set_column(index, index, width)
+    sheet.freeze_panes(1, 0)
     if validations:
         _add_validations(sheet, table)
-    bold = Font(bold=True)
-    header_cells = []
-    for header in table.headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    formats = [_number_format(c, table.money_unit) for c in table.columns]
-    styles: dict[str, Any] = {}
+    for index, header in enumerate(table.headers):
+        sheet.write_string(0, index, str(header), bold)
+    formats: dict[str, Any] = {}
 
     def style(number_format: str) -> Any:
-        # one style per number format, shared by its cells (setting number_format per cell costs a lookup each)
-        if number_format not in styles:
-            model = WriteOnlyCell(sheet, value=0)
-            model.number_format = number_format
-            styles[number_format] = model._style  # type: ignore[attr-defined]  # openpyxl's stubs omit it
-        return styles[number_format]
+        if number_format not in formats:  # one format object per number format, shared by its cells
+            formats[number_format] = book.add_format({"num_format": number_format})
+        return formats[number_format]
 
-    for row in table.rows:
-        out: list[Any] = []
-        for number_format, value in zip(formats, row, strict=True):
-            if value is None or isinstance(value, bool):
-                out.append(value)
-            elif isinstance(value, str):
-                out.append(neutralise(value))
+    number_styles = [style(_number_format(c, table.money_unit)) for c in table.columns]
+    date_style, datetime_style, integer_style = style(DATE_FORMAT), style(DATETIME_FORMAT), style(INTEGER_FORMAT)
+    write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
+    for number, row in enumerate(table.rows, start=1):
+        for index, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, str):
+                if value:
+                    write_string(number, index, neutralise(value))
+            elif isinstance(value, bool):
+                sheet.write_boolean(number, index, value)
+            elif isinstance(value, int):
+                write_number(number, index, value, integer_style)
+            elif isinstance(value, Decimal | float):
+                write_number(number, index, value, number_styles[index])
+            elif isinstance(value, dt.datetime):
+                write_datetime(number, index, _excel_value(value), datetime_style)
+            elif isinstance(value, dt.date):
+                write_datetime(number, index, value, date_style)
             else:
-                cell = WriteOnlyCell(sheet, value=_excel_value(value))
-                cell._style = style(_format_for(value, number_format))  # type: ignore[attr-defined]
-                out.append(cell)
-        sheet.append(out)
-    buffer = io.BytesIO()
-    book.save(buffer)
+                write_string(number, index, str(neutralise(str(value))))
+    book.close()
     return buffer.getvalue()
 
 
@@ -434,16 +448,6 @@ def _number_format(column: Column, money_unit: HeaderUnit) -> str:
     if column.kind == "integer":
         return INTEGER_FORMAT
     return DECIMAL_FORMAT
-
-
-def _format_for(value: Any, number_format: str) -> str:
-    if isinstance(value, dt.datetime):
-        return DATETIME_FORMAT
-    if isinstance(value, dt.date):
-        return DATE_FORMAT
-    if isinstance(value, int):
-        return INTEGER_FORMAT
-    return number_format
 
 
 def _excel_value(value: Any) -> Any:
@@ -478,24 +482,28 @@ def _widths(table: Table) -> list[float]:
 
 def _add_validations(sheet: Any, table: Table) -> None:
     """Drop-down lists for choice and yes/no columns (the template's rows and 500 more)."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    for index, column in enumerate(table.columns, start=1):
+    for index, column in enumerate(table.columns):
         if column.kind == "choice":
             options = [str(label) for label in column.choices.values()]
         elif column.kind == "bool":
             options = ["TRUE", "FALSE"]
         else:
             continue
-        listed = ",".join(option.replace('"', "'").replace(",", " ") for option in options)
-        if len(listed) > 255:  # Excel's limit for a list written into the rule
+        listed = [option.replace('"', "'").replace(",", " ") for option in options]
+        if len(",".join(listed)) > 255:  # Excel's limit for a list written into the rule
             continue
-        validation = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
-        validation.error = _("Choose one of the listed values.")
-        letter = get_column_letter(index)
-        validation.add(f"{letter}2:{letter}{len(table.rows) + 501}")
-        sheet.data_validations.append(validation)  # the write-only sheet has no add_data_validation
+        sheet.data_validation(
+            1,
+            index,
+            len(table.rows) + 500,
+            index,
+            {
+                "validate": "list",
+                "source": listed,
+                "ignore_blank": True,
+                "error_message": _("Choose one of the listed values."),
+            },
+        )
 
 
 # --- import ------------------------------------------------------------------------------------------------------
