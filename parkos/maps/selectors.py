@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import datetime
 import functools
+import math
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet, Sum, TextField
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum, TextField
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -140,9 +143,16 @@ class Space:
         return float(self.occupied * 100 / self.lettable) if self.lettable else None
 
 
-def building_space(user: Actor, park_ids: list[int], date: datetime.date) -> dict[int, Space]:
-    """Per building: the lettable area of the units ``user`` sees and the area a lease or sale holds (3 queries)."""
+def building_space(
+    user: Actor, park_ids: list[int], date: datetime.date, *, building_ids: list[int] | None = None
+) -> dict[int, Space]:
+    """Per building: the lettable area of the units ``user`` sees and the area a lease or sale holds (3 queries).
+
+    ``building_ids``: only these buildings (a viewport's, one parcel's).
+    """
     units = SpaceUnit.objects.restrict(user, Action.VIEW).filter(building__parcel__park__in=park_ids)
+    if building_ids is not None:
+        units = units.filter(building__in=building_ids)
     leased_ids, sold_q = held_unit_ids(date)
     space: dict[int, Space] = defaultdict(Space)
 
@@ -272,18 +282,127 @@ def _feature(geometry: dict[str, Any] | coords.RawGeometry | None, properties: d
     return {"type": "Feature", "geometry": geometry, "properties": properties}
 
 
-def map_data(user: Actor, scope: MapScope, *, system: str | None = None) -> dict[str, Any]:
-    """Everything the map of ``scope`` draws for ``user``: parks, parcels, buildings, districts and the legend.
+#: a map's first answer carries its buildings up to this many; beyond, the browser asks for the buildings of
+#: its viewport (``map_buildings``) from zoom ``BUILDINGS_ZOOM`` on, where they are big enough to see
+INLINE_BUILDINGS = 2_000
+BUILDINGS_ZOOM = 16
+#: the widest viewport (degrees of longitude or latitude) the buildings endpoint answers: at zoom 16 a 4K
+#: screen shows about 0.08 degree
+MAX_BBOX_DEGREES = 0.5
+#: a building is in a viewport when its first corner lies within this margin of it (about 500 m): buildings
+#: have no spatial index, their first corner is read from the stored GeoJSON
+BBOX_MARGIN = 0.005
 
+
+@dataclass(frozen=True)
+class BBox:
+    """A viewport in WGS-84 degrees: west, south, east, north."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+
+def parse_bbox(text: str | None) -> BBox:
+    """``west,south,east,north`` in degrees; ValidationError (``bbox``) naming what is wrong."""
+    if not text:
+        raise ValidationError({"bbox": [_("Give the viewport as bbox=west,south,east,north in degrees.")]})
+    parts = str(text).split(",")
+    try:
+        if len(parts) != 4:
+            raise ValueError
+        west, south, east, north = (float(part) for part in parts)
+    except ValueError:
+        raise ValidationError(
+            {"bbox": [_("“%(bbox)s” is not four numbers west,south,east,north.") % {"bbox": text[:100]}]}
+        ) from None
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        raise ValidationError({"bbox": [_("The viewport's corners must be finite numbers.")]})
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
+        raise ValidationError({"bbox": [_("Longitudes run from -180 to 180, latitudes from -90 to 90.")]})
+    if west >= east or south >= north:
+        raise ValidationError({"bbox": [_("West must be less than east and south less than north.")]})
+    if east - west > MAX_BBOX_DEGREES or north - south > MAX_BBOX_DEGREES:
+        raise ValidationError(
+            {
+                "bbox": [
+                    _("The viewport is too wide: at most %(max)s degrees each way (zoom in to %(zoom)s or more).")
+                    % {"max": MAX_BBOX_DEGREES, "zoom": BUILDINGS_ZOOM}
+                ]
+            }
+        )
+    return BBox(west, south, east, north)
+
+
+@dataclass
+class _Lookups:
+    """What classes parcels in every layer besides their status: holders the user sees, open flags, latest
+    disposal cases, the latest run's grades (a fixed number of queries for any number of parcels)."""
+
+    holders: dict[int, str]
+    flagged: set[int]
+    disposal: dict[int, str]
+    grade_year: int | None
+    grades: dict[int, str]
+
+    @classmethod
+    def read(cls, user: Actor, park_ids: list[int], holder_ids: set[int], parcel_ids: list[int] | None) -> _Lookups:
+        holders = dict(
+            Organization.objects.restrict(user, Action.VIEW).filter(pk__in=holder_ids).values_list("pk", "name")
+        )
+        flags = ParcelFlag.objects.restrict(user, Action.VIEW).filter(
+            parcel__park__in=park_ids, cleared_on__isnull=True
+        )
+        cases = DisposalCase.objects.restrict(user, Action.VIEW).filter(parcel__park__in=park_ids)
+        if parcel_ids is not None:
+            flags, cases = flags.filter(parcel__in=parcel_ids), cases.filter(parcel__in=parcel_ids)
+        disposal: dict[int, str] = {}
+        for parcel_id, status in cases.order_by("parcel_id", "-opened_on", "-pk").values_list("parcel_id", "status"):
+            disposal.setdefault(parcel_id, status)
+        grade_year, grades = latest_grades(user, park_ids, set(holders))
+        return cls(holders, set(flags.values_list("parcel_id", flat=True)), disposal, grade_year, grades)
+
+    def classes(self, parcel: Mapping[str, Any], own: Space | None) -> list[str]:
+        """The parcel's class in each layer, in the order of ``LAYERS``."""
+        pk = parcel["pk"]
+        return [
+            parcel["status"],
+            occupancy_class(own),
+            self.grades.get(parcel["holder_id"], ""),
+            "y" if pk in self.flagged else "",
+            self.disposal.get(pk, ""),
+            "y" if parcel["status"] == Status.IDLE else "",
+        ]
+
+
+def _building_classes(parent: list[str] | None, own: Space | None) -> list[str]:
+    """A building takes its parcel's classes, but its own occupancy."""
+    classes = [*(parent or [""] * len(LAYERS))]
+    classes[1] = occupancy_class(own)
+    return classes
+
+
+def _formatters(user: Actor) -> tuple[Any, Any]:
+    """Land and floor area in the user's unit, each value formatted once (parcels of a park often share it)."""
+    area_unit = getattr(user, "area_unit", AreaUnit.SQUARE_METRE)
+    land = functools.cache(lambda value: format_area_with_mu(value, area_unit))
+    floor = functools.cache(lambda value: format_area(value, area_unit))
+    return land, floor
+
+
+def map_data(user: Actor, scope: MapScope, *, system: str | None = None, full: bool = False) -> dict[str, Any]:
+    """The first answer of the map of ``scope`` for ``user``: parks, parcels, districts, the legend, and the
+    buildings when there are at most ``INLINE_BUILDINGS`` of them (else ``buildings`` is null and the browser
+    asks ``map_buildings`` for those of its viewport from zoom ``buildings_zoom`` on).
+
+    Parcels and buildings carry only what drawing needs (id, code, each layer's class); their figures come
+    with a click (``map_object``). ``full`` gives every building and every figure (the download).
     Parcel and building outlines are ``coords.RawGeometry`` text: write the answer with ``coords.dumps``.
-
     ``system`` is the coordinate system of the answer (the base map's, from settings, by default).
     """
     system = system or map_system()
-    area_unit = getattr(user, "area_unit", AreaUnit.SQUARE_METRE)
-    # parcels of one park often share their area, buildings their floor area: format each value once
-    land = functools.cache(lambda value: format_area_with_mu(value, area_unit))
-    floor = functools.cache(lambda value: format_area(value, area_unit))
+    land, floor = _formatters(user)
     park_ids = scope.park_ids
     parcels = list(
         LandParcel.objects.restrict(user, Action.VIEW)
@@ -292,35 +411,34 @@ def map_data(user: Actor, scope: MapScope, *, system: str | None = None) -> dict
         .annotate(outline=Cast("geometry", TextField()))
         .values("pk", "park_id", "code", "area", "status", "holder_id", "outline")
     )
-    buildings = list(
-        Building.objects.restrict(user, Action.VIEW)
-        .filter(parcel__park__in=park_ids)
-        .order_by("parcel_id", "code")
-        .annotate(outline=Cast("geometry", TextField()))
-        .values("pk", "parcel_id", "parcel__park_id", "code", "name", "floor_area", "floors", "outline")
-    )
-    editable_parcels = set(
-        LandParcel.objects.restrict(user, Action.CHANGE).filter(park__in=park_ids).values_list("pk", flat=True)
-    )
-    editable_buildings = set(
-        Building.objects.restrict(user, Action.CHANGE).filter(parcel__park__in=park_ids).values_list("pk", flat=True)
-    )
-    holder_ids = {p["holder_id"] for p in parcels if p["holder_id"]}
-    holders = dict(Organization.objects.restrict(user, Action.VIEW).filter(pk__in=holder_ids).values_list("pk", "name"))
-    flagged = set(
-        ParcelFlag.objects.restrict(user, Action.VIEW)
-        .filter(parcel__park__in=park_ids, cleared_on__isnull=True)
-        .values_list("parcel_id", flat=True)
-    )
-    disposal: dict[int, str] = {}
-    for parcel_id, status in (
-        DisposalCase.objects.restrict(user, Action.VIEW)
-        .filter(parcel__park__in=park_ids)
-        .order_by("parcel_id", "-opened_on", "-pk")
-        .values_list("parcel_id", "status")
-    ):
-        disposal.setdefault(parcel_id, status)
-    grade_year, grades = latest_grades(user, park_ids, set(holders))
+    visible_buildings = Building.objects.restrict(user, Action.VIEW).filter(parcel__park__in=park_ids)
+    building_fields = ["pk", "parcel_id", "parcel__park_id"]
+    if full:
+        building_fields += ["code", "name", "floor_area", "floors", "outline"]
+        visible_buildings = visible_buildings.annotate(outline=Cast("geometry", TextField()))
+    buildings = list(visible_buildings.order_by("parcel_id", "code").values(*building_fields))
+    inline = full or len(buildings) <= INLINE_BUILDINGS
+    if inline and not full:  # the outlines of a few buildings: one more query
+        outlines = dict(visible_buildings.annotate(outline=Cast("geometry", TextField())).values_list("pk", "outline"))
+        for building in buildings:
+            building["outline"] = outlines.get(building["pk"])
+    editable = LandParcel.objects.restrict(user, Action.CHANGE).filter(park__in=park_ids)
+    editable_buildings_qs = Building.objects.restrict(user, Action.CHANGE).filter(parcel__park__in=park_ids)
+    missing_buildings: list[tuple[int, str]] = []
+    if full:
+        editable_parcels = set(editable.values_list("pk", flat=True))
+        editable_buildings = set(editable_buildings_qs.values_list("pk", flat=True))
+    else:  # only the ones without an outline matter (the list to draw them), the panel says the rest
+        editable_parcels = set(
+            editable.filter(
+                pk__in=[p["pk"] for p in parcels if not p["outline"] or p["outline"] == "null"]
+            ).values_list("pk", flat=True)
+        )
+        editable_buildings = set()
+        missing_buildings = list(
+            editable_buildings_qs.filter(geometry__isnull=True).order_by("parcel_id", "code").values_list("pk", "code")
+        )
+    lookups = _Lookups.read(user, park_ids, {p["holder_id"] for p in parcels if p["holder_id"]}, None)
     space = building_space(user, park_ids, timezone.localdate())
 
     parcel_space: dict[int, Space] = defaultdict(Space)
@@ -331,7 +449,7 @@ def map_data(user: Actor, scope: MapScope, *, system: str | None = None) -> dict
             parcel_space[building["parcel_id"]].add(own)
             park_space[building["parcel__park_id"]].add(own)
 
-    legend = _legend(grade_year, set(grades.values()))
+    legend = _legend(lookups.grade_year, set(lookups.grades.values()))
     parcel_features, classes_of, missing = [], {}, []
     parcel_counts: dict[int, int] = defaultdict(int)
     tallies: dict[tuple[str, str], list[Any]] = {}
@@ -339,14 +457,7 @@ def map_data(user: Actor, scope: MapScope, *, system: str | None = None) -> dict
         pk = parcel["pk"]
         parcel_counts[parcel["park_id"]] += 1
         own = parcel_space.get(pk)
-        classes = [
-            parcel["status"],
-            occupancy_class(own),
-            grades.get(parcel["holder_id"], ""),
-            "y" if pk in flagged else "",
-            disposal.get(pk, ""),
-            "y" if parcel["status"] == Status.IDLE else "",
-        ]
+        classes = lookups.classes(parcel, own)
         classes_of[pk] = classes
         area = parcel["area"] or Decimal(0)
         for layer_key in zip(LAYER_KEYS, classes, strict=True):
@@ -361,50 +472,44 @@ def map_data(user: Actor, scope: MapScope, *, system: str | None = None) -> dict
             if pk in editable_parcels:
                 missing.append({"id": pk, "c": parcel["code"], "k": "parcel"})
             continue
-        parcel_features.append(
-            _feature(
-                geometry,
-                {
-                    "id": pk,
-                    "c": parcel["code"],
-                    "p": parcel["park_id"],
-                    "h": holders.get(parcel["holder_id"], ""),
-                    "hi": parcel["holder_id"] if parcel["holder_id"] in holders else None,
-                    "a": land(parcel["area"]),
-                    "o": _percent(own),
-                    "e": 1 if pk in editable_parcels else 0,
-                    "L": classes,
-                },
+        properties: dict[str, Any] = {"id": pk, "c": parcel["code"], "L": classes}
+        if full:
+            holder_id = parcel["holder_id"]
+            properties.update(
+                p=parcel["park_id"],
+                h=lookups.holders.get(holder_id, ""),
+                hi=holder_id if holder_id in lookups.holders else None,
+                a=land(parcel["area"]),
+                o=_percent(own),
+                e=1 if pk in editable_parcels else 0,
             )
-        )
+        parcel_features.append(_feature(geometry, properties))
     legend.count(tallies)
-    building_features = []
-    for building in buildings:
-        parent = classes_of.get(building["parcel_id"], [""] * len(LAYERS))
-        own = space.get(building["pk"])
-        classes = [*parent]
-        classes[1] = occupancy_class(own)
-        geometry = coords.text_to_map(building["outline"], system)
-        if geometry is None:
-            if building["pk"] in editable_buildings:
-                missing.append({"id": building["pk"], "c": building["code"], "k": "building"})
-            continue
-        building_features.append(
-            _feature(
-                geometry,
-                {
-                    "id": building["pk"],
-                    "c": building["code"],
-                    "n": building["name"],
-                    "q": building["parcel_id"],
-                    "a": floor(building["floor_area"]),
-                    "f": building["floors"],
-                    "o": _percent(own),
-                    "e": 1 if building["pk"] in editable_buildings else 0,
-                    "L": classes,
-                },
-            )
-        )
+    building_features: list[dict[str, Any]] | None = None
+    if inline:
+        building_features = []
+        for building in buildings:
+            own = space.get(building["pk"])
+            classes = _building_classes(classes_of.get(building["parcel_id"]), own)
+            geometry = coords.text_to_map(building["outline"], system)
+            if geometry is None:
+                if building["pk"] in editable_buildings:  # full: the list below in the first answer
+                    missing.append({"id": building["pk"], "c": building["code"], "k": "building"})
+                continue
+            properties = {"id": building["pk"], "L": classes}
+            if full:
+                properties.update(
+                    c=building["code"],
+                    n=building["name"],
+                    q=building["parcel_id"],
+                    a=floor(building["floor_area"]),
+                    f=building["floors"],
+                    o=_percent(own),
+                    e=1 if building["pk"] in editable_buildings else 0,
+                )
+            building_features.append(_feature(geometry, properties))
+    if not full:
+        missing += [{"id": pk, "c": code, "k": "building"} for pk, code in missing_buildings]
     park_features, by_district = [], defaultdict(list)
     for park in scope.parks:
         boundary = coords.to_map(park.boundary, system)
@@ -419,7 +524,7 @@ def map_data(user: Actor, scope: MapScope, *, system: str | None = None) -> dict
                     "id": park.pk,
                     "n": park.name,
                     "d": park.district,
-                    "a": format_area_with_mu(park.land_area, area_unit),
+                    "a": format_area_with_mu(park.land_area, area_unit(user)),
                     "np": format_decimal(parcel_counts.get(park.pk, 0)),
                     "o": _percent(own),
                     "L": ["", occupancy_class(own), "", "", "", ""],
@@ -432,15 +537,149 @@ def map_data(user: Actor, scope: MapScope, *, system: str | None = None) -> dict
     ]
     return {
         "crs": system,
-        "grade_year": grade_year,
+        "grade_year": lookups.grade_year,
         "parks": {"type": "FeatureCollection", "features": park_features},
         "parcels": {"type": "FeatureCollection", "features": parcel_features},
-        "buildings": {"type": "FeatureCollection", "features": building_features},
+        "buildings": None
+        if building_features is None
+        else {"type": "FeatureCollection", "features": building_features},
+        "buildings_zoom": None if inline else BUILDINGS_ZOOM,
+        "building_count": len(buildings),
         "districts": districts,
         "legend": legend.as_json(),
         "without_outline": len(parcels) - len(parcel_features),
         "missing": missing,
     }
+
+
+def area_unit(user: Actor) -> Any:
+    return getattr(user, "area_unit", AreaUnit.SQUARE_METRE)
+
+
+def map_buildings(user: Actor, scope: MapScope, bbox: BBox, *, system: str | None = None) -> dict[str, Any]:
+    """The buildings of ``scope`` in a viewport (``bbox`` in WGS-84), for a map zoomed in: a FeatureCollection
+    with each building's id and classes (as in ``map_data``), in a fixed number of queries.
+
+    A building is in the viewport when its first corner lies in it or within ``BBOX_MARGIN`` of it.
+    """
+    system = system or map_system()
+    park_ids = scope.park_ids
+    west, south = bbox.west - BBOX_MARGIN, bbox.south - BBOX_MARGIN
+    east, north = bbox.east + BBOX_MARGIN, bbox.north + BBOX_MARGIN
+    in_polygon = Q(
+        geometry__type="Polygon",
+        geometry__coordinates__0__0__0__gte=west,
+        geometry__coordinates__0__0__0__lte=east,
+        geometry__coordinates__0__0__1__gte=south,
+        geometry__coordinates__0__0__1__lte=north,
+    )
+    in_multipolygon = Q(
+        geometry__type="MultiPolygon",
+        geometry__coordinates__0__0__0__0__gte=west,
+        geometry__coordinates__0__0__0__0__lte=east,
+        geometry__coordinates__0__0__0__1__gte=south,
+        geometry__coordinates__0__0__0__1__lte=north,
+    )
+    buildings = list(
+        Building.objects.restrict(user, Action.VIEW)
+        .filter(parcel__park__in=park_ids, geometry__isnull=False)
+        .filter(in_polygon | in_multipolygon)
+        .order_by("parcel_id", "code")
+        .annotate(outline=Cast("geometry", TextField()))
+        .values("pk", "parcel_id", "outline")
+    )
+    parcel_ids = sorted({b["parcel_id"] for b in buildings})
+    parcels = list(
+        LandParcel.objects.restrict(user, Action.VIEW).filter(pk__in=parcel_ids).values("pk", "status", "holder_id")
+    )
+    lookups = _Lookups.read(user, park_ids, {p["holder_id"] for p in parcels if p["holder_id"]}, parcel_ids)
+    space = building_space(user, park_ids, timezone.localdate(), building_ids=[b["pk"] for b in buildings])
+    classes_of = {parcel["pk"]: lookups.classes(parcel, None) for parcel in parcels}
+    features = []
+    for building in buildings:
+        geometry = coords.text_to_map(building["outline"], system)
+        if geometry is not None:
+            classes = _building_classes(classes_of.get(building["parcel_id"]), space.get(building["pk"]))
+            features.append(_feature(geometry, {"id": building["pk"], "L": classes}))
+    return {"type": "FeatureCollection", "crs": system, "features": features}
+
+
+def map_object(user: Actor, kind: str, pk: int, *, system: str | None = None) -> dict[str, Any]:
+    """The figures of one parcel or building for the map's side panel: its properties as the download has
+    them (holder, area, occupancy, floors, may it be edited, each layer's class) and its outline.
+
+    NotFound when there is no such object the user may see.
+    """
+    system = system or map_system()
+    land, floor = _formatters(user)
+    model: type[LandParcel] | type[Building] = LandParcel if kind == "parcel" else Building
+    if kind not in ("parcel", "building"):
+        raise NotFound(_("Outlines are drawn for parcels and buildings only."))
+    row = (
+        model.objects.restrict(user, Action.VIEW)
+        .filter(pk=pk)
+        .annotate(outline=Cast("geometry", TextField()))
+        .values("pk", "outline", "parcel_id" if kind == "building" else "pk")
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("No such %(model)s, or none you may see.") % {"model": model._meta.verbose_name})
+    parcel_id = row["parcel_id"] if kind == "building" else pk
+    parcel = (
+        LandParcel.objects.restrict(user, Action.VIEW)
+        .filter(pk=parcel_id)
+        .values("pk", "park_id", "code", "area", "status", "holder_id")
+        .first()
+    )
+    park_ids = (
+        [parcel["park_id"]]
+        if parcel
+        else list(Building.objects.filter(pk=pk).values_list("parcel__park_id", flat=True))
+    )
+    buildings = list(
+        Building.objects.restrict(user, Action.VIEW)
+        .filter(parcel=parcel_id)
+        .values("pk", "code", "name", "floor_area", "floors")
+    )
+    space = building_space(user, park_ids, timezone.localdate(), building_ids=[b["pk"] for b in buildings])
+    parcel_space = Space()
+    for building in buildings:
+        parcel_space.add(space.get(building["pk"]) or Space())
+    own_parcel = parcel_space if any(b["pk"] in space for b in buildings) else None
+    lookups = _Lookups.read(
+        user, park_ids, {parcel["holder_id"]} if parcel and parcel["holder_id"] else set(), [parcel_id]
+    )
+    parent = lookups.classes(parcel, own_parcel) if parcel else None
+    editable = model.objects.restrict(user, Action.CHANGE).filter(pk=pk).exists()
+    properties: dict[str, Any]
+    if kind == "parcel" and parcel is not None:
+        holder_id = parcel["holder_id"]
+        properties = {
+            "id": pk,
+            "c": parcel["code"],
+            "p": parcel["park_id"],
+            "h": lookups.holders.get(holder_id, ""),
+            "hi": holder_id if holder_id in lookups.holders else None,
+            "a": land(parcel["area"]),
+            "o": _percent(own_parcel),
+            "e": 1 if editable else 0,
+            "L": parent,
+        }
+    else:
+        building = next(b for b in buildings if b["pk"] == pk)
+        own = space.get(pk)
+        properties = {
+            "id": pk,
+            "c": building["code"],
+            "n": building["name"],
+            "q": parcel_id,
+            "a": floor(building["floor_area"]),
+            "f": building["floors"],
+            "o": _percent(own),
+            "e": 1 if editable else 0,
+            "L": _building_classes(parent, own),
+        }
+    return {"kind": kind, **_feature(coords.text_to_map(row["outline"], system), properties)}
 
 
 def map_system() -> str:
@@ -477,13 +716,15 @@ def object_urls() -> dict[str, str]:
     }
 
 
-def export_collection(user: Actor, scope: MapScope) -> dict[str, Any]:
-    """The map's parcels and buildings as a plain GeoJSON FeatureCollection in WGS-84, for download.
+def export_collection(user: Actor, scope: MapScope) -> Iterator[str]:
+    """The map's parcels and buildings as a plain GeoJSON FeatureCollection in WGS-84, for download, as text
+    in pieces of ``EXPORT_CHUNK`` features (a StreamingHttpResponse sends each as it is written).
 
     Each feature names what it is (``kind``), its park, parcel and code: what the import matches by.
-    Properties carry the layer classes' labels, readable in any GIS tool.
+    Properties carry the layer classes' labels, readable in any GIS tool. Outlines go out as the stored text,
+    rounded (``coords.text_to_map``), never parsed.
     """
-    data = map_data(user, scope, system=coords.WGS84)
+    data = map_data(user, scope, system=coords.WGS84, full=True)
     labels = {layer["key"]: {c["key"]: c["label"] for c in layer["classes"]} for layer in data["legend"]}
     park_codes = {park.pk: park.code for park in scope.parks}
     parcel_of: dict[int, tuple[int, str]] = {
@@ -497,21 +738,31 @@ def export_collection(user: Actor, scope: MapScope) -> dict[str, Any]:
             ).values_list("pk", "park_id", "code")
         }
     )
-    features = []
+    yield '{"type":"FeatureCollection","features":['
+    chunk: list[dict[str, Any]] = []
+    first = True
     for kind, collection in (("parcel", data["parcels"]), ("building", data["buildings"])):
         for feature in collection["features"]:
             props = feature["properties"]
             park_id, parcel_code = parcel_of.get(props["id"] if kind == "parcel" else props["q"], (None, ""))
             out: dict[str, Any] = {"kind": kind, "park": park_codes.get(park_id or 0, ""), "parcel": parcel_code}
+            out["code"] = props["c"]
             if kind == "building":
-                out["code"] = props["c"]
                 out["name"] = props["n"]
             else:
-                out["code"] = props["c"]
                 out["holder"] = props["h"]
             out["area"] = props["a"]
             out["occupancy"] = props["o"]
             for layer, key in zip(LAYER_KEYS, props["L"], strict=True):
                 out[layer] = labels[layer].get(key, "")
-            features.append(_feature(feature["geometry"].parsed(), out))
-    return {"type": "FeatureCollection", "features": features}
+            chunk.append(_feature(feature["geometry"], out))
+            if len(chunk) >= EXPORT_CHUNK:
+                yield ("" if first else ",") + coords.dumps(chunk)[1:-1]
+                chunk, first = [], False
+    if chunk:
+        yield ("" if first else ",") + coords.dumps(chunk)[1:-1]
+    yield "]}"
+
+
+#: features per piece of the download
+EXPORT_CHUNK = 1_000

@@ -50,6 +50,7 @@ def map_words() -> dict[str, str]:
         "saving": _("Saving…"),
         "failed": _("Could not save the outline:"),
         "loading": _("Loading the map…"),
+        "zoomForBuildings": _("Zoom in to see the buildings."),
         "loadFailed": _("The map could not be loaded."),
         "noBaseMap": _("No base map is set: outlines are drawn on a plain background (see docs/operations.md)."),
         "noOutline": _("%(n)s parcels have no outline yet."),
@@ -65,6 +66,8 @@ def map_context(user: Any, scope: selectors.MapScope, *, layer: str = "status") 
     query = scope.query() if scope.kind != "all" else "all=1"
     config = {
         "data": f"{reverse('maps-api:features')}?{query}",
+        "buildings": f"{reverse('maps-api:buildings')}?{query}",
+        "object": reverse("maps-api:object", kwargs={"kind": "KIND", "pk": 0}),
         "outline": reverse("maps-api:outline", kwargs={"kind": "KIND", "pk": 0}),
         "tiles": selectors.base_map(),
         "urls": selectors.object_urls(),

@@ -7,6 +7,8 @@ import datetime
 import gzip
 import json
 from decimal import Decimal
+from typing import Any
+from unittest import mock
 
 from django.db import connection
 from django.test import TestCase, override_settings
@@ -33,6 +35,18 @@ def square(lon: float, lat: float, size: float = 0.002) -> dict:
 
 
 FEATURES = reverse("maps-api:features")
+BUILDINGS = reverse("maps-api:buildings")
+#: a viewport around both worlds' parcels (121.50 and 121.60, 31.20)
+BOTH = "121.49,31.19,121.62,31.21"
+
+
+def streamed(response: Any) -> bytes:
+    """The body of a streamed answer (the download)."""
+    return b"".join(response.streaming_content)
+
+
+def object_url(kind: str, pk: int) -> str:
+    return reverse("maps-api:object", kwargs={"kind": kind, "pk": pk})
 
 
 class MapTestCase(TestCase):
@@ -135,7 +149,9 @@ class DataTests(MapTestCase):
         self.assertEqual(classes["inefficient"], "y")
         self.assertEqual(classes["disposal"], "open")
         self.assertEqual(classes["available"], "")
-        self.assertEqual(parcel["properties"]["o"], "50.0 %")
+        self.assertEqual(set(parcel["properties"]), {"id", "c", "L"})  # figures come with a click
+        self.assertEqual(data["buildings_zoom"], None)  # a small map carries its buildings
+        self.assertEqual(len(data["buildings"]["features"]), 1)
         self.assertEqual(data["grade_year"], 2025)
         self.assertEqual(data["without_outline"], 1)
         self.assertIn({"id": self.parcel_without_outline.pk, "c": "P-bare", "k": "parcel"}, data["missing"])
@@ -183,6 +199,126 @@ class DataTests(MapTestCase):
             )
         self.assertEqual(count(), before)
         self.assertLessEqual(before, 25)
+
+
+class ViewportTests(MapTestCase):
+    """A big map's first answer has no buildings; they come per viewport (bbox), scoped like the rest."""
+
+    def buildings(self, role: str, bbox: str = BOTH, **scope: object) -> dict:
+        response = self.api(role).get(BUILDINGS, {**(scope or {"all": "1"}), "bbox": bbox})
+        self.assertEqual(response.status_code, 200, response.content)
+        return response.json()
+
+    def test_a_big_map_leaves_its_buildings_to_the_viewport(self) -> None:
+        with mock.patch("parkos.maps.selectors.INLINE_BUILDINGS", 0):
+            data = self.features("operator_admin", all="1")
+        self.assertIsNone(data["buildings"])
+        self.assertEqual(data["buildings_zoom"], 16)
+        self.assertEqual(data["building_count"], 2)
+        building = self.buildings("operator_admin", brand=self.world.brand["in"].pk)["features"][0]
+        self.assertEqual(building["properties"]["id"], self.world.building["in"].pk)
+        classes = dict(zip(LAYER_KEYS, building["properties"]["L"], strict=True))
+        self.assertEqual(classes["occupancy"], "o50")  # its own: 1,000 of 2,000 m² leased
+        self.assertEqual(classes["inefficient"], "y")  # its parcel's
+        self.assertEqual(classes["grade"], "C")
+        self.assertEqual(building["geometry"]["coordinates"][0][0], [121.5005, 31.2005])
+
+    def test_only_buildings_in_the_viewport(self) -> None:
+        ids = {
+            f["properties"]["id"]
+            for f in self.buildings("operator_admin", bbox="121.59,31.19,121.62,31.21")["features"]
+        }
+        self.assertEqual(ids, {self.world.building["out"].pk})
+        self.assertEqual(self.buildings("operator_admin", bbox="100.0,20.0,100.1,20.1")["features"], [])
+
+    def test_a_manager_gets_only_its_parks_buildings_through_the_viewport(self) -> None:
+        ids = {f["properties"]["id"] for f in self.buildings("park_manager")["features"]}
+        self.assertEqual(ids, {self.world.building["in"].pk})
+        out = self.api("park_manager").get(BUILDINGS, {"park": self.world.park["out"].pk, "bbox": BOTH})
+        self.assertEqual(out.status_code, 404)
+        self.assertEqual(self.api("investment_staff").get(BUILDINGS, {"all": "1", "bbox": BOTH}).status_code, 200)
+        enterprise = self.api("enterprise_user").get(BUILDINGS, {"all": "1", "bbox": BOTH})
+        self.assertIn(enterprise.status_code, (403, 404))
+
+    def test_a_bad_bbox_is_a_400_that_says_what_is_wrong(self) -> None:
+        client = self.api("park_manager")
+        for bbox, words in (
+            (None, "bbox=west,south,east,north"),
+            ("121.5,31.2,121.6", "four numbers"),
+            ("a,b,c,d", "four numbers"),
+            ("121.5,31.2,nan,31.3", "finite"),
+            ("121.6,31.2,121.5,31.3", "West must be less than east"),
+            ("121.5,95,121.6,96", "latitudes from -90 to 90"),
+            ("100,20,121,31", "too wide"),
+        ):
+            with self.subTest(bbox=bbox):
+                response = client.get(BUILDINGS, {"all": "1", **({"bbox": bbox} if bbox is not None else {})})
+                self.assertEqual(response.status_code, 400)
+                self.assertIn(words, " ".join(response.json()["bbox"]))
+
+    def test_viewport_query_count_does_not_grow_with_buildings(self) -> None:
+        client = self.api("park_manager")
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(client.get(BUILDINGS, {"all": "1", "bbox": BOTH}).status_code, 200)
+            return len(queries)
+
+        count()
+        before = count()
+        for n in range(10):
+            parcel = LandParcel.objects.create(
+                park=self.world.park["in"], code=f"V{n}", area=100, geometry=square(121.55, 31.2)
+            )
+            building = Building.objects.create(
+                parcel=parcel, code="B", floor_area=50, geometry=square(121.55, 31.2, 0.0005)
+            )
+            SpaceUnit.objects.create(building=building, code="U", area=10)
+        self.assertEqual(len(self.buildings("park_manager")["features"]), 11)
+        self.assertEqual(count(), before)
+        self.assertLessEqual(before, 16)
+
+
+class ObjectTests(MapTestCase):
+    """A click's figures: what the first answer leaves out."""
+
+    def test_a_parcel_s_figures(self) -> None:
+        response = self.api("park_manager").get(object_url("parcel", self.world.parcel["in"].pk))
+        self.assertEqual(response.status_code, 200, response.content)
+        props = response.json()["properties"]
+        self.assertEqual(props["c"], "P-in")
+        self.assertEqual(props["o"], "50.0 %")
+        self.assertEqual(props["h"], "Org in Ltd")
+        self.assertEqual(props["hi"], self.world.org["in"].pk)
+        self.assertEqual(props["e"], 1)
+        self.assertEqual(dict(zip(LAYER_KEYS, props["L"], strict=True))["disposal"], "open")
+        self.assertEqual(response.json()["geometry"]["coordinates"][0][0], [121.5, 31.2])
+        viewer = self.api("investment_staff").get(object_url("parcel", self.world.parcel["in"].pk)).json()
+        self.assertEqual(viewer["properties"]["e"], 0)
+
+    def test_a_building_s_figures(self) -> None:
+        props = self.api("park_manager").get(object_url("building", self.world.building["in"].pk)).json()["properties"]
+        self.assertEqual((props["c"], props["o"], props["q"]), ("B-in", "50.0 %", self.world.parcel["in"].pk))
+        self.assertEqual(dict(zip(LAYER_KEYS, props["L"], strict=True))["grade"], "C")
+
+    def test_out_of_scope_and_unknown_kinds_are_404(self) -> None:
+        client = self.api("park_manager")
+        self.assertEqual(client.get(object_url("parcel", self.world.parcel["out"].pk)).status_code, 404)
+        self.assertEqual(client.get(object_url("building", self.world.building["out"].pk)).status_code, 404)
+        self.assertEqual(client.get(object_url("park", self.world.park["in"].pk)).status_code, 404)
+
+    def test_object_query_count_is_fixed(self) -> None:
+        client = self.api("park_manager")
+        url = object_url("parcel", self.world.parcel["in"].pk)
+        client.get(url)
+        with CaptureQueriesContext(connection) as first:
+            client.get(url)
+        for n in range(5):
+            Building.objects.create(parcel=self.world.parcel["in"], code=f"X{n}", floor_area=10)
+        with CaptureQueriesContext(connection) as second:
+            client.get(url)
+        self.assertEqual(len(first), len(second))
+        self.assertLessEqual(len(first), 16)
 
 
 class OutlineSaveTests(MapTestCase):
@@ -265,7 +401,9 @@ class Gcj02Tests(MapTestCase):
         self.assertAlmostEqual(stored[0], 121.50, places=6)
         self.assertAlmostEqual(stored[1], 31.20, places=6)
         # the download stays WGS-84, as GeoJSON requires
-        export = self.api("park_manager").get(reverse("maps-api:export"), {"park": self.world.park["in"].pk}).json()
+        export = json.loads(
+            streamed(self.api("park_manager").get(reverse("maps-api:export"), {"park": self.world.park["in"].pk}))
+        )
         self.assertAlmostEqual(export["features"][0]["geometry"]["coordinates"][0][0][0], 121.50, places=6)
 
 
@@ -278,7 +416,7 @@ class ImportExportTests(MapTestCase):
         response = client.get(reverse("maps-api:export"), {"park": self.world.park["in"].pk})
         self.assertEqual(response.status_code, 200)
         self.assertIn("attachment;", response["Content-Disposition"])
-        collection = json.loads(response.content)
+        collection = json.loads(streamed(response))
         kinds = {(f["properties"]["kind"], f["properties"]["code"]) for f in collection["features"]}
         self.assertEqual(kinds, {("parcel", "P-in"), ("building", "B-in")})
         parcel_feature = next(f for f in collection["features"] if f["properties"]["kind"] == "parcel")
@@ -294,7 +432,7 @@ class ImportExportTests(MapTestCase):
         self.assertEqual(
             LandParcel.objects.get(pk=self.world.parcel["in"].pk).geometry, coords.to_map(square(121.51, 31.20))
         )
-        again = json.loads(client.get(reverse("maps-api:export"), {"park": self.world.park["in"].pk}).content)
+        again = json.loads(streamed(client.get(reverse("maps-api:export"), {"park": self.world.park["in"].pk})))
         self.assertEqual([f["geometry"] for f in again["features"]], [f["geometry"] for f in collection["features"]])
 
     def test_bad_features_are_named_by_index_and_field_and_nothing_is_saved(self) -> None:

@@ -1,6 +1,9 @@
 /* The map of a brand, district or park (parkos.maps): parks, parcels and buildings coloured by a layer.
  *
- * Settings come from the page's json_script block "map-config"; the data from the maps API in one request.
+ * Settings come from the page's json_script block "map-config"; the data from the maps API: parks and parcels
+ * (and the buildings of a small map) in one request, each feature with its id, code and class in every layer.
+ * A big map's buildings come per viewport (bbox) once zoomed in to data.buildings_zoom; a clicked parcel's or
+ * building's figures come from the object endpoint.
  * Every name is set as text (textContent, DOM nodes handed to Leaflet), never as HTML: names come from
  * users (STYLE.md rule 20). Outlines are edited with Leaflet-Geoman when the page loaded it (the user may
  * change parcels or buildings) and saved through the API, which runs the one write path.
@@ -85,18 +88,17 @@
     return a;
   }
 
-  function layerRows(table, feature) {
+  function layerRows(table, properties) {
     config.layers.forEach((layer, index) => {
       if (layer.key === "occupancy") return;
-      const key = (feature.properties.L || [])[index];
+      const key = (properties.L || [])[index];
       const cls = data.legend[index].classes.find((c) => c.key === key);
       if (cls) row(table, layer.label, cls.label);
     });
   }
 
-  function showPanel(kind, feature, layer) {
+  function fillPanel(kind, p, layer) {
     const panel = document.getElementById("map-panel");
-    const p = feature.properties;
     const table = el("table", null, "table table-sm small mb-2");
     const actions = el("div", null, "d-flex flex-wrap gap-1");
     let title;
@@ -112,15 +114,15 @@
       row(table, words.holder, p.h);
       row(table, words.area, p.a);
       row(table, words.occupancy, p.o);
-      layerRows(table, feature);
-      actions.append(link(words.open, url(config.urls.parcel, p.id)));
+      layerRows(table, p);
+      if (p.id !== undefined) actions.append(link(words.open, url(config.urls.parcel, p.id)));
       if (p.hi) actions.append(link(words.openHolder, url(config.urls.holder, p.hi)));
     } else {
       title = words.building + " " + [p.c, p.n].filter(Boolean).join(" ");
       row(table, words.floorArea, p.a);
       row(table, words.floors, p.f);
       row(table, words.occupancy, p.o);
-      actions.append(link(words.open, url(config.urls.building, p.id)));
+      if (p.id !== undefined) actions.append(link(words.open, url(config.urls.building, p.id)));
     }
     const heading = el("h3", title, "mb-2");
     heading.id = "map-panel-title";
@@ -128,6 +130,25 @@
     status.id = "map-edit-status";
     panel.replaceChildren(heading, table, actions, status);
     if (p.e && layer && layer.pm && kind !== "parks") actions.append(editButton(kind === "parcels" ? "parcel" : "building", p.id, layer, actions));
+  }
+
+  // the last click wins: a slower answer for an earlier click is dropped
+  let panelRequest = 0;
+
+  function showPanel(kind, feature, layer) {
+    const mine = ++panelRequest;
+    if (kind === "parks") { fillPanel(kind, feature.properties, layer); return; }
+    // a parcel's or building's figures are not in the map's data: ask for them (the title shows meanwhile)
+    const p = feature.properties;
+    fillPanel(kind, { c: p.c, L: p.L }, null);
+    const objectKind = kind === "parcels" ? "parcel" : "building";
+    fetch(config.object.replace("KIND", objectKind).replace(/\/0\/$/, "/" + p.id + "/"), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then((response) => { if (!response.ok) throw new Error(String(response.status)); return response.json(); })
+      .then((body) => { if (mine === panelRequest) fillPanel(kind, body.properties, layer); })
+      .catch(() => { if (mine === panelRequest) say(words.loadFailed, true); });
   }
 
   // --- editing (Leaflet-Geoman, loaded only for those who may change outlines) ----------------------------
@@ -250,12 +271,40 @@
     return el("span", text, className);
   }
 
+  // --- a big map's buildings: per viewport, from data.buildings_zoom on ------------------------------------
+
+  const loadedBuildings = new Set();
+  let buildingsRequest = null;
+
+  function loadBuildings() {
+    if (!data.buildings_zoom || map.getZoom() < data.buildings_zoom) return;
+    const view = map.getBounds().pad(0.25);
+    const round = (n) => n.toFixed(5);
+    const bbox = [view.getWest(), view.getSouth(), view.getEast(), view.getNorth()].map(round).join(",");
+    if (buildingsRequest) buildingsRequest.abort();
+    const controller = new AbortController();
+    buildingsRequest = controller;
+    fetch(config.buildings + "&bbox=" + bbox, {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+      signal: controller.signal,
+    })
+      .then((response) => { if (!response.ok) throw new Error(String(response.status)); return response.json(); })
+      .then((body) => {
+        const fresh = body.features.filter((f) => !loadedBuildings.has(f.properties.id));
+        fresh.forEach((f) => loadedBuildings.add(f.properties.id));
+        groups.buildings.addData(fresh);
+        mapNode.dataset.buildings = String(loadedBuildings.size);
+      })
+      .catch((error) => { if (error.name !== "AbortError") notice(words.loadFailed); });
+  }
+
   function draw() {
-    const count = data.parcels.features.length + data.buildings.features.length;
+    const count = data.parcels.features.length + (data.buildings ? data.buildings.features.length : data.building_count);
     // thousands of polygons draw far faster on one canvas than as SVG paths
     const renderer = count > 1500 ? L.canvas({ padding: 0.2 }) : L.svg();
     const add = (kind) => {
-      groups[kind] = L.geoJSON(data[kind], {
+      groups[kind] = L.geoJSON(data[kind] || undefined, {
         renderer: renderer,
         style: styleFor(kind),
         onEachFeature: (feature, layer) => {
@@ -310,11 +359,28 @@
     };
     map.on("zoomend", labels);
     labels();
-    const notes = [];
-    if (!tiles.url) notes.push(words.noBaseMap);
-    if (!bounds.isValid()) notes.push(words.nothing);
-    else if (data.without_outline) notes.push(words.noOutline.replace("%(n)s", data.without_outline));
-    notice(notes.join(" "));
+    const notes = () => {
+      const said = [];
+      if (!tiles.url) said.push(words.noBaseMap);
+      if (!bounds.isValid()) said.push(words.nothing);
+      else if (data.without_outline) said.push(words.noOutline.replace("%(n)s", data.without_outline));
+      if (data.buildings_zoom && map.getZoom() < data.buildings_zoom) said.push(words.zoomForBuildings);
+      notice(said.join(" "));
+    };
+    notes();
+    if (data.buildings_zoom) {
+      // below that zoom a building is a speck: the ones loaded so far are hidden, not dropped
+      const showBuildings = () => {
+        const show = map.getZoom() >= data.buildings_zoom;
+        if (show && !map.hasLayer(groups.buildings)) groups.buildings.addTo(map);
+        if (!show && map.hasLayer(groups.buildings)) map.removeLayer(groups.buildings);
+      };
+      map.on("zoomend", showBuildings);
+      showBuildings();
+      map.on("zoomend", notes);
+      map.on("moveend", loadBuildings);
+      loadBuildings();
+    }
     legendFor();
     setUpDrawing();
   }
