@@ -194,7 +194,7 @@ def main(argv=None) -> int:
         " took 6.22 s wall, 1.72 s CPU; the export is written by xlsxwriter in constant-memory mode since.",
         "Before that (issue 14): 2,027 leases took 25.7 s (tablib through model instances, queries per row).",
     ]
-    text = "\n".join(lines) + "\n"
+    text = SECTION_START + "\n" + "\n".join(lines) + "\n" + SECTION_END
     print(text)
     if args.write:
         print(f"wrote {write_section(text, SECTION_START, SECTION_END)}")
