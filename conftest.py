@@ -16,8 +16,10 @@ def pytest_configure(config):
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="parkos-test-media-")
     # Sessions on SQLite live in files (settings.py): the tests' go to a throwaway folder too.
-    if "sessions" in settings.CACHES:
+    if settings.CACHES.get("sessions", {}).get("BACKEND", "").endswith("FileBasedCache"):
         settings.CACHES["sessions"]["LOCATION"] = tempfile.mkdtemp(prefix="parkos-test-sessions-")
+    # The cockpit's kept figures: per test process (a file cache would share them between test databases).
+    settings.CACHES["cockpit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cockpit"}
     # Background tasks (evaluation runs) run at once, inside the test, instead of waiting for a worker.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

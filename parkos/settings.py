@@ -23,6 +23,14 @@ PARKOS_MAP_MAX_ZOOM     highest zoom level the tile source serves (default 18)
 PARKOS_LOG_FORMAT       "json" (default without debug: one JSON object per line) or "text"
 PARKOS_LOG_LEVEL        level of the logs (default WARNING); PARKOS_ACCESS_LOG_LEVEL for the access lines (INFO)
 PARKOS_METRICS_ALLOW    addresses or networks that may read /metrics, comma-separated (default 127.0.0.1,::1)
+PARKOS_HEARTBEAT_INTERVAL   seconds between a worker's heartbeats (default 30)
+PARKOS_REDIS_URL        redis://host:port/db: the cache and the sessions on Redis (shared by every app server)
+PARKOS_S3_BUCKET        uploaded files on S3-compatible object storage (django-storages) in this bucket;
+                        PARKOS_S3_ENDPOINT_URL (MinIO, Ceph, OSS...; unset: AWS), PARKOS_S3_ACCESS_KEY,
+                        PARKOS_S3_SECRET_KEY, PARKOS_S3_REGION, PARKOS_S3_PREFIX (folder in the bucket),
+                        PARKOS_S3_ADDRESSING_STYLE ("path" or "virtual"). Unset bucket: files under var/media/
+PARKOS_DB_POOL          PostgreSQL: "1" or the largest pool size: a connection pool per process (psycopg-pool)
+PARKOS_REPLICA_DATABASE_URL  a read replica of the PostgreSQL database: reports read from it (core.routers)
 """
 
 import os
@@ -152,6 +160,27 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+PARKOS_DB_POOL = os.environ.get("PARKOS_DB_POOL", "").strip().lower()
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PARKOS_DB_POOL not in {"", "0", "false", "no"}:
+    # Each process keeps a pool of connections (psycopg-pool), opened once and lent to each request. Django
+    # refuses CONN_MAX_AGE with a pool. A gunicorn sync worker serves one request at a time, so its
+    # persistent connection (CONN_MAX_AGE) is already reused: the pool helps threaded workers and many
+    # short-lived connections; docs/operations.md, "Connection pooling".
+    pool_size = int(PARKOS_DB_POOL) if PARKOS_DB_POOL.isdigit() and int(PARKOS_DB_POOL) > 1 else 4
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": pool_size, "timeout": 10}
+PARKOS_REPLICA_DATABASE_URL = os.environ.get("PARKOS_REPLICA_DATABASE_URL", "").strip()
+if PARKOS_REPLICA_DATABASE_URL:
+    # A read replica (PostgreSQL streaming replication): the reports read from it, everything else and every
+    # write goes to "default" (parkos.core.routers). Tests make it a mirror of "default".
+    DATABASES["replica"] = dj_database_url.parse(
+        PARKOS_REPLICA_DATABASE_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["parkos.core.routers.ReportReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -216,6 +245,7 @@ STATICFILES_DIRS = [
     ]
     if (NODE_MODULES / path).is_dir()
 ]
+PARKOS_S3_BUCKET = os.environ.get("PARKOS_S3_BUCKET", "").strip()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -224,6 +254,24 @@ STORAGES = {
         else "whitenoise.storage.CompressedStaticFilesStorage"
     },
 }
+if PARKOS_S3_BUCKET:
+    # Uploaded files on S3-compatible object storage, shared by every app server and worker. Files are read
+    # through ParkOS's permission-checked downloads, never handed out as bucket URLs; keep the bucket private.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PARKOS_S3_BUCKET,
+            "endpoint_url": os.environ.get("PARKOS_S3_ENDPOINT_URL", "").strip() or None,
+            "access_key": os.environ.get("PARKOS_S3_ACCESS_KEY", "").strip() or None,
+            "secret_key": os.environ.get("PARKOS_S3_SECRET_KEY", "").strip() or None,
+            "region_name": os.environ.get("PARKOS_S3_REGION", "").strip() or None,
+            "location": os.environ.get("PARKOS_S3_PREFIX", "").strip().strip("/"),
+            "addressing_style": os.environ.get("PARKOS_S3_ADDRESSING_STYLE", "").strip() or None,
+            "default_acl": None,
+            "file_overwrite": False,  # as on disk: a second file of the same name gets a new name
+            "querystring_auth": True,
+        },
+    }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 # Exchange rates are kept as the value of one unit of a currency in this one; figures convert through it.
@@ -275,7 +323,7 @@ SPECTACULAR_SETTINGS = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Background work stamps a heartbeat every HEARTBEAT_INTERVAL seconds; work still "running" without one
 # for HEARTBEAT_TIMEOUT seconds lost its process and is marked failed (core.heartbeat).
-HEARTBEAT_INTERVAL = 30
+HEARTBEAT_INTERVAL = float(os.environ.get("PARKOS_HEARTBEAT_INTERVAL", "30"))
 HEARTBEAT_TIMEOUT = int(os.environ.get("PARKOS_HEARTBEAT_TIMEOUT", "120"))
 
 # Notifications (parkos.notifications): e-mail through these settings, links made absolute with the base URL.
@@ -314,6 +362,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
     SESSION_CACHE_ALIAS = "sessions"
+PARKOS_REDIS_URL = os.environ.get("PARKOS_REDIS_URL", "").strip()
+if PARKOS_REDIS_URL:
+    # One cache for every app server (Django's RedisCache). Sessions are read from Redis; on PostgreSQL they
+    # are also written to the database (cached_db), so a Redis restart signs nobody out. On SQLite they stay
+    # in the cache only (a sign-in must not wait for SQLite's write lock), so that Redis should persist.
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": PARKOS_REDIS_URL,
+        "KEY_PREFIX": "parkos",
+    }
+    CACHES["sessions"] = {**CACHES["default"], "KEY_PREFIX": "parkos-session", "TIMEOUT": None}
+    SESSION_CACHE_ALIAS = "sessions"
+    SESSION_ENGINE = (
+        "django.contrib.sessions.backends.cache"
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        else "django.contrib.sessions.backends.cached_db"
+    )
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -5,12 +5,16 @@ Open without signing in and without secrets in the answer. It reports:
 - ``database``: a trivial query went through. If not, the status is ``down`` and the answer is 503, so a
   load balancer takes this server out of rotation.
 - ``worker``: whether ``parkos db_worker`` keeps up. Each running worker stamps its heartbeat
-  (``WorkerHeartbeat``, ``running`` counts those alive); the check reads the newest sign of life (a
-  worker's heartbeat, a task started or finished, the heartbeat of a running import or evaluation) and
-  the oldest task waiting in the queue. The worker is ``fresh`` unless a task has waited longer than
-  ``HEARTBEAT_TIMEOUT`` seconds and no sign of life came within that time: an empty queue is fine
-  even with no worker, work waiting with none alive is not.
-- ``queue``: tasks ready to run now.
+  (``WorkerHeartbeat``, every HEARTBEAT_INTERVAL seconds, busy or idle; ``running`` counts those alive);
+  the check reads the newest heartbeat and the oldest task waiting in the queue. The worker is
+  ``fresh`` unless a task has waited longer than ``HEARTBEAT_TIMEOUT`` seconds and no worker beat within
+  that time: an empty queue is fine even with no worker, work waiting with none alive is not.
+- ``queue``: tasks ready to run now, counted up to ``QUEUE_COUNT_LIMIT`` (``ready_capped`` says the
+  queue is longer), and the wait of the oldest of those.
+
+The check never reads the whole tasks table, which keeps every task ever run: the queue is read
+through django-tasks-db's partial index of the ready tasks, at most ``QUEUE_COUNT_LIMIT`` rows, and
+the workers' table has a row per live worker. Three queries in all.
 
 A stale worker makes the status ``degraded`` with 200: the pages still work (imports and evaluation
 runs wait), and taking the web server out of rotation would not bring the worker back.
@@ -21,10 +25,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import Count, Max, Min, Model
+from django.db.models import Count, Max, Min, Q
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -38,21 +41,23 @@ def _age(moment: datetime.datetime | None, now: datetime.datetime) -> float | No
     return None if moment is None else round(max((now - moment).total_seconds(), 0.0), 1)
 
 
-def heartbeat_models() -> list[type[Model]]:
-    """Models whose rows background work stamps while it runs (core.heartbeat), found by their field."""
-    return [
-        model
-        for model in apps.get_models()
-        if any(field.name == "heartbeat_at" for field in model._meta.concrete_fields)
-    ]
+#: the queue's depth is counted up to this many tasks (the health check stays one short index read)
+QUEUE_COUNT_LIMIT = 1000
 
 
-def _newest_work(now: datetime.datetime) -> datetime.datetime | None:
-    """The latest moment background work showed life: a task started or finished, or a heartbeat."""
-    moments = list(DBTaskResult.objects.aggregate(Max("started_at"), Max("finished_at")).values())
-    for model in heartbeat_models():
-        moments.append(model._default_manager.aggregate(newest=Max("heartbeat_at"))["newest"])
-    return max((m for m in moments if m is not None and m <= now), default=None)
+def _queue() -> tuple[int, datetime.datetime | None]:
+    """How many tasks are ready (up to QUEUE_COUNT_LIMIT + 1) and when the oldest of them was queued.
+
+    One bounded query: the ready tasks in the order the workers take them (the partial index
+    ``tasks_db_new_ordering_idx``), at most QUEUE_COUNT_LIMIT + 1 of them, then counted.
+    """
+    ordering: list[Any] = list(DBTaskResult._meta.ordering or [])
+    head = DBTaskResult.objects.ready().order_by(*ordering).values("pk")
+    queue = DBTaskResult.objects.filter(pk__in=head[: QUEUE_COUNT_LIMIT + 1]).aggregate(
+        depth=Count("pk"), oldest=Min("enqueued_at")
+    )
+    depth, oldest = queue["depth"], queue["oldest"]
+    return int(depth), oldest
 
 
 def health() -> tuple[dict[str, Any], int]:
@@ -64,23 +69,30 @@ def health() -> tuple[dict[str, Any], int]:
             cursor.fetchone()
     except DatabaseError:
         return {"status": "down", "database": {"ok": False}}, 503
-    queue = DBTaskResult.objects.ready().aggregate(depth=Count("pk"), oldest=Min("enqueued_at"))
-    newest = _newest_work(now)
+    depth, oldest = _queue()
     timeout = settings.HEARTBEAT_TIMEOUT
-    oldest_wait = _age(queue["oldest"], now)
+    cutoff = now - datetime.timedelta(seconds=timeout)
+    workers = WorkerHeartbeat.objects.aggregate(
+        newest=Max("heartbeat_at"), live=Count("pk", filter=Q(heartbeat_at__gte=cutoff))
+    )
+    newest = workers["newest"] if workers["newest"] is None or workers["newest"] <= now else now
+    oldest_wait = _age(oldest, now)
     last_age = _age(newest, now)
     fresh = oldest_wait is None or oldest_wait <= timeout or (last_age is not None and last_age <= timeout)
-    live_workers = WorkerHeartbeat.objects.filter(heartbeat_at__gte=now - datetime.timedelta(seconds=timeout)).count()
     report = {
         "status": "ok" if fresh else "degraded",
         "database": {"ok": True, "vendor": connection.vendor},
         "worker": {
             "fresh": fresh,
-            "running": live_workers,
+            "running": workers["live"],
             "last_activity_age_seconds": last_age,
             "stale_after_seconds": timeout,
         },
-        "queue": {"ready": queue["depth"], "oldest_wait_seconds": oldest_wait},
+        "queue": {
+            "ready": min(depth, QUEUE_COUNT_LIMIT),
+            "ready_capped": depth > QUEUE_COUNT_LIMIT,
+            "oldest_wait_seconds": oldest_wait,
+        },
         "time": now.isoformat(),
     }
     return report, 200

@@ -9,7 +9,7 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from parkos.core.health import heartbeat_models
+from parkos.core import health
 from parkos.core.models import WorkerHeartbeat
 from parkos.core.tasks import import_job_task
 
@@ -62,7 +62,12 @@ class HealthTests(TestCase):
         enqueue(minutes_ago=10)
         running = enqueue(minutes_ago=20)
         DBTaskResult.objects.filter(pk=running.pk).update(
-            status="RUNNING", started_at=timezone.now() - datetime.timedelta(seconds=30)
+            status="RUNNING", started_at=timezone.now() - datetime.timedelta(minutes=15)
+        )
+        # its heartbeat thread beats while the task runs
+        worker = WorkerHeartbeat.objects.create(worker_id="busy", hostname="app1", pid=42)
+        WorkerHeartbeat.objects.filter(pk=worker.pk).update(
+            heartbeat_at=timezone.now() - datetime.timedelta(seconds=20)
         )
         report = self.client.get("/health/").json()
         self.assertEqual((report["status"], report["queue"]["ready"]), ("ok", 1))
@@ -84,11 +89,25 @@ class HealthTests(TestCase):
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response.json(), {"status": "down", "database": {"ok": False}})
 
-    def test_health_costs_a_few_queries(self):
-        self.assertIn(WorkerHeartbeat, heartbeat_models())  # also import jobs, evaluation runs
-        # SELECT 1, the queue, the tasks' activity, one per model with heartbeats, the live workers
-        with self.assertNumQueries(4 + len(heartbeat_models())):
-            self.client.get("/health/")
+    def test_health_costs_three_queries_and_finished_tasks_are_not_read(self):
+        old = [enqueue(minutes_ago=60) for _ in range(3)]
+        DBTaskResult.objects.filter(pk__in=[t.pk for t in old]).update(status="SUCCESSFUL")
+        enqueue(minutes_ago=1)
+        # SELECT 1, the queue (bounded), the workers
+        with self.assertNumQueries(3) as queries:
+            report = self.client.get("/health/").json()
+        self.assertEqual(report["queue"]["ready"], 1)
+        queue_sql = queries.captured_queries[1]["sql"]
+        self.assertIn("LIMIT 1001", queue_sql)  # never more rows than that, however long the queue
+
+    def test_a_long_queue_is_counted_up_to_the_limit(self):
+        for _ in range(4):
+            enqueue(minutes_ago=2)
+        with mock.patch.object(health, "QUEUE_COUNT_LIMIT", 3):
+            report = self.client.get("/health/").json()
+        self.assertEqual((report["queue"]["ready"], report["queue"]["ready_capped"]), (3, True))
+        report = self.client.get("/health/").json()
+        self.assertEqual((report["queue"]["ready"], report["queue"]["ready_capped"]), (4, False))
 
     def test_no_https_redirect_for_the_health_check(self):
         with override_settings(SECURE_SSL_REDIRECT=True, SECURE_REDIRECT_EXEMPT=[r"^health/$", r"^metrics$"]):
