@@ -20,7 +20,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parkos.core import writes
+from parkos.core import changelog, search, writes
 from parkos.core.actors import Actor
 from parkos.core.errors import NotFound
 from parkos.core.permissions import Action, can
@@ -124,24 +124,39 @@ def bulk_apply(
 ) -> BulkResult:
     """Apply ``action`` to the rows ``ids`` of ``rows`` (the user's scope for the action) in one transaction.
 
-    Every row is tried, each in its own savepoint, so the result lists all refusals at once; if there
-    is any, the whole batch is rolled back.
+    The rows are read once, locked, with what ``rows`` selects with them: that one query is also the scope
+    check of the whole set. Each row then goes through the model's write path as a row of a ``writes.batch``,
+    which spares it what the batch has settled (reading and locking it again, its scope one row at a time,
+    its change log's "before", its search entries when no searched value changes, foreign keys known to
+    exist); the scope after the change is checked for all rows in one query at the end. Every row is tried,
+    so the result lists all refusals at once; if there is any, the whole batch is rolled back (each write
+    path is atomic, so a refused row leaves nothing half-written for the rows after it).
     """
     assert action.apply is not None
     params = params or {}
     result = BulkResult(action)
-    found = {obj.pk: obj for obj in rows.filter(pk__in=ids)}
-    result.refused.extend((f"#{pk}", out_of_scope_reason()) for pk in ids if pk not in found)
+    model = rows.model
     with transaction.atomic():
-        for pk in ids:
-            obj = found.get(pk)
-            if obj is None:
-                continue
-            try:
-                with transaction.atomic():
+        chosen = rows.filter(pk__in=ids)
+        if not chosen.query.distinct:  # (PostgreSQL locks no DISTINCT rows; SQLite locks the whole database)
+            chosen = chosen.select_for_update(of=("self",))
+        found = {obj.pk: obj for obj in chosen}
+        result.refused.extend((f"#{pk}", out_of_scope_reason()) for pk in ids if pk not in found)
+        changelog.remember_loaded(found.values())
+        search.remember_indexed(found.values())
+        with writes.batch(model, found.values(), user=user, permission=action.permission) as running:
+            for pk in ids:
+                obj = found.get(pk)
+                if obj is None:
+                    continue
+                try:
                     action.apply(obj, user=user, **params)
-            except (ValidationError, PermissionDenied, NotFound) as exc:
-                result.refused.append((str(obj), _reasons(exc, type(obj))))
+                except (ValidationError, PermissionDenied, NotFound) as exc:
+                    result.refused.append((str(obj), _reasons(exc, model)))
+            if not result.refused:
+                result.refused.extend(
+                    (str(obj), writes.out_of_scope_message(type(obj))) for obj in running.unscoped(user)
+                )
         if result.refused:
             transaction.set_rollback(True)
         else:

@@ -4,7 +4,7 @@ Model signals catch every save and delete of a ChangeLoggedModel, whatever the c
 (page, API, import, admin, shell). Who acted comes from the current change context: the
 middleware opens one per request (reading ``request.user`` lazily, so API token users are
 seen too); commands open one with ``change_context(user=..., source="cli")``. Bulk paths that
-bypass signals (``bulk_create``) call ``log_bulk_create`` themselves.
+bypass signals (``bulk_create``) call ``log_bulk_create`` themselves, which sends ``bulk_written``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import Signal
 from django.utils import timezone
 
 from parkos.core.models import ChangeLoggedModel, ObjectChange, PrimaryModel
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
 
 #: a model instance's field values as JSON-safe data, keyed by field name
 FieldValues = dict[str, Any]
+
+#: rows of ``sender`` written in bulk (created, updated or deleted without their own signals): for those
+#: who keep figures of them (the cockpit)
+bulk_written = Signal()
 
 
 @dataclass
@@ -82,8 +87,12 @@ def current_user() -> User | None:
     return context.acting_user() if context else None
 
 
-def serialize(instance: models.Model) -> FieldValues:
-    """The instance's field values as JSON-safe data (foreign keys as their IDs)."""
+def serialize(instance: models.Model, *, created: bool = False) -> FieldValues:
+    """The instance's field values as JSON-safe data (foreign keys as their IDs).
+
+    ``created``: the instance was just inserted, so its many-to-many values are still empty (they are set
+    after the save, and logged then): nothing to read.
+    """
     data: FieldValues = {}
     excluded = set(getattr(instance, "changelog_exclude", ()))
     for f in instance._meta.concrete_fields:
@@ -94,8 +103,15 @@ def serialize(instance: models.Model) -> FieldValues:
     for name in getattr(instance, "changelog_redacted", lambda: ())():
         data[name] = REDACTED
     if instance.pk is not None:
+        prefetched = getattr(instance, "_prefetched_objects_cache", {})
         for f in instance._meta.many_to_many:
-            if f.name not in excluded:
+            if f.name in excluded:
+                continue
+            if created:
+                data[f.name] = []
+            elif f.name in prefetched:  # read with the row (a bulk action's rows): no query
+                data[f.name] = sorted(o.pk for o in getattr(instance, f.name).all())
+            else:
                 data[f.name] = sorted(getattr(instance, f.name).values_list("pk", flat=True))
     values: FieldValues = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
     return values
@@ -164,8 +180,19 @@ def _is_logged(sender: type[models.Model]) -> bool:
 def _before_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
     if raw or not isinstance(instance, ChangeLoggedModel) or instance.pk is None:
         return
+    if getattr(instance, "_changelog_fresh", False):
+        return  # read and locked in this transaction (``remember_loaded``): _changelog_before is the row as stored
     old = sender._base_manager.filter(pk=instance.pk).first()
     instance._changelog_before = serialize(old) if old is not None else None
+
+
+def remember_loaded(objects: Iterable[models.Model]) -> None:
+    """Keep the values of ``objects`` (just read and locked for update) as their state before the next save,
+    so saving them reads nothing more for the change log."""
+    for obj in objects:
+        if isinstance(obj, ChangeLoggedModel):
+            obj._changelog_before = serialize(obj)
+            obj._changelog_fresh = True  # type: ignore[attr-defined]
 
 
 def _after_save(
@@ -174,7 +201,7 @@ def _after_save(
     if raw or not isinstance(instance, ChangeLoggedModel):
         return
     before = None if created else getattr(instance, "_changelog_before", None)
-    after = serialize(instance)
+    after = serialize(instance, created=created)
     if not created and before == after:
         return  # saved without a change: nothing to record
     _record(
@@ -227,6 +254,8 @@ def log_bulk_create(objects: Iterable[ChangeLoggedModel], *, batch_size: int = 2
     records = [_record(obj, ObjectChange.ChangeAction.CREATE, None, serialize(obj)) for obj in objects]
     ObjectChange.objects.bulk_create(records, batch_size=batch_size)
     index_objects(objects)
+    if objects:
+        bulk_written.send(sender=type(objects[0]))
     return len(records)
 
 
@@ -251,6 +280,7 @@ def update_logged(objects: Iterable[ChangeLoggedModel], **values: Any) -> int:
     from parkos.core.search import index_objects
 
     index_objects(changed)
+    bulk_written.send(sender=model)
     return len(changed)
 
 
@@ -269,4 +299,6 @@ def log_bulk_delete(objects: Iterable[ChangeLoggedModel], *, batch_size: int = 2
     unindex_objects(objects)
     records = [_record(obj, ObjectChange.ChangeAction.DELETE, serialize(obj), None) for obj in objects]
     ObjectChange.objects.bulk_create(records, batch_size=batch_size)
+    if objects:
+        bulk_written.send(sender=type(objects[0]))
     return len(records)

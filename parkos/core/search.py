@@ -272,9 +272,39 @@ def rebuild(
     return total
 
 
+def _indexed_as(obj: models.Model) -> tuple[Any, ...] | None:
+    """What ``obj``'s own entries are made of (None for a model indexed through others, or not at all)."""
+    model = type(obj)
+    spec = specs().get(model)  # type: ignore[arg-type]
+    if spec is None or model in _parents():
+        return None
+    hidden = set(obj.changelog_redacted()) & set(model.confidential_fields)  # type: ignore[attr-defined]
+    return (tuple(str(getattr(obj, name) or "") for name in spec.own), tuple(sorted(hidden)))
+
+
+def remember_indexed(objects: Iterable[models.Model]) -> None:
+    """Note what the entries of ``objects`` (just read, so indexed as they are) hold: saving them again
+    without a change to a searched value then leaves the index alone (a bulk status change)."""
+    for obj in objects:
+        indexed = _indexed_as(obj)
+        if indexed is not None:
+            obj._search_indexed = indexed  # type: ignore[attr-defined]
+
+
 def _after_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
-    if not raw and (sender in specs() or sender in _parents()):
-        index_objects([instance])
+    if raw or not (sender in specs() or sender in _parents()):
+        return
+    before = getattr(instance, "_search_indexed", None)
+    if before is not None:
+        now = _indexed_as(instance)
+        if now == before:
+            return  # no searched value changed
+        instance._search_indexed = now  # type: ignore[attr-defined]
+    if kwargs.get("created") and sender in specs() and sender not in _parents():
+        # a new row has no entries to replace
+        SearchEntry.objects.bulk_create(_entries(sender, [instance]))  # type: ignore[list-item]
+        return
+    index_objects([instance])
 
 
 def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -194,8 +195,129 @@ def validate(obj: models.Model, *, user: Any, created: bool) -> None:
         hook(obj, user=user, created=created)
 
 
+# -- a batch: many rows through the write path at the cost of a few queries -------------------------------
+
+
+@dataclass
+class Batch:
+    """Rows a bulk action read at once, locked and in ``user``'s scope for ``permission``.
+
+    While a batch runs (``batch``), the write path and the services skip what the batch has settled for
+    the set: re-reading and re-locking a row (``locked``), checking its scope one by one (``in_batch``,
+    ``in_scope`` defers the check after the save to ``Batch.unscoped``, one query for all rows), checking
+    that a foreign key points at a row that exists when the batch knows it does, and rules that give the
+    same answer for every row (``remembered``).
+    """
+
+    model: type[models.Model]
+    user_id: Any
+    permission: str
+    rows: dict[Any, models.Model]
+    #: (model, pk) of rows known to exist: the batch's rows and what their foreign keys point at
+    exists: set[tuple[type[models.Model], Any]] = field(default_factory=set)
+    #: (model, field, value) of foreign keys already validated in this batch
+    validated: set[tuple[type[models.Model], str, Any]] = field(default_factory=set)
+    #: what was saved in the batch (its rows, and what their services created), by model: the scope after
+    #: the change is checked once for each model (``unscoped``)
+    saved: dict[type[models.Model], dict[Any, models.Model]] = field(default_factory=dict)
+    memo: dict[Hashable, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for obj in self.rows.values():
+            self.exists.add((self.model, obj.pk))
+            for f in self.model._meta.concrete_fields:
+                if isinstance(f, models.ForeignKey):
+                    value = getattr(obj, f.attname)
+                    if value is not None:
+                        self.exists.add((f.remote_field.model, value))
+
+    def holds(self, obj: models.Model, user: Any, action: str = Action.VIEW) -> bool:
+        """Is ``obj`` a row of this batch, read for ``user`` in a scope that covers ``action``?"""
+        return (
+            type(obj) is self.model
+            and self.rows.get(obj.pk) is obj
+            and getattr(user, "pk", None) == self.user_id
+            and action in (self.permission, Action.VIEW)
+        )
+
+    def known_foreign_keys(self, obj: models.Model) -> list[str]:
+        """The foreign keys of ``obj`` that need no query to validate: the batch knows their rows exist."""
+        known = []
+        for f in obj._meta.concrete_fields:
+            if not isinstance(f, models.ForeignKey):
+                continue
+            value = getattr(obj, f.attname)
+            if value is None:
+                continue
+            plain = not f.remote_field.limit_choices_to
+            if (plain and (f.remote_field.model, value) in self.exists) or (type(obj), f.name, value) in self.validated:
+                known.append(f.name)
+        return known
+
+    def validated_foreign_keys(self, obj: models.Model) -> None:
+        for f in obj._meta.concrete_fields:
+            if isinstance(f, models.ForeignKey) and getattr(obj, f.attname) is not None:
+                self.validated.add((type(obj), f.name, getattr(obj, f.attname)))
+
+    def unscoped(self, user: Any) -> list[models.Model]:
+        """What the batch saved that the change took outside ``user``'s scope (one query per model saved)."""
+        outside: list[models.Model] = []
+        for model, objects in self.saved.items():
+            manager: Any = model._default_manager
+            if not hasattr(manager, "restrict"):
+                continue
+            kept = set(manager.restrict(user, Action.CHANGE).filter(pk__in=list(objects)).values_list("pk", flat=True))
+            outside.extend(obj for pk, obj in objects.items() if pk not in kept)
+        return outside
+
+
+_BATCH: ContextVar[Batch | None] = ContextVar("parkos_write_batch", default=None)
+
+
+@contextlib.contextmanager
+def batch(model: type[models.Model], rows: Iterable[models.Model], *, user: Any, permission: str) -> Iterator[Batch]:
+    """Run many writes of ``rows`` (read in ``user``'s scope for ``permission``, locked) as one batch."""
+    running = Batch(model, getattr(user, "pk", None), permission, {obj.pk: obj for obj in rows})
+    token = _BATCH.set(running)
+    try:
+        yield running
+    finally:
+        _BATCH.reset(token)
+
+
+def in_batch(obj: models.Model, user: Any, action: str = Action.VIEW) -> bool:
+    """Has the running batch already read ``obj`` in ``user``'s scope for ``action`` (no query needed)?"""
+    running = _BATCH.get()
+    return running is not None and running.holds(obj, user, action)
+
+
+def locked(obj: M) -> M | None:
+    """``obj`` as the running batch read and locked it, or None outside a batch (the caller reads it)."""
+    running = _BATCH.get()
+    if running is not None and type(obj) is running.model and running.rows.get(obj.pk) is obj:
+        return obj
+    return None
+
+
+def remembered(key: Hashable, compute: Callable[[], Any]) -> Any:
+    """``compute()``, once per batch for ``key`` (a rule whose answer is the same for every row)."""
+    running = _BATCH.get()
+    if running is None:
+        return compute()
+    if key not in running.memo:
+        running.memo[key] = compute()
+    return running.memo[key]
+
+
 def in_scope(obj: models.Model, user: Any) -> bool:
-    """May ``user`` still change ``obj``? (A model without scoped rows, such as a user, always.)"""
+    """May ``user`` still change ``obj``? (A model without scoped rows, such as a user, always.)
+
+    In a batch, ``obj`` is checked with all the others of its model once the batch is done (``Batch.unscoped``).
+    """
+    running = _BATCH.get()
+    if running is not None and getattr(user, "pk", None) == running.user_id and obj.pk is not None:
+        running.saved.setdefault(type(obj), {})[obj.pk] = obj
+        return True
     manager = type(obj)._default_manager
     if not hasattr(manager, "restrict"):
         return True
@@ -230,7 +352,13 @@ def save(
         if version and not created:
             _check_version(obj, version)
         if not validated:
-            obj.full_clean(exclude=[f.name for f in obj._meta.many_to_many])
+            exclude = [f.name for f in obj._meta.many_to_many]
+            running = _BATCH.get()
+            if running is not None:
+                exclude += running.known_foreign_keys(obj)
+            obj.full_clean(exclude=exclude)
+            if running is not None:
+                running.validated_foreign_keys(obj)
         if rules.validate is not None:
             rules.validate(obj, user=user, created=created)
         if rules.before_save is not None:

@@ -377,7 +377,7 @@ def case_opened(*, case: DisposalCase, user: Actor | None) -> None:
 @transaction.atomic
 def case_start(*, case: DisposalCase, user: Actor) -> DisposalCase:
     """Move an open case to "in progress" (the work with the holder has begun)."""
-    case = DisposalCase.objects.select_for_update().get(pk=case.pk)
+    case = writes.locked(case) or DisposalCase.objects.select_for_update().get(pk=case.pk)
     if case.status != DisposalCase.Status.OPEN:
         raise ValidationError(
             {
@@ -403,7 +403,7 @@ def case_close(
     "Land returned" makes the parcel idle: available for investment promotion (after a buy-back or a
     take-over into the land reserve without a holder).
     """
-    case = DisposalCase.objects.select_for_update().get(pk=case.pk)
+    case = writes.locked(case) or DisposalCase.objects.select_for_update().get(pk=case.pk)
     if case.status == DisposalCase.Status.CLOSED:
         raise ValidationError({"status": _("This case was already closed on %(day)s.") % {"day": case.closed_on}})
     outcome = outcome or USUAL_OUTCOME[case.path]

@@ -81,6 +81,8 @@ def is_staff_for(*, user: Actor, request: ServiceRequest) -> bool:
     """Operator-side users who may change ``request`` (service staff of its park, operator admins)."""
     if is_enterprise_side(user=user):
         return False
+    if writes.in_batch(request, user, Action.CHANGE):  # a bulk action read it in that scope already
+        return True
     return ServiceRequest.objects.restrict(user, Action.CHANGE).filter(pk=request.pk).exists()
 
 
@@ -93,6 +95,8 @@ def allowed_transitions(*, request: ServiceRequest, user: Actor) -> list[str]:
 
 def _locked(request: ServiceRequest, user: Actor) -> ServiceRequest:
     """The request, locked for update, if ``user`` may see it (NotFound otherwise)."""
+    if writes.in_batch(request, user):  # a bulk action read and locked it in the user's scope
+        return request
     current: ServiceRequest | None = (
         ServiceRequest.objects.restrict(user, Action.VIEW)
         .select_for_update(of=("self",))
@@ -438,7 +442,12 @@ def _may_work_on(assignee: User, request: ServiceRequest) -> bool:
         return False
     if scope_of(assignee) == Scope.EVERYTHING:
         return True
-    return bool(assignee.scope_park_ids().filter(pk=request.park_id).exists())
+    return bool(
+        writes.remembered(  # the same answer for every request of the park in a bulk assignment
+            ("may_work_on", assignee.pk, request.park_id),
+            lambda: assignee.scope_park_ids().filter(pk=request.park_id).exists(),
+        )
+    )
 
 
 def _request_saved(request: ServiceRequest, *, user: Actor, created: bool) -> None:

@@ -151,6 +151,24 @@ class ServiceRequestBulkTests(TestCase):
         self.assertLessEqual(three - one, 2 * 25, "each further row costs at most 25 queries")
         self.assertLessEqual(one, 60)
 
+    def test_fifty_rows_cost_a_fixed_number_of_queries_plus_the_writes_of_each_row(self):
+        """The rows are read, locked and scope-checked in one query; each row then costs only its write: a
+        savepoint around the service, its UPDATE and its change-log row (the assignment's write path adds
+        one more savepoint); no searched value changes, so the search index is left alone."""
+        rows = [request_for(self.world, "in") for _ in range(50)]
+        with CaptureQueriesContext(connection) as ctx:
+            response = self.post("change_status", rows, transition="accept")
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(ServiceRequest.objects.filter(status=Status.ACCEPTED).count(), 50)
+        writes = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+        self.assertEqual(len(writes), 100, "one UPDATE and one change-log row per request")
+        self.assertLessEqual(len(ctx.captured_queries), 12 + 4 * 50)
+        with CaptureQueriesContext(connection) as ctx:
+            response = self.post("assign", rows, assignee=self.staff.pk)
+        self.assertEqual(response.status_code, 302)
+        self.assertLessEqual(len(ctx.captured_queries), 16 + 6 * 50)
+        self.assertFalse(any("core_searchentry" in q["sql"] for q in ctx.captured_queries))
+
     def test_confirmation_and_refusals_read_in_chinese(self):
         from django.conf import settings
 
