@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypedDict, TypeVar, cast
@@ -11,7 +12,7 @@ from typing import Any, TypedDict, TypeVar, cast
 import polars as pl
 import tablib
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, FloatField, Sum
 from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
@@ -416,12 +417,55 @@ def filing_apportion_land(*, filing: IndicatorFiling, user: Actor | None = None)
 
 
 def apportion_tenant_land(*, year: int, user: Actor | None = None) -> dict[str, int]:
-    """Apportion land to every tenant filing of ``year`` that has none of its own; counts per rule."""
-    tenants = list(IndicatorFiling.objects.filter(year=year, is_tenant=True).exclude(land_rule=LandRule.OWN))
-    counts: dict[str, int] = {}
-    for rule in _apportion_filings(tenants, user):
-        if rule:
-            counts[rule] = counts.get(rule, 0) + 1
+    """Apportion land to every tenant filing of ``year`` that has none of its own; counts per rule.
+
+    The shares are computed for all tenants in one vectorised step (apportioned_land_frame); only the
+    filings whose land, rule or parcel changed are loaded and saved (change-logged).
+    """
+    query = (
+        IndicatorFiling.objects.filter(year=year, is_tenant=True)
+        .exclude(land_rule=LandRule.OWN)
+        .order_by("pk")
+        .annotate(f_land=Cast("land_area", FloatField()), f_floor=Cast("floor_area", FloatField()))
+    )
+    schema = {
+        "filing_id": pl.Int64,
+        "organization_id": pl.Int64,
+        "park_id": pl.Int64,
+        "parcel_id": pl.Int64,
+        "is_tenant": pl.Boolean,
+        "land_rule": pl.String,
+        "land_area": pl.Float64,
+        "floor_area": pl.Float64,
+    }
+    frame = read_frame(
+        query.values_list(
+            "pk", "organization_id", "park_id", "parcel_id", "is_tenant", "land_rule", "f_land", "f_floor"
+        ),
+        schema,
+    )
+    shares = apportioned_land_frame(frame, year)
+    counts = {rule: n for rule, n in shares.group_by("_rule").len().iter_rows()}
+    changed = shares.join(frame, on="filing_id").filter(
+        pl.col("land_area").ne_missing(pl.col("_land"))
+        | pl.col("land_rule").ne_missing(pl.col("_rule"))
+        | pl.col("parcel_id").ne_missing(pl.col("_parcel"))
+    )
+    outcome = {
+        pk: (land, rule, parcel)
+        for pk, land, rule, parcel in changed.select("filing_id", "_land", "_rule", "_parcel").iter_rows()
+    }
+    ids = list(outcome)
+    for start in range(0, len(ids), 5000):
+        for filing in IndicatorFiling.objects.filter(pk__in=ids[start : start + 5000]):
+            land, rule, parcel_id = outcome[filing.pk]
+            filing.land_area, filing.land_rule, filing.parcel_id = (
+                Decimal(str(land)).quantize(Decimal("0.01")),
+                rule,
+                parcel_id,
+            )
+            with change_context(user=user, source="system"):
+                filing.save(update_fields=["land_area", "land_rule", "parcel", "last_updated"])
     return counts
 
 
@@ -486,19 +530,76 @@ _SCHEMA = {
 KEEP = ("filing_id", "organization_id", "park_id", "parcel_id", "brand_id", "district")
 
 
-def filings_frame(year: int, *, apportion: bool = False) -> pl.DataFrame:
-    """One year's filings as the engine reads them: one query, values as floats, land in mu.
+def _wire_dtype(dtype: Any, vendor: str) -> Any:
+    """How PostgreSQL's CSV hands a column over: dates as text, flags as t/f (cast after); SQLite's converters
+    already give dates and flags."""
+    if vendor == "postgresql" and dtype in (pl.Date, pl.Boolean):
+        return pl.String()
+    return dtype
 
-    ``apportion``: tenants' land is their share of their parcel's (apportioned_land), computed into
-    the frame from the current leases; the filings themselves are never written by a run.
+
+#: rows fetched at a time from SQLite (PostgreSQL streams the whole result with COPY)
+FETCH_CHUNK = 100_000
+
+
+def read_frame(query: Any, schema: dict[str, Any]) -> pl.DataFrame:
+    """The rows of a ``values_list`` queryset as a Polars frame with ``schema``, read in columnar form.
+
+    PostgreSQL: ``COPY (query) TO STDOUT (FORMAT csv)`` straight into ``polars.read_csv``. SQLite:
+    ``fetchmany`` in chunks of FETCH_CHUNK, one frame per chunk. No model instance and no per-row
+    Python conversion either way.
+    """
+    from django.db import connections
+
+    connection = connections[query.db]
+    vendor = connection.vendor
+    wire = {name: _wire_dtype(dtype, vendor) for name, dtype in schema.items()}
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            from psycopg import ClientCursor
+
+            statement = ClientCursor(connection.connection).mogrify(sql, params)
+            chunks: list[bytes] = []
+            with cursor.cursor.copy(f"COPY ({statement}) TO STDOUT (FORMAT csv)") as copy:
+                chunks.extend(bytes(data) for data in copy)
+            data = b"".join(chunks)
+            frame = (
+                pl.read_csv(data, has_header=False, new_columns=list(wire), schema=wire)
+                if data
+                else pl.DataFrame(schema=wire)
+            )
+            del data, chunks
+        else:
+            cursor.execute(sql, params)
+            frames = [pl.DataFrame(schema=wire)]
+            while rows := cursor.fetchmany(FETCH_CHUNK):
+                frames.append(pl.DataFrame(rows, schema=wire, orient="row"))
+            frame = pl.concat(frames, how="vertical")
+    casts = []
+    for name, dtype in schema.items():
+        if vendor != "postgresql":
+            break
+        if dtype == pl.Date:
+            casts.append(pl.col(name).str.to_date("%Y-%m-%d", strict=False))
+        elif dtype == pl.Boolean:
+            casts.append(pl.col(name) == "t")
+    return frame.with_columns(casts) if casts else frame
+
+
+def filings_frame(year: int, *, apportion: bool = False) -> pl.DataFrame:
+    """One year's filings as the engine reads them: one query read in columnar form, values as floats, land in mu.
+
+    ``apportion``: tenants' land is their share of their parcel's (apportioned_land_frame), computed into
+    the frame from the current leases in one vectorised step; the filings themselves are never written by a run.
     """
     query = (
         IndicatorFiling.objects.filter(year=year)
-        .order_by()
-        .annotate(**{f"f_{name}": expr for name, expr in _FRAME_COLUMNS.items()})
+        .order_by("pk")
+        .annotate(**{f"f_{name}": expr for name, expr in _FRAME_COLUMNS.items()}, f_land_rule=F("land_rule"))
     )
-    rows = query.values_list(*[f"f_{name}" for name in _FRAME_COLUMNS])
-    frame = pl.DataFrame(list(rows), schema=_SCHEMA, orient="row")
+    columns = [*_FRAME_COLUMNS, "land_rule"]
+    frame = read_frame(query.values_list(*[f"f_{name}" for name in columns]), {**_SCHEMA, "land_rule": pl.String})
     if apportion:
         frame = _with_apportioned_land(frame, year)
     # an enterprise without a credit code still needs a key that is unique and stable
@@ -507,39 +608,123 @@ def filings_frame(year: int, *, apportion: bool = False) -> pl.DataFrame:
         industry=pl.coalesce(pl.col("industry_national"), pl.col("industry_code")),
         land_mu=pl.col("land_area") * 15.0 / 10000.0,
         floor_area_m2=pl.col("floor_area"),
-    ).drop("credit_code_raw", "industry_national", "industry_code")
+    ).drop("credit_code_raw", "industry_national", "industry_code", "land_rule")
+
+
+def _leased_frame(year: int) -> pl.DataFrame:
+    """Tenant -> parcel -> floor area of the space units its leases hold on 31 December (one grouped query).
+
+    Only enterprises with a tenant filing of ``year`` (a subquery, never a list of ids).
+    """
+    schema = {"organization_id": pl.Int64, "leased_parcel": pl.Int64, "used": pl.Float64}
+    try:
+        from parkos.leasing.models import Lease
+        from parkos.leasing.selectors import lease_holds_q
+    except ImportError:
+        return pl.DataFrame(schema=schema)
+    tenants = IndicatorFiling.objects.filter(year=year, is_tenant=True).values("organization_id")
+    rows = (
+        Lease.objects.filter(lease_holds_q(datetime.date(year, 12, 31)), tenant_id__in=tenants)
+        .order_by()
+        .values("tenant_id", "units__building__parcel_id")
+        .annotate(f_used=Cast(Sum("units__area"), FloatField()))
+        .values_list("tenant_id", "units__building__parcel_id", "f_used")
+    )
+    return read_frame(rows, schema).filter(pl.col("leased_parcel").is_not_null() & (pl.col("used") > 0))
+
+
+def _parcels_frame() -> pl.DataFrame:
+    """Every parcel: its land area, the floor area of all its buildings (null: none built), park and grant year."""
+    rows = (
+        LandParcel.objects.order_by()
+        .annotate(
+            f_area=Cast("area", FloatField()),
+            f_built=Cast(Sum("buildings__floor_area"), FloatField()),
+            f_year=ExtractYear("granted"),
+        )
+        .values_list("pk", "f_area", "f_built", "park_id", "f_year")
+    )
+    schema = {"parcel": pl.Int64, "area": pl.Float64, "built": pl.Float64, "parcel_park": pl.Int64, "granted": pl.Int64}
+    return read_frame(rows, schema)
+
+
+def apportioned_land_frame(filings: pl.DataFrame, year: int) -> pl.DataFrame:
+    """(filing_id, land, rule, parcel, land_year) for each tenant filing of ``filings`` a rule applies to.
+
+    ``filings`` has filing_id, organization_id, park_id, parcel_id, is_tenant, land_rule, land_area and
+    floor_area. The rules of _apportion, as one vectorised step over all tenants (three queries in all).
+    """
+    apportioned = [LandRule.LEASED_FLOOR_AREA.value, LandRule.FILED_FLOOR_AREA.value]
+    tenants = filings.filter(
+        pl.col("is_tenant")
+        & (pl.col("land_rule") != LandRule.OWN.value)
+        & (pl.col("land_area").is_null() | pl.col("land_rule").is_in(apportioned))
+    ).select("filing_id", "organization_id", "park_id", "parcel_id", "floor_area")
+    schema = {
+        "filing_id": pl.Int64,
+        "_land": pl.Float64,
+        "_rule": pl.String,
+        "_parcel": pl.Int64,
+        "_land_year": pl.Int64,
+    }
+    if tenants.is_empty():
+        return pl.DataFrame(schema=schema)
+    parcels = _parcels_frame()
+    # the leased parcels of the filing's own park; the filing's parcel when it leases there, else the largest
+    leased = (
+        tenants.select("filing_id", "organization_id", "park_id", "parcel_id")
+        .join(_leased_frame(year), on="organization_id")
+        .join(parcels.select("parcel", "parcel_park"), left_on="leased_parcel", right_on="parcel")
+        .filter(pl.col("parcel_park") == pl.col("park_id"))
+        .with_columns(own=(pl.col("leased_parcel") == pl.col("parcel_id")).fill_null(False))
+        .sort(["filing_id", "own", "used", "leased_parcel"], descending=[False, True, True, False])
+        .unique("filing_id", keep="first")
+        .select("filing_id", "leased_parcel", "used")
+    )
+    filed = (pl.col("floor_area").fill_null(0) != 0) & pl.col("parcel_id").is_not_null()
+    chosen = (
+        tenants.join(leased, on="filing_id", how="left")
+        .with_columns(
+            _parcel=pl.when(pl.col("leased_parcel").is_not_null())
+            .then(pl.col("leased_parcel"))
+            .when(filed)
+            .then(pl.col("parcel_id")),
+            _used=pl.when(pl.col("leased_parcel").is_not_null())
+            .then(pl.col("used"))
+            .when(filed)
+            .then(pl.col("floor_area")),
+            _rule=pl.when(pl.col("leased_parcel").is_not_null())
+            .then(pl.lit(LandRule.LEASED_FLOOR_AREA.value))
+            .when(filed)
+            .then(pl.lit(LandRule.FILED_FLOOR_AREA.value)),
+        )
+        .filter(pl.col("_parcel").is_not_null())
+        .join(parcels, left_on="_parcel", right_on="parcel")
+        .filter(pl.col("area").is_not_null() & (pl.col("built").fill_null(0) != 0))
+    )
+    return chosen.select(
+        "filing_id",
+        _land=pl.min_horizontal(pl.col("area"), pl.col("area") * pl.col("_used") / pl.col("built")).round(2),
+        _rule="_rule",
+        _parcel="_parcel",
+        _land_year=pl.col("granted"),
+    ).cast(schema)  # type: ignore[arg-type]
 
 
 def _with_apportioned_land(frame: pl.DataFrame, year: int) -> pl.DataFrame:
     """``frame`` with each tenant's apportioned land, parcel and that parcel's land year in place of the filed ones."""
-    tenants = list(
-        IndicatorFiling.objects.filter(year=year, is_tenant=True)
-        .exclude(land_rule=LandRule.OWN)
-        .only("organization_id", "year", "park_id", "parcel_id", "is_tenant", "land_rule", "land_area", "floor_area")
-        .order_by("pk")
-    )
-    shares = [(f.pk, *outcome) for f, outcome in zip(tenants, apportioned_land(tenants), strict=True) if outcome]
-    if not shares:
+    shares = apportioned_land_frame(frame, year)
+    if shares.is_empty():
         return frame
-    granted = dict(
-        LandParcel.objects.filter(pk__in={parcel for *_, parcel in shares}, granted__isnull=False)
-        .annotate(year=ExtractYear("granted"))
-        .values_list("pk", "year")
-    )
-    share_frame = pl.DataFrame(
-        [(pk, float(land), parcel, granted.get(parcel)) for pk, land, _rule, parcel in shares],
-        schema={"filing_id": pl.Int64, "_land": pl.Float64, "_parcel": pl.Int64, "_land_year": pl.Int64},
-        orient="row",
-    )
     shared = pl.col("_parcel").is_not_null()
     return (
-        frame.join(share_frame, on="filing_id", how="left")
+        frame.join(shares, on="filing_id", how="left", maintain_order="left")
         .with_columns(
             land_area=pl.when(shared).then(pl.col("_land")).otherwise(pl.col("land_area")),
             parcel_id=pl.when(shared).then(pl.col("_parcel")).otherwise(pl.col("parcel_id")),
             land_year=pl.when(shared).then(pl.col("_land_year")).otherwise(pl.col("land_year")),
         )
-        .drop("_land", "_parcel", "_land_year")
+        .drop("_land", "_rule", "_parcel", "_land_year")
     )
 
 
@@ -593,15 +778,12 @@ def _execute(run: EvaluationRun, progress: Progress | None, apportion: bool) -> 
         fingerprint = benchmarks.run_fingerprint(frame, scheme, previous_filings, previous_results)
         _set_progress(run, 50, progress, _("Rolling up"))
         areas = _area_results(run, scored, scheme.grades)
-        _set_progress(run, 60, progress, _("Storing results"))
-        results = _results(run, scored, scheme)
         run_benchmarks = benchmarks.benchmark_rows(run, scored, scheme)
         grade_counts = {g: n for g, n in scored.group_by("grade").len().sort("grade").iter_rows() if g is not None}
+        _store_results(run, scored, scheme, progress)
         with transaction.atomic():
-            run.results.all().delete()
             run.areas.all().delete()
             run.benchmarks.all().delete()
-            EvaluationResult.objects.bulk_create(results, batch_size=5000)
             AreaResult.objects.bulk_create(areas, batch_size=2000)
             RunBenchmark.objects.bulk_create(run_benchmarks, batch_size=2000)
             run.status, run.finished, run.progress = EvaluationRun.Status.DONE, timezone.now(), 100
@@ -616,11 +798,78 @@ def _execute(run: EvaluationRun, progress: Progress | None, apportion: bool) -> 
         if progress:
             progress(100, _("Done"))
     except Exception as exc:
+        with suppress(DatabaseError), transaction.atomic():
+            _delete_results(run)  # the batches stored before the failure
         run.status, run.finished, run.error = EvaluationRun.Status.FAILED, timezone.now(), str(exc)
         EvaluationRun.objects.filter(pk=run.pk).update(status=run.status, finished=run.finished, error=run.error)
         notify(EventKind.RUN_FAILED, run, to=[run.created_by] if run.created_by else [], detail=str(exc)[:300])
         raise
     return run
+
+
+@dataclass
+class PruneReport:
+    """What pruning removed (or, for a dry run, would remove) and what it kept, by reason."""
+
+    runs: list[int] = field(default_factory=list)
+    results: int = 0
+    kept_published: int = 0
+    kept_recent: int = 0
+    kept_appealed: int = 0
+    kept_unfinished: int = 0
+    dry_run: bool = True
+
+
+def evaluation_runs_prune(
+    *, user: Actor, keep: int = 3, year: int | None = None, scheme: str | None = None, dry_run: bool = False
+) -> PruneReport:
+    """Remove old runs of each scheme and year beyond the newest ``keep``, never the published one.
+
+    Per scheme name and year the published run (the latest done one, the one the next year's benchmarks
+    and the result pages read) is always kept, as are the ``keep`` newest runs, runs not finished, and
+    runs with an appealed result (the appeal keeps its evidence). A pruned run goes with its results,
+    roll-ups and benchmarks; results are removed with one DELETE per run, no instance loaded.
+    """
+    if keep < 0:
+        raise ValidationError({"keep": _("Keep at least 0 runs.")})
+    if not (user.is_superuser or user.has_perm("evaluation.delete_evaluationrun")):
+        raise PermissionDenied(_("You may not delete evaluation runs."))
+    runs = EvaluationRun.objects.select_related("scheme").order_by("scheme__name", "year", "-created", "-pk")
+    if year is not None:
+        runs = runs.filter(year=year)
+    if scheme:
+        runs = runs.filter(scheme__name=scheme)
+    appealed = set(Appeal.objects.values_list("result__run_id", flat=True).distinct())
+    groups: dict[tuple[str, int], list[EvaluationRun]] = {}
+    for run in runs:
+        groups.setdefault((run.scheme.name, run.year), []).append(run)
+    report = PruneReport(dry_run=dry_run)
+    doomed: list[EvaluationRun] = []
+    for group in groups.values():
+        done = [r for r in group if r.status == EvaluationRun.Status.DONE]
+        published = max(done, key=lambda r: (r.finished or r.created, r.pk)) if done else None
+        for position, run in enumerate(group):
+            if run == published:
+                report.kept_published += 1
+            elif position < keep:
+                report.kept_recent += 1
+            elif not run.is_finished:
+                report.kept_unfinished += 1
+            elif run.pk in appealed:
+                report.kept_appealed += 1
+            else:
+                doomed.append(run)
+    report.runs = [r.pk for r in doomed]
+    report.results = EvaluationResult.objects.filter(run__in=report.runs).count() if report.runs else 0
+    if dry_run:
+        return report
+    for run in doomed:
+        with transaction.atomic():
+            _delete_results(run)
+            run.areas.all().delete()
+            run.benchmarks.all().delete()
+            run.delete()
+    return report
 
 
 def run_evaluation(
@@ -631,58 +880,140 @@ def run_evaluation(
     return evaluation_run_execute(run=run, progress=progress, apportion=apportion)
 
 
-def _results(run: EvaluationRun, scored: pl.DataFrame, scheme: Scheme) -> list[EvaluationResult]:
+#: results stored per batch (COPY on PostgreSQL, executemany on SQLite); each batch moves the run's progress
+RESULT_BATCH = 50_000
+#: the stretch of the progress bar that storing the results covers
+_STORE_FROM, _STORE_TO = 60, 98
+
+
+def _delete_results(run: EvaluationRun) -> int:
+    """Remove a run's results with one DELETE, no instance loaded (an appealed result stops it, as PROTECT would)."""
+    query = EvaluationResult.objects.filter(run=run)
+    return query._raw_delete(query.db)
+
+
+def _json_without_nulls(expr: pl.Expr) -> pl.Expr:
+    """A struct as compact JSON text, leaving out every key whose value is null (readers use .get)."""
+    return expr.struct.json_encode().str.replace_all(r'"[^"]*":null,?', "").str.replace_all(",}", "}", literal=True)
+
+
+def _clean(column: str, dtype: pl.DataType) -> pl.Expr:
+    return pl.col(column).fill_nan(None) if dtype.is_float() else pl.col(column)
+
+
+def _result_frame(run_id: int, scored: pl.DataFrame, scheme: Scheme) -> pl.DataFrame:
+    """The result rows of ``scored`` in the results table's columns, indicators and details as JSON text.
+
+    indicators: key -> {"value", "benchmark" (or "floor", "ceiling", "..._fallback"), "score"}; adjustments:
+    key -> points; only what is not null is written (a missing value reads as None all the same).
+    """
+    schema = scored.schema
     indicator_columns = {
         i.key: [c for c in scored.columns if c.startswith(f"{i.key}_") and not c.endswith("_points")]
         for i in scheme.indicators
     }
-    adjustment_columns = [f"{a.key}_points" for a in scheme.adjustments]
-    results: list[EvaluationResult] = []
-    for row in scored.iter_rows(named=True):
-        indicators = {
-            key: {column[len(key) + 1 :]: _none_if_nan(row[column]) for column in columns}
-            for key, columns in indicator_columns.items()
-        }
-        results.append(
-            EvaluationResult(
-                run=run,
-                organization_id=row["organization_id"],
-                park_id=row["park_id"],
-                filing_id=row["filing_id"],
-                cohort=row["cohort"],
-                status=row["status"],
-                reason=row["reason"],
-                indicators=indicators,
-                adjustments={c[: -len("_points")]: _none_if_nan(row[c]) for c in adjustment_columns},
-                total=_none_if_nan(row["total"]),
-                rank=row["rank"],
-                cohort_size=row["cohort_size"],
-                grade=row["grade"] or "",
-                area=row["area"] or "",
-                details=_result_details(row),
-                land_mu=_none_if_nan(row.get("land_mu")),
-                tax=_none_if_nan(row.get("tax")),
-                value_added=_none_if_nan(row.get("value_added")),
-                industrial_output=_none_if_nan(row.get("industrial_output")),
+    indicators = (
+        _json_without_nulls(
+            pl.struct(
+                [
+                    pl.struct([_clean(c, schema[c]).alias(c[len(key) + 1 :]) for c in columns]).alias(key)
+                    for key, columns in indicator_columns.items()
+                    if columns
+                ]
             )
         )
-    return results
+        if any(indicator_columns.values())
+        else pl.lit("{}")
+    )
+    adjustment_columns = [f"{a.key}_points" for a in scheme.adjustments if f"{a.key}_points" in schema]
+    adjustments = (
+        _json_without_nulls(pl.struct([_clean(c, schema[c]).alias(c[: -len("_points")]) for c in adjustment_columns]))
+        if adjustment_columns
+        else pl.lit("{}")
+    )
+    detail_fields = []
+    if "graded_with" in schema:
+        graded = pl.col("graded_with").is_not_null() & (pl.col("graded_with") != "")
+        detail_fields.append(
+            pl.when(graded)
+            .then(pl.struct(cohort="graded_with", rank="graded_with_rank", size="graded_with_size"))
+            .alias("graded_with")
+        )
+    if "production_start_used" in schema:
+        detail_fields += [
+            pl.col("production_start_used").alias("production_start"),
+            pl.col("production_start_fallback").fill_null(False).alias("production_start_fallback"),
+        ]
+    details = (
+        pl.struct(detail_fields)
+        .struct.json_encode()
+        .str.replace_all(r'"graded_with":null,?', "")
+        .str.replace_all(",}", "}", literal=True)
+        if detail_fields
+        else pl.lit("{}")
+    )
+
+    def number(name: str) -> pl.Expr:
+        return _clean(name, schema[name]).cast(pl.Float64) if name in schema else pl.lit(None, pl.Float64)
+
+    return scored.select(
+        run_id=pl.lit(run_id, pl.Int64),
+        organization_id=pl.col("organization_id"),
+        park_id=pl.col("park_id"),
+        filing_id=pl.col("filing_id"),
+        cohort=pl.col("cohort").fill_null(""),
+        status=pl.col("status"),
+        reason=pl.col("reason").fill_null(""),
+        indicators=indicators,
+        adjustments=adjustments,
+        total=number("total"),
+        rank=pl.col("rank"),
+        cohort_size=pl.col("cohort_size"),
+        grade=pl.col("grade").fill_null(""),
+        area=pl.col("area").fill_null(""),
+        details=details,
+        land_mu=number("land_mu"),
+        tax=number("tax"),
+        value_added=number("value_added"),
+        industrial_output=number("industrial_output"),
+    )
 
 
-def _result_details(row: dict[str, Any]) -> dict[str, Any]:
-    """How a rule reached the outcome, only what applies: graded with a larger cohort, the production start used."""
-    details: dict[str, Any] = {}
-    if row.get("graded_with"):
-        details["graded_with"] = {
-            "cohort": row["graded_with"],
-            "rank": row["graded_with_rank"],
-            "size": row["graded_with_size"],
-        }
-    if "production_start_used" in row:
-        started = row["production_start_used"]
-        details["production_start"] = started.isoformat() if started else None
-        details["production_start_fallback"] = bool(row["production_start_fallback"])
-    return details
+def _store_results(run: EvaluationRun, scored: pl.DataFrame, scheme: Scheme, progress: Progress | None) -> None:
+    """Write the run's results batch by batch (one transaction each), moving its progress after every batch.
+
+    PostgreSQL: COPY ... FROM STDIN (FORMAT csv) of each batch; SQLite: one executemany per batch. Memory
+    beyond the scored frame is one batch's rows. Results of a run that has not finished are not published.
+    """
+    from django.db import connections
+
+    db = EvaluationResult.objects.db
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    table = quote(EvaluationResult._meta.db_table)
+    names = list(_result_frame(run.pk, scored.head(0), scheme).columns)
+    columns = ", ".join(quote(cast(Any, EvaluationResult._meta.get_field(n.removesuffix("_id"))).column) for n in names)
+    with transaction.atomic(using=db):
+        _delete_results(run)
+    total = max(scored.height, 1)
+    _set_progress(run, _STORE_FROM, progress, _("Storing results"))
+    for offset in range(0, scored.height, RESULT_BATCH):
+        batch = _result_frame(run.pk, scored.slice(offset, RESULT_BATCH), scheme)
+        with transaction.atomic(using=db), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+                    copy.write(batch.write_csv(include_header=False))
+            else:
+                marks = ", ".join(["%s"] * len(names))
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", batch.rows())
+        done = min(offset + RESULT_BATCH, scored.height)
+        percent = _STORE_FROM + (_STORE_TO - _STORE_FROM) * done // total
+        _set_progress(
+            run,
+            percent,
+            progress,
+            _("Storing results: %(done)s of %(total)s") % {"done": f"{done:,}", "total": f"{scored.height:,}"},
+        )
 
 
 def _area_results(run: EvaluationRun, scored: pl.DataFrame, grades: list[str]) -> list[AreaResult]:
@@ -823,6 +1154,7 @@ _DECISION = writes.FieldGuard(
     _decided_by_its_action,
     gettext_lazy("An appeal is decided with its decide action, which records who decided and when."),
 )
+
 
 def _appeal_title(appeal: Appeal) -> str:
     """The appeal without its status (which its page shows in the reader's language)."""
