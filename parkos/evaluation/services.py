@@ -416,12 +416,8 @@ def filing_apportion_land(*, filing: IndicatorFiling, user: Actor | None = None)
     return _apportion_filings([filing], user)[0]
 
 
-def apportion_tenant_land(*, year: int, user: Actor | None = None) -> dict[str, int]:
-    """Apportion land to every tenant filing of ``year`` that has none of its own; counts per rule.
-
-    The shares are computed for all tenants in one vectorised step (apportioned_land_frame); only the
-    filings whose land, rule or parcel changed are loaded and saved (change-logged).
-    """
+def tenant_filings_frame(year: int) -> pl.DataFrame:
+    """The tenant filings of ``year`` not on land of their own, as apportioned_land_frame reads them (one query)."""
     query = (
         IndicatorFiling.objects.filter(year=year, is_tenant=True)
         .exclude(land_rule=LandRule.OWN)
@@ -438,12 +434,21 @@ def apportion_tenant_land(*, year: int, user: Actor | None = None) -> dict[str, 
         "land_area": pl.Float64,
         "floor_area": pl.Float64,
     }
-    frame = read_frame(
+    return read_frame(
         query.values_list(
             "pk", "organization_id", "park_id", "parcel_id", "is_tenant", "land_rule", "f_land", "f_floor"
         ),
         schema,
     )
+
+
+def apportion_tenant_land(*, year: int, user: Actor | None = None) -> dict[str, int]:
+    """Apportion land to every tenant filing of ``year`` that has none of its own; counts per rule.
+
+    The shares are computed for all tenants in one vectorised step (apportioned_land_frame); only the
+    filings whose land, rule or parcel changed are loaded and saved (change-logged).
+    """
+    frame = tenant_filings_frame(year)
     shares = apportioned_land_frame(frame, year)
     counts = {rule: n for rule, n in shares.group_by("_rule").len().iter_rows()}
     changed = shares.join(frame, on="filing_id").filter(
