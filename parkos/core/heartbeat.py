@@ -36,13 +36,18 @@ def beat(queryset: QuerySet[Any], **values: Any) -> None:
 
 @contextmanager
 def heartbeat(
-    queryset: QuerySet[Any], *, every: float | None = None, values: Callable[[], dict[str, Any]] | None = None
+    queryset: QuerySet[Any],
+    *,
+    every: float | None = None,
+    values: Callable[[], dict[str, Any]] | None = None,
+    also: Callable[[], object] | None = None,
 ) -> Iterator[None]:
     """Beat for ``queryset``'s rows now, then every ``every`` seconds from a thread until the block ends.
 
     The thread uses a connection of its own, so what it writes is seen at once even while the work holds
     a transaction open (its progress, from ``values()`` at each beat). A beat that finds the database busy
-    (SQLite while the work writes) is skipped, the next one tries again.
+    (SQLite while the work writes) is skipped, the next one tries again. ``also()`` runs after each beat
+    of the thread (a worker's reaper of dead workers' tasks, core.workers).
     """
     every = settings.HEARTBEAT_INTERVAL if every is None else every
     beat(queryset)
@@ -53,6 +58,9 @@ def heartbeat(
             while not stop.wait(every):
                 with suppress(DatabaseError):
                     beat(queryset, **(values() if values else {}))
+                if also is not None:
+                    with suppress(DatabaseError):
+                        also()
         finally:
             connections.close_all()  # this thread's connections only
 

@@ -115,6 +115,23 @@ def import_job_retry(*, job: ImportJob) -> ImportJob:
     return import_job_start(job=job)
 
 
+def import_job_requeue(job_id: int) -> bool:
+    """Queue again the job of a task whose worker died running it (core.workers brought the task back).
+
+    Its stage ran in one transaction that died with the process, so nothing of it was written. The job is
+    still running, or was marked failed since by a reader who found its heartbeat stale; one that finished,
+    or failed for its rows, is left as it is, and so is one the dead worker had not yet taken (queued).
+    """
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None or not (job.status == ImportJob.Status.RUNNING or job.can_retry):
+        return False
+    return bool(
+        ImportJob.objects.filter(pk=job_id, status=job.status).update(
+            status=ImportJob.Status.QUEUED, progress_done=0, error="", finished=None, heartbeat_at=None
+        )
+    )
+
+
 def import_job_run(*, job: ImportJob) -> ImportJob:
     """Do the job's stage (preview or import) in this process; a job not queued (taken already) is left alone."""
     now = timezone.now()
