@@ -2,7 +2,8 @@
 
 Each check reuses its app's own rule (the overdue and expiry selectors the lists and home pages use)
 and reads every row, whatever its park: the recipients of each event are then checked against the
-object's scope (``services.recipients``), so nobody hears of anything outside theirs.
+object's scope, so nobody hears of anything outside theirs. The events of a kind are made together
+(``grouped``), at a fixed number of queries per kind however many objects are due.
 
 Idempotent: each event carries a key, and the same kind, object and key is made once. A request's
 deadline is keyed by the day (a reminder a day while it is late); an expiry by its alert horizon
@@ -14,11 +15,10 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from parkos.notifications import services
+from parkos.notifications import grouped, services
 from parkos.notifications.models import EventKind
 from parkos.users.models import User
 
@@ -32,16 +32,11 @@ MILESTONE_SOON_DAYS = 7
 _EVERY_ROW = User(username="parkos-scheduled-checks", is_superuser=True, is_active=True)
 
 
-def _emit(counts: Counter[str], kind: str, obj: models.Model, key: str, detail: str = "") -> None:
-    event = services.event_emit(
-        kind=kind,
-        content_type_id=ContentType.objects.get_for_model(obj).pk,
-        object_id=obj.pk,
-        key=key,
-        detail=detail,
-    )
-    if event is not None:
-        counts[kind] += 1
+def _emit(counts: Counter[str], kind: str, due: list[grouped.Due]) -> None:
+    """Make the events of one kind in one go (``grouped``: a fixed number of queries, however many are due)."""
+    made = grouped.events_emit_many(kind, due)
+    if made:
+        counts[kind] += len(made)
 
 
 def service_request_checks(counts: Counter[str], now: datetime.datetime) -> None:
@@ -49,41 +44,48 @@ def service_request_checks(counts: Counter[str], now: datetime.datetime) -> None
 
     day = timezone.localdate(now).isoformat()
     open_requests = ServiceRequest.objects.filter(status__in=OPEN_STATUSES)
-    for request in open_requests.overdue(now).order_by("pk"):
-        _emit(counts, EventKind.REQUEST_OVERDUE, request, day)
+    overdue = open_requests.overdue(now).order_by("pk")
+    _emit(counts, EventKind.REQUEST_OVERDUE, [grouped.Due(request, day) for request in overdue])
     soon = now + BREACH_WARNING
     near = open_requests.exclude(overdue_q("response", now) | overdue_q("resolution", now)).filter(
         models.Q(responded_at__isnull=True, response_due__lte=soon)
         | models.Q(resolved_at__isnull=True, resolution_due__lte=soon)
     )
-    for request in near.order_by("pk"):
-        _emit(counts, EventKind.REQUEST_BREACH_SOON, request, day)
+    _emit(counts, EventKind.REQUEST_BREACH_SOON, [grouped.Due(request, day) for request in near.order_by("pk")])
 
 
 def lease_checks(counts: Counter[str], today: datetime.date) -> None:
     from parkos.leasing.selectors import expiring_leases
 
-    for months, leases in expiring_leases(_EVERY_ROW, today).items():
-        for lease in leases:  # the detail is the end date: the same in every language
-            _emit(counts, EventKind.LEASE_EXPIRING, lease, f"{months}m", detail=str(lease.effective_end))
+    due = [  # the detail is the end date: the same in every language
+        grouped.Due(lease, f"{months}m", str(lease.effective_end))
+        for months, leases in expiring_leases(_EVERY_ROW, today).items()
+        for lease in leases
+    ]
+    _emit(counts, EventKind.LEASE_EXPIRING, due)
 
 
 def investment_checks(counts: Counter[str], today: datetime.date) -> None:
     from parkos.investment.models import Agreement, Commitment, CommitmentStatus
     from parkos.investment.services import agreements_due_for_contact
 
-    for agreement in agreements_due_for_contact(Agreement.objects.all(), today).order_by("pk"):
-        _emit(counts, EventKind.CONTACT_DUE, agreement, f"since:{agreement.contact_since}")
+    agreements = agreements_due_for_contact(Agreement.objects.all(), today).order_by("pk")
+    _emit(counts, EventKind.CONTACT_DUE, [grouped.Due(a, f"since:{a.contact_since}") for a in agreements])
     commitments = Commitment.objects.all()
-    for commitment in commitments.in_status(CommitmentStatus.OVERDUE, today).order_by("pk"):
-        _emit(
-            counts, EventKind.COMMITMENT_OVERDUE, commitment, f"overdue:{commitment.due_date}", str(commitment.due_date)
-        )
+    overdue = commitments.in_status(CommitmentStatus.OVERDUE, today).order_by("pk")
+    _emit(
+        counts,
+        EventKind.COMMITMENT_OVERDUE,
+        [grouped.Due(c, f"overdue:{c.due_date}", str(c.due_date)) for c in overdue],
+    )
     due = commitments.in_status(CommitmentStatus.AT_RISK, today).filter(
         due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
     )
-    for commitment in due.order_by("pk"):
-        _emit(counts, EventKind.COMMITMENT_DUE, commitment, f"due:{commitment.due_date}", str(commitment.due_date))
+    _emit(
+        counts,
+        EventKind.COMMITMENT_DUE,
+        [grouped.Due(c, f"due:{c.due_date}", str(c.due_date)) for c in due.order_by("pk")],
+    )
 
 
 def disposal_checks(counts: Counter[str], today: datetime.date) -> None:
@@ -92,8 +94,11 @@ def disposal_checks(counts: Counter[str], today: datetime.date) -> None:
     due = DisposalMilestone.objects.filter(
         done_on__isnull=True, due_date__isnull=False, due_date__lte=today + datetime.timedelta(days=MILESTONE_SOON_DAYS)
     )
-    for milestone in due.order_by("pk"):
-        _emit(counts, EventKind.MILESTONE_DUE, milestone, f"due:{milestone.due_date}", str(milestone.due_date))
+    _emit(
+        counts,
+        EventKind.MILESTONE_DUE,
+        [grouped.Due(m, f"due:{m.due_date}", str(m.due_date)) for m in due.order_by("pk")],
+    )
 
 
 def run_checks(*, now: datetime.datetime | None = None) -> Counter[str]:

@@ -7,7 +7,9 @@ import datetime
 from unittest import mock
 
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from parkos.core import writes
@@ -20,7 +22,7 @@ from parkos.investment.tests.test_views import agreement_for, commitment_for
 from parkos.land.models import DisposalMilestone
 from parkos.land.tests.test_views import case_for
 from parkos.leasing.models import Lease
-from parkos.notifications import checks
+from parkos.notifications import checks, services
 from parkos.notifications.models import Event, EventKind, Notification
 from parkos.users.models import User
 
@@ -124,3 +126,40 @@ class ScheduledCheckTests(EventWorld):
         out_park = Notification.objects.filter(recipient__in=self.out.values()).values_list("event_id", flat=True)
         self.assertFalse(set(in_park) & set(out_park))  # each park's people, each park's events
         self.assertEqual(sum(n for k, n in checks.run_checks().items() if k != "retried deliveries"), 0)
+
+    def test_the_checks_cost_the_same_queries_for_two_objects_of_a_kind_as_for_twenty(self):
+        """Each kind reads its rows, the events already made, the parks and candidates, and the scope once per
+        group of users alike, and writes events, inbox rows and deliveries with one INSERT each."""
+        with CaptureQueriesContext(connection) as few:
+            first = checks.run_checks()
+        self.assertEqual(first[EventKind.LEASE_EXPIRING], 2)
+        Event.objects.all().delete()
+        today = timezone.localdate()
+        for side in ("in", "out"):
+            for n in range(9):
+                Lease.objects.create(
+                    tenant=self.world.org[side],
+                    park=self.world.park[side],
+                    start_date=today - datetime.timedelta(days=300),
+                    end_date=today + datetime.timedelta(days=20 + n),
+                    rent_amount=1,
+                    status=Lease.Status.IN_FORCE,
+                    leased_area=100,
+                )
+                commitment = commitment_for(self.world, side)
+                Commitment.objects.filter(pk=commitment.pk).update(due_date=today - datetime.timedelta(days=3))
+                DisposalMilestone.objects.create(
+                    case=case_for(self.world, side), title="现场核查", due_date=today + datetime.timedelta(days=1)
+                )
+        with CaptureQueriesContext(connection) as many:
+            second = checks.run_checks()
+        self.assertEqual(second[EventKind.LEASE_EXPIRING], 20)
+        self.assertEqual(second[EventKind.COMMITMENT_OVERDUE], 20)
+        self.assertEqual(second[EventKind.MILESTONE_DUE], 20)
+        self.assertEqual(len(many.captured_queries), len(few.captured_queries))
+        self.assertLessEqual(len(many.captured_queries), 120)
+        # the same people as an event made on its own (services.recipients) would reach
+        for event in Event.objects.select_related("content_type"):
+            obj = event.content_type.get_object_for_this_type(pk=event.object_id)
+            told = set(event.notifications.values_list("recipient_id", flat=True))
+            self.assertEqual(told, {u.pk for u in services.recipients(event.kind, obj)}, event.kind)
