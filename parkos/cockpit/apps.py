@@ -10,6 +10,19 @@ class CockpitConfig(AppConfig):
     label = "cockpit"
     verbose_name = _("Cockpit")
 
+    def ready(self) -> None:
+        """Every write to a model the figures read makes the kept figures stale (parkos.cockpit.freshness)."""
+        from django.db.models.signals import post_delete, post_save
+
+        from parkos.cockpit.freshness import changed
+        from parkos.cockpit.selectors import WATCHED_MODELS
+        from parkos.core.changelog import bulk_written
+
+        for model in WATCHED_MODELS:
+            post_save.connect(changed, sender=model, dispatch_uid=f"cockpit-{model._meta.label}-save")
+            post_delete.connect(changed, sender=model, dispatch_uid=f"cockpit-{model._meta.label}-delete")
+            bulk_written.connect(changed, sender=model, dispatch_uid=f"cockpit-{model._meta.label}-bulk")
+
     def landing_page(self, user) -> str | None:
         """The operator admin and government partners open on the cockpit (their home's change log stays in
         the menu as "Overview")."""

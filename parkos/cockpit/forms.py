@@ -42,6 +42,12 @@ def parse_period(text: str, today: datetime.date) -> Period:
     return Period(start, end)
 
 
+def default_period() -> Period:
+    """The period of a page asked for without one: this year so far."""
+    today = timezone.localdate()
+    return parse_period(str(today.year), today)
+
+
 class CockpitFilterForm(ReportFilterForm):
     period = forms.CharField(
         label=_("Period"),
@@ -79,7 +85,7 @@ class CockpitFilterForm(ReportFilterForm):
         data = self.cleaned_data
         if data.get("date_from") and data.get("date_to"):
             return Period(data["date_from"], data["date_to"])
-        return parse_period(data.get("period") or str(today.year), today)
+        return parse_period(data["period"], today) if data.get("period") else default_period()
 
     def scope_value(self) -> CockpitScope:
         return resolve_scope(self.user, self.cleaned_data.get("scope") or "")  # type: ignore[arg-type]

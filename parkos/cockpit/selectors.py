@@ -17,13 +17,13 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncYear
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from parkos.core.actors import Actor
@@ -31,13 +31,21 @@ from parkos.core.permissions import ROLES_BY_NAME, Action, Scope, can, roles_of,
 from parkos.core.units import AreaUnit, format_area, format_area_with_mu, format_money, money_unit_for
 from parkos.directory.models import Organization
 from parkos.evaluation.models import EvaluationResult, EvaluationRun
-from parkos.investment.models import Agreement, Commitment, CommitmentStatus, Project, Stage, StageChange
+from parkos.investment.models import (
+    Agreement,
+    Commitment,
+    CommitmentStatus,
+    ExchangeRate,
+    Project,
+    Stage,
+    StageChange,
+)
 from parkos.investment.models import commitment_status_q as _commitment_q
 from parkos.investment.selectors import investment_by_currency
 from parkos.land.models import DisposalCase, ParcelFlag
 from parkos.leasing.models import Lease, Sale
 from parkos.leasing.selectors import held_unit_ids
-from parkos.parks.models import Park, ParkBrand, SpaceUnit
+from parkos.parks.models import Building, LandParcel, Park, ParkBrand, SpaceUnit
 from parkos.services.models import Aspect, Scenario, ServiceRequest, Status, within_target_q
 
 PARTNER_ROLE = ROLES_BY_NAME["government_partner"]
@@ -214,6 +222,11 @@ def _link(name: str, *params: tuple[str, Any]) -> str:
     return f"{reverse(name)}?{query}" if query else reverse(name)
 
 
+def _between(name: str, field: str, dates: tuple[str, str], *params: tuple[str, Any]) -> str:
+    """The list ``name`` filtered to ``<field>_from``/``<field>_to`` = the period's dates (and ``params``)."""
+    return _link(name, (f"{field}_from", dates[0]), (f"{field}_to", dates[1]), *params)
+
+
 def _change(current: float | Decimal | None, previous: float | Decimal | None) -> float | None:
     """The change against the period before, as a share (0.12 = +12 %); None without a base."""
     if current is None or previous is None or not previous:
@@ -289,8 +302,7 @@ class Formats:
     def money(self, amount: Decimal | float | None, currency: str = "CNY") -> str:
         if amount is None:
             return "—"
-        unit = self.money_unit if currency == "CNY" else "yuan"
-        return format_money(Decimal(str(amount)), currency, unit)
+        return format_money(Decimal(str(amount)), currency, self.money_unit)
 
     def per_mu(self, amount: float | None) -> str:
         """Money per mu of land: '12.30 万元/亩'."""
@@ -313,6 +325,23 @@ class Formats:
     @staticmethod
     def plain(value: float | None, digits: int = 2) -> str:
         return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def _count(
+    fmt: Formats, key: str, label: str, n: int, url: str = "", previous: int | None = None, display: str = ""
+) -> Figure:
+    """A count, linked to the list that counts it (measure "count") when there is one."""
+    return Figure(key, label, n, display or fmt.count(n), url, "count" if url else "", previous)
+
+
+def _counts(fmt: Formats, prefix: str, rows: Iterable[tuple[str, Any, int]], link: Any = None) -> list[Figure]:
+    """One count per (value, label, n) row, keyed ``<prefix>_<value>``, linked to ``link(value)`` if given."""
+    return [_count(fmt, f"{prefix}_{value}", str(label), n, link(value) if link else "") for value, label, n in rows]
+
+
+def _breakdown(figures: Sequence[Figure]) -> list[tuple[str, float | int | None]]:
+    """A chart of the figures themselves (a breakdown by aspect, grade or status)."""
+    return [(figure.label, figure.value) for figure in figures]
 
 
 def _trend(
@@ -365,7 +394,22 @@ def _requests(user: Actor, scope: CockpitScope, period: Period) -> QuerySet[Serv
 def latest_run(user: Actor) -> EvaluationRun | None:
     """The latest finished evaluation run (the published economic density); a partner reads the municipal one."""
     runs = EvaluationRun.objects.all() if is_partner(user) else EvaluationRun.objects.restrict(user)
-    return runs.filter(status=EvaluationRun.Status.DONE).order_by("-year", "-finished", "-pk").first()
+    done = runs.filter(status=EvaluationRun.Status.DONE).select_related("scheme")
+    return done.order_by("-year", "-finished", "-pk").first()
+
+
+def scheme_label(run: EvaluationRun) -> str:
+    """The run's scheme as the reader's language names it ('规上工业企业亩均效益评价 v1' in zh-Hans)."""
+    from parkos.evaluation.scheme import SchemeError
+
+    scheme = run.scheme
+    try:
+        name = scheme.scheme().display_name
+    except (SchemeError, TypeError, ValueError):
+        return str(scheme)
+    if (translation.get_language() or "").lower().startswith("zh") and name:
+        return f"{name} v{scheme.version}"
+    return str(scheme)
 
 
 def density_q() -> Q:
@@ -432,7 +476,7 @@ def cockpit_figures(user: Actor, scope: CockpitScope, period: Period) -> dict[st
         usd = investment_by_currency(signed, currency="USD", on=period.date_to)
         cny_before = investment_by_currency(signed_before, currency="CNY", on=before.date_to)
         n_signed, n_before = signed.count(), signed_before.count()
-        projects_url = _link("investment:project_list", ("signed_from", dates[0]), ("signed_to", dates[1]), *where)
+        projects_url = _between("investment:project_list", "signed", dates, *where)
         signings = StageChange.objects.filter(
             stage=Stage.SIGNED, project__in=_in(Project.objects.restrict(user), scope).values("pk")
         ).filter(date__gte=period.date_from, date__lte=period.date_to)
@@ -441,15 +485,7 @@ def cockpit_figures(user: Actor, scope: CockpitScope, period: Period) -> dict[st
                 "projects",
                 _("Projects signed"),
                 [
-                    Figure(
-                        "projects_signed",
-                        _("Projects signed"),
-                        n_signed,
-                        fmt.count(n_signed),
-                        projects_url,
-                        "count",
-                        n_before,
-                    ),
+                    _count(fmt, "projects_signed", _("Projects signed"), n_signed, projects_url, n_before),
                     Figure(
                         "investment_cny",
                         _("Planned investment"),
@@ -475,28 +511,7 @@ def cockpit_figures(user: Actor, scope: CockpitScope, period: Period) -> dict[st
         )
 
     if can(user, Agreement, Action.VIEW):
-        # agreements signed
-        agreements, agreements_before = _agreements(user, scope, period), _agreements(user, scope, before)
-        n_agreements, n_agreements_before = agreements.count(), agreements_before.count()
-        tiles.append(
-            Tile(
-                "agreements",
-                _("Agreements signed"),
-                [
-                    Figure(
-                        "agreements_signed",
-                        _("Agreements signed"),
-                        n_agreements,
-                        fmt.count(n_agreements),
-                        _link("investment:agreement_list", ("signed_from", dates[0]), ("signed_to", dates[1]), *where),
-                        "count",
-                        n_agreements_before,
-                    )
-                ],
-                _trend(agreements, "signed_on", period, Count("pk")),
-                "bar",
-            )
-        )
+        tiles.append(_agreements_tile(user, scope, period, fmt, where))
 
     if can(user, Lease, Action.VIEW):
         # enterprises hosted (tenants holding a lease at the period's end) and new ones (their first lease)
@@ -531,13 +546,7 @@ def cockpit_figures(user: Actor, scope: CockpitScope, period: Period) -> dict[st
                         _("New this period"),
                         n_new,
                         fmt.count(n_new),
-                        _link(
-                            "leasing:lease_list",
-                            ("first_lease", "true"),
-                            ("start_from", dates[0]),
-                            ("start_to", dates[1]),
-                            *where,
-                        ),
+                        _between("leasing:lease_list", "start", dates, ("first_lease", "true"), *where),
                         "distinct:tenant",
                         n_new_before,
                     ),
@@ -567,13 +576,7 @@ def cockpit_figures(user: Actor, scope: CockpitScope, period: Period) -> dict[st
                         _("Area leased"),
                         _number(leased_area),
                         fmt.area(leased_area),
-                        _link(
-                            "leasing:lease_list",
-                            ("holding", "true"),
-                            ("start_from", dates[0]),
-                            ("start_to", dates[1]),
-                            *where,
-                        ),
+                        _between("leasing:lease_list", "start", dates, ("holding", "true"), *where),
                         "sum:leased_area",
                         _number(leased_area_before),
                     ),
@@ -582,13 +585,7 @@ def cockpit_figures(user: Actor, scope: CockpitScope, period: Period) -> dict[st
                         _("Area sold"),
                         _number(sold_area),
                         fmt.area(sold_area),
-                        _link(
-                            "leasing:sale_list",
-                            ("holding", "true"),
-                            ("contract_from", dates[0]),
-                            ("contract_to", dates[1]),
-                            *where,
-                        ),
+                        _between("leasing:sale_list", "contract", dates, ("holding", "true"), *where),
                         "sum:area",
                         _number(sold_area_before),
                     ),
@@ -643,44 +640,33 @@ def _evaluation_tiles(user: Actor, scope: CockpitScope, fmt: Formats, *, links: 
     where = [("run", run.pk), *scope.park_query()]
     results_url = _link("evaluation:evaluationresult_list", *where) if links else ""
     grades = grade_counts(results)
-    note = _("Evaluation of %(year)s (%(scheme)s)") % {"year": run.year, "scheme": run.scheme}
+    note = _("Evaluation of %(year)s (%(scheme)s)") % {"year": run.year, "scheme": scheme_label(run)}
     density = Tile(
         "density",
         _("Economic density"),
         [
             Figure(
-                "tax_per_mu",
-                _("Tax per mu"),
-                _number(totals["tax_per_mu"]),
-                fmt.per_mu(totals["tax_per_mu"]),
+                f"{field}_per_mu",
+                label,
+                _number(totals[f"{field}_per_mu"]),
+                fmt.per_mu(totals[f"{field}_per_mu"]),
                 results_url,
-                "density:tax" if links else "",
-            ),
-            Figure(
-                "value_added_per_mu",
-                _("Value added per mu"),
-                _number(totals["value_added_per_mu"]),
-                fmt.per_mu(totals["value_added_per_mu"]),
-                results_url,
-                "density:value_added" if links else "",
-            ),
+                f"density:{field}" if links else "",
+            )
+            for field, label in (("tax", _("Tax per mu")), ("value_added", _("Value added per mu")))
         ],
         note=note,
+    )
+    grade_figures = _counts(
+        fmt,
+        "grade",
+        [(grade, _("Grade %(grade)s") % {"grade": grade}, n) for grade, n in grades.items()],
+        (lambda grade: _link("evaluation:evaluationresult_list", ("grade", grade), *where)) if links else None,
     )
     grade_tile = Tile(
         "grades",
         _("Grade mix"),
-        [
-            Figure(
-                f"grade_{grade}",
-                _("Grade %(grade)s") % {"grade": grade},
-                n,
-                fmt.count(n),
-                _link("evaluation:evaluationresult_list", ("grade", grade), *where) if links else "",
-                "count" if links else "",
-            )
-            for grade, n in grades.items()
-        ],
+        grade_figures,
         [(grade, n) for grade, n in grades.items()],
         "pie",
         note=note,
@@ -702,41 +688,38 @@ def _land_tiles(
     freed = cases.filter(status=DisposalCase.Status.CLOSED, outcome=DisposalCase.Outcome.RETURNED).aggregate(
         n=Count("pk"), area=Sum("parcel__area")
     )
+
+    def parcels(row: dict[str, Any]) -> str:
+        return f"{fmt.count(row['n'])} · {fmt.land(row['area'] or ZERO)}"
+
+    open_, in_progress = (
+        by_status.get(status, {"n": 0, "area": None})
+        for status in (DisposalCase.Status.OPEN, DisposalCase.Status.IN_PROGRESS)
+    )
+    cases_url = "land:disposalcase_list"
     figures = [
         Figure(
             "land_listed",
             _("Inefficient parcels listed"),
             listed["n"],
-            f"{fmt.count(listed['n'])} · {fmt.land(listed['area'] or ZERO)}",
+            parcels(listed),
             _link("land:parcelflag_list", ("open", "true"), *where),
             "distinct:parcel",
-        )
-    ]
-    for status, label in (
-        (DisposalCase.Status.OPEN, _("Cases open")),
-        (DisposalCase.Status.IN_PROGRESS, _("Under disposal")),
-    ):
-        row = by_status.get(status, {"n": 0, "area": None})
-        figures.append(
-            Figure(
-                f"land_{status}",
-                label,
-                row["n"],
-                f"{fmt.count(row['n'])} · {fmt.land(row['area'] or ZERO)}",
-                _link("land:disposalcase_list", ("status", status), *where),
-                "count",
+        ),
+        *(
+            _count(fmt, f"land_{key}", label, row["n"], _link(cases_url, *params, *where), display=parcels(row))
+            for key, label, row, params in (
+                (DisposalCase.Status.OPEN, _("Cases open"), open_, [("status", DisposalCase.Status.OPEN)]),
+                (
+                    DisposalCase.Status.IN_PROGRESS,
+                    _("Under disposal"),
+                    in_progress,
+                    [("status", DisposalCase.Status.IN_PROGRESS)],
+                ),
+                ("freed", _("Land freed"), freed, [("status", "closed"), ("outcome", DisposalCase.Outcome.RETURNED)]),
             )
-        )
-    figures.append(
-        Figure(
-            "land_freed",
-            _("Land freed"),
-            freed["n"],
-            f"{fmt.count(freed['n'])} · {fmt.land(freed['area'] or ZERO)}",
-            _link("land:disposalcase_list", ("status", "closed"), ("outcome", DisposalCase.Outcome.RETURNED), *where),
-            "count",
-        )
-    )
+        ),
+    ]
     return [Tile("land", _("Inefficient land"), figures)]
 
 
@@ -772,56 +755,34 @@ def _service_tiles(
     mean_rating = rating_sum / rated if rated else None
     share = in_time / resolved if resolved else None
     base = [("requested_from", dates[0]), ("requested_to", dates[1]), ("status", Status.DONE), *where]
+    by_aspect = _counts(
+        fmt,
+        "services",
+        [(value, label, rows[value]["done"] if value in rows else 0) for value, label in Aspect.choices],
+        lambda value: _link("services:servicerequest_list", *base, ("aspect", value)),
+    )
     figures = [
-        Figure(
+        _count(
+            fmt,
             "services_done",
             _("Services delivered"),
             total_done,
-            fmt.count(total_done),
             _link("services:servicerequest_list", *base),
-            "count",
             done_before,
         ),
         Figure("satisfaction", _("Satisfaction"), _number(mean_rating), f"{fmt.plain(mean_rating)} ★"),
         Figure("within_target", _("Resolved within target"), _number(share), fmt.share(share)),
+        *by_aspect,
     ]
-    for value, label in Aspect.choices:
-        n = rows[value]["done"] if value in rows else 0
-        figures.append(
-            Figure(
-                f"services_{value}",
-                str(label),
-                n,
-                fmt.count(n),
-                _link("services:servicerequest_list", *base, ("aspect", value)),
-                "count",
-            )
-        )
-    services = Tile(
-        "services",
-        _("Services delivered by aspect"),
-        figures,
-        [(str(label), rows[value]["done"] if value in rows else 0) for value, label in Aspect.choices],
-        "bar",
-    )
+    services = Tile("services", _("Services delivered by aspect"), figures, _breakdown(by_aspect), "bar")
     scenarios = dict(Scenario.objects.restrict(user).values_list("aspect").annotate(n=Count("pk")).order_by())
-    scenario_tile = Tile(
+    by_scenario = _counts(
+        fmt,
         "scenarios",
-        _("Scenario projects by aspect"),
-        [
-            Figure(
-                f"scenarios_{value}",
-                str(label),
-                scenarios.get(value, 0),
-                fmt.count(scenarios.get(value, 0)),
-                _link("services:scenario_list", ("aspect", value)),
-                "count",
-            )
-            for value, label in Aspect.choices
-        ],
-        [(str(label), scenarios.get(value, 0)) for value, label in Aspect.choices],
-        "bar",
+        [(value, label, scenarios.get(value, 0)) for value, label in Aspect.choices],
+        lambda value: _link("services:scenario_list", ("aspect", value)),
     )
+    scenario_tile = Tile("scenarios", _("Scenario projects by aspect"), by_scenario, _breakdown(by_scenario), "bar")
     return [services, scenario_tile]
 
 
@@ -842,23 +803,31 @@ def _commitment_tile(
         CommitmentStatus.AT_RISK: _("At risk"),
         CommitmentStatus.OVERDUE: _("Overdue"),
     }
-    return Tile(
+    figures = _counts(
+        fmt,
         "commitments",
-        _("Commitments"),
-        [
-            Figure(
-                f"commitments_{value}",
-                str(labels[value]),
-                counts[value],
-                fmt.count(counts[value]),
-                _link("investment:commitment_list", ("status", value), *([] if partner else where)),
-                "count",
-            )
-            for value in shown
-        ],
-        [(str(labels[value]), counts[value]) for value in shown],
-        "pie",
-        note=_("Now, whatever the period"),
+        [(value, labels[value], counts[value]) for value in shown],
+        lambda value: _link("investment:commitment_list", ("status", value), *([] if partner else where)),
+    )
+    return Tile(
+        "commitments", _("Commitments"), figures, _breakdown(figures), "pie", note=_("Now, whatever the period")
+    )
+
+
+def _agreements_tile(
+    user: Actor, scope: CockpitScope, period: Period, fmt: Formats, where: list[tuple[str, int]]
+) -> Tile:
+    """Agreements signed in the period (a partner's: those it is party to, ``where`` empty)."""
+    agreements = _agreements(user, scope, period)
+    n, n_before = agreements.count(), _agreements(user, scope, period.previous()).count()
+    dates = (period.date_from.isoformat(), period.date_to.isoformat())
+    url = _between("investment:agreement_list", "signed", dates, *where)
+    return Tile(
+        "agreements",
+        _("Agreements signed"),
+        [_count(fmt, "agreements_signed", _("Agreements signed"), n, url, n_before)],
+        _trend(agreements, "signed_on", period, Count("pk")),
+        "bar",
     )
 
 
@@ -867,27 +836,8 @@ def partner_figures(user: Actor, scope: CockpitScope, period: Period) -> dict[st
     of its district's parks; no other figure (nothing of the pipeline, the tenants or the services)."""
     fmt = Formats(user)
     before = period.previous()
-    dates = (period.date_from.isoformat(), period.date_to.isoformat())
-    agreements, agreements_before = _agreements(user, scope, period), _agreements(user, scope, before)
-    n, n_before = agreements.count(), agreements_before.count()
     tiles = [
-        Tile(
-            "agreements",
-            _("Agreements signed"),
-            [
-                Figure(
-                    "agreements_signed",
-                    _("Agreements signed"),
-                    n,
-                    fmt.count(n),
-                    _link("investment:agreement_list", ("signed_from", dates[0]), ("signed_to", dates[1])),
-                    "count",
-                    n_before,
-                )
-            ],
-            _trend(agreements, "signed_on", period, Count("pk")),
-            "bar",
-        ),
+        _agreements_tile(user, scope, period, fmt, []),
         _commitment_tile(user, scope, fmt, [], partner=True),
     ]
     # investment landed in the district's parks: an aggregate (the projects themselves are the operator's)
@@ -907,9 +857,7 @@ def partner_figures(user: Actor, scope: CockpitScope, period: Period) -> dict[st
             "landed",
             _("Investment landed"),
             [
-                Figure(
-                    "projects_landed", _("Projects landed"), n_landed, fmt.count(n_landed), previous=n_landed_before
-                ),
+                _count(fmt, "projects_landed", _("Projects landed"), n_landed, previous=n_landed_before),
                 Figure(
                     "investment_landed",
                     _("Investment landed"),
@@ -941,44 +889,43 @@ def _result(user: Actor, scope: CockpitScope, period: Period, tiles: Sequence[Ti
 
 # --- pre-computed figures ------------------------------------------------------------------------------
 
+#: the models the figures read: a role's permissions on them are part of what it is shown
+FIGURE_MODELS: tuple[type[Any], ...] = (
+    Project,
+    Agreement,
+    Commitment,
+    Lease,
+    Sale,
+    SpaceUnit,
+    EvaluationResult,
+    DisposalCase,
+    ParcelFlag,
+    ServiceRequest,
+    Scenario,
+)
 
-def cache_seconds() -> int:
-    """How long computed figures are kept (PARKOS_COCKPIT_CACHE_SECONDS, default five minutes; 0: never)."""
-    from django.conf import settings
-
-    return int(getattr(settings, "PARKOS_COCKPIT_CACHE_SECONDS", 300))
+#: the models whose writes make the kept figures stale: those read, and those they are read through
+WATCHED_MODELS: tuple[type[Any], ...] = (
+    *FIGURE_MODELS,
+    StageChange,
+    EvaluationRun,
+    ExchangeRate,
+    Organization,
+    Park,
+    ParkBrand,
+    LandParcel,
+    Building,
+)
 
 
 def cached(user: Actor, name: str, scope: CockpitScope, period: Period, compute: Any) -> dict[str, Any]:
-    """``compute()``, kept for ``cache_seconds()`` per user, language and units: the big screen and a room of
-    readers ask for the same figures every minute. The figures carry ``computed_at`` and the pages show it,
-    so a reader knows how fresh they are; they refresh when they expire."""
-    from django.core.cache import cache
-    from django.utils import translation
+    """``compute()``, kept per audience, language, units, period and scope (parkos.cockpit.freshness): the big
+    screen and a room of readers ask for the same figures every minute. They refresh on every change they
+    read and on a schedule (``parkos cockpit_warm``); they carry ``computed_at`` and the pages show it."""
+    from parkos.cockpit.freshness import kept
 
-    seconds = cache_seconds()
-    if seconds <= 0:
-        return cast(dict[str, Any], compute())
-    fmt = Formats(user)
-    key = ":".join(
-        [
-            "cockpit",
-            name,
-            str(getattr(user, "pk", "")),
-            translation.get_language() or "",
-            fmt.money_unit,
-            str(fmt.area_unit),
-            period.date_from.isoformat(),
-            period.date_to.isoformat(),
-            scope.token,
-        ]
-    )
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        found["fresh_minutes"] = max(1, seconds // 60)
-        cache.set(key, found, seconds)
-    return cast(dict[str, Any], found)
+    dates = (period.date_from.isoformat(), period.date_to.isoformat())
+    return kept(user, name, scope.token, *dates, compute)
 
 
 def scope_park_names(park_ids: Iterable[int]) -> dict[int, str]:
@@ -1192,7 +1139,7 @@ def park_benchmarks(user: Actor, scope: CockpitScope, period: Period) -> dict[st
     return {
         "measures": [{"key": key, "label": _(label)} for key, label, _h in shown],
         "rows": rows,
-        "run": {"pk": run.pk, "year": run.year, "scheme": str(run.scheme)} if run is not None else None,
+        "run": {"pk": run.pk, "year": run.year, "scheme": scheme_label(run)} if run is not None else None,
         "grades": sorted({grade for mix in mixes.values() for grade in mix}),
         "date_from": period.date_from,
         "date_to": period.date_to,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from typing import Any
 
 import django_tables2 as tables
@@ -20,7 +21,7 @@ from django_tables2 import RequestConfig
 from parkos.cockpit.forms import CockpitFilterForm
 from parkos.cockpit.selectors import cached, cockpit_figures, may_use_cockpit, park_benchmarks
 from parkos.core.downloads import attachment, neutralise, xlsx_bytes
-from parkos.core.units import format_money, money_unit_for
+from parkos.core.units import AreaUnit, format_area, format_money, money_unit_for
 
 #: seconds between the big screen's refreshes, and between parks as it cycles
 SCREEN_REFRESH_SECONDS = 60
@@ -146,7 +147,7 @@ def format_measure(kind: str, value: Any, user: Any = None) -> str:
     if kind == "rating":
         return f"{value:.2f} ★"
     if kind == "area":
-        return f"{value:,.0f} m²"
+        return format_area(Decimal(str(value)), getattr(user, "area_unit", "") or AreaUnit.SQUARE_METRE)
     return f"{value:,}"
 
 
@@ -207,7 +208,7 @@ class BenchmarkView(View):
             form.add_error(None, _("Unknown format '%(format)s': use csv or xlsx.") % {"format": export})
             period = None
         if period is None:
-            return render(request, self.template_name, {"form": form, "data": None}, status=400)
+            return render(request, self.template_name, {"form": form, "data": None, "figures": None}, status=400)
         data = cached(request.user, "parks", scope, period, lambda: park_benchmarks(request.user, scope, period))
         stamp = timezone.localdate().isoformat()
         if export == "xlsx":
@@ -236,6 +237,7 @@ class BenchmarkView(View):
             {
                 "form": form,
                 "data": data,
+                "figures": data,
                 # the rendered table is kept with the figures: django-tables2 costs more than the figures at 40 parks
                 "table_html": cached(
                     request.user,

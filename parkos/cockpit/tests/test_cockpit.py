@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 from django.db import connection
@@ -308,16 +309,40 @@ class LanguageTests(CockpitData):
         for measure in parks["measures"]:
             self.assertRegex(measure["label"], cjk, measure["key"])
 
+    def test_usd_and_the_schemes_name_read_in_chinese_through_the_formatting_layer(self):
+        from decimal import Decimal
 
+        from django.utils import translation
+
+        from parkos.core.units import format_money
+
+        response = self.client.get(reverse("cockpit-api:figures"), QUERY, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+        figures = {figure["key"]: figure for tile in response["tiles"] for figure in tile["figures"]}
+        usd = figures["investment_usd"]
+        with translation.override("zh-hans"):
+            self.assertEqual(usd["display"], format_money(Decimal(str(usd["value"])), "USD", "wan"))
+            name = self.data.scheme.scheme().display_name
+        self.assertIn("万", usd["display"])
+        density = next(tile for tile in response["tiles"] if tile["key"] == "density")
+        self.assertIn(name, density["note"])
+        self.assertRegex(name, "[\u4e00-\u9fff]")
+        parks = self.client.get(reverse("cockpit-api:parks"), QUERY, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+        self.assertIn(name, parks["run"]["scheme"])
+
+
+@override_settings(PARKOS_COCKPIT_CACHE_SECONDS=300)
 class PrecomputedTests(CockpitData):
-    @override_settings(PARKOS_COCKPIT_CACHE_SECONDS=300)
-    def test_figures_are_kept_for_a_while_and_the_page_says_when_they_were_computed(self):
-        from django.core.cache import cache
+    def setUp(self):
+        super().setUp()
+        from parkos.cockpit.freshness import store
 
-        cache.clear()
+        store().clear()
+        self.addCleanup(store().clear)
+
+    def test_figures_are_kept_for_a_while_and_the_page_says_when_they_were_computed(self):
         with CaptureQueriesContext(connection) as first:
             response = self.cockpit(scope="group")
-        self.assertContains(response, "refreshed every 5 min")
+        self.assertContains(response, "refreshed on change and every 5 min")
         with CaptureQueriesContext(connection) as second:
             again = self.cockpit(scope="group")
         self.assertLess(len(second), len(first) - 20)
@@ -329,7 +354,66 @@ class PrecomputedTests(CockpitData):
             figures_of(self.cockpit(client, scope="group"))["agreements_signed"]["value"],
             figures_of(response)["agreements_signed"]["value"],
         )
-        cache.clear()
+
+    def test_a_write_shows_on_the_next_view(self):
+        from parkos.investment.models import Agreement
+
+        before = figures_of(self.cockpit(scope="group"))["agreements_signed"]["value"]
+        park = self.data.parks["in"]
+        with self.captureOnCommitCallbacks(execute=True):
+            agreement = Agreement.objects.create(
+                title="Signed today", park=park, signed_on="2026-04-01", status="signed", kind="investment"
+            )
+        self.assertEqual(figures_of(self.cockpit(scope="group"))["agreements_signed"]["value"], before + 1)
+        with self.captureOnCommitCallbacks(execute=True):
+            agreement.delete()
+        self.assertEqual(figures_of(self.cockpit(scope="group"))["agreements_signed"]["value"], before)
+
+    def test_a_write_rolled_back_leaves_the_figures_kept(self):
+        from django.db import transaction
+
+        from parkos.cockpit.freshness import version
+        from parkos.investment.models import Agreement
+
+        kept = version()
+        with self.captureOnCommitCallbacks(execute=True):
+            try:
+                with transaction.atomic():
+                    Agreement.objects.create(title="Never", park=self.data.parks["in"], signed_on="2026-04-01")
+                    raise RuntimeError
+            except RuntimeError:
+                pass
+        self.assertEqual(version(), kept)
+
+    def test_readers_with_the_same_view_share_the_figures_and_the_warm_up_serves_them(self):
+        from parkos.cockpit.freshness import warm
+        from parkos.cockpit.selectors import Period
+
+        counts = warm(period=Period(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)))
+        self.assertGreaterEqual(counts["audiences"], 2)  # the admins, and each park-scoped set of staff
+        self.assertGreater(counts["computed"], 2 * len(self.data.parks))
+        # another admin reads what the warm-up computed, in each language: no figure is computed again
+        other = type(self.admin).objects.create_user(username="second_admin", password="x")
+        other.groups.set(self.admin.groups.all())
+        client = Client()
+        client.force_login(other)
+        for language in ("en", "zh-hans"):
+            for scope in ("group", f"park:{self.data.parks['in'].pk}", "district:West"):
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(
+                        reverse("cockpit:cockpit"), {**QUERY, "scope": scope}, HTTP_ACCEPT_LANGUAGE=language
+                    )
+                self.assertEqual(response.status_code, 200)
+                self.assertLessEqual(len(queries), 12, (language, scope))
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(reverse("cockpit:parks"), QUERY)
+        self.assertLessEqual(len(queries), 12)
+
+    def test_a_partners_figures_are_its_own(self):
+        from parkos.cockpit.freshness import audience
+
+        self.assertNotEqual(audience(self.data.partner), audience(self.admin))
+        self.assertTrue(audience(self.data.partner).endswith(f"user:{self.data.partner.pk}"))
 
 
 class ScreenTests(CockpitData):

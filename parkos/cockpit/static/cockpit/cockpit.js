@@ -1,6 +1,6 @@
-// Cockpit page: one small chart per tile (a trend by month or year, or a breakdown), data from #cockpit-charts.
+// Cockpit page: one small chart per tile (a trend by month or year, or a breakdown), data from #figure-charts.
 // Labels are set as text by ECharts (never HTML); the grid keeps axis labels and legends inside the box.
-ParkOS.charts("cockpit-charts", { tooltip: { trigger: "axis", confine: true } }, function (draw, data) {
+ParkOS.charts("figure-charts", { tooltip: { trigger: "axis", confine: true } }, function (draw, data) {
   "use strict";
   data.tiles.forEach(function (tile) {
     var id = "chart-" + tile.key;

@@ -1,6 +1,6 @@
-// Park benchmarking: each park's percentile on the evaluation and service measures (data: #parks-charts).
+// Park benchmarking: each park's percentile on the evaluation and service measures (data: #figure-charts).
 // Park names come from users: ECharts sets them as text; the grid keeps rotated names inside the box.
-ParkOS.charts("parks-charts", { tooltip: { trigger: "axis", confine: true } }, function (draw, data) {
+ParkOS.charts("figure-charts", { tooltip: { trigger: "axis", confine: true } }, function (draw, data) {
   "use strict";
   draw("chart-parks", {
     legend: { type: "scroll", top: 0, left: 0, right: 0 },
