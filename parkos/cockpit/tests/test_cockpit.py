@@ -409,6 +409,22 @@ class PrecomputedTests(CockpitData):
             self.client.get(reverse("cockpit:parks"), QUERY)
         self.assertLessEqual(len(queries), 12)
 
+    def test_the_command_warms_the_default_period_and_says_how_much(self):
+        import io
+
+        from django.core.management import call_command
+
+        from parkos.cockpit.forms import default_period
+
+        out = io.StringIO()
+        call_command("cockpit_warm", scopes="group", stdout=out)
+        self.assertRegex(out.getvalue(), r"cockpit_warm: \d+ figures for \d+ audiences in \d+ s\.")
+        period = default_period()
+        dates = {"date_from": period.date_from.isoformat(), "date_to": period.date_to.isoformat()}
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(reverse("cockpit:cockpit"), dates)
+        self.assertLessEqual(len(queries), 12)
+
     def test_a_partners_figures_are_its_own(self):
         from parkos.cockpit.freshness import audience
 
