@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkos.core.fields import CurrencyField, MoneyAmountField
 from parkos.core.models import PrimaryModel
@@ -220,7 +221,7 @@ class Position(PrimaryModel):
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="positions"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("position held", "title"), max_length=200)  # 职务, not a heading
     title_en = models.CharField(_("English title"), max_length=200, blank=True)
     start_date = models.DateField(_("from"), null=True, blank=True)
     end_date = models.DateField(_("until"), null=True, blank=True)
