@@ -9,7 +9,7 @@ from parkos.core.api.docs import RedocView, SwaggerView
 from parkos.core.api.root import APIRootView
 from parkos.core.health import health_view
 from parkos.core.metrics import metrics_view
-from parkos.core.views import pages
+from parkos.core.views import exports, pages
 from parkos.land.api.views import LAND_API_MOVED, moved_from_evaluation
 from parkos.users.forms import LoginForm
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("search/", pages.SearchView.as_view(), name="search"),
     path("profile/", pages.ProfileView.as_view(), name="profile"),
     path("changelog/", pages.ChangeLogView.as_view(), name="changelog"),
+    path("exports/", exports.ExportListView.as_view(), name="export_jobs"),
+    path("exports/<int:pk>/", exports.ExportJobView.as_view(), name="export_job"),
+    path("exports/<int:pk>/download/", exports.ExportDownloadView.as_view(), name="export_download"),
     path("changelog/<int:pk>/", pages.ChangeDetailView.as_view(), name="objectchange"),
     path(
         "login/",

@@ -267,6 +267,75 @@ class ImportJob(models.Model):
         return self.status == self.Status.FAILED and not self.report.get("errors")
 
 
+class ExportJob(models.Model):
+    """One export run as background work: a list's rows (a filter of one model) or a report, for one user.
+
+    A list export of more rows than PARKOS_EXPORT_INLINE_ROWS, or a PDF report of more than a few hundred
+    rows, is written by the worker (core.exports) while the page "My exports" shows its progress; the file
+    waits in ``default_storage`` under ``exports/`` for its owner alone, and is removed after
+    PARKOS_EXPORT_KEEP_DAYS. ``query`` is the list's (or the report's) filter as a query string; the rows are
+    read in the owner's scope when the work runs, so a record taken out of their reach meanwhile is left out.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    class Kind(models.TextChoices):
+        LIST = "list", _("list")
+        REPORT = "report", _("report")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.LIST)
+    #: the model's label for a list ("leasing.lease"), the report's name for a report
+    source = models.CharField(_("source"), max_length=100)
+    title = models.CharField(_("what is exported"), max_length=255)
+    query = models.TextField(_("filter"), blank=True)
+    format = models.CharField(_("format"), max_length=10)
+    #: the language the file is written in (its headers, labels): the owner's when they asked for it
+    language = models.CharField(_("language"), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveIntegerField(_("rows done"), default=0)
+    progress_total = models.PositiveIntegerField(_("rows"), default=0)
+    stored_file = models.CharField(_("stored file"), max_length=255, blank=True, editable=False)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("export_job", kwargs={"pk": self.pk})
+
+    @property
+    def is_working(self) -> bool:
+        """Queued or running: the page keeps polling."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(100, self.progress_done * 100 // self.progress_total) if self.progress_total else 0
+
+    @property
+    def can_download(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.stored_file)
+
+
 class SearchEntry(models.Model):
     """One searchable value of one object (a code, a name, an alias), kept by parkos.core.search on every write.
 

@@ -375,12 +375,21 @@ EXPORT_FORMATS = {
 }
 
 
-def export_bytes(resource: PrimaryResource, queryset: models.QuerySet[Any], fmt: str) -> bytes:
-    """The one writer of a model's rows: CSV or XLSX, headers in the reader's language, formulas neutralised."""
+def export_bytes(
+    resource: PrimaryResource,
+    queryset: models.QuerySet[Any],
+    fmt: str,
+    *,
+    on_rows: Callable[[int], None] | None = None,
+) -> bytes:
+    """The one writer of a model's rows: CSV or XLSX, headers in the reader's language, formulas neutralised.
+
+    ``on_rows(n)`` hears of the rows written so far, now and then (the progress of a background export).
+    """
     table = export_table(resource, queryset)
     if fmt == "xlsx":
-        return table_xlsx(table)
-    return table_csv(table)
+        return table_xlsx(table, on_rows=on_rows)
+    return table_csv(table, on_rows=on_rows)
 
 
 def template_bytes(resource: PrimaryResource) -> bytes:

@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -356,13 +356,19 @@ def _cell(column: Column, value: Any, money_unit: HeaderUnit) -> Any:
     return value
 
 
-def table_csv(table: Table) -> bytes:
+#: a writer tells its ``on_rows`` callback of its progress after this many rows
+PROGRESS_ROWS = 1000
+
+
+def table_csv(table: Table, *, on_rows: Callable[[int], None] | None = None) -> bytes:
     """UTF-8 CSV with a BOM (Excel opens Chinese correctly); every text cell neutralised against formulas."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(table.headers)
-    for row in table.rows:
+    for number, row in enumerate(table.rows, start=1):
         writer.writerow([_csv_text(neutralise(cell)) for cell in row])
+        if on_rows is not None and number % PROGRESS_ROWS == 0:
+            on_rows(number)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -379,7 +385,7 @@ def _csv_text(value: Any) -> str:
     return str(value)
 
 
-def table_xlsx(table: Table, *, validations: bool = False) -> bytes:
+def table_xlsx(table: Table, *, validations: bool = False, on_rows: Callable[[int], None] | None = None) -> bytes:
     """An XLSX workbook: one named sheet, a bold frozen header, widths that fit, typed and formatted cells.
 
     Written by xlsxwriter in constant-memory mode (each row goes to a temporary file as it is written):
@@ -438,6 +444,8 @@ def table_xlsx(table: Table, *, validations: bool = False) -> bytes:
                 write_datetime(number, index, value, date_style)
             else:
                 write_string(number, index, str(neutralise(str(value))))
+        if on_rows is not None and number % PROGRESS_ROWS == 0:
+            on_rows(number)
     book.close()
     return buffer.getvalue()
 

@@ -103,10 +103,12 @@ class InvestmentConfig(AppConfig):
         return home_panels(user)
 
     def ready(self) -> None:
+        from parkos.core.exports import register_report
         from parkos.core.views.generic import Related, add_related
         from parkos.directory.models import Organization, Person
         from parkos.investment import resources  # noqa: F401  (registers the import/export resources)
         from parkos.investment.models import Agreement, Party, Project, Signatory
+        from parkos.investment.reports import IMPLEMENTATION_REPORT, implementation_pdf_export
         from parkos.investment.tables import AgreementTable, PartyTable, ProjectTable, SignatoryTable
         from parkos.parks.models import Park
 
@@ -115,3 +117,4 @@ class InvestmentConfig(AppConfig):
         add_related(Person, Related(Signatory, SignatoryTable, "person", _("Agreements signed")))
         add_related(Park, Related(Project, ProjectTable, "park", _("Investment projects")))
         add_related(Park, Related(Agreement, AgreementTable, "park", _("Agreements")))
+        register_report(IMPLEMENTATION_REPORT, implementation_pdf_export)

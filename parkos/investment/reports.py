@@ -10,11 +10,13 @@ import datetime
 import itertools
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Max, Prefetch
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -23,7 +25,9 @@ from django.views import View
 
 from parkos.core.actors import Actor
 from parkos.core.downloads import attachment, xlsx_bytes
+from parkos.core.exports import export_job_create, pdf_inline_rows
 from parkos.core.forms import ReportFilterForm, date_input
+from parkos.core.models import ExportJob
 from parkos.core.periods import UserFirstMixin, year_to_date
 from parkos.core.permissions import Action, can
 from parkos.core.units import CURRENCY_CHOICES, DEFAULT_CURRENCY, AreaUnit
@@ -43,8 +47,11 @@ from parkos.investment.selectors import ImplementationReport, implementation_rep
 from parkos.parks.models import Park, ParkBrand
 
 #: the PDF lists at most this many agreements (and says so); XLSX has every row. WeasyPrint lays out
-#: about 7 ms per row here (bench/RESULTS.md): 1,000 rows keep a download near 8 s, inside worker timeouts.
-PDF_ROW_LIMIT = 1000
+#: about 7 ms per row here (bench/RESULTS.md). A PDF of more rows than core.exports.pdf_inline_rows() (300)
+#: is written by the background worker, where this limit keeps a file near 70 s of work.
+PDF_ROW_LIMIT = 10_000
+#: the report's name for background exports (core.exports.register_report)
+IMPLEMENTATION_REPORT = "investment.implementation"
 PER_PAGE = 25
 
 #: Tabler badge colours per status
@@ -210,6 +217,8 @@ class ImplementationReportView(View):
         if export == "xlsx":
             return xlsx_response(report, request.user)
         if export == "pdf":
+            if report.total_agreements > pdf_inline_rows():
+                return pdf_later(request, report)
             return pdf_response(report, request, form)
         paginator = Paginator(report.ordered_ids(), PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
@@ -322,13 +331,15 @@ def xlsx_response(report: ImplementationReport, user) -> HttpResponse:
     return attachment(implementation_xlsx(report, user), f"{_file_stem()}.xlsx")
 
 
-def pdf_bytes(report: ImplementationReport, request, form) -> bytes:
+def pdf_bytes(report: ImplementationReport, user, form, base_url: str, on_rows=None) -> bytes:
     """The filtered rows as a printable table (at most PDF_ROW_LIMIT agreements; the PDF says when it stops)."""
     from weasyprint import HTML
 
     rows = list(_with_parties(report.agreements)[:PDF_ROW_LIMIT])
     for agreement in rows:
         agreement.implementation_label = ImplementationStatus(agreement.implementation).label
+    if on_rows is not None:
+        on_rows(len(rows) // 2)  # read; laying them out is the other half of the work
     total = report.total_agreements
     filters = [(form.fields[name].label, _display(form, name)) for name in form.fields if form.cleaned_data.get(name)]
     html = render_to_string(
@@ -342,11 +353,47 @@ def pdf_bytes(report: ImplementationReport, request, form) -> bytes:
             "limit": PDF_ROW_LIMIT,
             "filters": filters,
             "generated": timezone.localtime(),
-            "user": request.user,
+            "user": user,
         },
-        request=request,
     )
-    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    return HTML(string=html, base_url=base_url).write_pdf()
+
+
+def pdf_later(request, report: ImplementationReport) -> HttpResponse:
+    """A long PDF: written by the background worker; its page under "My exports" shows the progress."""
+    query = request.GET.copy()
+    query.pop("format", None)
+    query.pop("page", None)
+    job = export_job_create(
+        user=request.user,
+        kind=ExportJob.Kind.REPORT,
+        source=IMPLEMENTATION_REPORT,
+        title=_t("Agreement implementation report"),
+        query=query.urlencode(),
+        fmt="pdf",
+        rows=min(report.total_agreements, PDF_ROW_LIMIT),
+    )
+    messages.info(
+        request,
+        _t(
+            "The PDF of %(rows)s agreements is being written in the background: it will be under "
+            "“My exports” when it is ready, and you will be notified."
+        )
+        % {"rows": f"{report.total_agreements:,}"},
+    )
+    return redirect(job.get_absolute_url())
+
+
+def implementation_pdf_export(job: ExportJob, on_rows) -> tuple[bytes, int]:
+    """The worker's part of ``pdf_later``: the report in its owner's scope as it is now (core.exports)."""
+    if not can(job.user, Agreement, Action.VIEW):
+        raise ValueError(_t("You may no longer see agreements: nothing was exported."))
+    form = ImplementationFilterForm(QueryDict(job.query), user=job.user)
+    if not form.is_valid():
+        raise ValueError(_t("The report's filter is no longer valid: %(errors)s") % {"errors": form.errors.as_text()})
+    report = implementation_report(job.user, **form.selector_kwargs())
+    rows = min(report.total_agreements, PDF_ROW_LIMIT)
+    return pdf_bytes(report, job.user, form, settings.PARKOS_BASE_URL, on_rows=on_rows), rows
 
 
 def _display(form, name: str) -> str:
@@ -360,4 +407,5 @@ def _display(form, name: str) -> str:
 
 
 def pdf_response(report: ImplementationReport, request, form) -> HttpResponse:
-    return attachment(pdf_bytes(report, request, form), f"{_file_stem()}.pdf", "application/pdf")
+    data = pdf_bytes(report, request.user, form, request.build_absolute_uri("/"))
+    return attachment(data, f"{_file_stem()}.pdf", "application/pdf")

@@ -14,3 +14,8 @@ class NotificationsConfig(AppConfig):
         from parkos.notifications.services import import_job_notify
 
         import_job_finished.connect(import_job_notify, dispatch_uid="notifications.import_job_finished")
+
+        from parkos.core.exports import export_job_finished
+        from parkos.notifications.services import export_job_notify
+
+        export_job_finished.connect(export_job_notify, dispatch_uid="notifications.export_job_finished")

@@ -18,6 +18,7 @@ from collections import Counter
 from django.db import models
 from django.utils import timezone
 
+from parkos.core.exports import export_jobs_remove_old
 from parkos.notifications import grouped, services
 from parkos.notifications.models import EventKind
 from parkos.users.models import User
@@ -112,4 +113,5 @@ def run_checks(*, now: datetime.datetime | None = None) -> Counter[str]:
         investment_checks(counts, today)
         disposal_checks(counts, today)
     counts["retried deliveries"] = services.deliveries_retry_due(now=now)
+    counts["old exports removed"] = export_jobs_remove_old(now=now)
     return counts

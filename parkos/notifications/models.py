@@ -35,6 +35,8 @@ class EventKind(models.TextChoices):
     MILESTONE_DUE = "milestone_due", _("Disposal milestone due")
     IMPORT_FINISHED = "import_finished", _("Import finished")
     IMPORT_FAILED = "import_failed", _("Import failed")
+    EXPORT_FINISHED = "export_finished", _("Export finished")
+    EXPORT_FAILED = "export_failed", _("Export failed")
 
 
 class Channel(models.TextChoices):

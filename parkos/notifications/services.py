@@ -29,6 +29,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from parkos.core.actors import Actor
 from parkos.core.permissions import ROLES, Action, Scope, crosses_many
@@ -82,6 +83,8 @@ AUDIENCE: dict[str, Audience] = {
     EventKind.MILESTONE_DUE: Audience(Side.STAFF, Action.CHANGE),
     EventKind.IMPORT_FINISHED: Audience(Side.NAMED),
     EventKind.IMPORT_FAILED: Audience(Side.NAMED),
+    EventKind.EXPORT_FINISHED: Audience(Side.NAMED),
+    EventKind.EXPORT_FAILED: Audience(Side.NAMED),
 }
 
 _EVERYTHING_ROLES = [r.name for r in ROLES if r.scope == Scope.EVERYTHING]
@@ -390,6 +393,16 @@ def import_job_notify(sender: Any, *, job: Any, status: str, **kwargs: Any) -> N
         logger.exception("no page for import job %s", job.pk)
         url = ""
     notify(kind, job, to=[job.user], title=str(job.file_name), detail=str(job.model_label), url=url)
+
+
+def export_job_notify(sender: Any, *, job: Any, status: str, **kwargs: Any) -> None:
+    """An export done or failed: its owner hears of it, with a link to its page (where the file is)."""
+    kind = EventKind.EXPORT_FINISHED if status == "done" else EventKind.EXPORT_FAILED
+    if status == "done":
+        detail = _("%(format)s, %(rows)s rows") % {"format": job.format.upper(), "rows": f"{job.progress_total:,}"}
+    else:
+        detail = str(job.error)
+    notify(kind, job, to=[job.user], title=str(job.title), detail=detail, url=job.get_absolute_url())
 
 
 # -- the inbox ---------------------------------------------------------------------------------------------

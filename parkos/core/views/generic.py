@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
@@ -30,6 +31,7 @@ from parkos.core.actors import Actor
 from parkos.core.bulk import BULK_LIMIT, COMMON_ACTIONS, BulkAction, BulkResult, bulk_apply, parse_ids
 from parkos.core.display import display_value
 from parkos.core.downloads import attachment, resource_xlsx_bytes
+from parkos.core.exports import export_job_create, inline_rows
 from parkos.core.filtersets import BoundedFilterSet
 from parkos.core.forms import ImportForm, PrimaryModelForm, add_form_errors
 from parkos.core.imports import (
@@ -39,7 +41,7 @@ from parkos.core.imports import (
     import_job_retry,
     import_job_start,
 )
-from parkos.core.models import ImportJob, ObjectChange, PrimaryModel
+from parkos.core.models import ExportJob, ImportJob, ObjectChange, PrimaryModel
 from parkos.core.permissions import Action, can
 from parkos.core.resources import EXPORT_FORMATS, ImportReport, PrimaryResource, export_bytes, template_bytes
 from parkos.core.tables import ObjectChangeTable, PrimaryTable
@@ -220,6 +222,8 @@ class ObjectListView(ObjectView):
             queryset = queryset.none()
         export_format = request.GET.get("export")
         if export_format:
+            if export_format in EXPORT_FORMATS and (rows := queryset.count()) > inline_rows():
+                return self.export_later(queryset, export_format, rows)
             return export_response(self.views, request, queryset, export_format)
         if request.GET.get("print"):
             return self.print_view(queryset, filterset)
@@ -243,6 +247,32 @@ class ObjectListView(ObjectView):
             bulk_url=reverse(self.model.url_name("bulk")),
         )
         return render(request, self.template_name, context)
+
+    def export_later(self, queryset: models.QuerySet[Any], export_format: str, rows: int) -> HttpResponse:
+        """Too many rows to write while the browser waits: the worker writes them, "My exports" shows it."""
+        user = self.request.user
+        assert isinstance(user, User)  # signed in (LoginRequiredMiddleware)
+        query = self.request.GET.copy()
+        for key in ("export", "page", "per_page", "print"):
+            query.pop(key, None)
+        job = export_job_create(
+            user=user,
+            kind=ExportJob.Kind.LIST,
+            source=self.model._meta.label_lower,
+            title=capfirst(str(self.model._meta.verbose_name_plural)),
+            query=query.urlencode(),
+            fmt=export_format,
+            rows=rows,
+        )
+        messages.info(
+            self.request,
+            _(
+                "%(rows)s rows are being exported in the background: the file will be under "
+                "“My exports” when it is ready, and you will be notified."
+            )
+            % {"rows": f"{rows:,}"},
+        )
+        return redirect(job.get_absolute_url())
 
     def _per_page(self) -> int:
         try:

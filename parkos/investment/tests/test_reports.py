@@ -319,6 +319,21 @@ class PipelineFiguresTests(ReportData):
         self.assertContains(response, 'id="figure-charts"')
         self.assertNotContains(response, "Secret fab")
 
+    def test_a_long_pdf_is_written_in_the_background_for_its_owner(self):
+        from django.test import override_settings
+
+        from parkos.core.models import ExportJob
+
+        self.client.force_login(self.user("investment_staff"))
+        with override_settings(PARKOS_EXPORT_PDF_INLINE_ROWS=3), self.captureOnCommitCallbacks(execute=True):
+            response = self.client.get(reverse("investment:implementation_report"), {"format": "pdf"})
+        job = ExportJob.objects.get()
+        self.assertRedirects(response, job.get_absolute_url(), fetch_redirect_response=False)
+        self.assertEqual((job.kind, job.status, job.progress_total), ("report", "done", 4), job.error)
+        download = self.client.get(reverse("export_download", kwargs={"pk": job.pk}))
+        self.assertTrue(b"".join(download.streaming_content).startswith(b"%PDF"))
+        self.assertTrue(download["Content-Disposition"].endswith('.pdf"'))
+
     def test_bad_filter_input_is_a_400_naming_the_field(self):
         self.client.force_login(self.user("investment_staff"))
         response = self.client.get(reverse("investment:pipeline_figures"), {"date_from": "notadate"})
