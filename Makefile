@@ -12,8 +12,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The dev and test servers run with debug on: no HTTPS redirect, localhost allowed.
 PARKOS := PARKOS_DEBUG=1 $(BIN)/parkos
-# chromium drives the browser tests, fonts-noto-cjk draws Chinese, gettext makes translations.
-DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext
+# chromium drives the browser tests, fonts-noto-cjk draws Chinese, gettext makes translations, redis-server
+# serves the multi-process test (tests/deploy: two app servers and two workers sharing Redis).
+DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext redis-server
 POSTGRES_URL := postgres://postgres@127.0.0.1:5432/parkos
 PYTEST_WORKERS ?= 2
 # --dist loadscope keeps each test class on one worker, so its setUpTestData runs once.

@@ -24,6 +24,7 @@ PARKOS_LOG_FORMAT       "json" (default without debug: one JSON object per line)
 PARKOS_LOG_LEVEL        level of the logs (default WARNING); PARKOS_ACCESS_LOG_LEVEL for the access lines (INFO)
 PARKOS_METRICS_ALLOW    addresses or networks that may read /metrics, comma-separated (default 127.0.0.1,::1)
 PARKOS_HEARTBEAT_INTERVAL   seconds between a worker's heartbeats (default 30)
+PARKOS_IMPORT_INLINE_ROWS   an uploaded file of more rows is previewed and imported by the worker (default 2000)
 PARKOS_REDIS_URL        redis://host:port/db: the cache and the sessions on Redis (shared by every app server)
 PARKOS_S3_BUCKET        uploaded files on S3-compatible object storage (django-storages) in this bucket;
                         PARKOS_S3_ENDPOINT_URL (MinIO, Ceph, OSS...; unset: AWS), PARKOS_S3_ACCESS_KEY,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -42,8 +43,8 @@ from parkos.core.resources import ImportReport, PrimaryResource, load_dataset, r
 #: core knows nothing of who is told; sent robustly, so a listener's failure never fails the import
 import_job_finished = Signal()
 
-#: files with at most this many rows are checked and imported in the request
-INLINE_ROWS = 2000
+#: files with at most this many rows are checked and imported in the request (PARKOS_IMPORT_INLINE_ROWS)
+INLINE_ROWS = int(os.environ.get("PARKOS_IMPORT_INLINE_ROWS", "2000"))
 #: SQLite: a large preview is checked in parts of this many rows (about a second each) ...
 PART_ROWS = 500
 #: ... with this pause (seconds) between them, for waiting writers to take the lock
