@@ -3,7 +3,8 @@
 Starts a fresh PostgreSQL database (the server at 127.0.0.1:5432, user postgres), redis-server and
 moto's S3 server on free ports, two `parkos serve` (each with its own var directory, as two machines
 would have) and two `parkos db_worker`; migrates and loads a small demo. Then a user signs in on one
-server and goes on on the other (the session through Redis), uploads a file to import on one (kept in
+server and goes on on the other (the session through Redis), attaches a file on one and downloads it
+from the other (through S3), uploads a file to import on one (kept in
 S3, read by a worker) and confirms it on the other; an evaluation run is queued, and the worker that
 takes it is killed (SIGKILL) in the middle: the other worker takes the run over once the dead one's
 heartbeat is stale (core.workers) and finishes it.
@@ -248,6 +249,31 @@ def journey(cluster: Cluster, web1: str, web2: str) -> None:
     assert any(b"parkos-session" in key for key in store.keys("*")), store.keys("*")
 
     mark("signed in on web1, session used on web2")
+
+    # a file attached on one server is downloaded from the other: both read the same bucket
+    (request_id,) = cluster.sql(
+        "select id from services_servicerequest where status not in ('done', 'declined') order by id limit 1"
+    )[0]
+    attachment = b"%PDF-1.4 site plan " + secrets.token_bytes(64)
+    response = user.post(
+        f"{web1}/services/requests/{request_id}/message/",
+        data={**csrf(user), "body": "The site plan, as agreed."},
+        files={"attachment": ("site-plan.pdf", attachment)},
+        headers={"Referer": web1},
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert response.status_code == 302, response.text[:2000]
+    ((message_id, stored),) = cluster.sql(
+        "select id, attachment from services_requestmessage where request_id = %s and attachment <> '' "
+        "order by id desc limit 1",
+        request_id,
+    )
+    assert cluster.s3.get_object(Bucket="parkos-files", Key=stored)["Body"].read() == attachment
+    download = user.get(f"{web2}/services/messages/{message_id}/download/", timeout=30)
+    assert (download.status_code, download.content) == (200, attachment)
+    assert not any((cluster.root / "web1").rglob("site-plan*")), "the file is in S3, not on web1's disk"
+    mark("file attached on web1, downloaded from web2")
     # a file uploaded to one server is stored in S3; a worker (another process) previews it
     rows = 200  # more than PARKOS_IMPORT_INLINE_ROWS: a worker's job
     csv = "id,name,kind,district\n" + "".join(f",Multi {n:05d} Ltd,enterprise,Pudong\n" for n in range(rows))
