@@ -82,6 +82,16 @@ class ListExportJobTests(TestCase):
         self.assertEqual(job.query, "kind=association")
         self.assertEqual(job.progress_total, kept)
 
+    def test_export_all_rows_of_the_filter_from_the_bulk_bar_goes_the_same_way(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("directory:organization_bulk"),
+                {"action": "export_csv", "all": "1", "query": "kind=association"},
+            )
+        job = ExportJob.objects.get()
+        self.assertRedirects(response, job.get_absolute_url(), fetch_redirect_response=False)
+        self.assertEqual((job.status, job.query, job.progress_total), ("done", "kind=association", 4))
+
     def test_at_the_threshold_the_file_comes_at_once(self):
         with override_settings(PARKOS_EXPORT_INLINE_ROWS=self.rows):
             response = self.export("csv")

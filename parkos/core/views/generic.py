@@ -223,7 +223,7 @@ class ObjectListView(ObjectView):
         export_format = request.GET.get("export")
         if export_format:
             if export_format in EXPORT_FORMATS and (rows := queryset.count()) > inline_rows():
-                return self.export_later(queryset, export_format, rows)
+                return export_later(self.views, request, request.GET, export_format, rows)
             return export_response(self.views, request, queryset, export_format)
         if request.GET.get("print"):
             return self.print_view(queryset, filterset)
@@ -247,32 +247,6 @@ class ObjectListView(ObjectView):
             bulk_url=reverse(self.model.url_name("bulk")),
         )
         return render(request, self.template_name, context)
-
-    def export_later(self, queryset: models.QuerySet[Any], export_format: str, rows: int) -> HttpResponse:
-        """Too many rows to write while the browser waits: the worker writes them, "My exports" shows it."""
-        user = self.request.user
-        assert isinstance(user, User)  # signed in (LoginRequiredMiddleware)
-        query = self.request.GET.copy()
-        for key in ("export", "page", "per_page", "print"):
-            query.pop(key, None)
-        job = export_job_create(
-            user=user,
-            kind=ExportJob.Kind.LIST,
-            source=self.model._meta.label_lower,
-            title=capfirst(str(self.model._meta.verbose_name_plural)),
-            query=query.urlencode(),
-            fmt=export_format,
-            rows=rows,
-        )
-        messages.info(
-            self.request,
-            _(
-                "%(rows)s rows are being exported in the background: the file will be under "
-                "“My exports” when it is ready, and you will be notified."
-            )
-            % {"rows": f"{rows:,}"},
-        )
-        return redirect(job.get_absolute_url())
 
     def _per_page(self) -> int:
         try:
@@ -320,6 +294,39 @@ def _filter_summary(filterset: BoundedFilterSet) -> list[tuple[str, str]]:
             shown = str(choices.get(value, value))
         summary.append((str(field.label or name), shown))
     return summary
+
+
+def export_later(
+    views: type[ObjectViews], request: HttpRequest, query: QueryDict, export_format: str, rows: int
+) -> HttpResponse:
+    """Too many rows to write while the browser waits: the worker writes them, "My exports" shows it.
+
+    ``query`` is the list's filter; the worker reads it again in the user's scope (core.exports).
+    """
+    user = request.user
+    assert isinstance(user, User)  # signed in (LoginRequiredMiddleware)
+    query = query.copy()
+    for key in ("export", "page", "per_page", "print"):
+        query.pop(key, None)
+    model = views.model
+    job = export_job_create(
+        user=user,
+        kind=ExportJob.Kind.LIST,
+        source=model._meta.label_lower,
+        title=capfirst(str(model._meta.verbose_name_plural)),
+        query=query.urlencode(),
+        fmt=export_format,
+        rows=rows,
+    )
+    messages.info(
+        request,
+        _(
+            "%(rows)s rows are being exported in the background: the file will be under "
+            "“My exports” when it is ready, and you will be notified."
+        )
+        % {"rows": f"{rows:,}"},
+    )
+    return redirect(job.get_absolute_url())
 
 
 def export_response(
@@ -372,6 +379,8 @@ class ObjectBulkView(ObjectView):
         if select_all:
             rows = filtered(self.views, request, QueryDict(query))
             if action.export_format:
+                if action.export_format in EXPORT_FORMATS and (count := rows.count()) > inline_rows():
+                    return export_later(self.views, request, QueryDict(query), action.export_format, count)
                 return export_response(self.views, request, rows, action.export_format)
             ids: list[int] | None = list(rows.values_list("pk", flat=True)[: BULK_LIMIT + 1])
         else:
