@@ -13,7 +13,7 @@ import polars as pl
 import tablib
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import F, FloatField, Sum
+from django.db.models import F, FloatField, Sum, TextField
 from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -488,8 +488,9 @@ _FRAME_COLUMNS = {
     "district": F("park__district"),
     "industry_national": F("organization__industry__national_code"),
     "industry_code": F("organization__industry__code"),
-    "founded_year": ExtractYear("organization__established"),
-    "land_year": ExtractYear("parcel__granted"),
+    # dates travel as text (SQLite would parse each in Python, and ExtractYear is a Python function there)
+    "founded_year": Cast("organization__established", TextField()),
+    "land_year": Cast("parcel__granted", TextField()),
     "above_size_threshold": F("above_size_threshold"),
     "major_incident": F("major_incident"),
     "is_tenant": F("is_tenant"),
@@ -509,8 +510,8 @@ _FRAME_COLUMNS = {
             "floor_area",
         )
     },
-    "production_start": F("production_start"),
-    "founded": F("organization__established"),
+    "production_start": Cast("production_start", TextField()),
+    "founded": Cast("organization__established", TextField()),
 }
 _SCHEMA = {
     "filing_id": pl.Int64,
@@ -536,9 +537,8 @@ KEEP = ("filing_id", "organization_id", "park_id", "parcel_id", "brand_id", "dis
 
 
 def _wire_dtype(dtype: Any, vendor: str) -> Any:
-    """How PostgreSQL's CSV hands a column over: dates as text, flags as t/f (cast after); SQLite's converters
-    already give dates and flags."""
-    if vendor == "postgresql" and dtype in (pl.Date, pl.Boolean):
+    """How a column comes over: dates as text (parsed by Polars), flags as t/f from PostgreSQL's CSV."""
+    if dtype == pl.Date or (vendor == "postgresql" and dtype == pl.Boolean):
         return pl.String()
     return dtype
 
@@ -549,6 +549,8 @@ FETCH_CHUNK = 100_000
 
 def read_frame(query: Any, schema: dict[str, Any]) -> pl.DataFrame:
     """The rows of a ``values_list`` queryset as a Polars frame with ``schema``, read in columnar form.
+
+    Date columns must be selected as text (``Cast(..., TextField())``): Polars parses them.
 
     PostgreSQL: ``COPY (query) TO STDOUT (FORMAT csv)`` straight into ``polars.read_csv``. SQLite:
     ``fetchmany`` in chunks of FETCH_CHUNK, one frame per chunk. No model instance and no per-row
@@ -583,11 +585,9 @@ def read_frame(query: Any, schema: dict[str, Any]) -> pl.DataFrame:
             frame = pl.concat(frames, how="vertical")
     casts = []
     for name, dtype in schema.items():
-        if vendor != "postgresql":
-            break
         if dtype == pl.Date:
-            casts.append(pl.col(name).str.to_date("%Y-%m-%d", strict=False))
-        elif dtype == pl.Boolean:
+            casts.append(pl.col(name).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False))
+        elif dtype == pl.Boolean and vendor == "postgresql":
             casts.append(pl.col(name) == "t")
     return frame.with_columns(casts) if casts else frame
 
@@ -604,7 +604,10 @@ def filings_frame(year: int, *, apportion: bool = False) -> pl.DataFrame:
         .annotate(**{f"f_{name}": expr for name, expr in _FRAME_COLUMNS.items()}, f_land_rule=F("land_rule"))
     )
     columns = [*_FRAME_COLUMNS, "land_rule"]
-    frame = read_frame(query.values_list(*[f"f_{name}" for name in columns]), {**_SCHEMA, "land_rule": pl.String})
+    wire = {**_SCHEMA, "founded_year": pl.Date, "land_year": pl.Date, "land_rule": pl.String}
+    frame = read_frame(query.values_list(*[f"f_{name}" for name in columns]), wire).with_columns(
+        pl.col("founded_year", "land_year").dt.year().cast(pl.Int64)
+    )
     if apportion:
         frame = _with_apportioned_land(frame, year)
     # an enterprise without a credit code still needs a key that is unique and stable
