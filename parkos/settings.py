@@ -32,6 +32,9 @@ PARKOS_S3_BUCKET        uploaded files on S3-compatible object storage (django-s
                         PARKOS_S3_ADDRESSING_STYLE ("path" or "virtual"). Unset bucket: files under var/media/
 PARKOS_DB_POOL          PostgreSQL: "1" or the largest pool size: a connection pool per process (psycopg-pool)
 PARKOS_REPLICA_DATABASE_URL  a read replica of the PostgreSQL database: reports read from it (core.routers)
+PARKOS_EXPORT_INLINE_ROWS    a list export of more rows is written by the worker, under "My exports" (default 10000)
+PARKOS_EXPORT_PDF_INLINE_ROWS  a PDF report of more rows is written by the worker (default 300)
+PARKOS_EXPORT_KEEP_DAYS      days an export's file is kept before `parkos notify_due` removes it (default 7)
 """
 
 import os
@@ -326,6 +329,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # for HEARTBEAT_TIMEOUT seconds lost its process and is marked failed (core.heartbeat).
 HEARTBEAT_INTERVAL = float(os.environ.get("PARKOS_HEARTBEAT_INTERVAL", "30"))
 HEARTBEAT_TIMEOUT = int(os.environ.get("PARKOS_HEARTBEAT_TIMEOUT", "120"))
+# Exports (core.exports): larger ones are background work, their files kept in default_storage for a while.
+PARKOS_EXPORT_INLINE_ROWS = int(os.environ.get("PARKOS_EXPORT_INLINE_ROWS", "10000"))
+PARKOS_EXPORT_PDF_INLINE_ROWS = int(os.environ.get("PARKOS_EXPORT_PDF_INLINE_ROWS", "300"))
+PARKOS_EXPORT_KEEP_DAYS = int(os.environ.get("PARKOS_EXPORT_KEEP_DAYS", "7"))
 
 # Notifications (parkos.notifications): e-mail through these settings, links made absolute with the base URL.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

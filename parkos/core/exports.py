@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import os
 import uuid
 from collections.abc import Callable
 from contextlib import suppress
@@ -60,10 +59,7 @@ _REPORTS: dict[str, ReportWriter] = {}
 
 
 def _setting(name: str, default: int) -> int:
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name, "").strip() or default
-    return int(value)
+    return int(getattr(settings, name, default))  # settings.py reads them from the environment
 
 
 def inline_rows() -> int:
