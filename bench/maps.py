@@ -6,9 +6,11 @@ Uses its own database (bench/var/maps-<parcels>.sqlite3 unless --database-url sa
 bulk_create: one brand of 20 parks in 4 districts, ``--parcels`` parcels with outlines (default 10,000, 500 a
 park), two buildings with footprints per parcel, one space unit per building and a lease on every other one,
 an open flag on one parcel in 20, a disposal case on one in 40, a finished evaluation run grading every
-holder. The brand's map is one request (issue 15: a whole brand's map draws in under a second in the
-browser); its answer's size in bytes and gzipped is printed beside the times. The browser side is timed by
-tests/browser/test_maps.py (2,000 parcels, from the script's start to polygons on screen).
+holder. The brand's map is one request for parks and parcels (issue 15: a whole brand's map draws in under a
+second in the browser), then one per viewport for the buildings once zoomed in to 16, and one per click for
+an object's figures; each answer's size in bytes and gzipped is printed beside the times. The download is
+streamed: its time is the whole body's, its first piece's time is printed apart. The browser side is timed
+by tests/browser/test_maps.py (2,000 parcels; 10,000 with PARKOS_BROWSER_BIG_MAP=1).
 --write puts the table into bench/RESULTS.md between the maps markers.
 """
 
@@ -17,8 +19,11 @@ from __future__ import annotations
 import argparse
 import datetime
 import gzip
+import json
 import os
 import random
+import statistics
+import time
 from decimal import Decimal
 
 from harness import (
@@ -43,12 +48,32 @@ PARKS, DISTRICTS = 20, 4
 SECTION_START = "<!-- maps benchmark: start -->"
 SECTION_END = "<!-- maps benchmark: end -->"
 NOTES = """\
-What keeps the map one small request (parkos/maps/selectors.py): every layer's class is computed on the
-server in a fixed number of grouped queries (parcels, buildings, the ones the user may change, holders, open
-flags, disposal cases, the latest run's grades, three occupancy sums), never a query per parcel (asserted in
-parkos/maps/tests/test_maps.py); rows are read with values(), not model instances; coordinates are rounded to
-1e-6 degree and properties are short keys, with the legend's labels sent once. The browser draws more than
-1,500 polygons on one canvas instead of as SVG paths."""
+What keeps the map's first answer small (parkos/maps/selectors.py): it carries parks and parcels, and the
+buildings only when there are at most 2,000 of them; beyond, the browser asks /api/maps/buildings/?bbox= for
+the buildings of its viewport from zoom 16 on (a building's first corner read from its stored GeoJSON, no
+spatial index needed), and /api/maps/objects/<kind>/<id>/ for a clicked parcel's or building's figures.
+A parcel carries id, code and its class in every layer, nothing else. Every layer's class is computed on the
+server in a fixed number of grouped queries, never a query per parcel (asserted in
+parkos/maps/tests/test_maps.py, for the viewport and the click too); rows are read with values(); outlines go
+out as their stored text rounded to 1e-6 degree, never parsed; the answer is gzipped. The browser draws more
+than 1,500 polygons on one canvas instead of as SVG paths."""
+
+
+#: a zoom-16 viewport (1366 x 700 px, padded by a quarter each side as the map asks) inside the first park
+VIEWPORT = "121.03,31.03,121.074,31.05"
+
+
+class Reading:
+    """A test client whose answers are read to the end, a streamed one too (the download): what a browser waits
+    for. ``body`` holds the bytes."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url):
+        response = self.client.get(url)
+        response.body = b"".join(response.streaming_content) if response.streaming else response.content
+        return response
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -175,6 +200,7 @@ def main() -> None:
     setup_django(args.database_url, f"maps-{args.parcels}.sqlite3")
     from django.db.models import Min
 
+    from parkos.maps.selectors import EXPORT_CHUNK
     from parkos.parks.models import LandParcel, ParkBrand
 
     rng = random.Random(SEED)
@@ -186,18 +212,28 @@ def main() -> None:
     print(status)
     brand = ParkBrand.objects.get(code="map-brand")
     park_id = LandParcel.objects.aggregate(first=Min("park_id"))["first"]
+    parcel_id = LandParcel.objects.filter(park_id=park_id).order_by("code").values_list("pk", flat=True)[100]
     rows = [
-        Case("brand map GeoJSON, all parcels", f"/api/maps/features/?brand={brand.pk}", "admin"),
-        Case("brand map GeoJSON, all parcels", f"/api/maps/features/?brand={brand.pk}", "manager"),
+        Case("brand map, first answer (parcels)", f"/api/maps/features/?brand={brand.pk}", "admin"),
+        Case("brand map, first answer (parcels)", f"/api/maps/features/?brand={brand.pk}", "manager"),
+        Case("buildings of a zoom-16 viewport", f"/api/maps/buildings/?brand={brand.pk}&bbox={VIEWPORT}", "manager"),
+        Case("a parcel's figures (a click)", f"/api/maps/objects/parcel/{parcel_id}/", "manager"),
         Case("park map GeoJSON", f"/api/maps/features/?park={park_id}", "manager"),
         Case("brand map page (without its data)", f"/maps/brands/{brand.pk}/", "manager"),
-        Case("brand GeoJSON download", f"/api/maps/export/?brand={brand.pk}", "manager"),
+        Case("brand GeoJSON download (streamed)", f"/api/maps/export/?brand={brand.pk}", "manager"),
     ]
-    clients = logged_in_clients(["admin", "manager"])
+    clients = {name: Reading(client) for name, client in logged_in_clients(["admin", "manager"]).items()}
     sizes = {}
     for case in rows:
-        body = clients[case.user].get(case.url).content
+        body = clients[case.user].get(case.url).body
         sizes[case.url] = (len(body), len(gzip.compress(body, 6)))
+    first_piece = []
+    for _ in range(5):
+        started = time.perf_counter()
+        next(iter(clients["manager"].client.get(rows[-1].url).streaming_content))
+        first_piece.append((time.perf_counter() - started) * 1000)
+    features = json.loads(clients["admin"].get(rows[0].url).body)
+    print(f"first answer: {len(features['parcels']['features']):,} parcels, buildings {features['buildings_zoom']=}")
     load_before = os.getloadavg()[0]
     calibration = calibration_ms()
     measure_all(rows, clients, args, label_width=36, user_width=7, sql_chars=300)
@@ -224,6 +260,10 @@ def main() -> None:
         ],
         "",
         target_line(rows, TARGET_P95_MS) + f" ({parcels:,} parcels in the brand.)",
+        "",
+        f"The download's first piece (of {EXPORT_CHUNK:,} features) leaves after "
+        f"{statistics.median(first_piece):,.0f} ms "
+        "(median of 5); the table's time is the whole body's.",
         "",
         NOTES,
         SECTION_END,

@@ -168,6 +168,25 @@ def building_space(
     return space
 
 
+def parcel_space(user: Actor, park_ids: list[int], date: datetime.date) -> dict[int, Space]:
+    """Per parcel: the lettable area of the units ``user`` sees in its buildings and the area a lease or sale
+    holds, summed in the database (one query, a row per parcel with units: a brand map's buildings are not
+    read one by one)."""
+    units = SpaceUnit.objects.restrict(user, Action.VIEW).filter(
+        building__parcel__park__in=park_ids, building__in=Building.objects.restrict(user, Action.VIEW)
+    )
+    leased_ids, sold_q = held_unit_ids(date)
+    held = Q(pk__in=leased_ids) | (sold_q & ~Q(pk__in=leased_ids))
+    space: dict[int, Space] = {}
+    for parcel_id, lettable, occupied in (
+        units.values_list("building__parcel_id")
+        .annotate(lettable=Sum("area"), occupied=Sum("area", filter=held))
+        .order_by()
+    ):
+        space[parcel_id] = Space(lettable or Decimal(0), occupied or Decimal(0))
+    return space
+
+
 def occupancy_class(space: Space | None) -> str:
     percent = space.percent if space else None
     if percent is None:
@@ -179,7 +198,9 @@ def occupancy_class(space: Space | None) -> str:
     return found
 
 
-def latest_grades(user: Actor, park_ids: list[int], holder_ids: set[int]) -> tuple[int | None, dict[int, str]]:
+def latest_grades(
+    user: Actor, park_ids: list[int], holder_ids: set[int] | QuerySet[Any, Any]
+) -> tuple[int | None, dict[int, str]]:
     """The year of the latest finished run with results in these parks, and each holder's grade in it."""
     results = EvaluationResult.objects.restrict(user, Action.VIEW)
     run = (
@@ -347,10 +368,12 @@ class _Lookups:
     grades: dict[int, str]
 
     @classmethod
-    def read(cls, user: Actor, park_ids: list[int], holder_ids: set[int], parcel_ids: list[int] | None) -> _Lookups:
-        holders = dict(
-            Organization.objects.restrict(user, Action.VIEW).filter(pk__in=holder_ids).values_list("pk", "name")
-        )
+    def read(
+        cls, user: Actor, park_ids: list[int], holder_ids: set[int] | QuerySet[Any, Any], parcel_ids: list[int] | None
+    ) -> _Lookups:
+        """``holder_ids``: the parcels' holders, a few ids or a subquery (a brand's thousands, not as parameters)."""
+        visible_holders = Organization.objects.restrict(user, Action.VIEW).filter(pk__in=holder_ids)
+        holders = dict(visible_holders.values_list("pk", "name"))
         flags = ParcelFlag.objects.restrict(user, Action.VIEW).filter(
             parcel__park__in=park_ids, cleared_on__isnull=True
         )
@@ -360,7 +383,9 @@ class _Lookups:
         disposal: dict[int, str] = {}
         for parcel_id, status in cases.order_by("parcel_id", "-opened_on", "-pk").values_list("parcel_id", "status"):
             disposal.setdefault(parcel_id, status)
-        grade_year, grades = latest_grades(user, park_ids, set(holders))
+        grade_year, grades = latest_grades(
+            user, park_ids, set(holders) if len(holders) <= 500 else visible_holders.values("pk")
+        )
         return cls(holders, set(flags.values_list("parcel_id", flat=True)), disposal, grade_year, grades)
 
     def classes(self, parcel: Mapping[str, Any], own: Space | None) -> list[str]:
@@ -412,16 +437,15 @@ def map_data(user: Actor, scope: MapScope, *, system: str | None = None, full: b
         .values("pk", "park_id", "code", "area", "status", "holder_id", "outline")
     )
     visible_buildings = Building.objects.restrict(user, Action.VIEW).filter(parcel__park__in=park_ids)
-    building_fields = ["pk", "parcel_id", "parcel__park_id"]
-    if full:
-        building_fields += ["code", "name", "floor_area", "floors", "outline"]
-        visible_buildings = visible_buildings.annotate(outline=Cast("geometry", TextField()))
-    buildings = list(visible_buildings.order_by("parcel_id", "code").values(*building_fields))
-    inline = full or len(buildings) <= INLINE_BUILDINGS
-    if inline and not full:  # the outlines of a few buildings: one more query
-        outlines = dict(visible_buildings.annotate(outline=Cast("geometry", TextField())).values_list("pk", "outline"))
-        for building in buildings:
-            building["outline"] = outlines.get(building["pk"])
+    building_count = visible_buildings.count()
+    inline = full or building_count <= INLINE_BUILDINGS
+    buildings: list[Mapping[str, Any]] = []
+    if inline:
+        buildings = list(
+            visible_buildings.order_by("parcel_id", "code")
+            .annotate(outline=Cast("geometry", TextField()))
+            .values("pk", "parcel_id", "code", "name", "floor_area", "floors", "outline")
+        )
     editable = LandParcel.objects.restrict(user, Action.CHANGE).filter(park__in=park_ids)
     editable_buildings_qs = Building.objects.restrict(user, Action.CHANGE).filter(parcel__park__in=park_ids)
     missing_buildings: list[tuple[int, str]] = []
@@ -438,16 +462,20 @@ def map_data(user: Actor, scope: MapScope, *, system: str | None = None, full: b
         missing_buildings = list(
             editable_buildings_qs.filter(geometry__isnull=True).order_by("parcel_id", "code").values_list("pk", "code")
         )
-    lookups = _Lookups.read(user, park_ids, {p["holder_id"] for p in parcels if p["holder_id"]}, None)
-    space = building_space(user, park_ids, timezone.localdate())
-
-    parcel_space: dict[int, Space] = defaultdict(Space)
+    holder_ids = (
+        {p["holder_id"] for p in parcels if p["holder_id"]}
+        if len(parcels) <= 500
+        else LandParcel.objects.restrict(user, Action.VIEW).filter(park__in=park_ids).values("holder_id")
+    )
+    lookups = _Lookups.read(user, park_ids, holder_ids, None)
+    today = timezone.localdate()
+    space = building_space(user, park_ids, today) if inline else {}
+    by_parcel = parcel_space(user, park_ids, today)
     park_space: dict[int, Space] = defaultdict(Space)
-    for building in buildings:
-        own = space.get(building["pk"])
-        if own:
-            parcel_space[building["parcel_id"]].add(own)
-            park_space[building["parcel__park_id"]].add(own)
+    park_of = {parcel["pk"]: parcel["park_id"] for parcel in parcels}
+    for parcel_id, total in by_parcel.items():
+        if parcel_id in park_of:
+            park_space[park_of[parcel_id]].add(total)
 
     legend = _legend(lookups.grade_year, set(lookups.grades.values()))
     parcel_features, classes_of, missing = [], {}, []
@@ -456,7 +484,7 @@ def map_data(user: Actor, scope: MapScope, *, system: str | None = None, full: b
     for parcel in parcels:
         pk = parcel["pk"]
         parcel_counts[parcel["park_id"]] += 1
-        own = parcel_space.get(pk)
+        own = by_parcel.get(pk)
         classes = lookups.classes(parcel, own)
         classes_of[pk] = classes
         area = parcel["area"] or Decimal(0)
@@ -544,7 +572,7 @@ def map_data(user: Actor, scope: MapScope, *, system: str | None = None, full: b
         if building_features is None
         else {"type": "FeatureCollection", "features": building_features},
         "buildings_zoom": None if inline else BUILDINGS_ZOOM,
-        "building_count": len(buildings),
+        "building_count": building_count,
         "districts": districts,
         "legend": legend.as_json(),
         "without_outline": len(parcels) - len(parcel_features),
@@ -642,10 +670,10 @@ def map_object(user: Actor, kind: str, pk: int, *, system: str | None = None) ->
         .values("pk", "code", "name", "floor_area", "floors")
     )
     space = building_space(user, park_ids, timezone.localdate(), building_ids=[b["pk"] for b in buildings])
-    parcel_space = Space()
+    parcel_total = Space()
     for building in buildings:
-        parcel_space.add(space.get(building["pk"]) or Space())
-    own_parcel = parcel_space if any(b["pk"] in space for b in buildings) else None
+        parcel_total.add(space.get(building["pk"]) or Space())
+    own_parcel = parcel_total if any(b["pk"] in space for b in buildings) else None
     lookups = _Lookups.read(
         user, park_ids, {parcel["holder_id"]} if parcel and parcel["holder_id"] else set(), [parcel_id]
     )

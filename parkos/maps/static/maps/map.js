@@ -36,6 +36,7 @@
 
   const map = L.map(mapNode, { zoomControl: true, attributionControl: true });
   map.attributionControl.setPrefix(false);
+  mapNode.parkosMap = map; // for the browser tests, which move the map
   L.control.scale({ imperial: false, metric: true }).addTo(map);
   const tiles = config.tiles || {};
   if (tiles.url) {
@@ -322,11 +323,19 @@
             layer.bindTooltip(() => labelNode(feature.properties.c), { sticky: true });
           }
         },
-      }).addTo(map);
+      });
     };
     add("parks");
     add("parcels");
     add("buildings");
+    // the view first, without animation, then the layers: each polygon is projected and drawn once
+    const bounds = L.latLngBounds([]);
+    ["parks", "parcels", "buildings"].forEach((kind) => {
+      const b = groups[kind].getBounds();
+      if (b.isValid()) bounds.extend(b);
+    });
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], animate: false });
+    ["parks", "parcels", "buildings"].forEach((kind) => groups[kind].addTo(map));
     // parcel numbers on the map only from zoom 16 on, made the first time they are needed
     let labelsMade = false;
     const makeLabels = () => {
@@ -345,12 +354,6 @@
       }));
     });
     if (data.districts.length > 1 || !tiles.url) groups.districts.addTo(map);
-    const bounds = L.latLngBounds([]);
-    ["parks", "parcels", "buildings"].forEach((kind) => {
-      const b = groups[kind].getBounds();
-      if (b.isValid()) bounds.extend(b);
-    });
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16] });
     const labels = () => {
       const show = map.getZoom() >= 16 && data.parcels.features.length <= 2000;
       if (show && !labelsMade) makeLabels();
