@@ -2,7 +2,7 @@
 
 Binds PARKOS_BIND (default 127.0.0.1:8000) with PARKOS_WORKERS workers (default 2 x cores + 1), the
 application preloaded and warmed before the workers fork; static files come from WhiteNoise. Further
-options go to gunicorn as they are (``parkos serve --log-level debug``).
+options go to gunicorn as they are, after ``--`` (``parkos serve -- --log-level debug``).
 """
 
 import os
