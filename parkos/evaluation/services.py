@@ -566,7 +566,8 @@ def read_frame(query: Any, schema: dict[str, Any]) -> pl.DataFrame:
         if vendor == "postgresql":
             from psycopg import ClientCursor
 
-            statement = ClientCursor(connection.connection).mogrify(sql, params)
+            with ClientCursor(connection.connection) as client:
+                statement = client.mogrify(sql, params)
             chunks: list[bytes] = []
             with cursor.cursor.copy(f"COPY ({statement}) TO STDOUT (FORMAT csv)") as copy:
                 chunks.extend(bytes(data) for data in copy)
