@@ -105,7 +105,9 @@ def _reasons(exc: Exception, model: type[models.Model]) -> str:
                     label = str(getattr(model._meta.get_field(name), "verbose_name", ""))
                 except Exception:  # noqa: BLE001  # a key that is not a field: the message alone
                     label = ""
-            parts.extend(f"{label}: {text}" if label else text for text in texts)
+            parts.extend(
+                _("%(field)s: %(message)s") % {"field": label, "message": text} if label else text for text in texts
+            )
         return " ".join(parts)
     return str(exc) or _("You may not do this to this row.")
 
