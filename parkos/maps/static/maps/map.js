@@ -304,26 +304,26 @@
     const count = data.parcels.features.length + (data.buildings ? data.buildings.features.length : data.building_count);
     // thousands of polygons draw far faster on one canvas than as SVG paths
     const renderer = count > 1500 ? L.canvas({ padding: 0.2 }) : L.svg();
+    // one click handler and one sticky tooltip per group, not one per polygon (thousands of them)
     const add = (kind) => {
-      groups[kind] = L.geoJSON(data[kind] || undefined, {
+      const group = L.geoJSON(data[kind] || undefined, {
         renderer: renderer,
         style: styleFor(kind),
-        onEachFeature: (feature, layer) => {
-          layer.on("click", (event) => {
-            L.DomEvent.stopPropagation(event);
-            if (selected && selected !== layer) groups[selected.kind].resetStyle(selected);
-            selected = layer;
-            selected.kind = kind;
-            layer.setStyle({ weight: 3, color: "#0054a6" });
-            showPanel(kind, feature, layer);
-          });
-          if (kind === "parks") {
-            layer.bindTooltip(labelNode(feature.properties.n, "map-label-park"), { permanent: true, direction: "center", className: "map-label" });
-          } else if (kind === "parcels") {
-            layer.bindTooltip(() => labelNode(feature.properties.c), { sticky: true });
-          }
-        },
+        onEachFeature: kind === "parks" ? (feature, layer) => {
+          layer.bindTooltip(labelNode(feature.properties.n, "map-label-park"), { permanent: true, direction: "center", className: "map-label" });
+        } : undefined,
       });
+      group.on("click", (event) => {
+        L.DomEvent.stopPropagation(event);
+        const layer = event.layer;
+        if (selected && selected !== layer) groups[selected.kind].resetStyle(selected);
+        selected = layer;
+        selected.kind = kind;
+        layer.setStyle({ weight: 3, color: "#0054a6" });
+        showPanel(kind, layer.feature, layer);
+      });
+      if (kind === "parcels") group.bindTooltip((layer) => labelNode(layer.feature.properties.c), { sticky: true });
+      groups[kind] = group;
     };
     add("parks");
     add("parcels");
