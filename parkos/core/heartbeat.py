@@ -10,6 +10,7 @@ finds it marks it failed (``stale_before`` gives the cut-off).
 from __future__ import annotations
 
 import datetime
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -19,6 +20,8 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 from django.db.models import QuerySet
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 
 def stale_before() -> datetime.datetime:
@@ -59,8 +62,10 @@ def heartbeat(
                 with suppress(DatabaseError):
                     beat(queryset, **(values() if values else {}))
                 if also is not None:
-                    with suppress(DatabaseError):
+                    try:
                         also()
+                    except Exception:  # never the end of the beats: a worker that stops beating counts as dead
+                        logger.exception("heartbeat: %s failed", getattr(also, "__name__", also))
         finally:
             connections.close_all()  # this thread's connections only
 

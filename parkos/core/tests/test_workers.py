@@ -1,13 +1,15 @@
 """A task whose worker died goes back to the queue (core.workers), and its import starts afresh."""
 
 import datetime
+import time
 from unittest import mock
 
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from parkos.core.heartbeat import heartbeat
 from parkos.core.imports import import_job_create
 from parkos.core.models import ImportJob, WorkerHeartbeat
 from parkos.core.tasks import import_job_task
@@ -80,3 +82,24 @@ class RequeueTests(TestCase):
         self.assertEqual((task.status, task.worker_ids), ("SUCCESSFUL", ["killed", "w2"]))
         job.refresh_from_db()
         self.assertEqual((job.status, job.report["total"], job.error), (ImportJob.Status.PREVIEWED, 2, ""))
+
+
+class HeartbeatHookTests(SimpleTestCase):
+    def test_a_failing_reaper_never_stops_the_beats(self):
+        """A worker whose beats stopped would count as dead and see its own task run again elsewhere."""
+        calls = []
+
+        def boom():
+            calls.append(1)
+            raise RuntimeError("reaper broke")
+
+        with (
+            mock.patch("parkos.core.heartbeat.beat") as beat,
+            self.assertLogs("parkos.core.heartbeat", "ERROR"),
+            heartbeat(WorkerHeartbeat.objects.none(), every=0.01, also=boom),
+        ):
+            deadline = time.monotonic() + 5
+            while len(calls) < 3 and time.monotonic() < deadline:
+                time.sleep(0.01)
+        self.assertGreaterEqual(len(calls), 3)
+        self.assertGreaterEqual(beat.call_count, 4)  # the first beat, then one before each call
