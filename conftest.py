@@ -19,7 +19,11 @@ def pytest_configure(config):
     if settings.CACHES.get("sessions", {}).get("BACKEND", "").endswith("FileBasedCache"):
         settings.CACHES["sessions"]["LOCATION"] = tempfile.mkdtemp(prefix="parkos-test-sessions-")
     # The cockpit's kept figures: per test process (a file cache would share them between test databases).
-    settings.CACHES["cockpit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cockpit"}
+    settings.CACHES["cockpit"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cockpit",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},  # a warm-up keeps a page and its parts per audience, language, scope
+    }
     # Background tasks (evaluation runs) run at once, inside the test, instead of waiting for a worker.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

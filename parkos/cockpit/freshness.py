@@ -3,9 +3,10 @@
 The figures of a page are kept (the ``cockpit`` cache, shared by every process of the server and by the
 warm-up) under a key made of:
 
-- a **version**: a token in the cache, replaced after every write the figures read (agreements, projects,
-  leases and sales, enterprises, parks and units, evaluation runs, service requests, commitments, land
-  cases and flags), so the next view after a change computes the figures again;
+- a **version**: tokens in the cache, one per part of the cockpit (projects, agreements, leasing,
+  evaluation, land, services, commitments: selectors.TOPIC_MODELS), each replaced after every write its
+  part reads (parks, brands and enterprises replace them all), so the next view after a change computes
+  again, and only the parts that read what was written (each part is kept on its own too);
 - the **audience**: what the figures depend on of the reader. Staff who see every park share one audience;
   park-scoped staff share it with those who see the same parks with the same permissions; a government
   partner's figures are its own (its agreements are those it is party to). Never the user id otherwise,
@@ -22,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from django.conf import settings
@@ -66,35 +67,71 @@ def _prefix() -> str:
     return "cockpit:" + hashlib.sha1(where.encode("utf-8")).hexdigest()[:10]
 
 
-def version() -> str:
-    """The current version token (a new one when the cache has none)."""
-    key = f"{_prefix()}:version"
+def _version_key(topic: str) -> str:
+    return f"{_prefix()}:version:{topic}"
+
+
+def versions(topics: Iterable[str]) -> dict[str, str]:
+    """The current version token of each topic (a new one for a topic the cache has none of)."""
     cache = store()
-    found = cache.get(key)
-    if found is None:
-        cache.add(key, uuid.uuid4().hex[:12], None)
-        found = cache.get(key) or "0"
-    return cast(str, found)
+    keys = {topic: _version_key(topic) for topic in topics}
+    found = cache.get_many(list(keys.values()))
+    out = {}
+    for topic, key in keys.items():
+        token = found.get(key)
+        if token is None:
+            cache.add(key, uuid.uuid4().hex[:12], None)
+            token = cache.get(key) or "0"
+        out[topic] = str(token)
+    return out
 
 
-def bump() -> None:
-    """A change the figures read: every kept figure is stale from now on."""
-    store().set(f"{_prefix()}:version", uuid.uuid4().hex[:12], None)
+def version(topics: Iterable[str] | None = None) -> str:
+    """One token for the versions of ``topics`` (every part of the cockpit by default): any write they read
+    gives a new one."""
+    from parkos.cockpit.selectors import TOPICS
+
+    found = versions(TOPICS if topics is None else topics)
+    joined = "|".join(f"{topic}={token}" for topic, token in sorted(found.items()))
+    return hashlib.sha1(joined.encode()).hexdigest()[:12]
 
 
-def changed(**kwargs: Any) -> None:
+def bump(*topics: str) -> None:
+    """A change the figures read: the kept figures of ``topics`` (all without) are stale from now on."""
+    from parkos.cockpit.selectors import TOPICS
+
+    store().set_many({_version_key(topic): uuid.uuid4().hex[:12] for topic in topics or TOPICS}, None)
+
+
+_BUMPERS: dict[tuple[str, ...], Callable[[], None]] = {}
+
+
+def _bumper(topics: tuple[str, ...]) -> Callable[[], None]:
+    """One callable per set of topics, so a transaction registers it once (``changed``)."""
+    if topics not in _BUMPERS:
+        _BUMPERS[topics] = lambda: bump(*topics)
+    return _BUMPERS[topics]
+
+
+def changed(sender: type[Any], **kwargs: Any) -> None:
     """A write to a model the figures read (post_save, post_delete or a bulk write of the change log): bump
-    the version now outside a transaction, or once when the transaction commits (a rollback changes nothing)."""
+    its topics now outside a transaction, or once when the transaction commits (a rollback changes nothing)."""
+    from parkos.cockpit.selectors import topics_of
+
     if kwargs.get("raw"):
         return  # fixtures being loaded
+    topics = topics_of(sender)
+    if not topics:
+        return
+    callback = _bumper(topics)
     if not connection.in_atomic_block:
-        bump()
+        callback()
         return
     # once per savepoint: the callbacks of a savepoint rolled back are dropped with it
     here = set(connection.savepoint_ids)
     registered = cast(list[tuple[set[str], Any, bool]], connection.run_on_commit)
-    if not any(func is bump and sids == here for sids, func, _robust in registered):
-        transaction.on_commit(bump)
+    if not any(func is callback and sids == here for sids, func, _robust in registered):
+        transaction.on_commit(callback)
 
 
 def audience(user: Actor) -> str:
@@ -151,6 +188,26 @@ def kept(
     if found is None:
         found = compute()
         found["fresh_minutes"] = max(1, seconds // 60)
+        cache.set(cache_key, found, seconds)
+    return cast(dict[str, Any], found)
+
+
+def kept_part(
+    user: Actor, topic: str, token: str, date_from: str, date_to: str, compute: Callable[[], list[dict[str, Any]]]
+) -> dict[str, Any]:
+    """The tiles of one part of the cockpit and when they were computed, kept under ``topic``'s version alone:
+    a write elsewhere leaves them as they are, so the view after it recomputes only the parts that read what
+    was written."""
+    from django.utils import timezone
+
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return {"tiles": compute(), "computed_at": timezone.now()}
+    cache_key = key(user, f"part:{topic}", token, date_from, date_to, at=version((topic,)))
+    cache = store()
+    found = cache.get(cache_key)
+    if found is None:
+        found = {"tiles": compute(), "computed_at": timezone.now()}
         cache.set(cache_key, found, seconds)
     return cast(dict[str, Any], found)
 

@@ -467,168 +467,192 @@ def cockpit_figures(user: Actor, scope: CockpitScope, period: Period) -> dict[st
     before = period.previous()
     dates = (period.date_from.isoformat(), period.date_to.isoformat())
     where = scope.park_query()
+    parts: list[tuple[str, type[Any], Any]] = [
+        ("projects", Project, lambda: _project_tiles(user, scope, period, before, fmt, where, dates)),
+        ("agreements", Agreement, lambda: [_agreements_tile(user, scope, period, fmt, where)]),
+        ("leasing", Lease, lambda: _leasing_tiles(user, scope, period, before, fmt, where, dates)),
+        ("evaluation", EvaluationResult, lambda: _evaluation_tiles(user, scope, fmt, links=True)),
+        ("land", DisposalCase, lambda: _land_tiles(user, scope, period, fmt, where)),
+        ("services", ServiceRequest, lambda: _service_tiles(user, scope, period, before, fmt, where, dates)),
+        ("commitments", Commitment, lambda: [_commitment_tile(user, scope, fmt, where, partner=False)]),
+    ]
+    tiles: list[Tile | dict[str, Any]] = []
+    oldest = None
+    for topic, model, build in parts:
+        if can(user, model, Action.VIEW):
+            # each part kept on its own: a write recomputes the parts that read it, not every tile
+            part = cached_part(user, topic, scope, period, build)
+            tiles.extend(part["tiles"])
+            oldest = part["computed_at"] if oldest is None else min(oldest, part["computed_at"])
+    return _result(user, scope, period, tiles, computed_at=oldest)
+
+
+def _project_tiles(
+    user: Actor,
+    scope: CockpitScope,
+    period: Period,
+    before: Period,
+    fmt: Formats,
+    where: list[tuple[str, int]],
+    dates: tuple[str, str],
+) -> list[Tile]:
+    """Projects signed and their planned investment (CNY, USD at the FX table's rates)."""
     tiles: list[Tile] = []
+    # investment: projects signed and their planned investment (CNY, USD at the FX table's rates)
+    signed, signed_before = _signed_projects(user, scope, period), _signed_projects(user, scope, before)
+    cny = investment_by_currency(signed, currency="CNY", on=period.date_to)
+    usd = investment_by_currency(signed, currency="USD", on=period.date_to)
+    cny_before = investment_by_currency(signed_before, currency="CNY", on=before.date_to)
+    n_signed, n_before = signed.count(), signed_before.count()
+    projects_url = _between("investment:project_list", "signed", dates, *where)
+    signings = StageChange.objects.filter(
+        stage=Stage.SIGNED, project__in=_in(Project.objects.restrict(user), scope).values("pk")
+    ).filter(date__gte=period.date_from, date__lte=period.date_to)
+    tiles.append(
+        Tile(
+            "projects",
+            _("Projects signed"),
+            [
+                _count(fmt, "projects_signed", _("Projects signed"), n_signed, projects_url, n_before),
+                Figure(
+                    "investment_cny",
+                    _("Planned investment"),
+                    _number(cny["total"]),
+                    fmt.money(cny["total"]),
+                    projects_url,
+                    # the list re-adds it in yuan when every project is planned in yuan
+                    "sum:planned_investment_amount" if {r["currency"] for r in cny["by_currency"]} <= {"CNY"} else "",
+                    _number(cny_before["total"]),
+                ),
+                Figure(
+                    "investment_usd",
+                    _("Planned investment in USD"),
+                    _number(usd["total"]),
+                    fmt.money(usd["total"], "USD") if "CNY" not in usd["missing_rates"] else _("no USD rate"),
+                ),
+            ],
+            _trend(signings, "date", period, Count("project", distinct=True)),
+            "bar",
+        )
+    )
+    return tiles
 
-    if can(user, Project, Action.VIEW):
-        # investment: projects signed and their planned investment (CNY, USD at the FX table's rates)
-        signed, signed_before = _signed_projects(user, scope, period), _signed_projects(user, scope, before)
-        cny = investment_by_currency(signed, currency="CNY", on=period.date_to)
-        usd = investment_by_currency(signed, currency="USD", on=period.date_to)
-        cny_before = investment_by_currency(signed_before, currency="CNY", on=before.date_to)
-        n_signed, n_before = signed.count(), signed_before.count()
-        projects_url = _between("investment:project_list", "signed", dates, *where)
-        signings = StageChange.objects.filter(
-            stage=Stage.SIGNED, project__in=_in(Project.objects.restrict(user), scope).values("pk")
-        ).filter(date__gte=period.date_from, date__lte=period.date_to)
-        tiles.append(
-            Tile(
-                "projects",
-                _("Projects signed"),
-                [
-                    _count(fmt, "projects_signed", _("Projects signed"), n_signed, projects_url, n_before),
-                    Figure(
-                        "investment_cny",
-                        _("Planned investment"),
-                        _number(cny["total"]),
-                        fmt.money(cny["total"]),
-                        projects_url,
-                        # the list re-adds it in yuan when every project is planned in yuan
-                        "sum:planned_investment_amount"
-                        if {r["currency"] for r in cny["by_currency"]} <= {"CNY"}
-                        else "",
-                        _number(cny_before["total"]),
-                    ),
-                    Figure(
-                        "investment_usd",
-                        _("Planned investment in USD"),
-                        _number(usd["total"]),
-                        fmt.money(usd["total"], "USD") if "CNY" not in usd["missing_rates"] else _("no USD rate"),
-                    ),
-                ],
-                _trend(signings, "date", period, Count("project", distinct=True)),
-                "bar",
-            )
-        )
 
-    if can(user, Agreement, Action.VIEW):
-        tiles.append(_agreements_tile(user, scope, period, fmt, where))
+def _leasing_tiles(
+    user: Actor,
+    scope: CockpitScope,
+    period: Period,
+    before: Period,
+    fmt: Formats,
+    where: list[tuple[str, int]],
+    dates: tuple[str, str],
+) -> list[Tile]:
+    """Enterprises hosted and new, area leased and sold, occupancy at the period's end."""
+    tiles: list[Tile] = []
+    # enterprises hosted (tenants holding a lease at the period's end) and new ones (their first lease)
+    leases = _leases(user, scope)
+    held = leases.filter(start_date__lte=period.date_to).filter(
+        Q(effective_end__isnull=True) | Q(effective_end__gte=period.date_to)
+    )
+    held_before = leases.filter(start_date__lte=before.date_to).filter(
+        Q(effective_end__isnull=True) | Q(effective_end__gte=before.date_to)
+    )
+    hosted = held.aggregate(n=Count("tenant", distinct=True))["n"]
+    hosted_before = held_before.aggregate(n=Count("tenant", distinct=True))["n"]
+    new = _new_tenant_leases(leases, period)
+    n_new = new.aggregate(n=Count("tenant", distinct=True))["n"]
+    n_new_before = _new_tenant_leases(leases, before).aggregate(n=Count("tenant", distinct=True))["n"]
+    tiles.append(
+        Tile(
+            "enterprises",
+            _("Enterprises hosted"),
+            [
+                Figure(
+                    "enterprises_hosted",
+                    _("Enterprises hosted"),
+                    hosted,
+                    fmt.count(hosted),
+                    _link("leasing:lease_list", ("held_on", dates[1]), *where),
+                    "distinct:tenant",
+                    hosted_before,
+                ),
+                Figure(
+                    "enterprises_new",
+                    _("New this period"),
+                    n_new,
+                    fmt.count(n_new),
+                    _between("leasing:lease_list", "start", dates, ("first_lease", "true"), *where),
+                    "distinct:tenant",
+                    n_new_before,
+                ),
+            ],
+            _trend(new, "start_date", period, Count("tenant", distinct=True)),
+            "bar",
+        )
+    )
 
-    if can(user, Lease, Action.VIEW):
-        # enterprises hosted (tenants holding a lease at the period's end) and new ones (their first lease)
-        leases = _leases(user, scope)
-        held = leases.filter(start_date__lte=period.date_to).filter(
-            Q(effective_end__isnull=True) | Q(effective_end__gte=period.date_to)
+    # area leased and sold in the period; occupancy at its end
+    leased = leases.filter(start_date__gte=period.date_from, start_date__lte=period.date_to)
+    leased_before = leases.filter(start_date__gte=before.date_from, start_date__lte=before.date_to)
+    sales = _in(Sale.objects.restrict(user), scope).filter(status__in=Sale.HOLDING)
+    sold = sales.filter(contract_date__gte=period.date_from, contract_date__lte=period.date_to)
+    sold_before = sales.filter(contract_date__gte=before.date_from, contract_date__lte=before.date_to)
+    leased_area = leased.aggregate(a=Sum("leased_area"))["a"] or ZERO
+    leased_area_before = leased_before.aggregate(a=Sum("leased_area"))["a"] or ZERO
+    sold_area = sold.aggregate(a=Sum("area"))["a"] or ZERO
+    sold_area_before = sold_before.aggregate(a=Sum("area"))["a"] or ZERO
+    tiles.append(
+        Tile(
+            "area",
+            _("Area leased and sold"),
+            [
+                Figure(
+                    "area_leased",
+                    _("Area leased"),
+                    _number(leased_area),
+                    fmt.area(leased_area),
+                    _between("leasing:lease_list", "start", dates, ("holding", "true"), *where),
+                    "sum:leased_area",
+                    _number(leased_area_before),
+                ),
+                Figure(
+                    "area_sold",
+                    _("Area sold"),
+                    _number(sold_area),
+                    fmt.area(sold_area),
+                    _between("leasing:sale_list", "contract", dates, ("holding", "true"), *where),
+                    "sum:area",
+                    _number(sold_area_before),
+                ),
+            ],
+            _trend(leased, "start_date", period, Sum("leased_area")),
+            "bar",
         )
-        held_before = leases.filter(start_date__lte=before.date_to).filter(
-            Q(effective_end__isnull=True) | Q(effective_end__gte=before.date_to)
+    )
+    occupancy = occupancy_on(user, scope, period.date_to)
+    occupancy_before = occupancy_on(user, scope, before.date_to)
+    occupancy_params: list[tuple[str, Any]] = [("date", dates[1])]
+    if scope.kind in ("park", "brand"):
+        occupancy_params.append((scope.kind, scope.key))
+    tiles.append(
+        Tile(
+            "occupancy",
+            _("Occupancy"),
+            [
+                Figure(
+                    "occupancy",
+                    _("Occupancy"),
+                    _number(occupancy["rate"]),
+                    fmt.share(occupancy["rate"]),  # type: ignore[arg-type]
+                    _link("leasing:occupancy", *occupancy_params) if scope.kind != "district" else "",
+                    "occupancy" if scope.kind != "district" else "",
+                    _number(occupancy_before["rate"]),
+                ),
+                Figure("lettable", _("Lettable area"), _number(occupancy["lettable"]), fmt.area(occupancy["lettable"])),
+            ],
         )
-        hosted = held.aggregate(n=Count("tenant", distinct=True))["n"]
-        hosted_before = held_before.aggregate(n=Count("tenant", distinct=True))["n"]
-        new = _new_tenant_leases(leases, period)
-        n_new = new.aggregate(n=Count("tenant", distinct=True))["n"]
-        n_new_before = _new_tenant_leases(leases, before).aggregate(n=Count("tenant", distinct=True))["n"]
-        tiles.append(
-            Tile(
-                "enterprises",
-                _("Enterprises hosted"),
-                [
-                    Figure(
-                        "enterprises_hosted",
-                        _("Enterprises hosted"),
-                        hosted,
-                        fmt.count(hosted),
-                        _link("leasing:lease_list", ("held_on", dates[1]), *where),
-                        "distinct:tenant",
-                        hosted_before,
-                    ),
-                    Figure(
-                        "enterprises_new",
-                        _("New this period"),
-                        n_new,
-                        fmt.count(n_new),
-                        _between("leasing:lease_list", "start", dates, ("first_lease", "true"), *where),
-                        "distinct:tenant",
-                        n_new_before,
-                    ),
-                ],
-                _trend(new, "start_date", period, Count("tenant", distinct=True)),
-                "bar",
-            )
-        )
-
-        # area leased and sold in the period; occupancy at its end
-        leased = leases.filter(start_date__gte=period.date_from, start_date__lte=period.date_to)
-        leased_before = leases.filter(start_date__gte=before.date_from, start_date__lte=before.date_to)
-        sales = _in(Sale.objects.restrict(user), scope).filter(status__in=Sale.HOLDING)
-        sold = sales.filter(contract_date__gte=period.date_from, contract_date__lte=period.date_to)
-        sold_before = sales.filter(contract_date__gte=before.date_from, contract_date__lte=before.date_to)
-        leased_area = leased.aggregate(a=Sum("leased_area"))["a"] or ZERO
-        leased_area_before = leased_before.aggregate(a=Sum("leased_area"))["a"] or ZERO
-        sold_area = sold.aggregate(a=Sum("area"))["a"] or ZERO
-        sold_area_before = sold_before.aggregate(a=Sum("area"))["a"] or ZERO
-        tiles.append(
-            Tile(
-                "area",
-                _("Area leased and sold"),
-                [
-                    Figure(
-                        "area_leased",
-                        _("Area leased"),
-                        _number(leased_area),
-                        fmt.area(leased_area),
-                        _between("leasing:lease_list", "start", dates, ("holding", "true"), *where),
-                        "sum:leased_area",
-                        _number(leased_area_before),
-                    ),
-                    Figure(
-                        "area_sold",
-                        _("Area sold"),
-                        _number(sold_area),
-                        fmt.area(sold_area),
-                        _between("leasing:sale_list", "contract", dates, ("holding", "true"), *where),
-                        "sum:area",
-                        _number(sold_area_before),
-                    ),
-                ],
-                _trend(leased, "start_date", period, Sum("leased_area")),
-                "bar",
-            )
-        )
-        occupancy = occupancy_on(user, scope, period.date_to)
-        occupancy_before = occupancy_on(user, scope, before.date_to)
-        occupancy_params: list[tuple[str, Any]] = [("date", dates[1])]
-        if scope.kind in ("park", "brand"):
-            occupancy_params.append((scope.kind, scope.key))
-        tiles.append(
-            Tile(
-                "occupancy",
-                _("Occupancy"),
-                [
-                    Figure(
-                        "occupancy",
-                        _("Occupancy"),
-                        _number(occupancy["rate"]),
-                        fmt.share(occupancy["rate"]),  # type: ignore[arg-type]
-                        _link("leasing:occupancy", *occupancy_params) if scope.kind != "district" else "",
-                        "occupancy" if scope.kind != "district" else "",
-                        _number(occupancy_before["rate"]),
-                    ),
-                    Figure(
-                        "lettable", _("Lettable area"), _number(occupancy["lettable"]), fmt.area(occupancy["lettable"])
-                    ),
-                ],
-            )
-        )
-
-    if can(user, EvaluationResult, Action.VIEW):
-        tiles.extend(_evaluation_tiles(user, scope, fmt, links=True))
-    if can(user, DisposalCase, Action.VIEW):
-        tiles.extend(_land_tiles(user, scope, period, fmt, where))
-    if can(user, ServiceRequest, Action.VIEW):
-        tiles.extend(_service_tiles(user, scope, period, before, fmt, where, dates))
-    if can(user, Commitment, Action.VIEW):
-        tiles.append(_commitment_tile(user, scope, fmt, where, partner=False))
-    return _result(user, scope, period, tiles)
+    )
+    return tiles
 
 
 def _evaluation_tiles(user: Actor, scope: CockpitScope, fmt: Formats, *, links: bool) -> list[Tile]:
@@ -874,7 +898,14 @@ def partner_figures(user: Actor, scope: CockpitScope, period: Period) -> dict[st
     return _result(user, scope, period, tiles)
 
 
-def _result(user: Actor, scope: CockpitScope, period: Period, tiles: Sequence[Tile]) -> dict[str, Any]:
+def _result(
+    user: Actor,
+    scope: CockpitScope,
+    period: Period,
+    tiles: Sequence[Tile | dict[str, Any]],
+    computed_at: datetime.datetime | None = None,
+) -> dict[str, Any]:
+    """The page's figures; ``computed_at``: when the oldest of its kept parts was computed (now by default)."""
     before = period.previous()
     return {
         "scope": {"token": scope.token, "kind": scope.kind, "label": scope.label, "partner": scope.partner},
@@ -882,8 +913,8 @@ def _result(user: Actor, scope: CockpitScope, period: Period, tiles: Sequence[Ti
         "date_to": period.date_to,
         "previous_from": before.date_from,
         "previous_to": before.date_to,
-        "computed_at": timezone.now(),
-        "tiles": [tile.as_dict() for tile in tiles],
+        "computed_at": computed_at or timezone.now(),
+        "tiles": [tile if isinstance(tile, dict) else tile.as_dict() for tile in tiles],
     }
 
 
@@ -904,18 +935,31 @@ FIGURE_MODELS: tuple[type[Any], ...] = (
     Scenario,
 )
 
-#: the models whose writes make the kept figures stale: those read, and those they are read through
-WATCHED_MODELS: tuple[type[Any], ...] = (
-    *FIGURE_MODELS,
-    StageChange,
-    EvaluationRun,
-    ExchangeRate,
-    Organization,
-    Park,
-    ParkBrand,
-    LandParcel,
-    Building,
+#: the parts of the cockpit kept on their own, and the models each reads: a write to one of them makes the
+#: part stale (and the pages that hold it), not the other parts
+TOPIC_MODELS: dict[str, tuple[type[Any], ...]] = {
+    "projects": (Project, StageChange, ExchangeRate),
+    "agreements": (Agreement,),
+    "leasing": (Lease, Sale, SpaceUnit, Building, LandParcel),
+    "evaluation": (EvaluationRun, EvaluationResult),
+    "land": (ParcelFlag, DisposalCase, LandParcel),
+    "services": (ServiceRequest, Scenario),
+    "commitments": (Commitment, Agreement),
+}
+#: models every part reads through (the parks of a scope, their brands, a partner's district)
+EVERY_TOPIC_MODELS: tuple[type[Any], ...] = (Park, ParkBrand, Organization)
+TOPICS: tuple[str, ...] = tuple(TOPIC_MODELS)
+#: the models whose writes make kept figures stale
+WATCHED_MODELS: tuple[type[Any], ...] = tuple(
+    dict.fromkeys([*EVERY_TOPIC_MODELS, *(model for models in TOPIC_MODELS.values() for model in models)])
 )
+
+
+def topics_of(model: type[Any]) -> tuple[str, ...]:
+    """The parts a write to ``model`` makes stale."""
+    if model in EVERY_TOPIC_MODELS:
+        return TOPICS
+    return tuple(topic for topic, models in TOPIC_MODELS.items() if model in models)
 
 
 def cached(user: Actor, name: str, scope: CockpitScope, period: Period, compute: Any) -> dict[str, Any]:
@@ -926,6 +970,14 @@ def cached(user: Actor, name: str, scope: CockpitScope, period: Period, compute:
 
     dates = (period.date_from.isoformat(), period.date_to.isoformat())
     return kept(user, name, scope.token, *dates, compute)
+
+
+def cached_part(user: Actor, topic: str, scope: CockpitScope, period: Period, build: Any) -> dict[str, Any]:
+    """The tiles ``build()`` makes and when, kept under the version of ``topic`` alone (cockpit.freshness)."""
+    from parkos.cockpit.freshness import kept_part
+
+    dates = (period.date_from.isoformat(), period.date_to.isoformat())
+    return kept_part(user, topic, scope.token, *dates, lambda: [tile.as_dict() for tile in build()])
 
 
 def scope_park_names(park_ids: Iterable[int]) -> dict[int, str]:

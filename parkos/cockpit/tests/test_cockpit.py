@@ -369,6 +369,20 @@ class PrecomputedTests(CockpitData):
             agreement.delete()
         self.assertEqual(figures_of(self.cockpit(scope="group"))["agreements_signed"]["value"], before)
 
+    def test_a_write_recomputes_only_the_parts_that_read_it(self):
+        from parkos.investment.models import Agreement
+
+        with CaptureQueriesContext(connection) as first:
+            before = figures_of(self.cockpit(scope="group"))
+        with self.captureOnCommitCallbacks(execute=True):
+            Agreement.objects.create(title="Signed today", park=self.data.parks["in"], signed_on="2026-04-01")
+        with CaptureQueriesContext(connection) as after:
+            figures = figures_of(self.cockpit(scope="group"))
+        self.assertEqual(figures["agreements_signed"]["value"], before["agreements_signed"]["value"] + 1)
+        self.assertEqual(figures["enterprises_hosted"], before["enterprises_hosted"])
+        # the agreements' and the commitments' tiles only: a few queries, not the leasing or evaluation ones
+        self.assertLess(len(after), len(first) - 20)
+
     def test_a_write_rolled_back_leaves_the_figures_kept(self):
         from django.db import transaction
 
