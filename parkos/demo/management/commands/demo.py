@@ -131,12 +131,15 @@ class Command(BaseCommand):
 
     def start_worker(self, env=None):
         """A `db_worker` next to the server, so that evaluation runs started from the web page get computed and
-        notifications delivered, and the hourly scheduled checks (`notify_due --every 3600`)."""
+        notifications delivered, the hourly scheduled checks (`notify_due --every 3600`) and the cockpit's
+        warm-up (`cockpit_warm --every 60`)."""
         import subprocess
 
         checks = subprocess.Popen([sys.executable, "-m", "parkos.manage", "notify_due", "--every", "3600"], env=env)
+        warm = subprocess.Popen([sys.executable, "-m", "parkos.manage", "cockpit_warm", "--every", "60"], env=env)
         worker = subprocess.Popen([sys.executable, "-m", "parkos.manage", "db_worker"], env=env)
         worker.checks = checks  # stopped with the worker
+        worker.warm = warm
         return worker
 
     def serve(self, addrport: str) -> None:
@@ -146,6 +149,7 @@ class Command(BaseCommand):
                 call_command("runserver", addrport, use_reloader=False)
             finally:
                 worker.checks.terminate()
+                worker.warm.terminate()
                 worker.terminate()
             return
         # Production settings insist on HTTPS and named hosts; the demo is a local trial over plain
