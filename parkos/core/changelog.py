@@ -5,6 +5,10 @@ Model signals catch every save and delete of a ChangeLoggedModel, whatever the c
 middleware opens one per request (reading ``request.user`` lazily, so API token users are
 seen too); commands open one with ``change_context(user=..., source="cli")``. Bulk paths that
 bypass signals (``bulk_create``) call ``log_bulk_create`` themselves, which sends ``bulk_written``.
+
+A bulk load (the demo, an import) opens ``collect_changes()``: inside it the change records, from signals and
+from the bulk paths alike, are kept and written in batches (COPY on PostgreSQL) instead of one INSERT each;
+the records are the same.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import Signal
 from django.utils import timezone
 
+from parkos.core.inserts import insert_rows
 from parkos.core.models import ChangeLoggedModel, ObjectChange, PrimaryModel
 
 if TYPE_CHECKING:
@@ -87,11 +92,14 @@ def current_user() -> User | None:
     return context.acting_user() if context else None
 
 
-def serialize(instance: models.Model, *, created: bool = False) -> FieldValues:
+def serialize(
+    instance: models.Model, *, created: bool = False, many: dict[str, list[Any]] | None = None
+) -> FieldValues:
     """The instance's field values as JSON-safe data (foreign keys as their IDs).
 
     ``created``: the instance was just inserted, so its many-to-many values are still empty (they are set
-    after the save, and logged then): nothing to read.
+    after the save, and logged then): nothing to read. ``many``: its many-to-many values, already read
+    (``serialize_many``).
     """
     data: FieldValues = {}
     excluded = set(getattr(instance, "changelog_exclude", ()))
@@ -109,12 +117,87 @@ def serialize(instance: models.Model, *, created: bool = False) -> FieldValues:
                 continue
             if created:
                 data[f.name] = []
+            elif many is not None:
+                data[f.name] = sorted(many.get(f.name, ()))
             elif f.name in prefetched:  # read with the row (a bulk action's rows): no query
                 data[f.name] = sorted(o.pk for o in getattr(instance, f.name).all())
             else:
                 data[f.name] = sorted(getattr(instance, f.name).values_list("pk", flat=True))
     values: FieldValues = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
     return values
+
+
+def serialize_many(objects: list[models.Model]) -> list[FieldValues]:
+    """``serialize`` of each of ``objects`` (all of one model), reading each many-to-many field once for them all."""
+    if not objects:
+        return []
+    model = type(objects[0])
+    excluded = set(getattr(objects[0], "changelog_exclude", ()))
+    pks = [obj.pk for obj in objects if obj.pk is not None]
+    many: dict[Any, dict[str, list[Any]]] = {pk: {} for pk in pks}
+    for f in model._meta.many_to_many:
+        if f.name in excluded:
+            continue
+        through: type[models.Model] = f.remote_field.through  # type: ignore[assignment]  # set once models load
+        source = _attname(through, f.m2m_field_name())
+        target = _attname(through, f.m2m_reverse_field_name())
+        for start in range(0, len(pks), _READ_BATCH):
+            chunk = pks[start : start + _READ_BATCH]
+            for owner, value in through._base_manager.filter(**{f"{source}__in": chunk}).values_list(source, target):
+                many[owner].setdefault(f.name, []).append(value)
+    return [serialize(obj, many=many.get(obj.pk)) for obj in objects]
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    f = model._meta.get_field(name)
+    assert isinstance(f, models.Field), f"{name} is not a column of {model.__name__}"
+    return f.attname
+
+
+#: ids per IN list when reading for a batch (SQLite allows 32,766 parameters, PostgreSQL many more)
+_READ_BATCH = 2000
+
+
+def _load_named_parents(objects: list[models.Model]) -> None:
+    """Read the foreign keys ``str()`` of these rows (all of one model) names, one query per key for them all.
+
+    A filing is named after its enterprise, a position after its person: without this, recording a batch of
+    new rows read each one's parent with a query of its own. Which keys ``__str__`` reads is learnt from the
+    first row (those it loaded), one level further for the parents' own names (a parcel's park).
+    """
+    if len(objects) < 2:
+        return
+    first = objects[0]
+    keys = [f for f in first._meta.concrete_fields if f.many_to_one and not f.is_cached(first)]  # type: ignore[attr-defined]
+    if not keys:
+        return
+    str(first)
+    for f in keys:
+        if f.is_cached(first):  # type: ignore[attr-defined]  # read by __str__
+            parents = _load_parents(objects, f)
+            parent = f.get_cached_value(first)  # type: ignore[attr-defined]
+            if parent is not None and len(parents) > 1:
+                for g in parent._meta.concrete_fields:
+                    if g.many_to_one and g.is_cached(parent):
+                        _load_parents(parents, g)
+
+
+def _load_parents(objects: list[models.Model], f: Any) -> list[models.Model]:
+    """Set the foreign key ``f`` of each of ``objects`` that does not hold it yet, reading them in bulk."""
+    missing = [obj for obj in objects if not f.is_cached(obj) and getattr(obj, f.attname) is not None]
+    ids = sorted({getattr(obj, f.attname) for obj in missing})
+    found: dict[Any, models.Model] = {}
+    for start in range(0, len(ids), _PARENT_BATCH):
+        found.update(f.related_model._base_manager.in_bulk(ids[start : start + _PARENT_BATCH]))
+    for obj in missing:
+        parent = found.get(getattr(obj, f.attname))
+        if parent is not None:
+            f.set_cached_value(obj, parent)
+    return list(found.values())
+
+
+#: ids per IN list when reading parents (SQLite parses a long IN list of a query into a deep expression)
+_PARENT_BATCH = 500
 
 
 #: what the change log keeps of a value it must not show (see PrimaryModel.changelog_redacted)
@@ -173,6 +256,65 @@ def _record(instance: models.Model, action: str, before: FieldValues | None, aft
     )
 
 
+@dataclass
+class _Collector:
+    batch_size: int
+    records: list[ObjectChange] = field(default_factory=list)
+
+    def add(self, records: list[ObjectChange]) -> None:
+        self.records.extend(records)
+        if len(self.records) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        records, self.records = self.records, []
+        insert_rows(ObjectChange, records)
+
+
+_collector: ContextVar[_Collector | None] = ContextVar("parkos_change_collector", default=None)
+
+
+@contextlib.contextmanager
+def collect_changes(*, batch_size: int = 2000) -> Iterator[None]:
+    """Write the change records made inside in batches of ``batch_size``, not one INSERT each: for bulk loads.
+
+    Open it inside the load's transaction. The records are the same, written in the order they were made;
+    a record is in the table once its batch is written (at the latest when the block ends), so code inside
+    should not read the change log it is writing. Nested, the outer collector writes.
+    """
+    if _collector.get() is not None:
+        yield
+        return
+    collector = _Collector(batch_size=batch_size)
+    token = _collector.set(collector)
+    try:
+        yield
+        collector.flush()
+    finally:
+        _collector.reset(token)
+
+
+def _write(records: list[ObjectChange]) -> None:
+    collector = _collector.get()
+    if collector is not None:
+        collector.add(records)
+    elif len(records) == 1:
+        records[0].save()
+    else:
+        insert_rows(ObjectChange, records)
+
+
+def _records(objects: list[ChangeLoggedModel], action: str, *, before: bool) -> list[ObjectChange]:
+    """One ``action`` record per object (all of one model), their values read in bulk."""
+    records = []
+    for start in range(0, len(objects), _READ_BATCH):
+        chunk: list[models.Model] = list(objects[start : start + _READ_BATCH])
+        _load_named_parents(chunk)
+        for obj, values in zip(chunk, serialize_many(chunk), strict=True):
+            records.append(_record(obj, action, values if before else None, None if before else values))
+    return records
+
+
 def _is_logged(sender: type[models.Model]) -> bool:
     return issubclass(sender, ChangeLoggedModel)
 
@@ -204,19 +346,15 @@ def _after_save(
     after = serialize(instance, created=created)
     if not created and before == after:
         return  # saved without a change: nothing to record
-    _record(
-        instance,
-        ObjectChange.ChangeAction.CREATE if created else ObjectChange.ChangeAction.UPDATE,
-        before,
-        after,
-    ).save()
+    action = ObjectChange.ChangeAction.CREATE if created else ObjectChange.ChangeAction.UPDATE
+    _write([_record(instance, action, before, after)])
     instance._changelog_before = after
 
 
 def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if not _is_logged(sender):
         return
-    _record(instance, ObjectChange.ChangeAction.DELETE, serialize(instance), None).save()
+    _write([_record(instance, ObjectChange.ChangeAction.DELETE, serialize(instance), None)])
 
 
 def _m2m_changed(
@@ -243,7 +381,7 @@ def _m2m_changed(
         before[field_name] = sorted(current | changed)
     else:
         before[field_name] = None
-    _record(instance, ObjectChange.ChangeAction.UPDATE, before, after).save()
+    _write([_record(instance, ObjectChange.ChangeAction.UPDATE, before, after)])
 
 
 def log_bulk_create(objects: Iterable[ChangeLoggedModel], *, batch_size: int = 2000) -> int:
@@ -251,9 +389,11 @@ def log_bulk_create(objects: Iterable[ChangeLoggedModel], *, batch_size: int = 2
     from parkos.core.search import index_objects
 
     objects = list(objects)
-    records = [_record(obj, ObjectChange.ChangeAction.CREATE, None, serialize(obj)) for obj in objects]
-    ObjectChange.objects.bulk_create(records, batch_size=batch_size)
-    index_objects(objects)
+    records = []
+    for model_objects in _by_model(objects):
+        records.extend(_records(model_objects, ObjectChange.ChangeAction.CREATE, before=False))
+    _write(records)
+    index_objects(objects, new=True)
     if objects:
         bulk_written.send(sender=type(objects[0]))
     return len(records)
@@ -276,7 +416,7 @@ def update_logged(objects: Iterable[ChangeLoggedModel], **values: Any) -> int:
         records.append(_record(obj, ObjectChange.ChangeAction.UPDATE, before, serialize(obj)))
     stamp = {"last_updated": timezone.now()} if any(f.name == "last_updated" for f in model._meta.fields) else {}
     model._base_manager.filter(pk__in=[obj.pk for obj in changed]).update(**values, **stamp)
-    ObjectChange.objects.bulk_create(records, batch_size=2000)
+    _write(records)
     from parkos.core.search import index_objects
 
     index_objects(changed)
@@ -297,8 +437,21 @@ def log_bulk_delete(objects: Iterable[ChangeLoggedModel], *, batch_size: int = 2
 
     objects = list(objects)
     unindex_objects(objects)
-    records = [_record(obj, ObjectChange.ChangeAction.DELETE, serialize(obj), None) for obj in objects]
-    ObjectChange.objects.bulk_create(records, batch_size=batch_size)
+    records = []
+    for model_objects in _by_model(objects):
+        records.extend(_records(model_objects, ObjectChange.ChangeAction.DELETE, before=True))
+    _write(records)
     if objects:
         bulk_written.send(sender=type(objects[0]))
     return len(records)
+
+
+def _by_model(objects: list[ChangeLoggedModel]) -> list[list[ChangeLoggedModel]]:
+    """``objects`` in runs of one model, in their order."""
+    runs: list[list[ChangeLoggedModel]] = []
+    for obj in objects:
+        if runs and type(runs[-1][0]) is type(obj):
+            runs[-1].append(obj)
+        else:
+            runs.append([obj])
+    return runs

@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from parkos.core.actors import Actor
+from parkos.core.inserts import insert_rows
 from parkos.core.models import PrimaryModel, SearchEntry
 from parkos.core.navigation import menu_model
 from parkos.core.permissions import Action, can
@@ -185,8 +186,13 @@ def _entries(model: type[PrimaryModel], objects: Sequence[PrimaryModel]) -> list
     return entries
 
 
-def index_objects(objects: Iterable[models.Model]) -> int:
-    """(Re)index ``objects`` (any models: the unindexed are skipped, children reindex their parents), in bulk."""
+def index_objects(objects: Iterable[models.Model], *, new: bool = False) -> int:
+    """(Re)index ``objects`` (any models: the unindexed are skipped, children reindex their parents), in bulk.
+
+    ``new``: the objects were just created, so they have no entries to replace (their parents still do).
+    """
+    objects = list(objects)
+    fresh = {(type(obj), obj.pk) for obj in objects} if new else set()
     by_model: dict[type[PrimaryModel], dict[int, PrimaryModel]] = defaultdict(dict)
     parent_ids: dict[type[PrimaryModel], set[int]] = defaultdict(set)
     indexed = specs()
@@ -208,14 +214,16 @@ def index_objects(objects: Iterable[models.Model]) -> int:
         items = list(rows.values())
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
-            _delete(model, [o.pk for o in chunk])
+            _delete(model, [o.pk for o in chunk if (model, o.pk) not in fresh])
             entries = _entries(model, chunk)
-            SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
+            insert_rows(SearchEntry, entries)
             count += len(entries)
     return count
 
 
 def _delete(model: type[models.Model], pks: Sequence[Any]) -> None:
+    if not pks:
+        return
     content_type = ContentType.objects.get_for_model(model)
     SearchEntry.objects.filter(content_type=content_type, object_id__in=list(pks)).delete()
 
@@ -252,12 +260,12 @@ def rebuild(
             batch.append(obj)
             if len(batch) == BATCH:
                 entries = _entries(model, batch)
-                SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
+                insert_rows(SearchEntry, entries)
                 count += len(entries)
                 batch = []
         if batch:
             entries = _entries(model, batch)
-            SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
+            insert_rows(SearchEntry, entries)
             count += len(entries)
         if progress:
             progress(model._meta.label, count)

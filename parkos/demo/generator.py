@@ -35,7 +35,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from parkos.core import changelog
-from parkos.core.changelog import change_context, log_bulk_create
+from parkos.core.changelog import change_context, collect_changes, log_bulk_create
 from parkos.core.geometry import EARTH_RADIUS_M, polygon_area_m2
 from parkos.core.models import ChangeLoggedModel
 from parkos.core.permissions import ROLES_BY_NAME, fallback_group_name, sync_roles
@@ -152,7 +152,7 @@ def delete_domain_data(*, progress: Progress = no_progress) -> int:
     """
     models = domain_models()
     deleted = 0
-    with change_context(source="demo"), _sql_text_not_kept(), transaction.atomic():
+    with change_context(source="demo"), _sql_text_not_kept(), transaction.atomic(), collect_changes():
         _unlink_accounts(models)
         for model in models:
             total = model._base_manager.count()
@@ -235,7 +235,7 @@ def load_demo(
     if scale <= 0:
         raise ValueError("The scale must be positive.")
     builder = _DemoBuilder(scale=scale, seed=seed, progress=progress, today=today or demo_today())
-    with change_context(source="demo"), _sql_text_not_kept(), transaction.atomic():
+    with change_context(source="demo"), _sql_text_not_kept(), transaction.atomic(), collect_changes():
         counts = builder.build()
     refresh_planner_statistics()
     return counts
