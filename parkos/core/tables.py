@@ -16,6 +16,7 @@ from django_tables2.columns import library
 
 from parkos.core.display import change_value, display_kind, format_kind, is_land_area
 from parkos.core.models import ObjectChange
+from parkos.core.pagination import EstimatedCountPaginator
 from parkos.core.units import AreaUnit, format_area, format_area_with_mu, format_datetime
 
 
@@ -112,7 +113,14 @@ library.register(FormattedColumn)
 NARROW_HIDDEN = "d-none d-md-table-cell d-print-table-cell"
 
 
-class PrimaryTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no type stubs
+class EstimatedCountTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no type stubs
+    """A table paginated by ``EstimatedCountPaginator``: an unfiltered list of a huge table is not counted."""
+
+    def paginate(self, paginator_class: type = EstimatedCountPaginator, *args: Any, **kwargs: Any) -> Any:
+        return super().paginate(paginator_class, *args, **kwargs)
+
+
+class PrimaryTable(EstimatedCountTable):
     """Base for every list table; set ``Meta.model`` and ``Meta.fields`` and link the first column."""
 
     class Meta:
@@ -157,7 +165,7 @@ class PrimaryTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no
         tables.Table.order_by.fset(self, allowed)
 
 
-class ObjectChangeTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no type stubs
+class ObjectChangeTable(EstimatedCountTable):
     time = DateTimeColumn(linkify=True, verbose_name=_("time"))
     user_name = tables.Column(verbose_name=_("user"))
     action = tables.Column(verbose_name=_("action"))

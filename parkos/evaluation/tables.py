@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.tables import AreaColumn, PrimaryTable
+from parkos.core.tables import AreaColumn, EstimatedCountTable, PrimaryTable
 from parkos.evaluation.labels import BENCHMARK_BASES, BENCHMARK_KINDS, code_label, scheme_title, vocabulary_label
 from parkos.evaluation.models import (
     Appeal,
@@ -56,7 +56,7 @@ class EvaluationRunTable(tables.Table):
         return scheme_title(value)
 
 
-class EvaluationResultTable(tables.Table):
+class EvaluationResultTable(EstimatedCountTable):
     organization = tables.Column(linkify=lambda record: record.get_absolute_url(), verbose_name=_("enterprise"))
     park = tables.Column()
     total = tables.Column(attrs={"td": {"class": "text-end"}})
