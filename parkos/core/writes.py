@@ -285,6 +285,11 @@ def batch(model: type[models.Model], rows: Iterable[models.Model], *, user: Any,
         _BATCH.reset(token)
 
 
+def current_batch() -> Batch | None:
+    """The batch running now (a bulk action's), if any: side effects may gather in its ``memo``."""
+    return _BATCH.get()
+
+
 def in_batch(obj: models.Model, user: Any, action: str = Action.VIEW) -> bool:
     """Has the running batch already read ``obj`` in ``user``'s scope for ``action`` (no query needed)?"""
     running = _BATCH.get()

@@ -34,12 +34,14 @@ from parkos.notifications import services
 from parkos.notifications.models import Channel, Delivery, Event, Notification, WebhookEndpoint
 from parkos.notifications.services import (
     _EVERYTHING_ROLES,
+    _ORGANIZATION_ROLES,
     _PARK_ROLES,
     AUDIENCE,
     Side,
     _endpoint_covers,
     _enqueue,
     _holders,
+    _is_staff,
     _url_of,
     preferences_of,
 )
@@ -51,8 +53,12 @@ class Due:
     """One event a check wants made: its object, its key (once per kind, object and key) and its detail."""
 
     obj: models.Model
-    key: str
+    key: str = ""
     detail: str = ""
+    title: str = ""
+    url: str = ""
+    #: the named audience's users (an import's, a run's starter)
+    to: tuple[User, ...] = ()
 
 
 def _scope_signature(user: User) -> tuple[Any, ...]:
@@ -94,8 +100,9 @@ def _visible(
     return seen
 
 
-def _parks_of(model: type[models.Model], pks: Sequence[Any]) -> dict[Any, set[int]]:
-    path = getattr(model, "park_path", None)
+def _parks_of(model: type[models.Model], pks: Sequence[Any], attribute: str = "park_path") -> dict[Any, set[int]]:
+    """The parks (or, with ``attribute="organization_path"``, the organizations) of each object, in one query."""
+    path = getattr(model, attribute, None)
     if path is None:
         return {}
     if path == "":
@@ -107,24 +114,39 @@ def _parks_of(model: type[models.Model], pks: Sequence[Any]) -> dict[Any, set[in
     return parks
 
 
-def recipients_many(kind: str, objects: Sequence[models.Model]) -> dict[Any, list[User]]:
-    """``services.recipients(kind, obj)`` for every object (of one model) at once, for staff-side kinds.
+def recipients_many(kind: str, objects: Sequence[Any], *, actor_id: Any = None) -> dict[Any, list[User]]:
+    """``services.recipients(kind, obj, actor=...)`` for every object (of one model) at once.
 
-    Each object's park staff (and the fallback groups) who may act on it; where none may, the operator admins.
+    Staff-side kinds: each object's park staff (and the fallback groups) who may act on it, or where none may,
+    the operator admins. Enterprise-side kinds: the users of the object's organization who may see it. Named
+    kinds (``Due.to``) are the caller's.
     """
     audience = AUDIENCE[kind]
     if not objects:
         return {}
     model = type(objects[0])
-    if audience.side is not Side.STAFF:  # named and enterprise audiences: one by one (the checks make none)
-        return {obj.pk: services.recipients(kind, obj) for obj in objects}
     pks = [obj.pk for obj in objects]
-    active = User.objects.filter(is_active=True).filter(_holders(model, audience.action))
+    active = User.objects.filter(is_active=True).filter(_holders(model, audience.action)).exclude(pk=actor_id)
+    found: dict[Any, list[User]] = {}
+    if audience.side is Side.ENTERPRISE:
+        organizations = _parks_of(model, pks, "organization_path")
+        every = {o for ids in organizations.values() for o in ids}
+        candidates = _candidates(active.filter(groups__name__in=_ORGANIZATION_ROLES, organizations__in=every))
+        seen = _visible(model, candidates, pks, audience.action)
+        for pk in pks:
+            theirs = organizations.get(pk, set())
+            found[pk] = [
+                u
+                for u in candidates
+                if pk in seen[u.pk] and any(o.pk in theirs for o in u.organizations.all()) and not _is_staff(u)
+            ]
+        return found
+    if audience.side is not Side.STAFF:
+        return {pk: [] for pk in pks}
     shared = getattr(model, "shared_with_staff", False) or getattr(model, "shared_with_all", False)
     in_parks = _candidates(active.filter(groups__name__in=_PARK_ROLES))
     parks = {} if shared else _parks_of(model, pks)
     seen = _visible(model, in_parks, pks, audience.action)
-    found: dict[Any, list[User]] = {}
     for pk in pks:
         reach = parks.get(pk, set())
         found[pk] = [
@@ -147,7 +169,9 @@ def recipients_many(kind: str, objects: Sequence[models.Model]) -> dict[Any, lis
     return found
 
 
-def events_emit_many(kind: str, due: Sequence[Due], *, now: datetime.datetime | None = None) -> list[Event]:
+def events_emit_many(
+    kind: str, due: Sequence[Due], *, actor: User | None = None, now: datetime.datetime | None = None
+) -> list[Event]:
     """Make the events of ``kind`` that ``due`` asks for (one model), their inbox rows and deliveries, in bulk.
 
     An object whose event with the same key exists already is skipped (the checks run again and again).
@@ -155,19 +179,33 @@ def events_emit_many(kind: str, due: Sequence[Due], *, now: datetime.datetime | 
     if not due:
         return []
     model = type(due[0].obj)
-    content_type = ContentType.objects.get_for_model(model)
-    made = set(
-        Event.objects.filter(
-            kind=kind, content_type=content_type, object_id__in=[d.obj.pk for d in due], key__in={d.key for d in due}
-        ).values_list("object_id", "key")
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    keyed = [d for d in due if d.key]
+    made = (
+        set(
+            Event.objects.filter(
+                kind=kind,
+                content_type=content_type,
+                object_id__in=[d.obj.pk for d in keyed],
+                key__in={d.key for d in keyed},
+            ).values_list("object_id", "key")
+        )
+        if keyed
+        else set()
     )
     wanted: dict[tuple[Any, str], Due] = {}
-    for item in due:
-        if item.key and (item.obj.pk, item.key) not in made:
+    for number, item in enumerate(due):
+        if not item.key:
+            wanted[(item.obj.pk, f"#{number}")] = item  # an event each time it happens
+        elif (item.obj.pk, item.key) not in made:
             wanted.setdefault((item.obj.pk, item.key), item)
     if not wanted:
         return []
-    people = recipients_many(kind, list({d.obj.pk: d.obj for d in wanted.values()}.values()))
+    actor_id = getattr(actor, "pk", None)
+    if AUDIENCE[kind].side is Side.NAMED:
+        people = {item.obj.pk: [u for u in item.to if u.is_active and u.pk != actor_id] for item in wanted.values()}
+    else:
+        people = recipients_many(kind, list({d.obj.pk: d.obj for d in wanted.values()}.values()), actor_id=actor_id)
     created = now or timezone.now()
     users = list({u.pk: u for group in people.values() for u in group}.values())
     prefs = preferences_of(users, kind)
@@ -182,9 +220,10 @@ def events_emit_many(kind: str, due: Sequence[Due], *, now: datetime.datetime | 
                         kind=kind,
                         content_type=content_type,
                         object_id=item.obj.pk,
-                        title=str(item.obj)[:300],
-                        url=_url_of(item.obj)[:500],
+                        title=(item.title or str(item.obj))[:300],
+                        url=(item.url or _url_of(item.obj))[:500],
                         detail=item.detail[:300],
+                        actor=actor,
                         key=item.key,
                         created=created,
                     )
@@ -234,3 +273,35 @@ def _emit_one(kind: str, content_type_id: int, item: Due, now: datetime.datetime
     return services.event_emit(
         kind=kind, content_type_id=content_type_id, object_id=item.obj.pk, key=item.key, detail=item.detail, now=now
     )
+
+
+# -- the notifications of a bulk action: made together once it commits ----------------------------------
+
+
+def emit_pending(pending: list[dict[str, Any]]) -> None:
+    """The events ``notify`` was asked for during a bulk action (``core.writes.batch``), made after its commit
+    by kind, a fixed number of queries per kind instead of one event's worth per row."""
+    groups: dict[tuple[str, type[models.Model], Any], list[dict[str, Any]]] = defaultdict(list)
+    for item in pending:
+        groups[(item["kind"], item["model"], item["actor_id"])].append(item)
+    for (kind, model, actor_id), items in groups.items():
+        try:
+            rows = model._base_manager.in_bulk([item["object_id"] for item in items])
+            named = {u.pk: u for u in User.objects.filter(pk__in={pk for i in items for pk in i["to_ids"]})}
+            due = [
+                Due(
+                    rows[item["object_id"]],
+                    key=item["key"],
+                    detail=item["detail"],
+                    title=item["title"],
+                    url=item["url"],
+                    to=tuple(named[pk] for pk in item["to_ids"] if pk in named),
+                )
+                for item in items
+                if item["object_id"] in rows
+            ]
+            actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+            with services.users_remembered():
+                events_emit_many(kind, due, actor=actor)
+        except Exception:  # notifications that cannot be made must not break the writes that committed
+            services.logger.exception("notifications %s not made", kind)

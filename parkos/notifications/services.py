@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from parkos.core import writes
 from parkos.core.actors import Actor
 from parkos.core.permissions import ROLES, Action, Scope, crosses_many
 from parkos.notifications.models import (
@@ -207,8 +208,30 @@ def notify(
 ) -> None:
     """Tell the people ``obj`` concerns that ``kind`` happened, once the current transaction commits.
 
-    Costs the write no query: everything is looked up after the commit.
+    Costs the write no query: everything is looked up after the commit. In a bulk action (``writes.batch``)
+    the events of all its rows are made together after its commit (``grouped.emit_pending``).
     """
+    running = writes.current_batch()
+    if running is not None:
+        pending = running.memo.setdefault("notifications", [])
+        if not pending:  # the batch commits whole or not at all: one callback makes them all
+            from parkos.notifications.grouped import emit_pending
+
+            transaction.on_commit(functools.partial(emit_pending, pending))
+        pending.append(
+            {
+                "kind": kind,
+                "model": type(obj),
+                "object_id": obj.pk,
+                "actor_id": getattr(actor, "pk", None),
+                "to_ids": [u.pk for u in to],
+                "key": key,
+                "detail": detail,
+                "title": title,
+                "url": url,
+            }
+        )
+        return
     transaction.on_commit(
         functools.partial(
             _emit_logged,

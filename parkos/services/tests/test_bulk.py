@@ -169,6 +169,34 @@ class ServiceRequestBulkTests(TestCase):
         self.assertLessEqual(len(ctx.captured_queries), 16 + 6 * 50)
         self.assertFalse(any("core_searchentry" in q["sql"] for q in ctx.captured_queries))
 
+    def test_the_notifications_of_a_batch_are_made_together_after_it_commits(self):
+        """Each accepted request tells its enterprise ("answered"), as one at a time would; the events of the
+        whole batch are made after the commit at a fixed number of queries, not one event's worth per row."""
+        from parkos.notifications.models import EventKind, Notification
+
+        enterprise = self.world.users["enterprise_user"]
+
+        def accept(count):
+            rows = [request_for(self.world, "in") for _ in range(count)]
+            with CaptureQueriesContext(connection) as ctx, self.captureOnCommitCallbacks(execute=True):
+                self.assertEqual(self.post("change_status", rows, transition="accept").status_code, 302)
+            told = Notification.objects.filter(
+                recipient=enterprise, event__kind=EventKind.REQUEST_ANSWERED, event__object_id__in=[r.pk for r in rows]
+            )
+            self.assertEqual(told.count(), count)
+            return len(ctx.captured_queries)
+
+        few, many = accept(3), accept(30)
+        self.assertLessEqual(many - few, 4 * 27, "each further row costs its write only")
+        from parkos.notifications.models import Event
+        from parkos.notifications.services import recipients
+
+        for event in Event.objects.filter(kind=EventKind.REQUEST_ANSWERED)[:3]:  # whom one at a time would tell
+            told = set(event.notifications.values_list("recipient_id", flat=True))
+            obj = ServiceRequest.objects.get(pk=event.object_id)
+            self.assertEqual(told, {u.pk for u in recipients(event.kind, obj, actor=self.staff)})
+            self.assertEqual(event.actor_id, self.staff.pk)
+
     def test_confirmation_and_refusals_read_in_chinese(self):
         from django.conf import settings
 
