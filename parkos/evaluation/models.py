@@ -325,10 +325,15 @@ class EvaluationResult(ScopedModel):
     organization_path = "organization"
 
     class Meta:
-        ordering = ["run", "cohort", "rank", "organization_id"]
+        # the newest run first (by its id: ordering by "run" would sort by the run's own ordering, a join that
+        # sorts the whole results table on every view); evalresult_list serves this order
+        ordering = ["-run_id", "cohort", "rank", "organization_id"]
         verbose_name = _("evaluation result")
         verbose_name_plural = _("evaluation results")
-        indexes = [models.Index(fields=["run", "organization"], name="evalresult_run_org")]
+        indexes = [
+            models.Index(fields=["run", "organization"], name="evalresult_run_org"),
+            models.Index(fields=["-run", "cohort", "rank", "organization"], name="evalresult_list"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization} · {self.run.year} · {self.grade or self.get_status_display()}"
