@@ -52,8 +52,14 @@ PARKOS = [str(PROJECT_DIR / ".venv" / "bin" / "parkos")]
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--sizes", type=int, nargs="+", help="filings per case (default 100000)")
     parser.add_argument("--write", action="store_true", help="write the results into bench/RESULTS.md")
+    parser.add_argument(
+        "--rows",
+        type=Path,
+        help="also keep each case's figures in this JSON-lines file; with --write and no "
+        "--sizes given again, the table is written from the file",
+    )
     parser.add_argument("--load", type=int, help=argparse.SUPPRESS)  # internal: load N filings in this process
     parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)  # internal: run the SQL floor
     return parser.parse_args(argv)
@@ -445,14 +451,24 @@ def main() -> None:
         setup_child()
         print(json.dumps(floor()))
         return
+    if not args.sizes and not (args.rows and args.rows.exists()):
+        args.sizes = [100_000]
     load_before = os.getloadavg()
     rows = []
-    for size in args.sizes:
+    if args.rows and args.rows.exists() and not args.sizes:
+        rows = [json.loads(line) for line in args.rows.read_text().splitlines() if line.strip()]
+        args.sizes = sorted({r["size"] for r in rows})
+        args.databases = list(dict.fromkeys(r["database"] for r in rows))
+        load_before = rows[0]["load_before"]
+    for size in args.sizes if not rows else []:
         for database in args.databases:
             row = case(database, size)
-            row["load_average"] = os.getloadavg()[0]
+            row["load_average"], row["load_before"] = os.getloadavg()[0], load_before
             rows.append(row)
             print(json.dumps(row), flush=True)
+            if args.rows:
+                with args.rows.open("a") as file:
+                    file.write(json.dumps(row) + "\n")
     if args.write:
         write(rows, args, load_before)
 
@@ -491,7 +507,14 @@ def write(rows: list[dict], args, load_before) -> None:
             f"| {r['floor_seconds']:.1f} s | {ratio:.2f}× "
             f"| {size_cell} | {r['load_average']:.2f} | {', '.join(verdict)} |"
         )
-    lines += ["", *[f"- {r['database']} {r['size']:,}: {r['summary']}" for r in rows]]
+    lines += [
+        "",
+        "CPU is the child's user + system time over all its threads (on PostgreSQL the server's own work is "
+        "not in it; on SQLite the database works inside the child). Bytes/result: the average stored row "
+        "(pg_column_size), indexes apart. Each case's summary line from `parkos evaluate`:",
+        "",
+        *[f"- {r['database']} {r['size']:,}: {r['summary']}" for r in rows],
+    ]
     write_section("\n".join(lines), SECTION_START, SECTION_END)
 
 
