@@ -98,7 +98,7 @@ def export_job_create(
         language=translation.get_language() or settings.LANGUAGE_CODE,
         progress_total=rows,
     )
-    from parkos.core.export_tasks import export_job_task  # imported late: a task binds its backend when defined
+    from parkos.core.tasks import export_job_task  # imported late: a task binds its backend when defined
 
     job_id = job.pk
     transaction.on_commit(lambda: export_job_task.enqueue(job_id))
@@ -187,6 +187,15 @@ def _write_list(job: ExportJob, progress: Callable[[int], None]) -> tuple[bytes,
 def _file_name(job: ExportJob) -> str:
     stem = job.source.rsplit(".", 1)[-1]
     return f"{stem}-{timezone.localtime(job.created):%Y-%m-%d-%H%M}.{EXTENSIONS[job.format]}"
+
+
+def export_job_requeue(job_id: int) -> bool:
+    """Queue again an export whose worker died writing it (its task came back); a finished one is left alone."""
+    return bool(
+        ExportJob.objects.filter(
+            Q(status=ExportJob.Status.RUNNING) | Q(status=ExportJob.Status.FAILED, stored_file=""), pk=job_id
+        ).update(status=ExportJob.Status.QUEUED, progress_done=0, error="", finished=None, heartbeat_at=None)
+    )
 
 
 def fail_dead_export_jobs() -> int:

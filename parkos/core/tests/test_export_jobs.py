@@ -12,7 +12,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from parkos.core.exports import export_job_create, export_job_run
+from parkos.core.exports import export_job_create, export_job_requeue, export_job_run
 from parkos.core.models import ExportJob
 from parkos.core.testing import World
 from parkos.directory.models import Organization
@@ -137,6 +137,15 @@ class ListExportJobTests(TestCase):
         job = export_job_run(job=job)
         self.assertEqual(job.status, "failed")
         self.assertIn("no longer", job.error)
+
+    def test_an_export_whose_worker_died_is_written_when_its_task_comes_back(self):
+        job = export_job_create(
+            user=self.admin, kind="list", source="directory.organization", title="x", query="", fmt="csv"
+        )
+        ExportJob.objects.filter(pk=job.pk).update(status="running")  # the worker that took it was killed
+        self.assertTrue(export_job_requeue(job.pk))
+        self.assertEqual(export_job_run(job=job).status, "done")
+        self.assertFalse(export_job_requeue(job.pk), "a finished export is left alone")
 
     def test_old_exports_are_removed_by_the_periodic_checks(self):
         old = ExportJob.objects.create(
