@@ -9,6 +9,8 @@ Open without signing in and without secrets in the answer. It reports:
   the check reads the newest heartbeat and the oldest task waiting in the queue. The worker is
   ``fresh`` unless a task has waited longer than ``HEARTBEAT_TIMEOUT`` seconds and no worker beat within
   that time: an empty queue is fine even with no worker, work waiting with none alive is not.
+- ``cache`` (only with PARKOS_REDIS_URL): the shared cache answered a write and a read. Sessions and the
+  cockpit's figures live there, so without it pages fail: the status is ``down`` and the answer 503.
 - ``queue``: tasks ready to run now, counted up to ``QUEUE_COUNT_LIMIT`` (``ready_capped`` says the
   queue is longer), and the wait of the oldest of those.
 
@@ -23,9 +25,11 @@ runs wait), and taking the web server out of rotation would not bring the worker
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Count, Max, Min, Q
 from django.http import HttpRequest, JsonResponse
@@ -60,6 +64,21 @@ def _queue() -> tuple[int, datetime.datetime | None]:
     return int(depth), oldest
 
 
+def _cache() -> dict[str, Any] | None:
+    """Whether the shared cache (Redis) answers a write and a read; None when the cache is per process."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if "redis" not in backend.lower():
+        return None
+    key = f"parkos:health:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, 1, timeout=10)
+        ok = cache.get(key) == 1
+        cache.delete(key)
+    except Exception:  # redis.ConnectionError and friends: the library's own classes
+        ok = False
+    return {"ok": ok, "backend": "redis"}
+
+
 def health() -> tuple[dict[str, Any], int]:
     """The report and its HTTP status (200 ok or degraded, 503 when the database does not answer)."""
     now = timezone.now()
@@ -69,6 +88,9 @@ def health() -> tuple[dict[str, Any], int]:
             cursor.fetchone()
     except DatabaseError:
         return {"status": "down", "database": {"ok": False}}, 503
+    cache_report = _cache()
+    if cache_report is not None and not cache_report["ok"]:
+        return {"status": "down", "database": {"ok": True, "vendor": connection.vendor}, "cache": cache_report}, 503
     depth, oldest = _queue()
     timeout = settings.HEARTBEAT_TIMEOUT
     cutoff = now - datetime.timedelta(seconds=timeout)
@@ -88,6 +110,7 @@ def health() -> tuple[dict[str, Any], int]:
             "last_activity_age_seconds": last_age,
             "stale_after_seconds": timeout,
         },
+        **({"cache": cache_report} if cache_report is not None else {}),
         "queue": {
             "ready": min(depth, QUEUE_COUNT_LIMIT),
             "ready_capped": depth > QUEUE_COUNT_LIMIT,

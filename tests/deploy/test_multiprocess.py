@@ -366,4 +366,5 @@ def journey(cluster: Cluster, web1: str, web2: str) -> None:
     assert page.status_code == 200
     report = health(cluster.web_ports[1])
     assert report["worker"]["running"] == 1 and report["status"] == "ok", report
+    assert report["cache"] == {"ok": True, "backend": "redis"}, report
     sys.stdout.write(f"run taken over {takeover:.1f} s after the kill; {results} results" + "\n")

@@ -109,6 +109,17 @@ class HealthTests(TestCase):
         report = self.client.get("/health/").json()
         self.assertEqual((report["queue"]["ready"], report["queue"]["ready_capped"]), (4, False))
 
+    def test_a_shared_cache_that_does_not_answer_is_down(self):
+        from django.conf import settings
+
+        dead = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+        with override_settings(CACHES={**settings.CACHES, "default": dead}):
+            response = self.client.get("/health/")
+        self.assertEqual(response.status_code, 503)
+        report = response.json()
+        self.assertEqual((report["status"], report["cache"]), ("down", {"ok": False, "backend": "redis"}))
+        self.assertNotIn("cache", self.client.get("/health/").json())  # a per-process cache is not checked
+
     def test_no_https_redirect_for_the_health_check(self):
         with override_settings(SECURE_SSL_REDIRECT=True, SECURE_REDIRECT_EXEMPT=[r"^health/$", r"^metrics$"]):
             self.assertEqual(self.client.get("/health/").status_code, 200)
