@@ -25,8 +25,19 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/inbox.html",
-        {"page": page, "unread_only": unread_only, "unread": selectors.unread_count(request.user)},
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "unread": selectors.unread_count(request.user),
+            "dated_kinds": DATED_KINDS,
+        },
     )
+
+
+#: events whose detail is a date the reader must act by (an end of lease, a due date): shown as "到期日 …"
+DATED_KINDS = frozenset(
+    {EventKind.LEASE_EXPIRING, EventKind.COMMITMENT_DUE, EventKind.COMMITMENT_OVERDUE, EventKind.MILESTONE_DUE}
+)
 
 
 def _own(request: HttpRequest, pk: int) -> Notification:
