@@ -147,7 +147,8 @@ def export_job_run(*, job: ExportJob) -> ExportJob:
         running.update(status=ExportJob.Status.FAILED, finished=timezone.now(), error=str(exc) or repr(exc))
     job.refresh_from_db()
     if job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
-        export_job_finished.send_robust(sender=ExportJob, job=job, status=job.status)
+        with translation.override(job.language or settings.LANGUAGE_CODE):  # what the owner is told, in their words
+            export_job_finished.send_robust(sender=ExportJob, job=job, status=job.status)
     return job
 
 

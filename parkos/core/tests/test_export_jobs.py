@@ -105,6 +105,7 @@ class ListExportJobTests(TestCase):
         notification = Notification.objects.get(recipient=self.admin)
         self.assertEqual(notification.event.kind, EventKind.EXPORT_FINISHED)
         self.assertEqual(notification.event.url, job.get_absolute_url())
+        self.assertEqual(notification.event.detail, f"XLSX，{self.rows} 行", "in the language the export was asked in")
         self.assertFalse(Notification.objects.exclude(recipient=self.admin).exists())
         with self.assertNumQueries(6):  # user, dead exports, the user's exports, the menu's permissions (3)
             page = self.client.get(reverse("export_jobs"))
