@@ -30,6 +30,8 @@ from parkos.leasing.models import Lease, RentBasis, Sale
 from parkos.parks.models import Building, Park, ParkBrand
 
 PER_PAGE = 25
+#: the occupancy page's buildings table, a page at a time
+BUILDINGS_PER_PAGE = 50
 
 
 class LeasingFilterForm(ReportFilterForm):
@@ -160,11 +162,19 @@ class OccupancyView(View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form, "result": None}, status=400)
         result = selectors.occupancy(request.user, **form.selector_kwargs())
-        return render(
-            request,
-            self.template_name,
-            {"form": form, "result": result, "charts": occupancy_charts(result), "query": request.GET.urlencode()},
-        )
+        # the buildings a page at a time: a province's thousands of rows made a page of a megabyte (issue 16)
+        buildings = Paginator(result.buildings, BUILDINGS_PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "form": form,
+            "result": result,
+            "charts": occupancy_charts(result),
+            "query": request.GET.urlencode(),
+            "page_obj": buildings,
+            "query_string": query.urlencode(),
+        }
+        return render(request, self.template_name, context)
 
 
 # --- rent roll -----------------------------------------------------------------------------------------

@@ -249,12 +249,18 @@ def occupancy(
 
 
 def occupancy_total(
-    user: Actor, date: datetime.date, *, park: Park | int | None = None, brand: ParkBrand | int | None = None
+    user: Actor,
+    date: datetime.date,
+    *,
+    park: Park | int | None = None,
+    brand: ParkBrand | int | None = None,
+    every: Mapping[str, Any] | None = None,
 ) -> OccupancyRow:
-    """Only the total on ``date`` (three aggregate rows): the occupancy trend uses it per month end."""
+    """Only the total on ``date`` (three aggregate rows; two with ``every``, the units' totals, which do not
+    depend on the date): the occupancy trend uses it per month end."""
     units = visible_units(user, park=park, brand=brand)
     leased_ids, sold_q = held_unit_ids(date, park=park, brand=brand)
-    every = units.aggregate(area=Sum("area"), n=Count("pk"))
+    every = every or units.aggregate(area=Sum("area"), n=Count("pk"))
     held = units.filter(pk__in=leased_ids).aggregate(area=Sum("area"), n=Count("pk"))
     bought = units.filter(sold_q).exclude(pk__in=leased_ids).aggregate(area=Sum("area"), n=Count("pk"))
     total = OccupancyRow(None, "")
@@ -545,9 +551,10 @@ def leasing_figures(
     )
     end = month_end(date_to)
     trend: list[TrendPoint] = []
+    every = visible_units(user, park=park, brand=brand).aggregate(area=Sum("area"), n=Count("pk"))  # once, not 12x
     for back in range(11, -1, -1):
         day = month_end(add_months(end.replace(day=1), -back))
-        row = occupancy_total(user, day, park=park, brand=brand)
+        row = occupancy_total(user, day, park=park, brand=brand, every=every)
         trend.append({"date": day, "rate": row.rate, "occupied": row.occupied, "lettable": row.lettable})
     return {
         "date_from": date_from,

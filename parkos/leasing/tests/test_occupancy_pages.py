@@ -1,0 +1,70 @@
+"""Issue 16: the occupancy page lists its buildings a page at a time, so its weight does not grow with the province
+(3,000 buildings made a page of 953 KB); the totals, parks and brands still cover every building."""
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from parkos.core.testing import World
+from parkos.leasing.reports import BUILDINGS_PER_PAGE
+from parkos.parks.models import Building, LandParcel, Park, SpaceUnit
+
+BUILDINGS = BUILDINGS_PER_PAGE + 10
+
+
+class OccupancyPagesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        world = World.build()
+        cls.admin = world.users["operator_admin"]
+        park = Park.objects.create(code="paged", name="Paged park", brand=world.park["in"].brand)
+        parcel = LandParcel.objects.create(park=park, code="PG1", area=1000)
+        buildings = Building.objects.bulk_create(
+            Building(parcel=parcel, code=f"PG-{n:03d}", name="", floor_area=100) for n in range(BUILDINGS)
+        )
+        SpaceUnit.objects.bulk_create(
+            SpaceUnit(building=building, code=f"{building.code}-1", floor=1, area=10) for building in buildings
+        )
+        cls.url = reverse("leasing:occupancy") + "?date=2026-06-30&park=" + str(park.pk)
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def rows(self, response) -> int:
+        table = response.content.decode().split('id="buildings-table"', 1)[1].split("</table>", 1)[0]
+        return table.count("<tr data-key=")
+
+    def test_the_buildings_come_a_page_at_a_time(self):
+        self.client.get(self.url)
+        with CaptureQueriesContext(connection) as first:
+            response = self.client.get(self.url)
+        self.assertEqual(self.rows(response), BUILDINGS_PER_PAGE)
+        self.assertContains(response, "page=2")
+        self.assertContains(response, f"0 of {BUILDINGS} units occupied")  # the totals cover every building
+        self.assertLessEqual(len(first.captured_queries), 15)
+        with CaptureQueriesContext(connection) as second:
+            response = self.client.get(self.url + "&page=2")
+        self.assertEqual(self.rows(response), BUILDINGS - BUILDINGS_PER_PAGE)
+        self.assertEqual(len(second.captured_queries), len(first.captured_queries))  # paging costs no query
+
+    def test_a_page_out_of_range_shows_the_last(self):
+        response = self.client.get(self.url + "&page=999")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.rows(response), BUILDINGS - BUILDINGS_PER_PAGE)
+        response = self.client.get(self.url + "&page=x")
+        self.assertEqual(self.rows(response), BUILDINGS_PER_PAGE)
+
+    def test_the_figures_trend_totals_the_units_once(self):
+        url = reverse("leasing:figures")
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        every_unit = [  # the lettable total: every visible unit, whatever the date
+            q["sql"]
+            for q in queries.captured_queries
+            if 'FROM "parks_spaceunit"' in q["sql"] and "WHERE" not in q["sql"]
+        ]
+        self.assertEqual(len(every_unit), 1)  # was once per month end of the trend: 12
+        self.assertLessEqual(len(queries.captured_queries), 46)  # 12 month ends x 2 holds, and the period's figures
