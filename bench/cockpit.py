@@ -44,10 +44,15 @@ SECTION_END = "<!-- cockpit benchmark: end -->"
 NOTES = """\
 What keeps these pages flat (parkos/cockpit/selectors.py): every figure is an aggregate query over the rows
 in scope (a grouped one per measure on the benchmarking page), never a query per park or enterprise, so
-the count of queries is fixed (asserted in parkos/cockpit/tests/test_cockpit.py). The figures are kept for
-PARKOS_COCKPIT_CACHE_SECONDS (default 300) per user, language, period and scope, and the pages say when they
-were computed and how often they refresh: the first rows are what readers wait for then; the "computed"
-rows are the first reader's wait, once per period and scope every five minutes."""
+the count of queries is fixed (asserted in parkos/cockpit/tests/test_cockpit.py). The figures are kept
+(parkos/cockpit/freshness.py) per audience (every reader who sees the same parks with the same permissions),
+language, units, period and scope, and each part of the page (projects, agreements, leasing, evaluation,
+land, services, commitments) on its own under a version that every write it reads replaces: a change shows
+on the next view, which computes again only the parts that read it. `parkos cockpit_warm --every 60`
+computes the group, each brand, district and park in each language ahead of the readers, again after each
+change and every PARKOS_COCKPIT_CACHE_SECONDS. The pages say when the figures were computed. The "after"
+rows are what the first reader after a write waits for until the warm-up has run again; the "computed" rows
+are the same pages with nothing kept (another period, or the first reader without a warm-up)."""
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -290,6 +295,90 @@ def cases() -> list[Case]:
     ]
 
 
+def timed(label: str, user: str, clients: dict, urls: list[str], before=None) -> Case:
+    """Time one request per URL (``before(i)`` first, untimed), then one more for the query count."""
+    import statistics
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+    from harness import percentile
+
+    client, timings, cpu = clients[user], [], []
+    with override_settings(DEBUG=False):
+        for i, url in enumerate(urls):
+            if before is not None:
+                before(i)
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"{url} as {user}: HTTP {response.status_code}")
+    if before is not None:
+        before(len(urls))
+    with CaptureQueriesContext(connection) as captured:
+        client.get(urls[-1])
+    queries = captured.captured_queries
+    slowest = max(queries, key=lambda q: float(q["time"])) if queries else {"sql": "", "time": "0"}
+    case = Case(label, urls[0], user)
+    case.result = {
+        "p50": statistics.median(timings),
+        "p95": percentile(timings, 0.95),
+        "max": max(timings),
+        "cpu_p50": statistics.median(cpu),
+        "queries": len(queries),
+        "db_ms": sum(float(q["time"]) for q in queries) * 1000,
+        "slowest_ms": float(slowest["time"]) * 1000,
+        "slowest_sql": slowest["sql"],
+    }
+    r = case.result
+    print(f"{label:<34} as {user:<8} p50 {r['p50']:6.0f} ms  p95 {r['p95']:6.0f} ms  {r['queries']:3d} queries")
+    return case
+
+
+WARM_UP: dict[str, int] = {}
+
+
+def fresh_cases(clients: dict, args) -> list[Case]:
+    """Refresh on change and on a schedule: the view right after a write (the figures must be computed again:
+    the worst case now), and the first reader of each park after `parkos cockpit_warm` (nothing to compute)."""
+    from parkos.cockpit.freshness import store, warm
+    from parkos.cockpit.selectors import Period
+    from parkos.investment.models import Agreement
+    from parkos.leasing.models import Lease
+    from parkos.parks.models import Park
+
+    runs = max(3, args.runs // 3)
+    park = Park.objects.get(code="ck-0")
+    lease = Lease.objects.filter(park=park).order_by("pk").first()
+
+    def sign(i: int) -> None:
+        Agreement.objects.create(title=f"bench change {i}", park=park, signed_on=datetime.date(2026, 5, 1))
+
+    def save_lease(i: int) -> None:
+        lease.save()  # a lease edited: the leasing tiles (the costliest part) are computed again
+
+    url = f"/cockpit/?{PERIOD}"
+    after_change = [
+        timed("cockpit, all 40 parks, after an agreement", "admin", clients, [url] * runs, before=sign),
+        timed("cockpit, all 40 parks, after a lease edit", "admin", clients, [url] * runs, before=save_lease),
+    ]
+    Agreement.objects.filter(title__startswith="bench change ").delete()
+    store().clear()
+    counts = warm(period=Period(datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)))
+    WARM_UP.update(counts)
+    print(f"warm-up: {counts}")
+    parks = list(Park.objects.filter(code__startswith="ck-").order_by("pk").values_list("pk", flat=True))
+    first_readers = timed(
+        "cockpit, each park, first reader after the warm-up",
+        "admin",
+        clients,
+        [f"/cockpit/?{PERIOD}&scope=park:{pk}" for pk in parks[: max(args.runs, 3)]],
+    )
+    return [*after_change, first_readers]
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     url = setup_django(args.database_url, f"cockpit-{args.enterprises}.sqlite3")
@@ -307,15 +396,16 @@ def main(argv=None) -> int:
     clients = logged_in_clients(["admin", "manager", "partner"])
     rows = cases()
     measure_all(rows, clients, args, label_width=34, user_width=8, sql_chars=600)
+    fresh = fresh_cases(clients, args)
     # the same pages computing their figures on every request (no kept figures): what the first reader of a
-    # period and scope waits for, once per PARKOS_COCKPIT_CACHE_SECONDS
+    # period and scope waits for when nothing has computed them before (no warm-up, right after a change)
     from django.conf import settings
 
     settings.PARKOS_COCKPIT_CACHE_SECONDS = 0
     cold = [Case(f"{case.label}, computed", case.url, case.user) for case in rows[1:] if "API" not in case.label]
     cold_args = argparse.Namespace(**{**vars(args), "runs": max(3, args.runs // 3)})
     measure_all(cold, clients, cold_args, label_width=34, user_width=8, sql_chars=600)
-    rows += cold
+    rows += fresh + cold
     lines = table(rows, TARGET_P95_MS)
     print("\n" + "\n".join(lines))
     machine_conditions = conditions(load_before, calibration)
@@ -336,7 +426,11 @@ def main(argv=None) -> int:
                 f"- conditions: {machine_conditions}",
                 f"- each case: {args.warmup} warm-up requests, then {args.runs} timed requests through "
                 f"django.test.Client (DEBUG off), then one more for the query count; {PERIOD}; the cases "
-                f"marked computed ask with the kept figures off ({max(3, args.runs // 3)} timed requests each)",
+                f"marked computed ask with the kept figures off ({max(3, args.runs // 3)} timed requests each); "
+                f"after an agreement / a lease edit: one saved before each timed request; first reader after the "
+                f"warm-up: one request per park after `parkos cockpit_warm` computed {WARM_UP.get('computed', 0)} "
+                f"sets of figures ({WARM_UP.get('audiences', 0)} audiences, 2 languages) in "
+                f"{WARM_UP.get('seconds', 0)} s",
                 "",
                 *lines,
                 "",
