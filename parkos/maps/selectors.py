@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum, TextField
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, TextField
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -369,9 +369,15 @@ class _Lookups:
 
     @classmethod
     def read(
-        cls, user: Actor, park_ids: list[int], holder_ids: set[int] | QuerySet[Any, Any], parcel_ids: list[int] | None
+        cls,
+        user: Actor,
+        park_ids: list[int],
+        holder_ids: set[int] | QuerySet[Any, Any],
+        parcel_ids: list[int] | None,
+        run_park_ids: list[int] | None = None,
     ) -> _Lookups:
-        """``holder_ids``: the parcels' holders, a few ids or a subquery (a brand's thousands, not as parameters)."""
+        """``holder_ids``: the parcels' holders, a few ids or a subquery (a brand's thousands, not as parameters).
+        ``run_park_ids``: the parks whose latest evaluation run grades (``park_ids`` unless given)."""
         visible_holders = Organization.objects.restrict(user, Action.VIEW).filter(pk__in=holder_ids)
         holders = dict(visible_holders.values_list("pk", "name"))
         flags = ParcelFlag.objects.restrict(user, Action.VIEW).filter(
@@ -384,7 +390,7 @@ class _Lookups:
         for parcel_id, status in cases.order_by("parcel_id", "-opened_on", "-pk").values_list("parcel_id", "status"):
             disposal.setdefault(parcel_id, status)
         grade_year, grades = latest_grades(
-            user, park_ids, set(holders) if len(holders) <= 500 else visible_holders.values("pk")
+            user, run_park_ids or park_ids, set(holders) if len(holders) <= 500 else visible_holders.values("pk")
         )
         return cls(holders, set(flags.values_list("parcel_id", flat=True)), disposal, grade_year, grades)
 
@@ -416,7 +422,14 @@ def _formatters(user: Actor) -> tuple[Any, Any]:
     return land, floor
 
 
-def map_data(user: Actor, scope: MapScope, *, system: str | None = None, full: bool = False) -> dict[str, Any]:
+def map_data(
+    user: Actor,
+    scope: MapScope,
+    *,
+    system: str | None = None,
+    full: bool = False,
+    run_park_ids: list[int] | None = None,
+) -> dict[str, Any]:
     """The first answer of the map of ``scope`` for ``user``: parks, parcels, districts, the legend, and the
     buildings when there are at most ``INLINE_BUILDINGS`` of them (else ``buildings`` is null and the browser
     asks ``map_buildings`` for those of its viewport from zoom ``buildings_zoom`` on).
@@ -425,6 +438,8 @@ def map_data(user: Actor, scope: MapScope, *, system: str | None = None, full: b
     with a click (``map_object``). ``full`` gives every building and every figure (the download).
     Parcel and building outlines are ``coords.RawGeometry`` text: write the answer with ``coords.dumps``.
     ``system`` is the coordinate system of the answer (the base map's, from settings, by default).
+    ``run_park_ids``: grade by the latest evaluation run with results in these parks (a bigger scope's), not
+    in the scope's own.
     """
     system = system or map_system()
     land, floor = _formatters(user)
@@ -467,10 +482,16 @@ def map_data(user: Actor, scope: MapScope, *, system: str | None = None, full: b
         if len(parcels) <= 500
         else LandParcel.objects.restrict(user, Action.VIEW).filter(park__in=park_ids).values("holder_id")
     )
-    lookups = _Lookups.read(user, park_ids, holder_ids, None)
+    lookups = _Lookups.read(user, park_ids, holder_ids, None, run_park_ids)
     today = timezone.localdate()
-    space = building_space(user, park_ids, today) if inline else {}
-    by_parcel = parcel_space(user, park_ids, today)
+    if inline:  # every building is read: its parcel's sums are its buildings' (3 queries, no fourth)
+        space = building_space(user, park_ids, today)
+        by_parcel: dict[int, Space] = defaultdict(Space)
+        for building in buildings:
+            if building["pk"] in space:
+                by_parcel[building["parcel_id"]].add(space[building["pk"]])
+    else:
+        space, by_parcel = {}, parcel_space(user, park_ids, today)
     park_space: dict[int, Space] = defaultdict(Space)
     park_of = {parcel["pk"]: parcel["park_id"] for parcel in parcels}
     for parcel_id, total in by_parcel.items():
@@ -746,35 +767,64 @@ def object_urls() -> dict[str, str]:
 
 def export_collection(user: Actor, scope: MapScope) -> Iterator[str]:
     """The map's parcels and buildings as a plain GeoJSON FeatureCollection in WGS-84, for download, as text
-    in pieces of ``EXPORT_CHUNK`` features (a StreamingHttpResponse sends each as it is written).
+    written a park at a time in pieces of at most ``EXPORT_CHUNK`` features (a StreamingHttpResponse sends
+    each as it is written: the first leaves after one park's work, memory holds one park).
 
     Each feature names what it is (``kind``), its park, parcel and code: what the import matches by.
-    Properties carry the layer classes' labels, readable in any GIS tool. Outlines go out as the stored text,
-    rounded (``coords.text_to_map``), never parsed.
+    Properties carry the layer classes' labels, readable in any GIS tool; grades are the latest run's with
+    results in the whole scope, as on the map. Outlines go out as the stored text, rounded, never parsed.
     """
-    data = map_data(user, scope, system=coords.WGS84, full=True)
-    labels = {layer["key"]: {c["key"]: c["label"] for c in layer["classes"]} for layer in data["legend"]}
-    park_codes = {park.pk: park.code for park in scope.parks}
-    parcel_of: dict[int, tuple[int, str]] = {
-        f["properties"]["id"]: (f["properties"]["p"], f["properties"]["c"]) for f in data["parcels"]["features"]
-    }
-    parcel_of.update(
-        {
-            pk: (park_id, code)
-            for pk, park_id, code in LandParcel.objects.filter(
-                pk__in={f["properties"]["q"] for f in data["buildings"]["features"]} - set(parcel_of)
-            ).values_list("pk", "park_id", "code")
-        }
-    )
     yield '{"type":"FeatureCollection","features":['
-    chunk: list[dict[str, Any]] = []
     first = True
+    for parks in _export_batches(scope.parks):
+        for piece in _export_parks(user, parks, scope.park_ids):
+            yield ("" if first else ",") + piece
+            first = False
+    yield "]}"
+
+
+def _export_batches(parks: list[Park]) -> Iterator[list[Park]]:
+    """The parks in batches of about ``EXPORT_BATCH_PARCELS`` parcels: each batch is one ``map_data`` (a fixed
+    number of queries), so few batches cost little more than one, and the first leaves early."""
+    counts = dict(
+        LandParcel.objects.filter(park__in=[park.pk for park in parks])
+        .values_list("park_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    batch: list[Park] = []
+    size = 0
+    for park in parks:
+        batch.append(park)
+        size += counts.get(park.pk, 0)
+        if size >= EXPORT_BATCH_PARCELS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _export_parks(user: Actor, parks: list[Park], run_park_ids: list[int]) -> Iterator[str]:
+    """Some parks' features for the download, as pieces of JSON text without the enclosing brackets."""
+    data = map_data(user, MapScope("parks", "", "", parks), system=coords.WGS84, full=True, run_park_ids=run_park_ids)
+    park_codes = {park.pk: park.code for park in parks}
+    labels = {layer["key"]: {c["key"]: c["label"] for c in layer["classes"]} for layer in data["legend"]}
+    parcel_codes = {f["properties"]["id"]: f["properties"]["c"] for f in data["parcels"]["features"]}
+    park_of = {f["properties"]["id"]: f["properties"]["p"] for f in data["parcels"]["features"]}
+    unseen = {f["properties"]["q"] for f in data["buildings"]["features"]} - set(parcel_codes)
+    for pk, park_id, code in LandParcel.objects.filter(pk__in=unseen).values_list("pk", "park_id", "code"):
+        parcel_codes[pk], park_of[pk] = code, park_id  # buildings on a parcel without an outline
+    chunk: list[dict[str, Any]] = []
     for kind, collection in (("parcel", data["parcels"]), ("building", data["buildings"])):
         for feature in collection["features"]:
             props = feature["properties"]
-            park_id, parcel_code = parcel_of.get(props["id"] if kind == "parcel" else props["q"], (None, ""))
-            out: dict[str, Any] = {"kind": kind, "park": park_codes.get(park_id or 0, ""), "parcel": parcel_code}
-            out["code"] = props["c"]
+            parcel_id = props["id"] if kind == "parcel" else props["q"]
+            out: dict[str, Any] = {
+                "kind": kind,
+                "park": park_codes.get(park_of.get(parcel_id, 0), ""),
+                "parcel": parcel_codes.get(parcel_id, ""),
+                "code": props["c"],
+            }
             if kind == "building":
                 out["name"] = props["n"]
             else:
@@ -785,12 +835,12 @@ def export_collection(user: Actor, scope: MapScope) -> Iterator[str]:
                 out[layer] = labels[layer].get(key, "")
             chunk.append(_feature(feature["geometry"], out))
             if len(chunk) >= EXPORT_CHUNK:
-                yield ("" if first else ",") + coords.dumps(chunk)[1:-1]
-                chunk, first = [], False
+                yield coords.dumps(chunk)[1:-1]
+                chunk = []
     if chunk:
-        yield ("" if first else ",") + coords.dumps(chunk)[1:-1]
-    yield "]}"
+        yield coords.dumps(chunk)[1:-1]
 
 
-#: features per piece of the download
+#: features per piece of the download, and parcels per batch of parks computed at once
 EXPORT_CHUNK = 1_000
+EXPORT_BATCH_PARCELS = 2_500

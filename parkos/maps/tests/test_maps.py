@@ -435,6 +435,21 @@ class ImportExportTests(MapTestCase):
         again = json.loads(streamed(client.get(reverse("maps-api:export"), {"park": self.world.park["in"].pk})))
         self.assertEqual([f["geometry"] for f in again["features"]], [f["geometry"] for f in collection["features"]])
 
+    def test_the_download_of_several_parks_is_one_collection_written_a_park_at_a_time(self) -> None:
+        response = self.api("operator_admin").get(reverse("maps-api:export"), {"all": "1"})
+        self.assertTrue(response.streaming)
+        collection = json.loads(streamed(response))
+        parks = {(f["properties"]["park"], f["properties"]["kind"]) for f in collection["features"]}
+        self.assertEqual(
+            parks, {("park-in", "parcel"), ("park-in", "building"), ("park-out", "parcel"), ("park-out", "building")}
+        )
+        self.assertEqual(collection["type"], "FeatureCollection")
+        building = next(f for f in collection["features"] if f["properties"]["code"] == "B-in")
+        self.assertEqual(
+            (building["properties"]["parcel"], building["properties"]["inefficient"]), ("P-in", "Flagged inefficient")
+        )
+        self.assertEqual(building["properties"]["grade"], "C")
+
     def test_bad_features_are_named_by_index_and_field_and_nothing_is_saved(self) -> None:
         good = {"type": "Feature", "properties": {"code": "P-in"}, "geometry": square(121.7, 31.3)}
         bad_geometry = {
