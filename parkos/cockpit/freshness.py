@@ -24,6 +24,7 @@ import hashlib
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from typing import Any, cast
 
 from django.conf import settings
@@ -139,6 +140,9 @@ def audience(user: Actor) -> str:
     models it may read (a role that reads no leases gets no leasing tiles)."""
     from parkos.cockpit.selectors import FIGURE_MODELS, is_partner, visible_parks
 
+    known = getattr(user, "_cockpit_audience", None)
+    if known is not None:
+        return cast(str, known)  # read once per user object (a request, a warm-up round)
     level = scope_of(user)
     readable = "".join("1" if can(user, model, Action.VIEW) else "0" for model in FIGURE_MODELS)
     if is_partner(user):
@@ -149,7 +153,10 @@ def audience(user: Actor) -> str:
         ids = sorted(visible_parks(user).values_list("pk", flat=True))
         fallback = ",".join(sorted(role.name for role in fallback_roles_of(user)))
         reach = hashlib.sha1(f"{ids}|{fallback}".encode()).hexdigest()[:12]
-    return f"{int(level)}:{readable}:{reach}"
+    found = f"{int(level)}:{readable}:{reach}"
+    with suppress(AttributeError):
+        user._cockpit_audience = found  # type: ignore[union-attr]
+    return found
 
 
 def key(user: Actor, name: str, token: str, date_from: str, date_to: str, at: str | None = None) -> str:
