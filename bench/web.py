@@ -225,8 +225,14 @@ def sign_in(base: str, username: str) -> dict[str, str]:
 def drive(base: str, page: Page, cookies: dict, users: int, seconds: float) -> None:
     """``users`` threads, one keep-alive connection each, asking for the page until the time is up."""
     lock = threading.Lock()
-    start = threading.Barrier(users + 1)
     stop_at = [0.0]
+    began = [0.0]
+
+    def set_clock() -> None:  # run by the barrier before it lets any thread go: every thread sees the end time
+        began[0] = time.perf_counter()
+        stop_at[0] = began[0] + seconds
+
+    start = threading.Barrier(users + 1, action=set_clock)
 
     def user() -> None:
         session = requests.Session()
@@ -252,11 +258,9 @@ def drive(base: str, page: Page, cookies: dict, users: int, seconds: float) -> N
     for thread in threads:
         thread.start()
     start.wait()
-    began = time.perf_counter()
-    stop_at[0] = began + seconds
     for thread in threads:
         thread.join()
-    page.seconds = time.perf_counter() - began
+    page.seconds = time.perf_counter() - began[0]
 
 
 def resolve(base: str, page: Page, cookies: dict) -> bool:

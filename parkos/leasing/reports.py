@@ -32,6 +32,8 @@ from parkos.parks.models import Building, Park, ParkBrand
 PER_PAGE = 25
 #: the occupancy page's buildings table, a page at a time
 BUILDINGS_PER_PAGE = 50
+#: leases listed per window of the expiry alerts; beyond, a park or brand filter narrows them (issue 16)
+EXPIRY_ROWS = 50
 
 
 class LeasingFilterForm(ReportFilterForm):
@@ -289,8 +291,11 @@ class ExpiryAlertsView(View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form, "buckets": None}, status=400)
         buckets = selectors.expiring_leases(request.user, **form.selector_kwargs())
-        rows = [(months, selectors.prefetch_units(leases[:200]), leases.count()) for months, leases in buckets.items()]
-        return render(request, self.template_name, {"form": form, "buckets": rows})
+        rows = [
+            (months, selectors.prefetch_units(leases[:EXPIRY_ROWS]), leases.count())
+            for months, leases in buckets.items()
+        ]
+        return render(request, self.template_name, {"form": form, "buckets": rows, "shown": EXPIRY_ROWS})
 
 
 # --- figures -------------------------------------------------------------------------------------------

@@ -1,13 +1,16 @@
 """Issue 16: the occupancy page lists its buildings a page at a time, so its weight does not grow with the province
 (3,000 buildings made a page of 953 KB); the totals, parks and brands still cover every building."""
 
+import datetime
+
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parkos.core.testing import World
-from parkos.leasing.reports import BUILDINGS_PER_PAGE
+from parkos.leasing.models import Lease
+from parkos.leasing.reports import BUILDINGS_PER_PAGE, EXPIRY_ROWS
 from parkos.parks.models import Building, LandParcel, Park, SpaceUnit
 
 BUILDINGS = BUILDINGS_PER_PAGE + 10
@@ -68,3 +71,37 @@ class OccupancyPagesTests(TestCase):
         ]
         self.assertEqual(len(every_unit), 1)  # was once per month end of the trend: 12
         self.assertLessEqual(len(queries.captured_queries), 46)  # 12 month ends x 2 holds, and the period's figures
+
+
+class ExpiryAlertsCapTests(TestCase):
+    """The expiry alerts list the leases ending first of each window and say how many there are in all."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = World.build()
+        park = cls.world.park["in"]
+        Lease.objects.bulk_create(
+            Lease(
+                tenant=cls.world.org["in"],
+                park=park,
+                reference=f"EXP-{n:03d}",
+                start_date="2026-01-01",
+                end_date=datetime.date(2026, 7, 1 + n % 28),
+                effective_end=datetime.date(2026, 7, 1 + n % 28),  # save() sets it; bulk_create does not
+                rent_amount=1,
+                status=Lease.Status.IN_FORCE,
+                leased_area=10,
+            )
+            for n in range(EXPIRY_ROWS + 5)
+        )
+
+    def test_each_window_is_capped_and_counted(self):
+        self.client.force_login(self.world.users["operator_admin"])
+        url = reverse("leasing:expiry_alerts") + "?date=2026-06-30"
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertLessEqual(response.content.count(b"EXP-"), 3 * EXPIRY_ROWS)
+        self.assertContains(response, f"The {EXPIRY_ROWS} ending first of ")
+        self.assertLessEqual(len(queries.captured_queries), 20)
