@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
+from parkos.cockpit.freshness import store
 from parkos.cockpit.tests.helpers import CockpitWorld
 from parkos.core.testing import PASSWORD
 from tests.browser.conftest import SCREENSHOTS
@@ -24,12 +24,12 @@ PERIOD = "date_from=2026-01-01&date_to=2026-06-30"
 
 @pytest.fixture
 def world(transactional_db):
-    cache.clear()  # figures are kept per user id, and ids repeat from one test database to the next
+    store().clear()  # kept figures: each test database starts with none
     data = CockpitWorld()
     data.partner.set_password(PASSWORD)
     data.partner.save()
     yield data
-    cache.clear()
+    store().clear()
 
 
 def context_page(chromium, live_server, problems, locale: str, width: int = 1440, height: int = 900):
