@@ -323,6 +323,9 @@ def main() -> None:
 
     if args.reuse and database_exists(name) and demo_loaded(name):
         loaded = "demo already loaded (--reuse)"
+        migrate = subprocess.run([str(PARKOS), "migrate", "-v", "0"], env=env, capture_output=True, text=True)
+        if migrate.returncode:
+            raise SystemExit(f"parkos migrate failed:\n{migrate.stderr}")
     else:
         if database_exists(name):
             psql(f'DROP DATABASE "{name}" WITH (FORCE)')
