@@ -24,7 +24,7 @@ PYTEST := PARKOS_DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS)
 FUZZ_EXAMPLES ?= 50
 
 .PHONY: help install demo test lint test-sqlite test-postgres postgres debian-packages static \
-	bench bench-investment bench-leasing bench-evaluation bench-intake messages lock fuzz
+	bench bench-investment bench-leasing bench-evaluation bench-evaluation-e2e bench-intake messages lock fuzz
 
 help:
 	@echo "make demo           install everything, load the demo data, serve at http://127.0.0.1:8000"
@@ -38,6 +38,7 @@ help:
 	@echo "make bench-investment  the investment figures and report benchmark (bench/investment.py)"
 	@echo "make bench-leasing  the occupancy and rent roll benchmark (bench/leasing.py)"
 	@echo "make bench-evaluation  the scoring engine at 100,000 and 1,000,000 filings (bench/evaluation.py)"
+	@echo "make bench-evaluation-e2e  parkos evaluate end to end on SQLite and PostgreSQL beside a SQL floor (bench/evaluation_e2e.py)"
 	@echo "make bench-intake   press-intake extraction time per article of the development set (bench/intake.py)"
 	@echo "make messages       update the zh_Hans translation catalogue and compile it"
 	@echo "make lock           re-pin requirements/constraints.txt after a dependency change"
@@ -102,6 +103,9 @@ bench-leasing: $(VENV)/.installed
 
 bench-evaluation: $(VENV)/.installed
 	PARKOS_DEBUG=1 $(BIN)/python bench/evaluation.py --sizes 100000 1000000
+
+bench-evaluation-e2e: $(VENV)/.installed
+	PARKOS_DEBUG=1 $(BIN)/python bench/evaluation_e2e.py --databases sqlite postgresql --sizes 100000 1000000
 
 bench-intake: $(VENV)/.installed
 	PARKOS_DEBUG=1 $(BIN)/python bench/intake.py --memory

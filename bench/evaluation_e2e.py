@@ -2,9 +2,9 @@
 
     PARKOS_DEBUG=1 .venv/bin/python bench/evaluation_e2e.py [--databases sqlite postgresql] [--sizes 100000] [--write]
 
-For each database and size: a fresh database (SQLite file under var/bench/, or the PostgreSQL database
-parkos_bench_eval at 127.0.0.1:5432, user postgres, dropped at the end), migrated; then, each in a
-child process of its own:
+For each database and size: a fresh database (an SQLite file under bench/var/, or the PostgreSQL
+database parkos_bench_eval at 127.0.0.1:5432, user postgres; either is removed at the end), migrated;
+then, each in a child process of its own:
 
 1. load (timed apart): 500 parks in 20 districts, 2,000 parcels with a building each, N enterprises and
    N filings for 2024 (bench/evaluation.py's seeded generator: ~30 % above the size threshold, tenants
@@ -84,7 +84,7 @@ def run_child(command: list[str], env: dict[str, str]) -> dict:
 
 def fresh_database(database: str, size: int) -> str:
     if database == "sqlite":
-        path = PROJECT_DIR / "var" / "bench" / f"evaluation_e2e_{size}.sqlite3"
+        path = PROJECT_DIR / "bench" / "var" / f"evaluation_e2e_{size}.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
