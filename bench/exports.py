@@ -215,8 +215,8 @@ def main(argv=None) -> int:
         "Before: with openpyxl's write-only workbook as the writer (2026-12-06, load average 9.5) the same page"
         " took 6.22 s wall, 1.72 s CPU; the export is written by xlsxwriter in constant-memory mode since.",
         "Before that (issue 14): 2,027 leases took 25.7 s (tablib through model instances, queries per row).",
-        "The page's queries: session and user, one values_list of the rows, one for the leases' units, and the count"
-        " that chooses between the request and the worker (more than PARKOS_EXPORT_INLINE_ROWS rows, default"
+        "The page's queries: the 3 it made before (one values_list of the rows, one for the leases' units) and the"
+        " count that chooses between the request and the worker (more than PARKOS_EXPORT_INLINE_ROWS rows, default"
         ' 10,000, go to the worker and "My exports").',
     ]
     text = SECTION_START + "\n" + "\n".join(lines) + "\n" + SECTION_END
