@@ -297,12 +297,11 @@ def cases() -> list[Case]:
 
 def timed(label: str, user: str, clients: dict, urls: list[str], before=None) -> Case:
     """Time one request per URL (``before(i)`` first, untimed), then one more for the query count."""
-    import statistics
     import time
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
-    from harness import percentile
+    from harness import summary
 
     client, timings, cpu = clients[user], [], []
     with override_settings(DEBUG=False):
@@ -319,19 +318,8 @@ def timed(label: str, user: str, clients: dict, urls: list[str], before=None) ->
         before(len(urls))
     with CaptureQueriesContext(connection) as captured:
         client.get(urls[-1])
-    queries = captured.captured_queries
-    slowest = max(queries, key=lambda q: float(q["time"])) if queries else {"sql": "", "time": "0"}
     case = Case(label, urls[0], user)
-    case.result = {
-        "p50": statistics.median(timings),
-        "p95": percentile(timings, 0.95),
-        "max": max(timings),
-        "cpu_p50": statistics.median(cpu),
-        "queries": len(queries),
-        "db_ms": sum(float(q["time"]) for q in queries) * 1000,
-        "slowest_ms": float(slowest["time"]) * 1000,
-        "slowest_sql": slowest["sql"],
-    }
+    case.result = summary(timings, cpu, captured.captured_queries)
     r = case.result
     print(f"{label:<34} as {user:<8} p50 {r['p50']:6.0f} ms  p95 {r['p95']:6.0f} ms  {r['queries']:3d} queries")
     return case

@@ -123,9 +123,13 @@ def measure(case: Case, clients: dict, runs: int, warmup: int) -> None:
             cpu.append((time.process_time() - started_cpu) * 1000)
     with CaptureQueriesContext(connection) as captured:
         client.get(case.url)
-    queries = captured.captured_queries
+    case.result = summary(timings, cpu, captured.captured_queries)
+
+
+def summary(timings: list[float], cpu: list[float], queries: list[dict]) -> dict:
+    """A case's result: percentiles of the timed requests, and the queries of the one more request."""
     slowest = max(queries, key=lambda q: float(q["time"])) if queries else {"sql": "", "time": "0"}
-    case.result = {
+    return {
         "p50": statistics.median(timings),
         "p95": percentile(timings, 0.95),
         "max": max(timings),

@@ -17,7 +17,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -459,6 +459,19 @@ def occupancy_on(user: Actor, scope: CockpitScope, day: datetime.date) -> dict[s
     return {"lettable": every, "occupied": held, "rate": float(held / every) if every else None}
 
 
+class Ask(NamedTuple):
+    """What a part of the cockpit is computed for: the reader, the scope, the period and the one before, the
+    reader's formats, the lists' park filter and the period's dates as the lists' filters write them."""
+
+    user: Actor
+    scope: CockpitScope
+    period: Period
+    before: Period
+    fmt: Formats
+    where: list[tuple[str, int]]
+    dates: tuple[str, str]
+
+
 def cockpit_figures(user: Actor, scope: CockpitScope, period: Period) -> dict[str, Any]:
     """Every tile of the cockpit (or of a government partner's) for ``scope`` and ``period``."""
     if scope.partner:
@@ -467,13 +480,14 @@ def cockpit_figures(user: Actor, scope: CockpitScope, period: Period) -> dict[st
     before = period.previous()
     dates = (period.date_from.isoformat(), period.date_to.isoformat())
     where = scope.park_query()
+    ask = Ask(user, scope, period, before, fmt, where, dates)
     parts: list[tuple[str, type[Any], Any]] = [
-        ("projects", Project, lambda: _project_tiles(user, scope, period, before, fmt, where, dates)),
+        ("projects", Project, lambda: _project_tiles(ask)),
         ("agreements", Agreement, lambda: [_agreements_tile(user, scope, period, fmt, where)]),
-        ("leasing", Lease, lambda: _leasing_tiles(user, scope, period, before, fmt, where, dates)),
+        ("leasing", Lease, lambda: _leasing_tiles(ask)),
         ("evaluation", EvaluationResult, lambda: _evaluation_tiles(user, scope, fmt, links=True)),
         ("land", DisposalCase, lambda: _land_tiles(user, scope, period, fmt, where)),
-        ("services", ServiceRequest, lambda: _service_tiles(user, scope, period, before, fmt, where, dates)),
+        ("services", ServiceRequest, lambda: _service_tiles(ask)),
         ("commitments", Commitment, lambda: [_commitment_tile(user, scope, fmt, where, partner=False)]),
     ]
     tiles: list[Tile | dict[str, Any]] = []
@@ -487,16 +501,9 @@ def cockpit_figures(user: Actor, scope: CockpitScope, period: Period) -> dict[st
     return _result(user, scope, period, tiles, computed_at=oldest)
 
 
-def _project_tiles(
-    user: Actor,
-    scope: CockpitScope,
-    period: Period,
-    before: Period,
-    fmt: Formats,
-    where: list[tuple[str, int]],
-    dates: tuple[str, str],
-) -> list[Tile]:
+def _project_tiles(ask: Ask) -> list[Tile]:
     """Projects signed and their planned investment (CNY, USD at the FX table's rates)."""
+    user, scope, period, before, fmt, where, dates = ask
     tiles: list[Tile] = []
     # investment: projects signed and their planned investment (CNY, USD at the FX table's rates)
     signed, signed_before = _signed_projects(user, scope, period), _signed_projects(user, scope, before)
@@ -538,16 +545,9 @@ def _project_tiles(
     return tiles
 
 
-def _leasing_tiles(
-    user: Actor,
-    scope: CockpitScope,
-    period: Period,
-    before: Period,
-    fmt: Formats,
-    where: list[tuple[str, int]],
-    dates: tuple[str, str],
-) -> list[Tile]:
+def _leasing_tiles(ask: Ask) -> list[Tile]:
     """Enterprises hosted and new, area leased and sold, occupancy at the period's end."""
+    user, scope, period, before, fmt, where, dates = ask
     tiles: list[Tile] = []
     # enterprises hosted (tenants holding a lease at the period's end) and new ones (their first lease)
     leases = _leases(user, scope)
@@ -747,15 +747,9 @@ def _land_tiles(
     return [Tile("land", _("Inefficient land"), figures)]
 
 
-def _service_tiles(
-    user: Actor,
-    scope: CockpitScope,
-    period: Period,
-    before: Period,
-    fmt: Formats,
-    where: list[tuple[str, int]],
-    dates: tuple[str, str],
-) -> list[Tile]:
+def _service_tiles(ask: Ask) -> list[Tile]:
+    """Services delivered by aspect, satisfaction and resolution within target; scenario projects by aspect."""
+    user, scope, period, before, fmt, where, dates = ask
     requests = _requests(user, scope, period)
     done = Q(status=Status.DONE)
     rows = {
