@@ -439,6 +439,29 @@ class PrecomputedTests(CockpitData):
             self.client.get(reverse("cockpit:cockpit"), dates)
         self.assertLessEqual(len(queries), 12)
 
+    def test_the_loop_warms_again_after_a_change_and_not_before(self):
+        from unittest import mock
+
+        from parkos.cockpit import freshness
+
+        sleeps = []
+
+        def sleep(seconds):
+            sleeps.append(seconds)
+            if len(sleeps) == 2:
+                freshness.bump("agreements")  # a change between the second and third check
+            if len(sleeps) == 3:
+                raise KeyboardInterrupt
+
+        counts = {"audiences": 1, "computed": 1, "seconds": 0}
+        with (
+            mock.patch.object(freshness, "warm", return_value=counts) as warm,
+            mock.patch("time.sleep", sleep),
+            self.assertRaises(KeyboardInterrupt),
+        ):
+            freshness.warm_loop(60, lambda line: None)
+        self.assertEqual(warm.call_count, 2)  # at the start, then after the change only
+
     def test_a_partners_figures_are_its_own(self):
         from parkos.cockpit.freshness import audience
 
