@@ -310,6 +310,8 @@ def main() -> None:
     parser.add_argument("--only", help="regular expression: measure only the pages whose label or URL matches")
     parser.add_argument("--label", default="run", help="name of this run (before, after); kept in bench/var/")
     parser.add_argument("--write", action="store_true", help="write the section into bench/RESULTS.md")
+    parser.add_argument("--section", help="name of the section in bench/RESULTS.md (default: scale <N>)")
+    parser.add_argument("--note", default="", help="a line on the data set, written under the section's title")
     args = parser.parse_args()
 
     VAR.mkdir(exist_ok=True)
@@ -379,8 +381,9 @@ def main() -> None:
     print(f"{len(rows)} pages; missing a target: {len(slow)}")
 
     record = {"scale": args.scale, "users": args.users, "rows": rows, "trivial": trivial_rows}
-    (VAR / f"web_s{scale_tag}_{args.label}.json").write_text(json.dumps(record, indent=1))
-    before_file = VAR / f"web_s{scale_tag}_before.json"
+    tag = re.sub(r"\W+", "_", args.section) if args.section else f"s{scale_tag}"
+    (VAR / f"web_{tag}_{args.label}.json").write_text(json.dumps(record, indent=1))
+    before_file = VAR / f"web_{tag}_before.json"
     before = None
     if args.label != "before" and before_file.exists():
         before = {f"{r['user']} {r['url']}": r for r in json.loads(before_file.read_text())["rows"]}
@@ -408,7 +411,8 @@ def write(args, rows, trivial_rows, base_row, before, slow, loaded, pg_version, 
     from parkos.core.results import replace_section
 
     scale = f"{args.scale:g}"
-    start, end = f"<!-- web bench scale {scale}: start -->", f"<!-- web bench scale {scale}: end -->"
+    section = args.section or f"scale {scale}"
+    start, end = f"<!-- web bench {section}: start -->", f"<!-- web bench {section}: end -->"
     cpuinfo = platform.machine()
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
@@ -416,10 +420,17 @@ def write(args, rows, trivial_rows, base_row, before, slow, loaded, pg_version, 
             break
     command = f".venv/bin/python bench/web.py --scale {scale} --users {args.users} --seconds {args.seconds:g}"
     command += f" --workers {args.workers} --label {args.label}" + (" --reuse --keep" if args.reuse else "")
+    if args.database:
+        command += f" --database {args.database}"
+    if args.only:
+        command += f" --only '{args.only}'"
+    if args.section:
+        command += f" --section '{args.section}'"
     lines = [
         start,
         f"# Web load bench, demo scale {scale}: `parkos serve` on PostgreSQL, {args.users} concurrent users",
         "",
+        *([args.note, ""] if args.note else []),
         f'Run on {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())} (run "{args.label}") with:',
         "",
         "```",
