@@ -336,12 +336,18 @@
     });
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], animate: false });
     ["parks", "parcels", "buildings"].forEach((kind) => groups[kind].addTo(map));
-    // parcel numbers on the map only from zoom 16 on, made the first time they are needed
+    // parcel numbers on the map only from zoom 16 on, made the first time they are needed; on a big map
+    // only those of the parcels in view, made again as the map moves
+    const few = data.parcels.features.length <= 2000;
     let labelsMade = false;
     const makeLabels = () => {
-      labelsMade = true;
+      labelsMade = few;
+      const view = few ? null : map.getBounds().pad(0.2);
+      groups.labels.clearLayers();
       groups.parcels.eachLayer((layer) => {
-        groups.labels.addLayer(L.marker(layer.getBounds().getCenter(), {
+        const bounds = layer.getBounds();
+        if (view && !view.intersects(bounds)) return;
+        groups.labels.addLayer(L.marker(bounds.getCenter(), {
           interactive: false,
           icon: L.divIcon({ className: "map-label-parcel", html: labelNode(layer.feature.properties.c), iconSize: null }),
         }));
@@ -355,12 +361,12 @@
     });
     if (data.districts.length > 1 || !tiles.url) groups.districts.addTo(map);
     const labels = () => {
-      const show = map.getZoom() >= 16 && data.parcels.features.length <= 2000;
+      const show = map.getZoom() >= 16;
       if (show && !labelsMade) makeLabels();
       if (show && !map.hasLayer(groups.labels)) groups.labels.addTo(map);
       if (!show && map.hasLayer(groups.labels)) map.removeLayer(groups.labels);
     };
-    map.on("zoomend", labels);
+    map.on(few ? "zoomend" : "moveend", labels);
     labels();
     const notes = () => {
       const said = [];
