@@ -832,7 +832,8 @@ def _export_parks(user: Actor, parks: list[Park], run_park_ids: list[int]) -> It
             out["area"] = props["a"]
             out["occupancy"] = props["o"]
             for layer, key in zip(LAYER_KEYS, props["L"], strict=True):
-                out[layer] = labels[layer].get(key, "")
+                # the occupancy layer's band beside the figure, which keeps the plain name
+                out[f"{layer}_band" if layer in out else layer] = labels[layer].get(key, "")
             chunk.append(_feature(feature["geometry"], out))
             if len(chunk) >= EXPORT_CHUNK:
                 yield coords.dumps(chunk)[1:-1]

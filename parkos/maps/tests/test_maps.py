@@ -422,6 +422,9 @@ class ImportExportTests(MapTestCase):
         parcel_feature = next(f for f in collection["features"] if f["properties"]["kind"] == "parcel")
         self.assertEqual(parcel_feature["properties"]["park"], "park-in")
         self.assertEqual(parcel_feature["properties"]["inefficient"], "Flagged inefficient")
+        # the figure keeps its name; the occupancy layer's band sits beside it
+        self.assertRegex(parcel_feature["properties"]["occupancy"], r"^(\d+\.\d %)?$")
+        self.assertIn("occupancy_band", parcel_feature["properties"])
         for feature in collection["features"]:  # move every outline 0.01° east
             feature["geometry"]["coordinates"] = [
                 [[round(lon + 0.01, 6), lat] for lon, lat in ring] for ring in feature["geometry"]["coordinates"]
