@@ -207,6 +207,7 @@ REDACTED = "•••"
 def redact_history(instance: PrimaryModel) -> int:
     """Blank the redacted fields in every change already recorded for ``instance`` (it just became confidential)."""
     fields = instance.changelog_redacted()
+    flush_changes()
     changes = ObjectChange.objects.filter(
         changed_object_type=ContentType.objects.get_for_model(instance.__class__), changed_object_id=instance.pk
     )
@@ -280,7 +281,8 @@ def collect_changes(*, batch_size: int = 2000) -> Iterator[None]:
 
     Open it inside the load's transaction. The records are the same, written in the order they were made;
     a record is in the table once its batch is written (at the latest when the block ends), so code inside
-    should not read the change log it is writing. Nested, the outer collector writes.
+    that reads the change log calls ``flush_changes()`` first. Nested, the outer collector writes. Not for
+    code that rolls back a savepoint and goes on (an import's rejected row): its records would be kept.
     """
     if _collector.get() is not None:
         yield
@@ -292,6 +294,13 @@ def collect_changes(*, batch_size: int = 2000) -> Iterator[None]:
         collector.flush()
     finally:
         _collector.reset(token)
+
+
+def flush_changes() -> None:
+    """Write the records ``collect_changes`` holds now: call before reading the change log inside a bulk load."""
+    collector = _collector.get()
+    if collector is not None:
+        collector.flush()
 
 
 def _write(records: list[ObjectChange]) -> None:

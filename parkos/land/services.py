@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from parkos.core import writes
 from parkos.core.actors import Actor
-from parkos.core.changelog import log_bulk_create, update_logged
+from parkos.core.changelog import flush_changes, log_bulk_create, update_logged
 from parkos.core.models import ObjectChange
 from parkos.evaluation.models import AreaResult, EvaluationResult, EvaluationRun
 from parkos.land.models import DisposalCase, ParcelFlag
@@ -163,6 +163,7 @@ def _format(value: Any) -> str:
 
 def idle_since(*, parcel_ids: Iterable[int]) -> dict[int, datetime.date]:
     """When each parcel last became idle, from the change log (its creation if it was created idle)."""
+    flush_changes()  # inside a bulk load, the records it still holds
     content_type = ContentType.objects.get_for_model(LandParcel)
     rows = (
         ObjectChange.objects.filter(

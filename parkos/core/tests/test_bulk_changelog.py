@@ -142,3 +142,12 @@ def test_collect_changes_writes_in_batches_and_nested_blocks_share_one(people):
             Organization.objects.create(name="第三")
         assert ObjectChange.objects.count() == 2
     assert ObjectChange.objects.count() == 3
+
+
+def test_flush_changes_writes_what_a_bulk_load_holds_so_far(people):
+    from parkos.core.changelog import flush_changes
+
+    with change_context(source="demo"), collect_changes():
+        Organization.objects.create(name="先写")
+        flush_changes()
+        assert ObjectChange.objects.count() == 1
