@@ -6,7 +6,8 @@ ParkOS.charts("figure-charts", { tooltip: { trigger: "axis", confine: true } }, 
     legend: { type: "scroll", top: 0, left: 0, right: 0 },
     grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
     xAxis: { type: "category", data: data.parks, axisLabel: { interval: 0, rotate: data.parks.length > 6 ? 30 : 0, width: 120, overflow: "truncate" } },
-    yAxis: { type: "value", min: 0, max: 100 },  // the card title says what the axis counts
+    // the card title says what the axis counts; no "0" at the foot, where the first park's rotated name runs
+    yAxis: { type: "value", min: 0, max: 100, axisLabel: { showMinLabel: false } },
     series: data.series.map(function (s) { return { name: s.name, type: "bar", data: s.values }; })
   });
 });
