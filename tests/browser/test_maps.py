@@ -255,3 +255,63 @@ def test_a_brand_map_of_ten_thousand_parcels_draws_within_a_second(zh_page, park
     page.screenshot(path=str(SCREENSHOTS / "maps-brand-10k-zh.png"))
     assert drawn_ms < budget_ms(), f"{timing}; budget {budget_ms():.0f} ms"
     problems.assert_none()
+
+
+#: every label on a map: parks' names, districts' names, parcel numbers
+LABEL_BOXES = """() => {
+  const box = document.getElementById('parkos-map').getBoundingClientRect();
+  const nodes = [...document.querySelectorAll('.map-label, .map-label-district, .map-label-parcel')];
+  const shown = nodes.filter((n) => getComputedStyle(n).visibility !== 'hidden' && n.getBoundingClientRect().width);
+  return {
+    map: [box.left, box.top, box.right, box.bottom],
+    all: nodes.length,
+    shown: shown.map((n) => { const r = n.getBoundingClientRect(); return [n.textContent, r.left, r.top, r.right, r.bottom]; }),
+  };
+}"""
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_a_brand_maps_labels_do_not_overlap_and_stay_in_the_map(chromium, live_server, park, problems, width):
+    """Two parks side by side in one district and a third far off, in another (issue 15: 长三角智造园·安亭园 over
+    嘉定区, 滨海芯谷·临港园 cut at the right edge at 390 px): no two labels shown meet, none crosses the edge."""
+    brand = park.brand
+    park.district = "嘉定区"
+    park.boundary = square(121.160, 31.290, 0.02)
+    park.save()
+    near = Park.objects.create(
+        code="zj-at", name="长三角智造园·安亭园", brand=brand, district="嘉定区", boundary=square(121.170, 31.300, 0.02)
+    )
+    far = Park.objects.create(
+        code="zj-lg", name="滨海芯谷·临港园", brand=brand, district="临港新片区", boundary=square(121.900, 30.900, 0.03)
+    )
+    get_user_model().objects.get(username="li.na").parks.add(near, far)
+    context = chromium.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": 844})
+    page = context.new_page()
+    problems.watch(page)
+    sign_in(page, "li.na")
+    for zoom in (None, 13):
+        if zoom is None:
+            page.goto(f"/maps/brands/{brand.pk}/")
+            expect(page.locator("#parkos-map[data-labels]")).to_be_attached()
+        else:  # zoomed in on the two parks side by side: the parks' names go first
+            page.evaluate(
+                "() => { const n = document.getElementById('parkos-map'); delete n.dataset.labels;"
+                " n.parkosMap.setView([31.305, 121.175], 13, {animate: false}); }"
+            )
+            expect(page.locator("#parkos-map[data-labels]")).to_be_attached()
+        boxes = page.evaluate(LABEL_BOXES)
+        left, top, right, bottom = boxes["map"]
+        shown = boxes["shown"]
+        assert shown, boxes
+        for i, (name, x0, y0, x1, y1) in enumerate(shown):
+            assert left <= x0 and x1 <= right and top <= y0 and y1 <= bottom, (name, boxes["map"], shown)
+            for other, u0, v0, u1, v1 in shown[i + 1 :]:
+                assert not (x0 < u1 and u0 < x1 and y0 < v1 and v0 < y1), (name, other, zoom, width)
+        if zoom == 13:
+            names = [row[0] for row in shown]
+            assert "长三角智造园·安亭园" in names or "张江人工智能岛" in names, names
+    assert boxes["all"] > len(shown)  # something was hidden: the two parks' names overlap at this zoom
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"maps-brand-labels-{width}-zh.png"))
+    context.close()
+    problems.assert_none()

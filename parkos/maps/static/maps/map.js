@@ -272,6 +272,85 @@
     return el("span", text, className);
   }
 
+  // --- labels: no two overlap, none crosses the map's edge -----------------------------------------------
+
+  //: from this zoom on a park's name goes before a district's (a district's name is the context further out)
+  const PARK_ZOOM = 12;
+  let declutterFrame = 0;
+
+  function declutterSoon() {
+    // after every handler of this move (the parcel numbers of a big map are made again on moveend)
+    if (!declutterFrame) declutterFrame = requestAnimationFrame(() => { declutterFrame = 0; declutter(); });
+  }
+
+  function labelElements() {
+    const parks = [], districts = [], parcels = [];
+    if (groups.parks && map.hasLayer(groups.parks)) {
+      groups.parks.eachLayer((layer) => {
+        const tip = layer.getTooltip();
+        const node = tip && tip.getElement && tip.getElement();
+        if (node && node.isConnected) parks.push(node);
+      });
+    }
+    const markers = (group, into) => {
+      if (!map.hasLayer(group)) return;
+      group.eachLayer((marker) => { const node = marker.getElement(); if (node) into.push(node); });
+    };
+    markers(groups.districts, districts);
+    markers(groups.labels, parcels);
+    const first = map.getZoom() >= PARK_ZOOM ? [parks, districts] : [districts, parks];
+    return [...first[0], ...first[1], ...parcels];
+  }
+
+  function declutter() {
+    const nodes = labelElements();
+    // all writes, then all reads (one layout), then all writes
+    nodes.forEach((node) => { node.style.marginLeft = ""; node.style.marginTop = ""; });
+    const box = mapNode.getBoundingClientRect();
+    const rects = nodes.map((node) => node.getBoundingClientRect());
+    const placed = [];
+    const cell = 64;
+    const grid = new Map();
+    const cells = (r, fn) => {
+      for (let x = Math.floor(r.left / cell); x <= Math.floor(r.right / cell); x++) {
+        for (let y = Math.floor(r.top / cell); y <= Math.floor(r.bottom / cell); y++) fn(x + ":" + y);
+      }
+    };
+    const hits = (r) => {
+      let hit = false;
+      cells(r, (key) => {
+        if (hit || !grid.has(key)) return;
+        hit = grid.get(key).some((o) => r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom);
+      });
+      return hit;
+    };
+    const pad = 2;
+    const shifts = nodes.map((node, i) => {
+      const r = rects[i];
+      if (!r.width && !r.height) return null;
+      // moved inside the map's box if it crosses an edge; hidden if it cannot fit or lies outside the view
+      let dx = 0, dy = 0;
+      if (r.right > box.right - pad) dx = box.right - pad - r.right;
+      if (r.left + dx < box.left + pad) dx = box.left + pad - r.left;
+      if (r.bottom > box.bottom - pad) dy = box.bottom - pad - r.bottom;
+      if (r.top + dy < box.top + pad) dy = box.top + pad - r.top;
+      const fits = r.width <= box.width - 2 * pad && r.height <= box.height - 2 * pad;
+      const far = Math.abs(dx) > r.width || Math.abs(dy) > r.height; // its point is outside the view
+      const at = { left: r.left + dx, right: r.right + dx, top: r.top + dy, bottom: r.bottom + dy };
+      if (!fits || far || hits(at)) return null;
+      placed.push(at);
+      cells(at, (key) => { if (!grid.has(key)) grid.set(key, []); grid.get(key).push(at); });
+      return [dx, dy];
+    });
+    nodes.forEach((node, i) => {
+      const shift = shifts[i];
+      node.classList.toggle("map-label-hidden", !shift);
+      if (shift && shift[0]) node.style.marginLeft = Math.round(shift[0]) + "px";
+      if (shift && shift[1]) node.style.marginTop = Math.round(shift[1]) + "px";
+    });
+    mapNode.dataset.labels = String(placed.length);
+  }
+
   // --- a big map's buildings: per viewport, from data.buildings_zoom on ------------------------------------
 
   const loadedBuildings = new Set();
@@ -368,6 +447,9 @@
     };
     map.on(few ? "zoomend" : "moveend", labels);
     labels();
+    // labels never overlap: placed greedily by priority, each hidden if its box meets one already placed
+    map.on("zoomend moveend", declutterSoon);
+    declutterSoon();
     const notes = () => {
       const said = [];
       if (!tiles.url) said.push(words.noBaseMap);
