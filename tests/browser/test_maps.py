@@ -265,7 +265,10 @@ LABEL_BOXES = """() => {
   return {
     map: [box.left, box.top, box.right, box.bottom],
     all: nodes.length,
-    shown: shown.map((n) => { const r = n.getBoundingClientRect(); return [n.textContent, r.left, r.top, r.right, r.bottom]; }),
+    shown: shown.map((n) => {
+      const r = n.getBoundingClientRect();
+      return [n.textContent, r.left, r.top, r.right, r.bottom];
+    }),
   };
 }"""
 
