@@ -59,11 +59,17 @@ def area_in_unit(square_metres: Decimal | None, unit: str) -> Decimal | None:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def format_area(square_metres: Decimal | None, unit: str = AreaUnit.SQUARE_METRE) -> str:
-    """'12,345.00 m²' or '18.52 mu'; an empty string for no value."""
+def format_area(square_metres: Decimal | None, unit: str = AreaUnit.SQUARE_METRE, *, compact: bool = False) -> str:
+    """'12,345.00 m²' or '18.52 mu'; an empty string for no value.
+
+    ``compact`` (cockpit tiles): in Chinese, 10,000 m² and more read in 万㎡ ('175.49 万㎡', not
+    '1,754,897.25 m²'); English keeps the grouped figure, and mu are never scaled.
+    """
     value = area_in_unit(square_metres, unit)
     if value is None:
         return ""
+    if compact and unit != AreaUnit.MU and is_chinese() and abs(value) >= WAN:
+        return f"{group_number(value / WAN)} 万㎡"
     symbol = AREA_UNIT_SYMBOLS.get(unit, "m²")
     return f"{number_format(value, decimal_pos=2, force_grouping=True)} {symbol}"
 
@@ -208,6 +214,32 @@ class MoneyUnit(models.TextChoices):
 
 _MONEY_DIVISORS: dict[str, Decimal] = {MoneyUnit.YUAN: Decimal(1), MoneyUnit.WAN: WAN, MoneyUnit.YI: YI}
 _MONEY_PREFIXES: dict[str, str] = {MoneyUnit.YUAN: "", MoneyUnit.WAN: "万", MoneyUnit.YI: "亿"}
+MILLION = Decimal(1_000_000)
+#: Each currency as Chinese writes it after an amount: '18,853.74 万美元', '1.89 亿美元' (never '万USD').
+CURRENCY_NAMES_ZH: dict[str, str] = {
+    "CNY": "元",
+    "USD": "美元",
+    "EUR": "欧元",
+    "HKD": "港元",
+    "JPY": "日元",
+    "GBP": "英镑",
+    "SGD": "新加坡元",
+    "KRW": "韩元",
+    "CHF": "瑞士法郎",
+    "AUD": "澳元",
+    "CAD": "加元",
+    "TWD": "新台币",
+    "MOP": "澳门元",
+    "AED": "阿联酋迪拉姆",
+    "SAR": "沙特里亚尔",
+    "RUB": "卢布",
+    "INR": "印度卢比",
+    "THB": "泰铢",
+    "MYR": "林吉特",
+    "VND": "越南盾",
+    "IDR": "印尼盾",
+    "BRL": "巴西雷亚尔",
+}
 
 # Areas the domain counts in mu (亩) as well as m²: land, not floor space. (app label, model name, field name)
 MU_AREA_FIELDS: frozenset[tuple[str, str, str]] = frozenset(
@@ -250,16 +282,25 @@ def money_parts(
     unit: str | None = None,
     language: str | None = None,
 ) -> tuple[str, str]:
-    """('1,442.10', '万元') or ('14,421,000.00', 'CNY'): the number and its unit label, for cards and charts."""
+    """('1,442.10', '万元') or ('14,421,000.00', 'CNY'): the number and its unit label, for cards and charts.
+
+    Chinese names the currency in Chinese after the number ('18,853.74', '万美元'); English leads with its code
+    ('CNY', 'USD'), and a foreign currency in a scaled unit reads in millions ('188.54', 'USD million'): 万 and
+    亿 are Chinese units, kept in English for yuan only, where the reader chose them.
+    """
     if amount is None:
         return "", ""
     currency = currency or DEFAULT_CURRENCY
     chosen = money_unit_for(language=language) if unit is None or unit not in _MONEY_DIVISORS else unit
-    number = group_number(Decimal(amount) / _MONEY_DIVISORS[chosen])
     prefix = _MONEY_PREFIXES[chosen]
-    if currency == DEFAULT_CURRENCY and (chosen != MoneyUnit.YUAN or is_chinese(language)):
-        return number, f"{prefix}元"
-    return number, f"{prefix}{currency}" if prefix else currency
+    if is_chinese(language):
+        name = CURRENCY_NAMES_ZH.get(currency, currency)
+        return group_number(Decimal(amount) / _MONEY_DIVISORS[chosen]), f"{prefix}{name}"
+    if chosen == MoneyUnit.YUAN:
+        return group_number(Decimal(amount)), currency
+    if currency == DEFAULT_CURRENCY:
+        return group_number(Decimal(amount) / _MONEY_DIVISORS[chosen]), f"{prefix}元"
+    return group_number(Decimal(amount) / MILLION), f"{currency} million"
 
 
 def format_money(
@@ -268,13 +309,16 @@ def format_money(
     unit: str | None = None,
     language: str | None = None,
 ) -> str:
-    """Money for people: '1,442.10 万元', '1.44 亿元', '14,421,000.00 元' (zh) or 'CNY 14,421,000.00' (en, yuan).
+    """Money for people: '1,442.10 万元', '1.44 亿元', '14,421,000.00 元', '18,853.74 万美元' (zh) or
+    'CNY 14,421,000.00', 'USD 188.54 million' (en).
 
     ``unit`` is a MoneyUnit value (blank or None: by language). An empty string for no amount.
     """
     number, label = money_parts(amount, currency, unit, language)
     if not number:
         return ""
+    if label.endswith(" million"):  # 'USD 188.54 million'
+        return f"{label.removesuffix(' million')} {number} million"
     if label.isascii():  # a currency code leads: 'CNY 14,421,000.00'
         return f"{label} {number}"
     return f"{number} {label}"
@@ -292,11 +336,16 @@ def format_decimal(value: Decimal | float | int | None, decimal_pos: int | None 
     return group_number(value, 2 if decimal_pos is None else decimal_pos)
 
 
-def format_area_with_mu(square_metres: Decimal | None, unit: str = AreaUnit.SQUARE_METRE) -> str:
-    """Land: '12,345.00 m² (18.52 亩)', or in the user's mu first: '18.52 亩 (12,345.00 m²)'."""
+def format_area_with_mu(
+    square_metres: Decimal | None, unit: str = AreaUnit.SQUARE_METRE, *, compact: bool = False
+) -> str:
+    """Land: '12,345.00 m² (18.52 亩)', or in the user's mu first: '18.52 亩 (12,345.00 m²)'.
+
+    ``compact`` (cockpit tiles): m² as format_area(compact=True) writes them ('2,632.35 亩 (175.49 万㎡)').
+    """
     if square_metres is None:
         return ""
-    metres = format_area(square_metres, AreaUnit.SQUARE_METRE)
+    metres = format_area(square_metres, AreaUnit.SQUARE_METRE, compact=compact)
     mu = format_area(square_metres, AreaUnit.MU)
     return f"{mu} ({metres})" if unit == AreaUnit.MU else f"{metres} ({mu})"
 

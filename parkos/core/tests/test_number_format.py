@@ -43,12 +43,31 @@ def test_money_in_each_unit_and_language(amount, unit, zh, en):
         assert format_money(amount, "CNY", unit) == en
 
 
-def test_money_of_another_currency_keeps_its_code():
+@pytest.mark.parametrize(
+    ("amount", "currency", "unit", "zh", "en"),
+    [
+        (Decimal("188537400"), "USD", None, "18,853.74 万美元", "USD 188,537,400.00"),
+        (Decimal("188537400"), "USD", MoneyUnit.YI, "1.89 亿美元", "USD 188.54 million"),
+        (Decimal("5000000"), "USD", MoneyUnit.WAN, "500.00 万美元", "USD 5.00 million"),
+        (Decimal("5000000"), "USD", MoneyUnit.YUAN, "5,000,000.00 美元", "USD 5,000,000.00"),
+        (Decimal("5000000"), "EUR", None, "500.00 万欧元", "EUR 5,000,000.00"),
+        (Decimal("5000000"), "HKD", MoneyUnit.YI, "0.05 亿港元", "HKD 5.00 million"),
+        (Decimal("5000000"), "CNY", MoneyUnit.WAN, "500.00 万元", "500.00 万元"),
+    ],
+)
+def test_money_of_another_currency_names_it_in_the_readers_language(amount, currency, unit, zh, en):
     with translation.override("zh-hans"):
-        assert format_money(Decimal("5000000"), "USD", MoneyUnit.WAN) == "500.00 万USD"
-        assert format_money(Decimal("5000000"), "USD", MoneyUnit.YUAN) == "USD 5,000,000.00"
+        assert format_money(amount, currency, unit) == zh
     with translation.override("en"):
-        assert format_money(Decimal("5000000"), "USD") == "USD 5,000,000.00"
+        assert format_money(amount, currency, unit) == en
+
+
+def test_every_currency_has_a_chinese_name():
+    from parkos.core.units import CURRENCIES, CURRENCY_NAMES_ZH
+
+    assert set(CURRENCY_NAMES_ZH) == set(CURRENCIES)
+    with translation.override("zh-hans"):
+        assert all(format_money(1, code, MoneyUnit.WAN).isascii() is False for code in CURRENCIES)
 
 
 def test_no_amount_is_empty():
@@ -77,6 +96,20 @@ def test_land_shows_mu_beside_square_metres():
         assert format_area_with_mu(Decimal("2532910.21"), AreaUnit.MU) == "3,799.37 亩 (2,532,910.21 m²)"
     with translation.override("en"):
         assert format_area_with_mu(Decimal("666.67")) == "666.67 m² (1.00 mu)"
+
+
+def test_large_areas_read_in_wan_square_metres_in_chinese_on_tiles():
+    from parkos.core.units import format_area
+
+    with translation.override("zh-hans"):
+        assert format_area(Decimal("1754897.25"), compact=True) == "175.49 万㎡"
+        assert format_area(Decimal("15090579.53"), compact=True) == "1,509.06 万㎡"
+        assert format_area(Decimal("9999.99"), compact=True) == "9,999.99 m²"
+        assert format_area(Decimal("1754897.25")) == "1,754,897.25 m²"  # tables keep the exact figure
+        assert format_area(Decimal("1754897.25"), AreaUnit.MU, compact=True) == "2,632.35 亩"
+        assert format_area_with_mu(Decimal("1754897.25"), AreaUnit.MU, compact=True) == "2,632.35 亩 (175.49 万㎡)"
+    with translation.override("en"):
+        assert format_area(Decimal("1754897.25"), compact=True) == "1,754,897.25 m²"
 
 
 def test_rent_reads_at_its_basis():
