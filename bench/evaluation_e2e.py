@@ -60,6 +60,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="also keep each case's figures in this JSON-lines file; with --write and no "
         "--sizes given again, the table is written from the file",
     )
+    parser.add_argument(
+        "--evaluate-from",
+        type=Path,
+        metavar="DIR",
+        help="run `parkos evaluate` from another checkout of ParkOS (e.g. `git archive COMMIT | tar -x -C DIR`), "
+        "for a before/after comparison on the same data and machine",
+    )
     parser.add_argument("--load", type=int, help=argparse.SUPPRESS)  # internal: load N filings in this process
     parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)  # internal: run the SQL floor
     return parser.parse_args(argv)
@@ -397,7 +404,7 @@ def setup_child() -> None:
     django.setup()
 
 
-def case(database: str, size: int) -> dict:
+def case(database: str, size: int, evaluate_from: Path | None = None) -> dict:
     url = fresh_database(database, size)
     env = {**os.environ, "DATABASE_URL": url, "PARKOS_DEBUG": "1"}
     me = [sys.executable, str(Path(__file__).resolve())]
@@ -407,8 +414,9 @@ def case(database: str, size: int) -> dict:
         load_info = json.loads(loaded["out"].strip().splitlines()[-1])
         floor_run = run_child([*me, "--floor"], env)
         floor_info = json.loads(floor_run["out"].strip().splitlines()[-1])
+        evaluate_env = {**env, "PYTHONPATH": str(evaluate_from)} if evaluate_from else env
         evaluated = run_child(
-            [*PARKOS, "evaluate", "--scheme", SCHEME, "--year", str(YEAR), "--user", "bench", "-v0"], env
+            [*PARKOS, "evaluate", "--scheme", SCHEME, "--year", str(YEAR), "--user", "bench", "-v0"], evaluate_env
         )
         summary = evaluated["out"].strip().splitlines()[-1]
         run_id = int(summary.split("#", 1)[1].split(":", 1)[0])
@@ -428,6 +436,7 @@ def case(database: str, size: int) -> dict:
     return {
         "database": database,
         "size": size,
+        "code": f"before ({evaluate_from.name})" if evaluate_from else "this tree",
         "load_seconds": loaded["seconds"],
         "load": load_info,
         "floor_seconds": floor_info["seconds"],
@@ -462,7 +471,7 @@ def main() -> None:
         load_before = rows[0]["load_before"]
     for size in args.sizes if not rows else []:
         for database in args.databases:
-            row = case(database, size)
+            row = case(database, size, args.evaluate_from)
             row["load_average"], row["load_before"] = os.getloadavg()[0], load_before
             rows.append(row)
             print(json.dumps(row), flush=True)
@@ -487,10 +496,18 @@ def write(rows: list[dict], args, load_before) -> None:
         "after the filings were loaded and timed apart; the floor is the same reading, apportioning, scoring, "
         "ranking and INSERT of the results as one SQL statement inside the database, in the same run.",
         "",
-        "| database | filings | load | results | `parkos evaluate` (CPU) | peak | floor | ratio "
+        "| code | database | filings | load | results | `parkos evaluate` (CPU) | peak | floor | ratio "
         "| bytes/result (floor) | load avg | target |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
+    befores = sorted({r["code"] for r in rows if r.get("code", "this tree") != "this tree"})
+    if befores:
+        lines[3:3] = [
+            "",
+            f"Rows marked {', '.join(befores)}: the same cases with `--evaluate-from DIR`, `parkos evaluate` run from "
+            "a checkout of the commit before this work (`git archive 1de70c6 | tar -x -C DIR`), for the "
+            "before/after at the same load.",
+        ]
     for r in rows:
         target = TARGETS.get(r["size"])
         ratio = r["seconds"] / r["floor_seconds"] if r["floor_seconds"] else float("nan")
@@ -502,7 +519,8 @@ def write(rows: list[dict], args, load_before) -> None:
             verdict.append(f"{'met' if r['peak_mib'] < TARGET_PEAK_GIB * 1024 else 'missed'} < {TARGET_PEAK_GIB} GiB")
         size_cell = f"{r['bytes_per_result']:.0f} ({r['floor_bytes_per_result']:.0f})" if r["bytes_per_result"] else "–"
         lines.append(
-            f"| {r['database']} | {r['size']:,} | {r['load_seconds']:.1f} s | {r['floor_results']:,} "
+            f"| {r.get('code', 'this tree')} | {r['database']} | {r['size']:,} | {r['load_seconds']:.1f} s "
+            f"| {r['floor_results']:,} "
             f"| {r['seconds']:.1f} s ({r['cpu_seconds']:.1f} s) | {r['peak_mib']:,.0f} MiB "
             f"| {r['floor_seconds']:.1f} s | {ratio:.2f}× "
             f"| {size_cell} | {r['load_average']:.2f} | {', '.join(verdict)} |"
@@ -510,7 +528,7 @@ def write(rows: list[dict], args, load_before) -> None:
     misses = []
     for r in rows:
         target = TARGETS.get(r["size"])
-        if target and r["seconds"] >= target:
+        if target and r["seconds"] >= target and r.get("code", "this tree") == "this tree":
             misses.append(
                 f"{r['database']} {r['size']:,}: {r['seconds']:.1f} s against {target:.0f} s, missed by "
                 f"{r['seconds'] - target:.1f} s ({r['seconds'] / target:.1f}×) with {r['cpu_seconds']:.1f} s of CPU "
@@ -539,7 +557,7 @@ def write(rows: list[dict], args, load_before) -> None:
         "not in it; on SQLite the database works inside the child). Bytes/result: the average stored row "
         "(pg_column_size), indexes apart. Each case's summary line from `parkos evaluate`:",
         "",
-        *[f"- {r['database']} {r['size']:,}: {r['summary']}" for r in rows],
+        *[f"- {r.get('code', 'this tree')}, {r['database']} {r['size']:,}: {r['summary']}" for r in rows],
     ]
     write_section("\n".join([SECTION_START, *lines, SECTION_END]), SECTION_START, SECTION_END)
 

@@ -711,13 +711,33 @@ def apportioned_land_frame(filings: pl.DataFrame, year: int) -> pl.DataFrame:
         .join(parcels, left_on="_parcel", right_on="parcel")
         .filter(pl.col("area").is_not_null() & (pl.col("built").fill_null(0) != 0))
     )
-    return chosen.select(
+    shares = chosen.with_columns(
+        _raw=pl.min_horizontal(pl.col("area"), pl.col("area") * pl.col("_used") / pl.col("built"))
+    ).with_columns(_near_tie=((pl.col("_raw") * 100) % 1 - 0.5).abs() < 1e-6)
+    shares = shares.with_columns(_land=pl.col("_raw").round(2))
+    if shares["_near_tie"].any():
+        # a share on the half cent: rounded as _apportion rounds it (Decimal, half to even), from the exact inputs
+        ties = shares.filter(pl.col("_near_tie"))
+        exact = [
+            _decimal_share(area, used, built) for area, used, built in ties.select("area", "_used", "built").iter_rows()
+        ]
+        fixed = ties.select("filing_id", _exact=pl.Series(exact, dtype=pl.Float64))
+        shares = shares.join(fixed, on="filing_id", how="left").with_columns(
+            _land=pl.coalesce(pl.col("_exact"), pl.col("_land"))
+        )
+    return shares.select(
         "filing_id",
-        _land=pl.min_horizontal(pl.col("area"), pl.col("area") * pl.col("_used") / pl.col("built")).round(2),
+        "_land",
         _rule="_rule",
         _parcel="_parcel",
         _land_year=pl.col("granted"),
     ).cast(schema)  # type: ignore[arg-type]
+
+
+def _decimal_share(area: float, used: float, built: float) -> float:
+    """min(area, area × used / built) to the cent in Decimal, as _apportion computes it (inputs have two places)."""
+    a, u, b = (Decimal(f"{value:.2f}") for value in (area, used, built))
+    return float(min(a, a * u / b).quantize(Decimal("0.01")))
 
 
 def _with_apportioned_land(frame: pl.DataFrame, year: int) -> pl.DataFrame:

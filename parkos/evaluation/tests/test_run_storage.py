@@ -23,7 +23,7 @@ from parkos.evaluation.services import (
 )
 from parkos.evaluation.tests.helpers import credit_code, load_scheme
 from parkos.leasing.models import Lease
-from parkos.parks.models import SpaceUnit
+from parkos.parks.models import Building, LandParcel, SpaceUnit
 
 
 def add_filing(world, n: int, **values) -> IndicatorFiling:
@@ -117,6 +117,12 @@ class VectorisedApportionTests(TestCase):
             add_filing(world, 6, is_tenant=True, land_area=None, floor_area=Decimal(20_000)),  # more than all
             add_filing(world, 7, land_area=Decimal(900)),  # not a tenant
         ]
+        # 1,972.34 m² of 16,000 on 20,000: 2,465.425, on the half cent (Decimal rounds it half to even)
+        parcel = LandParcel.objects.create(park=world.park["in"], code="P-HALF", area=20_000)
+        Building.objects.create(parcel=parcel, code="B-HALF", floor_area=16_000)
+        cls.filings.append(
+            add_filing(world, 8, is_tenant=True, parcel=parcel, land_area=None, floor_area=Decimal("1972.34"))
+        )
         for n, building, area in ((4, "in", 1_250), (5, "out", 2_000)):
             unit = SpaceUnit.objects.create(building=world.building[building], code=f"U{n}", area=area)
             lease = Lease.objects.create(
@@ -139,9 +145,11 @@ class VectorisedApportionTests(TestCase):
         self.assertEqual(got, expected)
         self.assertEqual(got[self.filings[4].pk][:2], (2500.0, LandRule.LEASED_FLOOR_AREA))
         self.assertEqual(got[self.filings[6].pk][0], 10000.0)  # never more than the parcel
+        self.assertEqual(got[self.filings[8].pk][0], 2465.42)
 
     def test_only_changed_filings_are_saved(self):
-        self.assertEqual(services.apportion_tenant_land(year=2024), {"filed_floor_area": 3, "leased_floor_area": 1})
+        self.assertEqual(services.apportion_tenant_land(year=2024), {"filed_floor_area": 4, "leased_floor_area": 1})
+        self.assertEqual(IndicatorFiling.objects.get(pk=self.filings[8].pk).land_area, Decimal("2465.42"))
         with mock.patch.object(IndicatorFiling, "save") as save:
             services.apportion_tenant_land(year=2024)
         save.assert_not_called()
