@@ -6,6 +6,10 @@ layer (``LAYERS``), so switching layers in the browser needs no request. Coordin
 degree and properties kept to short keys, so a brand's map of thousands of parcels stays one small answer.
 Nothing outside the user's scope is in it: holders' names only for holders the user may see, grades
 only from results the user may see.
+
+A government partner has a map of its district(s) only (``partner_districts``): the parks, parcels and buildings
+there, coloured by land status, grade and the inefficient flag (``PARTNER_LAYERS``), the land efficiency its
+cockpit adds up; no holder's name, no occupancy, no disposal case, no link to the operator's pages.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from django.utils.translation import gettext_lazy
 from parkos.core.actors import Actor
 from parkos.core.errors import NotFound
 from parkos.core.geometry import centroid
-from parkos.core.permissions import Action
+from parkos.core.permissions import Action, can
 from parkos.core.units import AreaUnit, format_area, format_area_with_mu, format_decimal
 from parkos.directory.models import Organization
 from parkos.evaluation.models import EvaluationResult, EvaluationRun
@@ -72,6 +76,67 @@ DISPOSAL_COLOURS = {
 }
 
 
+# --- what the user's map reads: ``restrict``, or a government partner's district ------------------------------
+
+#: the layers a government partner's map has (the others' classes are left empty for it)
+PARTNER_LAYERS = ("status", "grade", "inefficient")
+#: how a row reaches a park's district, for the models a partner's map reads ("": every row, narrowed by the
+#: caller through rows of the district); any other model gives a partner no row
+PARTNER_PATHS: dict[type[Any], str] = {
+    Park: "district",
+    LandParcel: "park__district",
+    Building: "parcel__park__district",
+    ParcelFlag: "parcel__park__district",
+    EvaluationResult: "park__district",
+    EvaluationRun: "",
+}
+
+
+def partner_districts(user: Actor) -> list[str] | None:
+    """The districts of a government partner's map; None for any other user (its map reads through restrict)."""
+    from parkos.cockpit.selectors import is_partner
+    from parkos.cockpit.selectors import partner_districts as districts_of
+
+    if not is_partner(user):
+        return None
+    cached: list[str] | None = getattr(user, "_parkos_map_districts", None)
+    if cached is None:
+        cached = districts_of(user)
+        user._parkos_map_districts = cached  # type: ignore[union-attr]  # a per-object cache, not a field
+    return cached
+
+
+def may_see_maps(user: Actor) -> bool:
+    """Those who may see parcels, and a government partner with a district."""
+    return can(user, LandParcel, Action.VIEW) or bool(partner_districts(user))
+
+
+def _rows(model: type[Any], user: Actor, action: str = Action.VIEW) -> QuerySet[Any]:
+    """The rows of ``model`` the map of ``user`` may read: ``restrict``, or for a government partner the rows
+    of its districts' parks, read only, for the models of ``PARTNER_PATHS`` only."""
+    districts = partner_districts(user)
+    if districts is None:
+        return model.objects.restrict(user, action)  # type: ignore[no-any-return]
+    path = PARTNER_PATHS.get(model)
+    if action != Action.VIEW or path is None:
+        return model.objects.none()  # type: ignore[no-any-return]
+    if not path:
+        return model.objects.all()  # type: ignore[no-any-return]
+    return model.objects.filter(**{f"{path}__in": districts})  # type: ignore[no-any-return]
+
+
+def visible_parks(user: Actor) -> QuerySet[Park]:
+    """The parks whose maps ``user`` may open."""
+    return _rows(Park, user)
+
+
+def layers_for(user: Actor) -> list[tuple[str, Any]]:
+    """The layers ``user`` may colour a map by."""
+    if partner_districts(user) is None:
+        return list(LAYERS)
+    return [(key, label) for key, label in LAYERS if key in PARTNER_LAYERS]
+
+
 @dataclass
 class MapScope:
     """What a map shows: a brand, a district or a park, and the parks in it the user may see."""
@@ -103,13 +168,13 @@ def map_scope(
 
     NotFound if the user sees none of it.
     """
-    parks = Park.objects.restrict(user, Action.VIEW).order_by("name")
+    parks = _rows(Park, user).order_by("name")
     try:
         if park not in (None, ""):
             found = parks.get(pk=int(park))
             return MapScope("park", str(found.pk), found.name, [found], found)
         if brand not in (None, ""):
-            chosen = ParkBrand.objects.restrict(user, Action.VIEW).get(pk=int(brand))
+            chosen = _rows(ParkBrand, user).get(pk=int(brand))
             return MapScope("brand", str(chosen.pk), chosen.name, list(parks.filter(brand=chosen)), chosen)
     except (ValueError, TypeError, Park.DoesNotExist, ParkBrand.DoesNotExist) as exc:
         raise NotFound(_("No such park or brand, or none you may see.")) from exc
@@ -150,7 +215,7 @@ def building_space(
 
     ``building_ids``: only these buildings (a viewport's, one parcel's).
     """
-    units = SpaceUnit.objects.restrict(user, Action.VIEW).filter(building__parcel__park__in=park_ids)
+    units = _rows(SpaceUnit, user).filter(building__parcel__park__in=park_ids)
     if building_ids is not None:
         units = units.filter(building__in=building_ids)
     leased_ids, sold_q = held_unit_ids(date)
@@ -172,9 +237,7 @@ def parcel_space(user: Actor, park_ids: list[int], date: datetime.date) -> dict[
     """Per parcel: the lettable area of the units ``user`` sees in its buildings and the area a lease or sale
     holds, summed in the database (one query, a row per parcel with units: a brand map's buildings are not
     read one by one)."""
-    units = SpaceUnit.objects.restrict(user, Action.VIEW).filter(
-        building__parcel__park__in=park_ids, building__in=Building.objects.restrict(user, Action.VIEW)
-    )
+    units = _rows(SpaceUnit, user).filter(building__parcel__park__in=park_ids, building__in=_rows(Building, user))
     leased_ids, sold_q = held_unit_ids(date)
     held = Q(pk__in=leased_ids) | (sold_q & ~Q(pk__in=leased_ids))
     space: dict[int, Space] = {}
@@ -202,9 +265,9 @@ def latest_grades(
     user: Actor, park_ids: list[int], holder_ids: set[int] | QuerySet[Any, Any]
 ) -> tuple[int | None, dict[int, str]]:
     """The year of the latest finished run with results in these parks, and each holder's grade in it."""
-    results = EvaluationResult.objects.restrict(user, Action.VIEW)
+    results = _rows(EvaluationResult, user)
     run = (
-        EvaluationRun.objects.restrict(user, Action.VIEW)
+        _rows(EvaluationRun, user)
         .filter(status=EvaluationRun.Status.DONE)
         .filter(Exists(results.filter(run=OuterRef("pk"), park__in=park_ids)))
         .order_by("-year", "-finished", "-pk")
@@ -378,20 +441,19 @@ class _Lookups:
     ) -> _Lookups:
         """``holder_ids``: the parcels' holders, a few ids or a subquery (a brand's thousands, not as parameters).
         ``run_park_ids``: the parks whose latest evaluation run grades (``park_ids`` unless given)."""
-        visible_holders = Organization.objects.restrict(user, Action.VIEW).filter(pk__in=holder_ids)
+        visible_holders = _rows(Organization, user).filter(pk__in=holder_ids)
         holders = dict(visible_holders.values_list("pk", "name"))
-        flags = ParcelFlag.objects.restrict(user, Action.VIEW).filter(
-            parcel__park__in=park_ids, cleared_on__isnull=True
-        )
-        cases = DisposalCase.objects.restrict(user, Action.VIEW).filter(parcel__park__in=park_ids)
+        flags = _rows(ParcelFlag, user).filter(parcel__park__in=park_ids, cleared_on__isnull=True)
+        cases = _rows(DisposalCase, user).filter(parcel__park__in=park_ids)
         if parcel_ids is not None:
             flags, cases = flags.filter(parcel__in=parcel_ids), cases.filter(parcel__in=parcel_ids)
         disposal: dict[int, str] = {}
         for parcel_id, status in cases.order_by("parcel_id", "-opened_on", "-pk").values_list("parcel_id", "status"):
             disposal.setdefault(parcel_id, status)
-        grade_year, grades = latest_grades(
-            user, run_park_ids or park_ids, set(holders) if len(holders) <= 500 else visible_holders.values("pk")
-        )
+        graded: set[int] | QuerySet[Any, Any] = set(holders) if len(holders) <= 500 else visible_holders.values("pk")
+        if partner_districts(user) is not None:
+            graded = holder_ids  # a partner's map: the grade of a parcel of its district, without the holder's name
+        grade_year, grades = latest_grades(user, run_park_ids or park_ids, graded)
         return cls(holders, set(flags.values_list("parcel_id", flat=True)), disposal, grade_year, grades)
 
     def classes(self, parcel: Mapping[str, Any], own: Space | None) -> list[str]:
@@ -445,13 +507,13 @@ def map_data(
     land, floor = _formatters(user)
     park_ids = scope.park_ids
     parcels = list(
-        LandParcel.objects.restrict(user, Action.VIEW)
+        _rows(LandParcel, user)
         .filter(park__in=park_ids)
         .order_by("park_id", "code")
         .annotate(outline=Cast("geometry", TextField()))
         .values("pk", "park_id", "code", "area", "status", "holder_id", "outline")
     )
-    visible_buildings = Building.objects.restrict(user, Action.VIEW).filter(parcel__park__in=park_ids)
+    visible_buildings = _rows(Building, user).filter(parcel__park__in=park_ids)
     building_count = visible_buildings.count()
     inline = full or building_count <= INLINE_BUILDINGS
     buildings: list[Mapping[str, Any]] = []
@@ -461,8 +523,8 @@ def map_data(
             .annotate(outline=Cast("geometry", TextField()))
             .values("pk", "parcel_id", "code", "name", "floor_area", "floors", "outline")
         )
-    editable = LandParcel.objects.restrict(user, Action.CHANGE).filter(park__in=park_ids)
-    editable_buildings_qs = Building.objects.restrict(user, Action.CHANGE).filter(parcel__park__in=park_ids)
+    editable = _rows(LandParcel, user, Action.CHANGE).filter(park__in=park_ids)
+    editable_buildings_qs = _rows(Building, user, Action.CHANGE).filter(parcel__park__in=park_ids)
     missing_buildings: list[tuple[int, str]] = []
     if full:
         editable_parcels = set(editable.values_list("pk", flat=True))
@@ -480,7 +542,7 @@ def map_data(
     holder_ids = (
         {p["holder_id"] for p in parcels if p["holder_id"]}
         if len(parcels) <= 500
-        else LandParcel.objects.restrict(user, Action.VIEW).filter(park__in=park_ids).values("holder_id")
+        else _rows(LandParcel, user).filter(park__in=park_ids).values("holder_id")
     )
     lookups = _Lookups.read(user, park_ids, holder_ids, None, run_park_ids)
     today = timezone.localdate()
@@ -630,7 +692,7 @@ def map_buildings(user: Actor, scope: MapScope, bbox: BBox, *, system: str | Non
         geometry__coordinates__0__0__0__1__lte=north,
     )
     buildings = list(
-        Building.objects.restrict(user, Action.VIEW)
+        _rows(Building, user)
         .filter(parcel__park__in=park_ids, geometry__isnull=False)
         .filter(in_polygon | in_multipolygon)
         .order_by("parcel_id", "code")
@@ -638,9 +700,7 @@ def map_buildings(user: Actor, scope: MapScope, bbox: BBox, *, system: str | Non
         .values("pk", "parcel_id", "outline")
     )
     parcel_ids = sorted({b["parcel_id"] for b in buildings})
-    parcels = list(
-        LandParcel.objects.restrict(user, Action.VIEW).filter(pk__in=parcel_ids).values("pk", "status", "holder_id")
-    )
+    parcels = list(_rows(LandParcel, user).filter(pk__in=parcel_ids).values("pk", "status", "holder_id"))
     lookups = _Lookups.read(user, park_ids, {p["holder_id"] for p in parcels if p["holder_id"]}, parcel_ids)
     space = building_space(user, park_ids, timezone.localdate(), building_ids=[b["pk"] for b in buildings])
     classes_of = {parcel["pk"]: lookups.classes(parcel, None) for parcel in parcels}
@@ -665,7 +725,7 @@ def map_object(user: Actor, kind: str, pk: int, *, system: str | None = None) ->
     if kind not in ("parcel", "building"):
         raise NotFound(_("Outlines are drawn for parcels and buildings only."))
     row = (
-        model.objects.restrict(user, Action.VIEW)
+        _rows(model, user)
         .filter(pk=pk)
         .annotate(outline=Cast("geometry", TextField()))
         .values("pk", "outline", "parcel_id" if kind == "building" else "pk")
@@ -675,7 +735,7 @@ def map_object(user: Actor, kind: str, pk: int, *, system: str | None = None) ->
         raise NotFound(_("No such %(model)s, or none you may see.") % {"model": model._meta.verbose_name})
     parcel_id = row["parcel_id"] if kind == "building" else pk
     parcel = (
-        LandParcel.objects.restrict(user, Action.VIEW)
+        _rows(LandParcel, user)
         .filter(pk=parcel_id)
         .values("pk", "park_id", "code", "area", "status", "holder_id")
         .first()
@@ -686,9 +746,7 @@ def map_object(user: Actor, kind: str, pk: int, *, system: str | None = None) ->
         else list(Building.objects.filter(pk=pk).values_list("parcel__park_id", flat=True))
     )
     buildings = list(
-        Building.objects.restrict(user, Action.VIEW)
-        .filter(parcel=parcel_id)
-        .values("pk", "code", "name", "floor_area", "floors")
+        _rows(Building, user).filter(parcel=parcel_id).values("pk", "code", "name", "floor_area", "floors")
     )
     space = building_space(user, park_ids, timezone.localdate(), building_ids=[b["pk"] for b in buildings])
     parcel_total = Space()
@@ -699,7 +757,7 @@ def map_object(user: Actor, kind: str, pk: int, *, system: str | None = None) ->
         user, park_ids, {parcel["holder_id"]} if parcel and parcel["holder_id"] else set(), [parcel_id]
     )
     parent = lookups.classes(parcel, own_parcel) if parcel else None
-    editable = model.objects.restrict(user, Action.CHANGE).filter(pk=pk).exists()
+    editable = _rows(model, user, Action.CHANGE).filter(pk=pk).exists()
     properties: dict[str, Any]
     if kind == "parcel" and parcel is not None:
         holder_id = parcel["holder_id"]

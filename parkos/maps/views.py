@@ -63,6 +63,11 @@ def map_words() -> dict[str, str]:
 def map_context(user: Any, scope: selectors.MapScope, *, layer: str = "status") -> dict[str, Any]:
     """What a page needs to draw the map of ``scope`` (templates/maps/_map.html)."""
     may_edit = can(user, LandParcel, Action.CHANGE) or can(user, Building, Action.CHANGE)
+    partner = selectors.partner_districts(user) is not None
+    shown = {key for key, _label in selectors.layers_for(user)}
+    layer = layer if layer in shown else "status"
+    # a government partner's map opens no operator page: only the map of one of its district's parks
+    urls = {"parkMap": selectors.object_urls()["parkMap"]} if partner else selectors.object_urls()
     query = scope.query() if scope.kind != "all" else "all=1"
     config = {
         "data": f"{reverse('maps-api:features')}?{query}",
@@ -70,9 +75,11 @@ def map_context(user: Any, scope: selectors.MapScope, *, layer: str = "status") 
         "object": reverse("maps-api:object", kwargs={"kind": "KIND", "pk": 0}),
         "outline": reverse("maps-api:outline", kwargs={"kind": "KIND", "pk": 0}),
         "tiles": selectors.base_map(),
-        "urls": selectors.object_urls(),
-        "layer": layer if layer in selectors.LAYER_KEYS else "status",
-        "layers": [{"key": key, "label": str(label)} for key, label in selectors.LAYERS],
+        "urls": urls,
+        "layer": layer,
+        # every layer, in the order of each feature's classes; "shown": the ones the user may pick
+        "layers": [{"key": key, "label": str(label), "shown": key in shown} for key, label in selectors.LAYERS],
+        "partner": partner,
         "canEdit": may_edit,
         "words": map_words(),
     }
@@ -93,7 +100,7 @@ class MapView(View):
     template_name = "maps/map.html"
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        if not can(request.user, LandParcel, Action.VIEW):
+        if not selectors.may_see_maps(request.user):
             raise PermissionDenied
         try:
             scope = selectors.map_scope(
@@ -105,7 +112,7 @@ class MapView(View):
             )
         except NotFound as exc:
             raise Http404(str(exc)) from exc
-        visible_parks = Park.objects.restrict(request.user, Action.VIEW)
+        visible_parks = selectors.visible_parks(request.user)
         context = {
             **map_context(request.user, scope, layer=request.GET.get("layer", "status")),
             "brands": ParkBrand.objects.restrict(request.user, Action.VIEW).filter(parks__in=visible_parks).distinct(),
@@ -151,12 +158,15 @@ class OutlineImportView(View):
 
 
 def menu_links(user: Any) -> list[tuple[str, str]]:
-    """The map of every park the user may see: for the operator's staff and partners (an enterprise's account
-    sees its own parcels on its pages, not a map of parks)."""
+    """The map of every park the user may see: for the operator's staff and partners, and a government
+    partner's map of its district(s) (an enterprise's account sees its own parcels on its pages, not a map of
+    parks)."""
     from parkos.core.navigation import sees_operator_pages
 
     if sees_operator_pages(user) and can(user, LandParcel, Action.VIEW):
         return [(_("Map"), reverse("maps:all"))]
+    if selectors.partner_districts(user):
+        return [(_("Map of my district"), reverse("maps:all"))]
     return []
 
 

@@ -20,9 +20,9 @@ from rest_framework.views import APIView
 
 from parkos.core.api.schema import ErrorSerializer, ValidationErrorSerializer
 from parkos.core.errors import NotFound
-from parkos.core.permissions import Action, can
+from parkos.core.permissions import Action
 from parkos.maps import coords, selectors, services
-from parkos.parks.models import LandParcel, Park
+from parkos.parks.models import Park
 
 SCOPE_PARAMETERS = [
     OpenApiParameter("park", OpenApiTypes.INT, OpenApiParameter.QUERY, required=False, description="Park ID."),
@@ -41,7 +41,7 @@ class MapAPIView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        if not can(request.user, LandParcel, Action.VIEW):
+        if not selectors.may_see_maps(request.user):
             raise PermissionDenied
 
     def scope(self, request: Request) -> selectors.MapScope:

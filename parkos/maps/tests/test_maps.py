@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 from unittest import mock
 
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -586,3 +587,125 @@ class DistrictNamesTests(TestCase):
         self.client.force_login(admin)
         self.assertEqual(self.client.get(reverse("maps:all")).status_code, 200)
         self.assertEqual(self.client.get(reverse("maps:district", args=[name])).status_code, 200)
+
+
+class PartnerMapTests(MapTestCase):
+    """A government partner's map: its district's parks only, in every channel; status, grade and inefficient
+    land; no holder's name, no occupancy, no disposal case, no link to the operator's pages."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        from parkos.directory.models import Organization
+        from parkos.users.models import User
+
+        w = cls.world
+        cls.west = Park.objects.create(
+            code="park-west", name="Park West", district="West", land_area=500_000, boundary=square(121.69, 31.19, 0.05)
+        )
+        holder = w.org["out"]
+        cls.parcel = LandParcel.objects.create(
+            park=cls.west, code="W-1", area=20_000, holder=holder, geometry=square(121.70, 31.20)
+        )
+        cls.building = Building.objects.create(
+            parcel=cls.parcel, code="WB", floor_area=3_000, geometry=square(121.7005, 31.2005, 0.0005)
+        )
+        unit = SpaceUnit.objects.create(building=cls.building, code="WU", area=1_000)
+        lease = Lease.objects.create(
+            tenant=holder,
+            park=cls.west,
+            start_date=datetime.date(2020, 1, 1),
+            end_date=datetime.date(2099, 12, 31),
+            rent_amount=Decimal(2),
+            status=Lease.Status.IN_FORCE,
+        )
+        lease.units.set([unit])
+        ParcelFlag.objects.create(parcel=cls.parcel, detail="Tax under the floor")
+        DisposalCase.objects.create(parcel=cls.parcel, path=DisposalCase.Path.UPGRADE)
+        EvaluationResult.objects.create(
+            run=EvaluationRun.objects.get(), organization=holder, park=cls.west, cohort="above", grade="B"
+        )
+        gov = Organization.objects.create(name="West Government", kind=Organization.Kind.GOVERNMENT, district="West")
+        cls.partner = User.objects.create_user(username="west_map_partner", password="x")
+        cls.partner.groups.add(Group.objects.get(name="government_partner"))
+        cls.partner.organizations.add(gov)
+
+    def setUp(self) -> None:
+        self.api_client = APIClient()
+        self.api_client.force_authenticate(self.partner)
+        self.client.force_login(self.partner)
+
+    def test_the_page_and_the_menu_show_its_district_only(self) -> None:
+        response = self.client.get(reverse("maps:all"))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, reverse("maps:all"))  # the menu's link
+        config = response.context["map_config"]
+        self.assertEqual([p.pk for p in response.context["parks"]], [self.west.pk])
+        self.assertEqual(list(response.context["brands"]), [])
+        self.assertEqual(
+            [layer["key"] for layer in config["layers"] if layer["shown"]], ["status", "grade", "inefficient"]
+        )
+        self.assertEqual(set(config["urls"]), {"parkMap"})
+        self.assertFalse(config["canEdit"])
+        self.assertEqual(self.client.get(reverse("maps:district", kwargs={"name": "West"})).status_code, 200)
+        self.assertEqual(self.client.get(reverse("maps:park", kwargs={"pk": self.west.pk})).status_code, 200)
+        for url in (
+            reverse("maps:district", kwargs={"name": "District"}),
+            reverse("maps:park", kwargs={"pk": self.world.park["in"].pk}),
+            reverse("maps:brand", kwargs={"pk": self.world.brand["in"].pk}),
+        ):
+            self.assertEqual(self.client.get(url).status_code, 404, url)
+        with CaptureQueriesContext(connection) as first:
+            self.client.get(reverse("maps:all"))
+        self.assertLessEqual(len(first), 20)
+
+    def test_the_geojson_holds_its_district_and_no_tenant_figure(self) -> None:
+        data = self.api_client.get(FEATURES, {"all": "1"}).json()
+        self.assertEqual([f["properties"]["id"] for f in data["parks"]["features"]], [self.west.pk])
+        self.assertEqual([f["properties"]["id"] for f in data["parcels"]["features"]], [self.parcel.pk])
+        self.assertEqual([f["properties"]["id"] for f in data["buildings"]["features"]], [self.building.pk])
+        classes = dict(zip(LAYER_KEYS, data["parcels"]["features"][0]["properties"]["L"], strict=True))
+        self.assertEqual(
+            classes,
+            {"status": "in_use", "occupancy": "", "grade": "B", "inefficient": "y", "disposal": "", "available": ""},
+        )
+        self.assertEqual(data["parks"]["features"][0]["properties"]["o"], "")
+        for query in (
+            {"district": "District"},
+            {"park": self.world.park["in"].pk},
+            {"brand": self.world.brand["in"].pk},
+        ):
+            self.assertEqual(self.api_client.get(FEATURES, query).status_code, 404, query)
+
+    def test_the_viewport_gives_its_districts_buildings_only(self) -> None:
+        body = self.api_client.get(BUILDINGS, {"all": "1", "bbox": "121.49,31.19,121.72,31.21"}).json()
+        self.assertEqual([f["properties"]["id"] for f in body["features"]], [self.building.pk])
+        self.assertEqual(body["features"][0]["properties"]["L"][1], "")  # no occupancy
+        self.assertEqual(self.api_client.get(BUILDINGS, {"district": "District", "bbox": BOTH}).status_code, 404)
+
+    def test_an_object_of_another_district_is_404_and_its_own_has_no_holder(self) -> None:
+        props = self.api_client.get(object_url("parcel", self.parcel.pk)).json()["properties"]
+        self.assertEqual((props["h"], props["hi"], props["o"], props["e"]), ("", None, "", 0))
+        self.assertEqual(props["L"][2], "B")
+        self.assertEqual(self.api_client.get(object_url("building", self.building.pk)).json()["properties"]["o"], "")
+        self.assertEqual(self.api_client.get(object_url("parcel", self.world.parcel["in"].pk)).status_code, 404)
+        self.assertEqual(self.api_client.get(object_url("building", self.world.building["in"].pk)).status_code, 404)
+
+    def test_the_download_holds_its_district_only(self) -> None:
+        response = self.api_client.get(reverse("maps-api:export"), {"all": "1"})
+        features = json.loads(streamed(response))["features"]
+        self.assertEqual(
+            [(f["properties"]["kind"], f["properties"]["code"]) for f in features],
+            [("parcel", "W-1"), ("building", "WB")],
+        )
+        self.assertEqual({f["properties"]["holder"] for f in features if f["properties"]["kind"] == "parcel"}, {""})
+        self.assertEqual({f["properties"]["occupancy"] for f in features}, {""})
+        self.assertEqual(self.api_client.get(reverse("maps-api:export"), {"district": "District"}).status_code, 404)
+
+    def test_it_may_not_change_an_outline(self) -> None:
+        url = reverse("maps-api:outline", kwargs={"kind": "parcel", "pk": self.parcel.pk})
+        response = self.api_client.put(url, {"geometry": square(121.71, 31.20)}, format="json")
+        self.assertIn(response.status_code, (403, 404))
+        self.assertEqual(
+            self.api_client.post(reverse("maps-api:import", kwargs={"pk": self.west.pk}), {}).status_code, 404
+        )

@@ -23,7 +23,7 @@
     if (className) node.className = className;
     return node;
   };
-  const url = (pattern, id) => pattern.replace(/\/0\/$/, "/" + id + "/");
+  const url = (pattern, id) => (pattern ? pattern.replace(/\/0\/$/, "/" + id + "/") : "");
   const notice = (text) => {
     const box = document.getElementById("map-notice");
     if (!box) return;
@@ -84,6 +84,7 @@
   }
 
   function link(text, href) {
+    if (!href) return ""; // a page the user may not open (a government partner's map links to none)
     const a = el("a", text, "btn btn-sm");
     a.href = href;
     return a;
@@ -91,7 +92,7 @@
 
   function layerRows(table, properties) {
     config.layers.forEach((layer, index) => {
-      if (layer.key === "occupancy") return;
+      if (layer.key === "occupancy" || !layer.shown) return;
       const key = (properties.L || [])[index];
       const cls = data.legend[index].classes.find((c) => c.key === key);
       if (cls) row(table, layer.label, cls.label);
@@ -108,13 +109,13 @@
       row(table, words.district, p.d);
       row(table, words.landArea, p.a);
       row(table, words.parcels, p.np);
-      row(table, words.occupancy, p.o);
+      if (!config.partner) row(table, words.occupancy, p.o);
       actions.append(link(words.open, url(config.urls.park, p.id)), link(words.parkMap, url(config.urls.parkMap, p.id)));
     } else if (kind === "parcels") {
       title = words.parcel + " " + p.c;
-      row(table, words.holder, p.h);
+      if (!config.partner) row(table, words.holder, p.h);
       row(table, words.area, p.a);
-      row(table, words.occupancy, p.o);
+      if (!config.partner) row(table, words.occupancy, p.o);
       layerRows(table, p);
       if (p.id !== undefined) actions.append(link(words.open, url(config.urls.parcel, p.id)));
       if (p.hi) actions.append(link(words.openHolder, url(config.urls.holder, p.hi)));
@@ -122,7 +123,7 @@
       title = words.building + " " + [p.c, p.n].filter(Boolean).join(" ");
       row(table, words.floorArea, p.a);
       row(table, words.floors, p.f);
-      row(table, words.occupancy, p.o);
+      if (!config.partner) row(table, words.occupancy, p.o);
       if (p.id !== undefined) actions.append(link(words.open, url(config.urls.building, p.id)));
     }
     const heading = el("h3", title, "mb-2");
