@@ -30,7 +30,7 @@
       animation: false,
       grid: { left: 8, right: 8, top: 12, bottom: 4, containLabel: true },
       xAxis: { type: "category", data: tile.labels, axisLabel: Object.assign({ hideOverlap: true }, text) },
-      yAxis: { type: "value", minInterval: 1, axisLabel: Object.assign({ formatter: function (v) { return window.ParkOS.formatNumber(v); } }, text), splitLine: { lineStyle: { color: "#1f3252" } } },
+      yAxis: { type: "value", minInterval: 1, axisLabel: Object.assign({ formatter: window.ParkOS.axisNumber }, text), splitLine: { lineStyle: { color: "#1f3252" } } },
       series: [{ type: tile.chart === "bar" ? "bar" : "line", data: tile.values, itemStyle: { color: "#38bdf8" } }]
     };
   }
@@ -63,9 +63,14 @@
         var holder = el("div", "screen-chart");
         box.appendChild(holder);
         tilesEl.appendChild(box);
-        var chart = echarts.init(holder, null, { renderer: "canvas" });
-        chart.setOption(chartOption(tile));
-        charts.push(chart);
+        var option = chartOption(tile);
+        if (window.ParkOS.hasData(option)) {
+          var chart = echarts.init(holder, null, { renderer: "canvas" });
+          chart.setOption(option);
+          charts.push(chart);
+        } else {
+          window.ParkOS.showEmpty(holder);  // no data for the period: said, not a 0-1 axis
+        }
       } else {
         tilesEl.appendChild(box);
       }

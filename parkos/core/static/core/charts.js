@@ -2,7 +2,8 @@
 // Names in the data come from users: ECharts draws axis labels, legends and its default tooltips as
 // text (STYLE.md rule 20); never give it a formatter that returns HTML built from them.
 // Numbers follow the formatting layer (core.units, STYLE.md rule 19): grouped by thousands in every
-// language, at most two decimals; an option's `unit` ("m²", "万元", "%") is written after tooltip values.
+// language, at most two decimals; an option's `unit` ("m²", "万元", "%") is written after tooltip values; value
+// axes read compactly (60万, 1.5亿 in Chinese; 1.5M in English). A chart without data says so (hasData).
 (function () {
   "use strict";
   window.ParkOS = window.ParkOS || {};
@@ -13,6 +14,42 @@
     var places = decimals === undefined ? (Number(value) % 1 === 0 ? 0 : 2) : decimals;
     if (!grouped[places]) grouped[places] = new Intl.NumberFormat("en-US", { minimumFractionDigits: places, maximumFractionDigits: places });
     return grouped[places].format(Number(value));
+  };
+  var compact = {};
+  function chinese() { return /^zh/i.test(document.documentElement.lang || ""); }
+  // axisNumber(600000) -> "60万" in Chinese, "600,000" in English; 15000000 -> "1,500万" / "15M"; 2.5e8 -> "2.5亿".
+  // Axis labels only: tooltips and figures keep the full grouped number.
+  window.ParkOS.axisNumber = function (value) {
+    var n = Number(value);
+    if (value === null || value === undefined || isNaN(n)) return window.ParkOS.formatNumber(value);
+    if (!compact.f) compact.f = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+    var size = Math.abs(n);
+    if (chinese()) {
+      if (size >= 1e8) return compact.f.format(n / 1e8) + "亿";
+      if (size >= 1e4) return compact.f.format(n / 1e4) + "万";
+    } else if (size >= 1e6) {
+      return compact.f.format(n / 1e6) + "M";
+    }
+    return window.ParkOS.formatNumber(value);
+  };
+  // hasData(option): a series holds a value other than nothing or zero. A chart without one says so instead
+  // of drawing empty axes on a 0-1 scale.
+  function itemValue(d) { return d !== null && typeof d === "object" && !Array.isArray(d) ? d.value : d; }
+  window.ParkOS.hasData = function (option) {
+    return (option.series || []).some(function (series) {
+      return (series.data || []).some(function (d) {
+        var v = itemValue(d);
+        var values = Array.isArray(v) ? v.slice(-1) : [v];  // [x, y] pairs: the value is the last
+        return values.some(function (x) { return x !== null && x !== undefined && x !== "" && !isNaN(Number(x)) && Number(x) !== 0; });
+      });
+    });
+  };
+  // showEmpty(el): the chart's box says there is no data for the period (the text from <html data-chart-empty>).
+  window.ParkOS.showEmpty = function (el) {
+    var note = document.createElement("div");
+    note.className = "chart-empty";
+    note.textContent = document.documentElement.getAttribute("data-chart-empty") || "—";
+    el.replaceChildren(note);
   };
   function valueAxes(axes, formatter) {
     if (!axes) return axes;
@@ -105,14 +142,15 @@
     function draw(id, option) {
       var el = document.getElementById(id);
       if (!el) return;
+      if (!window.ParkOS.hasData(option)) { window.ParkOS.showEmpty(el); return; }
       // SVG: crisp in print, and each label is an element a browser test can measure
       var chart = echarts.init(el, null, { renderer: "svg" });
       var merged = layOut(Object.assign({}, defaults, option), el.clientWidth);
       var unit = merged.unit ? " " + merged.unit : "";
       delete merged.unit;
       merged.tooltip = Object.assign({ valueFormatter: function (v) { return window.ParkOS.formatNumber(v) + unit; } }, merged.tooltip);
-      valueAxes(merged.xAxis, function (v) { return window.ParkOS.formatNumber(v); });
-      valueAxes(merged.yAxis, function (v) { return window.ParkOS.formatNumber(v); });
+      valueAxes(merged.xAxis, window.ParkOS.axisNumber);
+      valueAxes(merged.yAxis, window.ParkOS.axisNumber);
       chart.setOption(merged);
       window.addEventListener("resize", function () { chart.resize(); });
     }
