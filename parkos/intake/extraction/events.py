@@ -99,6 +99,7 @@ _PLURAL = re.compile(
 _SIGN_VERB = re.compile(r"\bsign(?:s|ed|ing)?\b|\binked\b|签约|签署|签订|签下|共同签|签字", re.I)
 #: the verb that makes a person named before it a signer ("the signing" they attended does not)
 _SIGNED = re.compile(r"\bsign(?:s|ed)?\b|\binked\b|签署|签约|签订|签下|签字", re.I)
+_SIGNED_WITH = re.compile(r"^(?: (?:the|an?|its|their)(?: [\w-]+){0,3})? (?:with|together with) $", re.I)
 _SIGNED_BY = re.compile(r"\bsigned by\b|由", re.I)
 _NOT_SIGNING = re.compile(r"attend|witness|presided|presiding|observ|见证|出席(?!并)|主持|陪同|观摩|参加", re.I)
 
@@ -386,6 +387,11 @@ def _signers_in(people, sentence: Sentence) -> list:
                 signers.append(person)
                 break
             if before and not _NOT_SIGNING.search(text, before[-1].end(), offset):
+                signers.append(person)
+                break
+            # "Arjun Mehta signed the agreement with Wen Hao": the counterpart's signer
+            signed_before = list(_SIGNED.finditer(text, 0, offset))
+            if signed_before and _SIGNED_WITH.search(text[signed_before[-1].end() : offset]):
                 signers.append(person)
                 break
     return signers

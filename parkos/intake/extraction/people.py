@@ -23,6 +23,11 @@ class FoundPerson:
     organization: str | None = None
     #: where each title was said, to find the organization it belongs to
     title_spans: list[tuple[int, int]] = field(default_factory=list)
+    #: whose title it is when written before the name with a possessive: "Ruichi" of "Ruichi's chairman Lin
+    #: Zhiqiang", "its" of "its chief executive, Arjun Mehta" (resolved against the article's organizations)
+    owner: str | None = None
+    #: where the owner was written
+    owner_at: int = 0
 
     def as_dict(self) -> dict:
         return {"name": self.name, "titles": self.titles, "organization": self.organization, "span": list(self.span)}
@@ -53,6 +58,8 @@ def merge(people: list[FoundPerson]) -> list[FoundPerson]:
                 if span:
                     first.title_spans.append(span)
         first.organization = first.organization or person.organization
+        if first.owner is None and person.owner:
+            first.owner, first.owner_at = person.owner, person.owner_at
     return list(merged.values())
 
 
@@ -91,6 +98,10 @@ _NAME_EN = rf"{_NAME_WORD}(?: [A-Z]\.)?(?: (?:van der |van |von |de |da |di |le 
 _NAME_AT_END = re.compile(rf"(?:^|(?<=[\s(\"“]))(?:(?:Mr|Ms|Mrs|Dr|Prof)\.? )?({_NAME_EN})$")
 _NAME_AT_START = re.compile(
     rf"^(?:(?:and|with|by|including|as well as|while|both|Mr\.?|Ms\.?|Mrs\.?|Dr\.?) )*({_NAME_EN})"
+)
+_POSSESSIVE_TITLE = re.compile(
+    rf"(?:\b(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s|\b(?P<pronoun>[Ii]ts|[Tt]heir)) "
+    rf"(?P<title>(?i:{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN})))(?:,)? (?P<name>{_NAME_EN})\b"
 )
 _HONORIFIC = re.compile(rf"\b(?:Mr|Ms|Mrs|Dr)\.? ({_NAME_EN})")
 #: words that end a title phrase: the verb of the sentence
@@ -198,6 +209,26 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                     [title],
                     None,
                     [(s_start + match.start(1), s_start + match.start(1) + len(title))],
+                )
+            )
+        # a possessive and a lower-case title before the name: "Ruichi's chairman Lin Zhiqiang", "its chief
+        # executive, Arjun Mehta", "Haoran's general manager, Song Mei"
+        for match in _POSSESSIVE_TITLE.finditer(s_text):
+            name = match.group("name")
+            if not _is_name(name) or _NOT_NAMES.search(match.group("title")):
+                continue
+            start = s_start + match.start("name")
+            title_start = s_start + match.start("title")
+            owner = match.group("owner") or match.group("pronoun").casefold()
+            people.append(
+                FoundPerson(
+                    name,
+                    (start, start + len(name)),
+                    [match.group("title")],
+                    None,
+                    [(title_start, title_start + len(match.group("title")))],
+                    owner,
+                    s_start + match.start(),
                 )
             )
         for match in _HONORIFIC.finditer(s_text):

@@ -47,6 +47,8 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
         return canonical_names.get(name_key(name), name)
 
     for person in people:
+        if person.owner:
+            person.organization = _owner_organization(person, organizations, mentions, canonical)
         _attach_organization(person, mentions, canonical, language)
         if language == "zh" and person.organization is None:
             person.organization = _organization_before_title(text, person, organizations)
@@ -120,6 +122,7 @@ _ANAPHORA = {
     "group": "group", "company": "enterprise", "firm": "enterprise", "operating company": "enterprise",
     "university": "university", "bank": "financial", "institute": "university", "hospital": "hospital",
     "committee": "government", "management committee": "government", "district": "government",
+    "park company": "enterprise", "park operator": "enterprise", "operator": "enterprise", "developer": "enterprise",
 }  # fmt: skip
 
 
@@ -154,6 +157,17 @@ def _short(name: str) -> str:
     )
 
 
+def _owner_organization(person, organizations, mentions, canonical) -> str | None:
+    """ "Ruichi's chairman": Ruichi Robotics Co., Ltd.; "its chief executive": the organization named last before."""
+    if person.owner in ("its", "their"):
+        before = [m for m in mentions if m.span[1] <= person.owner_at]
+        return canonical(before[-1].name) if before else None
+    inside = next((m for m in mentions if m.span[0] <= person.owner_at < m.span[1]), None)
+    if inside:  # "Norvale Biotherapeutics (Shanghai) Co., Ltd.'s president"
+        return canonical(inside.name)
+    return resolve_organization(person.owner, organizations)
+
+
 def _split_title_organization(person, organizations, mentions, canonical) -> None:
     """ "chairman of Huahong Group" is the title "chairman" at the organization Huahong Group; "Party Secretary
     of Xinwu District" stays as it is (a district is not a listed organization)."""
@@ -174,9 +188,10 @@ def _split_title_organization(person, organizations, mentions, canonical) -> Non
 def _last_before(person, mentions, canonical, anaphor: str) -> str | None:
     """ "general manager of the group": the last group named before the person."""
     kind = _ANAPHORA[anaphor]
-    candidates = [
-        m for m in mentions if m.span[0] < person.span[0] and (anaphor in m.name.casefold() or kind == m.kind)
-    ]
+    earlier = [m for m in mentions if m.span[0] < person.span[0]]
+    clues = [w for w in anaphor.split() if w not in ("company", "firm", "operating", "operator", "developer")]
+    candidates = [m for m in earlier if clues and all(w in m.name.casefold() for w in clues)]
+    candidates = candidates or [m for m in earlier if anaphor in m.name.casefold() or kind == m.kind]
     return canonical(candidates[-1].name) if candidates else None
 
 

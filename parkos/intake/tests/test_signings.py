@@ -152,3 +152,96 @@ def test_a_directory_name_and_the_articles_short_form_are_one_organization():
     )
     result = extract(text, gazetteer=gazetteer)
     assert names(result) == {"奉贤区人民政府", "上海临港经济发展（集团）有限公司"}
+
+
+# --- signers introduced with the title first, "respectively", and organizations said in another sentence ----------
+
+
+def person(result, name: str) -> dict:
+    return next(p for p in result["people"] if p["name"] == name)
+
+
+def test_a_possessive_title_before_the_name_gives_the_person_and_whom_they_signed_for():
+    text = (
+        "Haoran Park and Ruichi Sign Investment Deal\n\n"
+        "Suzhou Haoran Industrial Park Co., Ltd. and Ruichi Robotics Co., Ltd. signed an investment agreement on "
+        "Monday. Ruichi's chairman Lin Zhiqiang and Haoran's general manager, Song Mei, signed the agreement."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    haoran, ruichi = "Suzhou Haoran Industrial Park Co., Ltd.", "Ruichi Robotics Co., Ltd."
+    lin, song = person(result, "Lin Zhiqiang"), person(result, "Song Mei")
+    assert (lin["titles"], lin["organization"]) == (["chairman"], ruichi)
+    assert (song["titles"], song["organization"]) == (["general manager"], haoran)
+    assert signed(result) == {("Lin Zhiqiang", ruichi), ("Song Mei", haoran)}
+
+
+def test_its_chief_executive_is_the_chief_executive_of_the_organization_just_named():
+    text = (
+        "Kestrel to Build Plant in Jiading\n\n"
+        "The Jiading Industrial Zone Management Committee signed an investment agreement with Kestrel Biologics Ltd. "
+        "on Friday. Kestrel Biologics Ltd. will build a vaccine plant in the zone. Its chief executive, Arjun Mehta, "
+        "signed the agreement with Wen Hao, director of the Jiading Industrial Zone Management Committee."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    kestrel, zone = "Kestrel Biologics Ltd.", "Jiading Industrial Zone Management Committee"
+    mehta = person(result, "Arjun Mehta")
+    assert (mehta["titles"], mehta["organization"]) == (["chief executive"], kestrel)
+    assert signed(result) == {("Arjun Mehta", kestrel), ("Wen Hao", zone)}
+
+
+def test_a_and_b_signed_on_behalf_of_x_and_y_respectively():
+    text = (
+        "Fengxian and Aurora Sign Strategic Agreement\n\n"
+        "The People's Government of Fengxian District and Aurora Hydrogen Co., Ltd. signed a strategic cooperation "
+        "agreement on Wednesday. Vice Mayor Gu Lan and Chairman Chen Bo signed on behalf of Aurora Hydrogen and "
+        "the district government respectively."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    government, aurora = "People's Government of Fengxian District", "Aurora Hydrogen Co., Ltd."
+    assert signed(result) == {("Gu Lan", aurora), ("Chen Bo", government)}
+
+
+def test_the_presidents_of_both_sides_signed_on_behalf_of_both_sides_with_a_bare_short_form():
+    text = (
+        "Qingpu and Norvale Sign Deal\n\n"
+        "Shanghai Qingpu Industrial Park Development Co., Ltd. and Norvale Biotherapeutics (Shanghai) Co., Ltd. "
+        "signed a strategic cooperation agreement on Thursday. Norvale's president, Clara Weiss, and Tao Ming, "
+        "general manager of the park company, signed on behalf of both sides."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    park, norvale = (
+        "Shanghai Qingpu Industrial Park Development Co., Ltd.",
+        "Norvale Biotherapeutics (Shanghai) Co., Ltd.",
+    )
+    assert person(result, "Clara Weiss")["organization"] == norvale
+    assert signed(result) == {("Clara Weiss", norvale), ("Tao Ming", park)}
+
+
+def test_a_chinese_signer_whose_organization_is_said_in_another_sentence():
+    text = (
+        "嘉定区与沃川氢能签约\n\n2026年5月12日，嘉定区人民政府与上海沃川氢能科技有限公司签署投资协议。"
+        "嘉定区副区长陈伟与王磊代表双方签约。王磊为上海沃川氢能科技有限公司总经理。"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    wochuan = "上海沃川氢能科技有限公司"
+    wang = person(result, "王磊")
+    assert (wang["titles"], wang["organization"]) == (["总经理"], wochuan)
+    assert signed(result) == {("陈伟", "嘉定区人民政府"), ("王磊", wochuan)}
+
+
+def test_chinese_daibiao_names_whom_each_signed_for():
+    text = (
+        "奉贤区与曜石医疗签约\n\n2026年6月3日，奉贤区人民政府与上海曜石医疗器械有限公司签署战略合作协议。"
+        "曜石医疗董事长许安代表公司、副区长宋佳代表区政府在协议上签字。"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert signed(result) == {("许安", "上海曜石医疗器械有限公司"), ("宋佳", "奉贤区人民政府")}
+
+
+def test_chinese_signers_respectively_for_two_named_sides():
+    text = (
+        "金山区与华澜集团签约\n\n2026年7月8日，金山区人民政府与上海华澜实业（集团）有限公司签署投资协议。"
+        "副区长顾明、华澜集团总裁邵峰分别代表区政府和华澜集团签约。"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert signed(result) == {("顾明", "金山区人民政府"), ("邵峰", "上海华澜实业（集团）有限公司")}
