@@ -222,7 +222,7 @@ def _unnamed_kind(sentence_list: list[Sentence], index: int) -> str:
 #: "signed for the Group", "on behalf of the district", "代表东滩集团": whom the signer stands for, said outright
 _ON_BEHALF = re.compile(
     r"\b(?:signed |signing )?(?:for|on behalf of|representing) (?P<en>(?:the |its )?[\w'’&,.\- ]{2,80}?)"
-    r"(?=[,.;]| and\b| while\b|$)|代表(?P<zh>[\u4e00-\u9fff（）()]{2,30}?)(?:签约|签署|签字|在协议|与|，|。)",
+    r"(?=[,.;]| and\b| while\b|$)|代表(?P<zh>[\u4e00-\u9fff（）()]{2,30}?)(?:签约|签署|签字|在协议|与|、|，|。)",
     re.I,
 )
 
@@ -236,6 +236,8 @@ def _said_behalf(person, sentence: Sentence | None, parties: list[str], organiza
             continue
         after = sentence.text[start - sentence.start :]
         match = _ON_BEHALF.search(after)
+        if match and match.group("zh") and match.start() > len(person.name) + 2:
+            return None  # "许安代表公司、宋佳代表区政府": the 代表 right after the name, not another's
         if not match or re.match(
             r"(?:the )?(?:both|two|three|all)\b|双方|三方|各方", match.group("en") or match.group("zh") or "", re.I
         ):
@@ -259,9 +261,38 @@ def _resolve_phrase(phrase: str, organizations, canonical, at: int) -> str | Non
     return canonical(name) if name else None
 
 
+_RESPECTIVELY = re.compile(
+    r"\b(?:on behalf of|for|representing) (?P<en>[^;.]+?),? respectively\b|分别代表(?P<zh>[^，。；]+?)(?:签约|签署|签字|在|，|。)",
+    re.I,
+)
+_LIST_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|和|与|及|、", re.I)
+
+
+def _respective(signers, sentence, parties: list[str], organizations, canonical) -> dict[str, str]:
+    """ "A and B signed on behalf of X and Y respectively", "A、B分别代表X和Y签约": the i-th signer for the i-th."""
+    if sentence is None:
+        return {}
+    match = _RESPECTIVELY.search(sentence.text)
+    if not match:
+        return {}
+    listed = match.group("en") or match.group("zh")
+    at = sentence.start + match.start()
+    sides = [_resolve_phrase(p.strip(), organizations, canonical, at) for p in _LIST_SPLIT.split(listed) if p.strip()]
+    here = sorted(
+        (next(m for m in p.mentions if sentence.start <= m < sentence.end), p.name)
+        for p in signers
+        if any(sentence.start <= m < sentence.end for m in p.mentions)
+    )
+    if len(sides) != len(here) or not all(sides):
+        return {}
+    return {name: side for (_at, name), side in zip(here, sides, strict=True)}
+
+
 def _add_signatories(draft: DraftAgreement, signers, organizations, canonical, sentence=None) -> None:
+    respective = _respective(signers, sentence, draft.parties, organizations, canonical)
     for person in signers:
-        behalf = _said_behalf(person, sentence, draft.parties, organizations, canonical)
+        behalf = respective.get(person.name)
+        behalf = behalf or _said_behalf(person, sentence, draft.parties, organizations, canonical)
         behalf = behalf or _party_of(person, draft.parties) or person.organization
         if behalf and behalf not in draft.parties:
             draft.parties.append(behalf)  # a signer's organization is a party, named or not in the sentence

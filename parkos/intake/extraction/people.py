@@ -267,7 +267,7 @@ def _english_bylines(text: str) -> list[Byline]:
 
 _SURNAMES_ZH = (
     "欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 司徒 尉迟 公孙 长孙 宇文 夏侯 "
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐韩冯邓曹彭曾肖萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石"
+    "王李张刘陈杨黄许赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐韩冯邓曹彭曾肖萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石"
     "廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章"
     "鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾"
     "尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇阎栾隋商刁沙荣巫寇桑郎甄丛"
@@ -374,6 +374,23 @@ def _chinese_people(text: str) -> list[FoundPerson]:
             titles.append(after.group(1))
             spans.append((start + len(name), start + len(name) + len(after.group(1))))
         people.append(FoundPerson(name, (start, start + len(name)), titles, None, spans))
+    return people + _said_titles_zh(text)
+
+
+#: "王磊为上海沃川氢能科技有限公司总经理": a person's title and organization said in a sentence of their own
+_IS_TITLE_ZH = re.compile(
+    rf"(?:^|(?<=[。，；\n、]))({_SURNAME_ZH}[\u4e00-\u9fff]{{1,2}}?)(?:为|系|现任|任)"
+    rf"([\u4e00-\u9fff（）()]{{2,40}}?)({_TITLE_ZH})(?=[，。；、\s]|$)"
+)
+
+
+def _said_titles_zh(text: str) -> list[FoundPerson]:
+    people = []
+    for match in _IS_TITLE_ZH.finditer(text):
+        name, title = match.group(1), match.group(3)
+        if len(name) < 2 or name[-1] in _AFTER_NAME_ZH:
+            continue
+        people.append(FoundPerson(name, (match.start(1), match.end(1)), [title], None, [match.span(3)]))
     return people
 
 
