@@ -309,10 +309,12 @@ class Formats:
         return "—" if amount is None else _("%(money)s/mu") % {"money": self.money(amount)}
 
     def area(self, m2: Decimal | float | None) -> str:
-        return "—" if m2 is None else format_area(Decimal(str(m2)), self.area_unit)
+        """Floor space: '175.49 万㎡' in zh-Hans from 10,000 m² on, '1,754,897.25 m²' in English."""
+        return "—" if m2 is None else format_area(Decimal(str(m2)), self.area_unit, compact=True)
 
     def land(self, m2: Decimal | float | None) -> str:
-        return "—" if m2 is None else format_area_with_mu(Decimal(str(m2)), self.area_unit)
+        """Land is counted in mu: '2,632.35 亩 (175.49 万㎡)', mu first whatever the reader's area unit."""
+        return "—" if m2 is None else format_area_with_mu(Decimal(str(m2)), AreaUnit.MU, compact=True)
 
     @staticmethod
     def count(n: int | None) -> str:

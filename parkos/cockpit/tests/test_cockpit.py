@@ -294,6 +294,55 @@ class BenchmarkTests(CockpitData):
         self.assertNotIn("projects_signed", [m["key"] for m in data["measures"]])
 
 
+class ChineseUnitsTests(CockpitData):
+    """Issue 15/13: the cockpit as a Chinese park operator reads it (美元 not USD, 万㎡ for large areas, 亩 first)."""
+
+    def zh_figures(self):
+        from django.utils import translation
+
+        with translation.override("zh-hans"):
+            response = self.client.get(reverse("cockpit:cockpit"), QUERY, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        self.assertEqual(response.status_code, 200)
+        return response, figures_of(response)
+
+    def test_usd_reads_in_wan_meiyuan(self):
+        import re
+
+        response, figures = self.zh_figures()
+        usd = figures["investment_usd"]["display"]
+        self.assertRegex(usd, r"^-?[\d,]+\.\d\d (万|亿)?美元$")
+        self.assertNotIn("USD", usd)
+        self.assertIn(usd, response.content.decode())
+        self.assertNotRegex(response.content.decode(), re.compile(r"[万亿]USD"))
+
+    def test_land_reads_in_mu_first_with_square_metres_beside(self):
+        _response, figures = self.zh_figures()
+        for key in ("land_listed", "land_open", "land_in_progress", "land_freed"):
+            self.assertRegex(figures[key]["display"], r"^[\d,]+ · [\d,.]+ 亩 \([\d,.]+ (m²|万㎡)\)$", key)
+
+    def test_large_areas_read_in_wan_square_metres_on_the_tiles(self):
+        from decimal import Decimal
+
+        from django.utils import translation
+
+        from parkos.cockpit.selectors import Formats
+
+        _response, figures = self.zh_figures()
+        for key in ("area_leased", "area_sold", "lettable"):
+            value, display = figures[key]["value"], figures[key]["display"]
+            self.assertTrue(display.endswith("万㎡" if value >= 10_000 else "m²"), (key, value, display))
+        with translation.override("zh-hans"):
+            fmt = Formats(self.admin)
+            self.assertEqual(fmt.area(Decimal("15090579.53")), "1,509.06 万㎡")
+            self.assertEqual(fmt.land(Decimal("1754897.25")), "2,632.35 亩 (175.49 万㎡)")
+        with translation.override("en"):
+            self.assertEqual(Formats(self.admin).area(Decimal("15090579.53")), "15,090,579.53 m²")
+
+    def test_a_chart_without_data_has_its_empty_text_in_chinese(self):
+        response, _figures = self.zh_figures()
+        self.assertContains(response, 'data-chart-empty="本期暂无数据"')
+
+
 class LanguageTests(CockpitData):
     def test_every_title_and_label_reads_in_chinese(self):
         import re
