@@ -100,7 +100,8 @@ _NAME_AT_START = re.compile(
     rf"^(?:(?:and|with|by|including|as well as|while|both|Mr\.?|Ms\.?|Mrs\.?|Dr\.?) )*({_NAME_EN})"
 )
 _POSSESSIVE_TITLE = re.compile(
-    rf"(?:\b(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s|\b(?P<pronoun>[Ii]ts|[Tt]heir)) "
+    rf"(?:\b(?P<pronoun>[Ii]ts|[Tt]heir|[Tt]he (?:park|group|company|firm|bank|university|district|zone|"
+    rf"operator|developer|institute|hospital)['’]s)|\b(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s) "
     rf"(?P<title>(?i:{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN})))(?:,)? (?P<name>{_NAME_EN})\b"
 )
 _HONORIFIC = re.compile(rf"\b(?:Mr|Ms|Mrs|Dr)\.? ({_NAME_EN})")

@@ -51,7 +51,7 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
             person.organization = _owner_organization(person, organizations, mentions, canonical)
         _attach_organization(person, mentions, canonical, language)
         if language == "zh" and person.organization is None:
-            person.organization = _organization_before_title(text, person, organizations)
+            person.organization = _organization_before_title(text, person, organizations, mentions, canonical)
         if language == "en":
             _split_title_organization(person, organizations, mentions, canonical)
         if person.organization is None:
@@ -159,13 +159,36 @@ def _short(name: str) -> str:
 
 def _owner_organization(person, organizations, mentions, canonical) -> str | None:
     """ "Ruichi's chairman": Ruichi Robotics Co., Ltd.; "its chief executive": the organization named last before."""
+    before = [m for m in mentions if m.span[1] <= person.owner_at]
     if person.owner in ("its", "their"):
-        before = [m for m in mentions if m.span[1] <= person.owner_at]
         return canonical(before[-1].name) if before else None
+    if person.owner.startswith("the "):  # "the park's general manager": the last park named
+        return _referred_before(person.owner[4:].rstrip("'’s").rstrip("'’"), before, canonical)
     inside = next((m for m in mentions if m.span[0] <= person.owner_at < m.span[1]), None)
     if inside:  # "Norvale Biotherapeutics (Shanghai) Co., Ltd.'s president"
         return canonical(inside.name)
     return resolve_organization(person.owner, organizations)
+
+
+_SHORT_KINDS = {
+    "park": ("park", "enterprise"), "园区": ("园", ""), "group": ("group", ""), "集团": ("集团", ""),
+    "company": ("", "enterprise"), "firm": ("", "enterprise"), "公司": ("公司", "enterprise"),
+    "bank": ("bank", "financial"), "银行": ("银行", "financial"), "university": ("universit", "university"),
+    "大学": ("大学", "university"), "district": ("district", "government"), "zone": ("zone", ""),
+    "institute": ("institute", ""), "hospital": ("hospital", "hospital"), "医院": ("医院", "hospital"),
+    "operator": ("", "enterprise"), "developer": ("", "enterprise"), "区政府": ("区", "government"),
+    "管委会": ("", "government"),
+}  # fmt: skip
+
+
+def _referred_before(word: str, before, canonical) -> str | None:
+    """ "the park", "园区", "公司" before a title: the last organization named before whose name holds the word (or of
+    the kind the word means)."""
+    clue, kind = _SHORT_KINDS.get(word.casefold(), ("", ""))
+    if not (clue or kind):
+        return None
+    found = [m for m in before if clue and clue in m.name.casefold()] or [m for m in before if kind and m.kind == kind]
+    return canonical(found[-1].name) if found else None
 
 
 def _split_title_organization(person, organizations, mentions, canonical) -> None:
@@ -195,7 +218,7 @@ def _last_before(person, mentions, canonical, anaphor: str) -> str | None:
     return canonical(candidates[-1].name) if candidates else None
 
 
-def _organization_before_title(text: str, person, organizations) -> str | None:
+def _organization_before_title(text: str, person, organizations, mentions, canonical) -> str | None:
     """ "云帆热管理系统总经理吴青": the short name written before the title."""
     from parkos.intake.extraction.organizations import STOP_ZH
 
@@ -203,6 +226,8 @@ def _organization_before_title(text: str, person, organizations) -> str | None:
         window = text[max(0, start - 20) : start]
         stops = list(STOP_ZH.finditer(window))
         segment = window[stops[-1].end() :] if stops else window
+        if segment in _SHORT_KINDS:  # "公司董事长彭远", "园区总经理江华"
+            return _referred_before(segment, [m for m in mentions if m.span[1] <= start], canonical)
         if len(segment) >= 2:
             return resolve_organization(segment, organizations, loose=True)
     return None

@@ -245,3 +245,27 @@ def test_chinese_signers_respectively_for_two_named_sides():
     )
     result = extract(text, gazetteer=EMPTY)
     assert signed(result) == {("顾明", "金山区人民政府"), ("邵峰", "上海华澜实业（集团）有限公司")}
+
+
+def test_a_short_form_before_a_title_is_the_organization_named_before():
+    text = (
+        "园区与观澜软件签约\n\n2026年8月14日，苏州吴中数字产业园有限公司与观澜工业软件有限公司签署租赁协议。"
+        "观澜工业软件有限公司将租用9000平方米，公司董事长彭远与园区总经理江华签署租赁协议。"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    park, guanlan = "苏州吴中数字产业园有限公司", "观澜工业软件有限公司"
+    assert person(result, "彭远")["organization"] == guanlan
+    assert person(result, "江华")["organization"] == park
+    assert signed(result) == {("彭远", guanlan), ("江华", park)}
+
+
+def test_the_parks_general_manager_is_the_park_companys():
+    text = (
+        "Park Signs Lease with Guanlan\n\n"
+        "Suzhou Wuzhong Digital Industry Park Co., Ltd. and Guanlan Industrial Software Co., Ltd. signed a lease "
+        "agreement on Thursday. The park's general manager, Jiang Hua, and the company's chairman, Peng Yuan, signed "
+        "the lease."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    park, guanlan = "Suzhou Wuzhong Digital Industry Park Co., Ltd.", "Guanlan Industrial Software Co., Ltd."
+    assert signed(result) == {("Jiang Hua", park), ("Peng Yuan", guanlan)}
