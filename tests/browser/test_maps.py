@@ -318,3 +318,31 @@ def test_a_brand_maps_labels_do_not_overlap_and_stay_in_the_map(chromium, live_s
     page.screenshot(path=str(SCREENSHOTS / f"maps-brand-labels-{width}-zh.png"))
     context.close()
     problems.assert_none()
+
+
+def test_the_government_partner_reads_its_districts_map_in_zh_hans(zh_page, park, problems):
+    """The partner of 浦东新区 opens its map from its menu: the park and its parcels, three layers, a parcel's
+    figures without its holder or occupancy, and no link to the operator's pages."""
+    user = get_user_model().objects.create_user(username="pudong.gov", password=PASSWORD)
+    user.groups.add(Group.objects.get(name="government_partner"))
+    user.organizations.add(
+        Organization.objects.create(name="浦东新区人民政府", kind=Organization.Kind.GOVERNMENT, district="浦东新区")
+    )
+    Park.objects.create(code="other", name="别区园区", district="嘉定区", boundary=square(121.2, 31.3, 0.01))
+    page = zh_page
+    sign_in(page, "pudong.gov")
+    expect(page.locator("a[href='/maps/']", has_text="本区地图").first).to_be_attached()  # in its menu
+    page.goto("/maps/")
+    expect(page.locator("#parkos-map[data-drawn='1']")).to_be_attached()
+    expect(page.locator(".map-label", has_text="张江人工智能岛")).to_be_attached()
+    expect(page.locator(".map-label", has_text="别区园区")).to_have_count(0)
+    expect(page.locator("#map-layer option")).to_have_count(3)
+    page.locator("path.map-parcels").nth(1).click()  # P-02
+    panel = page.locator("#map-panel")
+    expect(panel).to_contain_text("22.50 亩")
+    expect(panel).to_contain_text("闲置")
+    expect(panel).not_to_contain_text("深度视觉")
+    expect(panel.locator("a")).to_have_count(0)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "maps-partner-zh.png"), full_page=True)
+    problems.assert_none()
