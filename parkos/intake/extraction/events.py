@@ -100,7 +100,7 @@ _SIGN_VERB = re.compile(r"\bsign(?:s|ed|ing)?\b|\binked\b|签约|签署|签订|�
 #: the verb that makes a person named before it a signer ("the signing" they attended does not)
 _SIGNED = re.compile(r"\bsign(?:s|ed)?\b|\binked\b|签署|签约|签订|签下|签字", re.I)
 _SIGNED_WITH = re.compile(r"^(?: (?:the|an?|its|their)(?: [\w-]+){0,3})? (?:with|together with) $", re.I)
-_SIGNED_BY = re.compile(r"\bsigned by\b|由", re.I)
+_SIGNED_BY = re.compile(r"\bsigned(?: [\w-]+){0,3}? by\b|由", re.I)
 _NOT_SIGNING = re.compile(r"attend|witness|presided|presiding|observ|见证|出席(?!并)|主持|陪同|观摩|参加", re.I)
 
 

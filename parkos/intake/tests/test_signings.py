@@ -269,3 +269,24 @@ def test_the_parks_general_manager_is_the_park_companys():
     result = extract(text, gazetteer=EMPTY)
     park, guanlan = "Suzhou Wuzhong Digital Industry Park Co., Ltd.", "Guanlan Industrial Software Co., Ltd."
     assert signed(result) == {("Jiang Hua", park), ("Peng Yuan", guanlan)}
+
+
+def test_signed_on_stage_by_a_list_of_signers_gives_one_agreement_per_counterpart():
+    text = (
+        "Jiangnan Group Signs Two Projects\n\n"
+        "Jiangnan Industrial Park Development Group Co., Ltd. signed investment agreements with Xinrui "
+        "Microelectronics Co., Ltd. and Nordlys Materials AB on Sunday. The agreements were signed on stage by Sun "
+        "Hao, general manager of Jiangnan Industrial Park Development Group, and by Qin Feng, chairman of Xinrui "
+        "Microelectronics, and Erik Lund, chief executive of Nordlys Materials."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    jiangnan, xinrui, nordlys = (
+        "Jiangnan Industrial Park Development Group Co., Ltd.",
+        "Xinrui Microelectronics Co., Ltd.",
+        "Nordlys Materials AB",
+    )
+    assert sorted(sorted(a["parties"]) for a in result["agreements"]) == [
+        sorted([jiangnan, nordlys]),
+        sorted([jiangnan, xinrui]),
+    ]
+    assert signed(result) == {("Sun Hao", jiangnan), ("Qin Feng", xinrui), ("Erik Lund", nordlys)}
