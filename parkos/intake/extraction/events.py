@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from parkos.intake.extraction.shortforms import BOTH_SIDES, REFERENCE_EN, REFERENCE_ZH, referred
+from parkos.intake.extraction.shortforms import BOTH_SIDES, REFERENCE_EN, REFERENCE_ZH, distinctive_en, referred
 from parkos.intake.extraction.text import Sentence
 
 # --- the event --------------------------------------------------------------------------------------
@@ -356,13 +356,32 @@ def name_overlap(clue: str, name: str) -> int:
 
 
 def _names_in(organizations, sentence: Sentence, canonical) -> list[str]:
-    names = []
+    found = []
     for organization in organizations:
         if sentence.start <= organization.span[0] < sentence.end:
-            name = canonical(organization.name)
-            if name not in names:
-                names.append(name)
-    return names
+            found.append((organization.span[0], canonical(organization.name)))
+    found += _bare_short_forms(organizations, sentence, canonical)
+    return list(dict.fromkeys(name for _at, name in sorted(found)))
+
+
+def _bare_short_forms(organizations, sentence: Sentence, canonical) -> list[tuple[int, str]]:
+    """ "Norvale and Qingpu Industrial Park signed ...": an English organization named before in full, written by its
+    distinctive word alone (a word no other organization of the article has)."""
+    named = {canonical(o.name) for o in organizations if o.span[0] < sentence.end}
+    if not named or re.search(r"[\u4e00-\u9fff]", sentence.text):
+        return []
+    owners: dict[str, set[str]] = {}
+    for name in named:
+        for word in distinctive_en(name):
+            owners.setdefault(word, set()).add(name)
+    spans = [o.span for o in organizations if sentence.start <= o.span[0] < sentence.end]
+    found = []
+    for match in re.finditer(r"\b[A-Z][\w\-]+\b", sentence.text):
+        at = sentence.start + match.start()
+        names = owners.get(match.group().casefold(), set())
+        if len(names) == 1 and not any(s <= at < e for s, e in spans):
+            found.append((at, next(iter(names))))
+    return found
 
 
 _THE_GOVERNMENT = re.compile(

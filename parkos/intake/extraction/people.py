@@ -104,6 +104,10 @@ _POSSESSIVE_TITLE = re.compile(
     rf"operator|developer|institute|hospital)['’]s)|\b(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s) "
     rf"(?P<title>(?i:{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN})))(?:,)? (?P<name>{_NAME_EN})\b"
 )
+_IS_TITLE_EN = re.compile(
+    rf"(?:^|(?<=[\s(\"“]))({_NAME_EN}),? (?:is|was|serves as|is also|has been) (?:the |a |an )?"
+    rf"(?=(?i:{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN}))\b)"
+)
 _HONORIFIC = re.compile(rf"\b(?:Mr|Ms|Mrs|Dr)\.? ({_NAME_EN})")
 #: words that end a title phrase: the verb of the sentence
 _VERBS_EN = re.compile(
@@ -230,6 +234,25 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                     [(title_start, title_start + len(match.group("title")))],
                     owner,
                     s_start + match.start(),
+                )
+            )
+        # the title in a clause of its own: "Clara Weiss is the president of Norvale"
+        for match in _IS_TITLE_EN.finditer(s_text):
+            name = match.group(1)
+            rest = s_text[match.end() :].split(",")[0]
+            phrase = _title_phrase(rest)
+            if not phrase or not _is_name(name):
+                continue
+            start = s_start + match.start(1)
+            phrase_start = s_start + match.end() + rest.find(phrase)
+            titles = _split_titles(phrase)
+            people.append(
+                FoundPerson(
+                    name,
+                    (start, start + len(name)),
+                    titles,
+                    None,
+                    [(phrase_start, phrase_start + len(phrase))] * len(titles),
                 )
             )
         for match in _HONORIFIC.finditer(s_text):

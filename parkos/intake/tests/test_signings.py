@@ -290,3 +290,23 @@ def test_signed_on_stage_by_a_list_of_signers_gives_one_agreement_per_counterpar
         sorted([jiangnan, xinrui]),
     ]
     assert signed(result) == {("Sun Hao", jiangnan), ("Qin Feng", xinrui), ("Erik Lund", nordlys)}
+
+
+def test_a_bare_short_form_is_a_party_and_a_title_said_in_another_sentence_is_the_signers():
+    text = (
+        "Qingpu Park Signs with Norvale\n\n"
+        "Norvale Biotherapeutics (Shanghai) Co., Ltd. will build a cell therapy plant in the park of Shanghai Qingpu "
+        "Industrial Park Development Co., Ltd. On Thursday Norvale and Qingpu Industrial Park signed an investment "
+        "agreement for the plant. Clara Weiss and Tao Ming signed on behalf of both sides. Clara Weiss is the "
+        "president of Norvale, and Tao Ming is general manager of the park company."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    park, norvale = (
+        "Shanghai Qingpu Industrial Park Development Co., Ltd.",
+        "Norvale Biotherapeutics (Shanghai) Co., Ltd.",
+    )
+    [agreement] = result["agreements"]
+    assert set(agreement["parties"]) == {park, norvale}
+    weiss = person(result, "Clara Weiss")
+    assert (weiss["titles"], weiss["organization"]) == (["president"], norvale)
+    assert signed(result) == {("Clara Weiss", norvale), ("Tao Ming", park)}
