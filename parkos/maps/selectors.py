@@ -178,6 +178,9 @@ def map_scope(
             return MapScope("brand", str(chosen.pk), chosen.name, list(parks.filter(brand=chosen)), chosen)
     except (ValueError, TypeError, Park.DoesNotExist, ParkBrand.DoesNotExist) as exc:
         raise NotFound(_("No such park or brand, or none you may see.")) from exc
+    districts = partner_districts(user)
+    if everything and districts and len(districts) == 1:
+        district = districts[0]  # a government partner's map of every park it sees is its district's
     if district:
         in_district = list(parks.filter(district=district))
         if in_district:

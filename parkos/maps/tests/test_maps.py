@@ -640,6 +640,8 @@ class PartnerMapTests(MapTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, reverse("maps:all"))  # the menu's link
         config = response.context["map_config"]
+        scope = response.context["map_scope"]
+        self.assertEqual((scope.kind, scope.title), ("district", "West"))
         self.assertEqual([p.pk for p in response.context["parks"]], [self.west.pk])
         self.assertEqual(list(response.context["brands"]), [])
         self.assertEqual(
