@@ -290,15 +290,33 @@ def _respective(signers, sentence, parties: list[str], organizations, canonical)
 
 def _add_signatories(draft: DraftAgreement, signers, organizations, canonical, sentence=None) -> None:
     respective = _respective(signers, sentence, draft.parties, organizations, canonical)
-    for person in signers:
+    fresh = [p for p in signers if all(s["person"] != p.name for s in draft.signatories)]
+    behalfs = {}
+    for person in fresh:
         behalf = respective.get(person.name)
         behalf = behalf or _said_behalf(person, sentence, draft.parties, organizations, canonical)
-        behalf = behalf or _party_of(person, draft.parties) or person.organization
+        behalfs[person.name] = behalf or _party_of(person, draft.parties) or person.organization
+    _the_other_side(fresh, behalfs, draft, sentence)
+    for person in fresh:
+        behalf = behalfs[person.name]
         if behalf and behalf not in draft.parties:
             draft.parties.append(behalf)  # a signer's organization is a party, named or not in the sentence
-        entry = {"person": person.name, "on_behalf_of": behalf}
-        if all(s["person"] != person.name for s in draft.signatories):
-            draft.signatories.append(entry)
+        draft.signatories.append({"person": person.name, "on_behalf_of": behalf})
+
+
+def _the_other_side(fresh, behalfs: dict, draft: DraftAgreement, sentence) -> None:
+    """Two signers of a two-party agreement: when one signed for one side, the other signed for the other; when
+    neither is known and they signed "on behalf of both sides", in the order the parties were named."""
+    if len(fresh) != 2 or len(draft.parties) != 2:
+        return
+    known = [p for p in fresh if behalfs[p.name] in draft.parties]
+    unknown = [p for p in fresh if behalfs[p.name] is None]
+    if len(known) == 1 and len(unknown) == 1:
+        other = next(party for party in draft.parties if party != behalfs[known[0].name])
+        behalfs[unknown[0].name] = other
+    elif len(unknown) == 2 and sentence is not None and BOTH_SIDES.search(sentence.text):
+        for person, party in zip(fresh, draft.parties, strict=True):
+            behalfs[person.name] = party
 
 
 _GENERIC = {

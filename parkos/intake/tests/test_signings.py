@@ -310,3 +310,25 @@ def test_a_bare_short_form_is_a_party_and_a_title_said_in_another_sentence_is_th
     weiss = person(result, "Clara Weiss")
     assert (weiss["titles"], weiss["organization"]) == (["president"], norvale)
     assert signed(result) == {("Clara Weiss", norvale), ("Tao Ming", park)}
+
+
+def test_of_two_signers_for_two_sides_the_one_with_no_organization_signed_for_the_other_side():
+    text = (
+        "Minhang and Lumeng Sign Investment Agreement\n\n"
+        "The Minhang District People's Government and Lumeng Semiconductor Materials Co., Ltd. signed an investment "
+        "agreement on Monday. Lumeng's chairman Xu Kai and Deputy Director Gao Ping signed the agreement."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert signed(result) == {
+        ("Xu Kai", "Lumeng Semiconductor Materials Co., Ltd."),
+        ("Gao Ping", "Minhang District People's Government"),
+    }
+
+
+def test_two_signers_of_unknown_organizations_on_behalf_of_both_sides_sign_in_the_order_the_sides_were_named():
+    text = (
+        "金山区与华澜集团签约\n\n2026年7月8日，金山区人民政府与上海华澜实业（集团）有限公司签署投资协议。"
+        "副区长顾明、总裁邵峰代表双方签约。"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert signed(result) == {("顾明", "金山区人民政府"), ("邵峰", "上海华澜实业（集团）有限公司")}
