@@ -104,6 +104,14 @@ _POSSESSIVE_TITLE = re.compile(
     rf"operator|developer|institute|hospital)['’]s)|\b(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s) "
     rf"(?P<title>(?i:{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN})))(?:,)? (?P<name>{_NAME_EN})\b"
 )
+#: "Lumeng Semiconductor chairman Xu Kai", "Kestrel CEO Arjun Mehta": an organization's name, then a title in lower
+#: case (or an acronym), then the name
+_NAMED_BEFORE_TITLE = re.compile(
+    rf"\b(?P<pronoun>(?!))?(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}}) "
+    rf"(?P<title>(?:(?:deputy|vice|executive|senior|acting|first|standing|assistant|associate|honorary|co-|chief|"
+    rf"regional|global|general|former|district|county|city|provincial|municipal)[ -])*"
+    rf"(?:{_TITLE_WORDS_EN.lower()}|CEO|CFO|CTO|COO))(?:,)? (?P<name>{_NAME_EN})\b"
+)
 _IS_TITLE_EN = re.compile(
     rf"(?:^|(?<=[\s(\"“]))({_NAME_EN}),? (?:is|was|serves as|is also|has been) (?:the |a |an )?"
     rf"(?=(?i:{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN}))\b)"
@@ -218,7 +226,7 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
             )
         # a possessive and a lower-case title before the name: "Ruichi's chairman Lin Zhiqiang", "its chief
         # executive, Arjun Mehta", "Haoran's general manager, Song Mei"
-        for match in _POSSESSIVE_TITLE.finditer(s_text):
+        for match in [*_POSSESSIVE_TITLE.finditer(s_text), *_NAMED_BEFORE_TITLE.finditer(s_text)]:
             name = match.group("name")
             if not _is_name(name) or _NOT_NAMES.search(match.group("title")):
                 continue

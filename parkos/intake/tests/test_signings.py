@@ -332,3 +332,19 @@ def test_two_signers_of_unknown_organizations_on_behalf_of_both_sides_sign_in_th
     )
     result = extract(text, gazetteer=EMPTY)
     assert signed(result) == {("顾明", "金山区人民政府"), ("邵峰", "上海华澜实业（集团）有限公司")}
+
+
+def test_an_organization_written_before_a_lower_case_title_is_the_signers():
+    text = (
+        "Minhang and Lumeng Sign Investment Agreement\n\n"
+        "The Minhang District People's Government and Lumeng Semiconductor Materials Co., Ltd. signed an investment "
+        "agreement on Monday. Lumeng Semiconductor chairman Xu Kai and Minhang deputy district head Gao Ping signed "
+        "the agreement, witnessed by Kestrel CEO Arjun Mehta."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    lumeng, minhang = "Lumeng Semiconductor Materials Co., Ltd.", "Minhang District People's Government"
+    xu = person(result, "Xu Kai")
+    assert (xu["titles"], xu["organization"]) == (["chairman"], lumeng)
+    assert person(result, "Gao Ping")["titles"] == ["deputy district head"]
+    assert person(result, "Arjun Mehta")["titles"] == ["CEO"]
+    assert signed(result) == {("Xu Kai", lumeng), ("Gao Ping", minhang)}
