@@ -77,6 +77,9 @@ def test_admin_lands_on_the_cockpit_opens_the_big_screen_and_sorts_the_parks(
         heading = page.locator("h1.page-title")
         expect(heading).to_contain_text("领导驾驶舱" if lang == "zh" else "Cockpit")
         page.screenshot(path=str(SCREENSHOTS / f"cockpit-admin-{lang}.png"), full_page=True)
+        # value axes read compactly through core/charts.js: 60万 / 1.5亿 in Chinese, 1.5M in English
+        axis = page.evaluate("[600000, 150000000, 2500, 1500000].map(ParkOS.axisNumber)")
+        assert axis == (["60万", "1.5亿", "2,500", "150万"] if lang == "zh" else ["600,000", "150M", "2,500", "1.5M"])
 
         # a tile's number opens the list that adds up to it
         page.locator("[data-figure=agreements_signed] a").click()
@@ -135,6 +138,11 @@ def test_government_partner_reads_its_districts_cockpit_only(chromium, live_serv
         for other in ("Park East", "East", "Park in", "Park out"):
             expect(body).not_to_contain_text(other)
         page.screenshot(path=str(SCREENSHOTS / f"cockpit-partner-{lang}.png"), full_page=True)
+        # a period without landed investment: the chart says so instead of empty axes on 0-1 (core/charts.js)
+        page.goto("/cockpit/?date_from=2024-01-01&date_to=2024-03-31")
+        empty = page.locator("#chart-landed .chart-empty")
+        expect(empty).to_have_text("本期暂无数据" if lang == "zh" else "No data for this period")
+        expect(page.locator("#chart-landed svg, #chart-landed canvas")).to_have_count(0)
         page.goto(f"/cockpit/parks/?{PERIOD}")
         expect(page.locator("#benchmark-table tbody tr")).to_have_count(1)
         expect(page.locator("#benchmark-table")).to_contain_text("Park West")
