@@ -99,6 +99,10 @@ _PLURAL = re.compile(
 _SIGN_VERB = re.compile(r"\bsign(?:s|ed|ing)?\b|\binked\b|签约|签署|签订|签下|共同签|签字", re.I)
 #: the verb that makes a person named before it a signer ("the signing" they attended does not)
 _SIGNED = re.compile(r"\bsign(?:s|ed)?\b|\binked\b|签署|签约|签订|签下|签字", re.I)
+#: "Wen said two more companies were expected to sign": somebody speaking of a signing, not signing
+_NOT_YET = re.compile(
+    r"\b(?:said|says|told|expected|expects|plans?|hopes?|will|would|to)\b\s*(?:\S+\s+){0,6}?s?$|\bto s$", re.I
+)
 _SIGNED_WITH = re.compile(r"^(?: (?:the|an?|its|their)(?: [\w-]+){0,3})? (?:with|together with) $", re.I)
 _SIGNED_BY = re.compile(r"\bsigned(?: [\w-]+){0,3}? by\b|由", re.I)
 _NOT_SIGNING = re.compile(r"attend|witness|presided|presiding|observ|见证|出席(?!并)|主持|陪同|观摩|参加", re.I)
@@ -451,7 +455,11 @@ def _signers_in(people, sentence: Sentence) -> list:
             offset = start - sentence.start
             after = _SIGNED.search(text, offset)
             before = [m for m in _SIGNED_BY.finditer(text, 0, offset)]
-            if after and not _NOT_SIGNING.search(text, offset, after.start()):
+            if (
+                after
+                and not _NOT_SIGNING.search(text, offset, after.start())
+                and not _NOT_YET.search(text, offset, after.start() + 1)
+            ):
                 signers.append(person)
                 break
             if before and not _NOT_SIGNING.search(text, before[-1].end(), offset):

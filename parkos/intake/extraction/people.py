@@ -79,7 +79,7 @@ _TITLE_START = re.compile(rf"^(?:the |a |an )?{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN
 _TITLE_ANY = re.compile(rf"\b(?:{_TITLE_WORDS_EN})\b", re.I)
 
 #: common Chinese surnames in pinyin: a name written the Chinese way in an English article starts with one
-_SURNAMES_PINYIN = set(
+SURNAMES_PINYIN = set(
     words(
         """
     Li Wang Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Gao Lin Luo Zheng
@@ -210,7 +210,7 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                 continue
             words = name.split()
             # "Secretary of Xinwu District Li Qian": the run after "of" swallows the place; the name is its tail
-            if len(words) == 3 and words[1] in _SURNAMES_PINYIN and words[0] not in _SURNAMES_PINYIN:
+            if len(words) == 3 and words[1] in SURNAMES_PINYIN and words[0] not in SURNAMES_PINYIN:
                 title, name = f"{title} {words[0]}", " ".join(words[1:])
             if not _is_name(name):
                 continue

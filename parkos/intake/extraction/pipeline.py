@@ -59,6 +59,8 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
         if person.organization is None:
             person.organization = _government_of(person.titles, organizations)
         person.mentions = _mentions(text, person)
+    if language == "en":
+        _surname_mentions(text, people)
 
     title, title_start = headline(text)
     dates = [d for d in find_dates(text, language) if not any(s <= d.span[0] < e for s, e in byline_spans)]
@@ -268,6 +270,33 @@ def _organization_in_titles(titles: list[str], organizations) -> str | None:
         if name in joined or (len(short) >= 4 and short in joined):
             return organization.name
     return None
+
+
+def _surname_mentions(text: str, people) -> None:
+    """ "Mehta and Wen signed": an English article names a person again by the surname alone ("Lin" of "Lin
+    Zhiqiang", "Mehta" of "Arjun Mehta"), when no other person of the article has that word in their name."""
+    from parkos.intake.extraction.people import SURNAMES_PINYIN
+
+    def surname(name: str) -> str:
+        words = name.split()
+        return words[0] if words[0] in SURNAMES_PINYIN and len(words) <= 3 else words[-1]
+
+    words = [w for p in people for w in p.name.split()]
+    for person in people:
+        if len(person.name.split()) < 2:
+            continue
+        word = surname(person.name)
+        if words.count(word) != 1:
+            continue
+        full = [(m, m + len(person.name)) for m in person.mentions]
+        found = [
+            m.start()
+            for m in re.finditer(rf"(?<![\w.\-])(?:(?:Mr|Ms|Mrs|Dr)\.? )?{re.escape(word)}\b(?! [A-Z])", text)
+            if not any(s <= m.start() < e for s, e in full)
+            and not re.match(r"[\w]", text[m.start() - 1 : m.start()] or " ")
+        ]
+        found = [m for m in found if text[m - 1 : m] not in ("-", "’", "'")]
+        person.mentions = sorted({*person.mentions, *found})
 
 
 def _mentions(text: str, person) -> list[int]:

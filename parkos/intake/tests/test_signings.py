@@ -348,3 +348,18 @@ def test_an_organization_written_before_a_lower_case_title_is_the_signers():
     assert person(result, "Gao Ping")["titles"] == ["deputy district head"]
     assert person(result, "Arjun Mehta")["titles"] == ["CEO"]
     assert signed(result) == {("Xu Kai", lumeng), ("Gao Ping", minhang)}
+
+
+def test_a_signer_named_again_by_the_surname_alone_signs():
+    text = (
+        "Kestrel and Jiading Sign Investment Agreement\n\n"
+        "The Jiading Industrial Zone Management Committee and Kestrel Biologics Ltd. signed an investment agreement "
+        "on Friday. Arjun Mehta, chief executive of Kestrel Biologics, and Wen Hao, director of the Jiading "
+        "Industrial Zone Management Committee, attended the ceremony. Mehta and Wen signed the agreement after the "
+        "speeches. Wen said two more companies were expected to sign in May."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert signed(result) == {
+        ("Arjun Mehta", "Kestrel Biologics Ltd."),
+        ("Wen Hao", "Jiading Industrial Zone Management Committee"),
+    }
