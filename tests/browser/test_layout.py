@@ -46,7 +46,18 @@ MEASURE = """() => {
       const name = box.querySelector("table").id || (title ? title.textContent.trim() : "");
       return "table " + name + " needs " + (box.scrollWidth - box.clientWidth) + " px more";
     });
-  return { overflow: doc.scrollWidth - window.innerWidth, clipped: clipped, scrolled: scrolled };
+  // the page header: the title's lines, and whether its actions sit beside it (they go under it on a phone)
+  const title = document.querySelector(".page-header .page-title");
+  let header = null;
+  if (title) {
+    const style = getComputedStyle(title);
+    const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.4;
+    const t = title.getBoundingClientRect();
+    const actions = title.closest(".row").lastElementChild;
+    const a = actions.getBoundingClientRect();
+    header = { lines: Math.round(t.height / line), beside: a.height > 0 && a.top < t.bottom - 1 };
+  }
+  return { overflow: doc.scrollWidth - window.innerWidth, clipped: clipped, scrolled: scrolled, header: header };
 }"""
 
 #: (demo account, what it opens); the park page and the filings take their first row
@@ -56,6 +67,7 @@ PAGES = (
     ("service", "services:servicerequest_list"),
     ("evaluation", "evaluation:indicatorfiling_list"),
     ("investment", "investment:agreement_list"),
+    ("manager", "maps:all"),  # a long title beside a scope selector (issue 15's walk)
     ("enterprise", "portal:home"),
 )
 
@@ -113,6 +125,9 @@ def test_main_lists_fit_a_laptop_and_a_phone(transactional_db, live_server, chro
             if measured["overflow"] > 1:
                 problems.append(f"{where}: the page is {measured['overflow']} px wider than the screen")
             problems.extend(f"{where}: {text}" for text in measured["clipped"])
+            header = measured["header"]
+            if width < 768 and header and (header["beside"] or header["lines"] > 2):
+                problems.append(f"{where}: the title takes {header['lines']} lines, its actions beside it")
             if width >= 1440:  # a laptop shows every column of a main list without scrolling
                 problems.extend(f"{where}: {text}" for text in measured["scrolled"])
             if account in ("manager", "service", "enterprise") and name != "park":
