@@ -411,7 +411,7 @@ def _chinese_people(text: str) -> list[FoundPerson]:
 
 #: "王磊为上海沃川氢能科技有限公司总经理": a person's title and organization said in a sentence of their own
 _IS_TITLE_ZH = re.compile(
-    rf"(?:^|(?<=[。，；\n、]))({_SURNAME_ZH}[\u4e00-\u9fff]{{1,2}}?)(?:为|系|现任|任)"
+    rf"(?:^|(?<=[。，；\n、]))({_SURNAME_ZH}[\u4e00-\u9fff]{{1,2}}?)(?:为|是|系|现任|任)"
     rf"([\u4e00-\u9fff（）()]{{2,40}}?)({_TITLE_ZH})(?=[，。；、\s]|$)"
 )
 

@@ -228,6 +228,7 @@ def _organization_before_title(text: str, person, organizations, mentions, canon
         window = text[max(0, start - 20) : start]
         stops = list(STOP_ZH.finditer(window))
         segment = window[stops[-1].end() :] if stops else window
+        segment = re.sub(r"^(?:该|其|本)(?=[\u4e00-\u9fff]{2,3}$)", "", segment)  # "该公司董事长"
         if segment in _SHORT_KINDS:  # "公司董事长彭远", "园区总经理江华"
             return _referred_before(segment, [m for m in mentions if m.span[1] <= start], canonical)
         if len(segment) >= 2:

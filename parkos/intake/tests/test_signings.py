@@ -363,3 +363,16 @@ def test_a_signer_named_again_by_the_surname_alone_signs():
         ("Arjun Mehta", "Kestrel Biologics Ltd."),
         ("Wen Hao", "Jiading Industrial Zone Management Committee"),
     }
+
+
+def test_gai_gongsi_and_qi_before_a_title_and_shi_in_a_sentence_of_its_own():
+    text = (
+        "嘉定区与沃川氢能签约\n\n2026年5月12日，嘉定区人民政府与上海沃川氢能科技有限公司签署投资协议。"
+        "该公司董事长戴志远与副区长陈伟签署协议。韦静是上海沃川氢能科技有限公司副总经理，出席签约仪式。"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    wochuan = "上海沃川氢能科技有限公司"
+    assert person(result, "戴志远")["organization"] == wochuan
+    wei = person(result, "韦静")
+    assert (wei["titles"], wei["organization"]) == (["副总经理"], wochuan)
+    assert signed(result) == {("戴志远", wochuan), ("陈伟", "嘉定区人民政府")}
