@@ -261,12 +261,14 @@ def test_a_brand_map_of_ten_thousand_parcels_draws_within_a_second(zh_page, park
 LABEL_BOXES = """() => {
   const box = document.getElementById('parkos-map').getBoundingClientRect();
   const nodes = [...document.querySelectorAll('.map-label, .map-label-district, .map-label-parcel')];
-  const shown = nodes.filter((n) => getComputedStyle(n).visibility !== 'hidden' && n.getBoundingClientRect().width);
+  // a marker's text is centred inside it: its box is the text's
+  const boxOf = (n) => (n.classList.contains('map-label') ? n : n.firstElementChild || n).getBoundingClientRect();
+  const shown = nodes.filter((n) => getComputedStyle(n).visibility !== 'hidden' && boxOf(n).width);
   return {
     map: [box.left, box.top, box.right, box.bottom],
     all: nodes.length,
     shown: shown.map((n) => {
-      const r = n.getBoundingClientRect();
+      const r = boxOf(n);
       return [n.textContent, r.left, r.top, r.right, r.bottom];
     }),
   };

@@ -308,7 +308,9 @@
     // all writes, then all reads (one layout), then all writes
     nodes.forEach((node) => { node.style.marginLeft = ""; node.style.marginTop = ""; });
     const box = mapNode.getBoundingClientRect();
-    const rects = nodes.map((node) => node.getBoundingClientRect());
+    // a marker's text is centred inside it (map.css): its box is the text's
+    const boxOf = (node) => (node.classList.contains("leaflet-marker-icon") && node.firstElementChild) || node;
+    const rects = nodes.map((node) => boxOf(node).getBoundingClientRect());
     const placed = [];
     const cell = 64;
     const grid = new Map();
