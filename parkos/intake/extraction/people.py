@@ -198,6 +198,28 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                     [(phrase_start, phrase_start + len(phrase))] * len(titles),
                 )
             )
+        # "The chief executive of Kestrel Biologics, Arjun Mehta, signed": the title between commas before the name
+        for index, (offset, chunk) in enumerate(chunks[:-1]):
+            head = re.sub(r"^\s*(?:and |while |with )?", "", chunk)
+            if not re.match(r"(?i:the|its|their) ", head):
+                continue
+            phrase = _title_phrase(head)
+            name_chunk = chunks[index + 1][1].strip()
+            if not phrase or len(phrase) < len(head) - 6 or not re.fullmatch(_NAME_EN, name_chunk):
+                continue
+            if not _is_name(name_chunk):
+                continue
+            start = s_start + chunks[index + 1][0] + chunks[index + 1][1].find(name_chunk)
+            phrase_start = s_start + offset + chunk.find(phrase)
+            people.append(
+                FoundPerson(
+                    name_chunk,
+                    (start, start + len(name_chunk)),
+                    [phrase],
+                    None,
+                    [(phrase_start, phrase_start + len(phrase))],
+                )
+            )
         # title before the name: "Mayor Zhang Wei", "Party Secretary of Xinwu District Li Qian"
         for match in re.finditer(
             rf"\b({_MODIFIERS_EN}(?:{_TITLE_WORDS_EN})"

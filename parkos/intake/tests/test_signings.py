@@ -376,3 +376,19 @@ def test_gai_gongsi_and_qi_before_a_title_and_shi_in_a_sentence_of_its_own():
     wei = person(result, "韦静")
     assert (wei["titles"], wei["organization"]) == (["副总经理"], wochuan)
     assert signed(result) == {("戴志远", wochuan), ("陈伟", "嘉定区人民政府")}
+
+
+def test_the_title_of_an_organization_then_the_name_between_commas():
+    text = (
+        "Kestrel and Jiading Sign Investment Agreement\n\n"
+        "The Jiading Industrial Zone Management Committee and Kestrel Biologics Ltd. signed an investment agreement "
+        "on Friday. The chief executive of Kestrel Biologics, Arjun Mehta, and Wen Hao, director of the committee, "
+        "signed the agreement."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    mehta = person(result, "Arjun Mehta")
+    assert (mehta["titles"], mehta["organization"]) == (["chief executive"], "Kestrel Biologics Ltd.")
+    assert signed(result) == {
+        ("Arjun Mehta", "Kestrel Biologics Ltd."),
+        ("Wen Hao", "Jiading Industrial Zone Management Committee"),
+    }
