@@ -24,14 +24,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django import forms
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -50,6 +50,26 @@ if TYPE_CHECKING:
     from parkos.users.models import User
 
 PASSWORD = "a-long-test-password"
+
+_T = TypeVar("_T")
+
+
+def made_once_per_module(django_db_blocker: Any, make: Callable[[], _T]) -> Iterator[_T]:
+    """The body of a module-scoped fixture: rows made once (a demo load) for all the tests of a module.
+
+    They are made inside a transaction held open until the module's last test and then rolled back; each
+    test that also asks for ``db`` runs in a savepoint inside it, so what one test changes is gone for the
+    next, as with setUpTestData. A test of the module that does not ask for the fixture still sees the rows
+    once it has been made: put such tests before the first one that asks for it.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield make()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from django.db.models import Sum
 from parkos.core.geometry import polygon_area_m2, validate_polygon
 from parkos.core.models import ChangeLoggedModel, ObjectChange
 from parkos.core.permissions import ROLES, fallback_group_name
+from parkos.core.testing import made_once_per_module
 from parkos.demo.generator import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
@@ -46,9 +47,15 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="module")
+def demo_rows(django_db_setup, django_db_blocker):  # noqa: ARG001
+    """The demo, loaded once for the module (about 5 s a load); what a test changes rolls back after it."""
+    yield from made_once_per_module(django_db_blocker, lambda: load_demo(scale=SCALE))
+
+
 @pytest.fixture
-def demo(db):
-    return load_demo(scale=SCALE)
+def demo(demo_rows, db):
+    return dict(demo_rows)
 
 
 def snapshot() -> dict:
@@ -104,6 +111,23 @@ def test_another_seed_gives_other_data():
     delete_domain_data()
     load_demo(scale=SCALE, seed=2)
     assert snapshot()["organizations"] != first["organizations"]
+
+
+# before the first test that asks for the demo, which is then loaded for the rest of the module
+@pytest.mark.django_db
+def test_the_command_loads_once_and_reports_existing_data():
+    out = io.StringIO()
+    call_command("demo", "--scale", str(SCALE), "--no-serve", stdout=out)
+    assert "Loaded in" in out.getvalue() and "investment" in out.getvalue()
+    organizations = Organization.objects.count()
+    out = io.StringIO()
+    call_command("demo", "--scale", str(SCALE), "--no-serve", stdout=out)
+    assert f"{organizations:,} organizations" in out.getvalue() and "not loaded" in out.getvalue()
+    assert "enterprise" in out.getvalue()  # the accounts table is printed all the same
+    assert Organization.objects.count() == organizations
+    out = io.StringIO()
+    call_command("demo", "--scale", str(SCALE), "--no-serve", "--reset", "--seed", "5", stdout=out)
+    assert "Deleted" in out.getvalue() and "Loaded in" in out.getvalue()
 
 
 def test_the_volumes_follow_the_scale(demo):
@@ -259,22 +283,6 @@ def test_reset_logs_each_deletion(demo):
     deleted = ObjectChange.objects.filter(source="demo", action=ObjectChange.ChangeAction.DELETE)
     assert deleted.count() == logged
     assert not get_user_model().objects.get(username="investment").parks.exists()
-
-
-@pytest.mark.django_db
-def test_the_command_loads_once_and_reports_existing_data():
-    out = io.StringIO()
-    call_command("demo", "--scale", str(SCALE), "--no-serve", stdout=out)
-    assert "Loaded in" in out.getvalue() and "investment" in out.getvalue()
-    organizations = Organization.objects.count()
-    out = io.StringIO()
-    call_command("demo", "--scale", str(SCALE), "--no-serve", stdout=out)
-    assert f"{organizations:,} organizations" in out.getvalue() and "not loaded" in out.getvalue()
-    assert "enterprise" in out.getvalue()  # the accounts table is printed all the same
-    assert Organization.objects.count() == organizations
-    out = io.StringIO()
-    call_command("demo", "--scale", str(SCALE), "--no-serve", "--reset", "--seed", "5", stdout=out)
-    assert "Deleted" in out.getvalue() and "Loaded in" in out.getvalue()
 
 
 def test_demo_accounts_sign_in_and_see_their_slice(demo, client):

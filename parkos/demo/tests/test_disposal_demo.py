@@ -2,6 +2,7 @@
 
 import pytest
 
+from parkos.core.testing import made_once_per_module
 from parkos.demo.generator import load_demo
 from parkos.land.models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
 from parkos.parks.models import LandParcel
@@ -15,9 +16,15 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="module")
+def demo_rows(django_db_setup, django_db_blocker):  # noqa: ARG001
+    """The demo, loaded once for the module (about 5 s a load); what a test changes rolls back after it."""
+    yield from made_once_per_module(django_db_blocker, lambda: load_demo(scale=SCALE))
+
+
 @pytest.fixture
-def demo(db):
-    return load_demo(scale=SCALE)
+def demo(demo_rows, db):
+    return dict(demo_rows)
 
 
 def test_parcel_statuses_have_their_flags_and_cases(demo):

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from parkos.core.permissions import Action, Scope, scope_of
+from parkos.core.testing import made_once_per_module
 from parkos.demo.generator import load_demo
 from parkos.evaluation.models import Appeal, EvaluationResult
 from parkos.evaluation.services import may_decide_appeals
@@ -37,15 +38,27 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def demo(db):
+def load_with_appeals() -> set[int]:
     load_demo(scale=SCALE)
     # the demo files no appeal: one against a result in every park, as enterprises would
     for park_id in EvaluationResult.objects.values_list("park", flat=True).distinct():
         result = EvaluationResult.objects.filter(park_id=park_id).order_by("pk").first()
         Appeal.objects.create(result=result, reason="The tax paid is missing a quarter.")
     users = get_user_model().objects.filter(is_active=True, is_superuser=False)
-    return {"staff": [u for u in users if scope_of(u) == Scope.PARKS]}
+    return {u.pk for u in users if scope_of(u) == Scope.PARKS}
+
+
+@pytest.fixture(scope="module")
+def demo_staff(django_db_setup, django_db_blocker):  # noqa: ARG001
+    """The demo, loaded once for the module (about 5 s a load); what a test changes rolls back after it."""
+    yield from made_once_per_module(django_db_blocker, load_with_appeals)
+
+
+@pytest.fixture
+def demo(demo_staff, db):
+    # the users read afresh for each test: a test that changes their groups leaves no cached permissions behind
+    users = get_user_model().objects.filter(is_active=True, is_superuser=False)
+    return {"staff": [u for u in users if u.pk in demo_staff]}
 
 
 def actionable_by_staff(model, staff) -> set[int]:

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from parkos.core.testing import made_once_per_module
 from parkos.demo.generator import load_demo
 from parkos.services.models import Aspect, RequestMessage, Scenario, Service, ServiceDesk, ServiceRequest, Status
 
@@ -14,9 +15,15 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="module")
+def demo_rows(django_db_setup, django_db_blocker):  # noqa: ARG001
+    """The demo, loaded once for the module (about 5 s a load); what a test changes rolls back after it."""
+    yield from made_once_per_module(django_db_blocker, lambda: load_demo(scale=SCALE))
+
+
 @pytest.fixture
-def demo(db):
-    return load_demo(scale=SCALE)
+def demo(demo_rows, db):
+    return dict(demo_rows)
 
 
 def test_catalogue_scenarios_and_desks(demo):
