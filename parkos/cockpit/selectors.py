@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -292,6 +293,14 @@ class Tile:
         }
 
 
+_UNIT_SPACE = re.compile(r" (?=[^\d(\s·])")
+
+
+def _unbroken(text: str) -> str:
+    """A number keeps its unit on its line in a narrow tile ('183.63\u00a0万㎡'): a no-break space before the unit."""
+    return _UNIT_SPACE.sub("\u00a0", text)
+
+
 class Formats:
     """Numbers for people in the reader's units (core.units): money in 元 / 万元 / 亿元, land with 亩."""
 
@@ -310,11 +319,13 @@ class Formats:
 
     def area(self, m2: Decimal | float | None) -> str:
         """Floor space: '175.49 万㎡' in zh-Hans from 10,000 m² on, '1,754,897.25 m²' in English."""
-        return "—" if m2 is None else format_area(Decimal(str(m2)), self.area_unit, compact=True)
+        return "—" if m2 is None else _unbroken(format_area(Decimal(str(m2)), self.area_unit, compact=True))
 
     def land(self, m2: Decimal | float | None) -> str:
         """Land is counted in mu: '2,632.35 亩 (175.49 万㎡)', mu first whatever the reader's area unit."""
-        return "—" if m2 is None else format_area_with_mu(Decimal(str(m2)), AreaUnit.MU, compact=True)
+        if m2 is None:
+            return "—"
+        return _unbroken(format_area_with_mu(Decimal(str(m2)), AreaUnit.MU, compact=True))
 
     @staticmethod
     def count(n: int | None) -> str:
