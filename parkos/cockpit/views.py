@@ -244,7 +244,8 @@ class BenchmarkView(View):
                     f"parks-table:{request.GET.urlencode()}",
                     scope,
                     period,
-                    lambda: {"html": benchmark_table(data, request).as_html(request)},
+                    # stale figures (being refreshed): their table is not kept as if it were fresh
+                    lambda: {"html": benchmark_table(data, request).as_html(request), "stale": data.get("stale")},
                 )["html"],
                 "charts": charts,
                 "query_string": query.urlencode(),
