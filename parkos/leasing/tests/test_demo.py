@@ -8,7 +8,7 @@ from parkos.leasing.models import Lease, RentTerm, Sale
 from parkos.leasing.selectors import lease_holds_q, occupancy
 from parkos.leasing.services import unit_clashes
 
-SCALE = 0.05
+SCALE = 0.02
 
 
 @pytest.fixture(autouse=True)
