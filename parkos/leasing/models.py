@@ -123,6 +123,8 @@ class Lease(PrimaryModel):
             # occupancy, rent roll and expiry alerts: holding leases of a park around a date
             models.Index(fields=["park", "status", "start_date", "effective_end"], name="lease_park_dates"),
             models.Index(fields=["effective_end"], name="lease_effective_end"),
+            # the lease list's default order (Meta.ordering): its first page without sorting every lease (issue 16)
+            models.Index(fields=["-start_date", "-id"], name="lease_list"),
         ]
 
     def __str__(self) -> str:

@@ -105,3 +105,10 @@ class ExpiryAlertsCapTests(TestCase):
         self.assertLessEqual(response.content.count(b"EXP-"), 3 * EXPIRY_ROWS)
         self.assertContains(response, f"The {EXPIRY_ROWS} ending first of ")
         self.assertLessEqual(len(queries.captured_queries), 20)
+
+
+def test_the_lease_list_order_has_its_index():
+    """The lease list's first page is read from the index lease_list, not by sorting every lease (issue 16)."""
+    index = next(i for i in Lease._meta.indexes if i.name == "lease_list")
+    assert index.fields == ["-start_date", "-id"]
+    assert Lease._meta.ordering == ["-start_date", "-pk"]
