@@ -244,7 +244,10 @@ def _serve(
     entry, current, beat = _lookup(cache_key, topics)
     if entry is not None and mode != "all" and _fresh(entry, current, beat, seconds):
         return entry
-    if entry is not None and mode is None and entry.get("warmed") and beat:
+    # the running warm-up recomputes what it computed at each full round: a copy older than two rounds is
+    # one it no longer refreshes (another --scopes), computed by the reader
+    covered = entry is not None and entry.get("warmed") and time.time() - float(entry.get("at", 0)) < 2 * seconds + 600
+    if entry is not None and mode is None and covered and beat:
         behind = int(beat.get("behind", 0))
         given = _BEHIND.get()
         if given is not None:

@@ -93,6 +93,18 @@ class StaleWhileRevalidatingTests(CockpitData):
         self.assertEqual(self.signed(response), before + 1)  # another period: nobody else refreshes it
         self.assertNotContains(response, "a refresh is under way")
 
+    def test_a_copy_the_warm_up_no_longer_refreshes_is_computed_by_its_reader(self):
+        import time
+
+        before = self.signed(self.cockpit(scope="group"))
+        freshness.heartbeat(7)
+        self.sign()
+        later = time.time() + 2 * 300 + 601  # two full rounds missed: that warm-up keeps other scopes
+        with mock.patch.object(freshness.time, "time", return_value=later):
+            response = self.cockpit(scope="group")
+        self.assertEqual(self.signed(response), before + 1)
+        self.assertNotContains(response, "a refresh is under way")
+
     def test_a_write_rolled_back_changes_nothing(self):
         from parkos.investment.models import Agreement
 
