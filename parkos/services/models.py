@@ -236,6 +236,8 @@ class ServiceRequest(PrimaryModel):
         indexes = [
             models.Index(fields=["park", "status"], name="servicerequest_park_status"),
             models.Index(fields=["aspect", "requested_at"], name="servicerequest_aspect_time"),
+            # the request list's default order (Meta.ordering): its first page without sorting every request
+            models.Index(fields=["-requested_at", "-id"], name="servicerequest_list"),
         ]
 
     def __str__(self) -> str:
