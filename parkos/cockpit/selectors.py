@@ -297,8 +297,9 @@ _UNIT_SPACE = re.compile(r" (?=[^\d(\s·])")
 
 
 def _unbroken(text: str) -> str:
-    """A number keeps its unit on its line in a narrow tile ('183.63\u00a0万㎡'): a no-break space before the unit."""
-    return _UNIT_SPACE.sub("\u00a0", text)
+    """A number keeps its unit on its line in a narrow tile ('183.63\u00a0万\u2060㎡'): a no-break space before the
+    unit, and a word joiner inside 万㎡ (browsers may break between CJK characters)."""
+    return _UNIT_SPACE.sub("\u00a0", text).replace("万㎡", "万\u2060㎡")  # a word joiner: 万 and ㎡ stay together
 
 
 class Formats:

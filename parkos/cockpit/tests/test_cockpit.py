@@ -318,7 +318,7 @@ class ChineseUnitsTests(CockpitData):
     def test_land_reads_in_mu_first_with_square_metres_beside(self):
         _response, figures = self.zh_figures()
         for key in ("land_listed", "land_open", "land_in_progress", "land_freed"):
-            self.assertRegex(figures[key]["display"], r"^[\d,]+ · [\d,.]+\xa0亩 \([\d,.]+\xa0(m²|万㎡)\)$", key)
+            self.assertRegex(figures[key]["display"], r"^[\d,]+ · [\d,.]+\xa0亩 \([\d,.]+\xa0(m²|万\u2060㎡)\)$", key)
 
     def test_large_areas_read_in_wan_square_metres_on_the_tiles(self):
         from decimal import Decimal
@@ -333,8 +333,8 @@ class ChineseUnitsTests(CockpitData):
             self.assertTrue(display.endswith("万㎡" if value >= 10_000 else "m²"), (key, value, display))
         with translation.override("zh-hans"):
             fmt = Formats(self.admin)
-            self.assertEqual(fmt.area(Decimal("15090579.53")), "1,509.06\xa0万㎡")
-            self.assertEqual(fmt.land(Decimal("1754897.25")), "2,632.35\xa0亩 (175.49\xa0万㎡)")
+            self.assertEqual(fmt.area(Decimal("15090579.53")), "1,509.06\xa0万\u2060㎡")
+            self.assertEqual(fmt.land(Decimal("1754897.25")), "2,632.35\xa0亩 (175.49\xa0万\u2060㎡)")
         with translation.override("en"):
             self.assertEqual(Formats(self.admin).area(Decimal("15090579.53")), "15,090,579.53\xa0m²")
 
