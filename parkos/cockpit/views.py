@@ -241,11 +241,12 @@ class BenchmarkView(View):
                 # the rendered table is kept with the figures: django-tables2 costs more than the figures at 40 parks
                 "table_html": cached(
                     request.user,
-                    f"parks-table:{request.GET.urlencode()}",
+                    # under the version its figures were computed at: stale figures (being refreshed) keep their
+                    # table too, and the refreshed ones get a new one
+                    f"parks-table:{data.get('version', '')}:{request.GET.urlencode()}",
                     scope,
                     period,
-                    # stale figures (being refreshed): their table is not kept as if it were fresh
-                    lambda: {"html": benchmark_table(data, request).as_html(request), "stale": data.get("stale")},
+                    lambda: {"html": benchmark_table(data, request).as_html(request)},
                 )["html"],
                 "charts": charts,
                 "query_string": query.urlencode(),
