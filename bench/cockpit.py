@@ -49,10 +49,13 @@ the count of queries is fixed (asserted in parkos/cockpit/tests/test_cockpit.py)
 language, units, period and scope, and each part of the page (projects, agreements, leasing, evaluation,
 land, services, commitments) on its own under a version that every write it reads replaces: a change shows
 on the next view, which computes again only the parts that read it. `parkos cockpit_warm --every 60`
-computes the group, each brand, district and park in each language ahead of the readers, again after each
-change and every PARKOS_COCKPIT_CACHE_SECONDS. The pages say when the figures were computed. The "after"
-rows are what the first reader after a write waits for until the warm-up has run again; the "computed" rows
-are the same pages with nothing kept (another period, or the first reader without a warm-up)."""
+computes the group, each brand, district and park in each language ahead of the readers, every
+PARKOS_COCKPIT_CACHE_SECONDS, and between those rounds looks at the versions every 3 s (`--poll`) and
+recomputes only the parts and scopes a change made stale. Stale while revalidating: meanwhile a reader of
+those figures gets the ones from before the change at once, and the page says when they were computed and
+that a refresh is under way (figures up to N s behind). The "after" rows are that reader; "no warm-up
+running" is the reader who computes the changed part itself (the figures nobody refreshes: another period,
+a partner's, no warm-up); the "computed" rows are the same pages with nothing kept."""
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -328,10 +331,17 @@ def timed(label: str, user: str, clients: dict, urls: list[str], before=None) ->
 WARM_UP: dict[str, int] = {}
 
 
+REFRESH: dict[str, float] = {}
+
+
 def fresh_cases(clients: dict, args) -> list[Case]:
-    """Refresh on change and on a schedule: the view right after a write (the figures must be computed again:
-    the worst case now), and the first reader of each park after `parkos cockpit_warm` (nothing to compute)."""
-    from parkos.cockpit.freshness import store, warm
+    """Refresh on change: the view right after a write while the warm-up runs (the figures before the write,
+    marked stale, at once), the same without a warm-up running (the reader computes the changed part: the
+    worst case), how long the warm-up takes to refresh a lease edit, and the first reader of each park after
+    `parkos cockpit_warm` (nothing to compute)."""
+    import time
+
+    from parkos.cockpit.freshness import heartbeat, store, warm
     from parkos.cockpit.selectors import Period
     from parkos.investment.models import Agreement
     from parkos.leasing.models import Lease
@@ -340,6 +350,7 @@ def fresh_cases(clients: dict, args) -> list[Case]:
     runs = max(3, args.runs // 3)
     park = Park.objects.get(code="ck-0")
     lease = Lease.objects.filter(park=park).order_by("pk").first()
+    period = Period(datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
 
     def sign(i: int) -> None:
         Agreement.objects.create(title=f"bench change {i}", park=park, signed_on=datetime.date(2026, 5, 1))
@@ -348,15 +359,30 @@ def fresh_cases(clients: dict, args) -> list[Case]:
         lease.save()  # a lease edited: the leasing tiles (the costliest part) are computed again
 
     url = f"/cockpit/?{PERIOD}"
+    store().clear()
+    counts = warm(period=period)
+    WARM_UP.update(counts)
+    print(f"warm-up: {counts}")
+    heartbeat(60, seconds=3600)  # as `cockpit_warm --every 60` running beside the server
     after_change = [
         timed("cockpit, all 40 parks, after an agreement", "admin", clients, [url] * runs, before=sign),
         timed("cockpit, all 40 parks, after a lease edit", "admin", clients, [url] * runs, before=save_lease),
+        timed("benchmarking, after a lease edit", "admin", clients, [f"/cockpit/parks/?{PERIOD}"] * runs, save_lease),
     ]
+    started = time.monotonic()
+    refreshed = warm(period=period, changed_only=True)
+    REFRESH["seconds"] = round(time.monotonic() - started, 1)
+    REFRESH["looked"] = refreshed["computed"]
+    print(f"warm-up refresh after the writes: {REFRESH}")
+    from parkos.cockpit import freshness
+
+    store().delete(freshness._beat_key())  # no warm-up running: the reader computes the changed part
+    after_change.append(
+        timed("after a lease edit, no warm-up running", "admin", clients, [url] * runs, before=save_lease)
+    )
     Agreement.objects.filter(title__startswith="bench change ").delete()
     store().clear()
-    counts = warm(period=Period(datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)))
-    WARM_UP.update(counts)
-    print(f"warm-up: {counts}")
+    warm(period=period)
     parks = list(Park.objects.filter(code__startswith="ck-").order_by("pk").values_list("pk", flat=True))
     first_readers = timed(
         "cockpit, each park, first reader after the warm-up",
@@ -418,7 +444,9 @@ def main(argv=None) -> int:
                 f"after an agreement / a lease edit: one saved before each timed request; first reader after the "
                 f"warm-up: one request per park after `parkos cockpit_warm` computed {WARM_UP.get('computed', 0)} "
                 f"sets of figures ({WARM_UP.get('audiences', 0)} audiences, 2 languages) in "
-                f"{WARM_UP.get('seconds', 0)} s",
+                f"{WARM_UP.get('seconds', 0)} s; after the writes (the warm-up running: its heartbeat set), the "
+                f"warm-up's refresh of what they changed took {REFRESH.get('seconds', 0)} s (looking at "
+                f"{REFRESH.get('looked', 0)} sets of figures): the lag the stale note states",
                 "",
                 *lines,
                 "",
