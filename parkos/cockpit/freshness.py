@@ -272,9 +272,16 @@ def _serve(
 
 
 def kept(
-    user: Actor, name: str, token: str, date_from: str, date_to: str, compute: Callable[[], dict[str, Any]]
+    user: Actor,
+    name: str,
+    token: str,
+    date_from: str,
+    date_to: str,
+    compute: Callable[[], dict[str, Any]],
+    topics: Iterable[str] | None = None,
 ) -> dict[str, Any]:
-    """``compute()``, kept under ``key()`` (stale while revalidating, above); ``cache_seconds()`` 0: never."""
+    """``compute()``, kept under ``key()`` (stale while revalidating, above) and the version of ``topics``
+    (every part by default; none: ``name`` says what it was computed from); ``cache_seconds()`` 0: never."""
     seconds = cache_seconds()
     if seconds <= 0:
         return compute()
@@ -284,7 +291,7 @@ def kept(
         found["fresh_minutes"] = max(1, seconds // 60)
         return found
 
-    return _serve(key(user, name, token, date_from, date_to, at="kept"), None, seconds, computed)
+    return _serve(key(user, name, token, date_from, date_to, at="kept"), topics, seconds, computed)
 
 
 def kept_part(

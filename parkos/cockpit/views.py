@@ -19,6 +19,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from parkos.cockpit.forms import CockpitFilterForm
+from parkos.cockpit.freshness import kept
 from parkos.cockpit.selectors import cached, cockpit_figures, may_use_cockpit, park_benchmarks
 from parkos.core.downloads import attachment, neutralise, xlsx_bytes
 from parkos.core.units import AreaUnit, format_area, format_money, money_unit_for
@@ -239,14 +240,16 @@ class BenchmarkView(View):
                 "data": data,
                 "figures": data,
                 # the rendered table is kept with the figures: django-tables2 costs more than the figures at 40 parks
-                "table_html": cached(
+                "table_html": kept(
                     request.user,
-                    # under the version its figures were computed at: stale figures (being refreshed) keep their
-                    # table too, and the refreshed ones get a new one
+                    # under the version its figures were computed at (and no other): the table of stale figures
+                    # being refreshed is rendered once, and the refreshed figures get a new one
                     f"parks-table:{data.get('version', '')}:{request.GET.urlencode()}",
-                    scope,
-                    period,
+                    scope.token,
+                    period.date_from.isoformat(),
+                    period.date_to.isoformat(),
                     lambda: {"html": benchmark_table(data, request).as_html(request)},
+                    topics=(),
                 )["html"],
                 "charts": charts,
                 "query_string": query.urlencode(),
