@@ -81,13 +81,17 @@ class ImportJobTests(TestCase):
         self.assertContains(partial, 'aria-valuenow="25"')
         self.assertNotContains(partial, "<html")
 
+    # a "large" file at a small size: over the inline limit, in three parts, with more rows than the preview shows
+    @mock.patch("parkos.core.imports.PART_ROWS", 250)
+    @mock.patch("parkos.core.imports.PART_PAUSE", 0)
+    @mock.patch("parkos.core.imports.INLINE_ROWS", 100)
     def test_large_file_is_previewed_and_imported_in_the_background(self):
         count = Organization.objects.count()
-        response = self.upload(organizations_csv(5000))
+        response = self.upload(organizations_csv(600))
         job = ImportJob.objects.get()
         self.assertRedirects(response, job_url(job), fetch_redirect_response=False)
         self.assertEqual(job.status, ImportJob.Status.PREVIEWED, job.error)
-        self.assertEqual((job.report["new"], job.report["errors"], job.progress_done), (5000, [], 5000))
+        self.assertEqual((job.report["new"], job.report["errors"], job.progress_done), (600, [], 600))
         self.assertEqual(len(job.report["preview"]), 200)
         self.assertEqual(job.report["preview"][-1]["row"], 200)
         self.assertEqual(Organization.objects.count(), count)
@@ -97,8 +101,8 @@ class ImportJobTests(TestCase):
             response = self.client.post(IMPORT_URL, {"token": job.pk})
         self.assertRedirects(response, job_url(job), fetch_redirect_response=False)
         job.refresh_from_db()
-        self.assertEqual((job.status, job.stage, job.progress_done), (ImportJob.Status.DONE, "import", 5000))
-        self.assertEqual(Organization.objects.count(), count + 5000)
+        self.assertEqual((job.status, job.stage, job.progress_done), (ImportJob.Status.DONE, "import", 600))
+        self.assertEqual(Organization.objects.count(), count + 600)
         self.assertContains(self.client.get(job_url(job)), "Show the records")
 
     @override_settings(HEARTBEAT_TIMEOUT=60)
