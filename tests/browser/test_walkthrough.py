@@ -126,6 +126,8 @@ def test_language_switch_to_simplified_chinese(page, live_server, manager, probl
     page.goto("/login/")
     sign_in(page, "wang.fang", PASSWORD)
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    # the selector submits from a listener parkos.js adds: under load the test could choose before it ran
+    page.wait_for_load_state("load")
 
     page.get_by_label("Language").select_option(label="简体中文")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
