@@ -140,7 +140,10 @@ def bulk_apply(
     model = rows.model
     with transaction.atomic():
         chosen = rows.filter(pk__in=ids)
-        if not chosen.query.distinct:  # (PostgreSQL locks no DISTINCT rows; SQLite locks the whole database)
+        if chosen.query.group_by is not None:
+            # PostgreSQL locks no grouped rows (a list that counts something per row): lock them by key first
+            list(model._base_manager.filter(pk__in=ids).select_for_update().values_list("pk", flat=True))
+        elif not chosen.query.distinct:  # (PostgreSQL locks no DISTINCT rows; SQLite locks the whole database)
             chosen = chosen.select_for_update(of=("self",))
         found = {obj.pk: obj for obj in chosen}
         result.refused.extend((f"#{pk}", out_of_scope_reason()) for pk in ids if pk not in found)
