@@ -199,7 +199,39 @@ class ObjectChange(models.Model):
         return rows
 
 
-class ImportJob(models.Model):
+class BackgroundJob(models.Model):
+    """What the pages of background work (an import, an export) show alike: progress, heartbeat, times, error.
+
+    The worker stamps ``heartbeat_at`` while it lives (core.heartbeat); a job still running without one is
+    marked failed. Each kind keeps its own ``status`` choices, all holding "queued", "running" and "done".
+    """
+
+    status: str
+    progress_done = models.PositiveIntegerField(_("rows done"), default=0)
+    progress_total = models.PositiveIntegerField(_("rows"), default=0)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created", "-pk"]
+
+    @property
+    def is_working(self) -> bool:
+        """Queued or running: the page keeps polling."""
+        return self.status in ("queued", "running")
+
+    @property
+    def percent(self) -> int:
+        if self.status == "done":
+            return 100
+        return min(100, self.progress_done * 100 // self.progress_total) if self.progress_total else 0
+
+
+class ImportJob(BackgroundJob):
     """One upload of a CSV or XLSX file for one model: its preview (a dry run) and then its import, with progress.
 
     Large files are checked and imported by the background worker (core.imports); the file waits in
@@ -228,33 +260,13 @@ class ImportJob(models.Model):
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.PREVIEW)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     report = models.JSONField(_("report"), default=dict, blank=True)
-    progress_done = models.PositiveIntegerField(_("rows done"), default=0)
-    progress_total = models.PositiveIntegerField(_("rows"), default=0)
-    #: stamped by the process doing the work while it lives (core.heartbeat)
-    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True, editable=False)
-    error = models.TextField(_("error"), blank=True)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    started = models.DateTimeField(_("started"), null=True, blank=True)
-    finished = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created", "-pk"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
-
-    @property
-    def is_working(self) -> bool:
-        """Queued or running: the page keeps polling."""
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        return min(100, self.progress_done * 100 // self.progress_total) if self.progress_total else 0
 
     @property
     def can_confirm(self) -> bool:
@@ -267,7 +279,7 @@ class ImportJob(models.Model):
         return self.status == self.Status.FAILED and not self.report.get("errors")
 
 
-class ExportJob(models.Model):
+class ExportJob(BackgroundJob):
     """One export run as background work: a list's rows (a filter of one model) or a report, for one user.
 
     A list export of more rows than PARKOS_EXPORT_INLINE_ROWS, or a PDF report of more than a few hundred
@@ -299,18 +311,10 @@ class ExportJob(models.Model):
     #: the language the file is written in (its headers, labels): the owner's when they asked for it
     language = models.CharField(_("language"), max_length=20, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress_done = models.PositiveIntegerField(_("rows done"), default=0)
-    progress_total = models.PositiveIntegerField(_("rows"), default=0)
     stored_file = models.CharField(_("stored file"), max_length=255, blank=True, editable=False)
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
-    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True, editable=False)
-    error = models.TextField(_("error"), blank=True)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    started = models.DateTimeField(_("started"), null=True, blank=True)
-    finished = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created", "-pk"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("export")
         verbose_name_plural = _("exports")
 
@@ -319,17 +323,6 @@ class ExportJob(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("export_job", kwargs={"pk": self.pk})
-
-    @property
-    def is_working(self) -> bool:
-        """Queued or running: the page keeps polling."""
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        return min(100, self.progress_done * 100 // self.progress_total) if self.progress_total else 0
 
     @property
     def can_download(self) -> bool:
