@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "parkos.portal",
     "parkos.evaluation",
     "parkos.land",
+    "parkos.compliance",
+    "parkos.policies",
     "parkos.intake",
     "parkos.cockpit",
     "parkos.notifications",

@@ -50,6 +50,8 @@ urlpatterns = [
     path("evaluation/", include("parkos.evaluation.urls")),
     # the land pages kept the paths they had under evaluation
     path("evaluation/", include("parkos.land.urls")),
+    path("compliance/", include("parkos.compliance.urls")),
+    path("policies/", include("parkos.policies.urls")),
     path("intake/", include("parkos.intake.urls")),
     path("cockpit/", include("parkos.cockpit.urls")),
     path("maps/", include("parkos.maps.urls")),
@@ -64,6 +66,8 @@ urlpatterns = [
     path("api/evaluation/", include("parkos.evaluation.api.urls")),
     path("api/land/", include("parkos.land.api.urls")),
     re_path(LAND_API_MOVED, moved_from_evaluation),  # the land endpoints' paths before /api/land/
+    path("api/compliance/", include("parkos.compliance.api.urls")),
+    path("api/policies/", include("parkos.policies.api.urls")),
     path("api/intake/", include("parkos.intake.api.urls")),
     path("api/cockpit/", include("parkos.cockpit.api.urls")),
     path("api/maps/", include("parkos.maps.api.urls")),

@@ -49,7 +49,8 @@ class PrimaryModel(ChangeLoggedModel):
 
     Subclasses declare how their rows are scoped (core.permissions):
     ``park_path``: lookup from this model to its Park ("" for Park itself, None: in no park);
-    ``organization_path``: lookup to the Organization whose users may see it (None: none);
+    ``organization_path``: lookup to the Organization whose users may see it (None: none; a tuple of lookups
+    when several organizations' users may: an application's applicant and the policy's issuer);
     ``shared_with_staff``: every staff role sees all rows (the directory is one shared registry);
     ``shared_with_all``: every role allowed to view the model sees all rows (a catalogue open to enterprises);
     ``search_fields``: the fields the list filter and the global search look in;
@@ -60,7 +61,7 @@ class PrimaryModel(ChangeLoggedModel):
     last_updated = models.DateTimeField(_("last updated"), auto_now=True, null=True)
 
     park_path: ClassVar[str | None] = None
-    organization_path: ClassVar[str | None] = None
+    organization_path: ClassVar[str | tuple[str, ...] | None] = None
     shared_with_staff: ClassVar[bool] = False
     #: every role with view permission sees all rows, enterprise users included (the service catalogue)
     shared_with_all: ClassVar[bool] = False

@@ -104,8 +104,10 @@ ROLES: tuple[Role, ...] = (
             "parks": READ,
             "investment": ALL_ACTIONS,
             "intake": ALL_ACTIONS,
+            "compliance": ALL_ACTIONS,
             "leasing": READ,
             "services": READ,
+            "policies": READ,
             "evaluation": READ,
             "land": READ,
         },
@@ -124,6 +126,8 @@ ROLES: tuple[Role, ...] = (
             "portal": WRITE,
             "evaluation": READ,
             "land": READ,
+            "compliance": READ,
+            "policies": READ,
         },
         _("Parcels, buildings and space units of their parks."),
     ),
@@ -131,8 +135,18 @@ ROLES: tuple[Role, ...] = (
         "service_staff",
         _("Service staff"),
         Scope.PARKS,
-        {"directory": READ, "parks": READ, "leasing": READ, "services": WRITE, "portal": WRITE},
-        _("Enterprise service requests routed to them."),
+        {
+            "directory": READ,
+            "parks": READ,
+            "leasing": READ,
+            "services": WRITE,
+            "portal": WRITE,
+            # the operator's policy office: policies, certifications, applications and their decisions
+            "policies": ALL_ACTIONS,
+            "evaluation.evaluationresult": READ,
+            "evaluation.indicatorfiling": READ,
+        },
+        _("Enterprise service requests routed to them, and the support policies enterprises apply for."),
     ),
     Role(
         "evaluation_officer",
@@ -145,6 +159,8 @@ ROLES: tuple[Role, ...] = (
             "leasing": READ,
             "evaluation": ALL_ACTIONS,
             "land": ALL_ACTIONS,
+            "compliance": READ,
+            "policies": READ,
         },
         _("Indicator data, evaluations and inefficient land in the parks in scope."),
     ),
@@ -152,7 +168,16 @@ ROLES: tuple[Role, ...] = (
         "government_partner",
         _("Government partner"),
         Scope.ORGANIZATION,
-        {"directory.organization": READ, "directory.person": READ, "directory.position": READ, **AGREEMENTS_READ},
+        {
+            "directory.organization": READ,
+            "directory.person": READ,
+            "directory.position": READ,
+            **AGREEMENTS_READ,
+            # default-handling cases of the agreements it is party to
+            "compliance": READ,
+            # the policies it issues, the applications for them and what was paid
+            "policies": READ,
+        },
         _("What its own organization is party to, and aggregates."),
     ),
     Role(
@@ -176,6 +201,10 @@ ROLES: tuple[Role, ...] = (
             "evaluation.indicatorfiling": WRITE,
             "evaluation.evaluationresult": READ,
             "evaluation.appeal": WRITE,
+            # the policy catalogue, its own certifications, applications and their documents and payments
+            "policies": READ,
+            "policies.application": WRITE,
+            "policies.applicationdocument": WRITE,
         },
         _("Its own enterprise only."),
     ),
@@ -242,6 +271,15 @@ def _through(model: type[Model], path: str, values: QuerySet[Any, Any]) -> Q:
     return Q(**{f"{path}__in": values})
 
 
+def organization_paths(model: type[Model]) -> tuple[str, ...]:
+    """The lookups from ``model`` to the organizations whose users may see a row: ``organization_path`` may be
+    one lookup or several (an application is seen by its applicant and by the policy's issuer)."""
+    path = getattr(model, "organization_path", None)
+    if path is None:
+        return ()
+    return (path,) if isinstance(path, str) else tuple(path)
+
+
 def may_reach_no_park(model: type[Model], path: str) -> bool:
     """Whether a row can reach no park through ``path`` (a nullable or to-many step): a fallback's rows too."""
     current: type[Model] | str | None = model
@@ -285,9 +323,14 @@ def restrict(queryset: _QS, user: Actor | None, action: str = Action.VIEW) -> _Q
             reach |= ~Q(pk__in=model._base_manager.filter(**{f"{model.park_path}__isnull": False}).values("pk"))
         return queryset.filter(reach)
     if scope == Scope.ORGANIZATION:
-        if model.organization_path is None:
+        paths = organization_paths(model)
+        if not paths:
             return queryset.none()
-        return queryset.filter(_through(model, model.organization_path, user.scope_organization_ids()))
+        ids = user.scope_organization_ids()
+        reach = Q()
+        for path in paths:
+            reach |= _through(model, path, ids)
+        return queryset.filter(reach)
     return queryset.none()
 
 

@@ -29,7 +29,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from parkos.core.permissions import Action
+from parkos.core.permissions import Action, organization_paths
 from parkos.notifications import services
 from parkos.notifications.models import Channel, Delivery, Event, Notification, WebhookEndpoint
 from parkos.notifications.services import (
@@ -102,15 +102,18 @@ def _visible(
 
 def _parks_of(model: type[models.Model], pks: Sequence[Any], attribute: str = "park_path") -> dict[Any, set[int]]:
     """The parks (or, with ``attribute="organization_path"``, the organizations) of each object, in one query."""
-    path = getattr(model, attribute, None)
-    if path is None:
-        return {}
-    if path == "":
-        return {pk: {int(pk)} for pk in pks}
+    paths = organization_paths(model) if attribute == "organization_path" else (getattr(model, attribute, None),)
     parks: dict[Any, set[int]] = defaultdict(set)
-    for pk, park in model._base_manager.filter(pk__in=list(pks)).values_list("pk", path):
-        if park is not None:
-            parks[pk].add(int(park))
+    for path in paths:
+        if path is None:
+            continue
+        if path == "":
+            for pk in pks:
+                parks[pk].add(int(pk))
+            continue
+        for pk, park in model._base_manager.filter(pk__in=list(pks)).values_list("pk", path):
+            if park is not None:
+                parks[pk].add(int(park))
     return parks
 
 

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from parkos.core import writes
 from parkos.core.actors import Actor
-from parkos.core.permissions import ROLES, Action, Scope, crosses_many
+from parkos.core.permissions import ROLES, Action, Scope, crosses_many, organization_paths
 from parkos.notifications.models import (
     Channel,
     Delivery,
@@ -138,7 +138,7 @@ def recipients(kind: str, obj: models.Model, *, actor: Actor | None = None, to: 
         return [u for u in to if u.is_active and u.pk != actor_id]
     active = User.objects.filter(is_active=True).filter(_holders(model, audience.action))
     if audience.side is Side.ENTERPRISE:
-        organization_ids = _ids_through(model, obj.pk, getattr(model, "organization_path", None))
+        organization_ids = [i for path in organization_paths(model) for i in _ids_through(model, obj.pk, path)]
         candidates = active.filter(groups__name__in=_ORGANIZATION_ROLES, organizations__in=organization_ids)
         found = _checked(candidates, obj, audience.action, actor_id)
         return [u for u in found if not _is_staff(u)]

@@ -1,0 +1,17 @@
+"""Support policies: what districts and the operator offer enterprises, who qualifies, who applied, what came of it.
+
+A policy's eligibility is a condition tree in the evaluation schemes' language (``evaluation.scheme``),
+read against each enterprise's attributes, certifications, latest filing and latest evaluation result.
+Policies import directory, evaluation and services (for the six aspects); nothing imports policies.
+"""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PoliciesConfig(AppConfig):
+    name = "parkos.policies"
+    label = "policies"
+    verbose_name = _("Support policies")
+    #: the models this app lists in the navigation menu, in order
+    menu_models: tuple[str, ...] = ()
