@@ -37,6 +37,8 @@ class EventKind(models.TextChoices):
     IMPORT_FAILED = "import_failed", _("Import failed")
     EXPORT_FINISHED = "export_finished", _("Export finished")
     EXPORT_FAILED = "export_failed", _("Export failed")
+    APPLICATION_SUBMITTED = "application_submitted", _("Policy application submitted")
+    APPLICATION_DECIDED = "application_decided", _("Policy application decided")
 
 
 class Channel(models.TextChoices):

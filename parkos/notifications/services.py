@@ -86,6 +86,8 @@ AUDIENCE: dict[str, Audience] = {
     EventKind.IMPORT_FAILED: Audience(Side.NAMED),
     EventKind.EXPORT_FINISHED: Audience(Side.NAMED),
     EventKind.EXPORT_FAILED: Audience(Side.NAMED),
+    EventKind.APPLICATION_SUBMITTED: Audience(Side.STAFF, Action.CHANGE),
+    EventKind.APPLICATION_DECIDED: Audience(Side.ENTERPRISE),
 }
 
 _EVERYTHING_ROLES = [r.name for r in ROLES if r.scope == Scope.EVERYTHING]
