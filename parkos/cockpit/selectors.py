@@ -728,7 +728,10 @@ def _land_tiles(
     )
 
     def parcels(row: dict[str, Any]) -> str:
-        return f"{fmt.count(row['n'])} · {fmt.land(row['area'] or ZERO)}"
+        """'2 · 4.50 亩 (3,000.00 m²)'; no parcel reads '0' (no land to name), parcels without an area '2 · —'."""
+        if not row["n"]:
+            return fmt.count(0)
+        return f"{fmt.count(row['n'])} · {fmt.land(row['area'])}"
 
     open_, in_progress = (
         by_status.get(status, {"n": 0, "area": None})

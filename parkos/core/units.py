@@ -342,9 +342,12 @@ def format_area_with_mu(
     """Land: '12,345.00 m² (18.52 亩)', or in the user's mu first: '18.52 亩 (12,345.00 m²)'.
 
     ``compact`` (cockpit tiles): m² as format_area(compact=True) writes them ('2,632.35 亩 (175.49 万㎡)').
+    No land reads '0 m²' or '0 亩' (the unit it leads with): nothing to convert, no '0.00 亩 (0.00 m²)'.
     """
     if square_metres is None:
         return ""
+    if not square_metres:
+        return f"0 {AREA_UNIT_SYMBOLS.get(unit, 'm²')}"
     metres = format_area(square_metres, AreaUnit.SQUARE_METRE, compact=compact)
     mu = format_area(square_metres, AreaUnit.MU)
     return f"{mu} ({metres})" if unit == AreaUnit.MU else f"{metres} ({mu})"

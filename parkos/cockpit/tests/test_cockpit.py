@@ -317,8 +317,23 @@ class ChineseUnitsTests(CockpitData):
 
     def test_land_reads_in_mu_first_with_square_metres_beside(self):
         _response, figures = self.zh_figures()
-        for key in ("land_listed", "land_open", "land_in_progress", "land_freed"):
+        for key in ("land_listed", "land_in_progress", "land_freed"):
             self.assertRegex(figures[key]["display"], r"^[\d,]+ · [\d,.]+\xa0亩 \([\d,.]+\xa0(m²|万\u2060㎡)\)$", key)
+
+    def test_a_land_row_without_parcels_reads_zero_not_zero_mu_of_zero_square_metres(self):
+        from decimal import Decimal
+
+        from django.utils import translation
+
+        from parkos.cockpit.selectors import Formats
+
+        response, figures = self.zh_figures()
+        self.assertEqual((figures["land_open"]["value"], figures["land_open"]["display"]), (0, "0"))
+        self.assertNotRegex(response.content.decode(), r"(?<![\d,.])0\.00\xa0亩")
+        with translation.override("zh-hans"):
+            self.assertEqual(Formats(self.admin).land(Decimal(0)), "0\xa0亩")
+        with translation.override("en"):
+            self.assertEqual(Formats(self.admin).land(Decimal(0)), "0\xa0mu")
 
     def test_large_areas_read_in_wan_square_metres_on_the_tiles(self):
         from decimal import Decimal

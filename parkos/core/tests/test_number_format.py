@@ -98,6 +98,16 @@ def test_land_shows_mu_beside_square_metres():
         assert format_area_with_mu(Decimal("666.67")) == "666.67 m² (1.00 mu)"
 
 
+def test_no_land_reads_zero_in_the_unit_it_leads_with() -> None:
+    with translation.override("zh-hans"):
+        assert format_area_with_mu(Decimal(0), AreaUnit.MU) == "0 亩"
+        assert format_area_with_mu(Decimal("0.00"), AreaUnit.MU, compact=True) == "0 亩"
+        assert format_area_with_mu(Decimal(0)) == "0 m²"
+    with translation.override("en"):
+        assert format_area_with_mu(Decimal(0), AreaUnit.MU) == "0 mu"
+        assert format_area_with_mu(Decimal("0.000")) == "0 m²"
+
+
 def test_large_areas_read_in_wan_square_metres_in_chinese_on_tiles():
     from parkos.core.units import format_area
 
