@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy
 from parkos.core.actors import Actor
 from parkos.core.errors import NotFound
 from parkos.core.geometry import centroid
-from parkos.core.permissions import Action, can
+from parkos.core.permissions import Action, Scope, can, scope_of
 from parkos.core.units import AreaUnit, format_area, format_area_with_mu, format_decimal
 from parkos.directory.models import Organization
 from parkos.evaluation.models import EvaluationResult, EvaluationRun
@@ -125,6 +125,24 @@ def _rows(model: type[Any], user: Actor, action: str = Action.VIEW) -> QuerySet[
     return model.objects.filter(**{f"{path}__in": districts})  # type: ignore[no-any-return]
 
 
+def all_scope_label(user: Actor) -> str:
+    """What the map of every park ``user`` may see is called: "All parks" for the operator's staff (parks-wide or
+    wider) only; a government partner's district(s) and an enterprise's own parks are not all the parks."""
+    if scope_of(user) >= Scope.PARKS:
+        return _("All parks")
+    districts = partner_districts(user)
+    if districts:
+        return districts[0] if len(districts) == 1 else _("All my districts")
+    return _("My parks")
+
+
+def all_scope_choice(user: Actor) -> str:
+    """The label of the switcher's entry for the map of everything ``user`` sees; "" when that map is one of
+    the other entries already (a government partner of one district: its district)."""
+    districts = partner_districts(user)
+    return "" if districts is not None and len(districts) == 1 else all_scope_label(user)
+
+
 def visible_parks(user: Actor) -> QuerySet[Park]:
     """The parks whose maps ``user`` may open."""
     return _rows(Park, user)
@@ -188,7 +206,7 @@ def map_scope(
     if everything:
         every = list(parks)
         if every:
-            return MapScope("all", "1", _("All parks"), every)
+            return MapScope("all", "1", all_scope_label(user), every)
     raise NotFound(_("Choose a park, a brand or a district you may see."))
 
 

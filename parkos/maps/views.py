@@ -118,6 +118,8 @@ class MapView(View):
             "brands": ParkBrand.objects.restrict(request.user, Action.VIEW).filter(parks__in=visible_parks).distinct(),
             "districts": visible_parks.order_by("district").values_list("district", flat=True).distinct(),
             "parks": visible_parks.order_by("name").only("pk", "name"),
+            # "All parks" for the operator's staff only: a partner or an enterprise is offered what it sees
+            "all_choice": selectors.all_scope_choice(request.user),
         }
         return render(request, self.template_name, context)
 

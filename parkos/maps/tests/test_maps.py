@@ -134,6 +134,22 @@ class ScopeTests(MapTestCase):
         self.assertEqual([f["properties"]["id"] for f in data["parks"]["features"]], [self.world.park["in"].pk])
         self.assertEqual(data["districts"][0]["n"], "District")
 
+    def test_only_the_operators_staff_are_offered_all_parks(self) -> None:
+        from parkos.maps import selectors
+
+        for role in ("operator_admin", "park_manager", "evaluation_officer"):
+            self.client.force_login(self.world.users[role])
+            with translation.override("en"):
+                response = self.client.get(reverse("maps:all"), HTTP_ACCEPT_LANGUAGE="en")
+            self.assertContains(response, 'id="map-goto-all" selected>All parks</option>', msg_prefix=role)
+        enterprise = self.world.users["enterprise_user"]
+        with translation.override("en"):
+            self.assertEqual(selectors.all_scope_choice(enterprise), "My parks")
+        self.client.force_login(enterprise)
+        response = self.client.get(reverse("maps:all"), HTTP_ACCEPT_LANGUAGE="en")
+        self.assertEqual(response.status_code, 404)  # it sees its parcels on its own pages, no map of parks
+        self.assertNotIn("All parks", response.content.decode())
+
     def test_anonymous_gets_nothing(self) -> None:
         self.assertIn(APIClient().get(FEATURES, {"all": "1"}).status_code, (401, 403))
         self.assertEqual(self.client.get(reverse("maps:all")).status_code, 302)
@@ -660,6 +676,29 @@ class PartnerMapTests(MapTestCase):
         with CaptureQueriesContext(connection) as first:
             self.client.get(reverse("maps:all"))
         self.assertLessEqual(len(first), 20)
+
+    def test_its_switcher_offers_its_district_not_all_parks(self) -> None:
+        for language, everything in (("en", "All parks"), ("zh-hans", "全部园区")):
+            with translation.override(language):
+                response = self.client.get(reverse("maps:all"), HTTP_ACCEPT_LANGUAGE=language)
+            self.assertEqual(response.context["all_choice"], "")
+            self.assertNotContains(response, 'id="map-goto-all"')
+            self.assertNotContains(response, everything)
+            self.assertContains(response, f'value="{reverse("maps:district", args=["West"])}" selected>West</option>')
+
+    def test_a_partner_of_two_districts_is_offered_its_districts_not_all_parks(self) -> None:
+        from parkos.directory.models import Organization
+        from parkos.maps import selectors
+
+        self.partner.organizations.add(
+            Organization.objects.create(name="East Government", kind=Organization.Kind.GOVERNMENT, district="District")
+        )
+        with translation.override("en"):
+            response = self.client.get(reverse("maps:all"), HTTP_ACCEPT_LANGUAGE="en")
+            self.assertEqual(selectors.all_scope_label(self.partner), "All my districts")
+        self.assertEqual(response.context["map_scope"].title, "All my districts")
+        self.assertContains(response, 'id="map-goto-all" selected>All my districts</option>')
+        self.assertNotContains(response, "All parks")
 
     def test_the_geojson_holds_its_district_and_no_tenant_figure(self) -> None:
         data = self.api_client.get(FEATURES, {"all": "1"}).json()
