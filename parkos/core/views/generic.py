@@ -8,7 +8,7 @@ scope answers 404, like one that does not exist.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +77,17 @@ _extra_related: dict[type[models.Model], list[Related]] = {}
 
 def add_related(model: type[models.Model], related: Related) -> None:
     _extra_related.setdefault(model, []).append(related)
+
+
+#: Computed panels (not a list of related rows) an app higher in the stack adds to a lower app's detail page:
+#: ``panel(obj, request)`` returns {"title", "template", "count" (optional), "url" (optional), **context} or
+#: None to show nothing (policies adds "Policies it qualifies for" to an organization).
+_extra_panels: dict[type[models.Model], list[Callable[[Any, HttpRequest], dict[str, Any] | None]]] = {}
+
+
+def add_panel(model: type[models.Model], panel: Callable[[Any, HttpRequest], dict[str, Any] | None]) -> None:
+    if panel not in _extra_panels.setdefault(model, []):
+        _extra_panels[model].append(panel)
 
 
 _views_by_model: dict[type[models.Model], type[ObjectViews]] = {}
@@ -481,10 +492,12 @@ class ObjectDetailView(ObjectView):
                     "add_url": add_url,
                 }
             )
+        panels = [shown for panel in _extra_panels.get(self.model, ()) if (shown := panel(obj, request))]
         context = self.base_context(
             object=obj,
             fields=detail_fields(obj, self.views.detail_exclude, request.user),
             related=related,
+            panels=panels,
             history=object_history(obj)[:5],
             object_type=ContentType.objects.get_for_model(self.model),
             **self.views.detail_extra(obj, request.user),
