@@ -17,4 +17,11 @@ class ComplianceConfig(AppConfig):
     label = "compliance"
     verbose_name = _("Agreement compliance")
     #: the models this app lists in the navigation menu, in order
-    menu_models: tuple[str, ...] = ()
+    menu_models: tuple[str, ...] = ("defaultcase", "defaultcasedocument")
+
+    def ready(self) -> None:
+        from parkos.compliance import receivers, resources, services  # noqa: F401  (import resources, hooks)
+        from parkos.compliance.views import register_panels
+
+        receivers.connect()
+        register_panels()

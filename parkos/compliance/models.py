@@ -188,6 +188,8 @@ class DefaultCase(PrimaryModel):
             self.agreement_id = self.commitment.agreement_id
         if not self.reference and self.commitment_id and self.year:
             self.reference = f"DC{self.year}-{self.commitment_id:06d}"
+        if self.gap is None and self.target is not None and self.actual is not None:
+            self.gap = Decimal(self.target) - Decimal(self.actual)
         super().save(*args, **kwargs)
 
 
