@@ -21,7 +21,7 @@ _KIND_WORDS = {
     ),
     "meeting": (
         r"\bmeeting\b|conference|\bforum\b|plenary|summit|symposium|seminar|promotion (?:event|conference)|"
-        r"\bsession\b|roundtable|\bexpo\b|会议|大会|论坛|座谈会|推介会|峰会|洽谈会|恳谈会|研讨会|交流会|博览会|全会",
+        r"\bsession\b|roundtable|\bexpo\b|investment fair|trade fair|会议|大会|论坛|座谈会|推介会|峰会|洽谈会|恳谈会|研讨会|交流会|博览会|全会",
         "meeting",
     ),
     "celebration": (
@@ -85,7 +85,8 @@ _AGREEMENT_KINDS = (
      r"strategic cooperation|strategic partnership agreement|战略合作(?:框架)?协议|战略合作协议|战略协议|战略合作"),
     ("memorandum", r"memorand(?:um|a) of understanding|\bmou\b|\bmous\b|memorand(?:um|a)|letters? of intent|"
      r"备忘录|意向书|意向协议"),
-    ("lease", r"lease (?:agreement|contract)|leasing (?:agreement|contract)|租赁协议|租赁合同"),
+    ("lease", r"lease (?:agreement|contract)|leasing (?:agreement|contract)|\b(?:a|the|its|their|new) lease\b|"
+     r"租赁协议|租赁合同"),
     ("investment", r"investment (?:agreement|contract|deal)s?|project (?:agreement|contract)s?|settlement agreement|"
      r"投资协议|投资合同|项目合同|项目协议|入园协议|落户协议|招商协议|投资合作协议"),
     ("framework", r"framework agreement|cooperation agreement|partnership agreement|框架协议|合作协议"),
@@ -96,9 +97,13 @@ _AGREEMENT_PATTERNS = [(kind, re.compile(words, re.I)) for kind, words in _AGREE
 _PLURAL = re.compile(
     r"\b(?:agreements|contracts|memoranda|mous|deals)\b|respectively|separately|分别|各自|逐一|一一", re.I
 )
-_SIGN_VERB = re.compile(r"\bsign(?:s|ed|ing)?\b|\binked\b|签约|签署|签订|签下|共同签|签字", re.I)
+_SIGN_VERB = re.compile(
+    r"\bsign(?:s|ed|ing)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|签约|签署|签订|签下|共同签|签字", re.I
+)
 #: the verb that makes a person named before it a signer ("the signing" they attended does not)
-_SIGNED = re.compile(r"\bsign(?:s|ed)?\b|\binked\b|签署|签约|签订|签下|签字", re.I)
+_SIGNED = re.compile(
+    r"\bsign(?:s|ed)?\b|\binked\b|\bentered into\b|签署|签约(?!仪式|活动|现场|大会|项目)|签订|签下|签字", re.I
+)
 #: "Wen said two more companies were expected to sign": somebody speaking of a signing, not signing
 _NOT_YET = re.compile(
     r"\b(?:said|says|told|expected|expects|plans?|hopes?|will|would|to)\b\s*(?:\S+\s+){0,6}?s?$|\bto s$", re.I
@@ -146,7 +151,7 @@ def find_agreements(
             continue
         kind = agreement_kind(sentence.text)
         if kind is None and not drafts and _GENERIC_AGREEMENT.search(sentence.text):
-            kind = "framework"
+            kind = _unnamed_kind(sentence_list, index)
         signers = _signers_in(people, sentence)
         named = _names_in(organizations, sentence, canonical)
         repeated = bool(drafts) and set(named) <= set(drafts[-1].parties)
@@ -210,10 +215,18 @@ def _describes_signing(text: str) -> bool:
     """ "X and Y signed a deal", not "X and Y attended the signing ceremony" nor "both sides signed"."""
     if BOTH_SIDES.search(text) or _NOT_SIGNING.search(text):
         return False
+    ceremony = _CEREMONY.search(text)
+    if ceremony and _HELD.search(text, 0, ceremony.start()):
+        return True  # "X与Y举行…签约仪式", "X and Y held a signing ceremony": they are the ones who signed
     return bool(_SIGN_VERB.search(_CEREMONY.sub("", text)))
 
 
-_INVESTMENT_CLUE = re.compile(r"\binvest|\bproject\b|\bplant\b|\bfactory\b|投资|项目|基地|生产线|落户", re.I)
+_HELD = re.compile(r"\bh(?:eld|old|olds)\b|举行|举办", re.I)
+
+
+_INVESTMENT_CLUE = re.compile(
+    r"\binvest|\bproject\b|\bplant\b|\bfactory\b|\b(?:manufacturing|production) base\b|投资|项目|基地|生产线|落户", re.I
+)
 
 
 def _unnamed_kind(sentence_list: list[Sentence], index: int) -> str:

@@ -99,10 +99,18 @@ _NAME_AT_END = re.compile(rf"(?:^|(?<=[\s(\"“]))(?:(?:Mr|Ms|Mrs|Dr|Prof)\.? )?
 _NAME_AT_START = re.compile(
     rf"^(?:(?:and|with|by|including|as well as|while|both|Mr\.?|Ms\.?|Mrs\.?|Dr\.?) )*({_NAME_EN})"
 )
+_OWNER_WORDS = r"park company|park operator|park|group|company|firm|bank|university|district|zone|operator|developer|" \
+    r"institute|hospital"  # fmt: skip
+_ONE_TITLE_EN = rf"(?i:{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN}))"
 _POSSESSIVE_TITLE = re.compile(
-    rf"(?:\b(?P<pronoun>[Ii]ts|[Tt]heir|[Tt]he (?:park|group|company|firm|bank|university|district|zone|"
-    rf"operator|developer|institute|hospital)['’]s)|\b(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s) "
-    rf"(?P<title>(?i:{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN})))(?:,)? (?P<name>{_NAME_EN})\b"
+    rf"(?:\b(?P<pronoun>[Ii]ts|[Tt]heir|[Tt]he (?i:{_OWNER_WORDS})['’]s)|"
+    rf"\b(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s) "
+    rf"(?P<title>{_ONE_TITLE_EN}(?: and {_ONE_TITLE_EN})?)(?:,)? (?P<name>{_NAME_EN})\b"
+)
+#: "Wu Dan, the park company's general manager": a possessive and a title after the name, between commas
+_POSSESSIVE_AFTER = re.compile(
+    rf"^\s*(?P<owner>(?:the (?i:{_OWNER_WORDS})|[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s) "
+    rf"(?P<title>{_ONE_TITLE_EN}(?: and {_ONE_TITLE_EN})?)\s*$"
 )
 #: "Lumeng Semiconductor chairman Xu Kai", "Kestrel CEO Arjun Mehta": an organization's name, then a title in lower
 #: case (or an acronym), then the name
@@ -180,6 +188,26 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                 continue
             next_offset, next_chunk = chunks[index + 1]
             phrase = _title_phrase(next_chunk)
+            possessive = None if phrase else _POSSESSIVE_AFTER.match(next_chunk)
+            if possessive and _is_name(name):
+                start = s_start + offset + lead + name_match.start(1) + name_match.group(1).find(name)
+                owner = possessive.group("owner")
+                owner = owner.casefold() if owner[:4].casefold() == "the " else owner[:-2]
+                titles = _split_titles(possessive.group("title"))
+                title_start = s_start + next_offset + possessive.start("title")
+                owner_at = s_start + next_offset + possessive.start("owner")
+                people.append(
+                    FoundPerson(
+                        name,
+                        (start, start + len(name)),
+                        titles,
+                        None,
+                        [(title_start, title_start + len(possessive.group("title")))] * len(titles),
+                        owner,
+                        owner_at,
+                    )
+                )
+                continue
             if not phrase:
                 continue
             if name_match.re is _NAME_AT_START and _VERBS_EN.search(" " + stripped[name_match.end(1) :]) is None:
@@ -255,13 +283,14 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
             start = s_start + match.start("name")
             title_start = s_start + match.start("title")
             owner = match.group("owner") or match.group("pronoun").casefold()
+            titles = _split_titles(match.group("title"))
             people.append(
                 FoundPerson(
                     name,
                     (start, start + len(name)),
-                    [match.group("title")],
+                    titles,
                     None,
-                    [(title_start, title_start + len(match.group("title")))],
+                    [(title_start, title_start + len(match.group("title")))] * len(titles),
                     owner,
                     s_start + match.start(),
                 )
@@ -392,9 +421,10 @@ def _title_start_zh(text: str, start: int, title: str) -> int:
 
 
 def _chained_titles_zh(text: str, start: int) -> list[tuple[str, int]]:
-    """Titles listed before this one with "、": "区委副书记、区长周明" gives "区委副书记" too."""
+    """Titles listed before this one with "、" or "兼": "区委副书记、区长周明" gives "区委副书记" too, "董事长兼总裁梁志远"
+    gives "董事长"."""
     titles = []
-    while start > 0 and text[start - 1] == "、":
+    while start > 0 and text[start - 1] in "、兼":
         window = text[max(0, start - 13) : start - 1]
         match = re.search(rf"(?:[\u4e00-\u9fff]{{0,6}}?)({_TITLE_ZH})$", window)
         if not match:

@@ -123,7 +123,8 @@ def _attach_organization(person, mentions, canonical, language: str) -> None:
 _ANAPHORA = {
     "group": "group", "company": "enterprise", "firm": "enterprise", "operating company": "enterprise",
     "university": "university", "bank": "financial", "institute": "university", "hospital": "hospital",
-    "committee": "government", "management committee": "government", "district": "government",
+    "committee": "government", "management committee": "government", "administrative committee": "government",
+    "district": "government",
     "park company": "enterprise", "park operator": "enterprise", "operator": "enterprise", "developer": "enterprise",
 }  # fmt: skip
 
@@ -176,7 +177,8 @@ _SHORT_KINDS = {
     "park": ("park", "enterprise"), "园区": ("园", ""), "group": ("group", ""), "集团": ("集团", ""),
     "company": ("", "enterprise"), "firm": ("", "enterprise"), "公司": ("公司", "enterprise"),
     "bank": ("bank", "financial"), "银行": ("银行", "financial"), "university": ("universit", "university"),
-    "大学": ("大学", "university"), "district": ("district", "government"), "zone": ("zone", ""),
+    "大学": ("大学", "university"), "学院": ("学院", "university"), "park company": ("park", "enterprise"),
+    "district": ("district", "government"), "zone": ("zone", ""),
     "institute": ("institute", ""), "hospital": ("hospital", "hospital"), "医院": ("医院", "hospital"),
     "operator": ("", "enterprise"), "developer": ("", "enterprise"), "区政府": ("区", "government"),
     "管委会": ("", "government"),
@@ -197,17 +199,18 @@ def _split_title_organization(person, organizations, mentions, canonical) -> Non
     """ "chairman of Huahong Group" is the title "chairman" at the organization Huahong Group; "Party Secretary
     of Xinwu District" stays as it is (a district is not a listed organization)."""
     for index, title in enumerate(person.titles):
-        match = re.match(r"^(.+?) (?:of|at) (the .+|.+)$", title)
-        if not match:
-            continue
-        head, tail = match.groups()
-        organization = resolve_organization(tail, organizations)
-        anaphor = tail.casefold().removeprefix("the ").split("'")[0]
-        if organization is None and anaphor in _ANAPHORA:
-            organization = _last_before(person, mentions, canonical, anaphor)
-        if organization:
-            person.titles[index] = head
-            person.organization = person.organization or organization
+        # "head of investment promotion at the administrative committee": each " of "/" at " from the left, the
+        # first whose tail names an organization
+        for match in re.finditer(r" (?:of|at) ", title):
+            head, tail = title[: match.start()], title[match.end() :]
+            organization = resolve_organization(tail, organizations)
+            anaphor = tail.casefold().removeprefix("the ").split("'")[0]
+            if organization is None and anaphor in _ANAPHORA:
+                organization = _last_before(person, mentions, canonical, anaphor)
+            if organization:
+                person.titles[index] = head
+                person.organization = person.organization or organization
+                break
 
 
 def _last_before(person, mentions, canonical, anaphor: str) -> str | None:
@@ -224,15 +227,19 @@ def _organization_before_title(text: str, person, organizations, mentions, canon
     """ "云帆热管理系统总经理吴青": the short name written before the title."""
     from parkos.intake.extraction.organizations import STOP_ZH
 
-    for start, _end in person.title_spans[-1:]:
+    # the first title of a chain ("芯联微电子董事长兼总裁", "区委常委、副区长") follows the organization; else the last
+    for start, _end in dict.fromkeys(person.title_spans[:1] + person.title_spans[-1:]):
         window = text[max(0, start - 20) : start]
         stops = list(STOP_ZH.finditer(window))
         segment = window[stops[-1].end() :] if stops else window
         segment = re.sub(r"^(?:该|其|本)(?=[\u4e00-\u9fff]{2,3}$)", "", segment)  # "该公司董事长"
+        found: str | None = None
         if segment in _SHORT_KINDS:  # "公司董事长彭远", "园区总经理江华"
-            return _referred_before(segment, [m for m in mentions if m.span[1] <= start], canonical)
-        if len(segment) >= 2:
-            return resolve_organization(segment, organizations, loose=True)
+            found = _referred_before(segment, [m for m in mentions if m.span[1] <= start], canonical)
+        elif len(segment) >= 2:
+            found = resolve_organization(segment, organizations, loose=True)
+        if found:
+            return found
     return None
 
 
@@ -254,7 +261,18 @@ def _government_of(titles: list[str], organizations) -> str | None:
         if o.kind == "government"
     ]
     scored = [pair for pair in scored if pair[0] > 0]
-    return max(scored)[2] if scored else None
+    if scored:
+        best: str = max(scored)[2]
+        return best
+    # "区委常委、副区长", "区长" with no place: the one government of that level the article names
+    level = _LEVEL_ZH.search(clue)
+    if level:
+        own: list[str] = [o.name for o in organizations if re.search(rf"{level.group(1)}(?:人民政府|政府)$", o.name)]
+        return own[0] if len(own) == 1 else None
+    return None
+
+
+_LEVEL_ZH = re.compile(r"(?:^|\s|副)([区市县])(?:长|委)")
 
 
 def _organization_in_titles(titles: list[str], organizations) -> str | None:

@@ -58,9 +58,35 @@ def is_short_form(short: str, full: str) -> bool:
     return bool(distinctive) and all(t.removesuffix("'s") in theirs_bare for t in mine if t not in ("the", "of"))
 
 
+#: abbreviations a Chinese story uses for the words of a full name ("丰海农商行", "武进高新区管委会", "市国资委")
+_ZH_ABBREVIATIONS = {
+    "农商行": "农村商业银行", "农商银行": "农村商业银行", "高新区": "高新技术产业开发区", "经开区": "经济技术开发区",
+    "开发区": "开发区", "管委会": "管理委员会", "国资委": "国有资产监督管理委员会", "住建局": "住房和城乡建设局",
+    "发改委": "发展和改革委员会", "工信局": "工业和信息化局", "商务局": "商务局", "科技局": "科学技术局",
+}  # fmt: skip
+_ZH_ABBREVIATION = re.compile("|".join(sorted(_ZH_ABBREVIATIONS, key=len, reverse=True)))
+
+
+def _abbreviated_zh(short: str, full: str) -> bool:
+    """ "丰海农商行" for "丰海农村商业银行股份有限公司", "武进高新区管委会" for "武进国家高新技术产业开发区管理委员会":
+    the short form's own characters and the expanded abbreviations stand in the full name in order (a few
+    characters such as "国家" may stand between), and a distinctive part of two characters or more opens it."""
+    pieces = _ZH_ABBREVIATION.split(short)
+    expansions = [_ZH_ABBREVIATIONS[m.group()] for m in _ZH_ABBREVIATION.finditer(short)]
+    if not expansions or len(pieces[0]) < 2 or _ZH_PLACE.fullmatch(pieces[0]):
+        return False
+    parts = [pieces[0]]
+    for expansion, piece in zip(expansions, pieces[1:], strict=True):
+        parts += [expansion, piece] if piece else [expansion]
+    pattern = ".{0,4}".join(re.escape(part) for part in parts)
+    return bool(re.search(pattern, full))
+
+
 def _is_short_form_zh(short: str, full: str) -> bool:
     if len(short) < 2:
         return False
+    if _abbreviated_zh(short, full):
+        return True
     if short in full and len(short) >= 3 and not _ZH_PLACE.fullmatch(short):
         return True
     for tail, needs in _ZH_TAILS:
