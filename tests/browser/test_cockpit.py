@@ -151,3 +151,48 @@ def test_government_partner_reads_its_districts_cockpit_only(chromium, live_serv
         assert_no_problems(problems)
     finally:
         context.close()
+
+
+#: the commitments pie's legend, in the order of the tile
+COMMITMENT_NAMES = {
+    "en": ["Commitments kept", "On track", "At risk", "Overdue"],
+    "zh": ["已兑现承诺", "正常推进", "存在风险", "已逾期"],
+}
+
+
+@pytest.mark.parametrize(("locale", "width"), [("en-US", 1440), ("en-US", 390), ("zh-CN", 390)])
+def test_the_commitments_legend_names_each_status_in_full_inside_its_chart(
+    chromium, live_server, problems, world, locale, width
+):
+    """A short name is never cut ("Commitme…"): the legend wraps onto the lines it needs, under the ring."""
+    lang = "zh" if locale.startswith("zh") else "en"
+    context, page = context_page(chromium, live_server, problems, locale, width, 900)
+    try:
+        sign_in(page, "operator_admin")
+        page.goto(f"/cockpit/?{PERIOD}")
+        charts_drawn(page, "chart-commitments")
+        chart = page.locator("#chart-commitments")
+        chart.scroll_into_view_if_needed()
+        texts = [t.strip() for t in chart.locator("svg text").all_text_contents() if t.strip()]
+        assert texts == COMMITMENT_NAMES[lang], texts
+        box = chart.bounding_box()
+        boxes = [chart.locator("svg text").nth(i).bounding_box() for i in range(len(texts))]
+        for name, text in zip(texts, boxes, strict=True):
+            assert box["x"] - 1 <= text["x"] and text["x"] + text["width"] <= box["x"] + box["width"] + 1, name
+            assert box["y"] - 1 <= text["y"] and text["y"] + text["height"] <= box["y"] + box["height"] + 1, name
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                apart = (
+                    a["x"] + a["width"] <= b["x"]
+                    or b["x"] + b["width"] <= a["x"]
+                    or a["y"] + a["height"] <= b["y"]
+                    or b["y"] + b["height"] <= a["y"]
+                )
+                assert apart, (texts, boxes)
+        if lang == "zh":
+            tile = page.locator("[data-tile=commitments]").inner_text()
+            assert not re.search(r"[A-Za-z]{4,}", tile), tile  # no English left in the tile
+        chart.screenshot(path=str(SCREENSHOTS / f"cockpit-commitments-{lang}-{width}.png"))
+        assert_no_problems(problems)
+    finally:
+        context.close()

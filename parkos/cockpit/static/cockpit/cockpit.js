@@ -7,8 +7,8 @@ ParkOS.charts("figure-charts", { tooltip: { trigger: "axis", confine: true } }, 
     if (tile.chart === "pie") {
       draw(id, {
         tooltip: { trigger: "item", confine: true },
-        // the legend is one line under the ring (core/charts.js makes it scroll when it is too long)
-        legend: { type: "scroll", top: "bottom", left: "center", textStyle: { width: 80, overflow: "truncate" } },
+        // the legend under the ring: names in full, wrapping onto as many lines as they need (core/charts.js)
+        legend: { top: "bottom", left: "center" },
         series: [{ type: "pie", radius: ["30%", "58%"], center: ["50%", "44%"], label: { show: false },
           data: tile.labels.map(function (label, i) { return { name: label, value: tile.values[i] }; }) }]
       });

@@ -77,16 +77,35 @@
   function legendLines(names, width) {
     var line = 0, lines = 1, room = Math.max(width - 16, 80);
     names.forEach(function (name) {
-      var text = String(name), w = 38;
-      for (var i = 0; i < text.length; i++) w += text.charCodeAt(i) > 0x2e7f ? 13 : 7;
+      var w = 38 + textWidth(String(name));
       if (line && line + w > room) { lines += 1; line = 0; }
       line += w;
     });
     return lines;
   }
+  function textWidth(text) {
+    var w = 0;
+    for (var i = 0; i < text.length; i++) w += text.charCodeAt(i) > 0x2e7f ? 13 : 7;
+    return w;
+  }
+  // A legend formatter that keeps a name whole when it fits in ``room`` pixels, else cuts it with "…".
+  function fitName(room) {
+    return function (name) {
+      var text = String(name);
+      if (textWidth(text) <= room) return text;
+      while (text.length > 1 && textWidth(text) + 7 > room) text = text.slice(0, -1);
+      return text + "…";
+    };
+  }
   function legendNames(option) {
     if (option.legend && option.legend.data) return option.legend.data.map(function (d) { return d && d.name !== undefined ? d.name : d; });
-    return (option.series || []).map(function (s) { return s.name; }).filter(function (n) { return n !== undefined; });
+    // a pie's legend names its slices, other charts' their series
+    var names = [];
+    (option.series || []).forEach(function (s) {
+      if (s.type === "pie") (s.data || []).forEach(function (d) { if (d && d.name !== undefined) names.push(d.name); });
+      else if (s.name !== undefined) names.push(s.name);
+    });
+    return names;
   }
   // Every label stays in its box and off the others (issue 13): the legend wraps at the top and the grid
   // starts below its last line; the grid holds the axes and their labels (outerBoundsMode "same": the
@@ -99,6 +118,8 @@
     if (option.legend) {
       // a plain legend wraps onto as many lines as it needs (a scrolling one hides items behind a pager)
       option.legend = Object.assign({ top: 0, left: "center", itemGap: 10 }, option.legend, { type: "plain" });
+      // names in full: one is cut only when it is longer than a whole line (legendLines' room, less the symbol)
+      if (!option.legend.formatter) option.legend.formatter = fitName(Math.max(width - 16, 80) - 38);
       legendAtBottom = option.legend.top === "bottom";
       legendHeight = legendLines(legendNames(option), width) * 22;
     }
