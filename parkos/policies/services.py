@@ -479,3 +479,7 @@ writes.register(
     guards={"application": writes.FieldGuard(_on_create_only, gettext_lazy("A payment stays with its application."))},
     validate=_validate_disbursement,
 )
+
+
+# the enterprise page's "Policies for you" section: registered here, since core imports every app's services
+from parkos.policies import portal as _portal  # noqa: E402, F401

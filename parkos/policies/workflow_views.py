@@ -123,11 +123,16 @@ def add_errors(form: forms.Form, exc: ValidationError) -> None:
 
 
 def _enterprise(request: HttpRequest) -> Organization:
-    """The enterprise the user acts for: ?organization= among its own, else the first (404 for none)."""
+    """The enterprise the page is for: an enterprise user's own (?organization= among them, else the first);
+    for staff, ?organization= among the organizations they may see. 404 otherwise."""
+    wanted = request.GET.get("organization") or request.POST.get("organization") or ""
+    if not is_enterprise_user(request.user):
+        if not wanted.isdigit():
+            raise Http404
+        return get_object_or_404(Organization.objects.restrict(request.user, Action.VIEW), pk=int(wanted))
     organizations = enterprises_of(request.user)
-    wanted = request.GET.get("organization") or request.POST.get("organization")
     if wanted:
-        if not str(wanted).isdigit():
+        if not wanted.isdigit():
             raise Http404
         return get_object_or_404(organizations, pk=int(wanted))
     organization = organizations.first()
@@ -156,8 +161,6 @@ def _visible_application(request: HttpRequest, pk: int) -> Application:
 def policies_for_you(request: HttpRequest) -> HttpResponse:
     """ "Policies for you": the open policies the enterprise qualifies for, then those it nearly does, saying which
     rule it misses and by how much; each with the enterprise's application, if any."""
-    if not is_enterprise_user(request.user):
-        raise PermissionDenied
     organization = _enterprise(request)
     from parkos.policies.matching import policies_for_enterprise
 
@@ -189,13 +192,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     policy = _visible_policy(request, pk)
     if not can(request.user, Application, Action.ADD):
         raise PermissionDenied
-    if is_enterprise_user(request.user):
-        organization = _enterprise(request)
-    else:  # the policy office files for an enterprise: ?organization= among those it may see
-        wanted = request.GET.get("organization") or request.POST.get("organization") or ""
-        if not wanted.isdigit():
-            raise Http404
-        organization = get_object_or_404(Organization.objects.restrict(request.user), pk=int(wanted))
+    organization = _enterprise(request)  # staff file for an enterprise: ?organization=
     existing = (
         Application.objects.restrict(request.user)
         .filter(policy=policy, applicant=organization, status__in=Application.LIVE)
@@ -251,8 +248,6 @@ def _apply(request: HttpRequest, policy: Policy, organization: Organization, for
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
     """The enterprise's applications, newest first, with what was approved and paid."""
-    if not is_enterprise_user(request.user):
-        raise PermissionDenied
     organization = _enterprise(request)
     applications = policy_figures.with_paid(
         Application.objects.restrict(request.user)

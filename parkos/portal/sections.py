@@ -6,6 +6,7 @@ see the model at all. Lists are short (the latest rows) with a link to the full,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Sum
@@ -31,6 +32,18 @@ class Section:
     list_url: str | None = None
     add_url: str | None = None
     extra: dict | None = None
+    #: a section another app adds (``register_section``) names the template that shows it
+    template: str | None = None
+
+
+#: sections that apps higher in the stack add to the enterprise page, by key (``register_section``)
+EXTRA_SECTIONS: dict[str, Callable[..., Section | None]] = {}
+
+
+def register_section(key: str, provider: Callable[..., Section | None]) -> None:
+    """Add a section to the enterprise page: ``provider(organization, user)`` returns it (with its ``template``)
+    or None when the user may not see it. The portal imports no app above it; the app registers instead."""
+    EXTRA_SECTIONS[key] = provider
 
 
 def _url(name: str, **query) -> str:
@@ -120,4 +133,8 @@ def portal_sections(organization, user, request=None) -> dict[str, Section]:
             .order_by("-run__year", "-run__pk")
         )
         sections["results"] = Section("results", list(results[:ROWS]), results.count())
+    for key, provider in EXTRA_SECTIONS.items():
+        section = provider(organization, user)
+        if section is not None:
+            sections[key] = section
     return sections
