@@ -55,6 +55,17 @@ class RectificationForm(_StepForm):
     field_order = ("deadline", "on", "note")
 
 
+def _offer_parcels(form: forms.Form, case: DefaultCase) -> None:
+    parcels = services.parcels_for(case).select_related("park")
+    field = form.fields["parcel"]
+    field.queryset = parcels  # type: ignore[attr-defined]
+    if not parcels.exists():
+        field.disabled = True
+        field.help_text = _(
+            "The party holds no parcel in the agreement's park: no disposal case can be opened from this case."
+        )
+
+
 class SettleForm(_StepForm):
     kind = forms.ChoiceField(label=_("Settlement"), choices=DefaultCase.SettlementKind.choices)
     amount = forms.DecimalField(
@@ -72,14 +83,17 @@ class SettleForm(_StepForm):
 
     def __init__(self, *args: Any, case: DefaultCase, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
-        parcels = services.parcels_for(case).select_related("park")
-        field = self.fields["parcel"]
-        field.queryset = parcels  # type: ignore[attr-defined]
-        if not parcels.exists():
-            field.disabled = True
-            field.help_text = _(
-                "The party holds no parcel in the agreement's park: no disposal case can be opened from this case."
-            )
+        _offer_parcels(self, case)
+
+
+class DisposalForm(forms.Form):
+    parcel = forms.ModelChoiceField(label=_("Parcel"), queryset=DefaultCase.objects.none())
+
+    def __init__(self, *args: Any, case: DefaultCase, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        _offer_parcels(self, case)
+        style_widget(self.fields["parcel"])
 
 
 class CloseForm(_StepForm):
@@ -89,9 +103,10 @@ class CloseForm(_StepForm):
 
 
 #: the step forms by the name of the step (the page's URL and the API action)
-STEP_FORMS: dict[str, type[_StepForm]] = {
+STEP_FORMS: dict[str, type[forms.Form]] = {
     "warn": WarnForm,
     "rectify": RectificationForm,
     "settle": SettleForm,
     "close": CloseForm,
+    "disposal": DisposalForm,
 }

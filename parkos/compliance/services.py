@@ -89,7 +89,8 @@ def case_open_for_missed(
     actor: Any = user if user is not None and user.is_authenticated else _SYSTEM
     if gap is None and target is not None and actual is not None:
         gap = Decimal(target) - Decimal(actual)
-    context = change_context(source="system") if current_context() is None else contextlib.nullcontext()
+    in_context = current_context() is not None
+    context = contextlib.nullcontext() if in_context else change_context(user=user, source="system")
     with context:
         case = DefaultCase.objects.select_for_update().filter(commitment=commitment, year=year).first()
         if case is None:
@@ -173,47 +174,64 @@ def case_settle(
     case = _locked(case)
     _expect(case, Stage.RECTIFICATION, _("Settling"))
     if kind not in Kind.values:
-        raise ValidationError({"kind": _("Choose a settlement: %(choices)s.") % {"choices": ", ".join(str(label) for label in Kind.labels)}})
+        raise ValidationError(
+            {
+                "kind": _("Choose a settlement: %(choices)s.")
+                % {"choices": ", ".join(str(label) for label in Kind.labels)}
+            }
+        )
     if kind in DefaultCase.MONEY_KINDS:
         if amount is None or amount <= 0:
             raise ValidationError({"amount": _("Give an amount over 0.")})
-        if parcel is not None:
-            raise ValidationError({"parcel": _("Only a land buy-back or transfer opens a disposal case.")})
         case.settlement_amount, case.settlement_currency = amount, currency or "CNY"
     else:
         if amount is not None:
             raise ValidationError({"amount": _("Only a repayment or a penalty has an amount.")})
         case.settlement_amount, case.settlement_currency = None, ""
+    if parcel is not None:
+        _check_parcel(case, user, parcel, kind)
     day = _day(on)
     case.stage, case.settled_on, case.settlement_kind = Stage.SETTLEMENT, day, kind
     _add_note(case, day, Kind(kind).label, note)
     writes.save(case, user=user, created=False)
     if parcel is not None:
-        case_open_disposal(case=case, user=user, parcel=parcel)
+        case = case_open_disposal(case=case, user=user, parcel=parcel)
     return case
 
 
-@transaction.atomic
-def case_open_disposal(*, case: DefaultCase, user: Actor, parcel: LandParcel) -> DefaultCase:
-    """Open a disposal case (buy-back or transfer, by the settlement) on ``parcel`` and link it from the case."""
-    from parkos.land import services as land
-
-    if case.settlement_kind not in DefaultCase.LAND_KINDS:
+def _check_parcel(case: DefaultCase, user: Actor, parcel: LandParcel, kind: str) -> None:
+    """A disposal case opens only after a land settlement, on a parcel of the party, by who may open one."""
+    if kind not in DefaultCase.LAND_KINDS:
         raise ValidationError({"parcel": _("Only a land buy-back or transfer opens a disposal case.")})
-    if case.disposal_case_id is not None:
-        raise ValidationError({"parcel": _("This case already has its disposal case.")})
     if not parcels_for(case).filter(pk=parcel.pk).exists():
         raise ValidationError(
             {"parcel": _("The party holds no such parcel in the agreement's park: choose one of its parcels.")}
         )
     if not can(user, DisposalCase, Action.ADD):
         raise PermissionDenied(_("Opening a disposal case needs the right to add disposal cases."))
+
+
+@transaction.atomic
+def case_open_disposal(*, case: DefaultCase, user: Actor, parcel: LandParcel) -> DefaultCase:
+    """Open a disposal case (buy-back or transfer, by the settlement) on ``parcel`` and link it from the case.
+
+    Land is worked by those who may open disposal cases (evaluation officers in their parks), who read default
+    cases but do not handle them: the link is written on their behalf (the change log still names them)."""
+    from parkos.land import services as land
+
+    case = _locked(case)
+    if case.disposal_case_id is not None:
+        raise ValidationError({"parcel": _("This case already has its disposal case.")})
+    if case.stage not in (Stage.SETTLEMENT, Stage.CLOSED):
+        _expect(case, Stage.SETTLEMENT, _("Opening a disposal case"))
+    _check_parcel(case, user, parcel, case.settlement_kind)
     note = _("Opened from default case %(case)s.") % {"case": case.reference}
     disposal = land.case_open(
         parcel=parcel, path=DISPOSAL_PATH[Kind(case.settlement_kind)], user=user, owner=case.owner, notes=note
     )
     case.disposal_case = disposal
-    return writes.save(case, user=user, created=False)
+    may_handle = DefaultCase.objects.restrict(user, Action.CHANGE).filter(pk=case.pk).exists()
+    return writes.save(case, user=user if may_handle else _SYSTEM, created=False)
 
 
 @transaction.atomic
@@ -232,7 +250,10 @@ def case_close(
         raise ValidationError({"stage": _("This case was already closed on %(day)s.") % {"day": case.closed_on}})
     if outcome not in Outcome.values:
         raise ValidationError(
-            {"outcome": _("Choose an outcome: %(choices)s.") % {"choices": ", ".join(str(label) for label in Outcome.labels)}}
+            {
+                "outcome": _("Choose an outcome: %(choices)s.")
+                % {"choices": ", ".join(str(label) for label in Outcome.labels)}
+            }
         )
     if outcome == Outcome.SETTLED:
         _expect(case, Stage.SETTLEMENT, _("Closing as settled"))

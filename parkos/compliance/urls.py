@@ -7,7 +7,7 @@ from parkos.compliance import views
 app_name = "compliance"
 urlpatterns = [
     re_path(
-        r"^default-cases/(?P<pk>[0-9]+)/(?P<step>warn|rectify|settle|close)/$",
+        r"^default-cases/(?P<pk>[0-9]+)/(?P<step>warn|rectify|settle|close|disposal)/$",
         views.CaseStepView.as_view(),
         name="defaultcase_step",
     ),

@@ -32,6 +32,7 @@ STEP_TITLES = {
     "rectify": gettext_lazy("Start rectification"),
     "settle": gettext_lazy("Settle"),
     "close": gettext_lazy("Close case"),
+    "disposal": gettext_lazy("Open disposal case"),
 }
 
 
@@ -62,8 +63,11 @@ class DefaultCaseViews(ObjectViews):
             (_("Settlement decided"), obj.settled_on),
             (_("Closed"), obj.closed_on),
         ]
+        next_steps = list(NEXT_STEPS[obj.stage]) if may_change else []
+        if may_open_disposal(obj, user):
+            next_steps.append(("disposal", STEP_TITLES["disposal"]))
         return {
-            "next_steps": NEXT_STEPS[obj.stage] if may_change else (),
+            "next_steps": next_steps,
             "steps": steps,
             "disposal": disposal,
             "unit": obj.commitment.unit_label,
@@ -86,6 +90,17 @@ def document_download(request, pk: int):
     return serve_file(DefaultCaseDocument.objects.restrict(request.user, Action.VIEW), pk, "file")
 
 
+def may_open_disposal(case: DefaultCase, user) -> bool:
+    """A land settlement without its disposal case yet, and a user who may open disposal cases."""
+    from parkos.land.models import DisposalCase
+
+    return (
+        case.settlement_kind in DefaultCase.LAND_KINDS
+        and case.disposal_case_id is None
+        and can(user, DisposalCase, Action.ADD)
+    )
+
+
 class CaseStepView(View):
     """One step of a case (warn, rectify, settle, close): a form, then the step's service."""
 
@@ -94,11 +109,16 @@ class CaseStepView(View):
     def _case(self, request, pk, step):
         if step not in forms.STEP_FORMS:
             raise Http404
-        if not can(request.user, DefaultCase, Action.CHANGE):
+        # opening the disposal case is land's work: who may open one and sees the case; the rest is handling
+        action = Action.VIEW if step == "disposal" else Action.CHANGE
+        if not can(request.user, DefaultCase, action):
             raise PermissionDenied
-        return get_object_or_404(
-            DefaultCase.objects.restrict(request.user, Action.CHANGE).select_related("agreement", "commitment"), pk=pk
+        case = get_object_or_404(
+            DefaultCase.objects.restrict(request.user, action).select_related("agreement", "commitment"), pk=pk
         )
+        if step == "disposal" and not may_open_disposal(case, request.user):
+            raise PermissionDenied
+        return case
 
     def _render(self, request, case, step, form, status=200):
         context = {"object": case, "form": form, "step": step, "step_title": STEP_TITLES[step]}
@@ -135,6 +155,8 @@ def _run_step(step: str, case: DefaultCase, user, data: dict) -> DefaultCase:
         return services.case_start_rectification(case=case, user=user, **data)
     if step == "settle":
         return services.case_settle(case=case, user=user, **data)
+    if step == "disposal":
+        return services.case_open_disposal(case=case, user=user, **data)
     return services.case_close(case=case, user=user, **data)
 
 

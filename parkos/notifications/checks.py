@@ -102,6 +102,16 @@ def disposal_checks(counts: Counter[str], today: datetime.date) -> None:
     )
 
 
+def compliance_checks(counts: Counter[str], today: datetime.date) -> None:
+    from parkos.compliance.selectors import rectification_overdue
+
+    due = [  # told to the case's owner, once per deadline (a new deadline after a change is told again)
+        grouped.Due(case, f"deadline:{case.rectification_deadline}", str(case.rectification_deadline), to=(case.owner,))
+        for case in rectification_overdue(today)
+    ]
+    _emit(counts, EventKind.RECTIFICATION_OVERDUE, due)
+
+
 def run_checks(*, now: datetime.datetime | None = None) -> Counter[str]:
     """Every check once, and the deliveries whose retry is due; the events made, by kind."""
     now = now or timezone.now()
@@ -112,6 +122,7 @@ def run_checks(*, now: datetime.datetime | None = None) -> Counter[str]:
         lease_checks(counts, today)
         investment_checks(counts, today)
         disposal_checks(counts, today)
+        compliance_checks(counts, today)
     counts["retried deliveries"] = services.deliveries_retry_due(now=now)
     counts["old exports removed"] = export_jobs_remove_old(now=now)
     return counts

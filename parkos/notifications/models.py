@@ -39,6 +39,7 @@ class EventKind(models.TextChoices):
     EXPORT_FAILED = "export_failed", _("Export failed")
     APPLICATION_SUBMITTED = "application_submitted", _("Policy application submitted")
     APPLICATION_DECIDED = "application_decided", _("Policy application decided")
+    RECTIFICATION_OVERDUE = "rectification_overdue", _("Rectification deadline passed")
 
 
 class Channel(models.TextChoices):

@@ -88,6 +88,8 @@ AUDIENCE: dict[str, Audience] = {
     EventKind.EXPORT_FAILED: Audience(Side.NAMED),
     EventKind.APPLICATION_SUBMITTED: Audience(Side.STAFF, Action.CHANGE),
     EventKind.APPLICATION_DECIDED: Audience(Side.ENTERPRISE),
+    # a default case's owner (compliance): the one who must take the next step
+    EventKind.RECTIFICATION_OVERDUE: Audience(Side.NAMED),
 }
 
 _EVERYTHING_ROLES = [r.name for r in ROLES if r.scope == Scope.EVERYTHING]

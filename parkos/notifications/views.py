@@ -36,7 +36,13 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 
 #: events whose detail is a date the reader must act by (an end of lease, a due date): shown as "到期日 …"
 DATED_KINDS = frozenset(
-    {EventKind.LEASE_EXPIRING, EventKind.COMMITMENT_DUE, EventKind.COMMITMENT_OVERDUE, EventKind.MILESTONE_DUE}
+    {
+        EventKind.LEASE_EXPIRING,
+        EventKind.COMMITMENT_DUE,
+        EventKind.COMMITMENT_OVERDUE,
+        EventKind.MILESTONE_DUE,
+        EventKind.RECTIFICATION_OVERDUE,
+    }
 )
 
 

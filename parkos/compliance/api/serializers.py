@@ -73,6 +73,10 @@ class CloseSerializer(_StepSerializer):
     outcome = serializers.ChoiceField(choices=DefaultCase.Outcome.choices, default=DefaultCase.Outcome.SETTLED)
 
 
+class DisposalSerializer(serializers.Serializer):
+    parcel = serializers.PrimaryKeyRelatedField(queryset=LandParcel.objects.all())
+
+
 class DefaultCaseDocumentSerializer(PrimaryModelSerializer):
     class Meta:
         model = DefaultCaseDocument

@@ -7,7 +7,15 @@ from rest_framework.response import Response
 from parkos.compliance import filtersets, services
 from parkos.compliance.api import serializers
 from parkos.compliance.models import DefaultCase, DefaultCaseDocument
+from parkos.core.api.permissions import ModelActionPermission
 from parkos.core.api.views import PrimaryModelViewSet
+
+
+class MayViewCase(ModelActionPermission):
+    """Opening a land settlement's disposal case is land's work: it needs only to see the case (the service
+    then asks for the right to add disposal cases)."""
+
+    perms_map = {**ModelActionPermission.perms_map, "POST": ModelActionPermission.perms_map["GET"]}
 
 
 class DefaultCaseViewSet(PrimaryModelViewSet):
@@ -53,6 +61,17 @@ class DefaultCaseViewSet(PrimaryModelViewSet):
         """Close as settled (a settled case), or as cured at any stage."""
         case, data = self._step(request, serializers.CloseSerializer)
         return self._done(services.case_close(case=case, user=request.user, **data))
+
+    @extend_schema(request=serializers.DisposalSerializer, responses=serializers.DefaultCaseSerializer)
+    @action(detail=True, methods=["post"], url_path="open-disposal", permission_classes=[MayViewCase])
+    def open_disposal(self, request, pk=None):
+        """Open the disposal case of a land settlement on the party's parcel (who may open disposal cases)."""
+        self.action = "retrieve"  # land's workers read the cases of their parks; the service checks the rest
+        case = self.get_object()
+        body = serializers.DisposalSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        case = services.case_open_disposal(case=case, user=request.user, parcel=body.validated_data["parcel"])
+        return self._done(case)
 
 
 class DefaultCaseDocumentViewSet(PrimaryModelViewSet):

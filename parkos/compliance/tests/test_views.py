@@ -6,6 +6,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from parkos.compliance.models import DefaultCase, DefaultCaseDocument
@@ -23,7 +24,8 @@ READERS = {
     "government_partner": "in",
 }
 HANDLERS = {"operator_admin": "all", "investment_staff": "in"}
-OPENED = datetime.date(2027, 3, 1)
+#: a month ago: the steps of a case come after it opened
+OPENED = timezone.localdate() - datetime.timedelta(days=30)
 
 
 def case_for(world, side: str, **extra) -> DefaultCase:
