@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from parkos.core import writes
 from parkos.core.actors import Actor
@@ -254,7 +254,7 @@ def application_submit(*, application: Application, user: Actor, today: datetime
         ):
             raise PermissionDenied(_("Only the applicant or the policy office submits an application."))
         if current.status != Status.DRAFT:
-            raise _status_error(current, gettext_lazy("submitted"))
+            raise _status_error(current, pgettext_lazy("application action", "submitted"))
         closed = policy_open_error(current.policy, today or timezone.localdate())
         if closed:
             raise ValidationError({"policy": closed})
@@ -280,7 +280,7 @@ def application_start_review(*, application: Application, user: Actor) -> Applic
         if not is_office_for(user=user, application=current):
             raise PermissionDenied(_("Only the policy office reviews applications."))
         if current.status != Status.SUBMITTED:
-            raise _status_error(current, gettext_lazy("taken into review"))
+            raise _status_error(current, pgettext_lazy("application action", "taken into review"))
         current.status = Status.UNDER_REVIEW
         current.reviewer = user if isinstance(user, User) else None
         current.save(update_fields=["status", "reviewer", "last_updated"])
@@ -303,7 +303,7 @@ def application_decide(
         if not is_office_for(user=user, application=current):
             raise PermissionDenied(_("Only the policy office decides applications."))
         if current.status not in DECIDABLE:
-            raise _status_error(current, gettext_lazy("decided"))
+            raise _status_error(current, pgettext_lazy("application action", "decided"))
         errors: dict[str, Any] = {}
         if not reasons:
             errors["reasons"] = _("Give the reasons for the decision; the enterprise reads them.")
@@ -337,7 +337,7 @@ def application_withdraw(*, application: Application, user: Actor) -> Applicatio
         ):
             raise PermissionDenied(_("Only the applicant or the policy office withdraws an application."))
         if current.status not in WITHDRAWABLE:
-            raise _status_error(current, gettext_lazy("withdrawn"))
+            raise _status_error(current, pgettext_lazy("application action", "withdrawn"))
         current.status = Status.WITHDRAWN
         current.save(update_fields=["status", "last_updated"])
         return current
