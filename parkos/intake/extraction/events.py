@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from parkos.intake.extraction.shortforms import BOTH_SIDES, REFERENCE_EN, REFERENCE_ZH, distinctive_en, referred
 from parkos.intake.extraction.text import Sentence
@@ -85,7 +86,7 @@ _AGREEMENT_KINDS = (
      r"strategic cooperation|strategic partnership agreement|战略合作(?:框架)?协议|战略合作协议|战略协议|战略合作"),
     ("memorandum", r"memorand(?:um|a) of understanding|\bmou\b|\bmous\b|memorand(?:um|a)|letters? of intent|"
      r"备忘录|意向书|意向协议"),
-    ("lease", r"lease (?:agreement|contract)|leasing (?:agreement|contract)|\b(?:a|the|its|their|new) lease\b|"
+    ("lease", r"lease (?:agreement|contract)|leasing (?:agreement|contract)|\b(?:a|the|its|their|new) leases?\b|"
      r"租赁协议|租赁合同"),
     ("investment", r"investment (?:agreement|contract|deal)s?|project (?:agreement|contract)s?|settlement agreement|"
      r"投资协议|投资合同|项目合同|项目协议|入园协议|落户协议|招商协议|投资合作协议"),
@@ -108,7 +109,12 @@ _SIGNED = re.compile(
 _NOT_YET = re.compile(
     r"\b(?:said|says|told|expected|expects|plans?|hopes?|will|would|to)\b\s*(?:\S+\s+){0,6}?s?$|\bto s$", re.I
 )
-_SIGNED_WITH = re.compile(r"^(?: (?:the|an?|its|their)(?: [\w-]+){0,3})? (?:with|together with) $", re.I)
+_SIGNED_WITH = re.compile(
+    r"^(?: (?:the|an?|its|their)(?: [\w-]+){0,3})?(?: (?:at|on|in) the [\w-]+)?,? (?:with|together with|along with) $",
+    re.I,
+)
+#: "江南集团总经理孙浩介绍，…集团已与…签约": the person speaks of a signing, the signer is the organization
+_SPOKE_ZH = re.compile(r"表示|介绍|说|指出|透露|称|谈到")
 _SIGNED_BY = re.compile(r"\bsigned(?: [\w-]+){0,3}? by\b|由", re.I)
 _NOT_SIGNING = re.compile(r"attend|witness|presided|presiding|observ|见证|出席(?!并)|主持|陪同|观摩|参加", re.I)
 
@@ -121,6 +127,8 @@ class DraftAgreement:
     sentence: int = 0
     #: "signed investment agreements with ...", "分别与...签署": one agreement per counterpart, not one for all
     plural: bool = False
+    #: parties taken from the sentence before, for want of two in the signing sentence
+    borrowed: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "parties": self.parties, "signatories": self.signatories}
@@ -161,6 +169,7 @@ def find_agreements(
         if kind is None:
             if drafts and signers:
                 _add_signatories(drafts[-1], signers, organizations, canonical, sentence)
+                _drop_borrowed(drafts[-1])
             elif signers:
                 waiting += signers
             continue
@@ -169,14 +178,19 @@ def find_agreements(
             parties += [p for p in _referred_to(sentence, organizations, canonical) if p not in parties]
         if len(parties) < 2 and index and sentence_list[index - 1].start >= skip_before:
             previous = _names_in(organizations, sentence_list[index - 1], canonical)
-            parties += [p for p in previous if p not in parties]
+            borrowed = [p for p in previous if p not in parties]
+            parties += borrowed
+        else:
+            borrowed = []
         same = next((d for d in drafts if d.kind == kind and _same_parties(d.parties, parties)), None)
         if same:
             same.parties += [p for p in parties if p not in same.parties]
         draft = same or DraftAgreement(kind, parties, [], index, bool(_PLURAL.search(sentence.text)))
         if not same and (parties or signers or waiting):
             drafts.append(draft)
+            draft.borrowed = borrowed
         _add_signatories(draft, waiting + signers, organizations, canonical, sentence)
+        _drop_borrowed(draft)
         waiting = []
     # "14家国有企业与区政府签署合作协议": a counted, unnamed counterpart is no party, and no agreement to list
     kept = [d for d in drafts if len(d.parties) >= 2 or not _COUNTED.search(sentence_list[d.sentence].text)]
@@ -314,11 +328,35 @@ def _add_signatories(draft: DraftAgreement, signers, organizations, canonical, s
         behalf = behalf or _said_behalf(person, sentence, draft.parties, organizations, canonical)
         behalfs[person.name] = behalf or _party_of(person, draft.parties) or person.organization
     _the_other_side(fresh, behalfs, draft, sentence)
+    _one_signer_per_side(fresh, behalfs, draft)
     for person in fresh:
         behalf = behalfs[person.name]
         if behalf and behalf not in draft.parties:
             draft.parties.append(behalf)  # a signer's organization is a party, named or not in the sentence
         draft.signatories.append({"person": person.name, "on_behalf_of": behalf})
+
+
+def _drop_borrowed(draft: DraftAgreement) -> None:
+    """ "詹伟民与任凯签署合作协议" after a sentence about another company: when the signers stand for two parties, a
+    party borrowed from the sentence before that nobody signed for is not one."""
+    sides = {s["on_behalf_of"] for s in draft.signatories if s["on_behalf_of"]}
+    unsigned = [p for p in draft.borrowed if p not in sides]
+    if unsigned and len(sides) >= 2 and len(draft.parties) > 2:
+        draft.parties = [p for p in draft.parties if p not in unsigned]
+
+
+def _one_signer_per_side(fresh: list[Any], behalfs: dict[str, str | None], draft: DraftAgreement) -> None:
+    """Two signers found for one side, one of them of that organization and the other of another: the other signed
+    for their own organization ("Jiang Hua and Ke Wen, president of the bank's Suzhou branch": Jiang Hua, of the
+    park company, is not the bank's signer because "Suzhou" is in both names)."""
+    for person in fresh:
+        side = behalfs[person.name]
+        if side is None or person.organization in (None, side):
+            continue
+        taken = [p for p in fresh if p is not person and behalfs[p.name] == side and p.organization == side]
+        taken += [s for s in draft.signatories if s["on_behalf_of"] == side]
+        if taken:
+            behalfs[person.name] = person.organization
 
 
 def _the_other_side(fresh, behalfs: dict, draft: DraftAgreement, sentence) -> None:
@@ -472,6 +510,7 @@ def _signers_in(people, sentence: Sentence) -> list:
                 after
                 and not _NOT_SIGNING.search(text, offset, after.start())
                 and not _NOT_YET.search(text, offset, after.start() + 1)
+                and not _SPOKE_ZH.search(text, offset, after.start())
             ):
                 signers.append(person)
                 break

@@ -242,6 +242,7 @@ _LEGAL_TAIL = re.compile(
 )
 
 
+_UNIT_AFTER = re.compile(r"(?:学院|分行|支行|分公司|子公司|研究院|研究所|医院|中心|实验室)$")
 _ZH_SHORT_SUFFIX = re.compile(r"(集团|公司|大学|银行|医院|学院|研究院|政府|管委会)$")
 
 
@@ -249,6 +250,8 @@ def _short_form_zh(short: str, full: str) -> bool:
     """ "江南集团" for "江南产业园区发展集团有限公司", "相城区人民医院" for "苏州市相城区人民医院"."""
     if not CJK.search(short) or len(short) >= len(full) or len(short) < 4:
         return False
+    if full.startswith(short) and _UNIT_AFTER.search(full[len(short) :]):
+        return False  # "东湖大学" is not "东湖大学生命科学学院": a faculty, branch or subsidiary named after it
     if short in full:
         return True
     suffix = _ZH_SHORT_SUFFIX.search(short)

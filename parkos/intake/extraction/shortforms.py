@@ -82,9 +82,18 @@ def _abbreviated_zh(short: str, full: str) -> bool:
     return bool(re.search(pattern, full))
 
 
+#: a unit of an organization named after it: "东湖大学生命科学学院" is not "东湖大学", "X银行苏州分行" not "X银行"
+_ZH_UNIT = re.compile(r"(?:学院|分行|支行|分公司|子公司|研究院|研究所|医院|中心|实验室)$")
+_ZH_LEGAL_INSIDE = re.compile(r"股份有限公司|有限责任公司|有限公司")
+
+
 def _is_short_form_zh(short: str, full: str) -> bool:
     if len(short) < 2:
         return False
+    if full.startswith(short) and _ZH_UNIT.search(full) and not _ZH_UNIT.search(short):
+        return False
+    if _ZH_LEGAL_INSIDE.sub("", full) == short:
+        return True  # "海西银行苏州分行" for "海西银行股份有限公司苏州分行"
     if _abbreviated_zh(short, full):
         return True
     if short in full and len(short) >= 3 and not _ZH_PLACE.fullmatch(short):
@@ -125,7 +134,7 @@ def best_full_form(short: str, names: list[str]) -> str | None:
 REFERENCE_EN = re.compile(
     r"\b(?:the|its|their) (?P<word>group|company|firm|bank|university|institute|hospital|district(?: government)?|"
     r"city(?: government)?|county|municipal government|local government|administrative committee|"
-    r"management committee|zone|park operator|park company|operator|developer|fund|investor)\b",
+    r"management committee|zone|park operator|park company|operating company|operator|developer|fund|investor)\b",
     re.I,
 )
 REFERENCE_KINDS = {
@@ -136,6 +145,7 @@ REFERENCE_KINDS = {
     "local government": ("government", ""), "administrative committee": ("government", r"committee|委员会|管委会"),
     "management committee": ("government", r"committee|委员会|管委会"), "zone": ("government", r"committee|zone"),
     "park operator": ("enterprise", r"park|园区"), "park company": ("enterprise", r"park|园区"),
+    "operating company": ("enterprise", r"operat|运营"),
     "operator": ("enterprise", ""), "developer": ("enterprise", ""), "fund": ("financial", ""),
     "investor": ("enterprise", ""),
 }  # fmt: skip
