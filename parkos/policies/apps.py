@@ -2,7 +2,9 @@
 
 A policy's eligibility is a condition tree in the evaluation schemes' language (``evaluation.scheme``),
 read against each enterprise's attributes, certifications, latest filing and latest evaluation result.
-Policies import directory, evaluation and services (for the six aspects); nothing imports policies.
+Policies import directory, evaluation and services (for the six aspects); nothing imports policies: what
+policies adds to an organization's page (its certifications, the policies it qualifies for) it plugs in
+from ``ready``.
 """
 
 from django.apps import AppConfig
@@ -14,4 +16,11 @@ class PoliciesConfig(AppConfig):
     label = "policies"
     verbose_name = _("Support policies")
     #: the models this app lists in the navigation menu, in order
-    menu_models: tuple[str, ...] = ()
+    menu_models: tuple[str, ...] = ("policy", "application", "certification", "disbursement", "applicationdocument")
+
+    def ready(self) -> None:
+        from parkos.policies import certifications, resources  # noqa: F401  (import resources, flag hooks)
+        from parkos.policies.views import register_panels
+
+        certifications.connect()
+        register_panels()

@@ -61,6 +61,7 @@ class Miss:
     needed: str  # what it asks ("at least 3.00%")
     actual: str  # the enterprise's value ("2.50%", "no value")
     short_by: Decimal | None = None  # for a numeric threshold: how far the value is from it
+    short_by_text: str = ""  # the same in the attribute's unit, as a reader sees it ("0.50%", "12.00 万元")
 
 
 @dataclass
@@ -328,12 +329,14 @@ def miss_of(rule: dict[str, Any], row: dict[str, Any]) -> Miss:
         actual = rules.format_value(key, row.get(key))
     else:
         actual = "; ".join(f"{rules.ATTRIBUTES_BY_KEY[f].label}: {rules.format_value(f, row.get(f))}" for f in fields)
+    short_by = _short_by(rule, row.get(key))
     return Miss(
         rule=rules.describe(rule),
         field=key,
         needed=rules.needed(rule),
         actual=actual,
-        short_by=_short_by(rule, row.get(key)),
+        short_by=short_by,
+        short_by_text=rules.format_value(key, short_by) if short_by is not None else "",
     )
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from parkos.core.fields import CurrencyField, MoneyAmountField
 from parkos.core.models import PrimaryModel
 from parkos.core.units import MoneyProperty
+from parkos.policies import rules
 from parkos.services.models import Aspect
 
 
@@ -102,6 +103,10 @@ class Policy(PrimaryModel):
             errors["budget_amount"] = _("The budget cannot be negative.")
         if self.amount_cap is not None and self.amount_cap <= 0:
             errors["amount_cap"] = _("The most per enterprise is greater than zero.")
+        try:
+            rules.validate(self.eligibility)
+        except rules.RuleError as exc:
+            errors["eligibility"] = str(exc)
         if errors:
             raise ValidationError(errors)
 

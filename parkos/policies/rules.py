@@ -19,6 +19,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parkos.core.units import format_decimal, format_money
 from parkos.evaluation.scheme import SchemeError, validate_condition
 
 NUMBER, TEXT, FLAG = "number", "text", "flag"
@@ -239,17 +240,26 @@ def format_value(key: str, value: Any) -> str:
         return str(value)
     number = Decimal(str(value))
     if unit in ("yuan", "yuan_per_mu"):
-        text = _("%(amount)s 万元") % {"amount": number_format(round(number / 10000, 2), 2, use_l10n=True)}
+        text = format_money(number, "CNY")
         return text + (_("/mu") if unit == "yuan_per_mu" else "")
     if unit == "percent":
         return f"{number_format(round(number, 2), 2)}%"
     if unit == "years":
-        return _("%(n)s years") % {"n": number_format(number.normalize(), use_l10n=True)}
+        return _("%(n)s years") % {"n": _plain(number)}
     if unit == "mu":
         return _("%(n)s mu") % {"n": number_format(round(number, 2), 2, use_l10n=True)}
     if unit == "people":
-        return _("%(n)s people") % {"n": number_format(number.normalize(), use_l10n=True)}
-    return number_format(number.normalize(), use_l10n=True)
+        return _("%(n)s people") % {"n": _plain(number)}
+    if number == number.to_integral_value():
+        return str(number.to_integral_value())  # a year
+    return _plain(number)
+
+
+def _plain(number: Decimal) -> str:
+    """A whole number as such (12,000), otherwise with two decimals (2.50)."""
+    if number == number.to_integral_value():
+        return format_decimal(number.to_integral_value(), 0)
+    return format_decimal(round(number, 2), 2)
 
 
 def describe(rule: dict[str, Any]) -> str:

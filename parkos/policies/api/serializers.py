@@ -1,0 +1,84 @@
+"""API serializers of the policy models."""
+
+from parkos.core.api.serializers import PrimaryModelSerializer
+from parkos.policies.models import Application, ApplicationDocument, Certification, Disbursement, Policy
+
+STAMPS = ("created", "last_updated")
+
+
+class PolicySerializer(PrimaryModelSerializer):
+    class Meta:
+        model = Policy
+        fields = (
+            "id",
+            "url",
+            "display",
+            "name",
+            "document_number",
+            "issuer",
+            "aspect",
+            "summary",
+            "status",
+            "opens_on",
+            "closes_on",
+            "budget_amount",
+            "budget_currency",
+            "amount_rule",
+            "amount_cap",
+            "documents_required",
+            "eligibility",
+            *STAMPS,
+        )
+
+
+class CertificationSerializer(PrimaryModelSerializer):
+    class Meta:
+        model = Certification
+        fields = (
+            "id",
+            "url",
+            "display",
+            "organization",
+            "kind",
+            "title",
+            "number",
+            "issued_by",
+            "valid_from",
+            "valid_until",
+            *STAMPS,
+        )
+
+
+class ApplicationSerializer(PrimaryModelSerializer):
+    class Meta:
+        model = Application
+        fields = (
+            "id",
+            "url",
+            "display",
+            "policy",
+            "applicant",
+            "park",
+            "status",
+            "amount_requested",
+            "amount_approved",
+            "currency",
+            "statement",
+            "submitted_at",
+            "reviewer",
+            "decided_at",
+            "decision_note",
+            *STAMPS,
+        )
+
+
+class ApplicationDocumentSerializer(PrimaryModelSerializer):
+    class Meta:
+        model = ApplicationDocument
+        fields = ("id", "url", "display", "application", "title", "file", *STAMPS)
+
+
+class DisbursementSerializer(PrimaryModelSerializer):
+    class Meta:
+        model = Disbursement
+        fields = ("id", "url", "display", "application", "paid_on", "amount", "reference", "note", *STAMPS)

@@ -1,0 +1,36 @@
+"""API view sets of the policy models: /api/policies/..."""
+
+from parkos.core.api.views import PrimaryModelViewSet
+from parkos.policies import filtersets
+from parkos.policies.api import serializers
+from parkos.policies.models import Application, ApplicationDocument, Certification, Disbursement, Policy
+
+
+class PolicyViewSet(PrimaryModelViewSet):
+    queryset = Policy.objects.select_related("issuer")
+    serializer_class = serializers.PolicySerializer
+    filterset_class = filtersets.PolicyFilterSet
+
+
+class CertificationViewSet(PrimaryModelViewSet):
+    queryset = Certification.objects.select_related("organization")
+    serializer_class = serializers.CertificationSerializer
+    filterset_class = filtersets.CertificationFilterSet
+
+
+class ApplicationViewSet(PrimaryModelViewSet):
+    queryset = Application.objects.select_related("policy", "applicant", "park", "reviewer")
+    serializer_class = serializers.ApplicationSerializer
+    filterset_class = filtersets.ApplicationFilterSet
+
+
+class ApplicationDocumentViewSet(PrimaryModelViewSet):
+    queryset = ApplicationDocument.objects.select_related("application__policy", "application__applicant")
+    serializer_class = serializers.ApplicationDocumentSerializer
+    filterset_class = filtersets.ApplicationDocumentFilterSet
+
+
+class DisbursementViewSet(PrimaryModelViewSet):
+    queryset = Disbursement.objects.select_related("application__policy", "application__applicant")
+    serializer_class = serializers.DisbursementSerializer
+    filterset_class = filtersets.DisbursementFilterSet
