@@ -115,7 +115,7 @@ _SIGNED_WITH = re.compile(
 )
 #: "江南集团总经理孙浩介绍，…集团已与…签约": the person speaks of a signing, the signer is the organization
 _SPOKE_ZH = re.compile(r"表示|介绍|说|指出|透露|称|谈到")
-_SIGNED_BY = re.compile(r"\bsigned(?: [\w-]+){0,3}? by\b|由", re.I)
+_SIGNED_BY = re.compile(r"\b(?:signed|inked)(?: [\w-]+){0,3}? by\b|由", re.I)
 _NOT_SIGNING = re.compile(r"attend|witness|presided|presiding|observ|见证|出席(?!并)|主持|陪同|观摩|参加", re.I)
 
 

@@ -82,6 +82,9 @@ _TITLE_OF = re.compile(
 )
 
 
+_PLACE_END = re.compile(r"\b(?:District|City|County|Province|New Area|Zone)$")
+
+
 def _split_and(name: str, start: int) -> list[tuple[int, int]]:
     """ "Huahong Group and the Bank of Jiangsu" is two organizations; "Science and Technology" is one name."""
     for match in reversed(list(re.finditer(r",? (?:and|&) (?:the )?", name))):
@@ -89,7 +92,8 @@ def _split_and(name: str, start: int) -> list[tuple[int, int]]:
         right = name[match.end() :]
         right_first = right.split(" ")[0].casefold()
         heads = [h.start() for h in _HEAD_CASED.finditer(right)]
-        if _HEAD_CASED.search(left) and heads and (heads[-1] > 0 or right_first in _OPENING_HEADS):
+        place = _PLACE_END.search(left)  # "Minhang District and Hengyuan Group": a place, then an organization
+        if (_HEAD_CASED.search(left) or place) and heads and (heads[-1] > 0 or right_first in _OPENING_HEADS):
             return _split_and(left, start) + [(start + match.end(), start + len(name))]
     return [(start, start + len(name))]
 

@@ -49,6 +49,8 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
     for person in people:
         if person.owner:
             person.organization = _owner_organization(person, organizations, mentions, canonical)
+    people = [p for p in people if not (p.needs_owner and p.organization is None)]
+    for person in people:
         _attach_organization(person, mentions, canonical, language)
         if language == "zh" and person.organization is None:
             person.organization = _organization_before_title(text, person, organizations, mentions, canonical)
