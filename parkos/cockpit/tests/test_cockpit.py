@@ -206,6 +206,16 @@ class GovernmentPartnerTests(CockpitData):
             )
             self.assertEqual(self.cockpit(scope=scope).status_code, 400, scope)
 
+    def test_its_scope_menu_offers_its_district_not_all_parks(self):
+        from parkos.cockpit.selectors import scope_choices
+
+        self.assertEqual(scope_choices(self.data.partner), [("district:West", "West")])
+        self.assertEqual(scope_choices(self.admin)[0], ("group", "All parks"))
+        self.assertEqual(scope_choices(self.world.users["park_manager"])[0], ("group", "All parks"))
+        response = self.cockpit()
+        self.assertNotContains(response, 'value="group"')
+        self.assertNotContains(response, "All parks")
+
     def test_a_partner_body_without_a_district_sees_no_cockpit(self):
         self.data.gov["west"].district = ""
         self.data.gov["west"].save()
