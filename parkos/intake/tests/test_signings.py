@@ -392,3 +392,116 @@ def test_the_title_of_an_organization_then_the_name_between_commas():
         ("Arjun Mehta", "Kestrel Biologics Ltd."),
         ("Wen Hao", "Jiading Industrial Zone Management Committee"),
     }
+
+
+# --- more of the cases, each phrased as a journalist would (short forms, compound titles, no kind word) ------
+
+
+@pytest.mark.parametrize(
+    ("short", "full", "same"),
+    [
+        ("丰海农商行", "丰海农村商业银行股份有限公司", True),
+        ("武进高新区管委会", "武进国家高新技术产业开发区管理委员会", True),
+        ("姑苏区住建局", "姑苏区住房和城乡建设局", True),
+        ("海西银行苏州分行", "海西银行股份有限公司苏州分行", True),
+        ("东湖大学", "东湖大学生命科学学院", False),  # a faculty is not its university
+        ("海西银行", "海西银行苏州分行", False),  # nor a branch its bank
+        ("苏州农商行", "常熟农村商业银行股份有限公司", False),
+    ],
+)
+def test_chinese_abbreviations_units_and_legal_forms_in_short_forms(short, full, same):
+    assert is_short_form(short, full) is same
+
+
+def test_the_two_parties_and_a_signing_with_no_kind_word_in_english():
+    text = (
+        "Minhang and Corvane Sign Deal\n\n"
+        "The People's Government of Minhang District and Corvane Robotics Co., Ltd. have signed with each other to "
+        "bring the company's production base to the district. Ada Quist, deputy head of Minhang District, and Piet "
+        "Laar, president of Corvane Robotics, signed for the two parties. The company will invest 1.5 billion yuan."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    government, corvane = "People's Government of Minhang District", "Corvane Robotics Co., Ltd."
+    [agreement] = result["agreements"]
+    assert agreement["kind"] == "investment" and set(agreement["parties"]) == {government, corvane}
+    assert signed(result) == {("Ada Quist", government), ("Piet Laar", corvane)}
+
+
+def test_you_x_yu_y_daibiao_shuangfang_with_compound_titles_and_a_witness():
+    text = (
+        "奉贤区与曜石医疗签约\n\n5月8日，奉贤区人民政府与上海曜石医疗器械有限公司举行项目投资合作签约仪式。"
+        "在区委书记许明的见证下，由区委常委、副区长宋佳与曜石医疗董事长兼总经理叶晨代表双方签约。"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    government, yaoshi = "奉贤区人民政府", "上海曜石医疗器械有限公司"
+    [agreement] = result["agreements"]  # the ceremony the two held is the agreement, though no 协议 is named
+    assert agreement["kind"] == "investment" and set(agreement["parties"]) == {government, yaoshi}
+    assert signed(result) == {("宋佳", government), ("叶晨", yaoshi)}  # the witness did not sign
+    people = {p["name"]: p for p in result["people"]}
+    assert people["宋佳"]["titles"] == ["区委常委", "副区长"] and people["宋佳"]["organization"] == government
+    assert people["叶晨"]["titles"] == ["董事长", "总经理"] and people["叶晨"]["organization"] == yaoshi
+    assert names(result) == {government, yaoshi}
+
+
+def test_shuangfang_fuzeren_named_before_their_organizations_are_said():
+    text = (
+        "签约\n\n5月8日，奉贤区人民政府与上海曜石医疗器械有限公司在奉贤签订合作协议。双方负责人宋佳、叶晨在协议上签字。"
+        "宋佳为奉贤区副区长，叶晨为曜石医疗董事长。"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    [agreement] = result["agreements"]
+    assert agreement["kind"] == "framework"
+    assert signed(result) == {("宋佳", "奉贤区人民政府"), ("叶晨", "上海曜石医疗器械有限公司")}
+
+
+def test_fourteen_state_enterprises_signed_with_the_district_and_one_named_agreement():
+    text = (
+        "14家市属国企与姑苏区签约\n\n6月5日，苏州市姑苏区人民政府与14家市属国有企业举行合作签约活动，14家国企与区政府签约项目23个。"
+        "其中，苏州古城文旅发展集团有限公司与区政府共同签署了更新合作协议。区委副书记、区长顾晓梅与文旅集团董事长蒋一鸣代表双方签字。"
+        "苏州市人民政府国有资产监督管理委员会主任林涛在签约活动上表示，国企将全力推进项目。"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    government, wenlv = "苏州市姑苏区人民政府", "苏州古城文旅发展集团有限公司"
+    assert [(a["kind"], set(a["parties"])) for a in result["agreements"]] == [("framework", {wenlv, government})]
+    assert signed(result) == {("顾晓梅", government), ("蒋一鸣", wenlv)}  # speaking at the signing is not signing
+    assert "苏州市人民政府国有资产监督管理委员会" in names(result)  # one organization, not a government and a bureau
+
+
+def test_the_groups_founder_and_chairman_and_the_park_companys_general_manager():
+    text = (
+        "Brightwater Inks Lease\n\n"
+        "NANJING, March 18 -- Brightwater Logistics Group Co., Ltd. entered into a lease with Jiangning Airport "
+        "Industrial Park Co., Ltd. on Tuesday. The lease was signed by Wu Dan, the park company's general manager, and "
+        "by Roland Hsu, president of Brightwater Logistics Group. The Group's founder and chairman, Elise Kamara, "
+        "attended."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    brightwater, park = "Brightwater Logistics Group Co., Ltd.", "Jiangning Airport Industrial Park Co., Ltd."
+    [agreement] = result["agreements"]
+    assert agreement["kind"] == "lease" and set(agreement["parties"]) == {brightwater, park}
+    assert signed(result) == {("Wu Dan", park), ("Roland Hsu", brightwater)}
+    kamara = next(p for p in result["people"] if p["name"] == "Elise Kamara")
+    assert kamara["titles"] == ["founder", "chairman"] and kamara["organization"] == brightwater
+
+
+def test_inked_by_two_people_named_with_their_organizations_possessive():
+    text = (
+        "Deal Signed\n\nCorvane Robotics Co., Ltd. and Tellmark Bank Co., Ltd. signed a framework agreement on Friday. "
+        "The deal was inked by Corvane's Piet Laar and Tellmark's Hana Ruzicka. Shanghai's Minhang District hosted it."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert signed(result) == {("Piet Laar", "Corvane Robotics Co., Ltd."), ("Hana Ruzicka", "Tellmark Bank Co., Ltd.")}
+    assert {p["name"] for p in result["people"]} == {"Piet Laar", "Hana Ruzicka"}  # "Minhang District" is no one
+
+
+def test_a_signer_is_not_moved_onto_the_other_sides_party_by_a_shared_place_name():
+    text = (
+        "园区与银行签约\n\n8月14日，苏州吴中数字产业园有限公司与7家企业签订租赁协议。园区总经理江华表示，园区将做好服务。"
+        "当天，园区还与海西银行股份有限公司苏州分行签署合作备忘录。备忘录由江华与海西银行苏州分行行长柯文签署。"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    park, branch = "苏州吴中数字产业园有限公司", "海西银行股份有限公司苏州分行"
+    memorandum = next(a for a in result["agreements"] if a["kind"] == "memorandum")
+    assert set(memorandum["parties"]) == {park, branch}
+    assert {(s["person"], s["on_behalf_of"]) for s in memorandum["signatories"]} == {("江华", park), ("柯文", branch)}
+    assert "海西银行苏州分行" not in names(result)
