@@ -3,9 +3,25 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
-from parkos.core.navigation import menu_for
+from parkos.core.navigation import MenuGroup, menu_for
+
+
+def request_menu(request: HttpRequest) -> list[MenuGroup]:
+    """The user's menu, built once per request (and language): every template rendered with the request (each
+    django-tables2 table, each panel) runs the context processors again, and the menu was built anew each time:
+    9 times for an organization's page with its 8 panels, a third of its CPU time (issue 16)."""
+    user = getattr(request, "user", None)
+    key = (getattr(user, "pk", None), get_language())
+    cached: tuple[tuple[Any, str], list[MenuGroup]] | None = getattr(request, "_parkos_menu", None)
+    if cached is None or cached[0] != key:
+        cached = (key, menu_for(user))
+        request._parkos_menu = cached  # type: ignore[attr-defined]
+    return cached[1]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {"nav_menu": menu_for(getattr(request, "user", None))}
+    # lazy: a table's or a panel's template never reads it
+    return {"nav_menu": SimpleLazyObject(lambda: request_menu(request))}

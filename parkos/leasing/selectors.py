@@ -8,10 +8,11 @@ as the overlap rule in services.unit_clashes.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypedDict, cast
@@ -266,6 +267,85 @@ def occupancy_total(
     total = OccupancyRow(None, "")
     total.add(every["area"] or ZERO, held["area"] or ZERO, bought["area"] or ZERO, every["n"], held["n"] + bought["n"])
     return total
+
+
+def occupancy_trend(
+    user: Actor,
+    days: Sequence[datetime.date],
+    *,
+    park: Park | int | None = None,
+    brand: ParkBrand | int | None = None,
+    every: Mapping[str, Any] | None = None,
+) -> list[OccupancyRow]:
+    """The total on each of ``days`` (sorted), by the same rules as ``occupancy_total``, in five queries whatever
+    the number of days (four with ``every``, the units' totals).
+
+    The holds that touch the span of the days come back once, each as the set of days it covers (a bit mask);
+    per unit, leased days are the union of its leases' and sold days its sales' and its building's, less the
+    leased ones; areas are summed per distinct pair of masks, so the Python work is per unit, not per unit and day.
+    Twelve month ends were 24 aggregate queries over every unit (about 2.9 s at demo scale 6.25, issue 16).
+    """
+    days = sorted(days)
+    if not days:
+        return []
+    first, last = days[0], days[-1]
+    units = visible_units(user, park=park, brand=brand)
+    every = every or units.aggregate(area=Sum("area"), n=Count("pk"))
+    links = Lease.units.through.objects.filter(
+        Q(lease__effective_end__isnull=True) | Q(lease__effective_end__gte=first),
+        lease__status__in=Lease.HOLDING,
+        lease__start_date__lte=last,
+    )
+    if park:
+        links = links.filter(lease__park=_pk(park))
+    if brand:
+        links = links.filter(lease__park__brand=_pk(brand))
+    sold_units = Sale.units.through.objects.filter(sale__status__in=Sale.HOLDING, sale__contract_date__lte=last)
+    sold_buildings = Sale.objects.filter(status__in=Sale.HOLDING, contract_date__lte=last, building__isnull=False)
+
+    def span(start: datetime.date, end: datetime.date | None) -> int:
+        """The days within [start, end] (end None: open), as a bit mask over ``days``."""
+        low = bisect.bisect_left(days, start)
+        high = len(days) if end is None else bisect.bisect_right(days, end)
+        return (1 << high) - (1 << low) if high > low else 0
+
+    leased_days: dict[int, int] = defaultdict(int)
+    for unit_id, start, end in links.values_list("spaceunit_id", "lease__start_date", "lease__effective_end"):
+        leased_days[unit_id] |= span(start, end)
+    sold_days: dict[int, int] = defaultdict(int)
+    for unit_id, contracted in sold_units.values_list("spaceunit_id", "sale__contract_date"):
+        sold_days[unit_id] |= span(contracted, None)
+    building_days: dict[int, int] = defaultdict(int)
+    for building_id, contracted in sold_buildings.values_list("building_id", "contract_date"):
+        building_days[building_id] |= span(contracted, None)
+
+    held = units.filter(
+        Q(pk__in=links.values("spaceunit_id"))
+        | Q(pk__in=sold_units.values("spaceunit_id"))
+        | Q(building_id__in=sold_buildings.values("building_id"))
+    )
+    by_masks: dict[tuple[int, int], list[Any]] = {}
+    for pk, building_id, area in held.values_list("pk", "building_id", "area").order_by():
+        leased = leased_days.get(pk, 0)
+        sold = (sold_days.get(pk, 0) | building_days.get(building_id, 0)) & ~leased
+        figures = by_masks.setdefault((leased, sold), [ZERO, 0])
+        figures[0] += area or ZERO
+        figures[1] += 1
+    rows = []
+    for index in range(len(days)):
+        bit = 1 << index
+        leased_area, sold_area, occupied = ZERO, ZERO, 0
+        for (leased, sold), (area, n) in by_masks.items():
+            if leased & bit:
+                leased_area += area
+                occupied += n
+            elif sold & bit:
+                sold_area += area
+                occupied += n
+        row = OccupancyRow(None, "")
+        row.add(every["area"] or ZERO, leased_area, sold_area, every["n"], occupied)
+        rows.append(row)
+    return rows
 
 
 # --- rent roll ----------------------------------------------------------------------------------------
@@ -550,12 +630,11 @@ def leasing_figures(
         .order_by("first", "name")
     )
     end = month_end(date_to)
-    trend: list[TrendPoint] = []
-    every = visible_units(user, park=park, brand=brand).aggregate(area=Sum("area"), n=Count("pk"))  # once, not 12x
-    for back in range(11, -1, -1):
-        day = month_end(add_months(end.replace(day=1), -back))
-        row = occupancy_total(user, day, park=park, brand=brand, every=every)
-        trend.append({"date": day, "rate": row.rate, "occupied": row.occupied, "lettable": row.lettable})
+    days = [month_end(add_months(end.replace(day=1), -back)) for back in range(11, -1, -1)]
+    trend: list[TrendPoint] = [
+        {"date": day, "rate": row.rate, "occupied": row.occupied, "lettable": row.lettable}
+        for day, row in zip(days, occupancy_trend(user, days, park=park, brand=brand), strict=True)
+    ]
     return {
         "date_from": date_from,
         "date_to": date_to,

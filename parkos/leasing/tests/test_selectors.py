@@ -10,7 +10,14 @@ from django.urls import reverse
 
 from parkos.core.testing import World
 from parkos.leasing.models import Lease, Sale
-from parkos.leasing.selectors import expiring_leases, leasing_figures, occupancy, vacancy_board
+from parkos.leasing.selectors import (
+    expiring_leases,
+    leasing_figures,
+    occupancy,
+    occupancy_total,
+    occupancy_trend,
+    vacancy_board,
+)
 from parkos.parks.models import Building, SpaceUnit
 
 D = datetime.date
@@ -139,6 +146,39 @@ class OccupancyExampleTests(TestCase):
         self.assertEqual(len(figures["trend"]), 12)
         self.assertEqual(figures["trend"][5]["date"], ON)
         self.assertAlmostEqual(figures["trend"][5]["rate"], 1400 / 3000)
+
+    def test_the_trend_in_one_pass_matches_each_day_counted_alone(self):
+        days = [D(2024, 12, 31), D(2025, 1, 1), D(2025, 6, 30), D(2025, 7, 1), D(2026, 1, 14), D(2026, 1, 15)]
+        days += [D(2026, 3, 31), D(2026, 4, 1), ON, D(2026, 7, 1), D(2026, 12, 31), D(2027, 1, 1)]
+        w = self.world
+        for user, scope in (
+            (w.users["operator_admin"], {}),
+            (w.users["operator_admin"], {"park": w.park["out"]}),
+            (w.users["operator_admin"], {"brand": w.park["in"].brand}),
+            (w.users["park_manager"], {}),
+        ):
+            occupancy_trend(user, days[:1], **scope)  # the user's scope, read once per user
+            with CaptureQueriesContext(connection) as one_day:
+                occupancy_trend(user, days[:1], **scope)
+            with CaptureQueriesContext(connection) as queries:
+                trend = occupancy_trend(user, days, **scope)
+            self.assertLessEqual(len(queries.captured_queries), 5)
+            self.assertEqual(len(queries.captured_queries), len(one_day.captured_queries))  # was 2 more per day
+            for day, row in zip(days, trend, strict=True):
+                alone = occupancy_total(user, day, **scope)
+                self.assertEqual(
+                    (row.lettable, row.leased, row.sold, row.units, row.units_occupied),
+                    (alone.lettable, alone.leased, alone.sold, alone.units, alone.units_occupied),
+                    f"{day} {scope}",
+                )
+        admin, out = w.users["operator_admin"], w.park["out"]
+        sold_whole = Sale.objects.create(
+            buyer=w.org["out"], park=out, price_amount=1, contract_date=D(2026, 2, 1), building=w.building["out"]
+        )
+        trend = occupancy_trend(admin, [D(2026, 1, 31), D(2026, 2, 28)], park=out)
+        self.assertEqual([row.sold for row in trend], [Decimal(0), Decimal(1000)])  # F, not G (leased then)
+        self.assertEqual(trend[1].sold, occupancy_total(admin, D(2026, 2, 28), park=out).sold)
+        sold_whole.delete()
 
     def test_report_pages_render(self):
         self.client.force_login(self.world.users["park_manager"])
