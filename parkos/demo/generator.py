@@ -42,6 +42,7 @@ from parkos.core.geometry import EARTH_RADIUS_M, polygon_area_m2
 from parkos.core.models import ChangeLoggedModel
 from parkos.core.permissions import ROLES_BY_NAME, fallback_group_name, sync_roles
 from parkos.demo import names
+from parkos.demo.compliance import load_compliance
 from parkos.demo.disposal import load_disposal
 from parkos.demo.evaluation import load_evaluation
 from parkos.demo.intake import load_intake
@@ -365,6 +366,7 @@ class _DemoBuilder:
         )
         load_disposal(self.rng, scale=self.scale, today=self.today, counts=self.counts, progress=self.progress)
         load_intake(self.rng, enterprises=self.enterprises, today=self.today, counts=self.counts)
+        load_compliance(scale=self.scale, today=self.today, counts=self.counts)
         return dict(self.counts)
 
     def save(self, label: str, model, objects: list, count_key: str) -> None:
