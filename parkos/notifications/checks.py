@@ -108,6 +108,7 @@ def compliance_checks(counts: Counter[str], today: datetime.date) -> None:
     due = [  # told to the case's owner, once per deadline (a new deadline after a change is told again)
         grouped.Due(case, f"deadline:{case.rectification_deadline}", str(case.rectification_deadline), to=(case.owner,))
         for case in rectification_overdue(today)
+        if case.owner is not None
     ]
     _emit(counts, EventKind.RECTIFICATION_OVERDUE, due)
 

@@ -1,5 +1,6 @@
 """API serializers of default handling, and the bodies of a case's step actions."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from parkos.compliance.models import DefaultCase, DefaultCaseDocument
@@ -43,7 +44,7 @@ class DefaultCaseSerializer(PrimaryModelSerializer):
 
     def validate_commitment(self, value):
         if self.instance is not None and value != self.instance.commitment:
-            raise serializers.ValidationError("A case stays on its commitment; open a new case for another.")
+            raise serializers.ValidationError(_("A case stays on its commitment; open a new case for another."))
         return value
 
 
