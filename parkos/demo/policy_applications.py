@@ -161,10 +161,11 @@ def load_policy_applications(
                     )
                 )
     with progress("Policy documents and payments", len(documents) + len(payments)) as advance:
-        for batch in (documents, payments):
+        batches: tuple[list[Any], ...] = (documents, payments)
+        for batch in batches:
             for start in range(0, len(batch), 2000):
                 chunk = batch[start : start + 2000]
-                type(chunk[0]).objects.bulk_create(chunk)
+                type(chunk[0])._default_manager.bulk_create(chunk)
                 log_bulk_create(chunk)
                 advance(len(chunk))
     counts["policy_documents"] = counts.get("policy_documents", 0) + len(documents)
