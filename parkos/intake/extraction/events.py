@@ -99,11 +99,13 @@ _PLURAL = re.compile(
     r"\b(?:agreements|contracts|memoranda|mous|deals)\b|respectively|separately|分别|各自|逐一|一一", re.I
 )
 _SIGN_VERB = re.compile(
-    r"\bsign(?:s|ed|ing)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|签约|签署|签订|签下|共同签|签字", re.I
+    r"\bsign(?:s|ed|ing)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|\bput pen to paper\b|签约|签署|签订|签下|共同签|签字",
+    re.I,
 )
 #: the verb that makes a person named before it a signer ("the signing" they attended does not)
 _SIGNED = re.compile(
-    r"\bsign(?:s|ed)?\b|\binked\b|\bentered into\b|签署|签约(?!仪式|活动|现场|大会|项目)|签订|签下|签字", re.I
+    r"\bsign(?:s|ed)?\b|\binked\b|\bentered into\b|\bput pen to paper\b|签署|签约(?!仪式|活动|现场|大会|项目)|签订|签下|签字",
+    re.I,
 )
 #: "Wen said two more companies were expected to sign": somebody speaking of a signing, not signing
 _NOT_YET = re.compile(
@@ -115,7 +117,7 @@ _SIGNED_WITH = re.compile(
 )
 #: "江南集团总经理孙浩介绍，…集团已与…签约": the person speaks of a signing, the signer is the organization
 _SPOKE_ZH = re.compile(r"表示|介绍|说|指出|透露|称|谈到")
-_SIGNED_BY = re.compile(r"\b(?:signed|inked)(?: [\w-]+){0,3}? by\b|由", re.I)
+_SIGNED_BY = re.compile(r"\b(?:signed|inked)(?: [\w-]+){0,3}? by\b|\bsigning(?: [\w-]+){0,3}? (?:were|was)\b|由", re.I)
 _NOT_SIGNING = re.compile(r"attend|witness|presided|presiding|observ|见证|出席(?!并)|主持|陪同|观摩|参加", re.I)
 
 

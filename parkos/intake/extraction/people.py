@@ -130,6 +130,12 @@ _IS_TITLE_EN = re.compile(
 _POSSESSIVE_NAME = re.compile(
     rf"\b(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s (?P<name>{_NAME_EN})\b(?!['’]s| [A-Z])"
 )
+#: "signed by deputy district head Ada Quist": a lower-case title right before a name, after no capitalised word
+_LOWER_TITLE_BEFORE = re.compile(
+    rf"(?<![A-Z][\w&\-]) (?P<title>(?:(?:deputy|vice|executive|senior|general|district|city|county|municipal) )*"
+    rf"(?:head|president|chairman|chairwoman|director|general manager|chief executive|mayor|party secretary|"
+    rf"manager|dean|governor)) (?P<name>{_NAME_EN})\b"
+)
 _HONORIFIC = re.compile(rf"\b(?:Mr|Ms|Mrs|Dr)\.? ({_NAME_EN})")
 #: words that end a title phrase: the verb of the sentence
 _VERBS_EN = re.compile(
@@ -332,6 +338,15 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                 FoundPerson(
                     name, (start, start + len(name)), [], None, [], match.group("owner"), s_start + match.start(), True
                 )
+            )
+        for match in _LOWER_TITLE_BEFORE.finditer(s_text):
+            name = match.group("name")
+            if not _is_name(name):
+                continue
+            start, title_start = s_start + match.start("name"), s_start + match.start("title")
+            title = match.group("title")
+            people.append(
+                FoundPerson(name, (start, start + len(name)), [title], None, [(title_start, title_start + len(title))])
             )
         for match in _HONORIFIC.finditer(s_text):
             name = match.group(1)

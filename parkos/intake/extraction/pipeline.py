@@ -271,6 +271,14 @@ def _government_of(titles: list[str], organizations) -> str | None:
     if level:
         own: list[str] = [o.name for o in organizations if re.search(rf"{level.group(1)}(?:人民政府|政府)$", o.name)]
         return own[0] if len(own) == 1 else None
+    level = re.search(r"\b(district|city|county)\b", clue, re.I)  # "deputy district head": the one district government
+    if level:
+        own = [
+            o.name
+            for o in organizations
+            if re.search(r"government", o.name, re.I) and level.group(1).casefold() in o.name.casefold()
+        ]
+        return own[0] if len(own) == 1 else None
     return None
 
 

@@ -505,3 +505,23 @@ def test_a_signer_is_not_moved_onto_the_other_sides_party_by_a_shared_place_name
     assert set(memorandum["parties"]) == {park, branch}
     assert {(s["person"], s["on_behalf_of"]) for s in memorandum["signatories"]} == {("江华", park), ("柯文", branch)}
     assert "海西银行苏州分行" not in names(result)
+
+
+@pytest.mark.parametrize(
+    "signing",
+    [
+        "The agreement was signed by deputy district head Ada Quist and Corvane president Piet Laar.",
+        "Signing the agreement were Ada Quist, deputy head of Minhang District, and Piet Laar, president of Corvane.",
+        "Piet Laar, Corvane's president, and Ada Quist, deputy head of the district, put pen to paper on stage.",
+    ],
+)
+def test_english_ways_of_saying_who_signed(signing):
+    text = (
+        "Minhang and Corvane Sign Deal\n\nThe People's Government of Minhang District and Corvane Robotics Co., Ltd. "
+        "signed an investment agreement on Monday. " + signing
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert signed(result) == {
+        ("Ada Quist", "People's Government of Minhang District"),
+        ("Piet Laar", "Corvane Robotics Co., Ltd."),
+    }
