@@ -341,6 +341,24 @@ class GuardedFieldsTests(TestCase):
                 self.assertIn(name, refused)
                 self.assertNotIn(name, writes.refused_fields(self.application, self.staff, {name: value}))
 
+    def test_edit_page_shows_the_workflow_fields_read_only_and_ignores_them(self):
+        client = Client()
+        client.force_login(self.enterprise)
+        url = reverse("policies:application_edit", args=[self.application.pk])
+        response = client.get(url)
+        self.assertEqual(response.status_code, 200)
+        form = response.context["form"]
+        for name in ("status", "amount_approved", "decision_note"):
+            if name in form.fields:
+                self.assertTrue(form.fields[name].disabled, name)
+        data = {k: v for k, v in form.initial.items() if v is not None and not hasattr(v, "pk")}
+        data.update({"policy": self.policy.pk, "applicant": self.world.org["in"].pk, "status": "approved"})
+        data["amount_approved"] = "1"
+        client.post(url, data)
+        self.application.refresh_from_db()
+        self.assertEqual(self.application.status, S.DRAFT)
+        self.assertIsNone(self.application.amount_approved)
+
     def test_api_refuses_the_status_with_400(self):
         client = APIClient()
         client.force_authenticate(self.enterprise)
@@ -470,6 +488,36 @@ class WorkflowPageTests(TestCase):
                 policy=make_policy(self.district), applicant=self.world.org["in"], user=self.enterprise
             )
         self.assertEqual(count_queries(client, url), one)
+
+    def test_review_queue_and_application_page_query_counts_do_not_grow(self):
+        staff = self.login(self.staff)
+
+        def submitted(policy):
+            application = wf.application_create(policy=policy, applicant=self.world.org["in"], user=self.enterprise)
+            for title in policy.required_documents:
+                wf.application_attach(application=application, user=self.enterprise, title=title, file=a_file())
+            return wf.application_submit(application=application, user=self.enterprise)
+
+        first = submitted(self.policy)
+        one = count_queries(staff, reverse("policies:review_queue"))
+        page_one = count_queries(staff, reverse("policies:application_workflow", args=[first.pk]))
+        for _i in range(3):
+            submitted(make_policy(self.district))
+        self.assertEqual(count_queries(staff, reverse("policies:review_queue")), one)
+        wf.application_attach(application=first, user=self.enterprise, title="补充材料", file=a_file())
+        self.assertEqual(count_queries(staff, reverse("policies:application_workflow", args=[first.pk])), page_one)
+
+    def test_policies_for_you_lists_qualifying_then_near_misses(self):
+        near = make_policy(self.district, eligibility={"all": [{"field": "employees", "at_least": 1000}]})
+        client = self.login(self.enterprise)
+        response = client.get(reverse("policies:for_you"))
+        self.assertEqual(response.status_code, 200)
+        qualifying = [row["match"].policy for row in response.context["qualifying"]]
+        missed = {row["match"].policy: row["match"].misses for row in response.context["near"]}
+        self.assertIn(self.policy, qualifying)  # no rules: everyone qualifies
+        self.assertIn(near, missed)
+        self.assertEqual(missed[near][0].field, "employees")
+        self.assertContains(response, 'data-qualifies="no"')
 
 
 def count_queries(client, url):
