@@ -1,8 +1,9 @@
 """Certifications keep the organization's flags: ``Organization.is_high_tech`` and ``is_srdi`` are derived from
 the certificates valid on the day a certificate is saved or deleted (a little giant counts as SRDI).
 
-An organization with no certificate of a kind recorded keeps its flag as entered (data from before
-certificates were recorded); once one is recorded, the certificates decide. Matching reads the certificates
+Only the flag of the kind saved or deleted is recomputed: an organization whose certificates of a kind were
+never touched keeps its flag as entered (data from before certificates were recorded); deleting its last
+certificate of a kind clears the flag. Matching reads the certificates
 themselves on the day it runs (``matching.attribute_table``), so a certificate expiring later is seen there
 even before the flag is next recomputed.
 """
@@ -23,14 +24,14 @@ from parkos.policies.models import Certification
 FLAGS = {"is_high_tech": ("high_tech",), "is_srdi": ("srdi", "little_giant")}
 
 
-def sync_flags(organization_id: int, *, day: datetime.date | None = None) -> None:
-    """Set the organization's flags from its certificates valid on ``day`` (saved only when one changes)."""
+def sync_flags(organization_id: int, kind: str, *, day: datetime.date | None = None) -> None:
+    """Set the flag a certificate of ``kind`` bears on from the organization's certificates valid on ``day``
+    (saved only when it changes)."""
     day = day or timezone.localdate()
     organization = Organization.objects.filter(pk=organization_id).first()
     if organization is None:
         return
     certificates = Certification.objects.filter(organization_id=organization_id)
-    recorded = set(certificates.values_list("kind", flat=True))
     valid = set(
         certificates.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day), valid_from__lte=day).values_list(
             "kind", flat=True
@@ -38,7 +39,7 @@ def sync_flags(organization_id: int, *, day: datetime.date | None = None) -> Non
     )
     changed = []
     for flag, kinds in FLAGS.items():
-        if not recorded & set(kinds):
+        if kind not in kinds:
             continue
         value = bool(valid & set(kinds))
         if getattr(organization, flag) != value:
@@ -51,7 +52,7 @@ def sync_flags(organization_id: int, *, day: datetime.date | None = None) -> Non
 def _changed(sender: Any, instance: Certification, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return
-    sync_flags(instance.organization_id)
+    sync_flags(instance.organization_id, instance.kind)
 
 
 def connect() -> None:

@@ -126,3 +126,68 @@ class MatchingTests(TestCase):
         table = matching.attribute_table(Organization.objects.filter(pk=self.at.pk), day=DAY)
         self.assertEqual(table["years_since_founding"][0], 2.0)  # three years on 1 July, not on 30 June
         self.assertEqual(table["years_in_park"][0], 1.0)  # first filing for 2025: since 1 January 2025
+
+
+class PageTests(TestCase):
+    """The policy's page, its matches page and an enterprise's page: who is shown, and queries that do not grow."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = w = World.build()
+        issuer = Organization.objects.create(name="区科技局", kind=Organization.Kind.GOVERNMENT)
+        cls.policy = _policy(issuer, "研发费用补贴", [{"field": "rd_ratio", "at_least": 3}])
+        for side in ("in", "out"):
+            IndicatorFiling.objects.create(
+                organization=w.org[side], year=2025, park=w.park[side], revenue=10_000_000, rd_expenditure=200_000
+            )
+        leader = Organization.objects.create(name="Leader Ltd", industry=w.industry)
+        IndicatorFiling.objects.create(
+            organization=leader, year=2025, park=w.park["in"], revenue=10_000_000, rd_expenditure=500_000
+        )
+
+    def _more_enterprises(self, n: int) -> None:
+        for i in range(n):
+            org = Organization.objects.create(name=f"Extra {i} Ltd", industry=self.world.industry)
+            IndicatorFiling.objects.create(
+                organization=org, year=2025, park=self.world.park["in"], revenue=1_000_000, rd_expenditure=40_000 * i
+            )
+            Certification.objects.create(organization=org, kind="tech_sme", valid_from=datetime.date(2025, 1, 1))
+
+    def _queries(self, client, url: str) -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return len(ctx.captured_queries)
+
+    def test_the_matches_page_shows_the_miss_and_the_gap_in_the_viewers_parks(self) -> None:
+        self.client.force_login(self.world.users["park_manager"])
+        response = self.client.get(f"/policies/policies/{self.policy.pk}/matches/")
+        self.assertContains(response, self.world.org["in"].name)
+        self.assertNotContains(response, self.world.org["out"].name)
+        self.assertContains(response, "2.00%")  # the enterprise's R&D ratio
+        self.assertContains(response, "1.00%")  # short by
+
+    def test_page_queries_do_not_grow_with_enterprises(self) -> None:
+        self.client.force_login(self.world.users["operator_admin"])
+        pages = [
+            f"/policies/policies/{self.policy.pk}/matches/",
+            self.policy.get_absolute_url(),
+            self.world.org["in"].get_absolute_url(),
+        ]
+        before = [self._queries(self.client, url) for url in pages]
+        self._more_enterprises(6)
+        after = [self._queries(self.client, url) for url in pages]
+        self.assertEqual(after, before)
+
+    def test_an_enterprise_page_shows_the_policies_it_nearly_qualifies_for(self) -> None:
+        self.client.force_login(self.world.users["service_staff"])
+        response = self.client.get(self.world.org["in"].get_absolute_url())
+        self.assertContains(response, 'id="policies-qualified"')
+        self.assertContains(response, "研发费用补贴")
+
+    def test_an_enterprise_user_reads_the_matches_of_its_own_organization_only(self) -> None:
+        self.client.force_login(self.world.users["enterprise_user"])
+        response = self.client.get(f"/policies/policies/{self.policy.pk}/matches/")
+        self.assertContains(response, self.world.org["in"].name)
+        self.assertNotContains(response, self.world.org["out"].name)

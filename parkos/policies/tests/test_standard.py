@@ -350,8 +350,12 @@ class DisbursementTests(StandardModelTests):
 
     @classmethod
     def make(cls, world, side):
+        n = world.seq()
         return Disbursement.objects.create(
-            application=cls._approved(world, side), paid_on=datetime.date(2026, 9, 1), amount=100_000
+            application=cls._approved(world, side),
+            paid_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=n),
+            amount=1_000 * n,
+            reference=f"PAY-{n:05d}{side}",
         )
 
     @classmethod
