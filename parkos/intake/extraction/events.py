@@ -99,7 +99,7 @@ _PLURAL = re.compile(
     r"\b(?:agreements|contracts|memoranda|mous|deals)\b|respectively|separately|分别|各自|逐一|一一", re.I
 )
 _SIGN_VERB = re.compile(
-    r"\bsign(?:s|ed|ing)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|\bput pen to paper\b|签约|签署|签订|签下|共同签|签字",
+    r"\bsign(?:s|ed|ing)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|\bput pen to paper\b|\bseal(?:s|ed|ing)? (?:a|an|the) (?:deal|agreement|contract)\b|签约|签署|签订|签下|共同签|签字",
     re.I,
 )
 #: the verb that makes a person named before it a signer ("the signing" they attended does not)

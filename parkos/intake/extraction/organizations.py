@@ -112,7 +112,7 @@ def _headline_end(text: str) -> int:
 
 
 def _english_candidates(text: str) -> list[tuple[int, int]]:
-    found = []
+    found: list[tuple[int, int]] = []
     for run in _RUN_EN.finditer(text, _headline_end(text)):
         name, start = run.group(), run.start()
         if not _HEAD_CASED.search(name):
@@ -138,6 +138,10 @@ def _english_candidates(text: str) -> list[tuple[int, int]]:
                 continue
             if " " not in piece and piece.lower() in _OPENING_HEADS | {"group", "company", "government", "committee"}:
                 continue  # a bare head word ("the Group") refers back to a name given before
+            joined = re.match(r"([A-Z][\w\-]+) and ", piece)
+            if joined and any(text[s:e].split()[0] == joined.group(1) for s, e in found):
+                # "Ostara and Wujin Green Building Industry Park Co., Ltd.": a name given before, by its first word
+                piece_start += joined.end()
             found.append((piece_start, piece_end))
     return found
 

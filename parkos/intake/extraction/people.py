@@ -71,6 +71,8 @@ def merge(people: list[FoundPerson]) -> list[FoundPerson]:
 _TITLE_WORDS_EN = (
     r"Party Secretary|Secretary(?:-General)?|Mayor|Governor|District (?:Head|Chief|Mayor)|Director(?:-General)?|"
     r"Chairman|Chairwoman|Chairperson|Chair|President|Chief Executive(?: Officer)?|CEO|CFO|CTO|COO|"
+    r"Chief (?:Technology|Financial|Operating|Investment|Marketing|Information|Scientific|Commercial) Officer|"
+    r"Chief Scientist|"
     r"General Manager|Managing Director|Manager|Founder|Co-founder|Managing Partner|Partner|Head|Chief|Minister|"
     r"Ambassador|Consul(?:-| )General|Consul|Dean|Professor|Prof\.|Academician|Principal|Member|Commissioner|"
     r"Chief Engineer|Executive Director|Country Manager|Officer|Leader|Representative|Spokesperson|Spokesman|"
