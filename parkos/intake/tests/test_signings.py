@@ -525,3 +525,19 @@ def test_english_ways_of_saying_who_signed(signing):
         ("Ada Quist", "People's Government of Minhang District"),
         ("Piet Laar", "Corvane Robotics Co., Ltd."),
     }
+
+
+def test_a_name_given_before_by_its_first_word_and_another_in_full_are_two_parties():
+    text = (
+        "Ostara Seals Deal\n\nOstara Battery Technology Co., Ltd. sealed a deal with Tianhe Polytechnic University on "
+        "Wednesday. Ostara's chief technology officer, Karl Eberhardt, signed it. Separately, Ostara and Wujin Green "
+        "Building Industry Park Co., Ltd. signed a lease for a pilot plant."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    ostara, park = "Ostara Battery Technology Co., Ltd.", "Wujin Green Building Industry Park Co., Ltd."
+    assert names(result) == {ostara, park, "Tianhe Polytechnic University"}  # no "Ostara and Wujin ..."
+    lease = next(a for a in result["agreements"] if a["kind"] == "lease")
+    assert set(lease["parties"]) == {ostara, park}
+    assert ("Karl Eberhardt", ostara) in signed(result)
+    eberhardt = next(p for p in result["people"] if p["name"] == "Karl Eberhardt")
+    assert eberhardt["titles"] == ["chief technology officer"]
