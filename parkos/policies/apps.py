@@ -7,6 +7,8 @@ policies adds to an organization's page (its certifications, the policies it qua
 from ``ready``.
 """
 
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -24,3 +26,27 @@ class PoliciesConfig(AppConfig):
 
         certifications.connect()
         register_panels()
+
+    def menu_links(self, user: Any) -> list[tuple[Any, str]]:
+        """Pages that are not a model's list: the enterprise's policies and applications; the policy office's
+        queue, figures and outcomes."""
+        from django.urls import reverse
+
+        from parkos.core.permissions import Action, can
+        from parkos.policies.models import Application, Policy
+        from parkos.portal.selectors import is_enterprise_user
+
+        if is_enterprise_user(user):
+            return [
+                (_("Policies for you"), reverse("policies:for_you")),
+                (_("My applications"), reverse("policies:my_applications")),
+            ]
+        links: list[tuple[Any, str]] = []
+        if can(user, Application, Action.CHANGE):
+            links.append((_("Applications to decide"), reverse("policies:review_queue")))
+        if can(user, Policy, Action.VIEW):
+            links += [
+                (_("Policy figures"), reverse("policies:figures")),
+                (_("Policy outcomes"), reverse("policies:outcomes")),
+            ]
+        return links

@@ -520,6 +520,18 @@ class WorkflowPageTests(TestCase):
         self.assertContains(response, 'data-qualifies="no"')
 
 
+    def test_menu_links_by_role(self):
+        from django.apps import apps
+
+        config = apps.get_app_config("policies")
+        self.assertEqual(
+            [url for _label, url in config.menu_links(self.enterprise)],
+            [reverse("policies:for_you"), reverse("policies:my_applications")],
+        )
+        self.assertIn(reverse("policies:review_queue"), [url for _l, url in config.menu_links(self.staff)])
+        self.assertNotIn(reverse("policies:review_queue"), [url for _l, url in config.menu_links(self.partner)])
+        self.assertIn(reverse("policies:outcomes"), [url for _l, url in config.menu_links(self.partner)])
+
 def count_queries(client, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
