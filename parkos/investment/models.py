@@ -646,8 +646,24 @@ class Commitment(PrimaryModel):
         ANNUAL_TAX = "annual_tax", _("Annual tax")
         TAX_PER_MU = "tax_per_mu", _("Tax per mu")
         RD_SHARE = "rd_share", _("R&D share of revenue")
+        VALUE_ADDED = "value_added", _("Value added")
+        CONSTRUCTION_STARTED = "construction_started", _("Construction started")
+        IN_OPERATION = "in_operation", _("In operation")
         MILESTONE = "milestone", _("Milestone")
         OTHER = "other", _("Other")
+
+    class Basis(models.TextChoices):
+        YEAR = "year", _("The year's value")
+        CUMULATIVE = "cumulative", _("Total to date")
+        PER_MU = "per_mu", _("Per mu of land, a year's value")
+
+    class Source(models.TextChoices):
+        """Where a measure's actual value comes from."""
+
+        FILING = "filing", _("Indicator filings")
+        LEASING = "leasing", _("Leases and sales")
+        STAGE = "stage", _("Project stages")
+        MANUAL = "manual", _("Entered by hand")
 
     #: the unit a kind is measured in, when it is fixed; money kinds take a currency code
     FIXED_UNITS = {
@@ -657,7 +673,35 @@ class Commitment(PrimaryModel):
         Kind.JOBS: "jobs",
         Kind.RD_SHARE: "%",
     }
-    MONEY_KINDS = (Kind.INVESTMENT, Kind.ANNUAL_OUTPUT, Kind.ANNUAL_TAX, Kind.TAX_PER_MU)
+    MONEY_KINDS = (Kind.INVESTMENT, Kind.ANNUAL_OUTPUT, Kind.ANNUAL_TAX, Kind.TAX_PER_MU, Kind.VALUE_ADDED)
+    #: kinds promised as a date reached, not a value
+    MILESTONE_KINDS = (Kind.MILESTONE, Kind.CONSTRUCTION_STARTED, Kind.IN_OPERATION)
+    #: the measure each kind names: where its actual comes from (kinds not listed are entered by hand)
+    MEASURE_SOURCES: ClassVar[dict[str, str]] = {
+        Kind.ANNUAL_OUTPUT: Source.FILING,
+        Kind.ANNUAL_TAX: Source.FILING,
+        Kind.TAX_PER_MU: Source.FILING,
+        Kind.JOBS: Source.FILING,
+        Kind.RD_SHARE: Source.FILING,
+        Kind.VALUE_ADDED: Source.FILING,
+        Kind.FLOOR_AREA_LEASED: Source.LEASING,
+        Kind.FLOOR_AREA_PURCHASED: Source.LEASING,
+        Kind.CONSTRUCTION_STARTED: Source.STAGE,
+        Kind.IN_OPERATION: Source.STAGE,
+    }
+    #: the bases a kind may be counted on, the first its default
+    BASES: ClassVar[dict[str, tuple[str, ...]]] = {
+        Kind.ANNUAL_OUTPUT: (Basis.YEAR, Basis.CUMULATIVE, Basis.PER_MU),
+        Kind.ANNUAL_TAX: (Basis.YEAR, Basis.CUMULATIVE, Basis.PER_MU),
+        Kind.VALUE_ADDED: (Basis.YEAR, Basis.CUMULATIVE, Basis.PER_MU),
+        Kind.TAX_PER_MU: (Basis.PER_MU,),
+        Kind.JOBS: (Basis.YEAR,),
+        Kind.RD_SHARE: (Basis.YEAR, Basis.CUMULATIVE),
+        Kind.FLOOR_AREA_LEASED: (Basis.CUMULATIVE,),
+        Kind.FLOOR_AREA_PURCHASED: (Basis.CUMULATIVE,),
+        Kind.CONSTRUCTION_STARTED: (Basis.CUMULATIVE,),
+        Kind.IN_OPERATION: (Basis.CUMULATIVE,),
+    }
     #: stored units that are words, as people read them in their language (a stored unit stays a code)
     UNIT_LABELS: ClassVar[dict[str, Any]] = {"jobs": _("jobs")}
 
@@ -667,7 +711,23 @@ class Commitment(PrimaryModel):
     party = models.ForeignKey(
         Party, verbose_name=_("promised by"), on_delete=models.CASCADE, related_name="commitments"
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(
+        _("kind"),
+        max_length=30,
+        choices=Kind.choices,
+        help_text=_(
+            "The measure promised. Output, tax, jobs, R&D and value added come from the indicator filings, floor"
+            " area from leases and sales, construction start and operation from the project's stages; the rest"
+            " is entered by hand."
+        ),
+    )
+    basis = models.CharField(
+        _("basis"),
+        max_length=20,
+        choices=Basis.choices,
+        blank=True,
+        help_text=_("A year's value, the total to date or per mu of land; empty: the measure's usual basis."),
+    )
     description = models.CharField(_("description"), max_length=300, blank=True)
     target_value = models.DecimalField(
         _("target"),
@@ -725,6 +785,28 @@ class Commitment(PrimaryModel):
     def is_milestone(self) -> bool:
         return self.target_value is None
 
+    @property
+    def measure_source(self) -> str:
+        """Where the actual comes from: a ``Commitment.Source`` value."""
+        return self.MEASURE_SOURCES.get(self.kind, self.Source.MANUAL)
+
+    @property
+    def is_computed(self) -> bool:
+        return self.measure_source != self.Source.MANUAL
+
+    def get_measure_source_display(self) -> str:
+        return str(self.Source(self.measure_source).label)
+
+    @property
+    def counted_basis(self) -> str:
+        """The basis, or the measure's usual one when none was given."""
+        return self.basis or self.BASES.get(self.kind, (self.Basis.CUMULATIVE,))[0]
+
+    @property
+    def currency(self) -> str | None:
+        """The currency of a money measure (USD for 'USD/mu'), None for other measures."""
+        return (self.unit or "").split("/")[0] or None if self.kind in self.MONEY_KINDS else None
+
     def status(self, today: datetime.date | None = None) -> str:
         return commitment_status(
             met_on=self.met_on,
@@ -762,12 +844,18 @@ class Commitment(PrimaryModel):
             currency = (self.unit or "").split("/")[0]
             if currency not in CURRENCIES:  # an empty unit too: an amount without its currency means nothing
                 errors["unit"] = _("Give a currency code such as CNY or USD (or CNY/mu for tax per mu).")
-        if self.kind == self.Kind.MILESTONE and self.target_value is not None:
+        if self.kind in self.MILESTONE_KINDS and self.target_value is not None:
             errors["target_value"] = _("A milestone has no target value; it is met when reached.")
-        if self.kind != self.Kind.MILESTONE and self.target_value is None:
+        if self.kind not in self.MILESTONE_KINDS and self.target_value is None:
             errors["target_value"] = _("Give the promised value.")
         if self.target_value is not None and self.target_value <= 0:
             errors["target_value"] = _("The target is greater than zero.")
+        allowed = self.BASES.get(self.kind)
+        if self.basis and allowed and self.basis not in allowed:
+            errors["basis"] = _("%(kind)s is counted as: %(bases)s.") % {
+                "kind": self.get_kind_display(),
+                "bases": ", ".join(str(self.Basis(b).label) for b in allowed),
+            }
         if self.party_id and self.agreement_id and self.party.agreement_id != self.agreement_id:
             errors["party"] = _("This party belongs to another agreement.")
         start = self.start_date or (self.agreement.signed_on if self.agreement_id else None)
@@ -781,8 +869,17 @@ class Commitment(PrimaryModel):
         self.midpoint = start + (self.due_date - start) / 2 if start and self.due_date else None
         if self.kind in self.FIXED_UNITS and not self.unit:
             self.unit = self.FIXED_UNITS[self.kind]
+        self.basis = self.counted_basis
         if self.pk is not None:
-            self._derive_progress(list(self.progress.order_by("date", "pk").values_list("date", "value")))
+            checks = (
+                list(self.checks.filter(source__in=CommitmentCheck.FACT_SOURCES).order_by("year"))
+                if self.is_computed
+                else []
+            )
+            if checks:  # the facts decide; hand entries count only where no source had a figure
+                self.latest_value, self.latest_on, self.met_on = progress_from_checks(self, checks)
+            else:
+                self._derive_progress(list(self.progress.order_by("date", "pk").values_list("date", "value")))
         super().save(*args, **kwargs)
 
     def _derive_progress(self, records: list[tuple[datetime.date, Decimal | None]]) -> None:
@@ -875,6 +972,105 @@ class Progress(PrimaryModel):
             raise ValidationError({"value": _("The value cannot be negative.")})
         if self.date and self.date > timezone.localdate():
             raise ValidationError({"date": _("Progress is recorded as of today or an earlier date.")})
+
+
+class CheckOutcome(models.TextChoices):
+    MET = "met", _("Met")
+    BEHIND = "behind", _("Behind")
+    MISSED = "missed", _("Missed")
+    OPEN = "open", _("Not yet due, no figure")
+
+
+class CommitmentCheck(models.Model):
+    """One commitment compared with the facts for one year by the yearly reconciliation.
+
+    Derived, not edited: ``services.reconcile_commitments`` writes one row per commitment and year and
+    rewrites it when run again. Target, path, actual and gap are in the commitment's unit (a USD
+    commitment's CNY filings are converted at ``rate``). Read through ``Commitment.objects.restrict``
+    (``selectors.visible_checks``): whoever sees the commitment sees its checks.
+    """
+
+    class Source(models.TextChoices):
+        FILING = "filing", _("Indicator filing")
+        LEASING = "leasing", _("Leases and sales")
+        STAGE = "stage", _("Stage change")
+        ENTERED = "entered", _("Entered by hand")
+        NONE = "none", _("No figure")
+
+    #: sources that are facts ParkOS holds (computed), not hand entries
+    FACT_SOURCES = (Source.FILING, Source.LEASING, Source.STAGE)
+
+    commitment = models.ForeignKey(
+        Commitment, verbose_name=_("commitment"), on_delete=models.CASCADE, related_name="checks"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    as_of = models.DateField(_("as of"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=20, decimal_places=4, null=True, blank=True)
+    path = models.DecimalField(
+        _("expected by then"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("The target pro-rated to the end of the year (and to the months in production)."),
+    )
+    actual = models.DecimalField(_("actual"), max_digits=20, decimal_places=4, null=True, blank=True)
+    actual_on = models.DateField(_("reached on"), null=True, blank=True)
+    gap = models.DecimalField(_("gap"), max_digits=20, decimal_places=4, null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=CheckOutcome.choices, db_index=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    source_field = models.CharField(_("from"), max_length=60, blank=True)
+    source_date = models.DateField(_("source dated"), null=True, blank=True)
+    rate = models.DecimalField(_("exchange rate"), max_digits=18, decimal_places=8, null=True, blank=True)
+    production_share = models.DecimalField(
+        _("share of the year in production"), max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    checked_at = models.DateTimeField(_("checked at"))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("checked by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["commitment", "-year"]
+        verbose_name = _("commitment check")
+        verbose_name_plural = _("commitment checks")
+        constraints = [models.UniqueConstraint("commitment", "year", name="commitmentcheck_unique_per_year")]
+        indexes = [models.Index(fields=["year", "outcome"], name="commitmentcheck_year_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} {self.year}: {self.outcome}"
+
+    @property
+    def is_computed(self) -> bool:
+        return self.source in self.FACT_SOURCES
+
+    @property
+    def source_text(self) -> str:
+        """Where the actual came from, as people read it: "Indicator filing 2025 (tax)"."""
+        from parkos.investment.facts import describe_source
+
+        return describe_source(self)
+
+
+def progress_from_checks(
+    commitment: Commitment, checks: list[CommitmentCheck]
+) -> tuple[Decimal | None, datetime.date | None, datetime.date | None]:
+    """latest_value, latest_on and met_on of a computed commitment from its fact checks, oldest year first.
+
+    The same rule as hand-entered progress: met from the first check of the final run that reached the
+    target (a milestone: the date it was reached).
+    """
+    last = checks[-1]
+    if commitment.is_milestone:
+        reached = [c.actual_on for c in checks if c.actual_on]
+        return None, last.actual_on, (reached[0] if reached else None)
+    met_on = None
+    for check in reversed(checks):
+        if check.actual is None or commitment.target_value is None or check.actual < commitment.target_value:
+            break
+        met_on = check.actual_on or check.as_of
+    return last.actual, last.actual_on or last.as_of, met_on
 
 
 class Contact(PrimaryModel):

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from parkos.core.actors import Actor
 from parkos.core.units import DEFAULT_CURRENCY
@@ -25,7 +26,9 @@ from parkos.investment.models import (
     STAGE_ORDER,
     Agreement,
     AgreementQuerySet,
+    CheckOutcome,
     Commitment,
+    CommitmentCheck,
     CommitmentStatus,
     ExchangeRate,
     ImplementationStatus,
@@ -37,6 +40,7 @@ from parkos.investment.models import (
     commitment_status_q,
 )
 from parkos.parks.models import Park, ParkBrand
+from parkos.users.models import User
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -503,3 +507,90 @@ def implementation_report(
         },
         today=today,
     )
+
+
+# --- commitments checked against the facts ----------------------------------------------------------
+
+
+def visible_commitments(user: Actor | None) -> QuerySet[Commitment]:
+    """The commitments ``user`` reads with their checks: staff in their scope, a government partner those of
+    the agreements its organization is party to, an enterprise user only those its own organization made."""
+    from parkos.core.permissions import ROLES_BY_NAME, Scope, scope_of
+
+    commitments = Commitment.objects.restrict(user)
+    if scope_of(user) == Scope.ORGANIZATION and isinstance(user, User):
+        roles = set(user.groups.values_list("name", flat=True)) & set(ROLES_BY_NAME)
+        if roles == {"enterprise_user"}:
+            commitments = commitments.filter(party__organization__in=user.scope_organization_ids())
+    return commitments
+
+
+def visible_checks(user: Actor | None, year: int | None = None) -> QuerySet[CommitmentCheck]:
+    checks = CommitmentCheck.objects.filter(commitment__in=visible_commitments(user))
+    return checks.filter(year=year) if year is not None else checks
+
+
+class CheckCount(TypedDict):
+    key: object
+    label: str
+    met: int
+    behind: int
+    missed: int
+    open: int
+    total: int
+
+
+#: the groupings of the check summary: name -> (lookup, lookup of its label)
+CHECK_GROUPS: dict[str, tuple[str, str]] = {
+    "source": ("computed", "computed"),
+    "agreement": ("commitment__agreement", "commitment__agreement__title"),
+    "park": ("commitment__agreement__park", "commitment__agreement__park__name"),
+    "district": ("commitment__agreement__park__district", "commitment__agreement__park__district"),
+    "kind": ("commitment__kind", "commitment__kind"),
+}
+
+
+def check_summary(checks: QuerySet[CommitmentCheck], by: str, limit: int | None = None) -> list[CheckCount]:
+    """Checks met, behind, missed and open per source (computed or entered), agreement, park, district or kind.
+
+    One grouped query. Agreements come worst first (most missed), the rest in label order.
+    """
+    key, label = CHECK_GROUPS[by]
+    if by == "source":
+        checks = checks.annotate(
+            computed=Case(
+                When(source__in=CommitmentCheck.FACT_SOURCES, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    counts = {outcome: Count("pk", filter=Q(outcome=outcome)) for outcome in CheckOutcome.values}
+    rows = checks.order_by().values(key, label).annotate(total=Count("pk"), **counts)
+    rows = rows.order_by("-missed", "-behind", label) if by == "agreement" else rows.order_by(label)
+    if limit is not None:
+        rows = rows[:limit]
+    kinds = dict(Commitment.Kind.choices)
+    out: list[CheckCount] = []
+    for row in rows:
+        text = row[label]
+        if by == "source":
+            text = _("Computed from ParkOS records") if row[key] else _("Entered by hand, or no figure")
+        elif by == "kind":
+            text = kinds.get(text, text)
+        out.append(
+            {
+                "key": row[key],
+                "label": str(text or "—"),
+                "met": row["met"],
+                "behind": row["behind"],
+                "missed": row["missed"],
+                "open": row["open"],
+                "total": row["total"],
+            }
+        )
+    return out
+
+
+def latest_check_year(checks: QuerySet[CommitmentCheck]) -> int | None:
+    year: int | None = checks.aggregate(y=Max("year"))["y"]
+    return year

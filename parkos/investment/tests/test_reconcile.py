@@ -1,0 +1,373 @@
+"""Commitments checked against the facts: each measure's source, the yearly reconciliation and its edges."""
+
+import datetime
+from decimal import Decimal
+from unittest import mock
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from parkos.core.testing import World
+from parkos.directory.models import Organization
+from parkos.evaluation.models import IndicatorFiling
+from parkos.investment.models import (
+    Agreement,
+    CheckOutcome,
+    Commitment,
+    CommitmentCheck,
+    ExchangeRate,
+    Party,
+    Progress,
+    Project,
+    Stage,
+    StageChange,
+)
+from parkos.investment.selectors import check_summary, visible_checks
+from parkos.investment.services import reconcile_commitments
+from parkos.investment.signals import commitment_missed
+from parkos.leasing.models import Lease, Sale
+from parkos.parks.models import SpaceUnit
+
+D = datetime.date
+K = Commitment.Kind
+TODAY = D(2026, 3, 1)  # the filings of 2025 are in
+SIGNED = D(2024, 1, 1)
+END_2025 = D(2025, 12, 31)
+
+
+class Receiver:
+    def __init__(self):
+        self.calls: list[dict] = []
+
+    def __call__(self, sender, **kwargs):
+        kwargs.pop("signal", None)
+        self.calls.append({"sender": sender, **kwargs})
+
+
+class ReconcileTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        w = cls.world = World.build()
+        cls.park = w.park["in"]
+        cls.project = Project.objects.create(name="Alpha plant", park=cls.park, stage=Stage.SIGNED, stage_since=SIGNED)
+        StageChange.objects.create(project=cls.project, stage=Stage.SIGNED, date=SIGNED)
+        StageChange.objects.create(
+            project=cls.project, stage=Stage.IN_OPERATION, previous_stage=Stage.SIGNED, date=D(2025, 5, 1)
+        )
+        cls.investor = Organization.objects.create(name="Alpha Investor Co")
+        # Organization "in" (the users' organization) is the government party; the investor promises.
+        cls.agreement = cls.make_agreement(w.org["in"], cls.investor, project=cls.project)
+        cls.inv_party = cls.agreement.parties.get(organization=cls.investor)
+        cls.gov_party = cls.agreement.parties.get(organization=w.org["in"])
+        IndicatorFiling.objects.create(
+            organization=cls.investor, year=2024, park=cls.park, tax=Decimal(1_000_000), revenue=Decimal(4e7)
+        )
+        IndicatorFiling.objects.create(
+            organization=cls.investor,
+            year=2025,
+            park=cls.park,
+            revenue=Decimal(50_000_000),
+            tax=Decimal(2_000_000),
+            employees=120,
+            rd_expenditure=Decimal(5_000_000),
+            value_added=Decimal(10_000_000),
+            land_area=Decimal(20_000),  # 30 mu
+        )
+        unit = SpaceUnit.objects.create(building=w.building["in"], code="U-1", area=Decimal(200))
+        rent = {"rent_amount": Decimal(1), "currency": "CNY"}
+        Lease.objects.create(
+            tenant=cls.investor, park=cls.park, leased_area=800, start_date=D(2024, 6, 1), status="in_force", **rent
+        )
+        lease = Lease.objects.create(
+            tenant=cls.investor, park=cls.park, start_date=D(2025, 1, 1), status="signed", **rent
+        )
+        lease.units.add(unit)
+        Lease.objects.create(  # ended before the date: not counted
+            tenant=cls.investor,
+            park=cls.park,
+            leased_area=Decimal(999),
+            start_date=D(2024, 1, 1),
+            end_date=D(2024, 12, 31),
+            status="expired",
+            **rent,
+        )
+        Sale.objects.create(
+            buyer=cls.investor,
+            park=cls.park,
+            area=Decimal(300),
+            contract_date=D(2025, 3, 1),
+            price_amount=Decimal(1),
+            price_currency="CNY",
+        )
+
+    @classmethod
+    def make_agreement(cls, government, investor, **extra) -> Agreement:
+        n = cls.world.seq()
+        agreement = Agreement.objects.create(
+            kind=Agreement.Kind.INVESTMENT,
+            title=f"Agreement {n}",
+            park=extra.pop("park", cls.world.park["in"]),
+            status=Agreement.Status.SIGNED,
+            signed_on=SIGNED,
+            **extra,
+        )
+        Party.objects.create(agreement=agreement, organization=government, role=Party.Role.GOVERNMENT)
+        Party.objects.create(agreement=agreement, organization=investor, role=Party.Role.INVESTOR)
+        return agreement
+
+    def commit(self, kind, target=None, due=END_2025, unit="", party=None, **extra) -> Commitment:
+        return Commitment.objects.create(
+            agreement=extra.pop("agreement", self.agreement),
+            party=party or self.inv_party,
+            kind=kind,
+            target_value=None if target is None else Decimal(target),
+            unit=unit,
+            due_date=due,
+            **extra,
+        )
+
+    def reconcile(self, year=2025, today=TODAY, user=None, **kwargs):
+        return reconcile_commitments(year=year, user=user, today=today, **kwargs)
+
+    def check(self, commitment, year=2025) -> CommitmentCheck:
+        return CommitmentCheck.objects.get(commitment=commitment, year=year)
+
+
+class MeasureSourceTests(ReconcileTests):
+    """Each measure reads its actual from its source."""
+
+    def test_each_measure_maps_to_its_source(self):
+        cases = [
+            # kind, basis, unit, expected actual, source, field
+            (K.ANNUAL_OUTPUT, "", "CNY", Decimal(50_000_000), "filing", "revenue"),  # no output filed: revenue
+            (K.ANNUAL_TAX, "", "CNY", Decimal(2_000_000), "filing", "tax"),
+            (K.ANNUAL_TAX, "cumulative", "CNY", Decimal(3_000_000), "filing", "tax"),
+            (K.TAX_PER_MU, "", "CNY/mu", Decimal("66666.6667"), "filing", "tax,land_area"),
+            (K.JOBS, "", "", Decimal(120), "filing", "employees"),
+            (K.RD_SHARE, "", "", Decimal(10), "filing", "rd_expenditure"),
+            (K.VALUE_ADDED, "", "CNY", Decimal(10_000_000), "filing", "value_added"),
+            (K.FLOOR_AREA_LEASED, "", "", Decimal(1000), "leasing", "leases"),  # 800 + a unit of 200
+            (K.FLOOR_AREA_PURCHASED, "", "", Decimal(300), "leasing", "sales"),
+        ]
+        made = [(self.commit(kind, 1, unit=unit, basis=basis), *rest) for kind, basis, unit, *rest in cases]
+        construction = self.commit(K.CONSTRUCTION_STARTED)
+        operation = self.commit(K.IN_OPERATION)
+        investment = self.commit(K.INVESTMENT, 1000, unit="CNY")
+        Progress.objects.create(commitment=investment, date=D(2025, 9, 1), value=Decimal(700))
+        self.reconcile()
+        for commitment, actual, source, field in made:
+            check = self.check(commitment)
+            self.assertEqual((check.actual, check.source, check.source_field), (actual, source, field), commitment.kind)
+        for milestone in (construction, operation):  # in operation on 1 May: construction had started too
+            check = self.check(milestone)
+            self.assertEqual((check.source, check.actual_on, check.outcome), ("stage", D(2025, 5, 1), "met"))
+        check = self.check(investment)
+        self.assertEqual((check.source, check.actual, check.outcome), ("entered", Decimal(700), "missed"))
+        self.assertEqual(check.gap, Decimal(300))
+        self.assertFalse(investment.is_computed)
+        self.assertIn("2025", self.check(made[1][0]).source_text)
+
+    def test_the_facts_decide_a_computed_commitment_status(self):
+        jobs = self.commit(K.JOBS, 100, due=D(2026, 12, 31))
+        Progress.objects.create(commitment=jobs, date=D(2025, 6, 1), value=Decimal(10))  # a hand entry, outvoted
+        self.reconcile()
+        jobs.refresh_from_db()
+        self.assertEqual((jobs.latest_value, jobs.met_on), (Decimal(120), D(2025, 12, 31)))
+        self.assertEqual(jobs.status(TODAY), "met")
+        jobs.save()  # a later save keeps the facts
+        jobs.refresh_from_db()
+        self.assertEqual(jobs.latest_value, Decimal(120))
+
+    def test_a_wrong_basis_is_refused(self):
+        commitment = Commitment(
+            agreement=self.agreement, party=self.inv_party, kind=K.JOBS, target_value=5, basis="per_mu"
+        )
+        with self.assertRaises(ValidationError) as raised:
+            commitment.full_clean()
+        self.assertIn("basis", raised.exception.message_dict)
+
+
+class EdgeTests(ReconcileTests):
+    def test_due_today_is_not_yet_missed(self):
+        jobs = self.commit(K.JOBS, 500, due=D(2026, 6, 30))
+        self.reconcile(year=2026, today=D(2026, 6, 30))
+        check = self.check(jobs, 2026)
+        self.assertEqual(check.outcome, CheckOutcome.OPEN)  # no 2026 filing yet, and not due: open
+        Progress.objects.create(commitment=jobs, date=D(2026, 6, 1), value=Decimal(100))
+        self.reconcile(year=2026, today=D(2026, 6, 30))
+        self.assertEqual(self.check(jobs, 2026).outcome, CheckOutcome.BEHIND)
+        self.reconcile(year=2026, today=D(2026, 7, 1))
+        check = self.check(jobs, 2026)
+        self.assertEqual((check.outcome, check.gap), (CheckOutcome.MISSED, Decimal(400)))
+
+    def test_no_filing_for_the_year(self):
+        other = Organization.objects.create(name="No Filing Co")
+        agreement = self.make_agreement(self.world.org["in"], other)
+        party = agreement.parties.get(organization=other)
+        due = self.commit(K.ANNUAL_TAX, 100, unit="CNY", agreement=agreement, party=party, due=D(2025, 6, 30))
+        later = self.commit(K.ANNUAL_TAX, 100, unit="CNY", agreement=agreement, party=party, due=D(2027, 6, 30))
+        self.reconcile()
+        check = self.check(due)
+        self.assertEqual((check.outcome, check.source, check.actual), ("missed", "none", None))
+        self.assertEqual(check.source_text, "No figure")
+        self.assertEqual((self.check(later).outcome, self.check(later).actual), ("open", None))
+
+    def test_partial_year_prorates_the_target(self):
+        IndicatorFiling.objects.filter(organization=self.investor, year=2025).update(
+            production_start=D(2025, 7, 1), industrial_output=Decimal(60_000_000)
+        )
+        output = self.commit(K.ANNUAL_OUTPUT, 100_000_000, unit="CNY", due=D(2025, 6, 30))
+        self.reconcile()
+        check = self.check(output)
+        # 184 of 365 days in production: 100 million × 0.5041 = 50.41 million expected, 60 million made
+        self.assertEqual((check.production_share, check.path), (Decimal("0.5041"), Decimal("50410000.0000")))
+        self.assertEqual((check.outcome, check.source_field), ("met", "industrial_output"))
+
+    def test_behind_the_pro_rated_path(self):
+        # counted from 2024-01-01, due 2027-12-31: by the end of 2025 half the term has passed
+        jobs = self.commit(K.JOBS, 400, due=D(2027, 12, 31))
+        self.reconcile()
+        check = self.check(jobs)
+        self.assertEqual(check.outcome, "behind")
+        self.assertEqual(check.gap, check.path - 120)
+        self.assertAlmostEqual(float(check.path), 200.0, delta=0.5)
+
+    def test_currency_converted_at_the_years_rate(self):
+        tax = self.commit(K.ANNUAL_TAX, 300_000, unit="USD")
+        with self.assertRaises(ValidationError) as raised:
+            self.reconcile()
+        message = " ".join(raised.exception.message_dict["year"])
+        self.assertIn("USD", message)
+        self.assertIn("2025-12-31", message)
+        self.assertFalse(CommitmentCheck.objects.exists())  # nothing half-written
+        ExchangeRate.objects.create(currency="USD", rate=Decimal("7.1"), valid_from=D(2025, 1, 1))
+        ExchangeRate.objects.create(currency="USD", rate=Decimal("1"), valid_from=D(2026, 1, 1))  # not yet
+        self.reconcile()
+        check = self.check(tax)
+        self.assertEqual((check.rate, check.actual), (Decimal("7.1"), Decimal("281690.1408")))
+        self.assertEqual(check.outcome, "missed")
+
+
+class RunTests(ReconcileTests):
+    def setUp(self):
+        self.receiver = Receiver()
+        commitment_missed.connect(self.receiver)
+        self.addCleanup(commitment_missed.disconnect, self.receiver)
+
+    def test_idempotent_and_the_signal_once_with_its_arguments(self):
+        missed = self.commit(K.JOBS, 500, due=D(2025, 6, 30))
+        self.commit(K.JOBS, 100, due=D(2025, 6, 30))  # met
+        result = self.reconcile(user=self.world.users["investment_staff"])
+        self.assertEqual((result.checked, result.counts["missed"], result.counts["met"]), (2, 1, 1))
+        self.assertEqual(len(self.receiver.calls), 1)
+        self.assertEqual(
+            self.receiver.calls[0],
+            {
+                "sender": Commitment,
+                "commitment": missed,
+                "year": 2025,
+                "target": Decimal(500),
+                "actual": Decimal(120),
+                "gap": Decimal(380),
+                "source": "filing",
+                "user": self.world.users["investment_staff"],
+            },
+        )
+        self.reconcile()
+        self.assertEqual(CommitmentCheck.objects.count(), 2)  # rewritten, not duplicated
+        self.assertEqual(len(self.receiver.calls), 1)  # already missed for 2025: not sent again
+        self.assertIsNone(self.check(missed).checked_by)
+
+    def test_queries_do_not_grow_with_the_commitments(self):
+        def queries(n):
+            for _i in range(n):
+                self.commit(K.JOBS, 500, due=D(2025, 6, 30))
+                self.commit(K.FLOOR_AREA_LEASED, 500)
+                self.commit(K.IN_OPERATION)
+                self.commit(K.INVESTMENT, 5, unit="USD")
+            ExchangeRate.objects.get_or_create(currency="USD", valid_from=D(2025, 1, 1), defaults={"rate": 7})
+            # the receivers (compliance opens its cases) are theirs to count: this counts the reconciliation's own
+            with mock.patch.object(commitment_missed, "send"), CaptureQueriesContext(connection) as captured:
+                self.reconcile()
+            return len(captured)
+
+        few = queries(2)
+        CommitmentCheck.objects.all().delete()
+        self.assertEqual(queries(6), few)  # 8 more commitments each source: the same queries
+        self.assertLessEqual(few, 16)
+
+    def test_only_staff_reconcile(self):
+        with self.assertRaises(PermissionDenied):
+            self.reconcile(user=self.world.users["government_partner"])
+
+    def test_scope_of_a_park_user(self):
+        other = self.make_agreement(self.world.org["out"], self.investor, park=self.world.park["out"])
+        theirs = self.commit(K.JOBS, 5, agreement=other, party=other.parties.get(organization=self.investor))
+        ours = self.commit(K.JOBS, 5)
+        self.reconcile(user=self.world.users["investment_staff"])  # assigned to park "in" only
+        self.assertTrue(CommitmentCheck.objects.filter(commitment=ours).exists())
+        self.assertFalse(CommitmentCheck.objects.filter(commitment=theirs).exists())
+
+    def test_command(self):
+        self.commit(K.JOBS, 500, due=D(2025, 6, 30))
+        from io import StringIO
+
+        out = StringIO()
+        call_command("reconcile_commitments", "--year", "2025", stdout=out)
+        self.assertIn("1 commitments checked", out.getvalue())
+        self.assertEqual(len(self.receiver.calls), 1)
+
+
+class ScopeTests(ReconcileTests):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        w = cls.world
+        # org "in" as the investor in another agreement: its own commitment and the government's
+        cls.gov = Organization.objects.create(name="District Government")
+        cls.as_investor = cls.make_agreement(cls.gov, w.org["in"])
+        cls.own = Commitment.objects.create(
+            agreement=cls.as_investor,
+            party=cls.as_investor.parties.get(organization=w.org["in"]),
+            kind=K.JOBS,
+            target_value=10,
+            due_date=D(2025, 6, 30),
+        )
+        cls.governments = Commitment.objects.create(
+            agreement=cls.as_investor,
+            party=cls.as_investor.parties.get(organization=cls.gov),
+            kind=K.MILESTONE,
+            due_date=D(2025, 6, 30),
+        )
+        cls.investors = Commitment.objects.create(
+            agreement=cls.agreement, party=cls.inv_party, kind=K.JOBS, target_value=10, due_date=D(2025, 6, 30)
+        )
+        stranger = Organization.objects.create(name="Stranger Co")
+        elsewhere = cls.make_agreement(cls.gov, stranger)
+        cls.strangers = Commitment.objects.create(
+            agreement=elsewhere,
+            party=elsewhere.parties.get(organization=stranger),
+            kind=K.JOBS,
+            target_value=10,
+            due_date=D(2025, 6, 30),
+        )
+        reconcile_commitments(year=2025, user=None, today=TODAY)
+
+    def seen(self, role):
+        return set(visible_checks(self.world.users[role], 2025).values_list("commitment", flat=True))
+
+    def test_government_partner_sees_its_agreements_checks(self):
+        self.assertEqual(self.seen("government_partner"), {self.own.pk, self.governments.pk, self.investors.pk})
+
+    def test_enterprise_sees_only_its_own_commitments(self):
+        self.assertEqual(self.seen("enterprise_user"), {self.own.pk})
+
+    def test_summary_by_source_and_agreement(self):
+        checks = visible_checks(self.world.users["operator_admin"], 2025)
+        by_source = {row["key"]: row for row in check_summary(checks, "source")}
+        self.assertEqual((by_source[1]["met"], by_source[0]["missed"]), (1, 3))  # the investor's 120 jobs
+        by_agreement = check_summary(checks, "agreement")
+        self.assertEqual(by_agreement[0]["missed"], 2)  # worst first
