@@ -145,3 +145,30 @@ class OutcomeTests(TestCase):
         client = Client()
         client.force_login(self.enterprise)
         self.assertEqual(client.get(reverse("policies:outcomes")).status_code, 403)
+
+
+class OutcomeQueryTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        WorkflowWorld.build_policies(cls)
+        cls.admin = cls.world.users["operator_admin"]
+
+    def test_overview_queries_do_not_grow_with_policies_of_a_year(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        members = enterprises("企业", 6)
+        make_policy(self.district, eligibility=NOBODY, opens_on=datetime.date(2024, 2, 1))
+        apply_all(
+            make_policy(self.district, eligibility=NOBODY, opens_on=datetime.date(2024, 2, 1)), members, S.APPROVED
+        )
+        outcomes.overview(self.admin)
+        with CaptureQueriesContext(connection) as before:
+            outcomes.overview(self.admin)
+        for _i in range(4):
+            apply_all(
+                make_policy(self.district, eligibility=NOBODY, opens_on=datetime.date(2024, 5, 1)), members, S.REJECTED
+            )
+        with CaptureQueriesContext(connection) as after:
+            outcomes.overview(self.admin)
+        self.assertEqual(len(after.captured_queries), len(before.captured_queries))
