@@ -1,5 +1,7 @@
 """API serializers of the policy models."""
 
+from rest_framework import serializers
+
 from parkos.core.api.serializers import PrimaryModelSerializer
 from parkos.policies.models import Application, ApplicationDocument, Certification, Disbursement, Policy
 
@@ -82,3 +84,22 @@ class DisbursementSerializer(PrimaryModelSerializer):
     class Meta:
         model = Disbursement
         fields = ("id", "url", "display", "application", "paid_on", "amount", "reference", "note", *STAMPS)
+
+
+class MissSerializer(serializers.Serializer):
+    rule = serializers.CharField(help_text="The rule missed, as a sentence in the user's language.")
+    field = serializers.CharField(help_text="The attribute the rule reads.")
+    needed = serializers.CharField()
+    actual = serializers.CharField(help_text='The enterprise\'s value; "no value" when it has none.')
+    short_by = serializers.DecimalField(max_digits=30, decimal_places=4, allow_null=True, coerce_to_string=True)
+
+
+class MatchSerializer(serializers.Serializer):
+    organization = serializers.IntegerField(source="organization_id")
+    qualifies = serializers.BooleanField()
+    misses = MissSerializer(many=True)
+
+
+class PolicyMatchesSerializer(serializers.Serializer):
+    qualifying = MatchSerializer(many=True)
+    near_misses = MatchSerializer(many=True)

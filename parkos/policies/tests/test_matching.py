@@ -191,3 +191,17 @@ class PageTests(TestCase):
         response = self.client.get(f"/policies/policies/{self.policy.pk}/matches/")
         self.assertContains(response, self.world.org["in"].name)
         self.assertNotContains(response, self.world.org["out"].name)
+
+    def test_the_api_lists_matches_with_the_miss_in_the_users_scope(self) -> None:
+        from rest_framework.test import APIClient
+
+        api = APIClient()
+        api.force_authenticate(self.world.users["park_manager"])
+        response = api.get(f"/api/policies/policies/{self.policy.pk}/matches/")
+        self.assertEqual(response.status_code, 200, response.content)
+        body = response.json()
+        near = {m["organization"]: m for m in body["near_misses"]}
+        self.assertEqual(set(near), {self.world.org["in"].pk})
+        self.assertEqual(near[self.world.org["in"].pk]["misses"][0]["field"], "rd_ratio")
+        self.assertEqual(Decimal(near[self.world.org["in"].pk]["misses"][0]["short_by"]), Decimal(1))
+        self.assertEqual(len(body["qualifying"]), 1)  # Leader Ltd
