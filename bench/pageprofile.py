@@ -5,8 +5,9 @@
 
 Names: ``park`` (the first park's page), ``organization`` (the organization with the most positions), or any URL.
 Each page is asked for once untimed (caches, templates), then ``--repeat`` times: the median CPU time (process
-time, so other jobs on the machine do not count), the queries of the last request, and the Python calls under
-cProfile of one more request (``--top``: its costliest functions by own time, cumulative with ``--cumulative``).
+time, so other jobs on the machine do not count; the wall time beside it includes the database's time), the
+queries of the last request, and the Python calls under cProfile of one more request (``--top``: its costliest
+functions by own time, cumulative with ``--cumulative``).
 DEBUG stays off (as in production); queries are counted with an execute wrapper.
 """
 
@@ -60,7 +61,7 @@ def main() -> None:
 
     client = Client()
     client.force_login(User.objects.get(username=args.username))
-    print(f"{'page':<48} {'CPU ms':>8} {'calls':>9} {'queries':>7} {'KB':>5}  status")
+    print(f"{'page':<48} {'CPU ms':>8} {'wall ms':>8} {'calls':>9} {'queries':>7} {'KB':>5}  status")
     for page in args.pages:
         url = page
         if page == "park":
@@ -69,13 +70,14 @@ def main() -> None:
             organization = Organization.objects.annotate(n=Count("positions")).order_by("-n", "pk").first()
             url = organization.get_absolute_url()  # type: ignore[union-attr]
         response = client.get(url, secure=True)  # production redirects plain HTTP
-        times = []
+        times, walls = [], []
         for _ in range(args.repeat):
-            start = time.process_time()
+            start, wall = time.process_time(), time.perf_counter()
             queries.clear()
             with connection.execute_wrapper(count):
                 response = client.get(url, secure=True)
             times.append((time.process_time() - start) * 1000)
+            walls.append((time.perf_counter() - wall) * 1000)
         profile = cProfile.Profile()
         profile.enable()
         client.get(url, secure=True)
@@ -84,7 +86,8 @@ def main() -> None:
         calls = stats.total_calls  # type: ignore[attr-defined]
         label = f"{page} ({url})" if url != page else page
         print(
-            f"{label[:48]:<48} {statistics.median(times):8.0f} {calls:9,d} {len(queries):7d} "
+            f"{label[:48]:<48} {statistics.median(times):8.0f} {statistics.median(walls):8.0f} {calls:9,d} "
+            f"{len(queries):7d} "
             f"{len(response.content) / 1024:5.0f}  {response.status_code}",
             flush=True,
         )
