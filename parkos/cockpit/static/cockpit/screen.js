@@ -15,13 +15,19 @@
     return node;
   }
 
-  function chartOption(tile) {
+  // A pie's legend stands right of the ring (centre at 32 %, outer radius 36 % of the shorter side) and uses
+  // all the room there: a name is cut only when it is longer than that room.
+  function legendRoom(width, height) {
+    return Math.max(80, Math.floor(width - 0.32 * width - 0.36 * Math.min(width, height) - 8 - 30));
+  }
+
+  function chartOption(tile, width, height) {
     var text = { color: "#b8c7dc", fontSize: 14 };
     if (tile.chart === "pie") {
       return {
         animation: false,
         tooltip: { trigger: "item", confine: true },
-        legend: { orient: "vertical", right: 0, top: "middle", itemGap: 6, textStyle: Object.assign({ width: 120, overflow: "truncate" }, text) },
+        legend: { orient: "vertical", right: 0, top: "middle", itemGap: 6, textStyle: Object.assign({ width: legendRoom(width, height), overflow: "truncate" }, text) },
         series: [{ type: "pie", radius: ["38%", "72%"], center: ["32%", "50%"], label: { show: false },
           data: tile.labels.map(function (label, i) { return { name: label, value: tile.values[i] }; }) }]
       };
@@ -63,7 +69,7 @@
         var holder = el("div", "screen-chart");
         box.appendChild(holder);
         tilesEl.appendChild(box);
-        var option = chartOption(tile);
+        var option = chartOption(tile, holder.clientWidth, holder.clientHeight);
         if (window.ParkOS.hasData(option)) {
           var chart = echarts.init(holder, null, { renderer: "canvas" });
           chart.setOption(option);
