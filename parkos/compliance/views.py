@@ -46,6 +46,8 @@ class DefaultCaseViews(ObjectViews):
     list_related = ("agreement", "commitment__party__organization", "owner")
     related = (Related(DefaultCaseDocument, tables.DefaultCaseDocumentTable, "case", limit=50),)
     detail_template = "compliance/case_detail.html"
+    #: the disposal case is shown in its own card, and only to those who may see it (a parcel is land's)
+    detail_exclude = ("id", "created", "last_updated", "disposal_case")
 
     @classmethod
     def detail_extra(cls, obj, user) -> dict:

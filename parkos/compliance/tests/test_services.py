@@ -182,6 +182,15 @@ class WorkflowTests(TestCase):
         self.assertEqual((case.disposal_case, disposal.path), (disposal, DisposalCase.Path.BUY_BACK))
         parcel.refresh_from_db()
         self.assertEqual(parcel.status, LandParcel.Status.UNDER_DISPOSAL)
+        partner = Client()
+        partner.force_login(self.world.users["government_partner"])
+        page = partner.get(case.get_absolute_url())
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, disposal.get_absolute_url())  # the disposal case is land's, not the partner's
+        self.assertContains(page, "you may not see it")
+        officer = Client()
+        officer.force_login(self.officer)
+        self.assertContains(officer.get(case.get_absolute_url()), disposal.get_absolute_url())
 
     def test_an_evaluation_officer_opens_the_disposal_case_of_a_land_settlement_from_the_case(self):
         self.rectifying()
