@@ -23,7 +23,7 @@ from import_export import resources, widgets
 
 from parkos.core import writes
 from parkos.core.actors import Actor
-from parkos.core.changelog import change_context, current_user
+from parkos.core.changelog import change_context, collect_changes, current_user
 from parkos.core.downloads import neutralise
 from parkos.core.fields import AreaField
 from parkos.core.permissions import Action, can
@@ -331,6 +331,29 @@ class PrimaryResource(resources.ModelResource):  # type: ignore[misc]  # django-
             for i, row in enumerate(result.rows[:PREVIEW_ROWS], start=1)
         ]
         return report
+
+    def import_data_inner(
+        self,
+        dataset: tablib.Dataset,
+        dry_run: bool,
+        raise_errors: bool,
+        using_transactions: bool,
+        collect_failed_rows: bool,
+        **kwargs: Any,
+    ) -> Any:
+        """The rows, their change records kept and written in batches (``collect_changes``), not one INSERT each.
+
+        This runs inside import_data's transaction, so the records are written before it ends and go with it:
+        an import with a rejected row is rolled back whole (``rollback_on_validation_errors``), records included.
+        A row rolled back to its savepoint while the import goes on cannot happen here: any rejected row
+        rolls the import back. Without a transaction (never, here) the records are written one by one.
+        """
+        inner = super().import_data_inner
+        args = (dataset, dry_run, raise_errors, using_transactions, collect_failed_rows)
+        if not using_transactions:
+            return inner(*args, **kwargs)
+        with collect_changes():
+            return inner(*args, **kwargs)
 
     def import_row(self, row: Row, instance_loader: Any, **kwargs: Any) -> Any:
         outcome = super().import_row(row, instance_loader, **kwargs)
