@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncYear
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -34,7 +34,9 @@ from parkos.directory.models import Organization
 from parkos.evaluation.models import EvaluationResult, EvaluationRun
 from parkos.investment.models import (
     Agreement,
+    CheckOutcome,
     Commitment,
+    CommitmentCheck,
     CommitmentStatus,
     ExchangeRate,
     Project,
@@ -502,7 +504,14 @@ def cockpit_figures(user: Actor, scope: CockpitScope, period: Period) -> dict[st
         ("evaluation", EvaluationResult, lambda: _evaluation_tiles(user, scope, fmt, links=True)),
         ("land", DisposalCase, lambda: _land_tiles(user, scope, period, fmt, where)),
         ("services", ServiceRequest, lambda: _service_tiles(ask)),
-        ("commitments", Commitment, lambda: [_commitment_tile(user, scope, fmt, where, partner=False)]),
+        (
+            "commitments",
+            Commitment,
+            lambda: [
+                _commitment_tile(user, scope, fmt, where, partner=False),
+                *_some(_check_tile(user, scope, fmt, partner=False)),
+            ],
+        ),
     ]
     tiles: list[Tile | dict[str, Any]] = []
     oldest = None
@@ -849,6 +858,39 @@ def _commitment_tile(
     )
 
 
+def _check_tile(user: Actor, scope: CockpitScope, fmt: Formats, *, partner: bool) -> Tile | None:
+    """The latest yearly reconciliation: commitments met, behind and missed, and how many were computed from
+    ParkOS records rather than entered (two queries; None before any reconciliation)."""
+    from parkos.investment.selectors import visible_checks
+
+    checks = visible_checks(user)
+    if not partner:
+        checks = _in(checks, scope, "commitment__agreement__park")
+    year = checks.aggregate(y=Max("year"))["y"]
+    if year is None:
+        return None
+    counts = checks.filter(year=year).aggregate(
+        **{value: Count("pk", filter=Q(outcome=value)) for value in CheckOutcome.values},
+        computed=Count("pk", filter=Q(source__in=CommitmentCheck.FACT_SOURCES)),
+    )
+    shown = (CheckOutcome.MET, CheckOutcome.BEHIND, CheckOutcome.MISSED)
+    url = f"{reverse('investment:implementation_report')}?check_year={year}#commitment-checks"
+    figures = [_count(fmt, f"checks_{value}", str(CheckOutcome(value).label), counts[value], url) for value in shown]
+    figures.append(_count(fmt, "checks_computed", _("Computed from ParkOS records"), counts["computed"]))
+    return Tile(
+        "commitment_checks",
+        _("Commitments checked against the facts, %(year)s") % {"year": year},
+        figures,
+        _breakdown(figures[:3]),
+        "pie",
+        note=_("The latest yearly reconciliation, whatever the period"),
+    )
+
+
+def _some(tile: Tile | None) -> list[Tile]:
+    return [tile] if tile is not None else []
+
+
 def _agreements_tile(
     user: Actor, scope: CockpitScope, period: Period, fmt: Formats, where: list[tuple[str, int]]
 ) -> Tile:
@@ -874,6 +916,7 @@ def partner_figures(user: Actor, scope: CockpitScope, period: Period) -> dict[st
     tiles = [
         _agreements_tile(user, scope, period, fmt, []),
         _commitment_tile(user, scope, fmt, [], partner=True),
+        *_some(_check_tile(user, scope, fmt, partner=True)),
     ]
     # investment landed in the district's parks: an aggregate (the projects themselves are the operator's)
     landings = StageChange.objects.filter(
@@ -955,7 +998,7 @@ TOPIC_MODELS: dict[str, tuple[type[Any], ...]] = {
     "evaluation": (EvaluationRun, EvaluationResult),
     "land": (ParcelFlag, DisposalCase, LandParcel),
     "services": (ServiceRequest, Scenario),
-    "commitments": (Commitment, Agreement),
+    "commitments": (Commitment, Agreement, CommitmentCheck),
 }
 #: models every part reads through (the parks of a scope, their brands, a partner's district)
 EVERY_TOPIC_MODELS: tuple[type[Any], ...] = (Park, ParkBrand, Organization)

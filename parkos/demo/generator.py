@@ -49,6 +49,7 @@ from parkos.demo.intake import load_intake
 from parkos.demo.investment import load_investment
 from parkos.demo.leasing import load_leasing
 from parkos.demo.portal import load_portal
+from parkos.demo.reconcile import load_reconciliation
 from parkos.demo.services import load_services
 from parkos.directory.models import Industry, Organization, OrganizationAlias, Person, Position
 from parkos.directory.validators import CREDIT_CODE_ALPHABET, credit_code_check_character
@@ -367,6 +368,7 @@ class _DemoBuilder:
         load_disposal(self.rng, scale=self.scale, today=self.today, counts=self.counts, progress=self.progress)
         load_intake(self.rng, enterprises=self.enterprises, today=self.today, counts=self.counts)
         load_compliance(scale=self.scale, today=self.today, counts=self.counts)
+        load_reconciliation(today=self.today, counts=self.counts)
         return dict(self.counts)
 
     def save(self, label: str, model, objects: list, count_key: str) -> None:

@@ -591,7 +591,14 @@ class _Loader:
                 (Kind.ANNUAL_TAX, "达产后年税收", Decimal(round(10 ** rng.uniform(6.5, 8.5), -5)), "CNY"),
                 (Kind.TAX_PER_MU, "亩均税收", Decimal(rng.randint(30, 120) * 10_000), "CNY/mu"),
                 (Kind.RD_SHARE, "研发投入占营业收入比例", Decimal(rng.randint(3, 15)), ""),
-                (Kind.MILESTONE, rng.choice(("取得施工许可证并开工建设", "竣工投产", "完成工商注册落户")), None, ""),
+                # the stage milestones are checked against the project's stage history
+                rng.choice(
+                    (
+                        (Kind.CONSTRUCTION_STARTED, "取得施工许可证并开工建设", None, ""),
+                        (Kind.IN_OPERATION, "竣工投产", None, ""),
+                        (Kind.MILESTONE, "完成工商注册落户", None, ""),
+                    )
+                ),
             ]
             if agreement.kind == Agreement.Kind.LEASE:
                 options[0] = (Kind.FLOOR_AREA_LEASED, "承租面积", area, "")

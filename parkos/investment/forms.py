@@ -118,7 +118,17 @@ class SignatoryForm(PrimaryModelForm):
 class CommitmentForm(PrimaryModelForm):
     class Meta(PrimaryModelForm.Meta):
         model = Commitment
-        fields = ("agreement", "party", "kind", "description", "target_value", "unit", "start_date", "due_date")
+        fields = (
+            "agreement",
+            "party",
+            "kind",
+            "basis",
+            "description",
+            "target_value",
+            "unit",
+            "start_date",
+            "due_date",
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,12 +12,13 @@ import itertools
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max, Prefetch
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,7 @@ from parkos.directory.models import Industry, Organization
 from parkos.investment.models import (
     STAGE_ORDER,
     Agreement,
+    CheckOutcome,
     Commitment,
     CommitmentStatus,
     ImplementationStatus,
@@ -43,7 +45,15 @@ from parkos.investment.models import (
     Stage,
     StageChange,
 )
-from parkos.investment.selectors import ImplementationReport, implementation_report, pipeline_figures
+from parkos.investment.selectors import (
+    CHECK_GROUPS,
+    ImplementationReport,
+    check_summary,
+    implementation_report,
+    latest_check_year,
+    pipeline_figures,
+    visible_checks,
+)
 from parkos.parks.models import Park, ParkBrand
 
 #: the PDF lists at most this many agreements (and says so); XLSX has every row. WeasyPrint lays out
@@ -113,9 +123,16 @@ class ImplementationFilterForm(ReportFilterForm):
     status = forms.ChoiceField(
         choices=[("", "---------"), *ImplementationStatus.choices], required=False, label=_("Implementation")
     )
+    check_year = forms.IntegerField(
+        label=_("Checked year"),
+        required=False,
+        min_value=1990,
+        max_value=2100,
+        help_text=_("The year of the reconciliation shown; empty: the latest."),
+    )
 
     def selector_kwargs(self) -> dict:
-        return {name: self.cleaned_data[name] or None for name in self.fields}
+        return {name: self.cleaned_data[name] or None for name in self.fields if name != "check_year"}
 
 
 def require_view(user, model) -> None:
@@ -165,6 +182,60 @@ class PipelineFiguresView(View):
 
 
 # --- agreement implementation report ---------------------------------------------------------------
+
+#: Tabler badge colours per outcome of a commitment check
+CHECK_COLOURS = {
+    CheckOutcome.MET: "green",
+    CheckOutcome.BEHIND: "yellow",
+    CheckOutcome.MISSED: "red",
+    CheckOutcome.OPEN: "secondary",
+}
+#: agreements listed in the checks' "by agreement" table (worst first); the XLSX has every check
+CHECK_AGREEMENT_ROWS = 20
+
+
+def check_groups_titles() -> dict[str, str]:
+    return {
+        "source": _t("By source"),
+        "agreement": _t("By agreement (most missed first)"),
+        "park": _t("By park"),
+        "district": _t("By district"),
+        "kind": _t("By kind"),
+    }
+
+
+def commitment_checks_context(user, report: ImplementationReport, year: int | None) -> dict:
+    """The reconciliation's outcomes for the report's agreements: met, behind, missed, open per grouping.
+
+    Six grouped queries whatever the number of commitments; ``year`` None: the latest year checked.
+    """
+    checks = visible_checks(user).filter(commitment__agreement__in=report.filtered.values("pk"))
+    year = year or latest_check_year(checks)
+    context: dict = {
+        "check_year": year,
+        "can_reconcile": can_reconcile(user),
+        "reconcile_year": timezone.localdate().year - 1,
+        "check_outcomes": [(value, label, CHECK_COLOURS[value]) for value, label in CheckOutcome.choices],
+        "check_groups": [],
+    }
+    if year is None:
+        return context
+    checks = checks.filter(year=year)
+    titles = check_groups_titles()
+    for by in CHECK_GROUPS:
+        rows = check_summary(checks, by, limit=CHECK_AGREEMENT_ROWS if by == "agreement" else None)
+        context["check_groups"].append({"by": by, "title": titles[by], "rows": rows})
+    totals = {value: sum(row[value] for row in context["check_groups"][0]["rows"]) for value in CheckOutcome.values}
+    context["check_totals"] = [
+        (value, label, totals[value], CHECK_COLOURS[value]) for value, label in CheckOutcome.choices
+    ]
+    return context
+
+
+def can_reconcile(user) -> bool:
+    from parkos.core.permissions import Scope, scope_of
+
+    return can(user, Commitment, Action.CHANGE) and scope_of(user) >= Scope.PARKS
 
 
 def label_page(agreements) -> None:
@@ -234,8 +305,52 @@ class ImplementationReportView(View):
             "page_obj": page,
             "rows": rows,
             "query_string": query.urlencode(),
+            **commitment_checks_context(request.user, report, form.cleaned_data.get("check_year")),
         }
         return render(request, self.template_name, context)
+
+
+class ReconcileView(View):
+    """POST year: investment staff and admins run the yearly reconciliation, then return to the report."""
+
+    def post(self, request):
+        from parkos.core.changelog import change_context
+        from parkos.investment.services import reconcile_commitments
+
+        if not can_reconcile(request.user):
+            raise PermissionDenied
+        back = reverse("investment:implementation_report")
+        try:
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            messages.error(
+                request, _t("Give the year to reconcile, such as %(year)s.") % {"year": timezone.localdate().year - 1}
+            )
+            return redirect(back)
+        try:
+            with change_context(user=request.user, source="web"):
+                result = reconcile_commitments(year=year, user=request.user)
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+            return redirect(back)
+        messages.success(
+            request,
+            _t(
+                "%(year)s reconciled: %(checked)s commitments checked, %(met)s met, %(behind)s behind, %(missed)s"
+                " missed (%(new)s newly), %(open)s with no figure yet."
+            )
+            % {
+                "year": year,
+                "checked": result.checked,
+                "met": result.counts[CheckOutcome.MET],
+                "behind": result.counts[CheckOutcome.BEHIND],
+                "missed": result.counts[CheckOutcome.MISSED],
+                "new": result.missed_new,
+                "open": result.counts[CheckOutcome.OPEN],
+            },
+        )
+        return redirect(f"{back}?check_year={year}")
 
 
 def _with_parties(agreements):
@@ -354,6 +469,7 @@ def pdf_bytes(report: ImplementationReport, user, form, base_url: str, on_rows=N
             "filters": filters,
             "generated": timezone.localtime(),
             "user": user,
+            **commitment_checks_context(user, report, form.cleaned_data.get("check_year")),
         },
     )
     return HTML(string=html, base_url=base_url).write_pdf()

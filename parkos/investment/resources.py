@@ -126,6 +126,7 @@ class CommitmentResource(PrimaryResource):
             "agreement",
             "party",
             "kind",
+            "basis",
             "description",
             "target_value",
             "unit",

@@ -409,7 +409,12 @@ class Reconciliation:
 
 
 def reconcile_commitments(
-    *, year: int, user: Actor | None, parks: Iterable[Any] | None = None, today: datetime.date | None = None
+    *,
+    year: int,
+    user: Actor | None,
+    parks: Iterable[Any] | None = None,
+    today: datetime.date | None = None,
+    notify: bool = True,
 ) -> Reconciliation:
     """Compare every commitment in scope for ``year`` with its facts and store the outcome per commitment and year.
 
@@ -420,7 +425,8 @@ def reconcile_commitments(
     missed for it. A user (None: the scheduled run) must be investment staff or an admin; ``parks``
     narrows the run to some parks (by default every park the user's scope reaches). A missing exchange
     rate refuses the whole run (ValidationError naming the currency and date), nothing written.
-    A fixed number of queries, whatever the number of commitments.
+    A fixed number of queries, whatever the number of commitments (``notify`` False: no signal, for the demo,
+    whose default cases are planted by parkos.demo.compliance).
     """
     from parkos.investment.facts import Facts
     from parkos.investment.signals import commitment_missed
@@ -472,6 +478,8 @@ def reconcile_commitments(
             counts[check.outcome] += 1
             if check.outcome == CheckOutcome.MISSED and before.get(check.commitment.pk) != CheckOutcome.MISSED:
                 missed_new += 1
+                if not notify:
+                    continue
                 commitment_missed.send(
                     sender=Commitment,
                     commitment=check.commitment,

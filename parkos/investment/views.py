@@ -154,7 +154,8 @@ class CommitmentViews(ObjectViews):
 
     @classmethod
     def detail_extra(cls, obj, user) -> dict:
-        return {"status": CommitmentStatus(obj.status())}
+        checks = list(obj.checks.select_related("commitment").order_by("-year")[:10])
+        return {"status": CommitmentStatus(obj.status()), "checks": checks}
 
 
 class ProgressViews(ObjectViews):

@@ -131,6 +131,7 @@ class SignatorySerializer(PrimaryModelSerializer):
 
 class CommitmentSerializer(PrimaryModelSerializer):
     status = serializers.SerializerMethodField()
+    measure_source = serializers.CharField(read_only=True, help_text="filing, leasing, stage or manual")
 
     class Meta:
         model = Commitment
@@ -141,6 +142,8 @@ class CommitmentSerializer(PrimaryModelSerializer):
             "agreement",
             "party",
             "kind",
+            "basis",
+            "measure_source",
             "description",
             "target_value",
             "unit",

@@ -371,3 +371,58 @@ class ScopeTests(ReconcileTests):
         self.assertEqual((by_source[1]["met"], by_source[0]["missed"]), (1, 3))  # the investor's 120 jobs
         by_agreement = check_summary(checks, "agreement")
         self.assertEqual(by_agreement[0]["missed"], 2)  # worst first
+
+
+class PageTests(ReconcileTests):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.jobs = Commitment.objects.create(
+            agreement=cls.agreement, party=cls.inv_party, kind=K.JOBS, target_value=500, due_date=D(2025, 6, 30)
+        )
+        cls.tax = Commitment.objects.create(
+            agreement=cls.agreement, party=cls.inv_party, kind=K.ANNUAL_TAX, target_value=1, unit="CNY"
+        )
+        reconcile_commitments(year=2025, user=None, today=TODAY, notify=False)
+
+    def test_report_shows_the_checks_by_source_agreement_park_district_and_kind(self):
+        from django.urls import reverse
+
+        self.client.force_login(self.world.users["operator_admin"])
+        url = reverse("investment:implementation_report")
+        with CaptureQueriesContext(connection) as few:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        html = response.content.decode()
+        for by in ("source", "agreement", "park", "district", "kind"):
+            self.assertIn(f'data-by="{by}"', html)
+        self.assertIn('data-outcome="missed">Missed: 1', html)
+        self.assertIn('id="reconcile-form"', html)
+        for _i in range(5):  # more commitments checked: the same queries
+            Commitment.objects.create(
+                agreement=self.agreement, party=self.inv_party, kind=K.JOBS, target_value=5, due_date=D(2025, 6, 30)
+            )
+        reconcile_commitments(year=2025, user=None, today=TODAY, notify=False)
+        with CaptureQueriesContext(connection) as more:
+            self.client.get(url)
+        self.assertEqual(len(more), len(few))
+
+    def test_reconcile_button(self):
+        from django.urls import reverse
+
+        url = reverse("investment:reconcile_commitments")
+        self.client.force_login(self.world.users["government_partner"])
+        self.assertEqual(self.client.post(url, {"year": 2025}).status_code, 403)
+        self.client.force_login(self.world.users["investment_staff"])
+        with mock.patch.object(commitment_missed, "send"):
+            response = self.client.post(url, {"year": 2025}, follow=True)
+        self.assertContains(response, "2025 reconciled")
+        self.assertEqual(self.check(self.jobs).checked_by, self.world.users["investment_staff"])
+        response = self.client.post(url, {"year": "next"}, follow=True)
+        self.assertContains(response, "Give the year to reconcile")
+
+    def test_commitment_page_shows_each_figure_and_its_source(self):
+        self.client.force_login(self.world.users["government_partner"])
+        response = self.client.get(self.jobs.get_absolute_url())
+        self.assertContains(response, 'data-outcome="missed"')
+        self.assertContains(response, "Indicator filing 2025")
