@@ -162,6 +162,25 @@ class ParkTests(StandardModelTests):
             "boundary": SQUARE,
         }
 
+    def test_land_rows_read_zero_without_parcels_and_mu_beside_square_metres_with_them(self):
+        import re
+
+        from django.urls import reverse
+        from django.utils import translation
+
+        def row(park, cell):
+            with translation.override("zh-hans"):
+                page = self.client.get(reverse("parks:park", args=[park.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+            self.assertEqual(page.status_code, 200)
+            return re.search(rf'<td id="{cell}">(.*?)</td>', page.content.decode()).group(1)
+
+        empty = self.make(self.world, "in")
+        self.assertEqual(row(empty, "park-parcels"), "0")
+        self.assertEqual(row(empty, "park-idle-land"), "0 m²")
+        LandParcel.objects.create(park=empty, code="Z-1", area=1_500, status=LandParcel.Status.IDLE)
+        self.assertEqual(row(empty, "park-parcels"), "1 · 1,500.00 m² (2.25 亩)")
+        self.assertEqual(row(empty, "park-idle-land"), "1,500.00 m² (2.25 亩)")
+
 
 class LandParcelTests(StandardModelTests):
     model = LandParcel
