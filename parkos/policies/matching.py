@@ -321,8 +321,9 @@ def _relative_gap(rule: dict[str, Any], value: Any) -> float:
     return float(abs(value - threshold) / (abs(threshold) or 1.0))
 
 
-def miss_of(rule: dict[str, Any], row: dict[str, Any]) -> Miss:
-    """A failed rule as a Miss, read from the enterprise's attribute row."""
+def miss_of(rule: dict[str, Any], row: dict[str, Any], *, said: tuple[str, str] | None = None) -> Miss:
+    """A failed rule as a Miss, read from the enterprise's attribute row (``said``: the rule's sentence and what it
+    asks, when the caller has them already)."""
     fields = rules.fields_of(rule)
     key = fields[0] if fields else ""
     if "field" in rule:
@@ -330,10 +331,11 @@ def miss_of(rule: dict[str, Any], row: dict[str, Any]) -> Miss:
     else:
         actual = "; ".join(f"{rules.ATTRIBUTES_BY_KEY[f].label}: {rules.format_value(f, row.get(f))}" for f in fields)
     short_by = _short_by(rule, row.get(key))
+    sentence, needed = said or (rules.describe(rule), rules.needed(rule))
     return Miss(
-        rule=rules.describe(rule),
+        rule=sentence,
         field=key,
-        needed=rules.needed(rule),
+        needed=needed,
         actual=actual,
         short_by=short_by,
         short_by_text=rules.format_value(key, short_by) if short_by is not None else "",
@@ -345,16 +347,22 @@ def matches_from(
 ) -> tuple[list[Match], list[Match]]:
     """Build the Match objects of ``match_table`` rows: (qualifying, near misses), near misses closest first."""
     by_id = {p.pk: p for p in policies}
-    rows = found.join(table, on="organization_id", how="left").to_dicts()
-    qualifying, near = [], []
-    for row in rows:
-        policy = by_id[row["policy_id"]]
-        if row["failed"] == 0:
-            qualifying.append(Match(policy, row["organization_id"], True, []))
-            continue
-        rule = _rules_of(policy)[row["missed"]]
-        gap = _relative_gap(rule, row.get(rules.fields_of(rule)[0] if rules.fields_of(rule) else ""))
-        near.append((gap, Match(policy, row["organization_id"], False, [miss_of(rule, row)])))
+    prepared = {
+        pk: [(rule, (rules.describe(rule), rules.needed(rule)), rules.fields_of(rule)) for rule in _rules_of(policy)]
+        for pk, policy in by_id.items()
+    }
+    qualifying = [
+        Match(by_id[policy_id], organization_id, True, [])
+        for policy_id, organization_id in found.filter(pl.col("failed") == 0)
+        .select("policy_id", "organization_id")
+        .iter_rows()
+    ]
+    near = []
+    for row in found.filter(pl.col("failed") > 0).join(table, on="organization_id", how="left").iter_rows(named=True):
+        rule, said, fields = prepared[row["policy_id"]][row["missed"]]
+        gap = _relative_gap(rule, row.get(fields[0]) if fields else None)
+        match = Match(by_id[row["policy_id"]], row["organization_id"], False, [miss_of(rule, row, said=said)])
+        near.append((gap, match))
     near.sort(key=lambda pair: (pair[0], pair[1].policy.pk, pair[1].organization_id))
     return qualifying, [match for _, match in near]
 
@@ -366,6 +374,58 @@ def _rules_of(policy: Policy) -> list[dict[str, Any]]:
     except rules.RuleError:
         return [{"field": "organization_id", "below": 0}]
     return rules.rules_of(policy.eligibility)
+
+
+def _gap_expression(policy_rules: list[dict[str, Any]]) -> pl.Expr:
+    """The relative gap of the rule each near-miss row missed (``_relative_gap`` as a column): closest first."""
+    far = float("inf")
+    gap: pl.Expr = pl.lit(far)
+    for i, rule in enumerate(policy_rules):
+        attribute = rules.ATTRIBUTES_BY_KEY.get(rule.get("field", ""))
+        if attribute is None or attribute.kind != rules.NUMBER:
+            this = pl.lit(far)
+        else:
+            value = pl.col(attribute.key).cast(pl.Float64)
+            threshold = rule.get("at_least", rule.get("below"))
+            if threshold is None:
+                this = pl.when(value.is_null()).then(pl.lit(far)).otherwise(pl.lit(1.0))
+            else:
+                this = ((value - threshold).abs() / (abs(threshold) or 1.0)).fill_null(far)
+        gap = pl.when(pl.col("missed") == i).then(this).otherwise(gap)
+    return gap
+
+
+class PolicyMatches:
+    """A policy's qualifying and near-miss enterprises as tables, with Match objects built only for the rows read:
+    ``qualifying`` and ``near`` are sequences (len, slicing) a Paginator pages through."""
+
+    def __init__(
+        self, policy: Policy, *, user: Any | None = None, day: datetime.date | None = None, near: bool = True
+    ) -> None:
+        self.policy = policy
+        self.table = attribute_table(visible_enterprises(user), day=day)
+        found = match_table(self.table, [policy], near=near)
+        self.qualifying = _Rows(self, found.filter(pl.col("failed") == 0))
+        misses = found.filter(pl.col("failed") > 0).join(self.table, on="organization_id", how="left")
+        ranked = misses.with_columns(_gap_expression(_rules_of(policy)).alias("_gap")).sort("_gap", "organization_id")
+        self.near = _Rows(self, ranked.select(found.columns))
+
+
+class _Rows(Sequence[Match]):
+    def __init__(self, matches: PolicyMatches, rows: pl.DataFrame) -> None:
+        self.matches, self.rows = matches, rows
+
+    def __len__(self) -> int:
+        return self.rows.height
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]  # an int or a slice, as a list
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            part = self.rows.slice(start, max(0, stop - start))
+            qualifying, near = matches_from(part, self.matches.table, [self.matches.policy])
+            found = {(m.organization_id): m for m in qualifying + near}
+            return [found[o] for o in part["organization_id"].to_list()][::step]
+        return self[index : index + 1][0] if index >= 0 else self[len(self) + index]
 
 
 def policies_for_enterprise(

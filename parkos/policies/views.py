@@ -58,13 +58,13 @@ class PolicyViews(ObjectViews):
 
     @classmethod
     def detail_extra(cls, obj: Policy, user: Any) -> dict[str, Any]:
-        qualifying, near = matching.enterprises_for_policy(obj, user=user)
+        found = matching.PolicyMatches(obj, user=user)
         return {
             "rules": described_rules(obj),
-            "qualifying": _named(qualifying[:PREVIEW]),
-            "near": _named(near[:PREVIEW]),
-            "qualifying_count": len(qualifying),
-            "near_count": len(near),
+            "qualifying": _named(found.qualifying[:PREVIEW]),
+            "near": _named(found.near[:PREVIEW]),
+            "qualifying_count": len(found.qualifying),
+            "near_count": len(found.near),
             "matches_url": reverse("policies:policy_matches", kwargs={"pk": obj.pk}),
         }
 
@@ -118,9 +118,9 @@ def policy_matches(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, Policy, Action.VIEW):
         raise PermissionDenied
     policy = get_object_or_404(Policy.objects.restrict(request.user).select_related("issuer"), pk=pk)
-    qualifying, near = matching.enterprises_for_policy(policy, user=request.user)
-    qualifying_page = Paginator(qualifying, PER_PAGE).get_page(request.GET.get("qpage"))
-    near_page = Paginator(near, PER_PAGE).get_page(request.GET.get("npage"))
+    found = matching.PolicyMatches(policy, user=request.user)
+    qualifying_page = Paginator(found.qualifying, PER_PAGE).get_page(request.GET.get("qpage"))
+    near_page = Paginator(found.near, PER_PAGE).get_page(request.GET.get("npage"))
     context = {
         "policy": policy,
         "rules": described_rules(policy),
@@ -128,8 +128,8 @@ def policy_matches(request: HttpRequest, pk: int) -> HttpResponse:
         "near": _named(list(near_page.object_list)),
         "qualifying_page": qualifying_page,
         "near_page": near_page,
-        "qualifying_count": len(qualifying),
-        "near_count": len(near),
+        "qualifying_count": len(found.qualifying),
+        "near_count": len(found.near),
     }
     return render(request, "policies/policy_matches.html", context)
 

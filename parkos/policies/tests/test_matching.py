@@ -78,6 +78,15 @@ class MatchingTests(TestCase):
         self.assertNotIn(self.missing.pk, {m.organization_id for m in near})
         self.assertEqual({m.organization_id: m for m in near}[self.below.pk].misses[0].actual, "no")
 
+    def test_the_paged_matches_agree_with_the_full_lists(self) -> None:
+        for policy in (self.rd, self.two):
+            qualifying, near = matching.enterprises_for_policy(policy, day=DAY)
+            paged = matching.PolicyMatches(policy, day=DAY)
+            self.assertEqual([m.organization_id for m in paged.near[:]], [m.organization_id for m in near])
+            self.assertEqual([m.misses for m in paged.near[0:1]], [m.misses for m in near[:1]])
+            self.assertEqual(len(paged.qualifying), len(qualifying))
+            self.assertEqual({m.organization_id for m in paged.qualifying[:]}, {m.organization_id for m in qualifying})
+
     def test_near_misses_can_be_left_out(self) -> None:
         _, near = matching.enterprises_for_policy(self.rd, day=DAY, near=False)
         self.assertEqual(near, [])
