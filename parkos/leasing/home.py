@@ -19,7 +19,7 @@ def home_panels(user) -> list[HomePanel]:
         return []
     today = timezone.localdate()
     unit = getattr(user, "area_unit", AreaUnit.SQUARE_METRE)
-    figures = occupancy(user, today)
+    figures = occupancy(user, today, buildings=False)  # the parks and the total: no row per building
     occupancy_url, board_url = reverse("leasing:occupancy"), reverse("leasing:vacancy_board")
     parks = [
         QueueItem(

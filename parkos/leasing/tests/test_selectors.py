@@ -16,6 +16,7 @@ from parkos.leasing.selectors import (
     occupancy,
     occupancy_total,
     occupancy_trend,
+    occupied_buildings,
     vacancy_board,
 )
 from parkos.parks.models import Building, SpaceUnit
@@ -106,6 +107,22 @@ class OccupancyExampleTests(TestCase):
         self.assertEqual(brands["Brand in"].occupied, Decimal(900))
         self.assertEqual((result.total.occupied, result.total.lettable), (Decimal(1400), Decimal(3000)))
         self.assertEqual((result.total.units, result.total.units_occupied), (7, 4))
+
+    def test_grouped_per_park_and_a_page_of_buildings_match_the_full_occupancy(self):
+        def figures(row):
+            return (row.key, row.name, row.lettable, row.leased, row.sold, row.units, row.units_occupied)
+
+        for user in (self.world.users["operator_admin"], self.world.users["park_manager"]):
+            full = occupancy(user, ON)
+            per_park = occupancy(user, ON, buildings=False)
+            self.assertEqual(per_park.buildings, [])
+            self.assertEqual(figures(per_park.total), figures(full.total))
+            self.assertEqual([figures(r) for r in per_park.parks], [figures(r) for r in full.parks])
+            self.assertEqual([figures(r) for r in per_park.brands], [figures(r) for r in full.brands])
+            ids = list(occupied_buildings(user).values_list("pk", flat=True))
+            self.assertEqual(sorted(ids), sorted(row.key for row in full.buildings))
+            page = occupancy(user, ON, building_ids=ids[:1]).buildings
+            self.assertEqual([figures(r) for r in page], [figures(r) for r in full.buildings if r.key == ids[0]])
 
     def test_a_park_manager_sees_the_occupancy_of_their_parks(self):
         result = occupancy(self.world.users["park_manager"], ON)
