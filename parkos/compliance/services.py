@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -86,11 +86,15 @@ def case_open_for_missed(
 ) -> tuple[DefaultCase, bool]:
     """The case of ``commitment`` missed in ``year``: opened at the first call, its figures updated at the next
     (while it is not closed). Returns the case and whether it was opened now."""
-    actor: Any = user if user is not None and user.is_authenticated else _SYSTEM
+    # The case is the reconciliation's consequence, whoever ran it (someone who may not handle cases, too): it is
+    # written as the system, and the change log names the user who ran it. That user owns it if they may handle it.
+    actor: Any = _SYSTEM
+    runner = user if user is not None and user.is_authenticated else None
+    handler = runner if runner is not None and can(runner, DefaultCase, Action.CHANGE) else None
     if gap is None and target is not None and actual is not None:
         gap = Decimal(target) - Decimal(actual)
     in_context = current_context() is not None
-    context = contextlib.nullcontext() if in_context else change_context(user=user, source="system")
+    context = contextlib.nullcontext() if in_context else change_context(user=runner, source="system")
     with context:
         case = DefaultCase.objects.select_for_update().filter(commitment=commitment, year=year).first()
         if case is None:
@@ -102,7 +106,7 @@ def case_open_for_missed(
                 actual=actual,
                 gap=gap,
                 source=source[:40],
-                owner=cast(User, user) if actor is not _SYSTEM else _default_owner(commitment),
+                owner=handler or _default_owner(commitment),
             )
             return writes.save(case, user=actor, created=True), True
         if not case.is_closed and (case.target, case.actual, case.gap, case.source) != (target, actual, gap, source):

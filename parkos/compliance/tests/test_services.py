@@ -81,6 +81,16 @@ class SignalTests(TestCase):
         case.refresh_from_db()
         self.assertEqual((case.stage, case.actual), (Stage.CLOSED, 180))
 
+    def test_a_run_by_someone_who_may_not_handle_cases_still_opens_the_case(self):
+        officer = self.world.users["evaluation_officer"]
+        commitment_missed.send(
+            sender=Commitment, commitment=self.commitment, year=2030, target=Decimal(5), actual=None,
+            gap=None, source="", user=officer,
+        )  # fmt: skip
+        case = DefaultCase.objects.get(year=2030)
+        self.assertIsNone(case.owner)  # the agreement has no project: nobody to default to
+        self.assertEqual(changes_of(case).get(action="create").user, officer)
+
     def test_a_run_by_a_user_makes_them_the_owner(self):
         commitment_missed.send(
             sender=Commitment, commitment=self.commitment, year=2029, target=Decimal(5), actual=Decimal(1),
