@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
+from django.db import connections
 from django.db.models import FloatField, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -110,6 +111,23 @@ def visible_enterprises(user: Any | None) -> QuerySet[Organization]:
     return enterprises.none()
 
 
+def _read(queryset: QuerySet[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """A values_list queryset as a frame of ``schema``, read through the cursor: no per-value converters (on
+    SQLite, dates come as text and flags as 0 / 1; Polars parses them by the column)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    raw = pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
+    columns = []
+    for name, dtype in schema.items():
+        column = pl.col(name)
+        if dtype == pl.Date and raw.schema[name] == pl.String:
+            column = column.str.slice(0, 10).str.to_date("%Y-%m-%d")
+        columns.append(column.cast(dtype).alias(name))
+    return raw.select(columns)
+
+
 def attribute_table(
     organizations: QuerySet[Organization] | None = None, *, day: datetime.date | None = None
 ) -> pl.DataFrame:
@@ -121,7 +139,7 @@ def attribute_table(
     if organizations is None:
         organizations = Organization.objects.filter(kind=Organization.Kind.ENTERPRISE)
     org_ids = organizations.values("pk")
-    rows = list(
+    frame = _read(
         organizations.values_list(
             "pk",
             "industry__national_code",
@@ -132,9 +150,9 @@ def attribute_table(
             "is_listed",
             "is_high_tech",
             "is_srdi",
-        )
-    )
-    frame = pl.DataFrame(rows, schema=SCHEMA, orient="row").with_columns(
+        ),
+        SCHEMA,
+    ).with_columns(
         pl.when(pl.col("industry") == "").then(pl.col("industry_code")).otherwise(pl.col("industry")).alias("industry"),
         *[pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in ("ownership", "district")],
     )
@@ -155,9 +173,9 @@ def attribute_table(
             "above_size_threshold",
         )
     )
-    filing_frame = pl.DataFrame(
-        list(filings),
-        schema={
+    filing_frame = _read(
+        filings,
+        {
             "organization_id": pl.Int64,
             "filing_year": pl.Int64,
             **{n: pl.Float64 for n in _FILING_NUMBERS},
@@ -166,43 +184,39 @@ def attribute_table(
             "major_incident": pl.Boolean,
             "above_size_threshold": pl.Boolean,
         },
-        orient="row",
     ).with_columns(land_mu=pl.col("land_area") / float(M2_PER_MU))
 
     # first arrival: the earliest of first filing (1 January of its year), first lease, first land grant
-    arrivals = [
-        (org, datetime.date(year, 1, 1))
-        for org, year in IndicatorFiling.objects.filter(organization_id__in=org_ids)
+    first_filings = _read(
+        IndicatorFiling.objects.filter(organization_id__in=org_ids)
         .values("organization_id")
         .annotate(first=Min("year"))
-        .values_list("organization_id", "first")
-    ]
-    arrivals += list(
+        .values_list("organization_id", "first"),
+        {"organization_id": pl.Int64, "year": pl.Int32},
+    ).select("organization_id", pl.date(pl.col("year"), 1, 1).alias("arrived"))
+    first_leases = _read(
         Lease.objects.filter(tenant_id__in=org_ids)
         .values("tenant_id")
         .annotate(first=Min("start_date"))
-        .values_list("tenant_id", "first")
+        .values_list("tenant_id", "first"),
+        {"organization_id": pl.Int64, "arrived": pl.Date},
     )
-    arrivals += list(
+    first_grants = _read(
         LandParcel.objects.filter(holder_id__in=org_ids, granted__isnull=False)
         .values("holder_id")
         .annotate(first=Min("granted"))
-        .values_list("holder_id", "first")
+        .values_list("holder_id", "first"),
+        {"organization_id": pl.Int64, "arrived": pl.Date},
     )
     arrival_frame = (
-        pl.DataFrame(arrivals, schema={"organization_id": pl.Int64, "arrived": pl.Date}, orient="row")
-        .group_by("organization_id")
-        .agg(pl.col("arrived").min())
+        pl.concat([first_filings, first_leases, first_grants]).group_by("organization_id").agg(pl.col("arrived").min())
     )
 
-    certificates = pl.DataFrame(
-        list(
-            Certification.objects.filter(organization_id__in=org_ids).values_list(
-                "organization_id", "kind", "valid_from", "valid_until"
-            )
+    certificates = _read(
+        Certification.objects.filter(organization_id__in=org_ids).values_list(
+            "organization_id", "kind", "valid_from", "valid_until"
         ),
-        schema={"organization_id": pl.Int64, "kind": pl.String, "valid_from": pl.Date, "valid_until": pl.Date},
-        orient="row",
+        {"organization_id": pl.Int64, "kind": pl.String, "valid_from": pl.Date, "valid_until": pl.Date},
     )
     valid = (pl.col("valid_from") <= day) & (pl.col("valid_until").is_null() | (pl.col("valid_until") >= day))
     certificate_frame = certificates.group_by("organization_id").agg(
@@ -211,14 +225,11 @@ def attribute_table(
     )
 
     done = EvaluationRun.objects.filter(status=EvaluationRun.Status.DONE)
-    grades = pl.DataFrame(
-        list(
-            EvaluationResult.objects.filter(run__in=done.values("pk"), organization_id__in=org_ids)
-            .exclude(grade="")
-            .values_list("organization_id", "run__year", "run_id", "grade")
-        ),
-        schema={"organization_id": pl.Int64, "run_year": pl.Int64, "run_id": pl.Int64, "grade": pl.String},
-        orient="row",
+    grades = _read(
+        EvaluationResult.objects.filter(run__in=done.values("pk"), organization_id__in=org_ids)
+        .exclude(grade="")
+        .values_list("organization_id", "run__year", "run_id", "grade"),
+        {"organization_id": pl.Int64, "run_year": pl.Int64, "run_id": pl.Int64, "grade": pl.String},
     )
     grade_frame = (
         grades.sort("run_year", "run_id").group_by("organization_id").agg(pl.col("grade").last())
