@@ -380,7 +380,9 @@ def main(argv=None) -> None:
                 "first arrival, certificates valid on the day, latest grade), run and fetched in the same process.",
                 '"agree": both return the same (policy, enterprise, rules failed) rows, qualifying and near misses.',
                 "The data (synthetic, seeded) is loaded first and timed apart (0.0: already there). The machine has 2",
-                "cores shared with other test suites: see the load average.",
+                "cores shared with other test suites: with a load average of 10-15 a process gets a fraction of a",
+                "core, so the wall figures are the CPU figures stretched by the queue; CPU s counts this process only",
+                "(SQLite runs inside it; the PostgreSQL server's own work is not in it).",
                 "",
                 "| database | enterprises | policies | wall s | CPU s | read / match s | SQL floor s | vs floor |"
                 " qualifying / near | agree | load s | load avg before / after |",
