@@ -647,6 +647,7 @@ class _Loader:
                     description=description,
                     target_value=target,
                     unit=unit or Commitment.FIXED_UNITS.get(kind, ""),
+                    basis=Commitment.BASES.get(kind, (Commitment.Basis.CUMULATIVE,))[0],
                 )
                 commitment._demo_records = self.plan_progress(commitment, agreement)
                 commitments.append(commitment)

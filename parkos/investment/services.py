@@ -282,7 +282,10 @@ def commitments_for_year(year: int, parks: Iterable[int] | None = None) -> list[
     """
     end = datetime.date(year, 12, 31)
     start = datetime.date(year, 1, 1)
-    ongoing = Q(basis__in=(Commitment.Basis.YEAR, Commitment.Basis.PER_MU)) & (
+    yearly = (Commitment.Basis.YEAR, Commitment.Basis.PER_MU)
+    usually_yearly = [kind for kind, bases in Commitment.BASES.items() if bases[0] in yearly]
+    # a commitment written in bulk (imports, the demo) may have no basis stored: its measure's usual one applies
+    ongoing = (Q(basis__in=yearly) | Q(basis="", kind__in=usually_yearly)) & (
         Q(agreement__end_date__isnull=True) | Q(agreement__end_date__gte=start)
     )
     queryset = (
