@@ -291,7 +291,12 @@ class EvaluationResult(ScopedModel):
 
     Status = ResultStatus
 
-    run = models.ForeignKey(EvaluationRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="results")
+    # run: no index of its own, evalresult_run_org starts with it. cohort and grade: none either, a few values
+    # each over millions of rows (run_id comes first in every read); each index cost a run of 700,000 results
+    # about 1 s of PostgreSQL's CPU to keep up (bench/RESULTS.md, "Evaluation end to end on PostgreSQL")
+    run = models.ForeignKey(
+        EvaluationRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="results", db_index=False
+    )
     organization = models.ForeignKey(
         "directory.Organization", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
     )
@@ -299,7 +304,7 @@ class EvaluationResult(ScopedModel):
     filing = models.ForeignKey(
         IndicatorFiling, verbose_name=_("filing"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    cohort = models.CharField(_("cohort"), max_length=60, db_index=True)
+    cohort = models.CharField(_("cohort"), max_length=60)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     #: why not graded / vetoed: the category or veto key of the scheme
     reason = models.CharField(_("reason"), max_length=60, blank=True)
@@ -310,7 +315,7 @@ class EvaluationResult(ScopedModel):
     total = models.FloatField(_("total score"), null=True)
     rank = models.PositiveIntegerField(_("rank in cohort"), null=True)
     cohort_size = models.PositiveIntegerField(_("cohort size"), null=True)
-    grade = models.CharField(_("grade"), max_length=10, blank=True, db_index=True)
+    grade = models.CharField(_("grade"), max_length=10, blank=True)
     #: the area the enterprise was ranked within (schemes that rank within a county, district or park)
     area = models.CharField(_("ranked within"), max_length=100, blank=True)
     #: how a rule reached the outcome: {"graded_with": {"cohort", "rank", "size"}, "production_start": date,
