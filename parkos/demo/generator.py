@@ -48,6 +48,8 @@ from parkos.demo.evaluation import load_evaluation
 from parkos.demo.intake import load_intake
 from parkos.demo.investment import load_investment
 from parkos.demo.leasing import load_leasing
+from parkos.demo.policies import load_policies
+from parkos.demo.policy_applications import load_policy_applications
 from parkos.demo.portal import load_portal
 from parkos.demo.reconcile import load_reconciliation
 from parkos.demo.services import load_services
@@ -369,6 +371,23 @@ class _DemoBuilder:
         load_intake(self.rng, enterprises=self.enterprises, today=self.today, counts=self.counts)
         load_compliance(scale=self.scale, today=self.today, counts=self.counts)
         load_reconciliation(today=self.today, counts=self.counts)
+        policies = load_policies(  # after the evaluation demo: the rules read the latest filings and grades
+            self.rng,
+            enterprises=self.enterprises,
+            governments=self.governments,
+            operators=self.operators,
+            today=self.today,
+            counts=self.counts,
+            progress=self.progress,
+        )
+        load_policy_applications(
+            self.rng,
+            policies=policies,
+            today=self.today,
+            counts=self.counts,
+            progress=self.progress,
+            scale=self.scale,
+        )
         return dict(self.counts)
 
     def save(self, label: str, model, objects: list, count_key: str) -> None:
