@@ -434,8 +434,52 @@ def implementation_xlsx(report: ImplementationReport, user) -> bytes:
         [
             (_t("Agreements"), itertools.chain([agreements_header], agreements)),
             (_t("Commitments"), itertools.chain([commitments_header], commitment_rows)),
+            (_t("Commitment checks"), checks_rows(report, user, commitment_kinds)),
         ]
     )
+
+
+def checks_rows(report: ImplementationReport, user, kinds: dict) -> itertools.chain:
+    """Every stored check of the report's agreements, newest year first, with its figures and source."""
+    checks = (
+        visible_checks(user)
+        .filter(commitment__agreement__in=report.filtered.values("pk"))
+        .select_related("commitment__agreement", "commitment__party__organization")
+        .order_by("-year", "commitment__agreement_id", "commitment_id")
+    )
+    header = [
+        _t("Year"),
+        _t("Agreement ID"),
+        _t("Agreement"),
+        _t("Promised by"),
+        _t("Kind"),
+        _t("Unit"),
+        _t("Target"),
+        _t("Expected by then"),
+        _t("Actual"),
+        _t("Gap"),
+        _t("Source"),
+        _t("Outcome"),
+    ]
+    outcomes = dict(CheckOutcome.choices)
+    rows = (
+        [
+            check.year,
+            check.commitment.agreement_id,
+            check.commitment.agreement.title,
+            str(check.commitment.party.organization),
+            str(kinds.get(check.commitment.kind, check.commitment.kind)),
+            check.commitment.unit,
+            check.target,
+            check.path,
+            check.actual if check.actual is not None else check.actual_on,
+            check.gap,
+            check.source_text,
+            str(outcomes[check.outcome]),
+        ]
+        for check in checks.iterator(chunk_size=2000)
+    )
+    return itertools.chain([header], rows)
 
 
 def _file_stem() -> str:

@@ -407,6 +407,23 @@ class PageTests(ReconcileTests):
             self.client.get(url)
         self.assertEqual(len(more), len(few))
 
+    def test_xlsx_lists_each_check_with_its_source(self):
+        import io
+
+        from django.urls import reverse
+        from openpyxl import load_workbook
+
+        self.client.force_login(self.world.users["government_partner"])
+        response = self.client.get(reverse("investment:implementation_report"), {"format": "xlsx"})
+        checks = load_workbook(io.BytesIO(response.content)).worksheets[2]
+        rows = {row[3 - 1]: row for row in checks.iter_rows(min_row=2, values_only=True)}
+        self.assertEqual(len(list(checks.iter_rows(min_row=2))), 2)
+        row = next(r for r in checks.iter_rows(min_row=2, values_only=True) if r[4] == "Jobs")
+        self.assertEqual(
+            (row[0], row[8], row[10], row[11]), (2025, 120, "Indicator filing 2025: average employees", "Missed")
+        )
+        self.assertTrue(rows)
+
     def test_reconcile_button(self):
         from django.urls import reverse
 

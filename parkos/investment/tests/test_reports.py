@@ -475,7 +475,8 @@ class ImplementationReportTests(ReportData):
         )
         self.assertEqual(response.status_code, 200)
         book = load_workbook(io.BytesIO(response.content))
-        agreements, commitments = book.worksheets
+        agreements, commitments, checks = book.worksheets  # checks: none reconciled here, a header only
+        self.assertEqual(checks.max_row, 1)
         titles = {row[1] for row in agreements.iter_rows(min_row=2, values_only=True)}
         self.assertEqual(titles, {"A1 fab agreement", "A2 draft", "A3 lease", "A5 empty"})
         rows = list(commitments.iter_rows(min_row=2, values_only=True))
