@@ -14,6 +14,7 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import utils as tables_utils
 from django_tables2.columns import library
@@ -184,6 +185,14 @@ class PrimaryTable(EstimatedCountTable):
             th["class"] = f"{th.get('class', '')} {NARROW_HIDDEN}".strip()
             self.columns[name].column.attrs = {**self.columns[name].column.attrs, "th": th}
         model = getattr(self._meta, "model", None)
+        if model is not None and getattr(self.data, "model", None) is None:
+            # rows given as a list (a detail page's panel) name no model, and django-tables2 would head a declared
+            # column with its English name ("Code"): head it with its model field's translated verbose name
+            for bound in self.columns:
+                if bound.column.verbose_name is None:
+                    field = tables_utils.Accessor(bound.accessor).get_field(model)
+                    if getattr(field, "verbose_name", None):
+                        bound.column.verbose_name = capfirst(field.verbose_name)
         user = getattr(request, "user", None)
         sorts_freely = getattr(model, "may_sort_by_confidential", lambda user: True)(user)
         if not sorts_freely:

@@ -177,9 +177,16 @@ class ParkTests(StandardModelTests):
         empty = self.make(self.world, "in")
         self.assertEqual(row(empty, "park-parcels"), "0")
         self.assertEqual(row(empty, "park-idle-land"), "0 m²")
+        self.assertEqual((row(empty, "park-buildings"), row(empty, "park-units")), ("0", "0"))
         LandParcel.objects.create(park=empty, code="Z-1", area=1_500, status=LandParcel.Status.IDLE)
         self.assertEqual(row(empty, "park-parcels"), "1 · 1,500.00 m² (2.25 亩)")
         self.assertEqual(row(empty, "park-idle-land"), "1,500.00 m² (2.25 亩)")
+        # the page's panels head their columns in Chinese too (a panel's rows come as a list, not a queryset)
+        with translation.override("zh-hans"):
+            page = self.client.get(reverse("parks:park", args=[empty.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+        headers = re.findall(r'<th[^>]*scope="col"[^>]*>\s*(?:<a[^>]*>)?\s*([^<]*)', page.content.decode())
+        self.assertIn("地块编号", headers)
+        self.assertEqual([h for h in headers if re.search(r"[A-Za-z]", h)], [])
 
 
 class LandParcelTests(StandardModelTests):
