@@ -99,12 +99,12 @@ _PLURAL = re.compile(
     r"\b(?:agreements|contracts|memoranda|mous|deals)\b|respectively|separately|分别|各自|逐一|一一", re.I
 )
 _SIGN_VERB = re.compile(
-    r"\bsign(?:s|ed|ing)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|\bput pen to paper\b|\bseal(?:s|ed|ing)? (?:a|an|the) (?:deal|agreement|contract)\b|签约|签署|签订|签下|共同签|签字",
+    r"\bsign(?:s|ed|ing)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|\bseal(?:s|ed|ing)? (?:a|an|the) (?:deal|agreement|contract)\b|签约|签署|签订|签下|共同签|签字",
     re.I,
 )
 #: the verb that makes a person named before it a signer ("the signing" they attended does not)
 _SIGNED = re.compile(
-    r"\bsign(?:s|ed)?\b|\binked\b|\bentered into\b|\bput pen to paper\b|签署|签约(?!仪式|活动|现场|大会|项目)|签订|签下|签字",
+    r"\bsign(?:s|ed)?\b|\binked\b|\bentered into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|签署|签约(?!仪式|活动|现场|大会|项目)|签订|签下|签字",
     re.I,
 )
 #: "Wen said two more companies were expected to sign": somebody speaking of a signing, not signing
@@ -117,7 +117,13 @@ _SIGNED_WITH = re.compile(
 )
 #: "江南集团总经理孙浩介绍，…集团已与…签约": the person speaks of a signing, the signer is the organization
 _SPOKE_ZH = re.compile(r"表示|介绍|说|指出|透露|称|谈到")
-_SIGNED_BY = re.compile(r"\b(?:signed|inked)(?: [\w-]+){0,3}? by\b|\bsigning(?: [\w-]+){0,3}? (?:were|was)\b|由", re.I)
+#: "signed on stage by A", "Signing the agreement were A and B" (not "Present at the signing were ...")
+_SIGNED_BY = re.compile(
+    r"\b(?:signed|inked)(?: [\w-]+){0,3}? by\b|(?<!\bthe )(?<!\bthis )\bsigning(?: [\w-]+){0,3}? (?:were|was)\b|由",
+    re.I,
+)
+#: "..., and witnessed by A of X", "in the presence of A": the organizations named after it are no parties
+_WITNESS_CLAUSE = re.compile(r"\b(?:witnessed by|in the presence of|attended by|present at the signing)\b", re.I)
 _NOT_SIGNING = re.compile(r"attend|witness|presided|presiding|observ|见证|出席(?!并)|主持|陪同|观摩|参加", re.I)
 
 
@@ -432,8 +438,14 @@ def name_overlap(clue: str, name: str) -> int:
 
 def _names_in(organizations, sentence: Sentence, canonical) -> list[str]:
     found = []
+    witnesses = _WITNESS_CLAUSE.search(sentence.text)
+    end = (
+        sentence.start + witnesses.start()
+        if witnesses and _SIGN_VERB.search(sentence.text, 0, witnesses.start())
+        else sentence.end
+    )
     for organization in organizations:
-        if sentence.start <= organization.span[0] < sentence.end:
+        if sentence.start <= organization.span[0] < end:
             found.append((organization.span[0], canonical(organization.name)))
     found += _bare_short_forms(organizations, sentence, canonical)
     return list(dict.fromkeys(name for _at, name in sorted(found)))

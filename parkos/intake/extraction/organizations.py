@@ -282,8 +282,24 @@ def unique_organizations(found: list[FoundOrganization]) -> tuple[list[FoundOrga
             longer = [k for k in seen if k != key and is_short_form(seen[key].name, seen[k].name)]
             before = [k for k in longer if seen[k].span[0] < seen[key].span[0]]
             longer = sorted(before, key=lambda k: seen[k].span[0], reverse=True) or longer
+        if not longer:
+            # "the zone's Administrative Committee" after "Administrative Committee of Wuxi National High-tech
+            # Industrial Development Zone": generic words only, written in one other name alone
+            longer = [k for k in seen if k != key and _generic_part_of(seen[key].name, seen[k].name)]
+            longer = longer if len(longer) == 1 else []
         if longer:
             target = longer[0]
             canonical[key] = canonical.get(target, seen[target].name)
             del seen[key]
     return sorted(seen.values(), key=lambda o: o.span), canonical
+
+
+def _generic_part_of(short: str, full: str) -> bool:
+    """ "Administrative Committee" in "Hefei High-tech Zone Administrative Committee": two or more capitalised generic
+    words, all of them in the longer name."""
+    from parkos.intake.extraction.shortforms import GENERIC_EN, _tokens
+
+    if CJK.search(short) or len(short) >= len(full):
+        return False
+    mine = [t for t in _tokens(short) if t not in ("the", "of")]
+    return len(mine) >= 2 and all(t in GENERIC_EN for t in mine) and set(mine) <= set(_tokens(full))

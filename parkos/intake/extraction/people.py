@@ -105,17 +105,25 @@ _NAME_AT_START = re.compile(
     rf"^(?:(?:and|with|by|including|as well as|while|both|Mr\.?|Ms\.?|Mrs\.?|Dr\.?) )*({_NAME_EN})"
 )
 _OWNER_WORDS = r"park company|park operator|park|group|company|firm|bank|university|district|zone|operator|developer|" \
-    r"institute|hospital"  # fmt: skip
+    r"institute|hospital|center|centre|committee|college|lab|laboratory|fund"  # fmt: skip
+#: "Professor Ma Lin", "Dr. Ida Holm": an academic title or honorific between a post and the name
+_NAME_PREFIX = r"(?:(?:Professor|Prof\.|Dr\.?|Mr\.?|Ms\.?|Mrs\.?) )?"
+#: "the company's quality director", "Greenloop's China head": one qualifying word before a post
+_QUALIFIER = (
+    r"(?:(?i:(?!(?:and|the|of|its|their|deputy|vice|executive|senior|acting|first|standing|assistant|associate|"
+    rf"honorary|chief|general|former|{_TITLE_WORDS_EN})\b))[A-Za-z][\w-]* )?"
+)
 _ONE_TITLE_EN = rf"(?i:{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN}))"
 _POSSESSIVE_TITLE = re.compile(
-    rf"(?:\b(?P<pronoun>[Ii]ts|[Tt]heir|[Tt]he (?i:{_OWNER_WORDS})['’]s)|"
+    rf"(?:\b(?P<pronoun>[Ii]ts|[Tt]heir|[Tt]he (?:[a-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})['’]s)|"
     rf"\b(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s) "
-    rf"(?P<title>{_ONE_TITLE_EN}(?: and {_ONE_TITLE_EN})?)(?:,)? (?P<name>{_NAME_EN})\b"
+    rf"(?P<title>{_QUALIFIER}{_ONE_TITLE_EN}(?: of the Board)?(?: and {_ONE_TITLE_EN})?)(?:,)? {_NAME_PREFIX}"
+    rf"(?P<name>{_NAME_EN})\b"
 )
 #: "Wu Dan, the park company's general manager": a possessive and a title after the name, between commas
 _POSSESSIVE_AFTER = re.compile(
-    rf"^\s*(?P<owner>(?:the (?i:{_OWNER_WORDS})|[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s) "
-    rf"(?P<title>{_ONE_TITLE_EN}(?: and {_ONE_TITLE_EN})?)\s*$"
+    rf"^\s*(?P<owner>(?:the (?:[a-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})|[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s) "
+    rf"(?P<title>{_QUALIFIER}{_ONE_TITLE_EN}(?: and {_ONE_TITLE_EN})?)\s*$"
 )
 #: "Lumeng Semiconductor chairman Xu Kai", "Kestrel CEO Arjun Mehta": an organization's name, then a title in lower
 #: case (or an acronym), then the name
@@ -123,7 +131,17 @@ _NAMED_BEFORE_TITLE = re.compile(
     rf"\b(?P<pronoun>(?!))?(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}}) "
     rf"(?P<title>(?:(?:deputy|vice|executive|senior|acting|first|standing|assistant|associate|honorary|co-|chief|"
     rf"regional|global|general|former|district|county|city|provincial|municipal)[ -])*"
-    rf"(?:{_TITLE_WORDS_EN.lower()}|CEO|CFO|CTO|COO))(?:,)? (?P<name>{_NAME_EN})\b"
+    rf"(?:{_TITLE_WORDS_EN.lower()}|CEO|CFO|CTO|COO))(?:,)? {_NAME_PREFIX}(?P<name>{_NAME_EN})\b"
+)
+#: "Ruineng Vice President Tang Yuqing", "Hengrui Chairwoman Helen Tsai": a name of one or two capitalised words that
+#: are no post, then a capitalised post, then the name; kept only when the owner is one of the article's organizations
+_OWNER_WORD = rf"(?!(?:{_TITLE_WORDS_EN}|Deputy|Vice|Executive|Senior|Acting|First|Standing|Party|CPC|The|By|And|With|" \
+    rf"At|In|On|Of|For|As|Its|Their)\b)[A-Z][\w&\-]*"  # fmt: skip
+_NAMED_BEFORE_CAPITAL_TITLE = re.compile(
+    rf"(?<![A-Za-z&\-] )(?<![A-Za-z]['’]s )\b(?P<pronoun>(?!))?(?P<owner>{_OWNER_WORD}(?: {_OWNER_WORD})?) "
+    rf"(?P<title>(?:(?:Deputy|Vice|Executive|Senior|Acting|Assistant|Chief|General)[ -])*"
+    rf"(?:President|Chairman|Chairwoman|Chief Executive(?: Officer)?|General Manager|Managing Director|Director|"
+    rf"Founder|Head))(?:,)? (?P<name>{_NAME_EN})\b"
 )
 _IS_TITLE_EN = re.compile(
     rf"(?:^|(?<=[\s(\"“]))({_NAME_EN}),? (?:is|was|serves as|is also|has been) (?:the |a |an )?"
@@ -153,7 +171,8 @@ _NOT_NAMES = re.compile(
     r"Economic|Technology|Development|Energy|Center|Centre|Hall|Hotel|Conference|Forum|Expo|Agreement|Project|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
     r"September|October|November|December|Xinhua|Party|People|State|Council|Municipal|Belt|Road|Delta|River|Lake|"
-    r"Representing|Signing|Speaking|According|Including|Attending|Witnessing)\b"
+    r"Representing|Signing|Speaking|According|Including|Attending|Witnessing|Provincial|Department|Bureau|Ministry|"
+    r"Commission|Administration|Authority|Office|Holdings|Corp|Commerce)\b"
 )
 
 
@@ -265,8 +284,8 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
             )
         # title before the name: "Mayor Zhang Wei", "Party Secretary of Xinwu District Li Qian"
         for match in re.finditer(
-            rf"\b({_MODIFIERS_EN}(?:{_TITLE_WORDS_EN})"
-            rf"(?: of (?:the )?(?:[A-Z][\w'’\-]*(?: (?:of|and|for|the))? ?)+?)?) "
+            rf"\b({_MODIFIERS_EN}(?i:{_TITLE_WORDS_EN})"
+            rf"(?: of (?:the )?(?:(?:[A-Z][\w'’\-]*|district|city|county)(?: (?:of|and|for|the))? ?)+?)?) "
             rf"({_NAME_EN})\b",
             s_text,
         ):
@@ -291,7 +310,11 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
             )
         # a possessive and a lower-case title before the name: "Ruichi's chairman Lin Zhiqiang", "its chief
         # executive, Arjun Mehta", "Haoran's general manager, Song Mei"
-        for match in [*_POSSESSIVE_TITLE.finditer(s_text), *_NAMED_BEFORE_TITLE.finditer(s_text)]:
+        for match in [
+            *_POSSESSIVE_TITLE.finditer(s_text),
+            *_NAMED_BEFORE_TITLE.finditer(s_text),
+            *_NAMED_BEFORE_CAPITAL_TITLE.finditer(s_text),
+        ]:
             name = match.group("name")
             if not _is_name(name) or _NOT_NAMES.search(match.group("title")):
                 continue
@@ -341,12 +364,13 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                     name, (start, start + len(name)), [], None, [], match.group("owner"), s_start + match.start(), True
                 )
             )
-        for match in _LOWER_TITLE_BEFORE.finditer(s_text):
+        # "District head Wei Zhang signed": the same at the start of a sentence, capitalised there
+        for match in _LOWER_TITLE_BEFORE.finditer(" " + s_text[:1].lower() + s_text[1:]):
             name = match.group("name")
             if not _is_name(name):
                 continue
-            start, title_start = s_start + match.start("name"), s_start + match.start("title")
-            title = match.group("title")
+            start, title_start = s_start + match.start("name") - 1, s_start + match.start("title") - 1
+            title = s_text[title_start - s_start : title_start - s_start + len(match.group("title"))]
             people.append(
                 FoundPerson(name, (start, start + len(name)), [title], None, [(title_start, title_start + len(title))])
             )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from parkos.intake.extraction.events import event_kind, find_agreements, headline
 from parkos.intake.extraction.gazetteer import Gazetteer, Scan, directory_gazetteer, tokenized
-from parkos.intake.extraction.organizations import find_organizations, name_key, unique_organizations
+from parkos.intake.extraction.organizations import find_organizations, kind_of, name_key, unique_organizations
 from parkos.intake.extraction.people import find_people
 from parkos.intake.extraction.shortforms import best_full_form
 from parkos.intake.extraction.text import CJK, detect_language, sentences
@@ -37,7 +38,7 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
     byline_spans = [b.span for b in bylines]
     mentions = [
         o
-        for o in find_organizations(text, scan, language, gazetteer)
+        for o in _without_people(find_organizations(text, scan, language, gazetteer), people, text, language)
         if not any(s <= o.span[0] < e for s, e in byline_spans)
         and not any(p.span[0] <= o.span[0] < p.span[1] for p in people)
     ]
@@ -48,7 +49,7 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
 
     for person in people:
         if person.owner:
-            person.organization = _owner_organization(person, organizations, mentions, canonical)
+            person.organization = _owner_organization(person, organizations, mentions, canonical, sentence_list)
     people = [p for p in people if not (p.needs_owner and p.organization is None)]
     for person in people:
         _attach_organization(person, mentions, canonical, language)
@@ -75,7 +76,11 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
     result = {
         "source": source or title,
         "language": language,
-        "event": {"kind": event_kind(title, text), "date": _event_date(story_dates, dates), "title": title},
+        "event": {
+            "kind": event_kind(title, text),
+            "date": _event_date(story_dates, dates, text, language, sentence_list),
+            "title": title,
+        },
         "organizations": _with_short_forms(organizations, mentions, canonical),
         "people": [p.as_dict() for p in people],
         "bylines": [b.as_dict() for b in bylines],
@@ -86,6 +91,35 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
     if truncated:
         result["truncated"] = MAX_CHARS
     return result
+
+
+def _without_people(found, people, text: str, language: str) -> list:
+    """An English name run that swallowed a person: "Sichuan Provincial Department of Commerce Tang Li" ends before
+    the person; "Suzhou Vice-Mayor Chen Hong and Daewon Energy Group" starts after "Chen Hong and"."""
+    if language != "en":
+        return found
+    kept = []
+    for organization in found:
+        start, end = organization.span
+        inside = [
+            p.span for p in people if start < p.span[1] and p.span[0] < end and (p.span[0] > start or p.span[1] < end)
+        ]
+        if inside:
+            first, last = min(inside), max(inside)
+            tail = re.match(r"\s*(?:,\s*)?(?:and|&)\s+", text[last[1] : end])
+            if tail and last[1] + tail.end() < end:
+                start = last[1] + tail.end()
+            elif first[0] > start:
+                end = first[0]
+            else:
+                continue
+            name = text[start:end].strip(" ,")
+            if len(name.split()) < 2:
+                continue
+            start = text.index(name, start)
+            organization = type(organization)(name, kind_of(name, language), (start, start + len(name)))
+        kept.append(organization)
+    return kept
 
 
 def _with_short_forms(organizations, mentions, canonical) -> list[dict]:
@@ -162,10 +196,21 @@ def _short(name: str) -> str:
     )
 
 
-def _owner_organization(person, organizations, mentions, canonical) -> str | None:
-    """ "Ruichi's chairman": Ruichi Robotics Co., Ltd.; "its chief executive": the organization named last before."""
+def _owner_organization(person, organizations, mentions, canonical, sentence_list=()) -> str | None:
+    """ "Ruichi's chairman": Ruichi Robotics Co., Ltd.; "its chief executive": the organization named last before,
+    or, when "Its" opens a sentence, the first named in the sentence before (its subject)."""
     before = [m for m in mentions if m.span[1] <= person.owner_at]
     if person.owner in ("its", "their"):
+        opening = [i for i, s in enumerate(sentence_list) if s.start <= person.owner_at < s.end]
+        if (
+            opening
+            and opening[0] > 0
+            and not sentence_list[opening[0]].text[: person.owner_at - sentence_list[opening[0]].start].strip()
+        ):
+            previous = sentence_list[opening[0] - 1]
+            subject = [m for m in mentions if previous.start <= m.span[0] < previous.end]
+            if subject:
+                return canonical(subject[0].name)
         return canonical(before[-1].name) if before else None
     if person.owner.startswith("the "):  # "the park's general manager": the last park named
         return _referred_before(person.owner[4:].rstrip("'’s").rstrip("'’"), before, canonical)
@@ -183,17 +228,32 @@ _SHORT_KINDS = {
     "district": ("district", "government"), "zone": ("zone", ""),
     "institute": ("institute", ""), "hospital": ("hospital", "hospital"), "医院": ("医院", "hospital"),
     "operator": ("", "enterprise"), "developer": ("", "enterprise"), "区政府": ("区", "government"),
-    "管委会": ("", "government"),
+    "管委会": ("", "government"), "center": ("cent", ""), "centre": ("centr", ""), "committee": ("committee", "government"),
+    "college": ("college", "university"), "fund": ("fund", "financial"), "lab": ("lab", ""), "laboratory": ("lab", ""),
 }  # fmt: skip
 
 
 def _referred_before(word: str, before, canonical) -> str | None:
     """ "the park", "园区", "公司" before a title: the last organization named before whose name holds the word (or of
     the kind the word means)."""
-    clue, kind = _SHORT_KINDS.get(word.casefold(), ("", ""))
+    word = word.casefold()
+    if word not in _SHORT_KINDS and " " in word:  # "the display firm", "the holding group": the head word decides
+        words = word.split()
+        clues = [w for w in words[:-1] if len(w) > 2]
+        named = [m for m in before if clues and all(c in m.name.casefold() for c in clues + [words[-1]])]
+        if named:
+            return canonical(named[-1].name)
+        word = words[-1]
+    clue, kind = _SHORT_KINDS.get(word, ("", ""))
     if not (clue or kind):
         return None
-    found = [m for m in before if clue and clue in m.name.casefold()] or [m for m in before if kind and m.kind == kind]
+    found = [m for m in before if clue and clue in m.name.casefold()]
+    if not found and kind:
+        # "the company" with no word of its name: the one of that kind the story has named most often (the
+        # story's subject), the last named of them when as often
+        found = [m for m in before if m.kind == kind]
+        counts = Counter(canonical(m.name) for m in found)
+        found = sorted(found, key=lambda m: counts[canonical(m.name)])
     return canonical(found[-1].name) if found else None
 
 
@@ -207,6 +267,15 @@ def _split_title_organization(person, organizations, mentions, canonical) -> Non
             head, tail = title[: match.start()], title[match.end() :]
             organization = resolve_organization(tail, organizations)
             anaphor = tail.casefold().removeprefix("the ").split("'")[0]
+            if (
+                organization is None
+                and re.fullmatch(
+                    r"[a-z-]+ (?:group|company|firm|bank|university|institute|hospital|operator|developer)", anaphor
+                )
+                and anaphor not in _ANAPHORA
+            ):
+                # "deputy general manager of the holding group": the last group named before
+                organization = _referred_before(anaphor, [m for m in mentions if m.span[0] < person.span[0]], canonical)
             if organization is None and anaphor in _ANAPHORA:
                 organization = _last_before(person, mentions, canonical, anaphor)
             if organization:
@@ -343,7 +412,11 @@ def _industries(scan: Scan, gazetteer: Gazetteer, text: str, mentions) -> list[s
     for start, end in gazetteer.find(scan, industries=True):
         if any(m.span[0] <= start < m.span[1] for m in mentions):
             continue
-        if text[start].isupper() and start and not re.search(r"(?:^|[.!?\n]\s*)$", text[max(0, start - 3) : start]):
+        if (
+            text[start].isupper()
+            and start
+            and not re.search(r"(?:^|[.!?\n]\s*|\s(?:--|-|—|–)\s*)$", text[max(0, start - 4) : start])
+        ):
             continue  # "Harbin Maple Robotics": a capitalised word inside a sentence is a name, not the industry
         before = text[max(0, start - 2) : end]
         if CJK.match(before) and any(before in name for name in names):
@@ -363,12 +436,50 @@ def _on_meta_line(text: str, offset: int) -> bool:
     return bool(_META_LINE.search(text[start : end if end >= 0 else len(text)]))
 
 
-def _event_date(story_dates, dates) -> str | None:
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+#: "signed ... on Wednesday" (not "the district government said on Tuesday", not "on Tuesday, November 18")
+_ON_WEEKDAY = re.compile(
+    r"(?<!\bsaid )(?<!\bsays )(?<!\btold )(?<!\bannounced )(?<!\breported )\bon (?P<day>Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday)\b(?!,? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|\d))"
+)
+
+
+def _day_of_story(value: str, story_dates, text: str, sentence_list) -> str:
+    """An English story dated by its dateline or publication line (``value``, with a year) that says when the
+    signing happened: "inked the deal on June 23" (a date in a signing sentence within the week before), or "signed
+    on Wednesday" (the last such weekday on or before the date)."""
+    import datetime
+
+    from parkos.intake.extraction.events import _SIGNED
+
+    published = datetime.date.fromisoformat(value)
+    for found in story_dates[1:]:
+        sentence = next((s for s in sentence_list if s.start <= found.span[0] < s.end), None)
+        if sentence is None or not _SIGNED.search(sentence.text):
+            continue
+        month_day = found.value[-5:]
+        year = int(found.value[:4]) if not found.value.startswith("--") else published.year
+        try:
+            day = datetime.date.fromisoformat(f"{year:04d}-{month_day}")
+        except ValueError:
+            continue
+        if 0 < (published - day).days <= 7:
+            return day.isoformat()
+    said = _ON_WEEKDAY.search(text)
+    if said:
+        back = (published.weekday() - _WEEKDAYS.index(said.group("day").casefold())) % 7
+        return (published - datetime.timedelta(days=back)).isoformat()
+    return value
+
+
+def _event_date(story_dates, dates, text: str = "", language: str = "", sentence_list=()) -> str | None:
     """The first date of the story; a date without a year takes it from a full date near the top (the
     publication line) when there is one, else stays "--MM-DD"."""
     if not story_dates:
         return None
     value = story_dates[0].value
+    if language == "en" and not value.startswith("--"):
+        return _day_of_story(value, story_dates, text, sentence_list)
     if value.startswith("--"):
         top = [d for d in dates if not d.value.startswith("--") and d.span[0] < 400]
         if top:
