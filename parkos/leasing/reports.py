@@ -168,9 +168,9 @@ class OccupancyView(View):
         # figures: a province's thousands of rows made a page of a megabyte and 3 s of Python (issue 16)
         result = selectors.occupancy(request.user, buildings=False, **kwargs)
         scope = {name: value for name, value in kwargs.items() if name != "date"}
-        buildings = Paginator(selectors.occupied_buildings(request.user, **scope), BUILDINGS_PER_PAGE).get_page(
-            request.GET.get("page")
-        )
+        paginator = Paginator(selectors.occupied_buildings(request.user, **scope), BUILDINGS_PER_PAGE)
+        paginator.count = result.building_count  # counted with the totals
+        buildings = paginator.get_page(request.GET.get("page"))
         ids = [building.pk for building in buildings.object_list]
         figures = {row.key: row for row in selectors.occupancy(request.user, building_ids=ids, **kwargs).buildings}
         result.buildings = [figures[pk] for pk in ids if pk in figures]

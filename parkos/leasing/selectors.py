@@ -148,6 +148,8 @@ class Occupancy:
     buildings: list[OccupancyRow] = field(default_factory=list)
     parks: list[OccupancyRow] = field(default_factory=list)
     brands: list[OccupancyRow] = field(default_factory=list)
+    #: buildings with units counted (the occupancy page's pager reads it instead of counting again)
+    building_count: int = 0
 
 
 def held_unit_ids(
@@ -226,8 +228,12 @@ def occupancy(
     parks: dict[int, OccupancyRow] = {}
     brands: dict[int | None, OccupancyRow] = {}
     total = OccupancyRow(None, "")
-    rows = units.values(*(BUILDING_FIELDS if buildings else PARK_FIELDS)).annotate(area=Sum("area"), n=Count("pk"))
+    rows = units.values(*(BUILDING_FIELDS if buildings else PARK_FIELDS)).annotate(
+        area=Sum("area"), n=Count("pk"), buildings_n=Count("building_id", distinct=True)
+    )
+    building_count = 0
     for row in rows.order_by():
+        building_count += row["buildings_n"]
         held, bought = leased.get(row[key], {}), sold.get(row[key], {})
         figures = (
             row["area"] or ZERO,
@@ -263,6 +269,7 @@ def occupancy(
         buildings=sorted(building_rows.values(), key=lambda r: (r.park, r.name)),
         parks=sorted(parks.values(), key=lambda r: r.name),
         brands=sorted(brands.values(), key=lambda r: r.name),
+        building_count=building_count,
     )
 
 

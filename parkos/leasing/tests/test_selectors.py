@@ -121,6 +121,8 @@ class OccupancyExampleTests(TestCase):
             self.assertEqual([figures(r) for r in per_park.brands], [figures(r) for r in full.brands])
             ids = list(occupied_buildings(user).values_list("pk", flat=True))
             self.assertEqual(sorted(ids), sorted(row.key for row in full.buildings))
+            self.assertEqual(per_park.building_count, len(ids))
+            self.assertEqual(full.building_count, len(ids))
             page = occupancy(user, ON, building_ids=ids[:1]).buildings
             self.assertEqual([figures(r) for r in page], [figures(r) for r in full.buildings if r.key == ids[0]])
 
