@@ -171,6 +171,8 @@ def find_agreements(
         signers = _signers_in(people, sentence)
         named = _names_in(organizations, sentence, canonical)
         repeated = bool(drafts) and set(named) <= set(drafts[-1].parties)
+        if _attended_only(sentence.text):
+            continue  # "Present at the signing were ...", "Zhao attended the signing ceremony": no signing of its own
         if kind is None and len(named) >= 2 and not repeated and _describes_signing(sentence.text):
             # "X and Y signed a deal", "X还与Y签约": a signing between named parties is an agreement, kind word or not
             kind = _unnamed_kind(sentence_list, index)
@@ -203,6 +205,17 @@ def find_agreements(
     # "14家国有企业与区政府签署合作协议": a counted, unnamed counterpart is no party, and no agreement to list
     kept = [d for d in drafts if len(d.parties) >= 2 or not _COUNTED.search(sentence_list[d.sentence].text)]
     return [one for draft in kept for one in _per_counterpart(draft)]
+
+
+_ATTENDED = re.compile(
+    r"\b(?:present at|attend(?:ed|ing)?|witness(?:ed|ing)?|observ(?:ed|ing)|at) the (?:[\w-]+ )?$", re.I
+)
+
+
+def _attended_only(text: str) -> bool:
+    """Every signing word of an English sentence is the thing attended: "Present at the signing were ..."."""
+    said = list(_SIGN_VERB.finditer(text))
+    return bool(said) and all(_ATTENDED.search(text[max(0, m.start() - 40) : m.start()]) for m in said)
 
 
 _COUNTED = re.compile(

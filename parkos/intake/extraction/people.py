@@ -156,6 +156,10 @@ _LOWER_TITLE_BEFORE = re.compile(
     rf"(?:head|president|chairman|chairwoman|director|general manager|chief executive|mayor|party secretary|"
     rf"manager|dean|governor)) (?P<name>{_NAME_EN})\b"
 )
+#: the end of an organization's or a place's name, right before a person's name in a title written before it
+_HEAD_BEFORE_NAME = r"\b(?:Commerce|Department|Bureau|Committee|Commission|Government|Administration|Office|Group|" \
+    r"Ltd\.|Inc\.?|District|City|Province|County|Municipality|Ministry|Council) "  # fmt: skip
+_NAME_AFTER_HEAD = re.compile(rf"{_HEAD_BEFORE_NAME}({_NAME_WORD} {_NAME_WORD})$")
 _HONORIFIC = re.compile(rf"\b(?:Mr|Ms|Mrs|Dr)\.? ({_NAME_EN})")
 #: words that end a title phrase: the verb of the sentence
 _VERBS_EN = re.compile(
@@ -222,6 +226,10 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                 continue
             next_offset, next_chunk = chunks[index + 1]
             phrase = _title_phrase(next_chunk)
+            ahead = _NAME_AFTER_HEAD.search(phrase) if phrase else None
+            if ahead and _is_name(ahead.group(1)):
+                # "A, Director-General of the Jiangsu Department of Commerce Qi Lan, and B": the post is Qi Lan's
+                continue
             possessive = None if phrase else _POSSESSIVE_AFTER.match(next_chunk)
             if possessive and _is_name(name):
                 start = s_start + offset + lead + name_match.start(1) + name_match.group(1).find(name)

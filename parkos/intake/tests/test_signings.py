@@ -541,3 +541,128 @@ def test_a_name_given_before_by_its_first_word_and_another_in_full_are_two_parti
     assert ("Karl Eberhardt", ostara) in signed(result)
     eberhardt = next(p for p in result["people"] if p["name"] == "Karl Eberhardt")
     assert eberhardt["titles"] == ["chief technology officer"]
+
+
+# --- English wires and press releases (development articles 27-32 show these in context) -------------------------
+
+
+def test_a_capitalised_post_after_an_organizations_name_and_a_qualified_post_after_a_possessive():
+    text = (
+        "Tollmark and Brightfield Sign Supply Deal\n\n"
+        "Tollmark Recycling Inc signed a supply agreement with Jiangsu Brightfield Cells Co., Ltd. on Tuesday. "
+        "Brightfield Vice President Hua Lingyun and Tollmark's Asia head, Maria Costa, signed the deal."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert signed(result) == {
+        ("Hua Lingyun", "Jiangsu Brightfield Cells Co., Ltd."),
+        ("Maria Costa", "Tollmark Recycling Inc"),
+    }
+
+
+def test_the_centers_post_the_companys_qualified_post_and_a_professor_after_a_possessive():
+    text = (
+        "Eastlake University and Orvo Testing Center Sign MoU\n\n"
+        "Orvo Medical Co., Ltd. signed an investment agreement with the People's Government of Xishan District. "
+        "Orvo Medical Co., Ltd. also signed a memorandum of understanding with Liangxi Testing Center Co., Ltd. "
+        "The memorandum was signed by the company's quality director Ada Berg and Ms. Fang Rui, the center's deputy "
+        "general manager. The university's vice-president Professor Cao Ning attended."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    people = {p["name"]: p for p in result["people"]}
+    assert "quality director" in people["Ada Berg"]["titles"]
+    assert people["Cao Ning"]["titles"] == ["vice-president"]  # not "vice-president Professor"
+    assert ("Ada Berg", "Orvo Medical Co., Ltd.") in signed(result)
+    assert ("Fang Rui", "Liangxi Testing Center Co., Ltd.") in signed(result)
+
+
+def test_its_opening_a_sentence_is_the_sentence_befores_subject_not_its_last_organization():
+    text = (
+        "Park Investor and University Team Up\n\n"
+        "Jinxi Construction and Investment Group Co., Ltd. signed a strategic cooperation agreement with the "
+        "University of Science and Technology of Huaibei. Its chairman Bao Tian and the university's president "
+        "Shi Wen signed on behalf of the two sides."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert signed(result) == {
+        ("Bao Tian", "Jinxi Construction and Investment Group Co., Ltd."),
+        ("Shi Wen", "University of Science and Technology of Huaibei"),
+    }
+
+
+def test_district_head_opening_a_sentence_and_put_their_names_to_the_document():
+    text = (
+        "Qionglai and Valtra Sign Factory Deal\n\n"
+        "The People's Government of Qionglai District and Valtra Tools GmbH signed a strategic cooperation agreement. "
+        "District head Ren Bo and Valtra's chairman Jonas Lind put their names to the document on behalf of the "
+        "district government and the company."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert signed(result) == {
+        ("Ren Bo", "People's Government of Qionglai District"),
+        ("Jonas Lind", "Valtra Tools GmbH"),
+    }
+
+
+def test_witnesses_are_no_signers_and_their_organizations_no_parties():
+    text = (
+        "Hanjiang Signs Fuel Cell Plant\n\n"
+        "The Hanjiang Economic Zone Administrative Committee signed an investment agreement with Korvin Hydrogen "
+        "Co., Ltd. The agreement was signed by Xu Feng, deputy director of the Hanjiang Economic Zone Administrative "
+        "Committee, and Li Xiao-ming, general manager of Korvin Hydrogen, and witnessed by Yangzhou Vice-Mayor "
+        "Chen Lu and Seoyon Energy Group chairman Kim Dae-ho. Present at the signing were Party secretary of "
+        "Hanjiang district Zhao Yun, Director-General of the Jiangsu Provincial Department of Commerce Qi Lan, and "
+        "Ning Bo, the zone's deputy head."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    [agreement] = result["agreements"]
+    assert set(agreement["parties"]) == {"Hanjiang Economic Zone Administrative Committee", "Korvin Hydrogen Co., Ltd."}
+    assert signed(result) == {
+        ("Xu Feng", "Hanjiang Economic Zone Administrative Committee"),
+        ("Li Xiao-ming", "Korvin Hydrogen Co., Ltd."),
+    }
+    assert {"Seoyon Energy Group", "Jiangsu Provincial Department of Commerce"} <= names(result)  # no person inside
+    people = {p["name"]: p for p in result["people"]}
+    assert people["Kim Dae-ho"]["organization"] == "Seoyon Energy Group"
+    assert people["Qi Lan"]["organization"] == "Jiangsu Provincial Department of Commerce"
+    assert people["Zhao Yun"]["titles"] == ["Party secretary of Hanjiang district"]
+
+
+def test_the_zones_administrative_committee_is_the_committee_named_in_full():
+    text = (
+        "Lund Medical Signs With Wuxi Zone\n\n"
+        "Lund Medical (Wuxi) Co., Ltd. has signed an investment agreement with the Administrative Committee of "
+        "Wuxi Xinwu Industrial Development Zone. Sara Lund, general manager of the company, and Xu Jian, head of "
+        "the zone's Administrative Committee, inked the deal on behalf of their organizations."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert names(result) == {
+        "Lund Medical (Wuxi) Co., Ltd.",
+        "Administrative Committee of Wuxi Xinwu Industrial Development Zone",
+    }
+    assert ("Xu Jian", "Administrative Committee of Wuxi Xinwu Industrial Development Zone") in signed(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("Deal\n\nBy Wang Lu | Updated: 2025-09-18 08:12\n\nThe firm signed the agreement on Wednesday.", "2025-09-17"),
+        (
+            "Deal\n\nJinshan | 2025-04-11\n\nThe district signed agreements worth 6.8 billion yuan on Thursday, the "
+            "district government said.",
+            "2025-04-10",
+        ),
+        (
+            "Deal\n\nHEFEI, Sept. 2, 2025 -- The district has signed with the firm, the district government said on "
+            "Tuesday. The agreement was signed on Monday afternoon.",
+            "2025-09-01",
+        ),
+        (
+            "Deal\n\nWUXI, June 24, 2025 /PRNewswire/ -- The firm today announced an agreement with the zone. "
+            "Lund and Xu inked the deal on June 23.",
+            "2025-06-23",
+        ),
+        ("Deal\n\nWUXI, June 24, 2025 -- The firm signed an agreement on Tuesday, November 18, 2025.", "2025-06-24"),
+    ],
+)
+def test_the_day_of_an_english_signing_from_its_weekday_or_a_date_in_the_signing_sentence(text, date):
+    assert extract(text, gazetteer=EMPTY, language="en")["event"]["date"] == date
