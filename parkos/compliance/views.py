@@ -163,7 +163,8 @@ def _run_step(step: str, case: DefaultCase, user, data: dict) -> DefaultCase:
 
 
 def register_panels() -> None:
-    """An agreement's page lists its default cases (investment cannot import compliance: added from here)."""
+    """An agreement's and a commitment's pages list their default cases, a disposal case's page the default case
+    that opened it (investment and land cannot import compliance: added from here)."""
     from parkos.core.views.generic import add_related
     from parkos.investment.models import Agreement, Commitment
 
@@ -172,6 +173,12 @@ def register_panels() -> None:
         Related(
             DefaultCase, tables.DefaultCaseTable, "agreement", gettext_lazy("Default cases"), exclude=("agreement",)
         ),
+    )
+    from parkos.land.models import DisposalCase
+
+    add_related(
+        DisposalCase,
+        Related(DefaultCase, tables.DefaultCaseTable, "disposal_case", gettext_lazy("Opened by default case")),
     )
     add_related(
         Commitment,

@@ -201,6 +201,7 @@ class WorkflowTests(TestCase):
         officer = Client()
         officer.force_login(self.officer)
         self.assertContains(officer.get(case.get_absolute_url()), disposal.get_absolute_url())
+        self.assertContains(officer.get(disposal.get_absolute_url()), case.get_absolute_url())  # and back
 
     def test_an_evaluation_officer_opens_the_disposal_case_of_a_land_settlement_from_the_case(self):
         self.rectifying()
