@@ -119,7 +119,7 @@ _SIGNED_WITH = re.compile(
 _SPOKE_ZH = re.compile(r"表示|介绍|说|指出|透露|称|谈到")
 #: "signed on stage by A", "Signing the agreement were A and B" (not "Present at the signing were ...")
 _SIGNED_BY = re.compile(
-    r"\b(?:signed|inked)(?: [\w-]+){0,3}? by\b|(?<!\bthe )(?<!\bthis )\bsigning(?: [\w-]+){0,3}? (?:were|was)\b|由",
+    r"\b(?:signed|inked)(?: [\w-]+){0,3}? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\bsigning(?: [\w-]+){0,3}? (?:were|was)\b|由",
     re.I,
 )
 #: "..., and witnessed by A of X", "in the presence of A": the organizations named after it are no parties

@@ -240,7 +240,8 @@ def _referred_before(word: str, before, canonical) -> str | None:
     if word not in _SHORT_KINDS and " " in word:  # "the display firm", "the holding group": the head word decides
         words = word.split()
         clues = [w for w in words[:-1] if len(w) > 2]
-        named = [m for m in before if clues and all(c in m.name.casefold() for c in clues + [words[-1]])]
+        head = [] if words[-1] in ("firm", "company", "operator", "developer") else [words[-1]]
+        named = [m for m in before if clues and all(c in m.name.casefold() for c in clues + head)]
         if named:
             return canonical(named[-1].name)
         word = words[-1]

@@ -666,3 +666,17 @@ def test_the_zones_administrative_committee_is_the_committee_named_in_full():
 )
 def test_the_day_of_an_english_signing_from_its_weekday_or_a_date_in_the_signing_sentence(text, date):
     assert extract(text, gazetteer=EMPTY, language="en")["event"]["date"] == date
+
+
+def test_signed_between_two_parties_by_two_signers_respectively_with_the_firms_short_descriptions():
+    text = (
+        "Three Deals in Shushan\n\n"
+        "A second agreement, for a display line, was signed between Lumina-Hefei Display Co., Ltd. and Hefei "
+        "Industry Investment Holding Group Co., Ltd. by the display firm's general manager Tan Yu and Wei Jing, "
+        "deputy general manager of the holding group, respectively."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert signed(result) == {
+        ("Tan Yu", "Lumina-Hefei Display Co., Ltd."),
+        ("Wei Jing", "Hefei Industry Investment Holding Group Co., Ltd."),
+    }
