@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django.views import View
 
 from parkos.core.actors import Actor
@@ -459,7 +460,7 @@ def checks_rows(report: ImplementationReport, user, kinds: dict) -> itertools.ch
         _t("Actual"),
         _t("Gap"),
         _t("Source"),
-        _t("Outcome"),
+        pgettext("commitment check", "Outcome"),
     ]
     outcomes = dict(CheckOutcome.choices)
     rows = (
