@@ -18,6 +18,8 @@ class ComplianceConfig(AppConfig):
     verbose_name = _("Agreement compliance")
     #: the models this app lists in the navigation menu, in order
     menu_models: tuple[str, ...] = ("defaultcase", "defaultcasedocument")
+    #: default cases are part of following up investment agreements: listed in the investment group
+    menu_group = "investment"
 
     def ready(self) -> None:
         from parkos.compliance import receivers, resources, services  # noqa: F401  (import resources, hooks)

@@ -1,7 +1,9 @@
 """The navigation menu: one group per domain app, one entry per model the user may view.
 
 An app lists its models in ``menu_models`` on its AppConfig; nothing else is needed. Pages that are not a
-model's list come from ``menu_links(user)`` on the AppConfig, as (label, url) pairs.
+model's list come from ``menu_links(user)`` on the AppConfig, as (label, url) pairs. An app that extends
+another's domain joins that app's group with ``menu_group = "<app label>"`` (default cases sit under
+investment, support policies under services), so the top bar keeps one group per domain people know.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def sees_operator_pages(user: Actor | None) -> bool:
 def menu_for(user: Actor | None) -> list[MenuGroup]:
     if user is None or not user.is_authenticated:
         return []
-    groups = []
+    groups: dict[str, MenuGroup] = {}
     for config in apps.get_app_configs():
         # pages that are not a model's list (an enterprise user's "My enterprise"): config.menu_links(user)
         links = config.menu_links(user) if hasattr(config, "menu_links") else []
@@ -62,6 +64,11 @@ def menu_for(user: Actor | None) -> list[MenuGroup]:
                         add_url=reverse(model.url_name("add")) if can(user, model, "add") else None,
                     )
                 )
-        if items:
-            groups.append(MenuGroup(label=str(config.verbose_name), items=items))
-    return groups
+        if not items:
+            continue
+        host = getattr(config, "menu_group", config.label)
+        if host in groups:
+            groups[host].items.extend(items)
+        else:
+            groups[host] = MenuGroup(label=str(apps.get_app_config(host).verbose_name), items=items)
+    return list(groups.values())

@@ -19,6 +19,8 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Support policies")
     #: the models this app lists in the navigation menu, in order
     menu_models: tuple[str, ...] = ("policy", "application", "certification", "disbursement", "applicationdocument")
+    #: support policies are part of the six-aspect empowerment: listed in the services group
+    menu_group = "services"
 
     def ready(self) -> None:
         from parkos.policies import certifications, resources  # noqa: F401  (import resources, flag hooks)

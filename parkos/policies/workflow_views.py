@@ -445,8 +445,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def figures_page(request: HttpRequest) -> HttpResponse:
-    """Applications, approvals, amounts approved and paid and budget left, per policy and per aspect."""
-    if not can(request.user, Policy, Action.VIEW):
+    """Applications, approvals, amounts approved and paid and budget left, per policy and per aspect.
+
+    Not for enterprise users: the budget left is what other enterprises were granted."""
+    if not can(request.user, Policy, Action.VIEW) or is_enterprise_user(request.user):
         raise PermissionDenied
     per_policy = policy_figures.per_policy(request.user)
     return render(
@@ -458,6 +460,8 @@ def figures_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def policy_figures_page(request: HttpRequest, pk: int) -> HttpResponse:
+    if is_enterprise_user(request.user):
+        raise PermissionDenied
     policy = _visible_policy(request, pk)
     rows = policy_figures.per_policy(request.user, policies=Policy.objects.filter(pk=policy.pk))
     return render(

@@ -3,6 +3,7 @@ request (each django-tables2 table runs the context processors again)."""
 
 from unittest import mock
 
+from django.apps import apps
 from django.test import TestCase
 from django.urls import reverse
 
@@ -33,3 +34,26 @@ class RequestMenuTests(TestCase):
         enterprise_menu = str(self.client.get(url).context["nav_menu"])
         self.assertNotEqual(admin_menu, enterprise_menu)
         self.assertIn(reverse("parks:park_list"), admin_menu)
+
+
+class MenuGroupTests(TestCase):
+    """An app that extends another's domain joins its group: the top bar keeps one group per domain."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = World.build()
+
+    def test_default_cases_and_policies_join_investment_and_services(self):
+        from parkos.core.navigation import menu_for
+
+        groups = {
+            group.label: [item.url for item in group.items] for group in menu_for(self.world.users["operator_admin"])
+        }
+        labels = list(groups)
+        self.assertEqual(len(labels), len(set(labels)))  # one group per label
+        investment = next(urls for urls in groups.values() if reverse("investment:agreement_list") in urls)
+        services = next(urls for urls in groups.values() if reverse("services:service_list") in urls)
+        self.assertIn(reverse("compliance:defaultcase_list"), investment)
+        self.assertIn(reverse("policies:policy_list"), services)
+        self.assertNotIn(str(apps.get_app_config("compliance").verbose_name), labels)
+        self.assertNotIn(str(apps.get_app_config("policies").verbose_name), labels)

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from parkos.core.testing import World
 from parkos.directory.models import Organization
 from parkos.policies import figures
 from parkos.policies.models import Application, Disbursement
@@ -92,3 +93,15 @@ class FiguresTests(TestCase):
         self.assertContains(response, "30.00")  # 300,000 yuan approved = 30.00 万元
         response = client.get(reverse("policies:policy_figures", args=[self.policy.pk]))
         self.assertContains(response, "70.00")  # budget left 700,000 yuan
+
+
+class EnterpriseSeesNoFiguresTests(TestCase):
+    """The figures pages show what other enterprises were granted (budget left): not for enterprise users."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = World.build()
+
+    def test_enterprise_user_is_refused_the_figures_pages(self):
+        self.client.force_login(self.world.users["enterprise_user"])
+        self.assertEqual(self.client.get(reverse("policies:figures")).status_code, 403)
