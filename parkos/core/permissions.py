@@ -143,8 +143,6 @@ ROLES: tuple[Role, ...] = (
             "portal": WRITE,
             # the operator's policy office: policies, certifications, applications and their decisions
             "policies": ALL_ACTIONS,
-            "evaluation.evaluationresult": READ,
-            "evaluation.indicatorfiling": READ,
         },
         _("Enterprise service requests routed to them, and the support policies enterprises apply for."),
     ),
