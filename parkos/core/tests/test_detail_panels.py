@@ -44,13 +44,15 @@ class DetailPanelTests(TestCase):
         self.assertEqual(panel.count("<tbody>"), 1)
         self.assertEqual(panel.split("<tbody>")[1].split("</tbody>")[0].count("<tr>"), limit)
         self.assertIn(f"The first {limit} of {limit + 3}.", panel)
-        self.assertIn(f'{reverse("parks:building_list")}?park={self.park.pk}', panel)
+        self.assertIn(f"{reverse('parks:building_list')}?park={self.park.pk}", panel)
 
     def test_queries_do_not_grow_with_the_related_rows(self):
         Building.objects.create(parcel=self.parcel, code="PB-one", floor_area=100)
         few = self.queries()
         self.assertNotIn("The first", self.client.get(self.url).content.decode())  # not full: nothing to say
-        Building.objects.bulk_create(Building(parcel=self.parcel, code=f"PB-{n:02d}", floor_area=100) for n in range(20))
+        Building.objects.bulk_create(
+            Building(parcel=self.parcel, code=f"PB-{n:02d}", floor_area=100) for n in range(20)
+        )
         many = self.queries()
         self.assertLessEqual(many, few + 1)  # the full panel's one count
         self.assertLessEqual(many, 30)

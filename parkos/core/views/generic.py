@@ -498,7 +498,7 @@ class ObjectDetailView(ObjectView):
                     "add_url": add_url,
                 }
             )
-        panels = [shown for panel in _extra_panels.get(self.model, ()) if (shown := panel(obj, request))]
+        panels = [rendered for panel in _extra_panels.get(self.model, ()) if (rendered := panel(obj, request))]
         context = self.base_context(
             object=obj,
             fields=detail_fields(obj, self.views.detail_exclude, request.user),
