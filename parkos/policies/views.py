@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from parkos.core.permissions import Action, can
 from parkos.core.views.generic import ObjectViews, Related
 from parkos.directory.models import Organization
-from parkos.policies import filtersets, forms, matching, resources, rules, tables
+from parkos.policies import figures, filtersets, forms, matching, resources, rules, tables
 from parkos.policies.models import Application, ApplicationDocument, Certification, Disbursement, Policy
+from parkos.portal.selectors import is_enterprise_user
 
 #: enterprises per page on a policy's matches page; rows shown on the policy's own page
 PER_PAGE = 25
@@ -44,6 +45,11 @@ def described_rules(policy: Policy) -> list[str]:
     return [rules.describe(rule) for rule in rules.rules_of(policy.eligibility)]
 
 
+def _figures_of(policy: Policy, user: Any) -> figures.PolicyFigures | None:
+    rows = figures.per_policy(user, policies=Policy.objects.filter(pk=policy.pk))
+    return rows[0] if rows else None
+
+
 class PolicyViews(ObjectViews):
     model = Policy
     path = "policies"
@@ -59,7 +65,11 @@ class PolicyViews(ObjectViews):
     @classmethod
     def detail_extra(cls, obj: Policy, user: Any) -> dict[str, Any]:
         found = matching.PolicyMatches(obj, user=user)
+        enterprise = is_enterprise_user(user)
         return {
+            # an enterprise applies from here while the policy is open; everyone else reads its figures
+            "may_apply": enterprise and obj.status == Policy.Status.OPEN and can(user, Application, Action.ADD),
+            "figures_row": None if enterprise else _figures_of(obj, user),
             "rules": described_rules(obj),
             "qualifying": _named(found.qualifying[:PREVIEW]),
             "near": _named(found.near[:PREVIEW]),
@@ -87,6 +97,7 @@ class ApplicationViews(ObjectViews):
     form = forms.ApplicationForm
     resource = resources.ApplicationResource
     list_related = ("policy", "applicant", "park")
+    detail_template = "policies/application_detail.html"
     related = (
         Related(ApplicationDocument, tables.ApplicationDocumentTable, "application", _("Documents")),
         Related(Disbursement, tables.DisbursementTable, "application", _("Payments")),

@@ -540,3 +540,35 @@ def count_queries(client, url):
         response = client.get(url)
     assert response.status_code == 200, response.status_code
     return len(ctx.captured_queries)
+
+
+class PolicyAndApplicationPageLinkTests(TestCase):
+    """The standard pages lead into the workflow: the policy page offers an enterprise "Apply" and shows staff its
+    figures; an application's page links to its steps."""
+
+    @classmethod
+    def setUpTestData(cls):
+        WorkflowWorld.build_policies(cls)
+        cls.application = Application.objects.create(
+            policy=cls.policy, applicant=cls.world.org["in"], park=cls.world.park["in"], status=S.SUBMITTED
+        )
+
+    def test_enterprise_is_offered_apply_and_no_figures(self):
+        client = Client()
+        client.force_login(self.enterprise)
+        page = client.get(self.policy.get_absolute_url()).content.decode()
+        self.assertIn(reverse("policies:apply", args=[self.policy.pk]), page)
+        self.assertNotIn('id="policy-figures-panel"', page)
+
+    def test_staff_see_figures_and_no_apply(self):
+        client = Client()
+        client.force_login(self.staff)
+        page = client.get(self.policy.get_absolute_url()).content.decode()
+        self.assertNotIn(reverse("policies:apply", args=[self.policy.pk]), page)
+        self.assertIn('id="policy-figures-panel"', page)
+
+    def test_application_page_links_to_its_steps(self):
+        client = Client()
+        client.force_login(self.staff)
+        page = client.get(self.application.get_absolute_url()).content.decode()
+        self.assertIn(reverse("policies:application_workflow", args=[self.application.pk]), page)
