@@ -319,6 +319,15 @@ SPECTACULAR_SETTINGS = {
         "AgreementStatusEnum": "parkos.investment.api.enums.AGREEMENT_STATUS",
         "CommitmentKindEnum": "parkos.investment.api.enums.COMMITMENT_KIND",
         "ServiceRequestStatusEnum": "parkos.services.api.enums.REQUEST_STATUS",
+        "CommitmentCheckOutcomeEnum": "parkos.investment.models.CheckOutcome",
+        "OutcomeEnum": "parkos.land.models.DisposalCase.Outcome",  # the name it had before other outcomes
+        "StageEnum": "parkos.investment.models.Stage",  # the name it had before other stages
+        "DefaultCaseStageEnum": "parkos.compliance.models.DefaultCase.Stage",
+        "DefaultCaseOutcomeEnum": "parkos.compliance.models.DefaultCase.Outcome",
+        "SettlementKindEnum": "parkos.compliance.models.DefaultCase.SettlementKind",
+        "CertificationKindEnum": "parkos.policies.models.Certification.Kind",
+        "PolicyStatusEnum": "parkos.policies.models.Policy.Status",
+        "ApplicationStatusEnum": "parkos.policies.models.Application.Status",
     },
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,

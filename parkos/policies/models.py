@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.core.fields import CurrencyField, MoneyAmountField
 from parkos.core.models import PrimaryModel
-from parkos.core.units import MoneyProperty
+from parkos.core.units import MoneyProperty, format_decimal
 from parkos.policies import rules
 from parkos.services.models import Aspect
 
@@ -34,7 +34,10 @@ class Policy(PrimaryModel):
 
     name = models.CharField(_("name"), max_length=200)
     document_number = models.CharField(
-        _("document number"), max_length=100, blank=True, help_text=_("The issuing document's number (文号).")
+        _("document number"),
+        max_length=100,
+        blank=True,
+        help_text=_("The number its issuing office gave the document."),
     )
     issuer = models.ForeignKey(
         "directory.Organization",
@@ -289,7 +292,8 @@ class Disbursement(PrimaryModel):
         verbose_name_plural = _("disbursements")
 
     def __str__(self) -> str:
-        return f"{self.paid_on:%Y-%m-%d} {self.amount}"
+        # grouped digits (stored in the change log as written: the same in every language)
+        return f"{self.paid_on:%Y-%m-%d} · {format_decimal(self.amount, 2)}"
 
     def clean(self) -> None:
         if self.amount is not None and self.amount <= 0:

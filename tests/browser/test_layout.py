@@ -69,6 +69,7 @@ PAGES = (
     ("investment", "investment:agreement_list"),
     ("manager", "maps:all"),  # a long title beside a scope selector (issue 15's walk)
     ("enterprise", "portal:home"),
+    ("investment", "investment:implementation_report"),  # the commitments' checks beside each other (issue 17)
 )
 
 
