@@ -8,6 +8,7 @@ The views only parse forms and call ``parkos.policies.services``; a refused step
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -304,46 +305,37 @@ def _render_application(
     return render(request, "policies/workflow/application.html", context, status=status)
 
 
-@require_POST
-@login_required
-def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def _one_step(request: HttpRequest, pk: int, step: Callable[..., Any], done: str) -> HttpResponse:
+    """A step that takes no input (submit, start review, withdraw): the service's refusals become messages."""
     application = _visible_application(request, pk)
     try:
-        services.application_submit(application=application, user=request.user)
+        step(application=application, user=request.user)
     except ValidationError as exc:
         for text in exc.messages:
             messages.error(request, text)
     else:
-        messages.success(request, _t("The application was submitted to the policy office."))
+        messages.success(request, done)
     return redirect("policies:application_workflow", pk=pk)
+
+
+@require_POST
+@login_required
+def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _one_step(
+        request, pk, services.application_submit, _t("The application was submitted to the policy office.")
+    )
 
 
 @require_POST
 @login_required
 def application_review(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _visible_application(request, pk)
-    try:
-        services.application_start_review(application=application, user=request.user)
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
-    else:
-        messages.success(request, _t("You are reviewing this application."))
-    return redirect("policies:application_workflow", pk=pk)
+    return _one_step(request, pk, services.application_start_review, _t("You are reviewing this application."))
 
 
 @require_POST
 @login_required
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _visible_application(request, pk)
-    try:
-        services.application_withdraw(application=application, user=request.user)
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
-    else:
-        messages.success(request, _t("The application was withdrawn."))
-    return redirect("policies:application_workflow", pk=pk)
+    return _one_step(request, pk, services.application_withdraw, _t("The application was withdrawn."))
 
 
 @require_POST
