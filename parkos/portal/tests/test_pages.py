@@ -71,6 +71,33 @@ class EnterprisePageTests(TestCase):
         self.assertEqual(self.client.get(reverse("portal:home"), {"organization": self.org_out.pk}).status_code, 404)
         self.assertEqual(self.client.get(reverse("portal:propose"), {"organization": self.org_out.pk}).status_code, 404)
 
+    def test_page_queries_do_not_grow_with_its_rows(self):
+        """One query per section whatever the rows (issue 16: counts, sums and rents were one query each)."""
+        import datetime
+
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from parkos.leasing.models import Lease, RentTerm
+
+        url = reverse("portal:home")
+        self.client.get(url)  # warm the per-user caches
+        with CaptureQueriesContext(connection) as before:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        for day in range(3):
+            lease = Lease.objects.create(
+                tenant=self.org_in,
+                park=self.world.park["in"],
+                start_date=datetime.date(2025, 2, 1 + day),
+                rent_amount=1,
+            )
+            RentTerm.objects.create(lease=lease, start_date=datetime.date(2025, 3, 1), rent_amount=2)
+        with CaptureQueriesContext(connection) as after:
+            response = self.client.get(url)
+        self.assertEqual(len(response.context["sections"]["leases"].rows), 4)
+        self.assertEqual(len(after), len(before), [q["sql"][:120] for q in after])
+        self.assertLessEqual(len(after), 26)
+
     def test_page_shows_its_own_filings_and_none_of_another_enterprise(self):
         from parkos.evaluation.models import IndicatorFiling
 
