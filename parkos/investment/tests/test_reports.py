@@ -465,6 +465,29 @@ class ImplementationReportTests(ReportData):
             commit(agreement, parties[1], Commitment.Kind.JOBS, Decimal(10), D(2026, 1, 1))
             commit(agreement, parties[0], Commitment.Kind.MILESTONE, None, D(2026, 1, 1))
         self.assertEqual(count(), before)
+        self.assertLessEqual(before, 19)  # issue 16: session, user, permissions, 3 totals, 6 checks, 1 page, 3 rows
+
+    def test_commitment_rows_show_each_figure_and_status(self):
+        """The rows built in Python (issue 16) read as the template wrote them: party, commitment, latest value,
+        due date and the status of Commitment.status()."""
+        import re
+
+        from django.utils.html import escape
+
+        self.client.force_login(self.user("investment_staff"))
+        html = self.client.get(reverse("investment:implementation_report")).content.decode()
+        for commitment in Commitment.objects.filter(agreement=self.a1).select_related("party__organization"):
+            with self.subTest(commitment=str(commitment)):
+                row = re.search(rf'<tr data-commitment="{commitment.pk}">(.*?)</tr>', html).group(1)
+                cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+                self.assertEqual(cells[0], escape(str(commitment.party.organization)))
+                self.assertEqual(cells[1], escape(str(commitment)))
+                self.assertEqual(cells[3], f"{commitment.due_date:%Y-%m-%d}")
+                self.assertIn(f'data-status="{commitment.status()}"', cells[4])
+        met = Commitment.objects.get(agreement=self.a1, kind=Commitment.Kind.INVESTMENT)
+        self.assertRegex(html, rf'<tr data-commitment="{met.pk}">.*?<td class="text-end">120 ?</td>')
+        self.assertIn(f'<td><a href="{self.a1.get_absolute_url()}">A1 fab agreement</a></td>', html)
+        self.assertRegex(html, rf'(?s)data-agreement="{self.a1.pk}">.*?title="Met" class="text-green">1</span>')
 
     def test_xlsx_has_the_filtered_rows(self):
         from openpyxl import load_workbook
