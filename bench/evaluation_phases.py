@@ -4,10 +4,13 @@
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/parkos_eval_phases PARKOS_DEBUG=1
     .venv/bin/parkos migrate -v0 && .venv/bin/python bench/evaluation_e2e.py --load 1000000
     .venv/bin/python bench/evaluation_phases.py          # as often as wanted; each run adds its results
+    .venv/bin/python bench/evaluation_phases.py --writers 1   # the results on the run's own connection only
 
 The phases are the run's own progress steps (reading and apportioning, scoring, rolling up, storing the
 results with their commits). The backend's CPU is read from /proc/<pid>/stat of the connection's server
-process (the server must run on this machine): on a shared machine, CPU time is the figure to compare.
+process (the server must run on this machine): on a shared machine, CPU time is the figure to compare. The
+results writers' connections (services.RESULT_WRITERS, `--writers`) have server processes of their own: each
+one's CPU is read when its thread closes its connection, and listed apart with the total of all.
 """
 
 from __future__ import annotations
@@ -36,10 +39,34 @@ def own_cpu() -> float:
 
 
 def main() -> None:
+    import argparse
+
     import django
 
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--writers", type=int, help="results writers (services.RESULT_WRITERS; default: the code's)")
+    args = parser.parse_args()
     django.setup()
     from django.db import connection
+    from django.db.utils import ConnectionHandler
+
+    from parkos.evaluation import services
+
+    if args.writers is not None:
+        services.RESULT_WRITERS = args.writers
+    others: dict[int, tuple[str, float]] = {}  # other threads' server processes: CPU when they closed
+    close_all = ConnectionHandler.close_all
+
+    def close_all_measured(self: ConnectionHandler) -> None:
+        import threading
+
+        for conn in self.all(initialized_only=True):
+            if conn.vendor == "postgresql" and conn.connection is not None and not conn.connection.closed:
+                backend = conn.connection.info.backend_pid
+                others[backend] = (threading.current_thread().name, backend_cpu(backend))
+        close_all(self)
+
+    ConnectionHandler.close_all = close_all_measured  # type: ignore[method-assign]
 
     from parkos.core.changelog import change_context
     from parkos.core.cli import acting_user
@@ -72,6 +99,13 @@ def main() -> None:
     last = marks[-1]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"| total | {last[1] - STARTED:.2f} | {own_cpu():.2f} | {last[3]:.2f} |")
+    writers = {pid: cpu for pid, (name, cpu) in others.items() if name.startswith("results-writer")}
+    print(
+        f"results writers: {services.RESULT_WRITERS}; their server processes' CPU s: "
+        f"{', '.join(f'{cpu:.2f}' for cpu in writers.values()) or 'none'}; the run's own {last[3]:.2f}; "
+        f"server total {last[3] + sum(writers.values()):.2f}; this process {own_cpu():.2f}; critical path (the "
+        f"busiest process) {max([own_cpu(), last[3], *writers.values()]):.2f} s"
+    )
     print(f"peak {peak:.0f} MiB; run #{run.pk}: {run.evaluated} evaluated of {run.filings}, {run.grade_counts}")
 
 

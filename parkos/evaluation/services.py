@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import queue
+import threading
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -14,7 +16,7 @@ import tablib
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import F, FloatField, Sum, TextField
-from django.db.models.functions import Cast, ExtractYear
+from django.db.models.functions import Cast, ExtractYear, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -805,11 +807,18 @@ def _execute(run: EvaluationRun, progress: Progress | None, apportion: bool) -> 
             frame, scheme, keep=KEEP, previous_filings=previous_filings, previous_results=previous_results
         )
         fingerprint = benchmarks.run_fingerprint(frame, scheme, previous_filings, previous_results)
-        _set_progress(run, 50, progress, _("Rolling up"))
-        areas = _area_results(run, scored, scheme.grades)
-        run_benchmarks = benchmarks.benchmark_rows(run, scored, scheme)
-        grade_counts = {g: n for g, n in scored.group_by("grade").len().sort("grade").iter_rows() if g is not None}
-        _store_results(run, scored, scheme, progress)
+
+        def roll_up() -> tuple[list[AreaResult], list[RunBenchmark], dict[str, int]]:
+            areas = _area_results(run, scored, scheme.grades)
+            run_benchmarks = benchmarks.benchmark_rows(run, scored, scheme)
+            counts = scored.group_by("grade").len().sort("grade").iter_rows()
+            return areas, run_benchmarks, {g: n for g, n in counts if g is not None}
+
+        # the roll-up is made while the last batches of results are written
+        areas, run_benchmarks, grade_counts = cast(
+            tuple[list[AreaResult], list[RunBenchmark], dict[str, int]],
+            _store_results(run, scored, scheme, progress, meanwhile=roll_up),
+        )
         with transaction.atomic():
             run.areas.all().delete()
             run.benchmarks.all().delete()
@@ -1008,11 +1017,21 @@ def _result_frame(run_id: int, scored: pl.DataFrame, scheme: Scheme) -> pl.DataF
     )
 
 
-def _store_results(run: EvaluationRun, scored: pl.DataFrame, scheme: Scheme, progress: Progress | None) -> None:
+def _store_results(
+    run: EvaluationRun,
+    scored: pl.DataFrame,
+    scheme: Scheme,
+    progress: Progress | None,
+    meanwhile: Callable[[], _T] | None = None,
+) -> _T | None:
     """Write the run's results batch by batch (one transaction each), moving its progress after every batch.
 
-    PostgreSQL: COPY ... FROM STDIN (FORMAT csv) of each batch; SQLite: one executemany per batch. Memory
-    beyond the scored frame is one batch's rows. Results of a run that has not finished are not published.
+    PostgreSQL: ``COPY ... FROM STDIN (FORMAT csv)`` of each batch, on RESULT_WRITERS connections of their own
+    at once (writer threads, each served by its own server process: the server's work, most of a large run's,
+    spreads over the cores) while this thread makes the next batches; inside a transaction (a caller's atomic
+    block, tests) on this connection, one batch after another. SQLite: one executemany per batch on this
+    connection. ``meanwhile()`` runs here while the last batches are written; its value is returned. Memory
+    beyond the scored frame is a few batches' rows. Results of a run that has not finished are not published.
     """
     from django.db import connections
 
@@ -1024,30 +1043,148 @@ def _store_results(run: EvaluationRun, scored: pl.DataFrame, scheme: Scheme, pro
     columns = ", ".join(quote(cast(Any, EvaluationResult._meta.get_field(n.removesuffix("_id"))).column) for n in names)
     with transaction.atomic(using=db):
         _delete_results(run)
-    total = max(scored.height, 1)
+    total = scored.height
     _set_progress(run, _STORE_FROM, progress, _("Storing results"))
-    for offset in range(0, scored.height, RESULT_BATCH):
-        batch = _result_frame(run.pk, scored.slice(offset, RESULT_BATCH), scheme)
-        done = min(offset + RESULT_BATCH, scored.height)
-        percent = _STORE_FROM + (_STORE_TO - _STORE_FROM) * done // total
+    batches = (
+        _result_frame(run.pk, scored.slice(offset, RESULT_BATCH), scheme) for offset in range(0, total, RESULT_BATCH)
+    )
+    if connection.vendor == "postgresql":
+        statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)"
+        if RESULT_WRITERS > 1 and total > RESULT_BATCH and not connection.in_atomic_block:
+            # other connections would not see the run of a transaction still open, nor roll back with it
+            return _write_in_parallel(run, db, statement, total, progress, batches, meanwhile)
+    stored = 0
+    for batch in batches:
         with transaction.atomic(using=db), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                # the batch's commit does not wait for its WAL to reach the disk: a crash in the next moment
-                # loses at most the last batches of a run that is then unfinished (marked failed, run again);
-                # never another transaction's data, and the database stays consistent
-                cursor.execute("SET LOCAL synchronous_commit = off")
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-                    copy.write(batch.write_csv(include_header=False))
+                _copy_batch(cursor, statement, batch.write_csv(include_header=False))
             else:
                 marks = ", ".join(["%s"] * len(names))
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", batch.rows())
+            stored += batch.height
             # the progress with its batch, in the same commit
-            _set_progress(
-                run,
-                percent,
-                progress,
-                _("Storing results: %(done)s of %(total)s") % {"done": f"{done:,}", "total": f"{scored.height:,}"},
-            )
+            _set_progress(run, _stored_percent(stored, total), progress, _stored_label(stored, total))
+    return meanwhile() if meanwhile else None
+
+
+#: connections that store a large run's results at once on PostgreSQL (writer threads, each its own COPY and
+#: transaction per batch); 1 stores them on the run's own connection, one batch after another
+RESULT_WRITERS = 2
+
+
+def _stored_percent(stored: int, total: int) -> int:
+    return _STORE_FROM + (_STORE_TO - _STORE_FROM) * stored // max(total, 1)
+
+
+def _stored_label(stored: int, total: int) -> str:
+    return _("Storing results: %(done)s of %(total)s") % {"done": f"{stored:,}", "total": f"{total:,}"}
+
+
+def _copy_batch(cursor: Any, statement: str, data: bytes | str) -> None:
+    # the batch's commit does not wait for its WAL to reach the disk: a crash in the next moment loses at most
+    # the last batches of a run that is then unfinished (marked failed, run again); never another
+    # transaction's data, and the database stays consistent
+    cursor.execute("SET LOCAL synchronous_commit = off")
+    with cursor.cursor.copy(statement) as copy:
+        copy.write(data)
+
+
+@dataclass
+class _Writing:
+    """What the writer threads share with the run's thread: rows committed, the first error, writers still on."""
+
+    writers: int
+    stored: int = 0
+    error: BaseException | None = None
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+
+def _write_in_parallel(
+    run: EvaluationRun,
+    db: str,
+    statement: str,
+    total: int,
+    progress: Progress | None,
+    batches: Iterable[pl.DataFrame],
+    meanwhile: Callable[[], _T] | None,
+) -> _T | None:
+    """Batches made here, written by RESULT_WRITERS threads at once, each on a connection of its own.
+
+    Each batch is one transaction (COPY, then the run's progress, never lower than it was). The queue holds
+    at most RESULT_WRITERS batches, so memory is bounded by twice that many. The first failure stops the
+    making of batches; the writers drop what is left queued, and the error is raised here once they are done
+    (the run then fails and removes what was stored, as before). The progress callback is called from here.
+    """
+    from django.db import connections
+
+    jobs: queue.Queue[tuple[int, bytes] | None] = queue.Queue(maxsize=RESULT_WRITERS)
+    state = _Writing(writers=RESULT_WRITERS)
+
+    def write() -> None:
+        connection = connections[db]
+        try:
+            while (job := jobs.get()) is not None:
+                if state.error is not None:
+                    continue  # a writer failed: drop what is queued until told to stop
+                rows, data = job
+                try:
+                    with transaction.atomic(using=db), connection.cursor() as cursor:
+                        _copy_batch(cursor, statement, data)
+                        with state.changed:
+                            stored = state.stored + rows
+                        EvaluationRun.objects.filter(pk=run.pk).update(
+                            progress=Greatest(F("progress"), _stored_percent(stored, total)),
+                            heartbeat_at=timezone.now(),
+                        )
+                except BaseException as exc:
+                    with state.changed:
+                        state.error = state.error or exc
+                        state.changed.notify_all()
+                else:
+                    with state.changed:
+                        state.stored += rows
+                        state.changed.notify_all()
+        finally:
+            connections.close_all()  # this thread's connection only
+            with state.changed:
+                state.writers -= 1
+                state.changed.notify_all()
+
+    threads = [threading.Thread(target=write, name=f"results-writer-{n}", daemon=True) for n in range(RESULT_WRITERS)]
+    for thread in threads:
+        thread.start()
+    shown, value = 0, None
+
+    def show() -> None:
+        nonlocal shown
+        if progress and state.stored != shown:
+            shown = state.stored
+            run.progress = _stored_percent(shown, total)
+            progress(run.progress, _stored_label(shown, total))
+
+    try:
+        for batch in batches:
+            if state.error is not None:
+                break
+            jobs.put((batch.height, batch.write_csv(include_header=False).encode()))
+            show()
+        else:
+            value = meanwhile() if meanwhile else None
+    finally:
+        for _thread in threads:
+            jobs.put(None)
+        while True:
+            with state.changed:
+                state.changed.wait_for(lambda: state.writers == 0 or state.stored != shown)
+                finished = state.writers == 0
+            show()
+            if finished:
+                break
+        for thread in threads:
+            thread.join()
+    if state.error is not None:
+        raise state.error
+    return value
 
 
 def _area_results(run: EvaluationRun, scored: pl.DataFrame, grades: list[str]) -> list[AreaResult]:

@@ -3,12 +3,14 @@ results stored in batches that move the run's progress, compact result JSON, and
 
 import datetime
 import io
+import threading
 from decimal import Decimal
-from unittest import mock
+from unittest import mock, skipUnless
 
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
-from django.test import TestCase
+from django.db import DatabaseError, connection, transaction
+from django.test import TestCase, TransactionTestCase
 
 from parkos.core.testing import World
 from parkos.directory.models import Organization
@@ -192,3 +194,70 @@ class PruneTests(TestCase):
         with self.assertRaises(PermissionDenied):
             evaluation_runs_prune(user=self.world.users["government_partner"], keep=0)
         self.assertEqual(EvaluationRun.objects.count(), 5)
+
+
+@skipUnless(connection.vendor == "postgresql", "results are written by threads of their own on PostgreSQL only")
+class ParallelWritersTests(TransactionTestCase):
+    """Outside a transaction a run's batches are written by writer threads, each on its own connection."""
+
+    def setUp(self):
+        self.world = World.build()
+        self.scheme = load_scheme("zhejiang_below_threshold")
+        self.user = self.world.users["evaluation_officer"]
+        for n in range(6):
+            add_filing(self.world, n)
+        add_filing(self.world, 6, electricity_kwh=None)
+
+    def run_with_writers(self, copy_batch=services._copy_batch):
+        writers, seen = set(), []
+
+        def recorded(cursor, statement, data):
+            writers.add((threading.current_thread().name, cursor.connection.info.backend_pid))
+            copy_batch(cursor, statement, data)
+
+        with (
+            mock.patch.object(services, "RESULT_BATCH", 2),
+            mock.patch.object(services, "_copy_batch", recorded),
+        ):
+            run = run_evaluation(
+                scheme=self.scheme, year=2024, user=self.user, progress=lambda p, label: seen.append((p, label))
+            )
+        return run, writers, seen
+
+    def test_the_writer_threads_store_the_same_results_as_one_connection(self):
+        run, writers, seen = self.run_with_writers()
+        self.assertEqual(run.status, EvaluationRun.Status.DONE, run.error)
+        # four batches of 2, 2, 2 and 1 over the two writers' own connections (server processes)
+        self.assertEqual({name for name, _pid in writers}, {"results-writer-0", "results-writer-1"})
+        self.assertEqual(len({pid for _name, pid in writers}), 2)
+        storing = [p for p, label in seen if label.startswith("Storing results:")]
+        self.assertEqual(storing, sorted(storing))
+        self.assertEqual(seen[-1][0], 100)
+        self.assertEqual(EvaluationRun.objects.get(pk=run.pk).progress, 100)
+        self.assertTrue(run.areas.exists())
+        with transaction.atomic():  # inside a transaction: this connection, one batch after another
+            inline = run_evaluation(scheme=self.scheme, year=2024, user=self.user)
+
+        def stored(of):
+            return sorted(
+                of.results.values_list("organization_id", "filing_id", "grade", "rank", "total", "indicators")
+            )
+
+        self.assertEqual(len(stored(run)), 7)
+        self.assertEqual(stored(run), stored(inline))
+        self.assertEqual(run.fingerprint, inline.fingerprint)
+
+    def test_a_failed_batch_fails_the_run_and_leaves_no_results(self):
+        calls = []
+
+        def second_fails(cursor, statement, data):
+            calls.append(data)
+            if len(calls) == 2:
+                raise DatabaseError("disk full")
+            services._copy_batch(cursor, statement, data)
+
+        with self.assertRaisesMessage(DatabaseError, "disk full"):
+            self.run_with_writers(copy_batch=second_fails)
+        run = EvaluationRun.objects.get()
+        self.assertEqual((run.status, run.error), (EvaluationRun.Status.FAILED, "disk full"))
+        self.assertFalse(EvaluationResult.objects.exists())
