@@ -158,6 +158,8 @@ TEMPLATES = [
         },
     }
 ]
+# Django's renderer with a select's options written in Python, not a template include per option (issue 16)
+FORM_RENDERER = "parkos.core.renderers.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.config(
