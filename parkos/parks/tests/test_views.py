@@ -188,6 +188,60 @@ class ParkTests(StandardModelTests):
         self.assertIn("地块编号", headers)
         self.assertEqual([h for h in headers if re.search(r"[A-Za-z]", h)], [])
 
+    def test_figures_agree_with_sums_over_the_parcels_in_one_query_per_model(self):
+        """The land figures come from one grouped query (issue 16): the same totals as SUMs over the parcels,
+        None for an area no parcel has, and the counts per status."""
+        from decimal import Decimal
+
+        from django.db import connection
+        from django.db.models import Count, Q, Sum
+        from django.test.utils import CaptureQueriesContext
+
+        from parkos.parks.selectors import park_figures
+
+        park = self.make(self.world, "in")
+        admin = self.world.users["operator_admin"]
+        empty = park_figures(park, admin)
+        self.assertEqual((empty["parcels"], empty["parcel_area"], empty["idle_area"]), (0, None, None))
+        LandParcel.objects.create(park=park, code="F-1", area=Decimal("1500.25"), status=LandParcel.Status.IDLE)
+        LandParcel.objects.create(park=park, code="F-2", area=Decimal("300.50"), status=LandParcel.Status.INEFFICIENT)
+        LandParcel.objects.create(park=park, code="F-3", area=Decimal("99.25"))
+        LandParcel.objects.create(park=park, code="F-4", area=Decimal(0), status=LandParcel.Status.IDLE)
+        with CaptureQueriesContext(connection) as queries:
+            figures = park_figures(park, admin)
+        self.assertEqual(len(queries), 3)  # parcels per status, buildings, units
+        expected = LandParcel.objects.filter(park=park).aggregate(
+            parcels=Count("pk"),
+            parcel_area=Sum("area"),
+            idle_area=Sum("area", filter=Q(status__in=[LandParcel.Status.IDLE, LandParcel.Status.INEFFICIENT])),
+        )
+        self.assertEqual({key: figures[key] for key in expected}, expected)
+        self.assertEqual(
+            (figures["parcels"], figures["parcel_area"], figures["idle_area"]),
+            (4, Decimal("1900.00"), Decimal("1800.75")),
+        )
+        counts = dict(figures["status"])
+        self.assertEqual(counts[str(LandParcel.Status.IDLE.label)], 2)
+        self.assertEqual(counts[str(LandParcel.Status.INEFFICIENT.label)], 1)
+
+    def test_park_page_queries_do_not_grow_with_its_land(self):
+        """Panels past their first rows count the rest once; figures are a query per model (issue 16)."""
+        from django.urls import reverse
+
+        park = self.make(self.world, "in")
+        url = reverse("parks:park", args=[park.pk])
+
+        def add(start):
+            for n in range(start, start + 6):
+                parcel = LandParcel.objects.create(park=park, code=f"G-{n}", area=1000 + n)
+                Building.objects.create(parcel=parcel, code=f"G-{n}-1", name=f"G{n}", floor_area=500)
+
+        add(0)  # more than a panel shows: its count query is sent
+        before = self.count_queries(self.client, url)
+        add(6)
+        self.assertEqual(self.count_queries(self.client, url), before)
+        self.assertLessEqual(before, 17)
+
 
 class LandParcelTests(StandardModelTests):
     model = LandParcel
