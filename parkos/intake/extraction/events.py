@@ -119,7 +119,7 @@ _SIGNED_WITH = re.compile(
 _SPOKE_ZH = re.compile(r"表示|介绍|说|指出|透露|称|谈到")
 #: "signed on stage by A", "Signing the agreement were A and B" (not "Present at the signing were ...")
 _SIGNED_BY = re.compile(
-    r"\b(?:signed|inked)(?: [\w-]+){0,3}? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\bsigning(?: [\w-]+){0,3}? (?:were|was)\b|由",
+    r"\b(?:signed|inked)(?:,? (?!witness|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\bsigning(?: [\w-]+){0,3}? (?:were|was)\b|由",
     re.I,
 )
 #: "..., and witnessed by A of X", "in the presence of A": the organizations named after it are no parties
@@ -162,8 +162,24 @@ def find_agreements(
     """
     drafts: list[DraftAgreement] = []
     waiting: list = []  # signers seen before the agreement they signed is named
+    # "A memorandum ... was also signed.": a kind waiting for its parties (the draft when one was begun with fewer)
+    pending: tuple[str, int, DraftAgreement | None] | None = None
     for index, sentence in enumerate(sentence_list):
-        if sentence.start < skip_before or not _SIGN_VERB.search(sentence.text):
+        if sentence.start < skip_before:
+            continue
+        if pending and index - pending[1] <= 2 and _PARTIES_ARE.search(sentence.text):
+            parties = list(dict.fromkeys(
+                [*_names_in(organizations, sentence, canonical), *_referred_to(sentence, organizations, canonical)]
+            ))  # fmt: skip
+            if len(parties) >= 2:
+                draft = pending[2] or DraftAgreement(pending[0], [], [], index)
+                draft.parties = list(dict.fromkeys([*draft.parties, *parties]))
+                if pending[2] is None:
+                    drafts.append(draft)
+                _add_signatories(draft, _signers_in(people, sentence), organizations, canonical, sentence)
+                pending = None
+                continue
+        if not _SIGN_VERB.search(sentence.text):
             continue
         kind = agreement_kind(sentence.text)
         if kind is None and not drafts and _GENERIC_AGREEMENT.search(sentence.text):
@@ -195,16 +211,37 @@ def find_agreements(
         same = next((d for d in drafts if d.kind == kind and _same_parties(d.parties, parties)), None)
         if same:
             same.parties += [p for p in parties if p not in same.parties]
-        draft = same or DraftAgreement(kind, parties, [], index, bool(_PLURAL.search(sentence.text)))
+        draft = same or DraftAgreement(kind, parties, [], index, _plural(sentence.text))
         if not same and (parties or signers or waiting):
             drafts.append(draft)
             draft.borrowed = borrowed
+            pending = (kind, index, draft) if len(parties) < 2 and not (signers or waiting) else None
+        elif not same:
+            pending = (kind, index, None)
         _add_signatories(draft, waiting + signers, organizations, canonical, sentence)
         _drop_borrowed(draft)
         waiting = []
     # "14家国有企业与区政府签署合作协议": a counted, unnamed counterpart is no party, and no agreement to list
     kept = [d for d in drafts if len(d.parties) >= 2 or not _COUNTED.search(sentence_list[d.sentence].text)]
     return [one for draft in kept for one in _per_counterpart(draft)]
+
+
+#: "The parties to the agreement are A, B and C", "The signing parties were A and B"
+_PARTIES_ARE = re.compile(
+    r"\b(?:the )?(?:(?:signing )?parties (?:to|of) the (?:agreement|memorandum|mou|deal|contract)s?|signing parties|"
+    r"signatories(?: to the (?:agreement|memorandum|mou|deal|contract)s?)?) (?:are|were|include[sd]?)\b",
+    re.I,
+)
+#: "A and B signed on behalf of X and Y respectively": each signer's side, not one agreement per counterpart
+_RESPECTIVE_SIGNERS = re.compile(
+    r"\b(?:on behalf of|for|representing) [^;.]+?,? respectively\b|\bby [^;.]+?,? respectively\b|分别代表", re.I
+)
+
+
+def _plural(text: str) -> bool:
+    """Several agreements in one sentence ("signed agreements with A, B and C", "分别与…签署"), not signers who each
+    stand for their own side ("signed by A and B on behalf of X and Y respectively")."""
+    return bool(_PLURAL.search(_RESPECTIVE_SIGNERS.sub(" ", text)))
 
 
 _ATTENDED = re.compile(
@@ -221,7 +258,8 @@ def _attended_only(text: str) -> bool:
 _COUNTED = re.compile(
     r"\d+\s*家[\u4e00-\u9fff]{0,6}(?:企业|公司|单位)与|"
     r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens of)\s+(?:[\w-]+\s+){0,2}"
-    r"(?:enterprises|companies|firms|investors)\s+signed\s+with\b",
+    r"(?:enterprises|companies|firms|investors)\s+signed\s+with\b|"
+    r"\b(?:agreements|contracts|deals)\s+(?:for|on|covering)\s+(?:\d+|[a-z]+)\s+(?:[\w-]+\s+)?projects\b",
     re.I,
 )
 
@@ -461,7 +499,19 @@ def _names_in(organizations, sentence: Sentence, canonical) -> list[str]:
         if sentence.start <= organization.span[0] < end:
             found.append((organization.span[0], canonical(organization.name)))
     found += _bare_short_forms(organizations, sentence, canonical)
+    announced = _ANNOUNCED_THAT.search(sentence.text)
+    signed = _SIGN_VERB.search(sentence.text, announced.end()) if announced else None
+    if announced and signed:
+        at = sentence.start + announced.start()
+        after = {name for start, name in found if start >= at}
+        if len(after) >= 2:
+            found = [(start, name) for start, name in found if start >= at or name in after]
     return list(dict.fromkeys(name for _at, name in sorted(found)))
+
+
+_ANNOUNCED_THAT = re.compile(
+    r"\b(?:said|says|announced|announces|reported|reports|disclosed|confirmed)\b(?: [\w,]+){0,4}? that\b", re.I
+)
 
 
 def _bare_short_forms(organizations, sentence: Sentence, canonical) -> list[tuple[int, str]]:
@@ -541,7 +591,11 @@ def _signers_in(people, sentence: Sentence) -> list:
             ):
                 signers.append(person)
                 break
-            if before and not _NOT_SIGNING.search(text, before[-1].end(), offset):
+            if (
+                before
+                and not _NOT_SIGNING.search(text, before[-1].end(), offset)
+                and not _WITNESS_CLAUSE.search(text, before[-1].end(), offset)
+            ):
                 signers.append(person)
                 break
             # "Arjun Mehta signed the agreement with Wen Hao": the counterpart's signer

@@ -106,7 +106,7 @@ _EN_MONEY_PREFIXED = re.compile(
     rf"(?:\s+(?P<name>{_names_pattern(_CURRENCY_NAMES)})\b)?",
     re.IGNORECASE,
 )
-_EN_MONEY_TAIL = re.compile(rf"\s*(?P<name>{_names_pattern(_CURRENCY_NAMES)})\b", re.IGNORECASE)
+_EN_MONEY_TAIL = re.compile(rf"(?:\s*|-)(?P<name>{_names_pattern(_CURRENCY_NAMES)})\b", re.IGNORECASE)
 _ZH_MONEY_TAIL = re.compile(rf"\s?(?P<currency>{_alternation(_ZH_CURRENCIES)})")
 _ZH_MONEY_PREFIX = re.compile(r"(?:人民币|RMB|US\$|HK\$|\$|¥|€|£)\s?$")
 
@@ -168,7 +168,7 @@ _NOT_MODIFIERS = (
 )  # fmt: skip
 _MODIFIER = rf"(?!(?:{_alternation(_NOT_MODIFIERS)})\b)[A-Za-z][A-Za-z-]*"
 _EN_COUNT_TAIL = re.compile(
-    rf"\s+(?:{_MODIFIER}\s+){{0,2}}?(?P<noun>{_alternation(_EN_COUNTED_FORMS)})\b"
+    rf"[^\S\n]+(?:{_MODIFIER}[^\S\n]+){{0,2}}?(?P<noun>{_alternation(_EN_COUNTED_FORMS)})\b"
     # "14 enterprise projects" counts projects: the noun is the last of a run of counted nouns
     rf"(?![\s-]+(?:{_alternation(_EN_COUNTED_FORMS)})\b)",
     re.IGNORECASE,
@@ -178,11 +178,11 @@ _EN_NOT_COUNTED = frozenset(
     words(
         "years months days weeks hours minutes seconds decades centuries times percent points tons tonnes metres meters "
         "kilometres kilometers miles yuan dollars euros billions millions thousands hundreds dozens kilowatts watts "
-        "degrees levels rounds phases stages batches items aspects sides ways areas terms kinds types sorts series "
+        "degrees levels rounds phases stages batches items aspects sides parties ways areas terms kinds types sorts series "
         "others ones lines rows"
     )
 )
-_EN_OPEN_COUNT_TAIL = re.compile(r"\s+(?:(?P<adjective>[a-z][a-z-]+[^s\W])\s+)?(?P<noun>[a-z]{2,}[^s\W]s)\b")
+_EN_OPEN_COUNT_TAIL = re.compile(r"[^\S\n]+(?:(?P<adjective>[a-z][a-z-]+[^s\W])[^\S\n]+)?(?P<noun>[a-z]{2,}[^s\W]s)\b")
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # A four-digit number after one of these is a year ("in 2026 projects worth ...", "March 5, 2026 delegates").
 _YEAR_CONTEXT = re.compile(
@@ -246,7 +246,9 @@ def _english_candidates(text: str):
             yield "area", start, tail.end(), amount, _EN_AREA_UNITS[re.sub(r"[\s-]+", " ", tail["unit"].lower())], None
         if tail := _EN_PERCENT_TAIL.match(text, end):
             yield "percent", start, tail.end(), amount, "%", None
-        if _is_year(amount, text[max(0, start - 20) : start]):
+        if _is_year(amount, text[max(0, start - 20) : start]) or re.search(
+            r"\d[-/.]$", text[max(0, start - 2) : start]
+        ):
             continue
         if tail := _EN_COUNT_TAIL.match(text, end):
             yield "count", start, tail.end(), amount, None, tail["noun"].lower()

@@ -65,7 +65,7 @@ _OPENING_HEADS = set(
 )
 _WORD = r"(?:(?:Co|St|No|Bros|Mfg)\.|[A-Z][\w'’&\-]*|[A-Z]{2,}|\([A-Z][\w'’&\-]*\))"
 _CONNECTOR = r"(?:of|the|and|for|&|de|du|für)"
-_RUN_EN = re.compile(rf"{_WORD}(?: (?:{_CONNECTOR} )*{_WORD})*(?:,? (?:Co\.,? ?Ltd\.?|Ltd\.?|Inc\.?|Corp\.?))?")
+_RUN_EN = re.compile(rf"{_WORD}(?: (?:{_CONNECTOR} )*{_WORD})*(?:,? (?:Co\.,? ?Ltd\.?|Ltd\.?|Inc\.?|Corp\.?)(?![\w]))?")
 _HEAD_EN = re.compile(rf"\b(?:{_HEADS_EN})(?![\w])", re.I)
 _HEAD_CASED = re.compile(rf"\b(?:{_HEADS_EN})(?![\w])")
 #: words that start a sentence or a title and are not part of a name
@@ -73,7 +73,8 @@ _LEADING_NOISE = re.compile(
     r"^(?:(?:The|On|In|At|As|By|With|From|For|During|After|Before|Under|Today|Yesterday|Both|According to|"
     r"Meanwhile|Also|And|Of|Present|Attending|Witnessed by|Signed by|Led by|Mr\.?|Ms\.?|Dr\.?|"
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+)+"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"[A-Z][\w]*-(?:based|headquartered|listed|owned|funded|backed)|(?!People['’]s)[A-Z][a-z]+['’]s(?= [A-Z]))\s+)+"
 )
 _TITLE_OF = re.compile(
     r"^.*?\b(?:Secretary|Mayor|Governor|Chairman|Chairwoman|Chair|President|Director(?:-General)?|"
@@ -279,7 +280,10 @@ def unique_organizations(found: list[FoundOrganization]) -> tuple[list[FoundOrga
         if not longer:
             # "临港集团" after "上海临港经济发展（集团）有限公司", "Hengyuan Group" after its full name: the full
             # name named last before the short form, when it is a written form of it
-            longer = [k for k in seen if k != key and is_short_form(seen[key].name, seen[k].name)]
+            # a name with its own legal form is a full name: "Orvik AG" is not "Orvik Fluid (Tianjin) Co., Ltd.", nor
+            # "Tamsen Optics Co., Ltd." its subsidiary "Tamsen Optics (Wuhan) Co., Ltd."
+            legal = bool(_LEGAL_END.search(seen[key].name))
+            longer = [k for k in seen if k != key and not legal and is_short_form(seen[key].name, seen[k].name)]
             before = [k for k in longer if seen[k].span[0] < seen[key].span[0]]
             longer = sorted(before, key=lambda k: seen[k].span[0], reverse=True) or longer
         if not longer:

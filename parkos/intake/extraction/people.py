@@ -63,7 +63,27 @@ def merge(people: list[FoundPerson]) -> list[FoundPerson]:
         first.needs_owner = first.needs_owner and person.needs_owner
         if first.owner is None and person.owner:
             first.owner, first.owner_at = person.owner, person.owner_at
+    for person in merged.values():
+        _drop_tail_titles(person)
     return list(merged.values())
+
+
+def _drop_tail_titles(person: FoundPerson) -> None:
+    """ "Minhang Party chief Dai Rong" read as "Minhang Party chief" and, by another pattern, "chief": the shorter is
+    the end of the longer, said at the same place, and goes."""
+    if len(person.titles) < 2 or len(person.title_spans) != len(person.titles):
+        return
+    keep = []
+    for index, (title, (_start, end)) in enumerate(zip(person.titles, person.title_spans, strict=True)):
+        longer = any(
+            other_end == end and len(other) > len(title) and other.casefold().endswith(" " + title.casefold())
+            for other_index, (other, (_s, other_end)) in enumerate(zip(person.titles, person.title_spans, strict=True))
+            if other_index != index
+        )
+        if not longer:
+            keep.append(index)
+    person.titles = [person.titles[i] for i in keep]
+    person.title_spans = [person.title_spans[i] for i in keep]
 
 
 # --- English ----------------------------------------------------------------------------------------
@@ -105,7 +125,8 @@ _NAME_AT_START = re.compile(
     rf"^(?:(?:and|with|by|including|as well as|while|both|Mr\.?|Ms\.?|Mrs\.?|Dr\.?) )*({_NAME_EN})"
 )
 _OWNER_WORDS = r"park company|park operator|park|group|company|firm|bank|university|district|zone|operator|developer|" \
-    r"institute|hospital|center|centre|committee|college|lab|laboratory|fund"  # fmt: skip
+    r"institute|hospital|center|centre|committee|college|lab|laboratory|fund|maker|manufacturer|producer|supplier|" \
+    r"refiner|lender|landlord|investor|subsidiary"  # fmt: skip
 #: "Professor Ma Lin", "Dr. Ida Holm": an academic title or honorific between a post and the name
 _NAME_PREFIX = r"(?:(?:Professor|Prof\.|Dr\.?|Mr\.?|Ms\.?|Mrs\.?) )?"
 #: "the company's quality director", "Greenloop's China head": one qualifying word before a post
@@ -115,7 +136,7 @@ _QUALIFIER = (
 )
 _ONE_TITLE_EN = rf"(?i:{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN}))"
 _POSSESSIVE_TITLE = re.compile(
-    rf"(?:\b(?P<pronoun>[Ii]ts|[Tt]heir|[Tt]he (?:[a-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})['’]s)|"
+    rf"(?:\b(?P<pronoun>[Ii]ts|[Tt]heir|[Ww]hose|[Tt]he (?:[a-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})['’]s)|"
     rf"\b(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s) "
     rf"(?P<title>{_QUALIFIER}{_ONE_TITLE_EN}(?: of the Board)?(?: and {_ONE_TITLE_EN})?)(?:,)? {_NAME_PREFIX}"
     rf"(?P<name>{_NAME_EN})\b"
@@ -160,6 +181,20 @@ _LOWER_TITLE_BEFORE = re.compile(
 _HEAD_BEFORE_NAME = r"\b(?:Commerce|Department|Bureau|Committee|Commission|Government|Administration|Office|Group|" \
     r"Ltd\.|Inc\.?|District|City|Province|County|Municipality|Ministry|Council) "  # fmt: skip
 _NAME_AFTER_HEAD = re.compile(rf"{_HEAD_BEFORE_NAME}({_NAME_WORD} {_NAME_WORD})$")
+#: posts a place is written before: "Henan Vice-Governor", "Jinan Mayor", "Minhang District Party Secretary"
+_GOVERNMENT_POST = re.compile(
+    r"(?:(?:Deputy|Vice|Executive|First|Standing|Acting)[ -])*(?:District |City |County |Municipal |Provincial )?"
+    r"(?:Mayor|Governor|Party (?:[Cc]hief|[Ss]ecretary)|Secretary|(?:District|County) (?:[Hh]ead|[Cc]hief))\b"
+)
+#: the place: one capitalised word (and its level), right before the post, not part of a longer capitalised run
+_PLACE_BEFORE_POST = re.compile(
+    r"(?:^|(?<=[\s(\"“]))(?<![A-Z&\-] )(?<![a-z]['’]s )(?P<before>(?<=[A-Za-z] ))?(?P<place>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)? "
+    r"(?:(?:District|City|County|Province|Municipality) )?)$"
+)
+_NOT_PLACE = re.compile(
+    r"(?:The|A|An|And|With|By|As|At|In|On|Of|For|From|Then|While|When|Both|Also|Former|Local|Its|Their|His|Her|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Present|Attending|Signing|Witnessing)\b"
+)
 _HONORIFIC = re.compile(rf"\b(?:Mr|Ms|Mrs|Dr)\.? ({_NAME_EN})")
 #: words that end a title phrase: the verb of the sentence
 _VERBS_EN = re.compile(
@@ -176,8 +211,12 @@ _NOT_NAMES = re.compile(
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
     r"September|October|November|December|Xinhua|Party|People|State|Council|Municipal|Belt|Road|Delta|River|Lake|"
     r"Representing|Signing|Speaking|According|Including|Attending|Witnessing|Provincial|Department|Bureau|Ministry|"
-    r"Commission|Administration|Authority|Office|Holdings|Corp|Commerce)\b"
+    r"Commission|Administration|Authority|Office|Holdings|Corp|Commerce|Ltd|Inc|Pte|GmbH|LLC|Plc|Limited)\b|"
+    r"\bCo\b(?!-)"
 )
+
+
+_TITLED_NAME = re.compile(rf"(?:(?:Mr|Ms|Mrs|Dr)\.? |{_MODIFIERS_EN}(?i:{_TITLE_WORDS_EN}) )+(?P<name>{_NAME_EN})")
 
 
 def _is_name(name: str) -> bool:
@@ -197,7 +236,7 @@ def _title_phrase(chunk: str) -> str:
     verb = _VERBS_EN.search(chunk)
     phrase = chunk[: verb.start()] if verb else chunk
     phrase = re.sub(r"\s*[.;:)\]]+\s*$", "", phrase.strip())
-    phrase = re.split(r"(?<!\bCo)(?<!\bLtd)(?<!\bInc)(?<!\bCorp)[.;:(\n]", phrase)[0].strip()
+    phrase = re.split(r"(?<!\bCo)(?<!\bLtd)(?<!\bInc)(?<!\bCorp)(?:[.;:\n]|\((?![A-Z][\w'’&\-]*\)))", phrase)[0].strip()
     return re.sub(r"^(?:the|a|an) ", "", phrase, flags=re.I) if _TITLE_START.match(phrase) else ""
 
 
@@ -226,6 +265,9 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                 continue
             next_offset, next_chunk = chunks[index + 1]
             phrase = _title_phrase(next_chunk)
+            other = _TITLED_NAME.fullmatch(phrase) if phrase else None
+            if other and _is_name(other.group("name")):
+                continue  # "A, Professor B, president of ...": the chunk after A is the next person, not A's post
             ahead = _NAME_AFTER_HEAD.search(phrase) if phrase else None
             if ahead and _is_name(ahead.group(1)):
                 # "A, Director-General of the Jiangsu Department of Commerce Qi Lan, and B": the post is Qi Lan's
@@ -300,6 +342,14 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
             title, name = match.group(1).strip(), match.group(2)
             if not title[0].isupper():
                 continue
+            title_at = match.start(1)
+            place = _PLACE_BEFORE_POST.search(s_text, 0, title_at) if _GOVERNMENT_POST.match(title) else None
+            if place and place.group("before") is not None:
+                word = re.search(r"(\S+) $", s_text[: place.start("place")])
+                if word and word.group(1)[0].isupper() and not _NOT_PLACE.fullmatch(word.group(1)):
+                    place = None  # "Daewon Energy Group Chairman X": the capitalised run is a name, not a place
+            if place and not _NOT_PLACE.match(place.group("place")):
+                title, title_at = s_text[place.start("place") : match.start(1)] + title, place.start("place")
             words = name.split()
             # "Secretary of Xinwu District Li Qian": the run after "of" swallows the place; the name is its tail
             if len(words) == 3 and words[1] in SURNAMES_PINYIN and words[0] not in SURNAMES_PINYIN:
@@ -313,7 +363,7 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                     (start, start + len(name)),
                     [title],
                     None,
-                    [(s_start + match.start(1), s_start + match.start(1) + len(title))],
+                    [(s_start + title_at, s_start + title_at + len(title))],
                 )
             )
         # a possessive and a lower-case title before the name: "Ruichi's chairman Lin Zhiqiang", "its chief
@@ -390,24 +440,34 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
     return people
 
 
+_CAPS_NAME = r"[A-Z]{2,}(?:-[A-Z]{2,})?(?: [A-Z]{2,}(?:-[A-Z]{2,})?){1,2}(?![\w])"
+_BYLINE_NAME = rf"(?:{_NAME_EN}|{_CAPS_NAME})"
 _BYLINE_EN = re.compile(
-    rf"(?m)^[ \t(\[]*(?P<role>(?i:by|written by|reporters?|reported by|editors?|edited by|web editor|photos? by|"
-    rf"photographer|photos?|author|text by|text and photos?|words and pictures|source))\s*[:：]?\s+"
-    rf"(?P<names>{_NAME_EN}(?:\s*(?:,|and|&)\s*{_NAME_EN})*)"
+    rf"(?m)(?:^[ \t(\[]*|(?<=; )|(?<=;))(?P<role>(?i:by|written by|reporters?|reported by|editors?|edited by|web editor|"
+    rf"photos? by|photographer|photos?|author|text by|text and photos?|words and pictures|source|"
+    rf"(?:additional )?reporting by|editing by|writing by))\s*[:：]?\s+"
+    rf"(?P<names>{_BYLINE_NAME}(?:\s*(?:,|and|&)\s*{_BYLINE_NAME})*)"
 )
 _BYLINE_ROLES = {"by": "author", "written by": "author", "author": "author", "text by": "author", "source": "author",
                  "reporter": "reporter", "reporters": "reporter", "reported by": "reporter",
                  "editor": "editor", "editors": "editor", "edited by": "editor", "web editor": "editor",
                  "photo by": "photographer", "photos by": "photographer", "photographer": "photographer",
                  "photo": "photographer", "photos": "photographer", "text and photo": "author",
-                 "text and photos": "author", "words and pictures": "author"}  # fmt: skip
+                 "text and photos": "author", "words and pictures": "author", "reporting by": "reporter",
+                 "additional reporting by": "reporter", "editing by": "editor", "writing by": "author"}  # fmt: skip
 
 
 def _english_bylines(text: str) -> list[Byline]:
     bylines = []
     for match in _BYLINE_EN.finditer(text):
-        role = _BYLINE_ROLES.get(match.group("role").lower(), "author")
-        for name in re.finditer(_NAME_EN, match.group("names")):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if text[line_start : match.start()].strip(" \t([") and not (
+            re.search(r"\([^()\n]*$", text[line_start : match.start()])
+            and re.match(r"(?i)(?:additional )?reporting|editing|writing", match.group("role"))
+        ):
+            continue  # after "; " only a wire's bracketed credits: "(Reporting by ...; Editing by ...)"
+        role = _BYLINE_ROLES.get(" ".join(match.group("role").lower().split()), "author")
+        for name in re.finditer(_BYLINE_NAME, match.group("names")):
             if _is_name(name.group()):
                 start = match.start("names") + name.start()
                 bylines.append(Byline(name.group(), role, (start, start + len(name.group()))))

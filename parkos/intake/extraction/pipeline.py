@@ -175,9 +175,17 @@ def resolve_organization(phrase: str, organizations, *, loose: bool = False) -> 
     best = None
     for organization in organizations:
         name = organization.name.casefold()
-        short = _short(name)
-        if key in (name, short) or (len(short) >= 4 and key.startswith(short)):
+        if key in (name, _short(name)):
             return organization.name
+    # "Tamsen Optics (Wuhan) Co" starts the subsidiary's name and its parent's short form: the longest one
+    starting = [
+        o for o in organizations if len(_short(o.name.casefold())) >= 4 and key.startswith(_short(o.name.casefold()))
+    ]
+    if starting:
+        return max(starting, key=lambda o: len(_short(o.name.casefold()))).name
+    for organization in organizations:
+        name = organization.name.casefold()
+        short = _short(name)
         if loose and len(key) >= 6 and (key in name or short in key) and best is None:
             best = organization.name
     if best or _PLACE_EN.search(phrase):
@@ -200,6 +208,8 @@ def _owner_organization(person, organizations, mentions, canonical, sentence_lis
     """ "Ruichi's chairman": Ruichi Robotics Co., Ltd.; "its chief executive": the organization named last before,
     or, when "Its" opens a sentence, the first named in the sentence before (its subject)."""
     before = [m for m in mentions if m.span[1] <= person.owner_at]
+    if person.owner == "whose":  # "Jiangbei Lens Materials Co., Ltd., whose vice-president Qiao Feng"
+        return canonical(before[-1].name) if before else None
     if person.owner in ("its", "their"):
         opening = [i for i, s in enumerate(sentence_list) if s.start <= person.owner_at < s.end]
         if (
@@ -233,6 +243,16 @@ _SHORT_KINDS = {
 }  # fmt: skip
 
 
+#: a firm named by what it does or is to the story ("the lens maker", "the landlord"): no word of its name
+_FIRM_WORDS = {
+    "firm", "company", "operator", "developer", "maker", "manufacturer", "producer", "supplier", "refiner",
+    "landlord", "investor", "subsidiary",
+}  # fmt: skip
+_SHORT_KINDS.update(
+    {word: ("", "enterprise") for word in _FIRM_WORDS - set(_SHORT_KINDS)} | {"lender": ("", "financial")}
+)
+
+
 def _referred_before(word: str, before, canonical) -> str | None:
     """ "the park", "园区", "公司" before a title: the last organization named before whose name holds the word (or of
     the kind the word means)."""
@@ -240,7 +260,7 @@ def _referred_before(word: str, before, canonical) -> str | None:
     if word not in _SHORT_KINDS and " " in word:  # "the display firm", "the holding group": the head word decides
         words = word.split()
         clues = [w for w in words[:-1] if len(w) > 2]
-        head = [] if words[-1] in ("firm", "company", "operator", "developer") else [words[-1]]
+        head = [] if words[-1] in _FIRM_WORDS else [words[-1]]
         named = [m for m in before if clues and all(c in m.name.casefold() for c in clues + head)]
         if named:
             return canonical(named[-1].name)
@@ -316,7 +336,7 @@ def _organization_before_title(text: str, person, organizations, mentions, canon
 
 
 _GOVERNMENT_TITLE = re.compile(
-    r"secretary|mayor|governor|district|county|书记|区长|市长|省长|县长|常委|副区长|副市长|副省长", re.I
+    r"secretary|mayor|governor|district|county|party chief|书记|区长|市长|省长|县长|常委|副区长|副市长|副省长", re.I
 )
 
 
@@ -327,10 +347,12 @@ def _government_of(titles: list[str], organizations) -> str | None:
     clue = " ".join(titles)
     if not _GOVERNMENT_TITLE.search(clue):
         return None
+    governments = [o for o in organizations if o.kind == "government"]
+    if not re.search(r"[\u4e00-\u9fff]", clue) and re.search(r"mayor|governor|party|secretary", clue, re.I):
+        # "Nantong Vice-Mayor": the city's government, not "Nantong Hi-tech Zone Administrative Committee"
+        governments = [o for o in governments if re.search(r"government", o.name, re.I)]
     scored = [
-        (name_overlap(clue, o.name), bool(re.search(r"government|政府", o.name, re.I)), o.name)
-        for o in organizations
-        if o.kind == "government"
+        (name_overlap(clue, o.name), bool(re.search(r"government|政府", o.name, re.I)), o.name) for o in governments
     ]
     scored = [pair for pair in scored if pair[0] > 0]
     if scored:
@@ -445,42 +467,86 @@ _ON_WEEKDAY = re.compile(
 )
 
 
-def _day_of_story(value: str, story_dates, text: str, sentence_list) -> str:
-    """An English story dated by its dateline or publication line (``value``, with a year) that says when the
-    signing happened: "inked the deal on June 23" (a date in a signing sentence within the week before), or "signed
-    on Wednesday" (the last such weekday on or before the date)."""
+def _day_of_story(anchor, story_dates, text: str, sentence_list) -> str:
+    """The day an English story says the signing happened, when its first date is the dateline or publication line
+    (``anchor``): a date in a signing sentence within the week before it ("The agreement was signed on January 14",
+    "inked the deal on June 23"; an explicit date wins), else a weekday in a signing sentence ("signed on Wednesday",
+    not "said on Tuesday"): the latest such day on or before the anchor. Without a year the anchor's own weekday is
+    known only from "said on Friday" and the like. A first date in the story itself is the day as it stands."""
     import datetime
 
-    from parkos.intake.extraction.events import _SIGNED
+    from parkos.intake.extraction.events import _SIGN_VERB, _SIGNED
 
-    published = datetime.date.fromisoformat(value)
-    for found in story_dates[1:]:
-        sentence = next((s for s in sentence_list if s.start <= found.span[0] < s.end), None)
-        if sentence is None or not _SIGNED.search(sentence.text):
+    value = anchor.value
+    if not _is_publication(text, anchor.span[0]):
+        return value
+    year = None if value.startswith("--") else int(value[:4])
+    month_day = value[-5:]
+    # a year to count days in when the story gives none (a leap one, so 02-29 is a day)
+    published = datetime.date.fromisoformat(f"{year or 2000:04d}-{month_day}")
+
+    def written(day: datetime.date) -> str:
+        return day.isoformat() if year else day.isoformat()[4:].replace("-", "--", 1)
+
+    signing = [s for s in sentence_list if s.end > anchor.span[1] and _SIGN_VERB.search(s.text)]
+    for found in story_dates:
+        if found is anchor or not any(s.start <= found.span[0] < s.end and _SIGNED.search(s.text) for s in signing):
             continue
-        month_day = found.value[-5:]
-        year = int(found.value[:4]) if not found.value.startswith("--") else published.year
+        found_year = published.year if found.value.startswith("--") else int(found.value[:4])
         try:
-            day = datetime.date.fromisoformat(f"{year:04d}-{month_day}")
+            day = datetime.date.fromisoformat(f"{found_year:04d}-{found.value[-5:]}")
         except ValueError:
             continue
-        if 0 < (published - day).days <= 7:
-            return day.isoformat()
-    said = _ON_WEEKDAY.search(text)
-    if said:
-        back = (published.weekday() - _WEEKDAYS.index(said.group("day").casefold())) % 7
-        return (published - datetime.timedelta(days=back)).isoformat()
+        if found.value.startswith("--") and day > published:  # "Dec 30" in a story dated Jan 2
+            try:
+                day = day.replace(year=day.year - 1)
+            except ValueError:
+                continue
+        if 0 <= (published - day).days <= 7:
+            return written(day)
+    anchor_weekday = published.weekday() if year else None
+    if anchor_weekday is None:
+        said = _SAID_ON_WEEKDAY.search(text, anchor.span[1])
+        if said is None:
+            return value
+        anchor_weekday = _WEEKDAYS.index(said.group("day").casefold())
+    for sentence in signing:
+        on = _ON_WEEKDAY.search(sentence.text)
+        if on:
+            back = (anchor_weekday - _WEEKDAYS.index(on.group("day").casefold())) % 7
+            return written(published - datetime.timedelta(days=back))
     return value
 
 
+#: "X said on Friday": a wire's dateline is the day its news was said
+_SAID_ON_WEEKDAY = re.compile(
+    r"\b(?:said|says|announced|told [\w ]{1,30}?)\s+on\s+(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+#: a dateline: "SUZHOU, March 3 (Xinhua) --", "TOKYO, January 15, 2026 -"
+_DATELINE_PREFIX = re.compile(r"[\s(\[]*[A-Z][A-Z .'&-]+(?:, [A-Z][A-Za-z .'&-]+)*,\s*")
+
+
+def _is_publication(text: str, offset: int) -> bool:
+    """A date on the publication line, in a dateline or on a short line at the top: when the story was written."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    line = text[start : end if end >= 0 else len(text)]
+    return (
+        _on_meta_line(text, offset)
+        or bool(_DATELINE_PREFIX.fullmatch(text[start:offset]))
+        or (start < 400 and len(line.strip()) <= 120 and not re.search(r"[.!?]$", line.strip()))
+    )
+
+
 def _event_date(story_dates, dates, text: str = "", language: str = "", sentence_list=()) -> str | None:
-    """The first date of the story; a date without a year takes it from a full date near the top (the
-    publication line) when there is one, else stays "--MM-DD"."""
+    """The first date of the story (in English, the signing's day when the story says it relative to its dateline);
+    a date without a year takes it from a full date near the top (the publication line) when there is one, else
+    stays "--MM-DD"."""
     if not story_dates:
         return None
     value = story_dates[0].value
-    if language == "en" and not value.startswith("--"):
-        return _day_of_story(value, story_dates, text, sentence_list)
+    if language == "en":
+        value = _day_of_story(story_dates[0], story_dates, text, sentence_list)
     if value.startswith("--"):
         top = [d for d in dates if not d.value.startswith("--") and d.span[0] < 400]
         if top:

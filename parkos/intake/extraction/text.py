@@ -12,6 +12,8 @@ LATIN = re.compile(r"[A-Za-z]")
 _ABBREVIATIONS = ("Co", "Ltd", "Inc", "Corp", "Mr", "Ms", "Mrs", "Dr", "Prof", "No", "St", "Jr", "Sr", "U.S", "Mt", "Jan",
                   "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "vs", "etc", "e.g", "i.e")  # fmt: skip
 _EN_END = re.compile(r"[.!?](?:[\"”’)]+)?(?=\s+[\"“(]?[A-Z0-9])|\n+")
+#: what opens a sentence after "Ltd." or "Inc.": a capitalised word that is no part of the name ("Ltd. (", "Ltd.'s")
+_NEXT_SENTENCE = re.compile(r"\s+(?:[\"“]|(?!(?:and|or|of|in|on|at|to|for|with|by)\b)[A-Z][a-z])")
 _ZH_END = re.compile(r"[。！？；!?](?:[”」』）)]+)?|\n+")
 
 
@@ -39,7 +41,10 @@ def sentences(text: str, language: str) -> list[Sentence]:
         if language != "zh" and match.group().startswith("."):
             before = text[max(0, match.start() - 5) : match.start()]
             word = re.split(r"[\s(]", before)[-1]
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+            # "... Co., Ltd. Jiangxia Mayor Qiu Min signed": a legal form ends a name, and a sentence before a capital
+            if (word in _ABBREVIATIONS or (len(word) == 1 and word.isupper())) and not (
+                word in ("Ltd", "Inc", "Corp") and _NEXT_SENTENCE.match(text, match.end())
+            ):
                 continue
         _add(result, text, start, end)
         start = end

@@ -680,3 +680,171 @@ def test_signed_between_two_parties_by_two_signers_respectively_with_the_firms_s
         ("Tan Yu", "Lumina-Hefei Display Co., Ltd."),
         ("Wei Jing", "Hefei Industry Investment Holding Group Co., Ltd."),
     }
+
+
+# --- fifth pass: English wires and releases (articles 33-40 of the development set were written for the same patterns;
+# these short texts are written apart, with other names) -------------------------------------------------------------
+
+
+def test_a_place_before_a_government_post_is_part_of_the_title_and_names_the_government():
+    text = (
+        "Minhang Deal\n\n"
+        "The Minhang District People's Government signed an investment agreement with Tamsen Optics Co., Ltd. "
+        "Minhang Party chief Dai Rong and Jiading Vice-Mayor Hu Lan witnessed the signing."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert person(result, "Dai Rong")["titles"] == ["Minhang Party chief"]  # not "chief" as well
+    assert person(result, "Dai Rong")["organization"] == "Minhang District People's Government"
+    assert person(result, "Hu Lan")["titles"] == ["Jiading Vice-Mayor"]
+    assert person(result, "Hu Lan")["organization"] is None  # Jiading's government is not named
+
+
+def test_a_city_post_is_not_given_to_a_zone_committee_named_after_the_city():
+    text = (
+        "Zone Deal\n\n"
+        "The Changzhou Xinbei Zone Administrative Committee signed an investment agreement with Tamsen Optics Co., "
+        "Ltd., witnessed by Changzhou Vice-Mayor Hu Lan."
+    )
+    assert person(extract(text, gazetteer=EMPTY), "Hu Lan")["organization"] is None
+
+
+def test_the_next_signer_between_commas_is_not_the_title_of_the_one_before():
+    text = (
+        "Three Sides\n\n"
+        "The agreement was signed by Jinan Mayor Kong Wei, Professor Tian Shu, president of Quancheng Polytechnic "
+        "University, and Ma Lu, chairwoman of Lixia Rural Commercial Bank Co., Ltd."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert person(result, "Kong Wei")["titles"] == ["Jinan Mayor"]
+    assert set(person(result, "Tian Shu")["titles"]) == {"president", "Professor"}
+
+
+def test_a_name_with_its_own_legal_form_is_no_short_form_of_a_subsidiary_and_no_person():
+    text = (
+        "Orvik Expands\n\n"
+        "BERLIN, March 4, 2026 -- Orvik AG today announced that its subsidiary, Orvik Fluid (Tianjin) Co., Ltd., has "
+        "signed a lease agreement with Tianjin Binhai Plant Leasing Co., Ltd. Ms. Eva Lind, President of Orvik Fluid "
+        "(Tianjin) Co., Ltd., signed on behalf of the subsidiary. Mr. Jan Ros, Managing Director of Orvik AG, "
+        "attended. Orvik AG, Corporate Communications"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert names(result) == {"Orvik AG", "Orvik Fluid (Tianjin) Co., Ltd.", "Tianjin Binhai Plant Leasing Co., Ltd."}
+    assert person(result, "Eva Lind")["organization"] == "Orvik Fluid (Tianjin) Co., Ltd."
+    assert person(result, "Jan Ros")["organization"] == "Orvik AG"
+    [agreement] = result["agreements"]  # the parent announces; its subsidiary signs
+    assert agreement["parties"] == ["Orvik Fluid (Tianjin) Co., Ltd.", "Tianjin Binhai Plant Leasing Co., Ltd."]
+
+
+def test_a_description_before_a_name_is_not_part_of_it():
+    text = (
+        "Two Investors\n\n"
+        "Oslo-based Fjordane Marine Ltd and Canada's Maplestone Mining Ltd signed a framework agreement with the "
+        "Zhoushan Port Administrative Committee."
+    )
+    assert names(extract(text, gazetteer=EMPTY)) == {
+        "Fjordane Marine Ltd",
+        "Maplestone Mining Ltd",
+        "Zhoushan Port Administrative Committee",
+    }
+
+
+def test_signed_with_a_place_and_a_date_before_by_and_a_guest_in_the_presence_of():
+    text = (
+        "Tianjin MoU\n\n"
+        "Orvik AG signed an MoU with the Tianjin Binhai Management Committee. The MoU was signed in Tianjin on Monday, "
+        "March 2, by Dr. Eva Lind, Chief Executive Officer of Orvik AG, and Gao Ren, deputy director of the Tianjin "
+        "Binhai Management Committee, in the presence of Tianjin Mayor Sun Yi."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert signed(result) == {("Eva Lind", "Orvik AG"), ("Gao Ren", "Tianjin Binhai Management Committee")}
+
+
+def test_a_kind_signed_first_and_its_parties_listed_in_the_next_sentence():
+    text = (
+        "Three-way Deal\n\n"
+        "By ZHOU LIN in Wuhan | China Daily | Updated: 2025-05-16 09:30\n\n"
+        "A framework agreement on a photonics park was signed in Wuhan on Wednesday. The parties to the agreement are "
+        "the Jiangxia District People's Government, Wuchang Optical University and Hanjiang Bank Co., Ltd. Jiangxia "
+        "Mayor Qiu Min, Professor Tian Shu, president of the university, and Ma Lu, chairwoman of the bank, signed on "
+        "behalf of the three parties respectively."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    [agreement] = result["agreements"]
+    assert agreement["kind"] == "framework" and len(agreement["parties"]) == 3
+    assert signed(result) == {
+        ("Qiu Min", "Jiangxia District People's Government"),
+        ("Tian Shu", "Wuchang Optical University"),
+        ("Ma Lu", "Hanjiang Bank Co., Ltd."),
+    }
+    assert [(b["name"], b["role"]) for b in result["bylines"]] == [("ZHOU LIN", "author")]
+    assert result["event"]["date"] == "2025-05-14"  # the Wednesday on or before Friday the 16th
+
+
+def test_the_signing_parties_were_in_a_sentence_of_their_own_with_a_short_reference():
+    text = (
+        "Park MoU\n\n"
+        "The Administrative Committee of Nantong Hi-tech Zone signed contracts for 12 projects. A memorandum of "
+        "understanding on a software center was also signed. The signing parties were the administrative committee, "
+        "Nantong Institute of Technology and Haimen Code Co., Ltd."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    [agreement] = result["agreements"]
+    assert agreement["kind"] == "memorandum" and len(agreement["parties"]) == 3
+
+
+def test_whose_post_and_a_firm_described_by_what_it_makes():
+    text = (
+        "Supplier Deal\n\n"
+        "Tamsen Optics Co., Ltd. signed a framework agreement with Jiangbei Lens Materials Co., Ltd., whose "
+        "vice-president Qiao Feng attended. The agreement was signed by Tamsen's chief operating officer, Nora Vik, "
+        "and the lens maker's chairman, Xue Bin."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert person(result, "Qiao Feng")["organization"] == "Jiangbei Lens Materials Co., Ltd."
+    assert signed(result) == {
+        ("Nora Vik", "Tamsen Optics Co., Ltd."),
+        ("Xue Bin", "Jiangbei Lens Materials Co., Ltd."),
+    }
+
+
+def test_a_wires_bracketed_credits_are_by_lines():
+    text = (
+        "Refinery\n\nPERTH, May 8 (Reuters) - Kestrel Lithium Ltd said it signed a deal.\n\n"
+        "(Reporting by Ann Lowe in Perth; Editing by Rob Diaz)"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert {(b["name"], b["role"]) for b in result["bylines"]} == {("Ann Lowe", "reporter"), ("Rob Diaz", "editor")}
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        # no year: "said on Friday" dates the dateline, the signing was the Thursday before
+        ("Deal\n\nPERTH, May 8 (Reuters) - The firm said on Friday it had signed an MoU on Thursday.", "--05-07"),
+        # an explicit date wins over its weekday
+        ("Deal\n\nPERTH, May 8 (Reuters) - The MoU was signed on Monday, May 4, the firm said.", "--05-04"),
+        # a weekday outside the signing sentences says nothing of the signing's day
+        (
+            "Deal\n\nWUXI, June 24, 2025 -- The firm signed an agreement with the zone. The plant opens on Monday.",
+            "2025-06-24",
+        ),
+        # a first date in the story itself is the day, whatever weekday is said later
+        (
+            "Deal\n\nOn June 10, 2025, the firm signed an agreement with the zone. It was announced on Friday.",
+            "2025-06-10",
+        ),
+        # a Saturday's paper, "on Friday"
+        ("Deal\n\nBy Wen Yu | City Daily | 2025-07-12\n\nThe district signed a lease on Friday.", "2025-07-11"),
+    ],
+)
+def test_the_weekday_of_a_signing_is_the_latest_such_day_on_or_before_the_dateline(text, date):
+    assert extract(text, gazetteer=EMPTY, language="en")["event"]["date"] == date
+
+
+def test_hyphenated_money_and_the_three_parties_and_a_dates_day_are_no_counts():
+    text = (
+        "Deal\n\nBy Wen Yu | City Daily | 2025-07-12\n\nHaimen People's Government will build a 3.5-billion-yuan "
+        "plant. The three parties signed."
+    )
+    figures = extract(text, gazetteer=EMPTY, language="en")["figures"]
+    assert [(f["kind"], f["value"]) for f in figures] == [("money", 3500000000)]
