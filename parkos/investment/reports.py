@@ -354,6 +354,8 @@ class ImplementationReportView(View):
                 return pdf_later(request, report)
             return pdf_response(report, request, form)
         paginator = Paginator(report.ordered_ids(), PER_PAGE)
+        # the implementation statuses part the agreements: their total is the count, without a COUNT query
+        paginator.count = report.total_agreements
         page = paginator.get_page(request.GET.get("page"))
         rows = report.rows(page.object_list)
         label_page(rows)
