@@ -497,6 +497,8 @@ def _names_in(organizations, sentence: Sentence, canonical) -> list[str]:
     )
     for organization in organizations:
         if sentence.start <= organization.span[0] < end:
+            if _PARENT_BEFORE.search(sentence.text, 0, organization.span[0] - sentence.start):
+                continue  # "X, a subsidiary of Y": Y is named to say whose X is, not as a party
             found.append((organization.span[0], canonical(organization.name)))
     found += _bare_short_forms(organizations, sentence, canonical)
     announced = _ANNOUNCED_THAT.search(sentence.text)
@@ -509,6 +511,11 @@ def _names_in(organizations, sentence: Sentence, canonical) -> list[str]:
     return list(dict.fromkeys(name for _at, name in sorted(found)))
 
 
+_PARENT_BEFORE = re.compile(
+    r",\s+(?:a|an|the)\s+(?:wholly[ -]owned\s+|[\w-]+\s+)?(?:subsidiary|unit|affiliate|division|arm)\s+of\s+"
+    r"(?:[A-Z][\w-]*-based\s+|the\s+)?$",
+    re.I,
+)
 _ANNOUNCED_THAT = re.compile(
     r"\b(?:said|says|announced|announces|reported|reports|disclosed|confirmed)\b(?: [\w,]+){0,4}? that\b", re.I
 )

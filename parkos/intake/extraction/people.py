@@ -191,6 +191,11 @@ _PLACE_BEFORE_POST = re.compile(
     r"(?:^|(?<=[\s(\"“]))(?<![A-Z&\-] )(?<![a-z]['’]s )(?P<before>(?<=[A-Za-z] ))?(?P<place>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)? "
     r"(?:(?:District|City|County|Province|Municipality) )?)$"
 )
+_PLACE_LOWER_POST = re.compile(
+    rf"(?:^|(?<=[\s(\"“]))(?P<title>(?P<place>[A-Z][a-z]+(?: (?:District|City|County|Province))?) "
+    rf"(?:(?:deputy|vice|executive)[ -])?(?:party chief|party secretary|mayor|governor)) "
+    rf"(?P<name>{_NAME_EN})\b"
+)
 _NOT_PLACE = re.compile(
     r"(?:The|A|An|And|With|By|As|At|In|On|Of|For|From|Then|While|When|Both|Also|Former|Local|Its|Their|His|Her|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Present|Attending|Signing|Witnessing)\b"
@@ -374,7 +379,8 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
             *_NAMED_BEFORE_CAPITAL_TITLE.finditer(s_text),
         ]:
             name = match.group("name")
-            if not _is_name(name) or _NOT_NAMES.search(match.group("title")):
+            # "Greenloop's China head": a country qualifying a post is no reason to drop it
+            if not _is_name(name) or _NOT_NAMES.search(re.sub(r"^(?:China|Chinese|Asia) ", "", match.group("title"))):
                 continue
             start = s_start + match.start("name")
             title_start = s_start + match.start("title")
@@ -421,6 +427,19 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                 FoundPerson(
                     name, (start, start + len(name)), [], None, [], match.group("owner"), s_start + match.start(), True
                 )
+            )
+        # "Jinshan party chief Hu Lan": a place, then a lower-case government post, then the name
+        for match in _PLACE_LOWER_POST.finditer(s_text):
+            name = match.group("name")
+            word = re.search(r"(\S+) $", s_text[: match.start()])
+            if not _is_name(name) or _NOT_PLACE.match(match.group("place")):
+                continue
+            if word and word.group(1)[0].isupper() and not _NOT_PLACE.fullmatch(word.group(1)):
+                continue
+            start, title_start = s_start + match.start("name"), s_start + match.start("place")
+            title = match.group("title")
+            people.append(
+                FoundPerson(name, (start, start + len(name)), [title], None, [(title_start, title_start + len(title))])
             )
         # "District head Wei Zhang signed": the same at the start of a sentence, capitalised there
         for match in _LOWER_TITLE_BEFORE.finditer(" " + s_text[:1].lower() + s_text[1:]):

@@ -70,6 +70,7 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
     story_dates = [d for d in dates if not _on_meta_line(text, d.span[0])] or dates
     headline_end = title_start + len(title) if title_start == 0 or not text[:title_start].strip() else 0
     agreements = find_agreements(sentence_list, mentions, people, canonical, skip_before=headline_end)
+    _signers_organizations(agreements, people)
     figures = find_figures(text, language)
     industries = _industries(scan, gazetteer, text, mentions)
 
@@ -91,6 +92,17 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
     if truncated:
         result["truncated"] = MAX_CHARS
     return result
+
+
+def _signers_organizations(agreements, people) -> None:
+    """ "Chief Executive Jun Ito signed for Kestrel": a signer of no known organization is of the party they signed
+    for."""
+    by_name = {p.name: p for p in people}
+    for agreement in agreements:
+        for signatory in agreement.signatories:
+            person = by_name.get(signatory["person"])
+            if person is not None and person.organization is None and signatory["on_behalf_of"]:
+                person.organization = signatory["on_behalf_of"]
 
 
 def _without_people(found, people, text: str, language: str) -> list:
@@ -204,6 +216,17 @@ def _short(name: str) -> str:
     )
 
 
+def _described_as(word: str, before, sentence_list):
+    """ "Binhai Plant Leasing Co., Ltd., the developer of the zone, ...": the organization an apposition named what a
+    later "the developer's" refers to (the last so described)."""
+    pattern = re.compile(rf"^,? (?:the|a|an|its) (?:[\w-]+ ){{0,2}}?{re.escape(word.casefold())}\b", re.I)
+    for mention in reversed(before):
+        sentence = next((s for s in sentence_list if s.start <= mention.span[0] < s.end), None)
+        if sentence and pattern.match(sentence.text[mention.span[1] - sentence.start :]):
+            return mention
+    return None
+
+
 def _owner_organization(person, organizations, mentions, canonical, sentence_list=()) -> str | None:
     """ "Ruichi's chairman": Ruichi Robotics Co., Ltd.; "its chief executive": the organization named last before,
     or, when "Its" opens a sentence, the first named in the sentence before (its subject)."""
@@ -223,7 +246,9 @@ def _owner_organization(person, organizations, mentions, canonical, sentence_lis
                 return canonical(subject[0].name)
         return canonical(before[-1].name) if before else None
     if person.owner.startswith("the "):  # "the park's general manager": the last park named
-        return _referred_before(person.owner[4:].rstrip("'’s").rstrip("'’"), before, canonical)
+        word = person.owner[4:].rstrip("'’s").rstrip("'’")
+        described = _described_as(word, before, sentence_list)
+        return canonical(described.name) if described else _referred_before(word, before, canonical)
     inside = next((m for m in mentions if m.span[0] <= person.owner_at < m.span[1]), None)
     if inside:  # "Norvale Biotherapeutics (Shanghai) Co., Ltd.'s president"
         return canonical(inside.name)
@@ -286,6 +311,8 @@ def _split_title_organization(person, organizations, mentions, canonical) -> Non
         # first whose tail names an organization
         for match in re.finditer(r" (?:of|at) ", title):
             head, tail = title[: match.start()], title[match.end() :]
+            if _GOVERNMENT_TITLE.search(head) and re.fullmatch(r"[A-Z][a-z]+", tail):
+                break  # "Deputy Mayor of Wuxi", "District Governor of Xinwu": the place belongs to the post
             organization = resolve_organization(tail, organizations)
             anaphor = tail.casefold().removeprefix("the ").split("'")[0]
             if (

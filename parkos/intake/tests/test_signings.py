@@ -848,3 +848,32 @@ def test_hyphenated_money_and_the_three_parties_and_a_dates_day_are_no_counts():
     )
     figures = extract(text, gazetteer=EMPTY, language="en")["figures"]
     assert [(f["kind"], f["value"]) for f in figures] == [("money", 3500000000)]
+
+
+def test_lower_case_posts_after_a_place_and_a_post_of_a_place():
+    text = (
+        "Songjiang Deal\n\n"
+        "The Songjiang District People's Government signed a lease agreement with Tamsen Optics Co., Ltd. Songjiang "
+        "party chief Hu Lan attended. Gao Ren, Deputy Mayor of Nantong, also attended."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert person(result, "Hu Lan")["titles"] == ["Songjiang party chief"]
+    assert person(result, "Hu Lan")["organization"] == "Songjiang District People's Government"
+    assert person(result, "Gao Ren")["titles"] == ["Deputy Mayor of Nantong"]
+
+
+def test_a_country_qualified_post_an_apposition_and_a_signer_known_only_by_whom_they_signed_for():
+    text = (
+        "Two Deals\n\n"
+        "Binhai Plant Leasing Co., Ltd., the developer of the zone, signed a lease agreement with Kestrel Optics Inc., "
+        "a subsidiary of Norvik Holdings AB. Ren Bo, the developer's general manager, and Kestrel's China head, "
+        "Ana Sola, signed for the two sides. Kestrel Optics Inc. also signed a framework agreement with Haimen Code "
+        "Co., Ltd. Chief Executive Ole Berg signed for Kestrel."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert person(result, "Ren Bo")["organization"] == "Binhai Plant Leasing Co., Ltd."
+    assert person(result, "Ana Sola")["titles"] == ["China head"]
+    assert person(result, "Ole Berg")["organization"] == "Kestrel Optics Inc."
+    lease = next(a for a in result["agreements"] if a["kind"] == "lease")
+    assert lease["parties"] == ["Binhai Plant Leasing Co., Ltd.", "Kestrel Optics Inc."]  # the parent is no party
+    assert signed(result) >= {("Ren Bo", "Binhai Plant Leasing Co., Ltd."), ("Ana Sola", "Kestrel Optics Inc.")}
