@@ -148,7 +148,7 @@ class Occupancy:
     buildings: list[OccupancyRow] = field(default_factory=list)
     parks: list[OccupancyRow] = field(default_factory=list)
     brands: list[OccupancyRow] = field(default_factory=list)
-    #: buildings with units counted (the occupancy page's pager reads it instead of counting again)
+    #: buildings with units counted (with ``buildings``, or ``count_buildings``: the occupancy page's pager)
     building_count: int = 0
 
 
@@ -175,6 +175,9 @@ def held_unit_ids(
     sold_buildings = Sale.objects.filter(sale_holds_q(date), building__isnull=False).values("building_id")
     return leased, Q(pk__in=sold_units) | Q(building_id__in=sold_buildings)
 
+
+#: a unit's state in ``occupancy``: a lease holds it, else a sale does, else it is vacant
+VACANT, LEASED, SOLD = 0, 1, 2
 
 BUILDING_FIELDS = (
     "building_id",
@@ -204,43 +207,59 @@ def occupancy(
     building: Building | int | None = None,
     buildings: bool = True,
     building_ids: Collection[int] | None = None,
+    count_buildings: bool = False,
 ) -> Occupancy:
     """Occupancy and vacancy on ``date`` per building, park and brand, and in total, of the units ``user`` sees.
 
     Lettable area is the sum of the units' areas; a unit is occupied when a lease or a sale holds it on
-    the date (rules above). Three grouped queries (all units, units a lease holds, units only a sale
-    holds), each one row per building; parks, brands and the total are sums of the building rows.
+    the date (rules above). One grouped query: per building and state of the unit (vacant, leased, or only sold),
+    its area and units; parks, brands and the total are sums of its rows.
     ``buildings=False``: one row per park instead, and no building rows (the occupancy page's totals at demo
-    scale 6.25 grouped 18,750 buildings in Python, issue 16); ``building_ids``: only those buildings' units.
+    scale 6.25 grouped 18,750 buildings in Python, issue 16), with ``count_buildings`` one more query for
+    ``building_count``; ``building_ids``: only those buildings' units.
+    Each unit is read once, its state decided against the held sets (each hashed once per query): there were three
+    grouped queries, all units, leased units and sold units, each over every unit (issue 16).
     """
     units = visible_units(user, park=park, brand=brand, building=building)
     if building_ids is not None:
         units = units.filter(building_id__in=list(building_ids))
     leased_ids, sold_q = held_unit_ids(date, park=park, brand=brand, building=building)
     key = "building_id" if buildings else "building__parcel__park_id"
-
-    def grouped(queryset: QuerySet[SpaceUnit]) -> dict[int, Mapping[str, Any]]:
-        return {row[key]: row for row in queryset.values(key).annotate(area=Sum("area"), n=Count("pk")).order_by()}
-
-    leased = grouped(units.filter(pk__in=leased_ids))
-    sold = grouped(units.filter(sold_q).exclude(pk__in=leased_ids))
+    state = Case(
+        When(pk__in=leased_ids, then=Value(LEASED)),
+        When(sold_q, then=Value(SOLD)),
+        default=Value(VACANT),
+        output_field=IntegerField(),
+    )
+    rows = list(
+        units.annotate(state=state)
+        .values(*(BUILDING_FIELDS if buildings else PARK_FIELDS[:1]), "state")
+        .annotate(area=Sum("area"), n=Count("pk"))
+        .order_by()
+    )
+    if not buildings:  # the parks' names apart: grouped by numbers only, the sort (if any) stays in memory
+        names = {
+            park["building__parcel__park_id"]: park
+            for park in Park.objects.filter(pk__in={row[key] for row in rows}).values(
+                building__parcel__park_id=F("pk"),
+                building__parcel__park__name=F("name"),
+                building__parcel__park__brand_id=F("brand_id"),
+                building__parcel__park__brand__name=F("brand__name"),
+            )
+        }
+        rows = [{**row, **names[row[key]]} for row in rows]
     building_rows: dict[int, OccupancyRow] = {}
     parks: dict[int, OccupancyRow] = {}
     brands: dict[int | None, OccupancyRow] = {}
     total = OccupancyRow(None, "")
-    rows = units.values(*(BUILDING_FIELDS if buildings else PARK_FIELDS)).annotate(
-        area=Sum("area"), n=Count("pk"), buildings_n=Count("building_id", distinct=True)
-    )
-    building_count = 0
-    for row in rows.order_by():
-        building_count += row["buildings_n"]
-        held, bought = leased.get(row[key], {}), sold.get(row[key], {})
+    for row in rows:
+        area, n = row["area"] or ZERO, row["n"]
         figures = (
-            row["area"] or ZERO,
-            held.get("area") or ZERO,
-            bought.get("area") or ZERO,
-            row["n"],
-            held.get("n", 0) + bought.get("n", 0),
+            area,
+            area if row["state"] == LEASED else ZERO,
+            area if row["state"] == SOLD else ZERO,
+            n,
+            0 if row["state"] == VACANT else n,
         )
         targets = [
             parks.setdefault(
@@ -263,6 +282,9 @@ def occupancy(
             )
         for target in targets:
             target.add(*figures)
+    building_count = len(building_rows)
+    if not buildings and count_buildings and total.units:
+        building_count = units.aggregate(n=Count("building_id", distinct=True))["n"]
     return Occupancy(
         date=date,
         total=total,
@@ -505,6 +527,66 @@ def expiring_leases(
     return buckets
 
 
+def expiring_counts(
+    user: Actor, date: datetime.date, *, park: Park | int | None = None, brand: ParkBrand | int | None = None
+) -> dict[int, int]:
+    """How many leases ``expiring_leases`` puts in each window: one query (an index range on the end date) instead of
+    a count per window."""
+    limits = {months: add_months(date, months) for months in EXPIRY_WINDOWS}
+    leases = Lease.objects.restrict(user).filter(
+        status__in=Lease.ACTIVE, effective_end__gte=date, effective_end__lte=limits[EXPIRY_WINDOWS[-1]]
+    )
+    if park:
+        leases = leases.filter(park=_pk(park))
+    if brand:
+        leases = leases.filter(park__brand=_pk(brand))
+    counts, previous = {}, None
+    for months in EXPIRY_WINDOWS:
+        window = Q(effective_end__lte=limits[months])
+        if previous is not None:
+            window &= Q(effective_end__gt=limits[previous])
+        counts[f"m{months}"] = Count("pk", filter=window)
+        previous = months
+    totals = leases.aggregate(**counts)
+    return {months: totals[f"m{months}"] for months in EXPIRY_WINDOWS}
+
+
+#: what a row of a lease list shows besides its units: the lease's own fields, its tenant's and park's names
+LEASE_ROW_FIELDS = (
+    "reference",
+    "leased_area",
+    "start_date",
+    "end_date",
+    "effective_end",
+    "status",
+    "rent_amount",
+    "rent_basis",
+    "currency",
+    "tenant__name",
+    "park__name",
+)
+
+
+def lease_rows(leases: QuerySet[Lease]) -> QuerySet[Lease]:
+    """``leases`` with their tenant and park for a list, reading only the fields a row shows (an organization row
+    is wide)."""
+    return leases.select_related("tenant", "park").only(*LEASE_ROW_FIELDS)
+
+
+def with_unit_codes(leases: Iterable[Lease]) -> list[Lease]:
+    """Each lease with ``unit_codes``, its units' codes (in the units' order: building, floor, code): one query of
+    codes for the whole list, where the units' prefetch read every unit's row once per list."""
+    leases = list(leases)
+    codes: dict[int, list[str]] = defaultdict(list)
+    links = Lease.units.through.objects.filter(lease_id__in=[lease.pk for lease in leases])
+    links = links.order_by("spaceunit__building_id", "spaceunit__floor", "spaceunit__code")
+    for lease_id, code in links.values_list("lease_id", "spaceunit__code"):
+        codes[lease_id].append(code)
+    for lease in leases:
+        lease.unit_codes = codes.get(lease.pk, [])  # type: ignore[attr-defined]
+    return leases
+
+
 # --- vacancy board ------------------------------------------------------------------------------------
 
 EXPIRING_MONTHS = 3
@@ -582,6 +664,10 @@ def vacancy_board(
 # --- figures for a period -----------------------------------------------------------------------------
 
 
+#: new tenants listed on the figures page (the count covers all)
+NEW_TENANT_ROWS = 200
+
+
 class GroupRow(TypedDict):
     """Area and contracts of one park, brand or industry (``key_id`` and ``name`` None when there is none)."""
 
@@ -628,13 +714,43 @@ class LeasingFigures(TypedDict):
     trend: list[TrendPoint]
 
 
-def _grouped(queryset: QuerySet[Any], key: str, name: str, area: str) -> list[GroupRow]:
+def _group_rows(queryset: QuerySet[Any], party: str, area: str) -> list[dict[str, Any]]:
+    """One grouped query: area and contracts per park (with its brand) and industry of the tenant or buyer (``party``);
+    the groups by park, brand and industry are summed from its rows (``_regrouped``).
+
+    The industry is read per contract through the organization's primary key (a correlated subquery): a join let
+    PostgreSQL hash all 100,000 organizations at demo scale 6.25 to match the period's 5,000 leases (issue 16).
+    """
+    industry = Organization.objects.filter(pk=OuterRef(f"{party}_id")).order_by().values("industry_id")[:1]
     rows = (
-        queryset.values(key_id=F(key), name=F(name))
-        .annotate(area=Coalesce(Sum(area), Value(ZERO), output_field=MONEY), contracts=Count("pk"))
-        .order_by("-area", "name")
+        queryset.annotate(industry_id=Subquery(industry))
+        .values("park_id", "park__name", "park__brand_id", "park__brand__name", "industry_id")
+        .annotate(area=Sum(area), contracts=Count("pk"))
+        .order_by()
     )
-    return cast(list[GroupRow], list(rows))
+    return list(rows)
+
+
+def _with_industry_names(*groups: list[dict[str, Any]]) -> None:
+    """Name each row's industry (``industry_name``), for every group of rows in one query."""
+    from parkos.directory.models import Industry
+
+    ids = {row["industry_id"] for rows in groups for row in rows if row["industry_id"] is not None}
+    names = dict(Industry.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    for rows in groups:
+        for row in rows:
+            row["industry_name"] = names.get(row["industry_id"])
+
+
+def _regrouped(rows: Iterable[Mapping[str, Any]], key: str, name: str) -> list[GroupRow]:
+    """Sum ``rows`` per ``key``: area (no area counts 0) and contracts, largest area first, then by name (no name
+    last, as PostgreSQL orders NULL)."""
+    groups: dict[Any, GroupRow] = {}
+    for row in rows:
+        group = groups.setdefault(row[key], {"key_id": row[key], "name": row[name], "area": ZERO, "contracts": 0})
+        group["area"] += row["area"] or ZERO
+        group["contracts"] += row["contracts"]
+    return sorted(groups.values(), key=lambda g: (-g["area"], g["name"] is None, g["name"] or ""))
 
 
 def leasing_figures(
@@ -650,6 +766,11 @@ def leasing_figures(
     Area leased: leases (any holding status) starting in the period. Area sold: signed or completed
     sales contracted in the period. New tenants: tenants whose first lease starts in the period. The
     trend is the occupancy rate at each of the 12 month ends up to ``date_to``.
+
+    Every query starts from the period's contracts (the start date and contract date indexes), never from every
+    lease (issue 16): the totals and the groups by park, brand and industry are one grouped query per kind of
+    contract (was eight), and a new tenant is one with a lease in the period and no holding lease before it
+    (``NOT EXISTS`` through the tenant's index; was the first lease of every tenant over all leases).
     """
     leases = Lease.objects.restrict(user).filter(status__in=Lease.HOLDING)
     sales = Sale.objects.restrict(user).filter(status__in=Sale.HOLDING)
@@ -659,11 +780,13 @@ def leasing_figures(
         leases, sales = leases.filter(park__brand=_pk(brand)), sales.filter(park__brand=_pk(brand))
     leased = leases.filter(start_date__range=(date_from, date_to))
     sold = sales.filter(contract_date__range=(date_from, date_to))
-    leased_totals = leased.aggregate(area=Sum("leased_area"), n=Count("pk"))
-    sold_totals = sold.aggregate(area=Sum("area"), n=Count("pk"))
-    firsts = leases.values("tenant").annotate(first=Min("start_date")).filter(first__range=(date_from, date_to))
+    leased_rows = _group_rows(leased, "tenant", "leased_area")
+    sold_rows = _group_rows(sold, "buyer", "area")
+    _with_industry_names(leased_rows, sold_rows)
+    earlier = leases.filter(tenant=OuterRef("tenant_id"), start_date__lt=OuterRef("start_date"))
+    firsts = leased.filter(~Exists(earlier))  # a tenant's first holding lease (or leases, on the same day)
     new_tenants = (
-        leases.filter(tenant__in=firsts.values("tenant"))
+        leases.filter(tenant__in=firsts.values("tenant_id"))
         .values(key_id=F("tenant_id"), name=F("tenant__name"))
         .annotate(first=Min("start_date"), area=Sum("leased_area"))
         .order_by("first", "name")
@@ -674,18 +797,28 @@ def leasing_figures(
         {"date": day, "rate": row.rate, "occupied": row.occupied, "lettable": row.lettable}
         for day, row in zip(days, occupancy_trend(user, days, park=park, brand=brand), strict=True)
     ]
+    new_tenant_rows = cast(list[NewTenantRow], list(new_tenants[:NEW_TENANT_ROWS]))
+    new_tenant_count = len(new_tenant_rows)
+    if new_tenant_count == NEW_TENANT_ROWS:
+        new_tenant_count = firsts.aggregate(n=Count("tenant_id", distinct=True))["n"]
     return {
         "date_from": date_from,
         "date_to": date_to,
-        "leased": {"area": leased_totals["area"] or ZERO, "contracts": leased_totals["n"]},
-        "sold": {"area": sold_totals["area"] or ZERO, "contracts": sold_totals["n"]},
-        "leased_by_park": _grouped(leased, "park_id", "park__name", "leased_area"),
-        "leased_by_brand": _grouped(leased, "park__brand_id", "park__brand__name", "leased_area"),
-        "leased_by_industry": _grouped(leased, "tenant__industry_id", "tenant__industry__name", "leased_area"),
-        "sold_by_park": _grouped(sold, "park_id", "park__name", "area"),
-        "sold_by_brand": _grouped(sold, "park__brand_id", "park__brand__name", "area"),
-        "sold_by_industry": _grouped(sold, "buyer__industry_id", "buyer__industry__name", "area"),
-        "new_tenants": cast(list[NewTenantRow], list(new_tenants[:200])),
-        "new_tenant_count": firsts.count(),
+        "leased": {
+            "area": sum((row["area"] or ZERO for row in leased_rows), ZERO),
+            "contracts": sum(row["contracts"] for row in leased_rows),
+        },
+        "sold": {
+            "area": sum((row["area"] or ZERO for row in sold_rows), ZERO),
+            "contracts": sum(row["contracts"] for row in sold_rows),
+        },
+        "leased_by_park": _regrouped(leased_rows, "park_id", "park__name"),
+        "leased_by_brand": _regrouped(leased_rows, "park__brand_id", "park__brand__name"),
+        "leased_by_industry": _regrouped(leased_rows, "industry_id", "industry_name"),
+        "sold_by_park": _regrouped(sold_rows, "park_id", "park__name"),
+        "sold_by_brand": _regrouped(sold_rows, "park__brand_id", "park__brand__name"),
+        "sold_by_industry": _regrouped(sold_rows, "industry_id", "industry_name"),
+        "new_tenants": new_tenant_rows,
+        "new_tenant_count": new_tenant_count,
         "trend": trend,
     }

@@ -114,7 +114,7 @@ class OccupancyExampleTests(TestCase):
 
         for user in (self.world.users["operator_admin"], self.world.users["park_manager"]):
             full = occupancy(user, ON)
-            per_park = occupancy(user, ON, buildings=False)
+            per_park = occupancy(user, ON, buildings=False, count_buildings=True)
             self.assertEqual(per_park.buildings, [])
             self.assertEqual(figures(per_park.total), figures(full.total))
             self.assertEqual([figures(r) for r in per_park.parks], [figures(r) for r in full.parks])
