@@ -23,10 +23,11 @@ class PoliciesConfig(AppConfig):
     menu_group = "services"
 
     def ready(self) -> None:
-        from parkos.policies import certifications, resources  # noqa: F401  (import resources, flag hooks)
+        from parkos.policies import certifications, resources, snapshot  # noqa: F401  (import resources, flag hooks)
         from parkos.policies.views import register_panels
 
         certifications.connect()
+        snapshot.connect()
         register_panels()
 
     def menu_links(self, user: Any) -> list[tuple[Any, str]]:

@@ -90,25 +90,32 @@ def open_policies(day: datetime.date | None = None) -> QuerySet[Policy]:
     )
 
 
-def visible_enterprises(user: Any | None) -> QuerySet[Organization]:
-    """The enterprises whose matches ``user`` may see: all for the operator, those in the user's parks for park
-    staff (a filing, lease or land there), its own organizations for a government or enterprise user."""
-    enterprises = Organization.objects.filter(kind=Organization.Kind.ENTERPRISE)
+def in_scope(user: Any | None, path: str = "pk") -> Q | None:
+    """The condition on ``path`` (an organization) of the enterprises ``user`` may see the matches of: None for
+    all (the operator, or no user), else those in the user's parks for park staff (a filing, lease or land
+    there), its own organizations for a government or enterprise user, none for anyone else."""
     if user is None:
-        return enterprises
+        return None
     scope = scope_of(user)
     if scope == Scope.EVERYTHING:
-        return enterprises
+        return None
     if scope == Scope.PARKS:
         parks = user.scope_park_ids()
-        return enterprises.filter(
-            Q(pk__in=IndicatorFiling.objects.filter(park__in=parks).values("organization_id"))
-            | Q(pk__in=Lease.objects.filter(park__in=parks).values("tenant_id"))
-            | Q(pk__in=LandParcel.objects.filter(park__in=parks, holder__isnull=False).values("holder_id"))
+        return (
+            Q(**{f"{path}__in": IndicatorFiling.objects.filter(park__in=parks).values("organization_id")})
+            | Q(**{f"{path}__in": Lease.objects.filter(park__in=parks).values("tenant_id")})
+            | Q(**{f"{path}__in": LandParcel.objects.filter(park__in=parks, holder__isnull=False).values("holder_id")})
         )
     if scope == Scope.ORGANIZATION:
-        return enterprises.filter(pk__in=user.scope_organization_ids())
-    return enterprises.none()
+        return Q(**{f"{path}__in": user.scope_organization_ids()})
+    return Q(**{f"{path}__in": []})
+
+
+def visible_enterprises(user: Any | None) -> QuerySet[Organization]:
+    """The enterprises whose matches ``user`` may see (``in_scope``)."""
+    enterprises = Organization.objects.filter(kind=Organization.Kind.ENTERPRISE)
+    condition = in_scope(user)
+    return enterprises if condition is None else enterprises.filter(condition)
 
 
 def _read(queryset: QuerySet[Any], schema: dict[str, Any]) -> pl.DataFrame:

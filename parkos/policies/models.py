@@ -298,3 +298,71 @@ class Disbursement(PrimaryModel):
     def clean(self) -> None:
         if self.amount is not None and self.amount <= 0:
             raise ValidationError({"amount": _("A payment is greater than zero.")})
+
+
+class MatchSnapshot(models.Model):
+    """When a policy's stored matches (``PolicyMatch``) were last computed, and against which rules.
+
+    The pages read the stored matches instead of matching every enterprise on each view
+    (``parkos.policies.snapshot``); ``eligibility`` is the rule tree they were computed with, so a policy whose
+    rules changed since is matched again before its matches are read (never shown against the old rules)."""
+
+    policy = models.OneToOneField(Policy, on_delete=models.CASCADE, related_name="match_snapshot")
+    computed_at = models.DateTimeField(_("matched at"))
+    day = models.DateField(
+        _("matched on"), help_text=_("The day the attributes were read on (years in the park, certificates valid).")
+    )
+    eligibility = models.JSONField(default=dict)
+    qualifying = models.PositiveIntegerField(default=0)
+    near = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("stored policy matches")
+        verbose_name_plural = _("stored policy matches")
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class PolicyMatch(models.Model):
+    """One enterprise that qualified for a policy (``failed`` 0) or missed exactly one rule (``failed`` 1), as
+    of the policy's ``MatchSnapshot``: the rule it missed (``missed``, an index into the policy's rules), how far
+    (``gap``, relative to the threshold; null: no value or not a number, listed last) and the values of the
+    attributes that rule reads (``values``), from which the page says the miss in the reader's language."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="stored_matches")
+    organization = models.ForeignKey("directory.Organization", on_delete=models.CASCADE, related_name="+")
+    failed = models.PositiveSmallIntegerField()
+    missed = models.PositiveSmallIntegerField(null=True)
+    gap = models.FloatField(null=True)
+    values = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("policy", "organization", name="policymatch_one_per_enterprise")]
+        indexes = [
+            models.Index(fields=["policy", "failed", "gap", "organization"], name="policymatch_policy_order"),
+            models.Index(fields=["organization", "failed"], name="policymatch_organization"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} · {self.organization_id} · {self.failed}"
+
+
+class StoredOutcome(models.Model):
+    """A policy's outcome table (``parkos.policies.outcomes``) as computed for one audience: the readers who see
+    the same enterprises and applications (``outcomes.audience``) share it. Marked stale (``computed_at`` null)
+    when an application of the policy or the policy changes, and then recomputed by the worker (or by the next
+    reader, whichever comes first); recomputed by ``parkos policy_matches`` nightly for every audience kept, as
+    the user it was last computed for (``user``)."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="stored_outcomes")
+    audience = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
+    computed_at = models.DateTimeField(null=True)  # null: an application or the policy changed since
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint("policy", "audience", name="storedoutcome_one_per_audience")]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} · {self.audience[:8]}"

@@ -19,13 +19,17 @@ them, and says nothing. Nothing here is a causal estimate: supported enterprises
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from parkos.core.permissions import Action
@@ -33,12 +37,13 @@ from parkos.core.units import M2_PER_MU
 from parkos.evaluation.models import EvaluationResult, EvaluationRun, IndicatorFiling
 from parkos.leasing.models import Lease, Sale
 from parkos.parks.models import LandParcel
-from parkos.policies.models import Application, Policy
+from parkos.policies.models import Application, MatchSnapshot, Policy, StoredOutcome
 
 #: groups (and measures) with fewer enterprises than this show "too small" instead of figures
 MIN_GROUP = 5
 
 S = Application.Status
+User = get_user_model()
 UNSUPPORTED_STATUSES = (S.REJECTED, S.WITHDRAWN)
 
 
@@ -73,6 +78,8 @@ class PolicyOutcome:
     unsupported: Group
     waiting: int = 0
     grade_names: list[str] = field(default_factory=list)
+    #: when the qualifying enterprises were matched (``snapshot``): the page says "as of"
+    as_of: datetime.datetime | None = None
 
     @property
     def groups(self) -> list[Group]:
@@ -86,21 +93,19 @@ def policy_year(policy: Policy) -> int:
     return (policy.created or timezone.now()).year
 
 
-def _cohorts(policies: list[Policy], user: Any) -> dict[int, tuple[set[int], set[int], int]]:
-    """policy id -> (supported ids, unsupported ids, waiting count): two queries and one matching pass."""
-    from parkos.policies import matching
+def _cohorts(policies: list[Policy], user: Any) -> tuple[dict[int, tuple[set[int], set[int], int]], Any]:
+    """policy id -> (supported ids, unsupported ids, waiting count), and when the matches were stored: two
+    queries (the applications, the stored qualifying enterprises: ``snapshot``), no matching on the view."""
+    from parkos.policies import snapshot
 
     ids = [p.pk for p in policies]
     supported: dict[int, set[int]] = {pk: set() for pk in ids}
     applied: dict[int, set[int]] = {pk: set() for pk in ids}
     declined: dict[int, set[int]] = {pk: set() for pk in ids}
     waiting: Counter[int] = Counter()
-    rows = (
-        Application.objects.restrict(user, Action.VIEW)
-        .filter(policy__in=ids, submitted_at__isnull=False)
-        .values_list("policy_id", "applicant_id", "status")
-    )
-    for policy_id, applicant_id, status in rows:
+    for policy_id, applicant_id, status in _applications(policies, user).values_list(
+        "policy_id", "applicant_id", "status"
+    ):
         applied[policy_id].add(applicant_id)
         if status == S.APPROVED:
             supported[policy_id].add(applicant_id)
@@ -108,19 +113,28 @@ def _cohorts(policies: list[Policy], user: Any) -> dict[int, tuple[set[int], set
             declined[policy_id].add(applicant_id)
         else:
             waiting[policy_id] += 1
-    qualified: dict[int, set[int]] = {pk: set() for pk in ids}
-    if policies:
-        table = matching.attribute_table(matching.visible_enterprises(user))
-        if table.height:
-            found = matching.match_table(table, policies, near=False)
-            good, _near = matching.matches_from(found, table, policies)
-            for match in good:
-                qualified[match.policy.pk].add(match.organization_id)
+    qualified, as_of = snapshot.qualified(policies, user) if policies else ({}, None)
     result = {}
     for pk in ids:
-        unsupported = (declined[pk] | (qualified[pk] - applied[pk])) - supported[pk]
+        unsupported = (declined[pk] | (qualified.get(pk, set()) - applied[pk])) - supported[pk]
         result[pk] = (supported[pk], unsupported, waiting[pk])
-    return result
+    return result, as_of
+
+
+def _applications(policies: list[Policy], user: Any) -> QuerySet[Application]:
+    return Application.objects.restrict(user, Action.VIEW).filter(
+        policy__in=[p.pk for p in policies], submitted_at__isnull=False
+    )
+
+
+def _cohort_filter(policies: list[Policy], user: Any, path: str) -> Q:
+    """``path`` is one of the enterprises of the policies' cohorts, as a subquery: the database picks them, the
+    view never sends thousands of ids back to it."""
+    from parkos.policies import snapshot
+
+    return Q(**{f"{path}__in": snapshot.qualified_rows(policies, user).values("organization_id")}) | Q(
+        **{f"{path}__in": _applications(policies, user).values("applicant_id")}
+    )
 
 
 def _median(values: list[float], size: int) -> Measure:
@@ -131,39 +145,48 @@ def _median(values: list[float], size: int) -> Measure:
     return Measure(statistics.median(values), len(values), "ok")
 
 
-def _measures(organization_ids: set[int], year: int) -> dict[str, Any]:
-    """Per enterprise: tax and value added per mu in ``year``, grade of that year's latest run, still in the park."""
-    ids = list(organization_ids)
-    per_mu: dict[int, tuple[float | None, float | None]] = {}
-    for org_id, tax, value_added, land in IndicatorFiling.objects.filter(organization__in=ids, year=year).values_list(
-        "organization_id", "tax", "value_added", "land_area"
+def _measures(policies: list[Policy], user: Any, years: set[int]) -> dict[int, dict[str, Any]]:
+    """Per measured year, per enterprise of the cohorts: tax and value added per mu in that year, grade of that
+    year's latest run; and still in the park (today, the same for every year). Six queries for all years."""
+    if not policies or not years:
+        return {}
+
+    def cohort(path: str) -> Q:
+        return _cohort_filter(policies, user, path)
+
+    per_mu: dict[int, dict[int, tuple[float | None, float | None]]] = {year: {} for year in years}
+    for org_id, year, tax, value_added, land in (
+        IndicatorFiling.objects.filter(cohort("organization"), year__in=years)
+        .values_list("organization_id", "year", "tax", "value_added", "land_area")
+        .order_by("year", "organization_id", "pk")
     ):
         if not land:
             continue
         mu = Decimal(land) / M2_PER_MU
-        per_mu[org_id] = (
+        per_mu[year][org_id] = (
             float(Decimal(tax) / mu) if tax is not None else None,
             float(Decimal(value_added) / mu) if value_added is not None else None,
         )
-    latest_runs = (
-        EvaluationResult.objects.filter(organization__in=ids, run__year=year, run__status=EvaluationRun.Status.DONE)
-        .values("organization_id")
-        .annotate(run=Max("run_id"))
+    done = EvaluationResult.objects.filter(
+        cohort("organization"), run__year__in=years, run__status=EvaluationRun.Status.DONE
     )
-    latest = {row["organization_id"]: row["run"] for row in latest_runs}
-    grades: dict[int, str] = {}
+    latest = {
+        (row["organization_id"], row["run__year"]): row["run"]
+        for row in done.values("organization_id", "run__year").annotate(run=Max("run_id"))
+    }
+    grades: dict[int, dict[int, str]] = {year: {} for year in years}
     if latest:
-        for org_id, run_id, grade in EvaluationResult.objects.filter(
-            organization__in=list(latest), run__in=set(latest.values())
-        ).values_list("organization_id", "run_id", "grade"):
-            if latest.get(org_id) == run_id and grade:
-                grades[org_id] = grade
+        for org_id, run_id, year, grade in done.filter(run__in=set(latest.values())).values_list(
+            "organization_id", "run_id", "run__year", "grade"
+        ):
+            if latest.get((org_id, year)) == run_id and grade:
+                grades[year][org_id] = grade
     staying = (
-        set(Lease.objects.filter(tenant__in=ids, status__in=Lease.ACTIVE).values_list("tenant_id", flat=True))
-        | set(Sale.objects.filter(buyer__in=ids, status__in=Sale.HOLDING).values_list("buyer_id", flat=True))
-        | set(LandParcel.objects.filter(holder__in=ids).values_list("holder_id", flat=True))
+        set(Lease.objects.filter(cohort("tenant"), status__in=Lease.ACTIVE).values_list("tenant_id", flat=True))
+        | set(Sale.objects.filter(cohort("buyer"), status__in=Sale.HOLDING).values_list("buyer_id", flat=True))
+        | set(LandParcel.objects.filter(cohort("holder")).values_list("holder_id", flat=True))
     )
-    return {"per_mu": per_mu, "grades": grades, "staying": staying}
+    return {year: {"per_mu": per_mu[year], "grades": grades[year], "staying": staying} for year in years}
 
 
 def _group(key: str, members: set[int], measured: dict[str, Any]) -> Group:
@@ -183,13 +206,10 @@ def _group(key: str, members: set[int], measured: dict[str, Any]) -> Group:
 
 
 def outcomes_for(policies: list[Policy], user: Any) -> list[PolicyOutcome]:
-    """The outcome table of each policy in ``policies`` (queries: a few per policy year, not per enterprise)."""
-    cohorts = _cohorts(policies, user)
-    by_year: dict[int, set[int]] = {}
-    for policy in policies:
-        supported, unsupported, _w = cohorts[policy.pk]
-        by_year.setdefault(policy_year(policy) + 1, set()).update(supported | unsupported)
-    measured = {year: _measures(ids, year) for year, ids in by_year.items()}
+    """The outcome table of each policy in ``policies``: a fixed number of queries whatever the policies, their
+    years and the enterprises."""
+    cohorts, as_of = _cohorts(policies, user)
+    measured = _measures(policies, user, {policy_year(policy) + 1 for policy in policies})
     outcomes = []
     for policy in policies:
         supported, unsupported, waiting = cohorts[policy.pk]
@@ -202,6 +222,7 @@ def outcomes_for(policies: list[Policy], user: Any) -> list[PolicyOutcome]:
             supported=_group("supported", supported, data),
             unsupported=_group("unsupported", unsupported, data),
             waiting=waiting,
+            as_of=as_of,
         )
         outcome.grade_names = sorted({g for group in outcome.groups for g in group.grades})
         outcomes.append(outcome)
@@ -209,15 +230,162 @@ def outcomes_for(policies: list[Policy], user: Any) -> list[PolicyOutcome]:
 
 
 def policy_outcomes(policy: Policy, *, user: Any) -> PolicyOutcome:
-    return outcomes_for([policy], user)[0]
+    return stored_outcomes([policy], user)[0]
 
 
 def overview(user: Any) -> list[PolicyOutcome]:
     """Every policy ``user`` may see that has taken applications, newest first."""
-    policies = list(
+    return stored_outcomes(_overview_policies(user), user)
+
+
+# -- stored outcomes -----------------------------------------------------------------------------
+#
+# The live computation above reads, for every enterprise of every cohort, its filing, grade and whereabouts the
+# year after: at demo scale 1 (16,000 enterprises, cohorts of up to 3,800) 0.3-1 s of database time per view
+# even with the matches stored. What it depends on of the reader is what the reader may see: readers who see
+# the same (``audience``) share one stored table per policy (``StoredOutcome``). The page reads those rows (one
+# query) and computes only the tables missing or stale: an application or the policy changed (the rows are
+# marked stale at once and the worker recomputes them), or the matches were refreshed since (nightly).
+
+
+def audience(user: Any) -> str:
+    """What a policy's outcome depends on of ``user``: its reach (everything, its parks and fallback roles, or
+    its organizations) and whether it reads applications; readers with the same share the stored tables."""
+    from parkos.core.permissions import Scope, can, fallback_roles_of, scope_of
+
+    level = scope_of(user)
+    parts = [str(int(level)), "1" if can(user, Application, Action.VIEW) else "0"]
+    if level == Scope.PARKS:
+        parts.append(",".join(str(row["pk"]) for row in user.scope_park_ids().order_by("pk")))
+        parts.append(",".join(sorted(role.name for role in fallback_roles_of(user))))
+    elif level == Scope.ORGANIZATION:
+        parts.append(",".join(str(row["pk"]) for row in user.scope_organization_ids().order_by("pk")))
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()
+
+
+def _to_json(outcome: PolicyOutcome) -> dict[str, Any]:
+    return {
+        "year": outcome.year,
+        "next_year": outcome.next_year,
+        "waiting": outcome.waiting,
+        "grade_names": outcome.grade_names,
+        "supported": asdict(outcome.supported),
+        "unsupported": asdict(outcome.unsupported),
+    }
+
+
+def _group_from(data: dict[str, Any]) -> Group:
+    return Group(
+        key=data["key"],
+        size=data["size"],
+        too_small=data["too_small"],
+        tax_per_mu=Measure(**data["tax_per_mu"]),
+        value_added_per_mu=Measure(**data["value_added_per_mu"]),
+        grades=data["grades"],
+        graded=data["graded"],
+        grades_state=data["grades_state"],
+        retained=Measure(**data["retained"]),
+    )
+
+
+def _from_json(policy: Policy, data: dict[str, Any], as_of: datetime.datetime | None) -> PolicyOutcome:
+    return PolicyOutcome(
+        policy=policy,
+        year=data["year"],
+        next_year=data["next_year"],
+        supported=_group_from(data["supported"]),
+        unsupported=_group_from(data["unsupported"]),
+        waiting=data["waiting"],
+        grade_names=data["grade_names"],
+        as_of=as_of,
+    )
+
+
+def _store(policies: list[Policy], user: Any, key: str) -> dict[int, PolicyOutcome]:
+    """Compute the outcomes of ``policies`` for ``user`` live and keep them for ``key``'s audience."""
+    computed = outcomes_for(policies, user)
+    now = timezone.now()
+    with transaction.atomic():
+        StoredOutcome.objects.filter(policy__in=[p.pk for p in policies], audience=key).delete()
+        StoredOutcome.objects.bulk_create(
+            [
+                StoredOutcome(
+                    policy=o.policy,
+                    audience=key,
+                    user_id=getattr(user, "pk", None),
+                    computed_at=now,
+                    figures=_to_json(o),
+                )
+                for o in computed
+            ],
+            ignore_conflicts=True,  # another reader of the same audience stored it meanwhile: the same table
+        )
+    for outcome in computed:
+        outcome.as_of = min(filter(None, [outcome.as_of, now]))
+    return {o.policy.pk: o for o in computed}
+
+
+def stored_outcomes(policies: list[Policy], user: Any) -> list[PolicyOutcome]:
+    """The outcome tables of ``policies`` for ``user``: read as stored for its audience (three queries), computing
+    only those missing or stale."""
+    from parkos.policies import snapshot
+
+    if not policies:
+        return []
+    matched = snapshot.current(policies)
+    key = audience(user)
+    kept = StoredOutcome.objects.filter(policy__in=[p.pk for p in policies], audience=key)
+    by_id = {p.pk: p for p in policies}
+    found: dict[int, PolicyOutcome] = {}
+    for row in kept.only("policy_id", "computed_at", "figures"):
+        matched_at = matched[row.policy_id].computed_at
+        if row.computed_at is not None and row.computed_at >= matched_at:
+            found[row.policy_id] = _from_json(by_id[row.policy_id], row.figures, min(row.computed_at, matched_at))
+    missing = [p for p in policies if p.pk not in found]
+    if missing:
+        found.update(_store(missing, user, key))
+    return [found[p.pk] for p in policies]
+
+
+def _stale(computed_at: datetime.datetime | None, matched_at: datetime.datetime | None) -> bool:
+    return computed_at is None or matched_at is None or computed_at < matched_at
+
+
+def _overview_policies(user: Any) -> list[Policy]:
+    return list(
         Policy.objects.restrict(user, Action.VIEW)
         .exclude(status=Policy.Status.DRAFT)
         .select_related("issuer")
         .order_by("-opens_on", "name", "pk")
     )
-    return outcomes_for(policies, user)
+
+
+def refresh_stored(policy_ids: list[int] | None = None) -> int:
+    """For each audience kept, as the user its tables were last computed for: compute the tables (of
+    ``policy_ids``, every policy by default) that are stale or missing (a new policy), so readers find them ready.
+    An audience whose user left it or is gone is dropped (its next reader computes it). How many tables."""
+    users: dict[str, set[int]] = {}
+    for key, user_id in StoredOutcome.objects.values_list("audience", "user_id").distinct():
+        users.setdefault(key, set()).add(user_id)
+    matched = dict(MatchSnapshot.objects.values_list("policy_id", "computed_at"))
+    computed = 0
+    for key, user_ids in users.items():
+        user = next((u for u in User.objects.filter(pk__in=user_ids, is_active=True) if audience(u) == key), None)
+        if user is None:
+            StoredOutcome.objects.filter(audience=key).delete()
+            continue
+        kept = dict(StoredOutcome.objects.filter(audience=key).values_list("policy_id", "computed_at"))
+        wanted = [
+            p
+            for p in _overview_policies(user)
+            if (policy_ids is None or p.pk in policy_ids) and _stale(kept.get(p.pk), matched.get(p.pk))
+        ]
+        if wanted:
+            computed += len(_store(wanted, user, key))
+    return computed
+
+
+def mark_stale(policy_id: int) -> None:
+    """An application of the policy or the policy changed: its stored tables are stale from now on (the worker
+    recomputes them once the change commits)."""
+    StoredOutcome.objects.filter(policy_id=policy_id).update(computed_at=None)

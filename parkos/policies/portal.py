@@ -20,9 +20,9 @@ def policies_section(organization: Organization, user: Any) -> Section | None:
     """The open policies the enterprise qualifies for (the first few) and its latest applications."""
     if not can(user, Policy, Action.VIEW) or not can(user, Application, Action.VIEW):
         return None
-    from parkos.policies.matching import policies_for_enterprise
+    from parkos.policies.snapshot import policies_for_enterprise
 
-    matches = policies_for_enterprise(organization)
+    matches, as_of = policies_for_enterprise(organization)
     qualifying = [m for m in matches if m.qualifies]
     applications = (
         Application.objects.restrict(user)
@@ -41,6 +41,7 @@ def policies_section(organization: Organization, user: Any) -> Section | None:
             "applications": list(applications[:ROWS]),
             "applications_url": f"{reverse('policies:my_applications')}?{query}",
             "may_apply": can(user, Application, Action.ADD),
+            "as_of": as_of,
         },
         template="policies/workflow/portal_section.html",
     )

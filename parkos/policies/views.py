@@ -1,5 +1,6 @@
 """Policy pages: each model's standard pages are one ObjectViews declaration; a policy's page and its matches page
-show the enterprises that qualify and those that nearly do; an organization's page shows its policies."""
+show the enterprises that qualify and those that nearly do; an organization's page shows its policies. All three
+read the stored matches (``snapshot``), never match on the view."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from parkos.core.permissions import Action, can
 from parkos.core.views.generic import ObjectViews, Related
 from parkos.directory.models import Organization
-from parkos.policies import figures, filtersets, forms, matching, resources, rules, tables
+from parkos.policies import figures, filtersets, forms, matching, resources, rules, snapshot, tables
 from parkos.policies.models import Application, ApplicationDocument, Certification, Disbursement, Policy
 from parkos.portal.selectors import is_enterprise_user
 
@@ -64,7 +65,7 @@ class PolicyViews(ObjectViews):
 
     @classmethod
     def detail_extra(cls, obj: Policy, user: Any) -> dict[str, Any]:
-        found = matching.PolicyMatches(obj, user=user)
+        found = snapshot.StoredMatches(obj, user=user)
         enterprise = is_enterprise_user(user)
         return {
             # an enterprise applies from here while the policy is open; everyone else reads its figures
@@ -76,6 +77,7 @@ class PolicyViews(ObjectViews):
             "qualifying_count": len(found.qualifying),
             "near_count": len(found.near),
             "matches_url": reverse("policies:policy_matches", kwargs={"pk": obj.pk}),
+            "as_of": found.as_of,
         }
 
 
@@ -129,7 +131,7 @@ def policy_matches(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, Policy, Action.VIEW):
         raise PermissionDenied
     policy = get_object_or_404(Policy.objects.restrict(request.user).select_related("issuer"), pk=pk)
-    found = matching.PolicyMatches(policy, user=request.user)
+    found = snapshot.StoredMatches(policy, user=request.user)
     qualifying_page = Paginator(found.qualifying, PER_PAGE).get_page(request.GET.get("qpage"))
     near_page = Paginator(found.near, PER_PAGE).get_page(request.GET.get("npage"))
     context = {
@@ -141,6 +143,7 @@ def policy_matches(request: HttpRequest, pk: int) -> HttpResponse:
         "near_page": near_page,
         "qualifying_count": len(found.qualifying),
         "near_count": len(found.near),
+        "as_of": found.as_of,
     }
     return render(request, "policies/policy_matches.html", context)
 
@@ -149,13 +152,14 @@ def organization_policies_panel(obj: Organization, request: HttpRequest) -> dict
     """On an enterprise's page: the open policies it qualifies for, then those it nearly does."""
     if obj.kind != Organization.Kind.ENTERPRISE or not can(request.user, Policy, Action.VIEW):
         return None
-    found = matching.policies_for_enterprise(obj)
+    found, as_of = snapshot.policies_for_enterprise(obj)
     return {
         "title": _("Policies it qualifies for"),
         "template": "policies/organization_policies_panel.html",
         "count": sum(1 for m in found if m.qualifies),
         "qualifying": [m for m in found if m.qualifies],
         "near": [m for m in found if not m.qualifies],
+        "as_of": as_of,
     }
 
 

@@ -163,9 +163,9 @@ def policies_for_you(request: HttpRequest) -> HttpResponse:
     """ "Policies for you": the open policies the enterprise qualifies for, then those it nearly does, saying which
     rule it misses and by how much; each with the enterprise's application, if any."""
     organization = _enterprise(request)
-    from parkos.policies.matching import policies_for_enterprise
+    from parkos.policies.snapshot import policies_for_enterprise
 
-    matches = policies_for_enterprise(organization)
+    matches, as_of = policies_for_enterprise(organization)
     applied = {
         a.policy_id: a
         for a in Application.objects.restrict(request.user)
@@ -182,6 +182,7 @@ def policies_for_you(request: HttpRequest) -> HttpResponse:
             "qualifying": qualifying,
             "near": near,
             "may_apply": can(request.user, Application, Action.ADD),
+            "as_of": as_of,
         },
     )
 
@@ -466,7 +467,8 @@ def outcomes_overview(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Policy, Action.VIEW) or is_enterprise_user(request.user):
         raise PermissionDenied
     overview = policy_outcomes.overview(request.user)
-    return render(request, "policies/workflow/outcomes_overview.html", {"rows": overview})
+    as_of = min((o.as_of for o in overview if o.as_of), default=None)
+    return render(request, "policies/workflow/outcomes_overview.html", {"rows": overview, "as_of": as_of})
 
 
 @login_required
@@ -475,4 +477,6 @@ def policy_outcomes_page(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     policy = _visible_policy(request, pk)
     outcome = policy_outcomes.policy_outcomes(policy, user=request.user)
-    return render(request, "policies/workflow/outcomes.html", {"policy": policy, "outcome": outcome})
+    return render(
+        request, "policies/workflow/outcomes.html", {"policy": policy, "outcome": outcome, "as_of": outcome.as_of}
+    )

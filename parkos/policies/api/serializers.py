@@ -103,3 +103,6 @@ class MatchSerializer(serializers.Serializer):
 class PolicyMatchesSerializer(serializers.Serializer):
     qualifying = MatchSerializer(many=True)
     near_misses = MatchSerializer(many=True)
+    as_of = serializers.DateTimeField(
+        allow_null=True, help_text="When the matches were computed (they are stored, refreshed nightly and on change)."
+    )

@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from parkos.core.api.views import PrimaryModelViewSet
-from parkos.policies import filtersets, matching
+from parkos.policies import filtersets, snapshot
 from parkos.policies.api import serializers
 from parkos.policies.models import Application, ApplicationDocument, Certification, Disbursement, Policy
 
@@ -18,10 +18,12 @@ class PolicyViewSet(PrimaryModelViewSet):
     @extend_schema(responses=serializers.PolicyMatchesSerializer)
     @action(detail=True, methods=["get"])
     def matches(self, request, pk=None):
-        """The enterprises that qualify for the policy and those that miss exactly one rule, in the user's scope."""
+        """The enterprises that qualify for the policy and those that miss exactly one rule, in the user's scope, as
+        stored (``as_of``: when they were matched)."""
         policy = self.get_object()
-        qualifying, near = matching.enterprises_for_policy(policy, user=request.user)
-        return Response(serializers.PolicyMatchesSerializer({"qualifying": qualifying, "near_misses": near}).data)
+        found = snapshot.StoredMatches(policy, user=request.user)
+        body = {"qualifying": list(found.qualifying[:]), "near_misses": list(found.near[:]), "as_of": found.as_of}
+        return Response(serializers.PolicyMatchesSerializer(body).data)
 
 
 class CertificationViewSet(PrimaryModelViewSet):
