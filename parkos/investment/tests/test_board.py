@@ -145,7 +145,8 @@ class ProjectBoardTests(TestCase):
         for stage in (Stage.LEAD, Stage.LANDED, Stage.LOST):
             self.make(name=f"More {stage}", stage=stage, investor=self.investor, amount="5000000")
         self.make(name="More secret", is_confidential=True, codename="Project Lotus", investor=self.investor)
-        self.assertEqual(count(), before)
+        self.assertEqual(count(), before)  # the cards' columns (CARD_FIELDS) are all a card reads: no query a card
+        self.assertLessEqual(before, 10)
 
     def test_a_full_board_keeps_its_queries_and_carries_one_move_form(self):
         """Issue 13: the board took 4.9 s at demo scale; each card carried its own "Move to…" form."""
