@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.tables import AreaColumn, MoneyColumn, PrimaryTable
@@ -20,11 +21,23 @@ STATUS_COLOURS = {
 }
 
 
+#: (model, status, language) -> its badge: the same few badges on every row of a list (issue 16)
+_badges: dict[tuple[type, str, str | None], str] = {}
+
+
 def status_badge(record) -> str:
-    colour = STATUS_COLOURS.get(record.status, "secondary")
-    return format_html(
-        '<span class="badge bg-{}-lt" data-status="{}">{}</span>', colour, record.status, record.get_status_display()
-    )
+    key = (type(record), record.status, get_language())
+    badge = _badges.get(key)
+    if badge is None:
+        colour = STATUS_COLOURS.get(record.status, "secondary")
+        badge = format_html(
+            '<span class="badge bg-{}-lt" data-status="{}">{}</span>',
+            colour,
+            record.status,
+            record.get_status_display(),
+        )
+        _badges[key] = badge
+    return badge
 
 
 def unit_links(units) -> str:

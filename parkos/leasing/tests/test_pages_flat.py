@@ -469,3 +469,19 @@ class OccupancyOldNewTests(TestCase):
                     )
         totals = occupancy(admin, test_selectors.ON).total
         self.assertEqual((totals.sold, totals.units_occupied), (Decimal(300 + 200), 4 + 2))
+
+
+def test_a_status_badge_is_kept_per_language():
+    """The badge is built once per status and language (the same few on every row), in the language of the page."""
+    from django.utils import translation
+
+    from parkos.leasing.tables import status_badge
+
+    lease = Lease(status=Lease.Status.IN_FORCE)
+    with translation.override("en"):
+        english = status_badge(lease)
+        assert status_badge(lease) is english
+    with translation.override("zh-hans"):
+        chinese = status_badge(lease)
+    assert 'data-status="in_force"' in english and "In force" in english
+    assert "In force" not in chinese
