@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.permissions import Action, restrict
+from parkos.core.reversing import reverse_pk
 
 if TYPE_CHECKING:
     from parkos.core.actors import Actor
@@ -79,7 +80,7 @@ class PrimaryModel(ChangeLoggedModel):
         abstract = True
 
     def get_absolute_url(self) -> str:
-        return reverse(self.url_name(), kwargs={"pk": self.pk})
+        return reverse_pk(self.url_name(), self.pk)  # reversed once per URL name (core.reversing)
 
     def hidden_fields_for(self, user: Actor | None) -> frozenset[str]:
         """The fields of this row ``user`` may not read: shown as confidential in pages, API and exports."""
@@ -169,7 +170,7 @@ class ObjectChange(models.Model):
         return f"{self.get_action_display()} {self.object_repr}"
 
     def get_absolute_url(self) -> str:
-        return reverse("objectchange", kwargs={"pk": self.pk})
+        return reverse_pk("objectchange", self.pk)
 
     def diff(self) -> list[tuple[str, object, object]]:
         """(field label, before, after) for each field whose value changed."""

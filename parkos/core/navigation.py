@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import reverse
 
 from parkos.core.actors import Actor
 from parkos.core.models import PrimaryModel
 from parkos.core.permissions import Scope, can, scope_of
+from parkos.core.reversing import reverse_name
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,8 @@ def menu_for(user: Actor | None) -> list[MenuGroup]:
                 items.append(
                     MenuItem(
                         label=str(model._meta.verbose_name_plural).capitalize(),
-                        url=reverse(model.url_name("list")),
-                        add_url=reverse(model.url_name("add")) if can(user, model, "add") else None,
+                        url=reverse_name(model.url_name("list")),
+                        add_url=reverse_name(model.url_name("add")) if can(user, model, "add") else None,
                     )
                 )
         if not items:
