@@ -109,6 +109,14 @@ def change_value(value: object) -> object:
     return _change_value(value)
 
 
+@register.simple_tag(takes_context=True)
+def table_rows(context: template.Context, table: Any) -> str:
+    """{% table_rows table as rows %}: core/table.html's rows (core.tables.render_rows)."""
+    from parkos.core.tables import render_rows
+
+    return render_rows(table, context)
+
+
 @register.simple_tag
 def outline(geometry: dict[str, Any] | None) -> str:
     """An inline SVG drawing of a GeoJSON polygon (no map tiles needed offline)."""
