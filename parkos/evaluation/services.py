@@ -1050,9 +1050,10 @@ def _store_results(
     )
     if connection.vendor == "postgresql":
         statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)"
-        if RESULT_WRITERS > 1 and total > RESULT_BATCH and not connection.in_atomic_block:
+        writers = result_writers(connection.settings_dict)
+        if writers > 1 and total > RESULT_BATCH and not connection.in_atomic_block:
             # other connections would not see the run of a transaction still open, nor roll back with it
-            return _write_in_parallel(run, db, statement, total, progress, batches, meanwhile)
+            return _write_in_parallel(run, db, statement, total, progress, batches, meanwhile, writers)
     stored = 0
     for batch in batches:
         with transaction.atomic(using=db), connection.cursor() as cursor:
@@ -1070,6 +1071,21 @@ def _store_results(
 #: connections that store a large run's results at once on PostgreSQL (writer threads, each its own COPY and
 #: transaction per batch); 1 stores them on the run's own connection, one batch after another
 RESULT_WRITERS = 2
+
+
+def result_writers(settings_dict: dict[str, Any]) -> int:
+    """How many writer threads store a run's results: RESULT_WRITERS, fewer if a connection pool is smaller.
+
+    With a pool (PARKOS_DB_POOL) every connection is lent from it: the run's own and its heartbeat's hold two,
+    the writers may take what is left (psycopg-pool's size is 4 unless set), never waiting for one.
+    """
+    pool = (settings_dict.get("OPTIONS") or {}).get("pool")
+    if not pool:
+        return RESULT_WRITERS
+    size = 4  # psycopg-pool's default (pool: True)
+    if isinstance(pool, dict):
+        size = pool.get("max_size") or pool.get("min_size") or size
+    return max(1, min(RESULT_WRITERS, size - 2))
 
 
 def _stored_percent(stored: int, total: int) -> int:
@@ -1107,18 +1123,19 @@ def _write_in_parallel(
     progress: Progress | None,
     batches: Iterable[pl.DataFrame],
     meanwhile: Callable[[], _T] | None,
+    writers: int,
 ) -> _T | None:
-    """Batches made here, written by RESULT_WRITERS threads at once, each on a connection of its own.
+    """Batches made here, written by ``writers`` threads at once, each on a connection of its own.
 
     Each batch is one transaction (COPY, then the run's progress, never lower than it was). The queue holds
-    at most RESULT_WRITERS batches, so memory is bounded by twice that many. The first failure stops the
+    at most ``writers`` batches, so memory is bounded by twice that many. The first failure stops the
     making of batches; the writers drop what is left queued, and the error is raised here once they are done
     (the run then fails and removes what was stored, as before). The progress callback is called from here.
     """
     from django.db import connections
 
-    jobs: queue.Queue[tuple[int, bytes] | None] = queue.Queue(maxsize=RESULT_WRITERS)
-    state = _Writing(writers=RESULT_WRITERS)
+    jobs: queue.Queue[tuple[int, bytes] | None] = queue.Queue(maxsize=writers)
+    state = _Writing(writers=writers)
 
     def write() -> None:
         connection = connections[db]
@@ -1150,17 +1167,18 @@ def _write_in_parallel(
                 state.writers -= 1
                 state.changed.notify_all()
 
-    threads = [threading.Thread(target=write, name=f"results-writer-{n}", daemon=True) for n in range(RESULT_WRITERS)]
+    threads = [threading.Thread(target=write, name=f"results-writer-{n}", daemon=True) for n in range(writers)]
     for thread in threads:
         thread.start()
     shown, value = 0, None
 
     def show() -> None:
         nonlocal shown
-        if progress and state.stored != shown:
+        if state.stored != shown:
             shown = state.stored
             run.progress = _stored_percent(shown, total)
-            progress(run.progress, _stored_label(shown, total))
+            if progress:
+                progress(run.progress, _stored_label(shown, total))
 
     try:
         for batch in batches:

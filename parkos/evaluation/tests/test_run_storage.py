@@ -1,6 +1,7 @@
 """A run at scale: tenants' land apportioned as one vectorised step (the same shares as the rule filing by filing),
 results stored in batches that move the run's progress, compact result JSON, and pruning old runs by policy."""
 
+import dataclasses
 import datetime
 import io
 import threading
@@ -10,7 +11,7 @@ from unittest import mock, skipUnless
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
-from django.test import TestCase, TransactionTestCase
+from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
 from parkos.core.testing import World
 from parkos.directory.models import Organization
@@ -247,6 +248,24 @@ class ParallelWritersTests(TransactionTestCase):
         self.assertEqual(stored(run), stored(inline))
         self.assertEqual(run.fingerprint, inline.fingerprint)
 
+    def test_without_a_progress_callback_the_run_waits_for_its_writers_without_spinning(self):
+        waits = []
+
+        class Counted(threading.Condition):
+            def wait_for(self, predicate, timeout=None):
+                waits.append(1)
+                return super().wait_for(predicate, timeout)
+
+        @dataclasses.dataclass
+        class Writing(services._Writing):
+            changed: threading.Condition = dataclasses.field(default_factory=Counted)
+
+        with mock.patch.object(services, "RESULT_BATCH", 2), mock.patch.object(services, "_Writing", Writing):
+            run = run_evaluation(scheme=self.scheme, year=2024, user=self.user)  # as the worker calls it
+        self.assertEqual((run.status, run.results.count()), (EvaluationRun.Status.DONE, 7))
+        # one wait per change: at most each of the 4 batches stored and the writers' end
+        self.assertLessEqual(len(waits), 5)
+
     def test_a_failed_batch_fails_the_run_and_leaves_no_results(self):
         calls = []
 
@@ -261,3 +280,12 @@ class ParallelWritersTests(TransactionTestCase):
         run = EvaluationRun.objects.get()
         self.assertEqual((run.status, run.error), (EvaluationRun.Status.FAILED, "disk full"))
         self.assertFalse(EvaluationResult.objects.exists())
+
+
+class ResultWritersTests(SimpleTestCase):
+    def test_a_connection_pool_leaves_the_writers_what_the_run_and_its_heartbeat_do_not_hold(self):
+        self.assertEqual(services.result_writers({"OPTIONS": {}}), services.RESULT_WRITERS)
+        self.assertEqual(services.result_writers({"OPTIONS": {"pool": True}}), 2)  # psycopg-pool's 4
+        self.assertEqual(services.result_writers({"OPTIONS": {"pool": {"min_size": 1, "max_size": 10}}}), 2)
+        self.assertEqual(services.result_writers({"OPTIONS": {"pool": {"min_size": 1, "max_size": 3}}}), 1)
+        self.assertEqual(services.result_writers({"OPTIONS": {"pool": {"min_size": 2}}}), 1)
