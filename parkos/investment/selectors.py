@@ -405,10 +405,14 @@ class ImplementationReport:
         """The filtered agreements' IDs in report order: what to paginate (no grouping over every agreement)."""
         return self.filtered.order_by("-signed_on", "-pk").values_list("pk", flat=True)
 
-    def rows(self, ids: Iterable[int]) -> list[Agreement]:
-        """The annotated, prefetched agreements with ``ids`` (a page of ``ordered_ids``), in that order."""
+    def rows(self, ids: Iterable[int], agreements: AgreementQuerySet | None = None) -> list[Agreement]:
+        """The annotated, prefetched agreements with ``ids`` (a page of ``ordered_ids``), in that order.
+
+        ``agreements``: ``self.agreements`` narrowed to what a page shows (the web page reads fewer columns).
+        """
         ids = list(ids)
-        found = {agreement.pk: agreement for agreement in self.agreements.filter(pk__in=ids)} if ids else {}
+        agreements = self.agreements if agreements is None else agreements
+        found = {agreement.pk: agreement for agreement in agreements.filter(pk__in=ids)} if ids else {}
         return [found[pk] for pk in ids if pk in found]
 
     @property
