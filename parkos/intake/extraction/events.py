@@ -98,8 +98,12 @@ _AGREEMENT_PATTERNS = [(kind, re.compile(words, re.I)) for kind, words in _AGREE
 _PLURAL = re.compile(
     r"\b(?:agreements|contracts|memoranda|mous|deals)\b|respectively|separately|分别|各自|逐一|一一", re.I
 )
+#: "The Chinese side was represented by A", "the landlord was represented by its chairman, B": a signer, in a signing
+_REPRESENTED_BY = r"\b(?:side|sides|party|parties|landlord|tenant|company|bank|university|committee|group|government)" \
+    r" (?:was|were) represented by\b"  # fmt: skip
 _SIGN_VERB = re.compile(
-    r"\bsign(?:s|ed|ing)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|\bseal(?:s|ed|ing)? (?:a|an|the) (?:deal|agreement|contract)\b|签约|签署|签订|签下|共同签|签字",
+    _REPRESENTED_BY
+    + r"|\bsign(?:s|ed|ing)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|\bseal(?:s|ed|ing)? (?:a|an|the) (?:deal|agreement|contract)\b|签约|签署|签订|签下|共同签|签字",
     re.I,
 )
 #: the verb that makes a person named before it a signer ("the signing" they attended does not)
@@ -119,7 +123,8 @@ _SIGNED_WITH = re.compile(
 _SPOKE_ZH = re.compile(r"表示|介绍|说|指出|透露|称|谈到")
 #: "signed on stage by A", "Signing the agreement were A and B" (not "Present at the signing were ...")
 _SIGNED_BY = re.compile(
-    r"\b(?:signed|inked)(?:,? (?!witness|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\bsigning(?: [\w-]+){0,3}? (?:were|was)\b|由",
+    _REPRESENTED_BY
+    + r"|\b(?:signed|inked)(?:,? (?!witness|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\bsigning(?: [\w-]+){0,3}? (?:were|was)\b|由",
     re.I,
 )
 #: "..., and witnessed by A of X", "in the presence of A": the organizations named after it are no parties

@@ -53,6 +53,7 @@ _HEADS_EN = (
     r"College|Institute|Academy|Hospital|Government|Committee|Commission|Bureau|Administration|Department|Ministry|"
     r"Office|Council|Association|Federation|Chamber of Commerce|Fund|Capital|Securities|Insurance|Partners|Ventures|"
     r"Laboratory|Lab|Authority|Agency|Alliance|Foundation|Consulate(?: General)?|Embassy|GmbH|AG|AB|SA|NV|BV|PLC|LLC|SE|"
+    r"A/S|K\.K\.|Pte\.? Ltd\.?|"
     r"Technologies|Technology|Pharmaceuticals?|Semiconductors?|Motors|Electronics|Industries|Systems|Medical Center|"
     r"Management Committee|People's Government|Municipal Government|Research Center|Research Centre|School"
 )
@@ -63,14 +64,15 @@ _OPENING_HEADS = set(
         "chamber school federation association"
     )
 )
-_WORD = r"(?:(?:Co|St|No|Bros|Mfg)\.|[A-Z][\w'’&\-]*|[A-Z]{2,}|\([A-Z][\w'’&\-]*\))"
+#: a word of a name; "(Changshu)" inside a name is one, "(SIPAC)" after it is its acronym and ends it; "A/S", "K.K."
+_WORD = r"(?:(?:Co|St|No|Bros|Mfg)\.|A/S|(?:[A-Z]\.){2}(?=[\s,;)]|$)|[A-Z][\w'’&\-]*|[A-Z]{2,}|\((?![A-Z&]{2,}\))[A-Z][\w'’&\-]*\))"
 _CONNECTOR = r"(?:of|the|and|for|&|de|du|für)"
 _RUN_EN = re.compile(rf"{_WORD}(?: (?:{_CONNECTOR} )*{_WORD})*(?:,? (?:Co\.,? ?Ltd\.?|Ltd\.?|Inc\.?|Corp\.?)(?![\w]))?")
-_HEAD_EN = re.compile(rf"\b(?:{_HEADS_EN})(?![\w])", re.I)
-_HEAD_CASED = re.compile(rf"\b(?:{_HEADS_EN})(?![\w])")
+_HEAD_EN = re.compile(rf"\b(?:{_HEADS_EN})(?![\w/])", re.I)
+_HEAD_CASED = re.compile(rf"\b(?:{_HEADS_EN})(?![\w/])")
 #: words that start a sentence or a title and are not part of a name
 _LEADING_NOISE = re.compile(
-    r"^(?:(?:The|On|In|At|As|By|With|From|For|During|After|Before|Under|Today|Yesterday|Both|According to|"
+    r"^(?:(?:The|On|In|At|As|By|With|From|For|During|After|Before|Under|Today|Yesterday|Both|According to|About|"
     r"Meanwhile|Also|And|Of|Present|Attending|Witnessed by|Signed by|Led by|Mr\.?|Ms\.?|Dr\.?|"
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
@@ -79,10 +81,12 @@ _LEADING_NOISE = re.compile(
 _TITLE_OF = re.compile(
     r"^.*?\b(?:Secretary|Mayor|Governor|Chairman|Chairwoman|Chair|President|Director(?:-General)?|"
     r"Manager|Head|Chief|Minister|Dean|Founder|CEO|Member|Deputy|Vice|Officer|Partner|Ambassador|Consul|"
-    r"Principal|Commissioner|Professor|Engineer)(?: General)? (?:of|at) (?:the )?"
+    r"Principal|Commissioner|Professor|Engineer)(?: General)?(?: (?!of\b|at\b)[A-Z][a-z]+){0,2} (?:of|at) (?:the )?"
 )
 
 
+#: a Party committee in an English title ("Secretary of the Municipal Party Committee") names no organization
+_PARTY_ORGAN = re.compile(r"\bParty Committee\b|^Standing Committee\b")
 _PLACE_END = re.compile(r"\b(?:District|City|County|Province|New Area|Zone)$")
 
 
@@ -99,7 +103,9 @@ def _split_and(name: str, start: int) -> list[tuple[int, int]]:
     return [(start, start + len(name))]
 
 
-_LEGAL_END = re.compile(r"\b(?:Co\.,? ?Ltd\.?|Ltd\.?|Inc\.?|Corp\.?|GmbH|AG|AB|SA|NV|BV|PLC|LLC|SE|S\.p\.A\.)(?=\s|$)")
+_LEGAL_END = re.compile(
+    r"\b(?:Co\.,? ?Ltd\.?|Ltd\.?|Inc\.?|Corp\.?|GmbH|AG|AB|SA|NV|BV|PLC|LLC|SE|S\.p\.A\.|A/S|K\.K\.)(?=\s|$)"
+)
 
 
 def _headline_end(text: str) -> int:
@@ -137,6 +143,8 @@ def _english_candidates(text: str) -> list[tuple[int, int]]:
                 piece_end += 1
             if not _HEAD_CASED.search(piece) or len(piece) < 4:
                 continue
+            if _PARTY_ORGAN.search(piece):
+                continue  # "Member of the Standing Committee of the Municipal Party Committee": part of a title
             if " " not in piece and piece.lower() in _OPENING_HEADS | {"group", "company", "government", "committee"}:
                 continue  # a bare head word ("the Group") refers back to a name given before
             joined = re.match(r"([A-Z][\w\-]+) and ", piece)
@@ -216,6 +224,8 @@ class FoundOrganization:
     name: str
     kind: str
     span: tuple[int, int]
+    #: for an acronym the article defined ("Harlow Tools Co., Ltd. (HTC)"), the name it stands for
+    stands_for: str = ""
 
     def as_dict(self) -> dict:
         return {"name": self.name, "kind": self.kind, "span": list(self.span)}
@@ -237,7 +247,29 @@ def find_organizations(text: str, scan: Scan, language: str, gazetteer: Gazettee
         name = text[start:end]
         kind = (gazetteer.kind_of(name) if is_known else None) or kind_of(name, language)
         result.append(FoundOrganization(name, kind, (start, end)))
+    if language == "en":
+        result = sorted(result + _acronym_mentions(text, result), key=lambda o: o.span)
     return result
+
+
+#: "Harlow Tools Co., Ltd. (HTC)": capitals in brackets right after a name define its acronym
+_ACRONYM_AFTER = re.compile(r" ?\((?P<acronym>[A-Z][A-Z&]{1,9})\)")
+
+
+def _acronym_mentions(text: str, found: list[FoundOrganization]) -> list[FoundOrganization]:
+    """Every later use of an acronym defined in brackets after a name ("HTC signed ..."), as a mention of that name."""
+    mentions = []
+    taken = [o.span for o in found]
+    for organization in found:
+        defined = _ACRONYM_AFTER.match(text, organization.span[1])
+        if not defined:
+            continue
+        acronym = defined.group("acronym")
+        for use in re.compile(rf"(?<![\w(]){re.escape(acronym)}(?![\w)])").finditer(text, defined.end()):
+            span = use.span()
+            if not any(s < span[1] and span[0] < e for s, e in taken):
+                mentions.append(FoundOrganization(acronym, organization.kind, span, organization.name))
+    return mentions
 
 
 def name_key(name: str) -> str:
@@ -271,8 +303,10 @@ def unique_organizations(found: list[FoundOrganization]) -> tuple[list[FoundOrga
     """One entry per organization (its first full mention), and the map from every mention's key to the name
     listed: "Huahong Semiconductor" in a headline is "Huahong Semiconductor Co., Ltd." of the story."""
     seen: dict[str, FoundOrganization] = {}
+    acronyms = {name_key(o.name): o.stands_for for o in found if o.stands_for}
     for organization in found:
-        seen.setdefault(name_key(organization.name), organization)
+        if not organization.stands_for:
+            seen.setdefault(name_key(organization.name), organization)
     canonical = {key: organization.name for key, organization in seen.items()}
     for key in list(seen):
         longer = [k for k in seen if k != key and k.startswith(key) and _LEGAL_TAIL.match(k[len(key) :])]
@@ -295,6 +329,8 @@ def unique_organizations(found: list[FoundOrganization]) -> tuple[list[FoundOrga
             target = longer[0]
             canonical[key] = canonical.get(target, seen[target].name)
             del seen[key]
+    for key, full in acronyms.items():
+        canonical[key] = canonical.get(name_key(full), full)
     return sorted(seen.values(), key=lambda o: o.span), canonical
 
 

@@ -216,11 +216,23 @@ _NOT_NAMES = re.compile(
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
     r"September|October|November|December|Xinhua|Party|People|State|Council|Municipal|Belt|Road|Delta|River|Lake|"
     r"Representing|Signing|Speaking|According|Including|Attending|Witnessing|Provincial|Department|Bureau|Ministry|"
-    r"Commission|Administration|Authority|Office|Holdings|Corp|Commerce|Ltd|Inc|Pte|GmbH|LLC|Plc|Limited)\b|"
+    r"Commission|Administration|Authority|Office|Holdings|Corp|Commerce|Ltd|Inc|Pte|GmbH|LLC|Plc|Limited|Asia|Pacific|"
+    r"Europe|Americas|EMEA)\b|"
     r"\bCo\b(?!-)"
 )
 
 
+#: a title and "and" right before another title that precedes a name, from the start of a clause
+_CHAINED_BEFORE = re.compile(
+    rf"(?:^|, )(?P<title>{_MODIFIERS_EN}(?i:{_TITLE_WORDS_EN}) of the (?:[A-Z][\w'’\-]*|of|the)"
+    rf"(?: (?:[A-Z][\w'’\-]*|of|the))*) and $"
+)
+_TITLE_OF_COMPANY_NAME = re.compile(
+    rf"\b(?P<title>{_MODIFIERS_EN}(?:President|Chairman|Chairwoman|Chairman of the Board|General Manager|"
+    rf"Managing Director|Director|Chief Executive Officer|CEO)) of (?:the )?"
+    rf"(?P<company>(?:[A-Z][\w&'’()\-]*,? )+?(?:Co\., ?Ltd\.|Ltd\.|Inc\.|Corp\.|Co\.|GmbH|AG|K\.K\.|A/S)) "
+    rf"(?P<name>{_NAME_EN})\b"
+)
 _TITLED_NAME = re.compile(rf"(?:(?:Mr|Ms|Mrs|Dr)\.? |{_MODIFIERS_EN}(?i:{_TITLE_WORDS_EN}) )+(?P<name>{_NAME_EN})")
 
 
@@ -362,15 +374,21 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
             if not _is_name(name):
                 continue
             start = s_start + match.start(2) + match.group(2).find(name)
-            people.append(
-                FoundPerson(
-                    name,
-                    (start, start + len(name)),
-                    [title],
-                    None,
-                    [(s_start + title_at, s_start + title_at + len(title))],
-                )
-            )
+            titles, title_spans = [title], [(s_start + title_at, s_start + title_at + len(title))]
+            chained = _CHAINED_BEFORE.search(s_text, 0, title_at)
+            if chained:  # "Member of the Standing Committee of the X Committee and Executive Vice Mayor Wu Jun"
+                titles.insert(0, chained.group("title"))
+                title_spans.insert(0, (s_start + chained.start("title"), s_start + chained.end("title")))
+            people.append(FoundPerson(name, (start, start + len(name)), titles, None, title_spans))
+        # "President of Harlow Tools Co., Ltd. Wu Jun": a post, its company with a legal form, then the holder (the
+        # order of a release translated from Chinese); the company is found inside the post's span
+        for match in _TITLE_OF_COMPANY_NAME.finditer(s_text):
+            name = match.group("name")
+            if not _is_name(name):
+                continue
+            start = s_start + match.start("name")
+            title_span = (s_start + match.start("title"), s_start + match.end("company"))
+            people.append(FoundPerson(name, (start, start + len(name)), [match.group("title")], None, [title_span]))
         # a possessive and a lower-case title before the name: "Ruichi's chairman Lin Zhiqiang", "its chief
         # executive, Arjun Mehta", "Haoran's general manager, Song Mei"
         for match in [
@@ -657,4 +675,9 @@ def find_people(text: str, language: str, sentence_spans) -> tuple[list[FoundPer
     byline_spans = [b.span for b in bylines]
     found = _chinese_people(text) if language == "zh" else _english_people(text, sentence_spans)
     story = [p for p in found if not any(s <= p.span[0] < e for s, e in byline_spans)]
+    for person in story:
+        if language == "en" and person.name.startswith("Comrade "):
+            # "Comrade Harlan Wu" in a release translated from Chinese: a form of address, not a name
+            person.name = person.name.removeprefix("Comrade ")
+            person.span = (person.span[0] + len("Comrade "), person.span[1])
     return merge(story), bylines

@@ -41,12 +41,16 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
         for o in _without_people(find_organizations(text, scan, language, gazetteer), people, text, language)
         if not any(s <= o.span[0] < e for s, e in byline_spans)
         and not any(p.span[0] <= o.span[0] < p.span[1] for p in people)
+        and not (language == "en" and _after_source_label(text, o.span[0]))
     ]
     organizations, canonical_names = unique_organizations(mentions)
 
     def canonical(name: str) -> str:
         return canonical_names.get(name_key(name), name)
 
+    # "Harlow Tools" read as a person from "chief executive of Harlow Tools": a name an organization is written by
+    short_names = {_short(o.name.casefold()) for o in organizations} | {name_key(o.name) for o in organizations}
+    people = [p for p in people if p.name.casefold() not in short_names]
     for person in people:
         if person.owner:
             person.organization = _owner_organization(person, organizations, mentions, canonical, sentence_list)
@@ -92,6 +96,15 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
     if truncated:
         result["truncated"] = MAX_CHARS
     return result
+
+
+_SOURCE_LABEL = re.compile(r"\bSource\s*:\s*$")
+
+
+def _after_source_label(text: str, offset: int) -> bool:
+    """ "Source: Harlow City People's Government Information Office": the publisher, no organization of the story."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return bool(_SOURCE_LABEL.search(text, line_start, offset))
 
 
 def _signers_organizations(agreements, people) -> None:
@@ -210,7 +223,8 @@ _PLACE_EN = re.compile(r"\b(?:district|city|county|province|new area|zone)$", re
 
 def _short(name: str) -> str:
     return re.sub(
-        r"(?:,? (?:co\.,? ?ltd\.?|ltd\.?|inc\.?|corp\.?|limited|gmbh|ag|ab))+$|(?:股份有限公司|有限责任公司|有限公司|公司)$",
+        r"(?:,? (?:co\.,? ?ltd\.?|ltd\.?|inc\.?|corp\.?|limited|gmbh|ag|ab|a/s|k\.k\.|pte\.?))+$"
+        r"|(?:股份有限公司|有限责任公司|有限公司|公司)$",
         "",
         name,
     )
@@ -313,7 +327,9 @@ def _split_title_organization(person, organizations, mentions, canonical) -> Non
             head, tail = title[: match.start()], title[match.end() :]
             if _GOVERNMENT_TITLE.search(head) and re.fullmatch(r"[A-Z][a-z]+", tail):
                 break  # "Deputy Mayor of Wuxi", "District Governor of Xinwu": the place belongs to the post
-            organization = resolve_organization(tail, organizations)
+            by_part = _named_by_part(tail, organizations, canonical)
+            organization = (by_part if _OWNERS_PART.search(tail) else None) or resolve_organization(tail, organizations)
+            organization = organization or by_part
             anaphor = tail.casefold().removeprefix("the ").split("'")[0]
             if (
                 organization is None
@@ -330,6 +346,26 @@ def _split_title_organization(person, organizations, mentions, canonical) -> Non
                 person.titles[index] = head
                 person.organization = person.organization or organization
                 break
+
+
+#: "Harlow's China operations", "Harlow's Asian business": a company's part named by its owner
+_OWNERS_PART = re.compile(r"['’]s (?:[A-Z][\w-]* ){0,2}(?:operations|business|unit|arm|division)$")
+
+
+def _named_by_part(tail: str, organizations, canonical) -> str | None:
+    """The organization a title's tail names by an acronym the article defined ("chairman of HTC"), or by the first
+    words of its name ("chief executive of Harlow" for "Harlow Tools AG", before its subsidiary "Harlow Tools
+    (Wuxi) Co., Ltd."), or by its owner ("general manager of Harlow's China operations": the subsidiary)."""
+    bare = _OWNERS_PART.sub("", tail.strip()).removeprefix("the ")
+    part = bare != tail.strip().removeprefix("the ")  # "X's China operations": its local unit, when named
+    if not re.fullmatch(r"[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){0,2}", bare):
+        return None
+    names = {o.name for o in organizations}
+    mapped = canonical(bare)
+    if mapped != bare and mapped in names:
+        return mapped
+    companies = [o.name for o in organizations if o.kind == "enterprise" and o.name.startswith(bare + " ")]
+    return min(companies, key=lambda n: (("(" in n) != part, len(n))) if companies else None
 
 
 def _last_before(person, mentions, canonical, anaphor: str) -> str | None:
@@ -390,12 +426,15 @@ def _government_of(titles: list[str], organizations) -> str | None:
     if level:
         own: list[str] = [o.name for o in organizations if re.search(rf"{level.group(1)}(?:人民政府|政府)$", o.name)]
         return own[0] if len(own) == 1 else None
-    level = re.search(r"\b(district|city|county)\b", clue, re.I)  # "deputy district head": the one district government
+    # "deputy district head", "Secretary of the Municipal Party Committee": the one government of that level
+    level = re.search(r"\b(district|city|county|municipal)\b", clue, re.I)
     if level:
+        word = level.group(1).casefold()
+        words_of_level = ("city", "municipal") if word in ("city", "municipal") else (word,)
         own = [
             o.name
             for o in organizations
-            if re.search(r"government", o.name, re.I) and level.group(1).casefold() in o.name.casefold()
+            if re.search(r"government", o.name, re.I) and any(w in o.name.casefold() for w in words_of_level)
         ]
         return own[0] if len(own) == 1 else None
     return None

@@ -14,6 +14,12 @@ _ABBREVIATIONS = ("Co", "Ltd", "Inc", "Corp", "Mr", "Ms", "Mrs", "Dr", "Prof", "
 _EN_END = re.compile(r"[.!?](?:[\"”’)]+)?(?=\s+[\"“(]?[A-Z0-9])|\n+")
 #: what opens a sentence after "Ltd." or "Inc.": a capitalised word that is no part of the name ("Ltd. (", "Ltd.'s")
 _NEXT_SENTENCE = re.compile(r"\s+(?:[\"“]|(?!(?:and|or|of|in|on|at|to|for|with|by)\b)[A-Z][a-z])")
+#: "President of Harlow Tools Co., Ltd. Wu Jun signed": a post, then its company, then the holder's name, in the order
+#: of a release translated from Chinese; the full stop of "Ltd." ends no sentence there
+_TITLE_OF_NAME = re.compile(
+    r"\b(?:President|Chairman|Chairwoman|Chairman of the Board|General Manager|Director|Vice President|"
+    r"Chief Executive Officer|CEO|Managing Director) of (?:the )?(?:[A-Z][\w&'’()\-]*,? )+(?:Co\., )?(?:Ltd|Inc|Corp)$"
+)
 _ZH_END = re.compile(r"[。！？；!?](?:[”」』）)]+)?|\n+")
 
 
@@ -43,7 +49,9 @@ def sentences(text: str, language: str) -> list[Sentence]:
             word = re.split(r"[\s(]", before)[-1]
             # "... Co., Ltd. Jiangxia Mayor Qiu Min signed": a legal form ends a name, and a sentence before a capital
             if (word in _ABBREVIATIONS or (len(word) == 1 and word.isupper())) and not (
-                word in ("Ltd", "Inc", "Corp") and _NEXT_SENTENCE.match(text, match.end())
+                word in ("Ltd", "Inc", "Corp")
+                and _NEXT_SENTENCE.match(text, match.end())
+                and not _TITLE_OF_NAME.search(text, max(start, match.start() - 160), match.start())
             ):
                 continue
         _add(result, text, start, end)

@@ -877,3 +877,86 @@ def test_a_country_qualified_post_an_apposition_and_a_signer_known_only_by_whom_
     lease = next(a for a in result["agreements"] if a["kind"] == "lease")
     assert lease["parties"] == ["Binhai Plant Leasing Co., Ltd.", "Kestrel Optics Inc."]  # the parent is no party
     assert signed(result) >= {("Ren Bo", "Binhai Plant Leasing Co., Ltd."), ("Ana Sola", "Kestrel Optics Inc.")}
+
+
+# --- sixth pass (issue 18): English coverage unlike 01-40 of the development set --------------------------------
+
+
+def test_an_acronym_in_brackets_after_a_name_is_that_organization_later():
+    text = (
+        "Deal\n\nThe Administrative Committee of Harlow Bay Park (HBPAC) and Ostrel Tools Pte Ltd signed an investment "
+        "agreement. Mu Qing, deputy director of HBPAC, signed for the park, and Lena Ortiz, Ostrel's chief executive, "
+        "signed for the company. HBPAC said the plant would open in 2027."
+    )
+    result = extract(text, gazetteer=EMPTY, language="en")
+    assert names(result) == {"Administrative Committee of Harlow Bay Park", "Ostrel Tools Pte Ltd"}
+    assert person(result, "Mu Qing")["organization"] == "Administrative Committee of Harlow Bay Park"
+    assert signed(result) == {
+        ("Mu Qing", "Administrative Committee of Harlow Bay Park"),
+        ("Lena Ortiz", "Ostrel Tools Pte Ltd"),
+    }
+
+
+def test_an_acronym_ends_a_name_before_and_and_the_next_one():
+    text = (
+        "Deal\n\nOn May 3, Harlow Marine Gear Group Co., Ltd. (HMG) and the Administrative Committee of Fenlan "
+        "Economic and Technological Development Area renewed their strategic cooperation agreement. Wu Jun, "
+        "Secretary of the Party Committee and Chairman of HMG, and Ke Lan, Deputy Director of the Administrative "
+        "Committee, signed the agreement."
+    )
+    result = extract(text, gazetteer=EMPTY, language="en")
+    committee = "Administrative Committee of Fenlan Economic and Technological Development Area"
+    assert names(result) == {"Harlow Marine Gear Group Co., Ltd.", committee}  # no Party committee
+    assert person(result, "Wu Jun")["titles"] == ["Secretary of the Party Committee", "Chairman"]
+    assert person(result, "Wu Jun")["organization"] == "Harlow Marine Gear Group Co., Ltd."
+    assert signed(result) == {("Wu Jun", "Harlow Marine Gear Group Co., Ltd."), ("Ke Lan", committee)}
+
+
+def test_a_release_translated_from_chinese_comrades_chained_posts_and_post_of_company_then_name():
+    text = (
+        "Our City Signs Agreement\n\nRelease time: 2025-03-02 Source: Harlow Municipal People's Government "
+        "Information Office\n\nThe Harlow Municipal People's Government signed a strategic cooperation framework "
+        "agreement with Fenlan Power Technology Co., Ltd. Comrade Wu Jun, Secretary of the Municipal Party Committee, "
+        "met the guests. Member of the Standing Committee of the Municipal Party Committee and Executive Vice Mayor "
+        "Ke Lan and President of Fenlan Power Technology Co., Ltd. Mu Qing signed the agreement on behalf of both "
+        "parties."
+    )
+    result = extract(text, gazetteer=EMPTY, language="en")
+    government = "Harlow Municipal People's Government"
+    assert names(result) == {government, "Fenlan Power Technology Co., Ltd."}  # not the Source: line's office
+    assert person(result, "Wu Jun")["organization"] == government  # not "Comrade Wu Jun"
+    assert person(result, "Ke Lan")["titles"] == [
+        "Member of the Standing Committee of the Municipal Party Committee",
+        "Executive Vice Mayor",
+    ]
+    assert person(result, "Mu Qing")["titles"] == ["President"]
+    assert signed(result) == {("Ke Lan", government), ("Mu Qing", "Fenlan Power Technology Co., Ltd.")}
+
+
+def test_foreign_legal_forms_a_regional_post_and_a_side_represented_by():
+    text = (
+        "Deal\n\nOrvik Antriebe AG has signed an investment agreement with the Administrative Committee of Fenlan "
+        "Development Zone. Dr. Jens Roth, Managing Director Asia Pacific of Orvik Antriebe AG, signed on behalf of the "
+        "company. The Chinese side was represented by Ms. Ke Lan, Deputy Director of the Administrative Committee. "
+        "Skarn Pumper A/S and Tamura Seiki K.K. attended."
+    )
+    result = extract(text, gazetteer=EMPTY, language="en")
+    committee = "Administrative Committee of Fenlan Development Zone"
+    assert names(result) == {"Orvik Antriebe AG", committee, "Skarn Pumper A/S", "Tamura Seiki K.K."}
+    assert person(result, "Jens Roth")["titles"] == ["Managing Director Asia Pacific"]
+    assert signed(result) == {("Jens Roth", "Orvik Antriebe AG"), ("Ke Lan", committee)}
+
+
+def test_a_post_of_a_short_name_and_of_a_companys_china_operations():
+    text = (
+        "Deal\n\nSkarn Pumper A/S signed an investment agreement with Fenlan Development Zone Administrative "
+        "Committee. Its unit Skarn Pumps (Fenlan) Co., Ltd. will run the plant. The deal was signed by Ida Skarn, "
+        "Chairman of the Board and CEO of Skarn Pumper, and Ke Lan, director of the committee. Ole Berg, general "
+        "manager of Skarn's China operations, looked on."
+    )
+    result = extract(text, gazetteer=EMPTY, language="en")
+    assert "Skarn Pumper" not in {p["name"] for p in result["people"]}
+    assert person(result, "Ida Skarn")["titles"] == ["Chairman of the Board", "CEO"]
+    assert person(result, "Ida Skarn")["organization"] == "Skarn Pumper A/S"
+    assert person(result, "Ole Berg")["titles"] == ["general manager"]
+    assert person(result, "Ole Berg")["organization"] == "Skarn Pumps (Fenlan) Co., Ltd."
