@@ -753,6 +753,40 @@ def _regrouped(rows: Iterable[Mapping[str, Any]], key: str, name: str) -> list[G
     return sorted(groups.values(), key=lambda g: (-g["area"], g["name"] is None, g["name"] or ""))
 
 
+def _new_tenants(
+    leases: QuerySet[Lease], date_from: datetime.date, date_to: datetime.date
+) -> tuple[list[NewTenantRow], int]:
+    """The first ``NEW_TENANT_ROWS`` tenants whose first of ``leases`` starts in the period (by that date, then
+    name), with the area of all their leases, and how many there are.
+
+    One grouping of the leases per tenant gives every new tenant's first date and area (and so the count); only the
+    tenants that can be among the first rows are named (one query by primary key). Was a grouping of every lease
+    for the count and another, joined to the organizations, for the rows (issue 16: 87 -> 67 ms at demo scale 6.25;
+    a period lease without an earlier one, ``NOT EXISTS``, was slower still, PostgreSQL hashing every lease anyway).
+    """
+    found = sorted(
+        leases.values("tenant_id")
+        .annotate(first=Min("start_date"), area=Sum("leased_area"))
+        .filter(first__range=(date_from, date_to))
+        .order_by()
+        .values_list("first", "tenant_id", "area")
+    )
+    if not found:
+        return [], 0
+    last_shown = found[min(NEW_TENANT_ROWS, len(found)) - 1][0]  # ties on that day are ordered by name
+    candidates = [row for row in found if row[0] <= last_shown]
+    names = dict(
+        Organization.objects.filter(pk__in=[tenant for _first, tenant, _area in candidates])
+        .order_by()
+        .values_list("pk", "name")
+    )
+    rows: list[NewTenantRow] = [
+        {"key_id": tenant, "name": names[tenant], "first": first, "area": area} for first, tenant, area in candidates
+    ]
+    rows.sort(key=lambda row: (row["first"], row["name"]))
+    return rows[:NEW_TENANT_ROWS], len(found)
+
+
 def leasing_figures(
     user: Actor,
     *,
@@ -767,10 +801,8 @@ def leasing_figures(
     sales contracted in the period. New tenants: tenants whose first lease starts in the period. The
     trend is the occupancy rate at each of the 12 month ends up to ``date_to``.
 
-    Every query starts from the period's contracts (the start date and contract date indexes), never from every
-    lease (issue 16): the totals and the groups by park, brand and industry are one grouped query per kind of
-    contract (was eight), and a new tenant is one with a lease in the period and no holding lease before it
-    (``NOT EXISTS`` through the tenant's index; was the first lease of every tenant over all leases).
+    The totals and the groups by park, brand and industry are one grouped query per kind of contract over the
+    period's contracts (the start and contract date indexes; was eight queries); new tenants, ``_new_tenants``.
     """
     leases = Lease.objects.restrict(user).filter(status__in=Lease.HOLDING)
     sales = Sale.objects.restrict(user).filter(status__in=Sale.HOLDING)
@@ -783,24 +815,13 @@ def leasing_figures(
     leased_rows = _group_rows(leased, "tenant", "leased_area")
     sold_rows = _group_rows(sold, "buyer", "area")
     _with_industry_names(leased_rows, sold_rows)
-    earlier = leases.filter(tenant=OuterRef("tenant_id"), start_date__lt=OuterRef("start_date"))
-    firsts = leased.filter(~Exists(earlier))  # a tenant's first holding lease (or leases, on the same day)
-    new_tenants = (
-        leases.filter(tenant__in=firsts.values("tenant_id"))
-        .values(key_id=F("tenant_id"), name=F("tenant__name"))
-        .annotate(first=Min("start_date"), area=Sum("leased_area"))
-        .order_by("first", "name")
-    )
+    new_tenants = _new_tenants(leases, date_from, date_to)
     end = month_end(date_to)
     days = [month_end(add_months(end.replace(day=1), -back)) for back in range(11, -1, -1)]
     trend: list[TrendPoint] = [
         {"date": day, "rate": row.rate, "occupied": row.occupied, "lettable": row.lettable}
         for day, row in zip(days, occupancy_trend(user, days, park=park, brand=brand), strict=True)
     ]
-    new_tenant_rows = cast(list[NewTenantRow], list(new_tenants[:NEW_TENANT_ROWS]))
-    new_tenant_count = len(new_tenant_rows)
-    if new_tenant_count == NEW_TENANT_ROWS:
-        new_tenant_count = firsts.aggregate(n=Count("tenant_id", distinct=True))["n"]
     return {
         "date_from": date_from,
         "date_to": date_to,
@@ -818,7 +839,7 @@ def leasing_figures(
         "sold_by_park": _regrouped(sold_rows, "park_id", "park__name"),
         "sold_by_brand": _regrouped(sold_rows, "park__brand_id", "park__brand__name"),
         "sold_by_industry": _regrouped(sold_rows, "industry_id", "industry_name"),
-        "new_tenants": new_tenant_rows,
-        "new_tenant_count": new_tenant_count,
+        "new_tenants": new_tenants[0],
+        "new_tenant_count": new_tenants[1],
         "trend": trend,
     }

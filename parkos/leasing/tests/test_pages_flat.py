@@ -39,7 +39,7 @@ D = datetime.date
 HOLDS = Lease.Status.SIGNED
 
 
-def old_figures(user, *, date_from, date_to, park=None, brand=None) -> dict:
+def old_figures(user, *, date_from, date_to, park=None, brand=None, shown=200) -> dict:
     """The figures as computed before issue 16 (eight grouped queries over the period, the first lease of every
     tenant over all leases), without the trend: the reference the rewrite must equal."""
 
@@ -77,7 +77,7 @@ def old_figures(user, *, date_from, date_to, park=None, brand=None) -> dict:
         "sold_by_park": grouped(sold, "park_id", "park__name", "area"),
         "sold_by_brand": grouped(sold, "park__brand_id", "park__brand__name", "area"),
         "sold_by_industry": grouped(sold, "buyer__industry_id", "buyer__industry__name", "area"),
-        "new_tenants": list(new_tenants[:200]),
+        "new_tenants": list(new_tenants[:shown]),
         "new_tenant_count": firsts.count(),
     }
 
@@ -265,6 +265,27 @@ class FiguresExample(TestCase):
                 for key, value in old.items():
                     self.assertEqual(new[key], value, key)
 
+    def test_the_new_tenants_shown_are_the_first_by_date_then_name(self):
+        from unittest import mock
+
+        Lease.objects.create(  # the same first day as new2: "Org new0" comes before "Org new2"
+            tenant=Organization.objects.create(name="Org new0"),
+            park=self.nobrand,
+            start_date=D(2026, 4, 1),
+            rent_amount=1,
+            leased_area=7,
+            status=HOLDS,
+        )
+        admin, period = self.world.users["operator_admin"], {"date_from": D(2026, 1, 1), "date_to": D(2026, 12, 31)}
+        with mock.patch("parkos.leasing.selectors.NEW_TENANT_ROWS", 2):
+            figures = leasing_figures(admin, **period)
+        self.assertEqual([row["name"] for row in figures["new_tenants"]], ["Org new1", "Org new0"])
+        self.assertEqual(figures["new_tenant_count"], 4)
+        old = old_figures(admin, shown=2, **period)
+        self.assertEqual(
+            (figures["new_tenants"], figures["new_tenant_count"]), (old["new_tenants"], old["new_tenant_count"])
+        )
+
     def test_the_figures_queries_do_not_grow_with_the_leases(self):
         admin = self.world.users["operator_admin"]
         period = {"date_from": D(2026, 1, 1), "date_to": D(2026, 12, 31)}
@@ -279,9 +300,9 @@ class FiguresExample(TestCase):
         with CaptureQueriesContext(connection) as after:
             figures = leasing_figures(admin, **period)
         self.assertEqual(figures["new_tenant_count"], 3 + 5)
-        # the period's leases and sales grouped once each, their industries' names, the new tenants' rows (counted
-        # from them), the trend's 5
-        self.assertEqual(len(before.captured_queries), 9)
+        # the period's leases and sales grouped once each, their industries' names, the leases grouped per tenant
+        # and the names of the new tenants shown, the trend's 5
+        self.assertEqual(len(before.captured_queries), 10)
         self.assertEqual(len(after.captured_queries), len(before.captured_queries))
 
 
@@ -340,7 +361,7 @@ class QueryCountsTests(TestCase):
         "leasing:occupancy": ((11, 11), (12, 12)),
         "leasing:rent_roll": ((9, 9), (10, 10)),
         "leasing:expiry_alerts": ((11, 11), (12, 12)),
-        "leasing:figures": ((14, 14), (15, 15)),
+        "leasing:figures": ((15, 15), (16, 16)),
         "leasing:lease_list": ((9, 9), (12, 10)),
         "leasing:sale_list": ((9, 9), (12, 10)),
         "leasing:rentterm_list": ((7, 7), (10, 8)),
