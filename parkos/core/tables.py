@@ -27,6 +27,7 @@ from django_tables2 import utils as tables_utils
 from django_tables2.columns import ManyToManyColumn, library
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.rows import BoundRow, BoundRows
+from django_tables2.utils import call_with_appropriate
 
 from parkos.core.display import change_value, display_kind, format_kind, is_land_area
 from parkos.core.models import ObjectChange
@@ -273,6 +274,26 @@ class CoreBoundRow(BoundRow):  # type: ignore[misc]  # django-tables2 has no typ
         if value in column.empty_values or (isinstance(column, ManyToManyColumn) and not value.exists()):
             return default
         return render_func(bound_column, value)
+
+    def _call_render(self, bound_column: Any, value: Any = None) -> Any:
+        """django-tables2's, with a plain ``linkify=True`` link (no attributes, no URL callable or view name)
+        written directly: its LinkTransform built an attribute map and resolved the accessor again per cell."""
+        link = bound_column.link
+        record = self._record
+        if link is None or link.attrs or link.url or link.reverse_args or not isinstance(record, models.Model):
+            return super()._call_render(bound_column, value)
+        content = call_with_appropriate(bound_column.render, self._optional_cell_arguments(bound_column, value))
+        accessor = tables_utils.Accessor(link.accessor if link.accessor is not None else bound_column.name)
+        if accessor.SEPARATOR != tables_utils.Accessor.SEPARATOR:
+            target = accessor.resolve(record)
+        else:
+            target = _resolve_on(record, accessor, accessor.bits)
+        if not hasattr(target, "get_absolute_url"):
+            if not hasattr(record, "get_absolute_url"):
+                return super()._call_render(bound_column, value)  # raises django-tables2's TypeError
+            target = record
+        href = target.get_absolute_url()
+        return content if href is None else format_html('<a href="{}">{}</a>', href, content)
 
     def _choice_label(self, field: Any, value: Any) -> Any:
         """``Model._get_FIELD_display``, from a map of the field's choices made once per table."""

@@ -91,6 +91,9 @@ class BuildingRows:
             shown = tables.Column(accessor="get_use_display")  # a method, called
             missing = tables.Column(accessor="no_such_thing", default="?")
             name = tables.Column(default="—")
+            parcel = tables.Column(linkify=True)  # the parcel's page
+            title = tables.Column(accessor="name", linkify=True, default="—")  # a text: the row's own page
+            parcel_code = tables.Column(accessor="parcel__code", linkify={"viewname": "parks:landparcel", "args": [1]})
 
             class Meta(core_tables.PrimaryTable.Meta):
                 model = Building
@@ -119,7 +122,16 @@ class CellsWithoutPerCellLookupsTests(BuildingRows, SimpleTestCase):
         self.assertEqual(first[1:6], ["工业厂房", "商业办公用地", "none", "Park <one>", "工业厂房"])
         self.assertEqual(second[2], "bogus-legacy")  # a stored value outside the choices reads as stored
         self.assertEqual(first[0], '<a href="/b/1/">B1</a>')
-        self.assertEqual(second[-1], "—")
+        self.assertEqual(second[7], "—")
+        self.assertEqual(
+            first[8:],
+            [
+                '<a href="/parks/parcels/1/">Park &lt;one&gt; A-1</a>',  # the parcel's str, escaped
+                '<a href="/parks/buildings/1/">Hall</a>',
+                '<a href="/parks/parcels/1/">A-1</a>',
+            ],
+        )
+        self.assertEqual(second[9], "—")  # an empty cell shows the default, unlinked
 
     def test_a_model_that_writes_its_own_display_method_keeps_it(self):
         from parkos.investment.models import Commitment
