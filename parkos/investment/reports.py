@@ -241,11 +241,18 @@ def can_reconcile(user) -> bool:
     return can(user, Commitment, Action.CHANGE) and scope_of(user) >= Scope.PARKS
 
 
-def _badge(value: str, label, colour: str) -> str:
-    return format_html('<span class="badge bg-{}-lt" data-status="{}">{}</span>', colour, value, label)
+def _badge(value: str, label, colour: str, made: dict | None = None) -> str:
+    """A status badge; ``made`` keeps those of a page (the same few on every row)."""
+    key = (value, str(label), colour)
+    if made is not None and key in made:
+        return made[key]
+    badge = format_html('<span class="badge bg-{}-lt" data-status="{}">{}</span>', colour, value, label)
+    if made is not None:
+        made[key] = badge
+    return badge
 
 
-def commitments_html(commitments) -> str:
+def commitments_html(commitments, badges: dict | None = None) -> str:
     """The rows of an agreement's commitments table (promised by, commitment, latest value, due date, status).
 
     Built here rather than by the template: a page has a hundred commitments, and a template loop with an
@@ -269,6 +276,7 @@ def commitments_html(commitments) -> str:
                     commitment.current_status,
                     CommitmentStatus(commitment.current_status).label,
                     COMMITMENT_COLOURS[commitment.current_status],
+                    badges,
                 ),
             )
             for commitment in commitments
@@ -296,9 +304,9 @@ def page_agreements(report: ImplementationReport):
     """``report.agreements`` reading only the columns a page shows: an organization has some thirty columns and a
     park its boundary, read for a hundred rows to print a name (issue 16)."""
     return (
-        report.agreements.select_related(None)
+        report.filtered.with_implementation(report.today)
         .only(*PAGE_AGREEMENT_FIELDS)
-        .prefetch_related(None)
+        .order_by("-signed_on", "-pk")
         .prefetch_related(
             Prefetch(
                 "parties",
@@ -339,14 +347,15 @@ def label_page(agreements) -> None:
     from parkos.investment.board import url_pattern
 
     url = url_pattern(Agreement.url_name())
+    badges: dict = {}
     for agreement in agreements:
         status = ImplementationStatus(agreement.implementation)
         agreement.implementation_label = status.label
         agreement.implementation_colour = IMPLEMENTATION_COLOURS[status]
-        agreement.implementation_badge = _badge(status, status.label, IMPLEMENTATION_COLOURS[status])
+        agreement.implementation_badge = _badge(status, status.label, IMPLEMENTATION_COLOURS[status], badges)
         agreement.report_url = url % agreement.pk
         commitments = agreement.commitments.all()
-        agreement.commitment_rows = commitments_html(commitments) if commitments else ""
+        agreement.commitment_rows = commitments_html(commitments, badges) if commitments else ""
 
 
 def report_totals(report: ImplementationReport) -> dict:

@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
@@ -392,14 +393,31 @@ def implementation_q(status: str, today: datetime.date) -> Q:
 class ImplementationReport:
     """The filtered agreements (annotated with ``with_implementation``) and the totals over all of them."""
 
-    agreements: AgreementQuerySet
-    #: the same agreements without annotations or prefetches, for subqueries (exports, totals)
+    #: the agreements without annotations or prefetches, for subqueries (exports, totals)
     filtered: AgreementQuerySet
     by_implementation: dict[str, int]
     commitments_by_status: dict[str, int]
     agreements_by_kind: dict[str, int]
     commitments_by_kind: dict[str, int]
     today: datetime.date
+
+    @cached_property
+    def agreements(self) -> AgreementQuerySet:
+        """The filtered agreements with the ``with_implementation`` counts, their parties (with organizations) and
+        their commitments (with ``current_status``) prefetched, in report order: exports and the API read it;
+        built when first read (the web page reads fewer columns, reports.page_agreements)."""
+        return (
+            self.filtered.with_implementation(self.today)
+            .select_related("park")
+            .prefetch_related(
+                Prefetch("parties", queryset=Party.objects.select_related("organization").order_by("pk")),
+                Prefetch(
+                    "commitments",
+                    queryset=Commitment.objects.with_status(self.today).select_related("party__organization"),
+                ),
+            )
+            .order_by("-signed_on", "-pk")
+        )
 
     def ordered_ids(self) -> QuerySet[Agreement, int]:
         """The filtered agreements' IDs in report order: what to paginate (no grouping over every agreement)."""
@@ -471,18 +489,6 @@ def implementation_report(
     base = report_agreements(
         user, party=party, kind=kind, date_from=date_from, date_to=date_to, status=status, today=today
     )
-    agreements = (
-        base.with_implementation(today)
-        .select_related("park")
-        .prefetch_related(
-            Prefetch("parties", queryset=Party.objects.select_related("organization").order_by("pk")),
-            Prefetch(
-                "commitments",
-                queryset=Commitment.objects.with_status(today).select_related("party__organization"),
-            ),
-        )
-        .order_by("-signed_on", "-pk")
-    )
     by_implementation = base.aggregate(
         **{value: Count("pk", filter=implementation_q(value, today)) for value in ImplementationStatus.values}
     )
@@ -501,7 +507,6 @@ def implementation_report(
             commitments_by_status[value] += row[value]
     agreements_by_kind = dict(base.values_list("kind").annotate(n=Count("pk")).order_by())
     return ImplementationReport(
-        agreements=agreements,
         filtered=base,
         by_implementation=by_implementation,
         commitments_by_status=commitments_by_status,
