@@ -322,6 +322,12 @@ _ON_BEHALF = re.compile(
 )
 
 
+#: a clause that opens with whom its signer stood for: "Signing for X was ...", "; for Y, its chairman ..."
+_BEHALF_OPENS = re.compile(
+    r"\s*(?:(?:signing|signed) )?(?:for|on behalf of) (?P<en>(?:the |its )?[\w'’&.\- ]{2,60}?)(?:,| was| were)\s", re.I
+)
+
+
 def _said_behalf(person, sentence: Sentence | None, parties: list[str], organizations, canonical) -> str | None:
     """The party a sentence says the person signed for ("Wen Bo ... signed for the Group")."""
     if sentence is None:
@@ -329,7 +335,14 @@ def _said_behalf(person, sentence: Sentence | None, parties: list[str], organiza
     for start in person.mentions:
         if not sentence.start <= start < sentence.end:
             continue
-        after = sentence.text[start - sentence.start :]
+        offset = start - sentence.start
+        clause = sentence.text[sentence.text.rfind(";", 0, offset) + 1 : offset]
+        opening = _BEHALF_OPENS.match(clause)
+        if opening:  # "Signing for the landlord was its manager, A; for Harlow, its chairman B": said before
+            resolved = _resolve_phrase(opening.group("en").strip(), organizations, canonical, start)
+            if resolved in parties:
+                return resolved
+        after = sentence.text[offset:].split(";")[0]
         match = _ON_BEHALF.search(after)
         if match and match.group("zh") and match.start() > len(person.name) + 2:
             return None  # "许安代表公司、宋佳代表区政府": the 代表 right after the name, not another's

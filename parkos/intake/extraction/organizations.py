@@ -24,7 +24,7 @@ _KIND_WORDS_EN = (
      r"authority|agency|consulate|embassy|municipality|\bcpc\b|people's congress|cppcc"),
     ("enterprise", r"\bco\b|ltd|inc\b|corp|company|group|holdings?|technolog|motors?|electronics|pharma|"
      r"semiconductor|industries|industrial|energy|manufacturing|logistics|materials|systems|solutions|gmbh|\bag\b|"
-     r"\bplc\b|\bllc\b|\bsa\b|limited"),
+     r"\bplc\b|\bllc\b|\bsa\b|limited|\bpte\b|\bk\.k\.|\ba/s\b|robotics"),
 )  # fmt: skip
 _KIND_WORDS_ZH = (
     ("hospital", "医院|卫生院"),

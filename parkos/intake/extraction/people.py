@@ -119,7 +119,11 @@ SURNAMES_PINYIN = set(
     )
 )
 _NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)?"
-_NAME_EN = rf"{_NAME_WORD}(?: [A-Z]\.)?(?: (?:van der |van |von |de |da |di |le |al-|bin )?{_NAME_WORD}){{1,2}}"
+#: "Ida Berg", "Ida M. Berg", "Tan Wei Ming", and with initials for given names: "T. Yoshida", "K.C. Lim"
+_NAME_EN = (
+    rf"(?:(?:[A-Z]\.){{1,2}} {_NAME_WORD}(?! [A-Z][a-z])|"
+    rf"{_NAME_WORD}(?: [A-Z]\.)?(?: (?:van der |van |von |de |da |di |le |al-|bin )?{_NAME_WORD}){{1,2}})"
+)
 _NAME_AT_END = re.compile(rf"(?:^|(?<=[\s(\"“]))(?:(?:Mr|Ms|Mrs|Dr|Prof)\.? )?({_NAME_EN})$")
 _NAME_AT_START = re.compile(
     rf"^(?:(?:and|with|by|including|as well as|while|both|Mr\.?|Ms\.?|Mrs\.?|Dr\.?) )*({_NAME_EN})"
@@ -175,7 +179,12 @@ _POSSESSIVE_NAME = re.compile(
 _LOWER_TITLE_BEFORE = re.compile(
     rf"(?<![A-Z][\w&\-]) (?P<title>(?:(?:deputy|vice|executive|senior|general|district|city|county|municipal) )*"
     rf"(?:head|president|chairman|chairwoman|director|general manager|chief executive|mayor|party secretary|"
-    rf"manager|dean|governor)) (?P<name>{_NAME_EN})\b"
+    rf"manager|dean|governor)) (?:(?P<academic>Professor|Prof\.|Dr\.?) )?(?P<name>{_NAME_EN})\b"
+)
+#: "bank president Lu Fei", "institute director Professor Wu Jun": the kind of organization, before a lower-case post
+_KIND_BEFORE_POST = re.compile(
+    r"\b(?P<noun>bank|institute|university|college|hospital|committee|company|group|firm|zone|park|fund|lab|"
+    r"laboratory|district)\s$"
 )
 #: the end of an organization's or a place's name, right before a person's name in a title written before it
 _HEAD_BEFORE_NAME = r"\b(?:Commerce|Department|Bureau|Committee|Commission|Government|Administration|Office|Group|" \
@@ -210,13 +219,14 @@ _VERBS_EN = re.compile(
 )
 #: not names even when capitalised in pairs
 _NOT_NAMES = re.compile(
-    r"\b(?:District|City|Province|County|Park|Zone|Group|Bank|University|Government|Committee|Company|Street|Road|"
+    r"\b(?:District|City|Province|County|Zone|Group|Bank|University|Government|Committee|Company|Street|Road|"
     r"New|High|National|International|China|Chinese|Jiangsu|Zhejiang|Shanghai|Beijing|Suzhou|Wuxi|Hefei|Industrial|"
     r"Economic|Technology|Development|Energy|Center|Centre|Hall|Hotel|Conference|Forum|Expo|Agreement|Project|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
     r"September|October|November|December|Xinhua|Party|People|State|Council|Municipal|Belt|Road|Delta|River|Lake|"
     r"Representing|Signing|Speaking|According|Including|Attending|Witnessing|Provincial|Department|Bureau|Ministry|"
     r"Commission|Administration|Authority|Office|Holdings|Corp|Commerce|Ltd|Inc|Pte|GmbH|LLC|Plc|Limited|Asia|Pacific|"
+    r"Park(?! [A-Z][a-z]+-[a-z]+)|"
     r"Europe|Americas|EMEA)\b|"
     r"\bCo\b(?!-)"
 )
@@ -466,9 +476,16 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                 continue
             start, title_start = s_start + match.start("name") - 1, s_start + match.start("title") - 1
             title = s_text[title_start - s_start : title_start - s_start + len(match.group("title"))]
-            people.append(
-                FoundPerson(name, (start, start + len(name)), [title], None, [(title_start, title_start + len(title))])
+            found = FoundPerson(
+                name, (start, start + len(name)), [title], None, [(title_start, title_start + len(title))]
             )
+            if match.group("academic") in ("Professor", "Prof."):
+                found.titles.append(match.group("academic"))
+                found.title_spans.append((s_start + match.start("academic") - 1, s_start + match.end("academic") - 1))
+            noun = _KIND_BEFORE_POST.search(s_text, 0, title_start - s_start)
+            if noun and title_start - s_start > 0:
+                found.owner, found.owner_at = f"the {noun.group('noun')}'s", s_start + noun.start("noun")
+            people.append(found)
         for match in _HONORIFIC.finditer(s_text):
             name = match.group(1)
             if _is_name(name):
@@ -480,7 +497,7 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
 _CAPS_NAME = r"[A-Z]{2,}(?:-[A-Z]{2,})?(?: [A-Z]{2,}(?:-[A-Z]{2,})?){1,2}(?![\w])"
 _BYLINE_NAME = rf"(?:{_NAME_EN}|{_CAPS_NAME})"
 _BYLINE_EN = re.compile(
-    rf"(?m)(?:^[ \t(\[]*|(?<=; )|(?<=;))(?P<role>(?i:by|written by|reporters?|reported by|editors?|edited by|web editor|"
+    rf"(?m)(?:^[ \t(\[]*|(?<=; )|(?<=;)|(?<=\| ))(?P<role>(?i:by|written by|reporters?|reported by|editors?|edited by|web editor|"
     rf"photos? by|photographer|photos?|author|text by|text and photos?|words and pictures|source|"
     rf"(?:additional )?reporting by|editing by|writing by))\s*[:：]?\s+"
     rf"(?P<names>{_BYLINE_NAME}(?:\s*(?:,|and|&)\s*{_BYLINE_NAME})*)"
@@ -498,9 +515,18 @@ def _english_bylines(text: str) -> list[Byline]:
     bylines = []
     for match in _BYLINE_EN.finditer(text):
         line_start = text.rfind("\n", 0, match.start()) + 1
-        if text[line_start : match.start()].strip(" \t([") and not (
-            re.search(r"\([^()\n]*$", text[line_start : match.start()])
-            and re.match(r"(?i)(?:additional )?reporting|editing|writing", match.group("role"))
+        line_end = text.find("\n", match.end())
+        rest = text[match.end() : line_end if line_end >= 0 else len(text)]
+        if match.group("role").lower().startswith("photo") and (rest.count(" ") > 3 or "(" in rest):
+            continue  # "Photo: Wu Jun (right) and Ke Lan exchange the agreement": a caption, not a credit
+        before = text[line_start : match.start()]
+        if (
+            before.strip(" \t([")
+            and not before.rstrip().endswith("|")
+            and not (
+                re.search(r"\([^()\n]*$", text[line_start : match.start()])
+                and re.match(r"(?i)(?:additional )?reporting|editing|writing", match.group("role"))
+            )
         ):
             continue  # after "; " only a wire's bracketed credits: "(Reporting by ...; Editing by ...)"
         role = _BYLINE_ROLES.get(" ".join(match.group("role").lower().split()), "author")

@@ -529,7 +529,7 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 #: "signed ... on Wednesday" (not "the district government said on Tuesday", not "on Tuesday, November 18")
 _ON_WEEKDAY = re.compile(
     r"(?<!\bsaid )(?<!\bsays )(?<!\btold )(?<!\bannounced )(?<!\breported )\bon (?P<day>Monday|Tuesday|Wednesday|"
-    r"Thursday|Friday|Saturday|Sunday)\b(?!,? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|\d))"
+    r"Thursday|Friday|Saturday|Sunday)\b(?!,? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|\d)| \()"
 )
 
 
@@ -554,7 +554,11 @@ def _day_of_story(anchor, story_dates, text: str, sentence_list) -> str:
     def written(day: datetime.date) -> str:
         return day.isoformat() if year else day.isoformat()[4:].replace("-", "--", 1)
 
-    signing = [s for s in sentence_list if s.end > anchor.span[1] and _SIGN_VERB.search(s.text)]
+    signing = [
+        s
+        for s in sentence_list
+        if s.end > anchor.span[1] and (_SIGN_VERB.search(s.text) or _CEREMONY_HELD.search(s.text))
+    ]
     for found in story_dates:
         if found is anchor or not any(s.start <= found.span[0] < s.end and _SIGNED.search(s.text) for s in signing):
             continue
@@ -592,8 +596,23 @@ _SAID_ON_WEEKDAY = re.compile(
 _DATELINE_PREFIX = re.compile(r"[\s(\[]*[A-Z][A-Z .'&-]+(?:, [A-Z][A-Za-z .'&-]+)*,\s*")
 
 
+#: "The ceremony was held by video on Tuesday": the day of a signing told in a sentence without the verb
+_CEREMONY_HELD = re.compile(
+    r"\b(?:signing |the )ceremony (?:was held|took place)\b|\bsigning took place\b|"
+    r"\b(?:was|were) (?:held|signed) (?:online|by video|via video(?: link)?)\b",
+    re.I,
+)
+#: "X said in a filing on Wednesday (Feb 11, 2026)": the day the news was said, as a dateline gives it
+_SAID_ON_DATE = re.compile(
+    r"\b(?:said|says|announced|reported)\b[^.]{0,40}\bon (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r" \($"
+)
+
+
 def _is_publication(text: str, offset: int) -> bool:
     """A date on the publication line, in a dateline or on a short line at the top: when the story was written."""
+    if _SAID_ON_DATE.search(text, max(0, offset - 80), offset):
+        return True
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
     line = text[start : end if end >= 0 else len(text)]

@@ -48,7 +48,8 @@ def sentences(text: str, language: str) -> list[Sentence]:
             before = text[max(0, match.start() - 5) : match.start()]
             word = re.split(r"[\s(]", before)[-1]
             # "... Co., Ltd. Jiangxia Mayor Qiu Min signed": a legal form ends a name, and a sentence before a capital
-            if (word in _ABBREVIATIONS or (len(word) == 1 and word.isupper())) and not (
+            # "K.C. Lim", "T. Yoshida": initials end no sentence
+            if (word in _ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", word)) and not (
                 word in ("Ltd", "Inc", "Corp")
                 and _NEXT_SENTENCE.match(text, match.end())
                 and not _TITLE_OF_NAME.search(text, max(start, match.start() - 160), match.start())

@@ -960,3 +960,66 @@ def test_a_post_of_a_short_name_and_of_a_companys_china_operations():
     assert person(result, "Ida Skarn")["organization"] == "Skarn Pumper A/S"
     assert person(result, "Ole Berg")["titles"] == ["general manager"]
     assert person(result, "Ole Berg")["organization"] == "Skarn Pumps (Fenlan) Co., Ltd."
+
+
+def test_initials_a_list_of_signers_each_after_whom_they_signed_for_and_a_korean_name():
+    text = (
+        "Deal\n\nDaehan Cells Corp. signed a lease agreement with Fenlan Industrial Property Co., Ltd. on Thursday. "
+        "Signing for the landlord was its general manager, Mu Qing; for Daehan, executive vice president Park "
+        "Min-jun. The founder, K.T. Oh, looked on. Daehan also signed a cooperation agreement with Harlow Battery "
+        "Co., Ltd."
+    )
+    result = extract(text, gazetteer=EMPTY, language="en")
+    assert person(result, "Park Min-jun")["titles"] == ["executive vice president"]
+    assert "K.T. Oh" in {p["name"] for p in result["people"]}
+    lease = next(a for a in result["agreements"] if a["kind"] == "lease")
+    assert {(s["person"], s["on_behalf_of"]) for s in lease["signatories"]} == {
+        ("Mu Qing", "Fenlan Industrial Property Co., Ltd."),
+        ("Park Min-jun", "Daehan Cells Corp."),
+    }
+
+
+def test_signers_named_by_a_lower_case_post_after_their_organizations_kind():
+    text = (
+        "Pact\n\nThe Fenlan District People's Government, Harlow Energy Research Institute, Ostrel Rural Commercial "
+        "Bank Co., Ltd. and Skarn Power Co., Ltd. signed a four-party cooperation agreement. The agreement was signed "
+        "by vice district mayor Wu Jun, institute director Professor Ke Lan, bank president Mu Qing and Skarn chairman "
+        "Ole Berg."
+    )
+    result = extract(text, gazetteer=EMPTY, language="en")
+    assert person(result, "Ke Lan")["titles"] == ["director", "Professor"]
+    assert signed(result) == {
+        ("Wu Jun", "Fenlan District People's Government"),
+        ("Ke Lan", "Harlow Energy Research Institute"),
+        ("Mu Qing", "Ostrel Rural Commercial Bank Co., Ltd."),
+        ("Ole Berg", "Skarn Power Co., Ltd."),
+    }
+
+
+def test_credits_after_a_pipe_and_a_photo_caption_that_is_no_credit():
+    text = (
+        "Pact\n\n2025-09-23 | Reporter: Yan Su | Editor: Bo Hai\n\nHarlow Group Co., Ltd. and Fenlan Bank Co., Ltd. "
+        "signed a framework agreement.\n\nPhoto: Wu Jun (right) and Ke Lan exchange the signed agreement."
+    )
+    bylines = extract(text, gazetteer=EMPTY, language="en")["bylines"]
+    assert {(b["name"], b["role"]) for b in bylines} == {("Yan Su", "reporter"), ("Bo Hai", "editor")}
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        (
+            "Deal\n\nSINGAPORE - Ostrel Pte Ltd and Fenlan Zone Administrative Committee signed a memorandum, Ostrel "
+            "said in a filing on Wednesday (Feb 11, 2026). The memorandum was signed at a ceremony in Fenlan on "
+            "Tuesday.",
+            "2026-02-10",
+        ),
+        (
+            "Deal\n\nKYOTO, July 2, 2025 - Tamura Seiki K.K. said on Wednesday it had signed an investment agreement "
+            "online with Fenlan Zone Administrative Committee. The ceremony was held by video on Tuesday.",
+            "2025-07-01",
+        ),
+    ],
+)
+def test_the_day_a_filing_was_said_and_a_ceremony_held_by_video(text, date):
+    assert extract(text, gazetteer=EMPTY, language="en")["event"]["date"] == date
