@@ -127,6 +127,12 @@ _SIGNED_BY = re.compile(
     + r"|\b(?:signed|inked)(?:,? (?!witness|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\bsigning(?: [\w-]+){0,3}? (?:were|was)\b|由",
     re.I,
 )
+#: after a name, whom they signed for with the verb left out: "... and chairman B for Harlow"
+_GAPPED_FOR = re.compile(r",? (?:for|on behalf of) (?:the |its )?[A-Z\w]")
+#: "a memorandum between A and B on ...": an agreement named with its parties, the signing said elsewhere
+_KIND_BETWEEN = re.compile(
+    r"\b(?:agreement|memorandum|mou|contract|deal)s? (?:of understanding )?(?:\w+ )?between\b", re.I
+)
 #: "..., and witnessed by A of X", "in the presence of A": the organizations named after it are no parties
 _WITNESS_CLAUSE = re.compile(r"\b(?:witnessed by|in the presence of|attended by|present at the signing)\b", re.I)
 _NOT_SIGNING = re.compile(r"attend|witness|presided|presiding|observ|见证|出席(?!并)|主持|陪同|观摩|参加", re.I)
@@ -184,8 +190,8 @@ def find_agreements(
                 _add_signatories(draft, _signers_in(people, sentence), organizations, canonical, sentence)
                 pending = None
                 continue
-        if not _SIGN_VERB.search(sentence.text):
-            continue
+        if not _SIGN_VERB.search(sentence.text) and not (drafts and _KIND_BETWEEN.search(sentence.text)):
+            continue  # a story that told of a signing may list more agreements "between A and B" without the verb
         kind = agreement_kind(sentence.text)
         if kind is None and not drafts and _GENERIC_AGREEMENT.search(sentence.text):
             kind = _unnamed_kind(sentence_list, index)
@@ -626,6 +632,10 @@ def _signers_in(people, sentence: Sentence) -> list:
             # "Arjun Mehta signed the agreement with Wen Hao": the counterpart's signer
             signed_before = list(_SIGNED.finditer(text, 0, offset))
             if signed_before and _SIGNED_WITH.search(text[signed_before[-1].end() : offset]):
+                signers.append(person)
+                break
+            # "A signed for the city and chairman B for Harlow": the verb said once for both
+            if signed_before and _GAPPED_FOR.match(text, offset + len(person.name)):
                 signers.append(person)
                 break
     return signers

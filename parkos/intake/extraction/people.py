@@ -226,7 +226,7 @@ _NOT_NAMES = re.compile(
     r"September|October|November|December|Xinhua|Party|People|State|Council|Municipal|Belt|Road|Delta|River|Lake|"
     r"Representing|Signing|Speaking|According|Including|Attending|Witnessing|Provincial|Department|Bureau|Ministry|"
     r"Commission|Administration|Authority|Office|Holdings|Corp|Commerce|Ltd|Inc|Pte|GmbH|LLC|Plc|Limited|Asia|Pacific|"
-    r"Park(?! [A-Z][a-z]+-[a-z]+)|"
+    r"Park(?! [A-Z][a-z]+-[a-z]+)(?!$)|"
     r"Europe|Americas|EMEA)\b|"
     r"\bCo\b(?!-)"
 )
@@ -362,7 +362,8 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
         # title before the name: "Mayor Zhang Wei", "Party Secretary of Xinwu District Li Qian"
         for match in re.finditer(
             rf"\b({_MODIFIERS_EN}(?i:{_TITLE_WORDS_EN})"
-            rf"(?: of (?:the )?(?:(?:[A-Z][\w'’\-]*|district|city|county)(?: (?:of|and|for|the))? ?)+?)?) "
+            rf"(?: of (?:the )?(?:(?:[A-Z][\w'’\-]*|district|city|county)(?: (?:of|and|for|the))? ?)+?)?"
+            rf"(?: in [A-Z][a-z]+)?) "
             rf"({_NAME_EN})\b",
             s_text,
         ):
@@ -384,7 +385,8 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
             if not _is_name(name):
                 continue
             start = s_start + match.start(2) + match.group(2).find(name)
-            titles, title_spans = [title], [(s_start + title_at, s_start + title_at + len(title))]
+            titles = _split_titles(title)  # "Chairman of the Board and President Wu Jun": two posts
+            title_spans = [(s_start + title_at, s_start + title_at + len(title))] * len(titles)
             chained = _CHAINED_BEFORE.search(s_text, 0, title_at)
             if chained:  # "Member of the Standing Committee of the X Committee and Executive Vice Mayor Wu Jun"
                 titles.insert(0, chained.group("title"))

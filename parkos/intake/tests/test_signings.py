@@ -1023,3 +1023,32 @@ def test_credits_after_a_pipe_and_a_photo_caption_that_is_no_credit():
 )
 def test_the_day_a_filing_was_said_and_a_ceremony_held_by_video(text, date):
     assert extract(text, gazetteer=EMPTY, language="en")["event"]["date"] == date
+
+
+def test_a_conference_story_signers_named_later_with_the_verb_said_once_and_a_memorandum_listed_without_it():
+    text = (
+        "Fair\n\nThe Fenlan High-tech Zone Administrative Committee signed an investment agreement with Harlow Power "
+        "Co., Ltd. at the fair. The Ostrel Municipal People's Government and Skarn Logistics Group Co., Ltd. signed a "
+        "strategic cooperation agreement in the afternoon. For that agreement, Ostrel vice mayor Wu Jun signed for "
+        "the city and chairman Ke Lan for Skarn. Also on the list was a memorandum between Tamsen Municipal People's "
+        "Government and Orvik Chips Co., Ltd. on a testing line."
+    )
+    result = extract(text, gazetteer=EMPTY, language="en")
+    strategic = next(a for a in result["agreements"] if a["kind"] == "strategic")
+    assert {(s["person"], s["on_behalf_of"]) for s in strategic["signatories"]} == {
+        ("Wu Jun", "Ostrel Municipal People's Government"),
+        ("Ke Lan", "Skarn Logistics Group Co., Ltd."),
+    }
+    memorandum = next(a for a in result["agreements"] if a["kind"] == "memorandum")
+    assert memorandum["parties"] == ["Tamsen Municipal People's Government", "Orvik Chips Co., Ltd."]
+    assert memorandum["signatories"] == []
+
+
+def test_two_capitalised_posts_before_a_name_and_a_post_of_a_country_in_a_city():
+    text = (
+        "Deal\n\nFenlan District People's Government signed a lease agreement with Orvik Tools GmbH. Orvik's Chairman "
+        "of the Board and President Jens Roth signed. Present was Consul General of Norway in Chengdu Ida Berg."
+    )
+    result = extract(text, gazetteer=EMPTY, language="en")
+    assert person(result, "Jens Roth")["titles"] == ["Chairman of the Board", "President"]
+    assert person(result, "Ida Berg")["titles"] == ["Consul General of Norway in Chengdu"]
