@@ -4,7 +4,7 @@ Definitions (docs/policies.md, "Outcomes"):
 
 - the policy's year: the year it opened (else the year it closed, else the year it was entered);
 - the cohort: the enterprises that applied for the policy (submitted an application) or that qualify for it
-  (``matching``, on today's attributes), among those the reader may see;
+  (the stored matches, ``snapshot``: as of the last matching), among those the reader may see;
 - supported: the cohort's enterprises whose application was approved;
 - unsupported: the rest of the cohort: applied but rejected or withdrawn, or qualified without applying.
   Applications still waiting for a decision are in neither group;
@@ -15,6 +15,9 @@ Definitions (docs/policies.md, "Outcomes"):
 
 A group smaller than ``MIN_GROUP`` (5) shows "too small", not figures: a median of three enterprises identifies
 them, and says nothing. Nothing here is a causal estimate: supported enterprises were chosen, not drawn.
+
+The pages read the tables as stored per audience (``stored_outcomes``, at the end of this module: why and when
+they are recomputed); ``outcomes_for`` is the live computation they store, in a fixed number of queries.
 """
 
 from __future__ import annotations
