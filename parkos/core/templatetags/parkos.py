@@ -110,6 +110,14 @@ def change_value(value: object) -> object:
 
 
 @register.simple_tag(takes_context=True)
+def menu_groups(context: template.Context, groups: Any) -> str:
+    """{% menu_groups nav_menu %}: the top bar's groups and entries (core.navigation.menu_html)."""
+    from parkos.core.navigation import menu_html
+
+    return menu_html(groups or (), context)
+
+
+@register.simple_tag(takes_context=True)
 def table_rows(context: template.Context, table: Any) -> str:
     """{% table_rows table as rows %}: core/table.html's rows (core.tables.render_rows)."""
     from parkos.core.tables import render_rows

@@ -57,3 +57,43 @@ class MenuGroupTests(TestCase):
         self.assertIn(reverse("policies:policy_list"), services)
         self.assertNotIn(str(apps.get_app_config("compliance").verbose_name), labels)
         self.assertNotIn(str(apps.get_app_config("policies").verbose_name), labels)
+
+
+OLD_MENU_LOOP = """{% load i18n %}{% for group in nav_menu %}
+          <li class="nav-item dropdown">
+            <a class="nav-link dropdown-toggle" href="#" data-bs-toggle="dropdown" role="button" aria-expanded="false">{{ group.label }}</a>
+            <div class="dropdown-menu">
+              {% for item in group.items %}
+              <div class="d-flex">
+                <a class="dropdown-item" href="{{ item.url }}">{{ item.label }}</a>
+                {% if item.add_url %}<a class="dropdown-item w-auto" href="{{ item.add_url }}" title="{% translate 'Add' %}">+</a>{% endif %}
+              </div>
+              {% endfor %}
+            </div>
+          </li>
+          {% endfor %}"""  # noqa: E501  (base.html's loop as it was)
+
+
+class MenuHtmlTests(TestCase):
+    """Issue 16: base.html's menu is written by core.navigation.menu_html, as its template loops wrote it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = World.build()
+
+    def test_the_menu_reads_as_the_template_loops_wrote_it(self):
+        from django.template import Context, Template
+        from django.utils import translation
+
+        from parkos.core.navigation import MenuGroup, MenuItem, menu_for, menu_html
+
+        odd = MenuGroup(label="R&D <lab>", items=[MenuItem(label='"Quoted" & co', url="/a?x=1&y=2", add_url=None)])
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                for name in ("operator_admin", "park_manager", "enterprise_user"):
+                    groups = [*menu_for(self.world.users[name]), odd]
+                    ours = menu_html(groups, Context({}))
+                    theirs = Template(OLD_MENU_LOOP).render(Context({"nav_menu": groups}))
+                    self.assertEqual(ours, theirs, f"{language} {name}")
+                    self.assertIn("R&amp;D &lt;lab&gt;", ours)
+        self.assertEqual(menu_html([], Context({})), "")
