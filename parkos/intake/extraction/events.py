@@ -103,12 +103,12 @@ _REPRESENTED_BY = r"\b(?:side|sides|party|parties|landlord|tenant|company|bank|u
     r" (?:was|were) represented by\b"  # fmt: skip
 _SIGN_VERB = re.compile(
     _REPRESENTED_BY
-    + r"|\bsign(?:s|ed|ing)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|\bseal(?:s|ed|ing)? (?:a|an|the) (?:deal|agreement|contract)\b|签约|签署|签订|签下|共同签|签字",
+    + r"|\bsignatories (?:were|are|included)\b|\bsign(?:s|ed|ing)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|\bseal(?:s|ed|ing)? (?:a|an|the) (?:deal|agreement|contract)\b|签约|签署|签订|签下|共同签|签字",
     re.I,
 )
 #: the verb that makes a person named before it a signer ("the signing" they attended does not)
 _SIGNED = re.compile(
-    r"\bsign(?:s|ed)?\b|\binked\b|\bentered into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|签署|签约(?!仪式|活动|现场|大会|项目)|签订|签下|签字",
+    r"\brepresented (?!by\b)|\bsign(?:s|ed)?\b|\binked\b|\bentered into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|签署|签约(?!仪式|活动|现场|大会|项目)|签订|签下|签字",
     re.I,
 )
 #: "Wen said two more companies were expected to sign": somebody speaking of a signing, not signing
@@ -124,7 +124,7 @@ _SPOKE_ZH = re.compile(r"表示|介绍|说|指出|透露|称|谈到")
 #: "signed on stage by A", "Signing the agreement were A and B" (not "Present at the signing were ...")
 _SIGNED_BY = re.compile(
     _REPRESENTED_BY
-    + r"|\b(?:signed|inked)(?:,? (?!witness|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\bsigning(?: [\w-]+){0,3}? (?:were|was)\b|由",
+    + r"|\bsignatories (?:were|are|included)\b|\b(?:signed|inked)(?:,? (?!witness|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\bsigning(?: [\w-]+){0,3}? (?:were|was)\b|由",
     re.I,
 )
 #: after a name, whom they signed for with the verb left out: "... and chairman B for Harlow"
@@ -344,7 +344,9 @@ def _said_behalf(person, sentence: Sentence | None, parties: list[str], organiza
         offset = start - sentence.start
         clause = sentence.text[sentence.text.rfind(";", 0, offset) + 1 : offset]
         opening = _BEHALF_OPENS.match(clause)
-        if opening:  # "Signing for the landlord was its manager, A; for Harlow, its chairman B": said before
+        if (
+            opening and not _SIGNED.search(clause, opening.end())
+        ):  # not "On behalf of X, A signed with B"  # "Signing for the landlord was its manager, A; for Harlow, its chairman B": said before
             resolved = _resolve_phrase(opening.group("en").strip(), organizations, canonical, start)
             if resolved in parties:
                 return resolved

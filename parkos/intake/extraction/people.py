@@ -148,7 +148,7 @@ _POSSESSIVE_TITLE = re.compile(
 #: "Wu Dan, the park company's general manager": a possessive and a title after the name, between commas
 _POSSESSIVE_AFTER = re.compile(
     rf"^\s*(?P<owner>(?:the (?:[a-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})|[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s) "
-    rf"(?P<title>{_QUALIFIER}{_ONE_TITLE_EN}(?: and {_ONE_TITLE_EN})?)\s*$"
+    rf"(?P<title>{_QUALIFIER}{_ONE_TITLE_EN}(?: and {_ONE_TITLE_EN})?)\s*[.;]?\s*$"
 )
 #: "Lumeng Semiconductor chairman Xu Kai", "Kestrel CEO Arjun Mehta": an organization's name, then a title in lower
 #: case (or an acronym), then the name
@@ -242,6 +242,11 @@ _TITLE_OF_COMPANY_NAME = re.compile(
     rf"Managing Director|Director|Chief Executive Officer|CEO)) of (?:the )?"
     rf"(?P<company>(?:[A-Z][\w&'’()\-]*,? )+?(?:Co\., ?Ltd\.|Ltd\.|Inc\.|Corp\.|Co\.|GmbH|AG|K\.K\.|A/S)) "
     rf"(?P<name>{_NAME_EN})\b"
+)
+_SIGNS = re.compile(r"\bsign(?:ed|s)?\b|\bsignatories\b|\binked\b", re.I)
+_SIGNER_FOR = re.compile(
+    rf"(?:^|\bby |\band |, |; |\bwhile )(?P<name>{_NAME_EN})(?: signed)? (?:for|on behalf of) (?:(?:the|its) |[A-Z])|"
+    rf"(?:^|\band |, |; |\bwhile )(?P<name2>{_NAME_EN}) represented (?:(?:the|its) |[A-Z])"
 )
 _TITLED_NAME = re.compile(rf"(?:(?:Mr|Ms|Mrs|Dr)\.? |{_MODIFIERS_EN}(?i:{_TITLE_WORDS_EN}) )+(?P<name>{_NAME_EN})")
 
@@ -488,6 +493,15 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
             if noun and title_start - s_start > 0:
                 found.owner, found.owner_at = f"the {noun.group('noun')}'s", s_start + noun.start("noun")
             people.append(found)
+        # "signed by Wu Jun for Harlow and Ke Lan for the committee", "Ke Lan signed for Harlow, while Wu Jun
+        # represented Fenlan": whom a name signed for is evidence enough that it is a person's
+        if _SIGNS.search(s_text):
+            for match in _SIGNER_FOR.finditer(s_text):
+                group = "name" if match.group("name") else "name2"
+                name = match.group(group)
+                if _is_name(name) and not _TITLE_ANY.search(name):
+                    start = s_start + match.start(group)
+                    people.append(FoundPerson(name, (start, start + len(name))))
         for match in _HONORIFIC.finditer(s_text):
             name = match.group(1)
             if _is_name(name):

@@ -1052,3 +1052,25 @@ def test_two_capitalised_posts_before_a_name_and_a_post_of_a_country_in_a_city()
     result = extract(text, gazetteer=EMPTY, language="en")
     assert person(result, "Jens Roth")["titles"] == ["Chairman of the Board", "President"]
     assert person(result, "Ida Berg")["titles"] == ["Consul General of Norway in Chengdu"]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "On behalf of the district government, Vice Mayor Wu Jun signed the agreement with Ke Lan, chairman of Harlow "
+        "Power.",
+        "The agreement was signed by Ke Lan for Harlow and Wu Jun for the district government.",
+        "Ke Lan signed for Harlow, while Wu Jun represented the district government.",
+        "Signatories were Ke Lan, Harlow's chairwoman, and Wu Jun, the district's deputy head.",
+    ],
+)
+def test_whom_each_signer_signed_for_in_the_ways_english_stories_say_it(second):
+    text = (
+        "Deal\n\nThe Fenlan District People's Government and Harlow Power Co., Ltd. signed an investment agreement on "
+        "Monday. " + second
+    )
+    result = extract(text, gazetteer=EMPTY, language="en")
+    assert signed(result) == {
+        ("Wu Jun", "Fenlan District People's Government"),
+        ("Ke Lan", "Harlow Power Co., Ltd."),
+    }
