@@ -26,6 +26,7 @@ from parkos.demo.generator import (
 from parkos.directory.models import Industry, Organization, OrganizationAlias, Person, Position
 from parkos.directory.validators import validate_credit_code
 from parkos.parks.models import Building, LandParcel, Park, ParkBrand, SpaceUnit
+from parkos.policies.models import MatchSnapshot, Policy
 
 SCALE = 0.02
 DOMAIN_MODELS = (
@@ -119,6 +120,9 @@ def test_the_command_loads_once_and_reports_existing_data():
     out = io.StringIO()
     call_command("demo", "--scale", str(SCALE), "--no-serve", stdout=out)
     assert "Loaded in" in out.getvalue() and "investment" in out.getvalue()
+    # every policy's matches are stored at load, so no visitor waits for the matching
+    assert "policy_matches:" in out.getvalue()
+    assert MatchSnapshot.objects.count() == Policy.objects.count() > 0
     organizations = Organization.objects.count()
     out = io.StringIO()
     call_command("demo", "--scale", str(SCALE), "--no-serve", stdout=out)

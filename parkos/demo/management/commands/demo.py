@@ -85,6 +85,7 @@ class Command(BaseCommand):
             elapsed = time.perf_counter() - started
             summary = ", ".join(f"{n:,} {key.replace('_', ' ')}" for key, n in counts.items())
             console.print(f"[green]Loaded in {elapsed:.1f} s:[/] {summary}.", soft_wrap=True)
+            self.match_policies(console)
             self.notify_due(console)
 
         self.print_accounts(console)
@@ -120,6 +121,11 @@ class Command(BaseCommand):
         for row in account_rows():
             table.add_row(row["username"], row["password"], row["role"], row["sees"])
         console.print(table)
+
+    def match_policies(self, console) -> None:
+        """Store every policy's matches and outcome tables now, as the nightly `parkos policy_matches` would:
+        otherwise the first visitor of the policy pages waits for the matching."""
+        call_command("policy_matches", stdout=self.stdout)
 
     def notify_due(self, console) -> None:
         """Today's scheduled checks, so the demo opens with notifications (overdue requests, expiring leases...)."""
