@@ -343,7 +343,9 @@ def render_rows(table: Any, context: Context) -> SafeString:
     for row in table.paginated_rows:
         parts.append("\n    <tr>")
         if bulk_form:
-            pk, form = _in_template(row.record.pk, context), _in_template(bulk_form, context)
+            record = row.record  # {{ row.record.pk }}: a key of a dict row, else an attribute, else empty
+            pk = record.get("pk", "") if isinstance(record, dict) else getattr(record, "pk", "")
+            pk, form = _in_template(pk, context), _in_template(bulk_form, context)
             parts.append(_BULK_CELL.format(pk, form, select_row))
         for column, cell in row.items():
             parts.append(f'<td class="{NARROW_HIDDEN}">' if column.name in narrow else "<td>")

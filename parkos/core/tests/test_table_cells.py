@@ -172,3 +172,17 @@ class RowsWithoutATemplateLoopTests(BuildingRows, SimpleTestCase):
                     self.assertEqual(ours.count("<tr>"), 2)
                     self.assertEqual(ours.count("d-print-table-cell"), 4)
                     self.assertEqual(ours.count("data-bulk-row"), 2 if bulk_form else 0)
+
+    def test_rows_of_dicts_read_as_the_template_loop_wrote_them(self):
+        from django.template import Context, Template
+
+        class Plain(core_tables.EstimatedCountTable):
+            name = tables.Column()
+            count = tables.Column(default="—")
+
+        for data in ([{"pk": 3, "name": "<a>", "count": 1234}, {"name": "b", "count": None}], []):
+            table = Plain(data)
+            table.bulk_form = "bulk-form"
+            ours = core_tables.render_rows(table, Context({"table": table}))
+            self.assertEqual(ours, Template(OLD_ROWS_LOOP).render(Context({"table": table})))
+        self.assertEqual(ours, "")
