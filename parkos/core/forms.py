@@ -10,7 +10,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.http import QueryDict
+from django.template import Context
+from django.template.base import render_value_in_context
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core import writes
@@ -249,3 +252,35 @@ class ReportFilterForm(forms.Form):
 
     def errors_by_field(self) -> dict[str, list[str]]:
         return {field: [str(e) for e in errors] for field, errors in self.errors.items()}
+
+
+def field_html(field: forms.BoundField, context: Context) -> str:
+    """core/includes/form_field.html for one field, as that template writes it (label, widget, errors, help):
+    ``{% form_fields form %}`` on a list page's filter card, where the include cost about 200 Python calls a
+    field (issue 16). Tested equal to the template."""
+
+    def text(value: Any) -> str:
+        return render_value_in_context(value, context)
+
+    if field.is_hidden:
+        return f"{text(field)}\n"
+    checkbox = getattr(field.field.widget, "input_type", None) == "checkbox"
+    label_for, label = text(field.id_for_label), text(field.label)
+    if checkbox:
+        body = f'\n    {text(field)}\n    <label class="form-check-label" for="{label_for}">{label}</label>\n  '
+    else:
+        required = " required" if field.field.required else ""
+        body = f'\n    <label class="form-label{required}" for="{label_for}">{label}</label>\n    {text(field)}\n  '
+    name = text(field.name)
+    errors = "".join(
+        f'<div class="invalid-feedback d-block field-error" data-field="{name}">{text(error)}</div>'
+        for error in field.errors
+    )
+    hint = f'<small class="form-hint">{text(field.help_text)}</small>' if field.help_text else ""
+    check = " form-check" if checkbox else ""
+    return f'\n<div class="mb-3{check}">\n  {body}\n  {errors}\n  {hint}\n</div>\n\n'
+
+
+def fields_html(form: forms.BaseForm, context: Context) -> SafeString:
+    """Every field of ``form`` through ``field_html``."""
+    return mark_safe("".join(field_html(field, context) for field in form))

@@ -110,6 +110,14 @@ def change_value(value: object) -> object:
 
 
 @register.simple_tag(takes_context=True)
+def form_fields(context: template.Context, form: Any) -> str:
+    """{% form_fields form %}: each field as core/includes/form_field.html writes it (core.forms.fields_html)."""
+    from parkos.core.forms import fields_html
+
+    return fields_html(form, context) if form else ""
+
+
+@register.simple_tag(takes_context=True)
 def menu_groups(context: template.Context, groups: Any) -> str:
     """{% menu_groups nav_menu %}: the top bar's groups and entries (core.navigation.menu_html)."""
     from parkos.core.navigation import menu_html

@@ -120,3 +120,31 @@ class FilterFormRenderingTests(TestCase):
             '<select name="action" class="form-select" aria-invalid="true" aria-describedby="id_action_error"', html
         )
         self.assertIn('<option value="update">', html)
+
+
+class FieldHtmlTests(SimpleTestCase):
+    """Issue 16: a list page's filter card writes its fields with core.forms.fields_html, as
+    core/includes/form_field.html did: labels, required marks, checkboxes, hidden fields, errors and help."""
+
+    class Sample(forms.Form):
+        name = forms.CharField(label=_("Name"), help_text="At most <b>40</b> characters & no tags", max_length=40)
+        kind = forms.ChoiceField(choices=CHOICES[:4], required=False)
+        active = forms.BooleanField(required=False, label="Active?")
+        count = forms.IntegerField(required=False, min_value=0)
+        token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def test_fields_read_as_the_include_wrote_them(self):
+        from django.template import Context, Template
+
+        from parkos.core.forms import fields_html
+
+        template = Template('{% for field in form %}{% include "core/includes/form_field.html" %}{% endfor %}')
+        data = {"name": "x" * 41, "kind": "nope", "active": "on", "count": "-3", "token": '"t"'}
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                for form in (self.Sample(), self.Sample(data), self.Sample({"name": "ok", "count": "2"})):
+                    ours = fields_html(form, Context({}))
+                    self.assertEqual(ours, template.render(Context({"form": form})), language)
+        self.assertIn('data-field="count"', fields_html(self.Sample(data), Context({})))
+        self.assertIn("form-check", ours)
+        self.assertIn("&lt;b&gt;40&lt;/b&gt;", ours)
