@@ -14,7 +14,7 @@ class DeployFilesTests(SimpleTestCase):
         commands = set()
         for unit in (DEPLOY / "systemd").glob("*.service"):
             commands |= set(re.findall(r"/\.venv/bin/parkos (\w+)", unit.read_text()))
-        self.assertEqual(commands, {"serve", "db_worker", "backup", "notify_digest", "clearsessions", "cockpit_warm"})
+        self.assertEqual(commands, {"serve", "db_worker", "backup", "notify_digest", "clearsessions", "cockpit_warm", "policy_matches"})
         self.assertLessEqual(commands, set(get_commands()))
         for timer in ("parkos-backup", "parkos-digest"):
             self.assertTrue((DEPLOY / "systemd" / f"{timer}.service").is_file())
