@@ -14,9 +14,10 @@ class DeployFilesTests(SimpleTestCase):
         commands = set()
         for unit in (DEPLOY / "systemd").glob("*.service"):
             commands |= set(re.findall(r"/\.venv/bin/parkos (\w+)", unit.read_text()))
-        self.assertEqual(commands, {"serve", "db_worker", "backup", "notify_digest", "clearsessions", "cockpit_warm", "policy_matches"})
+        expected = {"serve", "db_worker", "backup", "notify_digest", "clearsessions", "cockpit_warm", "policy_matches"}
+        self.assertEqual(commands, expected)
         self.assertLessEqual(commands, set(get_commands()))
-        for timer in ("parkos-backup", "parkos-digest"):
+        for timer in ("parkos-backup", "parkos-digest", "parkos-policy-matches"):
             self.assertTrue((DEPLOY / "systemd" / f"{timer}.service").is_file())
             self.assertIn("OnCalendar=", (DEPLOY / "systemd" / f"{timer}.timer").read_text())
 
