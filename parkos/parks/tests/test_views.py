@@ -240,7 +240,7 @@ class ParkTests(StandardModelTests):
         before = self.count_queries(self.client, url)
         add(6)
         self.assertEqual(self.count_queries(self.client, url), before)
-        self.assertLessEqual(before, 17)
+        self.assertLessEqual(before, 18)  # 17 for the page, and on PostgreSQL the session's row read once more
 
 
 class LandParcelTests(StandardModelTests):
