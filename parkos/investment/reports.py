@@ -34,6 +34,7 @@ from parkos.core.forms import ReportFilterForm, date_input
 from parkos.core.models import ExportJob
 from parkos.core.periods import UserFirstMixin, year_to_date
 from parkos.core.permissions import Action, can
+from parkos.core.reversing import reverse_pk
 from parkos.core.units import CURRENCY_CHOICES, DEFAULT_CURRENCY, AreaUnit
 from parkos.directory.models import Industry, Organization
 from parkos.investment.models import (
@@ -344,16 +345,13 @@ def label_page(agreements) -> None:
     The agreement's link from one URL pattern, the status badges and the commitments' rows as HTML: the
     template only places them.
     """
-    from parkos.investment.board import url_pattern
-
-    url = url_pattern(Agreement.url_name())
     badges: dict = {}
     for agreement in agreements:
         status = ImplementationStatus(agreement.implementation)
         agreement.implementation_label = status.label
         agreement.implementation_colour = IMPLEMENTATION_COLOURS[status]
         agreement.implementation_badge = _badge(status, status.label, IMPLEMENTATION_COLOURS[status], badges)
-        agreement.report_url = url % agreement.pk
+        agreement.report_url = reverse_pk(Agreement.url_name(), agreement.pk)
         commitments = agreement.commitments.all()
         agreement.commitment_rows = commitments_html(commitments, badges) if commitments else ""
 
