@@ -8,13 +8,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 
 from parkos.core.permissions import Action, can
 from parkos.core.views.generic import ObjectViews, detail_fields
+from parkos.directory.models import Organization
 from parkos.portal import filtersets, forms, resources, sections, selectors, services, tables
-from parkos.portal.models import PROFILE_FIELDS, ProfileChangeRequest
+from parkos.portal.models import PROFILE_FIELDS, ProfileChangeRequest, profile_field
 
 
 class ProfileChangeRequestViews(ObjectViews):
@@ -61,6 +63,31 @@ def _enterprise(request):
     return own[0], own
 
 
+#: the organization's fields the page's profile card leaves out: all but the profile, the credit code and the kind
+#: (detail_fields formats only the rows it keeps: the card formatted all forty and dropped thirty, issue 16)
+NOT_PROFILE = frozenset(
+    field.name
+    for field in Organization._meta.concrete_fields
+    if field.name not in (*PROFILE_FIELDS, "credit_code", "kind")
+)
+
+
+def _proposals(organization, user) -> list[ProfileChangeRequest]:
+    """The latest 20 proposals, each with the labels of the fields it changes and its status's label.
+
+    The labels are what ``ProfileChangeRequest.rows`` would give, without its values (it reads an industry's name
+    per proposal that changes the industry, and the page shows only the labels).
+    """
+    proposals = list(selectors.proposals_of(organization, user).select_related(None)[:20])
+    statuses = sections.choice_labels(ProfileChangeRequest, "status")
+    for proposal in proposals:
+        proposal.changed_labels = [
+            capfirst(profile_field(name).verbose_name) for name in PROFILE_FIELDS if name in proposal.changes
+        ]
+        proposal.status_label = statuses.get(proposal.status, proposal.status)
+    return proposals
+
+
 class PortalHomeView(View):
     """ "My enterprise": the profile, proposals, space, service requests and scenarios of the user's enterprise.
 
@@ -76,12 +103,8 @@ class PortalHomeView(View):
         context = {
             "organization": organization,
             "organizations": organizations if len(organizations) > 1 else [],
-            "profile": [
-                row
-                for row in detail_fields(organization, ("id", "created", "last_updated"), request.user)
-                if row["name"] in (*PROFILE_FIELDS, "credit_code", "kind")
-            ],
-            "proposals": selectors.proposals_of(organization, request.user)[:20],
+            "profile": detail_fields(organization, NOT_PROFILE, request.user),
+            "proposals": _proposals(organization, request.user),
             "may_propose": can(request.user, ProfileChangeRequest, Action.ADD),
             "sections": sections.portal_sections(organization, request.user, request),
         }
