@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TypedDict
 
-from django.db.models import Count, Sum
+from django.db.models import CharField, Count, Sum, Value
 
 from parkos.core.actors import Actor
 from parkos.parks.models import Building, LandParcel, Park, SpaceUnit
@@ -30,41 +30,58 @@ def _total(values: list[Decimal]) -> Decimal | None:
     return sum(values[1:], values[0]) if values else None
 
 
+#: the rows of park_figures' union that carry the buildings' and the units' totals (no parcel status is either)
+BUILDINGS, UNITS = "#buildings", "#units"
+
+
 def park_figures(park: Park, user: Actor) -> ParkFigures:
-    """Land, buildings and units of one park, counted over what the user may see."""
-    # one grouped query per status gives the counts per status and, added up, the totals (issue 16: two queries)
-    per_status = (
+    """Land, buildings and units of one park, counted over what the user may see.
+
+    One query (issue 16: were three, then four): the parcels' count and area per status, and beside them as two
+    more rows the buildings' and the units' count and area, each part read through ``restrict()`` as before.
+    """
+    parcels = (
         LandParcel.objects.restrict(user)
         .filter(park=park)
         .values_list("status")
         .annotate(n=Count("pk"), area=Sum("area"))
         .order_by()
     )
-    by_status: dict[str, int] = {}
-    areas: dict[str, Decimal] = {}
-    for value, n, area in per_status:
-        by_status[value] = n
-        if area is not None:  # SUM over no area at all is NULL, as the park's SUM would be
-            areas[value] = area
-    idle = [areas[value] for value in (LandParcel.Status.IDLE, LandParcel.Status.INEFFICIENT) if value in areas]
     buildings = (
         Building.objects.restrict(user)
         .filter(parcel__park=park)
-        .aggregate(buildings=Count("pk"), floor_area=Sum("floor_area"))
+        .annotate(part=Value(BUILDINGS, output_field=CharField()))
+        .values_list("part")
+        .annotate(n=Count("pk"), area=Sum("floor_area"))
+        .order_by()
     )
     units = (
         SpaceUnit.objects.restrict(user)
         .filter(building__parcel__park=park)
-        .aggregate(units=Count("pk"), unit_area=Sum("area"))
+        .annotate(part=Value(UNITS, output_field=CharField()))
+        .values_list("part")
+        .annotate(n=Count("pk"), area=Sum("area"))
+        .order_by()
     )
+    by_status: dict[str, int] = {}
+    areas: dict[str, Decimal] = {}
+    totals: dict[str, tuple[int, Decimal | None]] = {BUILDINGS: (0, None), UNITS: (0, None)}
+    for value, n, area in parcels.union(buildings, units, all=True):
+        if value in totals:
+            totals[value] = (n, area)
+            continue
+        by_status[value] = n
+        if area is not None:  # SUM over no area at all is NULL, as the park's SUM would be
+            areas[value] = area
+    idle = [areas[value] for value in (LandParcel.Status.IDLE, LandParcel.Status.INEFFICIENT) if value in areas]
     status = [(label, by_status.get(value, 0)) for value, label in LandParcel.Status.choices]
     return ParkFigures(
         parcels=sum(by_status.values()),
         parcel_area=_total(list(areas.values())),
         idle_area=_total(idle),
-        buildings=buildings["buildings"],
-        floor_area=buildings["floor_area"],
-        units=units["units"],
-        unit_area=units["unit_area"],
+        buildings=totals[BUILDINGS][0],
+        floor_area=totals[BUILDINGS][1],
+        units=totals[UNITS][0],
+        unit_area=totals[UNITS][1],
         status=[(str(label), count) for label, count in status],
     )
