@@ -83,7 +83,7 @@ def headline(text: str) -> tuple[str, int]:
 
 _AGREEMENT_KINDS = (
     ("strategic", r"strategic (?:cooperation |partnership |collaboration )?(?:framework )?agreement|"
-     r"strategic cooperation|strategic partnership agreement|战略合作(?:框架)?协议|战略合作协议|战略协议|战略合作"),
+     r"strategic cooperation|strategic partnership|战略合作(?:框架)?协议|战略合作协议|战略协议|战略合作"),
     ("memorandum", r"memorand(?:um|a) of understanding|\bmou\b|\bmous\b|memorand(?:um|a)|letters? of intent|"
      r"备忘录|意向书|意向协议"),
     ("lease", r"lease (?:agreement|contract)|leasing (?:agreement|contract)|\b(?:a|the|its|their|new) leases?\b|"
@@ -103,12 +103,12 @@ _REPRESENTED_BY = r"\b(?:side|sides|party|parties|landlord|tenant|company|bank|u
     r" (?:was|were) represented by\b"  # fmt: skip
 _SIGN_VERB = re.compile(
     _REPRESENTED_BY
-    + r"|\bsignatories (?:were|are|included)\b|\bsign(?:s|ed|ing)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|\bseal(?:s|ed|ing)? (?:a|an|the) (?:deal|agreement|contract)\b|签约|签署|签订|签下|共同签|签字",
+    + r"|\bsignatories (?:were|are|included)\b|\bsignatories\s*:|\bsign(?:s|ed|ing)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|\bseal(?:s|ed|ing)? (?:a|an|the) (?:deal|agreement|contract)\b|签约|签署|签订|签下|共同签|签字",
     re.I,
 )
 #: the verb that makes a person named before it a signer ("the signing" they attended does not)
 _SIGNED = re.compile(
-    r"\brepresented (?!by\b)|\bsign(?:s|ed)?\b|\binked\b|\bentered into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|签署|签约(?!仪式|活动|现场|大会|项目)|签订|签下|签字",
+    r"\brepresented (?!by\b)|\bsign(?:s|ed)?\b|\bafter signing\b|\binked\b|\bentered into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|签署|签约(?!仪式|活动|现场|大会|项目)|签订|签下|签字",
     re.I,
 )
 #: "Wen said two more companies were expected to sign": somebody speaking of a signing, not signing
@@ -124,7 +124,7 @@ _SPOKE_ZH = re.compile(r"表示|介绍|说|指出|透露|称|谈到")
 #: "signed on stage by A", "Signing the agreement were A and B" (not "Present at the signing were ...")
 _SIGNED_BY = re.compile(
     _REPRESENTED_BY
-    + r"|\bsignatories (?:were|are|included)\b|\b(?:signed|inked)(?:,? (?!witness|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\bsigning(?: [\w-]+){0,3}? (?:were|was)\b|由",
+    + r"|\bsignatories (?:were|are|included)\b|\bsignatories\s*:|\b(?:signed|inked)(?:,? (?!witness|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\bsigning(?: [\w-]+){0,3}? (?:were|was)\b|由",
     re.I,
 )
 #: after a name, whom they signed for with the verb left out: "... and chairman B for Harlow"
@@ -148,6 +148,8 @@ class DraftAgreement:
     plural: bool = False
     #: parties taken from the sentence before, for want of two in the signing sentence
     borrowed: list[str] = field(default_factory=list)
+    #: the kind guessed, for want of a kind word ("X and Y signed a deal"): a later sentence may name it
+    unnamed: bool = False
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "parties": self.parties, "signatories": self.signatories}
@@ -172,6 +174,7 @@ def find_agreements(
     (the headline) only repeat the story and are left out.
     """
     drafts: list[DraftAgreement] = []
+    sentence_list = _with_lists(sentence_list)
     waiting: list = []  # signers seen before the agreement they signed is named
     # "A memorandum ... was also signed.": a kind waiting for its parties (the draft when one was begun with fewer)
     pending: tuple[str, int, DraftAgreement | None] | None = None
@@ -193,8 +196,11 @@ def find_agreements(
         if not _SIGN_VERB.search(sentence.text) and not (drafts and _KIND_BETWEEN.search(sentence.text)):
             continue  # a story that told of a signing may list more agreements "between A and B" without the verb
         kind = agreement_kind(sentence.text)
+        listed = _listed_kinds(sentence.text)  # "two agreements:\n- an investment agreement ...\n- a lease ..."
+        kind = listed[0] if listed else kind
+        unnamed = False
         if kind is None and not drafts and _GENERIC_AGREEMENT.search(sentence.text):
-            kind = _unnamed_kind(sentence_list, index)
+            kind, unnamed = _unnamed_kind(sentence_list, index), True
         signers = _signers_in(people, sentence)
         named = _names_in(organizations, sentence, canonical)
         repeated = bool(drafts) and set(named) <= set(drafts[-1].parties)
@@ -202,11 +208,18 @@ def find_agreements(
             continue  # "Present at the signing were ...", "Zhao attended the signing ceremony": no signing of its own
         if kind is None and len(named) >= 2 and not repeated and _describes_signing(sentence.text):
             # "X and Y signed a deal", "X还与Y签约": a signing between named parties is an agreement, kind word or not
-            kind = _unnamed_kind(sentence_list, index)
+            kind, unnamed = _unnamed_kind(sentence_list, index), True
         if kind is None:
             if drafts and signers:
-                _add_signatories(drafts[-1], signers, organizations, canonical, sentence)
-                _drop_borrowed(drafts[-1])
+                # "Both agreements were signed by A and B": every agreement of the last signing sentence
+                last = (
+                    [d for d in drafts if d.sentence == drafts[-1].sentence]
+                    if _ALL_OF_THEM.search(sentence.text)
+                    else []
+                )
+                for target in last or drafts[-1:]:
+                    _add_signatories(target, signers, organizations, canonical, sentence)
+                    _drop_borrowed(target)
             elif signers:
                 waiting += signers
             continue
@@ -220,9 +233,17 @@ def find_agreements(
         else:
             borrowed = []
         same = next((d for d in drafts if d.kind == kind and _same_parties(d.parties, parties)), None)
+        if same is None and not unnamed and len(named) >= 2:
+            # "A (right) and B (left) after signing the agreement. X and Y signed a strategic cooperation agreement":
+            # the kind said now is the one guessed before
+            same = next(
+                (d for d in drafts if d.unnamed and len(d.parties) >= 2 and _same_parties(d.parties, named)), None
+            )
+            if same:
+                same.kind, same.unnamed = kind, False
         if same:
             same.parties += [p for p in parties if p not in same.parties]
-        draft = same or DraftAgreement(kind, parties, [], index, _plural(sentence.text))
+        draft = same or DraftAgreement(kind, parties, [], index, _plural(sentence.text), unnamed=unnamed)
         if not same and (parties or signers or waiting):
             drafts.append(draft)
             draft.borrowed = borrowed
@@ -231,16 +252,56 @@ def find_agreements(
             pending = (kind, index, None)
         _add_signatories(draft, waiting + signers, organizations, canonical, sentence)
         _drop_borrowed(draft)
+        if draft in drafts:
+            for other in listed[1:]:
+                extra = DraftAgreement(other, list(draft.parties), [], index)
+                drafts.append(extra)
+                _add_signatories(extra, waiting + signers, organizations, canonical, sentence)
         waiting = []
     # "14家国有企业与区政府签署合作协议": a counted, unnamed counterpart is no party, and no agreement to list
     kept = [d for d in drafts if len(d.parties) >= 2 or not _COUNTED.search(sentence_list[d.sentence].text)]
     return [one for draft in kept for one in _per_counterpart(draft)]
 
 
+_BULLET = re.compile(r"^[-•*▪·–]\s")
+#: "Both agreements were signed by ...", "The three contracts were signed by ..."
+_ALL_OF_THEM = re.compile(
+    r"\b(?:both|all(?: the| three| four| five)?|the (?:two|three|four|five)|these) (?:agreements|contracts|deals|documents|memoranda)\b",
+    re.I,
+)
+
+
+def _with_lists(sentence_list: list[Sentence]) -> list[Sentence]:
+    """A line that ends in a colon and the bulleted lines after it, as one sentence: "Signing parties:\n- X\n- Y",
+    "Signatories:\n- Mr. A, President, X", "... entered into two agreements with Y:\n- an investment agreement ..."."""
+    merged: list[Sentence] = []
+    index = 0
+    while index < len(sentence_list):
+        first = sentence_list[index]
+        end = index + 1
+        if first.text.endswith(":"):
+            while end < len(sentence_list) and _BULLET.match(sentence_list[end].text):
+                end += 1
+        parts = sentence_list[index:end]
+        text = parts[0].text
+        for before, after in zip(parts, parts[1:], strict=False):
+            text += "\n" * (after.start - before.end) + after.text
+        merged.append(Sentence(first.start, parts[-1].end, text) if len(parts) > 1 else first)
+        index = end
+    return merged
+
+
+def _listed_kinds(text: str) -> list[str]:
+    """The kinds of agreement a bulleted list names, one per line, in order (none for a sentence with no list)."""
+    kinds = [agreement_kind(line) for line in text.split("\n")[1:] if _BULLET.match(line)]
+    return list(dict.fromkeys(k for k in kinds if k))
+
+
 #: "The parties to the agreement are A, B and C", "The signing parties were A and B"
 _PARTIES_ARE = re.compile(
     r"\b(?:the )?(?:(?:signing )?parties (?:to|of) the (?:agreement|memorandum|mou|deal|contract)s?|signing parties|"
-    r"signatories(?: to the (?:agreement|memorandum|mou|deal|contract)s?)?) (?:are|were|include[sd]?)\b",
+    r"signatories(?: to the (?:agreement|memorandum|mou|deal|contract)s?)?) (?:are|were|include[sd]?)\b|"
+    r"^(?:the )?(?:signing )?parties\s*:",
     re.I,
 )
 #: "A and B signed on behalf of X and Y respectively": each signer's side, not one agreement per counterpart
@@ -301,11 +362,14 @@ def _describes_signing(text: str) -> bool:
         return False
     ceremony = _CEREMONY.search(text)
     if ceremony and _HELD.search(text, 0, ceremony.start()):
-        return True  # "X与Y举行…签约仪式", "X and Y held a signing ceremony": they are the ones who signed
+        return True
+    if ceremony and _CEREMONY_BETWEEN_HELD.match(text, ceremony.end()):
+        return True  # "The signing ceremony for cooperation between X and Y was held": they are the ones who signed  # "X与Y举行…签约仪式", "X and Y held a signing ceremony": they are the ones who signed
     return bool(_SIGN_VERB.search(_CEREMONY.sub("", text)))
 
 
 _HELD = re.compile(r"\bh(?:eld|old|olds)\b|举行|举办", re.I)
+_CEREMONY_BETWEEN_HELD = re.compile(r"[^.;]{0,40}?\bbetween\b[^.;]+?\b(?:was|were) held\b", re.I)
 
 
 _INVESTMENT_CLUE = re.compile(

@@ -24,7 +24,7 @@ _KIND_WORDS_EN = (
      r"authority|agency|consulate|embassy|municipality|\bcpc\b|people's congress|cppcc"),
     ("enterprise", r"\bco\b|ltd|inc\b|corp|company|group|holdings?|technolog|motors?|electronics|pharma|"
      r"semiconductor|industries|industrial|energy|manufacturing|logistics|materials|systems|solutions|gmbh|\bag\b|"
-     r"\bplc\b|\bllc\b|\bsa\b|limited|\bpte\b|\bk\.k\.|\ba/s\b|robotics"),
+     r"\bplc\b|\bllc\b|\bsa\b|limited|\bpte\b|\bk\.k\.|\ba/s\b|robotics|\bs\.a\.|\bb\.v\.|\bn\.v\.|(?-i:\bAS$)"),
 )  # fmt: skip
 _KIND_WORDS_ZH = (
     ("hospital", "医院|卫生院"),
@@ -53,6 +53,7 @@ _HEADS_EN = (
     r"College|Institute|Academy|Hospital|Government|Committee|Commission|Bureau|Administration|Department|Ministry|"
     r"Office|Council|Association|Federation|Chamber of Commerce|Fund|Capital|Securities|Insurance|Partners|Ventures|"
     r"Laboratory|Lab|Authority|Agency|Alliance|Foundation|Consulate(?: General)?|Embassy|GmbH|AG|AB|SA|NV|BV|PLC|LLC|SE|"
+    r"S\.A\.|B\.V\.|N\.V\.|S\.p\.A\.|(?-i:AS|plc)|"
     r"A/S|K\.K\.|Pte\.? Ltd\.?|"
     r"Technologies|Technology|Pharmaceuticals?|Semiconductors?|Motors|Electronics|Industries|Systems|Medical Center|"
     r"Management Committee|People's Government|Municipal Government|Research Center|Research Centre|School"
@@ -67,16 +68,21 @@ _OPENING_HEADS = set(
 #: a word of a name; "(Changshu)" inside a name is one, "(SIPAC)" after it is its acronym and ends it; "A/S", "K.K."
 _WORD = r"(?:(?:Co|St|No|Bros|Mfg)\.|A/S|(?:[A-Z]\.){2}(?=[\s,;)]|$)|[A-Z][\w'’&\-]*|[A-Z]{2,}|\((?![A-Z&]{2,}\))[A-Z][\w'’&\-]*\))"
 _CONNECTOR = r"(?:of|the|and|for|&|de|du|für)"
-_RUN_EN = re.compile(rf"{_WORD}(?: (?:{_CONNECTOR} )*{_WORD})*(?:,? (?:Co\.,? ?Ltd\.?|Ltd\.?|Inc\.?|Corp\.?)(?![\w]))?")
+_RUN_EN = re.compile(
+    rf"{_WORD}(?: (?:{_CONNECTOR} )*{_WORD})*(?:,? (?:Co\.,? ?Ltd\.?|Ltd\.?|Inc\.?|Corp\.?|plc)(?![\w]))?"
+)
 _HEAD_EN = re.compile(rf"\b(?:{_HEADS_EN})(?![\w/])", re.I)
 _HEAD_CASED = re.compile(rf"\b(?:{_HEADS_EN})(?![\w/])")
+#: "... Group and Spanish" at the end of a run: the next organization's description starts, not its name
+_DANGLING_AND = re.compile(r",? (?:and|&) ([A-Z][\w'’\-]*(?: [A-Z][\w'’\-]*)?)$")
+_ENDS_IN_HEAD = re.compile(rf"(?:\b(?:{_HEADS_EN})|\bCo)$")
 #: words that start a sentence or a title and are not part of a name
 _LEADING_NOISE = re.compile(
     r"^(?:(?:The|On|In|At|As|By|With|From|For|During|After|Before|Under|Today|Yesterday|Both|According to|About|"
     r"Meanwhile|Also|And|Of|Present|Attending|Witnessed by|Signed by|Led by|Mr\.?|Ms\.?|Dr\.?|"
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-    r"[A-Z][\w]*-(?:based|headquartered|listed|owned|funded|backed)|(?!People['’]s)[A-Z][a-z]+['’]s(?= [A-Z]))\s+)+"
+    r"[A-Z][\w]*-(?:based|headquartered|listed|owned|funded|backed)|(?:[A-Z][a-z]+ )?(?!People['’]s)[A-Z][a-z]+['’]s(?= [A-Z]))\s+)+"
 )
 _TITLE_OF = re.compile(
     r"^.*?\b(?:Secretary|Mayor|Governor|Chairman|Chairwoman|Chair|President|Director(?:-General)?|"
@@ -104,7 +110,8 @@ def _split_and(name: str, start: int) -> list[tuple[int, int]]:
 
 
 _LEGAL_END = re.compile(
-    r"\b(?:Co\.,? ?Ltd\.?|Ltd\.?|Inc\.?|Corp\.?|GmbH|AG|AB|SA|NV|BV|PLC|LLC|SE|S\.p\.A\.|A/S|K\.K\.)(?=\s|$)"
+    r"\b(?:Co\.,? ?Ltd\.?|Ltd\.?|Inc\.?|Corp\.?|GmbH|AG|AB|SA|NV|BV|PLC|plc|LLC|SE|S\.p\.A\.|S\.A\.|B\.V\.|N\.V\.|AS|A/S|"
+    r"K\.K\.)(?=[\s,;:)]|$)"
 )
 
 
@@ -124,6 +131,9 @@ def _english_candidates(text: str) -> list[tuple[int, int]]:
         name, start = run.group(), run.start()
         if not _HEAD_CASED.search(name):
             continue
+        dangling = _DANGLING_AND.search(name)
+        if dangling and not _HEAD_CASED.search(dangling.group(1)) and _ENDS_IN_HEAD.search(name, 0, dangling.start()):
+            name = name[: dangling.start()]  # "Xinyu Lithium Group Co and Norwegian battery maker X": an adjective
         for piece_start, piece_end in _split_and(name, start):
             piece = text[piece_start:piece_end]
             cut = _TITLE_OF.match(piece)  # "Chairman of Huahong Group" -> "Huahong Group"

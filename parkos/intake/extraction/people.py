@@ -140,7 +140,7 @@ _QUALIFIER = (
 )
 _ONE_TITLE_EN = rf"(?i:{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN}))"
 _POSSESSIVE_TITLE = re.compile(
-    rf"(?:\b(?P<pronoun>[Ii]ts|[Tt]heir|[Ww]hose|[Tt]he (?:[a-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})['’]s)|"
+    rf"(?:\b(?P<pronoun>[Ii]ts|[Tt]heir|[Ww]hose|[Oo]ur|[Tt]he (?:[a-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})['’]s)|"
     rf"\b(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s) "
     rf"(?P<title>{_QUALIFIER}{_ONE_TITLE_EN}(?: of the Board)?(?: and {_ONE_TITLE_EN})?)(?:,)? {_NAME_PREFIX}"
     rf"(?P<name>{_NAME_EN})\b"
@@ -148,7 +148,7 @@ _POSSESSIVE_TITLE = re.compile(
 #: "Wu Dan, the park company's general manager": a possessive and a title after the name, between commas
 _POSSESSIVE_AFTER = re.compile(
     rf"^\s*(?P<owner>(?:the (?:[a-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})|[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s) "
-    rf"(?P<title>{_QUALIFIER}{_ONE_TITLE_EN}(?: and {_ONE_TITLE_EN})?)\s*[.;]?\s*$"
+    rf"(?P<title>{_QUALIFIER}{_QUALIFIER}{_ONE_TITLE_EN}(?: and {_ONE_TITLE_EN})?)\s*[.;]?\s*$"
 )
 #: "Lumeng Semiconductor chairman Xu Kai", "Kestrel CEO Arjun Mehta": an organization's name, then a title in lower
 #: case (or an acronym), then the name
@@ -183,8 +183,8 @@ _LOWER_TITLE_BEFORE = re.compile(
 )
 #: "bank president Lu Fei", "institute director Professor Wu Jun": the kind of organization, before a lower-case post
 _KIND_BEFORE_POST = re.compile(
-    r"\b(?P<noun>bank|institute|university|college|hospital|committee|company|group|firm|zone|park|fund|lab|"
-    r"laboratory|district)\s$"
+    r"\b(?P<noun>bank|institute|university|college|hospital|committee|commission|administration|bureau|company|"
+    r"group|firm|zone|park|fund|lab|laboratory|district)\s$"
 )
 #: the end of an organization's or a place's name, right before a person's name in a title written before it
 _HEAD_BEFORE_NAME = r"\b(?:Commerce|Department|Bureau|Committee|Commission|Government|Administration|Office|Group|" \
@@ -202,7 +202,8 @@ _PLACE_BEFORE_POST = re.compile(
 )
 _PLACE_LOWER_POST = re.compile(
     rf"(?:^|(?<=[\s(\"“]))(?P<title>(?P<place>[A-Z][a-z]+(?: (?:District|City|County|Province))?) "
-    rf"(?:(?:deputy|vice|executive)[ -])?(?:party chief|party secretary|mayor|governor)) "
+    rf"(?:(?:deputy|vice|executive)[ -])?(?:party chief|party secretary|mayor|governor|"
+    rf"(?:district|county|city) (?:head|chief|mayor))) "
     rf"(?P<name>{_NAME_EN})\b"
 )
 _NOT_PLACE = re.compile(
@@ -251,6 +252,43 @@ _SIGNER_FOR = re.compile(
 _TITLED_NAME = re.compile(rf"(?:(?:Mr|Ms|Mrs|Dr)\.? |{_MODIFIERS_EN}(?i:{_TITLE_WORDS_EN}) )+(?P<name>{_NAME_EN})")
 
 
+_PHOTO_SIDE = re.compile(r" \((?:left|right|centre|center|front|middle|second (?:from )?(?:left|right)|L|R)\)")
+#: "signed by A and B, chairman of X and chief executive of Y, respectively": names first, then their posts in order
+_NAMES_THEN_TITLES = re.compile(
+    rf"(?P<names>{_NAME_EN}(?:, {_NAME_EN})*,? and {_NAME_EN}), (?P<titles>[^;.]+?),? respectively\b"
+)
+
+
+def _respective_titles(s_text: str, s_start: int) -> list[FoundPerson]:
+    """The i-th name with the i-th post of a "respectively" list (each post may name its organization)."""
+    people: list[FoundPerson] = []
+    for match in _NAMES_THEN_TITLES.finditer(s_text):
+        names = [(m.start(), m.group()) for m in re.finditer(_NAME_EN, match.group("names"))]
+        posts = [(m.start(), m.group().strip()) for m in re.finditer(r"[^,]+", match.group("titles"))]
+        posts = [(at + len(p) - len(p.lstrip()), p) for at, p in posts]
+        if len(posts) == 1 or len(posts) < len(names):  # "chairman of X and chief executive of Y": split at "and"
+            split = []
+            for at, post in posts:
+                at_part = at
+                for part in re.split(r"\s+and\s+(?=" + _MODIFIERS_EN + rf"(?i:{_TITLE_WORDS_EN})\b)", post):
+                    part = re.sub(r"^and ", "", part.strip())
+                    split.append((match.group("titles").find(part, at_part), part))
+                    at_part = split[-1][0] + len(part)
+            posts = split
+        posts = [(at, re.sub(r"^(?:and |the )", "", post)) for at, post in posts]
+        if len(posts) != len(names) or not all(
+            _TITLE_START.match(post) and _is_name(n) for (_a, post), (_b, n) in zip(posts, names, strict=True)
+        ):
+            continue
+        for (name_at, name), (post_at, post) in zip(names, posts, strict=True):
+            start = s_start + match.start("names") + name_at
+            title_start = s_start + match.start("titles") + match.group("titles").find(post, post_at)
+            people.append(
+                FoundPerson(name, (start, start + len(name)), [post], None, [(title_start, title_start + len(post))])
+            )
+    return people
+
+
 def _is_name(name: str) -> bool:
     return not _NOT_NAMES.search(name) and not _TITLE_ANY.search(name) and len(name) <= 40
 
@@ -281,7 +319,11 @@ def _split_titles(phrase: str) -> list[str]:
 def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
     people: list[FoundPerson] = []
     for sentence in sentence_spans:
-        s_text, s_start = sentence.text, sentence.start
+        # "Yuan Ming (right), chairman of X": where a photo shows the person is no part of the sentence
+        s_text, s_start = _PHOTO_SIDE.sub(lambda m: " " * len(m.group()), sentence.text), sentence.start
+        respective = _respective_titles(s_text, s_start)
+        people += respective
+        listed = {p.span[0] - s_start for p in respective}
         # title after the name: split the sentence at commas and look at each (name chunk, title chunk) pair
         chunks = [(m.start(), m.group()) for m in re.finditer(r"[^,]+", s_text)]
         for index, (offset, chunk) in enumerate(chunks):
@@ -293,7 +335,7 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
             name, title_before = _strip_title(name_match.group(1))
             if not _is_name(name):
                 continue
-            if index + 1 >= len(chunks):
+            if index + 1 >= len(chunks) or offset + lead + name_match.start(1) in listed:
                 continue
             next_offset, next_chunk = chunks[index + 1]
             phrase = _title_phrase(next_chunk)

@@ -57,6 +57,8 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
     people = [p for p in people if not (p.needs_owner and p.organization is None)]
     for person in people:
         _attach_organization(person, mentions, canonical, language)
+        if language == "en" and person.organization is None:
+            person.organization = _organization_after_title(text, person, mentions, canonical)
         if language == "zh" and person.organization is None:
             person.organization = _organization_before_title(text, person, organizations, mentions, canonical)
         if language == "en":
@@ -181,6 +183,19 @@ def _attach_organization(person, mentions, canonical, language: str) -> None:
             break
 
 
+def _organization_after_title(text: str, person, mentions, canonical) -> str | None:
+    """ "Mr. Cao Jun, President, Nantong Port Co., Ltd.": the organization written right after the post, between
+    commas, as lists of signatories and guests write it."""
+    for _start, end in person.title_spans:
+        gap = re.match(r",[ \t]*", text[end : end + 3])
+        if not gap:
+            continue
+        found = next((m for m in mentions if m.span[0] == end + gap.end()), None)
+        if found:
+            return canonical(found.name)
+    return None
+
+
 _ANAPHORA = {
     "group": "group", "company": "enterprise", "firm": "enterprise", "operating company": "enterprise",
     "university": "university", "bank": "financial", "institute": "university", "hospital": "hospital",
@@ -247,6 +262,8 @@ def _owner_organization(person, organizations, mentions, canonical, sentence_lis
     before = [m for m in mentions if m.span[1] <= person.owner_at]
     if person.owner == "whose":  # "Jiangbei Lens Materials Co., Ltd., whose vice-president Qiao Feng"
         return canonical(before[-1].name) if before else None
+    if person.owner == "our":  # "Our co-founder and CEO, A": a post, release or company page's own organization
+        return canonical(mentions[0].name) if mentions else None
     if person.owner in ("its", "their"):
         opening = [i for i, s in enumerate(sentence_list) if s.start <= person.owner_at < s.end]
         if (
@@ -279,6 +296,8 @@ _SHORT_KINDS = {
     "operator": ("", "enterprise"), "developer": ("", "enterprise"), "区政府": ("区", "government"),
     "管委会": ("", "government"), "center": ("cent", ""), "centre": ("centr", ""), "committee": ("committee", "government"),
     "college": ("college", "university"), "fund": ("fund", "financial"), "lab": ("lab", ""), "laboratory": ("lab", ""),
+    "commission": ("commission", "government"), "administration": ("administration", "government"),
+    "bureau": ("bureau", "government"),
 }  # fmt: skip
 
 

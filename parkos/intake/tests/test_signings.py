@@ -345,7 +345,8 @@ def test_an_organization_written_before_a_lower_case_title_is_the_signers():
     lumeng, minhang = "Lumeng Semiconductor Materials Co., Ltd.", "Minhang District People's Government"
     xu = person(result, "Xu Kai")
     assert (xu["titles"], xu["organization"]) == (["chairman"], lumeng)
-    assert person(result, "Gao Ping")["titles"] == ["deputy district head"]
+    # the place before a government post stays in the title, as in "Jinshan party chief" and "新吴区委书记"
+    assert person(result, "Gao Ping")["titles"] == ["Minhang deputy district head"]
     assert person(result, "Arjun Mehta")["titles"] == ["CEO"]
     assert signed(result) == {("Xu Kai", lumeng), ("Gao Ping", minhang)}
 
