@@ -29,7 +29,7 @@ from parkos.core.views.files import serve_file
 from parkos.directory.models import Organization
 from parkos.policies import figures as policy_figures
 from parkos.policies import outcomes as policy_outcomes
-from parkos.policies import services
+from parkos.policies import pages, services
 from parkos.policies.models import Application, ApplicationDocument, Disbursement, Policy
 from parkos.portal.selectors import enterprises_of, is_enterprise_user
 
@@ -418,6 +418,10 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 # -- the policy office ------------------------------------------------------------------------------
 
 
+#: the most applications the review queue lists (its badge counts them all)
+REVIEW_QUEUE_ROWS = 200
+
+
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Applications waiting for the policy office: submitted first (oldest first), then those under review."""
@@ -426,11 +430,16 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     waiting = (
         Application.objects.restrict(request.user, Action.CHANGE)
         .filter(status__in=services.DECIDABLE)
-        .select_related("policy__issuer", "applicant", "park", "reviewer")
         .order_by("status", "submitted_at", "pk")
     )
-    rows = list(waiting[:200])
-    return render(request, "policies/workflow/review_queue.html", {"applications": rows, "total": waiting.count()})
+    rows = pages.review_rows(waiting, REVIEW_QUEUE_ROWS)
+    # fewer rows than the page shows are all of them: no COUNT
+    total = len(rows) if len(rows) < REVIEW_QUEUE_ROWS else waiting.count()
+    return render(
+        request,
+        "policies/workflow/review_queue.html",
+        {"rows_html": pages.review_rows_html(rows, request.user), "total": total},
+    )
 
 
 # -- figures and outcomes -----------------------------------------------------------------------------
