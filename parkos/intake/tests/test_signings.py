@@ -1075,3 +1075,161 @@ def test_whom_each_signer_signed_for_in_the_ways_english_stories_say_it(second):
         ("Wu Jun", "Fenlan District People's Government"),
         ("Ke Lan", "Harlow Power Co., Ltd."),
     }
+
+
+# --- issue 18, seventh pass: how English coverage names the parties and the signers (articles 51-60's ways) ------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Corvina Tiles S.A. signed an investment agreement with the Yuhang District People's Government.",
+            "Corvina Tiles S.A.",
+        ),
+        (
+            "Brekke Marine AS signed an investment agreement with the Yuhang District People's Government.",
+            "Brekke Marine AS",
+        ),
+        (
+            "Dorsey Snacks plc signed an investment agreement with the Yuhang District People's Government.",
+            "Dorsey Snacks plc",
+        ),
+        (
+            "Halme Logistics B.V. signed an investment agreement with the Yuhang District People's Government.",
+            "Halme Logistics B.V.",
+        ),
+    ],
+)
+def test_legal_forms_of_european_firms_end_their_names(sentence, expected):
+    result = extract("Yuhang Deal\n\n" + sentence, gazetteer=EMPTY)
+    assert expected in names(result)
+    assert next(o for o in result["organizations"] if o["name"] == expected)["kind"] == "enterprise"
+    assert {tuple(a["parties"]) for a in result["agreements"]} == {(expected, "Yuhang District People's Government")}
+
+
+def test_a_nationality_after_and_and_a_country_possessive_are_no_part_of_a_name():
+    text = (
+        "Lithium deal\n\n"
+        "Ganlu Mining Group Co and Finnish cell maker Pohja Cells Oy signed a strategic cooperation agreement on "
+        "Monday. Separately, Qingshui Water Group Co., Ltd. inked a deal with Oman's Al-Sahel Pumps Company."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert {"Ganlu Mining Group Co", "Al-Sahel Pumps Company"} <= names(result)
+    assert not any("Finnish" in n or "Oman" in n for n in names(result))
+
+
+def test_a_strategic_partnership_is_a_strategic_agreement():
+    text = (
+        "Partnership\n\n"
+        "Vantor Robotics Inc. and the Administrative Committee of Qixia High-tech Zone today announced that they have "
+        "entered into a strategic partnership to build a research base."
+    )
+    [agreement] = extract(text, gazetteer=EMPTY)["agreements"]
+    assert agreement["kind"] == "strategic"
+
+
+def test_names_first_then_their_posts_respectively():
+    text = (
+        "Desalination deal\n\n"
+        "Lushan Water Group Co., Ltd. inked an investment deal with Harran Water Company on Tuesday. The investment "
+        "agreement was signed by Sheng Kaiyu and Omar Al-Saadi, chairman of Lushan and chief executive officer of "
+        "Harran, respectively."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    lushan, harran = "Lushan Water Group Co., Ltd.", "Harran Water Company"
+    assert (person(result, "Sheng Kaiyu")["titles"], person(result, "Sheng Kaiyu")["organization"]) == (
+        ["chairman"],
+        lushan,
+    )
+    assert person(result, "Omar Al-Saadi")["titles"] == ["chief executive officer"]
+    assert signed(result) == {("Sheng Kaiyu", lushan), ("Omar Al-Saadi", harran)}
+
+
+def test_a_photo_caption_with_left_and_right_names_the_signers():
+    text = (
+        "Battery pact\n\n"
+        "Ma Ruolan (right), chairman of Tonggu Lithium Group Co, and Eira Dahl (left), vice-president of Skarv "
+        "Batteries AS, exchange documents after signing the agreement in Yichun on Monday. [Photo provided]\n\n"
+        "Tonggu Lithium Group Co and Skarv Batteries AS on Monday signed a strategic cooperation agreement."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    [agreement] = result["agreements"]
+    assert agreement["kind"] == "strategic"
+    assert person(result, "Ma Ruolan")["titles"] == ["chairman"]
+    assert signed(result) == {("Ma Ruolan", "Tonggu Lithium Group Co"), ("Eira Dahl", "Skarv Batteries AS")}
+
+
+def test_signing_parties_and_signatories_as_bulleted_lists():
+    text = (
+        "Port cooperation\n\n"
+        "The signing ceremony for cooperation between Rugao Port Group Co., Ltd. and Scheldt Shipping B.V. was held "
+        "in Rugao on July 8.\n\n"
+        "Signing parties:\n- Rugao Port Group Co., Ltd.\n- Scheldt Shipping B.V.\n\n"
+        "Signatories:\n- Mr. Tang Yiming, President, Rugao Port Group Co., Ltd.\n"
+        "- Mr. Joost Maes, Chief Executive Officer, Scheldt Shipping B.V.\n\n"
+        "Witnesses:\n- Mr. Bai Lun, Vice Mayor of Rugao\n"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    rugao, scheldt = "Rugao Port Group Co., Ltd.", "Scheldt Shipping B.V."
+    [agreement] = result["agreements"]
+    assert agreement["kind"] == "framework" and set(agreement["parties"]) == {rugao, scheldt}
+    assert person(result, "Tang Yiming")["organization"] == rugao
+    assert signed(result) == {("Tang Yiming", rugao), ("Joost Maes", scheldt)}
+
+
+def test_bulleted_agreements_of_two_kinds_and_both_signed_by_the_same_two():
+    text = (
+        "Two agreements\n\n"
+        "Corvus Holdings Limited today announced that its subsidiary, Corvus Optics (Wuxi) Co., Ltd., has entered "
+        "into two agreements with the Administrative Committee of Xishan Economic Development Zone:\n\n"
+        "- an investment agreement for an optical module plant; and\n"
+        "- a lease agreement for 8,000 square meters of standard plant.\n\n"
+        "Both agreements were signed on May 6 by Mr. Ye Haoran, General Manager of Corvus Optics (Wuxi) Co., Ltd., "
+        "and Ms. Qin Lu, Deputy Director of the Administrative Committee."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    unit, committee = "Corvus Optics (Wuxi) Co., Ltd.", "Administrative Committee of Xishan Economic Development Zone"
+    assert sorted(a["kind"] for a in result["agreements"]) == ["investment", "lease"]
+    for agreement in result["agreements"]:
+        assert set(agreement["parties"]) == {unit, committee}
+        assert {(s["person"], s["on_behalf_of"]) for s in agreement["signatories"]} == {
+            ("Ye Haoran", unit),
+            ("Qin Lu", committee),
+        }
+
+
+def test_our_ceo_is_the_posting_companys_and_a_possessive_post_of_two_qualifying_words():
+    text = (
+        "Big day\n\n"
+        "Today Tidewell Analytics LLC signed a Memorandum of Understanding with the Management Committee of Nanhu "
+        "Science City. Our co-founder and CEO, Ola Ferris, signed for Tidewell, and Ms. Ren Jia, Deputy Director of "
+        "the Management Committee, signed on behalf of the Science City. Thanks to Kong Lei, the committee's "
+        "investment promotion director, whose team made it happen."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    tidewell, committee = "Tidewell Analytics LLC", "Management Committee of Nanhu Science City"
+    ola = person(result, "Ola Ferris")
+    assert (ola["titles"], ola["organization"]) == (["co-founder", "CEO"], tidewell)
+    kong = person(result, "Kong Lei")
+    assert (kong["titles"], kong["organization"]) == (["investment promotion director"], committee)
+    assert signed(result) == {("Ola Ferris", tidewell), ("Ren Jia", committee)}
+
+
+def test_a_place_before_a_lower_case_district_post_and_a_commission_post():
+    text = (
+        "Three-way pact\n\n"
+        "The Minhang Science and Technology Commission, Hongqiao Group Co., Ltd., and Almira Bio S.A. signed a "
+        "framework agreement on Tuesday. Representatives of the three parties - commission deputy director Fan Qi, "
+        "Hongqiao Group vice president Lu Yan and Almira Bio's chief scientific officer, Dr. Ines Vidal - signed the "
+        "agreement, witnessed by Minhang deputy district mayor Yao Bin."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    commission = "Minhang Science and Technology Commission"
+    assert person(result, "Yao Bin")["titles"] == ["Minhang deputy district mayor"]
+    assert person(result, "Fan Qi")["organization"] == commission
+    assert signed(result) == {
+        ("Fan Qi", commission),
+        ("Lu Yan", "Hongqiao Group Co., Ltd."),
+        ("Ines Vidal", "Almira Bio S.A."),
+    }
