@@ -198,7 +198,7 @@ _GOVERNMENT_POST = re.compile(
 #: the place: one capitalised word (and its level), right before the post, not part of a longer capitalised run
 _PLACE_BEFORE_POST = re.compile(
     r"(?:^|(?<=[\s(\"“]))(?<![A-Z&\-] )(?<![a-z]['’]s )(?P<before>(?<=[A-Za-z] ))?(?P<place>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)? "
-    r"(?:(?:District|City|County|Province|Municipality) )?)$"
+    r"(?:(?:District|City|County|Province|Municipality|New Area) )?)$"
 )
 _PLACE_LOWER_POST = re.compile(
     rf"(?:^|(?<=[\s(\"“]))(?P<title>(?P<place>[A-Z][a-z]+(?: (?:District|City|County|Province))?) "
@@ -569,8 +569,25 @@ _BYLINE_ROLES = {"by": "author", "written by": "author", "author": "author", "te
                  "additional reporting by": "reporter", "editing by": "editor", "writing by": "author"}  # fmt: skip
 
 
+#: "Shine | Ding Yi | 2025-04-11": a Chinese reporter's name alone between the bars of a dated line at the top
+_BARE_NAME_ON_META = re.compile(rf"(?:^|(?<=\| ))(?P<name>{_NAME_WORD} {_NAME_WORD})(?= \||$)", re.M)
+
+
+def _bare_meta_bylines(text: str) -> list[Byline]:
+    found = []
+    for line in re.finditer(r"[^\n]+", text[:400]):
+        if " | " not in line.group() or not re.search(r"\d", line.group()):
+            continue
+        for match in _BARE_NAME_ON_META.finditer(line.group()):
+            name = match.group("name")
+            if name.split()[0] in SURNAMES_PINYIN and _is_name(name):
+                start = line.start() + match.start("name")
+                found.append(Byline(name, "reporter", (start, start + len(name))))
+    return found
+
+
 def _english_bylines(text: str) -> list[Byline]:
-    bylines = []
+    bylines = _bare_meta_bylines(text)
     for match in _BYLINE_EN.finditer(text):
         line_start = text.rfind("\n", 0, match.start()) + 1
         line_end = text.find("\n", match.end())

@@ -54,6 +54,10 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
     for person in people:
         if person.owner:
             person.organization = _owner_organization(person, organizations, mentions, canonical, sentence_list)
+            government_post = _PLACE_POST.search(" ".join(person.titles))
+            if person.organization and government_post and not re.search(r"government", person.organization, re.I):
+                # "Pudong deputy district mayor": the place's government, not a commission named after it
+                person.organization = None
     people = [p for p in people if not (p.needs_owner and p.organization is None)]
     for person in people:
         _attach_organization(person, mentions, canonical, language)
@@ -100,6 +104,7 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
     return result
 
 
+_PLACE_POST = re.compile(r"\b(?:mayor|governor|party chief|party secretary|(?:district|county) (?:head|chief))\b", re.I)
 _SOURCE_LABEL = re.compile(r"\bSource\s*:\s*$")
 
 
@@ -430,7 +435,11 @@ def _government_of(titles: list[str], organizations) -> str | None:
     if not _GOVERNMENT_TITLE.search(clue):
         return None
     governments = [o for o in organizations if o.kind == "government"]
-    if not re.search(r"[\u4e00-\u9fff]", clue) and re.search(r"mayor|governor|party|secretary", clue, re.I):
+    area = re.search(r"\b[A-Z][a-z]+ (?:New Area|Free Trade Zone|Pilot Free Trade Zone)\b", clue)
+    if area:
+        # "Jiangbei New Area Party Secretary": a new area is governed by its committee
+        governments = [o for o in governments if area.group().casefold() in o.name.casefold()]
+    elif not re.search(r"[\u4e00-\u9fff]", clue) and re.search(r"mayor|governor|party|secretary", clue, re.I):
         # "Nantong Vice-Mayor": the city's government, not "Nantong Hi-tech Zone Administrative Committee"
         governments = [o for o in governments if re.search(r"government", o.name, re.I)]
     scored = [
@@ -579,7 +588,10 @@ def _day_of_story(anchor, story_dates, text: str, sentence_list) -> str:
         if s.end > anchor.span[1] and (_SIGN_VERB.search(s.text) or _CEREMONY_HELD.search(s.text))
     ]
     for found in story_dates:
-        if found is anchor or not any(s.start <= found.span[0] < s.end and _SIGNED.search(s.text) for s in signing):
+        if found is anchor or not any(
+            s.start <= found.span[0] < s.end and (_SIGNED.search(s.text) or _CEREMONY_HELD.search(s.text))
+            for s in signing
+        ):
             continue
         found_year = published.year if found.value.startswith("--") else int(found.value[:4])
         try:
@@ -618,6 +630,7 @@ _DATELINE_PREFIX = re.compile(r"[\s(\[]*[A-Z][A-Z .'&-]+(?:, [A-Z][A-Za-z .'&-]+
 #: "The ceremony was held by video on Tuesday": the day of a signing told in a sentence without the verb
 _CEREMONY_HELD = re.compile(
     r"\b(?:signing |the )ceremony (?:was held|took place)\b|\bsigning took place\b|"
+    r"\bsigning ceremony (?:for|of|on|between) [^;\n]{3,200}? (?:was held|took place)\b|"
     r"\b(?:was|were) (?:held|signed) (?:online|by video|via video(?: link)?)\b",
     re.I,
 )

@@ -1233,3 +1233,31 @@ def test_a_place_before_a_lower_case_district_post_and_a_commission_post():
         ("Lu Yan", "Hongqiao Group Co., Ltd."),
         ("Ines Vidal", "Almira Bio S.A."),
     }
+
+
+def test_the_day_a_signing_ceremony_between_two_firms_was_held_and_a_bare_reporters_name_on_the_dated_line():
+    text = (
+        "Port cooperation\n\n"
+        "Shine | Hou Lin | 2025-07-09\n\n"
+        "The signing ceremony for cooperation between Rugao Port Group Co., Ltd. and Scheldt Shipping B.V. was held "
+        "in Rugao on July 8."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert result["event"]["date"] == "2025-07-08"
+    assert [(b["name"], b["role"]) for b in result["bylines"]] == [("Hou Lin", "reporter")]
+
+
+def test_a_new_area_party_secretary_is_of_its_committee_and_a_district_mayor_not_of_a_commission():
+    text = (
+        "New area deal\n\n"
+        "Vantor Robotics Inc. and the Administrative Committee of Nanjing Jiangbei New Area signed a strategic "
+        "partnership agreement. Jiangbei New Area Party Secretary Hua Ning attended. The Pudong New Area Science and "
+        "Technology Commission also signed, witnessed by Pudong deputy district mayor Jin Qiao."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    hua = person(result, "Hua Ning")
+    assert (hua["titles"], hua["organization"]) == (
+        ["Jiangbei New Area Party Secretary"],
+        "Administrative Committee of Nanjing Jiangbei New Area",
+    )
+    assert person(result, "Jin Qiao")["organization"] is None
