@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -131,6 +131,20 @@ def first_rows(queryset, limit: int | None = None) -> tuple[list, int, bool]:
     return rows, queryset.count(), False
 
 
+def first_rows_and(queryset, **figures) -> tuple[list, int, dict | None]:
+    """``first_rows``, and when they are not all the rows, the count and ``figures`` (aggregates over every row)
+    in one query: None then means the rows are all of them and the caller adds the figures up from them.
+
+    A section with more rows than it lists sent a COUNT and then a second query for its figure (the leased area,
+    the open requests): one query now, however many rows the enterprise has (issue 16).
+    """
+    rows = list(queryset[:ROWS])
+    if len(rows) < ROWS:
+        return rows, len(rows), None
+    found = queryset.aggregate(rows_in_all=Count("pk"), **figures)
+    return rows, found.pop("rows_in_all"), found
+
+
 def portal_sections(organization, user, request=None) -> dict[str, Section]:
     """The sections of ``organization``'s enterprise page that ``user`` may see, by key."""
     sections = {}
@@ -153,7 +167,7 @@ def portal_sections(organization, user, request=None) -> dict[str, Section]:
             )
             .order_by("-start_date", "-pk")
         )
-        rows, total, complete = first_rows(leases)
+        rows, total, figures = first_rows_and(leases, area=Sum("leased_area", filter=Q(status__in=Lease.ACTIVE)))
         statuses = choice_labels(Lease, "status")
         for lease in rows:
             lease.status_label = statuses.get(lease.status, lease.status)
@@ -162,11 +176,11 @@ def portal_sections(organization, user, request=None) -> dict[str, Section]:
             lease.monthly_rent_today = (
                 monthly_rent(amount, lease.rent_basis, lease.leased_area) if lease.is_active else None
             )
-        if complete:  # every lease is in hand: add up the active ones (SUM of none is None, as here)
+        if figures is None:  # every lease is in hand: add up the active ones (SUM of none is None, as here)
             areas = [lease.leased_area for lease in rows if lease.is_active and lease.leased_area is not None]
             area = sum(areas[1:], areas[0]) if areas else None
         else:
-            area = leases.filter(status__in=Lease.ACTIVE).aggregate(total=Sum("leased_area"))["total"]
+            area = figures["area"]
         sections["leases"] = Section(
             "leases", rows, total, _url("leasing:lease_list", tenant=organization.pk), extra={"area": area}
         )
@@ -189,7 +203,7 @@ def portal_sections(organization, user, request=None) -> dict[str, Section]:
             .order_by("-requested_at", "-pk")
         )
         now = timezone.now()
-        rows, total, complete = first_rows(requests)
+        rows, total, figures = first_rows_and(requests, open=Count("pk", filter=Q(status__in=OPEN_STATUSES)))
         statuses, aspects = choice_labels(ServiceRequest, "status"), choice_labels(ServiceRequest, "aspect")
         for row in rows:
             row.status_label = statuses.get(row.status, row.status)
@@ -205,9 +219,7 @@ def portal_sections(organization, user, request=None) -> dict[str, Section]:
             if can(user, ServiceRequest, Action.ADD)
             else None,
             extra={
-                "open": sum(row.status in OPEN_STATUSES for row in rows)
-                if complete
-                else requests.filter(status__in=OPEN_STATUSES).count(),
+                "open": sum(row.status in OPEN_STATUSES for row in rows) if figures is None else figures["open"],
                 "rows_html": request_rows_html(rows),
             },
         )

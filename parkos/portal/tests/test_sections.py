@@ -141,3 +141,38 @@ class SectionFigureTests(TestCase):
         with CaptureQueriesContext(connection) as after:
             sections.portal_sections(self.organization, admin)
         self.assertEqual(len(after), len(before))
+
+
+class FullSectionTests(TestCase):
+    """A section with more rows than it lists counts them and adds up its figure in one query (issue 16)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from parkos.directory.models import Organization
+        from parkos.services.models import Service, ServiceRequest, Status
+
+        cls.world = World.build()
+        cls.organization = cls.world.org["in"]
+        provider = Organization.objects.create(name="Advice provider")
+        service = Service.objects.create(name="Green loan advice", aspect="finance", provider=provider)
+        for n, status in enumerate((Status.NEW, Status.DONE, Status.IN_PROGRESS)):
+            ServiceRequest.objects.create(
+                enterprise=cls.organization, park=cls.world.park["in"], service=service, title=f"R{n}", status=status
+            )
+
+    def test_open_requests_are_counted_over_every_request_in_the_one_count_query(self):
+        from unittest import mock
+
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        admin = self.world.users["operator_admin"]
+        whole = sections.portal_sections(self.organization, admin)["requests"]
+        self.assertEqual((whole.total, whole.extra["open"]), (3, 2))
+        with CaptureQueriesContext(connection) as complete:
+            sections.portal_sections(self.organization, admin)
+        with mock.patch.object(sections, "ROWS", 2), CaptureQueriesContext(connection) as full:
+            section = sections.portal_sections(self.organization, admin)["requests"]
+        self.assertEqual((len(section.rows), section.total, section.extra["open"]), (2, 3, 2))
+        # full: the requests (2 shown of 3) add one query in all; the leases section has none to count
+        self.assertEqual(len(full), len(complete) + 1, [q["sql"][:100] for q in full])
