@@ -15,8 +15,23 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -482,16 +497,28 @@ def implementation_report(
 
     ``agreements`` carries the ``with_implementation`` counts, its parties (with organizations) and its
     commitments (with ``current_status``) prefetched: a page of it costs the same queries at any size.
-    The totals are three aggregate queries over all filtered agreements; pages read ``ordered_ids`` and
+    The totals are two grouped queries over all filtered agreements; pages read ``ordered_ids`` and
     ``rows`` so that only one page of agreements is grouped with its commitments.
     """
     today = today or timezone.localdate()
     base = report_agreements(
         user, party=party, kind=kind, date_from=date_from, date_to=date_to, status=status, today=today
     )
-    by_implementation = base.aggregate(
-        **{value: Count("pk", filter=implementation_q(value, today)) for value in ImplementationStatus.values}
+    # one grouping per kind gives both totals: the implementation statuses part the agreements (each agreement is in
+    # exactly one), so a kind's agreements are the sum of its statuses (was an aggregate and a count per kind)
+    per_kind_status = (
+        base.order_by()
+        .values("kind")
+        .annotate(
+            **{value: Count("pk", filter=implementation_q(value, today)) for value in ImplementationStatus.values}
+        )
     )
+    by_implementation = dict.fromkeys(ImplementationStatus.values, 0)
+    agreements_by_kind: dict[str, int] = {}
+    for row in per_kind_status:  # one row per kind of agreement
+        agreements_by_kind[row["kind"]] = sum(row[value] for value in ImplementationStatus.values)
+        for value in ImplementationStatus.values:
+            by_implementation[value] += row[value]
     # one pass over the commitments: per kind, the count in each status (a dozen rows at most)
     per_kind = (
         Commitment.objects.filter(agreement__in=base.values("pk"))
@@ -505,7 +532,6 @@ def implementation_report(
         commitments_by_kind[row["kind"]] = sum(row[value] for value in CommitmentStatus.values)
         for value in CommitmentStatus.values:
             commitments_by_status[value] += row[value]
-    agreements_by_kind = dict(base.values_list("kind").annotate(n=Count("pk")).order_by())
     return ImplementationReport(
         filtered=base,
         by_implementation=by_implementation,
@@ -562,7 +588,7 @@ CHECK_GROUPS: dict[str, tuple[str, str]] = {
 def check_summary(checks: QuerySet[CommitmentCheck], by: str, limit: int | None = None) -> list[CheckCount]:
     """Checks met, behind, missed and open per source (computed or entered), agreement, park, district or kind.
 
-    One grouped query. Agreements come worst first (most missed), the rest in label order.
+    One grouped query. Agreements come worst first (most missed), the rest in label order (ties by key).
     """
     key, label = CHECK_GROUPS[by]
     if by == "source":
@@ -575,7 +601,8 @@ def check_summary(checks: QuerySet[CommitmentCheck], by: str, limit: int | None 
         )
     counts = {outcome: Count("pk", filter=Q(outcome=outcome)) for outcome in CheckOutcome.values}
     rows = checks.order_by().values(key, label).annotate(total=Count("pk"), **counts)
-    rows = rows.order_by("-missed", "-behind", label) if by == "agreement" else rows.order_by(label)
+    # the key last: agreements of one title (a partner signs the same strategic agreement yearly) in one order
+    rows = rows.order_by("-missed", "-behind", label, key) if by == "agreement" else rows.order_by(label, key)
     if limit is not None:
         rows = rows[:limit]
     kinds = dict(Commitment.Kind.choices)
@@ -603,3 +630,107 @@ def check_summary(checks: QuerySet[CommitmentCheck], by: str, limit: int | None 
 def latest_check_year(checks: QuerySet[CommitmentCheck]) -> int | None:
     year: int | None = checks.aggregate(y=Max("year"))["y"]
     return year
+
+
+#: check_summaries' groupings: name -> (its key column, whether the key is text, its label column or None when the
+#: label is made from the key) among the scoped rows' columns
+_SUMMARY_COLUMNS: dict[str, tuple[str, bool, str | None]] = {
+    "source": ("s_computed", False, None),
+    "agreement": ("s_agreement", False, "s_title"),
+    "park": ("s_park", False, "s_park_name"),
+    "district": ("s_district", True, "s_district"),
+    "kind": ("s_kind", True, None),
+}
+
+
+def check_summaries(
+    checks: QuerySet[CommitmentCheck], year: int | None = None, *, agreement_limit: int | None = None
+) -> tuple[int | None, dict[str, list[CheckCount]]]:
+    """``check_summary`` for every grouping of CHECK_GROUPS, and the year shown (``year``, or the latest checked),
+    in one statement.
+
+    The report asked for the latest year and then each grouping: six queries, each evaluating the reader's scope
+    again (for a government partner two nested subqueries of parties and user organizations, about 10 ms each on
+    PostgreSQL, issue 16). Here the scoped checks are a common table expression read once and grouped five ways
+    (UNION ALL); each grouping's rows are numbered in SQL in check_summary's order (the database's collation), so
+    the rows are the same, in the same order.
+    """
+    scoped = checks.annotate(
+        s_computed=Case(
+            When(source__in=CommitmentCheck.FACT_SOURCES, then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+    ).values(
+        "s_computed",
+        s_year=F("year"),
+        s_outcome=F("outcome"),
+        s_agreement=F("commitment__agreement"),
+        s_title=F("commitment__agreement__title"),
+        s_park=F("commitment__agreement__park"),
+        s_park_name=F("commitment__agreement__park__name"),
+        s_district=F("commitment__agreement__park__district"),
+        s_kind=F("commitment__kind"),
+    )
+    groups: dict[str, list[tuple[int, CheckCount]]] = {by: [] for by in _SUMMARY_COLUMNS}
+    try:
+        scoped_sql, scoped_params = scoped.order_by().query.sql_with_params()
+    except EmptyResultSet:  # a scope that is nothing (restrict's .none()): no query at all
+        return year, {by: [] for by in _SUMMARY_COLUMNS}
+    params = list(scoped_params)
+    flags = ", ".join(f"CASE WHEN s_outcome = %s THEN 1 ELSE 0 END AS n_{value}" for value in CheckOutcome.values)
+    params += CheckOutcome.values
+    if year is None:
+        picked_year = "(SELECT MAX(s_year) FROM scoped)"
+    else:
+        picked_year = "%s"
+        params.append(year)
+    sums = ", ".join(f"SUM(n_{value}) AS {value}" for value in CheckOutcome.values)
+    branches = []
+    for by, (key, text_key, label) in _SUMMARY_COLUMNS.items():
+        order = f"{label}, {key}" if label and label != key else key
+        if by == "agreement":
+            order = f"SUM(n_{CheckOutcome.MISSED}) DESC, SUM(n_{CheckOutcome.BEHIND}) DESC, {label}, {key}"
+        # numbers and text in columns of their own: PostgreSQL wants one type per column of a UNION
+        keys = f"NULL AS key_number, {key} AS key_text" if text_key else f"{key} AS key_number, NULL AS key_text"
+        grouped_by = f"{key}, {label}" if label and label != key else key
+        branches.append(
+            f"SELECT '{by}' AS grp, {keys}, {label or 'NULL'} AS label, COUNT(*) AS total, {sums}, "
+            f"ROW_NUMBER() OVER (ORDER BY {order}) AS rn FROM picked GROUP BY {grouped_by}"
+        )
+    limit = ""
+    if agreement_limit is not None:
+        limit = " WHERE grp <> 'agreement' OR rn <= %s"
+        params.append(agreement_limit)
+    sql = (
+        f"WITH scoped AS ({scoped_sql}), "
+        f"picked AS (SELECT *, {flags} FROM scoped WHERE s_year = {picked_year}) "
+        f"SELECT grp, key_number, key_text, label, total, {', '.join(CheckOutcome.values)}, rn, "
+        "(SELECT MAX(s_year) FROM picked) "
+        f"FROM ({' UNION ALL '.join(branches)}) grouped{limit}"
+    )  # noqa: S608 (only compiled queryset SQL and our own constants are interpolated)
+    shown_year = year
+    kinds = dict(Commitment.Kind.choices)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for by, key_number, key_text, text, total, *counts, rn, picked in cursor.fetchall():
+            shown_year = picked if year is None else year
+            key_value = key_text if _SUMMARY_COLUMNS[by][1] else key_number
+            if by == "source":
+                text = _("Computed from ParkOS records") if key_value else _("Entered by hand, or no figure")
+            elif by == "kind":
+                text = kinds.get(key_value, key_value)
+            outcomes = dict(zip(CheckOutcome.values, counts, strict=True))
+            groups[by].append(
+                (
+                    rn,
+                    {
+                        "key": key_value,
+                        "label": str(text or "—"),
+                        "met": outcomes["met"],
+                        "behind": outcomes["behind"],
+                        "missed": outcomes["missed"],
+                        "open": outcomes["open"],
+                        "total": total,
+                    },
+                )
+            )
+    return shown_year, {by: [row for _rn, row in sorted(rows, key=lambda pair: pair[0])] for by, rows in groups.items()}

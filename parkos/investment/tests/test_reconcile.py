@@ -25,7 +25,7 @@ from parkos.investment.models import (
     Stage,
     StageChange,
 )
-from parkos.investment.selectors import check_summary, visible_checks
+from parkos.investment.selectors import CHECK_GROUPS, check_summaries, check_summary, latest_check_year, visible_checks
 from parkos.investment.services import reconcile_commitments
 from parkos.investment.signals import commitment_missed
 from parkos.leasing.models import Lease, Sale
@@ -365,6 +365,30 @@ class ScopeTests(ReconcileTests):
     def test_enterprise_sees_only_its_own_commitments(self):
         self.assertEqual(self.seen("enterprise_user"), {self.own.pk})
 
+    def test_summaries_in_one_statement_equal_the_summary_of_each_grouping(self):
+        """check_summaries (the report's one statement, issue 16) gives check_summary's rows, in its order, for
+        every grouping and reader (a government partner and an enterprise see their scope only), and the year
+        shown: the latest checked, the one asked for, or none."""
+        CommitmentCheck.objects.filter(commitment=self.strangers).update(year=2024)  # another year, other counts
+        for role in ("operator_admin", "investment_staff", "government_partner", "enterprise_user"):
+            checks = visible_checks(self.world.users[role])
+            for year in (None, 2024, 2025, 2019):
+                with self.subTest(role=role, year=year):
+                    shown, groups = check_summaries(checks, year, agreement_limit=2)
+                    self.assertEqual(shown, year or latest_check_year(checks))
+                    picked = checks.filter(year=shown)
+                    for by in CHECK_GROUPS:
+                        expected = check_summary(picked, by, limit=2 if by == "agreement" else None)
+                        self.assertEqual(groups[by], expected, by)
+        self.assertEqual(
+            check_summaries(visible_checks(self.world.users["enterprise_user"]).none()),
+            (None, {by: [] for by in CHECK_GROUPS}),
+        )
+        checks = visible_checks(self.world.users["government_partner"])  # reads the user's roles
+        with CaptureQueriesContext(connection) as one:
+            check_summaries(checks, agreement_limit=20)
+        self.assertEqual(len(one), 1)
+
     def test_summary_by_source_and_agreement(self):
         checks = visible_checks(self.world.users["operator_admin"], 2025)
         by_source = {row["key"]: row for row in check_summary(checks, "source")}
@@ -390,6 +414,7 @@ class PageTests(ReconcileTests):
 
         self.client.force_login(self.world.users["operator_admin"])
         url = reverse("investment:implementation_report")
+        self.client.get(url)  # what a signed-in user's first page reads once (permissions) counts in neither
         with CaptureQueriesContext(connection) as few:
             response = self.client.get(url)
         self.assertEqual(response.status_code, 200)
