@@ -41,7 +41,8 @@ def latest_request_day(user: Actor | None, today: datetime.date) -> datetime.dat
 class FiguresFilterForm(UserFirstMixin, ReportFilterForm):
     date_from = forms.DateField(label=_("Filed from"), widget=date_input())
     date_to = forms.DateField(label=_("Filed until"), widget=date_input())
-    park = forms.ModelChoiceField(queryset=Park.objects.all(), required=False, label=_("Park"))
+    # a park's name is all the select shows: not its boundary and description for each of the parks
+    park = forms.ModelChoiceField(queryset=Park.objects.only("pk", "name"), required=False, label=_("Park"))
     aspect = forms.ChoiceField(choices=[("", "---------"), *Aspect.choices], required=False, label=_("Aspect"))
 
     def defaults(self) -> dict:
