@@ -116,7 +116,8 @@ _NOT_YET = re.compile(
     r"\b(?:said|says|told|expected|expects|plans?|hopes?|will|would|to)\b\s*(?:\S+\s+){0,6}?s?$|\bto s$", re.I
 )
 _SIGNED_WITH = re.compile(
-    r"^(?: (?:the|an?|its|their)(?: [\w-]+){0,3})?(?: (?:at|on|in) the [\w-]+)?,? (?:with|together with|along with) $",
+    r"^(?: (?:the|an?|its|their)(?: [\w-]+){0,3})?(?: (?:at|on|in) the [\w-]+)?"
+    r"(?:,? (?:with|together with|along with) | with(?: (?!and\b|who\b|which\b)[\w'’.-]+){1,5} )$",
     re.I,
 )
 #: "江南集团总经理孙浩介绍，…集团已与…签约": the person speaks of a signing, the signer is the organization

@@ -80,6 +80,7 @@ _ENDS_IN_HEAD = re.compile(rf"(?:\b(?:{_HEADS_EN})|\bCo)$")
 _LEADING_NOISE = re.compile(
     r"^(?:(?:The|On|In|At|As|By|With|From|For|During|After|Before|Under|Today|Yesterday|Both|According to|About|"
     r"Meanwhile|Also|And|Of|Present|Attending|Witnessed by|Signed by|Led by|Mr\.?|Ms\.?|Dr\.?|"
+    r"(?:Representatives|Officials|Leaders|Executives|Heads|Delegates|Delegations) (?:of|from)|"
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
     r"[A-Z][\w]*-(?:based|headquartered|listed|owned|funded|backed)|(?:[A-Z][a-z]+ )?(?!People['’]s)[A-Z][a-z]+['’]s(?= [A-Z]))\s+)+"
@@ -144,7 +145,7 @@ def _english_candidates(text: str) -> list[tuple[int, int]]:
             if noise:
                 piece_start += noise.end()
                 piece = text[piece_start:piece_end]
-            piece = piece.rstrip(" ,")
+            piece = re.sub(r"['’]s$", "", piece.rstrip(" ,"))  # "Tarsis Motors GmbH's chairman"
             legal = _LEGAL_END.search(piece)
             if legal:  # "Nordlys Materials AB of Sweden": the legal form ends the name
                 piece = piece[: legal.end()]
@@ -162,7 +163,19 @@ def _english_candidates(text: str) -> list[tuple[int, int]]:
                 # "Ostara and Wujin Green Building Industry Park Co., Ltd.": a name given before, by its first word
                 piece_start += joined.end()
             found.append((piece_start, piece_end))
+    for government in _LOWER_GOVERNMENT.finditer(text, _headline_end(text)):
+        start, end = government.span("name")
+        if not any(s < end and start < e for s, e in found):
+            found.append((start, end))
     return found
+
+
+#: "the Hefei municipal government", "Hefei's Feixi county government": a place's government in lower case, as wires
+#: write it (the name as written)
+_LOWER_GOVERNMENT = re.compile(
+    r"(?<![\w'’-])(?<![A-Z][a-z] )(?P<name>(?!(?:The|A|An|Its|Their|Local|Central|State)\b)[A-Z][a-z]+(?:['’][a-z]+)?(?:[ -][A-Z][a-z]+)? "
+    r"(?:municipal|city|district|county|provincial|prefectural|town) (?:people's )?government)\b"
+)
 
 
 # --- Chinese ----------------------------------------------------------------------------------------

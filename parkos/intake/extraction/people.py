@@ -147,7 +147,7 @@ _POSSESSIVE_TITLE = re.compile(
 )
 #: "Wu Dan, the park company's general manager": a possessive and a title after the name, between commas
 _POSSESSIVE_AFTER = re.compile(
-    rf"^\s*(?P<owner>(?:the (?:[a-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})|[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s) "
+    rf"^\s*(?P<owner>(?:the (?:[A-Za-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})|[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s) "
     rf"(?P<title>{_QUALIFIER}{_QUALIFIER}{_ONE_TITLE_EN}(?: and {_ONE_TITLE_EN})?)\s*[.;]?\s*$"
 )
 #: "Lumeng Semiconductor chairman Xu Kai", "Kestrel CEO Arjun Mehta": an organization's name, then a title in lower
@@ -167,6 +167,10 @@ _NAMED_BEFORE_CAPITAL_TITLE = re.compile(
     rf"(?P<title>(?:(?:Deputy|Vice|Executive|Senior|Acting|Assistant|Chief|General)[ -])*"
     rf"(?:President|Chairman|Chairwoman|Chief Executive(?: Officer)?|General Manager|Managing Director|Director|"
     rf"Founder|Head))(?:,)? (?P<name>{_NAME_EN})\b"
+)
+#: "Klaus Rieder, Tarsis CEO, and ...": an organization's short name and a post after the name, between commas
+_OWNER_TITLE_AFTER = re.compile(
+    rf"^\s*(?P<owner>{_OWNER_WORD}(?: {_OWNER_WORD}){{0,2}}) (?P<title>{_ONE_TITLE_EN}(?: and {_ONE_TITLE_EN})?)\s*[.;]?\s*$"
 )
 _IS_TITLE_EN = re.compile(
     rf"(?:^|(?<=[\s(\"“]))({_NAME_EN}),? (?:is|was|serves as|is also|has been) (?:the |a |an )?"
@@ -346,11 +350,11 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
             if ahead and _is_name(ahead.group(1)):
                 # "A, Director-General of the Jiangsu Department of Commerce Qi Lan, and B": the post is Qi Lan's
                 continue
-            possessive = None if phrase else _POSSESSIVE_AFTER.match(next_chunk)
+            possessive = None if phrase else _POSSESSIVE_AFTER.match(next_chunk) or _OWNER_TITLE_AFTER.match(next_chunk)
             if possessive and _is_name(name):
                 start = s_start + offset + lead + name_match.start(1) + name_match.group(1).find(name)
                 owner = possessive.group("owner")
-                owner = owner.casefold() if owner[:4].casefold() == "the " else owner[:-2]
+                owner = owner.casefold() if owner[:4].casefold() == "the " else re.sub(r"['’]s$", "", owner)
                 titles = _split_titles(possessive.group("title"))
                 title_start = s_start + next_offset + possessive.start("title")
                 owner_at = s_start + next_offset + possessive.start("owner")

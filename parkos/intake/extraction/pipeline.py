@@ -138,7 +138,8 @@ def _without_people(found, people, text: str, language: str) -> list:
         ]
         if inside:
             first, last = min(inside), max(inside)
-            tail = re.match(r"\s*(?:,\s*)?(?:and|&)\s+", text[last[1] : end])
+            # "... and B for Hanlin Battery Co., Ltd.": whom the person signed for, after them
+            tail = re.match(r"\s*(?:,\s*)?(?:and|&|for|of|at|from|representing)\s+(?:the\s+)?", text[last[1] : end])
             if tail and last[1] + tail.end() < end:
                 start = last[1] + tail.end()
             elif first[0] > start:

@@ -1261,3 +1261,51 @@ def test_a_new_area_party_secretary_is_of_its_committee_and_a_district_mayor_not
         "Administrative Committee of Nanjing Jiangbei New Area",
     )
     assert person(result, "Jin Qiao")["organization"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Orsolo Pumps GmbH's chairman Udo Brandt and Qinhe Battery Co., Ltd.'s CEO Pan Ruiqi put pen to paper on a "
+            "strategic cooperation agreement on Monday.",
+            {("Udo Brandt", "Orsolo Pumps GmbH"), ("Pan Ruiqi", "Qinhe Battery Co., Ltd.")},
+        ),
+        (
+            "Orsolo Pumps GmbH and Qinhe Battery Co., Ltd. signed an investment agreement on Monday. The agreement was "
+            "signed by Udo Brandt on behalf of Orsolo Pumps GmbH and Pan Ruiqi for Qinhe Battery Co., Ltd.",
+            {("Udo Brandt", "Orsolo Pumps GmbH"), ("Pan Ruiqi", "Qinhe Battery Co., Ltd.")},
+        ),
+        (
+            "Orsolo Pumps GmbH and Qinhe Battery Co., Ltd. signed a supply agreement on Monday. Signing the deal were "
+            "Udo Brandt, Orsolo CEO, and Pan Ruiqi, Qinhe chairman.",
+            {("Udo Brandt", "Orsolo Pumps GmbH"), ("Pan Ruiqi", "Qinhe Battery Co., Ltd.")},
+        ),
+        (
+            "Qinhe Battery Co., Ltd. and Orsolo Pumps GmbH signed a memorandum of understanding on Monday. The MoU was "
+            "signed by Qinhe president Pan Ruiqi and Udo Brandt, the German company's chief executive.",
+            {("Udo Brandt", "Orsolo Pumps GmbH"), ("Pan Ruiqi", "Qinhe Battery Co., Ltd.")},
+        ),
+    ],
+)
+def test_more_ways_english_coverage_says_who_signed_for_whom(text, expected):
+    result = extract("Pump deal\n\n" + text, gazetteer=EMPTY)
+    assert names(result) == {"Orsolo Pumps GmbH", "Qinhe Battery Co., Ltd."}
+    assert signed(result) == expected
+
+
+def test_representatives_of_two_firms_signed_and_a_lower_case_county_government():
+    text = (
+        "Plant deal\n\n"
+        "Representatives of Orsolo Pumps GmbH and Qinhe Battery Co., Ltd. signed a framework agreement on Monday. "
+        "Orsolo Pumps GmbH also signed an investment agreement with Chuzhou's Lai'an county government. Orsolo chief "
+        "executive Udo Brandt signed the agreement with Lai'an county head Wei Dongsheng."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    county = "Lai'an county government"
+    assert names(result) == {"Orsolo Pumps GmbH", "Qinhe Battery Co., Ltd.", county}
+    framework, investment = result["agreements"]
+    assert set(framework["parties"]) == {"Orsolo Pumps GmbH", "Qinhe Battery Co., Ltd."}
+    assert set(investment["parties"]) == {"Orsolo Pumps GmbH", county}
+    assert person(result, "Wei Dongsheng")["organization"] == county
+    assert signed(result) == {("Udo Brandt", "Orsolo Pumps GmbH"), ("Wei Dongsheng", county)}
