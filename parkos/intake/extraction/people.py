@@ -141,13 +141,13 @@ _QUALIFIER = (
 _ONE_TITLE_EN = rf"(?i:{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN}))"
 _POSSESSIVE_TITLE = re.compile(
     rf"(?:\b(?P<pronoun>[Ii]ts|[Tt]heir|[Ww]hose|[Oo]ur|[Tt]he (?:[a-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})['’]s)|"
-    rf"\b(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s) "
+    rf"\b(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})(?:['’]s|(?<=s)['’])) "
     rf"(?P<title>{_QUALIFIER}{_ONE_TITLE_EN}(?: of the Board)?(?: and {_ONE_TITLE_EN})?)(?:,)? {_NAME_PREFIX}"
     rf"(?P<name>{_NAME_EN})\b"
 )
 #: "Wu Dan, the park company's general manager": a possessive and a title after the name, between commas
 _POSSESSIVE_AFTER = re.compile(
-    rf"^\s*(?P<owner>(?:the (?:[A-Za-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})|[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s) "
+    rf"^\s*(?P<owner>(?:the (?:[A-Za-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})|[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})(?:['’]s|(?<=s)['’])) "
     rf"(?P<title>{_QUALIFIER}{_QUALIFIER}{_ONE_TITLE_EN}(?: and {_ONE_TITLE_EN})?)\s*[.;]?\s*$"
 )
 #: "Lumeng Semiconductor chairman Xu Kai", "Kestrel CEO Arjun Mehta": an organization's name, then a title in lower
@@ -256,6 +256,10 @@ _SIGNER_FOR = re.compile(
 _TITLED_NAME = re.compile(rf"(?:(?:Mr|Ms|Mrs|Dr)\.? |{_MODIFIERS_EN}(?i:{_TITLE_WORDS_EN}) )+(?P<name>{_NAME_EN})")
 
 
+#: the parts of a sentence between commas, "X Co., Ltd." kept whole
+_CHUNK = re.compile(r"(?:[^,]|,(?= ?(?:Ltd|Inc|LLC|Limited)\b))+")
+#: "Klaus Rieder (chairman of Tarsis) and ...": the post in brackets right after the name
+_TITLE_IN_BRACKETS = re.compile(rf"(?:^|(?<=[\s\"“]))(?P<name>{_NAME_EN}) \((?P<title>[^()]{{3,80}})\)")
 _PHOTO_SIDE = re.compile(r" \((?:left|right|centre|center|front|middle|second (?:from )?(?:left|right)|L|R)\)")
 #: "signed by A and B, chairman of X and chief executive of Y, respectively": names first, then their posts in order
 _NAMES_THEN_TITLES = re.compile(
@@ -329,7 +333,7 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
         people += respective
         listed = {p.span[0] - s_start for p in respective}
         # title after the name: split the sentence at commas and look at each (name chunk, title chunk) pair
-        chunks = [(m.start(), m.group()) for m in re.finditer(r"[^,]+", s_text)]
+        chunks = [(m.start(), m.group()) for m in _CHUNK.finditer(s_text)]
         for index, (offset, chunk) in enumerate(chunks):
             stripped = chunk.strip()
             lead = len(chunk) - len(chunk.lstrip())
@@ -354,7 +358,7 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
             if possessive and _is_name(name):
                 start = s_start + offset + lead + name_match.start(1) + name_match.group(1).find(name)
                 owner = possessive.group("owner")
-                owner = owner.casefold() if owner[:4].casefold() == "the " else re.sub(r"['’]s$", "", owner)
+                owner = owner.casefold() if owner[:4].casefold() == "the " else re.sub(r"['’]s?$", "", owner)
                 titles = _split_titles(possessive.group("title"))
                 title_start = s_start + next_offset + possessive.start("title")
                 owner_at = s_start + next_offset + possessive.start("owner")
@@ -391,7 +395,10 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
         # "The chief executive of Kestrel Biologics, Arjun Mehta, signed": the title between commas before the name
         for index, (offset, chunk) in enumerate(chunks[:-1]):
             head = re.sub(r"^\s*(?:and |while |with )?", "", chunk)
-            if not re.match(r"(?i:the|its|their) ", head):
+            # "Chairman of Tarsis Motors GmbH, Klaus Rieder, and President of ...": a post opening the sentence or
+            # a clause after "and", then the name between commas
+            opening = (index == 0 or head != chunk.lstrip()) and bool(_TITLE_START.match(head))
+            if not re.match(r"(?i:the|its|their) ", head) and not opening:
                 continue
             phrase = _title_phrase(head)
             name_chunk = chunks[index + 1][1].strip()
@@ -476,6 +483,21 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                     [(title_start, title_start + len(match.group("title")))] * len(titles),
                     owner,
                     s_start + match.start(),
+                )
+            )
+        for match in _TITLE_IN_BRACKETS.finditer(s_text):
+            name, title = match.group("name"), match.group("title").strip()
+            if not _is_name(name) or not _TITLE_START.match(title):
+                continue
+            start, title_start = s_start + match.start("name"), s_start + match.start("title")
+            titles = _split_titles(re.sub(r"^(?:the|a|an) ", "", title, flags=re.I))
+            people.append(
+                FoundPerson(
+                    name,
+                    (start, start + len(name)),
+                    titles,
+                    None,
+                    [(title_start, title_start + len(title))] * len(titles),
                 )
             )
         # the title in a clause of its own: "Clara Weiss is the president of Norvale"

@@ -1309,3 +1309,22 @@ def test_representatives_of_two_firms_signed_and_a_lower_case_county_government(
     assert set(investment["parties"]) == {"Orsolo Pumps GmbH", county}
     assert person(result, "Wei Dongsheng")["organization"] == county
     assert signed(result) == {("Udo Brandt", "Orsolo Pumps GmbH"), ("Wei Dongsheng", county)}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Chairman of Orsolo Pumps GmbH, Udo Brandt, and President of Qinhe Battery Co., Ltd., Pan Ruiqi, signed the "
+        "agreement.",
+        "Udo Brandt (chairman of Orsolo) and Pan Ruiqi (president of Qinhe) signed the agreement.",
+        "Pan Ruiqi, Qinhe's president, and Udo Brandt, Orsolo Pumps' chairman, signed the agreement.",
+    ],
+)
+def test_posts_before_the_name_between_commas_in_brackets_and_after_a_bare_apostrophe(sentence):
+    text = (
+        "Pump deal\n\nOrsolo Pumps GmbH and Qinhe Battery Co., Ltd. signed an investment agreement on Monday. "
+        + sentence
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert [t.casefold() for t in person(result, "Udo Brandt")["titles"]] == ["chairman"]
+    assert signed(result) == {("Udo Brandt", "Orsolo Pumps GmbH"), ("Pan Ruiqi", "Qinhe Battery Co., Ltd.")}
