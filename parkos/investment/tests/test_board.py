@@ -19,6 +19,32 @@ from parkos.users.models import User
 
 TODAY = timezone.localdate()
 
+#: a card as project_board.html's loop wrote it before board.write_cards
+OLD_CARD = (
+    '\n<article class="card board-card" id="card-{{ project.pk }}" data-project="{{ pr'
+    'oject.pk }}" data-stage="{{ project.stage }}"{% if can_move %} draggable="true" '
+    'data-move-url="{{ project.board_move_url }}"{% endif %}><div class="card-body p-'
+    '2">\n<div class="d-flex align-items-start gap-1">{% if can_move %}<span class="bo'
+    'ard-handle text-secondary" aria-hidden="true" title="{{ words.drag }}">⠿</span>{'
+    '% endif %}<a class="board-card-title" href="{{ project.board_url }}">{{ project.'
+    'board_title }}</a></div>\n{% if project.is_confidential %}<span class="badge bg-y'
+    'ellow-lt mt-1">{{ words.confidential }}{% if project.board_investor is not None '
+    "and project.codename %} · {{ project.codename }}{% endif %}</span>{% endif %}<dl"
+    ' class="board-card-facts small mb-0 mt-1">\n<dt>{{ words.investor }}</dt><dd>{% i'
+    'f project.board_investor is None %}<span class="text-secondary">{{ words.investo'
+    'r_confidential }}</span>{% else %}{{ project.board_investor|default:"—" }}{% end'
+    "if %}</dd>\n<dt>{{ words.planned }}</dt><dd>{{ project.planned_investment|money:u"
+    'ser|default:"—" }}</dd>\n<dt>{{ words.industry_park }}</dt><dd class="text-second'
+    'ary">{% if project.industry %}{{ project.industry.name }} · {% endif %}{{ projec'
+    't.park.name }}</dd>\n<dt>{{ words.time_in_stage }}</dt><dd class="text-secondary"'
+    ' data-days>{{ project.days_label }}</dd></dl>\n{% if can_move %}<details class="b'
+    'oard-move mt-1"{% if project.pk == moving %} open{% endif %}><summary class="sma'
+    'll">{{ words.move_to }}</summary>{% if project.pk == moving %}{% include "invest'
+    'ment/includes/board_move_form.html" %}{% else %}<a class="board-move-open small"'
+    ' href="?{{ move_query }}move={{ project.pk }}#card-{{ project.pk }}">{{ words.ch'
+    "oose_stage }}</a>{% endif %}</details>{% endif %}\n</div></article>\n      "
+)
+
 
 class ProjectBoardTests(TestCase):
     @classmethod
@@ -180,6 +206,51 @@ class ProjectBoardTests(TestCase):
         self.assertEqual(opened.content.count(b'class="board-move-form'), 2)
         self.assertContains(opened, f'action="{reverse("investment:project_move", args=[self.open.pk])}"')
         self.assertContains(large, f'href="?move={self.open.pk}#card-{self.open.pk}"')
+
+    def test_cards_are_the_template_loop_they_replace(self):
+        """board.write_cards (issue 16) writes each column's cards as the template's loop did, byte for byte: for a
+        mover and a viewer, masked and open confidential cards, no industry or amount, a filter carried in the move
+        link, the card being moved (?move=, its form from the template), in English and Chinese."""
+        import re
+
+        from django.template import Context, Template
+        from django.utils import translation
+
+        old_loop = Template("{% load i18n parkos %}{% for project in column.cards %}" + OLD_CARD + "{% endfor %}")
+        self.make(name="Bare <lead> & co", industry=None)
+        viewer = self.world.users["park_manager"]
+        viewer.user_permissions.add(Permission.objects.get(codename="view_project"))
+        for user, params in (
+            (self.staff, {}),
+            (self.teammate, {"move": self.secret.pk}),
+            (self.staff, {"park": self.world.park["in"].pk, "move": self.open.pk}),
+            (User.objects.get(pk=viewer.pk), {}),
+        ):
+            for language in ("en", "zh-hans"):
+                with self.subTest(user=user.username, params=params, language=language), translation.override(language):
+                    self.client.force_login(user)
+                    response = self.client.get(
+                        reverse("investment:project_board"), params, HTTP_ACCEPT_LANGUAGE=language
+                    )
+                    html = response.content.decode()
+                    names = (
+                        "can_move",
+                        "words",
+                        "user",
+                        "moving",
+                        "move_query",
+                        "next_url",
+                        "stages",
+                        "csrf_token",
+                    )
+                    context = {name: response.context[name] for name in names}
+                    for column in response.context["columns"]:
+                        cards = re.search(
+                            rf'id="cards-{column.stage}"[^>]*>\n      (.*?)\n      <p class="board-empty',
+                            html,
+                            re.S,
+                        ).group(1)
+                        self.assertEqual(cards, old_loop.render(Context({**context, "column": column})))
 
     # -- moves -------------------------------------------------------------------------------
 
