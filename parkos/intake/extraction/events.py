@@ -108,7 +108,7 @@ _SIGN_VERB = re.compile(
 )
 #: the verb that makes a person named before it a signer ("the signing" they attended does not)
 _SIGNED = re.compile(
-    r"\brepresented (?!by\b)|\bsign(?:s|ed)?\b|\bafter signing\b|\binked\b|\bentered into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|签署|签约(?!仪式|活动|现场|大会|项目)|签订|签下|签字",
+    r"\brepresented (?!by\b)|\bsign(?:s|ed)?\b|\bafter signing\b|\bsigning (?=for\b|on behalf\b)|\binked\b|\bentered into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|签署|签约(?!仪式|活动|现场|大会|项目)|签订|签下|签字",
     re.I,
 )
 #: "Wen said two more companies were expected to sign": somebody speaking of a signing, not signing
@@ -416,6 +416,9 @@ def _said_behalf(person, sentence: Sentence | None, parties: list[str], organiza
             if resolved in parties:
                 return resolved
         after = sentence.text[offset:].split(";")[0]
+        own = _ON_OWN_BEHALF.match(after)
+        if own and person.organization in parties and not _ON_BEHALF.search(after, 0, own.start("own")):
+            return person.organization  # "A, deputy director of X, signed on its behalf, and B signed for Y"
         match = _ON_BEHALF.search(after)
         if match and match.group("zh") and match.start() > len(person.name) + 2:
             return None  # "许安代表公司、宋佳代表区政府": the 代表 right after the name, not another's
@@ -428,6 +431,9 @@ def _said_behalf(person, sentence: Sentence | None, parties: list[str], organiza
         if resolved in parties:
             return resolved
     return None
+
+
+_ON_OWN_BEHALF = re.compile(r"[^;]*?\bsign(?:ed|s|ing)? (?P<own>on (?:its|his|her|their) behalf)\b")
 
 
 def _resolve_phrase(phrase: str, organizations, canonical, at: int) -> str | None:

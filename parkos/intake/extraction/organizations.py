@@ -145,7 +145,10 @@ def _english_candidates(text: str) -> list[tuple[int, int]]:
             if noise:
                 piece_start += noise.end()
                 piece = text[piece_start:piece_end]
-            piece = re.sub(r"['’]s$", "", piece.rstrip(" ,"))  # "Tarsis Motors GmbH's chairman"
+            piece = piece.rstrip(" ,")
+            owner = re.search(r"['’]s\b", piece)  # "Tarsis Motors GmbH's chairman", "Tarsis Motors GmbH's CEO"
+            if owner and _ENDS_IN_HEAD.search(piece, 0, owner.start()):
+                piece = piece[: owner.start()]
             legal = _LEGAL_END.search(piece)
             if legal:  # "Nordlys Materials AB of Sweden": the legal form ends the name
                 piece = piece[: legal.end()]

@@ -1328,3 +1328,20 @@ def test_posts_before_the_name_between_commas_in_brackets_and_after_a_bare_apost
     result = extract(text, gazetteer=EMPTY)
     assert [t.casefold() for t in person(result, "Udo Brandt")["titles"]] == ["chairman"]
     assert signed(result) == {("Udo Brandt", "Orsolo Pumps GmbH"), ("Pan Ruiqi", "Qinhe Battery Co., Ltd.")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Orsolo Pumps GmbH signed an investment agreement with Qinhe Battery Co., Ltd. on Monday. Pan Ruiqi, chairman "
+        "of Qinhe, signed on its behalf, and Udo Brandt signed for Orsolo.",
+        "Orsolo Pumps GmbH inked an investment agreement with Qinhe Battery Co., Ltd. on Monday, with Orsolo CEO Udo "
+        "Brandt and Qinhe chairman Pan Ruiqi signing for their companies.",
+        "Under the investment agreement, signed on Monday by Udo Brandt, Orsolo Pumps GmbH's CEO, and Pan Ruiqi, "
+        "chairman of Qinhe Battery Co., Ltd., Orsolo will build a plant.",
+    ],
+)
+def test_on_its_behalf_signing_for_their_companies_and_a_possessive_after_a_legal_form(text):
+    result = extract("Pump deal\n\n" + text, gazetteer=EMPTY)
+    assert names(result) == {"Orsolo Pumps GmbH", "Qinhe Battery Co., Ltd."}
+    assert signed(result) == {("Udo Brandt", "Orsolo Pumps GmbH"), ("Pan Ruiqi", "Qinhe Battery Co., Ltd.")}
