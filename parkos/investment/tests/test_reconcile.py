@@ -37,6 +37,16 @@ TODAY = D(2026, 3, 1)  # the filings of 2025 are in
 SIGNED = D(2024, 1, 1)
 END_2025 = D(2025, 12, 31)
 
+#: a row of the checks' tables as commitment_checks.html's loop wrote it before reports.check_rows_html
+OLD_CHECK_ROW = (
+    '\n        <tr data-key="{{ row.key }}"><td>{% if group.by == "agreement" and not '
+    "pdf %}<a href=\"{% url 'investment:agreement' row.key %}\">{{ row.label }}</a>{% e"
+    'lse %}{{ row.label }}{% endif %}</td><td class="text-end">{{ row.met|intcomma }}'
+    '</td><td class="text-end">{{ row.behind|intcomma }}</td><td class="text-end">{{ '
+    'row.missed|intcomma }}</td><td class="text-end">{{ row.open|intcomma }}</td></tr'
+    ">\n        "
+)
+
 
 class Receiver:
     def __init__(self):
@@ -431,6 +441,32 @@ class PageTests(ReconcileTests):
         with CaptureQueriesContext(connection) as more:
             self.client.get(url)
         self.assertEqual(len(more), len(few))
+
+    def test_check_rows_are_the_template_loop_they_replace(self):
+        """reports.check_rows_html (issue 16) writes each grouping's rows as the include's loop did, in English and
+        Chinese, with a thousand checks (intcomma) and a district of no name."""
+        from django.template import Context, Template
+        from django.urls import reverse
+        from django.utils import translation
+
+        from parkos.investment.reports import check_rows_html
+
+        old_loop = Template("{% load humanize %}{% for row in group.rows %}" + OLD_CHECK_ROW + "{% endfor %}")
+        self.client.force_login(self.world.users["operator_admin"])
+        for language in ("en", "zh-hans"):
+            with self.subTest(language=language), translation.override(language):
+                response = self.client.get(reverse("investment:implementation_report"), HTTP_ACCEPT_LANGUAGE=language)
+                groups = response.context["check_groups"]
+                self.assertEqual([group["by"] for group in groups], ["source", "agreement", "park", "district", "kind"])
+                for group in groups:
+                    self.assertTrue(group["rows"])
+                    self.assertEqual(group["rows_html"], old_loop.render(Context({"group": group})))
+                    self.assertIn(group["rows_html"], response.content.decode())
+                rows = [{"key": None, "label": "—", "met": 1234, "behind": 0, "missed": 56789, "open": 2}]
+                self.assertEqual(
+                    check_rows_html("district", rows),
+                    old_loop.render(Context({"group": {"by": "district", "rows": rows}})),
+                )
 
     def test_xlsx_lists_each_check_with_its_source(self):
         import io
