@@ -40,11 +40,15 @@ class LeasingConfig(AppConfig):
     def ready(self) -> None:
         from parkos.core.views.generic import Related, add_related
         from parkos.directory.models import Organization
-        from parkos.leasing import resources  # noqa: F401  (registers the import/export resources)
+        from parkos.leasing import (
+            resources,  # noqa: F401  (registers the import/export resources)
+            stored,
+        )
         from parkos.leasing.models import Lease, Sale
         from parkos.leasing.tables import LeaseTable, SaleTable
         from parkos.parks.models import Building, SpaceUnit
 
+        stored.connect()  # the stored occupancy per park follows every lease, sale and unit write
         add_related(SpaceUnit, Related(Lease, LeaseTable, "units", _("Leases"), filter_param="unit"))
         add_related(SpaceUnit, Related(Sale, SaleTable, "units", _("Sales"), filter_param="unit"))
         add_related(

@@ -304,3 +304,45 @@ class Sale(PrimaryModel):
     def clean(self) -> None:
         if self.transfer_date and self.contract_date and self.transfer_date < self.contract_date:
             raise ValidationError({"transfer_date": _("The transfer date is before the contract date.")})
+
+
+class ParkOccupancyState(models.Model):
+    """Whether a park's stored occupancy (``ParkOccupancy``) is current: every write that can change it bumps
+    ``version`` (parkos.leasing.stored); the rows were computed from the data as of version ``computed``."""
+
+    park = models.OneToOneField(
+        "parks.Park", primary_key=True, on_delete=models.CASCADE, related_name="leasing_occupancy_state"
+    )
+    version = models.PositiveIntegerField(default=0)
+    computed = models.IntegerField(default=-1)
+
+    class Meta:
+        verbose_name = _("stored occupancy state")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.park_id} v{self.version} ({self.computed})"
+
+
+class ParkOccupancy(models.Model):
+    """A park's occupancy from ``since`` until the park's next row: the units' lettable area (as they are now),
+    and the area and units a lease holds or (not leased) a sale holds. One row per day the figures change, from
+    ``date.min``; occupancy on a date is the park's last row on or before it (parkos.leasing.stored)."""
+
+    park = models.ForeignKey("parks.Park", on_delete=models.CASCADE, related_name="+")
+    since = models.DateField()
+    lettable = models.DecimalField(max_digits=20, decimal_places=2)
+    units = models.PositiveIntegerField()
+    buildings = models.PositiveIntegerField()
+    leased = models.DecimalField(max_digits=20, decimal_places=2)
+    leased_units = models.PositiveIntegerField()
+    sold = models.DecimalField(max_digits=20, decimal_places=2)
+    sold_units = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("stored occupancy")
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["park", "since"], name="parkoccupancy_park_since")]
+
+    def __str__(self) -> str:
+        return f"{self.park_id} {self.since}"

@@ -129,6 +129,9 @@ class OccupancyScaleTests(TestCase):
         before = queries()
         for i in range(1, 6):
             self.add_park(i)
+        with CaptureQueriesContext(connection) as first:  # the new parks' stored occupancy computed once, together
+            self.client.get(url)
+        self.assertLessEqual(len(first.captured_queries), before + 15)
         with self.assertNumQueries(before):
             response = self.client.get(url)
         self.assertContains(response, "Scale park 5")

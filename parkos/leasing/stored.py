@@ -1,0 +1,338 @@
+"""Stored occupancy per park (issue 16): the occupancy page's totals and the figures' 12-month trend read a few rows
+per park instead of passing over every unit and lease link.
+
+``ParkOccupancy`` holds, per park, one row for each day its figures change (a lease starting, a lease's day after
+its effective end, a sale's contract date) with the figures from that day on, computed by the same rules as
+``selectors.occupancy``: a unit is leased on a day when a holding lease covers it, else sold when a holding sale of
+it or of its building is contracted by then; lettable area and units are the units as they are now. Occupancy on a
+date is each park's last row on or before it: one index probe per park and date, whatever the number of leases.
+
+Freshness: every write that can change a park's figures (a lease, a sale, their units, a unit, a building, a
+parcel; signals below) bumps the park's ``ParkOccupancyState.version`` in the same transaction, after the write.
+A reader finding a park whose rows were computed at another version (or never) recomputes that park before reading
+(``refresh``), and stores the rows only if the version did not move meanwhile. Writes that send no signals
+(``bulk_create``, ``update``) mark every park out of date when they are logged (``bulk_written``); parks loaded in
+bulk have no state row, which reads as not computed. ``parkos refresh_occupancy`` computes every park ahead of the
+readers (after a demo load or a bulk import, so the first reader does not pay for it).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
+
+from parkos.core.actors import Actor
+from parkos.core.permissions import Action, Scope, can, fallback_roles_of, may_reach_no_park, scope_of
+from parkos.leasing.models import Lease, ParkOccupancy, ParkOccupancyState, Sale
+from parkos.parks.models import Building, LandParcel, Park, SpaceUnit
+
+ZERO = Decimal(0)
+#: an open end, as a day number past any date
+OPEN = datetime.date.max.toordinal() + 1
+FIRST = datetime.date.min
+
+
+# --- who sees which parks ----------------------------------------------------------------------------------
+
+
+def park_scope(user: Actor) -> QuerySet[Park] | None:
+    """The parks whose units ``user`` sees, when ``SpaceUnit.objects.restrict(user)`` is exactly "the units of these
+    parks" (the operator, park-scoped staff); None otherwise (the caller then reads the units themselves)."""
+    if not can(user, SpaceUnit, Action.VIEW):
+        return None
+    scope = scope_of(user)
+    if scope == Scope.EVERYTHING or getattr(SpaceUnit, "shared_with_all", False):
+        return Park.objects.all()
+    if scope == Scope.PARKS:
+        if getattr(SpaceUnit, "shared_with_staff", False):
+            return Park.objects.all()
+        if SpaceUnit.park_path != "building__parcel__park":
+            return None
+        if may_reach_no_park(SpaceUnit, SpaceUnit.park_path) and fallback_roles_of(user):
+            return None
+        return Park.objects.filter(pk__in=user.scope_park_ids())  # type: ignore[union-attr]
+    return None
+
+
+# --- computing a park's rows -------------------------------------------------------------------------------
+
+
+def compute(park_ids: Collection[int]) -> dict[int, list[ParkOccupancy]]:
+    """The rows of each of ``park_ids`` from the units, leases and sales as stored (four queries for all)."""
+    units = list(
+        SpaceUnit.objects.filter(building__parcel__park__in=park_ids)
+        .order_by()
+        .values_list("pk", "building_id", "building__parcel__park_id", "area")
+    )
+    leased: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    links = Lease.units.through.objects.filter(
+        spaceunit__building__parcel__park__in=park_ids, lease__status__in=Lease.HOLDING
+    )
+    for unit_id, start, end in links.order_by().values_list(
+        "spaceunit_id", "lease__start_date", "lease__effective_end"
+    ):
+        leased[unit_id].append((start.toordinal(), OPEN if end is None else end.toordinal() + 1))
+    sold_from: dict[int, int] = {}
+    sold_units = Sale.units.through.objects.filter(
+        spaceunit__building__parcel__park__in=park_ids, sale__status__in=Sale.HOLDING
+    )
+    for unit_id, day in sold_units.order_by().values_list("spaceunit_id", "sale__contract_date"):
+        sold_from[unit_id] = min(sold_from.get(unit_id, OPEN), day.toordinal())
+    building_sold: dict[int, int] = {}
+    sold_buildings = Sale.objects.filter(status__in=Sale.HOLDING, building__parcel__park__in=park_ids)
+    for building_id, day in sold_buildings.order_by().values_list("building_id", "contract_date"):
+        building_sold[building_id] = min(building_sold.get(building_id, OPEN), day.toordinal())
+
+    totals: dict[int, list[Any]] = {pk: [ZERO, 0, set()] for pk in park_ids}
+    # per park and day: the change of leased area, leased units, sold area, sold units
+    deltas: dict[int, dict[int, list[Any]]] = {pk: defaultdict(lambda: [ZERO, 0, ZERO, 0]) for pk in park_ids}
+    for unit_id, building_id, park_id, area in units:
+        area = area or ZERO
+        total = totals[park_id]
+        total[0] += area
+        total[1] += 1
+        total[2].add(building_id)
+        changes = deltas[park_id]
+        segments = _merged(leased.get(unit_id, ()))
+        for low, high in segments:
+            _add(changes, low, high, 0, area)
+        sold = min(sold_from.get(unit_id, OPEN), building_sold.get(building_id, OPEN))
+        for low, high in _gaps(sold, segments):
+            _add(changes, low, high, 2, area)
+
+    result: dict[int, list[ParkOccupancy]] = {}
+    for park_id in park_ids:
+        lettable, count, buildings = totals[park_id]
+        base: dict[str, Any] = {"park_id": park_id, "lettable": lettable, "units": count, "buildings": len(buildings)}
+        figures: list[Any] = [ZERO, 0, ZERO, 0]
+        rows = {FIRST: figures}
+        for ordinal in sorted(deltas[park_id]):
+            change = deltas[park_id][ordinal]
+            if ordinal >= OPEN or not any(change):
+                continue
+            figures = [figures[i] + change[i] for i in range(4)]
+            rows[max(FIRST, datetime.date.fromordinal(ordinal))] = figures
+        result[park_id] = [
+            ParkOccupancy(since=since, leased=held[0], leased_units=held[1], sold=held[2], sold_units=held[3], **base)
+            for since, held in rows.items()
+        ]
+    return result
+
+
+def _merged(segments: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Half-open day ranges joined where they overlap or touch."""
+    merged: list[list[int]] = []
+    for start, end in sorted(segments):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def _gaps(start: int, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The days from ``start`` on (to the open end) outside ``segments`` (merged, sorted)."""
+    gaps, current = [], start
+    for low, high in segments:
+        if current >= OPEN:
+            break
+        if high <= current:
+            continue
+        if low > current:
+            gaps.append((current, low))
+        current = max(current, high)
+    if current < OPEN:
+        gaps.append((current, OPEN))
+    return gaps
+
+
+def _add(changes: dict[int, list[Any]], start: int, end: int, index: int, area: Decimal) -> None:
+    changes[start][index] += area
+    changes[start][index + 1] += 1
+    if end < OPEN:
+        changes[end][index] -= area
+        changes[end][index + 1] -= 1
+
+
+def refresh(park_ids: Collection[int] | None = None) -> int:
+    """Recompute the rows of ``park_ids`` (every park: None) and store those whose version did not move while they
+    were computed; returns how many parks were stored."""
+    if park_ids is None:
+        park_ids = list(Park.objects.values_list("pk", flat=True))
+    ids = list(park_ids)
+    if not ids:
+        return 0
+    ParkOccupancyState.objects.bulk_create(
+        [ParkOccupancyState(park_id=pk) for pk in ids], ignore_conflicts=True
+    )  # a park never computed, or loaded in bulk: version 0, computed -1
+    versions = dict(ParkOccupancyState.objects.filter(park__in=ids).values_list("park_id", "version"))
+    rows = compute(ids)
+    stored = 0
+    with transaction.atomic():
+        states = ParkOccupancyState.objects.select_for_update().filter(park__in=ids).order_by("park_id")
+        current = {state.park_id: state for state in states}
+        fresh = [pk for pk in ids if pk in current and current[pk].version == versions.get(pk)]
+        ParkOccupancy.objects.filter(park__in=fresh).delete()
+        ParkOccupancy.objects.bulk_create([row for pk in fresh for row in rows[pk]], batch_size=2000)
+        for pk in fresh:
+            current[pk].computed = current[pk].version
+        ParkOccupancyState.objects.bulk_update([current[pk] for pk in fresh], ["computed"])
+        stored = len(fresh)
+    return stored
+
+
+# --- reading -------------------------------------------------------------------------------------------------
+
+
+def rows_on(parks: QuerySet[Park], days: Sequence[datetime.date]) -> dict[datetime.date, list[dict[str, Any]]]:
+    """Per day of ``days``: each park of ``parks`` with units, its stored row on that day (with the park's name, brand
+    and brand's name). Two queries when every park is current; stale parks are recomputed first."""
+    probes = {
+        f"day{index}": Subquery(
+            ParkOccupancy.objects.filter(park=OuterRef("pk"), since__lte=day).order_by("-since").values("pk")[:1]
+        )
+        for index, day in enumerate(days)
+    }
+    for _attempt in range(3):
+        found = list(
+            parks.order_by()
+            .annotate(
+                version=Subquery(ParkOccupancyState.objects.filter(park=OuterRef("pk")).values("version")[:1]),
+                computed=Subquery(ParkOccupancyState.objects.filter(park=OuterRef("pk")).values("computed")[:1]),
+                **probes,
+            )
+            .values("pk", "version", "computed", *probes)
+        )
+        stale = [park["pk"] for park in found if park["version"] is None or park["version"] != park["computed"]]
+        if not stale:
+            break
+        refresh(stale)
+    ids = {park[name] for park in found for name in probes} - {None}
+    stored = {
+        row["pk"]: row
+        for row in ParkOccupancy.objects.filter(pk__in=ids, units__gt=0).values(
+            "pk",
+            "park_id",
+            "since",
+            "lettable",
+            "units",
+            "buildings",
+            "leased",
+            "leased_units",
+            "sold",
+            "sold_units",
+            "park__name",
+            "park__brand_id",
+            "park__brand__name",
+        )
+    }
+    return {
+        day: [dict(stored[park[f"day{index}"]]) for park in found if park[f"day{index}"] in stored]
+        for index, day in enumerate(days)
+    }
+
+
+# --- keeping it current --------------------------------------------------------------------------------------
+
+
+def bump(park_ids: Iterable[int | None]) -> None:
+    """Mark the parks' stored rows out of date (one statement, in the writer's transaction)."""
+    ids = sorted({pk for pk in park_ids if pk is not None})
+    if not ids:
+        return
+    table = connection.ops.quote_name(ParkOccupancyState._meta.db_table)
+    values = ", ".join(["(%s, 1, -1)"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (park_id, version, computed) VALUES {values} "  # noqa: S608 (names, not input)
+            f"ON CONFLICT (park_id) DO UPDATE SET version = {table}.version + 1",
+            ids,
+        )
+
+
+def _unit_parks(unit_ids: Iterable[int]) -> list[int]:
+    return list(
+        SpaceUnit.objects.filter(pk__in=list(unit_ids)).values_list("building__parcel__park_id", flat=True).distinct()
+    )
+
+
+def _contract_parks(contract: Lease | Sale) -> list[int | None]:
+    """The contract's park, and its units' (and for a building sale, the building's): one query."""
+    parks: list[int | None] = [contract.park_id]
+    if contract.pk is not None:
+        parks += SpaceUnit.objects.filter(**{f"{type(contract).__name__.lower()}s": contract.pk}).values_list(
+            "building__parcel__park_id", flat=True
+        )
+    if isinstance(contract, Sale) and contract.building_id:
+        parks += Building.objects.filter(pk=contract.building_id).values_list("parcel__park_id", flat=True)
+    return parks
+
+
+def _contract_written(sender: type[Lease | Sale], instance: Lease | Sale, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        bump(_contract_parks(instance))
+
+
+def _contract_units_changed(sender: Any, instance: Any, action: str, pk_set: set[int] | None, **kwargs: Any) -> None:
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if isinstance(instance, SpaceUnit):  # from the unit's side: pk_set are contracts, all in the unit's park
+        contracts = kwargs["model"].objects.filter(pk__in=pk_set or ()).values_list("park_id", flat=True)
+        bump([*_unit_parks([instance.pk]), *contracts])
+    else:
+        bump([*_contract_parks(instance), *_unit_parks(pk_set or ())])
+
+
+#: where each place model's park is, from the model
+PARK_OF = {SpaceUnit: "building__parcel__park_id", Building: "parcel__park_id", LandParcel: "park_id"}
+
+
+def _place_before(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """Remember the park a unit, building or parcel was in before it is saved (it may move)."""
+    if raw or instance.pk is None:
+        return
+    instance._occupancy_park_before = (
+        sender._base_manager.filter(pk=instance.pk).values_list(PARK_OF[sender], flat=True).first()
+    )
+
+
+def _place_written(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if raw:
+        return
+    now = sender._base_manager.filter(pk=instance.pk).values_list(PARK_OF[sender], flat=True).first()
+    bump([getattr(instance, "_occupancy_park_before", None), now])
+
+
+def _place_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    bump(sender._base_manager.filter(pk=instance.pk).values_list(PARK_OF[sender], flat=True))
+
+
+def _bulk_written(sender: Any, **kwargs: Any) -> None:
+    """A bulk path of the change log (``log_bulk_create``, ``update_logged``) names the model only: every park is
+    marked out of date (parks never computed have no state row and are so already)."""
+    ParkOccupancyState.objects.update(version=F("version") + 1)
+
+
+def connect() -> None:
+    """Connect the signals that keep the stored occupancy current (LeasingConfig.ready)."""
+    from parkos.core.changelog import bulk_written
+
+    for model in (Lease, Sale):
+        post_save.connect(_contract_written, sender=model, dispatch_uid=f"occupancy-{model.__name__}-save")
+        pre_delete.connect(_contract_written, sender=model, dispatch_uid=f"occupancy-{model.__name__}-delete")
+        m2m_changed.connect(
+            _contract_units_changed, sender=model.units.through, dispatch_uid=f"occupancy-{model.__name__}-units"
+        )
+    for written in (Lease, Sale, *PARK_OF):
+        bulk_written.connect(_bulk_written, sender=written, dispatch_uid=f"occupancy-{written.__name__}-bulk")
+    for place in PARK_OF:
+        pre_save.connect(_place_before, sender=place, dispatch_uid=f"occupancy-{place.__name__}-before")
+        post_save.connect(_place_written, sender=place, dispatch_uid=f"occupancy-{place.__name__}-save")
+        pre_delete.connect(_place_deleted, sender=place, dispatch_uid=f"occupancy-{place.__name__}-delete")
