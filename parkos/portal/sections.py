@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -154,16 +154,16 @@ def portal_sections(organization, user, request=None) -> dict[str, Section]:
             Lease.objects.restrict(user)
             .filter(tenant=organization)
             .select_related("park")
-            .prefetch_related(
-                Prefetch("units", queryset=SpaceUnit.objects.select_related("building")),
-                # the term covering today, as Lease.rent_on reads it: one query for the list, not one per lease
-                Prefetch(
-                    "rent_terms",
-                    queryset=RentTerm.objects.filter(start_date__lte=today)
+            .prefetch_related(Prefetch("units", queryset=SpaceUnit.objects.select_related("building")))
+            # the rent of the term covering today, as Lease.rent_on reads it, in the leases' own query (issue 16:
+            # was one query per lease, then a prefetch of the terms)
+            .annotate(
+                term_rent_today=Subquery(
+                    RentTerm.objects.filter(lease=OuterRef("pk"), start_date__lte=today)
                     .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-                    .order_by("-start_date", "-pk"),
-                    to_attr="terms_today",
-                ),
+                    .order_by("-start_date", "-pk")
+                    .values("rent_amount")[:1]
+                )
             )
             .order_by("-start_date", "-pk")
         )
@@ -171,8 +171,8 @@ def portal_sections(organization, user, request=None) -> dict[str, Section]:
         statuses = choice_labels(Lease, "status")
         for lease in rows:
             lease.status_label = statuses.get(lease.status, lease.status)
-            term = lease.terms_today[0] if lease.terms_today else None
-            amount = term.rent_amount if term else lease.rent_amount
+            # a term's rent is never NULL: NULL here is "no term covers today"
+            amount = lease.term_rent_today if lease.term_rent_today is not None else lease.rent_amount
             lease.monthly_rent_today = (
                 monthly_rent(amount, lease.rent_basis, lease.leased_area) if lease.is_active else None
             )
