@@ -166,7 +166,7 @@ def _english_candidates(text: str) -> list[tuple[int, int]]:
                 # "Ostara and Wujin Green Building Industry Park Co., Ltd.": a name given before, by its first word
                 piece_start += joined.end()
             found.append((piece_start, piece_end))
-    for government in _LOWER_GOVERNMENT.finditer(text, _headline_end(text)):
+    for government in _LOWER_GOVERNMENT.finditer(text, _headline_end(text)) if " government" in text else ():
         start, end = government.span("name")
         if not any(s < end and start < e for s, e in found):
             found.append((start, end))

@@ -257,7 +257,7 @@ _TITLED_NAME = re.compile(rf"(?:(?:Mr|Ms|Mrs|Dr)\.? |{_MODIFIERS_EN}(?i:{_TITLE_
 
 
 #: the parts of a sentence between commas, "X Co., Ltd." kept whole
-_CHUNK = re.compile(r"(?:[^,]|,(?= ?(?:Ltd|Inc|LLC|Limited)\b))+")
+_CHUNK = re.compile(r"[^,]+(?:,(?= ?(?:Ltd|Inc|LLC|Limited)\b)[^,]*)*")
 #: "Klaus Rieder (chairman of Tarsis) and ...": the post in brackets right after the name
 _TITLE_IN_BRACKETS = re.compile(rf"(?:^|(?<=[\s\"“]))(?P<name>{_NAME_EN}) \((?P<title>[^()]{{3,80}})\)")
 _PHOTO_SIDE = re.compile(r" \((?:left|right|centre|center|front|middle|second (?:from )?(?:left|right)|L|R)\)")
@@ -328,8 +328,10 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
     people: list[FoundPerson] = []
     for sentence in sentence_spans:
         # "Yuan Ming (right), chairman of X": where a photo shows the person is no part of the sentence
-        s_text, s_start = _PHOTO_SIDE.sub(lambda m: " " * len(m.group()), sentence.text), sentence.start
-        respective = _respective_titles(s_text, s_start)
+        s_text, s_start = sentence.text, sentence.start
+        if "(" in s_text:
+            s_text = _PHOTO_SIDE.sub(lambda m: " " * len(m.group()), s_text)
+        respective = _respective_titles(s_text, s_start) if "respectively" in s_text else []
         people += respective
         listed = {p.span[0] - s_start for p in respective}
         # title after the name: split the sentence at commas and look at each (name chunk, title chunk) pair
@@ -485,7 +487,7 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                     s_start + match.start(),
                 )
             )
-        for match in _TITLE_IN_BRACKETS.finditer(s_text):
+        for match in _TITLE_IN_BRACKETS.finditer(s_text) if "(" in s_text else ():
             name, title = match.group("name"), match.group("title").strip()
             if not _is_name(name) or not _TITLE_START.match(title):
                 continue
