@@ -3,10 +3,12 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import get_script_prefix
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-from parkos.core.navigation import MenuGroup, menu_for
+from parkos.core.access import keep_menu, kept_menu
+from parkos.core.navigation import KeptMenu, MenuGroup, menu_for
 
 
 def request_menu(request: HttpRequest) -> list[MenuGroup]:
@@ -17,7 +19,12 @@ def request_menu(request: HttpRequest) -> list[MenuGroup]:
     key = (getattr(user, "pk", None), get_language())
     cached: tuple[tuple[Any, str], list[MenuGroup]] | None = getattr(request, "_parkos_menu", None)
     if cached is None or cached[0] != key:
-        cached = (key, menu_for(user))
+        prefix = get_script_prefix()
+        menu = kept_menu(user, key[1], prefix)  # kept across requests for the user's grants (core.access)
+        if menu is None:
+            menu = KeptMenu(menu_for(user))
+            keep_menu(user, key[1], prefix, menu)
+        cached = (key, menu)
         request._parkos_menu = cached  # type: ignore[attr-defined]
     return cached[1]
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Js
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from parkos.core.access import prime
 from parkos.core.changelog import change_context
 from parkos.core.errors import NotFound
 
@@ -25,7 +26,10 @@ class LoginRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         # the path first: a public path never loads the session (the health check works with the database down)
-        if request.path.startswith(PUBLIC_PREFIXES) or request.user.is_authenticated:
+        if request.path.startswith(PUBLIC_PREFIXES):
+            return self.get_response(request)
+        if request.user.is_authenticated:
+            prime(request.user)  # its permissions, roles and menu as kept by this process (core.access)
             return self.get_response(request)
         if request.headers.get("accept", "").startswith("application/json"):
             return JsonResponse({"detail": _("Authentication required.")}, status=401)

@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from parkos.core.actors import Actor
 from parkos.core.models import PrimaryModel
@@ -35,6 +35,14 @@ class MenuItem:
 class MenuGroup:
     label: str
     items: list[MenuItem]
+
+
+class KeptMenu(list[MenuGroup]):
+    """A menu kept across requests (core.access): its HTML is written once per language and escaping."""
+
+    def __init__(self, groups: Iterable[MenuGroup]) -> None:
+        super().__init__(groups)
+        self.html: dict[tuple[str | None, bool], SafeString] = {}
 
 
 def menu_model(config: AppConfig, name: str) -> type[PrimaryModel]:
@@ -93,7 +101,18 @@ _ADD = '<a class="dropdown-item w-auto" href="{}" title="{}">+</a>'
 
 def menu_html(groups: Iterable[MenuGroup], context: Context) -> SafeString:
     """The top bar's groups as base.html's template loops wrote them (``{% menu_groups nav_menu %}``): those loops
-    cost about 40 Python calls an entry, and the admin's menu has about 70 entries, on every page (issue 16)."""
+    cost about 40 Python calls an entry, and the admin's menu has about 70 entries, on every page (issue 16).
+    A kept menu (``KeptMenu``) keeps its HTML: the same entries give the same HTML in a language."""
+    kept: dict[tuple[str | None, bool], SafeString] | None = getattr(groups, "html", None)
+    if kept is not None:
+        key = (get_language(), bool(context.autoescape))
+        if key not in kept:
+            kept[key] = _menu_html(groups, context)
+        return kept[key]
+    return _menu_html(groups, context)
+
+
+def _menu_html(groups: Iterable[MenuGroup], context: Context) -> SafeString:
     add = render_value_in_context(gettext("Add"), context)
     parts = []
     for group in groups:

@@ -8,3 +8,8 @@ class UsersConfig(AppConfig):
     name = "parkos.users"
     label = "users"
     verbose_name = _("Users")
+
+    def ready(self) -> None:
+        from parkos.users import access
+
+        access.connect()  # cached grants and menus follow every change of a user's access (issue 16)

@@ -38,12 +38,33 @@ class User(ChangeLoggedModel, AbstractUser):
         help_text=_("Government partners and enterprise users see their own organization's rows."),
     )
 
-    changelog_exclude = ("last_login", "date_joined", "password")
+    #: set to a new random value (never by a form or a model save: see ``save``) whenever what the user may do or
+    #: see in the menu changes: its groups, permissions, parks, organizations, a group's permissions or name, its
+    #: government organizations' district (parkos.users.access). Pages key their cross-request cache of the
+    #: user's permissions, roles and menu on it (parkos.core.access), read with the user's row: no query.
+    access_version = models.BigIntegerField(default=0, editable=False)
+
+    changelog_exclude = ("last_login", "date_joined", "password", "access_version")
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """An existing user's save writes every field but ``access_version``: a user read before a grant changed
+        (and bumped it) must not write the old version back, or the stale cached grants would serve again."""
+        if (
+            not args
+            and not self._state.adding
+            and self.pk is not None
+            and not kwargs.get("force_insert")
+            and (kwargs.get("update_fields") is None)
+        ):
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "access_version"
+            ]
+        super().save(*args, **kwargs)
 
     def scope_park_ids(self):
         """The parks the user is assigned to and, for a fallback of a role, the parks no holder of it covers."""
