@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 #: are those of a user's first request; test_access_cache turns it on for its own tests
 ENABLED = True
 
-#: entries kept per process before it starts over (a few KB each: one per signed-in user and version)
-MAX_ENTRIES = 2000
+#: entries kept per process before it starts over: one per signed-in user and version, each with its menu and its
+#: HTML per language (about 20 KB for the admin's 70 entries), so at most about 10 MB a process
+MAX_ENTRIES = 500
 
 
 @dataclass

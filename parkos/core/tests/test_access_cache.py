@@ -2,6 +2,8 @@
 ``access_version``, which every change of what the user may do or see bumps (users.access): the next request
 shows the change, in every process, and a simple page reads 3 queries fewer once kept."""
 
+from unittest import mock
+
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test import TestCase
@@ -146,6 +148,15 @@ class AccessCacheTests(TestCase):
                     kept = self.client.get(self.page, headers=headers)
                     self.assertEqual(menu_part(kept), menu_part(fresh))
                     self.assertGreater(len(menu_part(fresh)), 200)
+
+    def test_a_process_keeps_a_bounded_number_of_users(self):
+        access.clear()
+        with mock.patch.object(access, "MAX_ENTRIES", 2):
+            for role in ("operator_admin", "park_manager", "service_staff", "enterprise_user"):
+                user = User.objects.get(pk=self.world.users[role].pk)
+                self.assertIsNotNone(access.prime(user))
+                self.assertTrue(user.has_perm("directory.view_organization"))
+                self.assertLessEqual(len(access._entries), 2)
 
     def test_each_language_gets_its_own_menu(self):
         self.client.force_login(self.world.users["park_manager"])
