@@ -3,15 +3,23 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.filtersets import BoundedFilterSet, PrimaryFilterSet, RelatedFilter
+from parkos.core.filtersets import BoundedFilterSet, PrimaryFilterSet, RelatedFilter, visible
 from parkos.directory.models import Organization
 from parkos.evaluation.models import Appeal, EvaluationResult, EvaluationRun, EvaluationScheme, IndicatorFiling
 from parkos.parks.models import Park
 
+#: what a run's name (EvaluationRun.__str__) reads: a select of runs need not bring each scheme's definition
+RUN_NAME_FIELDS = ("pk", "year", "scheme__name", "scheme__title", "scheme__version")
+
+
+def park_choices(request):
+    """The parks the user may see, for a filter's select: their names only (not each park's outline)."""
+    return visible(Park)(request).only("pk", "name")
+
 
 class IndicatorFilingFilterSet(PrimaryFilterSet):
     organization = RelatedFilter(Organization, label=_("Enterprise"))
-    park = RelatedFilter(Park, label=_("Park"))
+    park = RelatedFilter(Park, queryset=park_choices, label=_("Park"))
     not_filed_in = django_filters.NumberFilter(method="filter_not_filed_in", label=_("Enterprise has not filed for"))
 
     class Meta:
@@ -46,7 +54,7 @@ class EvaluationResultFilterSet(BoundedFilterSet):
     grade = django_filters.CharFilter(label=_("Grade"))
     cohort = django_filters.CharFilter(label=_("Cohort"))
     status = django_filters.ChoiceFilter(choices=EvaluationResult.Status.choices, label=_("Status"))
-    park = RelatedFilter(Park, label=_("Park"))
+    park = RelatedFilter(Park, queryset=park_choices, label=_("Park"))
     organization = django_filters.CharFilter(
         field_name="organization__name", lookup_expr="icontains", label=_("Enterprise")
     )
@@ -61,14 +69,16 @@ class EvaluationResultFilterSet(BoundedFilterSet):
 
         user = getattr(self.request, "user", None)
         self.filters["run"].queryset = EvaluationRun.objects.restrict(user)
-        self.form.fields["run"].queryset = EvaluationRun.objects.restrict(user).select_related("scheme")
+        self.form.fields["run"].queryset = (
+            EvaluationRun.objects.restrict(user).select_related("scheme").only(*RUN_NAME_FIELDS)
+        )
         for field in self.form.fields.values():
             style_widget(field)
 
 
 class AppealFilterSet(PrimaryFilterSet):
     organization = RelatedFilter(Organization, label=_("Enterprise"))
-    park = RelatedFilter(Park, label=_("Park"))
+    park = RelatedFilter(Park, queryset=park_choices, label=_("Park"))
 
     class Meta:
         model = Appeal

@@ -9,11 +9,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.fields import AreaField
 from parkos.core.models import PrimaryModel, RestrictedQuerySet
+from parkos.core.reversing import reverse_pk
 from parkos.evaluation.outcomes import ResultStatus
 
 #: square metres in one mu
@@ -279,7 +279,7 @@ class EvaluationRun(ScopedModel):
         return f"{self.scheme} · {self.year} · #{self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("evaluation:evaluationrun", kwargs={"pk": self.pk})
+        return reverse_pk("evaluation:evaluationrun", self.pk)  # reversed once per URL name (core.reversing)
 
     @property
     def is_finished(self) -> bool:
@@ -344,7 +344,7 @@ class EvaluationResult(ScopedModel):
         return f"{self.organization} · {self.run.year} · {self.grade or self.get_status_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("evaluation:evaluationresult", kwargs={"pk": self.pk})
+        return reverse_pk("evaluation:evaluationresult", self.pk)
 
 
 class RunBenchmark(ScopedModel):

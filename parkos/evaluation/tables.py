@@ -1,6 +1,9 @@
 """Evaluation list tables."""
 
+from typing import Any
+
 import django_tables2 as tables
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.tables import AreaColumn, EstimatedCountTable, PrimaryTable
@@ -16,6 +19,19 @@ from parkos.evaluation.models import (
 )
 
 
+def reads_only(data: Any, related: tuple[str, ...], fields: tuple[str, ...]) -> Any:
+    """A list's queryset reading only ``fields`` of its rows and of the ``related`` rows joined to them.
+
+    Read whole, a filing's row brought some twenty figures and notes, its enterprise's forty columns and its
+    park's outline; a result's or a parcel flag's row its scheme's definition (several KB of JSON): no cell
+    shows them. A list of rows (a detail page's panel) is left as it is; exports read rows through their
+    resource, not through the table.
+    """
+    if not isinstance(data, QuerySet):
+        return data
+    return data.select_related(None).select_related(*related).only(*fields)
+
+
 class IndicatorFilingTable(PrimaryTable):
     organization = tables.Column(linkify=lambda record: record.get_absolute_url())
     park = tables.Column(linkify=True)
@@ -27,6 +43,20 @@ class IndicatorFilingTable(PrimaryTable):
     class Meta(PrimaryTable.Meta):
         model = IndicatorFiling
         fields = ("organization", "year", "park", "tax", "value_added", "land_area", "floor_area", "land_rule")
+
+    ROW_FIELDS = (
+        "year",
+        "tax",
+        "value_added",
+        "land_area",
+        "floor_area",
+        "land_rule",
+        "organization__name",
+        "park__name",
+    )
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(reads_only(data, ("organization", "park"), self.ROW_FIELDS), *args, **kwargs)
 
 
 class EvaluationSchemeTable(PrimaryTable):
@@ -64,6 +94,23 @@ class EvaluationResultTable(EstimatedCountTable):
     class Meta(PrimaryTable.Meta):
         model = EvaluationResult
         fields = ("organization", "park", "cohort", "status", "total", "rank", "cohort_size", "grade")
+
+    #: a cohort's label comes from the scheme's labels, kept per scheme and last update (labels.scheme_labels):
+    #: the rows carry the scheme's key and date, and its definition is read only when the labels are not kept
+    ROW_FIELDS = (
+        "cohort",
+        "status",
+        "total",
+        "rank",
+        "cohort_size",
+        "grade",
+        "organization__name",
+        "park__name",
+        "run__scheme__last_updated",
+    )
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(reads_only(data, ("organization", "park", "run__scheme"), self.ROW_FIELDS), *args, **kwargs)
 
     def render_total(self, value):
         return f"{value:.2f}"

@@ -3,13 +3,18 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.filtersets import AnyYesNoWidget, PrimaryFilterSet, RelatedFilter
+from parkos.core.filtersets import AnyYesNoWidget, PrimaryFilterSet, RelatedFilter, visible
 from parkos.land.models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
 from parkos.parks.models import LandParcel, Park
 
 
+def park_choices(request):
+    """The parks the user may see, for a filter's select: their names only (not each park's outline)."""
+    return visible(Park)(request).only("pk", "name")
+
+
 class ParcelFlagFilterSet(PrimaryFilterSet):
-    park = RelatedFilter(Park, field_name="parcel__park", label=_("Park"))
+    park = RelatedFilter(Park, queryset=park_choices, field_name="parcel__park", label=_("Park"))
     parcel = RelatedFilter(LandParcel, label=_("Parcel"))
     open = django_filters.BooleanFilter(
         field_name="cleared_on", lookup_expr="isnull", widget=AnyYesNoWidget, label=_("Open")
@@ -23,7 +28,7 @@ class ParcelFlagFilterSet(PrimaryFilterSet):
 
 
 class DisposalCaseFilterSet(PrimaryFilterSet):
-    park = RelatedFilter(Park, field_name="parcel__park", label=_("Park"))
+    park = RelatedFilter(Park, queryset=park_choices, field_name="parcel__park", label=_("Park"))
     parcel = RelatedFilter(LandParcel, label=_("Parcel"))
 
     class Meta:

@@ -9,6 +9,7 @@ from django.db.models import OuterRef, QuerySet, Subquery, Sum
 
 from parkos.core.actors import Actor
 from parkos.core.permissions import Action
+from parkos.core.reversing import reverse_pk
 from parkos.land.models import DisposalCase, ParcelFlag
 from parkos.parks.models import LandParcel, Park
 
@@ -54,57 +55,108 @@ CASE_COLOURS: dict[str, str] = {
 }
 
 
+#: coordinates on the inefficient-land map are rounded to 1e-6 degree (about 0.1 m, as on the maps app's maps): a
+#: corner moves by at most 5 cm, a thousandth of a pixel at the map's first view (about 60 m a pixel) and a
+#: fortieth zoomed to a park (about 2 m), for one digit in eight fewer
+DECIMALS = 6
+
+
+def _rounded(coordinates: Any) -> Any:
+    """A GeoJSON coordinates array with every number rounded to ``DECIMALS``."""
+    if coordinates and isinstance(coordinates[0], int | float):
+        return [round(float(number), DECIMALS) for number in coordinates]
+    return [_rounded(part) for part in coordinates]
+
+
+def _geometry(geometry: Any) -> dict[str, Any] | None:
+    """A stored outline for the map, rounded; None when there is none (the parcel is listed beside the map)."""
+    if not geometry:
+        return None
+    return {**geometry, "coordinates": _rounded(geometry.get("coordinates") or [])}
+
+
 def inefficient_land_map(user: Actor) -> dict[str, Any]:
     """GeoJSON of the parcels with an open flag or an active case that ``user`` may see, and of their parks.
 
-    Each parcel feature carries its reasons, its case, colours and links for the map's popups; only
-    flags and cases the user may see put a parcel on the map.
+    Compact: a parcel feature carries its id, number, park id, holder, status key, reason keys (in key order)
+    and its case as ``[id, status, path]``; the page's script reads the words, colours, park names and the
+    link patterns once from ``map_words`` (``inefficient_land.js``). Only flags and cases the user may see put
+    a parcel on the map; ``without_geometry`` lists the parcels with no outline, as the page lists them.
+    Four queries whatever the number of parcels.
     """
     flags = ParcelFlag.objects.restrict(user, Action.VIEW).filter(cleared_on__isnull=True)
     cases = DisposalCase.objects.restrict(user, Action.VIEW).exclude(status=DisposalCase.Status.CLOSED)
     reasons: dict[int, list[str]] = {}
     for parcel_id, reason in flags.values_list("parcel_id", "reason").order_by("parcel_id", "reason").distinct():
         reasons.setdefault(parcel_id, []).append(reason)
-    active = {row[0]: row[1:] for row in cases.values_list("parcel_id", "pk", "status", "path")}
+    active: dict[int, list[Any]] = {
+        row[0]: list(row[1:]) for row in cases.values_list("parcel_id", "pk", "status", "path")
+    }
     ids = set(reasons) | set(active)
-    parcels = LandParcel.objects.filter(pk__in=ids).select_related("park", "holder").order_by("park__name", "code")
-    features, park_ids = [], set()
-    for parcel in parcels:
-        park_ids.add(parcel.park_id)
-        case = active.get(parcel.pk)
-        parcel_reasons = reasons.get(parcel.pk, [])
-        colour = CASE_COLOURS[case[1]] if case else REASON_COLOURS[parcel_reasons[0]]
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": parcel.geometry,
-                "properties": {
-                    "id": parcel.pk,
-                    "code": parcel.code,
-                    "park": parcel.park.name,
-                    "holder": str(parcel.holder) if parcel.holder_id else "",
-                    "status": parcel.get_status_display(),
-                    "reasons": [str(Reason(r).label) for r in parcel_reasons],
-                    "reason_keys": parcel_reasons,
-                    "url": parcel.get_absolute_url(),
-                    "case_url": DisposalCase(pk=case[0]).get_absolute_url() if case else "",
-                    "case_status": str(DisposalCase.Status(case[1]).label) if case else "",
-                    "case_path": str(DisposalCase.Path(case[2]).label) if case else "",
-                    "colour": colour,
-                },
-            }
-        )
-    parks = Park.objects.restrict(user, Action.VIEW).filter(pk__in=park_ids, boundary__isnull=False)
-    boundaries = [
-        {
-            "type": "Feature",
-            "geometry": park.boundary,
-            "properties": {"name": park.name, "url": park.get_absolute_url()},
+    rows = (
+        LandParcel.objects.filter(pk__in=ids)
+        .order_by("park__name", "code")
+        .values_list("pk", "code", "park_id", "park__name", "holder__name", "status", "geometry")
+    )
+    features: list[dict[str, Any]] = []
+    without_geometry: list[dict[str, Any]] = []
+    park_names: dict[int, str] = {}
+    reason_labels: dict[str, Any] = dict(Reason.choices)
+    case_labels: dict[str, Any] = dict(DisposalCase.Status.choices)
+    for pk, code, park_id, park_name, holder, status, geometry in rows:
+        park_names[park_id] = park_name
+        properties: dict[str, Any] = {
+            "id": pk,
+            "code": code,
+            "park": park_id,
+            "holder": holder or "",
+            "status": status,
+            "reasons": reasons.get(pk, []),
         }
-        for park in parks
+        if pk in active:
+            properties["case"] = active[pk]
+        shape = _geometry(geometry)
+        if shape is not None:
+            features.append({"type": "Feature", "geometry": shape, "properties": properties})
+        else:
+            case = active.get(pk)
+            without_geometry.append(
+                {
+                    "url": reverse_pk(LandParcel.url_name(), pk),
+                    "park": park_name,
+                    "code": code,
+                    "reasons": [str(reason_labels[r]) for r in reasons.get(pk, [])],
+                    "case_status": str(case_labels[case[1]]) if case else "",
+                }
+            )
+    parks = (
+        Park.objects.restrict(user, Action.VIEW)
+        .filter(pk__in=park_names, boundary__isnull=False)
+        .values_list("name", "boundary")
+    )
+    boundaries = [
+        {"type": "Feature", "geometry": shape, "properties": {"name": name}}
+        for name, boundary in parks
+        if (shape := _geometry(boundary)) is not None
     ]
     return {
-        "parcels": {"type": "FeatureCollection", "features": [f for f in features if f["geometry"]]},
+        "parcels": {"type": "FeatureCollection", "features": features},
         "parks": {"type": "FeatureCollection", "features": boundaries},
-        "without_geometry": [f["properties"] for f in features if not f["geometry"]],
+        "park_names": park_names,
+        "without_geometry": without_geometry,
+    }
+
+
+def map_words() -> dict[str, Any]:
+    """What the inefficient-land map's script reads once for every parcel: link patterns ("0" stands for the id),
+    the labels of statuses, reasons, case statuses and paths, and the colours by reason and by case status."""
+    return {
+        "parcelUrl": reverse_pk(LandParcel.url_name(), 0),
+        "caseUrl": reverse_pk(DisposalCase.url_name(), 0),
+        "statuses": {key: str(label) for key, label in Status.choices},
+        "reasons": {key: str(label) for key, label in Reason.choices},
+        "caseStatuses": {key: str(label) for key, label in DisposalCase.Status.choices},
+        "casePaths": {key: str(label) for key, label in DisposalCase.Path.choices},
+        "reasonColours": REASON_COLOURS,
+        "caseColours": CASE_COLOURS,
     }

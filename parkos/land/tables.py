@@ -1,10 +1,13 @@
 """List tables for inefficient land and disposal cases."""
 
+from typing import Any
+
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.tables import AreaColumn, PrimaryTable
+from parkos.core.tables import AreaColumn, EstimatedCountTable, PrimaryTable
+from parkos.evaluation.tables import reads_only
 from parkos.land.models import DisposalCase, DisposalDocument, DisposalMilestone, ParcelFlag
 from parkos.parks.models import LandParcel
 
@@ -25,6 +28,25 @@ class ParcelFlagTable(PrimaryTable):
     class Meta(PrimaryTable.Meta):
         model = ParcelFlag
         fields = ("parcel", "park", "area", "reason", "detail", "parcel_status", "flagged_on", "run", "open")
+
+    #: what the cells read: the run's name is its scheme's title (or name) and version, its year and number
+    ROW_FIELDS = (
+        "reason",
+        "detail",
+        "flagged_on",
+        "cleared_on",
+        "parcel__code",
+        "parcel__area",
+        "parcel__status",
+        "parcel__park__name",
+        "run__year",
+        "run__scheme__name",
+        "run__scheme__title",
+        "run__scheme__version",
+    )
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(reads_only(data, ("parcel__park", "run__scheme"), self.ROW_FIELDS), *args, **kwargs)
 
     def render_parcel(self, record):
         return record.parcel.code
@@ -81,8 +103,12 @@ class DisposalDocumentTable(PrimaryTable):
         fields = ("title", "case", "created")
 
 
-class AvailableLandTable(tables.Table):
-    """Parcels available for investment promotion, with the case that returned each (if one did)."""
+class AvailableLandTable(EstimatedCountTable):
+    """Parcels available for investment promotion, with the case that returned each (if one did).
+
+    Core's rows (``EstimatedCountTable``: a filtered list is still counted exactly) and only the columns the
+    cells read: a row used to bring its park's outline and its holder's forty columns.
+    """
 
     code = tables.Column(linkify=True, verbose_name=_("parcel"))
     park = tables.Column(linkify=True)
@@ -99,6 +125,11 @@ class AvailableLandTable(tables.Table):
         template_name = "core/table.html"
         empty_text = _("No land is available for promotion.")
         order_by = ("park", "code")
+
+    ROW_FIELDS = ("code", "area", "land_use", "park__name", "holder__name")
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(reads_only(data, ("park", "holder"), self.ROW_FIELDS), *args, **kwargs)
 
     def render_returned_on(self, record, value):
         from django.urls import reverse

@@ -174,4 +174,3 @@ class EvaluationSchemeTests(StandardModelTests):
         response = self.client.post(reverse("evaluation:evaluationscheme_import_file"), {"file": upload})
         self.assertEqual(response.status_code, 302)
         self.assertTrue(EvaluationScheme.objects.filter(name=self.obj_in.name, version=500).exists())
-

@@ -359,11 +359,11 @@ class PagesAndPermissionTests(DisposalTestCase):
         data = self.map_data(self.client_for("evaluation_officer"))
         features = {f["properties"]["id"]: f["properties"] for f in data["parcels"]["features"]}
         self.assertEqual(set(features), {flagged_in.pk, case_in.parcel_id})
-        self.assertEqual(features[flagged_in.pk]["reason_keys"], ["manual"])
-        self.assertEqual(features[flagged_in.pk]["colour"], selectors.REASON_COLOURS["manual"])
-        self.assertEqual(features[case_in.parcel_id]["case_url"], case_in.get_absolute_url())
+        self.assertEqual(features[flagged_in.pk]["reasons"], ["manual"])
+        self.assertEqual(features[case_in.parcel_id]["case"], [case_in.pk, "open", "upgrade"])
+        self.assertEqual(selectors.map_words()["reasonColours"]["manual"], selectors.REASON_COLOURS["manual"])
         self.assertNotIn(not_flagged.pk, features)
-        self.assertEqual([p["id"] for p in data["without_geometry"]], [no_outline.pk])
+        self.assertEqual([p["url"] for p in data["without_geometry"]], [no_outline.get_absolute_url()])
         self.assertEqual([f["properties"]["name"] for f in data["parks"]["features"]], ["Park in"])
 
         admin = self.map_data(self.client_for("operator_admin"))
@@ -372,8 +372,11 @@ class PagesAndPermissionTests(DisposalTestCase):
     def test_map_page_html_carries_only_scoped_geojson(self):
         outside = self.parcel("out", geometry=SQUARE)
         services.parcel_flag(parcel=outside, user=self.world.users["operator_admin"], detail="out")
+        data = self.map_data(self.client_for("evaluation_officer"))
+        self.assertNotIn(outside.pk, {f["properties"]["id"] for f in data["parcels"]["features"]})
         response = self.client_for("evaluation_officer").get(reverse("land:inefficient_land"))
         self.assertNotContains(response, outside.get_absolute_url())
+        self.assertNotContains(response, outside.code)
 
     def test_roles_without_evaluation_see_no_map(self):
         for role in ("service_staff", "enterprise_user", "government_partner"):

@@ -1,8 +1,14 @@
 // Inefficient-land map: flagged parcels and park boundaries from #map-parcels and #map-parks (json_script).
+// A parcel carries keys (park id, status, reasons, its case as [id, status, path]); #map-words gives, once,
+// their words, the colours and the link patterns ("0" stands for the id): land.selectors.map_words.
 (function () {
   // No tile server: parcels and park boundaries are drawn on a plain background.
   const parcels = JSON.parse(document.getElementById("map-parcels").textContent);
   const parks = JSON.parse(document.getElementById("map-parks").textContent);
+  const words = JSON.parse(document.getElementById("map-words").textContent);
+  const url = (pattern, id) => pattern.replace(/\/0\/$/, "/" + id + "/");
+  // a parcel under an active case takes its case's colour, otherwise that of its first reason
+  const colour = (p) => (p.case ? words.caseColours[p.case[1]] : words.reasonColours[p.reasons[0]]);
   const map = L.map("inefficient-land-map", {attributionControl: false, zoomSnap: 0.25});
   function link(href, text) {
     const a = document.createElement("a");
@@ -30,24 +36,25 @@
     parkBounds.push(layer.getBounds());
   });
   const parcelLayer = L.geoJSON(parcels, {
-    style: (feature) => ({color: feature.properties.colour, weight: 1, fillColor: feature.properties.colour, fillOpacity: 0.55}),
+    style: (feature) => ({color: colour(feature.properties), weight: 1, fillColor: colour(feature.properties), fillOpacity: 0.55}),
     onEachFeature: (feature, layer) => {
       const p = feature.properties;
+      const name = words.parks[p.park] + " " + p.code;
       const box = document.createElement("div");
       const title = document.createElement("strong");
-      title.appendChild(link(p.url, p.park + " " + p.code));
+      title.appendChild(link(url(words.parcelUrl, p.id), name));
       box.appendChild(title);
       if (p.holder) box.appendChild(line(p.holder));
-      box.appendChild(line(p.status));
-      if (p.reasons.length) box.appendChild(line(p.reasons.join(", ")));
-      if (p.case_url) {
+      box.appendChild(line(words.statuses[p.status]));
+      if (p.reasons.length) box.appendChild(line(p.reasons.map((r) => words.reasons[r]).join(", ")));
+      if (p.case) {
         const c = document.createElement("div");
-        c.appendChild(link(p.case_url, p.case_path + " · " + p.case_status));
+        c.appendChild(link(url(words.caseUrl, p.case[0]), words.casePaths[p.case[2]] + " · " + words.caseStatuses[p.case[1]]));
         box.appendChild(c);
       }
       layer.bindPopup(box);
       // Text, never HTML: a string given to bindTooltip is set as innerHTML, and names come from users.
-      layer.bindTooltip(document.createTextNode(p.park + " " + p.code));
+      layer.bindTooltip(document.createTextNode(name));
     },
   }).addTo(map);
   const bounds = parcelLayer.getBounds().isValid() ? parcelLayer.getBounds() : parkLayer.getBounds();

@@ -1,0 +1,263 @@
+"""Issue 16: the inefficient-land and available-land pages read only what they show.
+
+The map's data is compact (keys per parcel, the words, colours and link patterns once), yet carries all that the
+page's script draws; the tables read only the columns their cells show and render as they did; the pages'
+queries do not grow with the land on them.
+"""
+
+import json
+import re
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from django_tables2.rows import BoundRows
+
+from parkos.core.tables import EstimatedCountTable
+from parkos.core.testing import World
+from parkos.evaluation.models import EvaluationRun
+from parkos.evaluation.tests.helpers import load_scheme
+from parkos.land import selectors, services, tables
+from parkos.land.models import DisposalCase, ParcelFlag
+from parkos.land.views import compact_json_script
+from parkos.parks.models import LandParcel
+
+Status = LandParcel.Status
+#: an outline stored with 7 decimals, as the demo's are
+OUTLINE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[121.2198041, 31.2227575], [121.2213231, 31.2225827], [121.2216881, 31.2249023], [121.2198041, 31.2227575]]
+    ],
+}
+
+
+def embedded(html: str, element_id: str):
+    match = re.search(f'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S)
+    assert match, f"no #{element_id}"
+    return json.loads(match.group(1))
+
+
+def popup(properties: dict, words: dict) -> dict:
+    """What inefficient_land.js draws for a parcel (its popup, tooltip and colour), in Python."""
+    name = f"{words['parks'][str(properties['park'])]} {properties['code']}"
+    fill = lambda pattern, pk: re.sub(r"/0/$", f"/{pk}/", pattern)  # noqa: E731 - as the script's url()
+    case = properties.get("case")
+    return {
+        "link": (fill(words["parcelUrl"], properties["id"]), name),
+        "holder": properties["holder"],
+        "status": words["statuses"][properties["status"]],
+        "reasons": ", ".join(words["reasons"][r] for r in properties["reasons"]),
+        "case": (fill(words["caseUrl"], case[0]), f"{words['casePaths'][case[2]]} · {words['caseStatuses'][case[1]]}")
+        if case
+        else None,
+        "colour": words["caseColours"][case[1]] if case else words["reasonColours"][properties["reasons"][0]],
+    }
+
+
+class InefficientLandMapTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = World.build()
+        cls.officer = cls.world.users["evaluation_officer"]
+        park = cls.world.park["in"]
+        park.boundary = OUTLINE
+        park.save()
+        cls.flagged = cls.parcel("in", geometry=OUTLINE)
+        services.parcel_flag(parcel=cls.flagged, user=cls.officer, detail="empty workshop")
+        run = EvaluationRun.objects.create(scheme=load_scheme(), year=2025, status=EvaluationRun.Status.DONE)
+        ParcelFlag.objects.create(parcel=cls.flagged, reason="grade", detail="bottom grade", run=run)
+        cls.under_case = cls.parcel("in", geometry=OUTLINE)
+        cls.case = services.case_open(parcel=cls.under_case, path="upgrade", user=cls.officer)
+        cls.no_outline = cls.parcel("in")
+        services.parcel_flag(parcel=cls.no_outline, user=cls.officer, detail="no outline")
+        cls.outside = cls.parcel("out", geometry=OUTLINE)
+        services.parcel_flag(parcel=cls.outside, user=cls.world.users["operator_admin"], detail="out")
+
+    @classmethod
+    def parcel(cls, side, **extra) -> LandParcel:
+        n = cls.world.seq()
+        return LandParcel.objects.create(
+            park=cls.world.park[side], code=f"L-{n:03d}", area=6667, holder=cls.world.org[side], **extra
+        )
+
+    def setUp(self):
+        self.client.force_login(self.officer)
+        self.signed_in = "evaluation_officer"
+
+    def page(self, role="evaluation_officer", language="zh-hans", **query):
+        if role != self.signed_in:  # signing in is left out of the queries counted below
+            self.client.force_login(self.world.users[role])
+            self.signed_in = role
+        response = self.client.get(reverse("land:inefficient_land"), query, HTTP_ACCEPT_LANGUAGE=language)
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def test_the_map_data_carries_what_the_script_draws(self):
+        response = self.page()
+        html = response.content.decode()
+        parcels, parks, words = (embedded(html, i) for i in ("map-parcels", "map-parks", "map-words"))
+        self.assertEqual(parcels, response.context["map_data"]["parcels"])  # what the page draws is what was read
+        features = {f["properties"]["id"]: f for f in parcels["features"]}
+        self.assertEqual(set(features), {self.flagged.pk, self.under_case.pk})  # the officer's park only
+        with translation.override("zh-hans"):
+            expected = {
+                self.flagged.pk: {
+                    "link": (self.flagged.get_absolute_url(), str(self.flagged)),
+                    "holder": "Org in Ltd",
+                    "status": str(Status.INEFFICIENT.label),
+                    "reasons": f"{ParcelFlag.Reason.BOTTOM_GRADE.label}, {ParcelFlag.Reason.MANUAL.label}",
+                    "case": None,
+                    "colour": selectors.REASON_COLOURS["grade"],  # its first reason's, in key order
+                },
+                self.under_case.pk: {
+                    "link": (self.under_case.get_absolute_url(), str(self.under_case)),
+                    "holder": "Org in Ltd",
+                    "status": str(Status.UNDER_DISPOSAL.label),
+                    "reasons": "",
+                    "case": (
+                        self.case.get_absolute_url(),
+                        f"{DisposalCase.Path.UPGRADE.label} · {DisposalCase.Status.OPEN.label}",
+                    ),
+                    "colour": selectors.CASE_COLOURS["open"],
+                },
+            }
+        for pk, want in expected.items():
+            with self.subTest(parcel=pk):
+                self.assertEqual(popup(features[pk]["properties"], words), want)
+        self.assertIn("低效", words["statuses"].values())  # the words in the page's language
+        self.assertEqual([f["properties"] for f in parks["features"]], [{"name": "Park in"}])
+        # the script reads these and nothing else of a feature
+        self.assertEqual(
+            set(features[self.under_case.pk]["properties"]),
+            {"id", "code", "park", "holder", "status", "reasons", "case"},
+        )
+
+    def test_coordinates_are_rounded_to_a_tenth_of_a_metre(self):
+        feature = self.page().context["map_data"]["parcels"]["features"][0]
+        ring = feature["geometry"]["coordinates"][0]
+        self.assertEqual(ring[0], [121.219804, 31.222758])
+        for got, stored in zip(ring, OUTLINE["coordinates"][0], strict=True):
+            for a, b in zip(got, stored, strict=True):
+                self.assertAlmostEqual(a, b, delta=0.5e-6)
+        self.assertEqual(feature["geometry"]["type"], "Polygon")
+
+    def test_parcels_without_an_outline_are_listed_beside_the_map(self):
+        response = self.page(language="en")
+        listed = response.context["map_data"]["without_geometry"]
+        self.assertEqual([p["url"] for p in listed], [self.no_outline.get_absolute_url()])
+        self.assertContains(
+            response,
+            f'<a href="{self.no_outline.get_absolute_url()}">Park in {self.no_outline.code}</a> '
+            '<span class="text-secondary small">Flagged by hand</span>',
+            html=False,
+        )
+        self.assertContains(response, "3 parcels flagged or under disposal")
+
+    def test_each_role_sees_the_parcels_of_its_scope_only(self):
+        admin = self.page("operator_admin").context["map_data"]["parcels"]["features"]
+        self.assertIn(self.outside.pk, {f["properties"]["id"] for f in admin})
+        officer = self.page().content.decode()
+        ids = {f["properties"]["id"] for f in embedded(officer, "map-parcels")["features"]}
+        self.assertNotIn(self.outside.pk, ids)
+        self.assertNotIn(self.outside.code, officer)
+
+    def test_queries_do_not_grow_with_the_parcels_on_the_map(self):
+        self.page()
+        with CaptureQueriesContext(connection) as few:
+            self.page()
+        for _ in range(4):
+            parcel = self.parcel("in", geometry=OUTLINE)
+            services.parcel_flag(parcel=parcel, user=self.officer, detail="more")
+            services.case_open(parcel=self.parcel("in", geometry=OUTLINE), path="upgrade", user=self.officer)
+        with CaptureQueriesContext(connection) as many:
+            response = self.page()
+        self.assertEqual(len(response.context["map_data"]["parcels"]["features"]), 10)
+        self.assertEqual(len(many.captured_queries), len(few.captured_queries))
+        # user, permissions (2), groups, map (4), table (count, rows); PostgreSQL's session row one more
+        self.assertLessEqual(len(many.captured_queries), 10 if connection.vendor == "sqlite" else 11)
+
+    def test_the_flags_table_renders_as_with_whole_rows(self):
+        """The table reads only its cells' columns: the same HTML as the rows read whole (a list of objects)."""
+        self.client.force_login(self.officer)
+        for language in ("en", "zh-hans"):
+            with self.subTest(language=language), translation.override(language):
+                request = self.client.get(reverse("land:inefficient_land")).wsgi_request
+                rows = ParcelFlag.objects.filter(cleared_on__isnull=True).select_related(
+                    "parcel__park", "run__scheme", "flagged_by"
+                )
+                slim = tables.ParcelFlagTable(rows, request=request, exclude=("open",))
+                whole = tables.ParcelFlagTable(list(rows), request=request, exclude=("open",))
+                html = slim.as_html(request)
+                self.assertEqual(html, whole.as_html(request))
+                self.assertIn(self.flagged.code, html)
+                row = next(r for r in slim.page.object_list.data if r.run_id)
+                self.assertIn("geometry", row.parcel.get_deferred_fields())  # the outline is not read
+                self.assertIn("definition", row.run.scheme.get_deferred_fields())
+
+
+class CompactJsonScriptTests(TestCase):
+    def test_reads_back_and_cannot_close_its_element(self):
+        value = {"name": "</script><script>alert(1)</script> & 园区", "n": [1.5, 2]}
+        html = compact_json_script(value, "map-parcels")
+        self.assertTrue(html.startswith('<script id="map-parcels" type="application/json">{"name":'))
+        self.assertEqual(html.count("</script>"), 1)
+        self.assertIn("园区", html)  # UTF-8, not \\uXXXX
+        self.assertIn('"n":[1.5,2]', html)  # no spaces after separators
+        self.assertEqual(embedded(html, "map-parcels"), value)
+
+
+class WholeRows(tables.AvailableLandTable):
+    """The table as it was: whole parcels (no ``reads_only``)."""
+
+    class Meta(tables.AvailableLandTable.Meta):
+        pass
+
+    def __init__(self, data, *args, **kwargs):
+        EstimatedCountTable.__init__(self, data, *args, **kwargs)
+
+
+class AvailableLandPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = World.build()
+
+    def idle(self, n):
+        for _ in range(n):
+            LandParcel.objects.create(
+                park=self.world.park["in"],
+                code=f"A-{self.world.seq():03d}",
+                area=5000,
+                holder=self.world.org["in"],
+                status=Status.IDLE,
+            )
+
+    def test_queries_do_not_grow_with_the_parcels(self):
+        self.client.force_login(self.world.users["investment_staff"])
+        url = reverse("land:available_land")
+        self.idle(2)
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as few:
+            self.client.get(url)
+        self.idle(6)
+        with CaptureQueriesContext(connection) as many:
+            response = self.client.get(url)
+        self.assertContains(response, "A-0")
+        self.assertEqual(len(many.captured_queries), len(few.captured_queries))
+        self.assertLessEqual(len(many.captured_queries), 9)
+
+    def test_the_table_renders_as_django_tables2s_rows_of_whole_parcels(self):
+        """Core's rows over the slim queryset give the HTML django-tables2's own rows gave over whole parcels."""
+        self.idle(3)
+        user = self.world.users["operator_admin"]
+        self.client.force_login(user)
+        for language in ("en", "zh-hans"):
+            with self.subTest(language=language), translation.override(language):
+                request = self.client.get(reverse("land:available_land")).wsgi_request
+                table = tables.AvailableLandTable(selectors.available_land(user), request=request)
+                old = WholeRows(selectors.available_land(user), request=request)
+                old.rows = BoundRows(data=old.data, table=old, pinned_data=old.pinned_data)
+                self.assertEqual(table.as_html(request), old.as_html(request))
+                self.assertIn("A-0", table.as_html(request))
