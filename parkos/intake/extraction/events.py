@@ -395,7 +395,9 @@ _ON_BEHALF = re.compile(
 
 #: a clause that opens with whom its signer stood for: "Signing for X was ...", "; for Y, its chairman ..."
 _BEHALF_OPENS = re.compile(
-    r"\s*(?:(?:signing|signed) )?(?:for|on behalf of) (?P<en>(?:the |its )?[\w'’&.\- ]{2,60}?)(?:,| was| were)\s", re.I
+    r"\s*(?:(?:signing|signed)(?: the (?:agreement|deal|contract|memorandum|mou|document))? )?(?:for|on behalf of) "
+    r"(?P<en>(?:the |its )?[\w'’&.\- ]{2,60}?)(?:,| was| were)\s",
+    re.I,
 )
 
 
@@ -410,9 +412,16 @@ def _said_behalf(person, sentence: Sentence | None, parties: list[str], organiza
         clause = sentence.text[sentence.text.rfind(";", 0, offset) + 1 : offset]
         opening = _BEHALF_OPENS.match(clause)
         if (
-            opening and not _SIGNED.search(clause, opening.end())
+            opening
+            and not _SIGNED.search(clause, opening.end())
+            and not re.search(r",\s*(?:while|whereas|and)\b", clause[opening.end() :])  # the next signer's clause
         ):  # not "On behalf of X, A signed with B"  # "Signing for the landlord was its manager, A; for Harlow, its chairman B": said before
             resolved = _resolve_phrase(opening.group("en").strip(), organizations, canonical, start)
+            if resolved in parties:
+                return resolved
+        said_before = _FOR_X_BY.search(sentence.text, 0, offset)
+        if said_before:  # "signed by A and, for Hanlin, by chairman B"
+            resolved = _resolve_phrase(said_before.group("en").strip(), organizations, canonical, start)
             if resolved in parties:
                 return resolved
         after = sentence.text[offset:].split(";")[0]
@@ -420,6 +429,8 @@ def _said_behalf(person, sentence: Sentence | None, parties: list[str], organiza
         if own and person.organization in parties and not _ON_BEHALF.search(after, 0, own.start("own")):
             return person.organization  # "A, deputy director of X, signed on its behalf, and B signed for Y"
         match = _ON_BEHALF.search(after)
+        if match and match.group("en") and re.match(r",? by\b", after[match.end() :]):
+            match = None  # "A and, for Hanlin, by chairman B": Hanlin is B's
         if match and match.group("zh") and match.start() > len(person.name) + 2:
             return None  # "许安代表公司、宋佳代表区政府": the 代表 right after the name, not another's
         if not match or re.match(
@@ -433,6 +444,7 @@ def _said_behalf(person, sentence: Sentence | None, parties: list[str], organiza
     return None
 
 
+_FOR_X_BY = re.compile(r"\b(?:for|on behalf of) (?P<en>(?:the |its )?[\w'’&.\- ]{2,60}?),? by (?:[\w.-]+ ){0,4}$", re.I)
 _ON_OWN_BEHALF = re.compile(r"[^;]*?\bsign(?:ed|s|ing)? (?P<own>on (?:its|his|her|their) behalf)\b")
 
 

@@ -251,6 +251,9 @@ def _short(name: str) -> str:
     )
 
 
+_FOR_X_WAS = re.compile(r"\b(?:for|on behalf of) (?P<x>[A-Z][\w&'’.\- ]{1,60}?),? (?:was|were) $")
+
+
 def _described_as(word: str, before, sentence_list):
     """ "Binhai Plant Leasing Co., Ltd., the developer of the zone, ...": the organization an apposition named what a
     later "the developer's" refers to (the last so described)."""
@@ -272,6 +275,12 @@ def _owner_organization(person, organizations, mentions, canonical, sentence_lis
         return canonical(mentions[0].name) if mentions else None
     if person.owner in ("its", "their"):
         opening = [i for i, s in enumerate(sentence_list) if s.start <= person.owner_at < s.end]
+        if opening:  # "Signing on behalf of Tarsis was its president A": the organization the clause opened with
+            here = sentence_list[opening[0]]
+            said = _FOR_X_WAS.search(here.text, 0, person.owner_at - here.start)
+            named = resolve_organization(said.group("x"), organizations) if said else None
+            if named:
+                return canonical(named)
         if (
             opening
             and opening[0] > 0

@@ -1345,3 +1345,26 @@ def test_on_its_behalf_signing_for_their_companies_and_a_possessive_after_a_lega
     result = extract("Pump deal\n\n" + text, gazetteer=EMPTY)
     assert names(result) == {"Orsolo Pumps GmbH", "Qinhe Battery Co., Ltd."}
     assert signed(result) == {("Udo Brandt", "Orsolo Pumps GmbH"), ("Pan Ruiqi", "Qinhe Battery Co., Ltd.")}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Signing the agreement on behalf of Orsolo was its president Udo Brandt, while Pan Ruiqi signed for Qinhe.",
+        "Udo Brandt, representing Orsolo, and Pan Ruiqi, representing Qinhe, signed the agreement.",
+        "Udo Brandt of Orsolo and Pan Ruiqi of Qinhe signed the agreement.",
+        "The document was signed by Orsolo Pumps president Udo Brandt and, for Qinhe, by chairman Pan Ruiqi.",
+    ],
+)
+def test_representing_of_and_for_x_by_say_each_signers_side(sentence):
+    text = (
+        "Pump deal\n\nOrsolo Pumps GmbH and Qinhe Battery Co., Ltd. signed an investment agreement on Monday. "
+        + sentence
+    )
+    result = extract(text, gazetteer=EMPTY)
+    orsolo, qinhe = "Orsolo Pumps GmbH", "Qinhe Battery Co., Ltd."
+    assert signed(result) == {("Udo Brandt", orsolo), ("Pan Ruiqi", qinhe)}
+    assert (person(result, "Udo Brandt")["organization"], person(result, "Pan Ruiqi")["organization"]) == (
+        orsolo,
+        qinhe,
+    )
