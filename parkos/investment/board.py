@@ -88,8 +88,9 @@ def board_columns(projects, *, user, today: datetime.date, list_url: str | None,
         stage: Column(stage, str(Stage(stage).label), collapsed=stage == Stage.LOST)
         for stage in (*STAGE_ORDER, Stage.LOST)
     }
+    labels: dict[int, str] = {}
     for project in ranked:
-        dress_card(project, user, today)
+        dress_card(project, user, today, labels)
         project.board_url = reverse_pk(Project.url_name(), project.pk)
         project.board_move_url = reverse_pk("investment:project_move", project.pk)
         columns[project.stage].cards.append(project)
@@ -119,13 +120,21 @@ def days_in_stage_label(days: int) -> str:
     return ngettext("%(days)d day in stage", "%(days)d days in stage", days) % {"days": days}
 
 
-def dress_card(project: Project, user, today: datetime.date) -> None:
-    """What a card shows, masked for viewers outside a confidential project's team (no query: see for_user)."""
+def dress_card(project: Project, user, today: datetime.date, labels: dict[int, str] | None = None) -> None:
+    """What a card shows, masked for viewers outside a confidential project's team (no query: see for_user).
+
+    ``labels``: the "N days in stage" already translated on this page, by N (a board repeats a few dozen).
+    """
     visible = project.investor_visible_to(user)
     project.board_title = project.name if visible else str(project)
     project.board_investor = (project.investor.name if project.investor_id else "") if visible else None
-    project.days_in_stage = max(0, (today - project.stage_since).days) if project.stage_since else 0
-    project.days_label = days_in_stage_label(project.days_in_stage)
+    project.days_in_stage = days = max(0, (today - project.stage_since).days) if project.stage_since else 0
+    if labels is None:
+        project.days_label = days_in_stage_label(days)
+    else:
+        if days not in labels:
+            labels[days] = days_in_stage_label(days)
+        project.days_label = labels[days]
 
 
 #: a card as the board's template loop wrote it (the same markup and whitespace), in two halves around what its
