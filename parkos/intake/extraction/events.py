@@ -419,7 +419,9 @@ def _said_behalf(person, sentence: Sentence | None, parties: list[str], organiza
             resolved = _resolve_phrase(opening.group("en").strip(), organizations, canonical, start)
             if resolved in parties:
                 return resolved
-        said_before = _FOR_X_BY.search(sentence.text, 0, offset)
+        said_before = (
+            _FOR_X_BY.search(sentence.text, 0, offset) if " by " in sentence.text[offset - 40 : offset] else None
+        )
         if said_before:  # "signed by A and, for Hanlin, by chairman B"
             resolved = _resolve_phrase(said_before.group("en").strip(), organizations, canonical, start)
             if resolved in parties:

@@ -572,7 +572,7 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
         # "signed by Wu Jun for Harlow and Ke Lan for the committee", "Ke Lan signed for Harlow, while Wu Jun
         # represented Fenlan": whom a name signed for is evidence enough that it is a person's
         if _SIGNS.search(s_text):
-            for match in _NAME_OF_OWNER.finditer(s_text):
+            for match in _NAME_OF_OWNER.finditer(s_text) if " of " in s_text else ():
                 name = match.group("name")
                 if _is_name(name) and not _TITLE_ANY.search(name):
                     start = s_start + match.start("name")

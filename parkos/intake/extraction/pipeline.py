@@ -277,7 +277,8 @@ def _owner_organization(person, organizations, mentions, canonical, sentence_lis
         opening = [i for i, s in enumerate(sentence_list) if s.start <= person.owner_at < s.end]
         if opening:  # "Signing on behalf of Tarsis was its president A": the organization the clause opened with
             here = sentence_list[opening[0]]
-            said = _FOR_X_WAS.search(here.text, 0, person.owner_at - here.start)
+            before_owner = here.text[: person.owner_at - here.start]
+            said = _FOR_X_WAS.search(before_owner) if before_owner.endswith((" was ", " were ")) else None
             named = resolve_organization(said.group("x"), organizations) if said else None
             if named:
                 return canonical(named)
