@@ -159,22 +159,30 @@ def held_unit_ids(
     park: Park | int | None = None,
     brand: ParkBrand | int | None = None,
     building: Building | int | None = None,
+    building_ids: Collection[int] | None = None,
 ) -> tuple[QuerySet[Any, Any], Q]:
     """The IDs of units a lease holds on ``date`` (a subquery), and a Q for units a sale holds then.
 
     Both are uncorrelated subqueries, so the database computes each set once per query, not per unit.
+    With ``building_ids`` (the occupancy page's buildings), only those buildings' holds: the sets were every hold of
+    the date, 21,000 units at demo scale 6.25, for a page of 50 buildings.
     """
     links = Lease.units.through.objects.filter(lease_holds_q(date, "lease__"))
+    sold_units = Sale.units.through.objects.filter(sale_holds_q(date, "sale__"))
+    sold_buildings = Sale.objects.filter(sale_holds_q(date), building__isnull=False)
     if park:
         links = links.filter(lease__park=_pk(park))
     if brand:
         links = links.filter(lease__park__brand=_pk(brand))
     if building:
         links = links.filter(spaceunit__building=_pk(building))
+    if building_ids is not None:
+        ids = list(building_ids)
+        links = links.filter(spaceunit__building_id__in=ids)
+        sold_units = sold_units.filter(spaceunit__building_id__in=ids)
+        sold_buildings = sold_buildings.filter(building_id__in=ids)
     leased = links.values("spaceunit_id")
-    sold_units = Sale.units.through.objects.filter(sale_holds_q(date, "sale__")).values("spaceunit_id")
-    sold_buildings = Sale.objects.filter(sale_holds_q(date), building__isnull=False).values("building_id")
-    return leased, Q(pk__in=sold_units) | Q(building_id__in=sold_buildings)
+    return leased, Q(pk__in=sold_units.values("spaceunit_id")) | Q(building_id__in=sold_buildings.values("building_id"))
 
 
 #: a unit's state in ``occupancy``: a lease holds it, else a sale does, else it is vacant
@@ -231,7 +239,7 @@ def occupancy(
     units = visible_units(user, park=park, brand=brand, building=building)
     if building_ids is not None:
         units = units.filter(building_id__in=list(building_ids))
-    leased_ids, sold_q = held_unit_ids(date, park=park, brand=brand, building=building)
+    leased_ids, sold_q = held_unit_ids(date, park=park, brand=brand, building=building, building_ids=building_ids)
     key = "building_id" if buildings else "building__parcel__park_id"
     state = Case(
         When(pk__in=leased_ids, then=Value(LEASED)),

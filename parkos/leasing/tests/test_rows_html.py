@@ -1,0 +1,140 @@
+"""Issue 16: the leasing reports' table rows written by the leasing_rows tags are the HTML the templates' loops wrote,
+in English and Chinese, in m² and in mu, with no name, thousands and no rate."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.template import Context, Template
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import translation
+
+from parkos.core.testing import World
+from parkos.leasing.models import Lease
+from parkos.leasing.selectors import OccupancyRow
+from parkos.parks.models import SpaceUnit
+
+#: the loops as the templates wrote them before the tags
+OLD_FIGURE_ROWS = (
+    '{% load i18n parkos %}{% for row in rows %}<tr><td>{{ row.name|default:"—" }}</td><td class="text-end">'
+    '{{ row.contracts }}</td><td class="text-end text-nowrap">{{ row.area|area:user }}</td></tr>{% empty %}<tr><td '
+    'class="text-secondary">{% translate "None." %}</td></tr>{% endfor %}'
+)
+OLD_NEW_TENANT_ROWS = (
+    '{% load i18n parkos %}{% for row in rows %}<tr><td>{{ row.name }}</td><td>{{ row.first|date:"Y-m-d" }}</td>'
+    '<td class="text-end">{{ row.area|area:user }}</td></tr>{% empty %}<tr><td class="text-secondary">'
+    '{% translate "None." %}</td></tr>{% endfor %}'
+)
+OLD_OCCUPANCY_ROWS = (
+    '{% load i18n parkos %}{% for row in rows %}<tr data-key="{{ row.key }}"><td>{{ row.name|default:"—" }}</td>'
+    '{% if show_park %}<td>{{ row.park }}</td>{% endif %}<td class="text-end">{{ row.units_occupied }} / '
+    '{{ row.units }}</td><td class="text-end">{{ row.lettable|area:user }}</td><td class="text-end">'
+    '{{ row.leased|area:user }}</td><td class="text-end">{{ row.sold|area:user }}</td><td class="text-end">'
+    '{{ row.vacant|area:user }}</td><td class="text-end rate">{% if row.rate is None %}—{% else %}'
+    '{{ row.percent|floatformat:1 }} %{% endif %}</td></tr>\n  {% empty %}<tr><td colspan="8" '
+    'class="text-secondary">{% translate "No space units here." %}</td></tr>{% endfor %}'
+)
+OLD_EXPIRY_ROWS = (
+    '{% load i18n parkos %}{% for lease in leases %}<tr><td><a href="{{ lease.url }}">{{ lease }}</a></td><td>'
+    '{{ lease.tenant }}</td><td>{{ lease.park }}</td><td>{{ lease.unit_codes|join:", " }}</td><td class="text-end">'
+    '{{ lease.leased_area|area:user }}</td><td>{{ lease.effective_end|date:"Y-m-d" }}</td></tr>\n        {% empty %}'
+    '<tr><td class="text-secondary">{% translate "None." %}</td></tr>{% endfor %}'
+)
+NEW = {
+    "expiry": "{% load leasing_rows %}{% expiry_rows rows user %}",
+    "figure": "{% load leasing_rows %}{% figure_rows rows user %}",
+    "tenant": "{% load leasing_rows %}{% new_tenant_rows rows user %}",
+    "occupancy": "{% load leasing_rows %}{% occupancy_rows rows user show_park %}",
+}
+OLD = {
+    "expiry": OLD_EXPIRY_ROWS.replace("leases", "rows"),
+    "figure": OLD_FIGURE_ROWS,
+    "tenant": OLD_NEW_TENANT_ROWS,
+    "occupancy": OLD_OCCUPANCY_ROWS,
+}
+
+
+class RowsHtmlTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        w = cls.world = World.build()
+        unit = SpaceUnit.objects.create(building=w.building["in"], code="R1", area=Decimal("1234.5"))
+        lease = Lease.objects.create(
+            tenant=w.org["in"], park=w.park["in"], start_date=datetime.date(2026, 2, 1), rent_amount=1, leased_area=12
+        )
+        lease.units.set([unit])
+        for n, end in enumerate((datetime.date(2026, 7, 15), datetime.date(2026, 8, 15), datetime.date(2026, 11, 1))):
+            ending = Lease.objects.create(
+                tenant=w.org["in"],
+                park=w.park["in"],
+                reference=f"R<{n}>" if n else "",
+                start_date=datetime.date(2026, 1, 1),
+                end_date=end,
+                rent_amount=1,
+                leased_area=Decimal("1234.5") if n else None,
+                status=Lease.Status.IN_FORCE,
+            )
+            ending.units.set([unit] if n != 1 else [])
+        SpaceUnit.objects.create(building=w.building["out"], code="R2", area=Decimal("0.5"))
+
+    def same(self, kind: str, rows, user, **extra) -> str:
+        context = {"rows": rows, "user": user, **extra}
+        old = Template(OLD[kind]).render(Context(context))
+        new = Template(NEW[kind]).render(Context(context))
+        self.assertEqual(new, old)
+        return new
+
+    def test_the_rows_are_the_loops_they_replace(self):
+        admin = self.world.users["operator_admin"]
+        groups = [
+            {"key_id": 1, "name": "Park <in> & co", "area": Decimal("1234567.89"), "contracts": 12345},
+            {"key_id": None, "name": None, "area": Decimal(0), "contracts": 0},
+        ]
+        tenants = [{"key_id": 1, "name": 'Org "A"', "first": datetime.date(2026, 1, 5), "area": None}]
+        tenants.append({"key_id": 2, "name": "甲公司", "first": datetime.date(2026, 12, 31), "area": Decimal("3.5")})
+        occupancy = [
+            OccupancyRow(7, "B-1 Tower <A>", Decimal("12345.67"), Decimal("100"), Decimal("5.5"), 1234, 12, park="P"),
+            OccupancyRow(None, "", Decimal(0), park="Park 2"),
+        ]
+        for language in ("en", "zh-hans"):
+            for unit in ("m2", "mu"):
+                admin.area_unit = unit
+                with self.subTest(language=language, unit=unit), translation.override(language):
+                    self.same("figure", groups, admin)
+                    self.same("figure", [], admin)
+                    self.same("tenant", tenants, admin)
+                    self.same("tenant", [], admin)
+                    for show_park in (True, False):
+                        self.same("occupancy", occupancy, admin, show_park=show_park)
+                    self.same("occupancy", [], admin)
+
+    def test_the_pages_show_the_rows(self):
+        self.client.force_login(self.world.users["operator_admin"])
+        for language in ("en", "zh-hans"):
+            with self.subTest(language=language), translation.override(language):
+                response = self.client.get(
+                    reverse("leasing:occupancy"), {"date": "2026-06-30"}, HTTP_ACCEPT_LANGUAGE=language
+                )
+                result, html = response.context["result"], response.content.decode()
+                user = response.context["user"]
+                for rows, show_park in ((result.parks, False), (result.brands, False), (result.buildings, True)):
+                    self.assertTrue(rows)
+                    self.assertIn(self.same("occupancy", rows, user, show_park=show_park), html)
+                response = self.client.get(
+                    reverse("leasing:figures"),
+                    {"date_from": "2026-01-01", "date_to": "2026-12-31"},
+                    HTTP_ACCEPT_LANGUAGE=language,
+                )
+                figures, html = response.context["figures"], response.content.decode()
+                self.assertIn(self.same("figure", figures["leased_by_park"], user), html)
+                self.assertIn(self.same("tenant", figures["new_tenants"], user), html)
+                self.assertTrue(figures["new_tenants"])
+                response = self.client.get(
+                    reverse("leasing:expiry_alerts"), {"date": "2026-06-30"}, HTTP_ACCEPT_LANGUAGE=language
+                )
+                html = response.content.decode()
+                for _months, leases, count in response.context["buckets"]:
+                    self.assertEqual(len(leases), count)
+                    self.assertIn(self.same("expiry", leases, user), html)
