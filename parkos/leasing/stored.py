@@ -204,8 +204,8 @@ def rows_on(parks: QuerySet[Park], days: Sequence[datetime.date]) -> dict[dateti
         found = list(
             parks.order_by()
             .annotate(
-                version=Subquery(ParkOccupancyState.objects.filter(park=OuterRef("pk")).values("version")[:1]),
-                computed=Subquery(ParkOccupancyState.objects.filter(park=OuterRef("pk")).values("computed")[:1]),
+                version=F("leasing_occupancy_state__version"),  # a left join: no state row reads None
+                computed=F("leasing_occupancy_state__computed"),
                 **probes,
             )
             .values("pk", "version", "computed", *probes)
