@@ -109,6 +109,27 @@ class HomeQueueTests(TestCase):
         self.assertEqual(panels["investment.pipeline"].count, 1)
         self.assertEqual([i.label for i in panels["investment.commitments"].items], ["Ground-breaking in"])
 
+    def test_an_enterprise_that_filed_this_year_is_not_missing(self):
+        """The missing filings (an anti join since issue 16) are last year's filers with no filing this year."""
+        year = timezone.localdate().year - 1  # evaluation.home.filing_year
+        world = self.world
+        filed = Organization.objects.create(name=f"Filed both {world.seq()}", industry=world.industry)
+        late = Organization.objects.create(name=f"A late filer {world.seq()}", industry=world.industry)
+        for organization in (filed, late):
+            IndicatorFiling.objects.create(organization=organization, park=world.park["in"], year=year - 1)
+        IndicatorFiling.objects.create(organization=filed, park=world.park["out"], year=year)  # another park counts
+        _r, panels = self.home("evaluation_officer")
+        labels = [i.label for i in panels["evaluation.missing"].items]
+        self.assertIn(late.name, labels)
+        self.assertNotIn(filed.name, labels)
+        expected = (
+            IndicatorFiling.objects.restrict(self.users["evaluation_officer"])
+            .filter(year=year - 1)
+            .exclude(organization__in=IndicatorFiling.objects.filter(year=year).values("organization"))
+            .count()
+        )
+        self.assertEqual(panels["evaluation.missing"].count, expected)  # as NOT IN counted them
+
     def test_each_panel_links_to_the_list_that_adds_up_to_it(self):
         lists = {
             "services.mine",
