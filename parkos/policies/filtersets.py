@@ -7,6 +7,7 @@ from parkos.core.filtersets import PrimaryFilterSet, RelatedFilter
 from parkos.directory.models import Organization
 from parkos.parks.models import Park
 from parkos.policies.models import Application, ApplicationDocument, Certification, Disbursement, Policy
+from parkos.services.filtersets import park_names
 from parkos.services.models import Aspect
 
 
@@ -32,7 +33,7 @@ class CertificationFilterSet(PrimaryFilterSet):
 class ApplicationFilterSet(PrimaryFilterSet):
     policy = RelatedFilter(Policy, label=_("Policy"))
     applicant = RelatedFilter(Organization, label=_("Applicant"))
-    park = RelatedFilter(Park, label=_("Park"))
+    park = RelatedFilter(Park, queryset=park_names, label=_("Park"))
     status = django_filters.ChoiceFilter(choices=Application.Status.choices, label=_("Status"))
 
     class Meta:

@@ -4,7 +4,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.filtersets import AnyYesNoWidget, PrimaryFilterSet, RelatedFilter
+from parkos.core.filtersets import AnyYesNoWidget, PrimaryFilterSet, RelatedFilter, visible
 from parkos.directory.models import Organization
 from parkos.parks.models import Park
 from parkos.services.models import (
@@ -28,6 +28,11 @@ def _assignees(request):
     if user is None or not user.is_authenticated or is_enterprise_side(user=user):
         return service_staff_users().none()
     return service_staff_users().order_by("username")
+
+
+def park_names(request):
+    """The parks the user sees, read for their names only: the select shows no boundary or description."""
+    return visible(Park)(request).only("pk", "name")
 
 
 class ServiceFilterSet(PrimaryFilterSet):
@@ -64,7 +69,7 @@ class ServiceRequestFilterSet(PrimaryFilterSet):
     )
     aspect = django_filters.MultipleChoiceFilter(choices=Aspect.choices, label=_("Aspect"))
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
-    park = RelatedFilter(Park, label=_("Park"))
+    park = RelatedFilter(Park, queryset=park_names, label=_("Park"))
     enterprise = RelatedFilter(Organization, label=_("Enterprise"))
     service = RelatedFilter(Service, label=_("Service"))
     assigned_to = django_filters.ModelMultipleChoiceFilter(queryset=_assignees, label=_("Assigned to"))

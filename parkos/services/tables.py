@@ -1,7 +1,9 @@
 """Services list tables. Requests past a deadline carry an "overdue" badge."""
 
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,19 @@ def status_badge(status: str, label) -> str:
         status,
         label,
     )
+
+
+class LocalDateTimeColumn(tables.DateTimeColumn):
+    """django-tables2's DateTimeColumn (``{{ value|date:format|default:default }}`` in local time) without its
+    template: that column is a TemplateColumn, which compiled a Template for every cell (25 a page; issue 16)."""
+
+    def __init__(self, format=None, short=True, *args, **kwargs):
+        super().__init__(format, short, *args, **kwargs)
+        self.date_format = format or ("SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT")
+
+    def render(self, value, bound_column):
+        text = date_filter(timezone.template_localtime(value), self.date_format)
+        return conditional_escape(text) if text else bound_column.default
 
 
 class ServiceTable(PrimaryTable):
@@ -61,7 +76,7 @@ class ServiceRequestTable(PrimaryTable):
     park = tables.Column(linkify=True)
     service = tables.Column(linkify=True)
     status = tables.Column()
-    requested_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    requested_at = LocalDateTimeColumn(format="Y-m-d H:i")
     deadline = tables.Column(verbose_name=_("deadline"), accessor="resolution_due", order_by=("resolution_due",))
 
     low_priority = ("park", "service", "aspect", "assigned_to", "rating")
@@ -85,13 +100,21 @@ class ServiceRequestTable(PrimaryTable):
         return status_badge(record.status, value)
 
     def render_deadline(self, record, value):
-        flags = []
-        if record.is_response_overdue():
-            flags.append(
-                format_html('<span class="badge bg-red-lt" data-overdue="response">{}</span>', _("no response"))
+        """The resolution deadline's day and a badge per deadline passed; the badges and the time are made once
+        per table, not per row (issue 16)."""
+        badges = self.__dict__.get("_deadline_badges")
+        if badges is None:
+            badges = self._deadline_badges = (
+                timezone.now(),
+                format_html('<span class="badge bg-red-lt" data-overdue="response">{}</span>', _("no response")),
+                format_html('<span class="badge bg-red-lt" data-overdue="resolution">{}</span>', _("overdue")),
             )
-        if record.is_resolution_overdue():
-            flags.append(format_html('<span class="badge bg-red-lt" data-overdue="resolution">{}</span>', _("overdue")))
+        now, no_response, overdue = badges
+        flags = []
+        if record.is_response_overdue(now):
+            flags.append(no_response)
+        if record.is_resolution_overdue(now):
+            flags.append(overdue)
         when = value.strftime("%Y-%m-%d") if value else "—"
         return format_html("{} {}", when, mark_safe(" ".join(flags)))  # noqa: S308 (each flag is format_html output)
 
@@ -103,7 +126,7 @@ class RequestMessageTable(PrimaryTable):
     body = tables.Column(linkify=True, verbose_name=_("message"))
     request = tables.Column(linkify=True)
     author = tables.Column()
-    created = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("written"))
+    created = LocalDateTimeColumn(format="Y-m-d H:i", verbose_name=_("written"))
     attachment = tables.Column(verbose_name=_("attachment"))
 
     class Meta(PrimaryTable.Meta):

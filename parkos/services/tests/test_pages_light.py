@@ -316,3 +316,123 @@ class FiguresInFewerQueriesTests(TestCase):
             request_for(self.world, "out", service=extra, status=Status.DONE, requested_at=timezone.now(), rating=i + 1)
         Park.objects.create(code="park-3", name="Park 3", district="District", land_area=1)
         self.assertEqual(count(), few)
+
+
+def old_render_deadline(record, value) -> str:
+    """ServiceRequestTable.render_deadline as it was (a badge and the clock read per row)."""
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy as _
+
+    flags = []
+    if record.is_response_overdue():
+        flags.append(format_html('<span class="badge bg-red-lt" data-overdue="response">{}</span>', _("no response")))
+    if record.is_resolution_overdue():
+        flags.append(format_html('<span class="badge bg-red-lt" data-overdue="resolution">{}</span>', _("overdue")))
+    when = value.strftime("%Y-%m-%d") if value else "—"
+    return format_html("{} {}", when, mark_safe(" ".join(flags)))
+
+
+class RequestListTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = w = World.build()
+        service = service_for(w, "in", response_target_hours=8, resolution_target_days=2)
+        now = timezone.now()
+        cls.requests = [
+            request_for(w, "in", service=service, requested_at=now),  # nothing due yet
+            request_for(w, "in", service=service, requested_at=now - datetime.timedelta(days=1)),  # no response
+            request_for(w, "in", service=service, requested_at=now - datetime.timedelta(days=5)),  # both late
+            request_for(  # responded, resolution late
+                w, "out", service=service, requested_at=now - datetime.timedelta(days=5), responded_at=now
+            ),
+            request_for(  # done in time
+                w,
+                "out",
+                service=service,
+                status=Status.DONE,
+                requested_at=now - datetime.timedelta(days=5),
+                responded_at=now - datetime.timedelta(days=5),
+                resolved_at=now - datetime.timedelta(days=4),
+            ),
+        ]
+
+    def test_deadline_cell_equals_the_old_rendering(self):
+        from django.utils import translation
+
+        from parkos.services.tables import ServiceRequestTable
+
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                table = ServiceRequestTable(ServiceRequest.objects.order_by("pk"))
+                flags = set()
+                for record in ServiceRequest.objects.order_by("pk"):
+                    new = table.render_deadline(record, record.resolution_due)
+                    self.assertEqual(new, old_render_deadline(record, record.resolution_due))
+                    flags.add(new.count("data-overdue"))
+                self.assertEqual(flags, {0, 1, 2})
+                self.assertEqual(table.render_deadline(self.requests[0], None), "— ")
+
+    def test_park_select_reads_names_only_and_still_filters(self):
+        from parkos.policies.filtersets import ApplicationFilterSet
+        from parkos.services.filtersets import ServiceRequestFilterSet
+
+        manager = self.world.users["park_manager"]
+        request = type("Request", (), {"user": manager})()
+        for filterset_class in (ServiceRequestFilterSet, ApplicationFilterSet):
+            filterset = filterset_class({}, queryset=filterset_class._meta.model.objects.all(), request=request)
+            parks = filterset.form.fields["park"].queryset
+            self.assertEqual(parks.query.deferred_loading, ({"id", "name"}, False))  # only these
+            self.assertEqual(list(parks), list(Park.objects.restrict(manager, "view")))  # the manager's park only
+        self.client.force_login(self.world.users["operator_admin"])
+        response = self.client.get(reverse("services:servicerequest_list"), {"park": self.world.park["out"].pk})
+        self.assertEqual(response.content.decode().count('type="checkbox" name="pk"'), 2)
+        self.assertContains(response, f'<option value="{self.world.park["out"].pk}" selected>Park out</option>')
+
+    def test_request_list_queries_pinned_and_flat(self):
+        self.client.force_login(self.world.users["operator_admin"])
+        url = reverse("services:servicerequest_list")
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as ctx:
+                self.assertEqual(self.client.get(url).status_code, 200)
+            return len(ctx.captured_queries)
+
+        self.client.get(url)
+        few = count()
+        # session, user, permissions (2), groups; the count (on PostgreSQL after the table's estimate, twice), the
+        # page's rows, the parks' select, the assignees' select
+        self.assertLessEqual(few, 12 if connection.vendor == "postgresql" else 9)
+        for i in range(30):
+            request_for(self.world, "out" if i % 2 else "in", requested_at=timezone.now())
+        Park.objects.create(code="park-3", name="Park 3", district="District", land_area=1)
+        self.assertEqual(count(), few)
+
+
+class LocalDateTimeColumnTests(TestCase):
+    def test_cells_equal_django_tables2_datetime_column(self):
+        import django_tables2 as tables
+        from django.utils import translation
+
+        from parkos.services.tables import LocalDateTimeColumn
+
+        class Old(tables.Table):
+            short = tables.DateTimeColumn()
+            minutes = tables.DateTimeColumn(format="Y-m-d H:i")
+
+        class New(tables.Table):
+            short = LocalDateTimeColumn()
+            minutes = LocalDateTimeColumn(format="Y-m-d H:i")
+
+        moments = [
+            datetime.datetime(2026, 12, 31, 16, 30, tzinfo=datetime.UTC),  # 1 January in Shanghai
+            datetime.datetime(2026, 3, 1, 2, 5, tzinfo=datetime.UTC),
+            None,
+        ]
+        rows = [{"short": moment, "minutes": moment} for moment in moments]
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                old = [[str(cell) for cell in row] for row in Old(rows).rows]
+                new = [[str(cell) for cell in row] for row in New(rows).rows]
+                self.assertEqual(new, old)
+        self.assertEqual(new[0][1], "2027-01-01 00:30")
