@@ -228,8 +228,9 @@ def commitment_checks_context(user, report: ImplementationReport, year: int | No
     if year is None:
         return context
     titles = check_groups_titles()
+    numbers: dict[int, str] = {}
     context["check_groups"] = [
-        {"by": by, "title": titles[by], "rows": groups[by], "rows_html": check_rows_html(by, groups[by])}
+        {"by": by, "title": titles[by], "rows": groups[by], "rows_html": check_rows_html(by, groups[by], numbers)}
         for by in CHECK_GROUPS
     ]
     totals = {value: sum(row[value] for row in groups["source"]) for value in CheckOutcome.values}
@@ -239,10 +240,21 @@ def commitment_checks_context(user, report: ImplementationReport, year: int | No
     return context
 
 
-def check_rows_html(by: str, rows: list) -> str:
+def check_rows_html(by: str, rows: list, numbers: dict[int, str] | None = None) -> str:
     """A grouping's rows of the checks' tables, as commitment_checks.html's loop wrote them (an agreement's title
-    links to it): forty rows of four ``intcomma`` and a ``{% url %}`` each were a tenth of the page (issue 16)."""
+    links to it): forty rows of four ``intcomma`` and a ``{% url %}`` each were a tenth of the page (issue 16).
+
+    ``numbers``: the counts already written with ``intcomma`` on this page (the same few small numbers recur; each
+    ``intcomma`` looks up the language's number format).
+    """
     agreement_url = Agreement.url_name()
+    numbers = {} if numbers is None else numbers
+
+    def grouped(value: int) -> str:
+        if value not in numbers:
+            numbers[value] = intcomma(value)
+        return numbers[value]
+
     return format_html_join(
         "",
         '\n        <tr data-key="{}"><td>{}</td><td class="text-end">{}</td><td class="text-end">{}</td>'
@@ -253,10 +265,10 @@ def check_rows_html(by: str, rows: list) -> str:
                 format_html('<a href="{}">{}</a>', reverse_pk(agreement_url, row["key"]), row["label"])
                 if by == "agreement"
                 else row["label"],
-                intcomma(row["met"]),
-                intcomma(row["behind"]),
-                intcomma(row["missed"]),
-                intcomma(row["open"]),
+                grouped(row["met"]),
+                grouped(row["behind"]),
+                grouped(row["missed"]),
+                grouped(row["open"]),
             )
             for row in rows
         ),
@@ -425,6 +437,13 @@ def agreement_rows_html(agreements, words: dict[str, str]) -> str:
     parties and a ``blocktranslate`` (about a third of the page's time, issue 16). Tested equal to the loop.
     """
     parts = []
+    numbers: dict[int, str] = {}  # the counts as the template wrote them (localize), each distinct one once
+
+    def number(value: int) -> str:
+        if value not in numbers:
+            numbers[value] = localize(value)
+        return numbers[value]
+
     roles = {value: str(label) for value, label in Party._meta.get_field("role").flatchoices}
     kinds = {value: str(label) for value, label in Agreement._meta.get_field("kind").flatchoices}
     for agreement in agreements:
@@ -462,14 +481,14 @@ def agreement_rows_html(agreements, words: dict[str, str]) -> str:
                 parties,
                 f"{agreement.signed_on:%Y-%m-%d}" if agreement.signed_on else "—",
                 words["met"],
-                localize(agreement.n_met),
+                number(agreement.n_met),
                 words["on_track"],
-                localize(agreement.n_on_track),
+                number(agreement.n_on_track),
                 words["at_risk"],
-                localize(agreement.n_at_risk),
+                number(agreement.n_at_risk),
                 words["overdue"],
-                localize(agreement.n_overdue),
-                ngettext("%(n)s in all", "%(n)s in all", n) % {"n": localize(n)},
+                number(agreement.n_overdue),
+                ngettext("%(n)s in all", "%(n)s in all", n) % {"n": number(n)},
                 agreement.implementation_badge,
                 commitments,
             )
