@@ -166,3 +166,13 @@ def outline(geometry: dict[str, Any] | None) -> str:
         _("outline"),
         shape.d,
     )
+
+
+@register.simple_tag
+def url_name(viewname: str) -> str:
+    """{% url_name 'search' %}: ``{% url 'search' %}`` of a URL without arguments, reversed once per URL
+    configuration, script prefix and language (core.reversing): base.html's dozen links cost about 100 Python calls
+    each through ``{% url %}``, on every page (issue 16). Escaped like ``{% url %}``'s output."""
+    from parkos.core.reversing import reverse_name
+
+    return reverse_name(viewname)

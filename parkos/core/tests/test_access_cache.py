@@ -2,6 +2,7 @@
 ``access_version``, which every change of what the user may do or see bumps (users.access): the next request
 shows the change, in every process, and a simple page reads 3 queries fewer once kept."""
 
+from pathlib import Path
 from unittest import mock
 
 from django.contrib.auth.models import Group, Permission
@@ -173,3 +174,48 @@ def menu_part(response) -> str:
     html = response.content.decode()
     start = html.index('<li class="nav-item dropdown">')
     return html[start : html.index("</ul>", start)]
+
+
+BASE_LINKS = (
+    "home",
+    "changelog",
+    "search",
+    "notifications:inbox",
+    "notifications-api:notification-unread-count",
+    "profile",
+    "export_jobs",
+    "password_change",
+    "api-docs",
+    "logout",
+    "set_language",
+)
+
+
+class UrlNameTagTests(TestCase):
+    """Issue 16: base.html's links are written by {% url_name %} (core.reversing), as {% url %} wrote them."""
+
+    def test_each_base_link_is_what_the_url_tag_writes(self):
+        from django.template import Context, Template
+        from django.urls import set_script_prefix
+
+        for prefix in ("/", "/parkos/"):
+            for language in ("en", "zh-hans"):
+                with self.subTest(prefix=prefix, language=language), translation.override(language):
+                    set_script_prefix(prefix)
+                    self.addCleanup(set_script_prefix, "/")
+                    for name in BASE_LINKS:
+                        old = Template("{% url '" + name + "' %}").render(Context())
+                        new = Template("{% load parkos %}{% url_name '" + name + "' %}").render(Context())
+                        self.assertEqual(new, old)
+                        self.assertTrue(new.startswith(prefix))
+
+    def test_base_html_writes_every_link(self):
+        with open(Path(__file__).resolve().parents[1] / "templates" / "base.html", encoding="utf-8") as f:
+            base = f.read()
+        self.assertNotIn("{% url '", base.replace("{% url 'admin:index' %}", ""))  # admin keeps its current_app
+        for name in BASE_LINKS:
+            self.assertIn("{% url_name '" + name + "' %}", base)
+        self.client.force_login(World.build().users["operator_admin"])  # the change log link is theirs
+        html = self.client.get(reverse("parks:parkbrand_list")).content.decode()
+        for name in BASE_LINKS:
+            self.assertIn(f'"{reverse(name)}"', html)
