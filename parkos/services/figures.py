@@ -9,10 +9,14 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -80,6 +84,27 @@ def chart_data(figures: dict) -> dict:
             "resolution": _t("Mean days to resolve"),
         },
     }
+
+
+def park_rows_html(rows: list) -> SafeString:
+    """The "By park" table's rows, as the page's template loop wrote them: a row per park the user sees (188 at
+    demo scale 6.25), each with five numbers through ``intcomma``, was a loop of about 300 Python calls a row."""
+    return format_html_join(
+        "",
+        '<tr><td>{}</td><td class="text-end">{}</td><td class="text-end">{}</td><td class="text-end">{}</td>'
+        '<td class="text-end">{}</td><td class="text-end">{}</td></tr>',
+        (
+            (
+                row["name"],
+                intcomma(row["requests"]),
+                intcomma(row["open"]),
+                intcomma(row["done"]),
+                "—" if row["mean_rating"] is None else localize(row["mean_rating"]),
+                intcomma(row["enterprises"]),
+            )
+            for row in rows
+        ),
+    )
 
 
 def figures_xlsx(figures: dict) -> bytes:
@@ -167,5 +192,11 @@ class ServiceFiguresView(View):
         return render(
             request,
             self.template_name,
-            {"form": form, "figures": figures, "charts": chart_data(figures), "query_string": query.urlencode()},
+            {
+                "form": form,
+                "figures": figures,
+                "park_rows": park_rows_html(figures["by_park"]),
+                "charts": chart_data(figures),
+                "query_string": query.urlencode(),
+            },
         )

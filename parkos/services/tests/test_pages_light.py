@@ -436,3 +436,38 @@ class LocalDateTimeColumnTests(TestCase):
                 new = [[str(cell) for cell in row] for row in New(rows).rows]
                 self.assertEqual(new, old)
         self.assertEqual(new[0][1], "2027-01-01 00:30")
+
+
+class ParkRowsTests(TestCase):
+    OLD_LOOP = (
+        "{% load humanize %}{% for row in rows %}<tr><td>{{ row.name }}</td>"
+        '<td class="text-end">{{ row.requests|intcomma }}</td><td class="text-end">{{ row.open|intcomma }}</td>'
+        '<td class="text-end">{{ row.done|intcomma }}</td><td class="text-end">{{ row.mean_rating|default_if_none:"—" }}</td>'
+        '<td class="text-end">{{ row.enterprises|intcomma }}</td></tr>{% endfor %}'
+    )
+
+    def test_rows_equal_the_old_template_loop(self):
+        from django.template import engines
+        from django.utils import translation
+
+        from parkos.services.figures import park_rows_html
+
+        rows = [
+            {
+                "park": 1,
+                "name": "<b>园区</b> & Co",
+                "requests": 1234567,
+                "open": 0,
+                "done": 1000,
+                "mean_rating": 4.25,
+                "enterprises": 12,
+            },
+            {"park": 2, "name": "Park 2", "requests": 3, "open": 3, "done": 0, "mean_rating": None, "enterprises": 1},
+            {"park": 3, "name": "Park 3", "requests": 1, "open": 0, "done": 1, "mean_rating": 5.0, "enterprises": 1},
+        ]
+        template = engines["django"].from_string(self.OLD_LOOP)
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                self.assertEqual(str(park_rows_html(rows)), template.render({"rows": rows}))
+        self.assertEqual(str(park_rows_html([])), "")
+        self.assertIn("1,234,567", str(park_rows_html(rows)))
