@@ -17,3 +17,22 @@ class ProjectListIndexTests(TestCase):
             constraints = connection.introspection.get_constraints(cursor, Project._meta.db_table)
         self.assertEqual(constraints["project_list"]["columns"], ["stage_since", "id"])
         self.assertEqual(constraints["project_list"]["orders"], ["DESC", "ASC"])
+
+
+class AgreementTableDateTests(TestCase):
+    def test_last_contact_is_cores_date_column_in_its_format(self):
+        """The contact-due list's last contact: core's DateColumn (no template per cell, tested against
+        django-tables2's in parkos/core) with the format and dash it had."""
+        import datetime
+
+        from django.template.defaultfilters import date
+
+        from parkos.core.tables import DateColumn
+        from parkos.investment.tables import AgreementTable
+
+        column = AgreementTable.base_columns["last_contact"]
+        self.assertIsInstance(column, DateColumn)
+        bound = AgreementTable([]).columns["last_contact"]
+        value = datetime.date(2026, 3, 1)
+        self.assertEqual(str(column.render(value, bound_column=bound)), date(value, "Y-m-d"))
+        self.assertEqual(column.render(None, bound_column=bound), "—")
