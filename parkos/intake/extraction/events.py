@@ -103,12 +103,12 @@ _REPRESENTED_BY = r"\b(?:side|sides|party|parties|landlord|tenant|company|bank|u
     r" (?:was|were) represented by\b"  # fmt: skip
 _SIGN_VERB = re.compile(
     _REPRESENTED_BY
-    + r"|\bsignatories (?:were|are|included)\b|\bsignatories\s*:|\bsign(?:s|ed|ing)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|\bseal(?:s|ed|ing)? (?:a|an|the) (?:deal|agreement|contract)\b|签约|签署|签订|签下|共同签|签字",
+    + r"|\bsignatories (?:were|are|included)\b|\bsignatories\s*:|\bsign(?:s|ed|ing)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|\bseal(?:s|ed|ing)? (?:a|an|the) (?:deal|agreement|contract)\b|\b(?:deal|agreement|contract|pact)s? (?:was|were) sealed\b|签约|签署|签订|签下|共同签|签字",
     re.I,
 )
 #: the verb that makes a person named before it a signer ("the signing" they attended does not)
 _SIGNED = re.compile(
-    r"\brepresented (?!by\b)|\bsign(?:s|ed)?\b|\bafter signing\b|\bsigning (?=for\b|on behalf\b)|\binked\b|\bentered into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|签署|签约(?!仪式|活动|现场|大会|项目)|签订|签下|签字",
+    r"\brepresented (?!by\b)|\bsign(?:s|ed)?\b|\bafter signing\b|\bsigning (?=for\b|on behalf\b)|\binked\b|\bseal(?:s|ed)? (?:a|an|the) (?:deal|agreement|contract)\b|\bentered into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|签署|签约(?!仪式|活动|现场|大会|项目)|签订|签下|签字",
     re.I,
 )
 #: "Wen said two more companies were expected to sign": somebody speaking of a signing, not signing
@@ -125,14 +125,19 @@ _SPOKE_ZH = re.compile(r"表示|介绍|说|指出|透露|称|谈到")
 #: "signed on stage by A", "Signing the agreement were A and B" (not "Present at the signing were ...")
 _SIGNED_BY = re.compile(
     _REPRESENTED_BY
-    + r"|\bsignatories (?:were|are|included)\b|\bsignatories\s*:|\b(?:signed|inked)(?:,? (?!witness|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\bsigning(?: [\w-]+){0,3}? (?:were|was)\b|由",
+    + r"|\bsignatories (?:were|are|included)\b|\bsignatories\s*:|\b(?:signed|inked|sealed)(?:,? (?!witness|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\bsigning(?: [\w-]+){0,3}? (?:were|was)\b|由",
     re.I,
 )
-#: after a name, whom they signed for with the verb left out: "... and chairman B for Harlow"
-_GAPPED_FOR = re.compile(r",? (?:for|on behalf of) (?:the |its )?[A-Z\w]")
+#: after a name, whom they signed for with the verb left out: "... and chairman B for Harlow", "and Mr. B, the
+#: committee's deputy director, for the zone"
+_GAPPED_FOR = re.compile(r"(?:, (?:the |its |their )?[\w'’ -]{2,60},)?,? (?:for|on behalf of) (?:the |its )?[A-Z\w]")
+#: "Verhoeven's chief financial officer": a name in the possessive owns something, here a company's post
+_POSSESSIVE = re.compile(r"[A-Z][\w.\-]*(?: [A-Z][\w.\-]*)*['’]s ")
+#: a name right after "for" or "on behalf of" is a party's short name, not a person who signs
+_FOR_BEFORE = re.compile(r"\b(?:for|on behalf of|representing) $", re.I)
 #: "a memorandum between A and B on ...": an agreement named with its parties, the signing said elsewhere
 _KIND_BETWEEN = re.compile(
-    r"\b(?:agreement|memorandum|mou|contract|deal)s? (?:of understanding )?(?:\w+ )?between\b", re.I
+    r"\b(?:agreement|memorandum|mou|contract|deal)s? (?:of understanding )?(?:\w+ )?(?:between|with)\b", re.I
 )
 #: "..., and witnessed by A of X", "in the presence of A": the organizations named after it are no parties
 _WITNESS_CLAUSE = re.compile(r"\b(?:witnessed by|in the presence of|attended by|present at the signing)\b", re.I)
@@ -203,6 +208,8 @@ def find_agreements(
         if kind is None and not drafts and _GENERIC_AGREEMENT.search(sentence.text):
             kind, unnamed = _unnamed_kind(sentence_list, index), True
         signers = _signers_in(people, sentence)
+        if not signers and index and _THE_TWO.match(sentence.text):
+            signers = _people_of(people, sentence_list[index - 1])
         named = _names_in(organizations, sentence, canonical)
         repeated = bool(drafts) and set(named) <= set(drafts[-1].parties)
         if _attended_only(sentence.text):
@@ -262,6 +269,20 @@ def find_agreements(
     # "14家国有企业与区政府签署合作协议": a counted, unnamed counterpart is no party, and no agreement to list
     kept = [d for d in drafts if len(d.parties) >= 2 or not _COUNTED.search(sentence_list[d.sentence].text)]
     return [one for draft in kept for one in _per_counterpart(draft)]
+
+
+#: "Present at the ceremony were A, ... and B, .... The two signed the agreement": the two people just named
+_THE_TWO = re.compile(
+    r"(?:the two|both|the pair|they)(?: (?:men|women|officials|executives|leaders|representatives))? "
+    r"(?:then |later |also )?(?:signed|inked|put pen to paper|sealed)\b",
+    re.I,
+)
+
+
+def _people_of(people, sentence: Sentence) -> list:
+    """The two people a sentence names (none when it names more or fewer)."""
+    named = [p for p in people if any(sentence.start <= m < sentence.end for m in p.mentions)]
+    return named if len(named) == 2 else []
 
 
 _BULLET = re.compile(r"^[-•*▪·–]\s")
@@ -690,7 +711,7 @@ def _same_parties(first: list[str], second: list[str]) -> bool:
     return a == b or (bool(a) and bool(b) and (a <= b or b <= a or len(a & b) >= 2))
 
 
-def _signers_in(people, sentence: Sentence) -> list:
+def _signers_in(people, sentence: Sentence) -> list[Any]:
     """People of the sentence who sign: "X and Y signed ...", "signed by X and Y"; not "X witnessed the signing"."""
     signers = []
     text = sentence.text
@@ -699,6 +720,10 @@ def _signers_in(people, sentence: Sentence) -> list:
             if not sentence.start <= start < sentence.end:
                 continue
             offset = start - sentence.start
+            if _FOR_BEFORE.search(text, max(0, offset - 20), offset) or _POSSESSIVE.match(text, offset):
+                # "who inked the deal on behalf of Verhoeven", "Verhoeven's chief financial officer": the company, not a
+                # person of that name
+                continue
             after = _SIGNED.search(text, offset)
             before = [m for m in _SIGNED_BY.finditer(text, 0, offset)]
             if (

@@ -1368,3 +1368,52 @@ def test_representing_of_and_for_x_by_say_each_signers_side(sentence):
         orsolo,
         qinhe,
     )
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        # the signers present before the verb: "The two signed ..."
+        "Present at the ceremony were Mr. Udo Brandt, president of Orsolo Pumps GmbH, and Ms. Pan Ruiqi, chairman "
+        "of Qinhe Battery Co., Ltd. The two signed the agreement after a tour of the site.",
+        # "The deal was sealed by A and B"
+        "The deal was sealed by Orsolo's president, Udo Brandt, and Qinhe chairman Pan Ruiqi.",
+        # a gapped "for" after an appositive: "and Mr. B, the bank's chairman, for Qinhe"
+        "Udo Brandt, Orsolo's president, signed for the company and Ms. Pan Ruiqi, the firm's chairman, for Qinhe.",
+    ],
+)
+def test_the_two_signed_sealed_by_and_a_gapped_for_after_an_appositive(sentences):
+    text = (
+        "Pump deal\n\nOrsolo Pumps GmbH and Qinhe Battery Co., Ltd. signed an investment agreement on Monday. "
+        + sentences
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert signed(result) == {("Udo Brandt", "Orsolo Pumps GmbH"), ("Pan Ruiqi", "Qinhe Battery Co., Ltd.")}
+
+
+def test_a_person_who_shares_the_companys_name_does_not_sign_in_its_place():
+    text = (
+        "Pump deal\n\nThe Xiting District People's Government and Brandt Pumps S.p.A. signed an investment agreement "
+        "on Monday. The deal was sealed by district head Pan Ruiqi and Brandt's finance director, Udo Keller. "
+        '"We wanted to be close to our customers," said Keller, who inked the deal on behalf of Brandt. '
+        "Brandt's founder, Ilse Brandt, sent a video message."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert "Brandt Pumps S.p.A." in names(result)
+    assert signed(result) == {
+        ("Pan Ruiqi", "Xiting District People's Government"),
+        ("Udo Keller", "Brandt Pumps S.p.A."),
+    }
+
+
+def test_a_memorandum_with_a_party_named_in_the_next_sentence():
+    text = (
+        "Training deal\n\n"
+        '"We want our engineers next to our customers," said Mr. Udo Brandt, who signed the memorandum for Orsolo '
+        "Pumps GmbH on Monday. The memorandum with the Xiting District People's Government covers a training center."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    [agreement] = result["agreements"]
+    assert agreement["kind"] == "memorandum"
+    assert set(agreement["parties"]) == {"Orsolo Pumps GmbH", "Xiting District People's Government"}
+    assert ("Udo Brandt", "Orsolo Pumps GmbH") in signed(result)
