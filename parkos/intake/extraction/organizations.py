@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from parkos.intake.extraction.gazetteer import Gazetteer, Scan
+from parkos.intake.extraction.people import SURNAMES_PINYIN
 from parkos.intake.extraction.shortforms import is_short_form
 from parkos.intake.extraction.text import CJK, words
 
@@ -126,10 +127,28 @@ def _headline_end(text: str) -> int:
     return 0
 
 
+#: "Song Lihua of X Institute and Bai Ruoxi of Y": a pinyin name and "of" before an organization are no part of it
+_PERSON_OF = re.compile(r"(?:^|,? and )(?P<surname>[A-Z][a-z]+) [A-Z][a-z]+(?:-[a-z]+)? of (?:the )?")
+
+
+def _people_of(name: str, start: int) -> list[tuple[str, int]]:
+    """A capitalised run cut where "<pinyin name> of" opens an organization's name."""
+    cuts = [m for m in _PERSON_OF.finditer(name) if m.group("surname") in SURNAMES_PINYIN]
+    if not cuts:
+        return [(name, start)]
+    pieces = [(name[: cuts[0].start()], start)] if cuts[0].start() else []
+    for cut, after in zip(cuts, [*cuts[1:], None], strict=True):
+        end = after.start() if after else len(name)
+        pieces.append((name[cut.end() : end], start + cut.end()))
+    return [(piece, at) for piece, at in pieces if piece]
+
+
 def _english_candidates(text: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
-    for run in _RUN_EN.finditer(text, _headline_end(text)):
-        name, start = run.group(), run.start()
+    runs = [
+        piece for run in _RUN_EN.finditer(text, _headline_end(text)) for piece in _people_of(run.group(), run.start())
+    ]
+    for name, start in runs:
         if not _HEAD_CASED.search(name):
             continue
         dangling = _DANGLING_AND.search(name)
