@@ -256,7 +256,7 @@ _SIGNER_FOR = re.compile(
 )
 #: "Klaus Rieder of Tarsis and Xu Wenjie of Hanlin signed": a name and its organization, kept when that is one
 _NAME_OF_OWNER = re.compile(
-    rf"(?:^|\bby |\band |, |; |\bwhile )(?P<name>{_NAME_EN}) of (?:the )?(?P<owner>{_OWNER_WORD}(?: {_OWNER_WORD}){{0,3}})"
+    rf"(?:^|\bby |\band |, |; |\bwhile )(?P<name>{_NAME_EN}) of (?:the )?(?P<owner>{_OWNER_WORD}(?: (?:of (?:the )?)?{_OWNER_WORD}){{0,6}})"
     rf"(?= and\b| signed\b|,|$)"
 )
 _TITLED_NAME = re.compile(rf"(?:(?:Mr|Ms|Mrs|Dr)\.? |{_MODIFIERS_EN}(?i:{_TITLE_WORDS_EN}) )+(?P<name>{_NAME_EN})")

@@ -1417,3 +1417,19 @@ def test_a_memorandum_with_a_party_named_in_the_next_sentence():
     assert agreement["kind"] == "memorandum"
     assert set(agreement["parties"]) == {"Orsolo Pumps GmbH", "Xiting District People's Government"}
     assert ("Udo Brandt", "Orsolo Pumps GmbH") in signed(result)
+
+
+def test_signed_by_a_of_a_long_institute_name_and_b_of_a_short_form():
+    text = (
+        "Training deal\n\nQinhe Battery Co., Ltd. hired its first apprentices on Monday, its general manager, "
+        "Pan Ruiqi, said. A memorandum on training was also signed. The documents were signed by Song Weiping of "
+        "Xiting Institute of Battery Technology and Pan Ruiqi of Qinhe."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert "Xiting Institute of Battery Technology" in names(result)
+    assert not any("Song" in name for name in names(result))
+    assert person(result, "Song Weiping")["organization"] == "Xiting Institute of Battery Technology"
+    assert signed(result) == {
+        ("Song Weiping", "Xiting Institute of Battery Technology"),
+        ("Pan Ruiqi", "Qinhe Battery Co., Ltd."),
+    }
