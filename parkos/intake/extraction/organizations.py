@@ -98,6 +98,25 @@ _PARTY_ORGAN = re.compile(r"\bParty Committee\b|^Standing Committee\b")
 _PLACE_END = re.compile(r"\b(?:District|City|County|Province|New Area|Zone)$")
 
 
+_OF_FIELD = re.compile(r"\b(?:Bureau|Ministry|Department|Commission|Office|Administration) of [A-Z][a-z]+$")
+_FIELD_AND = re.compile(r"(?:[A-Z][a-z]+ )?Technology(?: [A-Z][a-z]+ [A-Z][a-z]+)?")
+#: "Director of the X Bureau of Commerce Kong Fanping": a translated post puts the pinyin name after the organization's
+_TRAILING_PINYIN = re.compile(r" (?P<surname>[A-Z][a-z]+) [A-Z][a-z]+$")
+
+
+def _cut_trailing_name(name: str) -> str:
+    trailing = _TRAILING_PINYIN.search(name)
+    if trailing and trailing.group("surname") in SURNAMES_PINYIN and _ENDS_OR_OF_HEAD.search(name, 0, trailing.start()):
+        return name[: trailing.start()]
+    return name
+
+
+#: what a name cut before a trailing person's name must end in: a head, or a head's "of" field
+_ENDS_OR_OF_HEAD = re.compile(
+    rf"(?:\b(?:{_HEADS_EN})|\bCo|\b(?:Bureau|Ministry|Department|Commission|Office|Administration) of (?:[A-Z][a-z]+ (?:and )?)*[A-Z][a-z]+)$"
+)
+
+
 def _split_and(name: str, start: int) -> list[tuple[int, int]]:
     """ "Huahong Group and the Bank of Jiangsu" is two organizations; "Science and Technology" is one name."""
     for match in reversed(list(re.finditer(r",? (?:and|&) (?:the )?", name))):
@@ -106,6 +125,8 @@ def _split_and(name: str, start: int) -> list[tuple[int, int]]:
         right_first = right.split(" ")[0].casefold()
         heads = [h.start() for h in _HEAD_CASED.finditer(right)]
         place = _PLACE_END.search(left)  # "Minhang District and Hengyuan Group": a place, then an organization
+        if _OF_FIELD.search(left) and _FIELD_AND.fullmatch(right):
+            continue  # "Bureau of Industry and Information Technology": one field of the bureau's name
         if (_HEAD_CASED.search(left) or place) and heads and (heads[-1] > 0 or right_first in _OPENING_HEADS):
             return _split_and(left, start) + [(start + match.end(), start + len(name))]
     return [(start, start + len(name))]
@@ -165,6 +186,7 @@ def _english_candidates(text: str) -> list[tuple[int, int]]:
                 piece_start += noise.end()
                 piece = text[piece_start:piece_end]
             piece = piece.rstrip(" ,")
+            piece = _cut_trailing_name(piece)
             owner = re.search(r"['’]s\b", piece)  # "Tarsis Motors GmbH's chairman", "Tarsis Motors GmbH's CEO"
             if owner and _ENDS_IN_HEAD.search(piece, 0, owner.start()):
                 piece = piece[: owner.start()]

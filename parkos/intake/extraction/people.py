@@ -245,7 +245,9 @@ _CHAINED_BEFORE = re.compile(
 _TITLE_OF_COMPANY_NAME = re.compile(
     rf"\b(?P<title>{_MODIFIERS_EN}(?:President|Chairman|Chairwoman|Chairman of the Board|General Manager|"
     rf"Managing Director|Director|Chief Executive Officer|CEO)) of (?:the )?"
-    rf"(?P<company>(?:[A-Z][\w&'’()\-]*,? )+?(?:Co\., ?Ltd\.|Ltd\.|Inc\.|Corp\.|Co\.|GmbH|AG|K\.K\.|A/S)) "
+    rf"(?P<company>(?:[A-Z][\w&'’()\-]*,? )+?(?:Co\., ?Ltd\.|Ltd\.|Inc\.|Corp\.|Co\.|GmbH|AG|AB|K\.K\.|A/S|B\.V\.|S\.p\.A\.)|"
+    rf"(?:[A-Z][\w'’\-]* )+?(?:Bureau|Commission|Department|Administration) of [A-Z][a-z]+"
+    rf"(?: and [A-Z][a-z]+(?: [A-Z][a-z]+)?)?) "
     rf"(?P<name>{_NAME_EN})\b"
 )
 _SIGNS = re.compile(r"\bsign(?:ed|s)?\b|\bsignatories\b|\binked\b", re.I)

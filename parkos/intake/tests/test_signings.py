@@ -1433,3 +1433,24 @@ def test_signed_by_a_of_a_long_institute_name_and_b_of_a_short_form():
         ("Song Weiping", "Xiting Institute of Battery Technology"),
         ("Pan Ruiqi", "Qinhe Battery Co., Ltd."),
     }
+
+
+def test_a_translated_release_puts_the_bureau_before_the_pinyin_name():
+    text = (
+        "Our city signs projects\n\nAmong them, Director of the Xiting Municipal Bureau of Commerce Pan Ruiqi and "
+        "Chairman of Qinhe Battery Co., Ltd. Song Weiping signed an investment agreement. Director of the Xiting "
+        "Municipal Bureau of Industry and Information Technology Lu Kai and Chairman of Orsolo Pumps Co., Ltd. "
+        "Gao Fei signed a framework agreement."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    commerce = "Xiting Municipal Bureau of Commerce"
+    industry = "Xiting Municipal Bureau of Industry and Information Technology"
+    assert names(result) == {commerce, industry, "Qinhe Battery Co., Ltd.", "Orsolo Pumps Co., Ltd."}
+    assert person(result, "Pan Ruiqi")["organization"] == commerce
+    assert person(result, "Lu Kai")["organization"] == industry
+    assert signed(result) == {
+        ("Pan Ruiqi", commerce),
+        ("Song Weiping", "Qinhe Battery Co., Ltd."),
+        ("Lu Kai", industry),
+        ("Gao Fei", "Orsolo Pumps Co., Ltd."),
+    }
