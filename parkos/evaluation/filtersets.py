@@ -1,6 +1,7 @@
 """Evaluation filter sets, shared by the list pages and the API."""
 
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.filtersets import BoundedFilterSet, PrimaryFilterSet, RelatedFilter, visible
@@ -39,8 +40,9 @@ class IndicatorFilingFilterSet(PrimaryFilterSet):
         """Filings of enterprises with no filing for the year ``value`` (with ``year``: the filings missing)."""
         if value is None:
             return queryset
-        filed = IndicatorFiling.objects.filter(year=int(value)).values("organization")
-        return queryset.exclude(organization__in=filed)
+        # NOT EXISTS (an anti join on the year's index), not NOT IN, which hashes every filing of the year
+        filed = IndicatorFiling.objects.filter(year=int(value), organization=OuterRef("organization"))
+        return queryset.filter(~Exists(filed))
 
 
 class EvaluationSchemeFilterSet(PrimaryFilterSet):

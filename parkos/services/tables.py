@@ -115,7 +115,7 @@ class ServiceRequestTable(PrimaryTable):
             flags.append(no_response)
         if record.is_resolution_overdue(now):
             flags.append(overdue)
-        when = value.strftime("%Y-%m-%d") if value else "—"
+        when = timezone.localtime(value).strftime("%Y-%m-%d") if value else "—"  # the park's day, not UTC's
         return format_html("{} {}", when, mark_safe(" ".join(flags)))  # noqa: S308 (each flag is format_html output)
 
     def render_rating(self, value):

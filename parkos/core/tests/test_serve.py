@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -67,6 +68,10 @@ class ServeTests(SimpleTestCase):
                     self.assertEqual(server.wait(timeout=60), 0)
             text = log.read_text()
             self.assertIn("ParkOS warmed in", text)
+            # what the warmed master holds is out of the workers' garbage collections
+            frozen = re.search(r"(\d+) objects frozen", text)
+            self.assertIsNotNone(frozen)
+            self.assertGreater(int(frozen[1]), 10_000)
             access = [json.loads(line) for line in text.splitlines() if '"parkos.request"' in line]
             self.assertEqual(access[0]["path"], "/health/")
 

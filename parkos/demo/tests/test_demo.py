@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from parkos.core.geometry import polygon_area_m2, validate_polygon
 from parkos.core.models import ChangeLoggedModel, ObjectChange
@@ -25,6 +25,7 @@ from parkos.demo.generator import (
 )
 from parkos.directory.models import Industry, Organization, OrganizationAlias, Person, Position
 from parkos.directory.validators import validate_credit_code
+from parkos.leasing.models import ParkOccupancyState
 from parkos.parks.models import Building, LandParcel, Park, ParkBrand, SpaceUnit
 from parkos.policies.models import MatchSnapshot, Policy
 
@@ -123,6 +124,10 @@ def test_the_command_loads_once_and_reports_existing_data():
     # every policy's matches are stored at load, so no visitor waits for the matching
     assert "policy_matches:" in out.getvalue()
     assert MatchSnapshot.objects.count() == Policy.objects.count() > 0
+    # and every park's occupancy, so no visitor of the leasing figures computes them all
+    assert "parks' occupancy stored" in out.getvalue()
+    assert not ParkOccupancyState.objects.exclude(computed=F("version")).exists()
+    assert ParkOccupancyState.objects.count() == Park.objects.count()
     organizations = Organization.objects.count()
     out = io.StringIO()
     call_command("demo", "--scale", str(SCALE), "--no-serve", stdout=out)

@@ -329,7 +329,7 @@ def old_render_deadline(record, value) -> str:
         flags.append(format_html('<span class="badge bg-red-lt" data-overdue="response">{}</span>', _("no response")))
     if record.is_resolution_overdue():
         flags.append(format_html('<span class="badge bg-red-lt" data-overdue="resolution">{}</span>', _("overdue")))
-    when = value.strftime("%Y-%m-%d") if value else "—"
+    when = timezone.localtime(value).strftime("%Y-%m-%d") if value else "—"
     return format_html("{} {}", when, mark_safe(" ".join(flags)))
 
 
@@ -372,6 +372,14 @@ class RequestListTests(TestCase):
                     flags.add(new.count("data-overdue"))
                 self.assertEqual(flags, {0, 1, 2})
                 self.assertEqual(table.render_deadline(self.requests[0], None), "— ")
+
+    def test_deadline_is_the_local_day(self):
+        """A deadline at 20:00 UTC falls on the next day in Shanghai (TIME_ZONE): the list shows that day."""
+        from parkos.services.tables import ServiceRequestTable
+
+        due = datetime.datetime(2026, 3, 1, 20, 0, tzinfo=datetime.UTC)
+        table = ServiceRequestTable(ServiceRequest.objects.none())
+        self.assertTrue(table.render_deadline(self.requests[4], due).startswith("2026-03-02 "))
 
     def test_park_select_reads_names_only_and_still_filters(self):
         from parkos.policies.filtersets import ApplicationFilterSet

@@ -86,6 +86,7 @@ class Command(BaseCommand):
             summary = ", ".join(f"{n:,} {key.replace('_', ' ')}" for key, n in counts.items())
             console.print(f"[green]Loaded in {elapsed:.1f} s:[/] {summary}.", soft_wrap=True)
             self.match_policies(console)
+            self.store_occupancy(console)
             self.notify_due(console)
 
         self.print_accounts(console)
@@ -126,6 +127,11 @@ class Command(BaseCommand):
         """Store every policy's matches and outcome tables now, as the nightly `parkos policy_matches` would:
         otherwise the first visitor of the policy pages waits for the matching."""
         call_command("policy_matches", stdout=self.stdout)
+
+    def store_occupancy(self, console) -> None:
+        """Store every park's occupancy now (the loader writes leases in bulk, which marks every park out of
+        date): otherwise the first visitor of the leasing figures or occupancy computes them all."""
+        call_command("refresh_occupancy", stdout=self.stdout)
 
     def notify_due(self, console) -> None:
         """Today's scheduled checks, so the demo opens with notifications (overdue requests, expiring leases...)."""
