@@ -438,6 +438,9 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
             title, name = match.group(1).strip(), match.group(2)
             if not title[0].isupper():
                 continue
+            inner = _TITLE_OF_COMPANY_NAME.search(title)
+            if inner and _is_name(inner.group("name")):
+                continue  # "Director of the X Bureau of Commerce A and Vice President of Y AB B": A's post and name
             title_at = match.start(1)
             place = _PLACE_BEFORE_POST.search(s_text, 0, title_at) if _GOVERNMENT_POST.match(title) else None
             if place and place.group("before") is not None:

@@ -1454,3 +1454,16 @@ def test_a_translated_release_puts_the_bureau_before_the_pinyin_name():
         ("Lu Kai", industry),
         ("Gao Fei", "Orsolo Pumps Co., Ltd."),
     }
+
+
+def test_a_translated_release_with_two_posts_before_two_names_joined_by_and():
+    text = (
+        "Deal\n\nDirector of the Xiting Municipal Bureau of Commerce Pan Ruiqi and Vice President of Lindqvist "
+        "Marine AB Erik Sandberg signed a framework agreement."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert person(result, "Erik Sandberg")["titles"] == ["Vice President"]
+    assert signed(result) == {
+        ("Pan Ruiqi", "Xiting Municipal Bureau of Commerce"),
+        ("Erik Sandberg", "Lindqvist Marine AB"),
+    }
