@@ -1467,3 +1467,26 @@ def test_a_translated_release_with_two_posts_before_two_names_joined_by_and():
         ("Pan Ruiqi", "Xiting Municipal Bureau of Commerce"),
         ("Erik Sandberg", "Lindqvist Marine AB"),
     }
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Inking the deal were Brandt and Pan.",
+        "Orsolo was represented at the signing by Brandt and Qinhe by Pan.",
+        "Brandt and Pan put their signatures to the agreement.",
+        "Brandt and Pan penned the agreement.",
+        "The agreement bears the signatures of Brandt and Pan.",
+        "Brandt and Pan were the signatories.",
+        "Brandt and Pan affixed their signatures.",
+        "Brandt and Pan executed the agreement.",
+        "The signing was done by Brandt and Pan.",
+    ],
+)
+def test_more_words_for_signing_after_the_signers_were_introduced(sentence):
+    text = (
+        "Pump deal\n\nOrsolo Pumps GmbH and Qinhe Battery Co., Ltd. signed an investment agreement on Monday. "
+        "Orsolo's president, Udo Brandt, and Qinhe's chairman, Pan Ruiqi, toured the site. " + sentence
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert signed(result) == {("Udo Brandt", "Orsolo Pumps GmbH"), ("Pan Ruiqi", "Qinhe Battery Co., Ltd.")}
