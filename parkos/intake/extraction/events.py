@@ -6,7 +6,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from parkos.intake.extraction.shortforms import BOTH_SIDES, REFERENCE_EN, REFERENCE_ZH, distinctive_en, referred
+from parkos.intake.extraction.shortforms import (
+    BOTH_SIDES,
+    REFERENCE_EN,
+    REFERENCE_KINDS,
+    REFERENCE_ZH,
+    distinctive_en,
+    referred,
+)
 from parkos.intake.extraction.text import Sentence
 
 # --- the event --------------------------------------------------------------------------------------
@@ -461,10 +468,23 @@ def _said_behalf(person, sentence: Sentence | None, parties: list[str], organiza
         ):
             return None
         phrase = (match.group("en") or match.group("zh") or "").strip()
+        if _own_by_reference(person, phrase, parties, organizations, canonical):
+            return person.organization  # "Mr Brandt, Orsolo's president, signed for the company": his own company
         resolved = _resolve_phrase(phrase, organizations, canonical, sentence.start + start)
         if resolved in parties:
             return resolved
     return None
+
+
+def _own_by_reference(person, phrase: str, parties: list[str], organizations, canonical) -> bool:
+    """ "signed for the company" said of a signer whose own organization is a party of that kind: their own, not
+    the latest company named."""
+    reference = REFERENCE_EN.fullmatch(phrase)
+    if not reference or person.organization not in parties:
+        return False
+    kind, clue = REFERENCE_KINDS.get(reference.group("word").casefold(), ("", ""))
+    own = next((o for o in organizations if canonical(o.name) == person.organization), None)
+    return bool(kind) and own is not None and own.kind == kind and (not clue or bool(re.search(clue, own.name, re.I)))
 
 
 _FOR_X_BY = re.compile(r"\b(?:for|on behalf of) (?P<en>(?:the |its )?[\w'’&.\- ]{2,60}?),? by (?:[\w.-]+ ){0,4}$", re.I)

@@ -306,7 +306,15 @@ def _respective_titles(s_text: str, s_start: int) -> list[FoundPerson]:
 
 
 def _is_name(name: str) -> bool:
-    return not _NOT_NAMES.search(name) and not _TITLE_ANY.search(name) and len(name) <= 40
+    return (
+        not _NOT_NAMES.search(name)
+        and not _TITLE_ANY.search(name)
+        and len(name) <= 40
+        and not _HONORIFIC_WORD.match(name)  # "Mr Brandt": an honorific and a surname, not a full name
+    )
+
+
+_HONORIFIC_WORD = re.compile(r"(?:Mr|Ms|Mrs|Miss|Dr|Prof)\b")
 
 
 def _strip_title(name: str) -> tuple[str, str]:

@@ -1490,3 +1490,14 @@ def test_more_words_for_signing_after_the_signers_were_introduced(sentence):
     )
     result = extract(text, gazetteer=EMPTY)
     assert signed(result) == {("Udo Brandt", "Orsolo Pumps GmbH"), ("Pan Ruiqi", "Qinhe Battery Co., Ltd.")}
+
+
+def test_mr_and_a_surname_is_a_person_named_before_not_a_new_name():
+    text = (
+        "Pump deal\n\nOrsolo Pumps GmbH and Qinhe Battery Co., Ltd. signed an investment agreement on Monday. "
+        "Orsolo's president, Udo Brandt, and Qinhe's chairman, Pan Ruiqi, toured the site. Mr Brandt signed for "
+        "the company. Ms Pan signed for Qinhe."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert not any(p["name"].startswith(("Mr", "Ms")) for p in result["people"])
+    assert signed(result) == {("Udo Brandt", "Orsolo Pumps GmbH"), ("Pan Ruiqi", "Qinhe Battery Co., Ltd.")}
