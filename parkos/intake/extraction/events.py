@@ -124,7 +124,7 @@ _NOT_YET = re.compile(
 )
 _SIGNED_WITH = re.compile(
     r"^(?: (?:the|an?|its|their)(?: [\w-]+){0,3})?(?: (?:at|on|in) the [\w-]+)?"
-    r"(?:,? (?:with|together with|along with) | with(?: (?!and\b|who\b|which\b)[\w'’.-]+){1,5} )$",
+    r"(?:,? (?:with|together with|along with|alongside) | with(?: (?!and\b|who\b|which\b)[\w'’.-]+){1,5} )$",
     re.I,
 )
 #: "江南集团总经理孙浩介绍，…集团已与…签约": the person speaks of a signing, the signer is the organization

@@ -252,13 +252,14 @@ _TITLE_OF_COMPANY_NAME = re.compile(
 )
 _SIGNS = re.compile(r"\bsign(?:ed|s)?\b|\bsignatories\b|\binked\b", re.I)
 _SIGNER_FOR = re.compile(
-    rf"(?:^|\bby |\band |, |; |\bwhile )(?P<name>{_NAME_EN})(?: signed)? (?:for|on behalf of) (?:(?:the|its) |[A-Z])|"
+    rf"(?:^|\bby |\band |, |; |\bwhile |\b(?i:signatories) (?:were|are) )(?P<name>{_NAME_EN})(?: signed)? (?:for|on behalf of) "
+    rf"(?:(?:the|its) |[A-Z])|"
     rf"(?:^|\band |, |; |\bwhile )(?P<name2>{_NAME_EN}) represented (?:(?:the|its) |[A-Z])|"
     rf"(?:^|\band |, |; |\bwhile )(?P<name3>{_NAME_EN}), representing (?:(?:the|its) |[A-Z])"
 )
 #: "Klaus Rieder of Tarsis and Xu Wenjie of Hanlin signed": a name and its organization, kept when that is one
 _NAME_OF_OWNER = re.compile(
-    rf"(?:^|\bby |\band |, |; |\bwhile )(?P<name>{_NAME_EN}) of (?:the )?(?P<owner>{_OWNER_WORD}(?: (?:of (?:the )?)?{_OWNER_WORD}){{0,6}})"
+    rf"(?:^|\bby |\band |, |; |\bwhile )(?P<name>{_NAME_EN}) (?:of|from) (?:the )?(?P<owner>{_OWNER_WORD}(?: (?:of (?:the )?)?{_OWNER_WORD}){{0,6}})"
     rf"(?= and\b| signed\b|,|$)"
 )
 _TITLED_NAME = re.compile(rf"(?:(?:Mr|Ms|Mrs|Dr)\.? |{_MODIFIERS_EN}(?i:{_TITLE_WORDS_EN}) )+(?P<name>{_NAME_EN})")
@@ -585,7 +586,7 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
         # "signed by Wu Jun for Harlow and Ke Lan for the committee", "Ke Lan signed for Harlow, while Wu Jun
         # represented Fenlan": whom a name signed for is evidence enough that it is a person's
         if _SIGNS.search(s_text):
-            for match in _NAME_OF_OWNER.finditer(s_text) if " of " in s_text else ():
+            for match in _NAME_OF_OWNER.finditer(s_text) if " of " in s_text or " from " in s_text else ():
                 name = match.group("name")
                 if _is_name(name) and not _TITLE_ANY.search(name):
                     start = s_start + match.start("name")

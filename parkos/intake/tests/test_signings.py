@@ -1501,3 +1501,17 @@ def test_mr_and_a_surname_is_a_person_named_before_not_a_new_name():
     result = extract(text, gazetteer=EMPTY)
     assert not any(p["name"].startswith(("Mr", "Ms")) for p in result["people"])
     assert signed(result) == {("Udo Brandt", "Orsolo Pumps GmbH"), ("Pan Ruiqi", "Qinhe Battery Co., Ltd.")}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Udo Brandt from Orsolo and Pan Ruiqi from Qinhe signed the agreement.",
+        "Signatories were Udo Brandt for Orsolo and Pan Ruiqi for Qinhe.",
+        "Udo Brandt, Orsolo's chief executive, put pen to paper alongside Pan Ruiqi, Qinhe's chairman.",
+    ],
+)
+def test_signers_from_a_company_listed_as_signatories_or_signing_alongside(sentence):
+    text = "Pump deal\n\nOrsolo Pumps GmbH and Qinhe Battery Co., Ltd. signed an investment agreement on Monday. "
+    result = extract(text + sentence, gazetteer=EMPTY)
+    assert signed(result) == {("Udo Brandt", "Orsolo Pumps GmbH"), ("Pan Ruiqi", "Qinhe Battery Co., Ltd.")}
