@@ -115,7 +115,7 @@ _SIGN_VERB = re.compile(
 )
 #: the verb that makes a person named before it a signer ("the signing" they attended does not)
 _SIGNED = re.compile(
-    r"\brepresented (?!by\b)|\bsign(?:s|ed)?\b|\bafter signing\b|\bsigning (?=for\b|on behalf\b)|\binked\b|\bseal(?:s|ed)? (?:a|an|the) (?:deal|agreement|contract)\b|\bentered into\b|\bput pen to paper\b|\bput (?:their|his|her) (?:names?|signatures?) to\b|\bpenned\b|\bexecuted (?:the|an?|their|both|all) (?:[\w-]+ ){0,3}?(?:agreements?|contracts?|deals?|memorand(?:um|a)|mous?|documents?)\b|\baffixed (?:their|his|her) signatures?\b|\b(?:were|was) (?:the |its |their )?signatories\b|签署|签约(?!仪式|活动|现场|大会|项目)|签订|签下|签字",
+    r"\brepresented (?!by\b)|\bsign(?:s|ed)?\b|\bafter signing\b|\bsigning (?=for\b|on behalf\b)|\binked\b|\bseal(?:s|ed)? (?:a|an|the) (?:deal|agreement|contract)\b|\bentered into\b|\bput pen to paper\b|\bdid (?:so|the same)\b|\bput (?:their|his|her) (?:names?|signatures?) to\b|\bpenned\b|\bexecuted (?:the|an?|their|both|all) (?:[\w-]+ ){0,3}?(?:agreements?|contracts?|deals?|memorand(?:um|a)|mous?|documents?)\b|\baffixed (?:their|his|her) signatures?\b|\b(?:were|was) (?:the |its |their )?signatories\b|签署|签约(?!仪式|活动|现场|大会|项目)|签订|签下|签字",
     re.I,
 )
 #: "Wen said two more companies were expected to sign": somebody speaking of a signing, not signing
@@ -132,7 +132,7 @@ _SPOKE_ZH = re.compile(r"表示|介绍|说|指出|透露|称|谈到")
 #: "signed on stage by A", "Signing the agreement were A and B" (not "Present at the signing were ...")
 _SIGNED_BY = re.compile(
     _REPRESENTED_BY
-    + r"|\bsignatories (?:were|are|included)\b|\bsignatories\s*:|\b(?:signed|inked|sealed)(?:,? (?!witness|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\b(?:signing|inking)(?: [\w-]+){0,3}? (?:were|was)\b|\bsigning was (?:done|carried out|performed) by\b|\bsignatures? of\b|\b(?:was|were) represented at the (?:signing|ceremony) by\b|由",
+    + r"|\bsignatories (?:were|are|included)\b|\bsignatories\s*:|\b(?:signed|inked|sealed)(?:,? (?!witness|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\b(?:signing|inking)(?: [\w-]+){0,3}? (?:were|was)\b|\bsigning was (?:done|carried out|performed) by\b|\bas did\b|\bsignatures? of\b|\b(?:was|were) represented at the (?:signing|ceremony) by\b|由",
     re.I,
 )
 #: after a name, whom they signed for with the verb left out: "... and chairman B for Harlow", "and Mr. B, the

@@ -1481,6 +1481,8 @@ def test_a_translated_release_with_two_posts_before_two_names_joined_by_and():
         "Brandt and Pan affixed their signatures.",
         "Brandt and Pan executed the agreement.",
         "The signing was done by Brandt and Pan.",
+        "Brandt signed on behalf of Orsolo; Pan did so for Qinhe.",
+        "Brandt signed for Orsolo, as did Pan for Qinhe.",
     ],
 )
 def test_more_words_for_signing_after_the_signers_were_introduced(sentence):
