@@ -259,7 +259,7 @@ _SIGNER_FOR = re.compile(
 )
 #: "Klaus Rieder of Tarsis and Xu Wenjie of Hanlin signed": a name and its organization, kept when that is one
 _NAME_OF_OWNER = re.compile(
-    rf"(?:^|\bby |\band |, |; |\bwhile )(?P<name>{_NAME_EN}) (?:of|from) (?:the )?(?P<owner>{_OWNER_WORD}(?: (?:of (?:the )?)?{_OWNER_WORD}){{0,6}})"
+    rf"(?:^|\bby |\band |, |; |\bwhile )(?P<name>{_NAME_EN})(?: (?:of|from)|, who (?:heads|chairs|leads|runs)) (?:the )?(?P<owner>{_OWNER_WORD}(?: (?:of (?:the )?)?{_OWNER_WORD}){{0,6}})"
     rf"(?= and\b| signed\b|,|$)"
 )
 _TITLED_NAME = re.compile(rf"(?:(?:Mr|Ms|Mrs|Dr)\.? |{_MODIFIERS_EN}(?i:{_TITLE_WORDS_EN}) )+(?P<name>{_NAME_EN})")
@@ -586,7 +586,7 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
         # "signed by Wu Jun for Harlow and Ke Lan for the committee", "Ke Lan signed for Harlow, while Wu Jun
         # represented Fenlan": whom a name signed for is evidence enough that it is a person's
         if _SIGNS.search(s_text):
-            for match in _NAME_OF_OWNER.finditer(s_text) if " of " in s_text or " from " in s_text else ():
+            for match in _NAME_OF_OWNER.finditer(s_text) if re.search(r" of | from |, who ", s_text) else ():
                 name = match.group("name")
                 if _is_name(name) and not _TITLE_ANY.search(name):
                     start = s_start + match.start("name")

@@ -1509,6 +1509,7 @@ def test_mr_and_a_surname_is_a_person_named_before_not_a_new_name():
     "sentence",
     [
         "Udo Brandt from Orsolo and Pan Ruiqi from Qinhe signed the agreement.",
+        "Udo Brandt, who heads Orsolo, and Pan Ruiqi, who chairs Qinhe, signed the agreement.",
         "Signatories were Udo Brandt for Orsolo and Pan Ruiqi for Qinhe.",
         "Udo Brandt, Orsolo's chief executive, put pen to paper alongside Pan Ruiqi, Qinhe's chairman.",
     ],
