@@ -110,12 +110,12 @@ _REPRESENTED_BY = r"\b(?:side|sides|party|parties|landlord|tenant|company|bank|u
     r" (?:was|were) represented by\b"  # fmt: skip
 _SIGN_VERB = re.compile(
     _REPRESENTED_BY
-    + r"|\bsignatories (?:were|are|included)\b|\bsignatories\s*:|\bsign(?:s|ed|ing)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|\bput pen to paper\b|\bput (?:their|his|her) (?:names?|signatures?) to\b|\bpenned\b|\bexecuted (?:the|an?|their|both|all) (?:[\w-]+ ){0,3}?(?:agreements?|contracts?|deals?|memorand(?:um|a)|mous?|documents?)\b|\baffixed (?:their|his|her) signatures?\b|\b(?:were|was) (?:the |its |their )?signatories\b|\bsignatures? of\b|\binking\b|\b(?:was|were) represented at the (?:signing|ceremony) by\b|\bseal(?:s|ed|ing)? (?:a|an|the) (?:deal|agreement|contract)\b|\b(?:deal|agreement|contract|pact)s? (?:was|were) sealed\b|签约|签署|签订|签下|共同签|签字",
+    + r"|\bsignatories (?:were|are|included)\b|\bsignatories\s*:|\bsign(?:s|ed|ing|atures?|atories)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|\b(?:penned|inking|executed|affixed)\b|\b(?:was|were) represented at the (?:signing|ceremony) by\b|\bseal(?:s|ed|ing)? (?:a|an|the) (?:deal|agreement|contract)\b|\b(?:deal|agreement|contract|pact)s? (?:was|were) sealed\b|签约|签署|签订|签下|共同签|签字",
     re.I,
 )
 #: the verb that makes a person named before it a signer ("the signing" they attended does not)
 _SIGNED = re.compile(
-    r"\brepresented (?!by\b)|\bsign(?:s|ed)?\b|\bafter signing\b|\bsigning (?=for\b|on behalf\b)|\binked\b|\bseal(?:s|ed)? (?:a|an|the) (?:deal|agreement|contract)\b|\bentered into\b|\bput pen to paper\b|\bdid (?:so|the same)\b|\bput (?:their|his|her) (?:names?|signatures?) to\b|\bpenned\b|\bexecuted (?:the|an?|their|both|all) (?:[\w-]+ ){0,3}?(?:agreements?|contracts?|deals?|memorand(?:um|a)|mous?|documents?)\b|\baffixed (?:their|his|her) signatures?\b|\b(?:were|was) (?:the |its |their )?signatories\b|签署|签约(?!仪式|活动|现场|大会|项目)|签订|签下|签字",
+    r"\brepresented (?!by\b)|\bsign(?:s|ed)?\b|\bafter signing\b|\bsigning (?=for\b|on behalf\b)|\binked\b|\bseal(?:s|ed)? (?:a|an|the) (?:deal|agreement|contract)\b|\bentered into\b|\bput pen to paper\b|\bput (?:their|his|her) (?:names?|signatures?) to\b|\b(?:penned|executed|affixed|did (?:so|the same))\b|\b(?:were|was) (?:the |its |their )?signatories\b|签署|签约(?!仪式|活动|现场|大会|项目)|签订|签下|签字",
     re.I,
 )
 #: "Wen said two more companies were expected to sign": somebody speaking of a signing, not signing
