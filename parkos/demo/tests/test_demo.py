@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import F, Sum
 
 from parkos.core.geometry import polygon_area_m2, validate_polygon
@@ -115,6 +116,20 @@ def test_another_seed_gives_other_data():
     assert snapshot()["organizations"] != first["organizations"]
 
 
+def planner_rows(table: str) -> int:
+    """The rows the query planner believes ``table`` holds (its last ANALYZE; -1 / 0 when never analyzed)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            return int(cursor.fetchone()[0])
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s AND idx IS NULL", [table])
+        row = cursor.fetchone()
+        if row is None:  # a table with indexes has its rows on each index's line
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+            row = cursor.fetchone()
+        return int(row[0].split()[0]) if row else 0
+
+
 # before the first test that asks for the demo, which is then loaded for the rest of the module
 @pytest.mark.django_db
 def test_the_command_loads_once_and_reports_existing_data():
@@ -128,6 +143,8 @@ def test_the_command_loads_once_and_reports_existing_data():
     assert "parks' occupancy stored" in out.getvalue()
     assert not ParkOccupancyState.objects.exclude(computed=F("version")).exists()
     assert ParkOccupancyState.objects.count() == Park.objects.count()
+    # ... and the planner knows their sizes (they were written after the load's ANALYZE)
+    assert planner_rows(ParkOccupancyState._meta.db_table) == Park.objects.count()
     organizations = Organization.objects.count()
     out = io.StringIO()
     call_command("demo", "--scale", str(SCALE), "--no-serve", stdout=out)
