@@ -519,7 +519,6 @@ class WorkflowPageTests(TestCase):
         self.assertEqual(missed[near][0].field, "employees")
         self.assertContains(response, 'data-qualifies="no"')
 
-
     def test_menu_links_by_role(self):
         from django.apps import apps
 
@@ -531,6 +530,7 @@ class WorkflowPageTests(TestCase):
         self.assertIn(reverse("policies:review_queue"), [url for _l, url in config.menu_links(self.staff)])
         self.assertNotIn(reverse("policies:review_queue"), [url for _l, url in config.menu_links(self.partner)])
         self.assertIn(reverse("policies:outcomes"), [url for _l, url in config.menu_links(self.partner)])
+
 
 def count_queries(client, url):
     from django.db import connection
