@@ -1,16 +1,10 @@
 """Inefficient-land pages: the ObjectViews of its models, the map and list of flagged land, closing a case."""
 
-import json
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -18,6 +12,7 @@ from django_tables2 import RequestConfig
 
 from parkos.core.bulk import BulkAction
 from parkos.core.permissions import Action, can
+from parkos.core.templatetags.parkos import json_script_utf8
 from parkos.core.views.files import serve_file
 from parkos.core.views.generic import ObjectViews, Related, object_history
 from parkos.evaluation.models import EvaluationRun
@@ -184,20 +179,6 @@ class RunFlagParcelsView(View):
 
 
 #: what Django's json_script escapes, so that the data cannot close its <script> element
-_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def compact_json_script(value: Any, element_id: str) -> str:
-    """The ``json_data`` filter's <script> element (UTF-8, json_script's escaping) without the spaces after
-    commas and colons: the map's coordinates are most of the inefficient-land page, two spaces a point."""
-    text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
-    return format_html(
-        '<script id="{}" type="application/json">{}</script>',
-        element_id,
-        mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped as json_script does
-    )
-
-
 class InefficientLandView(View):
     """The inefficient-land list and map: parcels with an open flag or an active case, in the user's scope."""
 
@@ -225,8 +206,8 @@ class InefficientLandView(View):
             "table": table,
             "map_data": data,
             "map_words": {**selectors.map_words(), "parks": data["park_names"]},
-            "map_parcels": compact_json_script(data["parcels"], "map-parcels"),
-            "map_parks": compact_json_script(data["parks"], "map-parks"),
+            "map_parcels": json_script_utf8(data["parcels"], "map-parcels", compact=True),
+            "map_parks": json_script_utf8(data["parks"], "map-parks", compact=True),
             "legend": legend,
             "parcels": len(data["parcels"]["features"]) + len(data["without_geometry"]),
             "can_add": can(request.user, ParcelFlag, Action.ADD),

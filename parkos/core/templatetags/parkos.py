@@ -36,7 +36,14 @@ def json_data(value: Any, element_id: str) -> str:
     """{{ charts|json_data:"figure-charts" }}: Django's json_script, with the text written in UTF-8. The
     default escapes every Chinese character as six bytes (\\uXXXX) where UTF-8 takes three: on the map of inefficient
     land that was most of the page's weight."""
-    text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return json_script_utf8(value, element_id)
+
+
+def json_script_utf8(value: Any, element_id: str, *, compact: bool = False) -> str:
+    """``json_data``'s <script> element; ``compact`` leaves out the spaces after commas and colons (a map's
+    coordinates: two spaces a point)."""
+    separators = (",", ":") if compact else None
+    text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, separators=separators)
     return format_html(
         '<script id="{}" type="application/json">{}</script>',
         element_id,

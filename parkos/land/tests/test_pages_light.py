@@ -16,12 +16,12 @@ from django.utils import translation
 from django_tables2.rows import BoundRows
 
 from parkos.core.tables import EstimatedCountTable
+from parkos.core.templatetags.parkos import json_script_utf8
 from parkos.core.testing import World
 from parkos.evaluation.models import EvaluationRun
 from parkos.evaluation.tests.helpers import load_scheme
 from parkos.land import selectors, services, tables
 from parkos.land.models import DisposalCase, ParcelFlag
-from parkos.land.views import compact_json_script
 from parkos.parks.models import LandParcel
 
 Status = LandParcel.Status
@@ -201,7 +201,7 @@ class InefficientLandMapTests(TestCase):
 class CompactJsonScriptTests(TestCase):
     def test_reads_back_and_cannot_close_its_element(self):
         value = {"name": "</script><script>alert(1)</script> & 园区", "n": [1.5, 2]}
-        html = compact_json_script(value, "map-parcels")
+        html = json_script_utf8(value, "map-parcels", compact=True)
         self.assertTrue(html.startswith('<script id="map-parcels" type="application/json">{"name":'))
         self.assertEqual(html.count("</script>"), 1)
         self.assertIn("园区", html)  # UTF-8, not \\uXXXX
