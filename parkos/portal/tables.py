@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.tables import PrimaryTable
+from parkos.core.tables import LocalDateTimeColumn, PrimaryTable
 from parkos.portal.models import PROFILE_FIELDS, ProfileChangeRequest, profile_field
 
 STATUS_COLOURS = {
@@ -24,7 +24,7 @@ def proposal_status_badge(record) -> str:
 
 
 class ProfileChangeRequestTable(PrimaryTable):
-    created = tables.DateTimeColumn(linkify=True, format="Y-m-d H:i", verbose_name=_("proposed"))
+    created = LocalDateTimeColumn(linkify=True, format="Y-m-d H:i", verbose_name=_("proposed"))
     organization = tables.Column(linkify=True)
     changes = tables.Column(verbose_name=_("fields"), orderable=False)
     status = tables.Column()

@@ -1,13 +1,12 @@
 """Services list tables. Requests past a deadline carry an "overdue" badge."""
 
 import django_tables2 as tables
-from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.tables import PrimaryTable
+from parkos.core.tables import LocalDateTimeColumn, PrimaryTable
 from parkos.services.models import RequestMessage, Scenario, Service, ServiceDesk, ServiceRequest, Status
 
 STATUS_COLOURS = {
@@ -27,19 +26,6 @@ def status_badge(status: str, label) -> str:
         status,
         label,
     )
-
-
-class LocalDateTimeColumn(tables.DateTimeColumn):
-    """django-tables2's DateTimeColumn (``{{ value|date:format|default:default }}`` in local time) without its
-    template: that column is a TemplateColumn, which compiled a Template for every cell (25 a page; issue 16)."""
-
-    def __init__(self, format=None, short=True, *args, **kwargs):
-        super().__init__(format, short, *args, **kwargs)
-        self.date_format = format or ("SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT")
-
-    def render(self, value, bound_column):
-        text = date_filter(timezone.template_localtime(value), self.date_format)
-        return conditional_escape(text) if text else bound_column.default
 
 
 class ServiceTable(PrimaryTable):

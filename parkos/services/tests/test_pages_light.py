@@ -422,7 +422,7 @@ class LocalDateTimeColumnTests(TestCase):
         import django_tables2 as tables
         from django.utils import translation
 
-        from parkos.services.tables import LocalDateTimeColumn
+        from parkos.core.tables import LocalDateTimeColumn
 
         class Old(tables.Table):
             short = tables.DateTimeColumn()
