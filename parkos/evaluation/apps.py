@@ -44,4 +44,9 @@ class EvaluationConfig(AppConfig):
         return home_panels(user)
 
     def ready(self) -> None:
-        from parkos.evaluation import resources  # noqa: F401  (registers the import/export resources)
+        from parkos.evaluation import (
+            resources,  # noqa: F401  (registers the import/export resources)
+            signals,
+        )
+
+        signals.connect()
