@@ -51,6 +51,8 @@ from parkos.investment.models import (
     Project,
     Stage,
     StageChange,
+    commitment_status,
+    rolled_up_status,
 )
 from parkos.investment.selectors import (
     CHECK_GROUPS,
@@ -337,15 +339,20 @@ PAGE_COMMITMENT_FIELDS = (
     "latest_value",
     "met_on",
     "due_date",
+    "midpoint",
 )
 
 
 def page_agreements(report: ImplementationReport):
-    """``report.agreements`` reading only the columns a page shows: an organization has some thirty columns and a
-    park its boundary, read for a hundred rows to print a name (issue 16)."""
+    """The report's agreements in report order, reading only the columns a page shows (an organization has some
+    thirty columns and a park its boundary, read for a hundred rows to print a name), with their parties and
+    commitments: a page of it (a slice) is one query and two prefetches (issue 16).
+
+    No counts in SQL: ``label_page`` counts the page's commitments per status from the rows it prints (grouping the
+    page's agreements with their commitments, and a CASE per status, cost a query and its expression trees).
+    """
     return (
-        report.filtered.with_implementation(report.today)
-        .only(*PAGE_AGREEMENT_FIELDS)
+        report.filtered.only(*PAGE_AGREEMENT_FIELDS)
         .order_by("-signed_on", "-pk")
         .prefetch_related(
             Prefetch(
@@ -354,9 +361,7 @@ def page_agreements(report: ImplementationReport):
             ),
             Prefetch(
                 "commitments",
-                queryset=Commitment.objects.with_status(report.today)
-                .select_related("party__organization")
-                .only(*PAGE_COMMITMENT_FIELDS),
+                queryset=Commitment.objects.select_related("party__organization").only(*PAGE_COMMITMENT_FIELDS),
             ),
         )
     )
@@ -378,20 +383,37 @@ def row_words() -> dict[str, str]:
     }
 
 
-def label_page(agreements) -> None:
+def label_page(agreements, today: datetime.date) -> None:
     """What the rows of one page show (at most a page of rows and their commitments), ready to print.
 
-    The agreement's link from one URL pattern, the status badges and the commitments' rows as HTML: the
-    template only places them.
+    Each commitment's status on ``today`` (``commitment_status``, the rules ``with_status`` writes as SQL), the
+    agreement's counts per status and its roll-up (``with_implementation``'s, from the same statuses), the
+    agreement's link from one URL pattern, the status badges and the commitments' rows as HTML: the template only
+    places them.
     """
     badges: dict = {}
     for agreement in agreements:
-        status = ImplementationStatus(agreement.implementation)
+        commitments = agreement.commitments.all()
+        counts = dict.fromkeys(CommitmentStatus.values, 0)
+        for commitment in commitments:
+            commitment.current_status = commitment_status(
+                met_on=commitment.met_on,
+                due_date=commitment.due_date,
+                midpoint=commitment.midpoint,
+                latest_value=commitment.latest_value,
+                target_value=commitment.target_value,
+                today=today,
+            )
+            counts[commitment.current_status] += 1
+        agreement.n_commitments = len(commitments)
+        for value, n in counts.items():
+            setattr(agreement, f"n_{value}", n)
+        status = ImplementationStatus(rolled_up_status([c.current_status for c in commitments]))
+        agreement.implementation = status.value
         agreement.implementation_label = status.label
         agreement.implementation_colour = IMPLEMENTATION_COLOURS[status]
         agreement.implementation_badge = _badge(status, status.label, IMPLEMENTATION_COLOURS[status], badges)
         agreement.report_url = reverse_pk(Agreement.url_name(), agreement.pk)
-        commitments = agreement.commitments.all()
         agreement.commitment_rows = commitments_html(commitments, badges) if commitments else ""
 
 
@@ -538,12 +560,12 @@ class ImplementationReportView(View):
             if report.total_agreements > pdf_inline_rows():
                 return pdf_later(request, report)
             return pdf_response(report, request, form)
-        paginator = Paginator(report.ordered_ids(), PER_PAGE)
+        paginator = Paginator(page_agreements(report), PER_PAGE)
         # the implementation statuses part the agreements: their total is the count, without a COUNT query
         paginator.count = report.total_agreements
         page = paginator.get_page(request.GET.get("page"))
-        rows = report.rows(page.object_list, page_agreements(report))
-        label_page(rows)
+        rows = list(page.object_list)
+        label_page(rows, report.today)
         words = row_words()
         query = request.GET.copy()
         query.pop("page", None)
