@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.template import Context, Template
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -109,6 +109,65 @@ class RowsHtmlTests(TestCase):
                     for show_park in (True, False):
                         self.same("occupancy", occupancy, admin, show_park=show_park)
                     self.same("occupancy", [], admin)
+
+    def test_every_number_is_written_as_the_filters_write_it(self):
+        """Areas that round to nothing, negative, huge, with many decimals or as floats; rates that round half up;
+        names to escape; a language with other separators (German: the filters themselves) and thousands separators
+        switched on."""
+        admin = self.world.users["operator_admin"]
+        areas = [
+            Decimal("0.004"),
+            Decimal("-0.004"),
+            Decimal("-1234.565"),
+            Decimal("0.005"),
+            Decimal("1234567890.125"),
+            Decimal("666.666666"),
+            Decimal("1E+3"),
+            Decimal("12.3456789"),
+            2.675,
+            7,
+        ]
+        names = ["A & B <c>", "D \"e\" 'f'", "", None, "甲乙 & 丙"]
+        groups = [
+            {"key_id": n, "name": names[n % len(names)], "area": value, "contracts": n * 1001}
+            for n, value in enumerate([*areas, None])
+        ]
+        tenants = [
+            {
+                "key_id": n,
+                "name": names[n % len(names)] or "x",
+                "first": datetime.date(999 + n * 300, 1 + n, 2),
+                "area": a,
+            }
+            for n, a in enumerate(areas)
+        ]
+        occupancy = [
+            OccupancyRow(n * 1234, names[n % len(names)] or "", lettable, leased, sold, 1000 * n, n, park=names[n % 5])
+            for n, (lettable, leased, sold) in enumerate(
+                [
+                    (Decimal("3"), Decimal("1"), Decimal("0")),
+                    (Decimal("8"), Decimal("1"), Decimal("0")),  # 12.5 %
+                    (Decimal("1600"), Decimal("196"), Decimal("0")),  # 12.25 %
+                    (Decimal("10000"), Decimal("9995"), Decimal("0")),  # 99.95 %
+                    (Decimal("1E+6"), Decimal("1"), Decimal("0")),  # 0.0001 %
+                    (Decimal("100"), Decimal("60"), Decimal("60")),  # more than let
+                    (Decimal("0.004"), Decimal("0"), Decimal("0")),
+                    (Decimal("-5"), Decimal("1"), Decimal("0")),
+                ]
+            )
+        ]
+        for language in ("en", "zh-hans", "de"):
+            for unit in ("m2", "mu"):
+                for thousands in (False, True):
+                    admin.area_unit = unit
+                    with (
+                        self.subTest(language=language, unit=unit, thousands=thousands),
+                        translation.override(language),
+                        override_settings(USE_THOUSAND_SEPARATOR=thousands),
+                    ):
+                        self.same("figure", groups, admin)
+                        self.same("tenant", tenants, admin)
+                        self.same("occupancy", occupancy, admin, show_park=True)
 
     def test_the_pages_show_the_rows(self):
         self.client.force_login(self.world.users["operator_admin"])
