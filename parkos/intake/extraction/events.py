@@ -132,7 +132,7 @@ _SPOKE_ZH = re.compile(r"表示|介绍|说|指出|透露|称|谈到")
 #: "signed on stage by A", "Signing the agreement were A and B" (not "Present at the signing were ...")
 _SIGNED_BY = re.compile(
     _REPRESENTED_BY
-    + r"|\bsignatories (?:were|are|included)\b|\bsignatories\s*:|\b(?:signed|inked|sealed)(?:,? (?!witness|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\b(?:signing|inking)(?: [\w-]+){0,3}? (?:were|was)\b|\bsigning was (?:done|carried out|performed) by\b|\bas did\b|\bsignatures? of\b|\b(?:was|were) represented at the (?:signing|ceremony) by\b|由",
+    + r"|\bsignatories (?:were|are|included)\b|\b(?:signatories|signing|signed by|signers)\s*:|\b(?:signed|inked|sealed)(?:,? (?!witness|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\b(?:signing|inking)(?: [\w-]+){0,3}? (?:were|was)\b|\bsigning was (?:done|carried out|performed) by\b|\bas did\b|\bsignatures? of\b|\b(?:was|were) represented at the (?:signing|ceremony) by\b|由",
     re.I,
 )
 #: after a name, whom they signed for with the verb left out: "... and chairman B for Harlow", "and Mr. B, the
@@ -275,7 +275,19 @@ def find_agreements(
         waiting = []
     # "14家国有企业与区政府签署合作协议": a counted, unnamed counterpart is no party, and no agreement to list
     kept = [d for d in drafts if len(d.parties) >= 2 or not _COUNTED.search(sentence_list[d.sentence].text)]
+    # "Three agreements were signed at the fair, the committee said." before the agreements are listed one by one:
+    # a summary with no kind word, one party and no signer is none of its own
+    kept = [d for d in kept if not _summary_only(d, kept)]
     return [one for draft in kept for one in _per_counterpart(draft)]
+
+
+def _summary_only(draft: DraftAgreement, drafts: list[DraftAgreement]) -> bool:
+    return (
+        draft.unnamed
+        and len(draft.parties) < 2
+        and not draft.signatories
+        and any(other is not draft and len(other.parties) >= 2 for other in drafts)
+    )
 
 
 #: "Present at the ceremony were A, ... and B, .... The two signed the agreement": the two people just named
@@ -311,6 +323,9 @@ def _with_lists(sentence_list: list[Sentence]) -> list[Sentence]:
         if first.text.endswith(":"):
             while end < len(sentence_list) and _BULLET.match(sentence_list[end].text):
                 end += 1
+        elif _NUMBERED_AGREEMENT.match(first.text):
+            while end < len(sentence_list) and _BLOCK_LABEL.match(sentence_list[end].text):
+                end += 1
         parts = sentence_list[index:end]
         text = parts[0].text
         for before, after in zip(parts, parts[1:], strict=False):
@@ -318,6 +333,13 @@ def _with_lists(sentence_list: list[Sentence]) -> list[Sentence]:
         merged.append(Sentence(first.start, parts[-1].end, text) if len(parts) > 1 else first)
         index = end
     return merged
+
+
+#: "Agreement 2: Lease agreement" heading a block of labelled lines ("Parties: A; B", "Signing: C for A; D for B")
+_NUMBERED_AGREEMENT = re.compile(
+    r"(?:Agreement|Contract|Deal|Project|MoU|Memorandum) (?:No\. ?)?\d{1,2}\s*[:.]\s*\S", re.I
+)
+_BLOCK_LABEL = re.compile(r"(?:Parties|Signing|Signed by|Signatories|Signers|Signed)\s*:", re.I)
 
 
 def _listed_kinds(text: str) -> list[str]:

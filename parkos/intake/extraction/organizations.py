@@ -67,7 +67,7 @@ _OPENING_HEADS = set(
     )
 )
 #: a word of a name; "(Changshu)" inside a name is one, "(SIPAC)" after it is its acronym and ends it; "A/S", "K.K."
-_WORD = r"(?:(?:Co|St|No|Bros|Mfg)\.|A/S|S\.p\.A\.|(?:[A-Z]\.){2}(?=[\s,;)]|$)|[A-Z][\w'’&\-]*|[A-Z]{2,}|\((?![A-Z&]{2,}\))[A-Z][\w'’&\-]*\))"
+_WORD = r"(?:(?:Co|St|No|Bros|Mfg)\.|\((?:Limited|General) Partnership\)|A/S|S\.p\.A\.|(?:[A-Z]\.){2}(?=[\s,;)]|$)|[A-Z][\w'’&\-]*|[A-Z]{2,}|\((?![A-Z&]{2,}\))[A-Z][\w'’&\-]*\))"
 _CONNECTOR = r"(?:of|the|and|for|&|de|du|für)"
 _RUN_EN = re.compile(
     rf"{_WORD}(?: (?:{_CONNECTOR} )*{_WORD})*(?:,? (?:Co\.,? ?Ltd\.?|Ltd\.?|Inc\.?|Corp\.?|plc)(?![\w]))?"

@@ -1518,3 +1518,28 @@ def test_signers_from_a_company_listed_as_signatories_or_signing_alongside(sente
     text = "Pump deal\n\nOrsolo Pumps GmbH and Qinhe Battery Co., Ltd. signed an investment agreement on Monday. "
     result = extract(text + sentence, gazetteer=EMPTY)
     assert signed(result) == {("Udo Brandt", "Orsolo Pumps GmbH"), ("Pan Ruiqi", "Qinhe Battery Co., Ltd.")}
+
+
+def test_numbered_agreement_blocks_with_parties_and_signing_lines():
+    text = (
+        "Two deals at the spring fair\n\nTwo agreements were signed on Friday at the fair, the Tonglu Fair "
+        "Office said. The agreements:\n\n"
+        "Agreement 1: Equity investment agreement\n"
+        "Parties: Tonglu Seed Fund (Limited Partnership); Marrow Biotech (Hangzhou) Co., Ltd.\n"
+        "Signing: Lou Kejia, managing partner, for the fund; Dr. Ines P. Varga, chief executive officer, for Marrow\n\n"
+        "Agreement 2: Lease agreement\n"
+        "Parties: Tonglu Estate Management Co., Ltd.; Kelvar Tools Co., Ltd.\n"
+        "Signing: Fei Dan, deputy general manager, for the landlord; Qu Wenhao, chairman, for Kelvar\n"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    agreements = [(a["kind"], a["parties"]) for a in result["agreements"]]
+    assert agreements == [
+        ("investment", ["Tonglu Seed Fund (Limited Partnership)", "Marrow Biotech (Hangzhou) Co., Ltd."]),
+        ("lease", ["Tonglu Estate Management Co., Ltd.", "Kelvar Tools Co., Ltd."]),
+    ]
+    assert signed(result) == {
+        ("Lou Kejia", "Tonglu Seed Fund (Limited Partnership)"),
+        ("Ines P. Varga", "Marrow Biotech (Hangzhou) Co., Ltd."),
+        ("Fei Dan", "Tonglu Estate Management Co., Ltd."),
+        ("Qu Wenhao", "Kelvar Tools Co., Ltd."),
+    }
