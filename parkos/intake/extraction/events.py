@@ -669,8 +669,10 @@ def _names_in(organizations, sentence: Sentence, canonical) -> list[str]:
         if witnesses and _SIGN_VERB.search(sentence.text, 0, witnesses.start())
         else sentence.end
     )
+    watched = _WITNESSES_FIRST.match(sentence.text)
+    begin = sentence.start + (watched.end() if watched and _SIGN_VERB.search(sentence.text, watched.end()) else 0)
     for organization in organizations:
-        if sentence.start <= organization.span[0] < end:
+        if begin <= organization.span[0] < end:
             if _PARENT_BEFORE.search(sentence.text, 0, organization.span[0] - sentence.start):
                 continue  # "X, a subsidiary of Y": Y is named to say whose X is, not as a party
             found.append((organization.span[0], canonical(organization.name)))
@@ -687,7 +689,7 @@ def _names_in(organizations, sentence: Sentence, canonical) -> list[str]:
 
 _PARENT_BEFORE = re.compile(
     r",\s+(?:a|an|the)\s+(?:wholly[ -]owned\s+|[\w-]+\s+)?(?:subsidiary|unit|affiliate|division|arm)\s+of\s+"
-    r"(?:[A-Z][\w-]*-based\s+|the\s+)?$",
+    r"(?:(?:[A-Z][\w-]* )?[A-Z][\w-]*-(?:based|listed|headquartered)\s+|the\s+|[A-Z][\w-]*(?: [A-Z][\w-]*)?['’]s\s+)?$",
     re.I,
 )
 _ANNOUNCED_THAT = re.compile(
@@ -753,15 +755,24 @@ def _same_parties(first: list[str], second: list[str]) -> bool:
     return a == b or (bool(a) and bool(b) and (a <= b or b <= a or len(a & b) >= 2))
 
 
+#: a sentence opening with its witnesses: "Witnessed by A and B, C and D signed ..." (up to the first comma)
+_WITNESSES_FIRST = re.compile(
+    r"(?:[^\n]{0,60}?(?:--|—)\s*|[^,]{0,40}?,\s*)?(?:Witnessed by|In the presence of)\b[^,]*", re.I
+)
+
+
 def _signers_in(people, sentence: Sentence) -> list[Any]:
     """People of the sentence who sign: "X and Y signed ...", "signed by X and Y"; not "X witnessed the signing"."""
     signers = []
     text = sentence.text
+    witnesses = _WITNESSES_FIRST.match(text)
     for person in people:
         for start in person.mentions:
             if not sentence.start <= start < sentence.end:
                 continue
             offset = start - sentence.start
+            if witnesses and offset < witnesses.end():
+                continue  # "Witnessed by A and B, C and D signed": A and B watched
             if _FOR_BEFORE.search(text, max(0, offset - 20), offset) or _POSSESSIVE.match(text, offset):
                 # "who inked the deal on behalf of Verhoeven", "Verhoeven's chief financial officer": the company, not a
                 # person of that name

@@ -84,7 +84,7 @@ _LEADING_NOISE = re.compile(
     r"(?:Representatives|Officials|Leaders|Executives|Heads|Delegates|Delegations) (?:of|from)|"
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-    r"[A-Z][\w]*-(?:based|headquartered|listed|owned|funded|backed)|(?:[A-Z][a-z]+ )?(?!People['’]s)[A-Z][a-z]+['’]s(?= [A-Z]))\s+)+"
+    r"(?:[A-Z][a-z]+ )?[A-Z][\w]*-(?:based|headquartered|listed|owned|funded|backed)|(?:[A-Z][a-z]+ )?(?!People['’]s)[A-Z][a-z]+['’]s(?= [A-Z]))\s+)+"
 )
 _TITLE_OF = re.compile(
     r"^.*?\b(?:Secretary|Mayor|Governor|Chairman|Chairwoman|Chair|President|Director(?:-General)?|"
@@ -152,8 +152,21 @@ def _headline_end(text: str) -> int:
 _PERSON_OF = re.compile(r"(?:^|,? and )(?P<surname>[A-Z][a-z]+) [A-Z][a-z]+(?:-[a-z]+)? of (?:the )?")
 
 
+#: "Director of the X Bureau A B and Vice President of Y C D signed": "and" before a capitalised post ends a name
+_AND_POST = re.compile(
+    r",? and (?=(?:(?:Deputy|Vice|Executive|Senior|First|Standing)[ -])*(?:President|Chairman|Chairwoman|Director|"
+    r"Secretary|Member|General Manager|Managing Director|Mayor|Governor|Head|Chief Executive|CEO|Dean)\b)"
+)
+
+
 def _people_of(name: str, start: int) -> list[tuple[str, int]]:
-    """A capitalised run cut where "<pinyin name> of" opens an organization's name."""
+    """A capitalised run cut where "<pinyin name> of" opens an organization's name, and before "and" and a post."""
+    if " and " in name:
+        posts = list(_AND_POST.finditer(name))
+        if posts:
+            bounds = [0, *(m.end() for m in posts)]
+            ends = [m.start() for m in posts] + [len(name)]
+            return [piece for b, e in zip(bounds, ends, strict=True) for piece in _people_of(name[b:e], start + b)]
     cuts = [m for m in _PERSON_OF.finditer(name) if m.group("surname") in SURNAMES_PINYIN]
     if not cuts:
         return [(name, start)]

@@ -276,6 +276,61 @@ _NAMES_THEN_TITLES = re.compile(
 )
 
 
+#: a capitalised post as a release translated from Chinese writes it before the holder's name
+_CAP_POST = (
+    r"(?:(?:Deputy|Vice|Executive|Senior|First|Standing|Acting|Assistant)[ -])*(?:Party Secretary|Secretary|"
+    r"President|Chairman|Chairwoman|Director(?:-General)?|General Manager|Managing Director|Mayor|Governor|Head|"
+    r"Chief Executive Officer|Chief Executive|CEO|Dean|Member)"
+)
+#: "Director of the X District Commerce Bureau Yang Fan", "Chairman of X Group Limited Kevin Ho Kwok-leung": a post, the
+#: organization it is of and the holder, in a clause of its own (after "and", a comma or "Witnessed by")
+_POST_OF_ORG_NAME = re.compile(
+    rf"(?:(?<=^)|(?<=, )|(?<= and )|(?<=\bby ))(?P<phrase>{_CAP_POST}(?: and {_CAP_POST})? of (?:the )?"
+    rf"[A-Z][\w'’&.\-]*(?: (?:(?:of|the|for|and(?! {_CAP_POST}\b)) )*(?:[A-Z][\w'’&.\-]*|\([A-Z][\w ]*\)))+)"
+    rf"(?=,| and | signed\b| witnessed\b| attended\b| jointly\b| on behalf\b| was\b| were\b|[.;]|$)"
+)
+_ORG_LAST_WORD = re.compile(
+    r"(?:Limited|Ltd\.?|Co\.|Inc\.?|Corp\.?|Group|Committee|Bank|Bureau|Government|Commission|Department|Office|"
+    r"Administration|AG|GmbH|Branch|Company|Corporation|University|Institute|Holdings|District|City|Area|Zone)"
+)
+
+
+def _post_of_org_name(phrase: str) -> tuple[str, str] | None:
+    """The post (with its organization) and the name at the end of such a phrase: the last two words when the name is
+    written Chinese-style ("Yang Fan", "Chan Ka-ho"), three when a Western given name opens it after the organization's
+    last word ("... Limited Kevin Ho Kwok-leung"), two after a legal form ("... AG Tobias Marr")."""
+    words = phrase.split(" ")
+    if len(words) < 5:
+        return None
+    if re.fullmatch(r"[A-Z][a-z]+-[a-z]+", words[-1]):
+        size = 3 if len(words) >= 6 and _ORG_LAST_WORD.fullmatch(words[-4]) else 2
+    elif words[-2] in SURNAMES_PINYIN or _ORG_LAST_WORD.fullmatch(words[-3]):
+        size = 2
+    else:
+        return None
+    name, title = " ".join(words[-size:]), " ".join(words[:-size])
+    if not re.fullmatch(_NAME_EN, name) or not _is_name(name) or " of " not in title:
+        return None
+    return title, name
+
+
+def _posts_of_org_names(s_text: str, s_start: int) -> list[FoundPerson]:
+    people = []
+    for match in _POST_OF_ORG_NAME.finditer(s_text) if " of " in s_text else ():
+        found = _post_of_org_name(match.group("phrase"))
+        if not found:
+            continue
+        title, name = found
+        start, title_start = s_start + match.start("phrase") + len(title) + 1, s_start + match.start("phrase")
+        titles = _split_titles(title)
+        people.append(
+            FoundPerson(
+                name, (start, start + len(name)), titles, None, [(title_start, title_start + len(title))] * len(titles)
+            )
+        )
+    return people
+
+
 def _respective_titles(s_text: str, s_start: int) -> list[FoundPerson]:
     """The i-th name with the i-th post of a "respectively" list (each post may name its organization)."""
     people: list[FoundPerson] = []
@@ -343,6 +398,7 @@ def _split_titles(phrase: str) -> list[str]:
 
 def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
     people: list[FoundPerson] = []
+    post_chains: list[tuple[int, int, list]] = []
     for sentence in sentence_spans:
         # "Yuan Ming (right), chairman of X": where a photo shows the person is no part of the sentence
         s_text, s_start = sentence.text, sentence.start
@@ -350,6 +406,11 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
             s_text = _PHOTO_SIDE.sub(lambda m: " " * len(m.group()), s_text)
         respective = _respective_titles(s_text, s_start) if "respectively" in s_text else []
         people += respective
+        posts = _posts_of_org_names(s_text, s_start)
+        if posts:
+            # the other patterns misread such chains ("Yip Tsz-kin" of "Limited Brian Yip Tsz-kin"): theirs go
+            post_chains.append((s_start, s_start + len(s_text), posts))
+            people += posts
         listed = {p.span[0] - s_start for p in respective}
         # title after the name: split the sentence at commas and look at each (name chunk, title chunk) pair
         chunks = [(m.start(), m.group()) for m in _CHUNK.finditer(s_text)]
@@ -605,6 +666,19 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
             if _is_name(name):
                 start = s_start + match.start(1)
                 people.append(FoundPerson(name, (start, start + len(name))))
+    for start, end, posts in post_chains:
+        spans = [p.span for p in posts]
+        people = [
+            p
+            for p in people
+            if any(p is post for post in posts)
+            or not (start <= p.span[0] < end and any(p.span[0] < e and s < p.span[1] for s, e in spans))
+        ]
+        for person in people:  # "Deputy District Mayor Yang Fan" read as one post of another person
+            if start <= person.span[0] < end and not any(person is post for post in posts):
+                keep = [i for i, t in enumerate(person.titles) if not any(post.name in t for post in posts)]
+                person.titles = [person.titles[i] for i in keep]
+                person.title_spans = [person.title_spans[i] for i in keep if i < len(person.title_spans)]
     return people
 
 

@@ -1543,3 +1543,44 @@ def test_numbered_agreement_blocks_with_parties_and_signing_lines():
         ("Fei Dan", "Tonglu Estate Management Co., Ltd."),
         ("Qu Wenhao", "Kelvar Tools Co., Ltd."),
     }
+
+
+def test_a_translated_release_with_witnesses_first_and_posts_before_names():
+    text = (
+        "Fenlan signs with Marlow Power\n\nOn May 8, 2026, Fenlan District held a signing ceremony for strategic "
+        'cooperation with Marlow Power Technology Co., Ltd. (hereinafter referred to as "Marlow Power"), a subsidiary '
+        "of Hong Kong-listed Marlow Holdings Limited.\n\nWitnessed by Secretary of the Fenlan District Party Committee "
+        "Qiu Dejun and Chairman of Marlow Holdings Limited Brian Yip Tsz-kin, Deputy District Mayor Shi Lanfang and "
+        "President of Marlow Power Ding Ka-wai signed the strategic cooperation agreement on behalf of the Fenlan "
+        "District People's Government and Marlow Power.\n\nAt the same ceremony, Director of the Fenlan District "
+        "Commerce Bureau Geng Rui and Vice President of Marlow Power Lam Chi-fung signed the 1-billion-yuan project "
+        "investment agreement."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    people = {p["name"]: (p["titles"], p["organization"]) for p in result["people"]}
+    assert people["Brian Yip Tsz-kin"] == (["Chairman"], "Marlow Holdings Limited")
+    assert people["Geng Rui"] == (["Director"], "Fenlan District Commerce Bureau")
+    assert "Fenlan District Commerce Bureau" in names(result)
+    assert [a["parties"] for a in result["agreements"]] == [
+        ["Marlow Power Technology Co., Ltd.", "Fenlan District People's Government"],
+        ["Fenlan District Commerce Bureau", "Marlow Power Technology Co., Ltd."],
+    ]
+    assert signed(result) == {
+        ("Shi Lanfang", "Fenlan District People's Government"),
+        ("Ding Ka-wai", "Marlow Power Technology Co., Ltd."),
+        ("Geng Rui", "Fenlan District Commerce Bureau"),
+        ("Lam Chi-fung", "Marlow Power Technology Co., Ltd."),
+    }
+
+
+def test_witnesses_named_first_after_a_dateline_do_not_sign():
+    text = (
+        "Battery plant\n\nTAICANG, Nov 6, 2026 -- Witnessed by Taicang Party Secretary Mo Zhenyu and Vantor chairman "
+        "Hsu Ming-che, Jin Rao, deputy director of the Taicang Port Administrative Committee, and Peter K. Lo, senior "
+        "vice president of Vantor Power Corp., signed the project agreement on Thursday."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert signed(result) == {
+        ("Jin Rao", "Taicang Port Administrative Committee"),
+        ("Peter K. Lo", "Vantor Power Corp."),
+    }
