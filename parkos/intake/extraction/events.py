@@ -675,6 +675,10 @@ def _names_in(organizations, sentence: Sentence, canonical) -> list[str]:
         if begin <= organization.span[0] < end:
             if _PARENT_BEFORE.search(sentence.text, 0, organization.span[0] - sentence.start):
                 continue  # "X, a subsidiary of Y": Y is named to say whose X is, not as a party
+            if _PERSON_FROM.search(
+                sentence.text, max(0, organization.span[0] - sentence.start - 60), organization.span[0] - sentence.start
+            ):
+                continue  # "Li Na from the X Center signed on behalf of Y": where the signer works, not whom for
             found.append((organization.span[0], canonical(organization.name)))
     found += _bare_short_forms(organizations, sentence, canonical)
     announced = _ANNOUNCED_THAT.search(sentence.text)
@@ -692,6 +696,7 @@ _PARENT_BEFORE = re.compile(
     r"(?:(?:[A-Z][\w-]* )?[A-Z][\w-]*-(?:based|listed|headquartered)\s+|the\s+|[A-Z][\w-]*(?: [A-Z][\w-]*)?['’]s\s+)?$",
     re.I,
 )
+_PERSON_FROM = re.compile(r"\b[A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][\w-]+){1,2} (?:from|at) (?:the )?$")
 _ANNOUNCED_THAT = re.compile(
     r"\b(?:said|says|announced|announces|reported|reports|disclosed|confirmed)\b(?: [\w,]+){0,4}? that\b", re.I
 )

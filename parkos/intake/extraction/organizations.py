@@ -22,7 +22,7 @@ _KIND_WORDS_EN = (
     ("financial", r"bank|fund|capital|securities|insurance|ventures|asset management|financial|leasing co"),
     ("university", r"university|college|academy|institute|school|laborator(?:y|ies)|\blab\b"),
     ("government", r"government|committee|commission|bureau|administration|department|ministry|office|council|"
-     r"authority|agency|consulate|embassy|municipality|\bcpc\b|people's congress|cppcc"),
+     r"authority|agency|consulate|embassy|municipality|promotion cent(?:er|re)|\bcpc\b|people's congress|cppcc"),
     ("enterprise", r"\bco\b|ltd|inc\b|corp|company|group|holdings?|technolog|motors?|electronics|pharma|"
      r"semiconductor|industries|industrial|energy|manufacturing|logistics|materials|systems|solutions|gmbh|\bag\b|"
      r"\bplc\b|\bllc\b|\bsa\b|limited|\bpte\b|\bk\.k\.|\ba/s\b|robotics|\bs\.a\.|\bb\.v\.|\bn\.v\.|(?-i:\bAS$)"),
@@ -56,7 +56,7 @@ _HEADS_EN = (
     r"Laboratory|Lab|Authority|Agency|Alliance|Foundation|Consulate(?: General)?|Embassy|GmbH|AG|AB|SA|NV|BV|PLC|LLC|SE|"
     r"S\.A\.|B\.V\.|N\.V\.|S\.p\.A\.|(?-i:AS|plc)|"
     r"A/S|K\.K\.|Pte\.? Ltd\.?|"
-    r"Technologies|Technology|Pharmaceuticals?|Semiconductors?|Motors|Electronics|Industries|Systems|Medical Center|"
+    r"(?:Investment |Trade )?Promotion Cent(?:er|re)|Transfer Cent(?:er|re)|Technologies|Technology|Pharmaceuticals?|Semiconductors?|Motors|Electronics|Industries|Systems|Medical Center|"
     r"Management Committee|People's Government|Municipal Government|Research Center|Research Centre|School"
 )
 #: heads that open a name ("Bank of China", "University of Science and Technology of China", "Ministry of ...")

@@ -176,6 +176,12 @@ _IS_TITLE_EN = re.compile(
     rf"(?:^|(?<=[\s(\"“]))({_NAME_EN}),? (?:is|was|serves as|is also|has been) (?:the |a |an )?"
     rf"(?=(?i:{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN}))\b)"
 )
+#: "Li is the center's deputy director", "Weber is Avelor's vice president for Asia" (at a later mention of the person)
+_SURNAME_IS_POST = re.compile(
+    rf"(?:(?:Mr|Ms|Mrs|Dr)\.? )?(?P<who>[A-Z][\w'’.\- ]{{1,40}}?) is (?:the |a |an )?"
+    rf"(?:(?P<owner>the (?:[a-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})|[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s )?"
+    rf"(?P<title>{_QUALIFIER}{_ONE_TITLE_EN}(?: (?:for|of) [A-Z][a-z]+(?: [A-Z][a-z]+)?)?)(?=[.;,]|$)"
+)
 _POSSESSIVE_NAME = re.compile(
     rf"\b(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s (?P<name>{_NAME_EN})\b(?!['’]s| [A-Z])"
 )
@@ -259,7 +265,8 @@ _SIGNER_FOR = re.compile(
 )
 #: "Klaus Rieder of Tarsis and Xu Wenjie of Hanlin signed": a name and its organization, kept when that is one
 _NAME_OF_OWNER = re.compile(
-    rf"(?:^|\bby |\band |, |; |\bwhile )(?P<name>{_NAME_EN})(?: (?:of|from)|, who (?:heads|chairs|leads|runs)) (?:the )?(?P<owner>{_OWNER_WORD}(?: (?:of (?:the )?)?{_OWNER_WORD}){{0,6}})"
+    rf"(?:^|\bby |\band |, |; |\bwhile )(?P<name>{_NAME_EN})(?: (?:of|from|at)|, who (?:heads|chairs|leads|runs)) "
+    rf"(?:the (?P<anaphor>(?:[a-z]+ )?(?:{_OWNER_WORDS}))|(?:the )?(?P<owner>{_OWNER_WORD}(?: (?:of (?:the )?)?{_OWNER_WORD}){{0,6}}))"
     rf"(?= and\b| signed\b|,|$)"
 )
 _TITLED_NAME = re.compile(rf"(?:(?:Mr|Ms|Mrs|Dr)\.? |{_MODIFIERS_EN}(?i:{_TITLE_WORDS_EN}) )+(?P<name>{_NAME_EN})")
@@ -647,14 +654,14 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
         # "signed by Wu Jun for Harlow and Ke Lan for the committee", "Ke Lan signed for Harlow, while Wu Jun
         # represented Fenlan": whom a name signed for is evidence enough that it is a person's
         if _SIGNS.search(s_text):
-            for match in _NAME_OF_OWNER.finditer(s_text) if re.search(r" of | from |, who ", s_text) else ():
+            for match in _NAME_OF_OWNER.finditer(s_text) if re.search(r" of | from | at |, who ", s_text) else ():
                 name = match.group("name")
                 if _is_name(name) and not _TITLE_ANY.search(name):
                     start = s_start + match.start("name")
-                    at = s_start + match.start("owner")
-                    people.append(
-                        FoundPerson(name, (start, start + len(name)), [], None, [], match.group("owner"), at, True)
-                    )
+                    # "Gao Yong from the park company": the last park company named
+                    owner = f"the {match.group('anaphor')}'s" if match.group("anaphor") else match.group("owner")
+                    at = s_start + match.start("anaphor" if match.group("anaphor") else "owner")
+                    people.append(FoundPerson(name, (start, start + len(name)), [], None, [], owner, at, True))
             for match in _SIGNER_FOR.finditer(s_text):
                 group = next(g for g in ("name", "name2", "name3") if match.group(g))
                 name = match.group(group)

@@ -74,6 +74,8 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
         person.mentions = _mentions(text, person)
     if language == "en":
         _surname_mentions(text, people)
+        for person in people:
+            _post_said_later(text, person, organizations, mentions, canonical, sentence_list)
 
     title, title_start = headline(text)
     dates = [d for d in find_dates(text, language) if not any(s <= d.span[0] < e for s, e in byline_spans)]
@@ -523,6 +525,29 @@ def _surname_mentions(text: str, people) -> None:
         ]
         found = [m for m in found if text[m - 1 : m] not in ("-", "’", "'")]
         person.mentions = sorted({*person.mentions, *found})
+
+
+def _post_said_later(text: str, person, organizations, mentions, canonical, sentence_list) -> None:
+    """ "Li is the center's deputy director; Weber is Avelor's vice president for Asia": a post given in a clause of
+    its own, by the surname, after the person was named (and their organization when the post has its owner)."""
+    from parkos.intake.extraction.people import _SURNAME_IS_POST
+
+    for at in person.mentions[1:] if len(person.mentions) > 1 else ():
+        said = _SURNAME_IS_POST.match(text, at)
+        words = person.name.split()
+        # by the surname alone (a full name's "is the president of X" is read where the people are found)
+        if not said or len(words) < 2 or said.group("who") not in (words[0], words[-1]):
+            continue
+        title = said.group("title")
+        if title.casefold() not in {t.casefold() for t in person.titles}:
+            person.titles.append(title)
+            person.title_spans.append(said.span("title"))
+        if person.organization is None and said.group("owner"):
+            owner = said.group("owner")
+            person.owner = owner.casefold() + "'s" if owner.startswith("the ") else owner
+            person.owner_at = said.start("owner")
+            person.organization = _owner_organization(person, organizations, mentions, canonical, sentence_list)
+        return
 
 
 def _mentions(text: str, person) -> list[int]:

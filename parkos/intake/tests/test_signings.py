@@ -1584,3 +1584,33 @@ def test_witnesses_named_first_after_a_dateline_do_not_sign():
         ("Jin Rao", "Taicang Port Administrative Committee"),
         ("Peter K. Lo", "Vantor Power Corp."),
     }
+
+
+def test_signers_from_and_at_their_organizations_with_posts_said_later():
+    text = (
+        "Fenglin lands sensor plant\n"
+        "\n"
+        "The Fenglin District People's Government and Corvath Messtechnik GmbH, a Munich maker of gauges, signed "
+        "an investment agreement on Monday.\n"
+        "\n"
+        "Wen Li from the Fenglin District Investment Promotion Center and Karl F. Abt at Corvath signed the "
+        "agreement on behalf of the district government and the company. Wen is the center's deputy director; Abt "
+        "is Corvath's vice president for Asia.\n"
+        "\n"
+        "Also signed on Monday was a lease between Corvath and Fenglin Industrial Park Development Co., Ltd., "
+        "which lets the company start early. Ding Rong from the park company and Abt signed the lease.\n"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    people = {p["name"]: (p["titles"], p["organization"]) for p in result["people"]}
+    assert people["Wen Li"] == (["deputy director"], "Fenglin District Investment Promotion Center")
+    assert people["Karl F. Abt"] == (["vice president for Asia"], "Corvath Messtechnik GmbH")
+    assert people["Ding Rong"] == ([], "Fenglin Industrial Park Development Co., Ltd.")
+    assert [a["parties"] for a in result["agreements"]] == [
+        ["Fenglin District People's Government", "Corvath Messtechnik GmbH"],
+        ["Corvath Messtechnik GmbH", "Fenglin Industrial Park Development Co., Ltd."],
+    ]
+    assert signed(result) == {
+        ("Wen Li", "Fenglin District People's Government"),
+        ("Karl F. Abt", "Corvath Messtechnik GmbH"),
+        ("Ding Rong", "Fenglin Industrial Park Development Co., Ltd."),
+    }
