@@ -583,11 +583,12 @@ def implementation_totals(
 def visible_commitments(user: Actor | None) -> QuerySet[Commitment]:
     """The commitments ``user`` reads with their checks: staff in their scope, a government partner those of
     the agreements its organization is party to, an enterprise user only those its own organization made."""
-    from parkos.core.permissions import ROLES_BY_NAME, Scope, scope_of
+    from parkos.core.permissions import Scope, roles_of, scope_of
 
     commitments = Commitment.objects.restrict(user)
     if scope_of(user) == Scope.ORGANIZATION and isinstance(user, User):
-        roles = set(user.groups.values_list("name", flat=True)) & set(ROLES_BY_NAME)
+        # the roles read with the user's grants (no query of its groups, issue 16)
+        roles = {role.name for role in roles_of(user)}
         if roles == {"enterprise_user"}:
             commitments = commitments.filter(party__organization__in=user.scope_organization_ids())
     return commitments
