@@ -132,7 +132,7 @@ _SPOKE_ZH = re.compile(r"表示|介绍|说|指出|透露|称|谈到")
 #: "signed on stage by A", "Signing the agreement were A and B" (not "Present at the signing were ...")
 _SIGNED_BY = re.compile(
     _REPRESENTED_BY
-    + r"|\bsignatories (?:were|are|included)\b|\b(?:signatories|signing|signed by|signers)\s*:|\b(?:signed|inked|sealed)(?:,? (?!witness|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\b(?:signing|inking)(?: [\w-]+){0,3}? (?:were|was)\b|\bsigning was (?:done|carried out|performed) by\b|\bas did\b|\bsignatures? of\b|\b(?:was|were) represented at the (?:signing|ceremony) by\b|由",
+    + r"|\bsignatories (?:were|are|included)\b|\b(?:signatories|signing|signed by|signers)\s*:|\b(?:signed|inked|sealed)(?:,? (?!witness|watch|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\b(?:signing|inking)(?: [\w-]+){0,3}? (?:were|was)\b|\bsigning was (?:done|carried out|performed) by\b|\bas did\b|\bsignatures? of\b|\b(?:was|were) represented at the (?:signing|ceremony) by\b|由",
     re.I,
 )
 #: after a name, whom they signed for with the verb left out: "... and chairman B for Harlow", "and Mr. B, the
@@ -148,7 +148,9 @@ _KIND_BETWEEN = re.compile(
 )
 #: "..., and witnessed by A of X", "in the presence of A": the organizations named after it are no parties
 _WITNESS_CLAUSE = re.compile(r"\b(?:witnessed by|in the presence of|attended by|present at the signing)\b", re.I)
-_NOT_SIGNING = re.compile(r"attend|witness|presided|presiding|observ|见证|出席(?!并)|主持|陪同|观摩|参加", re.I)
+_NOT_SIGNING = re.compile(
+    r"attend|witness|\bwatch(?:ed|ing)\b|presided|presiding|observ|见证|出席(?!并)|主持|陪同|观摩|参加", re.I
+)
 
 
 @dataclass
@@ -224,6 +226,9 @@ def find_agreements(
         if kind is None and len(named) >= 2 and not repeated and _describes_signing(sentence.text):
             # "X and Y signed a deal", "X还与Y签约": a signing between named parties is an agreement, kind word or not
             kind, unnamed = _unnamed_kind(sentence_list, index), True
+        if kind is None and drafts and signers and _ANOTHER_AGREEMENT.search(sentence.text):
+            # "A second agreement, on equity investment, was signed by A and B": not the one before
+            kind, unnamed = _unnamed_kind(sentence_list, index), True
         if kind is None:
             if drafts and signers:
                 # "Both agreements were signed by A and B": every agreement of the last signing sentence
@@ -288,6 +293,13 @@ def _summary_only(draft: DraftAgreement, drafts: list[DraftAgreement]) -> bool:
         and not draft.signatories
         and any(other is not draft and len(other.parties) >= 2 for other in drafts)
     )
+
+
+_ANOTHER_AGREEMENT = re.compile(
+    r"\b(?:a|the) (?:second|third|fourth|fifth|further|separate) (?:agreement|contract|deal)\b|"
+    r"\banother (?:agreement|contract|deal)\b",
+    re.I,
+)
 
 
 #: "Present at the ceremony were A, ... and B, .... The two signed the agreement": the two people just named

@@ -182,6 +182,12 @@ _SURNAME_IS_POST = re.compile(
     rf"(?:(?P<owner>the (?:[a-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})|[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s )?"
     rf"(?P<title>{_QUALIFIER}{_ONE_TITLE_EN}(?: (?:for|of) [A-Z][a-z]+(?: [A-Z][a-z]+)?)?)(?=[.;,]|$)"
 )
+#: "Kim Sung-ho runs the Hefei subsidiary as its president": a post said with the organization the person runs
+_RUNS_AS = re.compile(
+    rf"(?:^|(?<=[\s(\"“]))(?P<name>{_NAME_EN}) (?:runs|heads|leads|manages|chairs|joined) "
+    rf"(?P<owner>the (?:[A-Za-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})|[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}}) as (?:its|their) "
+    rf"(?P<title>{_QUALIFIER}{_ONE_TITLE_EN})\b"
+)
 _POSSESSIVE_NAME = re.compile(
     rf"\b(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s (?P<name>{_NAME_EN})\b(?!['’]s| [A-Z])"
 )
@@ -609,11 +615,30 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                     [(phrase_start, phrase_start + len(phrase))] * len(titles),
                 )
             )
+        for match in _RUNS_AS.finditer(s_text) if " as " in s_text else ():
+            name, owner = match.group("name"), match.group("owner")
+            if not _is_name(name):
+                continue
+            start, title_start = s_start + match.start("name"), s_start + match.start("title")
+            owner = owner.casefold() + "'s" if owner.startswith("the ") else owner
+            title = match.group("title")
+            people.append(
+                FoundPerson(
+                    name,
+                    (start, start + len(name)),
+                    [title],
+                    None,
+                    [(title_start, title_start + len(title))],
+                    owner,
+                    s_start + match.start("owner"),
+                )
+            )
         # "inked by Corvane's Piet Laar and Tellmark's Hana Ruzicka": an organization's possessive and a name, with no
         # title; kept by the pipeline only when the owner is one of the article's organizations
         for match in _POSSESSIVE_NAME.finditer(s_text):
             name = match.group("name")
-            if not _is_name(name) or _NOT_NAMES.search(match.group("owner")):
+            # "China's Li Wei" is no company's; "Daewon Hefei's Park Min-ji" is (a company and its city)
+            if not _is_name(name) or all(_NOT_NAMES.search(word) for word in match.group("owner").split()):
                 continue
             start = s_start + match.start("name")
             people.append(

@@ -238,7 +238,13 @@ def resolve_organization(phrase: str, organizations, *, loose: bool = False) -> 
             best = organization.name
     if best or _PLACE_EN.search(phrase):
         return best  # "Party Secretary of Binhu District": the place stays in the title
-    return best_full_form(phrase, [o.name for o in organizations])
+    found = best_full_form(phrase, [o.name for o in organizations])
+    if found is None and re.fullmatch(r"[A-Z][\w&\-]*", phrase):
+        # "Daewon" for "Daewon Semitech Co., Ltd." and its "Daewon Semitech (Hefei) Co., Ltd.": the parent's name
+        named = [o.name for o in organizations if o.name.startswith(phrase + " ")]
+        plain = [n for n in named if "(" not in n]
+        found = plain[0] if len(named) > 1 and len(plain) == 1 else None
+    return found
 
 
 _PLACE_EN = re.compile(r"\b(?:district|city|county|province|new area|zone)$", re.I)
@@ -338,6 +344,8 @@ def _referred_before(word: str, before, canonical) -> str | None:
         clues = [w for w in words[:-1] if len(w) > 2]
         head = [] if words[-1] in _FIRM_WORDS else [words[-1]]
         named = [m for m in before if clues and all(c in m.name.casefold() for c in clues + head)]
+        if not head and words[-1] in _FIRM_WORDS:  # "the Hefei subsidiary": a company with Hefei in its name
+            named = [m for m in named if m.kind == "enterprise"]
         if named:
             return canonical(named[-1].name)
         word = words[-1]
@@ -507,6 +515,8 @@ def _surname_mentions(text: str, people) -> None:
 
     def surname(name: str) -> str:
         words = name.split()
+        if len(words) >= 2 and re.fullmatch(r"[A-Z][a-z]+-[a-z]+", words[-1]):
+            return words[-2]  # "Kim Sung-ho", "Kevin Ho Kwok-leung": the family name before the hyphenated given name
         return words[0] if words[0] in SURNAMES_PINYIN and len(words) <= 3 else words[-1]
 
     words = [w for p in people for w in p.name.split()]

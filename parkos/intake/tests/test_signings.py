@@ -1614,3 +1614,34 @@ def test_signers_from_and_at_their_organizations_with_posts_said_later():
         ("Karl F. Abt", "Corvath Messtechnik GmbH"),
         ("Ding Rong", "Fenglin Industrial Park Development Co., Ltd."),
     }
+
+
+def test_signers_introduced_first_then_signing_by_surname_and_a_second_agreement_by_possessives():
+    text = (
+        "Wuhu zone signs with Korean group's unit\n\nWUHU, Oct 20, 2026 -- The Administrative Committee of Wuhu "
+        "Optics Valley and Hanul Devices (Wuhu) Co., Ltd., the Chinese subsidiary of South Korea's Hanul Devices Co., "
+        "Ltd., signed an investment agreement on Monday.\n\nDing Meiling, deputy director of the Administrative "
+        "Committee of Wuhu Optics Valley, led the talks. Choi Min-seok runs the Wuhu subsidiary as its president.\n\n"
+        "Later, Ding and Choi signed the agreement, watched by Hanul's chairman, Yoon Tae-ho.\n\nA second agreement, "
+        "on equity investment, was signed by Jiuhe's Lu Bo and Hanul Wuhu's Seo Ji-ah. Under it, Wuhu Jiuhe Venture "
+        "Capital Co., Ltd. will put 300 million yuan into the Wuhu subsidiary."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    unit, parent, zone = (
+        "Hanul Devices (Wuhu) Co., Ltd.",
+        "Hanul Devices Co., Ltd.",
+        "Administrative Committee of Wuhu Optics Valley",
+    )
+    people = {p["name"]: (p["titles"], p["organization"]) for p in result["people"]}
+    assert people["Choi Min-seok"] == (["president"], unit)
+    assert people["Yoon Tae-ho"] == (["chairman"], parent)
+    assert [sorted(a["parties"]) for a in result["agreements"]] == [
+        sorted([zone, unit]),
+        sorted(["Wuhu Jiuhe Venture Capital Co., Ltd.", unit]),
+    ]
+    assert signed(result) == {
+        ("Ding Meiling", zone),
+        ("Choi Min-seok", unit),
+        ("Lu Bo", "Wuhu Jiuhe Venture Capital Co., Ltd."),
+        ("Seo Ji-ah", unit),
+    }
