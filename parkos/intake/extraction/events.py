@@ -193,8 +193,17 @@ def find_agreements(
     waiting: list = []  # signers seen before the agreement they signed is named
     # "A memorandum ... was also signed.": a kind waiting for its parties (the draft when one was begun with fewer)
     pending: tuple[str, int, DraftAgreement | None] | None = None
+    listing = False  # under a "Signatories:" line, one "Kind - A (X) and B (Y)" line per agreement
     for index, sentence in enumerate(sentence_list):
         if sentence.start < skip_before:
+            continue
+        if _SIGNATORIES_HEADER.fullmatch(sentence.text):
+            listing = True
+            continue
+        line = _KIND_DASH.match(sentence.text) if listing else None
+        listing = bool(line)
+        if line:
+            _signatories_line(drafts, agreement_kind(line.group("kind")), sentence, people, organizations, canonical)
             continue
         if pending and index - pending[1] <= 2 and _PARTIES_ARE.search(sentence.text):
             parties = list(dict.fromkeys(
@@ -300,6 +309,30 @@ _ANOTHER_AGREEMENT = re.compile(
     r"\banother (?:agreement|contract|deal)\b",
     re.I,
 )
+
+
+_SIGNATORIES_HEADER = re.compile(r"(?:Signatories|Signers|Signed by|Signing)\s*:", re.I)
+#: "Project agreement - Hu Jie (Bio-Town Committee) and Richard J. Bell (Aldermoor)"
+_KIND_DASH = re.compile(
+    r"(?P<kind>[A-Z][\w -]{0,60}?(?:agreement|contract|memorandum|MoU|deal|lease)s?)\s*(?:-|–|—|:)\s+\S", re.I
+)
+
+
+def _signatories_line(drafts, kind, sentence: Sentence, people, organizations, canonical) -> None:
+    """The signers a "Signatories:" list gives one agreement, each with whom they signed for in brackets: added to
+    the agreement of that kind whose parties they are (a new one when none is)."""
+    signers = [p for p in people if any(sentence.start <= m < sentence.end for m in p.mentions)]
+    if not kind or not signers:
+        return
+    sides = [_said_behalf(p, sentence, [], organizations, canonical, anywhere=True) for p in signers]
+    sides = [side for side in sides if side]
+    target = next((d for d in drafts if d.kind == kind and sides and set(sides) <= set(d.parties)), None)
+    if target is None:
+        target = DraftAgreement(kind, list(dict.fromkeys(sides)), [], 0)
+        drafts.append(target)
+    elif len(sides) >= 2:
+        target.parties = [p for p in target.parties if p in sides] + [p for p in sides if p not in target.parties]
+    _add_signatories(target, signers, organizations, canonical, sentence)
 
 
 #: "Present at the ceremony were A, ... and B, .... The two signed the agreement": the two people just named
@@ -463,14 +496,22 @@ _BEHALF_OPENS = re.compile(
 )
 
 
-def _said_behalf(person, sentence: Sentence | None, parties: list[str], organizations, canonical) -> str | None:
-    """The party a sentence says the person signed for ("Wen Bo ... signed for the Group")."""
+def _said_behalf(
+    person, sentence: Sentence | None, parties: list[str], organizations, canonical, *, anywhere: bool = False
+) -> str | None:
+    """The party a sentence says the person signed for ("Wen Bo ... signed for the Group", "Hu Jie (Bio-Town
+    Committee)" in a list of signatories); ``anywhere``: any organization of the article, not only a party."""
     if sentence is None:
         return None
     for start in person.mentions:
         if not sentence.start <= start < sentence.end:
             continue
         offset = start - sentence.start
+        bracket = _SIDE_IN_BRACKETS.match(sentence.text, offset + len(person.name))
+        if bracket and (anywhere or _SIGNATORIES_HEADER.match(sentence.text) or _KIND_DASH.match(sentence.text)):
+            resolved = _resolve_phrase(bracket.group("side"), organizations, canonical, start)
+            if resolved and (anywhere or resolved in parties):
+                return resolved
         clause = sentence.text[sentence.text.rfind(";", 0, offset) + 1 : offset]
         opening = _BEHALF_OPENS.match(clause)
         if (
@@ -521,6 +562,7 @@ def _own_by_reference(person, phrase: str, parties: list[str], organizations, ca
     return bool(kind) and own is not None and own.kind == kind and (not clue or bool(re.search(clue, own.name, re.I)))
 
 
+_SIDE_IN_BRACKETS = re.compile(r" \((?P<side>[A-Z][^()]{1,60})\)")
 _FOR_X_BY = re.compile(r"\b(?:for|on behalf of) (?P<en>(?:the |its )?[\w'’&.\- ]{2,60}?),? by (?:[\w.-]+ ){0,4}$", re.I)
 _ON_OWN_BEHALF = re.compile(r"[^;]*?\bsign(?:ed|s|ing)? (?P<own>on (?:its|his|her|their) behalf)\b")
 

@@ -188,6 +188,14 @@ _RUNS_AS = re.compile(
     rf"(?P<owner>the (?:[A-Za-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})|[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}}) as (?:its|their) "
     rf"(?P<title>{_QUALIFIER}{_ONE_TITLE_EN})\b"
 )
+_KIND_DASH_LINE = re.compile(r"[A-Z][\w -]{0,60}?(?i:agreement|contract|memorandum|MoU|deal|lease)s?\s*(?:-|–|—|:)\s+")
+_NAME_SIDE = re.compile(
+    rf"(?:(?<=[-–—:] )|(?<= and )|(?<=, )|(?<=; ))(?P<name>{_NAME_EN}) \((?P<side>[A-Z][^()]{{1,60}})\)"
+)
+_NAME_IS_OWNERS_POST = re.compile(
+    rf"(?:^|(?<=; ))(?P<who>{_NAME_EN}) is (?:the )?"
+    rf"(?P<owner>(?!the\b)[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s (?P<title>{_QUALIFIER}{_ONE_TITLE_EN})(?=[.;,]|$)"
+)
 _POSSESSIVE_NAME = re.compile(
     rf"\b(?P<owner>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s (?P<name>{_NAME_EN})\b(?!['’]s| [A-Z])"
 )
@@ -613,6 +621,36 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                     titles,
                     None,
                     [(phrase_start, phrase_start + len(phrase))] * len(titles),
+                )
+            )
+        # "Equity investment agreement - Ho Wai-man (Baywater) and Yao Qing (Kechuang Fund)": a list of signatories,
+        # each name with whom they signed for; kept when that is an organization of the article
+        listed_line = _KIND_DASH_LINE.match(s_text) if "(" in s_text else None
+        for match in _NAME_SIDE.finditer(s_text, listed_line.end()) if listed_line else ():
+            name = match.group("name")
+            if _is_name(name):
+                start = s_start + match.start("name")
+                owner_at = s_start + match.start("side")
+                people.append(
+                    FoundPerson(name, (start, start + len(name)), [], None, [], match.group("side"), owner_at, True)
+                )
+        # "Deng Xue is the Bio-Town Fund's chairman": a full name, then an organization's post, in a clause of its own
+        for match in _NAME_IS_OWNERS_POST.finditer(s_text) if " is " in s_text else ():
+            name, owner = match.group("who"), match.group("owner")
+            if not _is_name(name):
+                continue
+            start, title_start = s_start + match.start("who"), s_start + match.start("title")
+            owner = owner.casefold() + "'s" if owner.startswith("the ") else owner
+            title = match.group("title")
+            people.append(
+                FoundPerson(
+                    name,
+                    (start, start + len(name)),
+                    [title],
+                    None,
+                    [(title_start, title_start + len(title))],
+                    owner,
+                    s_start + match.start("owner"),
                 )
             )
         for match in _RUNS_AS.finditer(s_text) if " as " in s_text else ():

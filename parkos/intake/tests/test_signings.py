@@ -1645,3 +1645,29 @@ def test_signers_introduced_first_then_signing_by_surname_and_a_second_agreement
         ("Lu Bo", "Wuhu Jiuhe Venture Capital Co., Ltd."),
         ("Seo Ji-ah", unit),
     }
+
+
+def test_a_signatories_list_with_each_side_in_brackets_and_a_post_said_by_possessive():
+    text = (
+        "Welsh biotech picks Mianyang\n\nMIANYANG, Aug 28, 2026 -- Tregaron Cells Ltd will build a plant in Mianyang "
+        "under a project agreement signed on Thursday with the Administrative Committee of Mianyang Kechuang Park "
+        '(hereinafter "Kechuang Committee"). The site will cover 60 mu, said Su Lan, the committee\'s deputy '
+        "director. Tregaron's chief operating officer, Owen R. Price, spoke.\n\nAt the same ceremony, Baywater "
+        "Capital Limited signed an equity investment agreement with Mianyang Kechuang Fund Management Co., Ltd. "
+        '(hereinafter "Kechuang Fund"). Yao Qing is the Kechuang Fund\'s chairman.\n\n'
+        "Signatories:\n"
+        "Project agreement - Su Lan (Kechuang Committee) and Owen R. Price (Tregaron)\n"
+        "Equity investment agreement - Ho Wai-man (Baywater) and Yao Qing (Kechuang Fund)\n"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    committee, fund = (
+        "Administrative Committee of Mianyang Kechuang Park",
+        "Mianyang Kechuang Fund Management Co., Ltd.",
+    )
+    assert (person(result, "Yao Qing")["titles"], person(result, "Yao Qing")["organization"]) == (["chairman"], fund)
+    assert signed(result) == {
+        ("Su Lan", committee),
+        ("Owen R. Price", "Tregaron Cells Ltd"),
+        ("Ho Wai-man", "Baywater Capital Limited"),
+        ("Yao Qing", fund),
+    }
