@@ -333,7 +333,9 @@ def find_organizations(text: str, scan: Scan, language: str, gazetteer: Gazettee
 
 
 #: "Harlow Tools Co., Ltd. (HTC)": capitals in brackets right after a name define its acronym
-_ACRONYM_AFTER = re.compile(r" ?\((?P<acronym>[A-Z][A-Z&]{1,9})\)")
+_ACRONYM_AFTER = re.compile(
+    r" ?\((?:(?P<acronym>[A-Z][A-Z&]{1,9})|(?:hereinafter|hereafter)(?: referred to as)?,? [\"“](?:the )?(?P<short>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){0,3})[\"”])\)"
+)
 
 
 def _acronym_mentions(text: str, found: list[FoundOrganization]) -> list[FoundOrganization]:
@@ -344,7 +346,7 @@ def _acronym_mentions(text: str, found: list[FoundOrganization]) -> list[FoundOr
         defined = _ACRONYM_AFTER.match(text, organization.span[1])
         if not defined:
             continue
-        acronym = defined.group("acronym")
+        acronym = defined.group("acronym") or defined.group("short")  # '(hereinafter "the Center")' as well
         for use in re.compile(rf"(?<![\w(]){re.escape(acronym)}(?![\w)])").finditer(text, defined.end()):
             span = use.span()
             if not any(s < span[1] and span[0] < e for s, e in taken):
@@ -397,7 +399,16 @@ def unique_organizations(found: list[FoundOrganization]) -> tuple[list[FoundOrga
             # a name with its own legal form is a full name: "Orvik AG" is not "Orvik Fluid (Tianjin) Co., Ltd.", nor
             # "Tamsen Optics Co., Ltd." its subsidiary "Tamsen Optics (Wuhan) Co., Ltd."
             legal = bool(_LEGAL_END.search(seen[key].name))
-            longer = [k for k in seen if k != key and not legal and is_short_form(seen[key].name, seen[k].name)]
+            # "Qiantang University" is not its "Technology Transfer Center of Qiantang University": a unit of it
+            longer = [
+                k
+                for k in seen
+                if k != key
+                and not legal
+                and is_short_form(seen[key].name, seen[k].name)
+                and not k.endswith(" of " + key)
+                and not k.endswith(" of the " + key)
+            ]
             before = [k for k in longer if seen[k].span[0] < seen[key].span[0]]
             longer = sorted(before, key=lambda k: seen[k].span[0], reverse=True) or longer
         if not longer:

@@ -1671,3 +1671,23 @@ def test_a_signatories_list_with_each_side_in_brackets_and_a_post_said_by_posses
         ("Ho Wai-man", "Baywater Capital Limited"),
         ("Yao Qing", fund),
     }
+
+
+def test_hereafter_short_forms_and_passive_signers_on_behalf_of_each_side():
+    text = (
+        "Lab in Fuyang\n\nHANGZHOU, June 4, 2026 -- A joint laboratory will open under a framework agreement signed "
+        "on Wednesday.\n\nThe parties are the Fuyang District People's Government, the Innovation Office of Fuchun "
+        'University (hereafter "the Office") and Ostrand Surgical B.V. (hereafter "Ostrand"), which is based in '
+        "Utrecht.\n\nOn behalf of the district government, the agreement was signed by deputy district mayor Gu Lan; "
+        "on behalf of the Office, by its director, Professor Rao Jiming; and on behalf of Ostrand, by its chief "
+        "technology officer, Jeroen Smit.\n\nFuchun University's vice president, Professor Bi Wen, attended."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    office = "Innovation Office of Fuchun University"
+    assert {office, "Fuchun University"} <= names(result)
+    assert person(result, "Bi Wen")["organization"] == "Fuchun University"
+    assert signed(result) == {
+        ("Gu Lan", "Fuyang District People's Government"),
+        ("Rao Jiming", office),
+        ("Jeroen Smit", "Ostrand Surgical B.V."),
+    }
