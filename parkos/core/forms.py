@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.http import QueryDict
 from django.template import Context
-from django.template.base import render_value_in_context
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +19,7 @@ from parkos.core import writes
 from parkos.core.bounds import is_stored_id
 from parkos.core.fields import AreaFormField, JSONTextField
 from parkos.core.models import RestrictedQuerySet
+from parkos.core.renderers import text_in_context
 
 if TYPE_CHECKING:
     from parkos.core.actors import Actor
@@ -260,7 +260,7 @@ def field_html(field: forms.BoundField, context: Context) -> str:
     field (issue 16). Tested equal to the template."""
 
     def text(value: Any) -> str:
-        return render_value_in_context(value, context)
+        return text_in_context(value, context)
 
     if field.is_hidden:
         return f"{text(field)}\n"

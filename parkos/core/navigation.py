@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
 from django.template import Context
-from django.template.base import render_value_in_context
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from parkos.core.actors import Actor
 from parkos.core.models import PrimaryModel
 from parkos.core.permissions import Scope, can, scope_of
+from parkos.core.renderers import text_in_context
 from parkos.core.reversing import reverse_name
 
 
@@ -113,16 +113,16 @@ def menu_html(groups: Iterable[MenuGroup], context: Context) -> SafeString:
 
 
 def _menu_html(groups: Iterable[MenuGroup], context: Context) -> SafeString:
-    add = render_value_in_context(gettext("Add"), context)
+    add = text_in_context(gettext("Add"), context)
     parts = []
     for group in groups:
         items = "".join(
             _ITEM.format(
-                render_value_in_context(item.url, context),
-                render_value_in_context(item.label, context),
-                _ADD.format(render_value_in_context(item.add_url, context), add) if item.add_url else "",
+                text_in_context(item.url, context),
+                text_in_context(item.label, context),
+                _ADD.format(text_in_context(item.add_url, context), add) if item.add_url else "",
             )
             for item in group.items
         )
-        parts.append(_GROUP.format(render_value_in_context(group.label, context), items))
+        parts.append(_GROUP.format(text_in_context(group.label, context), items))
     return mark_safe("".join(parts))

@@ -10,13 +10,14 @@ calls), is rendered by the templates as before. Tests compare both renderings (c
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import stringformat
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
@@ -33,6 +34,20 @@ class _TemplateContext:
 _CONTEXT = _TemplateContext()
 
 
+def text_in_context(value: Any, context: Any) -> str:
+    """``render_value_in_context(value, context)`` (what ``{{ value }}`` writes), with the commonest values written
+    straight: a plain ``str`` escaped as ``django.utils.html.escape`` escapes it, a ``SafeString`` as it is. That
+    is what the template machinery's localtime, localize, ``str`` and ``conditional_escape`` make of them, for about
+    ten Python calls a value; every option of a filter card, every table cell and menu entry goes through here
+    (issue 16). Anything else (numbers, dates, lazy text) takes Django's own steps."""
+    kind = type(value)
+    if kind is SafeString:
+        return value  # type: ignore[no-any-return]  # a SafeString is a str
+    if kind is str and context.autoescape:
+        return SafeString(html.escape(value))
+    return render_value_in_context(value, context)
+
+
 class _Unsupported(Exception):
     """The select holds something only the templates render faithfully."""
 
@@ -41,15 +56,17 @@ def _text(value: Any) -> str:
     """``{{ value }}``."""
     if callable(value):
         raise _Unsupported
-    return render_value_in_context(value, _CONTEXT)  # type: ignore[arg-type]  # reads the three attributes only
+    return text_in_context(value, _CONTEXT)
 
 
 def _formatted(value: Any) -> str:
     """``{{ value|stringformat:'s' }}`` (the filter is ``is_safe``: safe in, safe out)."""
     if callable(value):
         raise _Unsupported
+    if type(value) is str:  # stringformat(value, "s") of a str is the str
+        return html.escape(value)
     text = stringformat(value, "s")
-    return render_value_in_context(mark_safe(text) if isinstance(value, SafeData) else text, _CONTEXT)  # type: ignore[arg-type]
+    return text_in_context(mark_safe(text) if isinstance(value, SafeData) else text, _CONTEXT)
 
 
 def _attrs(attrs: dict[str, Any]) -> str:

@@ -13,7 +13,6 @@ import django_tables2 as tables
 from django.db import models
 from django.http import HttpRequest
 from django.template import Context
-from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +32,7 @@ from django_tables2.utils import call_with_appropriate
 from parkos.core.display import change_value, display_kind, format_kind, is_land_area
 from parkos.core.models import ObjectChange
 from parkos.core.pagination import EstimatedCountPaginator
+from parkos.core.renderers import text_in_context
 from parkos.core.units import AreaUnit, format_area, format_area_with_mu, format_datetime
 
 
@@ -233,6 +233,9 @@ def _resolve_on(current: Any, accessor: tables_utils.Accessor, bits: Sequence[st
     return current
 
 
+_COLUMN_RENDER = tables.Column.render
+
+
 class CoreBoundRow(BoundRow):  # type: ignore[misc]  # django-tables2 has no type stubs
     """django-tables2's row with the same cells for less work per cell (issue 16): the row's columns are listed
     once per table, not looked up by name for each cell; a column's model field once per model; a choice's label
@@ -293,6 +296,8 @@ class CoreBoundRow(BoundRow):  # type: ignore[misc]  # django-tables2 has no typ
         """django-tables2's, with a plain ``linkify=True`` link (no attributes, no URL callable or view name)
         written directly: its LinkTransform built an attribute map and resolved the accessor again per cell."""
         link = bound_column.link
+        if link is None and getattr(bound_column.render, "__func__", None) is _COLUMN_RENDER:
+            return value  # Column.render(value) returns the value: no arguments to build and match per cell
         record = self._record
         if link is None or link.attrs or link.url or link.reverse_args or not isinstance(record, models.Model):
             return super()._call_render(bound_column, value)
@@ -344,7 +349,7 @@ def _in_template(value: Any, context: Context) -> str:
     """``{{ value }}`` in ``context``: a callable called as a template calls it, then localized and escaped."""
     if callable(value) and not getattr(value, "do_not_call_in_templates", False):
         value = "" if getattr(value, "alters_data", False) else value()
-    return render_value_in_context(value, context)
+    return text_in_context(value, context)
 
 
 def render_rows(table: Any, context: Context) -> SafeString:
