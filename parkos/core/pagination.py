@@ -6,6 +6,11 @@ estimate of the table (``pg_class.reltuples``, kept by ANALYZE and autovacuum) i
 whole table (no WHERE clause: an unfiltered list of a user who sees everything) and the estimate is at least
 ``ESTIMATE_ABOVE`` rows. The page then says "about N" (``estimated`` is True). Filtered lists, smaller tables,
 and SQLite are counted exactly, as before.
+
+A model that sets ``estimate_filtered_count = True`` (the organizations: a search for "科技" matches 450,000 of
+1,000,000) also has its filtered lists estimated on PostgreSQL when the filter matches at least ``SAMPLE`` rows:
+the ``SAMPLE``-th matching id, read in id order (the query stops there), tells what share of the id range holds
+``SAMPLE`` matches, and the count is that share scaled to the whole range. Fewer matches are counted exactly.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.utils.functional import cached_property
 
 #: below this many rows a table is counted exactly (a count of 50,000 narrow rows takes a few ms)
 ESTIMATE_ABOVE = 50_000
+#: a filter of a model with ``estimate_filtered_count`` matching this many rows or more is estimated
+SAMPLE = 1000
 
 
 def whole_table(object_list: Any) -> QuerySet[Any] | None:
@@ -48,6 +55,27 @@ def estimated_count(queryset: QuerySet[Any]) -> int | None:
     return int(row[0])
 
 
+def sampled_count(queryset: QuerySet[Any], sample: int = SAMPLE) -> int | None:
+    """An estimate of the rows of ``queryset`` (a filter) from where its ``sample``-th row falls in the table's id
+    range, on PostgreSQL; None elsewhere, or when it has fewer rows than ``sample`` (count those exactly)."""
+    if connections[queryset.db].vendor != "postgresql":
+        return None
+    nth = list(queryset.order_by("pk").values_list("pk", flat=True)[sample - 1 : sample])
+    if not nth:
+        return None
+    bounds = queryset.model._base_manager.using(queryset.db).aggregate(low=Min("pk"), high=Max("pk"))
+    low, high, place = bounds["low"], bounds["high"], nth[0]
+    if not (isinstance(place, int) and isinstance(low, int) and isinstance(high, int)):
+        return None  # not an integer id: count exactly
+    return max(sample, round(sample * (high - low + 1) / (place - low + 1)))
+
+
+def filtered_queryset(object_list: Any) -> QuerySet[Any] | None:
+    """The queryset behind ``object_list`` (a queryset, or django-tables2's rows of one), or None."""
+    queryset = getattr(getattr(object_list, "data", None), "data", object_list)
+    return queryset if isinstance(queryset, QuerySet) else None
+
+
 class EstimatedCountPaginator(Paginator[Any]):
     """A Paginator whose count is the table's estimate for an unfiltered list of a big table (see above)."""
 
@@ -55,10 +83,29 @@ class EstimatedCountPaginator(Paginator[Any]):
 
     @cached_property
     def count(self) -> int:
+        # A list view's table is paginated twice per request (its own RequestConfig, then the view's with the
+        # page size): the rows object is the same, so its count is kept on it and not asked of the database again.
+        kept = getattr(self.object_list, "_parkos_count", None)
+        if kept is not None:
+            count, self.estimated = kept
+            return int(count)
+        count = self._count()
+        if hasattr(self.object_list, "data"):  # django-tables2's rows (a queryset or a list is left alone)
+            self.object_list._parkos_count = (count, self.estimated)  # type: ignore[attr-defined]
+        return count
+
+    def _count(self) -> int:
         queryset = whole_table(self.object_list)
         if queryset is not None:
             estimate = estimated_count(queryset)
             if estimate is not None and estimate >= ESTIMATE_ABOVE:
                 self.estimated = True
                 return estimate
+        else:
+            filtered = filtered_queryset(self.object_list)
+            if filtered is not None and getattr(filtered.model, "estimate_filtered_count", False):
+                estimate = sampled_count(filtered, SAMPLE)
+                if estimate is not None:
+                    self.estimated = True
+                    return estimate
         return super().count
