@@ -144,7 +144,7 @@ _POSSESSIVE = re.compile(r"[A-Z][\w.\-]*(?: [A-Z][\w.\-]*)*['’]s ")
 _FOR_BEFORE = re.compile(r"\b(?:for|on behalf of|representing) $", re.I)
 #: "a memorandum between A and B on ...": an agreement named with its parties, the signing said elsewhere
 _KIND_BETWEEN = re.compile(
-    r"\b(?:agreement|memorandum|mou|contract|deal)s? (?:of understanding )?(?:\w+ )?(?:between|with)\b", re.I
+    r"\b(?:agreement|memorandum|mou|contract|deal|lease)s? (?:of understanding )?(?:\w+ )?(?:between|with)\b", re.I
 )
 #: "..., and witnessed by A of X", "in the presence of A": the organizations named after it are no parties
 _WITNESS_CLAUSE = re.compile(r"\b(?:witnessed by|in the presence of|attended by|present at the signing)\b", re.I)
@@ -729,6 +729,10 @@ def _names_in(organizations, sentence: Sentence, canonical) -> list[str]:
         if begin <= organization.span[0] < end:
             if _PARENT_BEFORE.search(sentence.text, 0, organization.span[0] - sentence.start):
                 continue  # "X, a subsidiary of Y": Y is named to say whose X is, not as a party
+            if _IN_APPOSITION.search(
+                sentence.text, max(0, organization.span[0] - sentence.start - 60), organization.span[0] - sentence.start
+            ):
+                continue
             if _PERSON_FROM.search(
                 sentence.text, max(0, organization.span[0] - sentence.start - 60), organization.span[0] - sentence.start
             ):
@@ -749,6 +753,12 @@ _PARENT_BEFORE = re.compile(
     r",\s+(?:a|an|the)\s+(?:wholly[ -]owned\s+|[\w-]+\s+)?(?:subsidiary|unit|affiliate|division|arm)\s+of\s+"
     r"(?:(?:[A-Z][\w-]* )?[A-Z][\w-]*-(?:based|listed|headquartered)\s+|the\s+|[A-Z][\w-]*(?: [A-Z][\w-]*)?['’]s\s+)?$",
     re.I,
+)
+#: ", who will be the joint venture's general manager,": what the signer is, not whether they signed
+_WHO_CLAUSE = re.compile(r", who [^,]*,")
+#: "X, the joint venture Nangang and Hydrolis are setting up, and Y": names inside a description of the party before
+_IN_APPOSITION = re.compile(
+    r",\s+(?:a|an|the)\s+(?:(?!(?:between|with|and|of|for|to)\b)[\w-]+\s+){1,3}(?:[A-Z][\w-]*\s+and\s+)?$"
 )
 _PERSON_FROM = re.compile(r"\b[A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][\w-]+){1,2} (?:from|at) (?:the )?$")
 _ANNOUNCED_THAT = re.compile(
@@ -841,7 +851,7 @@ def _signers_in(people, sentence: Sentence) -> list[Any]:
             if (
                 after
                 and not _NOT_SIGNING.search(text, offset, after.start())
-                and not _NOT_YET.search(text, offset, after.start() + 1)
+                and not _NOT_YET.search(_WHO_CLAUSE.sub(",", text[offset : after.start() + 1]))
                 and not _SPOKE_ZH.search(text, offset, after.start())
             ):
                 signers.append(person)

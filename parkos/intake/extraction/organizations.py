@@ -25,7 +25,7 @@ _KIND_WORDS_EN = (
      r"authority|agency|consulate|embassy|municipality|promotion cent(?:er|re)|\bcpc\b|people's congress|cppcc"),
     ("enterprise", r"\bco\b|ltd|inc\b|corp|company|group|holdings?|technolog|motors?|electronics|pharma|"
      r"semiconductor|industries|industrial|energy|manufacturing|logistics|materials|systems|solutions|gmbh|\bag\b|"
-     r"\bplc\b|\bllc\b|\bsa\b|limited|\bpte\b|\bk\.k\.|\ba/s\b|robotics|\bs\.a\.|\bb\.v\.|\bn\.v\.|(?-i:\bAS$)"),
+     r"\bplc\b|\bllc\b|\bsa\b|\bsas\b|\bsarl\b|limited|\bpte\b|\bk\.k\.|\ba/s\b|robotics|\bs\.a\.|\bb\.v\.|\bn\.v\.|(?-i:\bAS$)"),
 )  # fmt: skip
 _KIND_WORDS_ZH = (
     ("hospital", "医院|卫生院"),
@@ -55,7 +55,7 @@ _HEADS_EN = (
     r"Office|Council|Association|Federation|Chamber of Commerce|Fund|Capital|Securities|Insurance|Partners|Ventures|"
     r"Laboratory|Lab|Authority|Agency|Alliance|Foundation|Consulate(?: General)?|Embassy|GmbH|AG|AB|SA|NV|BV|PLC|LLC|SE|"
     r"S\.A\.|B\.V\.|N\.V\.|S\.p\.A\.|(?-i:AS|plc)|"
-    r"A/S|K\.K\.|Pte\.? Ltd\.?|"
+    r"A/S|K\.K\.|Pte\.? Ltd\.?|SAS|SARL|"
     r"(?:Investment |Trade )?Promotion Cent(?:er|re)|Transfer Cent(?:er|re)|Technologies|Technology|Pharmaceuticals?|Semiconductors?|Motors|Electronics|Industries|Systems|Medical Center|"
     r"Management Committee|People's Government|Municipal Government|Research Center|Research Centre|School"
 )
@@ -67,10 +67,10 @@ _OPENING_HEADS = set(
     )
 )
 #: a word of a name; "(Changshu)" inside a name is one, "(SIPAC)" after it is its acronym and ends it; "A/S", "K.K."
-_WORD = r"(?:(?:Co|St|No|Bros|Mfg)\.|\((?:Limited|General) Partnership\)|A/S|S\.p\.A\.|(?:[A-Z]\.){2}(?=[\s,;)]|$)|[A-Z][\w'’&\-]*|[A-Z]{2,}|\((?![A-Z&]{2,}\))[A-Z][\w'’&\-]*\))"
+_WORD = r"(?:(?:Co|St|No|Bros|Mfg|Pte)\.|\((?:Limited|General) Partnership\)|A/S|S\.p\.A\.|(?:[A-Z]\.){2}(?=[\s,;)]|$)|[A-Z][\w'’&\-]*|[A-Z]{2,}|\((?![A-Z&]{2,}\))[A-Z][\w'’&\-]*\))"
 _CONNECTOR = r"(?:of|the|and|for|&|de|du|für)"
 _RUN_EN = re.compile(
-    rf"{_WORD}(?: (?:{_CONNECTOR} )*{_WORD})*(?:,? (?:Co\.,? ?Ltd\.?|Ltd\.?|Inc\.?|Corp\.?|plc)(?![\w]))?"
+    rf"{_WORD}(?: (?:{_CONNECTOR} )*{_WORD})*(?:,? (?:Co\.,? ?Ltd\.?|Pte\.? Ltd\.?|Ltd\.?|Inc\.?|Corp\.?|plc)(?![\w]))?"
 )
 _HEAD_EN = re.compile(rf"\b(?:{_HEADS_EN})(?![\w/])", re.I)
 _HEAD_CASED = re.compile(rf"\b(?:{_HEADS_EN})(?![\w/])")
@@ -133,7 +133,7 @@ def _split_and(name: str, start: int) -> list[tuple[int, int]]:
 
 
 _LEGAL_END = re.compile(
-    r"\b(?:Co\.,? ?Ltd\.?|Ltd\.?|Inc\.?|Corp\.?|GmbH|AG|AB|SA|NV|BV|PLC|plc|LLC|SE|S\.p\.A\.|S\.A\.|B\.V\.|N\.V\.|AS|A/S|"
+    r"\b(?:Co\.,? ?Ltd\.?|Pte\.? Ltd\.?|SAS|SARL|Ltd\.?|Inc\.?|Corp\.?|GmbH|AG|AB|SA|NV|BV|PLC|plc|LLC|SE|S\.p\.A\.|S\.A\.|B\.V\.|N\.V\.|AS|A/S|"
     r"K\.K\.)(?=[\s,;:)]|$)"
 )
 
@@ -194,6 +194,10 @@ def _english_candidates(text: str) -> list[tuple[int, int]]:
             if cut and _HEAD_CASED.search(piece[cut.end() :]):
                 piece_start += cut.end()
                 piece = text[piece_start:piece_end]
+            bracket = re.match(r"\([^()]*\) (?:and |& )?(?:the )?", piece)
+            if bracket:  # "(Nangang) and Hydrolis SAS": the short name the name before was given, then the next name
+                piece_start += bracket.end()
+                piece = text[piece_start:piece_end]
             noise = _LEADING_NOISE.match(piece)
             if noise:
                 piece_start += noise.end()
@@ -215,7 +219,7 @@ def _english_candidates(text: str) -> list[tuple[int, int]]:
                 continue  # "Member of the Standing Committee of the Municipal Party Committee": part of a title
             if " " not in piece and piece.lower() in _OPENING_HEADS | {"group", "company", "government", "committee"}:
                 continue  # a bare head word ("the Group") refers back to a name given before
-            joined = re.match(r"([A-Z][\w\-]+) and ", piece)
+            joined = re.match(r"([A-Z][\w\-]+) and (?:the )?", piece)
             if joined and any(text[s:e].split()[0] == joined.group(1) for s, e in found):
                 # "Ostara and Wujin Green Building Industry Park Co., Ltd.": a name given before, by its first word
                 piece_start += joined.end()
@@ -334,7 +338,7 @@ def find_organizations(text: str, scan: Scan, language: str, gazetteer: Gazettee
 
 #: "Harlow Tools Co., Ltd. (HTC)": capitals in brackets right after a name define its acronym
 _ACRONYM_AFTER = re.compile(
-    r" ?\((?:(?P<acronym>[A-Z][A-Z&]{1,9})|(?:hereinafter|hereafter)(?: referred to as)?,? [\"“](?:the )?(?P<short>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){0,3})[\"”])\)"
+    r" ?\((?:(?P<acronym>[A-Z][A-Z&]{1,9})|(?P<word>[A-Z][a-z][\w\-]{2,20})|(?:hereinafter|hereafter)(?: referred to as)?,? [\"“](?:the )?(?P<short>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){0,3})[\"”])\)"
 )
 
 
@@ -346,7 +350,10 @@ def _acronym_mentions(text: str, found: list[FoundOrganization]) -> list[FoundOr
         defined = _ACRONYM_AFTER.match(text, organization.span[1])
         if not defined:
             continue
-        acronym = defined.group("acronym") or defined.group("short")  # '(hereinafter "the Center")' as well
+        if defined.group("word") and not _LEGAL_END.search(organization.name):
+            continue  # "Guangzhou Nangang Energy Group Co., Ltd. (Nangang)": a short name after a full legal name only
+        # '(hereinafter "the Center")' and "(Nangang)" as well
+        acronym = defined.group("acronym") or defined.group("short") or defined.group("word")
         for use in re.compile(rf"(?<![\w(]){re.escape(acronym)}(?![\w)])").finditer(text, defined.end()):
             span = use.span()
             if not any(s < span[1] and span[0] < e for s, e in taken):

@@ -130,7 +130,7 @@ _NAME_AT_START = re.compile(
 )
 _OWNER_WORDS = r"park company|park operator|park|group|company|firm|bank|university|district|zone|operator|developer|" \
     r"institute|hospital|center|centre|committee|college|lab|laboratory|fund|maker|manufacturer|producer|supplier|" \
-    r"refiner|lender|landlord|investor|subsidiary"  # fmt: skip
+    r"refiner|lender|landlord|investor|subsidiary|branch|joint venture"  # fmt: skip
 #: "Professor Ma Lin", "Dr. Ida Holm": an academic title or honorific between a post and the name
 _NAME_PREFIX = r"(?:(?:Professor|Prof\.|Dr\.?|Mr\.?|Ms\.?|Mrs\.?) )?"
 #: "the company's quality director", "Greenloop's China head": one qualifying word before a post
@@ -191,6 +191,12 @@ _RUNS_AS = re.compile(
 _KIND_DASH_LINE = re.compile(r"[A-Z][\w -]{0,60}?(?i:agreement|contract|memorandum|MoU|deal|lease)s?\s*(?:-|–|—|:)\s+")
 _NAME_SIDE = re.compile(
     rf"(?:(?<=[-–—:] )|(?<= and )|(?<=, )|(?<=; ))(?P<name>{_NAME_EN}) \((?P<side>[A-Z][^()]{{1,60}})\)"
+)
+#: "Olivier Roche, who will be the joint venture's general manager, signed for it"
+_WHO_IS_POST = re.compile(
+    rf"(?:^|(?<=[\s(\"“]))(?P<who>{_NAME_EN}), who (?:is|was|will be|has been|became|becomes) (?:the |a |an )?"
+    rf"(?P<owner>the (?:[A-Za-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})|[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})['’]s "
+    rf"(?P<title>{_QUALIFIER}{_ONE_TITLE_EN})(?=[.;,]|$)"
 )
 _NAME_IS_OWNERS_POST = re.compile(
     rf"(?:^|(?<=; ))(?P<who>{_NAME_EN}) is (?:the )?"
@@ -281,7 +287,7 @@ _SIGNER_FOR = re.compile(
 _NAME_OF_OWNER = re.compile(
     rf"(?:^|\bby |\band |, |; |\bwhile )(?P<name>{_NAME_EN})(?: (?:of|from|at)|, who (?:heads|chairs|leads|runs)) "
     rf"(?:the (?P<anaphor>(?:[a-z]+ )?(?:{_OWNER_WORDS}))|(?:the )?(?P<owner>{_OWNER_WORD}(?: (?:of (?:the )?)?{_OWNER_WORD}){{0,6}}))"
-    rf"(?= and\b| signed\b|,|$)"
+    rf"(?= and\b| signed\b|[,.;]|$)"
 )
 _TITLED_NAME = re.compile(rf"(?:(?:Mr|Ms|Mrs|Dr)\.? |{_MODIFIERS_EN}(?i:{_TITLE_WORDS_EN}) )+(?P<name>{_NAME_EN})")
 
@@ -635,7 +641,10 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                     FoundPerson(name, (start, start + len(name)), [], None, [], match.group("side"), owner_at, True)
                 )
         # "Deng Xue is the Bio-Town Fund's chairman": a full name, then an organization's post, in a clause of its own
-        for match in _NAME_IS_OWNERS_POST.finditer(s_text) if " is " in s_text else ():
+        for match in [
+            *(_NAME_IS_OWNERS_POST.finditer(s_text) if " is " in s_text else ()),
+            *(_WHO_IS_POST.finditer(s_text) if ", who " in s_text else ()),
+        ]:
             name, owner = match.group("who"), match.group("owner")
             if not _is_name(name):
                 continue

@@ -321,7 +321,7 @@ _SHORT_KINDS = {
     "管委会": ("", "government"), "center": ("cent", ""), "centre": ("centr", ""), "committee": ("committee", "government"),
     "college": ("college", "university"), "fund": ("fund", "financial"), "lab": ("lab", ""), "laboratory": ("lab", ""),
     "commission": ("commission", "government"), "administration": ("administration", "government"),
-    "bureau": ("bureau", "government"),
+    "bureau": ("bureau", "government"), "branch": ("branch", ""),
 }  # fmt: skip
 
 

@@ -134,7 +134,7 @@ def best_full_form(short: str, names: list[str]) -> str | None:
 REFERENCE_EN = re.compile(
     r"\b(?:the|its|their) (?P<word>group|company|firm|bank|university|institute|hospital|district(?: government)?|"
     r"city(?: government)?|county|municipal government|local government|administrative committee|"
-    r"management committee|zone|park operator|park company|operating company|operator|developer|fund|investor)\b",
+    r"management committee|zone|park operator|park company|operating company|operator|developer|fund|investor|branch)\b",
     re.I,
 )
 REFERENCE_KINDS = {
@@ -147,7 +147,7 @@ REFERENCE_KINDS = {
     "park operator": ("enterprise", r"park|园区"), "park company": ("enterprise", r"park|园区"),
     "operating company": ("enterprise", r"operat|运营"),
     "operator": ("enterprise", ""), "developer": ("enterprise", ""), "fund": ("financial", ""),
-    "investor": ("enterprise", ""),
+    "investor": ("enterprise", ""), "branch": ("", r"branch|分行|分公司"),
 }  # fmt: skip
 #: Chinese references back: "区政府", "市政府", "管委会", "集团" on its own
 REFERENCE_ZH = re.compile(r"(?<![\u4e00-\u9fff]{2})(?P<word>区政府|市政府|县政府|管委会|集团|公司)")
@@ -172,9 +172,12 @@ def referred(word: str, organizations, before: int, *, chinese: bool = False) ->
     if key not in kinds:
         key = key.removesuffix(" government")
     kind, clue = kinds.get(key, ("", ""))
-    if not kind:
+    if not kind and not clue:
         return None
-    earlier = [o for o in organizations if o.span[0] < before and o.kind == kind]
+    # "the branch": of whatever kind, a name with the word in it
+    earlier = [o for o in organizations if o.span[0] < before and (o.kind == kind or not kind)]
     if clue:
-        earlier = [o for o in earlier if re.search(clue, o.name, re.I)] or (earlier if kind != "government" else [])
+        earlier = [o for o in earlier if re.search(clue, o.name, re.I)] or (
+            earlier if kind not in ("government", "") else []
+        )
     return earlier[-1].name if earlier else None

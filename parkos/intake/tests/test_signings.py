@@ -1691,3 +1691,51 @@ def test_hereafter_short_forms_and_passive_signers_on_behalf_of_each_side():
         ("Rao Jiming", office),
         ("Jeroen Smit", "Ostrand Surgical B.V."),
     }
+
+
+def test_a_numbered_list_with_a_short_name_in_brackets_a_joint_venture_and_a_memorandum_of_two():
+    text = (
+        "Lianhua signs four deals\n\nFOSHAN, Sept 16, 2026 -- Lianhua district signed four agreements on Tuesday. "
+        "They were:\n"
+        "1. An investment agreement between the Lianhua District People's Government, Foshan Hegang Power Group "
+        "Co., Ltd. (Hegang) and Ventolis SAS of Nantes, signed by deputy district mayor Qin Lu, Hegang chairman "
+        "Zeng Hua and Ventolis chief executive Agathe Morel.\n"
+        "2. A lease between Foshan Lianhua Wind Technology Co., Ltd., the joint venture Hegang and Ventolis are "
+        "setting up, and Lianhua Park Operation Co., Ltd., a Hegang subsidiary, for plant space. Paul R. Girard, who "
+        "will be the joint venture's general manager, signed for it; Mak Wing-yee, general manager of the park "
+        "company, signed for the landlord.\n"
+        "3. A memorandum between Ventolis and the Lianhua Wind Energy Research Institute on blades.\n"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    venture, park = "Foshan Lianhua Wind Technology Co., Ltd.", "Lianhua Park Operation Co., Ltd."
+    assert {"Ventolis SAS", "Lianhua Wind Energy Research Institute"} <= names(result)
+    assert person(result, "Zeng Hua")["organization"] == "Foshan Hegang Power Group Co., Ltd."
+    assert person(result, "Paul R. Girard")["titles"] == ["general manager"]
+    lease = next(a for a in result["agreements"] if a["kind"] == "lease")
+    assert set(lease["parties"]) >= {venture, park}
+    memorandum = next(a for a in result["agreements"] if a["kind"] == "memorandum")
+    assert set(memorandum["parties"]) == {"Ventolis SAS", "Lianhua Wind Energy Research Institute"}
+    assert signed(result) >= {("Paul R. Girard", venture), ("Mak Wing-yee", park), ("Agathe Morel", "Ventolis SAS")}
+
+
+def test_possessive_posts_without_commas_a_branch_and_a_signer_of_the_park_company():
+    text = (
+        "Durian farm in Tianjin\n\nTIANJIN - Singapore's Kallang Greens Pte. Ltd. signed an investment agreement "
+        "with the Binhai Agri Park Administrative Committee on Wednesday. The committee's deputy director Pei Rong "
+        "and Kallang Greens' group chief executive Lim Wee Kiat signed the agreement.\n\nKallang Greens also signed "
+        "a lease with Binhai Agri Property Co., Ltd. The lease was signed by Tan Mei Xin, general manager of Kallang "
+        "Greens, and Jia Ning of the park company.\n\nAt the same event, the Tianjin Branch of Haihe Bank Co., Ltd. "
+        "signed a cooperation agreement with Binhai Vocational Institute. The institute's vice president, Wei Dong, "
+        "and the branch's vice president, Zhu Xiaoyun, signed that agreement."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    kallang, branch = "Kallang Greens Pte. Ltd.", "Tianjin Branch of Haihe Bank Co., Ltd."
+    assert person(result, "Lim Wee Kiat")["organization"] == kallang
+    assert signed(result) == {
+        ("Pei Rong", "Binhai Agri Park Administrative Committee"),
+        ("Lim Wee Kiat", kallang),
+        ("Tan Mei Xin", kallang),
+        ("Jia Ning", "Binhai Agri Property Co., Ltd."),
+        ("Wei Dong", "Binhai Vocational Institute"),
+        ("Zhu Xiaoyun", branch),
+    }
