@@ -40,10 +40,17 @@ _KIND_ZH = [(kind, re.compile(words)) for kind, words in _KIND_WORDS_ZH]
 
 def kind_of(name: str, language: str) -> str:
     """The kind an organization's name says it is (the first matching family, hospitals before universities)."""
+    if language != "zh" and _ACADEMIC_OF.search(name) and not _KIND_EN[0][1].search(name):
+        return "university"  # "Jinling Institute of Financial Technology": the institute, not the field it teaches
     for kind, pattern in _KIND_ZH if language == "zh" else _KIND_EN:
         if pattern.search(name):
             return kind
     return "other"
+
+
+_ACADEMIC_OF = re.compile(
+    r"^(?:[A-Z][\w'’-]* )*(?:University|Institute|College|Academy) of (?!.*\b(?:Bank|Group|Co\.|Ltd)\b)"
+)
 
 
 # --- English ----------------------------------------------------------------------------------------

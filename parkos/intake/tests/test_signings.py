@@ -1739,3 +1739,19 @@ def test_possessive_posts_without_commas_a_branch_and_a_signer_of_the_park_compa
         ("Wei Dong", "Binhai Vocational Institute"),
         ("Zhu Xiaoyun", branch),
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Hanjiang Institute of Financial Technology", "university"),
+        ("Bank of Hanjiang", "financial"),
+        ("Hanjiang Branch of Qiyun Bank Co., Ltd.", "financial"),
+        ("Hanjiang District Investment Promotion Center", "government"),
+        ("Ventolis SAS", "enterprise"),
+    ],
+)
+def test_the_kind_follows_the_head_of_an_english_name(name, kind):
+    from parkos.intake.extraction.organizations import kind_of
+
+    assert kind_of(name, "en") == kind
