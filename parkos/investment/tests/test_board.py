@@ -214,7 +214,6 @@ class ProjectBoardTests(TestCase):
         park, for staff, a teammate and a viewer."""
         from django.db.models import F, Window
         from django.db.models.functions import RowNumber
-
         from django.http import QueryDict
         from django.test import RequestFactory
 
@@ -284,6 +283,15 @@ class ProjectBoardTests(TestCase):
 
         old_loop = Template("{% load i18n parkos %}{% for project in column.cards %}" + OLD_CARD + "{% endfor %}")
         self.make(name="Bare <lead> & co", industry=None)
+        quoted = self.make(
+            name='Quote "q" & <x>',
+            stage=Stage.SIGNED,
+            investor=Organization.objects.create(name='Inv "<&>" \'s'),
+            is_confidential=True,
+            codename='Code & "c" <i>',
+            amount="12345.67",
+        )
+        quoted.team.add(self.teammate)  # the teammate sees name, investor and codename; others the codename
         viewer = self.world.users["park_manager"]
         viewer.user_permissions.add(Permission.objects.get(codename="view_project"))
         for user, params in (
