@@ -125,6 +125,13 @@ class Lease(PrimaryModel):
             models.Index(fields=["effective_end"], name="lease_effective_end"),
             # the lease list's default order (Meta.ordering): its first page without sorting every lease (issue 16)
             models.Index(fields=["-start_date", "-id"], name="lease_list"),
+            # the figures' new tenants: whether a tenant has a holding lease before a day, one probe per lease
+            # (issue 16); the condition is HOLDING (tests/test_pages_flat.py checks it)
+            models.Index(
+                fields=["tenant", "start_date"],
+                condition=models.Q(status__in=["signed", "in_force", "expired", "terminated", "renewed"]),
+                name="lease_tenant_first",
+            ),
         ]
 
     def __str__(self) -> str:

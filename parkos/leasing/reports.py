@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -120,15 +122,36 @@ def latest_occupancy_day(user: Actor | None, today: datetime.date) -> datetime.d
     return last
 
 
-def with_urls(leases: list[Lease], *, tenant: bool = False) -> list[Lease]:
-    """Each lease with ``url`` (its page) and, with ``tenant``, ``tenant_url`` (the tenant's, without loading it),
-    reversed once per URL name (``reverse`` per row was a third of the expiry alerts' rendering, issue 16)."""
-    lease_name, tenant_name = Lease.url_name(), Organization.url_name()
+def with_urls(leases: list[Any], *, tenant: bool = False) -> list[Any]:
+    """Each lease (or ``selectors.LeaseRow``) with ``url`` (its page) and, with ``tenant``, ``tenant_url`` (the
+    tenant's, without loading it), each URL name reversed once (``reverse`` per row was a third of the expiry alerts'
+    rendering, issue 16)."""
+    lease_url = pk_urls(Lease.url_name())
+    tenant_url = pk_urls(Organization.url_name()) if tenant else None
     for lease in leases:
-        lease.url = reverse_pk(lease_name, lease.pk)  # type: ignore[attr-defined]
-        if tenant:
-            lease.tenant_url = reverse_pk(tenant_name, lease.tenant_id)  # type: ignore[attr-defined]
+        lease.url = lease_url(lease.pk)
+        if tenant_url is not None:
+            lease.tenant_url = tenant_url(lease.tenant_id)
     return leases
+
+
+#: a primary key no table reaches, reversed in place of the real ones (``pk_urls``)
+URL_SENTINEL = 918273645
+
+
+def pk_urls(viewname: str) -> Callable[[Any], str]:
+    """``reverse_pk(viewname, pk)`` for many primary keys: the path reversed once, each key written into it."""
+    pattern = reverse_pk(viewname, URL_SENTINEL)
+    if pattern.count(str(URL_SENTINEL)) != 1:
+        return lambda pk: reverse_pk(viewname, pk)
+    head, tail = pattern.split(str(URL_SENTINEL))
+
+    def url(pk: Any) -> str:
+        if type(pk) is int and pk >= 0:
+            return f"{head}{pk}{tail}"
+        return reverse_pk(viewname, pk)
+
+    return url
 
 
 def require_view(user) -> None:
@@ -312,11 +335,11 @@ class ExpiryAlertsView(View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form, "buckets": None}, status=400)
         kwargs = form.selector_kwargs()
-        # one count for the three windows, the first rows of each with only the fields shown, and the unit codes
-        # of all of them in one query: 5 queries where a count, the rows and their units per window were 9
+        # one count for the three windows, the first rows of each with only the fields shown (as values), and the
+        # unit codes of all of them in one query: 5 queries where a count, the rows and their units per window were 9
         counts = selectors.expiring_counts(request.user, **kwargs)
         shown = {
-            months: list(selectors.lease_rows(leases)[:EXPIRY_ROWS]) if counts[months] else []
+            months: selectors.lease_list_rows(leases[:EXPIRY_ROWS]) if counts[months] else []
             for months, leases in selectors.expiring_leases(request.user, **kwargs).items()
         }
         with_urls(selectors.with_unit_codes(lease for leases in shown.values() for lease in leases))

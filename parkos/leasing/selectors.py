@@ -11,12 +11,14 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime
+import decimal
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypedDict, cast
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -35,6 +37,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from parkos.core.actors import Actor
 from parkos.directory.models import Organization
@@ -43,6 +46,9 @@ from parkos.leasing.models import DAYS_PER_MONTH, Lease, RentBasis, RentTerm, Sa
 from parkos.parks.models import Building, Park, ParkBrand, SpaceUnit
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
+#: how Django's SQLite backend reads a decimal computed in SQL (a float, to 15 digits)
+SQLITE_DECIMAL = decimal.Context(prec=15)
 MONEY = DecimalField(max_digits=24, decimal_places=4)
 
 
@@ -396,8 +402,8 @@ def occupancy_trend(
     park: Park | int | None = None,
     brand: ParkBrand | int | None = None,
 ) -> list[OccupancyRow]:
-    """The total on each of ``days`` (sorted), as ``occupancy_total``: the stored rows of each park on each day
-    (``stored.rows_on``, two queries, parks x days rows), where ``occupancy_trend_by_units`` passed over the
+    """The total on each of ``days`` (sorted), as ``occupancy_total``: the stored rows of each park on each day summed
+    (``stored.totals_on``, two queries), where ``occupancy_trend_by_units`` passed over the
     year's lease links and held units in Python (issue 16)."""
     parks = stored.park_scope(user)
     if parks is None:
@@ -405,18 +411,10 @@ def occupancy_trend(
     days = sorted(days)
     if not days:
         return []
-    by_day = stored.rows_on(_scoped(parks, park, brand), days)
     rows = []
-    for day in days:
+    for lettable, leased, sold, units, occupied in stored.totals_on(_scoped(parks, park, brand), days):
         row = OccupancyRow(None, "")
-        for park_row in by_day[day]:
-            row.add(
-                park_row["lettable"],
-                park_row["leased"],
-                park_row["sold"],
-                park_row["units"],
-                park_row["leased_units"] + park_row["sold_units"],
-            )
+        row.add(lettable, leased, sold, units, occupied)
         rows.append(row)
     return rows
 
@@ -664,9 +662,39 @@ def lease_rows(leases: QuerySet[Lease]) -> QuerySet[Lease]:
     return leases.select_related("tenant", "park").only(*LEASE_ROW_FIELDS)
 
 
-def with_unit_codes(leases: Iterable[Lease]) -> list[Lease]:
-    """Each lease with ``unit_codes``, its units' codes (in the units' order: building, floor, code): one query of
-    codes for the whole list, where the units' prefetch read every unit's row once per list."""
+@dataclass(eq=False)
+class LeaseRow:
+    """A lease as the expiry alerts list it, read as plain values: no model instance, no tenant or park row (150 of
+    them with their tenant and park were 20,000 Python calls of the page, issue 16). Written as ``Lease`` is:
+    ``str()`` its contract number or "Lease #pk", ``tenant`` and ``park`` their names."""
+
+    pk: int
+    reference: str
+    tenant: str
+    park: str
+    leased_area: Decimal | None
+    effective_end: datetime.date | None
+    tenant_id: int
+    url: str = ""
+    unit_codes: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.reference or gettext("Lease #%(pk)s") % {"pk": self.pk}
+
+
+def lease_list_rows(leases: QuerySet[Lease]) -> list[LeaseRow]:
+    """``leases`` (sliced, ordered) as ``LeaseRow``: one query of the fields a row shows."""
+    return [
+        LeaseRow(*values)
+        for values in leases.values_list(
+            "pk", "reference", "tenant__name", "park__name", "leased_area", "effective_end", "tenant_id"
+        )
+    ]
+
+
+def with_unit_codes(leases: Iterable[Any]) -> list[Any]:
+    """Each lease (or ``LeaseRow``) with ``unit_codes``, its units' codes (in the units' order: building, floor,
+    code): one query of codes for the whole list, where the units' prefetch read every unit's row once per list."""
     leases = list(leases)
     codes: dict[int, list[str]] = defaultdict(list)
     links = Lease.units.through.objects.filter(lease_id__in=[lease.pk for lease in leases])
@@ -805,43 +833,65 @@ class LeasingFigures(TypedDict):
     trend: list[TrendPoint]
 
 
-def _group_rows(queryset: QuerySet[Any], party: str, area: str) -> list[dict[str, Any]]:
-    """One grouped query: area and contracts per park (with its brand) and industry of the tenant or buyer (``party``);
-    the groups by park, brand and industry are summed from its rows (``_regrouped``).
+#: ``_groups``: what a contract is grouped by, in the order of its result rows
+BY_PARK, BY_BRAND, BY_INDUSTRY = 0, 1, 2
 
-    The industry is read per contract through the organization's primary key (a correlated subquery): a join let
-    PostgreSQL hash all 100,000 organizations at demo scale 6.25 to match the period's 5,000 leases (issue 16).
+
+def _groups(parts: Sequence[tuple[QuerySet[Any], str, str]]) -> list[dict[int, list[GroupRow]]]:
+    """For each (contracts, party, area field) of ``parts``: area and contracts per park, per brand and per industry of
+    the tenant or buyer (``party``), each group's name, largest area first, then by name (no name last): one query
+    for all the parts.
+
+    Each part's contracts are read once (a common table expression, the industry read per contract through the
+    organization's primary key: a join let PostgreSQL hash all 100,000 organizations at demo scale 6.25) and grouped
+    three ways in SQL, names joined to the groups. Was a grouping per park and industry (3,715 rows for the
+    5,246 leases of 2026 at demo scale 6.25) summed again in Python, and the industries' names in a query of their
+    own (issue 16).
     """
-    industry = Organization.objects.filter(pk=OuterRef(f"{party}_id")).order_by().values("industry_id")[:1]
-    rows = (
-        queryset.annotate(industry_id=Subquery(industry))
-        .values("park_id", "park__name", "park__brand_id", "park__brand__name", "industry_id")
-        .annotate(area=Sum(area), contracts=Count("pk"))
-        .order_by()
-    )
-    return list(rows)
-
-
-def _with_industry_names(*groups: list[dict[str, Any]]) -> None:
-    """Name each row's industry (``industry_name``), for every group of rows in one query."""
     from parkos.directory.models import Industry
 
-    ids = {row["industry_id"] for rows in groups for row in rows if row["industry_id"] is not None}
-    names = dict(Industry.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
-    for rows in groups:
-        for row in rows:
-            row["industry_name"] = names.get(row["industry_id"])
+    if not parts:
+        return []
+    using = parts[0][0].db
+    quote = connections[using].ops.quote_name
+    park, brand, industry = (quote(model._meta.db_table) for model in (Park, ParkBrand, Industry))
+    tables, selects, params = [], [], []
+    for index, (queryset, party, area) in enumerate(parts):
+        industry_of = Organization.objects.filter(pk=OuterRef(f"{party}_id")).order_by().values("industry_id")[:1]
+        contracts = (
+            queryset.order_by()
+            .annotate(group_park=F("park_id"), group_industry=Subquery(industry_of), group_area=F(area))
+            .values_list("group_park", "group_industry", "group_area")
+        )
+        sql, contract_params = contracts.query.sql_with_params()
+        tables.append(f"contracts{index} (park_id, industry_id, area) AS ({sql})")
+        params.extend(contract_params)
+        rows = f"FROM contracts{index} c LEFT JOIN {park} p ON p.id = c.park_id"
+        selects += [
+            f"SELECT {index}, {BY_PARK}, c.park_id, p.name, SUM(c.area), COUNT(*) {rows} GROUP BY c.park_id, p.name",
+            f"SELECT {index}, {BY_BRAND}, p.brand_id, b.name, SUM(c.area), COUNT(*) {rows} "
+            f"LEFT JOIN {brand} b ON b.id = p.brand_id GROUP BY p.brand_id, b.name",
+            f"SELECT {index}, {BY_INDUSTRY}, c.industry_id, i.name, SUM(c.area), COUNT(*) FROM contracts{index} c "
+            f"LEFT JOIN {industry} i ON i.id = c.industry_id GROUP BY c.industry_id, i.name",
+        ]
+    result: list[dict[int, list[GroupRow]]] = [{BY_PARK: [], BY_BRAND: [], BY_INDUSTRY: []} for _part in parts]
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(tables)} {' UNION ALL '.join(selects)}", params)  # noqa: S608 (no input)
+        for part, by, key, name, area, contracts in cursor.fetchall():
+            result[part][by].append({"key_id": key, "name": name, "area": _sum(area), "contracts": contracts})
+    for groups in result:
+        for rows in groups.values():
+            rows.sort(key=lambda g: (-g["area"], g["name"] is None, g["name"] or ""))
+    return result
 
 
-def _regrouped(rows: Iterable[Mapping[str, Any]], key: str, name: str) -> list[GroupRow]:
-    """Sum ``rows`` per ``key``: area (no area counts 0) and contracts, largest area first, then by name (no name
-    last, as PostgreSQL orders NULL)."""
-    groups: dict[Any, GroupRow] = {}
-    for row in rows:
-        group = groups.setdefault(row[key], {"key_id": row[key], "name": row[name], "area": ZERO, "contracts": 0})
-        group["area"] += row["area"] or ZERO
-        group["contracts"] += row["contracts"]
-    return sorted(groups.values(), key=lambda g: (-g["area"], g["name"] is None, g["name"] or ""))
+def _sum(value: Decimal | float | int | None) -> Decimal:
+    """A SQL sum of areas as the ORM reads it (SQLite sums decimals as floats: to the cent), no area counting 0."""
+    if value is None:
+        return ZERO
+    if isinstance(value, Decimal):
+        return value
+    return SQLITE_DECIMAL.create_decimal_from_float(value).quantize(CENT)
 
 
 def _new_tenants(
@@ -850,15 +900,21 @@ def _new_tenants(
     """The first ``NEW_TENANT_ROWS`` tenants whose first of ``leases`` starts in the period (by that date, then
     name), with the area of all their leases, and how many there are.
 
-    One grouping of the leases per tenant gives every new tenant's first date and area (and so the count); only the
-    tenants that can be among the first rows are named (one query by primary key). Was a grouping of every lease
-    for the count and another, joined to the organizations, for the rows (issue 16: 87 -> 67 ms at demo scale 6.25;
-    a period lease without an earlier one, ``NOT EXISTS``, was slower still, PostgreSQL hashing every lease anyway).
+    The leases from the period's first day on of tenants with no earlier lease (a probe per lease of the index on
+    tenant and start date), grouped per tenant, give every new tenant's first date and area (and so the count); only
+    the tenants that can be among the first rows are named (one query by primary key). A tenant's first lease is in
+    the period exactly when it has none before and one in it; its area is then that of its leases from the period on.
+    Grouping every lease per tenant spilled to disk at demo scale 6.25 (37,579 leases, 80-130 ms); a ``NOT EXISTS``
+    became a hash anti join over every lease (issue 16).
     """
+    earlier = leases.filter(tenant_id=OuterRef("tenant_id"), start_date__lt=date_from).order_by().values("pk")[:1]
     found = sorted(
-        leases.values("tenant_id")
+        leases.filter(start_date__gte=date_from)
+        .alias(earlier=Subquery(earlier))
+        .filter(earlier__isnull=True)
+        .values("tenant_id")
         .annotate(first=Min("start_date"), area=Sum("leased_area"))
-        .filter(first__range=(date_from, date_to))
+        .filter(first__lte=date_to)
         .order_by()
         .values_list("first", "tenant_id", "area")
     )
@@ -892,8 +948,9 @@ def leasing_figures(
     sales contracted in the period. New tenants: tenants whose first lease starts in the period. The
     trend is the occupancy rate at each of the 12 month ends up to ``date_to``.
 
-    The totals and the groups by park, brand and industry are one grouped query per kind of contract over the
-    period's contracts (the start and contract date indexes; was eight queries); new tenants, ``_new_tenants``.
+    The totals and the groups by park, brand and industry of both kinds of contract are one query over the period's
+    contracts (``_groups``; the start and contract date indexes; was eight queries, then three); new tenants,
+    ``_new_tenants``.
     """
     leases = Lease.objects.restrict(user).filter(status__in=Lease.HOLDING)
     sales = Sale.objects.restrict(user).filter(status__in=Sale.HOLDING)
@@ -903,9 +960,7 @@ def leasing_figures(
         leases, sales = leases.filter(park__brand=_pk(brand)), sales.filter(park__brand=_pk(brand))
     leased = leases.filter(start_date__range=(date_from, date_to))
     sold = sales.filter(contract_date__range=(date_from, date_to))
-    leased_rows = _group_rows(leased, "tenant", "leased_area")
-    sold_rows = _group_rows(sold, "buyer", "area")
-    _with_industry_names(leased_rows, sold_rows)
+    leased_groups, sold_groups = _groups([(leased, "tenant", "leased_area"), (sold, "buyer", "area")])
     new_tenants = _new_tenants(leases, date_from, date_to)
     end = month_end(date_to)
     days = [month_end(add_months(end.replace(day=1), -back)) for back in range(11, -1, -1)]
@@ -917,19 +972,19 @@ def leasing_figures(
         "date_from": date_from,
         "date_to": date_to,
         "leased": {
-            "area": sum((row["area"] or ZERO for row in leased_rows), ZERO),
-            "contracts": sum(row["contracts"] for row in leased_rows),
+            "area": sum((row["area"] for row in leased_groups[BY_PARK]), ZERO),
+            "contracts": sum(row["contracts"] for row in leased_groups[BY_PARK]),
         },
         "sold": {
-            "area": sum((row["area"] or ZERO for row in sold_rows), ZERO),
-            "contracts": sum(row["contracts"] for row in sold_rows),
+            "area": sum((row["area"] for row in sold_groups[BY_PARK]), ZERO),
+            "contracts": sum(row["contracts"] for row in sold_groups[BY_PARK]),
         },
-        "leased_by_park": _regrouped(leased_rows, "park_id", "park__name"),
-        "leased_by_brand": _regrouped(leased_rows, "park__brand_id", "park__brand__name"),
-        "leased_by_industry": _regrouped(leased_rows, "industry_id", "industry_name"),
-        "sold_by_park": _regrouped(sold_rows, "park_id", "park__name"),
-        "sold_by_brand": _regrouped(sold_rows, "park__brand_id", "park__brand__name"),
-        "sold_by_industry": _regrouped(sold_rows, "industry_id", "industry_name"),
+        "leased_by_park": leased_groups[BY_PARK],
+        "leased_by_brand": leased_groups[BY_BRAND],
+        "leased_by_industry": leased_groups[BY_INDUSTRY],
+        "sold_by_park": sold_groups[BY_PARK],
+        "sold_by_brand": sold_groups[BY_BRAND],
+        "sold_by_industry": sold_groups[BY_INDUSTRY],
         "new_tenants": new_tenants[0],
         "new_tenant_count": new_tenants[1],
         "trend": trend,

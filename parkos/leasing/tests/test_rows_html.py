@@ -13,7 +13,8 @@ from django.utils import translation
 
 from parkos.core.testing import World
 from parkos.leasing.models import Lease
-from parkos.leasing.selectors import OccupancyRow
+from parkos.leasing.reports import with_urls
+from parkos.leasing.selectors import OccupancyRow, lease_list_rows, with_unit_codes
 from parkos.parks.models import SpaceUnit
 
 #: the loops as the templates wrote them before the tags
@@ -168,6 +169,22 @@ class RowsHtmlTests(TestCase):
                         self.same("figure", groups, admin)
                         self.same("tenant", tenants, admin)
                         self.same("occupancy", occupancy, admin, show_park=True)
+
+    def test_lease_rows_read_as_values_are_written_as_the_leases(self):
+        """The expiry alerts' rows read as values (``LeaseRow``) give the HTML the old loop wrote of the leases
+        themselves (with their tenant and park), a lease with no contract number and no area among them."""
+        admin = self.world.users["operator_admin"]
+        leases = Lease.objects.filter(end_date__isnull=False).order_by("effective_end", "pk")
+        self.assertEqual(len(leases), 3)
+        models = with_urls(with_unit_codes(leases.select_related("tenant", "park")))
+        rows = with_urls(with_unit_codes(lease_list_rows(leases)))
+        for language in ("en", "zh-hans"):
+            for unit in ("m2", "mu"):
+                admin.area_unit = unit
+                with self.subTest(language=language, unit=unit), translation.override(language):
+                    old = Template(OLD["expiry"]).render(Context({"rows": models, "user": admin}))
+                    self.assertEqual(self.same("expiry", rows, admin), old)
+                    self.assertIn(">R&lt;1&gt;</a>", old)
 
     def test_the_pages_show_the_rows(self):
         self.client.force_login(self.world.users["operator_admin"])

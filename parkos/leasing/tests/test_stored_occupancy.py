@@ -182,12 +182,12 @@ class StoredOccupancyTests(TestCase):
         self.assert_same(admin, scopes=[{}], days=days)
         self.assert_same(w.users["park_manager"], scopes=[{}], days=days)
 
-    def test_current_parks_cost_two_queries_and_a_stale_park_is_recomputed_once(self):
+    def test_current_parks_cost_one_query_and_a_stale_park_is_recomputed_once(self):
         admin = self.world.users["operator_admin"]
         occupancy_trend(admin, DAYS)
         with CaptureQueriesContext(connection) as queries:
             occupancy_trend(admin, DAYS)
-        self.assertEqual(len(queries.captured_queries), 2)
+        self.assertEqual(len(queries.captured_queries), 1)  # the sums per day, and the stale parks (none)
         park_in, park_out = self.world.park["in"].pk, self.world.park["out"].pk
 
         def row_ids(park):
@@ -199,7 +199,7 @@ class StoredOccupancyTests(TestCase):
             occupancy_trend(admin, DAYS)
         self.assertFalse(row_ids(park_in) & kept_in)  # the stale park's rows computed again
         self.assertEqual(row_ids(park_out), kept_out)  # and only its
-        self.assertLessEqual(len(queries.captured_queries), 2 + 15)
+        self.assertLessEqual(len(queries.captured_queries), 1 + 15)
 
     def test_rows_computed_while_the_park_changed_are_not_stored(self):
         park = self.world.park["in"].pk
