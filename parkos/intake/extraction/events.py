@@ -729,10 +729,12 @@ def _names_in(organizations, sentence: Sentence, canonical) -> list[str]:
         if begin <= organization.span[0] < end:
             if _PARENT_BEFORE.search(sentence.text, 0, organization.span[0] - sentence.start):
                 continue  # "X, a subsidiary of Y": Y is named to say whose X is, not as a party
-            if _IN_APPOSITION.search(
-                sentence.text, max(0, organization.span[0] - sentence.start - 60), organization.span[0] - sentence.start
+            at = organization.span[0] - sentence.start
+            if _IN_APPOSITION.search(sentence.text, max(0, at - 60), at) or (
+                _PARENT_OF_UNIT.match(sentence.text, organization.span[1] - sentence.start)
+                and re.search(r",\s+an?\s+$", sentence.text[max(0, at - 6) : at])
             ):
-                continue
+                continue  # "X, the joint venture N and H are setting up,", "Y Co., Ltd., a Nangang subsidiary,"
             if _PERSON_FROM.search(
                 sentence.text, max(0, organization.span[0] - sentence.start - 60), organization.span[0] - sentence.start
             ):
@@ -760,6 +762,7 @@ _WHO_CLAUSE = re.compile(r", who [^,]*,")
 _IN_APPOSITION = re.compile(
     r",\s+(?:a|an|the)\s+(?:(?!(?:between|with|and|of|for|to)\b)[\w-]+\s+){1,3}(?:[A-Z][\w-]*\s+and\s+)?$"
 )
+_PARENT_OF_UNIT = re.compile(r"\s+(?:subsidiary|unit|affiliate)\b")
 _PERSON_FROM = re.compile(r"\b[A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][\w-]+){1,2} (?:from|at) (?:the )?$")
 _ANNOUNCED_THAT = re.compile(
     r"\b(?:said|says|announced|announces|reported|reports|disclosed|confirmed)\b(?: [\w,]+){0,4}? that\b", re.I
@@ -782,6 +785,8 @@ def _bare_short_forms(organizations, sentence: Sentence, canonical) -> list[tupl
         at = sentence.start + match.start()
         names = owners.get(match.group().casefold(), set())
         if len(names) == 1 and not any(s <= at < e for s, e in spans):
+            if _IN_APPOSITION.search(sentence.text, max(0, match.start() - 60), match.start()):
+                continue  # "X, the joint venture Nangang and Hydrolis are setting up": who set X up, no party
             found.append((at, next(iter(names))))
     return found
 
