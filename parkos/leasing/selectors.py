@@ -232,6 +232,7 @@ def occupancy(
     building_ids: Collection[int] | None = None,
     count_buildings: bool = False,
     from_units: bool = False,
+    refresh_stale: bool = True,
 ) -> Occupancy:
     """Occupancy and vacancy on ``date`` per building, park and brand, and in total, of the units ``user`` sees.
 
@@ -244,12 +245,15 @@ def occupancy(
     Each unit is read once, its state decided against the held sets (each hashed once per query): there were three
     grouped queries, all units, leased units and sold units, each over every unit (issue 16).
     Per park (``buildings=False``, no building asked for) the figures are the stored ones (``stored``: a row per park,
-    where the units' query grew with the data); ``from_units`` computes them from the units all the same.
+    where the units' query grew with the data); ``from_units`` computes them from the units all the same, and so
+    does ``refresh_stale=False`` when a park's stored rows are not current (instead of computing them again).
     """
     if not buildings and building is None and building_ids is None and not from_units:
         scope = stored.park_scope(user)
         if scope is not None:
-            return _stored_occupancy(scope, date, park=park, brand=brand)
+            result = _stored_occupancy(scope, date, park=park, brand=brand, refresh_stale=refresh_stale)
+            if result is not None:
+                return result
     units = visible_units(user, park=park, brand=brand, building=building)
     if building_ids is not None:
         # a page of buildings: each unit's holding lease looked up by the unit (a scalar subquery, which PostgreSQL
@@ -341,14 +345,23 @@ def _scoped(parks: QuerySet[Park], park: Park | int | None, brand: ParkBrand | i
 
 
 def _stored_occupancy(
-    parks: QuerySet[Park], date: datetime.date, *, park: Park | int | None, brand: ParkBrand | int | None
-) -> Occupancy:
-    """``occupancy`` per park from the stored rows (``stored.rows_on``): two queries, a row per park."""
+    parks: QuerySet[Park],
+    date: datetime.date,
+    *,
+    park: Park | int | None,
+    brand: ParkBrand | int | None,
+    refresh_stale: bool = True,
+) -> Occupancy | None:
+    """``occupancy`` per park from the stored rows (``stored.park_rows_on``): one query, a row per park; None when a
+    park's rows are not current and ``refresh_stale`` is off."""
+    found = stored.park_rows_on(_scoped(parks, park, brand), date, refresh_stale=refresh_stale)
+    if found is None:
+        return None
     park_rows: list[OccupancyRow] = []
     brands: dict[int | None, OccupancyRow] = {}
     total = OccupancyRow(None, "")
     building_count = 0
-    for row in stored.rows_on(_scoped(parks, park, brand), [date])[date]:
+    for row in found:
         figures = (
             row["lettable"],
             row["leased"],

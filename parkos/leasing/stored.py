@@ -26,13 +26,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, connections, transaction
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, QuerySet
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
 from parkos.core.actors import Actor
 from parkos.core.permissions import Action, Scope, can, fallback_roles_of, may_reach_no_park, scope_of
 from parkos.leasing.models import Lease, ParkOccupancy, ParkOccupancyState, Sale
-from parkos.parks.models import Building, LandParcel, Park, SpaceUnit
+from parkos.parks.models import Building, LandParcel, Park, ParkBrand, SpaceUnit
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -195,65 +195,74 @@ def refresh(park_ids: Collection[int] | None = None) -> int:
 # --- reading -------------------------------------------------------------------------------------------------
 
 
-def _probes(days: Sequence[datetime.date]) -> dict[str, Subquery]:
-    """Per day, a park's stored row on that day (its last row on or before it): one index probe each."""
-    return {
-        f"day{index}": Subquery(
-            ParkOccupancy.objects.filter(park=OuterRef("pk"), since__lte=day).order_by("-since").values("pk")[:1]
-        )
-        for index, day in enumerate(days)
-    }
+#: a park's stored figures as ``park_rows_on`` reads them
+PARK_ROW_FIELDS = (
+    "park_id",
+    "park__name",
+    "park__brand_id",
+    "park__brand__name",
+    "lettable",
+    "units",
+    "buildings",
+    "leased",
+    "leased_units",
+    "sold",
+    "sold_units",
+)
 
 
-def _current(parks: QuerySet[Park], days: Sequence[datetime.date]) -> list[tuple[Any, ...]]:
-    """Per park of ``parks``: its primary key and its stored row's primary key on each of ``days`` (None: no row),
-    every stale park recomputed first (one query when every park is current)."""
-    probes = _probes(days)
+def park_rows_on(
+    parks: QuerySet[Park], day: datetime.date, *, refresh_stale: bool = True
+) -> list[dict[str, Any]] | None:
+    """Each park of ``parks`` with units: its stored row on ``day`` with its name, brand and brand's name (the keys of
+    ``PARK_ROW_FIELDS``). One query when every park is current; stale parks are recomputed first and the rows read
+    again, or with ``refresh_stale=False`` the answer is None (the caller computes the figures from the units: the
+    park manager's home reads no more queries after a write than before it, and writes nothing).
+
+    Each park's row is one index probe (PostgreSQL: a lateral join; SQLite: the row by the probe's primary key); the
+    parks' states, names and rows were two queries, the rows read by a list of their keys (issue 16).
+    """
+    using = parks.db
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    rows, state = quote(ParkOccupancy._meta.db_table), quote(ParkOccupancyState._meta.db_table)
+    park, brand = quote(Park._meta.db_table), quote(ParkBrand._meta.db_table)
+    scope, scope_params = parks.order_by().values_list("pk").query.sql_with_params()
+    last_row = f"SELECT {{}} FROM {rows} r WHERE r.park_id = p.id AND r.since <= %s ORDER BY r.since DESC LIMIT 1"
+    if connection.vendor == "postgresql":
+        held = f"LEFT JOIN LATERAL ({last_row.format('*')}) o ON TRUE"
+    else:
+        held = f"LEFT JOIN {rows} o ON o.id = ({last_row.format('r.id')})"
+    sql = (
+        f"WITH scope (id) AS ({scope}) "
+        "SELECT p.id, p.name, p.brand_id, b.name, o.lettable, o.units, o.buildings, o.leased, o.leased_units, "
+        "o.sold, o.sold_units, s.version IS NULL OR s.version <> s.computed "
+        f"FROM scope JOIN {park} p ON p.id = scope.id LEFT JOIN {brand} b ON b.id = p.brand_id "
+        f"LEFT JOIN {state} s ON s.park_id = p.id {held}"
+    )
+    params = [*scope_params, day]
     found: list[tuple[Any, ...]] = []
     for _attempt in range(3):
-        found = list(
-            parks.order_by()
-            .annotate(
-                version=F("leasing_occupancy_state__version"),  # a left join: no state row reads None
-                computed=F("leasing_occupancy_state__computed"),
-                **probes,
-            )
-            .values_list("pk", "version", "computed", *probes)
-        )
-        stale = [park[0] for park in found if park[1] is None or park[1] != park[2]]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+        stale = [row[0] for row in found if row[-1]]
         if not stale:
             break
+        if not refresh_stale:
+            return None
         refresh(stale)
-    return [(park[0], *park[3:]) for park in found]
-
-
-def rows_on(parks: QuerySet[Park], days: Sequence[datetime.date]) -> dict[datetime.date, list[dict[str, Any]]]:
-    """Per day of ``days``: each park of ``parks`` with units, its stored row on that day (with the park's name, brand
-    and brand's name). Two queries when every park is current; stale parks are recomputed first."""
-    found = _current(parks, days)
-    ids = {row_id for park in found for row_id in park[1:]} - {None}
-    stored = {
-        row["pk"]: row
-        for row in ParkOccupancy.objects.filter(pk__in=ids, units__gt=0).values(
-            "pk",
-            "park_id",
-            "since",
-            "lettable",
-            "units",
-            "buildings",
-            "leased",
-            "leased_units",
-            "sold",
-            "sold_units",
-            "park__name",
-            "park__brand_id",
-            "park__brand__name",
+    return [
+        dict(
+            zip(
+                PARK_ROW_FIELDS,
+                (*row[:4], _decimal(row[4]), row[5], row[6], _decimal(row[7]), row[8], _decimal(row[9]), row[10]),
+                strict=True,
+            )
         )
-    }
-    return {
-        day: [dict(stored[park[index + 1]]) for park in found if park[index + 1] in stored]
-        for index, day in enumerate(days)
-    }
+        for row in found
+        if row[5]  # a park with units (no row: none yet)
+    ]
 
 
 def totals_on(parks: QuerySet[Park], days: Sequence[datetime.date]) -> list[tuple[Decimal, Decimal, Decimal, int, int]]:
@@ -261,9 +270,8 @@ def totals_on(parks: QuerySet[Park], days: Sequence[datetime.date]) -> list[tupl
     (each park's stored row on that day, summed in SQL). One query when every park is current (its last rows name
     the stale parks, recomputed before asking again).
 
-    Each park's row on a day is one index probe (PostgreSQL: a lateral join, which reads the row where it finds it;
-    SQLite: the row by the probe's primary key): the figures' trend read 188 parks x 12 month ends at demo scale 6.25
-    as 2,256 dicts, the rows by a list of 2,256 primary keys (issue 16).
+    Each park's row on a day is one index probe, as in ``park_rows_on``: the figures' trend read 188 parks x 12 month
+    ends at demo scale 6.25 as 2,256 dicts, the rows by a list of 2,256 primary keys (issue 16).
     """
     if not days:
         return []

@@ -362,13 +362,15 @@ class QueryCountsTests(TestCase):
     #: page -> its queries as an admin and as a park manager, on SQLite and on PostgreSQL (where the session and the
     #: permissions read more)
     PAGES = {
-        "leasing:occupancy": ((10, 10), (11, 11)),  # the totals per park: 2 stored-row queries (were 3)
+        "leasing:occupancy": ((9, 9), (10, 10)),  # the totals per park: 1 stored-row query (were 3)
         "leasing:rent_roll": ((9, 9), (10, 10)),
         "leasing:expiry_alerts": ((11, 11), (12, 12)),
         "leasing:figures": ((10, 10), (11, 11)),  # the trend: 1 stored-row query (were 5); the groups 1 (were 2)
-        "leasing:lease_list": ((9, 9), (12, 10)),
-        "leasing:sale_list": ((9, 9), (12, 10)),
-        "leasing:rentterm_list": ((7, 7), (10, 8)),
+        # an admin's lists on PostgreSQL: the table's estimate of the whole table, and its count kept for the second
+        # pagination (core, 4e4953b)
+        "leasing:lease_list": ((9, 9), (11, 10)),
+        "leasing:sale_list": ((9, 9), (11, 10)),
+        "leasing:rentterm_list": ((7, 7), (9, 8)),
     }
 
     @classmethod

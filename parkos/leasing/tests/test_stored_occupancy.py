@@ -201,6 +201,45 @@ class StoredOccupancyTests(TestCase):
         self.assertEqual(row_ids(park_out), kept_out)  # and only its
         self.assertLessEqual(len(queries.captured_queries), 1 + 15)
 
+    def test_the_managers_home_reads_current_rows_and_never_recomputes(self):
+        """The park manager's home panels read the stored rows when every park of theirs is current (one query) and
+        count from the units when one is not (two more), writing nothing: the figures are the same either way."""
+        from django.utils import translation
+
+        from parkos.leasing.home import home_panels
+
+        manager = self.world.users["park_manager"]
+        day = D(2026, 6, 30)
+        by_units = occupancy(manager, day, buildings=False, from_units=True)
+
+        def panels():
+            with translation.override("en"), CaptureQueriesContext(connection) as queries:
+                shown = [
+                    (panel.key, panel.count, [(item.label, item.detail, item.figure) for item in panel.items])
+                    for panel in home_panels(manager)
+                ]
+            statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
+            self.assertLessEqual(set(statements), {"SELECT", "WITH"})  # nothing written, nothing recomputed
+            return shown, len(statements)
+
+        for state in ("stale", "current", "stale again"):
+            if state == "current":
+                stored.refresh()
+            else:
+                stored.bump([self.world.park["in"].pk])
+            with self.subTest(state=state):
+                found = occupancy(manager, day, buildings=False, refresh_stale=False)
+                self.assertEqual(figures(found.total), figures(by_units.total))
+                self.assertEqual([figures(r) for r in found.parks], [figures(r) for r in by_units.parks])
+                if state == "stale":
+                    stale_panels, stale_queries = panels()
+                elif state == "current":
+                    current_panels, current_queries = panels()
+                    self.assertEqual(current_panels, stale_panels)
+                    self.assertEqual(current_queries, stale_queries - 2)
+                else:
+                    self.assertEqual(panels(), (stale_panels, stale_queries))
+
     def test_rows_computed_while_the_park_changed_are_not_stored(self):
         park = self.world.park["in"].pk
         stored.refresh([park])
