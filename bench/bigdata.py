@@ -180,7 +180,8 @@ def grow(cursor: psycopg.Cursor, organizations: int, results: int, timings: dict
         "search entries (credit codes)",
         """
         INSERT INTO core_searchentry (content_type_id, object_id, field, rank, confidential, value, grams)
-        SELECT %(ct)s, o.id, 'credit_code', 0, false, lower(o.credit_code), pg_temp.grams(lower(o.credit_code), %(prefix)s)
+        SELECT %(ct)s, o.id, 'credit_code', 0, false, lower(o.credit_code),
+               pg_temp.grams(lower(o.credit_code), %(prefix)s)
         FROM org_map m JOIN directory_organization o ON o.id = m.new_id
         """,
         {"prefix": prefix, "ct": content_type},
@@ -188,13 +189,12 @@ def grow(cursor: psycopg.Cursor, organizations: int, results: int, timings: dict
 
     (current_results,) = cursor.execute("SELECT count(*) FROM evaluation_evaluationresult").fetchone()  # type: ignore[misc]
     run_copies = max(0, math.ceil((results - current_results) / current_results)) if current_results else 0
-    print(
-        f"  results: {current_results:,} -> about {current_results * (run_copies + 1):,} ({run_copies} copies of every run)"
-    )
+    grown = current_results * (run_copies + 1)
+    print(f"  results: {current_results:,} -> about {grown:,} ({run_copies} copies of every run)")
     run_columns = columns(cursor, "evaluation_evaluationrun", {"id", "created"})
     step(
         "evaluation runs",
-        f"""
+        """
         CREATE TEMP TABLE run_map AS
         SELECT r.id AS source_id, n AS copy,
                (SELECT max(id) FROM evaluation_evaluationrun) + row_number() OVER (ORDER BY n, r.id) AS new_id
