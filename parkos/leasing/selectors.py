@@ -737,7 +737,7 @@ def with_unit_codes(leases: Iterable[Any]) -> list[Any]:
     for lease_id, code in links.values_list("lease_id", "spaceunit__code"):
         codes[lease_id].append(code)
     for lease in leases:
-        lease.unit_codes = codes.get(lease.pk, [])  # type: ignore[attr-defined]
+        lease.unit_codes = codes.get(lease.pk, [])
     return leases
 
 
@@ -901,10 +901,10 @@ def _groups(parts: Sequence[tuple[QuerySet[Any], str, str]]) -> list[dict[int, l
         sql, contract_params = contracts.query.sql_with_params()
         tables.append(f"contracts{index} (park_id, industry_id, area) AS ({sql})")
         params.extend(contract_params)
-        rows = f"FROM contracts{index} c LEFT JOIN {park} p ON p.id = c.park_id"
+        source = f"FROM contracts{index} c LEFT JOIN {park} p ON p.id = c.park_id"
         selects += [
-            f"SELECT {index}, {BY_PARK}, c.park_id, p.name, SUM(c.area), COUNT(*) {rows} GROUP BY c.park_id, p.name",
-            f"SELECT {index}, {BY_BRAND}, p.brand_id, b.name, SUM(c.area), COUNT(*) {rows} "
+            f"SELECT {index}, {BY_PARK}, c.park_id, p.name, SUM(c.area), COUNT(*) {source} GROUP BY c.park_id, p.name",
+            f"SELECT {index}, {BY_BRAND}, p.brand_id, b.name, SUM(c.area), COUNT(*) {source} "
             f"LEFT JOIN {brand} b ON b.id = p.brand_id GROUP BY p.brand_id, b.name",
             f"SELECT {index}, {BY_INDUSTRY}, c.industry_id, i.name, SUM(c.area), COUNT(*) FROM contracts{index} c "
             f"LEFT JOIN {industry} i ON i.id = c.industry_id GROUP BY c.industry_id, i.name",
