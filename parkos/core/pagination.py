@@ -94,6 +94,24 @@ class EstimatedCountPaginator(Paginator[Any]):
             self.object_list._parkos_count = (count, self.estimated)  # type: ignore[attr-defined]
         return count
 
+    def validate_number(self, number: Any) -> int:
+        """A page past the real end of an estimated list (the estimate was high) is not shown empty: the list is
+        counted exactly then, once, and the page is the last real one."""
+        valid = super().validate_number(number)
+        if not self.estimated or valid <= 1:
+            return valid
+        queryset = filtered_queryset(self.object_list)
+        bottom = (valid - 1) * self.per_page
+        if queryset is None or queryset[bottom : bottom + 1].exists():
+            return valid
+        self.estimated = False
+        exact = Paginator.count.func(self)  # type: ignore[attr-defined]
+        self.__dict__["count"] = exact
+        self.__dict__.pop("num_pages", None)
+        if hasattr(self.object_list, "data"):
+            self.object_list._parkos_count = (exact, False)  # type: ignore[attr-defined]
+        return min(valid, self.num_pages)
+
     def _count(self) -> int:
         queryset = whole_table(self.object_list)
         if queryset is not None:

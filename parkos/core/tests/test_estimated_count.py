@@ -63,3 +63,25 @@ class EstimatedCountTests(TestCase):
         response = self.client.get(reverse("directory:organization_list") + "?q=Bulk")
         self.assertEqual(response.status_code, 200)
         self.assertNotContains(response, "of about")
+
+    def test_a_page_past_the_real_end_of_a_high_estimate_is_the_last_real_page(self):
+        exact = Organization.objects.count()
+        last = -(-exact // 25)
+        with mock.patch(ESTIMATE, return_value=ESTIMATE_ABOVE * 20):
+            paginator = EstimatedCountPaginator(Organization.objects.order_by("pk"), 25)
+            page = paginator.page(last + 10)
+        self.assertFalse(paginator.estimated)
+        self.assertEqual((paginator.count, page.number), (exact, last))
+        self.assertTrue(page.object_list)
+
+        url = reverse("directory:organization_list")
+        with mock.patch(ESTIMATE, return_value=1_000_000):
+            response = self.client.get(url, {"page": last + 10})
+            self.assertNotContains(response, "of about")
+            self.assertContains(response, f"of {exact}")
+            self.assertContains(response, "Bulk enterprise 059")
+            # a page within the real rows keeps the estimate and does not count
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(url, {"page": 2})
+        self.assertContains(response, "of about 1000000")
+        self.assertFalse([q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()])
