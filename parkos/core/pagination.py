@@ -10,7 +10,8 @@ and SQLite are counted exactly, as before.
 A model that sets ``estimate_filtered_count = True`` (the organizations: a search for "科技" matches 450,000 of
 1,000,000) also has its filtered lists estimated on PostgreSQL when the filter matches at least ``SAMPLE`` rows:
 the ``SAMPLE``-th matching id, read in id order (the query stops there), tells what share of the id range holds
-``SAMPLE`` matches, and the count is that share scaled to the whole range. Fewer matches are counted exactly.
+``SAMPLE`` matches, and the count is that share scaled to the whole range. Fewer matches are counted exactly. A page
+past the real end of a high estimate, or a last page with rows after it (a low one), counts exactly, once.
 """
 
 from __future__ import annotations
@@ -57,7 +58,13 @@ def estimated_count(queryset: QuerySet[Any]) -> int | None:
 
 def sampled_count(queryset: QuerySet[Any], sample: int = SAMPLE) -> int | None:
     """An estimate of the rows of ``queryset`` (a filter) from where its ``sample``-th row falls in the table's id
-    range, on PostgreSQL; None elsewhere, or when it has fewer rows than ``sample`` (count those exactly)."""
+    range, on PostgreSQL; None elsewhere, or when it has fewer rows than ``sample`` (count those exactly).
+
+    Matches spread over the table are estimated closely (a search for 科技: 443,656 for 449,357). Matches that lie
+    together are not: early ones give a high estimate, late ones (a recent import) a low one; the paginator checks
+    an estimate where a page shows it (``EstimatedCountPaginator.validate_number``). Scaling from the first match
+    instead trades one error for the other, and the last match's id, which would bound both, can take a walk of the
+    whole table backwards."""
     if connections[queryset.db].vendor != "postgresql":
         return None
     nth = list(queryset.order_by("pk").values_list("pk", flat=True)[sample - 1 : sample])
@@ -95,14 +102,19 @@ class EstimatedCountPaginator(Paginator[Any]):
         return count
 
     def validate_number(self, number: Any) -> int:
-        """A page past the real end of an estimated list (the estimate was high) is not shown empty: the list is
-        counted exactly then, once, and the page is the last real one."""
+        """An estimate is checked where it shows: a page past the real end (the estimate was high) would be empty,
+        and the last page (it may have been low) may have rows after it. Either way the list is counted exactly,
+        once, and a page past the end is the last real one."""
         valid = super().validate_number(number)
-        if not self.estimated or valid <= 1:
+        if not self.estimated or (valid <= 1 and self.num_pages > 1):
             return valid
         queryset = filtered_queryset(self.object_list)
-        bottom = (valid - 1) * self.per_page
-        if queryset is None or queryset[bottom : bottom + 1].exists():
+        if queryset is None:
+            return valid
+        bottom, top = (valid - 1) * self.per_page, valid * self.per_page
+        within = valid == 1 or queryset[bottom : bottom + 1].exists()
+        followed = valid == self.num_pages and queryset[top : top + 1].exists()
+        if within and not followed:
             return valid
         self.estimated = False
         exact = Paginator.count.func(self)  # type: ignore[attr-defined]

@@ -95,3 +95,44 @@ class SampledCountTests(TestCase):
         paginator = EstimatedCountPaginator(rows, 25)
         self.assertEqual(paginator.count, 2)
         self.assertFalse(paginator.estimated)
+
+
+class EstimatesCheckedWherePagesShowThemTests(TestCase):
+    """Matches that lie together (a recent import) are estimated low or high; the page that would show the error
+    counts them instead."""
+
+    @classmethod
+    def setUpTestData(cls):
+        Organization.objects.bulk_create(Organization(name=f"Before {n:03d}") for n in range(200))
+        Organization.objects.bulk_create(Organization(name=f"Together {n:03d}") for n in range(200))
+
+    def test_a_low_estimate_is_counted_on_its_last_page(self):
+        rows = Organization.objects.filter(name__startswith="Together").order_by("pk")
+        with mock.patch.object(pagination, "sampled_count", return_value=60):
+            paginator = EstimatedCountPaginator(rows, 25)
+            self.assertEqual((paginator.count, paginator.num_pages), (60, 3))
+            self.assertTrue(paginator.estimated)
+            page = paginator.page(3)  # rows follow the estimate's last page: counted
+        self.assertFalse(paginator.estimated)
+        self.assertEqual((paginator.count, paginator.num_pages, page.number), (200, 8, 3))
+        self.assertEqual(len(page.object_list), 25)
+
+    def test_a_right_estimate_is_not_counted_again(self):
+        rows = Organization.objects.filter(name__startswith="Together").order_by("pk")
+        with mock.patch.object(pagination, "sampled_count", return_value=200):
+            paginator = EstimatedCountPaginator(rows, 25)
+            with CaptureQueriesContext(connection) as queries:
+                page = paginator.page(8)
+        self.assertTrue(paginator.estimated)
+        self.assertEqual(len(page.object_list), 25)
+        self.assertFalse([q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()])
+
+    def test_a_slightly_high_estimate_does_not_show_an_empty_last_page(self):
+        rows = Organization.objects.filter(name__startswith="Together").order_by("pk")
+        with mock.patch.object(pagination, "sampled_count", return_value=210):
+            paginator = EstimatedCountPaginator(rows, 25)
+            self.assertEqual(paginator.num_pages, 9)
+            page = paginator.page(9)  # rows 200-209 do not exist
+        self.assertFalse(paginator.estimated)
+        self.assertEqual((paginator.count, paginator.num_pages, page.number), (200, 8, 8))
+        self.assertEqual(len(page.object_list), 25)
