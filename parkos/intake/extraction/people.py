@@ -296,6 +296,12 @@ _TITLED_NAME = re.compile(rf"(?:(?:Mr|Ms|Mrs|Dr)\.? |{_MODIFIERS_EN}(?i:{_TITLE_
 _CHUNK = re.compile(r"[^,]+(?:,(?= ?(?:Ltd|Inc|LLC|Limited)\b)[^,]*)*")
 #: "Klaus Rieder (chairman of Tarsis) and ...": the post in brackets right after the name
 _TITLE_IN_BRACKETS = re.compile(rf"(?:^|(?<=[\s\"“]))(?P<name>{_NAME_EN}) \((?P<title>[^()]{{3,80}})\)")
+#: "- Dr. Anna Vogt - chief executive officer, Vogt Pumps GmbH - signed from Kiel;": a dash list of signers, each
+#: line a name, a lower-case post and its organization between dashes
+_DASH_LIST_SIGNER = re.compile(
+    rf"(?m)^[ \t]*[-–•*][ \t]+(?:(?P<hon>Dr\.|Professor|Prof\.) |(?:Mr|Ms|Mrs)\.? )?(?P<name>{_NAME_EN})"
+    rf"[ \t]+[-–—][ \t]+(?P<title>[a-z][a-z' -]{{2,60}}), (?P<org>[A-Z][^\n;]{{2,120}}?)[ \t]+[-–—][ \t]"
+)
 _PHOTO_SIDE = re.compile(r" \((?:left|right|centre|center|front|middle|second (?:from )?(?:left|right)|L|R)\)")
 #: "signed by A and B, chairman of X and chief executive of Y, respectively": names first, then their posts in order
 _NAMES_THEN_TITLES = re.compile(
@@ -600,7 +606,10 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
             if not _is_name(name) or not _TITLE_START.match(title):
                 continue
             start, title_start = s_start + match.start("name"), s_start + match.start("title")
-            titles = _split_titles(re.sub(r"^(?:the|a|an) ", "", title, flags=re.I))
+            # "Ann Roe (vice director, Lakeside Commission of Commerce)": the post, then whose it is after a comma
+            post, comma, owner = title.partition(", ")
+            bare = post if comma and owner[:1].isupper() and post[:1].islower() else title
+            titles = _split_titles(re.sub(r"^(?:the|a|an) ", "", bare, flags=re.I))
             people.append(
                 FoundPerson(
                     name,
@@ -740,6 +749,17 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                 if _is_name(name) and not _TITLE_ANY.search(name):
                     start = s_start + match.start(group)
                     people.append(FoundPerson(name, (start, start + len(name))))
+        for match in _DASH_LIST_SIGNER.finditer(s_text) if s_text.lstrip()[:1] in "-–•*" else ():
+            name = match.group("name")
+            if not _is_name(name):
+                continue
+            start, title_start = s_start + match.start("name"), s_start + match.start("title")
+            titles = _split_titles(match.group("title"))
+            spans = [(title_start, s_start + match.end("org"))] * len(titles)
+            if match.group("hon"):
+                titles.append(match.group("hon"))
+                spans.append((s_start + match.start("hon"), s_start + match.end("hon")))
+            people.append(FoundPerson(name, (start, start + len(name)), titles, None, spans))
         for match in _HONORIFIC.finditer(s_text):
             name = match.group(1)
             if _is_name(name):

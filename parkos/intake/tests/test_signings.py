@@ -1755,3 +1755,32 @@ def test_the_kind_follows_the_head_of_an_english_name(name, kind):
     from parkos.intake.extraction.organizations import kind_of
 
     assert kind_of(name, "en") == kind
+
+
+def test_a_dash_list_of_signers_gives_each_post_and_organization():
+    text = (
+        "Vogt Pumps signs with Kiel zone\n\nNINGBO, 3 March 2026 - Vogt Pumps GmbH and the Administrative Committee "
+        "of Beilun Harbour Zone signed an investment agreement by video link on Monday.\n\nTwo people signed:\n\n"
+        "- Dr. Anna Vogt - chief executive officer, Vogt Pumps GmbH - signed from Kiel;\n"
+        "- Lou Fangqi - deputy director, Administrative Committee of Beilun Harbour Zone - signed in Ningbo.\n"
+    )
+    result = extract(text, gazetteer=EMPTY)
+    vogt = person(result, "Anna Vogt")
+    assert set(vogt["titles"]) == {"chief executive officer", "Dr."}
+    assert vogt["organization"] == "Vogt Pumps GmbH"
+    assert signed(result) == {
+        ("Anna Vogt", "Vogt Pumps GmbH"),
+        ("Lou Fangqi", "Administrative Committee of Beilun Harbour Zone"),
+    }
+
+
+def test_a_post_and_its_organization_in_brackets_after_the_name():
+    text = (
+        "Fund signs\n\nSHANGHAI, May 4, 2026 - The Minhang Commission of Commerce and Tallis Robotics Co., Ltd. "
+        "signed an investment agreement on Monday. Ruan Ping (vice director, Minhang Commission of Commerce) signed "
+        "for the commission."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    ruan = person(result, "Ruan Ping")
+    assert ruan["titles"] == ["vice director"]
+    assert ruan["organization"] == "Minhang Commission of Commerce"
