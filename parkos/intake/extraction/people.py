@@ -146,9 +146,11 @@ _POSSESSIVE_TITLE = re.compile(
     rf"(?P<name>{_NAME_EN})\b"
 )
 #: "Wu Dan, the park company's general manager": a possessive and a title after the name, between commas
+#: "Aurel's executive vice president for Asia", "its managing director for China": a post's region or remit
+_FOR_REMIT = r"(?: for (?:[A-Z][a-z]+(?: [A-Z][a-z]+)?|operations|research|sales|finance|strategy|investment))?"
 _POSSESSIVE_AFTER = re.compile(
     rf"^\s*(?P<owner>(?:the (?:[A-Za-z][\w-]* ){{0,2}}?(?i:{_OWNER_WORDS})|[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){{0,3}})(?:['’]s|(?<=s)['’])) "
-    rf"(?P<title>{_QUALIFIER}{_QUALIFIER}{_ONE_TITLE_EN}(?: and {_ONE_TITLE_EN})?)\s*[.;]?\s*$"
+    rf"(?P<title>{_QUALIFIER}{_QUALIFIER}{_ONE_TITLE_EN}(?: and {_ONE_TITLE_EN})?{_FOR_REMIT})\s*[.;]?\s*$"
 )
 #: "Lumeng Semiconductor chairman Xu Kai", "Kestrel CEO Arjun Mehta": an organization's name, then a title in lower
 #: case (or an acronym), then the name

@@ -1784,3 +1784,20 @@ def test_a_post_and_its_organization_in_brackets_after_the_name():
     ruan = person(result, "Ruan Ping")
     assert ruan["titles"] == ["vice director"]
     assert ruan["organization"] == "Minhang Commission of Commerce"
+
+
+def test_a_possessive_post_with_its_region_and_signers_named_later_by_surname_respectively():
+    text = (
+        "Plant deal\n\nSUZHOU, May 15, 2026 - An investment agreement between the Wujiang District People's "
+        "Government and Brendel Motion GmbH was signed on Thursday.\n\nDeputy district mayor Qiu Lin told the "
+        "ceremony that talks took a year. Karl Brendel, Brendel's executive vice president for Asia, said the plant "
+        "would supply Vietnam.\n\nThe agreement was signed for the two parties by Qiu and Brendel respectively."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    karl = person(result, "Karl Brendel")
+    assert karl["titles"] == ["executive vice president for Asia"]
+    assert karl["organization"] == "Brendel Motion GmbH"
+    assert signed(result) == {
+        ("Qiu Lin", "Wujiang District People's Government"),
+        ("Karl Brendel", "Brendel Motion GmbH"),
+    }
