@@ -35,6 +35,9 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
     sentence_list = sentences(text, language)
 
     people, bylines = find_people(text, language, sentence_list)
+    if language == "en":
+        # "Chamber member Voss Antriebstechnik GmbH": a name run that a legal form follows is a company's name
+        people = [p for p in people if not _LEGAL_FORM_AFTER.match(text, p.span[1])]
     byline_spans = [b.span for b in bylines]
     mentions = [
         o
@@ -106,6 +109,7 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
     return result
 
 
+_LEGAL_FORM_AFTER = re.compile(r" (?:GmbH|AG|AB|SAS|SA|S\.A\.|SE|NV|BV|LLC|Inc\b|Ltd\b|Co\.,|Pte\b|plc\b)")
 _PLACE_POST = re.compile(r"\b(?:mayor|governor|party chief|party secretary|(?:district|county) (?:head|chief))\b", re.I)
 _SOURCE_LABEL = re.compile(r"\bSource\s*:\s*$")
 

@@ -1801,3 +1801,17 @@ def test_a_possessive_post_with_its_region_and_signers_named_later_by_surname_re
         ("Qiu Lin", "Wujiang District People's Government"),
         ("Karl Brendel", "Brendel Motion GmbH"),
     }
+
+
+def test_a_name_run_followed_by_a_legal_form_is_a_company_not_a_member_person():
+    text = (
+        "Member news\n\nChamber member Brauer Fahrzeugtechnik GmbH has signed an investment agreement with the "
+        "Lishui District People's Government. Deputy district mayor Kong Wen and Petra Brauer, Brauer's managing "
+        "director for China, signed the agreement."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert "Brauer Fahrzeugtechnik" not in {p["name"] for p in result["people"]}
+    assert signed(result) == {
+        ("Kong Wen", "Lishui District People's Government"),
+        ("Petra Brauer", "Brauer Fahrzeugtechnik GmbH"),
+    }
