@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.utils import get_model_field
 
 from parkos.core.bounds import decimal_bounds, integer_range, is_stored_id
-from parkos.core.forms import style_widget, use_api_select
+from parkos.core.forms import style_widget, use_api_select, write_options_in_python
 from parkos.core.models import ChangeLoggedModel, ObjectChange, PrimaryModel
 from parkos.core.permissions import crosses_many
 
@@ -132,6 +132,7 @@ class BoundedFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # djang
                 field.__class__ = _bounded_choice_class(type(field))
             elif isinstance(field, forms.DecimalField | forms.IntegerField | forms.FloatField):
                 self._bound_number(field, self.filters.get(name), using)
+            write_options_in_python(field)  # options read as (key, label) rows and written in one loop
 
     def _bound_number(
         self, field: forms.DecimalField | forms.IntegerField | forms.FloatField, filter_: Any, using: str

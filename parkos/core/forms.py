@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import ast
+import inspect
+import re
+import textwrap
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query import ModelIterable
+from django.db.models.query_utils import DeferredAttribute
+from django.forms.models import ModelChoiceIterator
+from django.forms.renderers import get_default_renderer
 from django.http import QueryDict
 from django.template import Context
 from django.urls import NoReverseMatch, reverse
@@ -19,7 +28,14 @@ from parkos.core import writes
 from parkos.core.bounds import is_stored_id
 from parkos.core.fields import AreaFormField, JSONTextField
 from parkos.core.models import RestrictedQuerySet
-from parkos.core.renderers import text_in_context
+from parkos.core.renderers import (
+    OPTION_TEMPLATE,
+    SELECT_TEMPLATE,
+    FormRenderer,
+    UnsupportedSelect,
+    text_in_context,
+    write_select,
+)
 
 if TYPE_CHECKING:
     from parkos.core.actors import Actor
@@ -82,6 +98,194 @@ def use_api_select(field: forms.ModelChoiceField[Any]) -> None:
     field.widget.choices = field.choices
 
 
+_DISPLAY = re.compile(r"get_(\w+)_display")
+
+
+_label_plans: dict[type[models.Model], tuple[tuple[str, ...], bool] | None] = {}
+
+
+def label_columns(model: type[models.Model]) -> tuple[tuple[str, ...], bool] | None:
+    """The columns ``str(instance)`` reads, and whether it is just one text column as stored: found once per model
+    in the source of its ``__str__``, when that reads nothing of the instance but its own columns (``self.name``,
+    ``self.park_id``, ``self.pk``, ``self.get_kind_display()``); None for anything else (a related record, a
+    property, another method, ``super()``), or a model that builds its instances its own way."""
+    if model not in _label_plans:
+        _label_plans[model] = _read_label_columns(model)
+    return _label_plans[model]
+
+
+def _read_label_columns(model: type[models.Model]) -> tuple[tuple[str, ...], bool] | None:
+    owner = next((klass for klass in model.__mro__ if "__str__" in vars(klass)), None)
+    if owner is None or owner is models.Model or not issubclass(owner, models.Model):
+        return None
+    if model.from_db.__func__ is not models.Model.from_db.__func__ or model.__init__ is not models.Model.__init__:  # type: ignore[attr-defined]
+        return None
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(vars(owner)["__str__"])))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    function = tree.body[0]
+    if not isinstance(function, ast.FunctionDef) or len(function.args.args) != 1:
+        return None
+    this = function.args.args[0].arg
+    fields = {f.name: f for f in model._meta.concrete_fields} | {f.attname: f for f in model._meta.concrete_fields}
+    attributes = {id(node.value): node for node in ast.walk(function) if isinstance(node, ast.Attribute)}
+    calls = {id(node.func) for node in ast.walk(function) if isinstance(node, ast.Call) and not node.args}
+    columns: list[str] = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and node.id in ("super", "__class__"):
+            return None
+        if not isinstance(node, ast.Name) or node.id != this:
+            continue
+        attribute = attributes.get(id(node))
+        if attribute is None or not isinstance(attribute.ctx, ast.Load):
+            return None
+        name = attribute.attr
+        display = _DISPLAY.fullmatch(name)
+        field: models.Field[Any, Any] | None
+        if name == "pk":
+            field = model._meta.pk
+        elif display and id(attribute) in calls and display[1] in fields and fields[display[1]].choices:
+            field = fields[display[1]]
+        else:
+            field = fields.get(name)
+            if field is not None and field.is_relation and name != field.attname:
+                return None
+        if field is None:
+            return None
+        if type(getattr(model, field.attname, None)) not in (DeferredAttribute, ForeignKeyDeferredAttribute):
+            return None  # a file's, or a custom field's, descriptor makes more of the column than its value
+        if field.attname not in columns:
+            columns.append(field.attname)
+    body = function.body
+    single_text = (
+        len(body) == 1
+        and isinstance(body[0], ast.Return)
+        and isinstance(body[0].value, ast.Attribute)
+        and len(columns) == 1
+        and isinstance(fields.get(columns[0]), models.CharField | models.TextField)
+        and not fields[columns[0]].null
+        and not fields[columns[0]].is_relation
+        and not hasattr(fields[columns[0]], "from_db_value")
+    )
+    return tuple(columns), single_text
+
+
+class LabelRowsIterator(ModelChoiceIterator):  # type: ignore[type-arg]  # generic in the stubs only
+    """A model choice's options read as (key, label) rows: only the columns the label needs (``label_columns``),
+    no model instance built per option (a full row each, about 60 Python calls for a park; issue 16). Where the
+    label or the queryset is anything else, Django's way."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        rows = self._label_rows()
+        if rows is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from rows
+
+    def _label_rows(self) -> Iterator[tuple[Any, Any]] | None:
+        field, queryset = self.field, self.queryset
+        if (
+            type(field).label_from_instance is not forms.ModelChoiceField.label_from_instance
+            or queryset._prefetch_related_lookups  # type: ignore[attr-defined]  # Django's own test, private
+            or queryset._iterable_class is not ModelIterable
+        ):
+            return None
+        model = queryset.model
+        plan = label_columns(model)
+        if plan is None:
+            return None
+        columns, single_text = plan
+        key = model._meta.pk.attname
+        if field.to_field_name:
+            key_field = model._meta.get_field(field.to_field_name)
+            if key_field.is_relation:
+                return None
+            key = key_field.attname
+        rows = queryset.values_list(key, *columns).iterator()
+        return rows if single_text else self._labelled(model, columns, rows)
+
+    @staticmethod
+    def _labelled(model: type[models.Model], columns: tuple[str, ...], rows: Iterator[Any]) -> Iterator[Any]:
+        """(key, str(instance)) of an instance holding only the label's columns (it never meets the database)."""
+        new = model.__new__
+        for key, *values in rows:
+            instance = new(model)
+            instance.__dict__.update(zip(columns, values, strict=True))
+            yield key, str(instance)
+
+
+_label_iterators: dict[type, type] = {LabelRowsIterator: LabelRowsIterator, ModelChoiceIterator: LabelRowsIterator}
+
+
+def _label_iterator_class(iterator: type) -> type | None:
+    """``iterator`` (Django's ModelChoiceIterator or a subclass, e.g. django-filter's null choice) reading its
+    options as ``LabelRowsIterator`` does."""
+    if not isinstance(iterator, type) or not issubclass(iterator, ModelChoiceIterator):
+        return None
+    if iterator not in _label_iterators:
+        _label_iterators[iterator] = type(f"LabelRows{iterator.__name__}", (iterator, LabelRowsIterator), {})
+    return _label_iterators[iterator]
+
+
+class OptionsWrittenInPython(forms.Select):
+    """A Select whose options are read and written in one loop (``core.renderers.write_select``), when it renders
+    with the project's FormRenderer and Django's own templates; anything else renders as Django renders it."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        renderer = renderer or get_default_renderer()
+        if (
+            isinstance(renderer, FormRenderer)
+            and self.template_name == SELECT_TEMPLATE
+            and self.option_template_name == OPTION_TEMPLATE
+            and not self.option_inherits_attrs
+            and self.checked_attribute == {"selected": True}
+        ):
+            try:
+                return mark_safe(write_select(self, name, value, attrs))
+            except UnsupportedSelect:
+                pass  # the templates render it
+        return super().render(name, value, attrs, renderer)
+
+
+_select_classes: dict[type, type | None] = {forms.Select: OptionsWrittenInPython}
+
+
+def _python_select_class(widget_class: type) -> type | None:
+    """``widget_class`` with ``OptionsWrittenInPython`` under it, for a Select that leaves the options and the
+    context to Django (NullBooleanSelect, SelectMultiple, django-filter's yes/no); None for any other widget."""
+    if widget_class not in _select_classes:
+        supported = (
+            issubclass(widget_class, forms.Select)
+            and widget_class.optgroups is forms.Select.optgroups
+            and widget_class.create_option is forms.Select.create_option
+            and widget_class.get_context is forms.Select.get_context
+            and getattr(widget_class, "_render", None) is getattr(forms.Select, "_render", None)
+        )
+        _select_classes[widget_class] = (
+            type(widget_class.__name__, (widget_class, OptionsWrittenInPython), {}) if supported else None
+        )
+    return _select_classes[widget_class]
+
+
+def write_options_in_python(field: forms.Field) -> None:
+    """A choice field's options cheap to read and write: a model choice reads (key, label) rows
+    (``LabelRowsIterator``) and a plain select writes them in one loop (``OptionsWrittenInPython``). The choices
+    stay those of the field's queryset (the user's scope): only what is read of each row changes."""
+    if isinstance(field, forms.ModelChoiceField):
+        iterator = _label_iterator_class(field.iterator)
+        if iterator is not None and iterator is not field.iterator:
+            field.iterator = iterator
+            field.widget.choices = field.choices
+    widget_class = type(field.widget)
+    if not issubclass(widget_class, OptionsWrittenInPython):
+        python_class = _python_select_class(widget_class)
+        if python_class is not None:
+            field.widget.__class__ = python_class
+
+
 def api_list_url(model: type[models.Model]) -> str | None:
     try:
         return reverse(f"{model._meta.app_label}-api:{model._meta.model_name}-list")
@@ -131,13 +335,15 @@ def bound_dates(form: forms.BaseForm) -> None:
 
 def restrict_choices(form: forms.BaseForm, user: Actor | None) -> None:
     """Limit every choice of a related record to the rows the user may see; large ones become APISelect. A
-    choice of several records refuses ids its key column cannot hold (BoundedModelMultipleChoiceField)."""
+    choice of several records refuses ids its key column cannot hold (BoundedModelMultipleChoiceField). Options
+    are read and written cheaply (write_options_in_python)."""
     for field in form.fields.values():
         if type(field) is forms.ModelMultipleChoiceField:
             field.__class__ = BoundedModelMultipleChoiceField
         if isinstance(field, forms.ModelChoiceField) and isinstance(field.queryset, RestrictedQuerySet):
             field.queryset = field.queryset.restrict(user, "view")
             use_api_select(field)
+        write_options_in_python(field)
         style_widget(field)
 
 

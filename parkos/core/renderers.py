@@ -17,6 +17,7 @@ from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import stringformat
+from django.utils.functional import Promise
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
@@ -39,7 +40,10 @@ def text_in_context(value: Any, context: Any) -> str:
     straight: a plain ``str`` escaped as ``django.utils.html.escape`` escapes it, a ``SafeString`` as it is. That
     is what the template machinery's localtime, localize, ``str`` and ``conditional_escape`` make of them, for about
     ten Python calls a value; every option of a filter card, every table cell and menu entry goes through here
-    (issue 16). Anything else (numbers, dates, lazy text) takes Django's own steps."""
+    (issue 16). Lazy text is made a string first, as ``conditional_escape`` makes it. Anything else (numbers,
+    dates) takes Django's own steps."""
+    if isinstance(value, Promise):
+        value = str(value)
     kind = type(value)
     if kind is SafeString:
         return value  # type: ignore[no-any-return]  # a SafeString is a str
@@ -50,6 +54,9 @@ def text_in_context(value: Any, context: Any) -> str:
 
 class _Unsupported(Exception):
     """The select holds something only the templates render faithfully."""
+
+
+UnsupportedSelect = _Unsupported  # what write_select raises, for its callers
 
 
 def _text(value: Any) -> str:
@@ -96,6 +103,43 @@ def render_select(widget: dict[str, Any]) -> str:
                 f"{_text(option['label'])}</option>\n"
             )
         if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>\n")
+    return "".join(parts).strip()
+
+
+def write_select(widget: Any, name: str, value: Any, attrs: dict[str, Any] | None) -> str:
+    """What ``render_select`` writes for ``widget.render(name, value, attrs)``, without building Django's option
+    dicts (``ChoiceWidget.optgroups`` / ``create_option``, about 20 Python calls an option): the widget's choices
+    are read and written in one loop, with the same choice of selected options. Only for a plain Select or
+    SelectMultiple (``core.forms.OptionsWrittenInPython`` checks that); raises ``_Unsupported`` otherwise."""
+    chosen = widget.format_value(value)
+    select_attrs = widget.build_attrs(widget.attrs, attrs)
+    if widget.allow_multiple_selected:
+        select_attrs["multiple"] = True
+    parts = [f'<select name="{_text(name)}"{_attrs(select_attrs)}>']
+    multiple = widget.allow_multiple_selected
+    has_selected = False
+    for option_value, option_label in widget.choices:
+        if option_value is None:
+            option_value = ""
+        if isinstance(option_label, list | tuple):
+            if callable(option_value):
+                raise _Unsupported
+            group, choices = option_value, option_label
+        else:
+            group, choices = None, ((option_value, option_label),)
+        if group:
+            parts.append(f'\n  <optgroup label="{_text(group)}">')
+        for subvalue, label in choices:
+            text = str(subvalue)
+            selected = (not has_selected or multiple) and text in chosen
+            has_selected |= selected
+            kind = type(subvalue)
+            value_html = text if kind is int else html.escape(text) if kind is str else _formatted(subvalue)
+            label_html = html.escape(label) if type(label) is str else _text(label)
+            parts.append(f'\n  <option value="{value_html}"{" selected" if selected else ""}>{label_html}</option>\n')
+        if group:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>\n")
     return "".join(parts).strip()
