@@ -93,7 +93,7 @@ _AGREEMENT_KINDS = (
      r"strategic cooperation|strategic partnership|战略合作(?:框架)?协议|战略合作协议|战略协议|战略合作"),
     ("memorandum", r"memorand(?:um|a) of understanding|\bmou\b|\bmous\b|memorand(?:um|a)|letters? of intent|"
      r"备忘录|意向书|意向协议"),
-    ("lease", r"lease (?:agreement|contract)|leasing (?:agreement|contract)|\b(?:a|the|its|their|new) leases?\b|"
+    ("lease", r"lease (?:agreement|contract)|leasing (?:agreement|contract)|\b(?:a|an|the|its|their|new) (?:accompanying |related |separate |matching |land )?leases?\b|"
      r"租赁协议|租赁合同"),
     ("investment", r"investment (?:agreement|contract|deal)s?|project (?:agreement|contract)s?|settlement agreement|"
      r"投资协议|投资合同|项目合同|项目协议|入园协议|落户协议|招商协议|投资合作协议"),
@@ -189,7 +189,7 @@ def find_agreements(
     (the headline) only repeat the story and are left out.
     """
     drafts: list[DraftAgreement] = []
-    sentence_list = _with_lists(sentence_list)
+    sentence_list = _signing_clauses(_with_lists(sentence_list))
     waiting: list = []  # signers seen before the agreement they signed is named
     # "A memorandum ... was also signed.": a kind waiting for its parties (the draft when one was begun with fewer)
     pending: tuple[str, int, DraftAgreement | None] | None = None
@@ -378,6 +378,30 @@ def _with_lists(sentence_list: list[Sentence]) -> list[Sentence]:
         merged.append(Sentence(first.start, parts[-1].end, text) if len(parts) > 1 else first)
         index = end
     return merged
+
+
+#: "...; the city and Y signed a strategic cooperation agreement ...; and Z signed a lease with W", "A and B signed the
+#: investment agreement, while C and D signed the accompanying lease": where one sentence tells of several signings
+_CLAUSE_BREAK = re.compile(r";\s+(?:and\s+)?|,\s+while\s+")
+
+
+def _signing_clauses(sentence_list: list[Sentence]) -> list[Sentence]:
+    """A sentence of several signing clauses, each with its signing verb and its own kind of agreement, as one sentence
+    per clause (parties and signers are then read clause by clause)."""
+    split: list[Sentence] = []
+    for sentence in sentence_list:
+        text = sentence.text
+        if ("; " not in text and ", while " not in text) or "\n" in text:
+            split.append(sentence)
+            continue
+        cuts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text)), len(text) + 2]
+        parts = [(cuts[i], text[cuts[i] : cuts[i + 1]].rstrip("; ,")) for i in range(len(cuts) - 1)]
+        if len(parts) < 2 or not all(_SIGN_VERB.search(part) and agreement_kind(part) for _at, part in parts):
+            split.append(sentence)
+            continue
+        for at, part in parts:
+            split.append(Sentence(sentence.start + at, sentence.start + at + len(part), part))
+    return split
 
 
 #: "Agreement 2: Lease agreement" heading a block of labelled lines ("Parties: A; B", "Signing: C for A; D for B")

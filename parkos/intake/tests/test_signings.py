@@ -1815,3 +1815,37 @@ def test_a_name_run_followed_by_a_legal_form_is_a_company_not_a_member_person():
         ("Kong Wen", "Lishui District People's Government"),
         ("Petra Brauer", "Brauer Fahrzeugtechnik GmbH"),
     }
+
+
+def test_three_signings_in_one_sentence_separated_by_semicolons_are_three_agreements():
+    text = (
+        "Weekly digest\n\nInvestment attraction: on March 12, the Administrative Committee of Dongtan Economic "
+        "Development Zone signed an investment agreement with Ferrow Gears Co., Ltd. for a plant; the Dongtan "
+        "Municipal People's Government and Ganlan Rural Commercial Bank Co., Ltd. signed a strategic cooperation "
+        "agreement on credit; and Dongtan Port Development Co., Ltd. signed a lease with Kalder Kuehlung GmbH for "
+        "cold storage."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    kinds = {a["kind"]: set(a["parties"]) for a in result["agreements"]}
+    assert kinds == {
+        "investment": {"Administrative Committee of Dongtan Economic Development Zone", "Ferrow Gears Co., Ltd."},
+        "strategic": {"Dongtan Municipal People's Government", "Ganlan Rural Commercial Bank Co., Ltd."},
+        "lease": {"Dongtan Port Development Co., Ltd.", "Kalder Kuehlung GmbH"},
+    }
+
+
+def test_signers_of_the_investment_agreement_while_others_signed_the_accompanying_lease():
+    text = (
+        "Member news\n\nRanner Technik GmbH has signed an investment agreement with the Gaochun District People's "
+        "Government.\n\nAt the ceremony, deputy district mayor Fan Qing and Eva Ranner, Ranner's managing director "
+        "for China, signed the investment agreement, with Party Secretary Yu Hai attending, while Otto Lenz, "
+        "Ranner's finance director for China, and Shi Bo, deputy general manager of Gaochun Park Co., Ltd., signed "
+        "the accompanying lease for factory space."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    by_kind = {a["kind"]: a for a in result["agreements"]}
+    assert set(by_kind) == {"investment", "lease"}
+    ranner = "Ranner Technik GmbH"
+    lease = {(s["person"], s["on_behalf_of"]) for s in by_kind["lease"]["signatories"]}
+    assert lease == {("Otto Lenz", ranner), ("Shi Bo", "Gaochun Park Co., Ltd.")}
+    assert set(by_kind["lease"]["parties"]) == {ranner, "Gaochun Park Co., Ltd."}
