@@ -558,6 +558,8 @@ def _said_behalf(
         if own and person.organization in parties and not _ON_BEHALF.search(after, 0, own.start("own")):
             return person.organization  # "A, deputy director of X, signed on its behalf, and B signed for Y"
         match = _ON_BEHALF.search(after)
+        while match and match.group("en") and _POST_FOR.search(after, 0, match.start()):
+            match = _ON_BEHALF.search(after, match.end())  # "vice-president for research": a remit, not a side
         if match and match.group("en") and re.match(r",? by\b", after[match.end() :]):
             match = None  # "A and, for Hanlin, by chairman B": Hanlin is B's
         if match and match.group("zh") and match.start() > len(person.name) + 2:
@@ -569,7 +571,7 @@ def _said_behalf(
         phrase = (match.group("en") or match.group("zh") or "").strip()
         if _own_by_reference(person, phrase, parties, organizations, canonical):
             return person.organization  # "Mr Brandt, Orsolo's president, signed for the company": his own company
-        resolved = _resolve_phrase(phrase, organizations, canonical, sentence.start + start)
+        resolved = _resolve_phrase(phrase, organizations, canonical, start)
         if resolved in parties:
             return resolved
     return None
@@ -586,6 +588,7 @@ def _own_by_reference(person, phrase: str, parties: list[str], organizations, ca
     return bool(kind) and own is not None and own.kind == kind and (not clue or bool(re.search(clue, own.name, re.I)))
 
 
+_POST_FOR = re.compile(r"\b(?:president|director|officer|head|manager|secretary|chairman|partner|dean)\s*$", re.I)
 _SIDE_IN_BRACKETS = re.compile(r" \((?P<side>[A-Z][^()]{1,60})\)")
 _FOR_X_BY = re.compile(r"\b(?:for|on behalf of) (?P<en>(?:the |its )?[\w'’&.\- ]{2,60}?),? by (?:[\w.-]+ ){0,4}$", re.I)
 _ON_OWN_BEHALF = re.compile(r"[^;]*?\bsign(?:ed|s|ing)? (?P<own>on (?:its|his|her|their) behalf)\b")

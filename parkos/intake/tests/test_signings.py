@@ -1849,3 +1849,14 @@ def test_signers_of_the_investment_agreement_while_others_signed_the_accompanyin
     lease = {(s["person"], s["on_behalf_of"]) for s in by_kind["lease"]["signatories"]}
     assert lease == {("Otto Lenz", ranner), ("Shi Bo", "Gaochun Park Co., Ltd.")}
     assert set(by_kind["lease"]["parties"]) == {ranner, "Gaochun Park Co., Ltd."}
+
+
+def test_signed_for_the_university_is_the_university_named_before_not_a_school_named_after():
+    text = (
+        "Research center\n\nWUHAN - Qingshan University, the Administrative Committee of Qingshan Hi-tech Zone and "
+        "Ostrand Materials AS on Wednesday signed a memorandum of understanding.\n\nProfessor Lu Ning, "
+        "vice-president for research, signed the memorandum for the university.\n\nThe center will be hosted by the "
+        "School of Chemistry and Engineering."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert ("Lu Ning", "Qingshan University") in signed(result)
