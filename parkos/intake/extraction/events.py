@@ -287,12 +287,47 @@ def find_agreements(
                 drafts.append(extra)
                 _add_signatories(extra, waiting + signers, organizations, canonical, sentence)
         waiting = []
+    if drafts and "Q:" in "".join(s.text[:2] for s in sentence_list):
+        _answered_signers(drafts[-1], sentence_list, people, organizations, canonical)
     # "14家国有企业与区政府签署合作协议": a counted, unnamed counterpart is no party, and no agreement to list
     kept = [d for d in drafts if len(d.parties) >= 2 or not _COUNTED.search(sentence_list[d.sentence].text)]
     # "Three agreements were signed at the fair, the committee said." before the agreements are listed one by one:
     # a summary with no kind word, one party and no signer is none of its own
     kept = [d for d in kept if not _summary_only(d, kept)]
     return [one for draft in kept for one in _per_counterpart(draft)]
+
+
+#: an interview's question on the signing, its answer, and who was interviewed ("We spoke to chief executive A")
+_ASKED_WHO_SIGNED = re.compile(r"Q\s*:.*\bwho signed\b", re.I)
+_ANSWER_SIGNERS = re.compile(r"\bI signed\b|\b(?:it|that) was\b|\bsigned\b", re.I)
+_INTERVIEWED = re.compile(r"\b(?:spoke to|spoke with|talked to|talked with|interviewed|asked)\b", re.I)
+
+
+def _answered_signers(draft: DraftAgreement, sentence_list: list[Sentence], people, organizations, canonical) -> None:
+    """ "Q: Who signed the agreement? A: I signed it on behalf of our board. On the Chinese side it was Mrs. A": in an
+    interview's answer, "I" is the person interviewed, and a name said as the one who signed is a signer."""
+    asked = next((i for i, s in enumerate(sentence_list) if _ASKED_WHO_SIGNED.match(s.text)), None)
+    if asked is None:
+        return
+    interviewee = None
+    for sentence in sentence_list[:asked]:
+        said = _INTERVIEWED.search(sentence.text)
+        if said:
+            at = sentence.start + said.end()
+            named = [(m, p) for p in people for m in p.mentions if at <= m < sentence.end]
+            interviewee = min(named, key=lambda pair: pair[0])[1] if named else interviewee
+    signers = []
+    for sentence in sentence_list[asked + 1 :]:
+        if sentence.text.startswith("Q"):
+            break
+        found = _ANSWER_SIGNERS.search(sentence.text)
+        if not found or _attended_only(sentence.text):
+            continue
+        if found.group().startswith("I ") and interviewee is not None:
+            signers.append(interviewee)
+        signers += [p for p in people if any(sentence.start + found.start() <= m < sentence.end for m in p.mentions)]
+    if signers:
+        _add_signatories(draft, list({id(p): p for p in signers}.values()), organizations, canonical)
 
 
 def _summary_only(draft: DraftAgreement, drafts: list[DraftAgreement]) -> bool:

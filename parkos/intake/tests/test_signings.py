@@ -1860,3 +1860,18 @@ def test_signed_for_the_university_is_the_university_named_before_not_a_school_n
     )
     result = extract(text, gazetteer=EMPTY)
     assert ("Lu Ning", "Qingshan University") in signed(result)
+
+
+def test_an_interview_answer_i_signed_is_the_interviewee_and_it_was_a_names_the_other_signer():
+    text = (
+        "Interview\n\nBy Lena Ek | Industry Weekly | June 11, 2026\n\nOn Tuesday, Falkvik Pumps AB signed an "
+        "investment agreement with the Administrative Committee of Liyang Hi-tech Zone. We spoke to chief executive "
+        "Maja Holm after the ceremony.\n\nQ: Who signed the agreement?\n\nA: I signed it on behalf of our board. On "
+        "the Chinese side it was Mrs. Dai Rong, the deputy director of the committee. Their director, Mr. Lei Jun, "
+        "was there as well.\n\nQ: Why Liyang?\n\nA: Customers."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert signed(result) == {
+        ("Maja Holm", "Falkvik Pumps AB"),
+        ("Dai Rong", "Administrative Committee of Liyang Hi-tech Zone"),
+    }
