@@ -116,5 +116,8 @@ class InvestmentConfig(AppConfig):
         add_related(Organization, Related(Party, PartyTable, "organization", _("Agreements it is party to")))
         add_related(Person, Related(Signatory, SignatoryTable, "person", _("Agreements signed")))
         add_related(Park, Related(Project, ProjectTable, "park", _("Investment projects")))
-        add_related(Park, Related(Agreement, AgreementTable, "park", _("Agreements")))
+        # The panel shows title, kind, status and signing date: not the list's implementation and last contact.
+        add_related(
+            Park, Related(Agreement, AgreementTable, "park", _("Agreements"), queryset=Agreement.objects.restrict)
+        )
         register_report(IMPLEMENTATION_REPORT, implementation_pdf_export)

@@ -8,6 +8,8 @@ from typing import TypedDict
 from django.db.models import CharField, Count, Sum, Value
 
 from parkos.core.actors import Actor
+from parkos.core.models import PrimaryModel
+from parkos.core.permissions import Action, Scope, can, fallback_roles_of, may_reach_no_park, scope_of
 from parkos.parks.models import Building, LandParcel, Park, SpaceUnit
 
 
@@ -85,3 +87,22 @@ def park_figures(park: Park, user: Actor) -> ParkFigures:
         unit_area=totals[UNITS][1],
         status=[(str(label), count) for label, count in status],
     )
+
+
+def scope_park_id_list(user: Actor | None, model: type[PrimaryModel], action: str = Action.VIEW) -> list[int] | None:
+    """The ids of the user's parks when ``model.objects.restrict(user, action)`` is exactly "the rows of these parks"
+    (park-scoped staff); None otherwise (everything, nothing, a fallback role, a model shared with staff).
+
+    A list page filtered on these ids as literals (one small query first) lets PostgreSQL plan for the 42 parks it
+    reads: the manager's space units page at scale 6.25 sorted its first rows in 17 ms through the subquery of the
+    user's parks, 6 ms on the ids (issue 16)."""
+    if user is None or not user.is_authenticated or not can(user, model, action):
+        return None
+    if scope_of(user) != Scope.PARKS or getattr(model, "shared_with_staff", False):
+        return None
+    path = getattr(model, "park_path", None)
+    if getattr(model, "shared_with_all", False) or not path:
+        return None
+    if may_reach_no_park(model, path) and fallback_roles_of(user):
+        return None
+    return list(user.scope_park_ids().values_list("pk", flat=True))

@@ -1,16 +1,27 @@
 """Park registry pages: each model's whole UI is one ObjectViews declaration."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import QuerySet
+
+from parkos.core.actors import Actor
+from parkos.core.permissions import Action
 from parkos.core.views.generic import ObjectViews, Related
 from parkos.parks import filtersets, forms, resources, tables
 from parkos.parks.models import Building, LandParcel, Park, ParkBrand, SpaceUnit
-from parkos.parks.selectors import park_figures
+from parkos.parks.selectors import park_figures, scope_park_id_list
 
 #: what apps above parks add to a park's page (the maps app adds the park's map): each is called with the park
 #: and the user and gives context; "park_page_panels" in it lists (head, body, scripts) template names
 park_page_extras: list[Callable[[Park, Any], dict[str, Any]]] = []
+
+
+def _parcels_with_holder(user: Actor | None) -> QuerySet[LandParcel]:
+    """A park page's parcels panel: the parcels the user sees, with their holders (the one related column shown)."""
+    return LandParcel.objects.restrict(user).select_related("holder")
 
 
 class ParkBrandViews(ObjectViews):
@@ -33,7 +44,8 @@ class ParkViews(ObjectViews):
     resource = resources.ParkResource
     list_related = ("brand", "operator")
     related = (
-        Related(LandParcel, tables.LandParcelTable, "park"),
+        # the panel leaves the park out: its rows need not join it (and read its boundary) as the list's do
+        Related(LandParcel, tables.LandParcelTable, "park", queryset=_parcels_with_holder),
         Related(Building, tables.BuildingTable, "parcel__park", filter_param="park"),
     )
     detail_template = "parks/park_detail.html"
@@ -80,3 +92,11 @@ class SpaceUnitViews(ObjectViews):
     form = forms.SpaceUnitForm
     resource = resources.SpaceUnitResource
     list_related = ("building",)
+
+    @classmethod
+    def queryset(cls, user: Actor | None, action: str = Action.VIEW) -> QuerySet[SpaceUnit]:
+        """As ``restrict()``, with a park-scoped user's parks as literal ids (see ``scope_park_id_list``)."""
+        park_ids = scope_park_id_list(user, SpaceUnit, action)
+        if park_ids is None:
+            return super().queryset(user, action)
+        return SpaceUnit.objects.filter(building__parcel__park__in=park_ids).select_related(*cls.list_related)

@@ -67,9 +67,19 @@ class Related:
     exclude: tuple[str, ...] = ()
     #: ``field`` crosses a to-many relation (a lease's units' building): keep each row once
     distinct: bool = False
+    #: the panel's rows in the user's scope, before the filter on ``field`` (default: the model's list queryset):
+    #: a panel that shows fewer columns than its list reads only what it shows (the agreements on a park's page
+    #: do not need the list's implementation and last-contact annotations, issue 16). It must keep ``restrict()``.
+    queryset: Callable[[Actor | None], models.QuerySet[Any]] | None = None
 
     def heading(self) -> str:
         return self.title or str(self.model._meta.verbose_name_plural).capitalize()
+
+    def rows(self, user: Actor | None) -> models.QuerySet[Any]:
+        """The rows this panel may show ``user`` (all objects'; the detail view filters them on ``field``)."""
+        if self.queryset is not None:
+            return self.queryset(user)
+        return views_for(self.model).queryset(user)
 
 
 # Panels that an app higher in the stack adds to a lower app's detail page (parks adds
@@ -470,7 +480,7 @@ class ObjectDetailView(ObjectView):
         obj = self.get_object()
         related: list[dict[str, Any]] = []
         for rel in (*self.views.related, *_extra_related.get(self.model, ())):
-            rows = views_for(rel.model).queryset(request.user).filter(**{rel.field: obj})
+            rows = rel.rows(request.user).filter(**{rel.field: obj})
             if rel.distinct:
                 rows = rows.distinct()
             shown = list(rows[: rel.limit])  # one query; counted only when the panel is full

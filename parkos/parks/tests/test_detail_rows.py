@@ -1,0 +1,170 @@
+"""Issue 16: a park's page reads in each panel only what the panel shows (``Related(queryset=...)``), and the space
+units list filters a park manager's units on their parks' ids; the pages read the same as before."""
+
+import datetime
+import re
+from unittest import mock
+
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from parkos.core.permissions import fallback_group_name
+from parkos.core.testing import World
+from parkos.core.views.generic import Related, views_for
+from parkos.directory.models import Organization
+from parkos.investment.models import Agreement, Commitment, Party
+from parkos.parks.models import Building, LandParcel, SpaceUnit
+from parkos.parks.selectors import scope_park_id_list
+from parkos.parks.views import SpaceUnitViews
+
+
+def list_rows(self: Related, user):  # type: ignore[no-untyped-def]
+    """Every panel as before its own queryset: the model's list queryset."""
+    return views_for(self.model).queryset(user)
+
+
+#: the reads every signed-in page makes (the session on PostgreSQL, the user, their permissions and groups)
+FRAME = ('"django_session"', '"auth_permission"', 'FROM "auth_group"', 'FROM "users_user" WHERE')
+
+
+def own_queries(client, url: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The SQL of the page's own queries at ``url`` (a second request: caches warm)."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return [q["sql"] for q in queries.captured_queries if not any(part in q["sql"] for part in FRAME)]
+
+
+def steady(html: str) -> str:
+    """The page without what changes per request (the CSRF token, the CSP nonce)."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return re.sub(r'nonce="[^"]+"', "", html)
+
+
+class ParkPagePanelsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = World.build()
+        park = cls.world.park["in"]
+        holder = Organization.objects.create(name="Holder & <Sons> Ltd", industry=cls.world.industry)
+        for n in range(7):  # more than a panel shows: the panels' counts are sent too
+            parcel = LandParcel.objects.create(park=park, code=f"R-{n}", area=100 + n, holder=holder if n % 2 else None)
+            Building.objects.create(parcel=parcel, code=f"RB-{n}", floor_area=50)
+            agreement = Agreement.objects.create(
+                kind=Agreement.Kind.INVESTMENT,
+                title=f'Agreement {n} "quoted" & more',
+                park=park,
+                status=Agreement.Status.SIGNED if n % 2 else Agreement.Status.DRAFT,
+                signed_on=datetime.date(2026, 1, 1 + n) if n % 3 else None,
+            )
+            party = Party.objects.create(agreement=agreement, organization=holder)
+            Commitment.objects.create(
+                agreement=agreement,
+                party=party,
+                kind=Commitment.Kind.JOBS,
+                description="jobs",
+                target_value=10 + n,
+                due_date=datetime.date(2025, 1, 1),
+            )
+        cls.url = reverse("parks:park", args=[park.pk])
+
+    def page(self, username: str, language: str) -> str:
+        self.client.force_login(self.world.users[username])
+        with translation.override(language):
+            response = self.client.get(self.url, HTTP_ACCEPT_LANGUAGE=language)
+        self.assertEqual(response.status_code, 200)
+        return steady(response.content.decode())
+
+    def test_the_page_reads_as_with_the_lists_querysets(self):
+        for username in ("operator_admin", "park_manager", "investment_staff"):
+            for language in ("en", "zh-hans"):
+                with self.subTest(username=username, language=language):
+                    now = self.page(username, language)
+                    with mock.patch.object(Related, "rows", list_rows):
+                        before = self.page(username, language)
+                    self.assertEqual(now, before)
+                    self.assertIn("&quot;quoted&quot; &amp; more</a>", now)
+
+    def test_the_agreements_panel_reads_no_commitments_and_the_parcels_panel_no_park(self):
+        self.client.force_login(self.world.users["operator_admin"])
+        self.client.get(self.url)
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(self.url)
+        panels = [q["sql"] for q in queries.captured_queries if 'FROM "investment_agreement"' in q["sql"]]
+        self.assertTrue(panels)
+        self.assertFalse([sql for sql in panels if "investment_commitment" in sql or "investment_contact" in sql])
+        parcels = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "parks_landparcel"."id"')]
+        self.assertEqual(len(parcels), 1)
+        self.assertNotIn('"parks_park"."boundary"', parcels[0])
+        self.assertIn('"directory_organization"', parcels[0])
+
+    def test_query_count(self):
+        """The page's own queries as admin, the same on SQLite and PostgreSQL: the park, a rows query per panel
+        and a count per full panel (three here), the figures, the recent changes and the park's brand."""
+        self.client.force_login(self.world.users["operator_admin"])
+        queries = own_queries(self.client, self.url)
+        self.assertEqual(len(queries), 12, "\n".join(queries))
+
+
+class SpaceUnitListTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = World.build()
+        for side in ("in", "out"):
+            for n in range(4):
+                SpaceUnit.objects.create(building=cls.world.building[side], code=f"U-{side}-{n}", floor=n, area=10)
+        cls.url = reverse("parks:spaceunit_list")
+
+    def test_a_park_manager_reads_the_units_of_their_parks_by_id(self):
+        manager = self.world.users["park_manager"]
+        self.assertEqual(scope_park_id_list(manager, SpaceUnit), [self.world.park["in"].pk])
+        self.assertEqual(
+            sorted(SpaceUnitViews.queryset(manager).values_list("pk", flat=True)),
+            sorted(SpaceUnit.objects.restrict(manager).values_list("pk", flat=True)),
+        )
+        self.assertEqual(SpaceUnitViews.queryset(manager).count(), 4)
+
+    def test_others_read_through_restrict(self):
+        self.assertIsNone(scope_park_id_list(self.world.users["operator_admin"], SpaceUnit))
+        self.assertIsNone(scope_park_id_list(self.world.users["enterprise_user"], SpaceUnit))
+        self.assertIsNone(scope_park_id_list(None, SpaceUnit))
+        manager = self.world.users["park_manager"]
+        manager.groups.add(Group.objects.get_or_create(name=fallback_group_name("park_manager"))[0])
+        manager = type(manager).objects.get(pk=manager.pk)  # its roles are read once per user object
+        # a fallback manager also sees the parks no other manager covers: more ids, still "the units of these parks"
+        self.assertIn(self.world.park["in"].pk, scope_park_id_list(manager, SpaceUnit))
+        self.assertEqual(
+            sorted(SpaceUnitViews.queryset(manager).values_list("pk", flat=True)),
+            sorted(SpaceUnit.objects.restrict(manager).values_list("pk", flat=True)),
+        )
+
+    def test_the_list_reads_as_through_restrict(self):
+        manager = self.world.users["park_manager"]
+        self.client.force_login(manager)
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                now = self.client.get(self.url, HTTP_ACCEPT_LANGUAGE=language)
+                with mock.patch.object(SpaceUnitViews, "queryset", classmethod(restricted_units)):
+                    before = self.client.get(self.url, HTTP_ACCEPT_LANGUAGE=language)
+            self.assertEqual(steady(now.content.decode()), steady(before.content.decode()))
+            self.assertIn("U-in-3", now.content.decode())
+            self.assertNotIn("U-out-0", now.content.decode())
+
+    def test_query_count(self):
+        """The manager's list: the park ids are one small query more, the rows and count filter on them."""
+        self.client.force_login(self.world.users["park_manager"])
+        queries = own_queries(self.client, self.url)
+        self.assertEqual(len(queries), 4, "\n".join(queries))  # the park ids, the count, the rows, the park filter
+        self.assertIn('"users_user_parks"', queries[0])
+        units = [sql for sql in queries if '"parks_spaceunit"' in sql]
+        self.assertEqual(len(units), 2)  # their count and the rows, on the ids
+        self.assertFalse([sql for sql in units if '"users_user_parks"' in sql])
+
+
+def restricted_units(cls, user, action="view"):  # type: ignore[no-untyped-def]
+    """The space units list's queryset before: restrict() and the list's related rows."""
+    return SpaceUnit.objects.restrict(user, action).select_related(*SpaceUnitViews.list_related)
