@@ -18,5 +18,23 @@ class ParksConfig(AppConfig):
         from parkos.parks.models import LandParcel, Park
         from parkos.parks.tables import LandParcelTable, ParkTable
 
-        add_related(Organization, Related(LandParcel, LandParcelTable, "holder", _("Land parcels held")))
-        add_related(Organization, Related(Park, ParkTable, "operator", _("Parks operated")))
+        # Each panel leaves out its organization's column: its rows need not join the organization as the lists do.
+        add_related(
+            Organization,
+            Related(LandParcel, LandParcelTable, "holder", _("Land parcels held"), queryset=parcels_with_park),
+        )
+        add_related(Organization, Related(Park, ParkTable, "operator", _("Parks operated"), queryset=parks_with_brand))
+
+
+def parcels_with_park(user):  # type: ignore[no-untyped-def]
+    """An organization page's parcels panel: the parcels the user sees, with their parks (named on each row)."""
+    from parkos.parks.models import LandParcel
+
+    return LandParcel.objects.restrict(user).select_related("park")
+
+
+def parks_with_brand(user):  # type: ignore[no-untyped-def]
+    """An organization page's parks panel: the parks the user sees, with their brands."""
+    from parkos.parks.models import Park
+
+    return Park.objects.restrict(user).select_related("brand")

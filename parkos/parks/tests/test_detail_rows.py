@@ -110,6 +110,41 @@ class ParkPagePanelsTests(TestCase):
         self.assertEqual(len(queries), 12, "\n".join(queries))
 
 
+class OrganizationPagePanelsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = World.build()
+        organization = cls.world.org["in"]
+        park = cls.world.park["in"]
+        park.operator = organization
+        park.save()
+        for n in range(6):
+            LandParcel.objects.create(park=park, code=f"H-{n}", area=200 + n, holder=organization)
+        cls.url = reverse("directory:organization", args=[organization.pk])
+
+    def test_the_page_reads_as_with_the_lists_querysets(self):
+        for username in ("operator_admin", "park_manager"):
+            self.client.force_login(self.world.users[username])
+            for language in ("en", "zh-hans"):
+                with self.subTest(username=username, language=language), translation.override(language):
+                    now = steady(self.client.get(self.url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
+                    with mock.patch.object(Related, "rows", list_rows):
+                        before = steady(self.client.get(self.url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
+                    self.assertEqual(now, before)
+                    self.assertIn(">H-0<", now)
+                    self.assertIn("Brand in", now)
+
+    def test_the_parcels_and_parks_panels_join_no_organization(self):
+        self.client.force_login(self.world.users["operator_admin"])
+        queries = own_queries(self.client, self.url)
+        parcels = [sql for sql in queries if sql.startswith('SELECT "parks_landparcel"."id"')]
+        parks = [sql for sql in queries if sql.startswith('SELECT "parks_park"."id"') and "operator_id" in sql]
+        self.assertEqual(len(parcels), 1)
+        self.assertNotIn("directory_organization", parcels[0])
+        self.assertTrue(parks)
+        self.assertFalse([sql for sql in parks if 'JOIN "directory_organization"' in sql])
+
+
 class SpaceUnitListTests(TestCase):
     @classmethod
     def setUpTestData(cls):
