@@ -456,7 +456,7 @@ def _listed_kinds(text: str) -> list[str]:
 _PARTIES_ARE = re.compile(
     r"\b(?:the )?(?:(?:signing )?parties (?:to|of) the (?:agreement|memorandum|mou|deal|contract)s?|signing parties|"
     r"signatories(?: to the (?:agreement|memorandum|mou|deal|contract)s?)?) (?:are|were|include[sd]?)\b|"
-    r"^(?:the )?(?:signing )?parties\s*:",
+    r"^(?:the )?(?:signing )?parties\s*:|^the (?:(?:two|three|four) )?parties (?:are|were)\b",
     re.I,
 )
 #: "A and B signed on behalf of X and Y respectively": each signer's side, not one agreement per counterpart
@@ -604,6 +604,13 @@ def _said_behalf(
         ):
             return None
         phrase = (match.group("en") or match.group("zh") or "").strip()
+        # "signed for the fund it manages": the fund, not the manager that employs the signer
+        phrase = _MANAGED_BY_SIGNER.sub("", phrase)
+        unit = _PLACE_UNIT.fullmatch(phrase)
+        if unit:  # "on behalf of the Shanghai unit": the party named after that place, not the parent
+            of_place = [p for p in parties if re.search(rf"\b{re.escape(unit.group('place'))}\b", p)]
+            if len(of_place) == 1:
+                return of_place[0]
         if _own_by_reference(person, phrase, parties, organizations, canonical):
             return person.organization  # "Mr Brandt, Orsolo's president, signed for the company": his own company
         resolved = _resolve_phrase(phrase, organizations, canonical, start)
@@ -623,6 +630,8 @@ def _own_by_reference(person, phrase: str, parties: list[str], organizations, ca
     return bool(kind) and own is not None and own.kind == kind and (not clue or bool(re.search(clue, own.name, re.I)))
 
 
+_MANAGED_BY_SIGNER = re.compile(r"\s+(?:it|she|he|they|which|that) (?:manages|runs|advises|operates)$", re.I)
+_PLACE_UNIT = re.compile(r"(?:the|its|their) (?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:unit|subsidiary|arm|affiliate)")
 _POST_FOR = re.compile(r"\b(?:president|director|officer|head|manager|secretary|chairman|partner|dean)\s*$", re.I)
 _SIDE_IN_BRACKETS = re.compile(r" \((?P<side>[A-Z][^()]{1,60})\)")
 _FOR_X_BY = re.compile(r"\b(?:for|on behalf of) (?P<en>(?:the |its )?[\w'’&.\- ]{2,60}?),? by (?:[\w.-]+ ){0,4}$", re.I)

@@ -146,7 +146,7 @@ REFERENCE_KINDS = {
     "management committee": ("government", r"committee|委员会|管委会"), "zone": ("government", r"committee|zone"),
     "park operator": ("enterprise", r"park|园区"), "park company": ("enterprise", r"park|园区"),
     "operating company": ("enterprise", r"operat|运营"),
-    "operator": ("enterprise", ""), "developer": ("enterprise", ""), "fund": ("financial", ""),
+    "operator": ("enterprise", ""), "developer": ("enterprise", ""), "fund": ("financial", r"\bfunds?\b|基金"),
     "investor": ("enterprise", ""), "branch": ("", r"branch|分行|分公司"),
 }  # fmt: skip
 #: Chinese references back: "区政府", "市政府", "管委会", "集团" on its own

@@ -1875,3 +1875,21 @@ def test_an_interview_answer_i_signed_is_the_interviewee_and_it_was_a_names_the_
         ("Maja Holm", "Falkvik Pumps AB"),
         ("Dai Rong", "Administrative Committee of Liyang Hi-tech Zone"),
     }
+
+
+def test_signed_for_the_fund_it_manages_and_for_a_parents_place_unit():
+    text = (
+        "Fund backs drug maker\n\nSHANGHAI, Aug. 19, 2026 - A fund will invest in the Suzhou unit of Veltra Bio "
+        "Inc. under a tripartite investment agreement signed on Tuesday.\n\nThe parties are the Wujiang Commission "
+        "of Commerce, Lakeview Health Equity Investment Fund (Limited Partnership) and Veltra Bio (Suzhou) Co., "
+        "Ltd.\n\nThe fund's manager, Lakeview Capital Management Co., Ltd., did not sign in its own name: Tao Jing "
+        "(managing partner, Lakeview Capital) signed for the fund it manages. Ren Bo (vice director, Wujiang "
+        "Commission of Commerce) signed for the commission, and Dr. Mark Hale (chief executive officer, Veltra Bio "
+        "Inc.) signed on behalf of the Suzhou unit."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert signed(result) == {
+        ("Tao Jing", "Lakeview Health Equity Investment Fund (Limited Partnership)"),
+        ("Ren Bo", "Wujiang Commission of Commerce"),
+        ("Mark Hale", "Veltra Bio (Suzhou) Co., Ltd."),
+    }
