@@ -1,7 +1,7 @@
 """Evaluation filter sets, shared by the list pages and the API."""
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.filtersets import BoundedFilterSet, PrimaryFilterSet, RelatedFilter, visible
@@ -11,6 +11,20 @@ from parkos.parks.models import Park
 
 #: what a run's name (EvaluationRun.__str__) reads: a select of runs need not bring each scheme's definition
 RUN_NAME_FIELDS = ("pk", "year", "scheme__name", "scheme__title", "scheme__version")
+#: the runs the results list's Run select offers: the latest ones (and the chosen one); every run is kept, so a
+#: select of all of them grew with the years (442 runs: 99 KB of HTML, issue 16). Any run filters by URL.
+RUN_CHOICES = 20
+
+
+def run_choices(runs, chosen):
+    """The newest ``RUN_CHOICES`` of ``runs``, and the ``chosen`` one (a run's id from the URL) when it is older."""
+    from parkos.core.bounds import is_stored_id
+
+    latest = runs.order_by("-created", "-pk").values("pk")[:RUN_CHOICES]
+    offered = Q(pk__in=latest)
+    if chosen not in (None, "") and is_stored_id(EvaluationRun, chosen):
+        offered |= Q(pk=int(chosen))
+    return runs.filter(offered)
 
 
 def park_choices(request):
@@ -71,9 +85,13 @@ class EvaluationResultFilterSet(BoundedFilterSet):
 
         user = getattr(self.request, "user", None)
         self.filters["run"].queryset = EvaluationRun.objects.restrict(user)
-        self.form.fields["run"].queryset = (
-            EvaluationRun.objects.restrict(user).select_related("scheme").only(*RUN_NAME_FIELDS)
-        )
+        runs = EvaluationRun.objects.restrict(user)
+        run_field = self.form.fields["run"]
+        # every run the user sees is a valid choice (?run=<an old run> filters); the select offers the latest
+        run_field.queryset = runs
+        offered = run_choices(runs, self.data.get("run") if self.data else None)
+        run_field.widget.choices = run_field.iterator(run_field)
+        run_field.widget.choices.queryset = offered.select_related("scheme").only(*RUN_NAME_FIELDS)
         for field in self.form.fields.values():
             style_widget(field)
 

@@ -3,9 +3,12 @@
 from typing import Any
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.pagination import EstimatedCountPaginator, filtered_queryset
 from parkos.core.tables import AreaColumn, EstimatedCountTable, PrimaryTable
 from parkos.evaluation.labels import BENCHMARK_BASES, BENCHMARK_KINDS, code_label, scheme_title, vocabulary_label
 from parkos.evaluation.models import (
@@ -86,6 +89,29 @@ class EvaluationRunTable(tables.Table):
         return scheme_title(value)
 
 
+def of_one_run(queryset: QuerySet[Any]) -> bool:
+    """Whether ``queryset`` (of results) is filtered to one run (``?run=``)."""
+    run = EvaluationResult._meta.get_field("run")
+    filters = queryset.query.where.children
+    return any(isinstance(child, Exact) and getattr(child.lhs, "target", None) is run for child in filters)
+
+
+class ResultCountPaginator(EstimatedCountPaginator):
+    """Results lists estimated as ``EvaluationResult.estimate_filtered_count`` says, but for one run's results.
+
+    A run's results lie together in id order, so the sample (core.pagination.sampled_count) is far off for them:
+    at 2,000,000 results "about 287,862" for the latest run's 2,045 of a manager's parks, "about 1,301" for
+    another's 2,045, and the sample walked 300 ms where the run's index counts them in 30 to 60 ms. A run has a
+    province's enterprises at most: counted exactly.
+    """
+
+    def _count(self) -> int:
+        queryset = filtered_queryset(self.object_list)
+        if queryset is not None and of_one_run(queryset):
+            return int(Paginator.count.func(self))  # type: ignore[attr-defined]
+        return super()._count()
+
+
 class EvaluationResultTable(EstimatedCountTable):
     organization = tables.Column(linkify=lambda record: record.get_absolute_url(), verbose_name=_("enterprise"))
     park = tables.Column()
@@ -111,6 +137,9 @@ class EvaluationResultTable(EstimatedCountTable):
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(reads_only(data, ("organization", "park", "run__scheme"), self.ROW_FIELDS), *args, **kwargs)
+
+    def paginate(self, paginator_class: type = ResultCountPaginator, *args: Any, **kwargs: Any) -> Any:
+        return super().paginate(paginator_class, *args, **kwargs)
 
     def render_total(self, value):
         return f"{value:.2f}"

@@ -433,7 +433,8 @@ class ResultListView(View):
         rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
         if filterset.is_bound and not filterset.is_valid():
             rows = queryset.none()
-        table = tables.EvaluationResultTable(rows, request=request)
+        # configured once, here: a table given the request configures (and counts) itself as well
+        table = tables.EvaluationResultTable(rows)
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         return render(request, "evaluation/result_list.html", {"table": table, "filterset": filterset})
 
