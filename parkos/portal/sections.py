@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -145,6 +145,33 @@ def first_rows_and(queryset, **figures) -> tuple[list, int, dict | None]:
     return rows, found.pop("rows_in_all"), found
 
 
+def latest_results(organization, user) -> tuple[list, int]:
+    """The enterprise's result in the latest finished run of each year (the newest ``ROWS`` years), and how many
+    results it has in all.
+
+    Every run is kept, and a year may be run again and again: the page listed a result per run (442 runs: 20 rows
+    and a COUNT, issue 16). Each row counts its year's results in its own query, so the total costs no query of its
+    own unless there are more years than rows.
+    """
+    done = EvaluationRun.Status.DONE
+    results = EvaluationResult.objects.restrict(user).filter(organization=organization, run__status=done)
+    # the enterprise's own results of the row's year (the outer query is the one that restricts to the user)
+    of_the_year = EvaluationResult.objects.filter(
+        organization=organization, run__status=done, run__year=OuterRef("run__year")
+    ).order_by()
+    newer_of_the_year = of_the_year.filter(run__pk__gt=OuterRef("run__pk"))
+    latest = (
+        results.filter(~Exists(newer_of_the_year))
+        .annotate(results_of_the_year=Subquery(of_the_year.values("organization").annotate(n=Count("pk")).values("n")))
+        .select_related("run__scheme")
+        .order_by("-run__year", "-run__pk")
+    )
+    rows = list(latest[:ROWS])
+    if len(rows) < ROWS:
+        return rows, sum(row.results_of_the_year or 0 for row in rows)
+    return rows, results.count()
+
+
 def portal_sections(organization, user, request=None) -> dict[str, Section]:
     """The sections of ``organization``'s enterprise page that ``user`` may see, by key."""
     sections = {}
@@ -243,17 +270,13 @@ def portal_sections(organization, user, request=None) -> dict[str, Section]:
             else None,
         )
     if can(user, EvaluationResult, Action.VIEW):
-        results = (
-            EvaluationResult.objects.restrict(user)
-            .filter(organization=organization, run__status=EvaluationRun.Status.DONE)
-            .select_related("run__scheme")
-            .order_by("-run__year", "-run__pk")
-        )
-        rows, total, _complete = first_rows(results)
+        rows, total = latest_results(organization, user)
         statuses = choice_labels(EvaluationResult, "status")
         for result in rows:
             result.status_label = statuses.get(result.status, result.status)
-        sections["results"] = Section("results", rows, total)
+        sections["results"] = Section(
+            "results", rows, total, _url("evaluation:evaluationresult_list", organization=organization.name)
+        )
     for key, provider in EXTRA_SECTIONS.items():
         section = provider(organization, user)
         if section is not None:
