@@ -1012,4 +1012,34 @@ def find_people(text: str, language: str, sentence_spans) -> tuple[list[FoundPer
             # "Comrade Harlan Wu" in a release translated from Chinese: a form of address, not a name
             person.name = person.name.removeprefix("Comrade ")
             person.span = (person.span[0] + len("Comrade "), person.span[1])
-    return merge(story), bylines
+    merged = merge(story)
+    return (_fold_name_orders(merged) if language == "en" else merged), bylines
+
+
+def _fold_name_orders(people: list[FoundPerson]) -> list[FoundPerson]:
+    """One person written in two orders or with part of the name ("Zhou Yang" and "Yang Zhou", "Jason Liu Haitao"
+    and "Jason Liu"): the later written form is folded into the one first written, titles and organization kept."""
+    kept: list[FoundPerson] = []
+    for person in people:  # in text order (merge sorts by span)
+        words = person.name.casefold().split()
+        same = next(
+            (
+                k
+                for k in kept
+                if len(words) >= 2
+                and (sorted(words) == sorted(k.name.casefold().split()) or set(words) < set(k.name.casefold().split()))
+            ),
+            None,
+        )
+        if same is None:
+            kept.append(person)
+            continue
+        for title, span in zip(person.titles, person.title_spans or [None] * len(person.titles), strict=False):
+            if title.casefold() not in {t.casefold() for t in same.titles}:
+                same.titles.append(title)
+                if span:
+                    same.title_spans.append(span)
+        same.organization = same.organization or person.organization
+        if same.owner is None and person.owner:
+            same.owner, same.owner_at = person.owner, person.owner_at
+    return kept

@@ -1893,3 +1893,19 @@ def test_signed_for_the_fund_it_manages_and_for_a_parents_place_unit():
         ("Ren Bo", "Wujiang Commission of Commerce"),
         ("Mark Hale", "Veltra Bio (Suzhou) Co., Ltd."),
     }
+
+
+def test_one_person_in_two_name_orders_and_with_an_english_given_name_is_one_person():
+    text = (
+        "Base signed\n\nHANGZHOU, March 3, 2026 - The Administrative Committee of Xiaoshan Harbor Area signed an "
+        "investment agreement with Bright Fjord Optics Co., Ltd. on Monday.\n\nMa Lei, deputy director of the "
+        "committee, signed the investment agreement with Kevin Shao Wenbo, the chairman of Bright Fjord.\n\n"
+        "Photo caption: Lei Ma (left), deputy director of the committee, and Bright Fjord chairman Kevin Shao shake "
+        "hands after the signing."
+    )
+    result = extract(text, gazetteer=EMPTY)
+    assert {p["name"] for p in result["people"]} == {"Ma Lei", "Kevin Shao Wenbo"}
+    assert signed(result) == {
+        ("Ma Lei", "Administrative Committee of Xiaoshan Harbor Area"),
+        ("Kevin Shao Wenbo", "Bright Fjord Optics Co., Ltd."),
+    }
