@@ -606,7 +606,7 @@ def _on_meta_line(text: str, offset: int) -> bool:
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 #: "signed ... on Wednesday" (not "the district government said on Tuesday", not "on Tuesday, November 18")
 _ON_WEEKDAY = re.compile(
-    r"(?<!\bsaid )(?<!\bsays )(?<!\btold )(?<!\bannounced )(?<!\breported )\bon (?P<day>Monday|Tuesday|Wednesday|"
+    r"(?<!\bsaid )(?<!\bsays )(?<!\btold )(?<!\bannounced )(?<!\breported )\b[Oo]n (?P<day>Monday|Tuesday|Wednesday|"
     r"Thursday|Friday|Saturday|Sunday)\b(?!,? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|\d)| \()"
 )
 

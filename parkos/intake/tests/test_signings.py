@@ -1909,3 +1909,11 @@ def test_one_person_in_two_name_orders_and_with_an_english_given_name_is_one_per
         ("Ma Lei", "Administrative Committee of Xiaoshan Harbor Area"),
         ("Kevin Shao Wenbo", "Bright Fjord Optics Co., Ltd."),
     }
+
+
+def test_on_tuesday_opening_a_signing_sentence_is_the_tuesday_before_the_publication_line():
+    text = (
+        "Interview\n\nBy Lena Ek | Industry Weekly | June 11, 2026\n\nOn Tuesday, Falkvik Pumps AB signed an "
+        "investment agreement with the Administrative Committee of Liyang Hi-tech Zone."
+    )
+    assert extract(text, gazetteer=EMPTY)["event"]["date"] == "2026-06-09"
