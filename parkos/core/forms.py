@@ -188,7 +188,7 @@ class LabelRowsIterator(ModelChoiceIterator):  # type: ignore[type-arg]  # gener
     def _label_rows(self) -> Iterator[tuple[Any, Any]] | None:
         field, queryset = self.field, self.queryset
         if (
-            type(field).label_from_instance is not forms.ModelChoiceField.label_from_instance
+            getattr(field.label_from_instance, "__func__", None) is not forms.ModelChoiceField.label_from_instance
             or queryset._prefetch_related_lookups  # type: ignore[attr-defined]  # Django's own test, private
             or queryset._iterable_class is not ModelIterable
         ):

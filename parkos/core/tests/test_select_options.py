@@ -130,3 +130,8 @@ class FilterSelectTests(TestCase):
         visible = set(Park.objects.restrict(self.manager, "view").values_list("pk", flat=True))
         choices = {value for value, _label in self.forms_for(self.manager)[0]().fields["park"].choices if value}
         self.assertEqual(choices, visible)
+
+    def test_a_field_with_its_own_labels_keeps_them(self):
+        form = self.forms_for(self.admin)[0]()
+        form.fields["park"].label_from_instance = lambda park: f"#{park.code}"
+        self.assertIn(f'<option value="{self.quoted.pk}">#park-q</option>', str(form["park"]))
