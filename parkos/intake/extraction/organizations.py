@@ -87,7 +87,7 @@ _ENDS_IN_HEAD = re.compile(rf"(?:\b(?:{_HEADS_EN})|\bCo)$")
 #: words that start a sentence or a title and are not part of a name
 _LEADING_NOISE = re.compile(
     r"^(?:(?:The|On|In|At|As|By|With|From|For|During|After|Before|Under|Today|Yesterday|Both|According to|About|"
-    r"Meanwhile|Also|And|Of|Present|Attending|Witnessed by|Signed by|Led by|Mr\.?|Ms\.?|Dr\.?|"
+    r"Meanwhile|Also|And|Of|Is|Are|Was|Were|Does|Did|Will|Has|Have|Can|Why|How|What|When|Where|Present|Attending|Witnessed by|Signed by|Led by|Mr\.?|Ms\.?|Dr\.?|"
     r"(?:Representatives|Officials|Leaders|Executives|Heads|Delegates|Delegations) (?:of|from)|"
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"

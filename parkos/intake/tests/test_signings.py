@@ -1917,3 +1917,14 @@ def test_on_tuesday_opening_a_signing_sentence_is_the_tuesday_before_the_publica
         "investment agreement with the Administrative Committee of Liyang Hi-tech Zone."
     )
     assert extract(text, gazetteer=EMPTY)["event"]["date"] == "2026-06-09"
+
+
+def test_a_question_word_opening_an_interview_question_is_no_part_of_a_company_name():
+    text = (
+        "Interview\n\nOn Tuesday, Falkvik Pumps AB signed an investment agreement with the Administrative Committee "
+        "of Liyang Hi-tech Zone.\n\nQ: Is Falkvik Pumps (Liyang) Co., Ltd. already set up?\n\nA: It is being "
+        "registered now."
+    )
+    names = {o["name"] for o in extract(text, gazetteer=EMPTY)["organizations"]}
+    assert "Falkvik Pumps (Liyang) Co., Ltd." in names
+    assert not any(name.startswith("Is ") for name in names)
