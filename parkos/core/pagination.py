@@ -11,7 +11,7 @@ A model that sets ``estimate_filtered_count = True`` (the organizations: a searc
 1,000,000) also has its filtered lists estimated on PostgreSQL when the filter matches at least ``SAMPLE`` rows:
 the ``SAMPLE``-th matching id, read in id order (the query stops there), tells what share of the id range holds
 ``SAMPLE`` matches, and the count is that share scaled to the whole range. Fewer matches are counted exactly. A page
-past the real end of a high estimate, or a last page with rows after it (a low one), counts exactly, once.
+shown checks its estimate with one row after it and counts exactly, once, when the estimate was wrong.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def sampled_count(queryset: QuerySet[Any], sample: int = SAMPLE) -> int | None:
 
     Matches spread over the table are estimated closely (a search for 科技: 443,656 for 449,357). Matches that lie
     together are not: early ones give a high estimate, late ones (a recent import) a low one; the paginator checks
-    an estimate where a page shows it (``EstimatedCountPaginator.validate_number``). Scaling from the first match
+    an estimate where a page shows it (``EstimatedCountPaginator.page``). Scaling from the first match
     instead trades one error for the other, and the last match's id, which would bound both, can take a walk of the
     whole table backwards."""
     if connections[queryset.db].vendor != "postgresql":
@@ -101,28 +101,39 @@ class EstimatedCountPaginator(Paginator[Any]):
             self.object_list._parkos_count = (count, self.estimated)  # type: ignore[attr-defined]
         return count
 
-    def validate_number(self, number: Any) -> int:
-        """An estimate is checked where it shows: a page past the real end (the estimate was high) would be empty,
-        and the last page (it may have been low) may have rows after it. Either way the list is counted exactly,
-        once, and a page past the end is the last real one."""
-        valid = super().validate_number(number)
-        if not self.estimated or (valid <= 1 and self.num_pages > 1):
-            return valid
+    def page(self, number: Any) -> Any:
+        """The page, with an estimate checked where it shows: one row after the page tells whether more pages
+        follow. If the estimate promised more pages and none follow (it was high), or promised none and rows follow
+        (it was low), the list is counted exactly, once, and a page past the real end is the last real one."""
+        valid = self.validate_number(number)
+        if self.estimated:
+            valid = self._checked(valid)
+        return super().page(valid)
+
+    def _checked(self, valid: int) -> int:
+        checked = getattr(self.object_list, "_parkos_checked", None)  # the table's second pagination: asked already
+        if checked is not None and checked[0] == (valid, self.per_page):
+            return int(checked[1])
         queryset = filtered_queryset(self.object_list)
         if queryset is None:
             return valid
         bottom, top = (valid - 1) * self.per_page, valid * self.per_page
-        within = valid == 1 or queryset[bottom : bottom + 1].exists()
-        followed = valid == self.num_pages and queryset[top : top + 1].exists()
-        if within and not followed:
-            return valid
-        self.estimated = False
-        exact = Paginator.count.func(self)  # type: ignore[attr-defined]
-        self.__dict__["count"] = exact
-        self.__dict__.pop("num_pages", None)
+        followed = queryset[top : top + 1].exists()
+        if followed:
+            right = valid < self.num_pages
+        else:
+            right = valid == self.num_pages and (valid == 1 or queryset[bottom : bottom + 1].exists())
+        if not right:
+            self.estimated = False
+            exact = Paginator.count.func(self)  # type: ignore[attr-defined]
+            self.__dict__["count"] = exact
+            self.__dict__.pop("num_pages", None)
+            if hasattr(self.object_list, "data"):
+                self.object_list._parkos_count = (exact, False)  # type: ignore[attr-defined]
+        shown = min(valid, self.num_pages)
         if hasattr(self.object_list, "data"):
-            self.object_list._parkos_count = (exact, False)  # type: ignore[attr-defined]
-        return min(valid, self.num_pages)
+            self.object_list._parkos_checked = ((valid, self.per_page), shown)  # type: ignore[attr-defined]
+        return shown
 
     def _count(self) -> int:
         queryset = whole_table(self.object_list)

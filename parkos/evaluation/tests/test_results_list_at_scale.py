@@ -110,15 +110,18 @@ class ResultCountTests(ResultsOfRuns):
         self.assertTrue(EvaluationResult.estimate_filtered_count)
 
     def test_one_run_is_counted_exactly_and_the_rest_estimated(self):
-        self.client.force_login(self.world.users["park_manager"])
-        with mock.patch("parkos.core.pagination.sampled_count", return_value=1_000_000) as sampled:
+        manager = self.world.users["park_manager"]
+        self.client.force_login(manager)
+        # an estimate the rows bear out (a wrong one is counted where the page shows it: core.pagination)
+        visible = EvaluationResult.objects.restrict(manager).count()
+        with mock.patch("parkos.core.pagination.sampled_count", return_value=visible) as sampled:
             listed = self.client.get(URL)
             self.assertEqual(sampled.call_count, 1)  # one estimate a view: the table is paginated once
             sampled.reset_mock()
             one_run = self.client.get(f"{URL}?run={self.runs[0].pk}")
             sampled.assert_not_called()
-        summary = re.compile(r'<p class="m-0 text-secondary">([^<]*)</p>')
-        self.assertEqual(summary.findall(listed.content.decode()), ["1–50 of about 1000000"])
+        listed_paginator = listed.context["table"].paginator
+        self.assertEqual((listed_paginator.count, listed_paginator.estimated), (visible, True))
         paginator = one_run.context["table"].paginator
         self.assertEqual((paginator.count, paginator.estimated), (1, False))
 
