@@ -651,33 +651,18 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
                 people.append(
                     FoundPerson(name, (start, start + len(name)), [], None, [], match.group("side"), owner_at, True)
                 )
-        # "Deng Xue is the Bio-Town Fund's chairman": a full name, then an organization's post, in a clause of its own
-        for match in [
-            *(_NAME_IS_OWNERS_POST.finditer(s_text) if " is " in s_text else ()),
-            *(_WHO_IS_POST.finditer(s_text) if ", who " in s_text else ()),
-        ]:
-            name, owner = match.group("who"), match.group("owner")
+        # "Deng Xue is the Bio-Town Fund's chairman": a full name, then an organization's post, in a clause of its own;
+        # "Kim runs the Hefei subsidiary as its president" likewise
+        owners_posts = [
+            *((match, "who") for match in (_NAME_IS_OWNERS_POST.finditer(s_text) if " is " in s_text else ())),
+            *((match, "who") for match in (_WHO_IS_POST.finditer(s_text) if ", who " in s_text else ())),
+            *((match, "name") for match in (_RUNS_AS.finditer(s_text) if " as " in s_text else ())),
+        ]
+        for match, who in owners_posts:
+            name, owner = match.group(who), match.group("owner")
             if not _is_name(name):
                 continue
-            start, title_start = s_start + match.start("who"), s_start + match.start("title")
-            owner = owner.casefold() + "'s" if owner.startswith("the ") else owner
-            title = match.group("title")
-            people.append(
-                FoundPerson(
-                    name,
-                    (start, start + len(name)),
-                    [title],
-                    None,
-                    [(title_start, title_start + len(title))],
-                    owner,
-                    s_start + match.start("owner"),
-                )
-            )
-        for match in _RUNS_AS.finditer(s_text) if " as " in s_text else ():
-            name, owner = match.group("name"), match.group("owner")
-            if not _is_name(name):
-                continue
-            start, title_start = s_start + match.start("name"), s_start + match.start("title")
+            start, title_start = s_start + match.start(who), s_start + match.start("title")
             owner = owner.casefold() + "'s" if owner.startswith("the ") else owner
             title = match.group("title")
             people.append(
