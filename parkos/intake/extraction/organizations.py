@@ -62,7 +62,7 @@ _HEADS_EN = (
     r"Office|Council|Association|Federation|Chamber of Commerce|Fund|Capital|Securities|Insurance|Partners|Ventures|"
     r"Laboratory|Lab|Authority|Agency|Alliance|Foundation|Consulate(?: General)?|Embassy|GmbH|AG|AB|SA|NV|BV|PLC|LLC|SE|"
     r"S\.A\.|B\.V\.|N\.V\.|S\.p\.A\.|(?-i:AS|plc)|"
-    r"A/S|K\.K\.|Pte\.? Ltd\.?|SAS|SARL|"
+    r"A/S|K\.K\.|Pte\.? Ltd\.?|SAS|SARL|Sdn\.? Bhd\.?|Bhd\.?|Berhad|Tbk|SAOC|SAOG|PJSC|Management Board|"
     r"(?:Investment |Trade )?Promotion Cent(?:er|re)|Transfer Cent(?:er|re)|Technologies|Technology|Pharmaceuticals?|Semiconductors?|Motors|Electronics|Industries|Systems|Medical Center|"
     r"Management Committee|People's Government|Municipal Government|Research Center|Research Centre|School"
 )
@@ -141,7 +141,7 @@ def _split_and(name: str, start: int) -> list[tuple[int, int]]:
 
 _LEGAL_END = re.compile(
     r"\b(?:Co\.,? ?Ltd\.?|Pte\.? Ltd\.?|SAS|SARL|Ltd\.?|Inc\.?|Corp\.?|GmbH|AG|AB|SA|NV|BV|PLC|plc|LLC|SE|S\.p\.A\.|S\.A\.|B\.V\.|N\.V\.|AS|A/S|"
-    r"K\.K\.)(?=[\s,;:)]|$)"
+    r"K\.K\.|Sdn\.? Bhd\.?|Bhd\.?|Berhad|Tbk|SAOC|SAOG|PJSC)(?=[\s,;:)]|$)"
 )
 
 

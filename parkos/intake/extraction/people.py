@@ -122,7 +122,7 @@ _NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)?"
 #: "Ida Berg", "Ida M. Berg", "Tan Wei Ming", and with initials for given names: "T. Yoshida", "K.C. Lim"
 _NAME_EN = (
     rf"(?:(?:[A-Z]\.){{1,2}} {_NAME_WORD}(?! [A-Z][a-z])|"
-    rf"{_NAME_WORD}(?: [A-Z]\.)?(?: (?:van der |van |von |de |da |di |le |al-|bin )?{_NAME_WORD}){{1,2}})"
+    rf"{_NAME_WORD}(?: [A-Z]\.)?(?: (?:van der |van |von |de |da |di |le |al-|bin |binti |bint |ibn |Al |Wan )?{_NAME_WORD}){{1,2}})"
 )
 _NAME_AT_END = re.compile(rf"(?:^|(?<=[\s(\"“]))(?:(?:Mr|Ms|Mrs|Dr|Prof)\.? )?({_NAME_EN})$")
 _NAME_AT_START = re.compile(

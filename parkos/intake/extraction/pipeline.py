@@ -7,6 +7,7 @@ from collections import Counter
 
 from parkos.intake.extraction.events import event_kind, find_agreements, headline
 from parkos.intake.extraction.gazetteer import Gazetteer, Scan, directory_gazetteer, tokenized
+from parkos.intake.extraction.honorifics import restore_spans, without_honorifics
 from parkos.intake.extraction.organizations import find_organizations, kind_of, name_key, unique_organizations
 from parkos.intake.extraction.people import find_people
 from parkos.intake.extraction.shortforms import best_full_form
@@ -22,12 +23,23 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
     ``gazetteer`` defaults to the directory's names (needs the database); pass ``Gazetteer.build([])`` to
     extract without one.
     """
-    from parkos.intake.extraction.dates import find_dates
-    from parkos.intake.extraction.figures import find_figures
-
     text = text or ""
     truncated = len(text) > MAX_CHARS
     text = text[:MAX_CHARS]
+    # "Datuk Azman Harun", "H.E. Li Ming", "Khun Siriporn": read without the honorific, spans given back in the text
+    cleaned, offsets = without_honorifics(text)
+    result = _extract(cleaned, source=source, language=language, gazetteer=gazetteer)
+    if offsets is not None:
+        restore_spans(result, offsets)
+    if truncated:
+        result["truncated"] = MAX_CHARS
+    return result
+
+
+def _extract(text: str, *, source: str, language: str | None, gazetteer: Gazetteer | None) -> dict:
+    from parkos.intake.extraction.dates import find_dates
+    from parkos.intake.extraction.figures import find_figures
+
     language = language if language in ("en", "zh") else detect_language(text)
     if gazetteer is None:
         gazetteer = directory_gazetteer()
@@ -104,8 +116,6 @@ def extract(text: str, *, source: str = "", language: str | None = None, gazette
         "figures": [f.as_dict() for f in figures],
         "industries": industries,
     }
-    if truncated:
-        result["truncated"] = MAX_CHARS
     return result
 
 
