@@ -110,7 +110,7 @@ _REPRESENTED_BY = r"\b(?:side|sides|party|parties|landlord|tenant|company|bank|u
     r" (?:was|were) represented by\b"  # fmt: skip
 _SIGN_VERB = re.compile(
     _REPRESENTED_BY
-    + r"|\bsignatories (?:were|are|included)\b|\bsignatories\s*:|\bsign(?:s|ed|ing|atures?|atories)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|\b(?:penned|inking|executed|affixed)\b|\b(?:was|were) represented at the (?:signing|ceremony) by\b|\bseal(?:s|ed|ing)? (?:a|an|the) (?:deal|agreement|contract)\b|\b(?:deal|agreement|contract|pact)s? (?:was|were) sealed\b|签约|签署|签订|签下|共同签|签字",
+    + r"|\bsignatories(?: (?:to|of|for) (?:the|this|that|both|all|each) [\w-]+(?: [\w-]+)?)? (?:were|are|included)\b|\bsignatories\s*:|\bsign(?:s|ed|ing|atures?|atories)?\b|\binked\b|\bent(?:er|ers|ered|ering) into\b|\bput pen to paper\b|\bput (?:their|his|her) names? to\b|\b(?:penned|inking|executed|affixed)\b|\b(?:was|were) represented at the (?:signing|ceremony) by\b|\bseal(?:s|ed|ing)? (?:a|an|the) (?:deal|agreement|contract)\b|\b(?:deal|agreement|contract|pact)s? (?:was|were) sealed\b|签约|签署|签订|签下|共同签|签字",
     re.I,
 )
 #: the verb that makes a person named before it a signer ("the signing" they attended does not)
@@ -132,7 +132,7 @@ _SPOKE_ZH = re.compile(r"表示|介绍|说|指出|透露|称|谈到")
 #: "signed on stage by A", "Signing the agreement were A and B" (not "Present at the signing were ...")
 _SIGNED_BY = re.compile(
     _REPRESENTED_BY
-    + r"|\bsignatories (?:were|are|included)\b|\b(?:signatories|signing|signed by|signers)\s*:|\b(?:signed|inked|sealed)(?:,? (?!witness|watch|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\b(?:signing|inking)(?: [\w-]+){0,3}? (?:were|was)\b|\bsigning was (?:done|carried out|performed) by\b|\bas did\b|\bsignatures? of\b|\b(?:was|were) represented at the (?:signing|ceremony) by\b|由",
+    + r"|\bsignatories(?: (?:to|of|for) (?:the|this|that|both|all|each) [\w-]+(?: [\w-]+)?)? (?:were|are|included)\b|\b(?:signatories|signing|signed by|signers)\s*:|\b(?:signed|inked|sealed)(?:,? (?!witness|watch|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\b(?:signing|inking)(?: [\w-]+){0,3}? (?:were|was)\b|\bsigning was (?:done|carried out|performed) by\b|\bas did\b|\bsignatures? of\b|\b(?:was|were) represented at the (?:signing|ceremony) by\b|由",
     re.I,
 )
 #: after a name, whom they signed for with the verb left out: "... and chairman B for Harlow", "and Mr. B, the
@@ -194,12 +194,20 @@ def find_agreements(
     # "A memorandum ... was also signed.": a kind waiting for its parties (the draft when one was begun with fewer)
     pending: tuple[str, int, DraftAgreement | None] | None = None
     listing = False  # under a "Signatories:" line, one "Kind - A (X) and B (Y)" line per agreement
+    columns: dict[str, int] | None = None  # a pipe table's columns: which holds the agreement, the side, the signer
     for index, sentence in enumerate(sentence_list):
         if sentence.start < skip_before:
             continue
         if _SIGNATORIES_HEADER.fullmatch(sentence.text):
             listing = True
             continue
+        if sentence.text.startswith("|"):
+            # "| Agreement | Signed for | Signatory |" and its rows: one signer for one side of one agreement a row
+            columns = _table_columns(sentence.text) or columns
+            if columns and not _TABLE_RULE.match(sentence.text):
+                _table_row(drafts, columns, sentence, people, organizations, canonical)
+            continue
+        columns = None
         line = _KIND_DASH.match(sentence.text) if listing else None
         listing = bool(line)
         if line:
@@ -368,6 +376,67 @@ def _signatories_line(drafts, kind, sentence: Sentence, people, organizations, c
     elif len(sides) >= 2:
         target.parties = [p for p in target.parties if p in sides] + [p for p in sides if p not in target.parties]
     _add_signatories(target, signers, organizations, canonical, sentence)
+
+
+_TABLE_HEADS = {
+    "kind": re.compile(r"agreement|document|contract|mou|deal", re.I),
+    "side": re.compile(r"signed for|on behalf of|for whom|party|parties|side|organi[sz]ation|company", re.I),
+    "signer": re.compile(r"signator(?:y|ies)|signed by|signer|signing|name|representative", re.I),
+}
+_TABLE_RULE = re.compile(r"^\|[\s|:\-]+$")
+
+
+def _table_columns(line: str) -> dict[str, int] | None:
+    """The header of a pipe table of signers: the column of each of the agreement, the side and the signer (None when
+    the line is no such header)."""
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        for role in ("side", "signer", "kind"):  # "Signed for" before "signed by"; a side before a kind
+            if role not in columns and len(cell) <= 30 and _TABLE_HEADS[role].search(cell):
+                columns[role] = index
+                break
+    return columns if "side" in columns and "signer" in columns else None
+
+
+def _table_row(drafts, columns: dict[str, int], sentence: Sentence, people, organizations, canonical) -> None:
+    """One row of a signers' table: its signer signed for its side, in the agreement of its kind (the last one when
+    the table has no such column) that has that side, else the first of that kind, else a new one."""
+    line = sentence.text
+    bars = [i for i, c in enumerate(line) if c == "|"]
+    cells = [(bars[i] + 1, bars[i + 1]) for i in range(len(bars) - 1)]
+    if len(cells) <= max(columns.values()):
+        return
+    side_start, side_end = cells[columns["side"]]
+    side = _resolve_phrase(line[side_start:side_end].strip(), organizations, canonical, sentence.start + side_start)
+    signer_start, signer_end = cells[columns["signer"]]
+    signer = next(
+        (
+            p
+            for p in people
+            if any(sentence.start + signer_start <= m < sentence.start + signer_end for m in p.mentions)
+        ),
+        None,
+    )
+    if side is None or signer is None:
+        return
+    kind = None
+    if "kind" in columns:
+        kind_start, kind_end = cells[columns["kind"]]
+        cell = line[kind_start:kind_end].strip()
+        kind = agreement_kind(cell) or agreement_kind(cell + " agreement")
+    kind = kind or (drafts[-1].kind if drafts else None)
+    if kind is None:
+        return
+    of_kind = [d for d in drafts if d.kind == kind]
+    target = next((d for d in of_kind if side in d.parties), of_kind[0] if of_kind else None)
+    if target is None:
+        target = DraftAgreement(kind, [], [], 0)
+        drafts.append(target)
+    if side not in target.parties:
+        target.parties.append(side)
+    if all(s["person"] != signer.name for s in target.signatories):
+        target.signatories.append({"person": signer.name, "on_behalf_of": side})
 
 
 #: "Present at the ceremony were A, ... and B, .... The two signed the agreement": the two people just named

@@ -226,8 +226,8 @@ def _english_candidates(text: str) -> list[tuple[int, int]]:
                 continue  # "Member of the Standing Committee of the Municipal Party Committee": part of a title
             if " " not in piece and piece.lower() in _OPENING_HEADS | {"group", "company", "government", "committee"}:
                 continue  # a bare head word ("the Group") refers back to a name given before
-            joined = re.match(r"([A-Z][\w\-]+) and (?:the )?", piece)
-            if joined and any(text[s:e].split()[0] == joined.group(1) for s, e in found):
+            joined = re.match(r"((?:[A-Z][\w\-]+ ){0,2}[A-Z][\w\-]+) and (?:the )?", piece)
+            if joined and any(text[s:e].startswith(joined.group(1) + " ") for s, e in found):
                 # "Ostara and Wujin Green Building Industry Park Co., Ltd.": a name given before, by its first word
                 piece_start += joined.end()
             found.append((piece_start, piece_end))

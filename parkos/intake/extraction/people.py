@@ -421,7 +421,7 @@ def _title_phrase(chunk: str) -> str:
     verb = _VERBS_EN.search(chunk)
     phrase = chunk[: verb.start()] if verb else chunk
     phrase = re.sub(r"\s*[.;:)\]]+\s*$", "", phrase.strip())
-    phrase = re.split(r"(?<!\bCo)(?<!\bLtd)(?<!\bInc)(?<!\bCorp)(?:[.;:\n]|\((?![A-Z][\w'’&\-]*\)))", phrase)[0].strip()
+    phrase = re.split(r"(?<!\bCo)(?<!\bLtd)(?<!\bInc)(?<!\bCorp)(?:[.;:|\n]|\((?![A-Z][\w'’&\-]*\)))", phrase)[0].strip()
     return re.sub(r"^(?:the|a|an) ", "", phrase, flags=re.I) if _TITLE_START.match(phrase) else ""
 
 

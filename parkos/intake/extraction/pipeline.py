@@ -548,6 +548,14 @@ def _surname_mentions(text: str, people) -> None:
             and not re.match(r"[\w]", text[m.start() - 1 : m.start()] or " ")
         ]
         found = [m for m in found if text[m - 1 : m] not in ("-", "’", "'")]
+        given = words_of[0] if len(words_of := person.name.split()) >= 2 else ""
+        if not found and given not in SURNAMES_PINYIN and words.count(given) == 1 and not given.endswith("."):
+            # "The signatories were Azman, ...", "Siriporn said": a Malay or Thai name again by the given name
+            found = [
+                m.start()
+                for m in re.finditer(rf"(?<![\w.\-’'])(?<![A-Z][a-z] ){re.escape(given)}\b(?! [A-Z])", text)
+                if not any(s <= m.start() < e for s, e in full)
+            ]
         person.mentions = sorted({*person.mentions, *found})
 
 

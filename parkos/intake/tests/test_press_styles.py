@@ -61,3 +61,34 @@ def test_malaysian_indonesian_and_omani_legal_forms_end_a_company_name():
     )
     names = {o["name"] for o in result["organizations"]}
     assert {"Teluk Harbour Parks Sdn Bhd", "PT Sinar Baja Nusantara Tbk", "Qalhat Cement SAOC"} <= names
+
+
+def test_signatories_to_the_mou_were_with_a_name_again_by_its_given_name():
+    result = run(
+        "SEREMBAN, June 2 -- Nilai Parks Sdn Bhd today signed a memorandum of understanding with Orvel Foods Co Ltd in Nilai.\n\n"
+        "Its chief executive officer, Datuk Faizal Osman, said the plant would open next year.\n\n"
+        "The signatories to the MoU were Faizal and Orvel Foods vice-president Hu Rongjie.\n"
+    )
+    assert signed(result) == {("Faizal Osman", "Nilai Parks Sdn Bhd"), ("Hu Rongjie", "Orvel Foods Co Ltd")}
+
+
+def test_a_pipe_table_of_signers_gives_each_row_its_agreement_side_and_signer():
+    result = run(
+        "Lanna Estate Public Company Limited (\"Lanna Estate\") signed a land lease agreement with Korvel Motors "
+        "(Thailand) Co., Ltd. (\"Korvel Thailand\") on 3 May. At the same ceremony Lanna Estate and Chiang Mai "
+        "Polytechnic College signed a memorandum of understanding on training.\n\n"
+        "| Agreement | Signed for | Signatory |\n"
+        "|---|---|---|\n"
+        "| Land lease | Lanna Estate | Khun Somchai Rattana, Chief Executive Officer |\n"
+        "| Land lease | Korvel Thailand | Mr. Ge Minghao, Managing Director |\n"
+        "| MoU on training | Chiang Mai Polytechnic College | Dr. Kanya Phromma, Director |\n"
+    )
+    lease = next(a for a in result["agreements"] if a["kind"] == "lease")
+    memorandum = next(a for a in result["agreements"] if a["kind"] == "memorandum")
+    assert {(s["person"], s["on_behalf_of"]) for s in lease["signatories"]} == {
+        ("Somchai Rattana", "Lanna Estate Public Company Limited"),
+        ("Ge Minghao", "Korvel Motors (Thailand) Co., Ltd."),
+    }
+    assert memorandum["signatories"] == [{"person": "Kanya Phromma", "on_behalf_of": "Chiang Mai Polytechnic College"}]
+    assert set(memorandum["parties"]) == {"Lanna Estate Public Company Limited", "Chiang Mai Polytechnic College"}
+    assert people(result)["Somchai Rattana"] == (["Chief Executive Officer"], "Lanna Estate Public Company Limited")
