@@ -625,7 +625,14 @@ _BEHALF_OPENS = re.compile(
 
 
 def _said_behalf(
-    person, sentence: Sentence | None, parties: list[str], organizations, canonical, *, anywhere: bool = False
+    person,
+    sentence: Sentence | None,
+    parties: list[str],
+    organizations,
+    canonical,
+    *,
+    anywhere: bool = False,
+    others: tuple[int, ...] = (),
 ) -> str | None:
     """The party a sentence says the person signed for ("Wen Bo ... signed for the Group", "Hu Jie (Bio-Town
     Committee)" in a list of signatories); ``anywhere``: any organization of the article, not only a party."""
@@ -658,6 +665,9 @@ def _said_behalf(
             if resolved in parties:
                 return resolved
         after = sentence.text[offset:].split(";")[0]
+        following = [at - start for at in others if at > start]
+        if following:  # "A, deputy of X, and B, chairman of Y, representing Z": Z is B's, the next signer's
+            after = after[: min(following)]
         own = _ON_OWN_BEHALF.match(after)
         if own and person.organization in parties and not _ON_BEHALF.search(after, 0, own.start("own")):
             return person.organization  # "A, deputy director of X, signed on its behalf, and B signed for Y"
@@ -750,9 +760,17 @@ def _add_signatories(draft: DraftAgreement, signers, organizations, canonical, s
     respective = _respective(signers, sentence, draft.parties, organizations, canonical)
     fresh = [p for p in signers if all(s["person"] != p.name for s in draft.signatories)]
     behalfs = {}
+    stood_for: list[str] = []  # the own organizations of signers said to sign for another
+    here = {
+        p.name: tuple(m for m in p.mentions if sentence.start <= m < sentence.end) if sentence is not None else ()
+        for p in fresh
+    }
     for person in fresh:
         behalf = respective.get(person.name)
-        behalf = behalf or _said_behalf(person, sentence, draft.parties, organizations, canonical)
+        others = tuple(m for p in fresh if p is not person for m in here[p.name])
+        behalf = behalf or _said_behalf(person, sentence, draft.parties, organizations, canonical, others=others)
+        if behalf and person.organization and behalf != person.organization:
+            stood_for.append(person.organization)
         behalfs[person.name] = behalf or _party_of(person, draft.parties) or person.organization
     _the_other_side(fresh, behalfs, draft, sentence)
     _one_signer_per_side(fresh, behalfs, draft)
@@ -761,6 +779,11 @@ def _add_signatories(draft: DraftAgreement, signers, organizations, canonical, s
         if behalf and behalf not in draft.parties:
             draft.parties.append(behalf)  # a signer's organization is a party, named or not in the sentence
         draft.signatories.append({"person": person.name, "on_behalf_of": behalf})
+    # "B, Chairman of X Group, representing Z LLC, the joint venture": the group nobody signed for is no party
+    sides = {s["on_behalf_of"] for s in draft.signatories}
+    for own in stood_for:
+        if own in draft.parties and own not in sides and len(draft.parties) > 2:
+            draft.parties.remove(own)
 
 
 def _drop_borrowed(draft: DraftAgreement) -> None:

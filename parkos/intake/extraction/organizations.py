@@ -184,6 +184,9 @@ def _people_of(name: str, start: int) -> list[tuple[str, int]]:
     return [(piece, at) for piece, at in pieces if piece]
 
 
+_AT_PLACE = re.compile(r" at [A-Z][a-z]+(?=[,.;)]| and\b|\n|$)")
+
+
 def _english_candidates(text: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     runs = [
@@ -222,6 +225,9 @@ def _english_candidates(text: str) -> list[tuple[int, int]]:
                 piece_end += 1
             if not _HEAD_CASED.search(piece) or len(piece) < 4:
                 continue
+            at_place = _AT_PLACE.match(text, piece_end) if piece.endswith(("Authority", "Board")) else None
+            if at_place:  # "the Special Economic Zone Authority at Duqm": an authority named by its place
+                piece_end = at_place.end()
             if _PARTY_ORGAN.search(piece):
                 continue  # "Member of the Standing Committee of the Municipal Party Committee": part of a title
             if " " not in piece and piece.lower() in _OPENING_HEADS | {"group", "company", "government", "committee"}:

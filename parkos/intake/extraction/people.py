@@ -121,7 +121,7 @@ SURNAMES_PINYIN = set(
 _NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)?"
 #: "Ida Berg", "Ida M. Berg", "Tan Wei Ming", and with initials for given names: "T. Yoshida", "K.C. Lim"
 _NAME_EN = (
-    rf"(?:(?:[A-Z]\.){{1,2}} {_NAME_WORD}(?! [A-Z][a-z])|"
+    rf"(?:(?:[A-Z]\.){{1,2}} {_NAME_WORD}(?: {_NAME_WORD})?(?! [A-Z][a-z])|"
     rf"{_NAME_WORD}(?: [A-Z]\.)?(?: (?:van der |van |von |de |da |di |le |al-|bin |binti |bint |ibn |Al |Wan )?{_NAME_WORD}){{1,2}})"
 )
 _NAME_AT_END = re.compile(rf"(?:^|(?<=[\s(\"“]))(?:(?:Mr|Ms|Mrs|Dr|Prof)\.? )?({_NAME_EN})$")
@@ -416,12 +416,16 @@ def _strip_title(name: str) -> tuple[str, str]:
     return name, ""
 
 
+#: where a title phrase ends: a full stop (not of "Co."), a colon, a table's bar, a line, a bracket (not an acronym's)
+_TITLE_CUT = re.compile(r"(?<!\bCo)(?<!\bLtd)(?<!\bInc)(?<!\bCorp)(?:[.;:|\n]|\((?![A-Z][\w'’&\-]*\)))")
+
+
 def _title_phrase(chunk: str) -> str:
     """The title at the start of a comma-separated chunk, cut before the sentence's verb."""
     verb = _VERBS_EN.search(chunk)
     phrase = chunk[: verb.start()] if verb else chunk
     phrase = re.sub(r"\s*[.;:)\]]+\s*$", "", phrase.strip())
-    phrase = re.split(r"(?<!\bCo)(?<!\bLtd)(?<!\bInc)(?<!\bCorp)(?:[.;:|\n]|\((?![A-Z][\w'’&\-]*\)))", phrase)[0].strip()
+    phrase = _TITLE_CUT.split(phrase)[0].strip()
     return re.sub(r"^(?:the|a|an) ", "", phrase, flags=re.I) if _TITLE_START.match(phrase) else ""
 
 

@@ -65,7 +65,8 @@ def test_malaysian_indonesian_and_omani_legal_forms_end_a_company_name():
 
 def test_signatories_to_the_mou_were_with_a_name_again_by_its_given_name():
     result = run(
-        "SEREMBAN, June 2 -- Nilai Parks Sdn Bhd today signed a memorandum of understanding with Orvel Foods Co Ltd in Nilai.\n\n"
+        "SEREMBAN, June 2 -- Nilai Parks Sdn Bhd today signed a memorandum of understanding with Orvel Foods Co Ltd "
+        "in Nilai.\n\n"
         "Its chief executive officer, Datuk Faizal Osman, said the plant would open next year.\n\n"
         "The signatories to the MoU were Faizal and Orvel Foods vice-president Hu Rongjie.\n"
     )
@@ -74,8 +75,8 @@ def test_signatories_to_the_mou_were_with_a_name_again_by_its_given_name():
 
 def test_a_pipe_table_of_signers_gives_each_row_its_agreement_side_and_signer():
     result = run(
-        "Lanna Estate Public Company Limited (\"Lanna Estate\") signed a land lease agreement with Korvel Motors "
-        "(Thailand) Co., Ltd. (\"Korvel Thailand\") on 3 May. At the same ceremony Lanna Estate and Chiang Mai "
+        'Lanna Estate Public Company Limited ("Lanna Estate") signed a land lease agreement with Korvel Motors '
+        '(Thailand) Co., Ltd. ("Korvel Thailand") on 3 May. At the same ceremony Lanna Estate and Chiang Mai '
         "Polytechnic College signed a memorandum of understanding on training.\n\n"
         "| Agreement | Signed for | Signatory |\n"
         "|---|---|---|\n"
@@ -92,3 +93,26 @@ def test_a_pipe_table_of_signers_gives_each_row_its_agreement_side_and_signer():
     assert memorandum["signatories"] == [{"person": "Kanya Phromma", "on_behalf_of": "Chiang Mai Polytechnic College"}]
     assert set(memorandum["parties"]) == {"Lanna Estate Public Company Limited", "Chiang Mai Polytechnic College"}
     assert people(result)["Somchai Rattana"] == (["Chief Executive Officer"], "Lanna Estate Public Company Limited")
+
+
+def test_representing_after_the_second_signer_is_his_and_his_group_is_no_party():
+    result = run(
+        "SOHAR, 2nd March, 2026 (ONA) -- An investment agreement for a green steel plant was signed today.\n\n"
+        "The agreement was signed by Nasser bin Ali Al Kindi, Deputy Chief Executive "
+        "of the Free Zone Authority at Sohar, and Gu Hanlin, Chairman of Zhejiang Tiancheng Steel Group Co., Ltd., "
+        "representing Sohar Tiancheng Metals LLC, the joint venture that will build the plant.\n"
+    )
+    assert signed(result) == {
+        ("Nasser bin Ali Al Kindi", "Free Zone Authority at Sohar"),
+        ("Gu Hanlin", "Sohar Tiancheng Metals LLC"),
+    }
+    assert parties(result) == [{"Free Zone Authority at Sohar", "Sohar Tiancheng Metals LLC"}]
+
+
+def test_an_indian_name_with_initials_and_two_words_is_one_person():
+    result = run(
+        "It was signed by the institute's principal, Dr. K. Ravi Shankar, and Lin Bo, chairman of Tessel Motors Co., "
+        "Ltd. Dr. Ravi Shankar said the course would begin in June.\n"
+    )
+    assert "K. Ravi Shankar" in people(result)
+    assert "Ravi Shankar" not in people(result)
