@@ -1,10 +1,25 @@
 """Directory pages: each model's whole UI is one ObjectViews declaration."""
 
+from __future__ import annotations
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.actors import Actor
 from parkos.core.views.generic import ObjectViews, Related
 from parkos.directory import filtersets, forms, resources, tables
 from parkos.directory.models import Industry, Organization, OrganizationAlias, Person, Position
+
+
+def _aliases(user: Actor | None) -> QuerySet[OrganizationAlias]:
+    """An organization's aliases panel: the aliases the user sees, without the organization (the column it leaves
+    out; the list joins it to every row)."""
+    return OrganizationAlias.objects.restrict(user)
+
+
+def _positions_with_person(user: Actor | None) -> QuerySet[Position]:
+    """An organization's positions panel: the positions the user sees, with their people (not the organization)."""
+    return Position.objects.restrict(user).select_related("person")
 
 
 class IndustryViews(ObjectViews):
@@ -31,8 +46,15 @@ class OrganizationViews(ObjectViews):
     resource = resources.OrganizationResource
     list_related = ("industry",)
     related = (
-        Related(OrganizationAlias, tables.OrganizationAliasTable, "organization", _("Aliases")),
-        Related(Position, tables.PositionTable, "organization", _("People and positions")),
+        # the panels leave the organization out: their rows need not join it (and read its every column)
+        Related(OrganizationAlias, tables.OrganizationAliasTable, "organization", _("Aliases"), queryset=_aliases),
+        Related(
+            Position,
+            tables.PositionTable,
+            "organization",
+            _("People and positions"),
+            queryset=_positions_with_person,
+        ),
     )
 
 

@@ -44,7 +44,7 @@ from parkos.core.imports import (
 from parkos.core.models import ExportJob, ImportJob, ObjectChange, PrimaryModel
 from parkos.core.permissions import Action, can
 from parkos.core.resources import EXPORT_FORMATS, ImportReport, PrimaryResource, export_bytes, template_bytes
-from parkos.core.tables import ObjectChangeTable, PrimaryTable
+from parkos.core.tables import ObjectChangeTable, PrimaryTable, render_panel_table
 from parkos.users.models import User
 
 
@@ -502,6 +502,8 @@ class ObjectDetailView(ObjectView):
                 {
                     "title": rel.heading(),
                     "table": table,
+                    # written in Python (None: the template's {% render_table %} writes it)
+                    "html": render_panel_table(table),
                     "count": count,
                     "shown": len(shown),
                     "url": f"{reverse(rel.model.url_name('list'))}?{rel.filter_param or rel.field}={obj.pk}",
