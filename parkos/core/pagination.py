@@ -16,6 +16,7 @@ shown checks its estimate with one row after it and counts exactly, once, when t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -27,6 +28,12 @@ from django.utils.functional import cached_property
 ESTIMATE_ABOVE = 50_000
 #: a filter of a model with ``estimate_filtered_count`` matching this many rows or more is estimated
 SAMPLE = 1000
+
+
+#: exact counts an app above core keeps, by model: ``count(queryset)`` is the number of rows of ``queryset`` read from
+#: stored figures, or None when it has none for that query (the list is then counted or estimated as below); the
+#: leasing app keeps the space units per park (``parkos.leasing.stored.unit_count``)
+stored_counts: dict[type, Callable[[QuerySet[Any]], int | None]] = {}
 
 
 def whole_table(object_list: Any) -> QuerySet[Any] | None:
@@ -136,6 +143,10 @@ class EstimatedCountPaginator(Paginator[Any]):
         return shown
 
     def _count(self) -> int:
+        listed = filtered_queryset(self.object_list)
+        stored = stored_counts.get(listed.model) if listed is not None else None
+        if stored is not None and (count := stored(listed)) is not None:  # type: ignore[arg-type]
+            return count
         queryset = whole_table(self.object_list)
         if queryset is not None:
             estimate = estimated_count(queryset)

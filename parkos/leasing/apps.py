@@ -38,6 +38,7 @@ class LeasingConfig(AppConfig):
         return home_panels(user)
 
     def ready(self) -> None:
+        from parkos.core.pagination import stored_counts
         from parkos.core.views.generic import Related, add_related
         from parkos.directory.models import Organization
         from parkos.leasing import (
@@ -49,6 +50,7 @@ class LeasingConfig(AppConfig):
         from parkos.parks.models import Building, SpaceUnit
 
         stored.connect()  # the stored occupancy per park follows every lease, sale and unit write
+        stored_counts[SpaceUnit] = stored.unit_count  # the units list counted from the stored units per park
         add_related(SpaceUnit, Related(Lease, LeaseTable, "units", _("Leases"), filter_param="unit"))
         add_related(SpaceUnit, Related(Sale, SaleTable, "units", _("Sales"), filter_param="unit"))
         add_related(

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.db import connection, connections, transaction
 from django.db.models import F, QuerySet
+from django.db.models.lookups import In
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
 from parkos.core.actors import Actor
@@ -318,6 +319,68 @@ def _decimal(value: Decimal | float | int | None) -> Decimal:
     if isinstance(value, Decimal):
         return value
     return SQLITE_DECIMAL.create_decimal_from_float(value).quantize(CENT)
+
+
+def unit_count(queryset: QuerySet[SpaceUnit]) -> int | None:
+    """How many space units ``queryset`` selects, from the stored rows, when it is every unit (an unfiltered list
+    of a user who sees every park) or the units of a list of parks (a park-scoped user's list, as
+    ``parks.views.SpaceUnitViews.queryset`` writes it) and nothing else; None for any other query (a filter, another
+    scope: the list is counted from the units as before). Registered as the units' count with core's paginator
+    (``core.pagination.stored_counts``, LeasingConfig.ready).
+
+    One query whatever the number of units: per park of the list its stored ``units`` (the park's first row), or,
+    for a park whose rows are not current, its units counted (an index probe per building); nothing is recomputed or
+    written. The units list's COUNT was a hash join of every unit to the buildings of the manager's parks (issue 16).
+    Which query is which is told by its SQL: the same SQL and parameters as the units of those parks (or of every
+    park; every unit is in one park, its building's parcel's), or no stored count.
+    """
+    query = queryset.query
+    if query.distinct or query.combinator or query.is_sliced or query.group_by is not None:
+        return None
+    children = query.where.children
+    using = queryset.db
+    units = SpaceUnit._default_manager.using(using)
+    parks = Park._default_manager.using(using)
+    if not children:
+        expected, scope = units.all(), parks.all()
+    elif len(children) == 1 and isinstance(children[0], In) and not query.where.negated:
+        ids = children[0].rhs
+        if not isinstance(ids, list | tuple | set | frozenset) or not all(type(pk) is int for pk in ids):
+            return None
+        ids = list(ids)
+        expected, scope = units.filter(building__parcel__park__in=ids), parks.filter(pk__in=ids)
+    else:
+        return None
+    try:
+        same = _shape(queryset) == _shape(expected)
+    except Exception:  # noqa: BLE001 (a query that does not compile as a plain list: counted as before)
+        return None
+    if not same:
+        return None
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    rows, state = quote(ParkOccupancy._meta.db_table), quote(ParkOccupancyState._meta.db_table)
+    unit, building, parcel = (quote(model._meta.db_table) for model in (SpaceUnit, Building, LandParcel))
+    scope_sql, scope_params = scope.order_by().values_list("pk").query.sql_with_params()
+    sql = (
+        f"WITH scope (id) AS ({scope_sql}) "
+        "SELECT COALESCE(SUM(CASE WHEN s.version = s.computed AND o.units IS NOT NULL THEN o.units ELSE "
+        f"(SELECT COUNT(*) FROM {unit} u JOIN {building} b ON b.id = u.building_id "
+        f"JOIN {parcel} l ON l.id = b.parcel_id WHERE l.park_id = p.id) END), 0) "
+        f"FROM scope p LEFT JOIN {state} s ON s.park_id = p.id "
+        f"LEFT JOIN {rows} o ON o.park_id = p.id AND o.since = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*scope_params, FIRST])
+        row = cursor.fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _shape(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    """The SQL and parameters of ``queryset``'s rows, whatever it orders by or reads beside them."""
+    query = queryset.order_by().values("pk").query
+    sql, params = query.get_compiler(using=queryset.db).as_sql()
+    return sql, tuple(params)
 
 
 # --- keeping it current --------------------------------------------------------------------------------------
