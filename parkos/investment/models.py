@@ -115,6 +115,15 @@ def plain_number(value) -> str:
     return f"{Decimal(value).normalize():f}"
 
 
+def commitment_label(description: str, kind_label: str, target_value, unit_label: str) -> str:
+    """A commitment as people read it (``Commitment.__str__``): its description, or its kind's label, and its
+    target with its unit; from plain values, for pages that read commitments as columns (reports.page_rows)."""
+    label = description or kind_label
+    if target_value is not None:
+        return f"{label}: {plain_number(target_value)} {unit_label}".strip()
+    return label
+
+
 def _sees_every_confidential(user) -> bool:
     return scope_of(user) == Scope.EVERYTHING
 
@@ -775,10 +784,12 @@ class Commitment(PrimaryModel):
         indexes = [models.Index(fields=["agreement", "met_on", "due_date"], name="commitment_status")]
 
     def __str__(self) -> str:
-        label = self.description or self.get_kind_display()
-        if self.target_value is not None:
-            return f"{label}: {plain_number(self.target_value)} {self.unit_label}".strip()
-        return label
+        return commitment_label(
+            self.description,
+            self.get_kind_display() if not self.description else "",
+            self.target_value,
+            self.unit_label,
+        )
 
     @property
     def unit_label(self) -> str:

@@ -7,7 +7,10 @@ forms are shared with the API (parkos.investment.api.reports), so both refuse ba
 from __future__ import annotations
 
 import datetime
+import html
 import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -23,7 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +54,7 @@ from parkos.investment.models import (
     Project,
     Stage,
     StageChange,
+    commitment_label,
     commitment_status,
     rolled_up_status,
 )
@@ -254,27 +258,32 @@ def check_rows_html(by: str, rows: list, numbers: dict[int, str] | None = None) 
 
     def grouped(value: int) -> str:
         if value not in numbers:
-            numbers[value] = intcomma(value)
+            numbers[value] = html.escape(intcomma(value))
         return numbers[value]
 
-    return format_html_join(
-        "",
-        '\n        <tr data-key="{}"><td>{}</td><td class="text-end">{}</td><td class="text-end">{}</td>'
-        '<td class="text-end">{}</td><td class="text-end">{}</td></tr>\n        ',
-        (
-            (
-                row["key"],
-                format_html('<a href="{}">{}</a>', reverse_pk(agreement_url, row["key"]), row["label"])
-                if by == "agreement"
-                else row["label"],
+    parts = []
+    for row in rows:
+        label = _escape(row["label"])
+        if by == "agreement":
+            label = f'<a href="{html.escape(reverse_pk(agreement_url, row["key"]))}">{label}</a>'
+        parts.append(
+            _CHECK_ROW.format(
+                _escape(row["key"]),
+                label,
                 grouped(row["met"]),
                 grouped(row["behind"]),
                 grouped(row["missed"]),
                 grouped(row["open"]),
             )
-            for row in rows
-        ),
-    )
+        )
+    return mark_safe("".join(parts))  # noqa: S308 (every value is escaped)
+
+
+#: a row of the checks' tables as commitment_checks.html's loop wrote it (escaped values placed by str.format)
+_CHECK_ROW = (
+    '\n        <tr data-key="{}"><td>{}</td><td class="text-end">{}</td><td class="text-end">{}</td>'
+    '<td class="text-end">{}</td><td class="text-end">{}</td></tr>\n        '
+)
 
 
 def can_reconcile(user) -> bool:
@@ -294,96 +303,180 @@ def _badge(value: str, label, colour: str, made: dict | None = None) -> str:
     return badge
 
 
-def commitments_html(commitments, badges: dict | None = None) -> str:
-    """The rows of an agreement's commitments table (promised by, commitment, latest value, due date, status).
-
-    Built here rather than by the template: a page has a hundred commitments, and a template loop with an
-    include per badge was a third of the report's time (issue 16).
-    """
-    reached = _t("reached")
-    return format_html_join(
-        "",
-        '<tr data-commitment="{}"><td>{}</td><td>{}</td><td class="text-end">{}</td><td class="text-nowrap">{}</td>'
-        "<td>{}</td></tr>",
-        (
-            (
-                commitment.pk,
-                commitment.party.organization,
-                commitment,
-                f"{floatformat(commitment.latest_value, '-2g')} {commitment.unit_label}"
-                if commitment.latest_value is not None
-                else (reached if commitment.met_on else "—"),
-                f"{commitment.due_date:%Y-%m-%d}" if commitment.due_date else "—",
-                _badge(
-                    commitment.current_status,
-                    CommitmentStatus(commitment.current_status).label,
-                    COMMITMENT_COLOURS[commitment.current_status],
-                    badges,
-                ),
-            )
-            for commitment in commitments
-        ),
-    )
+def _escape(value) -> str:
+    """``conditional_escape`` without its per-call machinery: HTML already safe as it is, the rest escaped
+    (``html.escape``, as Django's ``escape``)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
 
 
-#: the columns the page's rows show (the exports and the API read every column of ``report.agreements``)
-PAGE_AGREEMENT_FIELDS = ("title", "reference", "kind", "signed_on")
-PAGE_PARTY_FIELDS = ("agreement", "role", "organization__name")
-PAGE_COMMITMENT_FIELDS = (
-    "agreement",
-    "party__organization__name",
-    "kind",
-    "description",
-    "target_value",
-    "unit",
-    "latest_value",
-    "met_on",
-    "due_date",
-    "midpoint",
+@dataclass(slots=True)
+class PageCommitment:
+    """One commitment of a report page as its row prints it (read as a tuple of columns, not a model)."""
+
+    pk: int
+    organization: str
+    kind: str
+    description: str
+    target_value: Decimal | None
+    unit: str
+    latest_value: Decimal | None
+    met_on: datetime.date | None
+    due_date: datetime.date | None
+    midpoint: datetime.date | None
+    current_status: str = ""
+
+
+@dataclass(slots=True)
+class PageAgreement:
+    """One agreement of a report page: the columns its row shows, its parties as (organization, role) and its
+    commitments; ``label_page`` adds the counts, the roll-up, its link and the commitments' rows."""
+
+    pk: int
+    title: str
+    reference: str
+    kind: str
+    signed_on: datetime.date | None
+    parties: list[tuple[str, str]] = field(default_factory=list)
+    commitments: list[PageCommitment] = field(default_factory=list)
+    n_commitments: int = 0
+    n_met: int = 0
+    n_on_track: int = 0
+    n_at_risk: int = 0
+    n_overdue: int = 0
+    implementation: str = ""
+    implementation_badge: str = ""
+    report_url: str = ""
+    commitment_rows: str = ""
+
+
+#: a commitment's row (promised by, commitment, latest value, due date, status); filled with escaped text
+_COMMITMENT_ROW = (
+    '<tr data-commitment="{}"><td>{}</td><td>{}</td><td class="text-end">{}</td><td class="text-nowrap">{}</td>'
+    "<td>{}</td></tr>"
 )
 
 
-def page_agreements(report: ImplementationReport):
-    """The report's agreements in report order, reading only the columns a page shows (an organization has some
-    thirty columns and a park its boundary, read for a hundred rows to print a name), with their parties and
-    commitments: a page of it (a slice) is one query and two prefetches (issue 16).
+def commitments_html(commitments: list[PageCommitment], badges: dict | None = None, words: dict | None = None) -> str:
+    """The rows of an agreement's commitments table (promised by, commitment, latest value, due date, status).
 
-    No counts in SQL: ``label_page`` counts the page's commitments per status from the rows it prints (grouping the
-    page's agreements with their commitments, and a CASE per status, cost a query and its expression trees).
+    Built here rather than by the template: a page has a hundred commitments, and a template loop with an
+    include per badge was a third of the report's time (issue 16). Each value is escaped once (``_escape``) and
+    placed with ``str.format``, not ``format_html``'s escaping of every argument. ``words``: a page's labels of
+    kinds and units (``page_words``).
     """
-    return (
-        report.filtered.only(*PAGE_AGREEMENT_FIELDS)
-        .order_by("-signed_on", "-pk")
-        .prefetch_related(
-            Prefetch(
-                "parties",
-                queryset=Party.objects.select_related("organization").only(*PAGE_PARTY_FIELDS).order_by("pk"),
-            ),
-            Prefetch(
-                "commitments",
-                queryset=Commitment.objects.select_related("party__organization").only(*PAGE_COMMITMENT_FIELDS),
-            ),
+    badges = {} if badges is None else badges
+    words = page_words() if words is None else words
+    kinds, units, reached = words["commitment_kinds"], words["units"], words["reached"]
+    parts = []
+    for commitment in commitments:
+        status = commitment.current_status
+        badge = badges.get(status)
+        if badge is None:
+            badge = badges[status] = _badge(status, CommitmentStatus(status).label, COMMITMENT_COLOURS[status])
+        unit = units.get(commitment.unit)
+        if unit is None:
+            unit = units[commitment.unit] = str(Commitment.UNIT_LABELS.get(commitment.unit, commitment.unit))
+        label = commitment_label(
+            commitment.description,
+            kinds.get(commitment.kind, commitment.kind),
+            commitment.target_value,
+            unit,
+        )
+        if commitment.latest_value is not None:
+            latest = _escape(f"{floatformat(commitment.latest_value, '-2g')} {unit}")
+        else:
+            latest = reached if commitment.met_on else "—"
+        parts.append(
+            _COMMITMENT_ROW.format(
+                commitment.pk,
+                _escape(commitment.organization),
+                _escape(label),
+                latest,
+                f"{commitment.due_date:%Y-%m-%d}" if commitment.due_date else "—",
+                badge,
+            )
+        )
+    return mark_safe("".join(parts))  # noqa: S308 (every value is escaped, the badges are format_html's)
+
+
+def page_agreements(report: ImplementationReport):
+    """The report's agreements in report order, as the columns a page shows (``PageAgreement``'s): a page of it (a
+    slice) is one query; ``page_rows`` reads that page's parties and commitments in one query each (issue 16).
+
+    Tuples, not models: a page's hundred and fifty agreements, parties and commitments built as model instances
+    with two prefetches were a sixth of the page's Python calls. No counts in SQL: ``label_page`` counts the
+    page's commitments per status from the rows it prints.
+    """
+    return report.filtered.order_by("-signed_on", "-pk").values_list("pk", "title", "reference", "kind", "signed_on")
+
+
+def page_rows(agreements) -> list[PageAgreement]:
+    """A page of ``page_agreements`` (its tuples) as ``PageAgreement`` with their parties (by party) and their
+    commitments (in ``Commitment``'s order: due date, then key): two queries, none for an empty page."""
+    rows = [PageAgreement(*values) for values in agreements]
+    if not rows:
+        return rows
+    by_pk = {row.pk: row for row in rows}
+    parties = (
+        Party.objects.filter(agreement__in=list(by_pk))
+        .order_by("pk")
+        .values_list("agreement_id", "organization__name", "role")
+    )
+    for agreement_id, organization, role in parties:
+        by_pk[agreement_id].parties.append((organization, role))
+    commitments = (
+        Commitment.objects.filter(agreement__in=list(by_pk))
+        .order_by("agreement", "due_date", "pk")
+        .values_list(
+            "agreement_id",
+            "pk",
+            "party__organization__name",
+            "kind",
+            "description",
+            "target_value",
+            "unit",
+            "latest_value",
+            "met_on",
+            "due_date",
+            "midpoint",
         )
     )
+    for agreement_id, *values in commitments:
+        by_pk[agreement_id].commitments.append(PageCommitment(*values))
+    return rows
 
 
-def row_words() -> dict[str, str]:
-    """The words every row repeats, translated once per page."""
+def page_words() -> dict:
+    """The words a page's rows repeat, translated once per page (escaped: they are placed as HTML)."""
+    escape = html.escape
     return {
-        "met": _t("Met"),
-        "on_track": _t("On track"),
-        "at_risk": _t("At risk"),
-        "overdue": _t("Overdue"),
-        "commitments": _t("Commitments"),
-        "promised_by": _t("Promised by"),
-        "commitment": _t("Commitment"),
-        "latest_value": _t("Latest value"),
-        "due_date": _t("Due date"),
-        "status": _t("Status"),
+        "met": escape(_t("Met")),
+        "on_track": escape(_t("On track")),
+        "at_risk": escape(_t("At risk")),
+        "overdue": escape(_t("Overdue")),
+        "commitments": escape(_t("Commitments")),
+        "promised_by": escape(_t("Promised by")),
+        "commitment": escape(_t("Commitment")),
+        "latest_value": escape(_t("Latest value")),
+        "due_date": escape(_t("Due date")),
+        "status": escape(_t("Status")),
+        "reached": escape(_t("reached")),
+        "roles": {value: escape(str(label)) for value, label in Party._meta.get_field("role").flatchoices},
+        "kinds": {value: escape(str(label)) for value, label in Agreement._meta.get_field("kind").flatchoices},
+        # not escaped: a commitment's label is made of them, then escaped
+        "commitment_kinds": {value: str(label) for value, label in Commitment._meta.get_field("kind").flatchoices},
+        "units": {},
     }
 
 
-def label_page(agreements, today: datetime.date) -> None:
+def row_words() -> dict:
+    """``page_words`` (the name the page's tests know)."""
+    return page_words()
+
+
+def label_page(agreements: list[PageAgreement], today: datetime.date, words: dict | None = None) -> None:
     """What the rows of one page show (at most a page of rows and their commitments), ready to print.
 
     Each commitment's status on ``today`` (``commitment_status``, the rules ``with_status`` writes as SQL), the
@@ -391,12 +484,20 @@ def label_page(agreements, today: datetime.date) -> None:
     agreement's link from one URL pattern, the status badges and the commitments' rows as HTML: the template only
     places them.
     """
+    words = page_words() if words is None else words
     badges: dict = {}
+    url_name = Agreement.url_name()
+    met, on_track, at_risk, overdue = (
+        CommitmentStatus.MET,
+        CommitmentStatus.ON_TRACK,
+        CommitmentStatus.AT_RISK,
+        CommitmentStatus.OVERDUE,
+    )
     for agreement in agreements:
-        commitments = agreement.commitments.all()
-        counts = dict.fromkeys(CommitmentStatus.values, 0)
+        commitments = agreement.commitments
+        statuses = []
         for commitment in commitments:
-            commitment.current_status = commitment_status(
+            commitment.current_status = status = commitment_status(
                 met_on=commitment.met_on,
                 due_date=commitment.due_date,
                 midpoint=commitment.midpoint,
@@ -404,17 +505,21 @@ def label_page(agreements, today: datetime.date) -> None:
                 target_value=commitment.target_value,
                 today=today,
             )
-            counts[commitment.current_status] += 1
+            statuses.append(status)
         agreement.n_commitments = len(commitments)
-        for value, n in counts.items():
-            setattr(agreement, f"n_{value}", n)
-        status = ImplementationStatus(rolled_up_status([c.current_status for c in commitments]))
-        agreement.implementation = status.value
-        agreement.implementation_label = status.label
-        agreement.implementation_colour = IMPLEMENTATION_COLOURS[status]
-        agreement.implementation_badge = _badge(status, status.label, IMPLEMENTATION_COLOURS[status], badges)
-        agreement.report_url = reverse_pk(Agreement.url_name(), agreement.pk)
-        agreement.commitment_rows = commitments_html(commitments, badges) if commitments else ""
+        agreement.n_met = statuses.count(met)
+        agreement.n_on_track = statuses.count(on_track)
+        agreement.n_at_risk = statuses.count(at_risk)
+        agreement.n_overdue = statuses.count(overdue)
+        rolled_up = rolled_up_status(statuses)
+        badge = badges.get(("implementation", rolled_up))
+        if badge is None:
+            status = ImplementationStatus(rolled_up)
+            badge = badges[("implementation", rolled_up)] = _badge(status, status.label, IMPLEMENTATION_COLOURS[status])
+        agreement.implementation = rolled_up
+        agreement.implementation_badge = badge
+        agreement.report_url = reverse_pk(url_name, agreement.pk)
+        agreement.commitment_rows = commitments_html(commitments, badges, words) if commitments else ""
 
 
 #: one agreement of the report's table and, when it has commitments, their folded table (the template's loop, as
@@ -450,72 +555,74 @@ _COMMITMENTS_ROW = (
     "            </td></tr>\n"
     "            "
 )
+_PARTY = '<div>{} <span class="text-secondary small">{}</span></div>'
 
 
-def agreement_rows_html(agreements, words: dict[str, str]) -> str:
+def agreement_rows_html(agreements: list[PageAgreement], words: dict) -> str:
     """The report table's rows for a page of ``label_page``d agreements.
 
     Written here, not by a template loop: each row resolved some forty template variables, a loop over its
-    parties and a ``blocktranslate`` (about a third of the page's time, issue 16). Tested equal to the loop.
+    parties and a ``blocktranslate`` (about a third of the page's time, issue 16). Each value is escaped once and
+    placed with ``str.format`` (``format_html`` escaped every argument again). Tested equal to the loop.
     """
     parts = []
     numbers: dict[int, str] = {}  # the counts as the template wrote them (localize), each distinct one once
+    in_all: dict[int, str] = {}
 
     def number(value: int) -> str:
         if value not in numbers:
-            numbers[value] = localize(value)
+            numbers[value] = html.escape(localize(value))
         return numbers[value]
 
-    roles = {value: str(label) for value, label in Party._meta.get_field("role").flatchoices}
-    kinds = {value: str(label) for value, label in Agreement._meta.get_field("kind").flatchoices}
+    roles, kinds = words["roles"], words["kinds"]
+    met, on_track, at_risk, overdue = words["met"], words["on_track"], words["at_risk"], words["overdue"]
+    head = None
     for agreement in agreements:
         reference = (
-            format_html('<div class="text-secondary small">{}</div>', agreement.reference)
-            if agreement.reference
-            else ""
+            f'<div class="text-secondary small">{html.escape(agreement.reference)}</div>' if agreement.reference else ""
         )
-        parties = format_html_join(
-            "",
-            '<div>{} <span class="text-secondary small">{}</span></div>',
-            ((party.organization, roles.get(party.role, party.role)) for party in agreement.parties.all()),
+        parties = "".join(
+            _PARTY.format(_escape(organization), roles[role] if role in roles else _escape(role))
+            for organization, role in agreement.parties
         )
         commitments = ""
         if agreement.commitment_rows:
-            commitments = format_html(
-                _COMMITMENTS_ROW,
-                words["commitments"],
-                words["promised_by"],
-                words["commitment"],
-                words["latest_value"],
-                words["due_date"],
-                words["status"],
-                agreement.commitment_rows,
-            )
+            if head is None:
+                head = (
+                    words["commitments"],
+                    words["promised_by"],
+                    words["commitment"],
+                    words["latest_value"],
+                    words["due_date"],
+                    words["status"],
+                )
+            commitments = _COMMITMENTS_ROW.format(*head, agreement.commitment_rows)
         n = agreement.n_commitments
+        if n not in in_all:
+            in_all[n] = html.escape(ngettext("%(n)s in all", "%(n)s in all", n) % {"n": localize(n)})
         parts.append(
-            format_html(
-                _AGREEMENT_ROW,
+            _AGREEMENT_ROW.format(
                 agreement.pk,
-                agreement.report_url,
-                agreement.title,
+                html.escape(agreement.report_url),
+                _escape(agreement.title),
                 reference,
-                kinds.get(agreement.kind, agreement.kind),
+                kinds[agreement.kind] if agreement.kind in kinds else _escape(agreement.kind),
                 parties,
                 f"{agreement.signed_on:%Y-%m-%d}" if agreement.signed_on else "—",
-                words["met"],
+                met,
                 number(agreement.n_met),
-                words["on_track"],
+                on_track,
                 number(agreement.n_on_track),
-                words["at_risk"],
+                at_risk,
                 number(agreement.n_at_risk),
-                words["overdue"],
+                overdue,
                 number(agreement.n_overdue),
-                ngettext("%(n)s in all", "%(n)s in all", n) % {"n": number(n)},
+                in_all[n],
                 agreement.implementation_badge,
                 commitments,
             )
         )
-    return mark_safe("".join(parts))  # noqa: S308 (every part is format_html's)
+    return mark_safe("".join(parts))  # noqa: S308 (every value is escaped, the badges are format_html's)
 
 
 def report_totals(report: ImplementationReport) -> dict:
@@ -564,9 +671,9 @@ class ImplementationReportView(View):
         # the implementation statuses part the agreements: their total is the count, without a COUNT query
         paginator.count = report.total_agreements
         page = paginator.get_page(request.GET.get("page"))
-        rows = list(page.object_list)
-        label_page(rows, report.today)
-        words = row_words()
+        rows = page_rows(page.object_list)
+        words = page_words()
+        label_page(rows, report.today, words)
         query = request.GET.copy()
         query.pop("page", None)
         query.pop("format", None)
