@@ -683,6 +683,8 @@ def _said_behalf(
         ):
             return None
         phrase = (match.group("en") or match.group("zh") or "").strip()
+        if _THEIR_OWN.match(phrase):  # "on behalf of their respective organisations": each their own
+            return person.organization
         # "signed for the fund it manages": the fund, not the manager that employs the signer
         phrase = _MANAGED_BY_SIGNER.sub("", phrase)
         unit = _PLACE_UNIT.fullmatch(phrase)
@@ -709,6 +711,11 @@ def _own_by_reference(person, phrase: str, parties: list[str], organizations, ca
     return bool(kind) and own is not None and own.kind == kind and (not clue or bool(re.search(clue, own.name, re.I)))
 
 
+_THEIR_OWN = re.compile(
+    r"(?:their|his|her|its) (?:respective |own )+(?:organi[sz]ations?|compan(?:y|ies)|institutions?|firms?|sides?|"
+    r"employers?|entities|entity)",
+    re.I,
+)
 _MANAGED_BY_SIGNER = re.compile(r"\s+(?:it|she|he|they|which|that) (?:manages|runs|advises|operates)$", re.I)
 _PLACE_UNIT = re.compile(r"(?:the|its|their) (?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:unit|subsidiary|arm|affiliate)")
 _POST_FOR = re.compile(r"\b(?:president|director|officer|head|manager|secretary|chairman|partner|dean)\s*$", re.I)

@@ -168,7 +168,7 @@ _NAMED_BEFORE_CAPITAL_TITLE = re.compile(
     rf"(?<![A-Za-z&\-] )(?<![A-Za-z]['’]s )\b(?P<pronoun>(?!))?(?P<owner>{_OWNER_WORD}(?: {_OWNER_WORD})?) "
     rf"(?P<title>(?:(?:Deputy|Vice|Executive|Senior|Acting|Assistant|Chief|General)[ -])*"
     rf"(?:President|Chairman|Chairwoman|Chief Executive(?: Officer)?|General Manager|Managing Director|Director|"
-    rf"Founder|Head))(?:,)? (?P<name>{_NAME_EN})\b"
+    rf"Founder|Head|Member)(?: \([A-Z][\w ]{{2,40}}\))?)(?:,)? (?P<name>{_NAME_EN})\b"
 )
 #: "Klaus Rieder, Tarsis CEO, and ...": an organization's short name and a post after the name, between commas
 _OWNER_TITLE_AFTER = re.compile(
@@ -272,8 +272,9 @@ _CHAINED_BEFORE = re.compile(
 )
 _TITLE_OF_COMPANY_NAME = re.compile(
     rf"\b(?P<title>{_MODIFIERS_EN}(?:President|Chairman|Chairwoman|Chairman of the Board|General Manager|"
-    rf"Managing Director|Director|Chief Executive Officer|CEO)) of (?:the )?"
-    rf"(?P<company>(?:[A-Z][\w&'’()\-]*,? )+?(?:Co\., ?Ltd\.|Ltd\.|Inc\.|Corp\.|Co\.|GmbH|AG|AB|K\.K\.|A/S|B\.V\.|S\.p\.A\.)|"
+    rf"Managing Director|Director|Chief Executive Officer|CEO|(?-i:managing director|general manager|chairman|"
+    rf"president))) of (?:the )?"
+    rf"(?P<company>(?:\(?[A-Z][\w&'’()\-]*,? )+?(?:Co\., ?Ltd\.|Co,? Ltd\b|Ltd\.|Inc\.|Corp\.|Co\.|GmbH|AG|AB|K\.K\.|A/S|B\.V\.|S\.p\.A\.)|"
     rf"(?:[A-Z][\w'’\-]* )+?(?:Bureau|Commission|Department|Administration) of [A-Z][a-z]+"
     rf"(?: and [A-Z][a-z]+(?: [A-Z][a-z]+)?)?) "
     rf"(?P<name>{_NAME_EN})\b"
@@ -469,6 +470,8 @@ def _english_people(text: str, sentence_spans) -> list[FoundPerson]:
             other = _TITLED_NAME.fullmatch(phrase) if phrase else None
             if other and _is_name(other.group("name")):
                 continue  # "A, Professor B, president of ...": the chunk after A is the next person, not A's post
+            if phrase and _TITLE_OF_COMPANY_NAME.match(phrase):
+                continue  # "A, managing director of X Co Ltd B and ...": the post is B's
             ahead = _NAME_AFTER_HEAD.search(phrase) if phrase else None
             if ahead and _is_name(ahead.group(1)):
                 # "A, Director-General of the Jiangsu Department of Commerce Qi Lan, and B": the post is Qi Lan's

@@ -116,3 +116,19 @@ def test_an_indian_name_with_initials_and_two_words_is_one_person():
     )
     assert "K. Ravi Shankar" in people(result)
     assert "Ravi Shankar" not in people(result)
+
+
+def test_signers_in_four_forms_on_behalf_of_their_respective_organisations():
+    result = run(
+        "Dhaka, 4 March 2026: Jessore Export Zones Authority (JEZA) on Monday signed investment agreements with "
+        "two companies.\n\n"
+        "JEZA Member (Engineering) Md Kamrul Hasan, managing director of Fujian Meilan Garments Co Ltd Ye Chunhua "
+        "and Ruixing Bags Ltd's Pan Wenli signed the agreements on behalf of their respective organisations.\n"
+    )
+    assert people(result)["Md Kamrul Hasan"] == (["Member (Engineering)"], "Jessore Export Zones Authority")
+    assert people(result)["Ye Chunhua"] == (["managing director"], "Fujian Meilan Garments Co Ltd")
+    assert signed(result) == {
+        ("Md Kamrul Hasan", "Jessore Export Zones Authority"),
+        ("Ye Chunhua", "Fujian Meilan Garments Co Ltd"),
+        ("Pan Wenli", "Ruixing Bags Ltd"),
+    }
