@@ -34,10 +34,9 @@ def reverse_name(viewname: str) -> str:
     return path
 
 
-def reverse_pk(viewname: str, pk: Any) -> str:
-    """``reverse(viewname, kwargs={"pk": pk})``."""
-    if type(pk) is not int or pk < 0:  # a negative or non-integer key: as Django reverses it
-        return reverse(viewname, kwargs={"pk": pk})
+def pk_pattern(viewname: str) -> str | None:
+    """The path ``reverse_pk`` fills in for ``viewname``, with ``PK_PLACEHOLDER`` where the pk goes; None when the
+    URL takes its pk otherwise (``reverse_pk`` reverses each pk then)."""
     key = _key(viewname, "pk")
     if key not in _paths:
         try:
@@ -45,7 +44,18 @@ def reverse_pk(viewname: str, pk: Any) -> str:
         except NoReverseMatch:
             pattern = None
         _paths[key] = pattern if pattern is not None and pattern.count(_SENTINEL) == 1 else None
-    pattern = _paths[key]
+    return _paths[key]
+
+
+#: where ``pk_pattern``'s path holds the pk
+PK_PLACEHOLDER = _SENTINEL
+
+
+def reverse_pk(viewname: str, pk: Any) -> str:
+    """``reverse(viewname, kwargs={"pk": pk})``."""
+    if type(pk) is not int or pk < 0:  # a negative or non-integer key: as Django reverses it
+        return reverse(viewname, kwargs={"pk": pk})
+    pattern = pk_pattern(viewname)
     if pattern is None:
         return reverse(viewname, kwargs={"pk": pk})
     return pattern.replace(_SENTINEL, str(pk))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import html
 import inspect
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
@@ -34,9 +35,10 @@ from django_tables2.templatetags.django_tables2 import render_attrs
 from django_tables2.utils import call_with_appropriate
 
 from parkos.core.display import change_value, display_kind, format_kind, is_land_area
-from parkos.core.models import ObjectChange
+from parkos.core.models import ObjectChange, PrimaryModel
 from parkos.core.pagination import EstimatedCountPaginator
 from parkos.core.renderers import text_in_context
+from parkos.core.reversing import PK_PLACEHOLDER, pk_pattern
 from parkos.core.units import AreaUnit, format_area, format_area_with_mu, format_datetime
 
 
@@ -285,9 +287,12 @@ class CoreBoundRow(BoundRow):  # type: ignore[misc]  # django-tables2 has no typ
     from the table's own map of the field's choices, where ``get_FOO_display`` rebuilt that map, hashing every
     translated label, for each cell; the accessor resolved once (django-tables2 resolved its path twice)."""
 
-    def __init__(self, record: Any, table: Any, columns: list[Any]) -> None:
+    def __init__(self, record: Any, table: Any, columns: list[Any], shared: dict[Any, Any] | None = None) -> None:
         super().__init__(record, table=table)
         self._columns = columns
+        #: what the rows of one pass over the table share (one language, one URL prefix): each linked column's
+        #: accessor, each model's URL pattern, each choice's label
+        self._shared: dict[Any, Any] = {} if shared is None else shared
 
     def items(self) -> Iterator[tuple[Any, Any]]:
         for column in self._columns:
@@ -344,26 +349,71 @@ class CoreBoundRow(BoundRow):  # type: ignore[misc]  # django-tables2 has no typ
         record = self._record
         if link is None or link.attrs or link.url or link.reverse_args or not isinstance(record, models.Model):
             return super()._call_render(bound_column, value)
-        content = call_with_appropriate(bound_column.render, self._optional_cell_arguments(bound_column, value))
-        accessor = tables_utils.Accessor(link.accessor if link.accessor is not None else bound_column.name)
-        if accessor.SEPARATOR != tables_utils.Accessor.SEPARATOR:
-            target = accessor.resolve(record)
+        if getattr(bound_column.render, "__func__", None) is _COLUMN_RENDER:
+            content = value  # Column.render(value) returns the value
         else:
-            target = _resolve_on(record, accessor, accessor.bits)
+            content = call_with_appropriate(bound_column.render, self._optional_cell_arguments(bound_column, value))
+        shared = self._shared
+        found = shared.get(("link", bound_column.name))
+        if found is None:
+            accessor = tables_utils.Accessor(link.accessor if link.accessor is not None else bound_column.name)
+            legacy = accessor.SEPARATOR != tables_utils.Accessor.SEPARATOR
+            found = shared["link", bound_column.name] = (accessor, None if legacy else accessor.bits)
+        accessor, bits = found
+        target = accessor.resolve(record) if bits is None else _resolve_on(record, accessor, bits)
         if not hasattr(target, "get_absolute_url"):
             if not hasattr(record, "get_absolute_url"):
                 return super()._call_render(bound_column, value)  # raises django-tables2's TypeError
             target = record
-        href = target.get_absolute_url()
-        return content if href is None else format_html('<a href="{}">{}</a>', href, content)
+        href = self._url_of(target)
+        if href is None:
+            return content
+        # format_html('<a href="{}">{}</a>', href, content): each conditionally escaped
+        return SafeString(f'<a href="{_escaped(href)}">{_escaped(content)}</a>')
+
+    def _url_of(self, target: Any) -> str | None:
+        """``target.get_absolute_url()``; a PrimaryModel's own from its URL pattern, read once per pass."""
+        cls = type(target)
+        if cls.get_absolute_url is not _PRIMARY_URL or getattr(cls.url_name, "__func__", None) is not _URL_NAME:
+            return target.get_absolute_url()  # type: ignore[no-any-return]
+        pk = target.pk
+        if type(pk) is not int or pk < 0:
+            return target.get_absolute_url()  # type: ignore[no-any-return]
+        key = ("url", cls)
+        pattern = self._shared.get(key, _NO_PATTERN)
+        if pattern is _NO_PATTERN:
+            pattern = self._shared[key] = pk_pattern(cls.url_name())
+        if pattern is None:
+            return target.get_absolute_url()  # type: ignore[no-any-return]
+        return pattern.replace(PK_PLACEHOLDER, str(pk))  # type: ignore[no-any-return]
 
     def _choice_label(self, field: Any, value: Any) -> Any:
-        """``Model._get_FIELD_display``, from a map of the field's choices made once per table."""
-        labels_by_field = self._table.__dict__.setdefault("_core_choice_labels", {})
-        labels = labels_by_field.get(field)
-        if labels is None:
-            labels = labels_by_field[field] = {make_hashable(key): label for key, label in field.flatchoices}
-        return force_str(labels.get(make_hashable(value), value), strings_only=True)
+        """``Model._get_FIELD_display``, from a map of the field's choices made once per table, each label made a
+        string once per pass."""
+        hashed = make_hashable(value)
+        key = ("choice", field, hashed)
+        found = self._shared.get(key, _NO_PATTERN)
+        if found is _NO_PATTERN:
+            labels_by_field = self._table.__dict__.setdefault("_core_choice_labels", {})
+            labels = labels_by_field.get(field)
+            if labels is None:
+                labels = labels_by_field[field] = {make_hashable(key): label for key, label in field.flatchoices}
+            found = self._shared[key] = force_str(labels.get(hashed, value), strings_only=True)
+        return found
+
+
+_NO_PATTERN = object()
+_PRIMARY_URL = PrimaryModel.get_absolute_url
+_URL_NAME = PrimaryModel.url_name.__func__  # type: ignore[attr-defined]
+
+
+def _escaped(value: Any) -> str:
+    """``conditional_escape(value)``: its own HTML if it has one, else the text escaped as ``escape`` does."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()  # type: ignore[no-any-return]
+    return html.escape(str(value))
 
 
 class CoreBoundRows(BoundRows):  # type: ignore[misc]  # django-tables2 has no type stubs
@@ -372,8 +422,9 @@ class CoreBoundRows(BoundRows):  # type: ignore[misc]  # django-tables2 has no t
     def __iter__(self) -> Iterator[Any]:
         yield from self.generator_pinned_row(self.pinned_data.get("top"))
         columns = list(self.table.columns)
+        shared: dict[Any, Any] = {}
         for record in self.data:
-            yield CoreBoundRow(record, table=self.table, columns=columns)
+            yield CoreBoundRow(record, table=self.table, columns=columns, shared=shared)
         yield from self.generator_pinned_row(self.pinned_data.get("bottom"))
 
     def __getitem__(self, key: Any) -> Any:

@@ -2,6 +2,7 @@
 cell, and the same HTML as django-tables2's own columns and rows."""
 
 import datetime
+from unittest import mock
 
 import django_tables2 as tables
 from django.test import SimpleTestCase
@@ -132,6 +133,37 @@ class CellsWithoutPerCellLookupsTests(BuildingRows, SimpleTestCase):
             ],
         )
         self.assertEqual(second[9], "—")  # an empty cell shows the default, unlinked
+
+    def test_one_table_read_in_two_languages_reads_each(self):
+        """Choice labels and URL patterns are kept for one pass over the rows: a second pass in another language
+        reads that language."""
+        table_class = self.table_class()
+        table = table_class(self.rows(), paginate=False)
+        passes = {}
+        for language in ("en", "zh-hans", "en"):
+            with translation.override(language):
+                cells = [[str(cell) for _column, cell in row.items()] for row in table.rows]
+                fresh = [[str(cell) for _column, cell in row.items()] for row in table_class(self.rows()).rows]
+                self.assertEqual(cells, fresh, language)
+                passes[language] = cells
+        self.assertNotEqual(passes["en"][0][1], passes["zh-hans"][0][1])
+
+    def test_a_link_to_a_model_with_its_own_url_uses_it(self):
+        from parkos.parks.models import Building
+
+        class Linked(core_tables.PrimaryTable):
+            code = tables.Column(linkify=True)
+
+            class Meta(core_tables.PrimaryTable.Meta):
+                model = Building
+                fields = ()
+
+        building = Building(pk=3, code="C<3>")
+        (row,) = Linked([building], paginate=False).rows
+        self.assertEqual([str(cell) for _column, cell in row.items()], ['<a href="/parks/buildings/3/">C&lt;3&gt;</a>'])
+        with mock.patch.object(Building, "get_absolute_url", lambda self: f"/own/<{self.pk}>/"):
+            (row,) = Linked([building], paginate=False).rows
+            self.assertEqual([str(cell) for _column, cell in row.items()], ['<a href="/own/&lt;3&gt;/">C&lt;3&gt;</a>'])
 
     def test_a_model_that_writes_its_own_display_method_keeps_it(self):
         from parkos.investment.models import Commitment
