@@ -184,6 +184,7 @@ def _people_of(name: str, start: int) -> list[tuple[str, int]]:
     return [(piece, at) for piece, at in pieces if piece]
 
 
+_GROUP_POST = re.compile(r"Group (?:CEO|CFO|COO|CTO|Chief|Chairman|President|Vice|Managing|General|Executive)\b")
 _AT_PLACE = re.compile(r" at [A-Z][a-z]+(?=[,.;)]| and\b|\n|$)")
 
 
@@ -204,6 +205,8 @@ def _english_candidates(text: str) -> list[tuple[int, int]]:
             if cut and _HEAD_CASED.search(piece[cut.end() :]):
                 piece_start += cut.end()
                 piece = text[piece_start:piece_end]
+            if _GROUP_POST.match(piece):
+                continue  # "Group CEO of Straitsbridge", "Group CEO, Straitsbridge": a post in a group, not a name
             bracket = re.match(r"\([^()]*\) (?:and |& )?(?:the )?", piece)
             if bracket:  # "(Nangang) and Hydrolis SAS": the short name the name before was given, then the next name
                 piece_start += bracket.end()

@@ -99,7 +99,7 @@ _TITLE_WORDS_EN = (
     r"Administrator|Supervisor|Chancellor|Rector|Premier|Councillor|Councilor|Envoy|Attaché|Counsellor|Executive"
 )
 _MODIFIERS_EN = r"(?:(?:Deputy|Vice|Executive|Senior|Acting|First|Standing|Permanent|Assistant|Associate|Honorary|" \
-    r"Co-|Chief|Regional|Global|General|CPC|Party|Former|District|County|City|Provincial|Municipal)[ -]?)*"  # fmt: skip
+    r"Co-|Chief|Regional|Global|General|CPC|Party|Former|District|County|City|Provincial|Municipal|Group)[ -]?)*"  # fmt: skip
 _TITLE_START = re.compile(rf"^(?:the |a |an )?{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN})\b", re.I)
 _TITLE_ANY = re.compile(rf"\b(?:{_TITLE_WORDS_EN})\b", re.I)
 

@@ -82,6 +82,9 @@ def _extract(text: str, *, source: str, language: str | None, gazetteer: Gazette
             person.organization = _organization_before_title(text, person, organizations, mentions, canonical)
         if language == "en":
             _split_title_organization(person, organizations, mentions, canonical)
+            if len(person.titles) > 1:  # "Group CEO of X" split, and "Group CEO, X" in a caption: one title
+                seen = {t.casefold(): t for t in reversed(person.titles)}
+                person.titles = [t for t in person.titles if seen.pop(t.casefold(), None) is not None]
         if person.organization is None:
             person.organization = _organization_in_titles(person.titles, organizations)
         if person.organization is None:

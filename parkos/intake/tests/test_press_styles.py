@@ -132,3 +132,20 @@ def test_signers_in_four_forms_on_behalf_of_their_respective_organisations():
         ("Ye Chunhua", "Fujian Meilan Garments Co Ltd"),
         ("Pan Wenli", "Ruixing Bags Ltd"),
     }
+
+
+def test_signers_named_only_in_a_seated_caption_with_title_and_organization_after_each():
+    result = run(
+        'KUALA LUMPUR, 9 April 2026 - Merbau Cloud Pte. Ltd. ("Merbau"), a data centre operator, today announced '
+        "an investment agreement with the Administrative Committee of Wuhan Donghu New Area.\n\n"
+        '"Central China is growing fast," said Aaron Tan, Group CEO of Merbau.\n\n'
+        "Photo 1: Signing the investment agreement (seated, L-R): Ms. Qin Lu, Deputy Director, Administrative "
+        "Committee of Wuhan Donghu New Area; Mr. Aaron Tan, Group CEO, Merbau. Witnessing (standing, L-R): "
+        "Mr. Kong Wei, Director, Administrative Committee of Wuhan Donghu New Area.\n"
+    )
+    assert signed(result) == {
+        ("Qin Lu", "Administrative Committee of Wuhan Donghu New Area"),
+        ("Aaron Tan", "Merbau Cloud Pte. Ltd."),
+    }
+    assert people(result)["Aaron Tan"] == (["Group CEO"], "Merbau Cloud Pte. Ltd.")
+    assert not any(o["name"].startswith("Group CEO") for o in result["organizations"])
