@@ -132,7 +132,7 @@ _SPOKE_ZH = re.compile(r"表示|介绍|说|指出|透露|称|谈到")
 #: "signed on stage by A", "Signing the agreement were A and B" (not "Present at the signing were ...")
 _SIGNED_BY = re.compile(
     _REPRESENTED_BY
-    + r"|^(?:Photo \d+:\s*)?Signing (?:the |an? )?[\w -]{0,60}?(?:\([^()]{0,30}\))?:"
+    + r"|\bsaw (?:the )?signatures? (?:from|of|by)\b|^(?:Photo \d+:\s*)?Signing (?:the |an? )?[\w -]{0,60}?(?:\([^()]{0,30}\))?:"
     + r"|\bsignatories(?: (?:to|of|for) (?:the|this|that|both|all|each) [\w-]+(?: [\w-]+)?)? (?:were|are|included)\b|\b(?:signatories|signing|signed by|signers)\s*:|\b(?:signed|inked|sealed)(?:,? (?!witness|watch|attend|present|presided|hosted|accompan|joined|led\b|observ)[\w-]+){0,8}?,? by\b|\b(?:signed|inked) (?:between|with) [^;]{3,160}? by\b|(?<!\bthe )(?<!\bthis )\b(?:signing|inking)(?: [\w-]+){0,3}? (?:were|was)\b|\bsigning was (?:done|carried out|performed) by\b|\bas did\b|\bsignatures? of\b|\b(?:was|were) represented at the (?:signing|ceremony) by\b|由",
     re.I,
 )

@@ -172,7 +172,8 @@ _NAMED_BEFORE_CAPITAL_TITLE = re.compile(
 )
 #: "Klaus Rieder, Tarsis CEO, and ...": an organization's short name and a post after the name, between commas
 _OWNER_TITLE_AFTER = re.compile(
-    rf"^\s*(?P<owner>{_OWNER_WORD}(?: {_OWNER_WORD}){{0,2}}) (?P<title>{_ONE_TITLE_EN}(?: and {_ONE_TITLE_EN})?)\s*[.;]?\s*$"
+    rf"^\s*(?P<owner>{_OWNER_WORD}(?: {_OWNER_WORD}){{0,2}}) (?P<title>{_ONE_TITLE_EN}(?: and {_ONE_TITLE_EN})?"
+    rf"(?: for (?:[A-Z][a-z]+(?: [A-Z][a-z]+)?|operations|research|sales|finance|strategy|investment))?)\s*[.;]?\s*$"
 )
 _IS_TITLE_EN = re.compile(
     rf"(?:^|(?<=[\s(\"“]))({_NAME_EN}),? (?:is|was|serves as|is also|has been) (?:the |a |an )?"

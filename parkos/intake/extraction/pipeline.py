@@ -99,6 +99,8 @@ def _extract(text: str, *, source: str, language: str | None, gazetteer: Gazette
     dates = [d for d in find_dates(text, language) if not any(s <= d.span[0] < e for s, e in byline_spans)]
     story_dates = [d for d in dates if not _on_meta_line(text, d.span[0])] or dates
     headline_end = title_start + len(title) if title_start == 0 or not text[:title_start].strip() else 0
+    if language == "en" and " by the " in text:
+        _role_mentions(text, people, mentions, canonical)
     agreements = find_agreements(sentence_list, mentions, people, canonical, skip_before=headline_end)
     _signers_organizations(agreements, people)
     figures = find_figures(text, language)
@@ -131,6 +133,31 @@ def _after_source_label(text: str, offset: int) -> bool:
     """ "Source: Harlow City People's Government Information Office": the publisher, no organization of the story."""
     line_start = text.rfind("\n", 0, offset) + 1
     return bool(_SOURCE_LABEL.search(text, line_start, offset))
+
+
+_ROLE = re.compile(
+    r"\b(?i:the) (?P<title>(?i:(?:(?:Deputy|Vice|Executive|General|Chief) )*(?:Chairman|Chairwoman|President|Director|"
+    r"General Manager|Managing Director|Chief Executive(?: Officer)?|CEO|Mayor|Governor|Secretary|Head))) of "
+    r"(?:the )?(?P<owner>[A-Z][\w'’&.\-]*(?: [A-Z][\w'’&.\-]*){0,5})(?=[,.;]| and\b| for\b| together\b|$)"
+)
+
+
+def _role_mentions(text: str, people, mentions, canonical) -> None:
+    """ "signed by the Chairman of SCZONE, the Chairman of Hairun-Egypt and Mr. C": a post and its organization stand
+    for the one person of the article who holds them (as a mention of that person)."""
+    holders: dict[tuple[str, str], list] = {}
+    for person in people:
+        if person.organization:
+            for title in person.titles:
+                holders.setdefault((title.casefold(), person.organization), []).append(person)
+    if not holders:
+        return
+    for match in _ROLE.finditer(text):
+        owner = resolve_organization(match.group("owner"), mentions, loose=True)
+        owner = canonical(owner) if owner else None
+        found = holders.get((match.group("title").casefold(), owner or ""), [])
+        if len(found) == 1 and match.start() not in found[0].mentions:
+            found[0].mentions = sorted([*found[0].mentions, match.start()])
 
 
 def _signers_organizations(agreements, people) -> None:

@@ -149,3 +149,18 @@ def test_signers_named_only_in_a_seated_caption_with_title_and_organization_afte
     }
     assert people(result)["Aaron Tan"] == (["Group CEO"], "Merbau Cloud Pte. Ltd.")
     assert not any(o["name"].startswith("Group CEO") for o in result["organizations"])
+
+
+def test_signers_by_role_only_and_signatures_seen_from():
+    result = run(
+        "Cairo, 2 May 2026\n\n"
+        "First, Mr. Adel Nabil Sorour, Chairman of the Red Sea Ports Authority (RSPA), and Mr. Mo Jianwei, Chairman "
+        "of Tianhai Egypt Development Co., signed a memorandum of understanding on a new berth.\n\n"
+        "An investment agreement was then signed by the Chairman of RSPA and the Chairman of Tianhai Egypt.\n\n"
+        "A lease saw signatures from Dr. Hany Samir Fouad, RSPA Vice Chairman for Investment, and Mr. Bo Hai, "
+        "General Manager of Nile Glass Co., Ltd.\n"
+    )
+    investment = next(a for a in result["agreements"] if a["kind"] == "investment")
+    assert {s["person"] for s in investment["signatories"]} == {"Adel Nabil Sorour", "Mo Jianwei"}
+    assert ("Hany Samir Fouad", "Red Sea Ports Authority") in signed(result)
+    assert people(result)["Hany Samir Fouad"] == (["Vice Chairman for Investment"], "Red Sea Ports Authority")
