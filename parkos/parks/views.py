@@ -24,6 +24,16 @@ def _parcels_with_holder(user: Actor | None) -> QuerySet[LandParcel]:
     return LandParcel.objects.restrict(user).select_related("holder")
 
 
+def _parcels_counted(extra: dict[str, Any]) -> int:
+    """The parcels panel's count: the page's figures count the same parcels (``restrict()``, this park)."""
+    return extra["figures"]["parcels"]  # type: ignore[no-any-return]
+
+
+def _buildings_counted(extra: dict[str, Any]) -> int:
+    """The buildings panel's count: the page's figures count the same buildings (``restrict()``, this park)."""
+    return extra["figures"]["buildings"]  # type: ignore[no-any-return]
+
+
 class ParkBrandViews(ObjectViews):
     model = ParkBrand
     path = "brands"
@@ -45,8 +55,9 @@ class ParkViews(ObjectViews):
     list_related = ("brand", "operator")
     related = (
         # the panel leaves the park out: its rows need not join it (and read its boundary) as the list's do
-        Related(LandParcel, tables.LandParcelTable, "park", queryset=_parcels_with_holder),
-        Related(Building, tables.BuildingTable, "parcel__park", filter_param="park"),
+        # and the page's figures count the parcels and the buildings already: the full panels need no COUNT
+        Related(LandParcel, tables.LandParcelTable, "park", queryset=_parcels_with_holder, count_from=_parcels_counted),
+        Related(Building, tables.BuildingTable, "parcel__park", filter_param="park", count_from=_buildings_counted),
     )
     detail_template = "parks/park_detail.html"
     #: the boundary is drawn on the park's map (park_page_extras), not as a thumbnail

@@ -71,6 +71,9 @@ class Related:
     #: a panel that shows fewer columns than its list reads only what it shows (the agreements on a park's page
     #: do not need the list's implementation and last-contact annotations, issue 16). It must keep ``restrict()``.
     queryset: Callable[[Actor | None], models.QuerySet[Any]] | None = None
+    #: the panel's count read from the page's ``detail_extra`` (its figures) where the page counts the very same
+    #: rows anyway: a full panel sends no COUNT of its own (a park's parcels and buildings, issue 16)
+    count_from: Callable[[dict[str, Any]], int] | None = None
 
     def heading(self) -> str:
         return self.title or str(self.model._meta.verbose_name_plural).capitalize()
@@ -478,13 +481,17 @@ class ObjectBulkView(ObjectView):
 class ObjectDetailView(ObjectView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.get_object()
+        extra = self.views.detail_extra(obj, request.user)
         related: list[dict[str, Any]] = []
         for rel in (*self.views.related, *_extra_related.get(self.model, ())):
             rows = rel.rows(request.user).filter(**{rel.field: obj})
             if rel.distinct:
                 rows = rows.distinct()
             shown = list(rows[: rel.limit])  # one query; counted only when the panel is full
-            count = len(shown) if len(shown) < rel.limit else rows.count()
+            if len(shown) < rel.limit:
+                count = len(shown)
+            else:
+                count = rel.count_from(extra) if rel.count_from is not None else rows.count()
             table = rel.table(
                 shown,
                 request=request,
@@ -518,7 +525,7 @@ class ObjectDetailView(ObjectView):
             panels=panels,
             history=object_history(obj)[:5],
             object_type=ContentType.objects.get_for_model(self.model),
-            **self.views.detail_extra(obj, request.user),
+            **extra,
         )
         return render(request, self.views.detail_template, context)
 

@@ -12,14 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from parkos.core.permissions import fallback_group_name
+from parkos.core.permissions import ROLES, fallback_group_name
 from parkos.core.testing import World
 from parkos.core.views.generic import Related, views_for
 from parkos.directory.models import Organization
 from parkos.investment.models import Agreement, Commitment, Party
-from parkos.parks.models import Building, LandParcel, SpaceUnit
+from parkos.parks.models import Building, LandParcel, Park, SpaceUnit
 from parkos.parks.selectors import scope_park_id_list
-from parkos.parks.views import SpaceUnitViews
+from parkos.parks.views import ParkViews, SpaceUnitViews
 
 
 def list_rows(self: Related, user):  # type: ignore[no-untyped-def]
@@ -102,12 +102,35 @@ class ParkPagePanelsTests(TestCase):
         self.assertNotIn('"parks_park"."boundary"', parcels[0])
         self.assertIn('"directory_organization"', parcels[0])
 
+    def test_the_parcels_and_buildings_panels_count_as_the_figures(self):
+        """Their full panels read their counts from the page's figures: the same rows, for every role that sees the
+        page (a fallback park manager too)."""
+        park = self.world.park["in"]
+        fallback = type(self.world.users["park_manager"]).objects.create_user(username="fallback_manager")
+        fallback.groups.add(Group.objects.get_or_create(name=fallback_group_name("park_manager"))[0])
+        users = [*(self.world.users[role.name] for role in ROLES), fallback]
+        panels = [rel for rel in ParkViews.related if rel.count_from is not None]
+        self.assertEqual([rel.model for rel in panels], [LandParcel, Building])
+        for user in users:
+            if not Park.objects.restrict(user).filter(pk=park.pk).exists():
+                continue
+            extra = ParkViews.detail_extra(park, user)
+            for rel in panels:
+                with self.subTest(user=user.username, panel=rel.model.__name__):
+                    self.assertEqual(rel.count_from(extra), rel.rows(user).filter(**{rel.field: park}).count())
+        page = self.page("operator_admin", "en")
+        for model, path in ((LandParcel, "park"), (Building, "parcel__park")):
+            total = model.objects.filter(**{path: park}).count()
+            self.assertGreater(total, 5)
+            self.assertIn(f"The first 5 of {total}.", page)
+
     def test_query_count(self):
-        """The page's own queries as admin, the same on SQLite and PostgreSQL: the park, a rows query per panel
-        and a count per full panel (three here), the figures, the recent changes and the park's brand."""
+        """The page's own queries as admin, the same on SQLite and PostgreSQL: the park, the figures, a rows query
+        per panel and a count per full panel (one here: the parcels' and buildings' are the figures'), the recent
+        changes and the park's brand."""
         self.client.force_login(self.world.users["operator_admin"])
         queries = own_queries(self.client, self.url)
-        self.assertEqual(len(queries), 12, "\n".join(queries))
+        self.assertEqual(len(queries), 10, "\n".join(queries))
 
 
 class OrganizationPagePanelsTests(TestCase):
