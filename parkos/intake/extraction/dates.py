@@ -35,6 +35,9 @@ _EN_DATES = (
 )
 _ISO_DATE = re.compile(r"(?<![\d.])(?P<year>(?:1[89]|2[01])\d\d)([-/.])(?P<month>[01]?\d)\2(?P<day>[0-3]?\d)(?![\d.])")
 
+#: "12/03/2026": day and month in an order the article has to settle (see ``_day_month_year``)
+_NUMERIC_DATE = re.compile(r"(?<![\d/.])(?P<first>[0-3]?\d)/(?P<second>[0-3]?\d)/(?P<year>(?:19|20)\d\d)(?![\d/])")
+
 _ZH_NUMERAL = "〇零一二两三四五六七八九十"
 _ZH_DATE = re.compile(
     rf"(?:(?P<year>\d{{4}}|[〇零一二三四五六七八九]{{4}})\s*年\s*)?"
@@ -61,6 +64,18 @@ def _number(text: str | None) -> int | None:
     return int(value) if value is not None and value == int(value) else None
 
 
+def _day_month_year(folded: str, named: set[tuple[int, int]]):
+    """ "12/03/2026", "20/10/2026": day first when the first number cannot be a month, or when the article names that
+    day with its month word ("March 12"); month first when the second cannot be a month, or the article says so; an
+    ambiguous one the article does not settle is left out."""
+    for match in _NUMERIC_DATE.finditer(folded):
+        first, second, year = int(match["first"]), int(match["second"]), int(match["year"])
+        if first > 12 or (second <= 12 and (second, first) in named and (first, second) not in named):
+            yield match.start(), match.end(), year, second, first
+        elif second > 12 or (first, second) in named:
+            yield match.start(), match.end(), year, first, second
+
+
 def _candidates(folded: str, language: str):
     """(start, end, year, month, day) for every date pattern match, in any order, overlaps included."""
     for match in _ISO_DATE.finditer(folded):
@@ -71,11 +86,15 @@ def _candidates(folded: str, language: str):
             if month is not None and day is not None:
                 yield match.start(), match.end(), _number(match["year"]), month, day
         return
+    named = set()
     for pattern in _EN_DATES:
         for match in pattern.finditer(folded):
             month = _MONTH_NUMBERS[match["month"][:3].lower()]
             year = int(match["year"]) if match["year"] else None
+            named.add((month, int(match["day"])))
             yield match.start(), match.end(), year, month, int(match["day"])
+    if "/" in folded:
+        yield from _day_month_year(folded, named)
 
 
 def _found(text: str, language: str) -> list[tuple[int, int, int | None, int, int]]:

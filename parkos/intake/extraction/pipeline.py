@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 
@@ -759,14 +760,31 @@ def _event_date(story_dates, dates, text: str = "", language: str = "", sentence
     stays "--MM-DD"."""
     if not story_dates:
         return None
-    value = story_dates[0].value
+    top = [d for d in dates if not d.value.startswith("--") and d.span[0] < 400]
+    anchor = story_dates[0]
+    if language == "en" and anchor.value.startswith("--") and top and anchor.value[2:] == top[0].value[5:]:
+        # "HOHHOT, Sept. 16 --" under "2026-09-16 20:05": the dateline's year is the publication line's, so its
+        # weekday is known ("signed on Tuesday" is the 15th)
+        anchor = dataclasses.replace(anchor, value=top[0].value)
+        story_dates = [anchor, *story_dates[1:]]
+    value = anchor.value
     if language == "en":
-        value = _day_of_story(story_dates[0], story_dates, text, sentence_list)
+        value = _day_of_story(anchor, story_dates, text, sentence_list)
     if value.startswith("--"):
-        top = [d for d in dates if not d.value.startswith("--") and d.span[0] < 400]
         if top:
             year, month_day = int(top[0].value[:4]), value[2:]
             if month_day > top[0].value[5:]:
                 year -= 1
             return f"{year}-{month_day}"
+        issue = _MONTH_YEAR.search(text, 0, 400)
+        if issue:  # "Estate News | Issue 42 | July 2026": the issue's month and year
+            year = int(issue.group("year")) - (int(value[2:4]) > _MONTHS.index(issue.group("month")[:3]) + 1)
+            return f"{year}-{value[2:]}"
     return value
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_YEAR = re.compile(
+    r"\b(?P<month>January|February|March|April|May|June|July|August|September|October|November|December) "
+    r"(?P<year>(?:19|20)\d\d)\b"
+)

@@ -164,3 +164,30 @@ def test_signers_by_role_only_and_signatures_seen_from():
     assert {s["person"] for s in investment["signatories"]} == {"Adel Nabil Sorour", "Mo Jianwei"}
     assert ("Hany Samir Fouad", "Red Sea Ports Authority") in signed(result)
     assert people(result)["Hany Samir Fouad"] == (["Vice Chairman for Investment"], "Red Sea Ports Authority")
+
+
+def test_day_month_year_numbers_only_when_the_order_is_settled():
+    from parkos.intake.extraction.dates import find_dates
+
+    def values(text):
+        return [d.value for d in find_dates(text, "en")]
+
+    assert values("Portal - 21/10/2026") == ["2026-10-21"]
+    assert values("14/03/2026 06:15 PM\n\nKUANTAN, March 14 --") == ["2026-03-14", "--03-14"]
+    assert values("11/03/2026 06:15 PM\n\nKUANTAN, March 11 --") == ["2026-03-11", "--03-11"]
+    assert values("03/11/2026 06:15 PM\n\nKUANTAN, March 11 --") == ["2026-03-11", "--03-11"]
+    assert values("05/06/2026 06:15 PM") == []
+
+
+def test_the_year_of_a_newsletter_issue_and_of_a_dateline_under_a_publication_line():
+    newsletter = run(
+        "Lanna Estate News | Issue 7 | May 2026\n\n"
+        "Lanna Estate Public Company Limited signed a land lease agreement with Korvel Motors Co., Ltd. on 4 May.\n"
+    )
+    assert newsletter["event"]["date"] == "2026-05-04"
+    wire = run(
+        "Zone signs battery deal\n\n2026-10-08 19:02:11 | Source: Xinhua\n\n"
+        "XI'AN, Oct. 8 (Xinhua) -- The Administrative Committee of Qinhan New Area has signed an investment agreement "
+        "with Norvik Cells AS, local authorities said Thursday. The agreement was signed on Tuesday by the two sides.\n"
+    )
+    assert wire["event"]["date"] == "2026-10-06"
