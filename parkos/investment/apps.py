@@ -40,60 +40,73 @@ class InvestmentConfig(AppConfig):
         return links
 
     def attention(self, user) -> list[dict]:
-        """Home-page items: agreements behind or at risk, commitments due soon, contact overdue, my late tasks."""
+        """Home-page items: agreements behind or at risk, commitments due soon, contact overdue, my late tasks.
+
+        Two statements (issue 16; were five): the agreements per implementation status as the implementation
+        report counts them (``implementation_totals``, one grouping, not ``implementation_q``'s EXISTS trees
+        twice), and the other counts as one row (``home.counts``)."""
         import datetime
 
         from django.urls import reverse
         from django.utils import timezone
 
         from parkos.core.permissions import Action, can
-        from parkos.investment.models import Agreement, Commitment, CommitmentStatus, FollowUpTask
-        from parkos.investment.selectors import implementation_q
+        from parkos.investment.home import counts
+        from parkos.investment.models import Agreement, Commitment, CommitmentStatus, FollowUpTask, Project
+        from parkos.investment.selectors import implementation_totals
         from parkos.investment.services import agreements_due_for_contact
 
-        items = []
+        items: list[dict] = []
         today = timezone.localdate()
+        counted: list = []  # (item, queryset) whose counts the one statement below fills in
+        # the agreements due for contact and the commitments due are the home panels' lists for those who work the
+        # pipeline (home.home_panels: the same URLs), and core's home leaves out an item whose list a panel opens:
+        # not counted twice
+        in_panels = can(user, Project, Action.CHANGE)
         if can(user, Agreement, Action.VIEW):
             agreements = Agreement.objects.restrict(user)
+            by_implementation = implementation_totals(agreements, today)[0]
             url = reverse("investment:agreement_list")
             for status, label, tone in (
                 ("overdue", _("Agreements with overdue commitments"), "red"),
                 ("at_risk", _("Agreements with commitments at risk"), "orange"),
             ):
-                count = agreements.filter(implementation_q(status, today)).count()
+                count = by_implementation[status]
                 items.append({"label": label, "count": count, "url": f"{url}?implementation={status}", "tone": tone})
-            due = agreements_due_for_contact(agreements, today).count()
-            items.append(
-                {
+            if not in_panels:
+                item = {
                     "label": _("Agreements due for their regular contact"),
-                    "count": due,
+                    "count": 0,
                     "url": f"{url}?contact_due=true",
                     "tone": "orange",
                 }
-            )
-        if can(user, Commitment, Action.VIEW):
+                items.append(item)
+                counted.append((item, agreements_due_for_contact(agreements, today)))
+        if can(user, Commitment, Action.VIEW) and not in_panels:
             soon = Commitment.objects.restrict(user).in_status(CommitmentStatus.AT_RISK, today)
             soon = soon.filter(due_date__lte=today + datetime.timedelta(days=30))
             url = reverse("investment:commitment_list")
-            items.append(
-                {
-                    "label": _("Commitments due within 30 days and not met"),
-                    "count": soon.count(),
-                    "url": f"{url}?status=at_risk&due_to={(today + datetime.timedelta(days=30)).isoformat()}",
-                    "tone": "orange",
-                }
-            )
+            item = {
+                "label": _("Commitments due within 30 days and not met"),
+                "count": 0,
+                "url": f"{url}?status=at_risk&due_to={(today + datetime.timedelta(days=30)).isoformat()}",
+                "tone": "orange",
+            }
+            items.append(item)
+            counted.append((item, soon))
         if can(user, FollowUpTask, Action.VIEW):
             late = FollowUpTask.objects.restrict(user).filter(owner=user, done_on__isnull=True, due_date__lt=today)
             url = reverse("investment:followuptask_list")
-            items.append(
-                {
-                    "label": _("My follow-up tasks past their due date"),
-                    "count": late.count(),
-                    "url": f"{url}?owner={user.pk}&open=true",
-                    "tone": "red",
-                }
-            )
+            item = {
+                "label": _("My follow-up tasks past their due date"),
+                "count": 0,
+                "url": f"{url}?owner={user.pk}&open=true",
+                "tone": "red",
+            }
+            items.append(item)
+            counted.append((item, late))
+        for (item, _queryset), count in zip(counted, counts(*(queryset for _item, queryset in counted)), strict=True):
+            item["count"] = count
         return items
 
     def home_panels(self, user) -> list:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parkos.core.testing import World
-from parkos.investment.models import Agreement, Commitment, Contact, FollowUpTask
+from parkos.investment.models import Agreement, Commitment, CommitmentStatus, Contact, FollowUpTask
 from parkos.investment.tests.test_views import agreement_for
 
 
@@ -77,3 +77,111 @@ class AttentionTests(TestCase):
     def test_admin_sees_both_sides(self):
         items = self.attention(self.world.users["operator_admin"])
         self.assertEqual(items["Agreements with overdue commitments"]["count"], 2)
+
+
+class OneStatementCountsTests(AttentionTests):
+    """issue 16: the home's investment counts in fewer statements, the same figures."""
+
+    ROLES = (
+        "operator_admin",
+        "investment_staff",
+        "park_manager",
+        "government_partner",
+        "enterprise_user",
+        "service_staff",
+    )
+
+    def test_counts_are_each_querysets_count_in_one_statement(self):
+        from parkos.investment.home import counts
+        from parkos.investment.services import agreements_due_for_contact
+
+        today = timezone.localdate()
+        for role in self.ROLES:
+            user = self.world.users[role]
+            with self.subTest(role=role):
+                querysets = [
+                    Agreement.objects.restrict(user),
+                    agreements_due_for_contact(Agreement.objects.restrict(user), today),
+                    Commitment.objects.restrict(user).filter(due_date__lt=today),
+                    FollowUpTask.objects.restrict(user).filter(done_on__isnull=True),
+                ]
+                expected = [queryset.count() for queryset in querysets]
+                # a scope that is nothing (restrict's .none()) counts 0 without SQL
+                with self.assertNumQueries(0 if all(q.query.is_empty() for q in querysets) else 1):
+                    self.assertEqual(counts(*querysets), expected)
+        with self.assertNumQueries(0):
+            self.assertEqual(counts(Agreement.objects.none(), Commitment.objects.none()), [0, 0])
+
+    def test_first_rows_count_what_count_gives(self):
+        from parkos.investment.home import first_rows
+
+        for queryset in (
+            Agreement.objects.order_by("pk"),
+            Agreement.objects.filter(title__startswith="nothing").order_by("pk"),
+            Commitment.objects.order_by("due_date", "pk"),
+        ):
+            with self.subTest(model=queryset.model.__name__), self.assertNumQueries(1):
+                n, rows = first_rows(queryset, "pk")
+            self.assertEqual(n, queryset.count())
+            self.assertEqual([row[0] for row in rows], list(queryset.values_list("pk", flat=True)[:5]))
+
+    def test_panels_list_the_rows_of_their_lists_in_three_queries(self):
+        from parkos.investment.home import home_panels
+
+        today = timezone.localdate()
+        Commitment.objects.create(
+            agreement=self.behind,
+            party=self.behind.parties.first(),
+            kind=Commitment.Kind.JOBS,
+            target_value=40,
+            unit="jobs",
+            due_date=today + datetime.timedelta(days=10),
+        )
+        home_panels(self.staff)  # the permission caches
+        with self.assertNumQueries(3):  # the pipeline by stage; each queue's rows with its count
+            panels = {panel.key: panel for panel in home_panels(self.staff)}
+        contacts, commitments = panels["investment.contacts"], panels["investment.commitments"]
+        self.assertEqual([item.label for item in contacts.items], [str(self.quiet)])
+        self.assertEqual(contacts.items[0].url, self.quiet.get_absolute_url())
+        self.assertEqual(contacts.count, 1)
+        due = (
+            Commitment.objects.restrict(self.staff)
+            .in_status(CommitmentStatus.AT_RISK, today)
+            .filter(due_date__lte=today + datetime.timedelta(days=30))
+            .order_by("due_date", "pk")
+            .select_related("agreement")
+        )
+        self.assertEqual(commitments.count, due.count())
+        self.assertEqual(commitments.count, 1)
+        self.assertEqual(
+            [(item.label, item.url, item.detail, item.when, item.tone) for item in commitments.items],
+            [(c.description or str(c), c.get_absolute_url(), str(c.agreement), c.due_date, "orange") for c in due],
+        )
+        self.assertEqual(commitments.items[0].label, "Jobs: 40 jobs")
+
+    def test_attention_counts_equal_the_implementation_filters(self):
+        """The agreements overdue and at risk counted by one grouping equal ``implementation_q``'s counts; the
+        items whose lists the investment panels open are left to the panels (core leaves them out anyway)."""
+        from parkos.investment.selectors import implementation_q
+
+        config = apps.get_app_config("investment")
+        today = timezone.localdate()
+        for role in self.ROLES:
+            user = self.world.users[role]
+            with self.subTest(role=role):
+                items = {item["url"]: item for item in config.attention(user)}
+                for status in ("overdue", "at_risk"):
+                    url = f"{reverse('investment:agreement_list')}?implementation={status}"
+                    if url in items:
+                        expected = Agreement.objects.restrict(user).filter(implementation_q(status, today)).count()
+                        self.assertEqual(items[url]["count"], expected)
+                panels = {panel.url for panel in config.home_panels(user)}
+                self.assertFalse(panels & set(items), "an item a panel opens is the panel's")
+
+    def test_attention_is_two_statements(self):
+        config = apps.get_app_config("investment")
+        manager = self.world.users["park_manager"]
+        config.attention(manager)  # the permission caches
+        with self.assertNumQueries(2):
+            items = config.attention(manager)
+        self.assertIn("Agreements due for their regular contact", {str(item["label"]) for item in items})
