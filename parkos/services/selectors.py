@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from parkos.core.actors import Actor
@@ -284,6 +284,154 @@ class RequestFigures(TypedDict):
     enterprises_served: int
 
 
+#: what is counted of the requests of an aspect, park and enterprise (first pass, ``_figure_rows``), each added up
+#: in the groups (second pass): (name, SQL); ``%s`` are the statuses of ``_COUNT_PARAMS``
+_COUNTS: tuple[tuple[str, str], ...] = (
+    ("requests", "COUNT(*)"),
+    ("open", "COUNT(f_open)"),
+    ("done", "COUNT(f_done)"),
+    ("declined", "COUNT(f_declined)"),
+    ("responded", "COUNT(responded_at)"),
+    ("responded_in_time", "COUNT(f_responded_in_time)"),
+    ("resolved", "COUNT(f_resolved)"),
+    ("resolved_in_time", "COUNT(f_resolved_in_time)"),
+    ("overdue_response", "COUNT(f_overdue_response)"),
+    ("overdue_resolution", "COUNT(f_overdue_resolution)"),
+    ("rated", "COUNT(rating)"),
+    ("rating_sum", "SUM(rating)"),
+    # the targets of the requests, whose means the times are set against
+    ("response_hours_sum", "SUM(t_response)"),
+    ("resolution_days_sum", "SUM(t_resolution)"),
+    *((f"status_{value}", "COUNT(CASE WHEN status = %s THEN 1 END)") for value in Status.values),
+    *((f"rating_{n}", f"COUNT(CASE WHEN rating = {n:d} THEN 1 END)") for n in RATINGS),
+)
+_COUNT_PARAMS: tuple[str, ...] = tuple(Status.values)
+#: GROUPING(aspect, park_id): the group a row of ``grouped_figures`` adds up
+_ALL, _ASPECT, _PARK = 3, 1, 2
+
+
+def _figure_rows(requests: QuerySet[ServiceRequest], now: datetime.datetime) -> QuerySet[ServiceRequest, Any]:
+    """A row per request with what the figures count: its columns, and 1 or NULL for each condition (the same
+    ``Q`` rules as the lists' filters), so ``COUNT(flag)`` counts the requests that meet it."""
+
+    def flag(condition: Q) -> Case:
+        return Case(When(condition, then=Value(1)), output_field=IntegerField())
+
+    done = Q(status=Status.DONE)
+    is_open = Q(status__in=OPEN_STATUSES)
+    return requests.values(
+        "aspect",
+        "park_id",
+        "enterprise_id",
+        "status",
+        "rating",
+        "responded_at",
+        f_open=flag(is_open),
+        f_done=flag(done),
+        f_declined=flag(Q(status=Status.DECLINED)),
+        f_responded_in_time=flag(within_target_q("response")),
+        f_resolved=flag(done & Q(resolved_at__isnull=False)),
+        f_resolved_in_time=flag(done & within_target_q("resolution")),
+        f_overdue_response=flag(is_open & overdue_q("response", now)),
+        f_overdue_resolution=flag(is_open & overdue_q("resolution", now)),
+        t_response=F("service__response_target_hours"),
+        t_resolution=F("service__resolution_target_days"),
+    )
+
+
+class GroupedFigures(TypedDict):
+    """``grouped_figures``: the counts of all the requests, of each aspect and of each park (with its name)."""
+
+    totals: dict[str, Any]
+    aspects: dict[str, dict[str, Any]]
+    parks: list[dict[str, Any]]
+
+
+def _mean(total: str, count: str) -> str:
+    """``AVG`` of the rows added up: the same value as AVG over the requests (PostgreSQL divides the integer sum
+    as numeric, as its AVG of integers does; SQLite as a double, as its AVG does)."""
+    if connection.vendor == "postgresql":
+        return f"SUM({total})::numeric / NULLIF(SUM({count}), 0)"
+    return f"CAST(SUM({total}) AS REAL) / NULLIF(SUM({count}), 0)"
+
+
+def grouped_figures(requests: QuerySet[ServiceRequest], now: datetime.datetime) -> GroupedFigures:
+    """The counts of ``request_figures`` in all, by aspect and by park (with the park's name; parks by requests,
+    most first, and name), in one query with one pass over the requests.
+
+    Three queries read the period's requests (issue 16: each grew with them); now the requests are counted once
+    by aspect, park and enterprise (a hash table of at most as many rows as those triples, however many requests
+    there are), and the groups add those rows up: counts by ``SUM``, means as the sum over the count, enterprises
+    as ``COUNT(DISTINCT)`` of the triples' (served: of those with a request done). PostgreSQL adds the groups up
+    as GROUPING SETS, SQLite, which has none, as a UNION of three GROUP BYs of the same rows.
+    """
+    names = [name for name, _sql in _COUNTS]
+    result: GroupedFigures = {"totals": {}, "aspects": {}, "parks": []}
+    try:
+        rows_sql, rows_params = _figure_rows(requests, now).query.sql_with_params()
+    except EmptyResultSet:  # a user who may see no request at all: the counts of no rows
+        result["totals"] = {
+            **dict.fromkeys(names, 0),
+            **dict.fromkeys(("mean_rating", "response_hours", "resolution_days"), None),
+            "enterprises": 0,
+            "enterprises_served": 0,
+        }
+        return result
+    counted = ", ".join(f"{sql} AS {name}" for name, sql in _COUNTS)
+    added = ", ".join(
+        [
+            *(f"SUM({name}) AS {name}" for name in names),
+            "COUNT(DISTINCT enterprise_id) AS enterprises",
+            "COUNT(DISTINCT CASE WHEN done > 0 THEN enterprise_id END) AS enterprises_served",
+            f"{_mean('rating_sum', 'rated')} AS mean_rating",
+            f"{_mean('response_hours_sum', 'requests')} AS response_hours",
+            f"{_mean('resolution_days_sum', 'requests')} AS resolution_days",
+        ]
+    )
+    triples = f"""
+        SELECT aspect, park_id, enterprise_id, {counted} FROM ({rows_sql}) AS request_rows
+        GROUP BY aspect, park_id, enterprise_id
+    """  # noqa: S608 (only our own column names and compiled queryset SQL are interpolated)
+    if connection.vendor == "postgresql":
+        grouped = f"""
+            SELECT GROUPING(aspect, park_id) AS grp, aspect, park_id, {added} FROM ({triples}) AS triples
+            GROUP BY GROUPING SETS ((), (aspect), (park_id))
+        """  # noqa: S608 (only our own column names and compiled queryset SQL are interpolated)
+        prefix = ""
+    else:
+        grouped = f"""
+            SELECT {_ALL} AS grp, NULL AS aspect, NULL AS park_id, {added} FROM triples
+            UNION ALL SELECT {_ASPECT}, aspect, NULL, {added} FROM triples GROUP BY aspect
+            UNION ALL SELECT {_PARK}, NULL, park_id, {added} FROM triples GROUP BY park_id
+        """  # noqa: S608 (only our own column names are interpolated)
+        prefix = f"WITH triples AS ({triples})"
+    park_table = connection.ops.quote_name(Park._meta.db_table)
+    sql = f"""
+        {prefix}
+        SELECT grouped.*, park.name FROM ({grouped}) AS grouped
+        LEFT JOIN {park_table} AS park ON park.id = grouped.park_id
+        ORDER BY grouped.requests DESC, park.name
+    """  # noqa: S608 (only our own table and column names and compiled queryset SQL are interpolated)
+    # the sums and counts as int (PostgreSQL's SUM of bigint is numeric; a sum of no rows is NULL), then the means
+    names += ["enterprises", "enterprises_served"]
+    means = ("mean_rating", "response_hours", "resolution_days")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*_COUNT_PARAMS, *rows_params))
+        for grp, aspect, park_id, *values, park_name in cursor.fetchall():
+            row: dict[str, Any] = {
+                name: int(value or 0) for name, value in zip(names, values[: len(names)], strict=True)
+            }
+            for name, value in zip(means, values[len(names) :], strict=True):
+                row[name] = float(value) if value is not None else None  # numeric on PostgreSQL
+            if grp == _ALL:
+                result["totals"] = row
+            elif grp == _ASPECT:
+                result["aspects"][aspect] = row
+            else:
+                result["parks"].append({"park": park_id, "name": park_name, **row})
+    return result
+
+
 def request_figures(
     user: Actor,
     *,
@@ -297,45 +445,9 @@ def request_figures(
     enterprises served. Durations are in hours (resolution also in days); shares are 0..1."""
     now = now or timezone.now()
     requests = filtered_requests(user, date_from=date_from, date_to=date_to, park=park, aspect=aspect)
-    plain = requests.order_by()
-    totals = plain.aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        done=Count("pk", filter=Q(status=Status.DONE)),
-        declined=Count("pk", filter=Q(status=Status.DECLINED)),
-        responded=Count("pk", filter=Q(responded_at__isnull=False)),
-        responded_in_time=Count("pk", filter=within_target_q("response")),
-        resolved=Count("pk", filter=Q(status=Status.DONE, resolved_at__isnull=False)),
-        resolved_in_time=Count("pk", filter=Q(status=Status.DONE) & within_target_q("resolution")),
-        overdue_response=Count("pk", filter=Q(status__in=OPEN_STATUSES) & overdue_q("response", now)),
-        overdue_resolution=Count("pk", filter=Q(status__in=OPEN_STATUSES) & overdue_q("resolution", now)),
-        rated=Count("pk", filter=Q(rating__isnull=False)),
-        mean_rating=Avg("rating"),
-        enterprises=Count("enterprise", distinct=True),
-        enterprises_served=Count("enterprise", filter=Q(status=Status.DONE), distinct=True),
-        # the mean targets of the requests measured, to set the times against
-        response_hours=Avg("service__response_target_hours"),
-        resolution_days=Avg("service__resolution_target_days"),
-        # by status and by rating: columns of this one query rather than two grouped queries
-        **{f"status_{value}": Count("pk", filter=Q(status=value)) for value in Status.values},
-        **{f"rating_{n}": Count("pk", filter=Q(rating=n)) for n in RATINGS},
-    )
-    per_aspect = {
-        row["aspect"]: row
-        for row in plain.values("aspect").annotate(
-            requests=Count("pk"),
-            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-            done=Count("pk", filter=Q(status=Status.DONE)),
-            responded=Count("pk", filter=Q(responded_at__isnull=False)),
-            responded_in_time=Count("pk", filter=within_target_q("response")),
-            resolved=Count("pk", filter=Q(status=Status.DONE, resolved_at__isnull=False)),
-            resolved_in_time=Count("pk", filter=Q(status=Status.DONE) & within_target_q("resolution")),
-            rated=Count("pk", filter=Q(rating__isnull=False)),
-            mean_rating=Avg("rating"),
-            enterprises=Count("enterprise", distinct=True),
-        )
-    }
-    durations = all_duration_stats(plain)
+    grouped = grouped_figures(requests.order_by(), now)
+    totals, per_aspect, park_rows = grouped["totals"], grouped["aspects"], grouped["parks"]
+    durations = all_duration_stats(requests.order_by())
     response, resolution = durations["response"], durations["resolution"]
     aspects: list[AspectRow] = []
     for value, label in Aspect.choices:
@@ -362,23 +474,12 @@ def request_figures(
                 "enterprises": row["enterprises"],
             }
         )
-    park_rows = (
-        plain.values("park", "park__name")
-        .annotate(
-            requests=Count("pk"),
-            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-            done=Count("pk", filter=Q(status=Status.DONE)),
-            mean_rating=Avg("rating"),
-            enterprises=Count("enterprise", distinct=True),
-        )
-        .order_by("-requests", "park__name")
-    )
     _n, response_mean, response_median = response.get(None, (0, None, None))
     _n, resolution_mean, resolution_median = resolution.get(None, (0, None, None))
     return {
         "date_from": date_from,
         "date_to": date_to,
-        "requests": totals["total"],
+        "requests": totals["requests"],
         "open": totals["open"],
         "done": totals["done"],
         "declined": totals["declined"],
@@ -392,7 +493,7 @@ def request_figures(
         "by_park": [
             {
                 "park": row["park"],
-                "name": row["park__name"],
+                "name": row["name"],
                 "requests": row["requests"],
                 "open": row["open"],
                 "done": row["done"],
