@@ -580,7 +580,13 @@ def _surname_mentions(text: str, people) -> None:
         ]
         found = [m for m in found if text[m - 1 : m] not in ("-", "’", "'")]
         given = words_of[0] if len(words_of := person.name.split()) >= 2 else ""
-        if not found and given not in SURNAMES_PINYIN and words.count(given) == 1 and not given.endswith("."):
+        if (
+            not found
+            and text.count(given) > len(person.mentions)  # written somewhere but in the full name
+            and given not in SURNAMES_PINYIN
+            and words.count(given) == 1
+            and not given.endswith(".")
+        ):
             # "The signatories were Azman, ...", "Siriporn said": a Malay or Thai name again by the given name
             found = [
                 m.start()
