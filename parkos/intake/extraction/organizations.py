@@ -74,7 +74,7 @@ _OPENING_HEADS = set(
     )
 )
 #: a word of a name; "(Changshu)" inside a name is one, "(SIPAC)" after it is its acronym and ends it; "A/S", "K.K."
-_WORD = r"(?:(?:Co|St|No|Bros|Mfg|Pte)\.|\((?:Limited|General) Partnership\)|A/S|S\.p\.A\.|(?:[A-Z]\.){2}(?=[\s,;)]|$)|[A-Z][\w'’&\-]*|[A-Z]{2,}|\((?![A-Z&]{2,}\)(?! (?:Ltd|Limited|Co|Inc|Pvt|Pte|Sdn|LLC)\b))[A-Z][\w'’&\-]*\))"
+_WORD = r"(?:(?:Co|St|No|Bros|Mfg|Pte)\.|\((?:Limited|General) Partnership\)|A/S|S\.p\.A\.|(?:[A-Z]\.){2}(?=[\s,;)]|$)|[A-Z][\w'’&\-]*|[A-Z]{2,}|\((?![A-Z&]{2,}\)(?! (?:Ltd|Limited|Co|Inc|Pvt|Pte|Sdn|LLC)\b))[A-Z][\w'’&\-]*(?: [A-Z][a-z]+(?=\) (?:Co|Ltd|Limited|Inc|Pte|Sdn|LLC|Group)\b))?\))"
 _CONNECTOR = r"(?:of|the|and|for|&|de|du|für)"
 _RUN_EN = re.compile(
     rf"{_WORD}(?: (?:{_CONNECTOR} )*{_WORD})*(?:,? (?:Co\.,? ?Ltd\.?|Pte\.? Ltd\.?|Ltd\.?|Inc\.?|Corp\.?|plc)(?![\w]))?"

@@ -122,7 +122,7 @@ _NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)?"
 #: "Ida Berg", "Ida M. Berg", "Tan Wei Ming", and with initials for given names: "T. Yoshida", "K.C. Lim"
 _NAME_EN = (
     rf"(?:(?:[A-Z]\.){{1,2}} {_NAME_WORD}(?: {_NAME_WORD})?(?! [A-Z][a-z])|"
-    rf"{_NAME_WORD}(?: [A-Z]\.)?(?: (?:van der |van |von |de |da |di |le |al-|bin |binti |bint |ibn |Al |Wan )?{_NAME_WORD}){{1,2}})"
+    rf"{_NAME_WORD}(?: [A-Z]\.)?(?: (?:van der |van |von |de |da |di |le |al-|bin |binti |bint |ibn |Al |Wan |Thi |Van )?{_NAME_WORD}){{1,2}})"
 )
 _NAME_AT_END = re.compile(rf"(?:^|(?<=[\s(\"“]))(?:(?:Mr|Ms|Mrs|Dr|Prof)\.? )?({_NAME_EN})$")
 _NAME_AT_START = re.compile(
@@ -220,7 +220,7 @@ _KIND_BEFORE_POST = re.compile(
     r"group|firm|zone|park|fund|lab|laboratory|district)\s$"
 )
 #: the end of an organization's or a place's name, right before a person's name in a title written before it
-_HEAD_BEFORE_NAME = r"\b(?:Commerce|Department|Bureau|Committee|Commission|Government|Administration|Office|Group|" \
+_HEAD_BEFORE_NAME = r"\b(?:Commerce|Department|Bureau|Committee|Commission|Government|Administration|Office|Group|Board|" \
     r"Ltd\.|Inc\.?|District|City|Province|County|Municipality|Ministry|Council) "  # fmt: skip
 _NAME_AFTER_HEAD = re.compile(rf"{_HEAD_BEFORE_NAME}({_NAME_WORD} {_NAME_WORD})$")
 #: posts a place is written before: "Henan Vice-Governor", "Jinan Mayor", "Minhang District Party Secretary"

@@ -191,3 +191,13 @@ def test_the_year_of_a_newsletter_issue_and_of_a_dateline_under_a_publication_li
         "with Norvik Cells AS, local authorities said Thursday. The agreement was signed on Tuesday by the two sides.\n"
     )
     assert wire["event"]["date"] == "2026-10-06"
+
+
+def test_a_two_word_place_in_brackets_inside_a_company_name_and_vietnamese_four_word_names():
+    result = run(
+        "Attending were comrades: Vu Thi Lan Anh, Deputy Secretary of the Provincial Party Committee. Signing for the "
+        "investor was Mr. Cao Peng, General Director of Hanwei Optics (Hai Duong) Co., Ltd., the group's unit.\n"
+    )
+    assert "Hanwei Optics (Hai Duong) Co., Ltd." in {o["name"] for o in result["organizations"]}
+    assert people(result)["Vu Thi Lan Anh"][0] == ["Deputy Secretary of the Provincial Party Committee"]
+    assert people(result)["Cao Peng"] == (["General Director"], "Hanwei Optics (Hai Duong) Co., Ltd.")
