@@ -4,6 +4,7 @@
 
 import copy
 import datetime
+import decimal
 import re
 from types import FunctionType, MethodType
 from typing import Any
@@ -202,6 +203,48 @@ class PanelTableTests(TestCase):
         self.assertEqual(len(panels), 2)
         for sql in panels:
             self.assertNotIn('"directory_organization"."name_en"', sql)
+
+    def test_detail_values_read_as_the_include_wrote_them(self):
+        """core.views.generic.detail_value_html: every kind of detail row as core/includes/value.html writes it."""
+        include = Template('{% include "core/includes/value.html" %}')
+        parcel = LandParcel.objects.order_by("pk").first()
+        square = {"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]]}
+        rows = [
+            ("hidden", None),
+            ("text", None),
+            ("text", ""),
+            ("text", 'Line <one> & "two"\nline two'),
+            ("text", 12345),
+            ("text", datetime.date(2026, 1, 2)),
+            ("link", parcel),
+            ("link", self.world.org["in"]),
+            ("bool", True),
+            ("bool", False),
+            ("area", decimal.Decimal("12345.50")),
+            ("formatted", "1,234.00 <m²>"),
+            ("geometry", square),
+            ("json", {"a": 1, "b & c": "<x>", "n": 1234.5}),
+            ("json", {}),
+            ("json", [1, "<two>"]),
+            ("url", "https://example.com/?a=1&b=<2>"),
+        ]
+        for username in ("operator_admin", "park_manager"):
+            user = self.world.users[username]
+            request = RequestFactory().get("/")
+            request.user = user
+            for language in ("en", "zh-hans"):
+                with translation.override(language):
+                    for kind, value in rows:
+                        with self.subTest(kind=kind, value=value, language=language, user=username):
+                            row = {"name": "f", "label": "f", "value": value, "kind": kind, "help": ""}
+                            html = generic.detail_value_html(row, user)
+                            self.assertIsNotNone(html)
+                            expected = include.render(RequestContext(request, {"row": row}))
+                            self.assertEqual(f"{html}\n", expected)
+        # left to the include: what only a template reads faithfully
+        for kind, value in (("json", {"items": [1]}), ("link", "not a model"), ("text", lambda: "called")):
+            row = {"name": "f", "label": "f", "value": value, "kind": kind, "help": ""}
+            self.assertIsNone(generic.detail_value_html(row, self.world.users["operator_admin"]))
 
     def test_query_count(self):
         """The organization page's own queries as admin (the signed-in frame left out: the same on SQLite and
