@@ -19,13 +19,15 @@ from parkos.intake.extraction.text import CJK, words
 
 _KIND_WORDS_EN = (
     ("hospital", r"hospital|medical cent(?:er|re)|clinic"),
-    ("financial", r"bank|fund|capital|securities|insurance|ventures|asset management|financial|leasing co"),
+    ("financial", r"bank|fund|capital|securities|insurance|ventures|asset management|financial|leasing co|"
+     r"investment holding"),
     ("university", r"university|college|academy|institute|school|laborator(?:y|ies)|\blab\b"),
     ("government", r"government|committee|commission|bureau|administration|department|ministry|office|council|"
      r"authority|agency|consulate|embassy|municipality|promotion cent(?:er|re)|\bcpc\b|people's congress|cppcc"),
     ("enterprise", r"\bco\b|ltd|inc\b|corp|company|group|holdings?|technolog|motors?|electronics|pharma|"
      r"semiconductor|industries|industrial|energy|manufacturing|logistics|materials|systems|solutions|gmbh|\bag\b|"
-     r"\bplc\b|\bllc\b|\bsa\b|\bsas\b|\bsarl\b|limited|\bpte\b|\bk\.k\.|\ba/s\b|robotics|\bs\.a\.|\bb\.v\.|\bn\.v\.|(?-i:\bAS$)"),
+     r"\bplc\b|\bllc\b|\bsa\b|\bsas\b|\bsarl\b|limited|\bpte\b|\bk\.k\.|\ba/s\b|robotics|\bs\.a\.|\bb\.v\.|\bn\.v\.|(?-i:\bAS$)|"
+     r"\bsdn\b|\bbhd\b|berhad|\btbk\b|\bsaoc\b|\bsaog\b|\bpjsc\b|(?-i:^PT )"),
 )  # fmt: skip
 _KIND_WORDS_ZH = (
     ("hospital", "医院|卫生院"),
@@ -62,7 +64,7 @@ _HEADS_EN = (
     r"Office|Council|Association|Federation|Chamber of Commerce|Fund|Capital|Securities|Insurance|Partners|Ventures|"
     r"Laboratory|Lab|Authority|Agency|Alliance|Foundation|Consulate(?: General)?|Embassy|GmbH|AG|AB|SA|NV|BV|PLC|LLC|SE|"
     r"S\.A\.|B\.V\.|N\.V\.|S\.p\.A\.|(?-i:AS|plc)|"
-    r"A/S|K\.K\.|Pte\.? Ltd\.?|SAS|SARL|Sdn\.? Bhd\.?|Bhd\.?|Berhad|Tbk|SAOC|SAOG|PJSC|Management Board|"
+    r"A/S|K\.K\.|Pte\.? Ltd\.?|SAS|SARL|Sdn\.? Bhd\.?|Bhd\.?|Berhad|Tbk|SAOC|SAOG|PJSC|Management Board|(?-i:PT(?= [A-Z][a-z]))|"
     r"(?:Investment |Trade )?Promotion Cent(?:er|re)|Transfer Cent(?:er|re)|Technologies|Technology|Pharmaceuticals?|Semiconductors?|Motors|Electronics|Industries|Systems|Medical Center|"
     r"Management Committee|People's Government|Municipal Government|Research Center|Research Centre|School"
 )
@@ -185,6 +187,8 @@ def _people_of(name: str, start: int) -> list[tuple[str, int]]:
 
 
 _GROUP_POST = re.compile(r"Group (?:CEO|CFO|COO|CTO|Chief|Chairman|President|Vice|Managing|General|Executive)\b")
+_LEGAL_OF = re.compile(r"(?:Ltd\.?|Inc\.?|Co\.|GmbH|AG|LLC|Tbk|Bhd) of $")
+_PLACE_AND = re.compile(r"[A-Z][a-z]+ and (?=[A-Z])")
 _AT_PLACE = re.compile(r" at [A-Z][a-z]+(?=[,.;)]| and\b|\n|$)")
 
 
@@ -235,6 +239,10 @@ def _english_candidates(text: str) -> list[tuple[int, int]]:
                 continue  # "Member of the Standing Committee of the Municipal Party Committee": part of a title
             if " " not in piece and piece.lower() in _OPENING_HEADS | {"group", "company", "government", "committee"}:
                 continue  # a bare head word ("the Group") refers back to a name given before
+            place = _PLACE_AND.match(piece) if _LEGAL_OF.search(text, max(0, piece_start - 16), piece_start) else None
+            if place:  # "X Co., Ltd. of Changzhou and Y Co., Ltd. of Osaka": the first one's city, then the next name
+                piece_start += place.end()
+                piece = text[piece_start:piece_end]
             joined = re.match(r"((?:[A-Z][\w\-]+ ){0,2}[A-Z][\w\-]+) and (?:the )?", piece)
             if joined and any(text[s:e].startswith(joined.group(1) + " ") for s, e in found):
                 # "Ostara and Wujin Green Building Industry Park Co., Ltd.": a name given before, by its first word

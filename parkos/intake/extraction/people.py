@@ -99,7 +99,7 @@ _TITLE_WORDS_EN = (
     r"Administrator|Supervisor|Chancellor|Rector|Premier|Councillor|Councilor|Envoy|Attaché|Counsellor|Executive"
 )
 _MODIFIERS_EN = r"(?:(?:Deputy|Vice|Executive|Senior|Acting|First|Standing|Permanent|Assistant|Associate|Honorary|" \
-    r"Co-|Chief|Regional|Global|General|CPC|Party|Former|District|County|City|Provincial|Municipal|Group)[ -]?)*"  # fmt: skip
+    r"Co-|Chief|Regional|Global|General|CPC|Party|Former|District|County|City|Provincial|Municipal|Group|Finance|Sales|Marketing|Operations|Technical|Commercial|Project|President)[ -]?)*"  # fmt: skip
 _TITLE_START = re.compile(rf"^(?:the |a |an )?{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN})\b", re.I)
 _TITLE_ANY = re.compile(rf"\b(?:{_TITLE_WORDS_EN})\b", re.I)
 
@@ -261,7 +261,7 @@ _NOT_NAMES = re.compile(
     r"Representing|Signing|Speaking|According|Including|Attending|Witnessing|Provincial|Department|Bureau|Ministry|"
     r"Commission|Administration|Authority|Office|Holdings|Corp|Commerce|Ltd|Inc|Pte|GmbH|LLC|Plc|Limited|Asia|Pacific|"
     r"Park(?! [A-Z][a-z]+-[a-z]+)(?!$)|"
-    r"Europe|Americas|EMEA)\b|"
+    r"Europe|Americas|EMEA|Indonesia|Malaysia|Thailand|Vietnam|Singapore|Egypt|Oman|India|Bangladesh|Energi)\b|"
     r"\bCo\b(?!-)"
 )
 

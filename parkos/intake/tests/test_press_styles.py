@@ -201,3 +201,17 @@ def test_a_two_word_place_in_brackets_inside_a_company_name_and_vietnamese_four_
     assert "Hanwei Optics (Hai Duong) Co., Ltd." in {o["name"] for o in result["organizations"]}
     assert people(result)["Vu Thi Lan Anh"][0] == ["Deputy Secretary of the Provincial Party Committee"]
     assert people(result)["Cao Peng"] == (["General Director"], "Hanwei Optics (Hai Duong) Co., Ltd.")
+
+
+def test_indonesian_pt_companies_a_city_after_of_and_posts_like_finance_director():
+    result = run(
+        "PT Kendal Jaya Kawasan Industri Tbk today signed a memorandum of understanding with Lixin Battery Co., Ltd. "
+        "of Wuxi and Sanwa Freight Co., Ltd. of Kobe. Sri Wahyuni, Finance Director of PT Lixin Energi Indonesia, "
+        "signed for the lessee. Oman Pearl Investment Holding SAOC holds the rest.\n"
+    )
+    kinds = {o["name"]: o["kind"] for o in result["organizations"]}
+    assert kinds["PT Kendal Jaya Kawasan Industri Tbk"] == "enterprise"
+    assert kinds["PT Lixin Energi Indonesia"] == "enterprise"
+    assert kinds["Oman Pearl Investment Holding SAOC"] == "financial"
+    assert "Sanwa Freight Co., Ltd." in kinds and not any(name.startswith("Wuxi and") for name in kinds)
+    assert people(result)["Sri Wahyuni"] == (["Finance Director"], "PT Lixin Energi Indonesia")
