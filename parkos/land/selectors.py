@@ -75,20 +75,27 @@ def _geometry(geometry: Any) -> dict[str, Any] | None:
     return {**geometry, "coordinates": _rounded(geometry.get("coordinates") or [])}
 
 
-def inefficient_land_map(user: Actor) -> dict[str, Any]:
+def inefficient_land_map(user: Actor, flags: QuerySet[ParcelFlag] | None = None) -> dict[str, Any]:
     """GeoJSON of the parcels with an open flag or an active case that ``user`` may see, and of their parks.
 
     Compact: a parcel feature carries its id, number, park id, holder, status key, reason keys (in key order)
     and its case as ``[id, status, path]``; the page's script reads the words, colours, park names and the
     link patterns once from ``map_words`` (``inefficient_land.js``). Only flags and cases the user may see put
-    a parcel on the map; ``without_geometry`` lists the parcels with no outline, as the page lists them.
+    a parcel on the map; ``without_geometry`` lists the parcels with no outline, as the page lists them;
+    ``open_flags`` is the number of open flags the user may see (the page's table counts no more). ``flags``:
+    the open flags the user may see, when the caller has them (the page's table: the scope applied once).
     Four queries whatever the number of parcels.
     """
-    flags = ParcelFlag.objects.restrict(user, Action.VIEW).filter(cleared_on__isnull=True)
+    if flags is None:  # the page passes the open flags of its table: the user's scope applied once
+        flags = ParcelFlag.objects.restrict(user, Action.VIEW).filter(cleared_on__isnull=True)
     cases = DisposalCase.objects.restrict(user, Action.VIEW).exclude(status=DisposalCase.Status.CLOSED)
-    reasons: dict[int, list[str]] = {}
-    for parcel_id, reason in flags.values_list("parcel_id", "reason").order_by("parcel_id", "reason").distinct():
-        reasons.setdefault(parcel_id, []).append(reason)
+    # every open flag (not DISTINCT in SQL): their number is the flags table's count (``open_flags``)
+    found: dict[int, set[str]] = {}
+    open_flags = 0
+    for parcel_id, reason in flags.values_list("parcel_id", "reason").order_by():
+        found.setdefault(parcel_id, set()).add(reason)
+        open_flags += 1
+    reasons: dict[int, list[str]] = {parcel_id: sorted(keys) for parcel_id, keys in found.items()}
     active: dict[int, list[Any]] = {
         row[0]: list(row[1:]) for row in cases.values_list("parcel_id", "pk", "status", "path")
     }
@@ -144,6 +151,7 @@ def inefficient_land_map(user: Actor) -> dict[str, Any]:
         "parks": {"type": "FeatureCollection", "features": boundaries},
         "park_names": park_names,
         "without_geometry": without_geometry,
+        "open_flags": open_flags,
     }
 
 

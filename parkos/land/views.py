@@ -192,9 +192,10 @@ class InefficientLandView(View):
             .filter(cleared_on__isnull=True)
             .select_related("parcel__park", "run__scheme", "flagged_by")
         )
-        table = tables.ParcelFlagTable(flags, request=request, exclude=("open",))
+        data = selectors.inefficient_land_map(request.user, flags)
+        # the map read every open flag the user may see, which is what the table lists: no COUNT of them
+        table = tables.ParcelFlagTable(flags, request=request, exclude=("open",), count=data["open_flags"])
         RequestConfig(request, paginate={"per_page": 25}).configure(table)
-        data = selectors.inefficient_land_map(request.user)
         legend = [
             {"label": ParcelFlag.Reason(key).label, "colour": colour}
             for key, colour in selectors.REASON_COLOURS.items()
