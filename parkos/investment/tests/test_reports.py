@@ -297,6 +297,65 @@ class PipelineFiguresTests(ReportData):
         self.assertEqual(stages[Stage.LOST], 1)
         self.assertEqual(stages[Stage.LEAD], 0)
 
+    def test_conversion_and_signed_equal_the_orm_queries_they_replace(self):
+        """stage_conversion's SQL (issue 16) counts each project's furthest stage as the ORM grouping did, and the
+        projects signed in the period come with the per-stage counts: every role, filters and periods."""
+        from django.db.models import Case, IntegerField, Max, Value, When
+
+        from parkos.investment.models import STAGE_ORDER
+        from parkos.investment.selectors import filtered_projects
+
+        def old_reached(projects, date_from, date_to):
+            active = StageChange.objects.filter(date__gte=date_from, date__lte=date_to).values("project")
+            rank = Case(
+                *(When(stage=stage, then=Value(i)) for i, stage in enumerate(STAGE_ORDER)), output_field=IntegerField()
+            )
+            furthest = (
+                StageChange.objects.filter(
+                    project__in=projects.order_by().filter(pk__in=active).values("pk"), date__lte=date_to
+                )
+                .values("project")
+                .annotate(furthest=Max(rank))
+                .values_list("furthest", flat=True)
+            )
+            at = [f for f in furthest if f is not None]
+            return [sum(1 for f in at if f >= i) for i in range(len(STAGE_ORDER))]
+
+        periods = (
+            PERIOD,
+            {"date_from": D(2024, 12, 1), "date_to": D(2025, 3, 1)},
+            {"date_from": D(2026, 1, 1), "date_to": D(2026, 2, 1)},
+        )
+        for role in ("operator_admin", "investment_staff", "park_manager"):
+            for period in periods:
+                for filters in ({}, {"park": self.world.park["out"]}, {"stage": Stage.SIGNED}):
+                    with self.subTest(role=role, period=period, filters=filters):
+                        user = self.user(role)
+                        figures = pipeline_figures(user, **filters, **period)
+                        projects = filtered_projects(user, **filters)
+                        self.assertEqual(
+                            [row["reached"] for row in figures["conversion"]],
+                            old_reached(projects, period["date_from"], period["date_to"]),
+                        )
+                        signed = StageChange.objects.filter(
+                            stage=Stage.SIGNED, date__gte=period["date_from"], date__lte=period["date_to"]
+                        )
+                        self.assertEqual(figures["signed"], projects.filter(pk__in=signed.values("project")).count())
+                        self.assertEqual(figures["projects"], projects.count())
+
+    def test_figures_page_queries(self):
+        """The figures page's queries, pinned (issue 16: the signed count is read with the stages)."""
+        self.client.force_login(self.user("investment_staff"))
+        url = reverse("investment:pipeline_figures")
+        query = {"date_from": "2025-01-01", "date_to": "2025-12-31", "currency": "CNY"}
+        self.client.get(url, query)
+        with CaptureQueriesContext(connection) as ctx:
+            self.assertEqual(self.client.get(url, query).status_code, 200)
+        # session, user, permissions, the stages with the signed count, investment per currency, its rates, the
+        # area, conversion, time in stage, and the filter card's parks, brands and industries (was one more: the
+        # signed count); PostgreSQL reads the session once more
+        self.assertEqual(len(ctx.captured_queries), 14 if connection.vendor == "postgresql" else 13)
+
     def test_conversion_counts_projects_active_in_the_period(self):
         conversion = pipeline_figures(self.user("investment_staff"), **PERIOD)["conversion"]
         reached = {row["stage"]: row["reached"] for row in conversion}
