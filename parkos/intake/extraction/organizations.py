@@ -20,7 +20,7 @@ from parkos.intake.extraction.text import CJK, words
 _KIND_WORDS_EN = (
     ("hospital", r"hospital|medical cent(?:er|re)|clinic"),
     ("financial", r"bank|fund|capital|securities|insurance|ventures|asset management|financial|leasing co|"
-     r"investment holding"),
+     r"investment holding(?!.*\b(?:group|co)\b)"),
     ("university", r"university|college|academy|institute|school|laborator(?:y|ies)|\blab\b"),
     ("government", r"government|committee|commission|bureau|administration|department|ministry|office|council|"
      r"authority|agency|consulate|embassy|municipality|promotion cent(?:er|re)|\bcpc\b|people's congress|cppcc"),

@@ -99,7 +99,8 @@ _TITLE_WORDS_EN = (
     r"Administrator|Supervisor|Chancellor|Rector|Premier|Councillor|Councilor|Envoy|Attaché|Counsellor|Executive"
 )
 _MODIFIERS_EN = r"(?:(?:Deputy|Vice|Executive|Senior|Acting|First|Standing|Permanent|Assistant|Associate|Honorary|" \
-    r"Co-|Chief|Regional|Global|General|CPC|Party|Former|District|County|City|Provincial|Municipal|Group|Finance|Sales|Marketing|Operations|Technical|Commercial|Project|President)[ -]?)*"  # fmt: skip
+    r"Co-|Chief|Regional|Global|General|CPC|Party|Former|District|County|City|Provincial|Municipal|(?-i:Group(?= C[EOT]O))|Finance|Sales|Marketing|Operations|Technical|Commercial|" \
+    r"Project|(?-i:President(?= Director)))[ -]?)*"  # fmt: skip
 _TITLE_START = re.compile(rf"^(?:the |a |an )?{_MODIFIERS_EN}(?:{_TITLE_WORDS_EN})\b", re.I)
 _TITLE_ANY = re.compile(rf"\b(?:{_TITLE_WORDS_EN})\b", re.I)
 

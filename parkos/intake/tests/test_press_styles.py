@@ -215,3 +215,14 @@ def test_indonesian_pt_companies_a_city_after_of_and_posts_like_finance_director
     assert kinds["Oman Pearl Investment Holding SAOC"] == "financial"
     assert "Sanwa Freight Co., Ltd." in kinds and not any(name.startswith("Wuxi and") for name in kinds)
     assert people(result)["Sri Wahyuni"] == (["Finance Director"], "PT Lixin Energi Indonesia")
+
+
+def test_group_and_president_are_part_of_a_post_only_in_group_ceo_and_president_director():
+    result = run(
+        "Seoul-based Hanbit Group chairman Kang Min-ho and Tianfu Investment Holding Group Co., Ltd. vice-president "
+        "Professor Wei Lan signed the agreement. Kang Min-ho said more would follow.\n"
+    )
+    assert people(result)["Kang Min-ho"][0] == ["chairman"]
+    assert {o["name"]: o["kind"] for o in result["organizations"]}.get(
+        "Tianfu Investment Holding Group Co., Ltd."
+    ) == "enterprise"
