@@ -13,13 +13,18 @@ from parkos.directory.models import Industry, Organization, OrganizationAlias, P
 
 def _aliases(user: Actor | None) -> QuerySet[OrganizationAlias]:
     """An organization's aliases panel: the aliases the user sees, without the organization (the column it leaves
-    out; the list joins it to every row)."""
-    return OrganizationAlias.objects.restrict(user)
+    out; the list joins it to every row), only the column it shows."""
+    return OrganizationAlias.objects.restrict(user).only("name")
 
 
 def _positions_with_person(user: Actor | None) -> QuerySet[Position]:
-    """An organization's positions panel: the positions the user sees, with their people (not the organization)."""
-    return Position.objects.restrict(user).select_related("person")
+    """An organization's positions panel: the positions the user sees, with their people (not the organization);
+    only the columns it shows."""
+    return (
+        Position.objects.restrict(user)
+        .select_related("person")
+        .only("person", "title", "start_date", "end_date", "person__name")
+    )
 
 
 class IndustryViews(ObjectViews):

@@ -30,11 +30,21 @@ def parcels_with_park(user):  # type: ignore[no-untyped-def]
     """An organization page's parcels panel: the parcels the user sees, with their parks (named on each row)."""
     from parkos.parks.models import LandParcel
 
-    return LandParcel.objects.restrict(user).select_related("park")
+    # only the columns the panel shows (issue 16: every column of two tables was read and compiled for five rows)
+    return (
+        LandParcel.objects.restrict(user)
+        .select_related("park")
+        .only("code", "park", "area", "land_use", "status", "granted", "park__name")
+    )
 
 
 def parks_with_brand(user):  # type: ignore[no-untyped-def]
     """An organization page's parks panel: the parks the user sees, with their brands."""
     from parkos.parks.models import Park
 
-    return Park.objects.restrict(user).select_related("brand")
+    # only the columns the panel shows
+    return (
+        Park.objects.restrict(user)
+        .select_related("brand")
+        .only("code", "name", "brand", "district", "land_area", "brand__name")
+    )
