@@ -26,6 +26,45 @@ from parkos.services.models import OPEN_STATUSES, Scenario, ServiceRequest
 #: rows each list shows before "View all"
 ROWS = 20
 
+#: the columns a section's rows show (issue 16: whole rows brought every column of the row and of what it joins,
+#: the requests' services and the results' runs and schemes with their descriptions and settings, for a few rows);
+#: a section not named here reads whole rows. The tests render the page with this emptied and compare.
+ROW_FIELDS: dict[str, tuple[str, ...]] = {
+    "requests": (
+        "title",
+        "aspect",
+        "status",
+        "requested_at",
+        "responded_at",
+        "resolved_at",
+        "response_due",
+        "resolution_due",
+        "rating",
+        "service__name",
+    ),
+    "leases": (
+        "reference",
+        "leased_area",
+        "start_date",
+        "end_date",
+        "rent_amount",
+        "rent_basis",
+        "currency",
+        "status",
+        "park__name",
+    ),
+    "units": ("code", "building__code"),
+    "scenarios": ("name", "aspect", "provider__name"),
+    "filings": ("year",),
+    "results": ("status", "grade", "run__year", "run__scheme__name", "run__scheme__title", "run__scheme__version"),
+}
+
+
+def _shown(queryset, key: str):
+    """``queryset`` reading only the columns section ``key`` shows (``ROW_FIELDS``), or whole rows."""
+    fields = ROW_FIELDS.get(key)
+    return queryset.only(*fields) if fields else queryset
+
 
 @dataclass
 class Section:
@@ -166,7 +205,7 @@ def latest_results(organization, user) -> tuple[list, int]:
         .select_related("run__scheme")
         .order_by("-run__year", "-run__pk")
     )
-    rows = list(latest[:ROWS])
+    rows = list(_shown(latest, "results")[:ROWS])
     if len(rows) < ROWS:
         return rows, sum(row.results_of_the_year or 0 for row in rows)
     return rows, results.count()
@@ -177,11 +216,10 @@ def portal_sections(organization, user, request=None) -> dict[str, Section]:
     sections = {}
     today = timezone.localdate()
     if can(user, Lease, Action.VIEW):
+        units = _shown(SpaceUnit.objects.select_related("building"), "units")
         leases = (
-            Lease.objects.restrict(user)
-            .filter(tenant=organization)
-            .select_related("park")
-            .prefetch_related(Prefetch("units", queryset=SpaceUnit.objects.select_related("building")))
+            _shown(Lease.objects.restrict(user).filter(tenant=organization).select_related("park"), "leases")
+            .prefetch_related(Prefetch("units", queryset=units))
             # the rent of the term covering today, as Lease.rent_on reads it, in the leases' own query (issue 16:
             # was one query per lease, then a prefetch of the terms)
             .annotate(
@@ -223,11 +261,12 @@ def portal_sections(organization, user, request=None) -> dict[str, Section]:
         if total:  # most tenants buy nothing: no empty "sales" card for them
             sections["sales"] = Section("sales", rows, total, _url("leasing:sale_list", buyer=organization.pk))
     if can(user, ServiceRequest, Action.VIEW):
-        requests = (
+        requests = _shown(
             ServiceRequest.objects.restrict(user)
             .filter(enterprise=organization)
             .select_related("service")
-            .order_by("-requested_at", "-pk")
+            .order_by("-requested_at", "-pk"),
+            "requests",
         )
         now = timezone.now()
         rows, total, figures = first_rows_and(requests, open=Count("pk", filter=Q(status__in=OPEN_STATUSES)))
@@ -252,13 +291,15 @@ def portal_sections(organization, user, request=None) -> dict[str, Section]:
         )
     if can(user, Scenario, Action.VIEW):
         joined = Scenario.objects.restrict(user).filter(participants=organization).select_related("provider")
-        rows, total, _complete = first_rows(joined.order_by("name"))
+        rows, total, _complete = first_rows(_shown(joined.order_by("name"), "scenarios"))
         aspects = choice_labels(Scenario, "aspect")
         for scenario in rows:
             scenario.aspect_label = aspects.get(scenario.aspect, scenario.aspect)
         sections["scenarios"] = Section("scenarios", rows, total, _url("services:scenario_list"))
     if can(user, IndicatorFiling, Action.VIEW):
-        filings = IndicatorFiling.objects.restrict(user).filter(organization=organization).order_by("-year")
+        filings = _shown(
+            IndicatorFiling.objects.restrict(user).filter(organization=organization).order_by("-year"), "filings"
+        )
         rows, total, _complete = first_rows(filings)
         sections["filings"] = Section(
             "filings",
