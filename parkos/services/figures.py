@@ -11,7 +11,6 @@ import datetime
 from django import forms
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import localize
@@ -36,8 +35,15 @@ def latest_request_day(user: Actor | None, today: datetime.date) -> datetime.dat
     end = datetime.datetime.combine(
         today + datetime.timedelta(days=1), datetime.time.min, timezone.get_current_timezone()
     )
+    # the latest row by the list's index (requested_at, id descending), not MAX(): PostgreSQL reads MAX from an index
+    # only when no other table is joined, and a park-scoped user's restrict() joins its parks, so MAX read every
+    # request of those parks (issue 16: 99 ms for the service desk at 99,000 requests, 0.1 ms this way)
     last = (
-        ServiceRequest.objects.restrict(user).filter(requested_at__lt=end).aggregate(last=Max("requested_at"))["last"]
+        ServiceRequest.objects.restrict(user)
+        .filter(requested_at__lt=end)
+        .order_by("-requested_at", "-pk")
+        .values_list("requested_at", flat=True)
+        .first()
     )
     return timezone.localdate(last) if last is not None else None
 

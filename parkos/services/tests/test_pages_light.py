@@ -297,6 +297,32 @@ class FiguresInFewerQueriesTests(TestCase):
         self.assertEqual(figures, old_request_figures(self.world.users["government_partner"], now=NOW))
         self.assertEqual(figures["requests"], 0)
 
+    def test_latest_request_day_equals_the_max_for_every_role(self):
+        """The default period ends at the latest request's day: read as the list's first row, not MAX (which
+        PostgreSQL reads from an index only without a join, and a park-scoped user's scope joins its parks)."""
+        from django.db.models import Max
+
+        from parkos.services.figures import latest_request_day
+
+        tz = timezone.get_current_timezone()
+        for role in ROLE_NAMES:
+            user = self.world.users[role]
+            for today in (datetime.date(2025, 3, 5), datetime.date(2025, 3, 20), datetime.date(2030, 1, 1)):
+                with self.subTest(role=role, today=today):
+                    end = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min, tz)
+                    last = (
+                        ServiceRequest.objects.restrict(user)
+                        .filter(requested_at__lt=end)
+                        .aggregate(last=Max("requested_at"))["last"]
+                    )
+                    expected = timezone.localdate(last) if last is not None else None
+                    self.assertEqual(latest_request_day(user, today), expected)
+        self.assertEqual(
+            latest_request_day(self.world.users["operator_admin"], datetime.date(2025, 3, 5)),
+            T0.date() + datetime.timedelta(days=2),
+        )
+        self.assertIsNone(latest_request_day(self.world.users["operator_admin"], datetime.date(2024, 1, 1)))
+
     def test_figures_page_queries_pinned_and_flat(self):
         self.client.force_login(self.world.users["operator_admin"])
         url = reverse("services:figures")
