@@ -471,11 +471,6 @@ def page_words() -> dict:
     }
 
 
-def row_words() -> dict:
-    """``page_words`` (the name the page's tests know)."""
-    return page_words()
-
-
 def label_page(agreements: list[PageAgreement], today: datetime.date, words: dict | None = None) -> None:
     """What the rows of one page show (at most a page of rows and their commitments), ready to print.
 
