@@ -25,7 +25,8 @@ EVENT_KINDS = {"signing", "visit", "meeting", "celebration", "other"}
 ORGANIZATION_KINDS = {"government", "enterprise", "university", "hospital", "financial", "other"}
 BYLINE_ROLES = {"author", "reporter", "editor", "photographer"}
 AGREEMENT_KINDS = {"strategic", "framework", "investment", "lease", "memorandum"}
-FIGURE_UNITS = {"money": {"CNY", "USD", "EUR"}, "area": {"m2"}, "count": {None}, "percent": {"%"}}
+# money other than yuan, dollars and euros takes its ISO code (the README's conventions: RM, baht, Rs/crore)
+FIGURE_UNITS = {"money": {"CNY", "USD", "EUR", "MYR", "THB", "INR"}, "area": {"m2"}, "count": {None}, "percent": {"%"}}
 DATE = re.compile(r"^(\d{4}|-)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
