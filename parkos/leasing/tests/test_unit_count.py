@@ -134,7 +134,7 @@ class UnitCountTests(TestCase):
             if not other.query.is_sliced:
                 self.assertEqual(EstimatedCountPaginator(other.order_by("pk"), 25).count, other.count())
 
-    def test_the_units_list_counts_from_the_stored_rows_and_shows_the_same_page(self):
+    def test_the_units_list_page_reads_the_stored_count(self):
         stored.refresh()
         url = SpaceUnit.url_name("list")
         from django.urls import reverse
