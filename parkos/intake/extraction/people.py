@@ -278,7 +278,7 @@ _TITLE_OF_COMPANY_NAME = re.compile(
     rf"president))) of (?:the )?"
     rf"(?P<company>(?:\(?[A-Z][\w&'’()\-]*,? )+?(?:Co\., ?Ltd\.|Co,? Ltd\b|Ltd\.|Inc\.|Corp\.|Co\.|GmbH|AG|AB|K\.K\.|A/S|B\.V\.|S\.p\.A\.)|"
     rf"(?:[A-Z][\w'’\-]* )+?(?:Bureau|Commission|Department|Administration) of [A-Z][a-z]+"
-    rf"(?: and [A-Z][a-z]+(?: [A-Z][a-z]+)?)?) "
+    rf"(?: and [A-Z][a-z]+(?: [A-Z][a-z]+)?)?),? "
     rf"(?P<name>{_NAME_EN})\b"
 )
 _SIGNS = re.compile(r"\bsign(?:ed|s)?\b|\bsignatories\b|\binked\b", re.I)

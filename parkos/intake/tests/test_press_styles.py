@@ -226,3 +226,13 @@ def test_group_and_president_are_part_of_a_post_only_in_group_ceo_and_president_
     assert {o["name"]: o["kind"] for o in result["organizations"]}.get(
         "Tianfu Investment Holding Group Co., Ltd."
     ) == "enterprise"
+
+
+def test_a_post_and_its_company_then_the_name_after_a_comma():
+    result = run(
+        "Baotou park leases workshop to Nordvik\n\n"
+        "A lease for a standard workshop was signed at the same ceremony by the general manager of Baotou Rare Earth "
+        "Park Development Co., Ltd., Meng Xiaoli, and by Nordvik's China representative, Lena Berg.\n"
+    )
+    assert people(result)["Meng Xiaoli"] == (["general manager"], "Baotou Rare Earth Park Development Co., Ltd.")
+    assert ("Meng Xiaoli", "Baotou Rare Earth Park Development Co., Ltd.") in signed(result)
