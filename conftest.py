@@ -32,6 +32,12 @@ def pytest_configure(config):
     from parkos.core import access
 
     access.ENABLED = os.environ.get("PARKOS_TEST_ACCESS_CACHE") == "1"
+    # PostgreSQL: the tests' commits (live-server browser tests, transaction tests, the flush after each of them) need
+    # not wait for the disk; a crash loses nothing a test database needs. Saves the commit's fsync, not correctness.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
     # Background tasks (evaluation runs) run at once, inside the test, instead of waiting for a worker.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

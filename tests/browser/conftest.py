@@ -8,15 +8,50 @@ django.contrib.staticfiles, so the pages load the same CSS and JS (from node_mod
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API keeps an asyncio event loop in this thread, and Django refuses ORM calls
 # from a thread with a running loop. The tests' own ORM calls (creating their data) are plain
 # synchronous code, so the check is lifted for them.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+class OneRequestAtATimeOnSharedSQLite(ThreadedWSGIServer):
+    """The live server, answering one request at a time when it shares the tests' in-memory SQLite connection.
+
+    pytest-django hands the test thread's in-memory SQLite connection to every thread of the live server. Two
+    requests at once on one sqlite3 connection can deadlock: one thread inside SQLite calls back into Python for
+    one of Django's SQL functions and needs the GIL, while the other holds the GIL and waits for SQLite's lock on
+    the connection (seen: the cockpit page and an API request, both stuck at 0 % CPU until killed). The server
+    keeps a thread per connection (the browser's keep-alive and spare connections), but the application runs,
+    and its response is read to the end, under one lock. PostgreSQL gives each thread its own connection: no lock.
+    """
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    body = b"".join(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+            return [body]
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATimeOnSharedSQLite
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
