@@ -253,10 +253,20 @@ def refresh_planner_statistics() -> None:
     SQLite keeps no statistics until ANALYZE runs: without them it guesses, and picks the
     ``kind`` index over the industry one for an industry count (60 ms instead of 2 ms at 100,000
     enterprises). PostgreSQL's autovacuum would catch up eventually; a demo should be fast at once.
+
+    On PostgreSQL only this database's own tables are named: a bare ANALYZE also reads the catalogs all the
+    server's databases share (pg_database, pg_authid, ...) and keeps their lock until its transaction ends, so a
+    demo loaded inside a long transaction in one database (a test module's) made every other database's ANALYZE
+    wait for that transaction.
     """
-    if connection.vendor in {"sqlite", "postgresql"}:
+    if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            tables = connection.introspection.table_names(cursor)
+            if tables:
+                cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
 
 
 def _batches(items: Sequence, size: int) -> Iterator[Sequence]:
