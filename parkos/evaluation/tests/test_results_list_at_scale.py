@@ -131,3 +131,96 @@ class ResultCountTests(ResultsOfRuns):
         self.assertFalse(tables.of_one_run(results.filter(park=self.world.park["in"])))
         self.assertTrue(tables.of_one_run(results.filter(park=self.world.park["in"]).filter(run=self.runs[0])))
         self.assertTrue(tables.of_one_run(results.filter(run_id=self.runs[0].pk)))
+
+
+def result(run, side, world, grade="B"):
+    return EvaluationResult(
+        run=run,
+        organization=world.org[side],
+        park=world.park[side],
+        cohort="above_threshold",
+        status=EvaluationResult.Status.GRADED,
+        total=70.0,
+        rank=1,
+        cohort_size=1,
+        grade=grade,
+    )
+
+
+class ManyRunsTests(TestCase):
+    """Issue 16, seventh session: 60 runs, each with a result of the enterprise "in" (park "in") and one of "out".
+
+    At 2,000,000 results the enterprise user's list went from 31,642 to 69,317 Python calls: the enterprise has a
+    result in each of the bench's 442 runs, so its page fills from 2 rows to the page size (50), at the same cost a
+    row as every other role's full page. It grows no further: more results add no row, query or option.
+    """
+
+    RUNS = 60
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = World.build()
+        cls.scheme = load_scheme()
+        cls.runs = EvaluationRun.objects.bulk_create(
+            EvaluationRun(scheme=cls.scheme, year=1990 + i, status=EvaluationRun.Status.DONE) for i in range(cls.RUNS)
+        )
+        # the two enterprises' results alternate in id order, as a province's results of many parks do
+        EvaluationResult.objects.bulk_create(
+            result(run, side, cls.world) for run in cls.runs[:55] for side in ("in", "out")
+        )
+
+    def page(self, user, url=URL):
+        self.client.force_login(user)
+        self.client.get(url)  # warm the caches of a first request
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return response, len(queries.captured_queries)
+
+    def test_the_enterprise_list_is_one_page_of_rows_however_many_results(self):
+        enterprise = self.world.users["enterprise_user"]
+        response, few_queries = self.page(enterprise)
+        table = response.context["table"]
+        self.assertEqual((table.paginator.count, len(table.page.object_list)), (55, 50))
+        html = response.content.decode()
+        self.assertEqual(run_options(html), [])  # an enterprise sees no runs: the select offers none to grow
+        EvaluationResult.objects.bulk_create(result(run, "in", self.world) for run in self.runs[55:])
+        response, many_queries = self.page(enterprise)
+        table = response.context["table"]
+        self.assertEqual((table.paginator.count, len(table.page.object_list)), (self.RUNS, 50))
+        self.assertEqual(many_queries, few_queries)
+        self.assertEqual(run_options(response.content.decode()), [])
+        self.assertLess(abs(len(response.content) - len(html)), 100)  # a page count and a total differ, no more
+        self.assertNotIn("Org out Ltd", response.content.decode())  # only the enterprise's own results
+
+    def test_the_run_select_offers_no_run_beyond_the_latest_and_the_chosen_one(self):
+        """60 runs: the select offers the latest 20 and the chosen old one, whatever the number of runs."""
+        admin = self.world.users["operator_admin"]
+        newest = sorted(self.runs, key=lambda run: (run.created, run.pk), reverse=True)[: filtersets.RUN_CHOICES]
+        response, _queries = self.page(admin)
+        self.assertEqual(run_options(response.content.decode()), [run.pk for run in newest])
+        oldest = self.runs[0]
+        response, _queries = self.page(admin, f"{URL}?run={oldest.pk}")
+        offered = run_options(response.content.decode())
+        self.assertEqual(set(offered), {run.pk for run in newest} | {oldest.pk})
+        self.assertEqual(len(offered), filtersets.RUN_CHOICES + 1)
+
+    def test_the_managers_list_is_estimated_on_postgresql_and_close(self):
+        """With the sample shrunk to 10 rows, the manager's 55 results (park "in", every other id) are estimated
+        from the 10th one's place: "about 55" on PostgreSQL; SQLite counts exactly. One run is counted exactly."""
+        from parkos.core import pagination
+
+        manager = self.world.users["park_manager"]
+        with mock.patch.object(pagination, "SAMPLE", 10):
+            response, _queries = self.page(manager)
+            one_run, _queries = self.page(manager, f"{URL}?run={self.runs[0].pk}")
+        paginator = response.context["table"].paginator
+        self.assertEqual(len(response.context["table"].page.object_list), 50)
+        if connection.vendor == "postgresql":
+            self.assertTrue(paginator.estimated)
+            self.assertLessEqual(abs(paginator.count - 55), 6)  # within 10 %
+        else:
+            self.assertEqual((paginator.count, paginator.estimated), (55, False))
+        self.assertNotIn("Org out Ltd", response.content.decode())
+        one = one_run.context["table"].paginator
+        self.assertEqual((one.count, one.estimated), (1, False))
