@@ -6,6 +6,7 @@ see the model at all. Lists are short (the latest rows) with a link to the full,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from parkos.core.permissions import Action, can
 from parkos.evaluation.models import EvaluationResult, EvaluationRun, IndicatorFiling
@@ -95,11 +96,17 @@ def _url(name: str, **query) -> str:
 
 
 def choice_labels(model, name: str) -> dict:
-    """A choice field's labels by value, translated once for the page.
+    """A choice field's labels by value in the active language (the same dict each time: read it, do not change it).
 
     ``get_FOO_display`` rebuilds the field's choices and hashes every (lazy, so translated) label on each call:
     about 110 Python calls a row and a label on this page (issue 16). Read ``labels.get(value, value)`` as it does.
+    Translated once per field and language: the page's seven fields cost 1,600 Python calls on each view.
     """
+    return _choice_labels(model, name, get_language())
+
+
+@functools.cache
+def _choice_labels(model, name: str, language: str | None) -> dict:
     return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
 
 

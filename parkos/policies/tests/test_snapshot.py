@@ -95,6 +95,36 @@ class StoredEqualsFreshTests(TestCase):
                 )
                 self.assertIsNotNone(as_of)
 
+    def test_the_enterprise_summary_equals_its_policies_in_one_query(self) -> None:
+        """What the enterprise page's section shows: the first qualifying policies in the same order, how many
+        qualify and how many nearly do, as of the same time; one query, however many policies are open."""
+        for org in Organization.objects.filter(kind=Organization.Kind.ENTERPRISE):
+            with self.subTest(org=org.name):
+                matches, as_of = snapshot.policies_for_enterprise(org, day=DAY)
+                qualifying = [m.policy.pk for m in matches if m.qualifies]
+                with self.assertNumQueries(1):
+                    first, total, near, summary_as_of = snapshot.qualifying_for_enterprise(org, limit=1, day=DAY)
+                    names = [(p.name, p.issuer.name) for p in first]  # read with the policies
+                self.assertEqual([p.pk for p in first], qualifying[:1])
+                self.assertEqual(names, [(Policy.objects.get(pk=pk).name, self.issuer.name) for pk in qualifying[:1]])
+                self.assertEqual((total, near), (len(qualifying), len(matches) - len(qualifying)))
+                self.assertEqual(summary_as_of, as_of)
+        found = {
+            org.pk: snapshot.qualifying_for_enterprise(org, limit=5, day=DAY)[1:3]
+            for org in Organization.objects.filter(kind=Organization.Kind.ENTERPRISE)
+        }
+        self.assertIn((2, 0), found.values())  # there are enterprises qualifying for both,
+        self.assertTrue(any(near for _total, near in found.values()))  # and near misses to count
+
+    def test_the_enterprise_summary_matches_a_policy_whose_rules_changed_first(self) -> None:
+        org = self.enterprises[("in", 4)]
+        self.assertEqual(snapshot.qualifying_for_enterprise(org, limit=5, day=DAY)[1], 2)
+        self.tech.eligibility = {"all": [{"field": "rd_ratio", "at_least": 5}]}
+        self.tech.save()
+        first, total, near, _as_of = snapshot.qualifying_for_enterprise(org, limit=5, day=DAY)
+        self.assertEqual(([p.pk for p in first], total, near), ([self.rd.pk], 1, 1))
+        self.assertEqual(MatchSnapshot.objects.get(policy=self.tech).eligibility, self.tech.eligibility)
+
     def test_the_snapshot_counts_and_dates_its_rows(self) -> None:
         stored = MatchSnapshot.objects.get(policy=self.rd)
         self.assertEqual(stored.day, DAY)

@@ -519,6 +519,46 @@ class WorkflowPageTests(TestCase):
         self.assertEqual(missed[near][0].field, "employees")
         self.assertContains(response, 'data-qualifies="no"')
 
+    def test_enterprise_page_lists_its_policies_and_applications_in_queries_that_do_not_grow(self):
+        """The "Policies for you" section of My enterprise: the qualifying policies with their issuer and an
+        apply link, the near misses counted, the latest applications with their status and page."""
+        near = make_policy(self.district, eligibility={"all": [{"field": "employees", "at_least": 1000}]})
+        application = wf.application_create(policy=self.policy, applicant=self.world.org["in"], user=self.enterprise)
+        client = self.login(self.enterprise)
+        url = reverse("portal:home")
+        client.get(url)  # match the policies once
+        one = count_queries(client, url)
+        response = client.get(url)
+        query = f"?organization={self.world.org['in'].pk}"
+        self.assertContains(
+            response,
+            f'<div class="list-group-item d-flex justify-content-between" data-policy="{self.policy.pk}">'
+            f'<span>{self.policy.name} <span class="small text-secondary">· {self.district.name}</span></span>'
+            f'<a class="btn btn-sm btn-primary" href="{reverse("policies:apply", args=[self.policy.pk])}{query}">',
+            html=False,
+        )
+        self.assertNotContains(response, f'data-policy="{near.pk}"')
+        self.assertContains(response, "1 nearly")
+        self.assertContains(
+            response,
+            f'href="{reverse("policies:application_workflow", args=[application.pk])}"><span>{self.policy.name}</span>'
+            f'<span class="badge bg-secondary-lt" data-status="draft">{application.get_status_display()}</span>',
+            html=False,
+        )
+        for _i in range(3):
+            wf.application_create(
+                policy=make_policy(self.district), applicant=self.world.org["in"], user=self.enterprise
+            )
+        client.get(url)  # match the new policies once
+        self.assertEqual(count_queries(client, url), one)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        # the open policies with their snapshots and the enterprise's matches, then its applications
+        self.assertEqual(len([q for q in ctx if '"policies_' in q["sql"]]), 2, [q["sql"][:80] for q in ctx])
+
     def test_menu_links_by_role(self):
         from django.apps import apps
 

@@ -94,6 +94,13 @@ class RequestRowsTests(SimpleTestCase):
                 self.assertEqual(sections.choice_labels(ServiceRequest, "aspect")[row.aspect], row.get_aspect_display())
                 self.assertEqual(sections.choice_labels(ServiceRequest, "status")[row.status], row.get_status_display())
 
+    def test_labels_kept_once_per_language_follow_the_active_language(self):
+        for language in ("en", "zh-hans", "en", "zh-hans"):
+            with self.subTest(language=language), translation.override(language):
+                labels = sections.choice_labels(ServiceRequest, "status")
+                self.assertEqual(labels["done"], ServiceRequest(status="done").get_status_display())
+                self.assertIs(sections.choice_labels(ServiceRequest, "status"), labels)  # translated once
+
 
 class ProposalLabelsTests(TestCase):
     @classmethod

@@ -21,7 +21,7 @@ from parkos.evaluation.models import EvaluationResult, EvaluationRun, IndicatorF
 from parkos.evaluation.tests.helpers import load_scheme
 from parkos.leasing.models import RentTerm
 from parkos.leasing.tests.test_views import lease_for
-from parkos.portal import sections
+from parkos.portal import sections, views
 from parkos.services.models import Aspect, Scenario, Status
 from parkos.services.tests.test_views import request_for, service_for
 
@@ -103,6 +103,20 @@ class RowFieldsTests(TestCase):
                 self.assertIn('data-overdue="response"', slim)
                 self.assertIn("★", slim)
                 self.assertIn("2024 · ", slim)
+
+    def test_the_profile_card_reads_as_the_value_include_writes_it(self):
+        """The profile's values written in Python (``detail_value_html``) read as core/includes/value.html."""
+        organization = self.world.org["in"]
+        organization.website, organization.address = "https://in.example.cn/?a=1&b=<2>", "1 Road <A>\nBlock B"
+        organization.save()
+        for language in ("en", "zh-hans"):
+            with self.subTest(language=language):
+                written, _queries = self.page("enterprise_user", language)
+                with mock.patch.object(views, "detail_value_html", return_value=None):
+                    included, _queries = self.page("enterprise_user", language)
+                self.assertEqual(written, included)
+                self.assertIn('<td data-field="website"><a href="https://in.example.cn/?a=1&amp;b=&lt;2&gt;"', written)
+                self.assertIn("1 Road &lt;A&gt;<br>Block B", written)
 
     def test_the_sections_read_as_with_whole_rows(self):
         """Staff see the sections too (the page itself is the enterprise's): the same rows and figures."""
