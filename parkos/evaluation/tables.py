@@ -35,6 +35,27 @@ def reads_only(data: Any, related: tuple[str, ...], fields: tuple[str, ...]) -> 
     return data.select_related(None).select_related(*related).only(*fields)
 
 
+def filtered_on(queryset: QuerySet[Any], field: Any) -> bool:
+    """Whether ``queryset``'s WHERE holds an equality on ``field`` (a model field), as ``?run=`` or ``?year=`` makes."""
+    filters = queryset.query.where.children
+    return any(isinstance(child, Exact) and getattr(child.lhs, "target", None) is field for child in filters)
+
+
+class FilingCountPaginator(EstimatedCountPaginator):
+    """Filings estimated as ``IndicatorFiling.estimate_filtered_count`` says, but for one year's filings.
+
+    A year's filings are imported together, so they lie together in id order and the sample is far off for them
+    (as for one run's results, ``ResultCountPaginator``); a year has a province's enterprises at most, and the
+    year's index counts them: counted exactly.
+    """
+
+    def _count(self) -> int:
+        queryset = filtered_queryset(self.object_list)
+        if queryset is not None and filtered_on(queryset, IndicatorFiling._meta.get_field("year")):
+            return int(Paginator.count.func(self))  # type: ignore[attr-defined]
+        return super()._count()
+
+
 class IndicatorFilingTable(PrimaryTable):
     organization = tables.Column(linkify=lambda record: record.get_absolute_url())
     park = tables.Column(linkify=True)
@@ -60,6 +81,9 @@ class IndicatorFilingTable(PrimaryTable):
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(reads_only(data, ("organization", "park"), self.ROW_FIELDS), *args, **kwargs)
+
+    def paginate(self, paginator_class: type = FilingCountPaginator, *args: Any, **kwargs: Any) -> Any:
+        return super().paginate(paginator_class, *args, **kwargs)
 
 
 class EvaluationSchemeTable(PrimaryTable):
@@ -91,9 +115,7 @@ class EvaluationRunTable(tables.Table):
 
 def of_one_run(queryset: QuerySet[Any]) -> bool:
     """Whether ``queryset`` (of results) is filtered to one run (``?run=``)."""
-    run = EvaluationResult._meta.get_field("run")
-    filters = queryset.query.where.children
-    return any(isinstance(child, Exact) and getattr(child.lhs, "target", None) is run for child in filters)
+    return filtered_on(queryset, EvaluationResult._meta.get_field("run"))
 
 
 class ResultCountPaginator(EstimatedCountPaginator):
