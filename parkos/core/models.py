@@ -173,7 +173,14 @@ class ObjectChange(models.Model):
         return reverse_pk("objectchange", self.pk)
 
     def diff(self) -> list[tuple[str, object, object]]:
-        """(field label, before, after) for each field whose value changed."""
+        """(field label, before, after) for each field whose value changed (``describe_changes`` reads the
+        foreign keys' names of many changes at once: a query per related model, not per change)."""
+        described = self.__dict__.get("_described")
+        if described is not None:
+            return described  # type: ignore[no-any-return]
+        return self._diff(None)
+
+    def _diff(self, names: dict[tuple[type[models.Model], int], str] | None) -> list[tuple[str, object, object]]:
         before = self.prechange_data or {}
         after = self.postchange_data or {}
         model = self.changed_object_type.model_class()
@@ -194,11 +201,49 @@ class ObjectChange(models.Model):
                         old, new = choices.get(old, old), choices.get(new, new)
                     elif field.many_to_one and isinstance(field.related_model, type):
                         # Foreign keys are stored as IDs; show what they named (the ID if since deleted).
-                        ids = [v for v in (old, new) if isinstance(v, int)]  # not a redacted value
-                        names = {o.pk: str(o) for o in field.related_model._base_manager.filter(pk__in=ids)}
-                        old, new = names.get(old, old), names.get(new, new)
+                        related = field.related_model
+                        if names is None:
+                            ids = [v for v in (old, new) if isinstance(v, int)]  # not a redacted value
+                            found = {o.pk: str(o) for o in related._base_manager.filter(pk__in=ids)}
+                            old, new = found.get(old, old), found.get(new, new)
+                        else:
+                            old = names.get((related, old), old) if isinstance(old, int) else old
+                            new = names.get((related, new), new) if isinstance(new, int) else new
             rows.append((label, old, new))
         return rows
+
+
+def describe_changes(changes: Sequence[ObjectChange]) -> None:
+    """Work out ``diff()`` of each change at once: the names of the foreign keys they changed are read with one
+    query per related model, whatever the number of changes and keys (the recent changes of a detail page sent a
+    query per changed key of each change, issue 16)."""
+    wanted: dict[type[models.Model], set[int]] = {}
+    for change in changes:
+        model = change.changed_object_type.model_class()
+        if model is None:
+            continue
+        before, after = change.prechange_data or {}, change.postchange_data or {}
+        for name in set(before) | set(after):
+            old, new = before.get(name), after.get(name)
+            if old == new:
+                continue
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if (
+                isinstance(field, models.Field)
+                and not getattr(field, "choices", None)
+                and field.many_to_one
+                and isinstance(field.related_model, type)
+            ):
+                wanted.setdefault(field.related_model, set()).update(v for v in (old, new) if isinstance(v, int))
+    names: dict[tuple[type[models.Model], int], str] = {}
+    for related, ids in wanted.items():
+        if ids:
+            names.update(((related, o.pk), str(o)) for o in related._base_manager.filter(pk__in=ids))
+    for change in changes:
+        change.__dict__["_described"] = change._diff(names)
 
 
 class BackgroundJob(models.Model):

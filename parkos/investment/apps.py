@@ -126,11 +126,55 @@ class InvestmentConfig(AppConfig):
         from parkos.parks.models import Park
 
         # No "projects as investor" panel: its rows would tell who stands behind a confidential project.
-        add_related(Organization, Related(Party, PartyTable, "organization", _("Agreements it is party to")))
-        add_related(Person, Related(Signatory, SignatoryTable, "person", _("Agreements signed")))
-        add_related(Park, Related(Project, ProjectTable, "park", _("Investment projects")))
-        # The panel shows title, kind, status and signing date: not the list's implementation and last contact.
         add_related(
-            Park, Related(Agreement, AgreementTable, "park", _("Agreements"), queryset=Agreement.objects.restrict)
+            Organization,
+            Related(Party, PartyTable, "organization", _("Agreements it is party to"), queryset=parties_with_agreement),
         )
+        add_related(Person, Related(Signatory, SignatoryTable, "person", _("Agreements signed")))
+        add_related(Park, Related(Project, ProjectTable, "park", _("Investment projects"), queryset=park_projects))
+        # The panel shows title, kind, status and signing date: not the list's implementation and last contact.
+        add_related(Park, Related(Agreement, AgreementTable, "park", _("Agreements"), queryset=park_agreements))
         register_report(IMPLEMENTATION_REPORT, implementation_pdf_export)
+
+
+# A detail page's panels read only the columns they show (issue 16: whole joined rows, an agreement's with its
+# park's and project's, were read and compiled for five rows on every organization's and park's page).
+
+
+def parties_with_agreement(user):  # type: ignore[no-untyped-def]
+    """An organization page's agreements panel: the role and the agreement (its organization is the page's)."""
+    from parkos.investment.models import Party
+
+    return Party.objects.restrict(user).select_related("agreement").only("role", "agreement__title")
+
+
+def park_projects(user):  # type: ignore[no-untyped-def]
+    """A park page's projects panel: what ProjectTable shows but the park, and what masks a confidential row."""
+    from parkos.investment.models import Project
+
+    return (
+        Project.objects.restrict(user)
+        .for_user(user)
+        .select_related("investor", "industry", "owner")
+        .only(
+            "name",
+            "codename",
+            "is_confidential",
+            "stage",
+            "stage_since",
+            "planned_investment_amount",
+            "planned_investment_currency",
+            "planned_floor_area",
+            "planned_jobs",
+            "investor__name",
+            "industry__name",
+            "owner__username",
+        )
+    )
+
+
+def park_agreements(user):  # type: ignore[no-untyped-def]
+    """A park page's agreements panel: title, kind, status and signing date."""
+    from parkos.investment.models import Agreement
+
+    return Agreement.objects.restrict(user).only("title", "kind", "status", "signed_on")

@@ -57,5 +57,42 @@ class LeasingConfig(AppConfig):
             Building,
             Related(Lease, LeaseTable, "units__building", _("Leases"), filter_param="building", distinct=True),
         )
-        add_related(Organization, Related(Lease, LeaseTable, "tenant", _("Leases as tenant")))
-        add_related(Organization, Related(Sale, SaleTable, "buyer", _("Purchases of space")))
+        add_related(Organization, Related(Lease, LeaseTable, "tenant", _("Leases as tenant"), queryset=tenant_leases))
+        add_related(Organization, Related(Sale, SaleTable, "buyer", _("Purchases of space"), queryset=buyer_sales))
+
+
+# An organization page's panels read only the columns they show (issue 16: each row brought its organization's
+# forty columns, and a lease its units, which the half-width panel leaves to the list).
+
+
+def tenant_leases(user):  # type: ignore[no-untyped-def]
+    """The leases panel: reference, area, end, rent at its basis and currency, status."""
+    from parkos.leasing.models import Lease
+
+    return Lease.objects.restrict(user).only(
+        "reference", "leased_area", "end_date", "rent_amount", "rent_basis", "currency", "status"
+    )
+
+
+def buyer_sales(user):  # type: ignore[no-untyped-def]
+    """The purchases panel: every SaleTable column but the buyer (the page's organization)."""
+    from parkos.leasing.models import Sale
+    from parkos.leasing.views import UNITS
+
+    return (
+        Sale.objects.restrict(user)
+        .select_related("park", "building")
+        .prefetch_related(UNITS)
+        .only(
+            "reference",
+            "area",
+            "price_amount",
+            "price_currency",
+            "contract_date",
+            "transfer_date",
+            "status",
+            "park__name",
+            "building__code",
+            "building__name",
+        )
+    )

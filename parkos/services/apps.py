@@ -39,5 +39,21 @@ class ServicesConfig(AppConfig):
         from parkos.services.models import ServiceRequest
         from parkos.services.tables import ServiceRequestTable
 
-        add_related(Organization, Related(ServiceRequest, ServiceRequestTable, "enterprise", _("Service requests")))
-        add_related(Park, Related(ServiceRequest, ServiceRequestTable, "park", _("Service requests")))
+        for model, field in ((Organization, "enterprise"), (Park, "park")):
+            add_related(
+                model,
+                Related(ServiceRequest, ServiceRequestTable, field, _("Service requests"), queryset=requests_shown),
+            )
+
+
+def requests_shown(user):  # type: ignore[no-untyped-def]
+    """A detail page's requests panel: the list's rows, reading only what the table shows (ServiceRequestTable
+    narrows a queryset it is given, but a panel gives it its first rows as a list; issue 16)."""
+    from parkos.core.views.generic import views_for
+    from parkos.services.models import ServiceRequest
+    from parkos.services.tables import ServiceRequestTable
+
+    rows = views_for(ServiceRequest).queryset(user)
+    return (
+        rows.select_related(None).select_related(*ServiceRequestTable.ROW_RELATED).only(*ServiceRequestTable.ROW_FIELDS)
+    )

@@ -45,7 +45,7 @@ from parkos.core.imports import (
     import_job_retry,
     import_job_start,
 )
-from parkos.core.models import ExportJob, ImportJob, ObjectChange, PrimaryModel
+from parkos.core.models import ExportJob, ImportJob, ObjectChange, PrimaryModel, describe_changes
 from parkos.core.permissions import Action, can
 from parkos.core.renderers import text_in_context
 from parkos.core.resources import EXPORT_FORMATS, ImportReport, PrimaryResource, export_bytes, template_bytes
@@ -525,6 +525,10 @@ class ObjectDetailView(ObjectView):
                 }
             )
         panels = [rendered for panel in _extra_panels.get(self.model, ()) if (rendered := panel(obj, request))]
+        # the panel shows who by name (user_name), not the user: no join; only updates list their fields, whose
+        # foreign keys are named with a query per related model (not per change and key, issue 16)
+        history = list(object_history(obj).select_related(None).select_related("changed_object_type")[:5])
+        describe_changes([change for change in history if change.action == ObjectChange.ChangeAction.UPDATE])
         fields = detail_fields(obj, self.views.detail_exclude, request.user)
         for row in fields:
             html = detail_value_html(row, request.user)
@@ -535,7 +539,7 @@ class ObjectDetailView(ObjectView):
             fields=fields,
             related=related,
             panels=panels,
-            history=object_history(obj)[:5],
+            history=history,
             object_type=ContentType.objects.get_for_model(self.model),
             **extra,
         )

@@ -3,6 +3,7 @@ units list filters a park manager's units on their parks' ids; the pages read th
 
 import datetime
 import re
+from decimal import Decimal
 from unittest import mock
 
 from django.contrib.auth.models import Group
@@ -16,10 +17,12 @@ from parkos.core.permissions import ROLES, fallback_group_name
 from parkos.core.testing import World
 from parkos.core.views.generic import Related, views_for
 from parkos.directory.models import Organization
-from parkos.investment.models import Agreement, Commitment, Party
+from parkos.investment.models import Agreement, Commitment, Party, Project
+from parkos.leasing.models import Lease, RentBasis, Sale
 from parkos.parks.models import Building, LandParcel, Park, SpaceUnit
 from parkos.parks.selectors import scope_park_id_list
 from parkos.parks.views import ParkViews, SpaceUnitViews
+from parkos.services.models import Service, ServiceRequest
 
 
 def list_rows(self: Related, user):  # type: ignore[no-untyped-def]
@@ -70,6 +73,33 @@ class ParkPagePanelsTests(TestCase):
                 target_value=10 + n,
                 due_date=datetime.date(2025, 1, 1),
             )
+        # the panels of other apps read only the columns they show: rows that need each of those columns
+        owner = cls.world.users["investment_staff"]
+        investor = Organization.objects.create(name="Investor <Co>", industry=cls.world.industry)
+        Project.objects.create(name="Open & plain", park=park, investor=investor, industry=cls.world.industry)
+        Project.objects.create(
+            name="Secret name",
+            codename="Falcon",
+            is_confidential=True,
+            park=park,
+            investor=investor,
+            owner=owner,
+            planned_investment_amount=Decimal("12000000"),
+            planned_investment_currency="USD",
+            planned_floor_area=Decimal("5000"),
+            planned_jobs=40,
+        )
+        provider = Organization.objects.create(name="Advice provider", industry=cls.world.industry)
+        service = Service.objects.create(name="Green loan advice", aspect="finance", provider=provider)
+        for n in range(6):
+            ServiceRequest.objects.create(
+                enterprise=holder,
+                park=park,
+                service=service,
+                title=f"Request {n} <b>",
+                assigned_to=owner if n % 2 else None,
+                rating=n % 5 + 1,
+            )
         cls.url = reverse("parks:park", args=[park.pk])
 
     def page(self, username: str, language: str) -> str:
@@ -88,6 +118,9 @@ class ParkPagePanelsTests(TestCase):
                         before = self.page(username, language)
                     self.assertEqual(now, before)
                     self.assertIn("&quot;quoted&quot; &amp; more</a>", now)
+                    if username == "operator_admin":
+                        self.assertIn("Request 5 &lt;b&gt;", now)
+                        self.assertIn("Open &amp; plain", now)
 
     def test_the_agreements_panel_reads_no_commitments_and_the_parcels_panel_no_park(self):
         self.client.force_login(self.world.users["operator_admin"])
@@ -126,11 +159,27 @@ class ParkPagePanelsTests(TestCase):
 
     def test_query_count(self):
         """The page's own queries as admin, the same on SQLite and PostgreSQL: the park, the figures, a rows query
-        per panel and a count per full panel (one here: the parcels' and buildings' are the figures'), the recent
-        changes and the park's brand."""
+        per panel (five) and a count per full panel (two here: the agreements' and the requests'; the parcels' and
+        buildings' are the figures'), the recent changes. Its creation names no brand: only an update lists fields
+        (the creation's brand was read, issue 16)."""
         self.client.force_login(self.world.users["operator_admin"])
         queries = own_queries(self.client, self.url)
         self.assertEqual(len(queries), 10, "\n".join(queries))
+        self.assertFalse([sql for sql in queries if 'FROM "parks_parkbrand"' in sql.split(" WHERE ")[0][:60]])
+
+    def test_the_panels_of_other_apps_read_only_their_columns(self):
+        self.client.force_login(self.world.users["operator_admin"])
+        queries = own_queries(self.client, self.url)
+        projects = [sql for sql in queries if sql.startswith('SELECT "investment_project"."id"')]
+        requests = [sql for sql in queries if sql.startswith('SELECT "services_servicerequest"."id"')]
+        agreements = [sql for sql in queries if sql.startswith('SELECT "investment_agreement"."id"')]
+        self.assertEqual((len(projects), len(requests), len(agreements)), (1, 1, 1))
+        self.assertNotIn('"investment_project"."description"', projects[0])
+        self.assertNotIn('"directory_organization"."description"', projects[0])
+        self.assertNotIn('"services_servicerequest"."description"', requests[0])
+        self.assertNotIn('"directory_organization"."description"', requests[0])
+        self.assertNotIn('"parks_park"."boundary"', requests[0])
+        self.assertNotIn('"investment_agreement"."fields_of_cooperation"', agreements[0])
 
 
 class OrganizationPagePanelsTests(TestCase):
@@ -143,6 +192,39 @@ class OrganizationPagePanelsTests(TestCase):
         park.save()
         for n in range(6):
             LandParcel.objects.create(park=park, code=f"H-{n}", area=200 + n, holder=organization)
+        for n in range(6):  # more than the panels show
+            agreement = Agreement.objects.create(
+                kind=Agreement.Kind.INVESTMENT, title=f"Deal {n} <&>", park=park, status=Agreement.Status.SIGNED
+            )
+            Party.objects.create(agreement=agreement, organization=organization, role=Party.Role.INVESTOR)
+            Lease.objects.create(
+                reference=f"L-{n}" if n % 2 else "",
+                tenant=organization,
+                park=park,
+                leased_area=Decimal("120.5") + n,
+                start_date=datetime.date(2024, 1, 1),
+                end_date=datetime.date(2027, 1, 1 + n) if n % 3 else None,
+                rent_amount=Decimal("3.50"),
+                rent_basis=RentBasis.PER_M2_DAY if n % 2 else RentBasis.PER_MONTH,
+                currency="USD" if n == 1 else "CNY",
+                status=Lease.Status.IN_FORCE,
+            )
+            unit = SpaceUnit.objects.create(building=cls.world.building["in"], code=f"S-{n}", floor=1, area=10)
+            sale = Sale.objects.create(
+                reference=f"S-{n}" if n % 2 else "",
+                buyer=organization,
+                park=park,
+                building=cls.world.building["in"] if n % 2 else None,
+                area=Decimal(300) if n % 3 else None,
+                price_amount=Decimal(1000000 + n),
+                price_currency="CNY",
+                contract_date=datetime.date(2025, 3, 1 + n),
+            )
+            sale.units.add(unit)
+        provider = Organization.objects.create(name="Advice provider", industry=cls.world.industry)
+        service = Service.objects.create(name="Green loan advice", aspect="finance", provider=provider)
+        for n in range(6):
+            ServiceRequest.objects.create(enterprise=organization, park=park, service=service, title=f"Ask {n} <i>")
         cls.url = reverse("directory:organization", args=[organization.pk])
 
     def test_the_page_reads_as_with_the_lists_querysets(self):
@@ -156,6 +238,32 @@ class OrganizationPagePanelsTests(TestCase):
                     self.assertEqual(now, before)
                     self.assertIn(">H-0<", now)
                     self.assertIn("Brand in", now)
+                    for text in ("Deal 5 &lt;&amp;&gt;", "Ask 5 &lt;i&gt;", ">L-1<", ">S-1<"):
+                        if username == "operator_admin":
+                            self.assertIn(text, now)
+
+    def test_the_panels_of_other_apps_read_only_their_columns(self):
+        """The agreements', leases', sales' and requests' panels join no organization (the page's own) and read
+        no long text; the leases panel reads no units (it leaves them to the list), the sales panel one query."""
+        self.client.force_login(self.world.users["operator_admin"])
+        queries = own_queries(self.client, self.url)
+        for table in ("investment_party", "leasing_lease", "leasing_sale", "services_servicerequest"):
+            with self.subTest(table=table):
+                rows = [sql for sql in queries if sql.startswith(f'SELECT "{table}"."id"')]
+                self.assertEqual(len(rows), 1, "\n".join(queries))
+                self.assertNotIn('"directory_organization"."description"', rows[0])
+                self.assertNotIn("notes", rows[0])
+        self.assertNotIn('"investment_agreement"."fields_of_cooperation"', "\n".join(queries))
+        units = [sql for sql in queries if 'FROM "parks_spaceunit"' in sql]
+        self.assertEqual(len(units), 1, "the sales' units, once")  # the leases panel leaves its units out
+        self.assertIn("leasing_sale_units", units[0])
+
+    def test_query_count(self):
+        """The organization, a rows query per panel (nine; the sales' units as well) and a count per full panel
+        (five), the policies it qualifies for, the recent changes: none per row."""
+        self.client.force_login(self.world.users["operator_admin"])
+        queries = own_queries(self.client, self.url)
+        self.assertEqual(len(queries), 18, "\n".join(queries))
 
     def test_the_parcels_and_parks_panels_join_no_organization(self):
         self.client.force_login(self.world.users["operator_admin"])
