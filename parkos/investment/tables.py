@@ -50,7 +50,7 @@ def _viewer(table):
 
 class ProjectTable(PrimaryTable):
     name = tables.Column(linkify=True, verbose_name=_("project"), order_by=("codename", "name"))
-    investor = tables.Column(linkify=True)
+    investor = tables.Column()  # render_investor links it, or masks it for a confidential project
     park = tables.Column(linkify=True)
     planned_investment_amount = MoneyColumn(verbose_name=_("planned investment"))
     planned_floor_area = AreaColumn()

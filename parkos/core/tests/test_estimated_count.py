@@ -55,9 +55,13 @@ class EstimatedCountTests(TestCase):
         self.client.get(url)
         with mock.patch(ESTIMATE, return_value=1_000_000), CaptureQueriesContext(connection) as queries:
             response = self.client.get(url)
-        self.assertContains(response, "of about 1000000")
+        self.assertContains(response, "of about 1,000,000")
         self.assertFalse([q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()])
         self.assertLessEqual(len(queries.captured_queries), 12)
+        self.assertContains(response, "1 / ~40,000")
+        with mock.patch(ESTIMATE, return_value=1_000_000):
+            response = self.client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        self.assertContains(response, "第 1–25 条，约 1,000,000 条")
 
     def test_a_filtered_list_page_gives_the_exact_count(self):
         response = self.client.get(reverse("directory:organization_list") + "?q=Bulk")
@@ -83,5 +87,5 @@ class EstimatedCountTests(TestCase):
             # a page within the real rows keeps the estimate and does not count
             with CaptureQueriesContext(connection) as queries:
                 response = self.client.get(url, {"page": 2})
-        self.assertContains(response, "of about 1000000")
+        self.assertContains(response, "of about 1,000,000")
         self.assertFalse([q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()])

@@ -102,6 +102,19 @@ class ConfidentialProjectTests(TestCase):
         self.assertContains(response, CODENAME)
         self.assertNoSecrets(response, "list")
 
+    def test_outsider_pages_do_not_link_to_the_investor(self):
+        """The investor's page address names the organization as surely as its name: the list's and the park
+        page's investor cell is a plain "Confidential", not a link around it."""
+        client = self.client_for(self.outsider)
+        for where, url in (("list", self.list_url), ("park page", self.world.park["in"].get_absolute_url())):
+            with self.subTest(where=where):
+                response = client.get(url)
+                self.assertContains(response, self.project.get_absolute_url())
+                self.assertNotContains(response, f'href="{self.investor.get_absolute_url()}"')
+        team = self.client_for(self.team_member).get(self.list_url)
+        self.assertContains(team, f'<a href="{self.investor.get_absolute_url()}">{INVESTOR}</a>', html=True)
+        self.assertNotContains(team, f'<a href="{self.investor.get_absolute_url()}"><a')
+
     def test_outsider_detail_shows_only_the_codename(self):
         response = self.client_for(self.outsider).get(self.project.get_absolute_url())
         self.assertContains(response, CODENAME)
