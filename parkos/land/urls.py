@@ -8,6 +8,7 @@ from parkos.land import views
 app_name = "land"
 urlpatterns = [
     path("inefficient-land/", views.InefficientLandView.as_view(), name="inefficient_land"),
+    path("inefficient-land/map/", views.InefficientLandMapView.as_view(), name="inefficient_land_map"),
     path("available-land/", views.AvailableLandView.as_view(), name="available_land"),
     path("runs/<int:pk>/flag-parcels/", views.RunFlagParcelsView.as_view(), name="evaluationrun_flag_parcels"),
     path("parcel-flags/<int:pk>/clear/", views.FlagClearView.as_view(), name="parcelflag_clear"),

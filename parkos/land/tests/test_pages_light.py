@@ -88,19 +88,32 @@ class InefficientLandMapTests(TestCase):
         self.client.force_login(self.officer)
         self.signed_in = "evaluation_officer"
 
-    def page(self, role="evaluation_officer", language="zh-hans", **query):
+    def sign_in(self, role):
         if role != self.signed_in:  # signing in is left out of the queries counted below
             self.client.force_login(self.world.users[role])
             self.signed_in = role
+
+    def page(self, role="evaluation_officer", language="zh-hans", **query):
+        self.sign_in(role)
         response = self.client.get(reverse("land:inefficient_land"), query, HTTP_ACCEPT_LANGUAGE=language)
         self.assertEqual(response.status_code, 200)
         return response
 
+    def map(self, role="evaluation_officer", language="zh-hans") -> dict:
+        """The map's data, fetched as the page's script fetches it (the address the page gives it)."""
+        self.sign_in(role)
+        response = self.client.get(reverse("land:inefficient_land_map"), HTTP_ACCEPT_LANGUAGE=language)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "application/json")
+        return response.json()
+
     def test_the_map_data_carries_what_the_script_draws(self):
-        response = self.page()
-        html = response.content.decode()
-        parcels, parks, words = (embedded(html, i) for i in ("map-parcels", "map-parks", "map-words"))
-        self.assertEqual(parcels, response.context["map_data"]["parcels"])  # what the page draws is what was read
+        html = self.page().content.decode()
+        words = embedded(html, "map-words")
+        self.assertEqual(words["data"], reverse("land:inefficient_land_map"))  # where the script fetches it
+        data = self.map()
+        parcels, parks = data["parcels"], data["parks"]
+        words["parks"] = data["parkNames"]  # as the script does
         features = {f["properties"]["id"]: f for f in parcels["features"]}
         self.assertEqual(set(features), {self.flagged.pk, self.under_case.pk})  # the officer's park only
         with translation.override("zh-hans"):
@@ -137,7 +150,7 @@ class InefficientLandMapTests(TestCase):
         )
 
     def test_coordinates_are_rounded_to_a_tenth_of_a_metre(self):
-        feature = self.page().context["map_data"]["parcels"]["features"][0]
+        feature = self.map()["parcels"]["features"][0]
         ring = feature["geometry"]["coordinates"][0]
         self.assertEqual(ring[0], [121.219804, 31.222758])
         for got, stored in zip(ring, OUTLINE["coordinates"][0], strict=True):
@@ -146,46 +159,109 @@ class InefficientLandMapTests(TestCase):
         self.assertEqual(feature["geometry"]["type"], "Polygon")
 
     def test_parcels_without_an_outline_are_listed_beside_the_map(self):
-        response = self.page(language="en")
-        listed = response.context["map_data"]["without_geometry"]
-        self.assertEqual([p["url"] for p in listed], [self.no_outline.get_absolute_url()])
-        self.assertContains(
-            response,
-            f'<a href="{self.no_outline.get_absolute_url()}">Park in {self.no_outline.code}</a> '
-            '<span class="text-secondary small">Flagged by hand</span>',
-            html=False,
+        listed = self.map(language="en")["withoutGeometry"]
+        self.assertEqual(
+            listed,
+            [
+                {
+                    "url": self.no_outline.get_absolute_url(),
+                    "park": "Park in",
+                    "code": self.no_outline.code,
+                    "reasons": ["Flagged by hand"],
+                    "case_status": "",
+                }
+            ],
         )
+        response = self.page(language="en")
+        self.assertContains(response, '<div class="card mt-3" id="without-geometry" hidden>')  # the script fills it
+        self.assertContains(response, '<ul class="list-group list-group-flush"></ul>')  # empty, not in the page
         self.assertContains(response, "3 parcels flagged or under disposal")
 
     def test_each_role_sees_the_parcels_of_its_scope_only(self):
-        for role, user in self.world.users.items():  # the table counts the open flags the map read: all of them
-            if ParcelFlag.objects.restrict(user).exists():
-                table = self.page(role).context["table"]
-                exact = ParcelFlag.objects.restrict(user).filter(cleared_on__isnull=True).count()
-                self.assertEqual((table.paginator.count, len(table.paginated_rows)), (exact, exact), role)
-        admin = self.page("operator_admin").context["map_data"]["parcels"]["features"]
-        self.assertIn(self.outside.pk, {f["properties"]["id"] for f in admin})
-        officer = self.page().content.decode()
-        ids = {f["properties"]["id"] for f in embedded(officer, "map-parcels")["features"]}
-        self.assertNotIn(self.outside.pk, ids)
-        self.assertNotIn(self.outside.code, officer)
+        for role, user in self.world.users.items():
+            if not ParcelFlag.objects.restrict(user).exists():
+                continue
+            with self.subTest(role=role):
+                response = self.page(role)
+                table = response.context["table"]
+                exact = ParcelFlag.objects.restrict(user).filter(cleared_on__isnull=True)
+                self.assertEqual((table.paginator.count, len(table.paginated_rows)), (exact.count(), exact.count()))
+                data = self.map(role)
+                ids = {f["properties"]["id"] for f in data["parcels"]["features"]}
+                ids |= {LandParcel.objects.get(code=p["code"]).pk for p in data["withoutGeometry"]}
+                cases = DisposalCase.objects.restrict(user).exclude(status=DisposalCase.Status.CLOSED)
+                want = set(exact.values_list("parcel_id", flat=True)) | set(cases.values_list("parcel_id", flat=True))
+                self.assertEqual(ids, want)  # exactly the page's scope
+                self.assertEqual(response.context["parcels"], len(want))
+        self.assertIn(
+            self.outside.pk, {f["properties"]["id"] for f in self.map("operator_admin")["parcels"]["features"]}
+        )
+        officer = self.map()
+        self.assertNotIn(self.outside.pk, {f["properties"]["id"] for f in officer["parcels"]["features"]})
+        self.assertNotIn(self.outside.code, self.page().content.decode())
+
+    def test_roles_without_flags_get_no_map_data(self):
+        self.client.logout()
+        self.signed_in = None
+        response = self.client.get(reverse("land:inefficient_land_map"))
+        self.assertEqual(response.status_code, 302)  # signed out: to the sign-in page, no data
+        for role in ("service_staff", "enterprise_user", "government_partner"):
+            with self.subTest(role=role):
+                self.sign_in(role)
+                response = self.client.get(reverse("land:inefficient_land_map"))
+                self.assertEqual(response.status_code, 403)
+                self.assertNotIn(b"121.2", response.content)
+
+    def add_flagged(self, n):
+        for _ in range(n):
+            services.parcel_flag(parcel=self.parcel("in", geometry=OUTLINE), user=self.officer, detail="more")
+
+    def test_the_page_does_not_grow_with_the_parcels_on_the_map(self):
+        """No parcel's outline in the page; beside the table (25 rows a page), the same bytes for 3 or 33 parcels."""
+
+        def weight():
+            html = self.page(language="en").content.decode()
+            self.assertNotIn("121.2198", html)  # no outline: the map's data is fetched
+            self.assertNotIn("31.2227", html)
+            table = re.search(r'<div class="card" id="flagged-parcels">.*?</table>', html, re.S)
+            assert table
+            return len(html) - len(table.group(0)), html
+
+        few, html = weight()
+        self.assertIn("3 parcels flagged", html)
+        self.add_flagged(30)
+        many, html = weight()
+        self.assertIn("33 parcels flagged", html)
+        self.assertEqual(len(self.map()["parcels"]["features"]), 32)  # the map still has every one
+        # the count's digits and the table's page links are all that differ
+        self.assertLess(abs(many - few), 400)
 
     def test_queries_do_not_grow_with_the_parcels_on_the_map(self):
         self.page()
+        self.map()
         with CaptureQueriesContext(connection) as few:
             self.page()
+        with CaptureQueriesContext(connection) as few_data:
+            self.map()
         for _ in range(4):
             parcel = self.parcel("in", geometry=OUTLINE)
             services.parcel_flag(parcel=parcel, user=self.officer, detail="more")
             services.case_open(parcel=self.parcel("in", geometry=OUTLINE), path="upgrade", user=self.officer)
         with CaptureQueriesContext(connection) as many:
             response = self.page()
-        self.assertEqual(len(response.context["map_data"]["parcels"]["features"]), 10)
+        with CaptureQueriesContext(connection) as many_data:
+            data = self.map()
+        self.assertEqual(len(data["parcels"]["features"]), 10)
+        self.assertEqual(response.context["parcels"], 11)
         self.assertEqual(len(many.captured_queries), len(few.captured_queries))
-        # user, permissions (2), groups, map (4: its open flags are the table's count), the table's rows;
-        # PostgreSQL's session row one more
-        self.assertEqual(len(many.captured_queries), 9 if connection.vendor == "sqlite" else 10)
-        self.assertFalse([q for q in many.captured_queries if "COUNT(" in q["sql"].upper()])
+        self.assertEqual(len(many_data.captured_queries), len(few_data.captured_queries))
+        # user, permissions (2), groups, the counts (one aggregate), the table's rows; PostgreSQL's session one more
+        self.assertEqual(len(many.captured_queries), 6 if connection.vendor == "sqlite" else 7)
+        counts = [q["sql"] for q in many.captured_queries if "COUNT(" in q["sql"].upper()]
+        self.assertEqual(len(counts), 1)
+        # user, permissions (2), groups, the map (4); PostgreSQL's session one more
+        self.assertEqual(len(many_data.captured_queries), 8 if connection.vendor == "sqlite" else 9)
+        self.assertFalse([q for q in many_data.captured_queries if "COUNT(" in q["sql"].upper()])
 
     def test_the_flags_table_renders_as_with_whole_rows(self):
         """The table reads only its cells' columns: the same HTML as the rows read whole (a list of objects)."""

@@ -1,7 +1,6 @@
 """Inefficient land and disposal: the flag rules, opening and closing cases, available land, the map, permissions."""
 
 import datetime
-import json
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -335,14 +334,15 @@ class PagesAndPermissionTests(DisposalTestCase):
         self.assertNotContains(page, busy.get_absolute_url())
 
     def map_data(self, client) -> dict:
+        """The map's data as the page's script reads it: fetched from the address the page gives it."""
         response = client.get(reverse("land:inefficient_land"))
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "vendor/leaflet/leaflet.js")
-        html = response.content.decode()
-        start = html.index('<script id="map-parcels" type="application/json">')
-        embedded = json.loads(html[html.index(">", start) + 1 : html.index("</script>", start)])
-        self.assertEqual(embedded, response.context["map_data"]["parcels"])  # what the page draws is what was checked
-        return response.context["map_data"]
+        self.assertNotContains(response, 'id="map-parcels"')  # no inline data: the page's script fetches it
+        address = response.context["map_words"]["data"]
+        self.assertEqual(address, reverse("land:inefficient_land_map"))
+        data = client.get(address).json()
+        return {"parcels": data["parcels"], "parks": data["parks"], "without_geometry": data["withoutGeometry"]}
 
     def test_map_shows_flagged_parcels_and_cases_in_the_users_scope_only(self):
         self.world.park["in"].boundary = SQUARE
