@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 from django.conf import settings
@@ -173,77 +173,69 @@ class ObjectChange(models.Model):
         return reverse_pk("objectchange", self.pk)
 
     def diff(self) -> list[tuple[str, object, object]]:
-        """(field label, before, after) for each field whose value changed (``describe_changes`` reads the
-        foreign keys' names of many changes at once: a query per related model, not per change)."""
-        described = self.__dict__.get("_described")
-        if described is not None:
-            return described  # type: ignore[no-any-return]
-        return self._diff(None)
+        """(field label, before, after) for each field whose value changed (``describe_changes`` works it out for
+        many changes at once: a query per related model, not per change)."""
+        if "_described" not in self.__dict__:
+            describe_changes([self])
+        return self.__dict__["_described"]  # type: ignore[no-any-return]
 
-    def _diff(self, names: dict[tuple[type[models.Model], int], str] | None) -> list[tuple[str, object, object]]:
+    def _changed_fields(self) -> Iterator[tuple[str, models.Field[Any, Any] | None, object, object]]:
+        """(name, the model's field or None, before, after) of each field whose value changed, by name."""
         before = self.prechange_data or {}
         after = self.postchange_data or {}
         model = self.changed_object_type.model_class()
-        rows: list[tuple[str, object, object]] = []
         for name in sorted(set(before) | set(after)):
-            if before.get(name) == after.get(name):
+            old, new = before.get(name), after.get(name)
+            if old == new:
                 continue
-            label, old, new = name, before.get(name), after.get(name)
+            field = None
             if model is not None:
                 try:
-                    field = model._meta.get_field(name)
+                    found = model._meta.get_field(name)
                 except FieldDoesNotExist:  # a field removed since the change was recorded
-                    field = None
-                if isinstance(field, models.Field):  # not a reverse relation: those are not recorded
-                    label = str(field.verbose_name)
-                    if getattr(field, "choices", None):
-                        choices = dict(field.flatchoices)
-                        old, new = choices.get(old, old), choices.get(new, new)
-                    elif field.many_to_one and isinstance(field.related_model, type):
-                        # Foreign keys are stored as IDs; show what they named (the ID if since deleted).
-                        related = field.related_model
-                        if names is None:
-                            ids = [v for v in (old, new) if isinstance(v, int)]  # not a redacted value
-                            found = {o.pk: str(o) for o in related._base_manager.filter(pk__in=ids)}
-                            old, new = found.get(old, old), found.get(new, new)
-                        else:
-                            old = names.get((related, old), old) if isinstance(old, int) else old
-                            new = names.get((related, new), new) if isinstance(new, int) else new
-            rows.append((label, old, new))
-        return rows
+                    found = None
+                if isinstance(found, models.Field):  # not a reverse relation: those are not recorded
+                    field = found
+            yield name, field, old, new
+
+
+def _named_model(field: models.Field[Any, Any] | None) -> type[models.Model] | None:
+    """The model a changed field's stored ID names (a foreign key without choices), or None."""
+    if field is None or getattr(field, "choices", None) or not field.many_to_one:
+        return None
+    related = field.related_model
+    return related if isinstance(related, type) else None
 
 
 def describe_changes(changes: Sequence[ObjectChange]) -> None:
     """Work out ``diff()`` of each change at once: the names of the foreign keys they changed are read with one
     query per related model, whatever the number of changes and keys (the recent changes of a detail page sent a
-    query per changed key of each change, issue 16)."""
+    query per changed key of each change, issue 16). Foreign keys are stored as IDs; a row shows what they named
+    (the ID if since deleted, a redacted value as it is)."""
+    changed = [list(change._changed_fields()) for change in changes]
     wanted: dict[type[models.Model], set[int]] = {}
-    for change in changes:
-        model = change.changed_object_type.model_class()
-        if model is None:
-            continue
-        before, after = change.prechange_data or {}, change.postchange_data or {}
-        for name in set(before) | set(after):
-            old, new = before.get(name), after.get(name)
-            if old == new:
-                continue
-            try:
-                field = model._meta.get_field(name)
-            except FieldDoesNotExist:
-                continue
-            if (
-                isinstance(field, models.Field)
-                and not getattr(field, "choices", None)
-                and field.many_to_one
-                and isinstance(field.related_model, type)
-            ):
-                wanted.setdefault(field.related_model, set()).update(v for v in (old, new) if isinstance(v, int))
+    for fields in changed:
+        for _name, field, old, new in fields:
+            if (related := _named_model(field)) is not None:
+                wanted.setdefault(related, set()).update(v for v in (old, new) if isinstance(v, int))
     names: dict[tuple[type[models.Model], int], str] = {}
     for related, ids in wanted.items():
         if ids:
             names.update(((related, o.pk), str(o)) for o in related._base_manager.filter(pk__in=ids))
-    for change in changes:
-        change.__dict__["_described"] = change._diff(names)
+    for change, fields in zip(changes, changed, strict=True):
+        rows: list[tuple[str, object, object]] = []
+        for name, field, old, new in fields:
+            label = name
+            if field is not None:
+                label = str(field.verbose_name)
+                if getattr(field, "choices", None):
+                    choices = dict(field.flatchoices)
+                    old, new = choices.get(old, old), choices.get(new, new)
+                elif (related := _named_model(field)) is not None:
+                    old = names.get((related, old), old) if isinstance(old, int) else old
+                    new = names.get((related, new), new) if isinstance(new, int) else new
+            rows.append((label, old, new))
+        change.__dict__["_described"] = rows
 
 
 class BackgroundJob(models.Model):
