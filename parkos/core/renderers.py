@@ -13,6 +13,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from django.conf import settings
+from django.db.models import Model
 from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 from django.template.base import render_value_in_context
@@ -40,7 +42,8 @@ def text_in_context(value: Any, context: Any) -> str:
     straight: a plain ``str`` escaped as ``django.utils.html.escape`` escapes it, a ``SafeString`` as it is. That
     is what the template machinery's localtime, localize, ``str`` and ``conditional_escape`` make of them, for about
     ten Python calls a value; every option of a filter card, every table cell and menu entry goes through here
-    (issue 16). Lazy text is made a string first, as ``conditional_escape`` makes it. Anything else (numbers,
+    (issue 16). Lazy text is made a string first, as ``conditional_escape`` makes it; a whole number (without
+    thousand separators) and a model instance are written as those steps write them. Anything else (decimals,
     dates) takes Django's own steps."""
     if isinstance(value, Promise):
         value = str(value)
@@ -49,6 +52,15 @@ def text_in_context(value: Any, context: Any) -> str:
         return value  # type: ignore[no-any-return]  # a SafeString is a str
     if kind is str and context.autoescape:
         return SafeString(html.escape(value))
+    if kind is int and not settings.USE_THOUSAND_SEPARATOR:
+        # localize's number_format writes a whole number without grouping as str() does, in every language
+        # (numberformat.format's own fast case); digits and a minus sign need no escaping
+        return SafeString(value)
+    if isinstance(value, Model) and context.autoescape:
+        # a row's related object (an industry, a user): no local time or localization applies to a model, so
+        # Django writes conditional_escape(str(value)) (about 15 Python calls a cell, issue 16)
+        text = str(value)
+        return text.__html__() if hasattr(text, "__html__") else SafeString(html.escape(text))
     return render_value_in_context(value, context)
 
 

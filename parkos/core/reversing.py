@@ -8,6 +8,7 @@ in that number: both are reversed once and kept. Anything else goes to ``reverse
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -59,6 +60,19 @@ def reverse_pk(viewname: str, pk: Any) -> str:
     if pattern is None:
         return reverse(viewname, kwargs={"pk": pk})
     return pattern.replace(_SENTINEL, str(pk))
+
+
+def pk_reverser(viewname: str) -> Callable[[Any], str]:
+    """``reverse_pk`` for ``viewname`` with its pattern looked up once: for a loop that links many rows to one URL
+    name (the lookup reads the URL configuration, script prefix and language, about 35 Python calls each time)."""
+    pattern = pk_pattern(viewname)
+
+    def reverse_one(pk: Any) -> str:
+        if pattern is None or type(pk) is not int or pk < 0:
+            return reverse(viewname, kwargs={"pk": pk})
+        return pattern.replace(_SENTINEL, str(pk))
+
+    return reverse_one
 
 
 @receiver(setting_changed)

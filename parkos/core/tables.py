@@ -19,6 +19,7 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.formats import get_format
 from django.utils.functional import Promise
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, format_html, format_html_join
@@ -32,7 +33,6 @@ from django_tables2.columns.base import LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.templatetags.django_tables2 import render_attrs
-from django_tables2.utils import call_with_appropriate
 
 from parkos.core.display import change_value, display_kind, format_kind, is_land_area
 from parkos.core.models import ObjectChange, PrimaryModel
@@ -140,8 +140,8 @@ class DateColumn(tables.DateColumn):  # type: ignore[misc]  # django-tables2 has
         super().__init__(format, short, *args, **kwargs)
         self.date_format = format or ("SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
 
-    def render(self, value: datetime.date | None, bound_column: Any) -> object:
-        text = date_filter(value, self.date_format)
+    def render(self, value: datetime.date | None, bound_column: Any, bound_row: Any) -> object:
+        text = date_text(value, self.date_format, bound_row)
         return conditional_escape(text) if text else bound_column.default
 
 
@@ -156,9 +156,60 @@ class LocalDateTimeColumn(tables.DateTimeColumn):  # type: ignore[misc]  # djang
         super().__init__(format, short, *args, **kwargs)
         self.date_format = format or ("SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT")
 
-    def render(self, value: datetime.datetime | None, bound_column: Any) -> object:
-        text = date_filter(timezone.template_localtime(value), self.date_format)  # type: ignore[attr-defined]  # missing from the stubs
+    def render(self, value: datetime.datetime | None, bound_column: Any, bound_row: Any) -> object:
+        text = date_text(timezone.template_localtime(value), self.date_format, bound_row)  # type: ignore[attr-defined]  # missing from the stubs
         return conditional_escape(text) if text else bound_column.default
+
+
+#: what Django's dateformat writes for a few of its codes, as str.format fields of the date or datetime (the
+#: others, and a backslash escape, go to Django's own formatting)
+_DATE_FIELDS = {"d": "{0.day:02d}", "j": "{0.day}", "m": "{0.month:02d}", "n": "{0.month}", "Y": "{0.year:04d}"}
+_TIME_FIELDS = {"H": "{0.hour:02d}", "G": "{0.hour}", "i": "{0.minute:02d}", "s": "{0.second:02d}"}
+#: dateformat's format characters (``django.utils.dateformat.re_formatchars``)
+_FORMAT_CHARACTERS = frozenset("aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ")
+_date_templates: dict[str, tuple[str, bool] | None] = {}
+
+
+def date_template(format_string: str) -> tuple[str, bool] | None:
+    """``format_string`` (a ``date`` filter format such as ``m/d/Y`` or ``Y年n月j日``) as a ``str.format`` template
+    of one date or datetime and whether it reads the time; None when it holds a code (or an escape) the template
+    does not write. Made once per format string."""
+    if format_string not in _date_templates:
+        parts: list[str] = []
+        timed, supported = False, True
+        for char in format_string:
+            if char in _DATE_FIELDS:
+                parts.append(_DATE_FIELDS[char])
+            elif char in _TIME_FIELDS:
+                parts.append(_TIME_FIELDS[char])
+                timed = True
+            elif char in _FORMAT_CHARACTERS or char == "\\":
+                supported = False
+                break
+            else:
+                parts.append(char.replace("{", "{{").replace("}", "}}"))
+        _date_templates[format_string] = ("".join(parts), timed) if supported else None
+    return _date_templates[format_string]
+
+
+def date_text(value: Any, format_name: str, bound_row: Any = None) -> str:
+    """``date_filter(value, format_name)`` (a format setting's name such as ``SHORT_DATE_FORMAT``, or a format): a
+    date or datetime in a format of day, month, year, hour and minute codes is written by ``str.format``, its
+    format looked up once per pass over the rows (``bound_row``'s shared map); Django's ``date`` filter took about
+    45 Python calls a cell (issue 16). Anything else, and a date in a format with a time code, as the filter does."""
+    kind = type(value)
+    if kind is datetime.date or kind is datetime.datetime:
+        shared = getattr(bound_row, "_shared", None)
+        key = ("date format", format_name)
+        format_string = shared.get(key) if shared is not None else None
+        if format_string is None:
+            format_string = get_format(format_name)
+            if shared is not None:
+                shared[key] = format_string
+        template = date_template(format_string)
+        if template is not None and (kind is datetime.datetime or not template[1]):
+            return template[0].format(value)
+    return date_filter(value, format_name)
 
 
 def _signature_by_code(fn: Any) -> tuple[tuple[str, ...], str | None]:
@@ -346,13 +397,15 @@ class CoreBoundRow(BoundRow):  # type: ignore[misc]  # django-tables2 has no typ
         link = bound_column.link
         if link is None and getattr(bound_column.render, "__func__", None) is _COLUMN_RENDER:
             return value  # Column.render(value) returns the value: no arguments to build and match per cell
+        if link is None:
+            return self._render_cell(bound_column, value)
         record = self._record
-        if link is None or link.attrs or link.url or link.reverse_args or not isinstance(record, models.Model):
+        if link.attrs or link.url or link.reverse_args or not isinstance(record, models.Model):
             return super()._call_render(bound_column, value)
         if getattr(bound_column.render, "__func__", None) is _COLUMN_RENDER:
             content = value  # Column.render(value) returns the value
         else:
-            content = call_with_appropriate(bound_column.render, self._optional_cell_arguments(bound_column, value))
+            content = self._render_cell(bound_column, value)
         shared = self._shared
         found = shared.get(("link", bound_column.name))
         if found is None:
@@ -370,6 +423,36 @@ class CoreBoundRow(BoundRow):  # type: ignore[misc]  # django-tables2 has no typ
             return content
         # format_html('<a href="{}">{}</a>', href, content): each conditionally escaped
         return SafeString(f'<a href="{_escaped(href)}">{_escaped(content)}</a>')
+
+    def _render_cell(self, bound_column: Any, value: Any) -> Any:
+        """``call_with_appropriate(bound_column.render, self._optional_cell_arguments(bound_column, value))``: the
+        arguments the render method takes are matched once per pass over the rows, not per cell (a dict of six
+        and the signature's matching, about 20 Python calls a cell of a ``render_<name>`` or a column's render)."""
+        render = bound_column.render
+        key = ("render", bound_column.name)
+        wanted = self._shared.get(key, _NO_PATTERN)
+        if wanted is _NO_PATTERN:
+            args, catch_all = tables_utils.signature(render)
+            if catch_all:
+                wanted = None  # **kwargs: every argument
+            elif all(arg in _CELL_ARGUMENTS for arg in args):
+                wanted = args
+            else:
+                wanted = False  # an argument no cell gives: call_with_appropriate returns None
+            self._shared[key] = wanted
+        if wanted is False:
+            return None
+        if wanted is None:
+            return render(**self._optional_cell_arguments(bound_column, value))
+        given = {
+            "value": value,
+            "record": self._record,
+            "column": bound_column.column,
+            "bound_column": bound_column,
+            "bound_row": self,
+            "table": self._table,
+        }
+        return render(**{arg: given[arg] for arg in wanted})
 
     def _url_of(self, target: Any) -> str | None:
         """``target.get_absolute_url()``; a PrimaryModel's own from its URL pattern, read once per pass."""
@@ -403,6 +486,8 @@ class CoreBoundRow(BoundRow):  # type: ignore[misc]  # django-tables2 has no typ
 
 
 _NO_PATTERN = object()
+#: what django-tables2 offers a column's render method (``BoundRow._optional_cell_arguments``)
+_CELL_ARGUMENTS = frozenset({"value", "record", "column", "bound_column", "bound_row", "table"})
 _PRIMARY_URL = PrimaryModel.get_absolute_url
 _URL_NAME = PrimaryModel.url_name.__func__  # type: ignore[attr-defined]
 

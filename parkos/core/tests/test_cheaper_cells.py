@@ -1,0 +1,172 @@
+"""Issue 16, eighth session: a cell's render method called with the arguments matched once per pass, dates written
+by ``str.format``, whole numbers and related objects written straight, each the same text as Django and
+django-tables2 wrote."""
+
+import datetime
+import zoneinfo
+
+import django_tables2 as tables
+from django.template import Context, Template
+from django.template.defaultfilters import date as date_filter
+from django.test import SimpleTestCase, override_settings
+from django.utils import timezone, translation
+from django.utils.html import format_html
+
+from parkos.core import tables as core_tables
+from parkos.core.renderers import text_in_context
+from parkos.parks.models import Park
+
+FORMATS = (
+    "SHORT_DATE_FORMAT",
+    "DATE_FORMAT",
+    "SHORT_DATETIME_FORMAT",
+    "Y-m-d",
+    "m/d/Y",
+    "Y年n月j日",
+    "j.n.Y",
+    "Y-m-d H:i",
+    "G:i:s {d}",
+    "D, d M Y",  # a code the template does not write: Django's way
+    r"Y \de m",  # an escape: Django's way
+    "y",
+)
+VALUES = (
+    datetime.date(2026, 12, 7),
+    datetime.date(33, 1, 5),
+    datetime.datetime(2026, 3, 4, 5, 6, 7),  # noqa: DTZ001 (a naive one, as a value may be)
+    datetime.datetime(2026, 12, 31, 23, 59, 1, tzinfo=datetime.UTC),
+    None,
+    "",
+    "not a date",
+)
+
+
+class DateTextTests(SimpleTestCase):
+    def test_date_text_writes_what_the_date_filter_writes(self):
+        for language in ("en", "zh-hans", "de"):
+            with translation.override(language):
+                for name in FORMATS:
+                    for value in VALUES:
+                        for shared in (None, {}):
+                            row = type("Row", (), {"_shared": shared})() if shared is not None else None
+                            try:
+                                expected = date_filter(value, name)
+                            except TypeError as error:  # a time code of a date: the filter's own error
+                                with self.assertRaises(type(error)):
+                                    core_tables.date_text(value, name, row)
+                                continue
+                            self.assertEqual(core_tables.date_text(value, name, row), expected, (language, name, value))
+
+    def test_templates_only_for_the_codes_they_write(self):
+        self.assertEqual(core_tables.date_template("Y-m-d"), ("{0.year:04d}-{0.month:02d}-{0.day:02d}", False))
+        self.assertEqual(core_tables.date_template("G:i {x}"), ("{0.hour}:{0.minute:02d} {{x}}", True))
+        self.assertIsNone(core_tables.date_template("D Y"))
+        self.assertIsNone(core_tables.date_template(r"\Y"))
+
+    def test_a_pass_over_the_rows_reads_the_format_of_its_language(self):
+        class Dated(core_tables.EstimatedCountTable):
+            day = core_tables.DateColumn()
+            at = core_tables.LocalDateTimeColumn(accessor="day")
+
+        rows = [{"day": datetime.datetime(2026, 1, 2, 3, 4, tzinfo=datetime.UTC)}]
+        table = Dated(rows)
+        with (
+            override_settings(FORMAT_MODULE_PATH=None),
+            timezone.override(zoneinfo.ZoneInfo("Asia/Shanghai")),
+        ):
+            for language in ("en", "de", "en"):
+                with translation.override(language):
+                    cells = [str(cell) for row in table.rows for cell in row]
+                    expected = [
+                        date_filter(rows[0]["day"], "SHORT_DATE_FORMAT"),
+                        date_filter(timezone.template_localtime(rows[0]["day"]), "SHORT_DATETIME_FORMAT"),
+                    ]
+                    self.assertEqual(cells, expected, language)
+        self.assertEqual(expected, ["01/02/2026", "01/02/2026 11:04 a.m."])  # the last, en's own: Django's way
+
+
+class Row:
+    def __init__(self, name, code):
+        self.pk, self.name, self.code = 1, name, code
+
+    def __str__(self):
+        return self.name
+
+
+class RenderArgumentsTests(SimpleTestCase):
+    """``CoreBoundRow._render_cell`` calls a render method as ``call_with_appropriate`` did."""
+
+    def test_each_signature_gets_what_django_tables2_gave_it(self):
+        class Cells(core_tables.EstimatedCountTable):
+            name = tables.Column()
+            code = tables.Column()
+            every = tables.Column(accessor="name")
+            missing = tables.Column(accessor="name")
+            mixed = tables.Column(accessor="code")
+
+            def render_name(self, value, record, bound_row, table):
+                return format_html("<b>{}</b> {} {}", value, record.code, bound_row.record is record and table is self)
+
+            def render_code(self, value):
+                return f"{value}!"
+
+            def render_every(self, **kwargs):
+                return ",".join(sorted(kwargs))
+
+            def render_missing(self, value, nothing):
+                return "never"
+
+            def render_mixed(self, bound_column, column, value):
+                return f"{bound_column.name}:{type(column).__name__}:{value}"
+
+        rows = [Row("a<", "x"), Row("b", "y")]
+        ours = Cells(rows)
+        theirs = Cells(rows)
+        theirs.rows = tables.rows.BoundRows(data=theirs.data, table=theirs)
+        ours_cells = [[str(cell) for cell in row] for row in ours.rows]
+        self.assertEqual(ours_cells, [[str(cell) for cell in row] for row in theirs.rows])
+        self.assertEqual(
+            ours_cells[0],
+            [
+                "<b>a&lt;</b> x True",
+                "x!",
+                "bound_column,bound_row,column,record,table,value",
+                "None",  # call_with_appropriate gave None: an argument no cell offers
+                "mixed:Column:x",
+            ],
+        )
+
+
+class TextInContextTests(SimpleTestCase):
+    def test_whole_numbers_and_models_read_as_the_template_writes_them(self):
+        values = [0, -12, 1234567, True, Park(name="Park <one> & 'two'"), Park(name="")]
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                for settings in ({}, {"USE_THOUSAND_SEPARATOR": True}):
+                    with override_settings(**settings):
+                        for value in values:
+                            for autoescape in (True, False):
+                                context = Context({"value": value}, autoescape=autoescape)
+                                expected = Template("{{ value }}").render(context)
+                                self.assertEqual(text_in_context(value, context), expected, (value, settings))
+        with override_settings(USE_THOUSAND_SEPARATOR=True), translation.override("en"):
+            self.assertEqual(text_in_context(1234567, Context()), "1,234,567")
+        self.assertEqual(text_in_context(1234567, Context()), "1234567")
+
+
+class PkReverserTests(SimpleTestCase):
+    def test_a_bound_reverser_reverses_as_django_does(self):
+        from django.apps import apps
+        from django.urls import NoReverseMatch, reverse
+
+        from parkos.core.reversing import pk_reverser
+
+        for name in (apps.get_model("parks", "Park").url_name(), "investment:project_move"):
+            reverse_one = pk_reverser(name)
+            for pk in (1, 42, 1234567890):
+                self.assertEqual(reverse_one(pk), reverse(name, kwargs={"pk": pk}))
+            for refused in (-1, "abc"):
+                with self.assertRaises(NoReverseMatch):
+                    reverse_one(refused)
+        with self.assertRaises(NoReverseMatch):
+            pk_reverser("no-such-page")(1)
