@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import html
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,13 +18,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views import View
 
 from parkos.core.permissions import Action, can
-from parkos.core.reversing import reverse_pk
+from parkos.core.reversing import pk_reverser
 from parkos.core.templatetags.parkos import money
+from parkos.core.units import Money, format_money, money_unit_for
 from parkos.investment.filtersets import ProjectFilterSet
 from parkos.investment.models import STAGE_ORDER, Project, Stage
 from parkos.investment.services import project_move
@@ -96,10 +98,12 @@ def board_columns(projects, *, user, today: datetime.date, list_url: str | None,
         for stage in (*STAGE_ORDER, Stage.LOST)
     }
     labels: dict[int, str] = {}
+    # each URL name's pattern looked up once, not twice a card (issue 16)
+    detail_url, move_url = pk_reverser(Project.url_name()), pk_reverser("investment:project_move")
     for project in ranked:
         dress_card(project, user, today, labels)
-        project.board_url = reverse_pk(Project.url_name(), project.pk)
-        project.board_move_url = reverse_pk("investment:project_move", project.pk)
+        project.board_url = detail_url(project.pk)
+        project.board_move_url = move_url(project.pk)
         columns[project.stage].cards.append(project)
     for column in columns.values():
         column.total = totals.get(column.stage, 0)
@@ -167,8 +171,26 @@ def _escape(value) -> str:
     return html.escape(str(value))
 
 
+def card_money(value, unit: str, language: str) -> str:
+    """``money(value, user)`` with the user's money unit and the language read once a page (``write_cards``):
+    each card read the language twice through them (issue 16)."""
+    if isinstance(value, Money):
+        return format_money(value.amount, value.currency, unit, language)
+    if value is None or value == "":
+        return ""
+    return format_money(Decimal(str(value)), "CNY", unit, language)
+
+
 def card_halves(
-    project: Project, *, user, words: dict[str, str], can_move: bool, moving: int | None, move_query: str
+    project: Project,
+    *,
+    user,
+    words: dict[str, str],
+    can_move: bool,
+    moving: int | None,
+    move_query: str,
+    money_unit: str | None = None,
+    language: str | None = None,
 ) -> tuple[str, str]:
     """A dressed card's HTML before and after its "Move to…" form: the form itself only for the card being moved
     (``moving``), which the template includes; every other card is ``head + tail``. ``words``: ``card_words``
@@ -215,7 +237,14 @@ def card_halves(
         words["investor"],
         investor,
         words["planned"],
-        _escape(money(project.planned_investment, user) or "—"),
+        _escape(
+            (
+                money(project.planned_investment, user)
+                if money_unit is None or language is None
+                else card_money(project.planned_investment, money_unit, language)
+            )
+            or "—"
+        ),
         words["industry_park"],
         f"{_escape(project.industry.name)} · " if project.industry else "",
         _escape(project.park.name),
@@ -231,6 +260,9 @@ def write_cards(columns: list[Column], **card) -> None:
     halves for the template to put the move form between (issue 16: the template's card cost about 40 variable
     lookups, a filter and an include check per card, a hundred cards a board). Tested equal to the template."""
     card = {**card, "words": {key: _escape(value) for key, value in card["words"].items()}}  # once a page
+    language = get_language() or ""
+    card.setdefault("language", language)
+    card.setdefault("money_unit", money_unit_for(card["user"], language))
     for column in columns:
         parts = []
         for project in column.cards:
