@@ -97,8 +97,9 @@ class EstimatedCountPaginator(Paginator[Any]):
 
     @cached_property
     def count(self) -> int:
-        # A list view's table is paginated twice per request (its own RequestConfig, then the view's with the
-        # page size): the rows object is the same, so its count is kept on it and not asked of the database again.
+        # A table a view configures again after giving it the request is paginated twice (its own RequestConfig,
+        # then the view's with the page size): the rows object is the same, so its count is kept on it and not
+        # asked of the database again.
         kept = getattr(self.object_list, "_parkos_count", None)
         if kept is not None:
             count, self.estimated = kept

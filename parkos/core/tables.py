@@ -35,7 +35,7 @@ from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.templatetags.django_tables2 import render_attrs
 
 from parkos.core.display import change_value, display_kind, format_kind, is_land_area
-from parkos.core.models import ObjectChange, PrimaryModel
+from parkos.core.models import ObjectChange, PrimaryModel, describe_changes
 from parkos.core.pagination import EstimatedCountPaginator
 from parkos.core.renderers import text_in_context
 from parkos.core.reversing import PK_PLACEHOLDER, pk_pattern
@@ -601,6 +601,9 @@ def render_panel_table(table: Any) -> SafeString | None:
     return mark_safe("".join(parts))
 
 
+#: the most rows a list page shows at once, whatever ``?per_page=`` asks (its export serves more)
+MAX_PER_PAGE = 500
+
 #: Bootstrap classes of a low-priority column: hidden on a phone, shown from md up and in print
 NARROW_HIDDEN = "d-none d-md-table-cell d-print-table-cell"
 
@@ -608,12 +611,24 @@ NARROW_HIDDEN = "d-none d-md-table-cell d-print-table-cell"
 class EstimatedCountTable(tables.Table):  # type: ignore[misc]  # django-tables2 has no type stubs
     """A table paginated by ``EstimatedCountPaginator``: an unfiltered list of a huge table is not counted."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    #: the most rows a page may ask for (``?per_page=``); more is cut to this, less than one is one
+    max_per_page = MAX_PER_PAGE
+
+    def __init__(self, *args: Any, max_per_page: int | None = None, **kwargs: Any) -> None:
+        """``max_per_page``: a higher cap than ``MAX_PER_PAGE`` (a print view lays out thousands of rows)."""
+        if max_per_page is not None:
+            self.max_per_page = max_per_page
         super().__init__(*args, **kwargs)
         self.rows = CoreBoundRows(data=self.data, table=self, pinned_data=self.pinned_data)
 
-    def paginate(self, paginator_class: type = EstimatedCountPaginator, *args: Any, **kwargs: Any) -> Any:
-        return super().paginate(paginator_class, *args, **kwargs)
+    def paginate(
+        self, paginator_class: type = EstimatedCountPaginator, *args: Any, per_page: int | None = None, **kwargs: Any
+    ) -> Any:
+        """Paginate with ``per_page`` held to 1..``max_per_page``: django-tables2 takes ``?per_page=`` from the
+        request as it is, and ``?per_page=1000000`` laid out a million rows."""
+        if per_page is not None:
+            per_page = max(1, min(per_page, self.max_per_page))
+        return super().paginate(paginator_class, *args, per_page=per_page, **kwargs)
 
 
 class PrimaryTable(EstimatedCountTable):
@@ -683,6 +698,8 @@ class ObjectChangeTable(EstimatedCountTable):
         """Each changed field as 'label: before → after' (updates only; a create or delete lists no diff)."""
         if record.action != "update":
             return ""
+        if "_described" not in record.__dict__:
+            self._describe_page()
         return format_html_join(
             mark_safe("<br>"),
             "<strong>{}</strong>: {} → {}",
@@ -691,6 +708,13 @@ class ObjectChangeTable(EstimatedCountTable):
                 for label, old, new in record.diff()
             ),
         )
+
+    def _describe_page(self) -> None:
+        """Work out the diffs of the shown updates at once (``describe_changes``: a query per related model, not per
+        change and key; a page of 50 updates that changed foreign keys sent a query per key of each, issue 16)."""
+        rows = self.page.object_list if getattr(self, "page", None) else self.rows
+        updates = [row.record for row in rows if row.record.action == "update"]
+        describe_changes([change for change in updates if "_described" not in change.__dict__])
 
     def render_source(self, record: ObjectChange) -> str:
         """The channel, and what the change came from when it says (the article of a press intake)."""
@@ -707,6 +731,7 @@ class ObjectChangeTable(EstimatedCountTable):
         template_name = "core/table.html"
         empty_text = _("No changes recorded.")
         order_by = ("-time",)
+        per_page = 50
 
     def render_object_repr(self, record: ObjectChange, value: str) -> str:
         obj_url = None

@@ -10,9 +10,11 @@ from django.template import Context, Template
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils import translation
 
 from parkos.core.changelog import change_context
+from parkos.core.display import change_value
 from parkos.core.models import ObjectChange, describe_changes
 from parkos.core.testing import World
 from parkos.core.views.generic import object_history
@@ -121,3 +123,38 @@ class RecentChangesTests(TestCase):
             describe_changes(fresh)
         with self.assertNumQueries(0):
             self.assertEqual([change.diff() for change in fresh], own)
+
+    # The full history of an object and the change log name the foreign keys of a page of updates with a query per
+    # related model too (``ObjectChangeTable``: a query per changed key of each update before).
+
+    def page_queries(self, url: str) -> int:
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Brand &lt;1&gt; &amp; co", response.content.decode())
+        return len(queries.captured_queries)
+
+    def test_history_pages_do_not_grow_with_the_updates_and_their_keys(self):
+        history = reverse("parks:park_history", args=[self.park.pk])
+        changelog = reverse("changelog")
+        self.edit(1)
+        one = {url: self.page_queries(url) for url in (history, changelog)}
+        for n in range(2, 7):
+            self.edit(n, district=f"District {n}")
+        self.assertEqual({url: self.page_queries(url) for url in (history, changelog)}, one)
+
+    def test_the_history_table_reads_as_each_change_diff(self):
+        self.edit(1)
+        self.edit(2, district="Elsewhere")
+        page = self.client.get(reverse("parks:park_history", args=[self.park.pk])).content.decode()
+
+        def shown(value):
+            return "—" if value is None else escape(change_value(value))
+
+        for change in object_history(self.park).filter(action=ObjectChange.ChangeAction.UPDATE):
+            cell = "<br>".join(
+                f"<strong>{escape(label)}</strong>: {shown(before)} → {shown(after)}"
+                for label, before, after in change.diff()
+            )
+            self.assertIn(f"<td>{cell}</td>", page)

@@ -28,7 +28,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
-from django_tables2 import RequestConfig
 
 from parkos.core import writes
 from parkos.core.actors import Actor
@@ -260,8 +259,7 @@ class ObjectListView(ObjectView):
             return export_response(self.views, request, queryset, export_format)
         if request.GET.get("print"):
             return self.print_view(queryset, filterset)
-        table = self.views.table(queryset, request=request)
-        RequestConfig(request, paginate={"per_page": self._per_page()}).configure(table)
+        table = self.views.table(queryset, request=request)  # paginated by the request, ?per_page= held to 500
         bulk_actions = self.views.bulk_actions_for(request.user)
         table.bulk_form = "bulk-form" if bulk_actions else ""  # core/table.html adds a checkbox per row
         query = request.GET.copy()
@@ -281,19 +279,14 @@ class ObjectListView(ObjectView):
         )
         return render(request, self.template_name, context)
 
-    def _per_page(self) -> int:
-        try:
-            return max(1, min(int(self.request.GET.get("per_page", 25)), 500))
-        except ValueError:
-            return 25
-
     #: the most rows a print view lays out (a browser prints a few thousand rows; beyond, an export serves)
     PRINT_LIMIT = 5000
 
     def print_view(self, queryset: models.QuerySet[Any], filterset: BoundedFilterSet) -> HttpResponse:
         """Every row of the filter on one page, every column, no pagination: what "Print" prints."""
-        table = self.views.table(queryset, request=self.request)
-        RequestConfig(self.request, paginate={"per_page": self.PRINT_LIMIT, "page": 1}).configure(table)
+        table = self.views.table(
+            queryset, request=self.request, paginate={"per_page": self.PRINT_LIMIT}, max_per_page=self.PRINT_LIMIT
+        )
         query = self.request.GET.copy()
         for key in ("print", "page", "per_page"):
             query.pop(key, None)
@@ -635,7 +628,6 @@ class ObjectHistoryView(ObjectView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.get_object()
         table = ObjectChangeTable(object_history(obj, request.user), request=request)
-        RequestConfig(request, paginate={"per_page": 50}).configure(table)
         return render(request, "core/object_history.html", self.base_context(object=obj, table=table))
 
 

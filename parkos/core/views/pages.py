@@ -17,7 +17,6 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django_tables2 import RequestConfig
 from rest_framework.authtoken.models import Token
 
 from parkos.core.actors import Actor
@@ -85,7 +84,6 @@ class ChangeLogView(View):
             request.GET or None, queryset=ObjectChange.objects.select_related("changed_object_type")
         )
         table = ObjectChangeTable(filterset.qs, request=request)
-        RequestConfig(request, paginate={"per_page": 50}).configure(table)
         return render(request, "core/changelog.html", {"table": table, "filterset": filterset})
 
 
