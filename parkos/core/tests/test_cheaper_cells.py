@@ -70,10 +70,8 @@ class DateTextTests(SimpleTestCase):
 
         rows = [{"day": datetime.datetime(2026, 1, 2, 3, 4, tzinfo=datetime.UTC)}]
         table = Dated(rows)
-        with (
-            override_settings(FORMAT_MODULE_PATH=None),
-            timezone.override(zoneinfo.ZoneInfo("Asia/Shanghai")),
-        ):
+        seen = {}
+        with timezone.override(zoneinfo.ZoneInfo("Asia/Shanghai")):
             for language in ("en", "de", "en"):
                 with translation.override(language):
                     cells = [str(cell) for row in table.rows for cell in row]
@@ -82,7 +80,9 @@ class DateTextTests(SimpleTestCase):
                         date_filter(timezone.template_localtime(rows[0]["day"]), "SHORT_DATETIME_FORMAT"),
                     ]
                     self.assertEqual(cells, expected, language)
-        self.assertEqual(expected, ["01/02/2026", "01/02/2026 11:04 a.m."])  # the last, en's own: Django's way
+                    seen[language] = cells
+        self.assertNotEqual(seen["en"], seen["de"])  # each pass read its own language's formats
+        self.assertTrue(seen["de"][1].endswith("11:04"))  # local time
 
 
 class Row:
@@ -170,3 +170,50 @@ class PkReverserTests(SimpleTestCase):
                     reverse_one(refused)
         with self.assertRaises(NoReverseMatch):
             pk_reverser("no-such-page")(1)
+
+
+class InputRenderingTests(SimpleTestCase):
+    """``core.renderers.render_input`` writes what Django's input.html and attrs.html write."""
+
+    def test_inputs_read_as_the_templates_wrote_them(self):
+        from decimal import Decimal
+
+        from django import forms
+        from django.forms.renderers import DjangoTemplates
+        from django.utils.safestring import mark_safe
+        from django.utils.translation import gettext_lazy
+
+        from parkos.core.renderers import INPUT_TEMPLATES, FormRenderer
+
+        attrs = {"class": "form-control", "placeholder": gettext_lazy("Search"), "required": True, "hidden": False}
+        cases = [
+            (forms.TextInput(attrs=attrs), 'Quote " <b> & amp'),
+            (forms.TextInput(), None),
+            (forms.TextInput(), ""),
+            (forms.TextInput(), mark_safe("<i>safe</i>")),
+            (forms.NumberInput(attrs={"step": Decimal("0.01"), "min": 0}), Decimal("1234.50")),
+            (forms.NumberInput(), 0),
+            (forms.DateInput(attrs={"type": "date"}), datetime.date(2026, 12, 7)),
+            (forms.DateTimeInput(), datetime.datetime(2026, 12, 7, 8, 9, tzinfo=datetime.UTC)),
+            (forms.TimeInput(), datetime.time(8, 9)),
+            (forms.EmailInput(), "a&b@example.com"),
+            (forms.URLInput(), "https://example.com/?a=1&b=<2>"),
+            (forms.PasswordInput(), "secret"),
+            (forms.PasswordInput(render_value=True), "secret"),
+            (forms.HiddenInput(), 42),
+            (forms.CheckboxInput(), True),
+            (forms.CheckboxInput(), False),
+            (forms.CheckboxInput(attrs={"class": "form-check-input"}), "on"),
+            (forms.FileInput(), None),
+            (forms.TextInput(attrs={"data-x": lambda: "called"}), "x"),  # a callable: the templates call it
+            (forms.Textarea(), "not an input"),  # another template: the templates
+        ]
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                for widget, value in cases:
+                    for extra in (None, {"id": "id_x", "aria-invalid": "true"}):
+                        ours = widget.render("x<", value, extra, renderer=FormRenderer())
+                        theirs = widget.render("x<", value, extra, renderer=DjangoTemplates())
+                        self.assertEqual(ours, theirs, (language, widget, value))
+        self.assertIn("django/forms/widgets/text.html", INPUT_TEMPLATES)
+        self.assertNotIn("django/forms/widgets/textarea.html", INPUT_TEMPLATES)
