@@ -375,6 +375,32 @@ class ScopeTests(ReconcileTests):
     def test_enterprise_sees_only_its_own_commitments(self):
         self.assertEqual(self.seen("enterprise_user"), {self.own.pk})
 
+    def test_an_admins_checks_are_not_joined_to_every_commitment_and_agreement(self):
+        """Issue 16: an operator admin sees every commitment, so its checks (and the report's, with no filter) are
+        the checks table without a semi join of every commitment and agreement; any other scope or a filter keeps
+        its condition. Same checks either way."""
+        from parkos.investment.reports import ImplementationFilterForm, commitment_checks_context
+        from parkos.investment.selectors import implementation_report, unfiltered
+
+        admin = self.world.users["operator_admin"]
+        self.assertNotIn("IN (SELECT", str(visible_checks(admin).query))
+        self.assertEqual(set(visible_checks(admin)), set(CommitmentCheck.objects.all()))
+        self.assertIn("IN (SELECT", str(visible_checks(self.world.users["government_partner"]).query))
+        self.assertTrue(unfiltered(implementation_report(admin).filtered))
+        kind = implementation_report(admin, kind=Agreement.Kind.INVESTMENT).filtered
+        self.assertFalse(unfiltered(kind))
+        for role in ("operator_admin", "investment_staff", "government_partner"):
+            user = self.world.users[role]
+            for filters in ({}, {"kind": Agreement.Kind.INVESTMENT}):
+                with self.subTest(role=role, filters=filters):
+                    form = ImplementationFilterForm(filters, user=user)
+                    self.assertTrue(form.is_valid(), form.errors)
+                    report = implementation_report(user, **form.selector_kwargs())
+                    context = commitment_checks_context(user, report, None)
+                    checks = visible_checks(user).filter(commitment__agreement__in=report.filtered.values("pk"))
+                    expected = check_summary(checks.filter(year=latest_check_year(checks)), "source")
+                    self.assertEqual(context["check_groups"][0]["rows"] if expected else [], expected)
+
     def test_summaries_in_one_statement_equal_the_summary_of_each_grouping(self):
         """check_summaries (the report's one statement, issue 16) gives check_summary's rows, in its order, for
         every grouping and reader (a government partner and an enterprise see their scope only), and the year
