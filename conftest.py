@@ -40,6 +40,49 @@ def pytest_configure(config):
         options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
     # Background tasks (evaluation runs) run at once, inside the test, instead of waiting for a worker.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Test clients share one middleware chain; PARKOS_TEST_CHAIN_PER_CLIENT=1 builds one per client, as Django does.
+    if os.environ.get("PARKOS_TEST_CHAIN_PER_CLIENT") != "1":
+        _share_one_middleware_chain()
+
+
+def _share_one_middleware_chain():
+    """Every test client reuses the middleware chain the first one loaded, as a server process does.
+
+    Django gives each Client (and APIClient) its own handler, which builds the whole chain at its first request;
+    with DEBUG off (as in tests) WhiteNoise then walks every static file, about 0.2 s each time. A test made
+    one or two clients, the standard suites fourteen per role check: more than half of their time. The middleware
+    keep no per-client state (the CSRF switch is set on each request by the client's own handler), so one chain
+    serves them all. A changed setting (override_settings, pytest-django's ``settings``) drops it: middleware
+    read settings when they are built.
+    """
+    from django.core.signals import setting_changed
+    from django.test.client import ClientHandler
+
+    chains = {}
+    load = ClientHandler.load_middleware
+
+    def load_middleware(self, is_async=False):
+        key = (type(self), is_async)
+        if key not in chains:
+            load(self, is_async)
+            chains[key] = (
+                self._view_middleware,
+                self._template_response_middleware,
+                self._exception_middleware,
+                self._middleware_chain,
+            )
+        (
+            self._view_middleware,
+            self._template_response_middleware,
+            self._exception_middleware,
+            self._middleware_chain,
+        ) = chains[key]
+
+    def forget(**kwargs):
+        chains.clear()
+
+    ClientHandler.load_middleware = load_middleware
+    setting_changed.connect(forget, weak=False, dispatch_uid="parkos-tests-forget-middleware-chain")
 
 
 @pytest.fixture(autouse=True)
