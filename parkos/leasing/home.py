@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Subquery, Window
+import datetime
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, DateField, F, QuerySet, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +19,37 @@ from parkos.directory.models import Organization
 from parkos.leasing.models import Lease
 from parkos.leasing.selectors import EXPIRY_WINDOWS, add_months, occupancy
 from parkos.parks.models import Park
+
+_DATE = DateField()
+
+
+def first_expiring(expiring: QuerySet[Lease]) -> list[tuple[int, datetime.date, str, str, int]]:
+    """The first QUEUE_LENGTH of ``expiring`` by end date (key, end, tenant's name, park's name) and how many there
+    are in all (the last value of each row), in one query.
+
+    The count is over the whole window (before the LIMIT), the names by subqueries run for the shown rows only. The
+    counted rows are a subquery of their own: with ``COUNT(*) OVER ()`` and the LIMIT in one SELECT, PostgreSQL
+    costed the window as if it stopped after five rows, and walked every park's leases in end date order (3,333
+    at demo scale 6.25, 17-29 ms) instead of probing the manager's parks in ``lease_park_expiring`` (1.1 ms).
+    """
+    counted = expiring.order_by().values(
+        e_pk=F("pk"), e_end=F("effective_end"), e_tenant=F("tenant_id"), e_park=F("park_id"), e_total=Window(Count("*"))
+    )
+    try:
+        sql, params = counted.query.sql_with_params()
+    except EmptyResultSet:  # a scope that is nothing: no query
+        return []
+    organizations = connection.ops.quote_name(Organization._meta.db_table)
+    parks = connection.ops.quote_name(Park._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT x.e_pk, x.e_end, (SELECT o.name FROM {organizations} o WHERE o.id = x.e_tenant), "
+            f"(SELECT p.name FROM {parks} p WHERE p.id = x.e_park), x.e_total "
+            f"FROM ({sql}) x ORDER BY x.e_end, x.e_pk LIMIT %s",  # noqa: S608 (compiled queryset SQL, table names)
+            [*params, QUEUE_LENGTH],
+        )
+        # a raw cursor gives SQLite's dates as text
+        return [(pk, _DATE.to_python(end), tenant, park, total) for pk, end, tenant, park, total in cursor.fetchall()]
 
 
 def home_panels(user) -> list[HomePanel]:
@@ -40,21 +75,10 @@ def home_panels(user) -> list[HomePanel]:
     ]
     vacant = sorted((row for row in figures.parks if row.vacant > 0), key=lambda row: -row.vacant)
     horizon = add_months(today, EXPIRY_WINDOWS[-1])
-    expiring = (
-        Lease.objects.restrict(user)
-        .filter(status__in=Lease.ACTIVE, effective_end__gte=today, effective_end__lte=horizon)
-        .order_by("effective_end", "pk")
+    expiring = Lease.objects.restrict(user).filter(
+        status__in=Lease.ACTIVE, effective_end__gte=today, effective_end__lte=horizon
     )
-    # the first rows and the count in one query: the count over the whole window (before the LIMIT), only the shown
-    # columns read, the names by subqueries PostgreSQL runs for the shown rows only (was a COUNT and a query of every
-    # lease, tenant and park column)
-    expiring_rows = list(
-        expiring.annotate(
-            expiring_total=Window(Count("pk")),
-            tenant_name=Subquery(Organization.objects.filter(pk=OuterRef("tenant_id")).order_by().values("name")[:1]),
-            park_name=Subquery(Park.objects.filter(pk=OuterRef("park_id")).order_by().values("name")[:1]),
-        ).values_list("pk", "effective_end", "tenant_name", "park_name", "expiring_total")[:QUEUE_LENGTH]
-    )
+    expiring_rows = first_expiring(expiring)
     expiring_count = expiring_rows[0][4] if expiring_rows else 0
     lease_url = Lease.url_name()
     soon, near = add_months(today, EXPIRY_WINDOWS[0]), add_months(today, EXPIRY_WINDOWS[1])

@@ -132,6 +132,13 @@ class Lease(PrimaryModel):
                 condition=models.Q(status__in=["signed", "in_force", "expired", "terminated", "renewed"]),
                 name="lease_tenant_first",
             ),
+            # the park manager's home: its parks' active leases ending within six months, counted from the index
+            # alone (issue 16); the condition is ACTIVE (tests/test_unit_count.py checks it)
+            models.Index(
+                fields=["park", "effective_end", "id"],
+                condition=models.Q(status__in=["signed", "in_force"]),
+                name="lease_park_expiring",
+            ),
         ]
 
     def __str__(self) -> str:

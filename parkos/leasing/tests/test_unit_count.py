@@ -224,3 +224,52 @@ class ExpiringPanelTests(TestCase):
         with CaptureQueriesContext(connection) as queries:
             home_panels(manager)
         self.assertEqual(len(queries.captured_queries), 2)  # the stored occupancy; the expiring leases and their count
+
+    def test_count_and_queries_do_not_grow_with_the_leases(self):
+        """Twenty more expiring leases: the same two queries, the count grown by twenty, still five rows."""
+        from parkos.leasing.home import home_panels
+
+        manager = self.world.users["park_manager"]
+        stored.refresh()
+        home_panels(manager)
+        before = self.panel(manager).count
+        today = timezone.localdate()
+        for i in range(20):
+            Lease.objects.create(
+                tenant=self.world.org["in"],
+                park=self.world.park["in"],
+                start_date=today - datetime.timedelta(days=400),
+                end_date=today + datetime.timedelta(days=30 + i),
+                status=Lease.Status.SIGNED,
+                rent_amount=1,
+            )
+        stored.refresh()
+        with CaptureQueriesContext(connection) as queries:
+            panel = self.panel(manager)
+        self.assertEqual(len(queries.captured_queries), 2)
+        self.assertEqual((panel.count, len(panel.items)), (before + 20, QUEUE_LENGTH))
+        self.assertEqual(panel.count, self.old(manager)[0])
+
+    def test_the_expiring_index_holds_the_active_leases(self):
+        """lease_park_expiring's condition is Lease.ACTIVE written out (the Meta cannot name it), and on PostgreSQL
+        the panel's query reads the manager's parks' leases from it (the counted rows a subquery of their own: in
+        one SELECT with the LIMIT, PostgreSQL walked every park's leases by end date, issue 16)."""
+        from parkos.leasing.home import first_expiring
+        from parkos.leasing.selectors import add_months
+
+        index = next(index for index in Lease._meta.indexes if index.name == "lease_park_expiring")
+        self.assertEqual(index.condition.children, [("status__in", [str(status) for status in Lease.ACTIVE])])
+        self.assertEqual(index.fields, ["park", "effective_end", "id"])
+        if connection.vendor != "postgresql":
+            return
+        today = timezone.localdate()
+        expiring = Lease.objects.restrict(self.world.users["park_manager"]).filter(
+            status__in=Lease.ACTIVE, effective_end__gte=today, effective_end__lte=add_months(today, 6)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            first_expiring(expiring)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a test database's few rows fit one page
+            cursor.execute("EXPLAIN " + queries.captured_queries[0]["sql"])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        self.assertIn("lease_park_expiring", plan)
