@@ -217,3 +217,28 @@ class InputRenderingTests(SimpleTestCase):
                         self.assertEqual(ours, theirs, (language, widget, value))
         self.assertIn("django/forms/widgets/text.html", INPUT_TEMPLATES)
         self.assertNotIn("django/forms/widgets/textarea.html", INPUT_TEMPLATES)
+
+
+class AreaNumberTests(SimpleTestCase):
+    def test_two_places_grouped_as_django_groups_them_in_every_language(self):
+        from decimal import Decimal
+
+        from django.utils.formats import number_format
+
+        from parkos.core.units import two_places_grouped
+
+        values = [Decimal(text) for text in ("0.00", "-0.00", "0.01", "-0.01", "999.99", "1000.00", "-1234.50")]
+        values += [Decimal("1234567.89"), Decimal("12345678901234.56"), Decimal("1.5"), Decimal("7"), 12, 3.25]
+        for language in ("en", "zh-hans", "de", "fr"):
+            with translation.override(language):
+                for value in values:
+                    self.assertEqual(
+                        two_places_grouped(value),
+                        number_format(value, decimal_pos=2, force_grouping=True),
+                        (language, value),
+                    )
+        with translation.override("en"):
+            self.assertEqual(two_places_grouped(Decimal("-0.00")), "0.00")
+            self.assertEqual(two_places_grouped(Decimal("1234567.89")), "1,234,567.89")
+        with translation.override("de"):
+            self.assertEqual(two_places_grouped(Decimal("1234567.89")), "1.234.567,89")
