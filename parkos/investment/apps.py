@@ -42,9 +42,10 @@ class InvestmentConfig(AppConfig):
     def attention(self, user) -> list[dict]:
         """Home-page items: agreements behind or at risk, commitments due soon, contact overdue, my late tasks.
 
-        Two statements (issue 16; were five): the agreements per implementation status as the implementation
-        report counts them (``implementation_totals``, one grouping, not ``implementation_q``'s EXISTS trees
-        twice), and the other counts as one row (``home.counts``)."""
+        Two statements (issue 16; were five): the agreements overdue and at risk as the implementation report
+        counts them, from their unmet commitments overdue or at risk grouped once (``agreements_behind``; was
+        ``implementation_totals``, every commitment's status rolled up for every agreement; before that
+        ``implementation_q``'s EXISTS trees twice), and the other counts as one row (``home.counts``)."""
         import datetime
 
         from django.urls import reverse
@@ -53,7 +54,7 @@ class InvestmentConfig(AppConfig):
         from parkos.core.permissions import Action, can
         from parkos.investment.home import counts
         from parkos.investment.models import Agreement, Commitment, CommitmentStatus, FollowUpTask, Project
-        from parkos.investment.selectors import implementation_totals
+        from parkos.investment.selectors import agreements_behind
         from parkos.investment.services import agreements_due_for_contact
 
         items: list[dict] = []
@@ -65,7 +66,7 @@ class InvestmentConfig(AppConfig):
         in_panels = can(user, Project, Action.CHANGE)
         if can(user, Agreement, Action.VIEW):
             agreements = Agreement.objects.restrict(user)
-            by_implementation = implementation_totals(agreements, today)[0]
+            by_implementation = dict(zip(("overdue", "at_risk"), agreements_behind(agreements, today), strict=True))
             url = reverse("investment:agreement_list")
             for status, label, tone in (
                 ("overdue", _("Agreements with overdue commitments"), "red"),

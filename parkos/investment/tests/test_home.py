@@ -185,3 +185,72 @@ class OneStatementCountsTests(AttentionTests):
         with self.assertNumQueries(2):
             items = config.attention(manager)
         self.assertIn("Agreements due for their regular contact", {str(item["label"]) for item in items})
+
+
+class AgreementsBehindTests(TestCase):
+    """selectors.agreements_behind (issue 16): the agreements overdue and at risk counted from their unmet
+    commitments overdue or at risk, equal to implementation_q's counts and implementation_totals' for each role,
+    whatever mix of statuses an agreement's commitments have."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from decimal import Decimal
+
+        cls.world = World.build()
+        today = timezone.localdate()
+        day = datetime.timedelta(days=1)
+        mixes = {
+            # each agreement's commitments: (due date, midpoint (save computes it), target, latest, met on)
+            "overdue and at risk": [
+                (today - 3 * day, None, None, None, None),
+                (today + 5 * day, None, None, None, None),
+            ],
+            "at risk by date": [
+                (today + 10 * day, None, None, None, None),
+                (today + 400 * day, None, None, None, None),
+            ],
+            "behind half way": [(today + 400 * day, None, Decimal(100), Decimal(10), None)],
+            "half way, on track": [(today + 400 * day, today - day, Decimal(100), Decimal(60), None)],
+            "met late": [(today - 30 * day, None, None, None, today - day)],
+            "due today": [(today, None, None, None, None)],
+            "nothing": [],
+        }
+        for i, commitments in enumerate(mixes.values()):
+            agreement = agreement_for(cls.world, "in" if i % 2 else "out")
+            for due_date, midpoint, target, latest, met_on in commitments:
+                Commitment.objects.create(
+                    agreement=agreement,
+                    party=agreement.parties.first(),
+                    kind=Commitment.Kind.JOBS,
+                    due_date=due_date,
+                    midpoint=midpoint,
+                    target_value=target,
+                    latest_value=latest,
+                    met_on=met_on,
+                )
+
+    def test_equal_to_the_implementation_filters_and_totals(self):
+        from parkos.investment.selectors import agreements_behind, implementation_q, implementation_totals
+
+        today = timezone.localdate()
+        for role in ("operator_admin", "investment_staff", "park_manager", "government_partner", "enterprise_user"):
+            with self.subTest(role=role):
+                agreements = Agreement.objects.restrict(self.world.users[role])
+                expected = tuple(
+                    agreements.filter(implementation_q(status, today)).count() for status in ("overdue", "at_risk")
+                )
+                self.assertEqual(agreements_behind(agreements, today), expected)
+                totals = implementation_totals(agreements, today)[0]
+                self.assertEqual(expected, (totals["overdue"], totals["at_risk"]))
+        everything = Agreement.objects.all()
+        self.assertEqual(
+            agreements_behind(everything, today),
+            tuple(everything.filter(implementation_q(status, today)).count() for status in ("overdue", "at_risk")),
+        )
+        self.assertEqual(agreements_behind(everything, today)[0], 1)
+        self.assertGreaterEqual(
+            agreements_behind(everything, today)[1], 2
+        )  # by date, due today (and behind half way once past its midpoint)
+        self.assertEqual(agreements_behind(Agreement.objects.none(), today), (0, 0))
+        with self.assertNumQueries(1):
+            agreements_behind(everything.filter(kind=Agreement.Kind.INVESTMENT), today)
