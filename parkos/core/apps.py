@@ -14,12 +14,13 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.utils.module_loading import autodiscover_modules
 
-        from parkos.core import changelog, checks, search  # noqa: F401  (checks registers itself)
+        from parkos.core import changelog, checks, search, translating  # noqa: F401  (checks registers itself)
         from parkos.core.bookkeeping import note_last_login
         from parkos.core.bounds import bound_all_models
         from parkos.core.permissions import sync_roles
 
         changelog.connect()
+        translating.install()
         search.connect()
         bound_all_models()
         # Each app's services module declares its models' write rules (core.writes.register).

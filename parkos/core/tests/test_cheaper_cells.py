@@ -242,3 +242,43 @@ class AreaNumberTests(SimpleTestCase):
             self.assertEqual(two_places_grouped(Decimal("1234567.89")), "1,234,567.89")
         with translation.override("de"):
             self.assertEqual(two_places_grouped(Decimal("1234567.89")), "1.234.567,89")
+
+
+class TranslateTagTests(SimpleTestCase):
+    """``core.translating.render_translate`` writes what Django's ``{% translate %}`` writes."""
+
+    SOURCES = (
+        '{% translate "Search" %}',
+        '{% trans "Projects" %}',
+        "{% translate 'Planned investment' %}",
+        '{% translate "100% sure & <b>bold</b>" %}',
+        '{% translate "50%% off" %}',
+        '{% translate "" %}',
+        '{% translate "Search" as word %}[{{ word }}]',
+        '{% translate "Search" noop %}',
+        '{% translate "May" context "month name" %}',
+        '{% translate "search"|upper %}',
+        "{% translate value %}",
+        '{% autoescape off %}{% translate "<i>Search</i>" %}{% endautoescape %}',
+    )
+
+    def test_every_form_of_the_tag_reads_as_django_wrote_it(self):
+        from django.templatetags.i18n import TranslateNode
+
+        from parkos.core import translating
+
+        self.assertIs(TranslateNode.render, translating.render_translate)
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                for source in self.SOURCES:
+                    template = Template("{% load i18n %}" + source)
+                    context = {"value": "Search <x>"}
+                    ours = template.render(Context(context))
+                    try:
+                        TranslateNode.render = translating._DJANGO_RENDER
+                        theirs = template.render(Context(context))
+                    finally:
+                        translating.install()
+                    self.assertEqual(ours, theirs, (language, source))
+        with translation.override("zh-hans"):
+            self.assertNotEqual(Template('{% load i18n %}{% translate "Search" %}').render(Context()), "Search")
