@@ -35,6 +35,8 @@ PARKOS_REPLICA_DATABASE_URL  a read replica of the PostgreSQL database: reports 
 PARKOS_EXPORT_INLINE_ROWS    a list export of more rows is written by the worker, under "My exports" (default 10000)
 PARKOS_EXPORT_PDF_INLINE_ROWS  a PDF report of more rows is written by the worker (default 300)
 PARKOS_EXPORT_KEEP_DAYS      days an export's file is kept before `parkos notify_due` removes it (default 7)
+PARKOS_FIGURES_CACHE_SECONDS  report figures (leasing, service figures) are kept until a write they read, and at most
+                        this many seconds (default 300); 0 computes them at every view (parkos.core.kept)
 """
 
 import os
@@ -400,6 +402,8 @@ if PARKOS_REDIS_URL:
         if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
         else "django.contrib.sessions.backends.cached_db"
     )
+# Report figures kept in the shared cache until a write they read, and at most this long (parkos.core.kept).
+PARKOS_FIGURES_CACHE_SECONDS = int(os.environ.get("PARKOS_FIGURES_CACHE_SECONDS", "300"))
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -11,17 +11,13 @@ class CockpitConfig(AppConfig):
     verbose_name = _("Cockpit")
 
     def ready(self) -> None:
-        """Every write to a model the figures read makes the kept figures stale (parkos.cockpit.freshness)."""
-        from django.db.models.signals import post_delete, post_save
+        """Every write to a model a part of the cockpit reads makes that part stale when it commits (parkos.core.kept:
+        parks, brands and enterprises every part)."""
+        from parkos.cockpit.selectors import EVERY_TOPIC_MODELS, TOPIC_MODELS
+        from parkos.core.kept import watch
 
-        from parkos.cockpit.freshness import changed
-        from parkos.cockpit.selectors import WATCHED_MODELS
-        from parkos.core.changelog import bulk_written
-
-        for model in WATCHED_MODELS:
-            post_save.connect(changed, sender=model, dispatch_uid=f"cockpit-{model._meta.label}-save")
-            post_delete.connect(changed, sender=model, dispatch_uid=f"cockpit-{model._meta.label}-delete")
-            bulk_written.connect(changed, sender=model, dispatch_uid=f"cockpit-{model._meta.label}-bulk")
+        for topic, models in TOPIC_MODELS.items():
+            watch(topic, (*EVERY_TOPIC_MODELS, *models), at_once=False)
 
     def landing_page(self, user) -> str | None:
         """The operator admin and government partners open on the cockpit (their home's change log stays in

@@ -1,7 +1,7 @@
 """How fresh the cockpit's figures are: kept per audience, refreshed on change and on a schedule.
 
-The figures of a page are kept (the ``cockpit`` cache, shared by every process of the server and by the
-warm-up) under a key made of:
+The figures of a page are kept (parkos.core.kept's cache, shared by every process of the server and by the
+warm-up, with its version tokens and the receiver that bumps them) under a key made of:
 
 - a **version**: tokens in the cache, one per part of the cockpit (projects, agreements, leasing,
   evaluation, land, services, commitments: selectors.TOPIC_MODELS), each replaced after every write its
@@ -24,22 +24,19 @@ nobody refreshes them for it (another period, a partner's figures, no warm-up ru
 
 from __future__ import annotations
 
-import hashlib
 import time
-import uuid
 from collections.abc import Callable, Iterable
-from contextlib import suppress
 from contextvars import ContextVar
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import BaseCache, caches
-from django.db import connection, transaction
 
+from parkos.core import kept as core_kept
 from parkos.core.actors import Actor
-from parkos.core.permissions import Action, Scope, can, fallback_roles_of, scope_of
+from parkos.core.kept import changed, prefix, store, version_key, versions
+from parkos.core.permissions import Action, Scope, can, scope_of
 
-CACHE_ALIAS = "cockpit"
+__all__ = ["audience", "bump", "changed", "kept", "kept_part", "store", "version", "versions", "warm", "warm_loop"]
 
 
 def cache_seconds() -> int:
@@ -47,121 +44,31 @@ def cache_seconds() -> int:
     return int(getattr(settings, "PARKOS_COCKPIT_CACHE_SECONDS", 300))
 
 
-_FILE_CACHE: list[BaseCache] = []
-
-
-def store() -> BaseCache:
-    """The cockpit's cache, shared by every process of the server and by the warm-up: a ``cockpit`` alias
-    when settings.CACHES has one, else the default cache unless it is per process (LocMemCache: the default
-    without PARKOS_REDIS_URL), else files under PARKOS_VAR_DIR/cache/cockpit."""
-    if CACHE_ALIAS in settings.CACHES:
-        return caches[CACHE_ALIAS]
-    if "locmem" not in settings.CACHES["default"]["BACKEND"].lower():
-        return caches["default"]
-    if not _FILE_CACHE:
-        from django.core.cache.backends.filebased import FileBasedCache
-
-        location = settings.VAR_DIR / "cache" / "cockpit"
-        _FILE_CACHE.append(FileBasedCache(str(location), {"TIMEOUT": 300, "OPTIONS": {"MAX_ENTRIES": 20_000}}))
-    return _FILE_CACHE[0]
-
-
-def _prefix() -> str:
-    """The database the figures come from: two sites (or the bench and the demo) never share figures."""
-    db = settings.DATABASES["default"]
-    where = f"{db.get('ENGINE')}|{db.get('HOST', '')}|{db.get('PORT', '')}|{db.get('NAME')}"
-    return "cockpit:" + hashlib.sha1(where.encode("utf-8")).hexdigest()[:10]
-
-
-def _version_key(topic: str) -> str:
-    return f"{_prefix()}:version:{topic}"
-
-
-def versions(topics: Iterable[str]) -> dict[str, str]:
-    """The current version token of each topic (a new one for a topic the cache has none of)."""
-    cache = store()
-    keys = {topic: _version_key(topic) for topic in topics}
-    found = cache.get_many(list(keys.values()))
-    out = {}
-    for topic, key in keys.items():
-        token = found.get(key)
-        if token is None:
-            cache.add(key, uuid.uuid4().hex[:12], None)
-            token = cache.get(key) or "0"
-        out[topic] = str(token)
-    return out
-
-
 def version(topics: Iterable[str] | None = None) -> str:
     """One token for the versions of ``topics`` (every part of the cockpit by default): any write they read
     gives a new one."""
     from parkos.cockpit.selectors import TOPICS
 
-    found = versions(TOPICS if topics is None else topics)
-    joined = "|".join(f"{topic}={token}" for topic, token in sorted(found.items()))
-    return hashlib.sha1(joined.encode()).hexdigest()[:12]
+    return core_kept.version(TOPICS if topics is None else topics)
 
 
 def bump(*topics: str) -> None:
     """A change the figures read: the kept figures of ``topics`` (all without) are stale from now on."""
     from parkos.cockpit.selectors import TOPICS
 
-    store().set_many({_version_key(topic): uuid.uuid4().hex[:12] for topic in topics or TOPICS}, None)
-
-
-_BUMPERS: dict[tuple[str, ...], Callable[[], None]] = {}
-
-
-def _bumper(topics: tuple[str, ...]) -> Callable[[], None]:
-    """One callable per set of topics, so a transaction registers it once (``changed``)."""
-    if topics not in _BUMPERS:
-        _BUMPERS[topics] = lambda: bump(*topics)
-    return _BUMPERS[topics]
-
-
-def changed(sender: type[Any], **kwargs: Any) -> None:
-    """A write to a model the figures read (post_save, post_delete or a bulk write of the change log): bump
-    its topics now outside a transaction, or once when the transaction commits (a rollback changes nothing)."""
-    from parkos.cockpit.selectors import topics_of
-
-    if kwargs.get("raw"):
-        return  # fixtures being loaded
-    topics = topics_of(sender)
-    if not topics:
-        return
-    callback = _bumper(topics)
-    if not connection.in_atomic_block:
-        callback()
-        return
-    # once per savepoint: the callbacks of a savepoint rolled back are dropped with it
-    here = set(connection.savepoint_ids)
-    registered = cast(list[tuple[set[str], Any, bool]], connection.run_on_commit)
-    if not any(func is callback and sids == here for sids, func, _robust in registered):
-        transaction.on_commit(callback)
+    core_kept.bump(*(topics or TOPICS))
 
 
 def audience(user: Actor) -> str:
-    """What the figures depend on of ``user``: its reach (every park, its parks or its organizations), and the
-    models it may read (a role that reads no leases gets no leasing tiles)."""
-    from parkos.cockpit.selectors import FIGURE_MODELS, is_partner, visible_parks
+    """What the figures depend on of ``user`` (parkos.core.kept.audience over the models the tiles read: a role that
+    reads no leases gets no leasing tiles), except a government partner's, which are its own: its agreements are
+    those its organizations are party to, its parks those of its district."""
+    from parkos.cockpit.selectors import FIGURE_MODELS, is_partner
 
-    known = getattr(user, "_cockpit_audience", None)
-    if known is not None:
-        return cast(str, known)  # read once per user object (a request, a warm-up round)
-    level = scope_of(user)
-    readable = "".join("1" if can(user, model, Action.VIEW) else "0" for model in FIGURE_MODELS)
     if is_partner(user):
-        reach = f"user:{getattr(user, 'pk', '')}"  # its agreements: those its organizations are party to
-    elif level == Scope.EVERYTHING:
-        reach = "all"
-    else:
-        ids = sorted(visible_parks(user).values_list("pk", flat=True))
-        fallback = ",".join(sorted(role.name for role in fallback_roles_of(user)))
-        reach = hashlib.sha1(f"{ids}|{fallback}".encode()).hexdigest()[:12]
-    found = f"{int(level)}:{readable}:{reach}"
-    with suppress(AttributeError):
-        user._cockpit_audience = found  # type: ignore[union-attr]
-    return found
+        readable = "".join("1" if can(user, model, Action.VIEW) else "0" for model in FIGURE_MODELS)
+        return f"{int(scope_of(user))}:{readable}:user:{getattr(user, 'pk', '')}"
+    return core_kept.audience(user, FIGURE_MODELS)
 
 
 def key(user: Actor, name: str, token: str, date_from: str, date_to: str, at: str | None = None) -> str:
@@ -173,7 +80,7 @@ def key(user: Actor, name: str, token: str, date_from: str, date_to: str, at: st
     fmt = Formats(user)
     return ":".join(
         [
-            _prefix(),
+            prefix(),
             at or version(),
             name,
             audience(user),
@@ -204,7 +111,7 @@ KEEP_SECONDS = 86_400
 
 
 def _beat_key() -> str:
-    return f"{_prefix()}:warm-up"
+    return f"{prefix()}:warm-up"
 
 
 def heartbeat(behind: int, *, seconds: int = 30) -> None:
@@ -225,13 +132,12 @@ def _lookup(cache_key: str, topics: Iterable[str] | None) -> tuple[dict[str, Any
 
     names = tuple(TOPICS if topics is None else topics)
     cache = store()
-    wanted = [cache_key, _beat_key(), *(_version_key(topic) for topic in names)]
+    wanted = [cache_key, _beat_key(), *(version_key(topic) for topic in names)]
     found = cache.get_many(wanted)
-    if any(_version_key(topic) not in found for topic in names):
+    if any(version_key(topic) not in found for topic in names):
         current = version(names)
     else:
-        joined = "|".join(f"{topic}={found[_version_key(topic)]}" for topic in sorted(names))
-        current = hashlib.sha1(joined.encode()).hexdigest()[:12]
+        current = core_kept.joined({topic: found[version_key(topic)] for topic in names})
     return found.get(cache_key), current, found.get(_beat_key())
 
 

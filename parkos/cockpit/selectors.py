@@ -1003,17 +1003,6 @@ TOPIC_MODELS: dict[str, tuple[type[Any], ...]] = {
 #: models every part reads through (the parks of a scope, their brands, a partner's district)
 EVERY_TOPIC_MODELS: tuple[type[Any], ...] = (Park, ParkBrand, Organization)
 TOPICS: tuple[str, ...] = tuple(TOPIC_MODELS)
-#: the models whose writes make kept figures stale
-WATCHED_MODELS: tuple[type[Any], ...] = tuple(
-    dict.fromkeys([*EVERY_TOPIC_MODELS, *(model for models in TOPIC_MODELS.values() for model in models)])
-)
-
-
-def topics_of(model: type[Any]) -> tuple[str, ...]:
-    """The parts a write to ``model`` makes stale."""
-    if model in EVERY_TOPIC_MODELS:
-        return TOPICS
-    return tuple(topic for topic, models in TOPIC_MODELS.items() if model in models)
 
 
 def cached(user: Actor, name: str, scope: CockpitScope, period: Period, compute: Any) -> dict[str, Any]:
