@@ -38,6 +38,7 @@ class LeasingConfig(AppConfig):
         return home_panels(user)
 
     def ready(self) -> None:
+        from parkos.core.kept import watch
         from parkos.core.pagination import stored_counts
         from parkos.core.views.generic import Related, add_related
         from parkos.directory.models import Organization
@@ -46,10 +47,12 @@ class LeasingConfig(AppConfig):
             stored,
         )
         from parkos.leasing.models import Lease, Sale
+        from parkos.leasing.selectors import FIGURES_READ
         from parkos.leasing.tables import LeaseTable, SaleTable
         from parkos.parks.models import Building, SpaceUnit
 
         stored.connect()  # the stored occupancy per park follows every lease, sale and unit write
+        watch("leasing_figures", FIGURES_READ)  # the kept leasing figures too (parkos.core.kept)
         stored_counts[SpaceUnit] = stored.unit_count  # the units list counted from the stored units per park
         add_related(SpaceUnit, Related(Lease, LeaseTable, "units", _("Leases"), filter_param="unit"))
         add_related(SpaceUnit, Related(Sale, SaleTable, "units", _("Sales"), filter_param="unit"))

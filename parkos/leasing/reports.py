@@ -374,7 +374,7 @@ class FiguresView(View):
         form = FiguresFilterForm(request.GET, user=request.user)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form, "figures": None}, status=400)
-        figures = selectors.leasing_figures(request.user, **form.selector_kwargs())
+        figures = selectors.kept_leasing_figures(request.user, **form.selector_kwargs())
         if request.GET.get("format") == "xlsx":
             return attachment(figures_xlsx(figures), f"leasing-figures-{figures['date_to']:%Y-%m-%d}.xlsx")
         context = {

@@ -40,10 +40,10 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
 from parkos.core.actors import Actor
-from parkos.directory.models import Organization
+from parkos.directory.models import Industry, Organization
 from parkos.leasing import stored
 from parkos.leasing.models import DAYS_PER_MONTH, Lease, RentBasis, RentTerm, Sale
-from parkos.parks.models import Building, Park, ParkBrand, SpaceUnit
+from parkos.parks.models import Building, LandParcel, Park, ParkBrand, SpaceUnit
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -883,8 +883,6 @@ def _groups(parts: Sequence[tuple[QuerySet[Any], str, str]]) -> list[dict[int, l
     5,246 leases of 2026 at demo scale 6.25) summed again in Python, and the industries' names in a query of their
     own (issue 16).
     """
-    from parkos.directory.models import Industry
-
     if not parts:
         return []
     using = parts[0][0].db
@@ -1024,3 +1022,50 @@ def leasing_figures(
         "new_tenant_count": new_tenants[1],
         "trend": trend,
     }
+
+
+#: what ``leasing_figures`` reads: a write to any of these makes its kept figures stale (LeasingConfig.ready); the
+#: stored occupancy per park it reads follows the same writes (parkos.leasing.stored)
+FIGURES_READ: tuple[type[Any], ...] = (
+    Lease,
+    Sale,
+    Lease.units.through,
+    Sale.units.through,
+    SpaceUnit,
+    Building,
+    LandParcel,
+    Park,
+    ParkBrand,
+    Organization,
+    Industry,
+)
+#: the models ``leasing_figures`` reads through ``restrict(user)`` (directly or through the stored occupancy's scope)
+FIGURES_RESTRICTED: tuple[type[Any], ...] = (Lease, Sale, SpaceUnit)
+
+
+def kept_leasing_figures(
+    user: Actor,
+    *,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    park: Park | int | None = None,
+    brand: ParkBrand | int | None = None,
+) -> LeasingFigures:
+    """``leasing_figures``, kept per audience, period, park and brand until a write to what they read
+    (parkos.core.kept): the figures page and its XLSX group the period's contracts once, not at every view (issue 16).
+    The figures are names, numbers and dates, the same in every language."""
+    from parkos.core.kept import audience, kept
+
+    parts = (
+        audience(user, FIGURES_RESTRICTED),
+        date_from.isoformat(),
+        date_to.isoformat(),
+        _pk(park) if park else None,
+        _pk(brand) if brand else None,
+    )
+    return kept(
+        "leasing_figures",
+        ("leasing_figures",),
+        parts,
+        lambda: leasing_figures(user, date_from=date_from, date_to=date_to, park=park, brand=brand),
+    )
