@@ -32,13 +32,16 @@ class ServicesConfig(AppConfig):
         return home_panels(user)
 
     def ready(self) -> None:
+        from parkos.core.kept import watch
         from parkos.core.views.generic import Related, add_related
         from parkos.directory.models import Organization
         from parkos.parks.models import Park
         from parkos.services import resources  # noqa: F401  (registers the import/export resources)
         from parkos.services.models import ServiceRequest
+        from parkos.services.selectors import FIGURES_READ
         from parkos.services.tables import ServiceRequestTable
 
+        watch("service_figures", FIGURES_READ)  # the kept service figures (parkos.core.kept)
         for model, field in ((Organization, "enterprise"), (Park, "park")):
             add_related(
                 model,

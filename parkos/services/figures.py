@@ -27,7 +27,7 @@ from parkos.core.periods import UserFirstMixin, twelve_months
 from parkos.core.permissions import Action, can
 from parkos.parks.models import Park
 from parkos.services.models import Aspect, ServiceRequest
-from parkos.services.selectors import request_figures
+from parkos.services.selectors import kept_request_figures
 
 
 def latest_request_day(user: Actor | None, today: datetime.date) -> datetime.date | None:
@@ -190,7 +190,7 @@ class ServiceFiguresView(View):
             form.add_error(None, _("Unknown format '%(format)s': use xlsx.") % {"format": export})
         if not form.is_valid():
             return render(request, self.template_name, {"form": form, "figures": None}, status=400)
-        figures = request_figures(request.user, **form.selector_kwargs())
+        figures = kept_request_figures(request.user, **form.selector_kwargs())
         if export == "xlsx":
             return attachment(figures_xlsx(figures), f"service-figures-{timezone.localdate():%Y-%m-%d}.xlsx")
         query = request.GET.copy()

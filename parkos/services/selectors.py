@@ -526,3 +526,52 @@ def request_figures(
         "enterprises": totals["enterprises"],
         "enterprises_served": totals["enterprises_served"],
     }
+
+
+#: what ``request_figures`` reads: a write to any of these makes its kept figures stale (ServicesConfig.ready)
+FIGURES_READ: tuple[type[Any], ...] = (ServiceRequest, Service, Park)
+
+
+def kept_request_figures(
+    user: Actor,
+    *,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    park: Park | int | None = None,
+    aspect: str | None = None,
+) -> RequestFigures:
+    """``request_figures``, kept per audience, period, park, aspect and time zone until a write to what they read
+    (parkos.core.kept): the figures page, its XLSX and the API count the period's requests once, not at every view
+    (issue 16).
+
+    The overdue counts depend on the clock: the figures are computed at the start of the current minute and kept
+    under it, so they are never more than a minute behind it. Their labels are those of the reader's language
+    (``labelled``): one computation serves both languages."""
+    from parkos.core.kept import audience, kept
+
+    now = timezone.now().replace(second=0, microsecond=0)
+    parts = (
+        audience(user, (ServiceRequest,)),
+        date_from.isoformat() if date_from else None,
+        date_to.isoformat() if date_to else None,
+        getattr(park, "pk", park),
+        aspect or None,
+        timezone.get_current_timezone_name(),
+        now.isoformat(),
+    )
+    figures = kept(
+        "service_figures",
+        ("service_figures",),
+        parts,
+        lambda: request_figures(user, date_from=date_from, date_to=date_to, park=park, aspect=aspect, now=now),
+    )
+    return labelled(figures)
+
+
+def labelled(figures: RequestFigures) -> RequestFigures:
+    """``figures`` with the labels of statuses and aspects in the current language."""
+    for status in figures["by_status"]:
+        status["label"] = str(Status(status["status"]).label)
+    for row in figures["by_aspect"]:
+        row["label"] = str(Aspect(row["aspect"]).label)
+    return figures

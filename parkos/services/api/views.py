@@ -17,7 +17,7 @@ from parkos.services import services as workflow
 from parkos.services.api import serializers
 from parkos.services.figures import FiguresFilterForm
 from parkos.services.models import Aspect, RequestMessage, Scenario, Service, ServiceDesk, ServiceRequest, Status
-from parkos.services.selectors import request_figures
+from parkos.services.selectors import kept_request_figures
 
 
 class ServiceViewSet(PrimaryModelViewSet):
@@ -193,5 +193,5 @@ class ServiceFiguresAPIView(APIView):
         form = FiguresFilterForm(request.query_params, user=request.user)
         if not form.is_valid():
             raise drf_serializers.ValidationError(form.errors_by_field())
-        figures = request_figures(request.user, **form.selector_kwargs())
+        figures = kept_request_figures(request.user, **form.selector_kwargs())
         return Response(serializers.ServiceFiguresSerializer(figures).data)
