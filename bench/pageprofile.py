@@ -34,6 +34,12 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=0, help="print the N costliest functions of each page")
     parser.add_argument("--cumulative", action="store_true", help="order --top by cumulative time")
     parser.add_argument("--as", dest="username", default="admin", help="demo account (default admin)")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="make every kept figure stale before each request, as a write does (parkos.core.kept): the first view "
+        "after a write",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkos.settings")
@@ -48,6 +54,7 @@ def main() -> None:
     from django.db.models import Count
     from django.test import Client
 
+    from parkos.core import kept
     from parkos.directory.models import Organization
     from parkos.parks.models import Park
     from parkos.users.models import User
@@ -61,6 +68,12 @@ def main() -> None:
 
     client = Client()
     client.force_login(User.objects.get(username=args.username))
+    topics = sorted({topic for model in kept._TOPICS_OF for topic in kept.topics_of(model)})
+
+    def cold() -> None:
+        if args.cold:
+            kept.bump(*topics)
+
     print(f"{'page':<48} {'CPU ms':>8} {'wall ms':>8} {'calls':>9} {'queries':>7} {'KB':>5}  status")
     for page in args.pages:
         url = page
@@ -72,12 +85,14 @@ def main() -> None:
         response = client.get(url, secure=True)  # production redirects plain HTTP
         times, walls = [], []
         for _ in range(args.repeat):
+            cold()
             start, wall = time.process_time(), time.perf_counter()
             queries.clear()
             with connection.execute_wrapper(count):
                 response = client.get(url, secure=True)
             times.append((time.process_time() - start) * 1000)
             walls.append((time.perf_counter() - wall) * 1000)
+        cold()
         profile = cProfile.Profile()
         profile.enable()
         client.get(url, secure=True)
