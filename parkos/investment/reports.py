@@ -64,7 +64,7 @@ from parkos.investment.selectors import (
     check_summaries,
     implementation_report,
     pipeline_figures,
-    unfiltered,
+    report_checks,
     visible_checks,
 )
 from parkos.parks.models import Park, ParkBrand
@@ -223,9 +223,7 @@ def commitment_checks_context(user, report: ImplementationReport, year: int | No
     One statement whatever the number of commitments (selectors.check_summaries); ``year`` None: the latest year
     checked.
     """
-    checks = visible_checks(user)
-    if not unfiltered(report.filtered):  # every agreement (an operator admin, no filter): no semi join (issue 16)
-        checks = checks.filter(commitment__agreement__in=report.filtered.values("pk"))
+    checks = report_checks(user, report.filtered)
     year, groups = check_summaries(checks, year, agreement_limit=CHECK_AGREEMENT_ROWS)
     context: dict = {
         "check_year": year,

@@ -629,15 +629,38 @@ def unfiltered(queryset: QuerySet) -> bool:
 def visible_commitments(user: Actor | None) -> QuerySet[Commitment]:
     """The commitments ``user`` reads with their checks: staff in their scope, a government partner those of
     the agreements its organization is party to, an enterprise user only those its own organization made."""
+    commitments = Commitment.objects.restrict(user)
+    if isinstance(user, User) and _own_commitments_only(user):
+        commitments = commitments.filter(party__organization__in=user.scope_organization_ids())
+    return commitments
+
+
+def _own_commitments_only(user: User) -> bool:
+    """Whether ``user`` reads only the commitments its own organization made (an enterprise user)."""
     from parkos.core.permissions import Scope, roles_of, scope_of
 
-    commitments = Commitment.objects.restrict(user)
-    if scope_of(user) == Scope.ORGANIZATION and isinstance(user, User):
-        # the roles read with the user's grants (no query of its groups, issue 16)
-        roles = {role.name for role in roles_of(user)}
-        if roles == {"enterprise_user"}:
-            commitments = commitments.filter(party__organization__in=user.scope_organization_ids())
-    return commitments
+    # the roles read with the user's grants (no query of its groups, issue 16)
+    return scope_of(user) == Scope.ORGANIZATION and {role.name for role in roles_of(user)} == {"enterprise_user"}
+
+
+def report_checks(user: Actor | None, agreements: QuerySet[Agreement]) -> QuerySet[CommitmentCheck]:
+    """``visible_checks(user)`` of the commitments of ``agreements``, which are ``Agreement.objects.restrict(user)``
+    narrowed (the implementation report's): the user's scope applied once.
+
+    A commitment is in a user's scope exactly when its agreement is (its park and organization paths are the
+    agreement's behind ``agreement__``, tests/test_reconcile.py checks it), so the checks of the scoped
+    agreements' commitments need no second semi join of the scope through the commitments (a park manager's
+    statement read every commitment of its parks twice, issue 16). An enterprise user still reads only its own."""
+    from parkos.core.permissions import Action, can
+
+    if not can(user, Commitment, Action.VIEW):
+        return CommitmentCheck.objects.none()
+    checks = CommitmentCheck.objects.all()
+    if not unfiltered(agreements):
+        checks = checks.filter(commitment__agreement__in=agreements.values("pk"))
+    if isinstance(user, User) and _own_commitments_only(user):
+        checks = checks.filter(commitment__party__organization__in=user.scope_organization_ids())
+    return checks
 
 
 def visible_checks(user: Actor | None, year: int | None = None) -> QuerySet[CommitmentCheck]:

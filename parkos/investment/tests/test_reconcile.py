@@ -375,31 +375,37 @@ class ScopeTests(ReconcileTests):
     def test_enterprise_sees_only_its_own_commitments(self):
         self.assertEqual(self.seen("enterprise_user"), {self.own.pk})
 
-    def test_an_admins_checks_are_not_joined_to_every_commitment_and_agreement(self):
-        """Issue 16: an operator admin sees every commitment, so its checks (and the report's, with no filter) are
-        the checks table without a semi join of every commitment and agreement; any other scope or a filter keeps
-        its condition. Same checks either way."""
-        from parkos.investment.reports import ImplementationFilterForm, commitment_checks_context
-        from parkos.investment.selectors import implementation_report, unfiltered
+    def test_the_reports_checks_apply_the_scope_once(self):
+        """Issue 16: the report's checks (selectors.report_checks) are the visible checks of the filtered
+        agreements' commitments with the scope applied once: an operator admin's, unfiltered, are the checks table
+        (no semi join of every commitment and agreement), a park manager's a semi join of its agreements only. The
+        same checks as visible_checks narrowed to the agreements, for every role and filter; it holds because a
+        commitment's scope paths are its agreement's behind ``agreement__``."""
+        from parkos.core.permissions import organization_paths
+        from parkos.investment.selectors import implementation_report, report_checks, unfiltered
 
+        self.assertEqual(Commitment.park_path, f"agreement__{Agreement.park_path}")
+        self.assertEqual(
+            organization_paths(Commitment), tuple(f"agreement__{path}" for path in organization_paths(Agreement))
+        )
         admin = self.world.users["operator_admin"]
-        self.assertNotIn("IN (SELECT", str(visible_checks(admin).query))
-        self.assertEqual(set(visible_checks(admin)), set(CommitmentCheck.objects.all()))
-        self.assertIn("IN (SELECT", str(visible_checks(self.world.users["government_partner"]).query))
         self.assertTrue(unfiltered(implementation_report(admin).filtered))
-        kind = implementation_report(admin, kind=Agreement.Kind.INVESTMENT).filtered
-        self.assertFalse(unfiltered(kind))
-        for role in ("operator_admin", "investment_staff", "government_partner"):
+        self.assertNotIn("IN (SELECT", str(report_checks(admin, implementation_report(admin).filtered).query))
+        self.assertNotIn("IN (SELECT", str(visible_checks(admin).query))
+        self.assertFalse(unfiltered(implementation_report(admin, kind=Agreement.Kind.INVESTMENT).filtered))
+        manager = self.world.users["park_manager"]
+        self.assertEqual(
+            str(report_checks(manager, implementation_report(manager).filtered).query).count("IN (SELECT"), 2
+        )
+        roles = ("operator_admin", "investment_staff", "park_manager", "government_partner", "enterprise_user")
+        for role in (*roles, "service_staff", "evaluation_officer"):
             user = self.world.users[role]
-            for filters in ({}, {"kind": Agreement.Kind.INVESTMENT}):
+            for filters in ({}, {"kind": Agreement.Kind.INVESTMENT}, {"status": "overdue"}):
                 with self.subTest(role=role, filters=filters):
-                    form = ImplementationFilterForm(filters, user=user)
-                    self.assertTrue(form.is_valid(), form.errors)
-                    report = implementation_report(user, **form.selector_kwargs())
-                    context = commitment_checks_context(user, report, None)
-                    checks = visible_checks(user).filter(commitment__agreement__in=report.filtered.values("pk"))
-                    expected = check_summary(checks.filter(year=latest_check_year(checks)), "source")
-                    self.assertEqual(context["check_groups"][0]["rows"] if expected else [], expected)
+                    report = implementation_report(user, **filters)
+                    expected = visible_checks(user).filter(commitment__agreement__in=report.filtered.values("pk"))
+                    self.assertEqual(set(report_checks(user, report.filtered)), set(expected))
+        self.assertTrue(any(visible_checks(self.world.users[role]).exists() for role in roles))
 
     def test_summaries_in_one_statement_equal_the_summary_of_each_grouping(self):
         """check_summaries (the report's one statement, issue 16) gives check_summary's rows, in its order, for
