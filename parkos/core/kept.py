@@ -5,9 +5,10 @@ process of the server shares (issue 16: a report page costs a lookup, not its ag
   ``AppConfig.ready``). A topic has a version token in the shared cache (``store``); every save, delete, change of a
   many-to-many link or bulk write of the change log (``bulk_written``) to one of its models replaces the token
   (``changed``), so figures kept under the token before are stale. The token is replaced when the writer's transaction
-  commits (a rollback changes nothing); a topic watched ``at_once`` is bumped at the write as well, so a reader inside
-  the writer's transaction (a test's, or a page that writes then reads) never gets figures from before it, and a
-  reader between the write and its commit, who computes from the rows as they were, is made stale again at commit.
+  commits (a rollback changes nothing); a topic watched ``at_once`` is bumped at the write as well (at the
+  transaction's first write, and at the next after figures were read in it), so a reader inside the writer's
+  transaction (a test's, or a page that writes then reads) never gets figures from before it, and a reader between
+  the write and its commit, who computes from the rows as they were, is made stale again at commit.
 - **Audience** (``audience``): what figures read through ``Model.objects.restrict(user)`` depend on of the reader: its
   scope, the parks or organizations it reaches and which of the models it may view. Readers with the same view share
   one computation; nobody is given figures of another reach.
@@ -157,6 +158,9 @@ def _bumper(topics: tuple[str, ...]) -> Callable[[], None]:
     return _BUMPERS[topics]
 
 
+#: set on the connection when figures are read inside a transaction (``kept``): its next write bumps at once
+READ_IN_TRANSACTION = "_kept_figures_read"
+
 #: the actions of ``m2m_changed`` after which the links are written
 _LINKS_WRITTEN = ("post_add", "post_remove", "post_clear")
 
@@ -175,13 +179,17 @@ def changed(sender: type[Any], **kwargs: Any) -> None:
     if not connection.in_atomic_block:
         callback()
         return
-    now = tuple(topic for topic in topics if topic in _AT_ONCE)
-    if now:
-        bump(*now)
     # once per savepoint: the callbacks of a savepoint rolled back are dropped with it
     here = set(connection.savepoint_ids)
     registered = cast(list[tuple[set[str], Any, bool]], connection.run_on_commit)
-    if not any(func is callback and sids == here for sids, func, _robust in registered):
+    first = not any(func is callback and sids == here for sids, func, _robust in registered)
+    now = tuple(topic for topic in topics if topic in _AT_ONCE)
+    # at once: at the transaction's first write of them, and again after figures were read in a transaction (which
+    # may have kept them with the writes so far); not at every row of an import
+    if now and (first or getattr(connection, READ_IN_TRANSACTION, False)):
+        setattr(connection, READ_IN_TRANSACTION, False)
+        bump(*now)
+    if first:
         transaction.on_commit(callback)
 
 
@@ -230,6 +238,8 @@ def kept(name: str, topics: Sequence[str], parts: Sequence[Any], compute: Callab
     seconds = cache_seconds()
     if seconds <= 0:
         return compute()
+    if connection.in_atomic_block:
+        setattr(connection, READ_IN_TRANSACTION, True)
     cache = store()
     cache_key = key(name, *parts)
     wanted = [cache_key, *(version_key(topic) for topic in topics)]
