@@ -562,10 +562,13 @@ def implementation_totals(
         ImplementationStatus.FULFILLED,
         ImplementationStatus.ON_TRACK,
     )
+    # every agreement (an operator admin's, unfiltered): every commitment, without a semi join (12.7 -> 7.0 ms at demo
+    # scale 6.25, issue 16)
+    in_scope = "" if unfiltered(agreements) else " WHERE agreement_id IN (SELECT id FROM a)"
     sql = (
         f"WITH a(id, kind) AS ({agreements_sql}), "
         f"statuses(agreement_id, kind, current_status) AS ({commitments_sql}), "
-        "c AS (SELECT agreement_id, kind, current_status FROM statuses WHERE agreement_id IN (SELECT id FROM a)), "
+        f"c AS (SELECT agreement_id, kind, current_status FROM statuses{in_scope}), "
         "per AS (SELECT agreement_id, COUNT(*) AS n, "
         "SUM(CASE WHEN current_status = %s THEN 1 ELSE 0 END) AS n_met, "
         "SUM(CASE WHEN current_status = %s THEN 1 ELSE 0 END) AS n_overdue, "
