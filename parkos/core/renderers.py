@@ -52,7 +52,7 @@ def text_in_context(value: Any, context: Any) -> str:
         return value  # type: ignore[no-any-return]  # a SafeString is a str
     if kind is str and context.autoescape:
         return SafeString(html.escape(value))
-    if kind is int and not settings.USE_THOUSAND_SEPARATOR:
+    if kind is int and context.autoescape and not settings.USE_THOUSAND_SEPARATOR:
         # localize's number_format writes a whole number without grouping as str() does, in every language
         # (numberformat.format's own fast case); digits and a minus sign need no escaping
         return SafeString(value)

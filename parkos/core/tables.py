@@ -33,6 +33,7 @@ from django_tables2.columns.base import LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.templatetags.django_tables2 import render_attrs
+from django_tables2.utils import call_with_appropriate
 
 from parkos.core.display import change_value, display_kind, format_kind, is_land_area
 from parkos.core.models import ObjectChange, PrimaryModel, describe_changes
@@ -442,8 +443,8 @@ class CoreBoundRow(BoundRow):  # type: ignore[misc]  # django-tables2 has no typ
             self._shared[key] = wanted
         if wanted is False:
             return None
-        if wanted is None:
-            return render(**self._optional_cell_arguments(bound_column, value))
+        if wanted is None:  # **kwargs: every argument, as django-tables2 calls it
+            return call_with_appropriate(render, self._optional_cell_arguments(bound_column, value))
         given = {
             "value": value,
             "record": self._record,
