@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING, TypedDict, cast
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -623,7 +623,7 @@ def agreements_behind(agreements: QuerySet[Agreement], today: datetime.date) -> 
 # --- commitments checked against the facts ----------------------------------------------------------
 
 
-def unfiltered(queryset: QuerySet) -> bool:
+def unfiltered(queryset: QuerySet[Any]) -> bool:
     """Whether ``queryset`` is every row of its table (no condition at all): filtering by its keys is then a no-op
     that PostgreSQL still runs as a semi join over the whole table (``restrict`` gives an operator admin that)."""
     return not queryset.query.where and not queryset.query.is_sliced and not queryset.query.combinator
