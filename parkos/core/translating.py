@@ -30,9 +30,10 @@ def render_translate(self: TranslateNode, context: Any) -> str:
         or getattr(var, "lookups", None) is not None
         or not isinstance(literal, SafeData)
     ):
-        return _DJANGO_RENDER(self, context)  # type: ignore[no-any-return]
+        return _DJANGO_RENDER(self, context)
     # Variable.resolve doubles the percent signs of the msgid (the catalogue's form), the node restores them
-    value = SafeString(gettext(mark_safe(literal.replace("%", "%%"))).replace("%%", "%"))
+    msgid = str.replace(literal, "%", "%%")  # type: ignore[arg-type]  # a SafeString, a str
+    value = SafeString(gettext(mark_safe(msgid)).replace("%%", "%"))
     if self.asvar:
         context[self.asvar] = value
         return ""

@@ -171,7 +171,7 @@ def _escape(value) -> str:
     return html.escape(str(value))
 
 
-def card_money(value, unit: str, language: str) -> str:
+def card_money(value: object, unit: str, language: str) -> str:
     """``money(value, user)`` with the user's money unit and the language read once a page (``write_cards``):
     each card read the language twice through them (issue 16)."""
     if isinstance(value, Money):
