@@ -141,7 +141,7 @@ class DateColumn(tables.DateColumn):  # type: ignore[misc]  # django-tables2 has
         super().__init__(format, short, *args, **kwargs)
         self.date_format = format or ("SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
 
-    def render(self, value: datetime.date | None, bound_column: Any, bound_row: Any) -> object:
+    def render(self, value: datetime.date | None, bound_column: Any, bound_row: Any = None) -> object:
         text = date_text(value, self.date_format, bound_row)
         return conditional_escape(text) if text else bound_column.default
 
@@ -157,7 +157,7 @@ class LocalDateTimeColumn(tables.DateTimeColumn):  # type: ignore[misc]  # djang
         super().__init__(format, short, *args, **kwargs)
         self.date_format = format or ("SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT")
 
-    def render(self, value: datetime.datetime | None, bound_column: Any, bound_row: Any) -> object:
+    def render(self, value: datetime.datetime | None, bound_column: Any, bound_row: Any = None) -> object:
         text = date_text(timezone.template_localtime(value), self.date_format, bound_row)  # type: ignore[attr-defined]  # missing from the stubs
         return conditional_escape(text) if text else bound_column.default
 
