@@ -170,9 +170,9 @@ class PrimaryFilterSet(BoundedFilterSet):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
             if isinstance(field, ModelChoiceField):
-                if not field.queryset.ordered:  # a model without Meta.ordering (users): its options in a fixed order
-                    model = field.queryset.model
-                    field.queryset = field.queryset.order_by(getattr(model, "USERNAME_FIELD", "pk"), "pk")
+                options = field.queryset
+                if options is not None and not options.ordered:  # a model without Meta.ordering (users): fixed order
+                    field.queryset = options.order_by(getattr(options.model, "USERNAME_FIELD", "pk"), "pk")
                 use_api_select(field)
             style_widget(field)
 

@@ -644,8 +644,11 @@ class PrimaryTable(EstimatedCountTable):
     #: columns a phone leaves out (below Bootstrap's md, 768 px); a wide screen and a print show every column
     low_priority: tuple[str, ...] = ()
 
-    def __init__(self, *args: Any, request: HttpRequest | None = None, paginate: bool = True, **kwargs: Any) -> None:
-        """``paginate=False``: every row given, no page (a detail page's panel, already cut to its first rows)."""
+    def __init__(
+        self, *args: Any, request: HttpRequest | None = None, paginate: bool | dict[str, int] = True, **kwargs: Any
+    ) -> None:
+        """``paginate=False``: every row given, no page (a detail page's panel, already cut to its first rows); a
+        dict: RequestConfig's options (``per_page``), the request's ``?per_page=`` and ``?page=`` still first."""
         super().__init__(*args, **kwargs)
         self.narrow_hidden = frozenset(name for name in self.low_priority if name in self.columns)
         for name in self.narrow_hidden:

@@ -10,8 +10,8 @@ from django.template import Context, Template
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import translation
+from django.utils.html import escape
 
 from parkos.core.changelog import change_context
 from parkos.core.display import change_value
