@@ -359,7 +359,7 @@ def figures_charts(figures: dict) -> dict:
         "sold_by_park": pairs(figures["sold_by_park"]),
         "leased_by_industry": pairs(figures["leased_by_industry"]),
         "trend": {
-            "labels": [row["date"].isoformat() for row in figures["trend"]],
+            "labels": [row["date"].strftime("%Y-%m") for row in figures["trend"]],
             "values": [_pct(row["rate"]) for row in figures["trend"]],
         },
         "names": {"leased": _t("Area leased (m²)"), "sold": _t("Area sold (m²)"), "rate": _t("Occupancy %")},

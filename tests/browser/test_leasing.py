@@ -13,6 +13,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from parkos.directory.models import Organization
@@ -90,4 +91,55 @@ def test_manager_leases_a_vacant_unit_from_the_vacancy_board(page, board, proble
     lease = Lease.objects.get(reference="ZL-2026-0815")
     assert list(lease.units.all()) == [vacant]
     assert lease.park_id == building.parcel.park_id
+    problems.assert_none()
+
+
+@pytest.fixture
+def leased_parks(transactional_db):
+    """A park manager with five parks (names as long as the demo's), each with a lease that started this year."""
+    user = get_user_model().objects.create_user(username="li.na", password=PASSWORD)
+    user.groups.add(Group.objects.get(name="park_manager"))
+    brand = ParkBrand.objects.create(code="bh", name="Binhai Chip Valley")
+    tenant = Organization.objects.create(name="Qiming Semiconductor Co., Ltd.")
+    start = datetime.date(timezone.localdate().year, 1, 5)
+    names = []
+    for n in range(5):
+        park = Park.objects.create(
+            code=f"bh-{n}", name=f"滨海芯谷·{'枫泾亭林金桥万祥奉城'[2 * n : 2 * n + 2]}园", brand=brand
+        )
+        user.parks.add(park)
+        parcel = LandParcel.objects.create(park=park, code=f"P-{n}", area=20_000)
+        building = Building.objects.create(parcel=parcel, code=f"B{n}", name=f"Tower {n}", floor_area=10_000)
+        unit = SpaceUnit.objects.create(building=building, code=f"B{n}-101", floor=1, area=500 + 100 * n)
+        lease = Lease.objects.create(
+            tenant=tenant,
+            park=park,
+            start_date=start,
+            end_date=start.replace(year=start.year + 3),
+            rent_amount=3,
+            status=Lease.Status.IN_FORCE,
+            leased_area=unit.area,
+        )
+        lease.units.set([unit])
+        names.append(park.name)
+    return names
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_figures_name_every_park_in_full(chromium, live_server, leased_parks, problems, width):
+    """The area leased per park is drawn as bars across, each park's name whole at its left: under upright bars
+    the names were cut to their bar's width ("…" at 390 px and at 1280 px)."""
+    context = chromium.new_context(base_url=live_server.url, locale="en-US", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    problems.watch(page)
+    sign_in(page, "li.na", PASSWORD)
+    page.goto("/leasing/figures/")
+    chart = page.locator("#chart-leased-park")
+    expect(chart.locator("svg text").first).to_be_attached()
+    texts = chart.locator("svg text").all_text_contents()
+    for name in leased_parks:
+        assert name in texts, texts
+    months = page.locator("#chart-trend svg text").all_text_contents()
+    assert not any("…" in text for text in months), months
+    context.close()
     problems.assert_none()

@@ -62,15 +62,27 @@
   // Category labels of a horizontal axis are cut to the width of their band (the tooltip names every bar
   // in full), so none reaches into its neighbour's or past the chart; labels that would still overlap
   // (a vertical axis with many rows) are left out.
-  function categoryAxes(axes, band) {
+  // Names on a vertical axis (horizontal bars) are cut at ``room`` pixels, a share of the chart's width.
+  function categoryAxes(axes, band, room) {
     if (!axes) return;
     (Array.isArray(axes) ? axes : [axes]).forEach(function (axis) {
       if (axis && axis.type === "category") {
         var count = (axis.data || []).length || 1;
-        var fit = band ? { width: Math.max(24, Math.floor(band / count) - 6), overflow: "truncate" } : {};
+        var fit = band ? { width: Math.max(24, Math.floor(band / count) - 6), overflow: "truncate" }
+          : (room ? { width: room, overflow: "truncate" } : {});
         axis.axisLabel = Object.assign({ interval: band ? 0 : "auto", hideOverlap: true }, fit, axis.axisLabel);
       }
     });
+  }
+  // A chart of horizontal bars (names on its vertical axis) is as tall as a row per name needs, within its
+  // page's height and MAX_ROWS_HEIGHT: park names under vertical bars were cut to "…" (the tooltip named them).
+  var ROW_HEIGHT = 24, MAX_ROWS_HEIGHT = 640;
+  function rowsHeight(option, height) {
+    var axes = option.yAxis ? (Array.isArray(option.yAxis) ? option.yAxis : [option.yAxis]) : [];
+    var rows = 0;
+    axes.forEach(function (axis) { if (axis && axis.type === "category") rows = Math.max(rows, (axis.data || []).length); });
+    if (!rows) return height;
+    return Math.max(height, Math.min(rows * ROW_HEIGHT + 64, MAX_ROWS_HEIGHT));
   }
   // Lines a legend of these names takes at this width (ECharts wraps a plain legend): CJK characters are
   // about 13 px wide at 12 px, others about 7, plus the symbol and the gap of each item.
@@ -130,7 +142,16 @@
       delete option.grid.containLabel;
       var yLabels = 72 * (Array.isArray(option.yAxis) ? option.yAxis.length : 1);  // room of the value axes' labels, roughly
       categoryAxes(option.xAxis, width - option.grid.left - option.grid.right - yLabels);
-      categoryAxes(option.yAxis, 0);
+      categoryAxes(option.yAxis, 0, Math.max(64, Math.floor(width * 0.4)));
+      if (rowsHeight(option, 0)) {
+        // horizontal bars: their value axis runs across what the names leave, three or four steps, none over another
+        (Array.isArray(option.xAxis) ? option.xAxis : [option.xAxis]).forEach(function (axis) {
+          if (axis && axis.type === "value") {
+            axis.splitNumber = axis.splitNumber || 3;
+            axis.axisLabel = Object.assign({ hideOverlap: true }, axis.axisLabel);
+          }
+        });
+      }
     }
     (option.series || []).forEach(function (series) {
       if (series.type !== "pie") return;
@@ -165,6 +186,8 @@
       if (!el) return;
       if (!window.ParkOS.hasData(option)) { window.ParkOS.showEmpty(el); return; }
       // SVG: crisp in print, and each label is an element a browser test can measure
+      var tall = rowsHeight(option, el.clientHeight);
+      if (tall > el.clientHeight) el.style.height = tall + "px";
       var chart = echarts.init(el, null, { renderer: "svg" });
       var merged = layOut(Object.assign({}, defaults, option), el.clientWidth);
       var unit = merged.unit ? " " + merged.unit : "";

@@ -17,9 +17,10 @@ ParkOS.charts("figure-charts", { tooltip: { trigger: "axis" } }, function (draw,
     yAxis: { type: "value", minInterval: 1 },
     series: [{ name: data.names.requests, type: "bar", data: data.ratings.values, label: { show: true, position: "top" } }]
   });
+  // a bar per park, across: the names in full at the left (under the bars they were cut to "…"), most first
   draw("chart-parks", {
-    xAxis: { type: "category", data: data.parks.labels },
-    yAxis: { type: "value", minInterval: 1 },
+    yAxis: { type: "category", inverse: true, data: data.parks.labels },
+    xAxis: { type: "value", minInterval: 1 },
     series: [{ name: data.names.requests, type: "bar", data: data.parks.requests }]
   });
 });
